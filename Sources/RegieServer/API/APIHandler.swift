@@ -1,0 +1,41 @@
+import Foundation
+import OpenAPIRuntime
+import RegieAPI
+import RegieStorage
+
+/// The `/api/v1` operations, implementing the protocol generated from `RegieAPI/openapi.json`.
+struct APIHandler: APIProtocol {
+    let services: AppServices
+
+    private func principal() throws -> Principal {
+        guard let principal = APIMiddleware.current?.principal else { throw AppError.unauthenticated }
+        return principal
+    }
+
+    func getCurrentPrincipal(_ input: Operations.GetCurrentPrincipal.Input) async throws -> Operations.GetCurrentPrincipal.Output {
+        let principal = try principal()
+        let organisation: Components.Schemas.Organisation
+        switch principal {
+        case .user(let user, _): organisation = .init(id: user.organisationId, name: user.organisationName)
+        case .apiClient(let key, let name, _): organisation = .init(id: key.organisationId, name: name)
+        }
+        let body = Components.Schemas.Principal(
+            _type: principal.user == nil ? .apiKey : .user,
+            name: principal.displayName,
+            organisation: organisation,
+            roles: principal.roles.compactMap { .init(rawValue: $0.rawValue) },
+            municipalities: principal.municipalities.map { .init(code: $0.code, name: $0.name) })
+        return .ok(.init(body: .json(body)))
+    }
+
+    func listMunicipalities(_ input: Operations.ListMunicipalities.Input) async throws -> Operations.ListMunicipalities.Output {
+        let principal = try principal()
+        let limit = input.query.limit ?? 50
+        guard (1...200).contains(limit) else {
+            throw AppError.invalid(detail: "limit moet tussen 1 en 200 liggen.", fields: [.init(name: "limit", message: "moet tussen 1 en 200 liggen")])
+        }
+        let page = try await services.users.listMunicipalities(organisationId: principal.organisationId, after: input.query.after, limit: limit)
+        let next = page.next.map { "/api/v1/municipalities?limit=\(limit)&after=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" }
+        return .ok(.init(body: .json(.init(data: page.rows.map { .init(code: $0.code, name: $0.name) }, next: next))))
+    }
+}

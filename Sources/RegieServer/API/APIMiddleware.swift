@@ -1,0 +1,120 @@
+import Foundation
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OpenAPIRuntime
+import RegieStorage
+
+/// Guards `/api/v1`: authenticates the API key, makes the request context available to the
+/// generated handlers, adds `API-Version`, and maps every error to `application/problem+json`.
+struct APIMiddleware: RouterMiddleware {
+    typealias Context = RegieRequestContext
+    let services: AppServices
+
+    @TaskLocal static var current: RegieRequestContext?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var response: Response
+        do {
+            context.principal = try await authenticate(request)
+            let authenticated = context
+            response = try await Self.$current.withValue(authenticated) {
+                try await next(request, authenticated)
+            }
+        } catch {
+            response = problem(for: error, request: request, context: context)
+        }
+        response.headers[HTTPField.Name("API-Version")!] = RegieAPISpecVersion.value
+        return response
+    }
+
+    private func authenticate(_ request: Request) async throws -> Principal {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw AppError.unauthenticated
+        }
+        let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let (prefix, secret) = APIKeysController.parse(token),
+              let (record, secretHash) = try await services.apiKeys.fetchKey(prefix: prefix),
+              record.revokedAt == nil,
+              TokenHasher.equal(services.hasher.digest(secret), secretHash) else {
+            throw AppError.unauthenticated
+        }
+        let now = services.clock.now()
+        if record.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+            try await services.apiKeys.touchKey(id: record.id, at: now)
+        }
+        let organisations = try await services.users.listOrganisations()
+        let municipalities = try await services.users.listMunicipalities(organisationId: record.organisationId)
+        let organisationName = organisations.first { $0.id == record.organisationId }?.name ?? ""
+        return .apiClient(record, organisationName: organisationName, municipalities: municipalities)
+    }
+
+    struct Problem: Encodable {
+        struct InvalidParam: Encodable { let name: String; let reason: String }
+        let type: String
+        let title: String
+        let status: Int
+        let detail: String?
+        let instance: String
+        let invalidParams: [InvalidParam]?
+    }
+
+    private func problem(for error: any Error, request: Request, context: Context) -> Response {
+        let problem: Problem
+        let instance = request.uri.path
+        switch error {
+        case let error as AppError:
+            switch error {
+            case .unauthenticated:
+                problem = Problem(type: "about:blank", title: "Niet geauthenticeerd", status: 401,
+                                  detail: "Geef een geldige API-sleutel mee: Authorization: Bearer regie_<prefix>_<geheim>.", instance: instance, invalidParams: nil)
+            case .forbidden, .csrfRejected:
+                problem = Problem(type: "about:blank", title: "Geen toegang", status: 403, detail: "Deze API-sleutel geeft geen toegang tot deze gegevens.", instance: instance, invalidParams: nil)
+            case .notFound:
+                problem = Problem(type: "about:blank", title: "Niet gevonden", status: 404, detail: nil, instance: instance, invalidParams: nil)
+            case .invalid(let detail, let fields):
+                problem = Problem(type: "about:blank", title: "Ongeldig verzoek", status: 400, detail: detail, instance: instance,
+                                  invalidParams: fields.map { .init(name: $0.name, reason: $0.message) })
+            case .tooManyRequests:
+                problem = Problem(type: "about:blank", title: "Te veel verzoeken", status: 429, detail: nil, instance: instance, invalidParams: nil)
+            }
+        case let error as ServerError:
+            if let appError = error.underlyingError as? AppError {
+                return self.problem(for: appError, request: request, context: context)
+            }
+            // The generated code could not decode the request: a parameter or body of the wrong type.
+            let field = Self.fieldPath(from: error)
+            problem = Problem(type: "about:blank", title: "Ongeldig verzoek", status: 400,
+                              detail: "Een parameter of de body heeft niet de vorm die de specificatie voorschrijft.", instance: instance,
+                              invalidParams: field.map { [.init(name: $0, reason: "heeft een ongeldige waarde")] })
+        case let error as HTTPError where error.status == .notFound:
+            problem = Problem(type: "about:blank", title: "Niet gevonden", status: 404, detail: nil, instance: instance, invalidParams: nil)
+        default:
+            context.logger.error("unhandled API error", metadata: ["error": .string(String(describing: type(of: error)))])
+            problem = Problem(type: "about:blank", title: "Interne fout", status: 500, detail: "Verzoek-id \(context.requestID).", instance: instance, invalidParams: nil)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = (try? encoder.encode(problem)) ?? Data()
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The name of the parameter the generated code failed on, when it says.
+    static func fieldPath(from error: ServerError) -> String? {
+        let text = String(describing: error.underlyingError)
+        for pattern in ["name: \"", "key '"] {
+            if let range = text.range(of: pattern) {
+                let rest = text[range.upperBound...]
+                if let end = rest.firstIndex(where: { $0 == "\"" || $0 == "'" }) { return String(rest[..<end]) }
+            }
+        }
+        return nil
+    }
+}
+
+enum RegieAPISpecVersion {
+    static let value = "1.0.0"
+}

@@ -1,0 +1,92 @@
+import Configuration
+import Foundation
+import Logging
+import RegieStorage
+
+/// Regie's one typed configuration, read once at start (flags > environment > `.env` > defaults).
+/// Every key is documented in the README's configuration table.
+public struct AppConfig: Sendable {
+    public enum Mode: String, Sendable { case development, production }
+    public enum LogFormat: String, Sendable { case json, text }
+
+    public var mode: Mode
+    public var host: String
+    public var port: Int
+    public var database: DatabaseLocation
+    public var databaseMaxConnections: Int?
+    /// Keys the HMAC of session tokens and API keys: a leaked database alone opens nothing.
+    public var sessionSecret: String
+    public var sessionIdleTimeout: TimeInterval
+    public var sessionAbsoluteTimeout: TimeInterval
+    public var cookieSecure: Bool
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    public var demo: Bool
+    public var trustProxy: Bool
+    public var loginMaxFailures: Int
+    public var loginWindow: TimeInterval
+
+    /// The development secret; refused in production.
+    static let developmentSecret = "regie-development-secret-do-not-use-in-production"
+
+    public enum ConfigError: Error, CustomStringConvertible {
+        case missingSessionSecret
+        case weakSessionSecret
+        case invalid(key: String, value: String)
+
+        public var description: String {
+            switch self {
+            case .missingSessionSecret: return "SESSION_SECRET is required when REGIE_ENV=production (at least 32 characters)."
+            case .weakSessionSecret: return "SESSION_SECRET must be at least 32 characters."
+            case .invalid(let key, let value): return "Invalid value for \(key): \(value)"
+            }
+        }
+    }
+
+    public init(reader: ConfigReader) throws {
+        let modeText = reader.string(forKey: "regie.env", default: "development")
+        guard let mode = Mode(rawValue: modeText) else { throw ConfigError.invalid(key: "REGIE_ENV", value: modeText) }
+        self.mode = mode
+        host = reader.string(forKey: "host", default: "127.0.0.1")
+        port = reader.int(forKey: "port", default: 8080)
+        if let url = reader.string(forKey: "database.url"), !url.isEmpty {
+            database = DatabaseLocation(url)
+        } else {
+            database = .sqlite(path: reader.string(forKey: "database.path", default: "data/regie.sqlite"))
+        }
+        databaseMaxConnections = reader.int(forKey: "database.max.connections")
+        let secret = reader.string(forKey: "session.secret", isSecret: true)
+        switch (mode, secret) {
+        case (.production, nil): throw ConfigError.missingSessionSecret
+        case (_, .some(let value)) where value.count < 32: throw ConfigError.weakSessionSecret
+        case (_, .some(let value)): sessionSecret = value
+        case (.development, nil): sessionSecret = Self.developmentSecret
+        }
+        sessionIdleTimeout = TimeInterval(reader.int(forKey: "session.idle.minutes", default: 30) * 60)
+        sessionAbsoluteTimeout = TimeInterval(reader.int(forKey: "session.absolute.hours", default: 10) * 3600)
+        cookieSecure = reader.bool(forKey: "cookie.secure", default: mode == .production)
+        let levelText = reader.string(forKey: "log.level", default: "info")
+        guard let level = Logger.Level(rawValue: levelText) else { throw ConfigError.invalid(key: "LOG_LEVEL", value: levelText) }
+        logLevel = level
+        let formatText = reader.string(forKey: "log.format", default: "json")
+        guard let format = LogFormat(rawValue: formatText) else { throw ConfigError.invalid(key: "LOG_FORMAT", value: formatText) }
+        logFormat = format
+        demo = reader.bool(forKey: "demo", default: false)
+        trustProxy = reader.bool(forKey: "trust.proxy", default: false)
+        loginMaxFailures = reader.int(forKey: "login.max.failures", default: 5)
+        loginWindow = TimeInterval(reader.int(forKey: "login.window.minutes", default: 15) * 60)
+    }
+
+    /// Builds the reader: `overrides` (from command-line flags, in environment-variable form) first,
+    /// then the process environment, then a `.env` file in the working directory if present.
+    public static func reader(overrides: [String: String] = [:], environment: [String: String]? = nil, envFile: String? = ".env") async throws -> ConfigReader {
+        var providers: [any ConfigProvider] = [
+            EnvironmentVariablesProvider(environmentVariables: overrides),
+            EnvironmentVariablesProvider(environmentVariables: environment ?? ProcessInfo.processInfo.environment),
+        ]
+        if let envFile {
+            providers.append(try await EnvironmentVariablesProvider(environmentFilePath: .init(envFile), allowMissing: true))
+        }
+        return ConfigReader(providers: providers)
+    }
+}

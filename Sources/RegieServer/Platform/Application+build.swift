@@ -1,0 +1,69 @@
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAPIHummingbird
+import RegieAPI
+import RegieStorage
+
+/// Builds the application from configuration: the database (migrated before traffic), the
+/// services, the middleware chain and every route. Tests build the same application in memory.
+public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+    let config = try AppConfig(reader: reader)
+    let database = try await Database.connect(config.database, maxConnections: config.databaseMaxConnections, logger: logger)
+    let router: Router<RegieRequestContext>
+    let sweeper: SessionSweeper
+    do {
+        let applied = try await Migrator(database: database).migrate()
+        if !applied.isEmpty {
+            logger.info("migrations applied", metadata: ["migrations": .string(applied.joined(separator: ","))])
+        }
+        let views = try await Views.load()
+        let services = AppServices(config: config, database: database, clock: .system, views: views, catalogue: views.catalogue,
+                                   metrics: RegieMetrics(), bcryptCost: 12)
+        router = try buildRouter(services: services)
+        sweeper = SessionSweeper(services: services, logger: logger)
+    } catch {
+        // A pool must be closed before it is released, also when start-up fails.
+        await database.shutdown()
+        throw error
+    }
+    var app = Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: nil),
+        onServerRunning: onServerRunning,
+        logger: logger)
+    app.addServices(sweeper, DatabaseCloser(database: database))
+    return app
+}
+
+/// The router with every route and middleware; separate so tests can inject a clock and a database.
+public func buildRouter(services: AppServices) throws -> Router<RegieRequestContext> {
+    let router = Router(context: RegieRequestContext.self)
+    router.addMiddleware {
+        MetricsMiddleware(metrics: services.metrics)
+        RequestLogMiddleware()
+        ClientInfoMiddleware(trustProxy: services.config.trustProxy)
+        SecurityHeadersMiddleware(alwaysHSTS: services.config.cookieSecure)
+    }
+    OperationsController(services: services).addRoutes(to: router)
+    router.add(middleware: FileMiddleware(Views.publicDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false, logger: services.database.logger))
+
+    // The API: its document is public, its operations need an API key.
+    let document = try RegieAPISpec.document()
+    router.get("/api/v1/openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+    }
+    let api = router.group("/api/v1").add(middleware: APIMiddleware(services: services))
+    try APIHandler(services: services).registerHandlers(on: api)
+
+    let web = router.group().add(middleware: WebMiddleware(services: services))
+    AuthController(services: services).addRoutes(to: web)
+    AccountController(services: services).addRoutes(to: web)
+    HomeController(services: services).addRoutes(to: web)
+    PersonController(services: services).addRoutes(to: web)
+    AuditController(services: services).addRoutes(to: web)
+    APIKeysController(services: services).addRoutes(to: web)
+    return router
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import RegieStorage
+import ServiceLifecycle
+
+/// Removes expired sessions and old login attempts every few minutes.
+struct SessionSweeper: Service {
+    let services: AppServices
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let now = services.clock.now()
+            do {
+                try await services.sessions.deleteExpiredSessions(now: now, idleTimeout: services.config.sessionIdleTimeout)
+                try await services.sessions.deleteLoginAttempts(before: now.addingTimeInterval(-86_400))
+            } catch {
+                logger.warning("session sweep failed", metadata: ["error": .string(String(describing: type(of: error)))])
+            }
+            try? await Task.sleep(for: .seconds(300))
+        }
+    }
+}
+
+/// Closes the database pool when the application stops.
+struct DatabaseCloser: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.shutdown()
+    }
+}

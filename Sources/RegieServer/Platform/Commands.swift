@@ -1,0 +1,119 @@
+import Configuration
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import Logging
+import NIOPosix
+import RegieStorage
+
+/// What the `regie` command does, kept here so the executable only parses and starts.
+public enum RegieCommands {
+    /// Reads configuration, prepares logging, and returns both.
+    public static func prepare(overrides: [String: String]) async throws -> (ConfigReader, AppConfig, Logger) {
+        let reader = try await AppConfig.reader(overrides: overrides)
+        let config = try AppConfig(reader: reader)
+        JSONLogHandler.bootstrap(format: config.logFormat, level: config.logLevel)
+        var logger = Logger(label: "regie")
+        logger.logLevel = config.logLevel
+        return (reader, config, logger)
+    }
+
+    /// `regie serve`: migrate, optionally load the demo region into an empty database, then serve.
+    public static func serve(overrides: [String: String]) async throws {
+        let (reader, config, logger) = try await prepare(overrides: overrides)
+        if config.mode == .production && config.demo {
+            throw AppStartError("Demo data cannot be loaded in production mode.")
+        }
+        var demoLoaded = false
+        if config.demo {
+            demoLoaded = try await withDatabase(config, logger) { database in
+                try await Migrator(database: database).migrate()
+                guard try await UserStore(database: database).countUsers() == 0 else { return false }
+                try await DemoData(database: database).load(today: Date())
+                return true
+            }
+        }
+        let message = banner(config: config, demo: config.demo, freshlyLoaded: demoLoaded)
+        let app = try await buildApplication(reader: reader, logger: logger, onServerRunning: { _ in
+            print(message)
+            fflush(stdout)
+        })
+        try await app.runService()
+    }
+
+    static func banner(config: AppConfig, demo: Bool, freshlyLoaded: Bool) -> String {
+        var lines = ["", "Regie draait op http://\(config.host):\(config.port)  (database: \(config.database))"]
+        if demo {
+            lines.append(freshlyLoaded ? "Demodata geladen: 3 gemeenten, 300 inburgeraars." : "Demodata was al geladen.")
+            lines.append("Inloggen met wachtwoord '\(DemoData.password)' als:")
+            for login in DemoData.logins {
+                lines.append("  \(login.email.padding(toLength: 28, withPad: " ", startingAt: 0)) \(login.name) — \(login.roles.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        lines.append("Stoppen: Ctrl-C")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `regie migrate`: applies pending migrations and lists them.
+    public static func migrate(overrides: [String: String]) async throws -> [String] {
+        let (_, config, logger) = try await prepare(overrides: overrides)
+        return try await withDatabase(config, logger) { try await Migrator(database: $0).migrate() }
+    }
+
+    /// `regie demo`: loads demo data into an empty database.
+    public static func loadDemo(overrides: [String: String], people: Int, seed: UInt64) async throws {
+        let (_, config, logger) = try await prepare(overrides: overrides)
+        if config.mode == .production { throw AppStartError("Demo data cannot be loaded in production mode.") }
+        try await withDatabase(config, logger) { database in
+            try await Migrator(database: database).migrate()
+            try await DemoData(database: database).load(people: people, seed: seed, today: Date())
+        }
+    }
+
+    /// `regie user add`: creates a user in an existing organisation.
+    public static func addUser(overrides: [String: String], email: String, name: String, organisation: String, roles: [Role], password: String) async throws {
+        let (_, config, logger) = try await prepare(overrides: overrides)
+        guard password.count >= 12 else { throw AppStartError("The password must have at least 12 characters.") }
+        try await withDatabase(config, logger) { database in
+            try await Migrator(database: database).migrate()
+            let users = UserStore(database: database)
+            guard let org = try await users.fetchOrganisation(named: organisation) else {
+                let known = try await users.listOrganisations().map(\.name).joined(separator: ", ")
+                throw AppStartError("Unknown organisation '\(organisation)'. Known: \(known.isEmpty ? "none" : known).")
+            }
+            if try await users.fetchUserId(email: email) != nil { throw AppStartError("A user with e-mail \(email) already exists.") }
+            let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+            try await users.insertUser(.init(id: UUID().uuidString.lowercased(), organisationId: org.id, email: email, name: name, passwordHash: hash, roles: roles), now: Date())
+        }
+    }
+
+    /// `regie user reset-password`: sets a new password and ends the user's sessions.
+    public static func resetPassword(overrides: [String: String], email: String, password: String) async throws {
+        let (_, config, logger) = try await prepare(overrides: overrides)
+        guard password.count >= 12 else { throw AppStartError("The password must have at least 12 characters.") }
+        try await withDatabase(config, logger) { database in
+            let users = UserStore(database: database)
+            guard let id = try await users.fetchUserId(email: email) else { throw AppStartError("No user with e-mail \(email).") }
+            let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+            try await users.updatePassword(userId: id, passwordHash: hash, now: Date())
+        }
+    }
+
+    /// `regie audit verify`: walks the hash chain.
+    public static func verifyAudit(overrides: [String: String]) async throws -> AuditVerification {
+        let (_, config, logger) = try await prepare(overrides: overrides)
+        return try await withDatabase(config, logger) { try await AuditStore(database: $0).verify() }
+    }
+
+    static func withDatabase<R: Sendable>(_ config: AppConfig, _ logger: Logger, _ body: @Sendable (Database) async throws -> R) async throws -> R {
+        let database = try await Database.connect(config.database, maxConnections: 2, logger: logger)
+        do {
+            let result = try await body(database)
+            await database.shutdown()
+            return result
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+}

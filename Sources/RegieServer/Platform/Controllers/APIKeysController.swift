@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import RegieStorage
+
+/// API keys for machine clients: created by the functioneel beheerder, shown once, stored as a
+/// keyed hash, scoped to the organisation and one role, revocable.
+struct APIKeysController {
+    let services: AppServices
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.apiKeys.path), use: list)
+        router.post(RouterPath(SiteRoute.apiKeys.path), use: create)
+        router.post(RouterPath(SiteRoute.apiKeyRevokePattern), use: revoke)
+    }
+
+    struct KeyRow {
+        let name: String
+        let prefix: String
+        let role: String
+        let created: String
+        let lastUsed: String
+        let revoked: String?
+        let revokeAction: String
+    }
+
+    struct Option { let value: String; let label: String; let selected: Bool }
+
+    struct KeysView {
+        let keys: [KeyRow]
+        let hasKeys: Bool
+        let roles: [Option]
+        let name: String
+        let nameError: String?
+        let roleError: String?
+        let hasErrors: Bool
+        let newKey: String?
+        let action: String
+    }
+
+    /// The key is `regie_<prefix>_<secret>`: the prefix finds the row, the secret is checked against its hash.
+    static func parse(_ key: String) -> (prefix: String, secret: String)? {
+        let parts = key.split(separator: "_", maxSplits: 2).map(String.init)
+        guard parts.count == 3, parts[0] == "regie", parts[1].count == 12, !parts[2].isEmpty else { return nil }
+        return (parts[1], parts[2])
+    }
+
+    private func render(_ context: RegieRequestContext, principal: Principal, name: String = "", role: String? = nil, errors: [AppError.FieldError] = [], newKey: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = services.catalogue
+        let locale = context.locale
+        let keys = try await services.apiKeys.listKeys(organisationId: principal.organisationId)
+        let message = { (name: String) in errors.first { $0.name == name }?.message }
+        return try services.views.render(
+            "api-keys", titleKey: "apiKeys.title",
+            content: KeysView(
+                keys: keys.map { key in
+                    KeyRow(name: key.name, prefix: key.prefix, role: t.text("roles.\(key.role.rawValue)", locale),
+                           created: DisplayDate.formatMoment(key.createdAt), lastUsed: key.lastUsedAt.map(DisplayDate.formatMoment) ?? "—",
+                           revoked: key.revokedAt.map(DisplayDate.formatMoment), revokeAction: SiteRoute.apiKeyRevoke(key.id).path)
+                },
+                hasKeys: !keys.isEmpty,
+                roles: Role.allCases.map { Option(value: $0.rawValue, label: t.text("roles.\($0.rawValue)", locale), selected: $0.rawValue == role) },
+                name: name, nameError: message("name"), roleError: message("role"), hasErrors: !errors.isEmpty, newKey: newKey,
+                action: SiteRoute.apiKeys.path),
+            context: context, current: SiteRoute.apiKeys.path,
+            notice: context.form["melding"] == "ingetrokken" ? t.text("apiKeys.revoked", locale) : nil, status: status)
+    }
+
+    func list(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageAPIKeys)
+        return try await render(context, principal: principal)
+    }
+
+    func create(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageAPIKeys)
+        let t = services.catalogue
+        let name = context.form["name"] ?? ""
+        let roleValue = context.form["role"]
+        var errors: [AppError.FieldError] = []
+        if name.isEmpty || name.count > 100 { errors.append(.init(name: "name", message: t.text("apiKeys.errors.name", context.locale))) }
+        let role = roleValue.flatMap(Role.init(rawValue:))
+        if role == nil { errors.append(.init(name: "role", message: t.text("apiKeys.errors.role", context.locale))) }
+        guard errors.isEmpty, let role else {
+            return try await render(context, principal: principal, name: name, role: roleValue, errors: errors, status: .badRequest)
+        }
+        let prefix = String(TokenHasher.randomToken(bytes: 9).prefix(12)).replacingOccurrences(of: "_", with: "x")
+        let secret = TokenHasher.randomToken()
+        let record = APIKeyRecord(id: UUID().uuidString.lowercased(), organisationId: principal.organisationId, name: name, prefix: prefix,
+                                  role: role, createdBy: principal.actorId, createdAt: services.clock.now(), lastUsedAt: nil, revokedAt: nil)
+        try await services.apiKeys.insertKey(record, secretHash: services.hasher.digest(secret))
+        try await services.record("apikey.create", context: context, permission: .manageAPIKeys, detail: "key \(record.id) (\(prefix))")
+        return try await render(context, principal: principal, newKey: "regie_\(prefix)_\(secret)", status: .created)
+    }
+
+    func revoke(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageAPIKeys)
+        let id = try context.parameters.require("id")
+        guard try await services.apiKeys.revokeKey(id: id, organisationId: principal.organisationId, at: services.clock.now()) else {
+            throw AppError.notFound
+        }
+        try await services.record("apikey.revoke", context: context, permission: .manageAPIKeys, detail: "key \(id)")
+        return Response(status: .seeOther, headers: [.location: SiteRoute.apiKeys.path + "?melding=ingetrokken"])
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+import RegieStorage
+
+/// The signed-in user's own account: language, password, and the municipality they work in.
+struct AccountController {
+    let services: AppServices
+
+    static let minimumPasswordLength = 12
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.account.path), use: show)
+        router.post(RouterPath(SiteRoute.accountPassword.path), use: changePassword)
+        router.post(RouterPath(SiteRoute.accountLocale.path), use: changeLocale)
+        router.post(RouterPath(SiteRoute.switchMunicipality.path), use: switchMunicipality)
+    }
+
+    struct AccountView {
+        struct RoleItem { let label: String }
+        struct Option { let value: String; let label: String; let selected: Bool }
+        let name: String
+        let email: String
+        let organisation: String
+        let roles: [RoleItem]
+        let municipalities: String
+        let locales: [Option]
+        let passwordAction: String
+        let localeAction: String
+        let errors: [FieldMessage]
+        let hasErrors: Bool
+        let currentError: String?
+        let newError: String?
+        let confirmError: String?
+        let minimumLength: Int
+    }
+
+    struct FieldMessage { let field: String; let message: String }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let notice = context.form["melding"].flatMap { key -> String? in
+            ["wachtwoord": "account.passwordChanged", "taal": "account.localeChanged"][key].map { services.catalogue.text($0, context.locale) }
+        }
+        return try render(context, errors: [], notice: notice, status: .ok)
+    }
+
+    private func render(_ context: RegieRequestContext, errors: [AppError.FieldError], notice: String?, status: HTTPResponse.Status) throws -> Response {
+        guard let user = try context.requirePrincipal().user else { throw AppError.forbidden }
+        let t = services.catalogue
+        let message = { (name: String) in errors.first { $0.name == name }?.message }
+        return try services.views.render(
+            "account", titleKey: "account.title",
+            content: AccountView(
+                name: user.name, email: user.email, organisation: user.organisationName,
+                roles: user.roles.map { .init(label: t.text("roles.\($0.rawValue)", context.locale)) },
+                municipalities: user.municipalities.map(\.name).joined(separator: ", "),
+                locales: UILocale.allCases.map { .init(value: $0.rawValue, label: t.text("locales.\($0.rawValue)", context.locale), selected: $0 == context.locale) },
+                passwordAction: SiteRoute.accountPassword.path, localeAction: SiteRoute.accountLocale.path,
+                errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
+                currentError: message("current"), newError: message("new"), confirmError: message("confirm"),
+                minimumLength: Self.minimumPasswordLength),
+            context: context, current: SiteRoute.account.path, notice: notice, status: status)
+    }
+
+    func changePassword(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard let user = principal.user, let session = principal.session else { throw AppError.forbidden }
+        let t = services.catalogue
+        let locale = context.locale
+        let current = context.form.raw("current") ?? ""
+        let new = context.form.raw("new") ?? ""
+        let confirm = context.form.raw("confirm") ?? ""
+        var errors: [AppError.FieldError] = []
+        let storedHash = try await services.users.fetchPasswordHash(userId: user.id) ?? ""
+        let currentMatches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(current, hash: storedHash) }
+        if !currentMatches { errors.append(.init(name: "current", message: t.text("account.errors.currentWrong", locale))) }
+        if new.count < Self.minimumPasswordLength {
+            errors.append(.init(name: "new", message: t.text("account.errors.tooShort", locale, ["min": String(Self.minimumPasswordLength)])))
+        } else if new.lowercased() == user.email.lowercased() || new == current {
+            errors.append(.init(name: "new", message: t.text("account.errors.notNew", locale)))
+        }
+        if confirm != new { errors.append(.init(name: "confirm", message: t.text("account.errors.mismatch", locale))) }
+        guard errors.isEmpty else {
+            return try render(context, errors: errors, notice: nil, status: .badRequest)
+        }
+        let cost = services.bcryptCost
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(new, cost: cost) }
+        try await services.users.updatePassword(userId: user.id, passwordHash: hash, now: services.clock.now(), keepSession: session.tokenHash)
+        try await services.record("account.password.change", context: context, permission: nil)
+        return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=wachtwoord"])
+    }
+
+    func changeLocale(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        guard let user = try context.requirePrincipal().user else { throw AppError.forbidden }
+        guard let value = context.form["locale"], let locale = UILocale(rawValue: value) else {
+            throw AppError.invalid(detail: services.catalogue.text("account.errors.locale", context.locale), fields: [.init(name: "locale", message: "")])
+        }
+        try await services.users.updateLocale(userId: user.id, locale: locale.rawValue)
+        return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=taal"])
+    }
+
+    /// Narrows the interface to one municipality of the organisation (or back to all).
+    func switchMunicipality(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard let user = principal.user, let session = principal.session else { throw AppError.forbidden }
+        let code = context.form["gemeente"]
+        if let code, !user.municipalities.contains(where: { $0.code == code }) {
+            throw AppError.notFound
+        }
+        try await services.sessions.updateMunicipality(tokenHash: session.tokenHash, code: code)
+        let back = AuthController.safeBack(context.form["terug"])
+        return Response(status: .seeOther, headers: [.location: back])
+    }
+}

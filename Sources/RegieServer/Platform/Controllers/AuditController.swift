@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import RegieStorage
+
+/// The functioneel beheerder's view of the audit log: search by person, user and period, and
+/// export as CSV. Only entries of the beheerder's own organisation are shown.
+struct AuditController {
+    let services: AppServices
+    static let pageSize = 100
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.auditLog.path), use: search)
+        router.get(RouterPath(SiteRoute.auditLogCSV.path), use: export)
+    }
+
+    struct Option { let value: String; let label: String; let selected: Bool }
+    struct Row {
+        let seq: Int64
+        let time: String
+        let actor: String
+        let role: String
+        let action: String
+        let person: String
+        let purpose: String
+        let requestId: String
+        let detail: String
+    }
+
+    struct AuditView {
+        let person: String
+        let users: [Option]
+        let from: String
+        let until: String
+        let rows: [Row]
+        let hasRows: Bool
+        let nextHref: String?
+        let csvHref: String
+        let action: String
+        let errors: [String]
+        let hasErrors: Bool
+    }
+
+    /// The filter from the query, or the field errors that make it unusable.
+    private func filter(_ context: RegieRequestContext, organisationId: String) -> (AuditFilter, [AppError.FieldError]) {
+        var errors: [AppError.FieldError] = []
+        let t = services.catalogue
+        var filter = AuditFilter(personId: context.form["persoon"], actorId: context.form["gebruiker"], organisationId: organisationId)
+        if let from = context.form["van"] {
+            if let date = DisplayDate.startOfDay(from) { filter.from = date } else {
+                errors.append(.init(name: "van", message: t.text("audit.errors.from", context.locale)))
+            }
+        }
+        if let until = context.form["tot"] {
+            // "tot en met": the whole last day counts.
+            if let date = DisplayDate.startOfDay(until) { filter.until = date.addingTimeInterval(86_400) } else {
+                errors.append(.init(name: "tot", message: t.text("audit.errors.until", context.locale)))
+            }
+        }
+        if let from = filter.from, let until = filter.until, until <= from {
+            errors.append(.init(name: "tot", message: t.text("audit.errors.order", context.locale)))
+        }
+        return (filter, errors)
+    }
+
+    private var filterQuery: (RegieRequestContext) -> String {
+        { context in
+            ["persoon", "gebruiker", "van", "tot"].compactMap { name in
+                context.form[name].map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            }.joined(separator: "&")
+        }
+    }
+
+    func search(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.viewAuditLog)
+        let (filter, errors) = filter(context, organisationId: principal.organisationId)
+        let users = try await services.users.listUsers(organisationId: principal.organisationId)
+        var rows: [Row] = []
+        var next: String?
+        if errors.isEmpty {
+            let page = try await services.audit.search(filter, before: context.form["voor"].flatMap { Int64($0) }, limit: Self.pageSize)
+            rows = page.rows.map { entry in
+                Row(seq: entry.seq, time: DisplayDate.formatMoment(entry.occurredDate), actor: entry.actorName, role: entry.actorRole,
+                    action: entry.action, person: entry.personId ?? "", purpose: entry.purpose, requestId: entry.requestId, detail: entry.detail)
+            }
+            let query = filterQuery(context)
+            next = page.next.map { "?" + (query.isEmpty ? "" : query + "&") + "voor=\($0)" }
+            try await services.record("audit.search", context: context, permission: .viewAuditLog, detail: query)
+        }
+        let query = filterQuery(context)
+        return try services.views.render(
+            "audit", titleKey: "audit.title",
+            content: AuditView(
+                person: context.form["persoon"] ?? "",
+                users: users.map { Option(value: $0.id, label: "\($0.name) (\($0.email))", selected: $0.id == filter.actorId) },
+                from: context.form["van"] ?? "", until: context.form["tot"] ?? "",
+                rows: rows, hasRows: !rows.isEmpty, nextHref: next,
+                csvHref: SiteRoute.auditLogCSV.path + (query.isEmpty ? "" : "?" + query), action: SiteRoute.auditLog.path,
+                errors: errors.map(\.message), hasErrors: !errors.isEmpty),
+            context: context, current: SiteRoute.auditLog.path, status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    func export(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.viewAuditLog)
+        let (filter, errors) = filter(context, organisationId: principal.organisationId)
+        guard errors.isEmpty else { throw AppError.invalid(detail: errors.map(\.message).joined(separator: " "), fields: errors) }
+        var csv = "seq,tijdstip,gebruiker_id,gebruiker,rol,organisatie_id,actie,persoon_id,gemeente,doel,request_id,details,vorige_hash,hash\r\n"
+        try await services.audit.export(filter) { entries in
+            for e in entries {
+                let fields: [String] = [
+                    String(e.seq), ISO8601DateFormatter().string(from: e.occurredDate), e.actorId ?? "", e.actorName, e.actorRole,
+                    e.organisationId ?? "", e.action, e.personId ?? "", e.municipalityCode ?? "", e.purpose, e.requestId, e.detail,
+                    e.previousHash, e.hash,
+                ]
+                csv += fields.map(CSV.escape).joined(separator: ",") + "\r\n"
+            }
+        }
+        try await services.record("audit.export", context: context, permission: .viewAuditLog, detail: filterQuery(context))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"auditlog.csv\"", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+}
+
+enum CSV {
+    /// RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula.
+    static func escape(_ value: String) -> String {
+        var value = value
+        if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+}

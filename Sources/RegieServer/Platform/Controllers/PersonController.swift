@@ -1,0 +1,195 @@
+import Foundation
+import Hummingbird
+import RegieStorage
+
+/// A newcomer's file as far as the platform goes: identity, household, key dates, contact details.
+/// Every read and change is audited; a person outside the principal's municipalities is a 404.
+struct PersonController {
+    let services: AppServices
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.personPattern), use: show)
+        router.get(RouterPath(SiteRoute.personBSNPattern), use: revealBSN)
+        router.get(RouterPath(SiteRoute.personContactPattern), use: editContact)
+        router.post(RouterPath(SiteRoute.personContactPattern), use: updateContact)
+    }
+
+    struct Fact { let label: String; let value: String }
+    struct Member { let href: String; let name: String; let phase: String }
+
+    struct PersonView {
+        let id: String
+        let name: String
+        let bsn: String
+        let bsnRevealed: Bool
+        let revealHref: String
+        let vNummer: String
+        let facts: [Fact]
+        let dates: [Fact]
+        let contact: [Fact]
+        let members: [Member]
+        let hasMembers: Bool
+        let phase: String
+        let contactHref: String
+    }
+
+    /// Loads the person in the principal's scope or answers 404.
+    private func load(_ context: RegieRequestContext, permission: Permission) async throws -> (Principal, PersonRecord) {
+        let principal = try context.require(permission)
+        let id = try context.parameters.require("id")
+        guard let person = try await services.persons.fetchPerson(id: id, scope: Policy.scope(for: principal)) else {
+            throw AppError.notFound
+        }
+        return (principal, person)
+    }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, person) = try await load(context, permission: .readPersons)
+        try await services.record("person.view", context: context, permission: .readPersons, person: person)
+        return try await render(person, principal: principal, context: context, revealBSN: false)
+    }
+
+    /// Shows the full BSN; the reveal is its own audited read (ui.md "masked until clicked").
+    func revealBSN(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, person) = try await load(context, permission: .readPersons)
+        try await services.record("person.bsn.reveal", context: context, permission: .readPersons, person: person)
+        return try await render(person, principal: principal, context: context, revealBSN: true)
+    }
+
+    private func render(_ person: PersonRecord, principal: Principal, context: RegieRequestContext, revealBSN: Bool) async throws -> Response {
+        let t = services.catalogue
+        let locale = context.locale
+        let scope = Policy.scope(for: principal)
+        let traject = try await services.persons.fetchTraject(personId: person.id, scope: scope)
+        let members = try await services.persons.listHouseholdMembers(of: person, scope: scope)
+        let municipality = principal.municipalities.first { $0.code == person.municipalityCode }?.name ?? person.municipalityCode
+        let text = { (key: String) in t.text(key, locale) }
+        let dash = "—"
+        let facts = [
+            Fact(label: text("person.doelgroep"), value: t.text("doelgroepen.\(person.doelgroep)", locale)),
+            Fact(label: text("person.dateOfBirth"), value: DisplayDate.format(person.dateOfBirth, locale)),
+            Fact(label: text("person.gender"), value: t.text("genders.\(person.gender)", locale)),
+            Fact(label: text("person.municipality"), value: municipality),
+        ]
+        let dates = [
+            ("person.kennisgeving", traject?.kennisgevingDate), ("person.koppeling", traject?.koppelingDate),
+            ("person.housing", traject?.housingDate), ("person.brp", traject?.brpDate), ("person.intake", traject?.intakeDate),
+            ("person.pip", traject?.pipDate), ("person.routeStart", traject?.routeStartDate), ("person.closed", traject?.closedDate),
+        ].map { Fact(label: text($0.0), value: $0.1.map { DisplayDate.format($0, locale) } ?? dash) }
+        let contact = [
+            Fact(label: text("person.language"), value: person.language),
+            Fact(label: text("person.interpreter"), value: text(person.interpreterNeeded == 1 ? "common.yes" : "common.no")),
+            Fact(label: text("person.phone"), value: person.phone ?? dash),
+            Fact(label: text("person.email"), value: person.email ?? dash),
+        ]
+        let view = PersonView(
+            id: person.id, name: person.fullName,
+            bsn: revealBSN ? (person.bsn ?? dash) : Self.mask(person.bsn), bsnRevealed: revealBSN,
+            revealHref: SiteRoute.personBSN(person.id).path, vNummer: person.vNummer ?? dash,
+            facts: facts, dates: dates, contact: contact,
+            members: members.map { Member(href: SiteRoute.person($0.id).path, name: "\($0.givenNames) \($0.familyName)", phase: $0.phase.map { t.text("phases.\($0)", locale) } ?? dash) },
+            hasMembers: !members.isEmpty,
+            phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
+            contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : "")
+        return try services.views.render(
+            "person", titleKey: "person.title", titleArguments: ["name": person.fullName], content: view,
+            context: context, notice: context.form["melding"] == "contact" ? t.text("person.contactSaved", locale) : nil)
+    }
+
+    static func mask(_ bsn: String?) -> String {
+        guard let bsn, bsn.count == 9 else { return "—" }
+        return "•••••" + bsn.suffix(4)
+    }
+
+    // MARK: Contact details
+
+    struct ContactForm {
+        let phone: String
+        let email: String
+        let language: String
+        let interpreterNeeded: Bool
+        let errors: [FieldMessage]
+        let hasErrors: Bool
+        let phoneError: String?
+        let emailError: String?
+        let languageError: String?
+        let action: String
+        let backHref: String
+        let name: String
+    }
+
+    struct FieldMessage { let field: String; let message: String }
+
+    func editContact(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (_, person) = try await load(context, permission: .editPersons)
+        try await services.record("person.contact.view", context: context, permission: .editPersons, person: person)
+        return try renderForm(person, phone: person.phone ?? "", email: person.email ?? "", language: person.language,
+                              interpreter: person.interpreterNeeded == 1, errors: [], context: context, status: .ok)
+    }
+
+    private func renderForm(_ person: PersonRecord, phone: String, email: String, language: String, interpreter: Bool,
+                            errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
+        let message = { (name: String) in errors.first { $0.name == name }?.message }
+        return try services.views.render(
+            "person-contact", titleKey: "contact.title", titleArguments: ["name": person.fullName],
+            content: ContactForm(phone: phone, email: email, language: language, interpreterNeeded: interpreter,
+                                 errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
+                                 phoneError: message("phone"), emailError: message("email"), languageError: message("language"),
+                                 action: SiteRoute.personContact(person.id).path, backHref: SiteRoute.person(person.id).path, name: person.fullName),
+            context: context, status: status)
+    }
+
+    func updateContact(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, person) = try await load(context, permission: .editPersons)
+        let phone = context.form["phone"] ?? ""
+        let email = context.form["email"] ?? ""
+        let language = context.form["language"] ?? ""
+        let interpreter = context.form["interpreter"] == "ja"
+        let errors = ContactValidation.validate(phone: phone, email: email, language: language, catalogue: services.catalogue, locale: context.locale)
+        guard errors.isEmpty else {
+            return try renderForm(person, phone: phone, email: email, language: language, interpreter: interpreter, errors: errors, context: context, status: .badRequest)
+        }
+        let update = PersonStore.ContactUpdate(phone: phone.isEmpty ? nil : phone, email: email.isEmpty ? nil : email.lowercased(), language: language, interpreterNeeded: interpreter)
+        let event = services.auditEvent("person.contact.update", context: context, permission: .editPersons, person: person, detail: ContactValidation.changedFields(person, update))
+        guard try await services.persons.updateContact(personId: person.id, scope: Policy.scope(for: principal), update, audit: event, now: services.clock.now()) != nil else {
+            throw AppError.notFound
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.person(person.id).path + "?melding=contact"])
+    }
+}
+
+/// Validation of contact details, shared by the web form and (later) the API.
+enum ContactValidation {
+    static func validate(phone: String, email: String, language: String, catalogue: Catalogue, locale: UILocale) -> [AppError.FieldError] {
+        var errors: [AppError.FieldError] = []
+        if !phone.isEmpty {
+            let digits = phone.filter(\.isNumber)
+            let allowed = phone.allSatisfy { $0.isNumber || " +-()".contains($0) }
+            if !allowed || digits.count < 10 || digits.count > 15 {
+                errors.append(.init(name: "phone", message: catalogue.text("contact.errors.phone", locale)))
+            }
+        }
+        if !email.isEmpty {
+            let parts = email.split(separator: "@")
+            if parts.count != 2 || !parts[1].contains(".") || email.contains(" ") || email.count > 254 {
+                errors.append(.init(name: "email", message: catalogue.text("contact.errors.email", locale)))
+            }
+        }
+        if language.isEmpty {
+            errors.append(.init(name: "language", message: catalogue.text("contact.errors.languageMissing", locale)))
+        } else if language.count > 60 {
+            errors.append(.init(name: "language", message: catalogue.text("contact.errors.languageLong", locale)))
+        }
+        return errors
+    }
+
+    /// Names (not values) of the fields that changed, for the audit entry.
+    static func changedFields(_ person: PersonRecord, _ update: PersonStore.ContactUpdate) -> String {
+        var fields: [String] = []
+        if person.phone != update.phone { fields.append("phone") }
+        if person.email != update.email { fields.append("email") }
+        if person.language != update.language { fields.append("language") }
+        if (person.interpreterNeeded == 1) != update.interpreterNeeded { fields.append("interpreter_needed") }
+        return "gewijzigd: " + (fields.isEmpty ? "geen" : fields.joined(separator: ","))
+    }
+}

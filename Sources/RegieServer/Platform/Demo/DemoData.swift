@@ -1,0 +1,80 @@
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+import RegieStorage
+
+/// Demo data that looks like a real region: the organisation serving Weert, Cranendonck and
+/// Nederweert (the three municipalities of seed 002), its teams, a user for every role, and
+/// newcomers of both target groups in every phase of the chain. Deterministic for a given seed
+/// and day, so every screen shows the same people on every machine.
+public struct DemoData: Sendable {
+    public static let password = "regie-demo-2026"
+    public static let organisationName = "Inburgering Weert, Cranendonck en Nederweert"
+    public static let municipalities = [
+        Municipality(code: "GM0988", name: "Weert"),
+        Municipality(code: "GM1706", name: "Cranendonck"),
+        Municipality(code: "GM0946", name: "Nederweert"),
+    ]
+
+    public struct Login: Sendable {
+        public let email: String
+        public let name: String
+        public let roles: [Role]
+    }
+
+    public static let logins: [Login] = [
+        Login(email: "consulent@regie.example", name: "Fatima el Amrani", roles: [.consulent]),
+        Login(email: "consulent2@regie.example", name: "Joost van der Linden", roles: [.consulent]),
+        Login(email: "consulent3@regie.example", name: "Sanne Peeters", roles: [.consulent]),
+        Login(email: "teamleider@regie.example", name: "Marieke Janssen", roles: [.teamleider]),
+        Login(email: "beleid@regie.example", name: "Thomas Hendriks", roles: [.beleidsmedewerker]),
+        Login(email: "budget@regie.example", name: "Anouk Verbeek", roles: [.budgetbeheerder]),
+        Login(email: "beheer@regie.example", name: "Ruud Smeets", roles: [.functioneelBeheerder]),
+    ]
+
+    let users: UserStore
+    let persons: PersonStore
+
+    public init(database: Database) {
+        users = UserStore(database: database)
+        persons = PersonStore(database: database)
+    }
+
+    public enum DemoError: Error, CustomStringConvertible {
+        case notEmpty
+        public var description: String { "The database already holds data; demo data is only loaded into an empty database." }
+    }
+
+    /// Loads the demo region into an empty database; refuses a database that already has users.
+    public func load(people: Int = 300, seed: UInt64 = 2021, today: Date, bcryptCost: UInt8 = 10) async throws {
+        guard try await users.countUsers() == 0, try await users.countMunicipalities() == 0 else { throw DemoError.notEmpty }
+        for municipality in Self.municipalities {
+            try await users.insertMunicipality(municipality)
+        }
+        let organisationId = Self.id("organisation", 1)
+        try await users.insertOrganisation(id: organisationId, name: Self.organisationName, municipalityCodes: Self.municipalities.map(\.code), now: today)
+        let teams = [Team(id: Self.id("team", 1), organisationId: organisationId, name: "Team Weert"),
+                     Team(id: Self.id("team", 2), organisationId: organisationId, name: "Team Cranendonck en Nederweert")]
+        for team in teams { try await users.insertTeam(team) }
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(Self.password, cost: bcryptCost) }
+        var consulentIds: [String] = []
+        for (index, login) in Self.logins.enumerated() {
+            let id = Self.id("user", index + 1)
+            if login.roles.contains(.consulent) { consulentIds.append(id) }
+            try await users.insertUser(.init(id: id, organisationId: organisationId, teamId: teams[index % 2 == 0 ? 0 : 1].id,
+                                             email: login.email, name: login.name, passwordHash: hash, roles: login.roles), now: today)
+        }
+        let generated = DemoPeople.generate(count: people, seed: seed, today: today, municipalities: Self.municipalities.map(\.code), consulentIds: consulentIds)
+        try await persons.insertPersons(generated, now: today)
+    }
+
+    /// Stable ids for the demo's fixed records, so links in the README and the tests stay valid.
+    static func id(_ kind: String, _ number: Int) -> String {
+        let prefix: String = switch kind {
+        case "organisation": "00000000-0000-4000-8000-0000000000"
+        case "team": "00000000-0000-4000-8001-0000000000"
+        default: "00000000-0000-4000-8002-0000000000"
+        }
+        return prefix + String(format: "%02d", number)
+    }
+}

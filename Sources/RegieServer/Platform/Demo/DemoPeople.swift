@@ -1,0 +1,176 @@
+import Foundation
+import RegieStorage
+
+/// SplitMix64: a small, fast, seedable generator, so demo data is the same on every machine.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Newcomers spread over every phase of the chain (domain.md §3), in households, with dates that
+/// fit their phase relative to `today`.
+enum DemoPeople {
+    struct Origin {
+        let language: String
+        let givenWomen: [String]
+        let givenMen: [String]
+        let family: [String]
+    }
+
+    static let asylumOrigins: [Origin] = [
+        Origin(language: "Arabisch", givenWomen: ["Amal", "Rasha", "Lina", "Noor", "Hiba", "Dima", "Rania"], givenMen: ["Ahmad", "Omar", "Khaled", "Yousef", "Mahmoud", "Bilal", "Samer"], family: ["Al-Hassan", "Haddad", "Khalil", "Al-Ahmad", "Darwish", "Mansour", "Saleh", "Nasser"]),
+        Origin(language: "Tigrinya", givenWomen: ["Selam", "Helen", "Senait", "Yordanos", "Luwam"], givenMen: ["Dawit", "Yonas", "Tesfay", "Filmon", "Merhawi"], family: ["Tesfamariam", "Gebremedhin", "Habte", "Kidane", "Berhane", "Tekle"]),
+        Origin(language: "Dari", givenWomen: ["Zahra", "Mariam", "Fereshta", "Shabnam"], givenMen: ["Ahmad Shah", "Mohammad", "Farid", "Naveed", "Jawad"], family: ["Ahmadi", "Rahimi", "Hakimi", "Sultani", "Noori"]),
+        Origin(language: "Turks", givenWomen: ["Elif", "Zeynep", "Ayşe", "Merve"], givenMen: ["Mehmet", "Emre", "Murat", "Hakan"], family: ["Yılmaz", "Demir", "Kaya", "Çelik", "Şahin"]),
+        Origin(language: "Arabisch (Jemen)", givenWomen: ["Afrah", "Bushra", "Arwa"], givenMen: ["Abdullah", "Fuad", "Nabil"], family: ["Al-Yamani", "Saeed", "Qasem"]),
+        Origin(language: "Somalisch", givenWomen: ["Hodan", "Ayaan", "Faadumo"], givenMen: ["Abdi", "Mohamed", "Liban"], family: ["Warsame", "Farah", "Jama", "Abdirahman"]),
+    ]
+
+    static let familyOrigins: [Origin] = [
+        Origin(language: "Berbers (Tamazight)", givenWomen: ["Nadia", "Samira", "Khadija"], givenMen: ["Karim", "Mustafa", "Rachid"], family: ["El Idrissi", "Benali", "Azzouzi", "Boukhari"]),
+        Origin(language: "Turks", givenWomen: ["Esra", "Büşra", "Gizem"], givenMen: ["Burak", "Serkan", "Onur"], family: ["Aydın", "Öztürk", "Arslan"]),
+        Origin(language: "Engels", givenWomen: ["Priya", "Ananya", "Grace"], givenMen: ["Arjun", "Rahul", "Samuel"], family: ["Sharma", "Patel", "Reddy", "Okafor"]),
+        Origin(language: "Tagalog", givenWomen: ["Maricel", "Jocelyn", "Rowena"], givenMen: ["Jomar", "Ramil"], family: ["Santos", "Reyes", "Dela Cruz"]),
+        Origin(language: "Portugees", givenWomen: ["Fernanda", "Juliana", "Camila"], givenMen: ["Rafael", "Thiago"], family: ["Silva", "Oliveira", "Souza"]),
+        Origin(language: "Thai", givenWomen: ["Siriporn", "Nittaya", "Kanya"], givenMen: ["Somchai"], family: ["Srisuk", "Chaiyaporn", "Boonmee"]),
+    ]
+
+    /// Phases with their share of the demo (weights), in chain order.
+    static let phaseWeights: [(String, Int)] = [
+        ("signaal", 8), ("gekoppeld", 10), ("gehuisvest", 12), ("bredeIntake", 14),
+        ("pipVastgesteld", 12), ("inLeerroute", 30), ("afgerond", 9), ("beeindigd", 5),
+    ]
+
+    static func generate(count: Int, seed: UInt64, today: Date, municipalities: [String], consulentIds: [String]) -> [PersonStore.NewPerson] {
+        var rng = SeededGenerator(seed: seed)
+        var people: [PersonStore.NewPerson] = []
+        var usedBSN = Set<String>()
+        var householdNumber = 0
+        while people.count < count {
+            householdNumber += 1
+            let asylum = Int.random(in: 0..<100, using: &rng) < 65
+            let origin = (asylum ? asylumOrigins : familyOrigins).randomElement(using: &rng)!
+            let municipality = municipalities[Int.random(in: 0..<100, using: &rng) < 55 ? 0 : Int.random(in: 1..<municipalities.count, using: &rng)]
+            let size = asylum ? [1, 1, 2, 2, 3, 4, 5].randomElement(using: &rng)! : [1, 1, 1, 2].randomElement(using: &rng)!
+            let members = min(size, count - people.count)
+            let householdId = members > 1 ? uuid(&rng) : nil
+            let family = origin.family.randomElement(using: &rng)!
+            let phase = weightedPhase(&rng)
+            let consulent = consulentIds.isEmpty ? nil : consulentIds.randomElement(using: &rng)
+            for member in 0..<members {
+                let isWoman = member == 0 ? Bool.random(using: &rng) : member == 1 ? true : Bool.random(using: &rng)
+                let adultAge = Int.random(in: 18...58, using: &rng)
+                let age = member < 2 ? adultAge : Int.random(in: 18...24, using: &rng)
+                let doelgroep: String
+                if asylum {
+                    // The first member came as asylum seeker; the others joined (nareizigers) or came along.
+                    doelgroep = member == 0 || Bool.random(using: &rng) ? "Asielstatushouder" : ["Gezinshereniger met Asielstatushouder", "Gezinsvormer met Asielstatushouder"].randomElement(using: &rng)!
+                } else {
+                    doelgroep = ["Gezinsvormer", "Gezinsvormer", "Gezinshereniger", "Overig", "Geestelijk bedienaar"].randomElement(using: &rng)!
+                }
+                let personId = uuid(&rng)
+                var bsn = makeBSN(&rng)
+                while usedBSN.contains(bsn) { bsn = makeBSN(&rng) }
+                usedBSN.insert(bsn)
+                let vNummer = String(format: "%010d", Int.random(in: 1_000_000_000...9_999_999_999, using: &rng))
+                let birth = Calendar.amsterdam.date(byAdding: .day, value: -(age * 365 + Int.random(in: 0..<365, using: &rng)), to: today)!
+                let person = PersonRecord(
+                    id: personId, municipalityCode: municipality, householdId: householdId, bsn: bsn, vNummer: vNummer,
+                    givenNames: (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)!, familyName: family,
+                    dateOfBirth: isoDate(birth), gender: isWoman ? "vrouw" : "man", doelgroep: doelgroep, language: origin.language,
+                    interpreterNeeded: Int.random(in: 0..<100, using: &rng) < 55 ? 1 : 0,
+                    phone: Int.random(in: 0..<100, using: &rng) < 70 ? String(format: "06 %08d", Int.random(in: 10_000_000...99_999_999, using: &rng)) : nil,
+                    email: nil)
+                let traject = makeTraject(personId: personId, municipality: municipality, phase: phase, asylum: asylum,
+                                          consulent: phase == "signaal" && Bool.random(using: &rng) ? nil : consulent, today: today, rng: &rng)
+                people.append(.init(person: person, traject: traject))
+            }
+        }
+        return people
+    }
+
+    static func weightedPhase(_ rng: inout SeededGenerator) -> String {
+        let total = phaseWeights.reduce(0) { $0 + $1.1 }
+        var pick = Int.random(in: 0..<total, using: &rng)
+        for (phase, weight) in phaseWeights {
+            if pick < weight { return phase }
+            pick -= weight
+        }
+        return "inLeerroute"
+    }
+
+    /// Dates consistent with the phase: each step some days after the previous one, ending in the past.
+    static func makeTraject(personId: String, municipality: String, phase: String, asylum: Bool, consulent: String?, today: Date, rng: inout SeededGenerator) -> TrajectRecord {
+        let order = phaseWeights.map(\.0)
+        let reached = order.firstIndex(of: phase)!
+        // How long ago the chain started grows with the phase reached.
+        let spans = [20, 50, 100, 160, 230, 600, 1100, 700]
+        var day = -Int.random(in: spans[reached] / 2...spans[reached], using: &rng)
+        func step(_ minDays: Int, _ maxDays: Int) -> String {
+            day = min(day + Int.random(in: minDays...maxDays, using: &rng), -1)
+            return isoDate(Calendar.amsterdam.date(byAdding: .day, value: day, to: today)!)
+        }
+        let kennisgeving = step(0, 0)
+        let koppeling = asylum && reached >= 1 ? step(3, 14) : nil
+        let housing = reached >= 2 ? step(asylum ? 40 : 5, asylum ? 110 : 20) : nil
+        let brp = reached >= 2 ? step(1, 10) : nil
+        let intake = reached >= 3 ? step(7, 30) : nil
+        let pip = reached >= 4 ? step(20, 55) : nil
+        let routeStart = reached >= 5 ? step(20, 100) : nil
+        let closed = reached >= 6 ? step(300, 900) : nil
+        let route = reached >= 4 ? ["b1", "b1", "b1", "onderwijs", "z"].randomElement(using: &rng)! : nil
+        let reason: String? = switch phase {
+        case "afgerond": ["examenBehaald", "zRouteAfgerond"].randomElement(using: &rng)!
+        case "beeindigd": ["verhuisd", "vrijstelling", "ontheffing", "plichtVervallen"].randomElement(using: &rng)!
+        default: nil
+        }
+        return TrajectRecord(
+            id: uuid(&rng), personId: personId, municipalityCode: municipality, phase: phase, consulentId: consulent,
+            kennisgevingDate: kennisgeving, koppelingDate: koppeling, housingDate: housing, brpDate: brp, intakeDate: intake,
+            pipDate: pip, routeStartDate: routeStart, leerroute: route, closedDate: closed, closedReason: reason)
+    }
+
+    /// A BSN in the 99-range (test numbers) that passes the 11-proef: weights 9..2 and −1.
+    static func makeBSN(_ rng: inout SeededGenerator) -> String {
+        while true {
+            var digits = [9, 9] + (0..<6).map { _ in Int.random(in: 0...9, using: &rng) }
+            let partial = zip(digits, [9, 8, 7, 6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 }
+            let last = partial % 11
+            if last <= 9 {
+                digits.append(last)
+                return digits.map(String.init).joined()
+            }
+        }
+    }
+
+    static func uuid(_ rng: inout SeededGenerator) -> String {
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let chars = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
+    }
+
+    static func isoDate(_ date: Date) -> String {
+        let c = Calendar.amsterdam.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+}
+
+extension Calendar {
+    static let amsterdam: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
+        return calendar
+    }()
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A decoded `application/x-www-form-urlencoded` body (or query string): repeated names keep
+/// every value, in order.
+public struct FormData: Sendable, Hashable {
+    public private(set) var values: [String: [String]] = [:]
+
+    public init() {}
+
+    public init(urlEncoded text: String) {
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(parts[0])
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            values[name, default: []].append(value)
+        }
+    }
+
+    static func decode(_ part: Substring) -> String {
+        let spaced = part.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+
+    /// The first value, trimmed; nil when absent or empty.
+    public subscript(_ name: String) -> String? {
+        guard let value = values[name]?.first?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The value exactly as typed (for passwords).
+    public func raw(_ name: String) -> String? {
+        values[name]?.first
+    }
+
+    public func all(_ name: String) -> [String] {
+        values[name] ?? []
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import RegieStorage
+
+/// The web interface's middleware: finds the session behind the cookie (idle and absolute
+/// expiry), picks the language, decodes forms, checks the CSRF token on every state-changing
+/// request, and turns errors into pages with the layout.
+struct WebMiddleware: RouterMiddleware {
+    typealias Context = RegieRequestContext
+    let services: AppServices
+
+    static let sessionCookie = "regie_session"
+    static let csrfCookie = "regie_csrf"
+    /// `last_seen_at` is written at most this often, so reads stay reads.
+    static let touchInterval: TimeInterval = 60
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var request = request
+        var newAnonymousToken: String?
+        do {
+            try await authenticate(request, &context)
+            if context.principal == nil {
+                if let token = request.cookies[Self.csrfCookie]?.value, !token.isEmpty {
+                    context.anonymousCSRF = token
+                } else {
+                    let token = TokenHasher.randomToken()
+                    context.anonymousCSRF = token
+                    newAnonymousToken = token
+                }
+            }
+            if let query = request.uri.query {
+                context.form = FormData(urlEncoded: query)
+            }
+            if Self.isStateChanging(request.method) {
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                context.form = FormData(urlEncoded: String(buffer: body))
+                try verifyCSRF(context)
+            }
+            var response = try await next(request, context)
+            if let newAnonymousToken {
+                response.setCookie(csrfCookie(newAnonymousToken))
+            }
+            return response
+        } catch {
+            var response = try errorResponse(error, request: request, context: context)
+            if let newAnonymousToken {
+                response.setCookie(csrfCookie(newAnonymousToken))
+            }
+            return response
+        }
+    }
+
+    static func isStateChanging(_ method: HTTPRequest.Method) -> Bool {
+        method == .post || method == .put || method == .patch || method == .delete
+    }
+
+    private func csrfCookie(_ token: String) -> Cookie {
+        Cookie(name: Self.csrfCookie, value: token, path: "/", secure: services.config.cookieSecure, httpOnly: true, sameSite: .strict)
+    }
+
+    /// Loads the session and its user; an expired session is deleted and remembered so the login
+    /// page can say why.
+    private func authenticate(_ request: Request, _ context: inout Context) async throws {
+        let now = services.clock.now()
+        if let user = context.principal?.user {
+            context.locale = UILocale(rawValue: user.locale) ?? .nl
+            return
+        }
+        context.locale = Self.preferredLocale(request)
+        guard let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty else { return }
+        let tokenHash = services.hasher.digest(token)
+        guard let session = try await services.sessions.fetchSession(tokenHash: tokenHash) else { return }
+        let idleDeadline = session.lastSeenAt.addingTimeInterval(services.config.sessionIdleTimeout)
+        guard now < session.expiresAt, now < idleDeadline else {
+            try await services.sessions.deleteSession(tokenHash: tokenHash)
+            context.sessionExpired = true
+            return
+        }
+        guard let user = try await services.users.fetchUser(id: session.userId), user.active else {
+            try await services.sessions.deleteSession(tokenHash: tokenHash)
+            return
+        }
+        if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
+            try await services.sessions.touchSession(tokenHash: tokenHash, at: now)
+        }
+        context.principal = .user(user, session: session)
+        context.locale = UILocale(rawValue: user.locale) ?? .nl
+    }
+
+    private func verifyCSRF(_ context: Context) throws {
+        let expected = context.csrfToken
+        guard !expected.isEmpty, let given = context.form.raw("_csrf"), TokenHasher.equal(given, expected) else {
+            throw AppError.csrfRejected
+        }
+    }
+
+    /// Dutch unless the browser prefers English (signed-in users choose on their account page).
+    static func preferredLocale(_ request: Request) -> UILocale {
+        guard let header = request.headers[.acceptLanguage]?.lowercased() else { return .nl }
+        let first = header.split(separator: ",").first.map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces) } ?? ""
+        return first.hasPrefix("en") ? .en : .nl
+    }
+
+    private func errorResponse(_ error: any Error, request: Request, context: Context) throws -> Response {
+        let catalogue = services.catalogue
+        let locale = context.locale
+        let appError: AppError
+        switch error {
+        case let error as AppError: appError = error
+        case let error as HTTPError where error.status == .notFound: appError = .notFound
+        case let error as HTTPError where error.status == .contentTooLarge:
+            appError = .invalid(detail: catalogue.text("errors.tooLarge", locale), fields: [])
+        default:
+            context.logger.error("unhandled error", metadata: ["error": .string(String(describing: type(of: error)))])
+            return try services.views.render(
+                "error", titleKey: "errors.serverTitle",
+                content: ErrorView(heading: catalogue.text("errors.serverTitle", locale), message: catalogue.text("errors.server", locale, ["id": context.requestID])),
+                context: context, status: .internalServerError)
+        }
+        switch appError {
+        case .unauthenticated:
+            let back = request.method == .get ? request.uri.path : SiteRoute.home.path
+            let reason = context.sessionExpired ? "&reden=verlopen" : ""
+            let target = SiteRoute.login.path + "?terug=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/") + reason
+            return Response(status: .seeOther, headers: [.location: target])
+        case .notFound:
+            return try page(404, "errors.notFoundTitle", "errors.notFound", context)
+        case .forbidden:
+            return try page(403, "errors.forbiddenTitle", "errors.forbidden", context)
+        case .csrfRejected:
+            return try page(403, "errors.csrfTitle", "errors.csrf", context)
+        case .tooManyRequests:
+            return try page(429, "errors.tooManyTitle", "errors.tooMany", context)
+        case .invalid(let detail, _):
+            return try services.views.render("error", titleKey: "errors.invalidTitle",
+                content: ErrorView(heading: catalogue.text("errors.invalidTitle", locale), message: detail), context: context, status: .badRequest)
+        }
+    }
+
+    private func page(_ status: Int, _ titleKey: String, _ messageKey: String, _ context: Context) throws -> Response {
+        let catalogue = services.catalogue
+        return try services.views.render(
+            "error", titleKey: titleKey,
+            content: ErrorView(heading: catalogue.text(titleKey, context.locale), message: catalogue.text(messageKey, context.locale)),
+            context: context, status: HTTPResponse.Status(code: status))
+    }
+}
+
+struct ErrorView {
+    let heading: String
+    let message: String
+}

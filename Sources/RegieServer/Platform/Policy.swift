@@ -1,0 +1,108 @@
+import RegieStorage
+
+/// Who is asking: a member of staff with a session, or a machine client with an API key.
+public enum Principal: Sendable {
+    case user(User, session: SessionRecord)
+    case apiClient(APIKeyRecord, organisationName: String, municipalities: [Municipality])
+
+    public var organisationId: String {
+        switch self {
+        case .user(let user, _): return user.organisationId
+        case .apiClient(let key, _, _): return key.organisationId
+        }
+    }
+
+    public var roles: [Role] {
+        switch self {
+        case .user(let user, _): return user.roles
+        case .apiClient(let key, _, _): return [key.role]
+        }
+    }
+
+    public var actorId: String {
+        switch self {
+        case .user(let user, _): return user.id
+        case .apiClient(let key, _, _): return "apikey:\(key.id)"
+        }
+    }
+
+    public var displayName: String {
+        switch self {
+        case .user(let user, _): return user.name
+        case .apiClient(let key, _, _): return "API: \(key.name)"
+        }
+    }
+
+    public var municipalities: [Municipality] {
+        switch self {
+        case .user(let user, _): return user.municipalities
+        case .apiClient(_, _, let municipalities): return municipalities
+        }
+    }
+
+    public var user: User? {
+        if case .user(let user, _) = self { return user }
+        return nil
+    }
+
+    public var session: SessionRecord? {
+        if case .user(_, let session) = self { return session }
+        return nil
+    }
+}
+
+/// What a request may want to do. Each capability adds its permissions here, and nowhere else.
+public enum Permission: String, Sendable, CaseIterable {
+    /// Read a newcomer's file (personal data).
+    case readPersons
+    /// Change a newcomer's file.
+    case editPersons
+    /// See figures without personal data.
+    case viewFigures
+    /// Search and export the audit log.
+    case viewAuditLog
+    /// Create and revoke API keys.
+    case manageAPIKeys
+}
+
+/// Authorisation is decided here, in one place: which roles hold which permissions, which
+/// municipalities a principal may see, and on which purpose (doelbinding) a role reads personal data.
+public enum Policy {
+    /// Roles per permission (issue 2 §5; domain.md §7 purpose limitation).
+    static func roles(for permission: Permission) -> Set<Role> {
+        switch permission {
+        case .readPersons: return [.consulent, .teamleider, .budgetbeheerder]
+        case .editPersons: return [.consulent, .teamleider]
+        // Beleidsmedewerkers see figures only, never a person.
+        case .viewFigures: return [.beleidsmedewerker, .teamleider, .functioneelBeheerder]
+        case .viewAuditLog: return [.functioneelBeheerder]
+        case .manageAPIKeys: return [.functioneelBeheerder]
+        }
+    }
+
+    public static func allows(_ principal: Principal, _ permission: Permission) -> Bool {
+        !roles(for: permission).isDisjoint(with: principal.roles)
+    }
+
+    /// The municipalities whose people the principal may see: those its organisation serves.
+    /// Without a permission to read persons the scope is empty, so every lookup finds nothing.
+    public static func scope(for principal: Principal) -> TenantScope {
+        guard allows(principal, .readPersons) else { return TenantScope(municipalityCodes: []) }
+        return TenantScope(municipalityCodes: principal.municipalities.map(\.code))
+    }
+
+    /// The purpose on which the principal processes personal data, recorded with every audit entry.
+    public static func purpose(for principal: Principal) -> String {
+        let roles = Set(principal.roles)
+        if !roles.isDisjoint(with: [.consulent, .teamleider]) { return "inburgering" }
+        if roles.contains(.budgetbeheerder) { return "ontzorgen" }
+        if roles.contains(.functioneelBeheerder) { return "beheer" }
+        return "monitoring"
+    }
+
+    /// The role recorded in the audit log: the first role that grants what was done.
+    public static func actingRole(for principal: Principal, permission: Permission?) -> Role? {
+        guard let permission else { return principal.roles.first }
+        return principal.roles.first { roles(for: permission).contains($0) } ?? principal.roles.first
+    }
+}

@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import Logging
+import Mustache
+import RegieStorage
+
+/// The time, injected: rules and handlers never call `Date()` themselves.
+public struct AppClock: Sendable {
+    public var now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date) {
+        self.now = now
+    }
+
+    public static let system = AppClock { Date() }
+}
+
+/// Keyed hashing for secrets Regie stores only as digests (session tokens, API keys), and random
+/// tokens for cookies and CSRF.
+public struct TokenHasher: Sendable {
+    let key: SymmetricKey
+
+    public init(secret: String) {
+        key = SymmetricKey(data: SHA256.hash(data: Data(secret.utf8)))
+    }
+
+    public func digest(_ token: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// 32 random bytes, base64url without padding (safe in cookies, forms and headers).
+    public static func randomToken(bytes: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        return data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Constant-time comparison of two strings.
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Everything controllers need, built once by `buildApplication` and passed through initialisers.
+public struct AppServices: Sendable {
+    public let config: AppConfig
+    public let database: Database
+    public let clock: AppClock
+    public let hasher: TokenHasher
+    public let views: Views
+    public let catalogue: Catalogue
+    public let metrics: RegieMetrics
+    public let users: UserStore
+    public let sessions: SessionStore
+    public let audit: AuditStore
+    public let apiKeys: APIKeyStore
+    public let persons: PersonStore
+    /// bcrypt cost: 12 in production; tests lower it to stay fast.
+    public let bcryptCost: UInt8
+
+    public init(config: AppConfig, database: Database, clock: AppClock, views: Views, catalogue: Catalogue, metrics: RegieMetrics, bcryptCost: UInt8) {
+        self.config = config
+        self.database = database
+        self.clock = clock
+        self.hasher = TokenHasher(secret: config.sessionSecret)
+        self.views = views
+        self.catalogue = catalogue
+        self.metrics = metrics
+        self.users = UserStore(database: database)
+        self.sessions = SessionStore(database: database)
+        self.audit = AuditStore(database: database)
+        self.apiKeys = APIKeyStore(database: database)
+        self.persons = PersonStore(database: database)
+        self.bcryptCost = bcryptCost
+    }
+
+    /// The audit event for an action by the request's principal.
+    public func auditEvent(_ action: String, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") -> AuditEvent {
+        let principal = context.principal
+        return AuditEvent(
+            actorId: principal?.actorId,
+            actorName: principal?.displayName ?? "anoniem",
+            actorRole: principal.flatMap { Policy.actingRole(for: $0, permission: permission)?.rawValue } ?? "-",
+            organisationId: principal?.organisationId,
+            action: action,
+            personId: person?.id,
+            municipalityCode: person?.municipalityCode,
+            purpose: principal.map(Policy.purpose(for:)) ?? "-",
+            requestId: context.requestID,
+            detail: detail)
+    }
+
+    /// Appends one audit entry for the request.
+    public func record(_ action: String, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") async throws {
+        try await audit.append(auditEvent(action, context: context, permission: permission, person: person, detail: detail), at: clock.now())
+    }
+}

@@ -1,0 +1,45 @@
+/// Every path of the web interface, for registration and for links (one enum, no string paths
+/// scattered through handlers).
+public enum SiteRoute: Sendable, Hashable {
+    case home
+    case login
+    case logout
+    case account
+    case accountPassword
+    case accountLocale
+    case switchMunicipality
+    case person(String)
+    case personBSN(String)
+    case personContact(String)
+    case auditLog
+    case auditLogCSV
+    case apiKeys
+    case apiKeyRevoke(String)
+    case figures
+
+    public var path: String {
+        switch self {
+        case .home: return "/"
+        case .login: return "/inloggen"
+        case .logout: return "/uitloggen"
+        case .account: return "/account"
+        case .accountPassword: return "/account/wachtwoord"
+        case .accountLocale: return "/account/taal"
+        case .switchMunicipality: return "/gemeente"
+        case .person(let id): return "/personen/\(id)"
+        case .personBSN(let id): return "/personen/\(id)/bsn"
+        case .personContact(let id): return "/personen/\(id)/contact"
+        case .auditLog: return "/beheer/audit"
+        case .auditLogCSV: return "/beheer/audit.csv"
+        case .apiKeys: return "/beheer/api-sleutels"
+        case .apiKeyRevoke(let id): return "/beheer/api-sleutels/\(id)/intrekken"
+        case .figures: return "/cijfers"
+        }
+    }
+
+    /// Route patterns for the router (`{id}` marks a parameter).
+    static let personPattern = "/personen/{id}"
+    static let personBSNPattern = "/personen/{id}/bsn"
+    static let personContactPattern = "/personen/{id}/contact"
+    static let apiKeyRevokePattern = "/beheer/api-sleutels/{id}/intrekken"
+}

@@ -1,0 +1,65 @@
+import Foundation
+import SQLKit
+
+/// API keys for machine clients: the secret is shown once and stored as its SHA-256 only.
+public struct APIKeyStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    struct Row: Decodable {
+        let id: String
+        let organisationId: String
+        let name: String
+        let prefix: String
+        let secretHash: String
+        let role: String
+        let createdBy: String
+        let createdAt: Int64
+        let lastUsedAt: Int64?
+        let revokedAt: Int64?
+
+        var record: APIKeyRecord {
+            APIKeyRecord(
+                id: id, organisationId: organisationId, name: name, prefix: prefix, role: Role(rawValue: role) ?? .consulent,
+                createdBy: createdBy, createdAt: Date(epochSeconds: createdAt), lastUsedAt: lastUsedAt.map(Date.init(epochSeconds:)),
+                revokedAt: revokedAt.map(Date.init(epochSeconds:)))
+        }
+    }
+
+    public func insertKey(_ key: APIKeyRecord, secretHash: String) async throws {
+        try await database.sql.raw("""
+            INSERT INTO api_keys (id, organisation_id, name, prefix, secret_hash, role, created_by, created_at)
+            VALUES (\(bind: key.id), \(bind: key.organisationId), \(bind: key.name), \(bind: key.prefix), \(bind: secretHash),
+                \(bind: key.role.rawValue), \(bind: key.createdBy), \(bind: key.createdAt.epochSeconds))
+            """).run()
+    }
+
+    /// The key with this prefix and its stored secret hash, if it exists.
+    public func fetchKey(prefix: String) async throws -> (record: APIKeyRecord, secretHash: String)? {
+        guard let row = try await database.sql.raw("SELECT * FROM api_keys WHERE prefix = \(bind: prefix)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
+        return (row.record, row.secretHash)
+    }
+
+    public func listKeys(organisationId: String) async throws -> [APIKeyRecord] {
+        try await database.sql.raw("SELECT * FROM api_keys WHERE organisation_id = \(bind: organisationId) ORDER BY created_at DESC, id")
+            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.record)
+    }
+
+    /// Revokes a key of the organisation; false when no such (unrevoked) key exists there.
+    public func revokeKey(id: String, organisationId: String, at now: Date) async throws -> Bool {
+        let rows = try await database.sql.raw("""
+            UPDATE api_keys SET revoked_at = \(bind: now.epochSeconds)
+            WHERE id = \(bind: id) AND organisation_id = \(bind: organisationId) AND revoked_at IS NULL
+            RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+
+    public func touchKey(id: String, at now: Date) async throws {
+        try await database.sql.raw("UPDATE api_keys SET last_used_at = \(bind: now.epochSeconds) WHERE id = \(bind: id)").run()
+    }
+}

@@ -1,0 +1,212 @@
+import Crypto
+import Foundation
+import SQLKit
+
+/// What happened, to whom, by whom, why: one line of the audit log before it is chained.
+public struct AuditEvent: Sendable, Hashable {
+    public var actorId: String?
+    public var actorName: String
+    public var actorRole: String
+    public var organisationId: String?
+    public var action: String
+    public var personId: String?
+    public var municipalityCode: String?
+    public var purpose: String
+    public var requestId: String
+    public var detail: String
+
+    public init(actorId: String?, actorName: String, actorRole: String, organisationId: String?, action: String,
+                personId: String? = nil, municipalityCode: String? = nil, purpose: String, requestId: String, detail: String = "") {
+        self.actorId = actorId
+        self.actorName = actorName
+        self.actorRole = actorRole
+        self.organisationId = organisationId
+        self.action = action
+        self.personId = personId
+        self.municipalityCode = municipalityCode
+        self.purpose = purpose
+        self.requestId = requestId
+        self.detail = detail
+    }
+}
+
+public struct AuditEntry: Codable, Sendable, Hashable {
+    public let seq: Int64
+    public let occurredAt: Int64
+    public let actorId: String?
+    public let actorName: String
+    public let actorRole: String
+    public let organisationId: String?
+    public let action: String
+    public let personId: String?
+    public let municipalityCode: String?
+    public let purpose: String
+    public let requestId: String
+    public let detail: String
+    public let previousHash: String
+    public let hash: String
+
+    public var occurredDate: Date { Date(epochSeconds: occurredAt) }
+}
+
+/// The hash chain: each entry's hash covers its own fields and the previous entry's hash, so
+/// changing, inserting or removing an entry breaks every hash after it.
+public enum AuditChain {
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    static func hash(seq: Int64, occurredAt: Int64, event: AuditEvent, previousHash: String) -> String {
+        let fields: [String] = [
+            String(seq), String(occurredAt), event.actorId ?? "", event.actorName, event.actorRole,
+            event.organisationId ?? "", event.action, event.personId ?? "", event.municipalityCode ?? "",
+            event.purpose, event.requestId, event.detail, previousHash,
+        ]
+        // Unit separators keep field boundaries unambiguous.
+        let canonical = fields.joined(separator: "\u{1F}")
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hash(of entry: AuditEntry) -> String {
+        hash(seq: entry.seq, occurredAt: entry.occurredAt, event: AuditEvent(
+            actorId: entry.actorId, actorName: entry.actorName, actorRole: entry.actorRole,
+            organisationId: entry.organisationId, action: entry.action, personId: entry.personId,
+            municipalityCode: entry.municipalityCode, purpose: entry.purpose, requestId: entry.requestId,
+            detail: entry.detail), previousHash: entry.previousHash)
+    }
+}
+
+/// The outcome of `regie audit verify`.
+public enum AuditVerification: Sendable, Equatable {
+    case intact(entries: Int64)
+    /// The first entry whose stored hashes do not match what the chain says they must be.
+    case broken(seq: Int64, reason: String)
+}
+
+public struct AuditFilter: Sendable, Hashable {
+    public var personId: String?
+    public var actorId: String?
+    public var from: Date?
+    public var until: Date?
+    public var organisationId: String?
+
+    public init(personId: String? = nil, actorId: String? = nil, from: Date? = nil, until: Date? = nil, organisationId: String? = nil) {
+        self.personId = personId
+        self.actorId = actorId
+        self.from = from
+        self.until = until
+        self.organisationId = organisationId
+    }
+}
+
+public struct AuditStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Appends entries in one transaction, serialised on the chain's head row.
+    public func append(_ events: [AuditEvent], at now: Date) async throws {
+        guard !events.isEmpty else { return }
+        try await database.transaction { db in
+            try await Self.append(events, at: now, on: db, kind: database.kind)
+        }
+    }
+
+    public func append(_ event: AuditEvent, at now: Date) async throws {
+        try await append([event], at: now)
+    }
+
+    /// Appends inside a transaction the caller already holds, so a change and its audit entry commit together.
+    public static func append(_ events: [AuditEvent], at now: Date, on db: any SQLDatabase, kind: DatabaseKind) async throws {
+        let lock: SQLQueryString = kind == .postgres ? " FOR UPDATE" : ""
+        guard let head = try await db.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1\(lock)").first() else {
+            throw DatabaseError.unexpected("audit_head is missing")
+        }
+        var seq = try head.decode(column: "last_seq", as: Int64.self)
+        var previous = try head.decode(column: "last_hash", as: String.self)
+        let time = now.epochSeconds
+        for event in events {
+            seq += 1
+            let hash = AuditChain.hash(seq: seq, occurredAt: time, event: event, previousHash: previous)
+            try await db.raw("""
+                INSERT INTO audit_log (seq, occurred_at, actor_id, actor_name, actor_role, organisation_id, action,
+                    person_id, municipality_code, purpose, request_id, detail, previous_hash, hash)
+                VALUES (\(bind: seq), \(bind: time), \(bind: event.actorId), \(bind: event.actorName), \(bind: event.actorRole),
+                    \(bind: event.organisationId), \(bind: event.action), \(bind: event.personId), \(bind: event.municipalityCode),
+                    \(bind: event.purpose), \(bind: event.requestId), \(bind: event.detail), \(bind: previous), \(bind: hash))
+                """).run()
+            previous = hash
+        }
+        try await db.raw("UPDATE audit_head SET last_seq = \(bind: seq), last_hash = \(bind: previous) WHERE id = 1").run()
+    }
+
+    /// Walks the whole chain in order and names the first entry that does not hold.
+    public func verify(batchSize: Int = 5_000) async throws -> AuditVerification {
+        var previous = AuditChain.genesisHash
+        var expectedSeq: Int64 = 1
+        var count: Int64 = 0
+        while true {
+            let rows = try await database.sql.raw("""
+                SELECT * FROM audit_log WHERE seq >= \(bind: expectedSeq) ORDER BY seq LIMIT \(bind: batchSize)
+                """).all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            if rows.isEmpty { break }
+            for entry in rows {
+                if entry.seq != expectedSeq {
+                    return .broken(seq: expectedSeq, reason: "entry \(expectedSeq) is missing (next present is \(entry.seq))")
+                }
+                if entry.previousHash != previous {
+                    return .broken(seq: entry.seq, reason: "previous_hash does not match the hash of entry \(entry.seq - 1)")
+                }
+                if AuditChain.hash(of: entry) != entry.hash {
+                    return .broken(seq: entry.seq, reason: "hash does not match the entry's contents")
+                }
+                previous = entry.hash
+                expectedSeq += 1
+                count += 1
+            }
+        }
+        let head = try await database.sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").first()
+        if let head {
+            let lastSeq = try head.decode(column: "last_seq", as: Int64.self)
+            let lastHash = try head.decode(column: "last_hash", as: String.self)
+            if lastSeq != count {
+                return .broken(seq: count + 1, reason: "the head records \(lastSeq) entries but the log holds \(count)")
+            }
+            if lastHash != previous {
+                return .broken(seq: count, reason: "the head's hash does not match the last entry")
+            }
+        }
+        return .intact(entries: count)
+    }
+
+    /// Newest first, keyset-paginated by `seq`. `before` is the cursor of the previous page.
+    public func search(_ filter: AuditFilter, before: Int64?, limit: Int) async throws -> Page<AuditEntry> {
+        let rows = try await database.sql.raw(Self.searchQuery(filter, before: before, limit: limit + 1))
+            .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let page = Array(rows.prefix(limit))
+        return Page(rows: page, next: rows.count > limit ? page.last.map { String($0.seq) } : nil)
+    }
+
+    /// Every matching entry, oldest first, streamed in batches to `body` (for CSV export).
+    public func export(_ filter: AuditFilter, batchSize: Int = 2_000, _ body: ([AuditEntry]) async throws -> Void) async throws {
+        var before: Int64? = nil
+        while true {
+            let page = try await search(filter, before: before, limit: batchSize)
+            if page.rows.isEmpty { break }
+            try await body(page.rows)
+            guard let next = page.next, let seq = Int64(next) else { break }
+            before = seq
+        }
+    }
+
+    static func searchQuery(_ filter: AuditFilter, before: Int64?, limit: Int) -> SQLQueryString {
+        var query: SQLQueryString = "SELECT * FROM audit_log WHERE 1 = 1"
+        if let organisationId = filter.organisationId { query += " AND organisation_id = \(bind: organisationId)" }
+        if let personId = filter.personId { query += " AND person_id = \(bind: personId)" }
+        if let actorId = filter.actorId { query += " AND actor_id = \(bind: actorId)" }
+        if let from = filter.from { query += " AND occurred_at >= \(bind: from.epochSeconds)" }
+        if let until = filter.until { query += " AND occurred_at < \(bind: until.epochSeconds)" }
+        if let before { query += " AND seq < \(bind: before)" }
+        return query + " ORDER BY seq DESC LIMIT \(bind: limit)"
+    }
+}

@@ -1,0 +1,242 @@
+@preconcurrency import AsyncKit
+import NIOConcurrencyHelpers
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// Which SQL engine a `Database` talks to. The only place where the two differ is the migrations'
+/// column types and a few locking clauses; everything else is the same SQL.
+public enum DatabaseKind: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// Where the data lives, parsed from the configuration (`DATABASE_URL` or a SQLite path).
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String, searchPath: String?)
+
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite file path
+    /// (an optional `sqlite://` or `sqlite:` prefix is stripped).
+    public init(_ value: String) {
+        if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+            self = .postgres(url: value, searchPath: nil)
+        } else if value.hasPrefix("sqlite://") {
+            self = .sqlite(path: String(value.dropFirst("sqlite://".count)))
+        } else if value.hasPrefix("sqlite:") {
+            self = .sqlite(path: String(value.dropFirst("sqlite:".count)))
+        } else {
+            self = .sqlite(path: value)
+        }
+    }
+
+    /// A description without credentials, safe for logs.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "sqlite:\(path)"
+        case .postgres(let url, _):
+            guard var components = URLComponents(string: url) else { return "postgres" }
+            components.password = components.password == nil ? nil : "***"
+            return components.string ?? "postgres"
+        }
+    }
+}
+
+public enum DatabaseError: Error, CustomStringConvertible {
+    case invalidURL(String)
+    case migrationFailed(String, underlying: any Error)
+    case unexpected(String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let reason): return "Invalid database URL: \(reason)"
+        case .migrationFailed(let id, let error): return "Migration \(id) failed: \(String(reflecting: error))"
+        case .unexpected(let reason): return reason
+        }
+    }
+}
+
+/// The application's handle on its database: a connection pool plus the engine it speaks.
+/// Stores receive it through their initialisers; nothing else in the program holds a connection.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    public let location: DatabaseLocation
+    public let maxConnections: Int
+    public let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
+    private let pool: Pool
+    private let stats: PoolStats
+
+    enum Pool: Sendable {
+        case sqlite(EventLoopGroupConnectionPool<SQLiteSource>)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    public static func connect(
+        _ location: DatabaseLocation,
+        maxConnections: Int? = nil,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> Database {
+        switch location {
+        case .sqlite(let path):
+            if let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path.nilIfEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            let source = SQLiteSource(path: path)
+            // SQLite has one writer; a few connections let reads proceed beside it (WAL mode).
+            let perLoop = max(1, (maxConnections ?? 4) / eventLoopGroup.loopCount)
+            let pool = EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: perLoop, logger: logger, on: eventLoopGroup)
+            let database = Database(kind: .sqlite, location: location, pool: .sqlite(pool), maxConnections: maxConnections ?? 4, logger: logger, eventLoopGroup: eventLoopGroup)
+            try await database.sql.raw("PRAGMA journal_mode = WAL").run()
+            return database
+        case .postgres(let url, let searchPath):
+            var configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw DatabaseError.invalidURL(String(describing: error))
+            }
+            if let searchPath { configuration.searchPath = [searchPath] }
+            let loops = eventLoopGroup.loopCount
+            let total = maxConnections ?? 16
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: max(1, total / loops), logger: logger, on: eventLoopGroup)
+            return Database(kind: .postgres, location: location, pool: .postgres(pool), maxConnections: total, logger: logger, eventLoopGroup: eventLoopGroup)
+        }
+    }
+
+    private init(kind: DatabaseKind, location: DatabaseLocation, pool: Pool, maxConnections: Int, logger: Logger, eventLoopGroup: any EventLoopGroup) {
+        self.kind = kind
+        self.location = location
+        self.pool = pool
+        self.maxConnections = maxConnections
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+        self.stats = PoolStats()
+    }
+
+    /// A pooled database for single statements. Prefer `withSession` or `transaction` for several.
+    public var sql: any SQLDatabase {
+        switch pool {
+        case .sqlite(let pool): return PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: nil)
+        case .postgres(let pool): return pool.database(logger: logger).sql(queryLogLevel: nil)
+        }
+    }
+
+    /// Runs `body` on one connection.
+    public func withSession<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        stats.begin()
+        defer { stats.end() }
+        return try await sql.withSession(body)
+    }
+
+    /// Runs `body` in one transaction on one connection: committed if it returns, rolled back if it
+    /// throws. On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`), so two
+    /// writers queue instead of failing halfway.
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await withSession { db in
+            try await db.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Database operations running right now (for `/metrics`).
+    public var operationsInFlight: Int { stats.inFlight }
+
+    /// Whether a trivial query answers.
+    public func ping() async -> Bool {
+        do {
+            try await sql.raw("SELECT 1").run()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    public func shutdown() async {
+        switch pool {
+        case .sqlite(let pool): try? await pool.shutdownAsync()
+        case .postgres(let pool): try? await pool.shutdownAsync()
+        }
+    }
+}
+
+/// Counts operations in flight; a lock-protected integer.
+final class PoolStats: Sendable {
+    private let value = NIOLockedValueBox(0)
+    var inFlight: Int { value.withLockedValue { $0 } }
+    func begin() { value.withLockedValue { $0 += 1 } }
+    func end() { value.withLockedValue { $0 -= 1 } }
+}
+
+/// sqlite-kit offers the connection source but not a pooled `SQLiteDatabase`; this is that adapter.
+struct PooledSQLiteDatabase: SQLiteDatabase {
+    let pool: EventLoopGroupConnectionPool<SQLiteSource>
+    public let logger: Logger
+
+    var eventLoop: any EventLoop { pool.eventLoopGroup.any() }
+
+    func query(_ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void) -> EventLoopFuture<Void> {
+        pool.withConnection(logger: logger) { $0.query(query, binds, logger: logger, onRow) }
+    }
+
+    func query(_ query: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
+        try await self.query(query, binds, logger: logger, onRow).get()
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        pool.withConnection(logger: logger, closure)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        // The protocol leaves T unconstrained; the value only crosses from the connection's task
+        // back to the caller that is awaiting it, never shared.
+        try await pool.withConnection(logger: logger) { connection in
+            connection.eventLoop.makeFutureWithTask { Handoff(value: try await closure(connection)) }
+        }.get().value
+    }
+}
+
+/// Opens SQLite connections with the per-connection settings Regie relies on: foreign keys
+/// enforced, a busy timeout so a second writer waits for the first, and WAL-friendly syncing.
+struct SQLiteSource: ConnectionPoolSource {
+    let path: String
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
+            .flatMap { connection in
+                connection.query("PRAGMA foreign_keys = ON")
+                    .flatMap { _ in connection.query("PRAGMA busy_timeout = 10000") }
+                    .flatMap { _ in connection.query("PRAGMA synchronous = NORMAL") }
+                    .map { _ in connection }
+            }
+    }
+}
+
+/// Carries a result from the task that produced it to the one awaiting it.
+private struct Handoff<Value>: @unchecked Sendable {
+    let value: Value
+}
+
+extension EventLoopGroup {
+    var loopCount: Int { max(1, Array(makeIterator()).count) }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// One numbered, append-only schema change. Never edit a migration after it has been merged:
+/// add a new one. `statements` receives the engine so the few column types that differ can branch.
+public struct Migration: Sendable {
+    public let id: String
+    let statements: @Sendable (DatabaseKind) -> [String]
+}
+
+/// Every migration, in order. Append only.
+let allMigrations: [Migration] = [
+    M0001_Platform.migration,
+]
+
+/// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
+/// several instances starting at once apply each migration exactly once.
+public struct Migrator: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public static var knownIDs: [String] { allMigrations.map(\.id) }
+
+    /// Applies what is pending and returns the ids it applied.
+    @discardableResult
+    public func migrate(now: Date = Date()) async throws -> [String] {
+        try await database.sql.raw("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                id TEXT PRIMARY KEY,
+                applied_at BIGINT NOT NULL
+            )
+            """).run()
+        var applied: [String] = []
+        for migration in allMigrations {
+            let kind = database.kind
+            let didApply = try await database.transaction { db in
+                if kind == .postgres {
+                    try await db.raw("SELECT pg_advisory_xact_lock(727_2021)").run()
+                }
+                let existing = try await db.raw("SELECT id FROM schema_migrations WHERE id = \(bind: migration.id)").first()
+                guard existing == nil else { return false }
+                for statement in migration.statements(kind) {
+                    do {
+                        try await db.raw(SQLQueryString(statement)).run()
+                    } catch {
+                        throw DatabaseError.migrationFailed(migration.id, underlying: error)
+                    }
+                }
+                try await db.raw("INSERT INTO schema_migrations (id, applied_at) VALUES (\(bind: migration.id), \(bind: Int64(now.timeIntervalSince1970)))").run()
+                return true
+            }
+            if didApply { applied.append(migration.id) }
+        }
+        return applied
+    }
+
+    /// Migrations known to this build that the database has not applied yet.
+    public func pending() async throws -> [String] {
+        let rows = try await database.sql.raw("SELECT id FROM schema_migrations").all()
+        let applied = Set(try rows.map { try $0.decode(column: "id", as: String.self) })
+        return Self.knownIDs.filter { !applied.contains($0) }
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+/// The roles a member of staff can hold (issue 2 §5). A user may hold several.
+public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
+    case consulent
+    case teamleider
+    case beleidsmedewerker
+    case budgetbeheerder
+    case functioneelBeheerder
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+public struct Municipality: Codable, Sendable, Hashable {
+    /// CBS gemeentecode, e.g. `GM0772` (Eindhoven).
+    public let code: String
+    public let name: String
+
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
+}
+
+public struct Organisation: Codable, Sendable, Hashable {
+    public let id: String
+    public let name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+public struct Team: Codable, Sendable, Hashable {
+    public let id: String
+    public let organisationId: String
+    public let name: String
+
+    public init(id: String, organisationId: String, name: String) {
+        self.id = id
+        self.organisationId = organisationId
+        self.name = name
+    }
+}
+
+/// A member of staff, with the organisation they belong to and the municipalities it serves.
+public struct User: Codable, Sendable, Hashable {
+    public let id: String
+    public let organisationId: String
+    public let organisationName: String
+    public let teamId: String?
+    public let email: String
+    public let name: String
+    public let locale: String
+    public let active: Bool
+    public let roles: [Role]
+    public let municipalities: [Municipality]
+    public let passwordChangedAt: Date
+}
+
+/// A stored session: the cookie holds a random token, the database only its SHA-256.
+public struct SessionRecord: Sendable, Hashable {
+    public let tokenHash: String
+    public let userId: String
+    public let csrfToken: String
+    public let municipalityCode: String?
+    public let createdAt: Date
+    public let lastSeenAt: Date
+    public let expiresAt: Date
+
+    public init(tokenHash: String, userId: String, csrfToken: String, municipalityCode: String?, createdAt: Date, lastSeenAt: Date, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.userId = userId
+        self.csrfToken = csrfToken
+        self.municipalityCode = municipalityCode
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+        self.expiresAt = expiresAt
+    }
+}
+
+public struct APIKeyRecord: Sendable, Hashable, Codable {
+    public let id: String
+    public let organisationId: String
+    public let name: String
+    public let prefix: String
+    public let role: Role
+    public let createdBy: String
+    public let createdAt: Date
+    public let lastUsedAt: Date?
+    public let revokedAt: Date?
+
+    public init(id: String, organisationId: String, name: String, prefix: String, role: Role, createdBy: String, createdAt: Date, lastUsedAt: Date?, revokedAt: Date?) {
+        self.id = id
+        self.organisationId = organisationId
+        self.name = name
+        self.prefix = prefix
+        self.role = role
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// A newcomer as far as the platform needs them: identity, tenancy, and contact details.
+public struct PersonRecord: Codable, Sendable, Hashable {
+    public let id: String
+    public let municipalityCode: String
+    public let householdId: String?
+    public let bsn: String?
+    public let vNummer: String?
+    public let givenNames: String
+    public let familyName: String
+    public let dateOfBirth: String
+    public let gender: String
+    public let doelgroep: String
+    public let language: String
+    public let interpreterNeeded: Int
+    public let phone: String?
+    public let email: String?
+
+    public init(id: String, municipalityCode: String, householdId: String?, bsn: String?, vNummer: String?, givenNames: String, familyName: String, dateOfBirth: String, gender: String, doelgroep: String, language: String, interpreterNeeded: Int, phone: String?, email: String?) {
+        self.id = id
+        self.municipalityCode = municipalityCode
+        self.householdId = householdId
+        self.bsn = bsn
+        self.vNummer = vNummer
+        self.givenNames = givenNames
+        self.familyName = familyName
+        self.dateOfBirth = dateOfBirth
+        self.gender = gender
+        self.doelgroep = doelgroep
+        self.language = language
+        self.interpreterNeeded = interpreterNeeded
+        self.phone = phone
+        self.email = email
+    }
+
+    public var fullName: String { "\(givenNames) \(familyName)" }
+}
+
+/// A row of a caseload list: the person and the phase of their traject.
+public struct PersonSummary: Codable, Sendable, Hashable {
+    public let id: String
+    public let municipalityCode: String
+    public let givenNames: String
+    public let familyName: String
+    public let doelgroep: String
+    public let phase: String?
+    public let consulentName: String?
+}
+
+/// The traject's key dates as stored; the law module computes terms from them.
+public struct TrajectRecord: Codable, Sendable, Hashable {
+    public let id: String
+    public let personId: String
+    public let municipalityCode: String
+    public let phase: String
+    public let consulentId: String?
+    public let kennisgevingDate: String?
+    public let koppelingDate: String?
+    public let housingDate: String?
+    public let brpDate: String?
+    public let intakeDate: String?
+    public let pipDate: String?
+    public let routeStartDate: String?
+    public let leerroute: String?
+    public let closedDate: String?
+    public let closedReason: String?
+
+    public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?) {
+        self.id = id
+        self.personId = personId
+        self.municipalityCode = municipalityCode
+        self.phase = phase
+        self.consulentId = consulentId
+        self.kennisgevingDate = kennisgevingDate
+        self.koppelingDate = koppelingDate
+        self.housingDate = housingDate
+        self.brpDate = brpDate
+        self.intakeDate = intakeDate
+        self.pipDate = pipDate
+        self.routeStartDate = routeStartDate
+        self.leerroute = leerroute
+        self.closedDate = closedDate
+        self.closedReason = closedReason
+    }
+}
+
+/// Which municipalities a request may see. Every store method that touches personal data takes one,
+/// so a query for a person outside it finds nothing (and the edge answers 404).
+public struct TenantScope: Sendable, Hashable {
+    public let municipalityCodes: [String]
+
+    public init(municipalityCodes: [String]) {
+        self.municipalityCodes = municipalityCodes
+    }
+}
+
+/// A keyset page: the rows and the cursor for the next page, if there is one.
+public struct Page<Row: Sendable>: Sendable {
+    public let rows: [Row]
+    public let next: String?
+}
+
+extension Date {
+    var epochSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+    init(epochSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(epochSeconds)) }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import SQLKit
+
+/// Sessions live in the database so any instance can serve any request.
+public struct SessionStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    struct Row: Decodable {
+        let tokenHash: String
+        let userId: String
+        let csrfToken: String
+        let municipalityCode: String?
+        let createdAt: Int64
+        let lastSeenAt: Int64
+        let expiresAt: Int64
+    }
+
+    public func insertSession(_ session: SessionRecord) async throws {
+        try await database.sql.raw("""
+            INSERT INTO sessions (token_hash, user_id, csrf_token, municipality_code, created_at, last_seen_at, expires_at)
+            VALUES (\(bind: session.tokenHash), \(bind: session.userId), \(bind: session.csrfToken), \(bind: session.municipalityCode),
+                \(bind: session.createdAt.epochSeconds), \(bind: session.lastSeenAt.epochSeconds), \(bind: session.expiresAt.epochSeconds))
+            """).run()
+    }
+
+    public func fetchSession(tokenHash: String) async throws -> SessionRecord? {
+        guard let row = try await database.sql.raw("SELECT * FROM sessions WHERE token_hash = \(bind: tokenHash)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
+        return SessionRecord(
+            tokenHash: row.tokenHash, userId: row.userId, csrfToken: row.csrfToken, municipalityCode: row.municipalityCode,
+            createdAt: Date(epochSeconds: row.createdAt), lastSeenAt: Date(epochSeconds: row.lastSeenAt),
+            expiresAt: Date(epochSeconds: row.expiresAt))
+    }
+
+    public func touchSession(tokenHash: String, at now: Date) async throws {
+        try await database.sql.raw("UPDATE sessions SET last_seen_at = \(bind: now.epochSeconds) WHERE token_hash = \(bind: tokenHash)").run()
+    }
+
+    public func updateMunicipality(tokenHash: String, code: String?) async throws {
+        try await database.sql.raw("UPDATE sessions SET municipality_code = \(bind: code) WHERE token_hash = \(bind: tokenHash)").run()
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        try await database.sql.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
+    }
+
+    /// Removes sessions past their absolute expiry or idle for longer than `idleTimeout`.
+    public func deleteExpiredSessions(now: Date, idleTimeout: TimeInterval) async throws {
+        let idleCutoff = now.addingTimeInterval(-idleTimeout).epochSeconds
+        try await database.sql.raw("""
+            DELETE FROM sessions WHERE expires_at <= \(bind: now.epochSeconds) OR last_seen_at <= \(bind: idleCutoff)
+            """).run()
+    }
+
+    // MARK: Login attempts (rate limiting across instances)
+
+    public func recordLoginAttempt(username: String, address: String, succeeded: Bool, at now: Date) async throws {
+        try await database.sql.raw("""
+            INSERT INTO login_attempts (username, address, attempted_at, succeeded)
+            VALUES (\(bind: username.lowercased()), \(bind: address), \(bind: now.epochSeconds), \(bind: succeeded ? 1 : 0))
+            """).run()
+    }
+
+    /// Failed attempts since `since` for the username and for the address, and the oldest of them
+    /// (from which the wait until the next allowed attempt follows).
+    public func countFailedLogins(username: String, address: String, since: Date) async throws -> (byUsername: Int, byAddress: Int, oldest: Date?) {
+        let cutoff = since.epochSeconds
+        let row = try await database.sql.raw("""
+            SELECT
+                (SELECT COUNT(*) FROM login_attempts WHERE username = \(bind: username.lowercased()) AND succeeded = 0 AND attempted_at >= \(bind: cutoff)) AS by_username,
+                (SELECT COUNT(*) FROM login_attempts WHERE address = \(bind: address) AND succeeded = 0 AND attempted_at >= \(bind: cutoff)) AS by_address,
+                (SELECT MIN(attempted_at) FROM login_attempts WHERE (username = \(bind: username.lowercased()) OR address = \(bind: address)) AND succeeded = 0 AND attempted_at >= \(bind: cutoff)) AS oldest
+            """).first()
+        let byUsername = try row?.decode(column: "by_username", as: Int.self) ?? 0
+        let byAddress = try row?.decode(column: "by_address", as: Int.self) ?? 0
+        let oldest = try row?.decode(column: "oldest", as: Int64?.self)
+        return (byUsername, byAddress, oldest.map(Date.init(epochSeconds:)))
+    }
+
+    /// A successful login clears the username's failures (the address keeps its count).
+    public func clearFailedLogins(username: String) async throws {
+        try await database.sql.raw("DELETE FROM login_attempts WHERE username = \(bind: username.lowercased()) AND succeeded = 0").run()
+    }
+
+    public func deleteLoginAttempts(before: Date) async throws {
+        try await database.sql.raw("DELETE FROM login_attempts WHERE attempted_at < \(bind: before.epochSeconds)").run()
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import RegieServer
+import RegieStorage
+
+/// `regie`: parses the command and starts what it names. Nothing else lives here.
+@main
+struct Regie: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regie",
+        abstract: "Regie: regie op inburgering onder de Wet inburgering 2021.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, AuditCommand.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Options every command shares; each maps to the environment variable of the same setting.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "SQLite file (DATABASE_PATH). Default: data/regie.sqlite")
+    var databasePath: String?
+
+    @Option(help: "Database URL, e.g. postgres://user:pass@host/db (DATABASE_URL); overrides --database-path.")
+    var databaseURL: String?
+
+    var overrides: [String: String] {
+        var values: [String: String] = [:]
+        if let databasePath { values["DATABASE_PATH"] = databasePath }
+        if let databaseURL { values["DATABASE_URL"] = databaseURL }
+        return values
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the web server (migrates the database first).")
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Address to listen on (HOST). Default: 127.0.0.1") var host: String?
+    @Option(help: "Port (PORT). Default: 8080") var port: Int?
+    @Flag(help: "Load the demo region into an empty database before starting (DEMO=true).") var demo = false
+
+    func run() async throws {
+        var overrides = common.overrides
+        if let host { overrides["HOST"] = host }
+        if let port { overrides["PORT"] = String(port) }
+        if demo { overrides["DEMO"] = "true" }
+        try await RegieCommands.serve(overrides: overrides)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let applied = try await RegieCommands.migrate(overrides: common.overrides)
+        print(applied.isEmpty ? "Database is up to date." : "Applied: \(applied.joined(separator: ", "))")
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load demo data (a region of three municipalities) into an empty database.")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Number of newcomers to generate.") var people = 300
+    @Option(help: "Seed of the generator; the same seed gives the same people.") var seed: UInt64 = 2021
+
+    func run() async throws {
+        try await RegieCommands.loadDemo(overrides: common.overrides, people: people, seed: seed)
+        print("Demo data loaded: \(people) newcomers. Log in with password '\(DemoData.password)' as one of:")
+        for login in DemoData.logins { print("  \(login.email)  (\(login.roles.map(\.rawValue).joined(separator: ", ")))") }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage staff accounts.", subcommands: [Add.self, ResetPassword.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user. The password is read from REGIE_PASSWORD or standard input.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "E-mail address (the login).") var email: String
+        @Option(help: "Full name.") var name: String
+        @Option(help: "Name of the organisation the user belongs to.") var organisation: String
+        @Option(parsing: .upToNextOption, help: "Roles: consulent, teamleider, beleidsmedewerker, budgetbeheerder, functioneelBeheerder.") var role: [String]
+
+        func run() async throws {
+            let roles = try role.map { value -> Role in
+                guard let role = Role(rawValue: value) else { throw ValidationError("Unknown role '\(value)'.") }
+                return role
+            }
+            guard !roles.isEmpty else { throw ValidationError("Give at least one --role.") }
+            try await RegieCommands.addUser(overrides: common.overrides, email: email, name: name, organisation: organisation, roles: roles, password: try readPassword())
+            print("User \(email) created.")
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a new password and end the user's sessions. The password is read from REGIE_PASSWORD or standard input.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "E-mail address of the user.") var email: String
+
+        func run() async throws {
+            try await RegieCommands.resetPassword(overrides: common.overrides, email: email, password: try readPassword())
+            print("Password of \(email) reset; their sessions have ended.")
+        }
+    }
+}
+
+/// Passwords never go on the command line (they would end up in shell history and `ps`).
+func readPassword() throws -> String {
+    if let value = ProcessInfo.processInfo.environment["REGIE_PASSWORD"], !value.isEmpty { return value }
+    FileHandle.standardError.write(Data("Password: ".utf8))
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("No password given.") }
+    return line
+}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Work with the audit log.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check the audit log's hash chain and name the first broken entry.")
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            switch try await RegieCommands.verifyAudit(overrides: common.overrides) {
+            case .intact(let entries):
+                print("Audit log intact: \(entries) entries, every hash matches.")
+            case .broken(let seq, let reason):
+                print("Audit log BROKEN at entry \(seq): \(reason)")
+                throw ExitCode(2)
+            }
+        }
+    }
+}
