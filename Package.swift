@@ -38,6 +38,7 @@ let package = Package(
         .target(
             name: "RegieStorage",
             dependencies: [
+                "Inburgering",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -59,13 +60,13 @@ let package = Package(
         ),
 
         // The DUO interface: message types (no web framework).
-        .target(name: "DUO", swiftSettings: swiftSettings),
+        .target(name: "DUO", dependencies: ["Inburgering"], swiftSettings: swiftSettings),
 
         // The only module that imports Hummingbird.
         .target(
             name: "RegieServer",
             dependencies: [
-                "RegieStorage", "RegieAPI", "DUO",
+                "Inburgering", "RegieStorage", "RegieAPI", "DUO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -85,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "regie",
             dependencies: [
-                "RegieServer", "RegieStorage",
+                "RegieServer", "RegieStorage", "Inburgering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -98,9 +99,11 @@ let package = Package(
         .testTarget(
             name: "RegieServerTests",
             dependencies: [
-                "RegieServer", "RegieStorage",
+                "RegieServer", "RegieStorage", "Inburgering",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings

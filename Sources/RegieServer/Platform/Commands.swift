@@ -35,8 +35,8 @@ public enum RegieCommands {
         }
         let message = banner(config: config, demo: config.demo, freshlyLoaded: demoLoaded)
         let app = try await buildApplication(reader: reader, logger: logger, onServerRunning: { _ in
-            print(message)
-            fflush(stdout)
+            // Straight to standard output, unbuffered, so the address shows at once even in a pipe.
+            FileHandle.standardOutput.write(Data((message + "\n").utf8))
         })
         try await app.runService()
     }

@@ -6,7 +6,7 @@ import RegieStorage
 /// Server-rendered HTML: logic-less Mustache templates fed by view models prepared in Swift.
 public struct Views: Sendable {
     let library: MustacheLibrary
-    let catalogue: Catalogue
+    public let catalogue: Catalogue
 
     public init(library: MustacheLibrary, catalogue: Catalogue) {
         self.library = library

@@ -39,7 +39,7 @@ public struct Migrator: Sendable {
             let kind = database.kind
             let didApply = try await database.transaction { db in
                 if kind == .postgres {
-                    try await db.raw("SELECT pg_advisory_xact_lock(727_2021)").run()
+                    try await db.raw("SELECT pg_advisory_xact_lock(7272021)").run()
                 }
                 let existing = try await db.raw("SELECT id FROM schema_migrations WHERE id = \(bind: migration.id)").first()
                 guard existing == nil else { return false }

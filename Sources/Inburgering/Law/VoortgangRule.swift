@@ -1,0 +1,27 @@
+/// R5b: the next progress meeting, from the PIP's cadence or the municipality's default.
+public enum VoortgangRule: LegalRule {
+    /// The window in which the next meeting is due: from the day after the last meeting (or the first
+    /// PIP when there was none) for the cadence's number of months. Nil before there is a PIP.
+    // R5b — Besluit inburgering 2021 art. 5.3 (aantal voortgangsgesprekken in het PIP); seed 002:416, 000:342
+    public static func volgendGesprek(for facts: TrajectFacts, cadans: VoortgangCadans) -> Period? {
+        guard let firstPIP = facts.eerstePIPDagtekening else { return nil }
+        let last = max(facts.voortgangsgesprekken.max() ?? firstPIP, firstPIP)
+        let termStart = InburgeringstermijnRule.basis(eerstePIPDagtekening: firstPIP).start
+        let firstYearEnd = Termijn.years(1).lastDay(startingOn: termStart)
+        let months: Int
+        if let fromPIP = facts.pips.last?.voortgangCadansMaanden, fromPIP > 0 {
+            months = fromPIP
+        } else {
+            months = last <= firstYearEnd ? cadans.eersteJaarMaanden : cadans.daarnaMaanden
+        }
+        return Termijn.months(months).period(afterTrigger: last)
+    }
+
+    public static let descriptions: [RuleDescription] = [
+        RuleDescription(
+            id: .r5b, title: "Voortgangsgesprekken",
+            text: "Het PIP legt vast hoe vaak voortgangsgesprekken plaatsvinden. Zegt het PIP niets, dan geldt de instelling van de gemeente: standaard elke 3 maanden in het eerste jaar van de termijn, daarna elke 6 maanden. Het volgende gesprek is uiterlijk zoveel maanden na het vorige (of na het eerste PIP).",
+            textEnglish: "The PIP sets how often progress meetings take place. Where it is silent the municipality's setting applies: by default every 3 months in the first year of the term, then every 6 months. The next meeting is due that many months after the previous one (or after the first PIP).",
+            source: "Besluit inburgering 2021 art. 5.3; seed 002:416, 000:342; domain.md §3 stap 14"),
+    ]
+}

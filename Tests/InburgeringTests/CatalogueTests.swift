@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import Inburgering
+
+@Suite("Catalogue — every rule described once, from the code")
+struct CatalogueTests {
+    @Test("Catalogue — every RuleID is described exactly once (issue 3 item 8)")
+    func everyRuleOnce() {
+        let ids = RuleDescription.catalogue.map(\.id)
+        #expect(ids.count == RuleID.allCases.count)
+        #expect(Set(ids) == Set(RuleID.allCases))
+        #expect(ids == RuleID.allCases) // sorted in RuleID order
+    }
+
+    @Test("Catalogue — each description has a Dutch title and text, an English text and a source (issue 3 item 8)", arguments: RuleID.allCases)
+    func complete(id: RuleID) {
+        let rule = id.ruleDescription
+        #expect(rule.id == id)
+        #expect(!rule.title.isEmpty && rule.text.count > 40 && rule.textEnglish.count > 40 && !rule.source.isEmpty)
+    }
+
+    @Test("Catalogue — every term kind points to a described rule (issue 3 item 8)")
+    func termKinds() {
+        for kind in TermKind.allCases {
+            #expect(RuleDescription.catalogue.contains { $0.id == kind.rule }, "\(kind)")
+            #expect(!kind.titel.isEmpty)
+        }
+    }
+
+    @Test("Catalogue — the Markdown rendering lists every rule with its source (issue 3 item 8)")
+    func markdown() {
+        let markdown = RuleDescription.catalogueMarkdown()
+        for rule in RuleDescription.catalogue {
+            #expect(markdown.contains("| \(rule.id.rawValue) | \(rule.title) |"))
+        }
+        #expect(markdown.split(separator: "\n").count == RuleID.allCases.count + 2)
+    }
+}
+
+@Suite("Catalogue — docs/law.md carries the generated catalogue")
+struct CatalogueDocumentTests {
+    static let begin = "<!-- catalogue:begin (generated from RuleDescription.catalogueMarkdown(); do not edit) -->"
+    static let end = "<!-- catalogue:end -->"
+
+    /// `docs/law.md` next to `Tests/`, found from this file's path (symlinks are resolved by the file system).
+    static var documentPath: String {
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/law.md").path
+    }
+
+    @Test("Catalogue — docs/law.md contains exactly the catalogue the code generates (set REGIE_WRITE_CATALOGUE=1 to regenerate; issue 3 item 8)")
+    func documentMatches() throws {
+        let path = Self.documentPath
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let beginRange = try #require(text.range(of: Self.begin))
+        let endRange = try #require(text.range(of: Self.end))
+        let generated = "\n" + RuleDescription.catalogueMarkdown()
+        if ProcessInfo.processInfo.environment["REGIE_WRITE_CATALOGUE"] == "1" {
+            let updated = text.replacingCharacters(in: beginRange.upperBound..<endRange.lowerBound, with: generated)
+            try updated.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(String(text[beginRange.upperBound..<endRange.lowerBound]) == generated)
+    }
+}

@@ -1,0 +1,184 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import RegieServer
+import RegieStorage
+import Synchronization
+import Testing
+
+/// The engines a test runs on: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set
+/// (`.ci/run` sets it). Tests take this as their argument so each runs on both.
+enum Engine: String, CustomTestStringConvertible, Sendable, CaseIterable {
+    case sqlite, postgres
+
+    static var available: [Engine] {
+        ProcessInfo.processInfo.environment["TEST_DATABASE_URL"].map { _ in [.sqlite, .postgres] } ?? [.sqlite]
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let value: Mutex<Date>
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) {
+        value = Mutex(start)
+    }
+
+    var now: Date { value.withLock { $0 } }
+
+    func advance(_ seconds: TimeInterval) {
+        value.withLock { $0 = $0.addingTimeInterval(seconds) }
+    }
+
+    var appClock: AppClock { AppClock { [self] in self.now } }
+}
+
+/// A fresh, migrated database: a temporary SQLite file, or a schema of its own on PostgreSQL.
+struct TestDatabase {
+    let database: Database
+    let cleanup: @Sendable () async -> Void
+
+    static func make(_ engine: Engine) async throws -> TestDatabase {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        switch engine {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("regie-test-\(UUID().uuidString).sqlite").path
+            let database = try await Database.connect(.sqlite(path: path), logger: logger)
+            try await Migrator(database: database).migrate()
+            return TestDatabase(database: database) {
+                await database.shutdown()
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        case .postgres:
+            let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]!
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+            let admin = try await Database.connect(.postgres(url: url, searchPath: nil), maxConnections: 1, logger: logger)
+            let database: Database
+            do {
+                try await admin.sql.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run()
+                database = try await Database.connect(.postgres(url: url, searchPath: String(schema)), maxConnections: 4, logger: logger)
+            } catch {
+                await admin.shutdown()
+                throw error
+            }
+            do {
+                try await Migrator(database: database).migrate()
+            } catch {
+                await database.shutdown()
+                await admin.shutdown()
+                throw error
+            }
+            return TestDatabase(database: database) {
+                await database.shutdown()
+                try? await admin.sql.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run()
+                await admin.shutdown()
+            }
+        }
+    }
+}
+
+/// Two organisations, so every test can check the other one is invisible:
+/// A serves Weert and Cranendonck, B serves Roermond.
+struct World: Sendable {
+    static let password = "correct horse battery staple"
+    let orgA = "org-a"
+    let orgB = "org-b"
+    /// A person in Weert (organisation A) and one in Roermond (organisation B).
+    let personA = "person-a-weert"
+    let personA2 = "person-a-cranendonck"
+    let personB = "person-b-roermond"
+
+    static func email(_ role: Role, _ org: String = "a") -> String { "\(role.rawValue.lowercased())@\(org).example" }
+
+    static func seed(_ database: Database, now: Date) async throws -> World {
+        let world = World()
+        let users = UserStore(database: database)
+        for m in [Municipality(code: "GM0988", name: "Weert"), Municipality(code: "GM1706", name: "Cranendonck"), Municipality(code: "GM0957", name: "Roermond")] {
+            try await users.insertMunicipality(m)
+        }
+        try await users.insertOrganisation(id: world.orgA, name: "Organisatie A", municipalityCodes: ["GM0988", "GM1706"], now: now)
+        try await users.insertOrganisation(id: world.orgB, name: "Organisatie B", municipalityCodes: ["GM0957"], now: now)
+        // bcrypt cost 4 keeps the suite fast; production uses 12.
+        let hash = try await TestSupport.hash(password)
+        for (org, suffix) in [(world.orgA, "a"), (world.orgB, "b")] {
+            for role in Role.allCases {
+                try await users.insertUser(.init(id: "\(suffix)-\(role.rawValue)", organisationId: org, email: email(role, suffix),
+                                                 name: "\(role.rawValue) \(suffix.uppercased())", passwordHash: hash, roles: [role]), now: now)
+            }
+        }
+        let persons = PersonStore(database: database)
+        func person(_ id: String, _ municipality: String, _ bsn: String, family: String, consulent: String?) -> PersonStore.NewPerson {
+            .init(person: PersonRecord(id: id, municipalityCode: municipality, householdId: nil, bsn: bsn, vNummer: nil, givenNames: "Amal",
+                                       familyName: family, dateOfBirth: "1990-02-28", gender: "vrouw", doelgroep: "Asielstatushouder",
+                                       language: "Arabisch", interpreterNeeded: 1, phone: nil, email: nil),
+                  traject: TrajectRecord(id: "traject-\(id)", personId: id, municipalityCode: municipality, phase: "bredeIntake",
+                                         consulentId: consulent, kennisgevingDate: "2026-09-01", koppelingDate: nil, housingDate: nil,
+                                         brpDate: "2026-09-15", intakeDate: "2026-10-01", pipDate: nil, routeStartDate: nil,
+                                         leerroute: nil, closedDate: nil, closedReason: nil))
+        }
+        try await persons.insertPersons([
+            person(world.personA, "GM0988", "999990019", family: "Haddad", consulent: "a-consulent"),
+            person(world.personA2, "GM1706", "999990020", family: "Khalil", consulent: nil),
+            person(world.personB, "GM0957", "999990032", family: "Mansour", consulent: "b-consulent"),
+        ], now: now)
+        return world
+    }
+}
+
+enum TestSupport {
+    static func hash(_ password: String) async throws -> String {
+        HashingForTests.bcrypt(password)
+    }
+
+    /// Configuration for tests: development mode, a fixed secret, a short login window.
+    static func config(_ extra: [String: String] = [:]) throws -> AppConfig {
+        var values = ["SESSION_SECRET": "test-secret-test-secret-test-secret-0123", "LOG_LEVEL": "warning"]
+        values.merge(extra) { $1 }
+        return try AppConfig(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: values)))
+    }
+
+    /// Runs `body` against a fresh application on `engine`, with the world seeded.
+    static func withApp(
+        _ engine: Engine, config: [String: String] = [:],
+        _ body: @Sendable (any TestClientProtocol, AppContext) async throws -> Void
+    ) async throws {
+        let testDatabase = try await TestDatabase.make(engine)
+        do {
+            let clock = TestClock()
+            let world = try await World.seed(testDatabase.database, now: clock.now)
+            let views = try await Views.load()
+            let services = AppServices(config: try Self.config(config), database: testDatabase.database, clock: clock.appClock,
+                                       views: views, catalogue: views.catalogue, metrics: RegieMetrics(), bcryptCost: 4)
+            let app = Application(router: try buildRouter(services: services))
+            let context = AppContext(world: world, clock: clock, services: services, engine: engine)
+            try await app.test(.router) { client in
+                try await body(client, context)
+            }
+        } catch {
+            await testDatabase.cleanup()
+            throw error
+        }
+        await testDatabase.cleanup()
+    }
+}
+
+struct AppContext: Sendable {
+    let world: World
+    let clock: TestClock
+    let services: AppServices
+    let engine: Engine
+    var database: Database { services.database }
+}
+
+enum EnvironmentVariablesProviderFactory {
+    static func make(_ values: [String: String]) -> EnvironmentVariablesProvider {
+        EnvironmentVariablesProvider(environmentVariables: values)
+    }
+}
