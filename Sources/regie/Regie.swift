@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inburgering
 import RegieServer
 import RegieStorage
 
@@ -9,7 +10,7 @@ struct Regie: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regie",
         abstract: "Regie: regie op inburgering onder de Wet inburgering 2021.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, AuditCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, AuditCommand.self, Rules.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -126,6 +127,24 @@ struct AuditCommand: AsyncParsableCommand {
                 print("Audit log BROKEN at entry \(seq): \(reason)")
                 throw ExitCode(2)
             }
+        }
+    }
+}
+
+struct Rules: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every rule of the law Regie applies, with its id, plain-language text and source.")
+    @Flag(help: "Print the catalogue as a Markdown table.") var markdown = false
+    @Flag(help: "Print the English text instead of the Dutch.") var english = false
+
+    func run() async throws {
+        if markdown {
+            print(RuleDescription.catalogueMarkdown(), terminator: "")
+            return
+        }
+        for rule in RuleDescription.catalogue {
+            print("\(rule.id.rawValue)  \(rule.title)")
+            print("    \(english ? rule.textEnglish : rule.text)")
+            print("    Bron: \(rule.source)\n")
         }
     }
 }

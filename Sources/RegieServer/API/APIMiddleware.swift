@@ -84,7 +84,7 @@ struct APIMiddleware: RouterMiddleware {
                 return self.problem(for: appError, request: request, context: context)
             }
             // The generated code could not decode the request: a parameter or body of the wrong type.
-            let field = Self.fieldPath(from: error)
+            let field = Self.fieldPath(from: error, request: request)
             problem = Problem(type: "about:blank", title: "Ongeldig verzoek", status: 400,
                               detail: "Een parameter of de body heeft niet de vorm die de specificatie voorschrijft.", instance: instance,
                               invalidParams: field.map { [.init(name: $0, reason: "heeft een ongeldige waarde")] })
@@ -102,16 +102,23 @@ struct APIMiddleware: RouterMiddleware {
         return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// The name of the parameter the generated code failed on, when it says.
-    static func fieldPath(from error: ServerError) -> String? {
-        let text = String(describing: error.underlyingError)
-        for pattern in ["name: \"", "key '"] {
-            if let range = text.range(of: pattern) {
-                let rest = text[range.upperBound...]
-                if let end = rest.firstIndex(where: { $0 == "\"" || $0 == "'" }) { return String(rest[..<end]) }
+    /// The path of the field the generated code failed on: from the decoding error's coding path,
+    /// or else the request's parameter that the error names.
+    static func fieldPath(from error: ServerError, request: Request) -> String? {
+        if let decoding = error.underlyingError as? DecodingError {
+            let path: [any CodingKey]
+            switch decoding {
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
+                path = context.codingPath
+            @unknown default:
+                path = []
             }
+            let names = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.filter { !$0.isEmpty }
+            if !names.isEmpty { return names.joined(separator: ".") }
         }
-        return nil
+        let text = String(describing: error.underlyingError) + " " + error.causeDescription
+        let parameters = FormData(urlEncoded: request.uri.query ?? "").values.keys.sorted()
+        return parameters.first { text.contains($0) } ?? parameters.first
     }
 }
 

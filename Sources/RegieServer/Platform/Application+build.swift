@@ -57,6 +57,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     }
     let api = router.group("/api/v1").add(middleware: APIMiddleware(services: services))
     try APIHandler(services: services).registerHandlers(on: api)
+    api.on("**", method: .get) { _, _ -> Response in throw AppError.notFound }
 
     let web = router.group().add(middleware: WebMiddleware(services: services))
     AuthController(services: services).addRoutes(to: web)
@@ -65,5 +66,8 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     PersonController(services: services).addRoutes(to: web)
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)
+    RulesController(services: services).addRoutes(to: web)
+    // Anything else is a page that does not exist, rendered with the layout.
+    web.get("**") { _, _ -> Response in throw AppError.notFound }
     return router
 }

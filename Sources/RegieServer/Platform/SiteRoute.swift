@@ -16,6 +16,7 @@ public enum SiteRoute: Sendable, Hashable {
     case apiKeys
     case apiKeyRevoke(String)
     case figures
+    case rules
 
     public var path: String {
         switch self {
@@ -34,6 +35,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .apiKeys: return "/beheer/api-sleutels"
         case .apiKeyRevoke(let id): return "/beheer/api-sleutels/\(id)/intrekken"
         case .figures: return "/cijfers"
+        case .rules: return "/regels"
         }
     }
 
@@ -42,4 +44,8 @@ public enum SiteRoute: Sendable, Hashable {
     static let personBSNPattern = "/personen/{id}/bsn"
     static let personContactPattern = "/personen/{id}/contact"
     static let apiKeyRevokePattern = "/beheer/api-sleutels/{id}/intrekken"
+
+    /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
+    /// so adding a route with an id here without a test fails the suite.
+    public static let patternsWithID = [personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern]
 }

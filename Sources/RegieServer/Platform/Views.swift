@@ -82,6 +82,7 @@ public struct Views: Sendable {
             if Policy.allows(principal, .viewFigures) { add(.figures, "nav.figures") }
             if Policy.allows(principal, .viewAuditLog) { add(.auditLog, "nav.auditLog") }
             if Policy.allows(principal, .manageAPIKeys) { add(.apiKeys, "nav.apiKeys") }
+            add(.rules, "nav.rules")
             add(.account, "nav.account")
             userName = principal.displayName
             if case .user(let user, let session) = principal {

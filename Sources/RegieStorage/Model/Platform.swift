@@ -59,6 +59,20 @@ public struct User: Codable, Sendable, Hashable {
     public let roles: [Role]
     public let municipalities: [Municipality]
     public let passwordChangedAt: Date
+
+    public init(id: String, organisationId: String, organisationName: String, teamId: String?, email: String, name: String, locale: String, active: Bool, roles: [Role], municipalities: [Municipality], passwordChangedAt: Date) {
+        self.id = id
+        self.organisationId = organisationId
+        self.organisationName = organisationName
+        self.teamId = teamId
+        self.email = email
+        self.name = name
+        self.locale = locale
+        self.active = active
+        self.roles = roles
+        self.municipalities = municipalities
+        self.passwordChangedAt = passwordChangedAt
+    }
 }
 
 /// A stored session: the cookie holds a random token, the database only its SHA-256.

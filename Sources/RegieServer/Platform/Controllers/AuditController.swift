@@ -122,9 +122,9 @@ struct AuditController {
     }
 }
 
-enum CSV {
+public enum CSV {
     /// RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula.
-    static func escape(_ value: String) -> String {
+    public static func escape(_ value: String) -> String {
         var value = value
         if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Inburgering
 import RegieStorage
 
 /// A newcomer's file as far as the platform goes: identity, household, key dates, contact details.
@@ -96,9 +97,10 @@ struct PersonController {
             context: context, notice: context.form["melding"] == "contact" ? t.text("person.contactSaved", locale) : nil)
     }
 
+    /// The BSN masked as the law module masks it (only the last four digits shown).
     static func mask(_ bsn: String?) -> String {
-        guard let bsn, bsn.count == 9 else { return "—" }
-        return "•••••" + bsn.suffix(4)
+        guard let bsn, let value = try? BSN(bsn) else { return bsn == nil ? "—" : "*********" }
+        return value.masked
     }
 
     // MARK: Contact details

@@ -81,7 +81,7 @@ enum DemoPeople {
                 var bsn = makeBSN(&rng)
                 while usedBSN.contains(bsn) { bsn = makeBSN(&rng) }
                 usedBSN.insert(bsn)
-                let vNummer = String(format: "%010d", Int.random(in: 1_000_000_000...9_999_999_999, using: &rng))
+                let vNummer = String(Int.random(in: 1_000_000_000...9_999_999_999, using: &rng))
                 let birth = Calendar.amsterdam.date(byAdding: .day, value: -(age * 365 + Int.random(in: 0..<365, using: &rng)), to: today)!
                 let person = PersonRecord(
                     id: personId, municipalityCode: municipality, householdId: householdId, bsn: bsn, vNummer: vNummer,

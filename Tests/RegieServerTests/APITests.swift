@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import RegieServer
+import RegieStorage
+import Testing
+
+@Suite("API: spec-first /api/v1 with API keys, problem+json and keyset pagination")
+struct APITests {
+    /// Creates a key through the functioneel beheerder's page and returns it as shown (once).
+    static func createKey(_ client: any TestClientProtocol, org: String = "a", role: String = "consulent") async throws -> String {
+        let beheer = Browser(client)
+        let csrf = try await beheer.login(World.email(.functioneelBeheerder, org))
+        let page = try await beheer.post("/beheer/api-sleutels", form: [("name", "Zaaksysteem"), ("role", role)], csrf: csrf)
+        #expect(page.status == .created)
+        let range = try #require(page.body.range(of: "<code class=\"secret\">"))
+        let rest = page.body[range.upperBound...]
+        return String(rest[..<rest.firstIndex(of: "<")!])
+    }
+
+    static func call(_ client: any TestClientProtocol, _ path: String, key: String?) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, json: [String: Any]) {
+        var headers: HTTPFields = [:]
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        let response = try await client.execute(uri: path, method: .get, headers: headers, body: nil)
+        let json = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+        return (response.status, response.headers, json)
+    }
+
+    @Test("Without a valid key the API answers 401 as problem+json", arguments: Engine.available)
+    func unauthenticated(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            for key in [nil, "nonsense", "regie_abcdefghijkl_wrongsecret"] as [String?] {
+                let result = try await Self.call(client, "/api/v1/me", key: key)
+                #expect(result.status == .unauthorized)
+                #expect(result.headers[.contentType] == "application/problem+json")
+                #expect(result.json["status"] as? Int == 401)
+                #expect(result.json["title"] as? String == "Niet geauthenticeerd")
+            }
+        }
+    }
+
+    @Test("A key works for its own organisation only, is stored hashed, and stops working when revoked", arguments: Engine.available)
+    func keyLifecycle(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let key = try await Self.createKey(client)
+            let me = try await Self.call(client, "/api/v1/me", key: key)
+            #expect(me.status == .ok)
+            #expect(me.headers[HTTPField.Name("API-Version")!] == "1.0.0")
+            #expect(me.json["type"] as? String == "apiKey")
+            #expect((me.json["organisation"] as? [String: Any])?["name"] as? String == "Organisatie A")
+            #expect(me.json["roles"] as? [String] == ["consulent"])
+            #expect((me.json["municipalities"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["GM1706", "GM0988"])
+            // The secret itself is nowhere in the database.
+            let secret = String(key.split(separator: "_", maxSplits: 2)[2])
+            let stored = try await app.database.sql.raw("SELECT secret_hash FROM api_keys").all().map { try $0.decode(column: "secret_hash", as: String.self) }
+            #expect(stored.count == 1 && !stored[0].contains(secret))
+            // The key is listed (without its secret) and can be revoked.
+            let beheer = Browser(client)
+            let csrf = try await beheer.login(World.email(.functioneelBeheerder))
+            let list = try await beheer.get("/beheer/api-sleutels")
+            #expect(!list.body.contains(secret))
+            let id = try #require(try await app.services.apiKeys.listKeys(organisationId: app.world.orgA).first?.id)
+            #expect(try await beheer.post("/beheer/api-sleutels/\(id)/intrekken", form: [], csrf: csrf).status == .seeOther)
+            #expect(try await Self.call(client, "/api/v1/me", key: key).status == .unauthorized)
+        }
+    }
+
+    @Test("Municipalities come in keyset pages with a next link", arguments: Engine.available)
+    func pagination(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            let key = try await Self.createKey(client)
+            let first = try await Self.call(client, "/api/v1/municipalities?limit=1", key: key)
+            #expect(first.status == .ok)
+            #expect((first.json["data"] as? [[String: Any]])?.first?["code"] as? String == "GM0988")
+            let next = try #require(first.json["next"] as? String)
+            #expect(next == "/api/v1/municipalities?limit=1&after=GM0988")
+            let second = try await Self.call(client, next, key: key)
+            #expect((second.json["data"] as? [[String: Any]])?.first?["code"] as? String == "GM1706")
+            #expect(second.json["next"] == nil, "the last page has no next link")
+        }
+    }
+
+    @Test("Invalid parameters answer 400 problem+json naming the field", arguments: ["limit=0", "limit=201", "limit=abc"])
+    func invalidParameter(query: String) async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let key = try await Self.createKey(client)
+            let result = try await Self.call(client, "/api/v1/municipalities?\(query)", key: key)
+            #expect(result.status == .badRequest)
+            #expect(result.headers[.contentType] == "application/problem+json")
+            let params = try #require(result.json["invalidParams"] as? [[String: Any]])
+            #expect(params.first?["name"] as? String == "limit")
+        }
+    }
+
+    @Test("The OpenAPI document is served and describes every operation")
+    func openAPIDocument() async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let result = try await Self.call(client, "/api/v1/openapi.json", key: nil)
+            #expect(result.status == .ok)
+            #expect(result.json["openapi"] as? String == "3.1.0")
+            let paths = try #require(result.json["paths"] as? [String: Any])
+            #expect(Set(paths.keys) == ["/me", "/municipalities"])
+        }
+    }
+}

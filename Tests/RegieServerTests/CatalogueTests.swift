@@ -1,0 +1,77 @@
+import Foundation
+import RegieServer
+import Testing
+
+@Suite("Translation catalogue: every string of the interface exists in Dutch and English")
+struct CatalogueTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func files(under path: String, ending suffix: String) throws -> [URL] {
+        let directory = root.appendingPathComponent(path)
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        return (enumerator?.allObjects as? [URL] ?? []).filter { $0.path.hasSuffix(suffix) }
+    }
+
+    static func matches(_ pattern: String, in text: String) -> [String] {
+        let regex = try! NSRegularExpression(pattern: pattern)
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Range($0.range(at: 1), in: text).map { String(text[$0]) }
+        }
+    }
+
+    @Test("Dutch and English have exactly the same keys")
+    func sameKeys() async throws {
+        let catalogue = try await Views.load().catalogue
+        let nl = catalogue.keyPaths(.nl), en = catalogue.keyPaths(.en)
+        #expect(nl.subtracting(en).isEmpty, "missing in English: \(nl.subtracting(en).sorted())")
+        #expect(en.subtracting(nl).isEmpty, "missing in Dutch: \(en.subtracting(nl).sorted())")
+        #expect(nl.count > 150)
+    }
+
+    @Test("Every {{t.…}} in a template exists in the catalogue")
+    func templateKeysExist() async throws {
+        let catalogue = try await Views.load().catalogue
+        let keys = catalogue.keyPaths(.nl)
+        var used = Set<String>()
+        for file in try Self.files(under: "Sources/RegieServer/Resources/Templates", ending: ".mustache") {
+            used.formUnion(Self.matches(#"\{\{t\.([A-Za-z0-9_.]+)\}\}"#, in: try String(contentsOf: file, encoding: .utf8)))
+        }
+        #expect(!used.isEmpty)
+        #expect(used.subtracting(keys).isEmpty, "unknown keys: \(used.subtracting(keys).sorted())")
+    }
+
+    @Test("Every literal key passed to catalogue.text(…) in Swift exists")
+    func swiftKeysExist() async throws {
+        let catalogue = try await Views.load().catalogue
+        let keys = catalogue.keyPaths(.nl)
+        var used = Set<String>()
+        for file in try Self.files(under: "Sources/RegieServer", ending: ".swift") {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            used.formUnion(Self.matches(#"\.text\("([a-zA-Z]+\.[A-Za-z0-9_.]+)""#, in: text))
+            used.formUnion(Self.matches(#"titleKey: "([a-zA-Z]+\.[A-Za-z0-9_.]+)""#, in: text))
+            used.formUnion(Self.matches(#"add\(\.[a-zA-Z]+, "([a-zA-Z]+\.[A-Za-z0-9_.]+)""#, in: text))
+        }
+        #expect(used.count > 40)
+        #expect(used.subtracting(keys).isEmpty, "unknown keys: \(used.subtracting(keys).sorted())")
+    }
+
+    @Test("Placeholders are filled in and a missing key falls back visibly")
+    func placeholders() async throws {
+        let catalogue = try await Views.load().catalogue
+        #expect(catalogue.text("login.tooMany", .nl, ["minutes": "7"]).contains("over 7 minuten"))
+        #expect(catalogue.text("login.tooMany", .en, ["minutes": "7"]).contains("in 7 minutes"))
+        #expect(catalogue.text("does.not.exist", .en) == "does.not.exist")
+    }
+
+    @Test("A user who prefers English gets the interface in English")
+    func englishPreference() async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            #expect(try await browser.post("/account/taal", form: [("locale", "en")], csrf: csrf).status == .seeOther)
+            let page = try await browser.get("/")
+            #expect(page.body.contains("<html lang=\"en\">"))
+            #expect(page.body.contains("Caseload"))
+        }
+    }
+}

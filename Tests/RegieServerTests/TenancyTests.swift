@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import RegieServer
+import RegieStorage
+import Testing
+
+@Suite("Tenancy and roles: nobody sees a person of a municipality their organisation does not serve")
+struct TenancyTests {
+    /// A request to a route that takes an id, aimed at something of organisation B.
+    struct Probe: Sendable, CustomTestStringConvertible {
+        let pattern: String
+        let method: HTTPRequest.Method
+        let path: @Sendable (World, String) -> String
+        let form: [(String, String)]
+        var testDescription: String { "\(method) \(pattern)" }
+    }
+
+    static let probes: [Probe] = [
+        Probe(pattern: "/personen/{id}", method: .get, path: { w, _ in "/personen/\(w.personB)" }, form: []),
+        Probe(pattern: "/personen/{id}/bsn", method: .get, path: { w, _ in "/personen/\(w.personB)/bsn" }, form: []),
+        Probe(pattern: "/personen/{id}/contact", method: .get, path: { w, _ in "/personen/\(w.personB)/contact" }, form: []),
+        Probe(pattern: "/personen/{id}/contact", method: .post, path: { w, _ in "/personen/\(w.personB)/contact" }, form: [("language", "Frans")]),
+        Probe(pattern: "/beheer/api-sleutels/{id}/intrekken", method: .post, path: { _, keyB in "/beheer/api-sleutels/\(keyB)/intrekken" }, form: []),
+    ]
+
+    @Test("Every route that takes an id has a probe below")
+    func everyIDRouteIsProbed() {
+        #expect(Set(Self.probes.map(\.pattern)) == Set(SiteRoute.patternsWithID))
+    }
+
+    @Test("A person or key of another organisation answers 404 and leaves no trace of it", arguments: Engine.available, probes)
+    func otherOrganisationIsNotFound(engine: Engine, probe: Probe) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            // Organisation B's functioneel beheerder creates an API key to aim at.
+            let owner = Browser(client)
+            let ownerCSRF = try await owner.login(World.email(.functioneelBeheerder, "b"))
+            _ = try await owner.post("/beheer/api-sleutels", form: [("name", "B's koppeling"), ("role", "consulent")], csrf: ownerCSRF)
+            let keyB = try #require(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first).id
+
+            // A user of organisation A who holds the role the route needs.
+            let role: Role = probe.pattern.hasPrefix("/beheer") ? .functioneelBeheerder : .teamleider
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(role, "a"))
+            let before = try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count
+            let page = probe.method == .get
+                ? try await browser.get(probe.path(app.world, keyB))
+                : try await browser.post(probe.path(app.world, keyB), form: probe.form, csrf: csrf)
+            #expect(page.status == .notFound)
+            #expect(!page.body.contains("Mansour"), "no name of B's person leaks")
+            #expect(!page.body.contains("999990032"), "no BSN of B's person leaks")
+            // Nothing changed and nothing about B's person was logged as read.
+            let person = try await app.services.persons.fetchPerson(id: app.world.personB, scope: TenantScope(municipalityCodes: ["GM0957"]))
+            #expect(person?.language == "Arabisch")
+            #expect(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first?.revokedAt == nil)
+            #expect(try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count == before)
+        }
+    }
+
+    @Test("The same routes work for the organisation that serves the municipality", arguments: Engine.available)
+    func ownOrganisationSees(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let browser = Browser(client)
+            _ = try await browser.login(World.email(.consulent, "b"))
+            let page = try await browser.get("/personen/\(app.world.personB)")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("Mansour"))
+            #expect(page.body.contains("*****0032"), "the BSN is masked until revealed")
+            #expect(!page.body.contains("999990032"))
+            let revealed = try await browser.get("/personen/\(app.world.personB)/bsn")
+            #expect(revealed.body.contains("999990032"))
+        }
+    }
+
+    @Test("A caseload never lists people of another organisation's municipalities", arguments: Engine.available)
+    func caseloadIsScoped(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            let browser = Browser(client)
+            _ = try await browser.login(World.email(.teamleider, "a"))
+            let home = try await browser.get("/")
+            #expect(home.body.contains("Haddad"))
+            #expect(home.body.contains("Khalil"))
+            #expect(!home.body.contains("Mansour"))
+            // Searching for B's person by BSN finds nothing either.
+            let search = try await browser.get("/?q=999990032")
+            #expect(!search.body.contains("Mansour"))
+        }
+    }
+
+    @Test("Roles: each page is open to the roles that need it and closed (403) to the others", arguments: [
+        (Role.beleidsmedewerker, "/personen/person-a-weert", HTTPResponse.Status.forbidden),
+        (.functioneelBeheerder, "/personen/person-a-weert", .forbidden),
+        (.budgetbeheerder, "/personen/person-a-weert", .ok),
+        (.budgetbeheerder, "/personen/person-a-weert/contact", .forbidden),
+        (.consulent, "/personen/person-a-weert/contact", .ok),
+        (.consulent, "/beheer/audit", .forbidden),
+        (.teamleider, "/beheer/api-sleutels", .forbidden),
+        (.functioneelBeheerder, "/beheer/audit", .ok),
+        (.functioneelBeheerder, "/beheer/api-sleutels", .ok),
+        (.beleidsmedewerker, "/cijfers", .ok),
+        (.consulent, "/cijfers", .forbidden),
+    ])
+    func rolePermissions(role: Role, path: String, expected: HTTPResponse.Status) async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let browser = Browser(client)
+            _ = try await browser.login(World.email(role, "a"))
+            #expect(try await browser.get(path).status == expected)
+        }
+    }
+
+    @Test("A beleidsmedewerker's home page leads to figures, which name no person")
+    func figuresOnly() async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let browser = Browser(client)
+            _ = try await browser.login(World.email(.beleidsmedewerker, "a"))
+            let home = try await browser.get("/")
+            #expect(home.status == .seeOther)
+            #expect(home.location == "/cijfers")
+            let figures = try await browser.get("/cijfers")
+            #expect(figures.body.contains("Weert"))
+            #expect(!figures.body.contains("Haddad"))
+            #expect(!figures.body.contains("Roermond"), "only the organisation's own municipalities")
+        }
+    }
+
+    @Test("Policy: only roles that work with people get a tenant scope; the scope is the organisation's municipalities")
+    func policyScope() {
+        let session = SessionRecord(tokenHash: "h", userId: "u", csrfToken: "c", municipalityCode: nil, createdAt: .now, lastSeenAt: .now, expiresAt: .now)
+        func principal(_ role: Role) -> Principal {
+            .user(User(id: "u", organisationId: "o", organisationName: "O", teamId: nil, email: "e", name: "n", locale: "nl", active: true,
+                       roles: [role], municipalities: [.init(code: "GM0988", name: "Weert")], passwordChangedAt: .now), session: session)
+        }
+        #expect(Policy.scope(for: principal(.consulent)).municipalityCodes == ["GM0988"])
+        #expect(Policy.scope(for: principal(.beleidsmedewerker)).municipalityCodes.isEmpty)
+        #expect(Policy.scope(for: principal(.functioneelBeheerder)).municipalityCodes.isEmpty)
+        #expect(Policy.purpose(for: principal(.budgetbeheerder)) == "ontzorgen")
+        #expect(Policy.purpose(for: principal(.consulent)) == "inburgering")
+    }
+}
