@@ -83,6 +83,19 @@ struct OperationsTests {
         await test.cleanup()
     }
 
+    @Test("The stylesheet and script are served as files; a missing one is a plain 404")
+    func staticFiles() async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let css = try await client.execute(uri: "/static/regie.css", method: .get)
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType]?.hasPrefix("text/css") == true)
+            #expect(String(buffer: css.body).contains("--regie-color-primary"))
+            let js = try await client.execute(uri: "/static/regie.js", method: .get)
+            #expect(js.status == .ok)
+            #expect(try await client.execute(uri: "/static/none.css", method: .get).status == .notFound)
+        }
+    }
+
     @Test("Unknown pages answer 404 with the layout, in Dutch")
     func notFoundPage() async throws {
         try await TestSupport.withApp(.sqlite) { client, _ in

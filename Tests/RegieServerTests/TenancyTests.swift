@@ -71,6 +71,29 @@ struct TenancyTests {
         }
     }
 
+    @Test("The case file shows the running terms from the statutory clock, with rule and source", arguments: Engine.available)
+    func termsOnCaseFile(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let browser = Browser(client)
+            _ = try await browser.login(World.email(.consulent))
+            // Asylum permit holder, kennisgeving 1 Sep, BRP 15 Sep 2026, no PIP, today 18 Nov 2026:
+            // R1 runs from the later date, so the PIP is due 24 Nov 2026, 6 days from now.
+            let page = try await browser.get("/personen/\(app.world.personA)")
+            #expect(page.body.contains("PIP vaststellen"))
+            #expect(page.body.contains("24 november 2026"))
+            #expect(page.body.contains("nog 6 dagen"))
+            #expect(page.body.contains("Bijna verlopen"))
+            #expect(page.body.contains("href=\"/regels#R1\""))
+            #expect(page.body.contains("Besluit inburgering 2021 art. 5.3"))
+            app.clock.advance(7 * 86_400)
+            let nextWeek = Browser(client)
+            _ = try await nextWeek.login(World.email(.consulent))
+            let later = try await nextWeek.get("/personen/\(app.world.personA)")
+            #expect(later.body.contains("1 dag te laat"))
+            #expect(later.body.contains("term--overdue"))
+        }
+    }
+
     @Test("A caseload never lists people of another organisation's municipalities", arguments: Engine.available)
     func caseloadIsScoped(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, _ in

@@ -48,7 +48,9 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
         SecurityHeadersMiddleware(alwaysHSTS: services.config.cookieSecure)
     }
     OperationsController(services: services).addRoutes(to: router)
-    router.add(middleware: FileMiddleware(Views.publicDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false, logger: services.database.logger))
+    router.add(middleware: StaticFilesMiddleware(files: FileMiddleware(
+        Views.publicDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]),
+        searchForIndexHtml: false, logger: services.database.logger)))
 
     // The API: its document is public, its operations need an API key.
     let document = try RegieAPISpec.document()
@@ -70,4 +72,16 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     // Anything else is a page that does not exist, rendered with the layout.
     web.get("**") { _, _ -> Response in throw AppError.notFound }
     return router
+}
+
+/// Serves `/static/…` from the module's `Public` folder before routing, so the catch-all page for
+/// unknown paths never shadows a stylesheet.
+struct StaticFilesMiddleware: RouterMiddleware {
+    typealias Context = RegieRequestContext
+    let files: FileMiddleware<RegieRequestContext, LocalFileSystem>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/static/") else { return try await next(request, context) }
+        return try await files.handle(request, context: context) { _, _ in throw HTTPError(.notFound) }
+    }
 }

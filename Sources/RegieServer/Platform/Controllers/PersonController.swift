@@ -17,6 +17,16 @@ struct PersonController {
 
     struct Fact { let label: String; let value: String }
     struct Member { let href: String; let name: String; let phase: String }
+    struct TermRow {
+        let title: String
+        let due: String
+        let status: String
+        let statusClass: String
+        let remaining: String
+        let rule: String
+        let ruleHref: String
+        let source: String
+    }
 
     struct PersonView {
         let id: String
@@ -30,6 +40,8 @@ struct PersonController {
         let contact: [Fact]
         let members: [Member]
         let hasMembers: Bool
+        let terms: [TermRow]
+        let hasTerms: Bool
         let phase: String
         let contactHref: String
     }
@@ -72,11 +84,23 @@ struct PersonController {
             Fact(label: text("person.gender"), value: t.text("genders.\(person.gender)", locale)),
             Fact(label: text("person.municipality"), value: municipality),
         ]
-        let dates = [
+        var dates = [
             ("person.kennisgeving", traject?.kennisgevingDate), ("person.koppeling", traject?.koppelingDate),
             ("person.housing", traject?.housingDate), ("person.brp", traject?.brpDate), ("person.intake", traject?.intakeDate),
             ("person.pip", traject?.pipDate), ("person.routeStart", traject?.routeStartDate), ("person.closed", traject?.closedDate),
         ].map { Fact(label: text($0.0), value: $0.1.map { DisplayDate.format($0, locale) } ?? dash) }
+        if let reason = traject?.closedReason {
+            dates.append(Fact(label: text("person.closedReason"), value: t.text("closeReasons.\(reason)", locale)))
+        }
+        // The running terms come from the law module's statutory clock, never from this handler.
+        let today = CalendarDate.today(now: services.clock.now())
+        let terms = traject?.lawFacts(person: person).map { StatutoryClock.terms(for: $0, on: today) } ?? []
+        let termRows = terms.filter { $0.status != .notApplicable }.map { term in
+            TermRow(title: t.text("terms.\(term.kind.rawValue)", locale), due: DisplayDate.format(term.due.iso, locale),
+                    status: t.text("termStatus.\(term.status.rawValue)", locale), statusClass: "term--\(term.status.rawValue)",
+                    remaining: Self.remaining(term, t: t, locale: locale), rule: term.rule.rawValue,
+                    ruleHref: SiteRoute.rules.path + "#" + term.rule.rawValue, source: term.source)
+        }
         let contact = [
             Fact(label: text("person.language"), value: person.language),
             Fact(label: text("person.interpreter"), value: text(person.interpreterNeeded == 1 ? "common.yes" : "common.no")),
@@ -90,11 +114,22 @@ struct PersonController {
             facts: facts, dates: dates, contact: contact,
             members: members.map { Member(href: SiteRoute.person($0.id).path, name: "\($0.givenNames) \($0.familyName)", phase: $0.phase.map { t.text("phases.\($0)", locale) } ?? dash) },
             hasMembers: !members.isEmpty,
+            terms: termRows, hasTerms: !termRows.isEmpty,
             phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
             contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : "")
         return try services.views.render(
             "person", titleKey: "person.title", titleArguments: ["name": person.fullName], content: view,
             context: context, notice: context.form["melding"] == "contact" ? t.text("person.contactSaved", locale) : nil)
+    }
+
+    /// "nog 12 dagen", "3 dagen te laat", "gehaald op 1 mei 2024".
+    static func remaining(_ term: Term, t: Catalogue, locale: UILocale) -> String {
+        switch term.status {
+        case .met: return term.completedOn.map { t.text("person.termMetOn", locale, ["date": DisplayDate.format($0.iso, locale)]) } ?? ""
+        case .overdue: return t.text(term.daysLeft == -1 ? "person.termOverdueOne" : "person.termOverdue", locale, ["days": String(-term.daysLeft)])
+        case .notApplicable: return ""
+        case .open, .dueSoon: return t.text(term.daysLeft == 1 ? "person.termDaysLeftOne" : "person.termDaysLeft", locale, ["days": String(term.daysLeft)])
+        }
     }
 
     /// The BSN masked as the law module masks it (only the last four digits shown).

@@ -27,12 +27,12 @@ enum DemoPeople {
     }
 
     static let asylumOrigins: [Origin] = [
-        Origin(language: "Arabisch", givenWomen: ["Amal", "Rasha", "Lina", "Noor", "Hiba", "Dima", "Rania"], givenMen: ["Ahmad", "Omar", "Khaled", "Yousef", "Mahmoud", "Bilal", "Samer"], family: ["Al-Hassan", "Haddad", "Khalil", "Al-Ahmad", "Darwish", "Mansour", "Saleh", "Nasser"]),
-        Origin(language: "Tigrinya", givenWomen: ["Selam", "Helen", "Senait", "Yordanos", "Luwam"], givenMen: ["Dawit", "Yonas", "Tesfay", "Filmon", "Merhawi"], family: ["Tesfamariam", "Gebremedhin", "Habte", "Kidane", "Berhane", "Tekle"]),
-        Origin(language: "Dari", givenWomen: ["Zahra", "Mariam", "Fereshta", "Shabnam"], givenMen: ["Ahmad Shah", "Mohammad", "Farid", "Naveed", "Jawad"], family: ["Ahmadi", "Rahimi", "Hakimi", "Sultani", "Noori"]),
-        Origin(language: "Turks", givenWomen: ["Elif", "Zeynep", "Ayşe", "Merve"], givenMen: ["Mehmet", "Emre", "Murat", "Hakan"], family: ["Yılmaz", "Demir", "Kaya", "Çelik", "Şahin"]),
-        Origin(language: "Arabisch (Jemen)", givenWomen: ["Afrah", "Bushra", "Arwa"], givenMen: ["Abdullah", "Fuad", "Nabil"], family: ["Al-Yamani", "Saeed", "Qasem"]),
-        Origin(language: "Somalisch", givenWomen: ["Hodan", "Ayaan", "Faadumo"], givenMen: ["Abdi", "Mohamed", "Liban"], family: ["Warsame", "Farah", "Jama", "Abdirahman"]),
+        Origin(language: "Arabisch", givenWomen: ["Amal", "Rasha", "Lina", "Noor", "Hiba", "Dima", "Rania", "Reem", "Yasmin", "Ghalia", "Salma", "Nour", "Layla", "Farah"], givenMen: ["Ahmad", "Omar", "Khaled", "Yousef", "Mahmoud", "Bilal", "Samer", "Hussam", "Tarek", "Rami", "Fadi", "Ziad", "Anas", "Majd"], family: ["Al-Hassan", "Haddad", "Khalil", "Al-Ahmad", "Darwish", "Mansour", "Saleh", "Nasser", "Al-Masri", "Hamdan", "Shami", "Aziz", "Othman", "Suleiman", "Hijazi", "Kassab"]),
+        Origin(language: "Tigrinya", givenWomen: ["Selam", "Helen", "Senait", "Yordanos", "Luwam", "Saba", "Rahel", "Winta", "Feven", "Mebrat"], givenMen: ["Dawit", "Yonas", "Tesfay", "Filmon", "Merhawi", "Samuel", "Robel", "Aman", "Henok", "Kibrom"], family: ["Tesfamariam", "Gebremedhin", "Habte", "Kidane", "Berhane", "Tekle", "Woldu", "Ghebreab", "Asmerom", "Haile"]),
+        Origin(language: "Dari", givenWomen: ["Zahra", "Mariam", "Fereshta", "Shabnam", "Parwana", "Nilofar", "Mursal", "Sahar"], givenMen: ["Ahmad Shah", "Mohammad", "Farid", "Naveed", "Jawad", "Habib", "Sami", "Wahid"], family: ["Ahmadi", "Rahimi", "Hakimi", "Sultani", "Noori", "Karimi", "Popal", "Stanikzai"]),
+        Origin(language: "Turks", givenWomen: ["Elif", "Zeynep", "Ayşe", "Merve", "Hatice", "Derya", "Sibel"], givenMen: ["Mehmet", "Emre", "Murat", "Hakan", "Yusuf", "Kemal", "Ali"], family: ["Yılmaz", "Demir", "Kaya", "Çelik", "Şahin", "Doğan", "Kurt", "Aksoy"]),
+        Origin(language: "Arabisch (Jemen)", givenWomen: ["Afrah", "Bushra", "Arwa", "Huda", "Samah"], givenMen: ["Abdullah", "Fuad", "Nabil", "Waleed", "Hamza"], family: ["Al-Yamani", "Saeed", "Qasem", "Al-Hakimi", "Ba-Wazir"]),
+        Origin(language: "Somalisch", givenWomen: ["Hodan", "Ayaan", "Faadumo", "Sahra", "Idil", "Hamdi"], givenMen: ["Abdi", "Mohamed", "Liban", "Ahmed", "Yusuf", "Abdullahi"], family: ["Warsame", "Farah", "Jama", "Abdirahman", "Hassan", "Osman", "Ali"]),
     ]
 
     static let familyOrigins: [Origin] = [
@@ -54,6 +54,7 @@ enum DemoPeople {
         var rng = SeededGenerator(seed: seed)
         var people: [PersonStore.NewPerson] = []
         var usedBSN = Set<String>()
+        var usedNames = Set<String>()
         var householdNumber = 0
         while people.count < count {
             householdNumber += 1
@@ -83,9 +84,15 @@ enum DemoPeople {
                 usedBSN.insert(bsn)
                 let vNummer = String(Int.random(in: 1_000_000_000...9_999_999_999, using: &rng))
                 let birth = Calendar.amsterdam.date(byAdding: .day, value: -(age * 365 + Int.random(in: 0..<365, using: &rng)), to: today)!
+                var given = (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)!
+                for _ in 0..<8 where usedNames.contains(given + family) {
+                    given = (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)!
+                }
+                if usedNames.contains(given + family) { given += " " + (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)! }
+                usedNames.insert(given + family)
                 let person = PersonRecord(
                     id: personId, municipalityCode: municipality, householdId: householdId, bsn: bsn, vNummer: vNummer,
-                    givenNames: (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)!, familyName: family,
+                    givenNames: given, familyName: family,
                     dateOfBirth: isoDate(birth), gender: isWoman ? "vrouw" : "man", doelgroep: doelgroep, language: origin.language,
                     interpreterNeeded: Int.random(in: 0..<100, using: &rng) < 55 ? 1 : 0,
                     phone: Int.random(in: 0..<100, using: &rng) < 70 ? String(format: "06 %08d", Int.random(in: 10_000_000...99_999_999, using: &rng)) : nil,
@@ -129,8 +136,8 @@ enum DemoPeople {
         let closed = reached >= 6 ? step(300, 900) : nil
         let route = reached >= 4 ? ["b1", "b1", "b1", "onderwijs", "z"].randomElement(using: &rng)! : nil
         let reason: String? = switch phase {
-        case "afgerond": ["examenBehaald", "zRouteAfgerond"].randomElement(using: &rng)!
-        case "beeindigd": ["verhuisd", "vrijstelling", "ontheffing", "plichtVervallen"].randomElement(using: &rng)!
+        case "afgerond": ["examenBehaald", "examenBehaald", "zRouteAfgerond", "volledigeVrijstelling", "volledigeOntheffing"].randomElement(using: &rng)!
+        case "beeindigd": ["verhuisd", "verhuisd", "plichtVervallen", "vertrokken", "verblijfsdoelGewijzigd"].randomElement(using: &rng)!
         default: nil
         }
         return TrajectRecord(
