@@ -70,6 +70,28 @@ struct OperationsTests {
         }
     }
 
+    @Test("No log line carries a name, a BSN or a search term, and each carries the request id")
+    func logsHoldNoPersonalData() async throws {
+        let recorder = LogRecorder()
+        try await TestSupport.withApp(.sqlite, logger: recorder.logger()) { client, app in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            _ = try await browser.get("/?q=Haddad")
+            _ = try await browser.get("/?q=999990019")
+            _ = try await browser.get("/personen/\(app.world.personA)/bsn")
+            _ = try await browser.post("/personen/\(app.world.personA)/contact", form: [("phone", "06 12345678"), ("language", "Arabisch")], csrf: csrf)
+            _ = try await browser.get("/personen/bestaat-niet")
+        }
+        let lines = recorder.all
+        #expect(lines.count >= 6)
+        for line in lines {
+            for secret in ["Haddad", "Amal", "999990019", "12345678", "correct horse", "consulent@a.example"] {
+                #expect(!line.contains(secret), "log line leaks \(secret): \(line)")
+            }
+        }
+        #expect(lines.filter { $0.contains("route=") }.allSatisfy { $0.contains("hb.request.id=") })
+    }
+
     @Test("Migrations are idempotent: a second run applies nothing", arguments: Engine.available)
     func migrationsIdempotent(engine: Engine) async throws {
         let test = try await TestDatabase.make(engine)

@@ -146,7 +146,7 @@ enum TestSupport {
 
     /// Runs `body` against a fresh application on `engine`, with the world seeded.
     static func withApp(
-        _ engine: Engine, config: [String: String] = [:],
+        _ engine: Engine, config: [String: String] = [:], logger: Logger? = nil,
         _ body: @Sendable (any TestClientProtocol, AppContext) async throws -> Void
     ) async throws {
         let testDatabase = try await TestDatabase.make(engine)
@@ -156,7 +156,7 @@ enum TestSupport {
             let views = try await Views.load()
             let services = AppServices(config: try Self.config(config), database: testDatabase.database, clock: clock.appClock,
                                        views: views, catalogue: views.catalogue, metrics: RegieMetrics(), bcryptCost: 4)
-            let app = Application(router: try buildRouter(services: services))
+            let app = Application(router: try buildRouter(services: services), logger: logger ?? Logger(label: "regie-test"))
             let context = AppContext(world: world, clock: clock, services: services, engine: engine)
             try await app.test(.router) { client in
                 try await body(client, context)
@@ -180,5 +180,36 @@ struct AppContext: Sendable {
 enum EnvironmentVariablesProviderFactory {
     static func make(_ values: [String: String]) -> EnvironmentVariablesProvider {
         EnvironmentVariablesProvider(environmentVariables: values)
+    }
+}
+
+/// Keeps every log line a test produced, rendered as the JSON handler would write it.
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    func logger() -> Logger {
+        var logger = Logger(label: "regie-test") { _ in Handler(recorder: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            recorder.append("\(event.level) \(event.message) \(merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
+        }
     }
 }

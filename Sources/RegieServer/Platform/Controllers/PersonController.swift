@@ -125,7 +125,9 @@ struct PersonController {
     /// "nog 12 dagen", "3 dagen te laat", "gehaald op 1 mei 2024".
     static func remaining(_ term: Term, t: Catalogue, locale: UILocale) -> String {
         switch term.status {
-        case .met: return term.completedOn.map { t.text("person.termMetOn", locale, ["date": DisplayDate.format($0.iso, locale)]) } ?? ""
+        case .met:
+            let key = term.flags.contains(.teLaat) ? "person.termMetLateOn" : "person.termMetOn"
+            return term.completedOn.map { t.text(key, locale, ["date": DisplayDate.format($0.iso, locale)]) } ?? ""
         case .overdue: return t.text(term.daysLeft == -1 ? "person.termOverdueOne" : "person.termOverdue", locale, ["days": String(-term.daysLeft)])
         case .notApplicable: return ""
         case .open, .dueSoon: return t.text(term.daysLeft == 1 ? "person.termDaysLeftOne" : "person.termDaysLeft", locale, ["days": String(term.daysLeft)])
