@@ -8,11 +8,10 @@ import Testing
 struct DemoDataTests {
     @Test("The demo region has three real municipalities, a user per role, and people in every phase", arguments: Engine.available)
     func demoRegion(engine: Engine) async throws {
-        let test = try await TestDatabase.make(engine)
-        do {
+        try await TestDatabase.with(engine) { database in
             let today = Date(timeIntervalSince1970: 1_795_000_000)
-            try await DemoData(database: test.database).load(people: 300, seed: 2021, today: today, bcryptCost: 4)
-            let users = UserStore(database: test.database)
+            try await DemoData(database: database).load(people: 300, seed: 2021, today: today, bcryptCost: 4)
+            let users = UserStore(database: database)
             let organisation = try #require(try await users.fetchOrganisation(named: DemoData.organisationName))
             let municipalities = try await users.listMunicipalities(organisationId: organisation.id)
             #expect(Set(municipalities.map(\.code)) == ["GM0988", "GM1706", "GM0946"])
@@ -23,7 +22,7 @@ struct DemoDataTests {
             }
             #expect(roles == Set(Role.allCases))
 
-            let rows = try await test.database.sql.raw("SELECT p.bsn, p.v_nummer, p.doelgroep, t.phase FROM persons p JOIN trajecten t ON t.person_id = p.id").all()
+            let rows = try await database.sql.raw("SELECT p.bsn, p.v_nummer, p.doelgroep, t.phase FROM persons p JOIN trajecten t ON t.person_id = p.id").all()
             #expect(rows.count == 300)
             let bsns = try rows.map { try $0.decode(column: "bsn", as: String.self) }
             #expect(bsns.allSatisfy(BSN.isValid), "every demo BSN passes the 11-proef")
@@ -36,23 +35,21 @@ struct DemoDataTests {
             #expect(Set(groups) == Set(DoelgroepCategorie.allCases), "both target groups")
             // Loading twice is refused: demo data only goes into an empty database.
             await #expect(throws: DemoData.DemoError.self) {
-                try await DemoData(database: test.database).load(people: 1, today: today, bcryptCost: 4)
+                try await DemoData(database: database).load(people: 1, today: today, bcryptCost: 4)
             }
-        } catch {
-            await test.cleanup()
-            throw error
         }
-        await test.cleanup()
     }
 
     @Test("The same seed gives the same people; another seed gives others")
     func deterministic() async throws {
         func names(seed: UInt64) async throws -> [String] {
-            let test = try await TestDatabase.make(.sqlite)
-            try await DemoData(database: test.database).load(people: 40, seed: seed, today: Date(timeIntervalSince1970: 1_795_000_000), bcryptCost: 4)
-            let rows = try await test.database.sql.raw("SELECT id, given_names, family_name FROM persons ORDER BY id").all()
-            await test.cleanup()
-            return try rows.map { try $0.decode(column: "id", as: String.self) + $0.decode(column: "family_name", as: String.self) }
+            var names: [String] = []
+            try await TestDatabase.with(.sqlite) { database in
+                try await DemoData(database: database).load(people: 40, seed: seed, today: Date(timeIntervalSince1970: 1_795_000_000), bcryptCost: 4)
+                let rows = try await database.sql.raw("SELECT id, given_names, family_name FROM persons ORDER BY id").all()
+                names = try rows.map { try $0.decode(column: "id", as: String.self) + $0.decode(column: "family_name", as: String.self) }
+            }
+            return names
         }
         let first = try await names(seed: 7)
         #expect(try await names(seed: 7) == first)

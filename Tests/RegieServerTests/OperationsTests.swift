@@ -94,15 +94,12 @@ struct OperationsTests {
 
     @Test("Migrations are idempotent: a second run applies nothing", arguments: Engine.available)
     func migrationsIdempotent(engine: Engine) async throws {
-        let test = try await TestDatabase.make(engine)
-        do {
-            #expect(try await Migrator(database: test.database).migrate().isEmpty)
-            #expect(try await Migrator(database: test.database).pending().isEmpty)
-        } catch {
-            await test.cleanup()
-            throw error
+        try await TestDatabase.with(engine) { database in
+            let applied = try await Migrator(database: database).migrate()
+            let pending = try await Migrator(database: database).pending()
+            #expect(applied.isEmpty)
+            #expect(pending.isEmpty)
         }
-        await test.cleanup()
     }
 
     @Test("The stylesheet and script are served as files; a missing one is a plain 404")

@@ -84,6 +84,20 @@ struct TestDatabase {
     }
 }
 
+extension TestDatabase {
+    /// Runs `body` on a fresh database and removes it afterwards, also when the body throws.
+    static func with(_ engine: Engine, _ body: (Database) async throws -> Void) async throws {
+        let test = try await make(engine)
+        do {
+            try await body(test.database)
+        } catch {
+            await test.cleanup()
+            throw error
+        }
+        await test.cleanup()
+    }
+}
+
 /// Two organisations, so every test can check the other one is invisible:
 /// A serves Weert and Cranendonck, B serves Roermond.
 struct World: Sendable {
