@@ -109,6 +109,24 @@ struct TenancyTests {
         }
     }
 
+    @Test("The municipality switcher narrows the caseload to one served municipality and refuses others", arguments: Engine.available)
+    func municipalitySwitcher(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.teamleider))
+            let all = try await browser.get("/")
+            #expect(all.body.contains("Haddad") && all.body.contains("Khalil"))
+            #expect(try await browser.post("/gemeente", form: [("gemeente", "GM1706"), ("terug", "/")], csrf: csrf).status == .seeOther)
+            let cranendonck = try await browser.get("/")
+            #expect(cranendonck.body.contains("Khalil"))
+            #expect(!cranendonck.body.contains("Haddad"))
+            #expect(cranendonck.body.contains("brand__municipality\">Cranendonck"))
+            #expect(try await browser.post("/gemeente", form: [("gemeente", "GM0957")], csrf: csrf).status == .notFound, "Roermond is not served")
+            #expect(try await browser.post("/gemeente", form: [("gemeente", "")], csrf: csrf).status == .seeOther)
+            #expect(try await browser.get("/").body.contains("Haddad"))
+        }
+    }
+
     @Test("Roles: each page is open to the roles that need it and closed (403) to the others", arguments: [
         (Role.beleidsmedewerker, "/personen/person-a-weert", HTTPResponse.Status.forbidden),
         (.functioneelBeheerder, "/personen/person-a-weert", .forbidden),
