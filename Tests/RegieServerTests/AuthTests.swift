@@ -182,3 +182,17 @@ struct AuthTests {
         #expect(config.cookieSecure, "production defaults to Secure cookies")
     }
 }
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("Describing the configuration never reveals the session secret or database password")
+    func noSecretsInDescription() throws {
+        let config = try AppConfig(reader: .init(provider: EnvironmentVariablesProviderFactory.make([
+            "SESSION_SECRET": "super-secret-value-that-is-long-enough", "DATABASE_URL": "postgres://regie:hunter2@db/regie",
+        ])))
+        for text in [String(describing: config), String(reflecting: config), "\(config)"] {
+            #expect(!text.contains("super-secret"))
+            #expect(!text.contains("hunter2"))
+        }
+    }
+}

@@ -90,3 +90,12 @@ public struct AppConfig: Sendable {
         return ConfigReader(providers: providers)
     }
 }
+
+extension AppConfig: CustomStringConvertible, CustomReflectable {
+    /// Safe to log: the session secret and database credentials are left out.
+    public var description: String {
+        "AppConfig(mode: \(mode.rawValue), address: \(host):\(port), database: \(database), logLevel: \(logLevel), demo: \(demo))"
+    }
+
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+}

@@ -53,6 +53,9 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
         searchForIndexHtml: false, logger: services.database.logger)))
 
     // The API: its document is public, its operations need an API key.
+    // Browsers ask for /favicon.ico whatever the page says; answer with the icon instead of a 404.
+    router.get("/favicon.ico") { _, _ in Response(status: .movedPermanently, headers: [.location: "/static/favicon.svg"]) }
+
     let document = try RegieAPISpec.document()
     router.get("/api/v1/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))

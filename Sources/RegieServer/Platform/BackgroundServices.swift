@@ -4,7 +4,10 @@ import RegieStorage
 import ServiceLifecycle
 
 /// Removes expired sessions and old login attempts every few minutes.
-struct SessionSweeper: Service {
+struct SessionSweeper: Service, CustomStringConvertible {
+    // Service lifecycle logs services by description: name them, never dump their configuration.
+    var description: String { "SessionSweeper" }
+
     let services: AppServices
     let logger: Logger
 
@@ -17,13 +20,16 @@ struct SessionSweeper: Service {
             } catch {
                 logger.warning("session sweep failed", metadata: ["error": .string(String(describing: type(of: error)))])
             }
-            try? await Task.sleep(for: .seconds(300))
+            // Wakes at once when the application shuts down, so SIGTERM stops Regie promptly.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(300)) }
         }
     }
 }
 
 /// Closes the database pool when the application stops.
-struct DatabaseCloser: Service {
+struct DatabaseCloser: Service, CustomStringConvertible {
+    var description: String { "DatabaseCloser" }
+
     let database: Database
 
     func run() async throws {
