@@ -694,13 +694,13 @@ class Smoke:
                 self.click_and_wait(self.find("form.filters button[type=submit]", "the audit log's search button"))
                 rows = table_rows()
                 print(f"    (filtered the audit log on persoon={person_id})")
-            views = [r for r in rows if r[column["Actie"]] == "person.view" and r[column["Persoon"]] == person_id]
+            views = [r for r in rows if r[column["Actie"]] == "Dossier ingezien" and r[column["Persoon"]] == person_id]
             self.expect(bool(views), f"a person.view row for {person_id}",
                         f"{len(rows)} rows; actions: {sorted({r[column['Actie']] for r in rows})}")
             actor = self.facts.get("user_name", "")
             self.expect(any(r[column["Wie"]] == actor for r in views), f"the person.view row by '{actor}'",
                         "; ".join(r[column["Wie"]] for r in views))
-            reveals = [r for r in rows if r[column["Actie"]] == "person.bsn.reveal" and r[column["Persoon"]] == person_id
+            reveals = [r for r in rows if r[column["Actie"]] == "BSN getoond" and r[column["Persoon"]] == person_id
                        and r[column["Wie"]] == actor]
             self.expect(bool(reveals), f"a person.bsn.reveal row for {person_id} by '{actor}' (the 'Toon BSN' click)",
                         f"actions: {sorted({r[column['Actie']] for r in rows})}")

@@ -55,6 +55,22 @@ struct CatalogueTests {
         #expect(used.subtracting(keys).isEmpty, "unknown keys: \(used.subtracting(keys).sorted())")
     }
 
+    @Test("Every audit action recorded in the code has a name in the catalogue")
+    func auditActionsNamed() async throws {
+        let catalogue = try await Views.load().catalogue
+        let keys = catalogue.keyPaths(.nl)
+        var recorded = Set<String>()
+        for file in try Self.files(under: "Sources/RegieServer", ending: ".swift") {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            recorded.formUnion(Self.matches(#"record\("([a-z.]+)""#, in: text))
+            recorded.formUnion(Self.matches(#"auditEvent\("([a-z.]+)""#, in: text))
+        }
+        #expect(recorded.count >= 10)
+        #expect(recorded.subtracting(AuditControllerActions.all).isEmpty, "actions missing from AuditController.actions: \(recorded.subtracting(AuditControllerActions.all).sorted())")
+        let missing = AuditControllerActions.all.filter { !keys.contains("auditActions.\($0)") }
+        #expect(missing.isEmpty, "actions without a name: \(missing)")
+    }
+
     @Test("Placeholders are filled in and a missing key falls back visibly")
     func placeholders() async throws {
         let catalogue = try await Views.load().catalogue

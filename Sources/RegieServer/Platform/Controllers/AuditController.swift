@@ -70,6 +70,10 @@ struct AuditController {
         }
     }
 
+    /// Every action the audit log records; the catalogue names each (a test checks it).
+    static let actions = ["login", "logout", "caseload.view", "person.view", "person.bsn.reveal", "person.contact.view",
+                          "person.contact.update", "account.password.change", "audit.search", "audit.export", "apikey.create", "apikey.revoke"]
+
     func search(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.viewAuditLog)
         let (filter, errors) = filter(context, organisationId: principal.organisationId)
@@ -78,9 +82,12 @@ struct AuditController {
         var next: String?
         if errors.isEmpty {
             let page = try await services.audit.search(filter, before: context.form["voor"].flatMap { Int64($0) }, limit: Self.pageSize)
+            let t = services.catalogue
             rows = page.rows.map { entry in
-                Row(seq: entry.seq, time: DisplayDate.formatMoment(entry.occurredDate), actor: entry.actorName, role: entry.actorRole,
-                    action: entry.action, person: entry.personId ?? "", purpose: entry.purpose, requestId: entry.requestId, detail: entry.detail)
+                Row(seq: entry.seq, time: DisplayDate.formatMoment(entry.occurredDate), actor: entry.actorName,
+                    role: Role(rawValue: entry.actorRole).map { t.text("roles.\($0.rawValue)", context.locale) } ?? entry.actorRole,
+                    action: t.text("auditActions.\(entry.action)", context.locale), person: entry.personId ?? "", purpose: entry.purpose,
+                    requestId: entry.requestId, detail: entry.detail)
             }
             let query = filterQuery(context)
             next = page.next.map { "?" + (query.isEmpty ? "" : query + "&") + "voor=\($0)" }
@@ -132,4 +139,9 @@ public enum CSV {
         }
         return value
     }
+}
+
+/// The audit actions, public for the catalogue test.
+public enum AuditControllerActions {
+    public static var all: Set<String> { Set(AuditController.actions) }
 }
