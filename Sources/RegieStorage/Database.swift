@@ -70,6 +70,10 @@ public final class Database: Sendable {
     let eventLoopGroup: any EventLoopGroup
     private let pool: Pool
     private let stats: PoolStats
+    private let threadPool: NIOThreadPool?
+    /// SQLite allows one writer: write transactions queue here, in the process, instead of
+    /// spinning in SQLite's busy handler.
+    private let writeGate = WriteGate()
 
     enum Pool: Sendable {
         case sqlite(EventLoopGroupConnectionPool<SQLiteSource>)
@@ -87,13 +91,23 @@ public final class Database: Sendable {
             if let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path.nilIfEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            let source = SQLiteSource(path: path)
-            // SQLite has one writer; a few connections let reads proceed beside it (WAL mode).
+            // SQLite has one writer; a few connections let reads proceed beside it (WAL mode). Each
+            // connection gets a thread of its own, so a statement waiting for the write lock can
+            // never take the last thread from the connection that holds it.
             let perLoop = max(1, (maxConnections ?? 4) / eventLoopGroup.loopCount)
+            let threads = NIOThreadPool(numberOfThreads: perLoop * eventLoopGroup.loopCount + 1)
+            threads.start()
+            let source = SQLiteSource(path: path, threadPool: threads)
             let pool = EventLoopGroupConnectionPool(
                 source: source, maxConnectionsPerEventLoop: perLoop, logger: logger, on: eventLoopGroup)
-            let database = Database(kind: .sqlite, location: location, pool: .sqlite(pool), maxConnections: maxConnections ?? 4, logger: logger, eventLoopGroup: eventLoopGroup)
-            try await database.sql.raw("PRAGMA journal_mode = WAL").run()
+            let database = Database(kind: .sqlite, location: location, pool: .sqlite(pool), maxConnections: perLoop * eventLoopGroup.loopCount,
+                                    logger: logger, eventLoopGroup: eventLoopGroup, threadPool: threads)
+            do {
+                try await database.sql.raw("PRAGMA journal_mode = WAL").run()
+            } catch {
+                await database.shutdown()
+                throw error
+            }
             return database
         case .postgres(let url, let searchPath):
             var configuration: SQLPostgresConfiguration
@@ -112,7 +126,8 @@ public final class Database: Sendable {
         }
     }
 
-    private init(kind: DatabaseKind, location: DatabaseLocation, pool: Pool, maxConnections: Int, logger: Logger, eventLoopGroup: any EventLoopGroup) {
+    private init(kind: DatabaseKind, location: DatabaseLocation, pool: Pool, maxConnections: Int, logger: Logger, eventLoopGroup: any EventLoopGroup, threadPool: NIOThreadPool? = nil) {
+        self.threadPool = threadPool
         self.kind = kind
         self.location = location
         self.pool = pool
@@ -141,8 +156,20 @@ public final class Database: Sendable {
     /// throws. On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`), so two
     /// writers queue instead of failing halfway.
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await withSession { db in
+        guard kind == .sqlite else { return try await runTransaction(begin: "BEGIN", body) }
+        await writeGate.acquire()
+        do {
+            let result = try await runTransaction(begin: "BEGIN IMMEDIATE", body)
+            await writeGate.release()
+            return result
+        } catch {
+            await writeGate.release()
+            throw error
+        }
+    }
+
+    private func runTransaction<R: Sendable>(begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withSession { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)
@@ -172,6 +199,29 @@ public final class Database: Sendable {
         switch pool {
         case .sqlite(let pool): try? await pool.shutdownAsync()
         case .postgres(let pool): try? await pool.shutdownAsync()
+        }
+        try? await threadPool?.shutdownGracefully()
+    }
+}
+
+/// A first-come, first-served lock for async code.
+actor WriteGate {
+    private var held = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard held else {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            held = false
+        } else {
+            waiters.removeFirst().resume()
         }
     }
 }
@@ -216,9 +266,10 @@ struct PooledSQLiteDatabase: SQLiteDatabase {
 /// enforced, a busy timeout so a second writer waits for the first, and WAL-friendly syncing.
 struct SQLiteSource: ConnectionPoolSource {
     let path: String
+    let threadPool: NIOThreadPool
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
-        SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
+        SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
             .flatMap { connection in
                 connection.query("PRAGMA foreign_keys = ON")
                     .flatMap { _ in connection.query("PRAGMA busy_timeout = 10000") }

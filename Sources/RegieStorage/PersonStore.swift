@@ -158,7 +158,7 @@ public struct PersonStore: Sendable {
             }
         }
         if let cursor, let (name, id) = Self.decodeCursor(cursor) {
-            query += " AND (p.family_name > \(bind: name) OR (p.family_name = \(bind: name) AND p.id > \(bind: id)))"
+            query += " AND (p.family_name, p.id) > (\(bind: name), \(bind: id))"
         }
         query += " ORDER BY p.family_name, p.id LIMIT \(bind: limit + 1)"
         let rows = try await database.sql.raw(query).all(decoding: PersonSummary.self, keyDecodingStrategy: .convertFromSnakeCase)

@@ -94,6 +94,26 @@ struct AuditTests {
         }
     }
 
+    @Test("Concurrent reads all succeed and still make one unbroken chain", arguments: Engine.available)
+    func concurrentAppends(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let browser = Browser(client)
+            _ = try await browser.login(World.email(.consulent))
+            let cookie = try #require(browser.cookies["regie_session"])
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<48 {
+                    group.addTask {
+                        let person = index.isMultiple(of: 2) ? app.world.personA : app.world.personA2
+                        return try await client.execute(uri: "/personen/\(person)", method: .get, headers: [.cookie: "regie_session=\(cookie)"], body: nil).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .ok })
+            #expect(try await app.services.audit.verify() == .intact(entries: 49), "login + 48 reads, one chain")
+        }
+    }
+
     @Test("The functioneel beheerder searches by person, user and period, and exports CSV", arguments: Engine.available)
     func searchAndExport(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in

@@ -150,6 +150,8 @@ enum M0001_Platform {
             )
             """,
             "CREATE INDEX persons_by_municipality_name ON persons (municipality_code, family_name, id)",
+            // The caseload walks people in name order and stops after a page: no sort of the whole set.
+            "CREATE INDEX persons_by_name ON persons (family_name, id)",
             "CREATE INDEX persons_by_household ON persons (household_id)",
             """
             CREATE TABLE trajecten (

@@ -22,12 +22,9 @@ struct HomeController {
         let consulent: String
     }
 
-    struct Tile { let label: String; let count: Int }
-
     struct CaseloadView {
         let rows: [Row]
         let hasRows: Bool
-        let tiles: [Tile]
         let query: String
         let mine: Bool
         let canFilterMine: Bool
@@ -50,7 +47,6 @@ struct HomeController {
         let query = context.form["q"]
         let filter = PersonStore.ListFilter(municipalityCode: municipalityCode, consulentId: mine ? principal.actorId : nil, search: query)
         let page = try await services.persons.listPersons(scope: scope, filter: filter, after: context.form["na"], limit: Self.pageSize)
-        let counts = try await services.persons.countByPhase(scope: municipalityCode.map { TenantScope(municipalityCodes: [$0]) } ?? scope, consulentId: mine ? principal.actorId : nil)
 
         let t = services.catalogue
         let locale = context.locale
@@ -60,7 +56,6 @@ struct HomeController {
                 doelgroep: t.text("doelgroepen.\(row.doelgroep)", locale), phase: row.phase.map { t.text("phases.\($0)", locale) } ?? "—",
                 municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", locale))
         }
-        let tiles = PhaseOrder.all.map { Tile(label: t.text("phases.\($0)", locale), count: counts[$0] ?? 0) }
         if !page.rows.isEmpty {
             try await services.record("caseload.view", context: context, permission: .readPersons,
                                       detail: "personen: " + page.rows.map(\.id).joined(separator: ","))
@@ -71,7 +66,7 @@ struct HomeController {
         return try services.views.render(
             "home", titleKey: "caseload.title",
             content: CaseloadView(
-                rows: rows, hasRows: !rows.isEmpty, tiles: tiles, query: query ?? "", mine: mine, canFilterMine: isConsulent,
+                rows: rows, hasRows: !rows.isEmpty, query: query ?? "", mine: mine, canFilterMine: isConsulent,
                 nextHref: page.next.map { base + "na=\($0)" }, firstHref: context.form["na"] != nil ? (base == "?" ? "/" : String(base.dropLast())) : nil,
                 action: SiteRoute.home.path),
             context: context, current: SiteRoute.home.path)

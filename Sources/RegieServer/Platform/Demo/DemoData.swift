@@ -64,6 +64,16 @@ public struct DemoData: Sendable {
             try await users.insertUser(.init(id: id, organisationId: organisationId, teamId: teams[index % 2 == 0 ? 0 : 1].id,
                                              email: login.email, name: login.name, passwordHash: hash, roles: login.roles), now: today)
         }
+        // A realistic caseload: about 80 people per consulent (norms run from 40 to 120), so a large
+        // demo (or the benchmark's 100,000) gets more consulenten rather than giant caseloads.
+        let extra = max(0, people / 80 - consulentIds.count)
+        for number in 0..<extra {
+            let id = Self.id("user", 100 + number)
+            consulentIds.append(id)
+            try await users.insertUser(.init(id: id, organisationId: organisationId, teamId: teams[number % 2].id,
+                                             email: "consulent\(number + 4)@regie.example", name: "Consulent \(number + 4)",
+                                             passwordHash: hash, roles: [.consulent]), now: today)
+        }
         let generated = DemoPeople.generate(count: people, seed: seed, today: today, municipalities: Self.municipalities.map(\.code), consulentIds: consulentIds)
         try await persons.insertPersons(generated, now: today)
     }
@@ -71,10 +81,11 @@ public struct DemoData: Sendable {
     /// Stable ids for the demo's fixed records, so links in the README and the tests stay valid.
     static func id(_ kind: String, _ number: Int) -> String {
         let prefix: String = switch kind {
-        case "organisation": "00000000-0000-4000-8000-0000000000"
-        case "team": "00000000-0000-4000-8001-0000000000"
-        default: "00000000-0000-4000-8002-0000000000"
+        case "organisation": "00000000-0000-4000-8000-"
+        case "team": "00000000-0000-4000-8001-"
+        default: "00000000-0000-4000-8002-"
         }
-        return prefix + String(format: "%02d", number)
+        let digits = String(number)
+        return prefix + String(repeating: "0", count: 12 - digits.count) + digits
     }
 }
