@@ -3,7 +3,8 @@ import Logging
 import RegieStorage
 import ServiceLifecycle
 
-/// Removes expired sessions and old login attempts every few minutes.
+/// Removes expired sessions and old login attempts every few minutes, and keeps the planner's
+/// statistics fresh (SQLite; PostgreSQL's autovacuum does its own).
 struct SessionSweeper: Service, CustomStringConvertible {
     // Service lifecycle logs services by description: name them, never dump their configuration.
     var description: String { "SessionSweeper" }
@@ -12,7 +13,14 @@ struct SessionSweeper: Service, CustomStringConvertible {
     let logger: Logger
 
     func run() async throws {
+        var rounds = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if rounds % 12 == 0 {
+                do { try await services.database.refreshStatistics() } catch {
+                    logger.warning("refreshing statistics failed", metadata: ["error": .string(String(describing: type(of: error)))])
+                }
+            }
+            rounds += 1
             let now = services.clock.now()
             do {
                 try await services.sessions.deleteExpiredSessions(now: now, idleTimeout: services.config.sessionIdleTimeout)

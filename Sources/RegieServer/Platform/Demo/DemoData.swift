@@ -34,8 +34,10 @@ public struct DemoData: Sendable {
 
     let users: UserStore
     let persons: PersonStore
+    let database: Database
 
     public init(database: Database) {
+        self.database = database
         users = UserStore(database: database)
         persons = PersonStore(database: database)
     }
@@ -76,6 +78,7 @@ public struct DemoData: Sendable {
         }
         let generated = DemoPeople.generate(count: people, seed: seed, today: today, municipalities: Self.municipalities.map(\.code), consulentIds: consulentIds)
         try await persons.insertPersons(generated, now: today)
+        try await database.refreshStatistics()
     }
 
     /// Stable ids for the demo's fixed records, so links in the README and the tests stay valid.
