@@ -142,10 +142,14 @@ public struct PersonStore: Sendable {
     /// (family name, id), so every page costs the same as the first.
     public func listPersons(scope: TenantScope, filter: ListFilter, after cursor: String?, limit: Int) async throws -> Page<PersonSummary> {
         guard !scope.municipalityCodes.isEmpty else { return Page(rows: [], next: nil) }
+        // SQLite, given bound values, prefers the municipality index and then sorts everyone in the
+        // scope; `+` keeps it off that index so it walks the name index and stops after one page.
+        // (PostgreSQL weighs LIMIT itself, and has no unary + on text.)
+        let scopeColumn: SQLQueryString = database.kind == .sqlite ? "+p.municipality_code" : "p.municipality_code"
         var query: SQLQueryString = """
             SELECT p.id, p.municipality_code, p.given_names, p.family_name, p.doelgroep, t.phase, u.name AS consulent_name
             FROM persons p LEFT JOIN trajecten t ON t.person_id = p.id LEFT JOIN users u ON u.id = t.consulent_id
-            WHERE p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE \(scopeColumn) IN (\(binds: scope.municipalityCodes))
             """
         if let code = filter.municipalityCode { query += " AND p.municipality_code = \(bind: code)" }
         if let consulentId = filter.consulentId { query += " AND t.consulent_id = \(bind: consulentId)" }
