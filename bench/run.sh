@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Regie benchmark: seeds N cases, starts the release server and measures it with wrk over loopback.
+# Prints one Markdown table and appends it to bench/README.md. See bench/README.md.
+#
+#   bench/run.sh [N]                      SQLite, a fresh file under bench/results/
+#   DATABASE_URL=postgres://... bench/run.sh [N]
+#                                         PostgreSQL; the database's public schema is DROPPED first
+#                                         (only if the database name contains "bench", or RESET_DATABASE=1)
+# Environment: N (100000), DURATION (15s), WARMUP (2s), ENGINE (sqlite|postgres), PORT (28181),
+#              DEPTH (20: pages to follow for the deep page), SEED (2021), SKIP_BUILD=1,
+#              NO_README=1 (print only, don't append to README.md).
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+N=${1:-${N:-100000}}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-2s}
+PORT=${PORT:-28181}
+DEPTH=${DEPTH:-20}
+SEED=${SEED:-2021}
+PASSWORD=regie-demo-2026
+if [[ -z "${ENGINE:-}" ]]; then
+  if [[ -n "${DATABASE_URL:-}" ]]; then ENGINE=postgres; else ENGINE=sqlite; fi
+fi
+case "$ENGINE" in
+  sqlite) unset DATABASE_URL ;;
+  postgres) [[ -n "${DATABASE_URL:-}" ]] || { echo "ENGINE=postgres needs DATABASE_URL" >&2; exit 2; } ;;
+  *) echo "ENGINE must be sqlite or postgres" >&2; exit 2 ;;
+esac
+for tool in wrk curl awk; do
+  command -v "$tool" >/dev/null || { echo "$tool is required (apt-get install -y $tool)" >&2; exit 2; }
+done
+
+STARTED=$(date +%s)
+STAMP=$(date +%Y%m%d-%H%M%S)
+RUN_DIR="$BENCH_DIR/results/$STAMP-$ENGINE-$N"   # bench/results/ is git-ignored
+mkdir -p "$RUN_DIR"
+BASE="http://127.0.0.1:$PORT"
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+fmt_rps() { awk -v r="$1" 'BEGIN { if (r < 10) printf "%.1f", r; else printf "%.0f", r }'; }
+ms_or_none() { if [[ "$1" == 0.000 ]]; then echo "— (no answer within 10 s)"; else printf '%.2f ms' "$1"; fi; }
+human() { awk -v b="$1" 'BEGIN { if (b >= 1073741824) printf "%.2f GiB", b / 1073741824; else printf "%.1f MiB", b / 1048576 }'; }
+
+# --- build ---------------------------------------------------------------------------------------
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  log "building the release binary (scratch path .build-release)"
+  (cd "$ROOT" && swift build -c release --product regie --scratch-path .build-release) >&2
+fi
+BIN="${REGIE_BIN:-$ROOT/.build-release/release/regie}"
+[[ -x "$BIN" ]] || { echo "no binary at $BIN (run without SKIP_BUILD=1)" >&2; exit 2; }
+
+# The binary runs in RUN_DIR so a stray .env in the checkout doesn't change the configuration.
+regie() { (cd "$RUN_DIR" && LOG_LEVEL=warning "$BIN" "$@"); }
+
+# --- fresh database --------------------------------------------------------------------------------
+DB_ARGS=()
+if [[ "$ENGINE" == sqlite ]]; then
+  DB_FILE="$RUN_DIR/regie.sqlite"
+  DB_ARGS=(--database-path "$DB_FILE")
+  db_size() { local total=0 f; for f in "$DB_FILE" "$DB_FILE-wal"; do [[ -f "$f" ]] && total=$((total + $(stat -c %s "$f"))); done; echo "$total"; }
+else
+  command -v psql >/dev/null || { echo "psql is required for ENGINE=postgres" >&2; exit 2; }
+  DB_NAME=$(psql "$DATABASE_URL" -Atc "SELECT current_database()")
+  if [[ "$DB_NAME" == *bench* || "${RESET_DATABASE:-0}" == 1 ]]; then
+    log "resetting schema public of database $DB_NAME"
+    psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+  else
+    echo "refusing to reset database '$DB_NAME': use a database whose name contains 'bench', or RESET_DATABASE=1" >&2
+    exit 2
+  fi
+  db_size() { psql "$DATABASE_URL" -Atc "SELECT pg_database_size(current_database())"; }
+fi
+
+log "migrating ($ENGINE)"
+t0=$(now); regie migrate "${DB_ARGS[@]}" >"$RUN_DIR/migrate.log" 2>&1; t1=$(now)
+MIGRATE_S=$(elapsed "$t0" "$t1")
+log "seeding $N people"
+t0=$(now); regie demo "${DB_ARGS[@]}" --people "$N" --seed "$SEED" >"$RUN_DIR/demo.log" 2>&1; t1=$(now)
+SEED_S=$(elapsed "$t0" "$t1")
+DB_BYTES=$(db_size)
+log "migrate ${MIGRATE_S}s, seed ${SEED_S}s, database $(human "$DB_BYTES")"
+
+# --- server ----------------------------------------------------------------------------------------
+SERVER_PID=
+SHUTDOWN_NOTE=
+# Stops the server: SIGTERM, then SIGKILL if it has not exited within 10 s.
+cleanup() {
+  local i
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for i in $(seq 1 40); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      SHUTDOWN_NOTE="the server did not exit within 10 s of SIGTERM and was killed"
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if curl -s -o /dev/null --max-time 2 "$BASE/health/live"; then
+  echo "something already answers on port $PORT; choose another with PORT=..." >&2; exit 2
+fi
+(cd "$RUN_DIR" && LOG_LEVEL=warning exec "$BIN" serve --port "$PORT" "${DB_ARGS[@]}") >"$RUN_DIR/server.out" 2>"$RUN_DIR/server.log" &
+SERVER_PID=$!
+for _ in $(seq 1 200); do
+  curl -sf -o /dev/null "$BASE/health/live" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $RUN_DIR/server.log" >&2; tail -5 "$RUN_DIR/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -sf -o /dev/null "$BASE/health/live" || { echo "server did not come up" >&2; exit 1; }
+log "server up (pid $SERVER_PID) on $BASE"
+
+# Logs in through the form like a browser and prints "regie_session=<value>".
+login() {
+  local email=$1 jar="$RUN_DIR/$2.jar" headers="$RUN_DIR/$2.login-headers" csrf status value
+  rm -f "$jar"
+  csrf=$(curl -sf -c "$jar" "$BASE/inloggen" | { grep -o 'name="_csrf"[^>]*' || true; } | sed -n 's/.*value="\([^"]*\)".*/\1/p' | awk 'NR == 1')
+  [[ -n "$csrf" ]] || { echo "no _csrf on /inloggen" >&2; return 1; }
+  status=$(curl -s -o /dev/null -D "$headers" -w '%{http_code}' -b "$jar" -c "$jar" \
+    --data-urlencode "_csrf=$csrf" --data-urlencode "email=$email" --data-urlencode "password=$PASSWORD" "$BASE/inloggen")
+  value=$({ grep -i '^set-cookie: *regie_session=' "$headers" || true; } | awk 'NR == 1' | sed 's/^[^=]*=\([^;]*\).*/\1/' | tr -d '\r')
+  [[ "$status" == 303 && -n "$value" ]] || { echo "login of $email failed (HTTP $status)" >&2; return 1; }
+  echo "regie_session=$value"
+}
+CONSULENT=$(login consulent@regie.example consulent)
+TEAMLEIDER=$(login teamleider@regie.example teamleider)
+
+# GET with a session; fails unless 200.
+page() { curl -sf -b "$2" "$BASE$1"; }
+rows() { { grep -o 'href="/personen/[0-9a-f-]*"' || true; } | sort -u | wc -l; }
+next_link() {
+  { grep -o '<a href="[^"]*" rel="next"' || true; } | awk 'NR == 1' |
+    sed 's/<a href="\([^"]*\)".*/\1/; s/&#x3D;/=/g; s/&#61;/=/g; s/&#x2F;/\//g; s/&amp;/\&/g'
+}
+
+HOME_C=$(page / "$CONSULENT")
+CONSULENT_ROWS=$(rows <<<"$HOME_C")
+HOME_T=$(page / "$TEAMLEIDER")
+TEAM_ROWS=$(rows <<<"$HOME_T")
+PERSON_PATH=$({ grep -o 'href="/personen/[0-9a-f-]*"' <<<"$HOME_C" || true; } | awk 'NR == 1' | sed 's/href="\(.*\)"/\1/')
+[[ -n "$PERSON_PATH" ]] || { echo "no person link on the consulent's caseload" >&2; exit 1; }
+
+# Follow "Volgende pagina" DEPTH times through the teamleider's list.
+DEEP_PATH=/
+DEEP_PAGE=1
+html=$HOME_T
+for _ in $(seq 1 "$DEPTH"); do
+  href=$(next_link <<<"$html")
+  [[ -n "$href" ]] || break
+  [[ "$href" == /* ]] || href="/$href"
+  DEEP_PATH=$href
+  DEEP_PAGE=$((DEEP_PAGE + 1))
+  html=$(page "$DEEP_PATH" "$TEAMLEIDER")
+done
+DEEP_ROWS=$(rows <<<"$html")
+log "consulent page: $CONSULENT_ROWS rows; team page: $TEAM_ROWS rows; deep page $DEEP_PATH: $DEEP_ROWS rows; case file $PERSON_PATH"
+
+# --- measurements -------------------------------------------------------------------------------
+# All single-connection rows run first, then all 16-connection rows, so that a server still
+# recovering from a 16-connection row cannot spoil a single-connection figure.
+LABELS=('`GET /health/live`' '`GET /` consulent (own caseload)' '`GET /` teamleider (first page)'
+        '`GET /?na=…` teamleider (page '"$DEEP_PAGE"')' '`GET /personen/<id>` (case file)')
+PATHS=(/health/live / / "$DEEP_PATH" "$PERSON_PATH")
+COOKIES=("" "$CONSULENT" "$TEAMLEIDER" "$TEAMLEIDER" "$CONSULENT")
+NOTES=()
+declare -A ROW P50 P99
+
+# Waits (up to 60 s) until the request answers 200 again.
+wait_ready() {
+  local path=$1 cookie=$2 label=$3 i
+  for i in $(seq 1 60); do
+    curl -sf -o /dev/null --max-time 10 -b "$cookie" "$BASE$path" && return 0
+    sleep 1
+  done
+  NOTES+=("$label: the server did not answer 200 for 60 s before the measurement")
+}
+
+measure() {
+  local i=$1 conns=$2 label=${LABELS[$1]} path=${PATHS[$1]} cookie=${COOKIES[$1]} threads out line p50 p99 rps non200 errors requests slug
+  slug=$(tr -c 'a-zA-Z0-9' '_' <<<"$label")
+  if [[ $conns == 1 ]]; then threads=1; else threads=2; fi
+  wait_ready "$path" "$cookie" "$label"
+  COOKIE="$cookie" wrk -t"$threads" -c"$conns" -d"$WARMUP" --timeout 10s -s "$BENCH_DIR/report.lua" "$BASE$path" >/dev/null
+  log "wrk -t$threads -c$conns -d$DURATION $label"
+  out=$(COOKIE="$cookie" wrk -t"$threads" -c"$conns" -d"$DURATION" --timeout 10s --latency -s "$BENCH_DIR/report.lua" "$BASE$path")
+  printf '%s\n' "$out" >"$RUN_DIR/wrk-$slug-c$conns.txt"
+  line=$(grep '^RESULT' <<<"$out")
+  p50=$(sed 's/.*p50_ms=\([^ ]*\).*/\1/' <<<"$line")
+  p99=$(sed 's/.*p99_ms=\([^ ]*\).*/\1/' <<<"$line")
+  rps=$(sed 's/.* ok_rps=\([^ ]*\).*/\1/' <<<"$line")   # 200 responses per second
+  non200=$(sed 's/.*non200=\([^ ]*\).*/\1/' <<<"$line")
+  errors=$(sed 's/.*errors=\([^ ]*\).*/\1/' <<<"$line")
+  requests=$(sed 's/.*requests=\([^ ]*\).*/\1/' <<<"$line")
+  P50[$i/$conns]=$p50; P99[$i/$conns]=$p99
+  if [[ "$requests" == 0 || "$p99" == 0.000 ]]; then
+    ROW[$i/$conns]="| $label | $conns | — | — | $(fmt_rps "$rps") |"
+    NOTES+=("$label at $conns connections: no request answered within wrk's 10 s timeout in $DURATION ($requests responses)")
+  else
+    ROW[$i/$conns]="| $label | $conns | $(printf '%.2f' "$p50") | $(printf '%.2f' "$p99") | $(fmt_rps "$rps") |"
+  fi
+  if [[ "$non200" != 0 || "$errors" != 0 ]]; then
+    NOTES+=("$label at $conns connections: $requests responses, $non200 of them not 200; $errors socket errors or timeouts (wrk --timeout 10s)")
+  fi
+}
+for conns in 1 16; do
+  for i in "${!LABELS[@]}"; do measure "$i" "$conns"; done
+done
+TABLE="| request | connections | p50 ms | p99 ms | req/s |
+|---|---:|---:|---:|---:|"
+for i in "${!LABELS[@]}"; do
+  TABLE+=$'\n'"${ROW[$i/1]}"$'\n'"${ROW[$i/16]}"
+done
+
+PEAK_RSS_KB=$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
+DB_BYTES_AFTER=$(db_size)
+cleanup
+
+# --- report ------------------------------------------------------------------------------------------
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ "$COMMIT" != unknown && -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+  COMMIT+=" (with uncommitted changes)"
+fi
+if [[ "$ENGINE" == sqlite ]]; then ENGINE_LABEL="SQLite"; else ENGINE_LABEL="PostgreSQL $(psql "$DATABASE_URL" -Atc 'SHOW server_version' | cut -d' ' -f1)"; fi
+TOTAL_S=$(( $(date +%s) - STARTED ))
+SETTINGS=
+for var in NIO_SINGLETON_BLOCKING_POOL_THREAD_COUNT DATABASE_MAX_CONNECTIONS; do
+  [[ -z "${!var:-}" ]] || SETTINGS+=" Server environment: \`$var=${!var}\`."
+done
+
+REPORT="### $(date '+%Y-%m-%d %H:%M') — $ENGINE_LABEL, N=$N
+
+Machine: $(nproc) CPUs, $CPU, $MEM RAM. Commit \`$COMMIT\`. wrk $DURATION per row (after a $WARMUP warm-up; all 1-connection rows first), \`-t1 -c1\` and \`-t2 -c16\`, loopback.$SETTINGS
+
+$TABLE
+
+- Seeding (\`regie demo --people $N\`): ${SEED_S} s; migrate (empty database): ${MIGRATE_S} s.
+- Database size after seeding: $(human "$DB_BYTES") (after the load, with the audit entries and sessions it wrote: $(human "$DB_BYTES_AFTER")).
+- Server peak RSS (VmHWM) after the load: $(awk -v k="$PEAK_RSS_KB" 'BEGIN { printf "%.1f MiB", k / 1024 }').
+- Rows per page: consulent $CONSULENT_ROWS, teamleider $TEAM_ROWS, deep page $DEEP_ROWS (page $DEEP_PAGE, $((DEEP_PAGE - 1)) \"Volgende pagina\" links in).
+- Caseload against the targets: p50 $(ms_or_none "${P50[1/1]}") at 1 connection (target ≤ 15 ms), p99 $(ms_or_none "${P99[1/16]}") at 16 (target ≤ 60 ms).
+- Whole run: ${TOTAL_S} s. Raw wrk output: \`bench/results/$(basename "$RUN_DIR")/\`."
+[[ -z "$SHUTDOWN_NOTE" ]] || NOTES+=("$SHUTDOWN_NOTE")
+for note in "${NOTES[@]+"${NOTES[@]}"}"; do REPORT+=$'\n'"- WARNING: $note"; done
+
+printf '%s\n' "$REPORT" | tee "$RUN_DIR/report.md"
+if [[ "${NO_README:-0}" != 1 ]]; then
+  printf '\n%s\n' "$REPORT" >>"$BENCH_DIR/README.md"
+  log "appended to bench/README.md"
+fi
