@@ -93,6 +93,39 @@ struct APITests {
         }
     }
 
+    @Test("An `after` cursor longer than the spec allows is refused with its field named")
+    func afterTooLong() async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let key = try await Self.createKey(client)
+            let result = try await Self.call(client, "/api/v1/municipalities?after=" + String(repeating: "0", count: 201), key: key)
+            #expect(result.status == .badRequest)
+            #expect((result.json["invalidParams"] as? [[String: Any]])?.first?["name"] as? String == "after")
+        }
+    }
+
+    @Test("A method a documented path does not support answers 405 with Allow, as problem+json", arguments: [HTTPRequest.Method.post, .put, .delete, .patch])
+    func methodNotAllowed(method: HTTPRequest.Method) async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let response = try await client.execute(uri: "/api/v1/me", method: method, headers: [:], body: nil)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "GET, HEAD")
+            #expect(response.headers[.contentType] == "application/problem+json")
+            #expect(response.headers[HTTPField.Name("API-Version")!] == "1.0.0")
+            let unknown = try await client.execute(uri: "/api/v1/bestaat-niet", method: .get, headers: [:], body: nil)
+            #expect(unknown.status == .unauthorized || unknown.status == .notFound)
+        }
+    }
+
+    @Test("HEAD works wherever GET does")
+    func head() async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let login = try await client.execute(uri: "/inloggen", method: .head)
+            let document = try await client.execute(uri: "/api/v1/openapi.json", method: .head)
+            #expect(login.status == .ok)
+            #expect(document.status == .ok)
+        }
+    }
+
     @Test("The OpenAPI document is served and describes every operation")
     func openAPIDocument() async throws {
         try await TestSupport.withApp(.sqlite) { client, _ in

@@ -25,7 +25,7 @@ struct APIHandler: APIProtocol {
             organisation: organisation,
             roles: principal.roles.compactMap { .init(rawValue: $0.rawValue) },
             municipalities: principal.municipalities.map { .init(code: $0.code, name: $0.name) })
-        return .ok(.init(body: .json(body)))
+        return .ok(.init(headers: .init(apiVersion: RegieAPISpec.version), body: .json(body)))
     }
 
     func listMunicipalities(_ input: Operations.ListMunicipalities.Input) async throws -> Operations.ListMunicipalities.Output {
@@ -34,8 +34,13 @@ struct APIHandler: APIProtocol {
         guard (1...200).contains(limit) else {
             throw AppError.invalid(detail: "limit moet tussen 1 en 200 liggen.", fields: [.init(name: "limit", message: "moet tussen 1 en 200 liggen")])
         }
+        // The generated code does not enforce maxLength; JSON Schema counts code points.
+        if let after = input.query.after, after.unicodeScalars.count > 200 {
+            throw AppError.invalid(detail: "after mag hoogstens 200 tekens lang zijn.", fields: [.init(name: "after", message: "mag hoogstens 200 tekens lang zijn")])
+        }
         let page = try await services.users.listMunicipalities(organisationId: principal.organisationId, after: input.query.after, limit: limit)
         let next = page.next.map { "/api/v1/municipalities?limit=\(limit)&after=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" }
-        return .ok(.init(body: .json(.init(data: page.rows.map { .init(code: $0.code, name: $0.name) }, next: next))))
+        return .ok(.init(headers: .init(apiVersion: RegieAPISpec.version),
+                         body: .json(.init(data: page.rows.map { .init(code: $0.code, name: $0.name) }, next: next))))
     }
 }

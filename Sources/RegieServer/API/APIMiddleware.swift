@@ -1,8 +1,8 @@
 import Foundation
-import Foundation
 import HTTPTypes
 import Hummingbird
 import OpenAPIRuntime
+import RegieAPI
 import RegieStorage
 
 /// Guards `/api/v1`: authenticates the API key, makes the request context available to the
@@ -25,7 +25,7 @@ struct APIMiddleware: RouterMiddleware {
         } catch {
             response = problem(for: error, request: request, context: context)
         }
-        response.headers[HTTPField.Name("API-Version")!] = RegieAPISpecVersion.value
+        response.headers[HTTPField.Name("API-Version")!] = RegieAPISpec.version
         return response
     }
 
@@ -122,6 +122,40 @@ struct APIMiddleware: RouterMiddleware {
     }
 }
 
-enum RegieAPISpecVersion {
-    static let value = "1.0.0"
+/// Answers a method a documented API path does not support with 405, `Allow` and problem+json,
+/// before routing (an unrouted method would otherwise be a bare 404). The paths and their methods
+/// come from the OpenAPI document itself, so the answer follows the spec.
+struct APIMethodMiddleware: RouterMiddleware {
+    typealias Context = RegieRequestContext
+    /// Path templates under `/api/v1` (segments, `{…}` for a parameter) with their methods.
+    let operations: [(segments: [Substring], methods: Set<String>)]
+
+    init(document: Data) throws {
+        let json = try JSONSerialization.jsonObject(with: document) as? [String: Any]
+        let paths = json?["paths"] as? [String: Any] ?? [:]
+        operations = paths.map { path, item in
+            let methods = Set((item as? [String: Any] ?? [:]).keys.map { $0.uppercased() }).intersection(["GET", "PUT", "POST", "DELETE", "PATCH"])
+            return (path.split(separator: "/"), methods.union(methods.contains("GET") ? ["HEAD"] : []))
+        }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard path.hasPrefix("/api/v1/") else { return try await next(request, context) }
+        let segments = path.dropFirst("/api/v1".count).split(separator: "/")
+        guard let operation = operations.first(where: { Self.matches($0.segments, segments) }),
+              !operation.methods.contains(request.method.rawValue) else {
+            return try await next(request, context)
+        }
+        let allow = operation.methods.sorted().joined(separator: ", ")
+        let body = #"{"detail":"Dit pad ondersteunt alleen \#(allow).","instance":"\#(path)","status":405,"title":"Methode niet toegestaan","type":"about:blank"}"#
+        return Response(
+            status: .methodNotAllowed,
+            headers: [.contentType: "application/problem+json", .allow: allow, HTTPField.Name("API-Version")!: RegieAPISpec.version],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func matches(_ template: [Substring], _ segments: [Substring]) -> Bool {
+        template.count == segments.count && zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
 }

@@ -40,7 +40,7 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
 
 /// The router with every route and middleware; separate so tests can inject a clock and a database.
 public func buildRouter(services: AppServices) throws -> Router<RegieRequestContext> {
-    let router = Router(context: RegieRequestContext.self)
+    let router = Router(context: RegieRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
         MetricsMiddleware(metrics: services.metrics)
         RequestLogMiddleware()
@@ -57,6 +57,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     router.get("/favicon.ico") { _, _ in Response(status: .movedPermanently, headers: [.location: "/static/favicon.svg"]) }
 
     let document = try RegieAPISpec.document()
+    router.add(middleware: try APIMethodMiddleware(document: document))
     router.get("/api/v1/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }

@@ -1,0 +1,390 @@
+#!/usr/bin/env python3
+"""API contract test for Regie: checks /api/v1/openapi.json against the running server with schemathesis.
+
+    python3 e2e/api_contract.py                                   # starts .build/debug/regie itself
+    python3 e2e/api_contract.py --binary /path/to/regie
+    python3 e2e/api_contract.py --base-url http://127.0.0.1:8080  # a running demo server; creates a key
+    python3 e2e/api_contract.py --base-url URL --api-key regie_<prefix>_<secret>
+    python3 e2e/api_contract.py -- --seed 1234                    # arguments after -- go to `st run`
+
+It creates an API key through the web UI (as the functioneel beheerder of the demo data), then runs
+`st run` twice against BASE/api/v1/openapi.json with every schemathesis check: once with
+`Authorization: Bearer <key>` and once without it (every answer must then be the spec's 401
+application/problem+json). Afterwards it revokes the key it created.
+
+Exit code 0 only if schemathesis found no failures in either run; 1 if it did; 2 if the test could not
+run at all (the server did not start, no API key could be created, schemathesis is missing or could
+not load the document). See e2e/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO_DIR = E2E_DIR.parent
+DEFAULT_BINARY = REPO_DIR / ".build" / "debug" / "regie"
+REQUIREMENTS = E2E_DIR / "requirements.txt"
+
+BEHEER = "beheer@regie.example"
+PASSWORD = "regie-demo-2026"
+DEFAULT_MAX_EXAMPLES = 200  # per operation, for the fuzzing phase; the whole test takes ~10 s with it
+
+
+class CannotRun(Exception):
+    """The test could not run at all (exit code 2)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Server (the same approach as smoke.py, which is not imported so this test does not need Selenium)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """Starts `regie serve --demo` on a free port with a fresh SQLite file; stops it again."""
+
+    def __init__(self, binary: Path):
+        self.binary = binary
+        self.workdir = Path(tempfile.mkdtemp(prefix="regie-api-contract-"))
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.stdout_path = self.workdir / "stdout.log"
+        self.stderr_path = self.workdir / "stderr.log"
+
+    def start(self, timeout: float = 60.0) -> None:
+        if not self.binary.is_file() or not os.access(self.binary, os.X_OK):
+            raise CannotRun(f"server binary not found or not executable: {self.binary}")
+        env = dict(os.environ)
+        # Flags win over the environment, but a DATABASE_URL would win over --database-path.
+        for key in ("DATABASE_URL", "REGIE_ENV", "HOST", "PORT", "DEMO"):
+            env.pop(key, None)
+        command = [str(self.binary), "serve", "--demo", "--port", str(self.port),
+                   "--database-path", str(self.workdir / "regie.sqlite")]
+        print(f"· starting {' '.join(command)}", flush=True)
+        # cwd = the temporary folder, so a developer's .env in the repository is not read.
+        with open(self.stdout_path, "wb") as stdout, open(self.stderr_path, "wb") as stderr:
+            self.process = subprocess.Popen(command, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
+                                            stdout=stdout, stderr=stderr, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise CannotRun(f"server exited with code {self.process.returncode} before it was ready\n"
+                                + self.log_tail())
+            try:
+                if requests.get(self.base_url + "/health/ready", timeout=1.0).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise CannotRun(f"server not ready on {self.base_url}/health/ready after {timeout:.0f}s\n" + self.log_tail())
+
+    def log_tail(self, lines: int = 25) -> str:
+        parts = []
+        for path in (self.stdout_path, self.stderr_path):
+            try:
+                text = path.read_text(errors="replace").splitlines()[-lines:]
+            except OSError:
+                text = []
+            parts.append(f"--- {path.name} (last {len(text)} lines)\n" + "\n".join(text))
+        return "\n".join(parts)
+
+    def print_problems(self, limit: int = 15) -> None:
+        """The server's warnings, errors and 5xx answers (its log is JSON lines on stderr)."""
+        try:
+            lines = self.stderr_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return
+        problems = [line for line in lines
+                    if re.search(r'"level":"(warning|error|critical)"|"status":"5\d\d"', line)]
+        print(f"\nServer log: {len(problems)} warning/error/5xx line(s)" + (f", the last {limit}:" if problems else ""))
+        for line in problems[-limit:]:
+            print("  " + line)
+
+    def stop(self, grace: float = 5.0) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                print(f"· note: the server did not stop within {grace:.0f}s of SIGTERM; killed it", file=sys.stderr)
+                self.process.kill()
+                self.process.wait(timeout=5)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------
+# An API key, created (and revoked) through the web UI as the functioneel beheerder
+
+CSRF_FIELD = re.compile(r'<input[^>]*\bname="_csrf"[^>]*\bvalue="([^"]*)"|<input[^>]*\bvalue="([^"]*)"[^>]*\bname="_csrf"')
+SECRET = re.compile(r'<code class="secret">\s*(regie_[^<\s]+)\s*</code>')
+
+
+def csrf_token(page: str, where: str) -> str:
+    match = CSRF_FIELD.search(page)
+    if not match:
+        raise CannotRun(f"no hidden _csrf field on {where}")
+    return html.unescape(match.group(1) or match.group(2))
+
+
+class KeyAdmin:
+    """A logged-in session of the functioneel beheerder on /beheer/api-sleutels."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.http = requests.Session()
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def login(self) -> None:
+        page = self.http.get(self.url("/inloggen"), timeout=10)
+        if page.status_code != 200:
+            raise CannotRun(f"GET /inloggen gave HTTP {page.status_code}")
+        answer = self.http.post(self.url("/inloggen"), allow_redirects=False, timeout=10, data={
+            "_csrf": csrf_token(page.text, "/inloggen"), "email": BEHEER, "password": PASSWORD})
+        if answer.status_code != 303 or "regie_session" not in self.http.cookies:
+            raise CannotRun(f"logging in as {BEHEER} gave HTTP {answer.status_code} "
+                            f"(location {answer.headers.get('location')!r}); does the server have the demo data?")
+
+    def keys_page(self) -> str:
+        page = self.http.get(self.url("/beheer/api-sleutels"), timeout=10)
+        if page.status_code != 200:
+            raise CannotRun(f"GET /beheer/api-sleutels gave HTTP {page.status_code}")
+        return page.text
+
+    def create_key(self, name: str, role: str = "consulent") -> str:
+        page = self.keys_page()
+        answer = self.http.post(self.url("/beheer/api-sleutels"), allow_redirects=False, timeout=10, data={
+            "_csrf": csrf_token(page, "/beheer/api-sleutels"), "name": name, "role": role})
+        match = SECRET.search(answer.text)
+        if answer.status_code != 201 or not match:
+            raise CannotRun(f"POST /beheer/api-sleutels gave HTTP {answer.status_code} "
+                            f"{'without' if not match else 'with'} a <code class=\"secret\"> key")
+        return html.unescape(match.group(1))
+
+    def revoke_key(self, key: str) -> bool:
+        """Revokes the key through its row's "Intrekken" form; False if that did not work."""
+        prefix = key.split("_")[1]
+        page = self.keys_page()
+        for row in page.split("<tr>")[1:]:
+            if f'<td class="mono">{prefix}</td>' in row:
+                action = re.search(r'<form method="post" action="([^"]+)"', row)
+                if not action:
+                    return False
+                answer = self.http.post(self.url(html.unescape(action.group(1))), allow_redirects=False, timeout=10,
+                                        data={"_csrf": csrf_token(row, "the key's row")})
+                return answer.status_code == 303
+        return False
+
+
+def check_key(base_url: str, key: str) -> None:
+    """The key must work, or every authenticated test case would only see 401 (a useless green run)."""
+    try:
+        answer = requests.get(base_url + "/api/v1/me", headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    except requests.RequestException as error:
+        raise CannotRun(f"GET /api/v1/me failed: {error}") from None
+    if answer.status_code != 200:
+        raise CannotRun(f"the API key does not work: GET /api/v1/me gave HTTP {answer.status_code}: {answer.text[:300]}")
+    me = answer.json()
+    print(f"· API key works: {me.get('name')!r}, roles {me.get('roles')}, "
+          f"{len(me.get('municipalities') or [])} municipalities", flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# schemathesis
+
+
+@dataclass
+class RunResult:
+    name: str
+    exit_code: int
+    seconds: float
+    operations: int = 0
+    failed: list[str] = field(default_factory=list)  # "GET /me: ST204"
+
+    @property
+    def passed(self) -> bool:
+        return self.exit_code == 0
+
+
+def schemathesis_version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+        return version("schemathesis")
+    except PackageNotFoundError:
+        raise CannotRun("schemathesis is not installed: pip install -r e2e/requirements.txt") from None
+
+
+def pinned_version() -> str | None:
+    try:
+        match = re.search(r"^schemathesis==(\S+)", REQUIREMENTS.read_text(), re.MULTILINE)
+    except OSError:
+        return None
+    return match.group(1) if match else None
+
+
+def describe_failure(code: str) -> str:
+    """`ST201` -> `ST201 negative_data_rejection: Schema-violating request accepted`."""
+    try:
+        from schemathesis.failure_codes import get_failure_class
+        kind = get_failure_class(code)
+        return f"{code} {', '.join(kind.checks)}: {kind.kind_title}" if kind else code
+    except Exception:  # an internal module of schemathesis; the code alone will do
+        return code
+
+
+def run_schemathesis(name: str, schema_url: str, header: str | None, args: argparse.Namespace,
+                     workdir: Path, extra: list[str]) -> RunResult:
+    junit = workdir / f"{name}.xml"
+    command = [sys.executable, "-m", "schemathesis.cli", "run", schema_url,
+               "--checks", "all",
+               "--max-examples", str(args.max_examples),
+               "--continue-on-failure",
+               "--request-timeout", "10",
+               "--generation-database", "none"]
+    if args.report_dir:
+        args.report_dir.mkdir(parents=True, exist_ok=True)
+        junit = args.report_dir.resolve() / f"{name}.xml"
+        command += ["--report", "junit,har", "--report-dir", str(args.report_dir.resolve()),
+                    "--report-har-path", str(args.report_dir.resolve() / f"{name}.har")]
+    else:
+        command += ["--report", "junit"]
+    command += ["--report-junit-path", str(junit)]
+    if header:
+        command += ["--header", header]
+    else:
+        # Every answer is a 401 here on purpose: do not warn that authentication failed.
+        shown = ["missing_test_data", "base_url_mismatch", "validation_mismatch", "missing_deserializer",
+                 "unsupported_regex", "method_not_allowed", "unresolvable_reference", "rate_limited"]
+        command += ["--warnings", ",".join(shown)]
+    command += extra
+    shown_command = [c if not c.startswith("Authorization:") else "Authorization: Bearer [key]" for c in command]
+    print(f"\n== schemathesis, {name}\n· {' '.join(shown_command)}", flush=True)
+    started = time.monotonic()
+    # cwd = a temporary folder: no schemathesis.toml of the repository applies, and the .schemathesis/
+    # folder it writes is removed at the end.
+    result = subprocess.run(command, cwd=workdir, stdin=subprocess.DEVNULL)
+    run = RunResult(name=name, exit_code=result.returncode, seconds=time.monotonic() - started)
+    try:
+        root = ElementTree.parse(junit).getroot()
+        for case in root.iter("testcase"):
+            run.operations += 1
+            for problem in case.iter("failure"):
+                for code in (problem.get("message") or "?").split(", "):
+                    run.failed.append(f"{case.get('name')}: {describe_failure(code)}")
+            for problem in case.iter("error"):
+                run.failed.append(f"{case.get('name')}: error: {(problem.get('message') or '?')[:200]}")
+    except (OSError, ElementTree.ParseError):
+        pass  # e.g. the document could not be loaded; the exit code says so
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    extra: list[str] = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, extra = argv[:at], argv[at + 1:]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", type=Path, default=Path(os.environ.get("REGIE_BINARY", DEFAULT_BINARY)),
+                        help="the regie binary to start (default .build/debug/regie, or REGIE_BINARY)")
+    parser.add_argument("--base-url", default=os.environ.get("REGIE_BASE_URL"),
+                        help="test a running demo server instead of starting one (or REGIE_BASE_URL)")
+    parser.add_argument("--api-key", default=os.environ.get("REGIE_API_KEY"),
+                        help="with --base-url: use this key instead of creating one in the UI (or REGIE_API_KEY)")
+    parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES,
+                        help=f"test cases per operation in the fuzzing phase (default {DEFAULT_MAX_EXAMPLES})")
+    parser.add_argument("--report-dir", type=Path,
+                        help="also keep schemathesis's JUnit and HAR reports (keys are filtered) in this folder")
+    args = parser.parse_args(argv)
+    if args.api_key and not args.base_url:
+        parser.error("--api-key needs --base-url (a server this script starts has no keys yet)")
+    return args, extra
+
+
+def main(argv: list[str]) -> int:
+    args, extra = parse_args(argv)
+    started = time.monotonic()
+    server: Server | None = None
+    admin: KeyAdmin | None = None
+    key: str | None = args.api_key
+    runs: list[RunResult] = []
+    workdir = Path(tempfile.mkdtemp(prefix="regie-schemathesis-"))
+    try:
+        version = schemathesis_version()
+        pinned = pinned_version()
+        print(f"· schemathesis {version}" + (f" (requirements.txt pins {pinned})" if pinned and pinned != version else ""))
+        if args.base_url:
+            base_url = args.base_url.rstrip("/")
+        else:
+            server = Server(args.binary)
+            server.start()
+            base_url = server.base_url
+        print(f"· server {base_url}", flush=True)
+        if not key:
+            admin = KeyAdmin(base_url)
+            admin.login()
+            key = admin.create_key(f"API contract test {time.strftime('%Y-%m-%d %H:%M:%S')}")
+            print(f"· created API key regie_{key.split('_')[1]}_… (role consulent) as {BEHEER}")
+        check_key(base_url, key)
+
+        schema_url = base_url + "/api/v1/openapi.json"
+        runs.append(run_schemathesis("with-api-key", schema_url, f"Authorization: Bearer {key}", args, workdir, extra))
+        runs.append(run_schemathesis("without-api-key", schema_url, None, args, workdir, extra))
+    except CannotRun as error:
+        print(f"\nCOULD NOT RUN: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 2
+    finally:
+        if admin and key:
+            try:
+                if not admin.revoke_key(key):
+                    print(f"· note: could not revoke the API key regie_{key.split('_')[1]}_…", file=sys.stderr)
+            except requests.RequestException as error:
+                print(f"· note: could not revoke the API key: {error}", file=sys.stderr)
+        if server:
+            server.print_problems()
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print("\n== API contract test")
+    for run in runs:
+        state = "passed" if run.passed else ("FAILED" if run.exit_code == 1 else f"ERROR (exit code {run.exit_code})")
+        print(f"  {run.name:<16} {state:<8} {run.operations} operation(s), {run.seconds:.1f}s")
+        for failure in run.failed:
+            print(f"    - {failure}")
+    if any(run.exit_code not in (0, 1) for run in runs):
+        print(f"could not run schemathesis to the end ({time.monotonic() - started:.0f}s)")
+        return 2
+    failed = [run for run in runs if not run.passed]
+    print(f"{len(runs) - len(failed)} passed, {len(failed)} failed ({time.monotonic() - started:.0f}s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
