@@ -1,0 +1,111 @@
+"""Starts and stops a throwaway Regie server for the browser and API tests (stdlib only).
+
+`Server(binary, prefix).start()` runs `regie serve --demo` on a free port with a fresh SQLite file
+in a temporary folder (so a developer's `.env` is not read), waits for `/health/ready`, and
+`stop()` ends it and removes the folder. Problems raise `ServerError`.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+class ServerError(RuntimeError):
+    """The server could not be started or did not become ready."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_status(url: str, timeout: float = 2.0) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+class Server:
+    """Starts `regie serve --demo` on a free port with a fresh SQLite file; stops it again."""
+
+    def __init__(self, binary: Path, prefix: str = "regie-e2e-"):
+        self.binary = binary
+        self.workdir = Path(tempfile.mkdtemp(prefix=prefix))
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.stdout_path = self.workdir / "stdout.log"
+        self.stderr_path = self.workdir / "stderr.log"
+
+    def start(self, timeout: float = 60.0) -> None:
+        if not self.binary.is_file() or not os.access(self.binary, os.X_OK):
+            raise ServerError(f"server binary not found or not executable: {self.binary}")
+        env = dict(os.environ)
+        # Flags win over the environment, but a DATABASE_URL would win over --database-path.
+        for key in ("DATABASE_URL", "REGIE_ENV", "HOST", "PORT", "DEMO"):
+            env.pop(key, None)
+        command = [str(self.binary), "serve", "--demo", "--port", str(self.port),
+                   "--database-path", str(self.workdir / "regie.sqlite")]
+        print(f"· starting {' '.join(command)}", flush=True)
+        # cwd = the temporary folder, so a developer's .env in the repository is not read.
+        self.process = subprocess.Popen(
+            command, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
+            stdout=open(self.stdout_path, "wb"), stderr=open(self.stderr_path, "wb"),
+            start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerError(f"server exited with code {self.process.returncode} before it was ready\n"
+                                   + self.log_tail())
+            if http_status(self.base_url + "/health/ready", timeout=1.0) == 200:
+                return
+            time.sleep(0.2)
+        raise ServerError(f"server not ready on {self.base_url}/health/ready after {timeout:.0f}s\n" + self.log_tail())
+
+    def log_tail(self, lines: int = 25) -> str:
+        parts = []
+        for path in (self.stdout_path, self.stderr_path):
+            try:
+                text = path.read_text(errors="replace").splitlines()[-lines:]
+            except OSError:
+                text = []
+            parts.append(f"--- {path.name} (last {len(text)} lines)\n" + "\n".join(text))
+        return "\n".join(parts)
+
+    def print_problems(self, limit: int = 15) -> None:
+        """The server's warnings, errors and 5xx answers (its log is JSON lines on stderr)."""
+        try:
+            lines = self.stderr_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return
+        problems = [line for line in lines
+                    if re.search(r'"level":"(warning|error|critical)"|"status":"5\d\d"', line)]
+        print(f"\nServer log: {len(problems)} warning/error/5xx line(s)" + (f", the last {limit}:" if problems else ""))
+        for line in problems[-limit:]:
+            print("  " + line)
+
+    def stop(self, grace: float = 5.0) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                print(f"· note: the server did not stop within {grace:.0f}s of SIGTERM; killed it", file=sys.stderr)
+                self.process.kill()
+                self.process.wait(timeout=5)
+        shutil.rmtree(self.workdir, ignore_errors=True)
