@@ -62,6 +62,12 @@ public struct PersonStore: Sendable {
         }
     }
 
+    /// The columns of a `PersonSummary`, from `persons p`, `trajecten t` and `users u`.
+    static let summaryColumns = """
+        p.id, p.municipality_code, p.given_names, p.family_name, p.doelgroep, p.date_of_birth, t.phase, u.name AS consulent_name,
+        t.kennisgeving_date, t.koppeling_date, t.brp_date, t.pip_date, t.route_start_date, t.leerroute, t.closed_date, t.closed_reason
+        """
+
     public func countPersons() async throws -> Int {
         try await database.sql.raw("SELECT COUNT(*) AS n FROM persons").first()?.decode(column: "n", as: Int.self) ?? 0
     }
@@ -85,7 +91,7 @@ public struct PersonStore: Sendable {
     public func listHouseholdMembers(of person: PersonRecord, scope: TenantScope) async throws -> [PersonSummary] {
         guard let householdId = person.householdId, !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
-            SELECT p.id, p.municipality_code, p.given_names, p.family_name, p.doelgroep, t.phase, u.name AS consulent_name
+            SELECT \(unsafeRaw: Self.summaryColumns)
             FROM persons p LEFT JOIN trajecten t ON t.person_id = p.id LEFT JOIN users u ON u.id = t.consulent_id
             WHERE p.household_id = \(bind: householdId) AND p.id <> \(bind: person.id)
               AND p.municipality_code IN (\(binds: scope.municipalityCodes))
@@ -147,7 +153,7 @@ public struct PersonStore: Sendable {
         // (PostgreSQL weighs LIMIT itself, and has no unary + on text.)
         let scopeColumn: SQLQueryString = database.kind == .sqlite ? "+p.municipality_code" : "p.municipality_code"
         var query: SQLQueryString = """
-            SELECT p.id, p.municipality_code, p.given_names, p.family_name, p.doelgroep, t.phase, u.name AS consulent_name
+            SELECT \(unsafeRaw: Self.summaryColumns)
             FROM persons p LEFT JOIN trajecten t ON t.person_id = p.id LEFT JOIN users u ON u.id = t.consulent_id
             WHERE \(scopeColumn) IN (\(binds: scope.municipalityCodes))
             """

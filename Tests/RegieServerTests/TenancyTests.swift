@@ -94,6 +94,20 @@ struct TenancyTests {
         }
     }
 
+    @Test("Every caseload row shows its next term from the statutory clock", arguments: Engine.available)
+    func nextTermInCaseload(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            let browser = Browser(client)
+            _ = try await browser.login(World.email(.consulent))
+            let home = try await browser.get("/")
+            let row = try #require(home.body.components(separatedBy: "<tr>").first { $0.contains("Haddad") })
+            #expect(row.contains("PIP vaststellen"))
+            #expect(row.contains("24 november 2026"))
+            #expect(row.contains("nog 6 dagen"))
+            #expect(row.contains("term--dueSoon"))
+        }
+    }
+
     @Test("A caseload never lists people of another organisation's municipalities", arguments: Engine.available)
     func caseloadIsScoped(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, _ in

@@ -157,15 +157,25 @@ public struct PersonRecord: Codable, Sendable, Hashable {
     public var fullName: String { "\(givenNames) \(familyName)" }
 }
 
-/// A row of a caseload list: the person and the phase of their traject.
+/// A row of a caseload list: the person, the phase of their traject and the dates the statutory
+/// clock needs to say which term is next.
 public struct PersonSummary: Codable, Sendable, Hashable {
     public let id: String
     public let municipalityCode: String
     public let givenNames: String
     public let familyName: String
     public let doelgroep: String
+    public let dateOfBirth: String
     public let phase: String?
     public let consulentName: String?
+    public let kennisgevingDate: String?
+    public let koppelingDate: String?
+    public let brpDate: String?
+    public let pipDate: String?
+    public let routeStartDate: String?
+    public let leerroute: String?
+    public let closedDate: String?
+    public let closedReason: String?
 }
 
 /// The traject's key dates as stored; the law module computes terms from them.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Inburgering
 import RegieStorage
 
 /// The home page: the caseload for staff who work with people, the figures for those who may
@@ -20,10 +21,15 @@ struct HomeController {
         let phase: String
         let municipality: String
         let consulent: String
+        let nextTerm: String
+        let nextTermDue: String
+        let nextTermRemaining: String
+        let nextTermClass: String
 
         /// Templates read a dictionary much faster than a reflected struct; lists of rows use this.
         var fields: [String: String] {
-            ["href": href, "name": name, "doelgroep": doelgroep, "phase": phase, "municipality": municipality, "consulent": consulent]
+            ["href": href, "name": name, "doelgroep": doelgroep, "phase": phase, "municipality": municipality, "consulent": consulent,
+             "nextTerm": nextTerm, "nextTermDue": nextTermDue, "nextTermRemaining": nextTermRemaining, "nextTermClass": nextTermClass]
         }
     }
 
@@ -56,10 +62,18 @@ struct HomeController {
         let t = services.catalogue
         let locale = context.locale
         let names = Dictionary(uniqueKeysWithValues: principal.municipalities.map { ($0.code, $0.name) })
+        // The next term of each row comes from the law module's statutory clock.
+        let today = CalendarDate.today(now: services.clock.now())
         let rows = page.rows.map { row in
-            Row(href: SiteRoute.person(row.id).path, name: "\(row.familyName), \(row.givenNames)",
+            let next = row.lawFacts.flatMap { TermText.next(StatutoryClock.terms(for: $0, on: today)) }
+            return Row(
+                href: SiteRoute.person(row.id).path, name: "\(row.familyName), \(row.givenNames)",
                 doelgroep: t.text("doelgroepen.\(row.doelgroep)", locale), phase: row.phase.map { t.text("phases.\($0)", locale) } ?? "—",
-                municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", locale))
+                municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", locale),
+                nextTerm: next.map { t.text("terms.\($0.kind.rawValue)", locale) } ?? t.text("caseload.noTerm", locale),
+                nextTermDue: next.map { DisplayDate.format($0.due.iso, locale) } ?? "",
+                nextTermRemaining: next.map { TermText.remaining($0, t, locale) } ?? "",
+                nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "")
         }
         if !page.rows.isEmpty {
             try await services.record("caseload.view", context: context, permission: .readPersons,

@@ -95,10 +95,10 @@ struct PersonController {
         // The running terms come from the law module's statutory clock, never from this handler.
         let today = CalendarDate.today(now: services.clock.now())
         let terms = traject?.lawFacts(person: person).map { StatutoryClock.terms(for: $0, on: today) } ?? []
-        let termRows = terms.filter { $0.status != .notApplicable }.map { term in
+        let termRows = TermText.shown(terms).map { term in
             TermRow(title: t.text("terms.\(term.kind.rawValue)", locale), due: DisplayDate.format(term.due.iso, locale),
                     status: t.text("termStatus.\(term.status.rawValue)", locale), statusClass: "term--\(term.status.rawValue)",
-                    remaining: Self.remaining(term, t: t, locale: locale), rule: term.rule.rawValue,
+                    remaining: TermText.remaining(term, t, locale), rule: term.rule.rawValue,
                     ruleHref: SiteRoute.rules.path + "#" + term.rule.rawValue, source: term.source)
         }
         let contact = [
@@ -120,18 +120,6 @@ struct PersonController {
         return try services.views.render(
             "person", titleKey: "person.title", titleArguments: ["name": person.fullName], content: view,
             context: context, notice: context.form["melding"] == "contact" ? t.text("person.contactSaved", locale) : nil)
-    }
-
-    /// "nog 12 dagen", "3 dagen te laat", "gehaald op 1 mei 2024".
-    static func remaining(_ term: Term, t: Catalogue, locale: UILocale) -> String {
-        switch term.status {
-        case .met:
-            let key = term.flags.contains(.teLaat) ? "person.termMetLateOn" : "person.termMetOn"
-            return term.completedOn.map { t.text(key, locale, ["date": DisplayDate.format($0.iso, locale)]) } ?? ""
-        case .overdue: return t.text(term.daysLeft == -1 ? "person.termOverdueOne" : "person.termOverdue", locale, ["days": String(-term.daysLeft)])
-        case .notApplicable: return ""
-        case .open, .dueSoon: return t.text(term.daysLeft == 1 ? "person.termDaysLeftOne" : "person.termDaysLeft", locale, ["days": String(term.daysLeft)])
-        }
     }
 
     /// The BSN masked as the law module masks it (only the last four digits shown).

@@ -1,0 +1,27 @@
+import Inburgering
+
+/// How a statutory term reads in the interface. The term itself comes from the law module.
+enum TermText {
+    /// "nog 12 dagen", "1 dag te laat", "gehaald op 1 mei 2024", "te laat gehaald, op …".
+    static func remaining(_ term: Term, _ t: Catalogue, _ locale: UILocale) -> String {
+        switch term.status {
+        case .met:
+            let key = term.flags.contains(.teLaat) ? "person.termMetLateOn" : "person.termMetOn"
+            return term.completedOn.map { t.text(key, locale, ["date": DisplayDate.format($0.iso, locale)]) } ?? ""
+        case .overdue: return t.text(term.daysLeft == -1 ? "person.termOverdueOne" : "person.termOverdue", locale, ["days": String(-term.daysLeft)])
+        case .notApplicable: return ""
+        case .open, .dueSoon: return t.text(term.daysLeft == 1 ? "person.termDaysLeftOne" : "person.termDaysLeft", locale, ["days": String(term.daysLeft)])
+        }
+    }
+
+    /// The running term due first (overdue ones first, as they are due earliest), if any.
+    static func next(_ terms: [Term]) -> Term? {
+        shown(terms).filter { $0.status == .overdue || $0.status == .dueSoon || $0.status == .open }.min { $0.due < $1.due }
+    }
+
+    /// Terms Regie can show truthfully today. Progress meetings cannot be recorded yet (casework,
+    /// issue #4), so their term would always read as overdue; it is left out until they can.
+    static func shown(_ terms: [Term]) -> [Term] {
+        terms.filter { $0.kind != .voortgangsgesprek && $0.status != .notApplicable }
+    }
+}
