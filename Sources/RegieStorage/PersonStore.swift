@@ -62,10 +62,14 @@ public struct PersonStore: Sendable {
         }
     }
 
-    /// The columns of a `PersonSummary`, from `persons p`, `trajecten t` and `users u`.
+    /// The columns of a `PersonSummary`, from `persons p`, `trajecten t` and `users u`, named as the
+    /// struct's properties so rows decode without converting every key of every row.
     static let summaryColumns = """
-        p.id, p.municipality_code, p.given_names, p.family_name, p.doelgroep, p.date_of_birth, t.phase, u.name AS consulent_name,
-        t.kennisgeving_date, t.koppeling_date, t.brp_date, t.pip_date, t.route_start_date, t.leerroute, t.closed_date, t.closed_reason
+        p.id AS "id", p.municipality_code AS "municipalityCode", p.given_names AS "givenNames", p.family_name AS "familyName",
+        p.doelgroep AS "doelgroep", p.date_of_birth AS "dateOfBirth", t.phase AS "phase", u.name AS "consulentName",
+        t.kennisgeving_date AS "kennisgevingDate", t.koppeling_date AS "koppelingDate", t.brp_date AS "brpDate",
+        t.pip_date AS "pipDate", t.route_start_date AS "routeStartDate", t.leerroute AS "leerroute",
+        t.closed_date AS "closedDate", t.closed_reason AS "closedReason"
         """
 
     public func countPersons() async throws -> Int {
@@ -96,7 +100,7 @@ public struct PersonStore: Sendable {
             WHERE p.household_id = \(bind: householdId) AND p.id <> \(bind: person.id)
               AND p.municipality_code IN (\(binds: scope.municipalityCodes))
             ORDER BY p.date_of_birth, p.id
-            """).all(decoding: PersonSummary.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """).all(decoding: PersonSummary.self)
     }
 
     public struct ContactUpdate: Sendable, Hashable {
@@ -171,7 +175,7 @@ public struct PersonStore: Sendable {
             query += " AND (p.family_name, p.id) > (\(bind: name), \(bind: id))"
         }
         query += " ORDER BY p.family_name, p.id LIMIT \(bind: limit + 1)"
-        let rows = try await database.sql.raw(query).all(decoding: PersonSummary.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let rows = try await database.sql.raw(query).all(decoding: PersonSummary.self)
         let page = Array(rows.prefix(limit))
         let next = rows.count > limit ? page.last.map { Self.encodeCursor(name: $0.familyName, id: $0.id) } : nil
         return Page(rows: page, next: next)
