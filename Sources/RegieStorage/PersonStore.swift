@@ -72,10 +72,6 @@ public struct PersonStore: Sendable {
         t.closed_date AS "closedDate", t.closed_reason AS "closedReason"
         """
 
-    public func countPersons() async throws -> Int {
-        try await database.sql.raw("SELECT COUNT(*) AS n FROM persons").first()?.decode(column: "n", as: Int.self) ?? 0
-    }
-
     /// The person if, and only if, they belong to a municipality in scope.
     public func fetchPerson(id: String, scope: TenantScope) async throws -> PersonRecord? {
         guard !scope.municipalityCodes.isEmpty else { return nil }

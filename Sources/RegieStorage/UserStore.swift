@@ -49,6 +49,10 @@ public struct UserStore: Sendable {
             .first(decoding: Organisation.self)
     }
 
+    public func fetchOrganisation(id: String) async throws -> Organisation? {
+        try await database.sql.raw("SELECT id, name FROM organisations WHERE id = \(bind: id)").first(decoding: Organisation.self)
+    }
+
     public func listOrganisations() async throws -> [Organisation] {
         try await database.sql.raw("SELECT id, name FROM organisations ORDER BY name").all(decoding: Organisation.self)
     }

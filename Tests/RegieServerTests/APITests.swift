@@ -63,6 +63,8 @@ struct APITests {
             let id = try #require(try await app.services.apiKeys.listKeys(organisationId: app.world.orgA).first?.id)
             #expect(try await beheer.post("/beheer/api-sleutels/\(id)/intrekken", form: [], csrf: csrf).status == .seeOther)
             #expect(try await Self.call(client, "/api/v1/me", key: key).status == .unauthorized)
+            let actions = try await app.services.audit.search(.init(actorId: "a-functioneelBeheerder"), before: nil, limit: 50).rows.map(\.action)
+            #expect(actions.contains("apikey.create") && actions.contains("apikey.revoke"), "creating and revoking a key are audited")
         }
     }
 

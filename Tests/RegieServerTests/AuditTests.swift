@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 import HTTPTypes
 import RegieServer
 import RegieStorage
@@ -134,10 +135,10 @@ struct AuditTests {
             let byUser = try await beheer.get("/beheer/audit?gebruiker=a-consulent")
             #expect(byUser.body.contains(app.world.personA2))
             #expect(!byUser.body.contains(app.world.personB), "another organisation's entries are never shown")
-            let today = DisplayDateForTests.iso(app.clock.now)
+            let today = CalendarDate.today(now: app.clock.now).iso
             let inPeriod = try await beheer.get("/beheer/audit?van=\(today)&tot=\(today)")
             #expect(inPeriod.body.contains("Dossier ingezien"))
-            let tomorrow = DisplayDateForTests.iso(app.clock.now.addingTimeInterval(86_400 * 2))
+            let tomorrow = CalendarDate.today(now: app.clock.now).adding(days: 2).iso
             let empty = try await beheer.get("/beheer/audit?van=\(tomorrow)")
             #expect(empty.body.contains("Geen regels gevonden"))
             let invalid = try await beheer.get("/beheer/audit?van=31-12-2026")
@@ -151,6 +152,8 @@ struct AuditTests {
             #expect(lines.first?.hasPrefix("seq,tijdstip,gebruiker_id,gebruiker,rol") == true)
             #expect(lines.count == 4, "header + login + two reads")
             #expect(csv.body.contains(app.world.personA2))
+            let own = try await app.services.audit.search(.init(actorId: "a-functioneelBeheerder"), before: nil, limit: 50).rows.map(\.action)
+            #expect(own.contains("audit.search") && own.contains("audit.export"), "reading the audit log is audited too")
         }
     }
 
@@ -162,11 +165,3 @@ struct AuditTests {
     }
 }
 
-enum DisplayDateForTests {
-    static func iso(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
-}

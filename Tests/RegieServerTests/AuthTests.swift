@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import HTTPTypes
 import RegieServer
@@ -136,7 +137,7 @@ struct AuthTests {
 
     @Test("Changing the password checks the current one, ends other sessions and the old password stops working", arguments: Engine.available)
     func passwordChange(engine: Engine) async throws {
-        try await TestSupport.withApp(engine) { client, _ in
+        try await TestSupport.withApp(engine) { client, app in
             let other = Browser(client)
             _ = try await other.login(World.email(.consulent))
             let browser = Browser(client)
@@ -155,6 +156,8 @@ struct AuthTests {
             let form = try await fresh.get("/inloggen")
             #expect(try await fresh.post("/inloggen", form: [("email", World.email(.consulent)), ("password", World.password)], csrf: form.csrf).status == .unauthorized)
             _ = try await fresh.login(World.email(.consulent), password: newPassword)
+            let actions = try await app.services.audit.search(.init(actorId: "a-consulent"), before: nil, limit: 50).rows.map(\.action)
+            #expect(actions.filter { $0 == "account.password.change" }.count == 1, "only the successful change is audited")
         }
     }
 
@@ -173,12 +176,12 @@ struct AuthTests {
     @Test("Production mode refuses to start without a session secret of 32 characters or more")
     func productionNeedsSecret() throws {
         #expect(throws: AppConfig.ConfigError.self) {
-            _ = try AppConfig(reader: .init(provider: EnvironmentVariablesProviderFactory.make(["REGIE_ENV": "production"])))
+            _ = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: ["REGIE_ENV": "production"])))
         }
         #expect(throws: AppConfig.ConfigError.self) {
-            _ = try AppConfig(reader: .init(provider: EnvironmentVariablesProviderFactory.make(["REGIE_ENV": "production", "SESSION_SECRET": "too short"])))
+            _ = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: ["REGIE_ENV": "production", "SESSION_SECRET": "too short"])))
         }
-        let config = try AppConfig(reader: .init(provider: EnvironmentVariablesProviderFactory.make(["REGIE_ENV": "production", "SESSION_SECRET": String(repeating: "s", count: 32)])))
+        let config = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: ["REGIE_ENV": "production", "SESSION_SECRET": String(repeating: "s", count: 32)])))
         #expect(config.cookieSecure, "production defaults to Secure cookies")
     }
 }
@@ -187,7 +190,7 @@ struct AuthTests {
 struct ConfigurationTests {
     @Test("Describing the configuration never reveals the session secret or database password")
     func noSecretsInDescription() throws {
-        let config = try AppConfig(reader: .init(provider: EnvironmentVariablesProviderFactory.make([
+        let config = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: [
             "SESSION_SECRET": "super-secret-value-that-is-long-enough", "DATABASE_URL": "postgres://regie:hunter2@db/regie",
         ])))
         for text in [String(describing: config), String(reflecting: config), "\(config)"] {

@@ -66,8 +66,8 @@ struct CatalogueTests {
             recorded.formUnion(Self.matches(#"auditEvent\("([a-z.]+)""#, in: text))
         }
         #expect(recorded.count >= 10)
-        #expect(recorded.subtracting(AuditControllerActions.all).isEmpty, "actions missing from AuditController.actions: \(recorded.subtracting(AuditControllerActions.all).sorted())")
-        let missing = AuditControllerActions.all.filter { !keys.contains("auditActions.\($0)") }
+        #expect(recorded.subtracting(AuditActions.all).isEmpty, "actions missing from AuditActions.all: \(recorded.subtracting(AuditActions.all).sorted())")
+        let missing = AuditActions.all.filter { !keys.contains("auditActions.\($0)") }
         #expect(missing.isEmpty, "actions without a name: \(missing)")
     }
 

@@ -44,9 +44,8 @@ struct APIMiddleware: RouterMiddleware {
         if record.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
             try await services.apiKeys.touchKey(id: record.id, at: now)
         }
-        let organisations = try await services.users.listOrganisations()
+        let organisationName = try await services.users.fetchOrganisation(id: record.organisationId)?.name ?? ""
         let municipalities = try await services.users.listMunicipalities(organisationId: record.organisationId)
-        let organisationName = organisations.first { $0.id == record.organisationId }?.name ?? ""
         return .apiClient(record, organisationName: organisationName, municipalities: municipalities)
     }
 
@@ -76,8 +75,6 @@ struct APIMiddleware: RouterMiddleware {
             case .invalid(let detail, let fields):
                 problem = Problem(type: "about:blank", title: "Ongeldig verzoek", status: 400, detail: detail, instance: instance,
                                   invalidParams: fields.map { .init(name: $0.name, reason: $0.message) })
-            case .tooManyRequests:
-                problem = Problem(type: "about:blank", title: "Te veel verzoeken", status: 429, detail: nil, instance: instance, invalidParams: nil)
             }
         case let error as ServerError:
             if let appError = error.underlyingError as? AppError {

@@ -13,7 +13,6 @@ public enum AppError: Error, Sendable {
     case csrfRejected
     /// Input that cannot be processed, with the fields it concerns (field path → message key).
     case invalid(detail: String, fields: [FieldError])
-    case tooManyRequests(retryAfterSeconds: Int)
 
     public struct FieldError: Sendable, Hashable {
         public let name: String
@@ -22,17 +21,6 @@ public enum AppError: Error, Sendable {
         public init(name: String, message: String) {
             self.name = name
             self.message = message
-        }
-    }
-
-    public var status: Int {
-        switch self {
-        case .notFound: return 404
-        case .forbidden: return 403
-        case .unauthenticated: return 401
-        case .csrfRejected: return 403
-        case .invalid: return 400
-        case .tooManyRequests: return 429
         }
     }
 }

@@ -1,20 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdBcrypt
 import HummingbirdTesting
 import NIOCore
-
-enum HashingForTests {
-    static func bcrypt(_ password: String) -> String { Bcrypt.hash(password, cost: 4) }
-}
 
 /// A tiny browser over the test client: keeps cookies, finds CSRF tokens, posts forms.
 /// Lives inside one test; never shared between tasks.
 final class Browser {
     let client: any TestClientProtocol
     var cookies: [String: String] = [:]
-    var lastBody = ""
 
     init(_ client: any TestClientProtocol) {
         self.client = client
@@ -55,7 +49,6 @@ final class Browser {
         let response = try await client.execute(uri: path, method: .get, headers: headers, body: nil)
         remember(response)
         let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
-        lastBody = page.body
         return page
     }
 
@@ -69,7 +62,6 @@ final class Browser {
         let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
         remember(response)
         let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
-        lastBody = page.body
         return page
     }
 

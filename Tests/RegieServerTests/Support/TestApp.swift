@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdBcrypt
 import HummingbirdTesting
 import Logging
 import NIOCore
@@ -120,7 +121,7 @@ struct World: Sendable {
         try await users.insertOrganisation(id: world.orgA, name: "Organisatie A", municipalityCodes: ["GM0988", "GM1706"], now: now)
         try await users.insertOrganisation(id: world.orgB, name: "Organisatie B", municipalityCodes: ["GM0957"], now: now)
         // bcrypt cost 4 keeps the suite fast; production uses 12.
-        let hash = try await TestSupport.hash(password)
+        let hash = Bcrypt.hash(password, cost: 4)
         for (org, suffix) in [(world.orgA, "a"), (world.orgB, "b")] {
             for role in Role.allCases {
                 try await users.insertUser(.init(id: "\(suffix)-\(role.rawValue)", organisationId: org, email: email(role, suffix),
@@ -147,10 +148,6 @@ struct World: Sendable {
 }
 
 enum TestSupport {
-    static func hash(_ password: String) async throws -> String {
-        HashingForTests.bcrypt(password)
-    }
-
     /// Configuration for tests: development mode, a fixed secret, a short login window.
     static func config(_ extra: [String: String] = [:]) throws -> AppConfig {
         var values = ["SESSION_SECRET": "test-secret-test-secret-test-secret-0123", "LOG_LEVEL": "warning"]
@@ -189,12 +186,6 @@ struct AppContext: Sendable {
     let services: AppServices
     let engine: Engine
     var database: Database { services.database }
-}
-
-enum EnvironmentVariablesProviderFactory {
-    static func make(_ values: [String: String]) -> EnvironmentVariablesProvider {
-        EnvironmentVariablesProvider(environmentVariables: values)
-    }
 }
 
 /// Keeps every log line a test produced, rendered as the JSON handler would write it.

@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 import RegieStorage
 
 /// SplitMix64: a small, fast, seedable generator, so demo data is the same on every machine.
@@ -83,7 +84,7 @@ enum DemoPeople {
                 while usedBSN.contains(bsn) { bsn = makeBSN(&rng) }
                 usedBSN.insert(bsn)
                 let vNummer = String(Int.random(in: 1_000_000_000...9_999_999_999, using: &rng))
-                let birth = Calendar.amsterdam.date(byAdding: .day, value: -(age * 365 + Int.random(in: 0..<365, using: &rng)), to: today)!
+                let birth = DisplayDate.amsterdamCalendar.date(byAdding: .day, value: -(age * 365 + Int.random(in: 0..<365, using: &rng)), to: today)!
                 var given = (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)!
                 for _ in 0..<8 where usedNames.contains(given + family) {
                     given = (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)!
@@ -124,7 +125,7 @@ enum DemoPeople {
         var day = -Int.random(in: spans[reached] / 2...spans[reached], using: &rng)
         func step(_ minDays: Int, _ maxDays: Int) -> String {
             day = min(day + Int.random(in: minDays...maxDays, using: &rng), -1)
-            return isoDate(Calendar.amsterdam.date(byAdding: .day, value: day, to: today)!)
+            return isoDate(DisplayDate.amsterdamCalendar.date(byAdding: .day, value: day, to: today)!)
         }
         let kennisgeving = step(0, 0)
         let koppeling = asylum && reached >= 1 ? step(3, 14) : nil
@@ -169,15 +170,6 @@ enum DemoPeople {
     }
 
     static func isoDate(_ date: Date) -> String {
-        let c = Calendar.amsterdam.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        CalendarDate.today(now: date).iso
     }
-}
-
-extension Calendar {
-    static let amsterdam: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
-        return calendar
-    }()
 }

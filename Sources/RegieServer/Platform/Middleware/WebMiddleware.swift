@@ -130,8 +130,6 @@ struct WebMiddleware: RouterMiddleware {
             return try page(403, "errors.forbiddenTitle", "errors.forbidden", context)
         case .csrfRejected:
             return try page(403, "errors.csrfTitle", "errors.csrf", context)
-        case .tooManyRequests:
-            return try page(429, "errors.tooManyTitle", "errors.tooMany", context)
         case .invalid(let detail, _):
             return try services.views.render("error", titleKey: "errors.invalidTitle",
                 content: ErrorView(heading: catalogue.text("errors.invalidTitle", locale), message: detail), context: context, status: .badRequest)
