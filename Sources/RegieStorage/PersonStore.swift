@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 import SQLKit
 
 /// Newcomers and their traject, always read through a `TenantScope`.
@@ -22,43 +23,91 @@ public struct PersonStore: Sendable {
     /// Inserts people with their trajecten in batches of multi-row inserts, in one transaction:
     /// either all are stored or none.
     public func insertPersons(_ people: [NewPerson], now: Date, batchSize: Int = 400) async throws {
-        let time = now.epochSeconds
         try await database.transaction { db in
-            let households = Set(people.compactMap { p in p.person.householdId.map { ($0, p.person.municipalityCode) } }.map { "\($0.0)|\($0.1)" })
-            for entry in households.sorted() {
-                let parts = entry.split(separator: "|").map(String.init)
-                try await db.raw("INSERT INTO households (id, municipality_code) VALUES (\(bind: parts[0]), \(bind: parts[1])) ON CONFLICT (id) DO NOTHING").run()
-            }
             for batch in stride(from: 0, to: people.count, by: batchSize).map({ Array(people[$0..<min($0 + batchSize, people.count)]) }) {
-                var personRows: [SQLQueryString] = []
-                var trajectRows: [SQLQueryString] = []
-                for item in batch {
-                    let p = item.person
-                    personRows.append("""
-                        (\(bind: p.id), \(bind: p.municipalityCode), \(bind: p.householdId), \(bind: p.bsn), \(bind: p.vNummer), \(bind: p.givenNames),
-                        \(bind: p.familyName), \(bind: p.dateOfBirth), \(bind: p.gender), \(bind: p.doelgroep), \(bind: p.language),
-                        \(bind: p.interpreterNeeded), \(bind: p.phone), \(bind: p.email), \(bind: time), \(bind: time))
-                        """)
-                    let t = item.traject
-                    trajectRows.append("""
-                        (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase), \(bind: t.consulentId),
-                        \(bind: t.kennisgevingDate), \(bind: t.koppelingDate), \(bind: t.housingDate), \(bind: t.brpDate), \(bind: t.intakeDate),
-                        \(bind: t.pipDate), \(bind: t.routeStartDate), \(bind: t.leerroute), \(bind: t.closedDate), \(bind: t.closedReason),
-                        \(bind: time), \(bind: time))
-                        """)
-                }
-                try await db.raw("""
-                    INSERT INTO persons (id, municipality_code, household_id, bsn, v_nummer, given_names, family_name, date_of_birth,
-                        gender, doelgroep, language, interpreter_needed, phone, email, created_at, updated_at)
-                    VALUES \(personRows.joined(separator: ", "))
-                    """).run()
-                try await db.raw("""
-                    INSERT INTO trajecten (id, person_id, municipality_code, phase, consulent_id, kennisgeving_date, koppeling_date,
-                        housing_date, brp_date, intake_date, pip_date, route_start_date, leerroute, closed_date, closed_reason,
-                        created_at, updated_at)
-                    VALUES \(trajectRows.joined(separator: ", "))
-                    """).run()
+                try await Self.insert(batch, on: db, now: now)
             }
+        }
+    }
+
+    /// One multi-row insert of people and their trajecten (with their households and nearest term).
+    static func insert(_ batch: [NewPerson], on db: any SQLDatabase, now: Date) async throws {
+        let time = now.epochSeconds
+        let today = CalendarDate.today(now: now)
+        let households = Set(batch.compactMap { p in p.person.householdId.map { "\($0)|\(p.person.municipalityCode)" } })
+        for entry in households.sorted() {
+            let parts = entry.split(separator: "|").map(String.init)
+            try await db.raw("INSERT INTO households (id, municipality_code) VALUES (\(bind: parts[0]), \(bind: parts[1])) ON CONFLICT (id) DO NOTHING").run()
+        }
+        var personRows: [SQLQueryString] = []
+        var trajectRows: [SQLQueryString] = []
+        for item in batch {
+            let p = item.person
+            personRows.append("""
+                (\(bind: p.id), \(bind: p.municipalityCode), \(bind: p.householdId), \(bind: p.bsn), \(bind: p.vNummer), \(bind: p.givenNames),
+                \(bind: p.familyName), \(bind: p.dateOfBirth), \(bind: p.gender), \(bind: p.doelgroep), \(bind: p.language),
+                \(bind: p.interpreterNeeded), \(bind: p.phone), \(bind: p.email), \(bind: time), \(bind: time))
+                """)
+            let t = item.traject
+            let next = t.nextTerm(person: p, today: today)
+            trajectRows.append("""
+                (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase), \(bind: t.consulentId),
+                \(bind: t.kennisgevingDate), \(bind: t.koppelingDate), \(bind: t.housingDate), \(bind: t.brpDate), \(bind: t.intakeDate),
+                \(bind: t.pipDate), \(bind: t.routeStartDate), \(bind: t.leerroute), \(bind: t.closedDate), \(bind: t.closedReason),
+                \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: time), \(bind: time))
+                """)
+        }
+        try await db.raw("""
+            INSERT INTO persons (id, municipality_code, household_id, bsn, v_nummer, given_names, family_name, date_of_birth,
+                gender, doelgroep, language, interpreter_needed, phone, email, created_at, updated_at)
+            VALUES \(personRows.joined(separator: ", "))
+            """).run()
+        try await db.raw("""
+            INSERT INTO trajecten (id, person_id, municipality_code, phase, consulent_id, kennisgeving_date, koppeling_date,
+                housing_date, brp_date, intake_date, pip_date, route_start_date, leerroute, closed_date, closed_reason,
+                next_due_date, next_due_kind, created_at, updated_at)
+            VALUES \(trajectRows.joined(separator: ", "))
+            """).run()
+    }
+
+    /// Why a registration was refused: the BSN or V-nummer is already known. `existingId` is the
+    /// person's id when they are in the caller's scope (so the form can link to them), else nil.
+    public enum RegistrationConflict: Error, Sendable, Hashable {
+        case bsn(existingId: String?)
+        case vNummer(existingId: String?)
+    }
+
+    /// Registers one person by hand with their traject, after the duplicate check on BSN and
+    /// V-nummer, with the first timeline line and the audit entry, in one transaction. When
+    /// `householdWith` names a person in scope, the new person joins (or starts) their household.
+    public func registerPerson(_ new: NewPerson, householdWith: String?, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
+                               now: Date) async throws -> Result<PersonRecord, RegistrationConflict> {
+        let kind = database.kind
+        return try await database.transaction { db in
+            func existing(_ column: String, _ value: String?) async throws -> (found: Bool, id: String?) {
+                guard let value else { return (false, nil) }
+                guard let row = try await db.raw("SELECT id, municipality_code FROM persons WHERE \(ident: column) = \(bind: value)").first() else { return (false, nil) }
+                let code = try row.decode(column: "municipality_code", as: String.self)
+                return (true, scope.municipalityCodes.contains(code) ? try row.decode(column: "id", as: String.self) : nil)
+            }
+            let bsn = try await existing("bsn", new.person.bsn)
+            if bsn.found { return .failure(.bsn(existingId: bsn.id)) }
+            let vNummer = try await existing("v_nummer", new.person.vNummer)
+            if vNummer.found { return .failure(.vNummer(existingId: vNummer.id)) }
+            var item = new
+            if let other = householdWith, let member = try await db.raw("""
+                SELECT id, household_id, municipality_code FROM persons WHERE id = \(bind: other) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                """).first() {
+                let householdId = try member.decode(column: "household_id", as: String?.self) ?? "hh-" + UUID().uuidString.lowercased()
+                try await db.raw("INSERT INTO households (id, municipality_code) VALUES (\(bind: householdId), \(bind: try member.decode(column: "municipality_code", as: String.self))) ON CONFLICT (id) DO NOTHING").run()
+                try await db.raw("UPDATE persons SET household_id = \(bind: householdId) WHERE id = \(bind: other)").run()
+                item.person = PersonRecord(copying: item.person, householdId: householdId)
+            }
+            try await Self.insert([item], on: db, now: now)
+            try await CaseworkStore.insertEvent(CaseChange(kind: "registered", date: CalendarDate.today(now: now).iso), personId: item.person.id,
+                                                actor: actor, at: now, on: db)
+            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            return .success(item.person)
         }
     }
 
@@ -69,7 +118,8 @@ public struct PersonStore: Sendable {
         p.doelgroep AS "doelgroep", p.date_of_birth AS "dateOfBirth", t.phase AS "phase", u.name AS "consulentName",
         t.kennisgeving_date AS "kennisgevingDate", t.koppeling_date AS "koppelingDate", t.brp_date AS "brpDate",
         t.pip_date AS "pipDate", t.route_start_date AS "routeStartDate", t.leerroute AS "leerroute",
-        t.closed_date AS "closedDate", t.closed_reason AS "closedReason"
+        t.closed_date AS "closedDate", t.closed_reason AS "closedReason", COALESCE(t.next_due_date, '9999-12-31') AS "nextDueDate",
+        t.last_contact_date AS "lastContactDate"
         """
 
     /// The person if, and only if, they belong to a municipality in scope.
@@ -132,33 +182,66 @@ public struct PersonStore: Sendable {
         }
     }
 
+    public enum CaseloadSort: String, Sendable, CaseIterable {
+        /// Nearest statutory term first (ui.md: the default).
+        case termijn
+        case naam
+    }
+
+    /// Where the nearest term of a case stands against today.
+    public enum TermFilter: String, Sendable, CaseIterable {
+        case overdue = "verlopen", soon = "binnenkort", later = "later", noTerm = "geen"
+    }
+
     public struct ListFilter: Sendable, Hashable {
         public var municipalityCode: String?
         public var consulentId: String?
+        public var unassigned: Bool
+        public var phase: String?
+        public var leerroute: String?
+        public var doelgroepen: [String]
+        public var term: TermFilter?
+        public var includeClosed: Bool
         public var search: String?
+        public var sort: CaseloadSort
 
-        public init(municipalityCode: String? = nil, consulentId: String? = nil, search: String? = nil) {
+        public init(municipalityCode: String? = nil, consulentId: String? = nil, unassigned: Bool = false, phase: String? = nil,
+                    leerroute: String? = nil, doelgroepen: [String] = [], term: TermFilter? = nil, includeClosed: Bool = false,
+                    search: String? = nil, sort: CaseloadSort = .termijn) {
             self.municipalityCode = municipalityCode
             self.consulentId = consulentId
+            self.unassigned = unassigned
+            self.phase = phase
+            self.leerroute = leerroute
+            self.doelgroepen = doelgroepen
+            self.term = term
+            self.includeClosed = includeClosed
             self.search = search
+            self.sort = sort
         }
     }
 
-    /// People in scope ordered by family name, keyset-paginated: the cursor is the last row's
-    /// (family name, id), so every page costs the same as the first.
-    public func listPersons(scope: TenantScope, filter: ListFilter, after cursor: String?, limit: Int) async throws -> Page<PersonSummary> {
-        guard !scope.municipalityCodes.isEmpty else { return Page(rows: [], next: nil) }
-        // SQLite, given bound values, prefers the municipality index and then sorts everyone in the
-        // scope; `+` keeps it off that index so it walks the name index and stops after one page.
-        // (PostgreSQL weighs LIMIT itself, and has no unary + on text.)
-        let scopeColumn: SQLQueryString = database.kind == .sqlite ? "+p.municipality_code" : "p.municipality_code"
-        var query: SQLQueryString = """
-            SELECT \(unsafeRaw: Self.summaryColumns)
-            FROM persons p LEFT JOIN trajecten t ON t.person_id = p.id LEFT JOIN users u ON u.id = t.consulent_id
-            WHERE \(scopeColumn) IN (\(binds: scope.municipalityCodes))
-            """
-        if let code = filter.municipalityCode { query += " AND p.municipality_code = \(bind: code)" }
+    /// Days ahead that count as "due soon" in lists and the summary strip (ui.md: within 14 days).
+    public static let soonDays = 14
+
+    /// The WHERE clause of a caseload query (without the scope), shared by the list and its counts.
+    func caseloadConditions(_ filter: ListFilter, today: CalendarDate) -> SQLQueryString {
+        var query: SQLQueryString = ""
+        if let code = filter.municipalityCode { query += " AND t.municipality_code = \(bind: code)" }
         if let consulentId = filter.consulentId { query += " AND t.consulent_id = \(bind: consulentId)" }
+        if filter.unassigned { query += " AND t.consulent_id IS NULL" }
+        if let phase = filter.phase { query += " AND t.phase = \(bind: phase)" }
+        if let route = filter.leerroute { query += " AND t.leerroute = \(bind: route)" }
+        if !filter.doelgroepen.isEmpty { query += " AND p.doelgroep IN (\(binds: filter.doelgroepen))" }
+        if !filter.includeClosed { query += " AND t.closed_date IS NULL" }
+        let soon = today.adding(days: Self.soonDays).iso
+        switch filter.term {
+        case .overdue: query += " AND t.next_due_date < \(bind: today.iso)"
+        case .soon: query += " AND t.next_due_date >= \(bind: today.iso) AND t.next_due_date <= \(bind: soon)"
+        case .later: query += " AND t.next_due_date > \(bind: soon) AND t.next_due_date < \(bind: M0002_Casework.noDueDate)"
+        case .noTerm: query += " AND t.next_due_date = \(bind: M0002_Casework.noDueDate)"
+        case nil: break
+        }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             if search.allSatisfy(\.isNumber) {
                 query += " AND (p.bsn = \(bind: search) OR p.v_nummer = \(bind: search))"
@@ -167,14 +250,51 @@ public struct PersonStore: Sendable {
                 query += " AND (LOWER(p.family_name) LIKE \(bind: pattern) OR LOWER(p.given_names) LIKE \(bind: pattern))"
             }
         }
-        if let cursor, let (name, id) = Self.decodeCursor(cursor) {
-            query += " AND (p.family_name, p.id) > (\(bind: name), \(bind: id))"
+        return query
+    }
+
+    /// The caseload in scope, sorted by the nearest statutory term (or by name) and keyset-paginated:
+    /// the cursor is the last row's (sort key, id), so every page costs the same as the first.
+    public func listPersons(scope: TenantScope, filter: ListFilter, after cursor: String?, limit: Int, today: CalendarDate) async throws -> Page<PersonSummary> {
+        guard !scope.municipalityCodes.isEmpty else { return Page(rows: [], next: nil) }
+        // SQLite, given bound values, prefers an index on the scope column and then sorts everyone in
+        // it; `+` keeps it off that index so it walks the sort index and stops after one page.
+        // (PostgreSQL weighs LIMIT itself, and has no unary + on text.)
+        let sqlite = database.kind == .sqlite && filter.municipalityCode == nil
+        let scopeColumn: SQLQueryString = sqlite ? (filter.sort == .naam ? "+p.municipality_code" : "+t.municipality_code") : "t.municipality_code"
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.summaryColumns)
+            FROM trajecten t JOIN persons p ON p.id = t.person_id LEFT JOIN users u ON u.id = t.consulent_id
+            WHERE \(scopeColumn) IN (\(binds: scope.municipalityCodes))
+            """
+        query += caseloadConditions(filter, today: today)
+        let (key, id): (SQLQueryString, SQLQueryString) = filter.sort == .naam ? ("p.family_name", "p.id") : ("t.next_due_date", "t.person_id")
+        if let cursor, let (value, last) = Self.decodeCursor(cursor) {
+            query += " AND (\(key), \(id)) > (\(bind: value), \(bind: last))"
         }
-        query += " ORDER BY p.family_name, p.id LIMIT \(bind: limit + 1)"
+        query += " ORDER BY \(key), \(id) LIMIT \(bind: limit + 1)"
         let rows = try await database.sql.raw(query).all(decoding: PersonSummary.self)
         let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Self.encodeCursor(name: $0.familyName, id: $0.id) } : nil
+        let next = rows.count > limit ? page.last.map { Self.encodeCursor(name: filter.sort == .naam ? $0.familyName : $0.nextDueDate, id: $0.id) } : nil
         return Page(rows: page, next: next)
+    }
+
+    /// The summary strip: open cases in the filter's scope whose nearest term is overdue, or due
+    /// within `soonDays`. Walks only the near end of the due-date index.
+    public func countDue(scope: TenantScope, filter: ListFilter, today: CalendarDate) async throws -> (overdue: Int, soon: Int) {
+        guard !scope.municipalityCodes.isEmpty else { return (0, 0) }
+        var unfiltered = filter
+        unfiltered.term = nil
+        let soon = today.adding(days: Self.soonDays).iso
+        var query: SQLQueryString = """
+            SELECT COALESCE(SUM(CASE WHEN t.next_due_date < \(bind: today.iso) THEN 1 ELSE 0 END), 0) AS overdue,
+                   COALESCE(SUM(CASE WHEN t.next_due_date >= \(bind: today.iso) THEN 1 ELSE 0 END), 0) AS soon
+            FROM trajecten t JOIN persons p ON p.id = t.person_id
+            WHERE t.municipality_code IN (\(binds: scope.municipalityCodes)) AND t.next_due_date <= \(bind: soon)
+            """
+        query += caseloadConditions(unfiltered, today: today)
+        guard let row = try await database.sql.raw(query).first() else { return (0, 0) }
+        return (try row.decode(column: "overdue", as: Int.self), try row.decode(column: "soon", as: Int.self))
     }
 
     static func encodeCursor(name: String, id: String) -> String {

@@ -174,6 +174,15 @@ public struct UserStore: Sendable {
             .map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "email", as: String.self)) }
     }
 
+    /// The case workers (role consulent) of an organisation, by name: who cases can be assigned to.
+    public func listCaseWorkers(organisationId: String) async throws -> [(id: String, name: String)] {
+        try await database.sql.raw("""
+            SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id
+            WHERE u.organisation_id = \(bind: organisationId) AND r.role = 'consulent' ORDER BY u.name, u.id
+            """).all()
+            .map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self)) }
+    }
+
     /// Sets a new password hash and ends every session of the user (they must log in again).
     public func updatePassword(userId: String, passwordHash: String, now: Date, keepSession tokenHash: String? = nil) async throws {
         try await database.transaction { db in

@@ -16,11 +16,15 @@ public enum IntakeOnderwerp: String, CaseIterable, Codable, Sendable {
     case gezinssituatie
     /// Social network in the Netherlands (recommended: Nota van toelichting Besluit, art. 2.3.2).
     case sociaalNetwerk
+    /// Motivation and own wishes, which case workers weigh in the route choice (recommended: seed 001:173).
+    case motivatie
+    /// Digital skills, which the brede intake brings to light (recommended: seed 000:325; 001:584).
+    case digitaleVaardigheden
 
     /// Required by law (as opposed to recommended).
     public var isWettelijk: Bool {
         switch self {
-        case .gezinssituatie, .sociaalNetwerk: false
+        case .gezinssituatie, .sociaalNetwerk, .motivatie, .digitaleVaardigheden: false
         default: true
         }
     }

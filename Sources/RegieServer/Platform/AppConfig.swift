@@ -25,6 +25,8 @@ public struct AppConfig: Sendable {
     public var trustProxy: Bool
     public var loginMaxFailures: Int
     public var loginWindow: TimeInterval
+    /// Seals special-category fields (health, intake notes) at rest: AES-256-GCM, key from `FIELD_KEY`.
+    public var fieldSeal: FieldSeal
 
     /// The development secret; refused in production.
     static let developmentSecret = "regie-development-secret-do-not-use-in-production"
@@ -32,12 +34,16 @@ public struct AppConfig: Sendable {
     public enum ConfigError: Error, CustomStringConvertible {
         case missingSessionSecret
         case weakSessionSecret
+        case missingFieldKey
+        case invalidFieldKey
         case invalid(key: String, value: String)
 
         public var description: String {
             switch self {
             case .missingSessionSecret: return "SESSION_SECRET is required when REGIE_ENV=production (at least 32 characters)."
             case .weakSessionSecret: return "SESSION_SECRET must be at least 32 characters."
+            case .missingFieldKey: return "FIELD_KEY is required when REGIE_ENV=production (32 bytes, base64: `openssl rand -base64 32`)."
+            case .invalidFieldKey: return "FIELD_KEY must be 32 bytes, base64-encoded (`openssl rand -base64 32`)."
             case .invalid(let key, let value): return "Invalid value for \(key): \(value)"
             }
         }
@@ -75,6 +81,13 @@ public struct AppConfig: Sendable {
         trustProxy = reader.bool(forKey: "trust.proxy", default: false)
         loginMaxFailures = reader.int(forKey: "login.max.failures", default: 5)
         loginWindow = TimeInterval(reader.int(forKey: "login.window.minutes", default: 15) * 60)
+        switch (mode, reader.string(forKey: "field.key", isSecret: true)) {
+        case (.production, nil): throw ConfigError.missingFieldKey
+        case (_, .some(let key)):
+            guard let seal = try? FieldSeal(base64Key: key) else { throw ConfigError.invalidFieldKey }
+            fieldSeal = seal
+        case (.development, nil): fieldSeal = FieldSeal(developmentPassphrase: Self.developmentSecret)
+        }
     }
 
     /// Builds the reader: `overrides` (from command-line flags, in environment-variable form) first,

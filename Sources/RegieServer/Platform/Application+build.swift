@@ -22,6 +22,9 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         let views = try await Views.load()
         let services = AppServices(config: config, database: database, clock: .system, views: views, catalogue: views.catalogue,
                                    metrics: RegieMetrics(), bcryptCost: 12)
+        // Trajecten stored before their nearest term was kept (or imported without it) get it now.
+        let backfilled = try await services.casework.backfillNextDue(now: services.clock.now())
+        if backfilled > 0 { logger.info("nearest terms computed", metadata: ["trajecten": .stringConvertible(backfilled)]) }
         router = try buildRouter(services: services)
         sweeper = SessionSweeper(services: services, logger: logger)
     } catch {
@@ -70,6 +73,10 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     AccountController(services: services).addRoutes(to: web)
     HomeController(services: services).addRoutes(to: web)
     PersonController(services: services).addRoutes(to: web)
+    RegistrationController(services: services).addRoutes(to: web)
+    IntakeController(services: services).addRoutes(to: web)
+    LBTController(services: services).addRoutes(to: web)
+    PIPController(services: services).addRoutes(to: web)
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)
     RulesController(services: services).addRoutes(to: web)

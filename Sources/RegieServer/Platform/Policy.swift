@@ -57,6 +57,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case readPersons
     /// Change a newcomer's file.
     case editPersons
+    /// Read the content of casework (intake, LBT, route, PIP): the case worker's purpose only, so a
+    /// budget manager who may see the person does not see their health or plan.
+    case readCasework
+    /// Register a newcomer by hand.
+    case registerPersons
     /// See figures without personal data.
     case viewFigures
     /// Search and export the audit log.
@@ -72,7 +77,7 @@ public enum Policy {
     static func roles(for permission: Permission) -> Set<Role> {
         switch permission {
         case .readPersons: return [.consulent, .teamleider, .budgetbeheerder]
-        case .editPersons: return [.consulent, .teamleider]
+        case .editPersons, .readCasework, .registerPersons: return [.consulent, .teamleider]
         // Beleidsmedewerkers see figures only, never a person.
         case .viewFigures: return [.beleidsmedewerker, .teamleider, .functioneelBeheerder]
         case .viewAuditLog: return [.functioneelBeheerder]

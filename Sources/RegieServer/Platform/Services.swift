@@ -58,6 +58,7 @@ public struct AppServices: Sendable {
     public let audit: AuditStore
     public let apiKeys: APIKeyStore
     public let persons: PersonStore
+    public let casework: CaseworkStore
     /// bcrypt cost: 12 in production; tests lower it to stay fast.
     public let bcryptCost: UInt8
 
@@ -74,6 +75,7 @@ public struct AppServices: Sendable {
         self.audit = AuditStore(database: database)
         self.apiKeys = APIKeyStore(database: database)
         self.persons = PersonStore(database: database)
+        self.casework = CaseworkStore(database: database, seal: config.fieldSeal)
         self.bcryptCost = bcryptCost
     }
 

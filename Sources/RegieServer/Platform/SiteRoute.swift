@@ -11,6 +11,16 @@ public enum SiteRoute: Sendable, Hashable {
     case person(String)
     case personBSN(String)
     case personContact(String)
+    case registerPerson
+    case intake(String)
+    case intakeGesprek(String)
+    case intakeTopic(String, String)
+    case lbt(String)
+    case lbtAdvies(String)
+    case route(String)
+    case pip(String)
+    case pipFix(String)
+    case pipLetter(String, Int)
     case auditLog
     case auditLogCSV
     case apiKeys
@@ -30,6 +40,16 @@ public enum SiteRoute: Sendable, Hashable {
         case .person(let id): return "/personen/\(id)"
         case .personBSN(let id): return "/personen/\(id)/bsn"
         case .personContact(let id): return "/personen/\(id)/contact"
+        case .registerPerson: return "/personen/nieuw"
+        case .intake(let id): return "/personen/\(id)/intake"
+        case .intakeGesprek(let id): return "/personen/\(id)/intake/gesprekken"
+        case .intakeTopic(let id, let topic): return "/personen/\(id)/intake/onderwerpen/\(topic)"
+        case .lbt(let id): return "/personen/\(id)/lbt"
+        case .lbtAdvies(let id): return "/personen/\(id)/lbt/advies"
+        case .route(let id): return "/personen/\(id)/route"
+        case .pip(let id): return "/personen/\(id)/pip"
+        case .pipFix(let id): return "/personen/\(id)/pip/vaststellen"
+        case .pipLetter(let id, let version): return "/personen/\(id)/pip/\(version)/brief"
         case .auditLog: return "/beheer/audit"
         case .auditLogCSV: return "/beheer/audit.csv"
         case .apiKeys: return "/beheer/api-sleutels"
@@ -44,8 +64,20 @@ public enum SiteRoute: Sendable, Hashable {
     static let personBSNPattern = "/personen/{id}/bsn"
     static let personContactPattern = "/personen/{id}/contact"
     static let apiKeyRevokePattern = "/beheer/api-sleutels/{id}/intrekken"
+    static let intakePattern = "/personen/{id}/intake"
+    static let intakeGesprekPattern = "/personen/{id}/intake/gesprekken"
+    static let intakeTopicPattern = "/personen/{id}/intake/onderwerpen/{topic}"
+    static let lbtPattern = "/personen/{id}/lbt"
+    static let lbtAdviesPattern = "/personen/{id}/lbt/advies"
+    static let routePattern = "/personen/{id}/route"
+    static let pipPattern = "/personen/{id}/pip"
+    static let pipFixPattern = "/personen/{id}/pip/vaststellen"
+    static let pipLetterPattern = "/personen/{id}/pip/{version}/brief"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
-    public static let patternsWithID = [personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern]
+    public static let patternsWithID = [
+        personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
+        intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
+    ]
 }

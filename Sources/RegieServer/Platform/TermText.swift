@@ -1,4 +1,5 @@
 import Inburgering
+import RegieStorage
 
 /// How a statutory term reads in the interface. The term itself comes from the law module.
 enum TermText {
@@ -16,7 +17,7 @@ enum TermText {
 
     /// The running term due first (overdue ones first, as they are due earliest), if any.
     static func next(_ terms: [Term]) -> Term? {
-        shown(terms).filter { $0.status == .overdue || $0.status == .dueSoon || $0.status == .open }.min { $0.due < $1.due }
+        NextTerm.pick(terms)
     }
 
     /// Terms Regie can show truthfully today. Progress meetings cannot be recorded yet (casework,

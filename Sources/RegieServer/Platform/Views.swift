@@ -121,6 +121,23 @@ public struct Views: Sendable {
     }
 }
 
+extension Views {
+    /// Renders a page without the site's frame (a printable letter): `t` and `content` only.
+    func renderStandalone<Content>(_ template: String, content: Content, context: RegieRequestContext) throws -> Response {
+        guard let html = library.render(StandalonePage(t: catalogue.root(context.locale), content: content), withTemplate: template) else {
+            throw AppStartError("Template \(template) is missing.")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// A page without the site's frame.
+struct StandalonePage<Content> {
+    let t: Catalogue.Node
+    let content: Content
+}
+
 public struct AppStartError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }

@@ -12,6 +12,7 @@ public struct Migration: Sendable {
 /// Every migration, in order. Append only.
 let allMigrations: [Migration] = [
     M0001_Platform.migration,
+    M0002_Casework.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

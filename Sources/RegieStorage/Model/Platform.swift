@@ -155,6 +155,13 @@ public struct PersonRecord: Codable, Sendable, Hashable {
     }
 
     public var fullName: String { "\(givenNames) \(familyName)" }
+
+    /// The same person in another household.
+    public init(copying p: PersonRecord, householdId: String?) {
+        self.init(id: p.id, municipalityCode: p.municipalityCode, householdId: householdId, bsn: p.bsn, vNummer: p.vNummer,
+                  givenNames: p.givenNames, familyName: p.familyName, dateOfBirth: p.dateOfBirth, gender: p.gender,
+                  doelgroep: p.doelgroep, language: p.language, interpreterNeeded: p.interpreterNeeded, phone: p.phone, email: p.email)
+    }
 }
 
 /// A row of a caseload list: the person, the phase of their traject and the dates the statutory
@@ -176,6 +183,9 @@ public struct PersonSummary: Codable, Sendable, Hashable {
     public let leerroute: String?
     public let closedDate: String?
     public let closedReason: String?
+    /// The stored due date of the nearest running term (the sort key), or 9999-12-31.
+    public let nextDueDate: String
+    public let lastContactDate: String?
 }
 
 /// The traject's key dates as stored; the law module computes terms from them.
@@ -232,6 +242,6 @@ public struct Page<Row: Sendable>: Sendable {
 }
 
 extension Date {
-    var epochSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+    public var epochSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
     init(epochSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(epochSeconds)) }
 }

@@ -36,3 +36,24 @@ extension PersonSummary {
                              closed: closedDate, closedReason: closedReason)
     }
 }
+
+/// Which term of a case is "next": the running term due first (overdue ones first, as they fell
+/// due earliest). One definition for the stored sort key and for what a row shows.
+public enum NextTerm {
+    public static func pick(_ terms: [Term]) -> Term? {
+        running(terms).min { $0.due < $1.due }
+    }
+
+    /// Terms that still ask something of the municipality. Progress meetings are left out until they
+    /// can be recorded (otherwise their term would always read as overdue).
+    public static func running(_ terms: [Term]) -> [Term] {
+        terms.filter { ($0.status == .open || $0.status == .dueSoon || $0.status == .overdue) && $0.kind != .voortgangsgesprek }
+    }
+}
+
+extension TrajectRecord {
+    /// The running term due first, per the statutory clock.
+    public func nextTerm(person: PersonRecord, today: CalendarDate) -> Term? {
+        lawFacts(person: person).flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, on: today)) }
+    }
+}

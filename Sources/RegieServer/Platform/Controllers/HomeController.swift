@@ -25,23 +25,77 @@ struct HomeController {
         let nextTermDue: String
         let nextTermRemaining: String
         let nextTermClass: String
+        let leerroute: String
+        let lastContact: String
 
         /// Templates read a dictionary much faster than a reflected struct; lists of rows use this.
         var fields: [String: String] {
             ["href": href, "name": name, "doelgroep": doelgroep, "phase": phase, "municipality": municipality, "consulent": consulent,
-             "nextTerm": nextTerm, "nextTermDue": nextTermDue, "nextTermRemaining": nextTermRemaining, "nextTermClass": nextTermClass]
+             "nextTerm": nextTerm, "nextTermDue": nextTermDue, "nextTermRemaining": nextTermRemaining, "nextTermClass": nextTermClass,
+             "leerroute": leerroute, "lastContact": lastContact]
         }
     }
+
+    struct Tile { let label: String; let count: String; let href: String; let cssClass: String }
 
     struct CaseloadView {
         let rows: [[String: String]]
         let hasRows: Bool
         let query: String
-        let mine: Bool
-        let canFilterMine: Bool
+        let filters: [FieldView]
+        let tiles: [Tile]
         let nextHref: String?
         let firstHref: String?
         let action: String
+        let registerHref: String
+        let canRegister: Bool
+        let showMunicipality: Bool
+        let sortLinks: [SortLink]
+    }
+    struct SortLink { let label: String; let href: String; let current: Bool }
+
+    /// The caseload's filters as typed in the query string; unknown values are ignored, not errors.
+    struct Query {
+        var q: String?
+        var phase: String?
+        var term: PersonStore.TermFilter?
+        var groep: DoelgroepCategorie?
+        var route: Leerroute?
+        var gemeente: String?
+        /// "mij" (my cases), "alle", "geen" (unassigned) or a consulent's id.
+        var consulent: String?
+        var closed: Bool
+        var sort: PersonStore.CaseloadSort
+
+        init(_ form: FormData) {
+            q = form["q"]
+            phase = form["fase"].flatMap { TrajectFase(rawValue: $0)?.rawValue }
+            term = form["termijn"].flatMap(PersonStore.TermFilter.init(rawValue:))
+            groep = form["groep"].flatMap(DoelgroepCategorie.init(rawValue:))
+            route = form["route"].flatMap(Leerroute.init(rawValue:))
+            gemeente = form["gemeente"]
+            consulent = form["consulent"]
+            closed = form["afgesloten"] == "ja"
+            sort = form["sort"].flatMap(PersonStore.CaseloadSort.init(rawValue:)) ?? .termijn
+        }
+
+        /// The query string for these filters, without the cursor.
+        func queryString(sort override: PersonStore.CaseloadSort? = nil) -> String {
+            var items: [URLQueryItem] = []
+            if let q { items.append(.init(name: "q", value: q)) }
+            if let phase { items.append(.init(name: "fase", value: phase)) }
+            if let term { items.append(.init(name: "termijn", value: term.rawValue)) }
+            if let groep { items.append(.init(name: "groep", value: groep.rawValue)) }
+            if let route { items.append(.init(name: "route", value: route.rawValue)) }
+            if let gemeente { items.append(.init(name: "gemeente", value: gemeente)) }
+            if let consulent { items.append(.init(name: "consulent", value: consulent)) }
+            if closed { items.append(.init(name: "afgesloten", value: "ja")) }
+            let chosenSort = override ?? sort
+            if chosenSort != .termijn { items.append(.init(name: "sort", value: chosenSort.rawValue)) }
+            var components = URLComponents()
+            components.queryItems = items
+            return items.isEmpty ? "" : (components.percentEncodedQuery ?? "")
+        }
     }
 
     func home(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -50,44 +104,89 @@ struct HomeController {
             let target = Policy.allows(principal, .viewFigures) ? SiteRoute.figures : (Policy.allows(principal, .viewAuditLog) ? .auditLog : .account)
             return Response(status: .seeOther, headers: [.location: target.path])
         }
-        let scope = Policy.scope(for: principal)
-        let municipalityCode = principal.session?.municipalityCode
-        let isConsulent = principal.roles.contains(.consulent)
-        // A consulent starts with their own cases; "alle" shows the team's.
-        let mine = isConsulent && context.form["alle"] == nil
-        let query = context.form["q"]
-        let filter = PersonStore.ListFilter(municipalityCode: municipalityCode, consulentId: mine ? principal.actorId : nil, search: query)
-        let page = try await services.persons.listPersons(scope: scope, filter: filter, after: context.form["na"], limit: Self.pageSize)
-
         let t = services.catalogue
-        let locale = context.locale
+        let l = context.locale
+        let scope = Policy.scope(for: principal)
+        let isConsulent = principal.roles.contains(.consulent)
+        let query = Query(context.form)
+        // A consulent starts with their own cases; a team lead with everyone's.
+        let consulentChoice = query.consulent ?? (isConsulent ? "mij" : "alle")
+        var filter = PersonStore.ListFilter(
+            municipalityCode: query.gemeente.flatMap { code in principal.municipalities.contains { $0.code == code } ? code : nil } ?? principal.session?.municipalityCode,
+            phase: query.phase, leerroute: query.route?.rawValue,
+            doelgroepen: query.groep.map { groep in Doelgroep.allCases.filter { $0.categorie == groep }.map(\.rawValue) } ?? [],
+            term: query.term, includeClosed: query.closed, search: query.q, sort: query.sort)
+        switch consulentChoice {
+        case "mij": filter.consulentId = principal.actorId
+        case "alle": break
+        case "geen": filter.unassigned = true
+        default: filter.consulentId = consulentChoice
+        }
+        let today = CalendarDate.today(now: services.clock.now())
+        let page = try await services.persons.listPersons(scope: scope, filter: filter, after: context.form["na"], limit: Self.pageSize, today: today)
+        let due = try await services.persons.countDue(scope: scope, filter: filter, today: today)
+
         let names = Dictionary(uniqueKeysWithValues: principal.municipalities.map { ($0.code, $0.name) })
         // The next term of each row comes from the law module's statutory clock.
-        let today = CalendarDate.today(now: services.clock.now())
         let rows = page.rows.map { row in
             let next = row.lawFacts.flatMap { TermText.next(StatutoryClock.terms(for: $0, on: today)) }
             return Row(
                 href: SiteRoute.person(row.id).path, name: "\(row.familyName), \(row.givenNames)",
-                doelgroep: t.text("doelgroepen.\(row.doelgroep)", locale), phase: row.phase.map { t.text("phases.\($0)", locale) } ?? "—",
-                municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", locale),
-                nextTerm: next.map { t.text("terms.\($0.kind.rawValue)", locale) } ?? t.text("caseload.noTerm", locale),
-                nextTermDue: next.map { DisplayDate.format($0.due.iso, locale) } ?? "",
-                nextTermRemaining: next.map { TermText.remaining($0, t, locale) } ?? "",
-                nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "")
+                doelgroep: t.text("doelgroepen.\(row.doelgroep)", l), phase: row.phase.map { t.text("phases.\($0)", l) } ?? "—",
+                municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", l),
+                nextTerm: next.map { t.text("terms.\($0.kind.rawValue)", l) } ?? t.text("caseload.noTerm", l),
+                nextTermDue: next.map { DisplayDate.format($0.due.iso, l) } ?? "",
+                nextTermRemaining: next.map { TermText.remaining($0, t, l) } ?? "",
+                nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "",
+                leerroute: row.leerroute.map { t.text("routes.\($0)", l) } ?? "—",
+                lastContact: row.lastContactDate.map { DisplayDate.format($0, l) } ?? "—")
         }
         if !page.rows.isEmpty {
             try await services.record("caseload.view", context: context, permission: .readPersons,
                                       detail: "personen: " + page.rows.map(\.id).joined(separator: ","))
         }
-        var base = "?"
-        if let query { base += "q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&" }
-        if !mine && isConsulent { base += "alle=1&" }
+        var consulentOptions: [(String, String)] = [("alle", t.text("caseload.consulentAll", l)), ("geen", t.text("caseload.unassigned", l))]
+        if isConsulent { consulentOptions.insert(("mij", t.text("caseload.consulentMine", l)), at: 0) }
+        if principal.roles.contains(.teamleider) {
+            consulentOptions += try await services.users.listCaseWorkers(organisationId: principal.organisationId).map { ($0.id, $0.name) }
+        }
+        let any = t.text("caseload.any", l)
+        var filters: [FieldView] = [
+            FieldView(.select, name: "consulent", label: t.text("caseload.consulent", l), value: consulentChoice, options: consulentOptions, errors: []),
+            FieldView(.select, name: "termijn", label: t.text("caseload.termFilter", l), value: query.term?.rawValue ?? "",
+                      options: [("", any)] + PersonStore.TermFilter.allCases.map { ($0.rawValue, t.text("caseload.termFilters.\($0.rawValue)", l)) }, errors: []),
+            FieldView(.select, name: "fase", label: t.text("caseload.phase", l), value: query.phase ?? "",
+                      options: [("", any)] + TrajectFase.allCases.map { ($0.rawValue, t.text("phases.\($0.rawValue)", l)) }, errors: []),
+            FieldView(.select, name: "groep", label: t.text("caseload.doelgroep", l), value: query.groep?.rawValue ?? "",
+                      options: [("", any)] + DoelgroepCategorie.allCases.map { ($0.rawValue, t.text("categories.\($0.rawValue)", l)) }, errors: []),
+            FieldView(.select, name: "route", label: t.text("caseload.leerroute", l), value: query.route?.rawValue ?? "",
+                      options: [("", any)] + Choices.routes(t, l), errors: []),
+        ]
+        if principal.municipalities.count > 1 && principal.session?.municipalityCode == nil {
+            filters.append(FieldView(.select, name: "gemeente", label: t.text("caseload.municipality", l), value: query.gemeente ?? "",
+                                     options: [("", any)] + principal.municipalities.map { ($0.code, $0.name) }, errors: []))
+        }
+        filters.append(FieldView(.checkbox, name: "afgesloten", label: t.text("caseload.includeClosed", l), value: query.closed ? "ja" : "", errors: []))
+        let base = query.queryString()
+        let withBase = { (extra: String) in "/?" + [base, extra].filter { !$0.isEmpty }.joined(separator: "&") }
+        var overdueQuery = query
+        overdueQuery.term = .overdue
+        var soonQuery = query
+        soonQuery.term = .soon
+        let tiles = [
+            Tile(label: t.text("caseload.tiles.overdue", l), count: String(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
+            Tile(label: t.text("caseload.tiles.soon", l, ["days": String(PersonStore.soonDays)]), count: String(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
+        ]
+        let sortLinks = PersonStore.CaseloadSort.allCases.map { sort in
+            SortLink(label: t.text("caseload.sorts.\(sort.rawValue)", l), href: "/" + { $0.isEmpty ? "" : "?" + $0 }(query.queryString(sort: sort)), current: sort == query.sort)
+        }
         return try services.views.render(
             "home", titleKey: "caseload.title",
             content: CaseloadView(
-                rows: rows.map(\.fields), hasRows: !rows.isEmpty, query: query ?? "", mine: mine, canFilterMine: isConsulent,
-                nextHref: page.next.map { base + "na=\($0)" }, firstHref: context.form["na"] != nil ? (base == "?" ? "/" : String(base.dropLast())) : nil,
-                action: SiteRoute.home.path),
+                rows: rows.map(\.fields), hasRows: !rows.isEmpty, query: query.q ?? "", filters: filters, tiles: tiles,
+                nextHref: page.next.map { withBase("na=\($0)") }, firstHref: context.form["na"] != nil ? (base.isEmpty ? "/" : "/?" + base) : nil,
+                action: SiteRoute.home.path, registerHref: SiteRoute.registerPerson.path, canRegister: Policy.allows(principal, .registerPersons),
+                showMunicipality: principal.municipalities.count > 1, sortLinks: sortLinks),
             context: context, current: SiteRoute.home.path)
     }
 

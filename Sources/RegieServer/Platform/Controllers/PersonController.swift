@@ -44,7 +44,16 @@ struct PersonController {
         let hasTerms: Bool
         let phase: String
         let contactHref: String
+        let steps: [Step]
+        let sections: [SectionLink]
+        let hasSections: Bool
+        let timeline: [TimelineRow]
+        let hasTimeline: Bool
     }
+
+    struct Step { let label: String; let state: String; let current: Bool }
+    struct SectionLink { let href: String; let label: String; let detail: String }
+    struct TimelineRow { let date: String; let what: String; let who: String; let when: String }
 
     /// Loads the person in the principal's scope or answers 404.
     private func load(_ context: RegieRequestContext, permission: Permission) async throws -> (Principal, PersonRecord) {
@@ -107,6 +116,29 @@ struct PersonController {
             Fact(label: text("person.phone"), value: person.phone ?? dash),
             Fact(label: text("person.email"), value: person.email ?? dash),
         ]
+        // The phase stepper (ui.md): the chain up to the end; a closed case shows how it ended.
+        let current = traject.flatMap { TrajectFase(rawValue: $0.phase) } ?? .signaal
+        let steps = TrajectFase.allCases.filter { $0 != .beeindigd || current == .beeindigd }.filter { $0 != .afgerond || current != .beeindigd }.map { phase in
+            Step(label: t.text("phases.\(phase.rawValue)", locale), state: phase < current ? "done" : (phase == current ? "current" : "todo"), current: phase == current)
+        }
+        var sections: [SectionLink] = []
+        var timeline: [TimelineRow] = []
+        if Policy.allows(principal, .readCasework) {
+            sections = [
+                SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
+                            detail: traject?.intakeDate.map { t.text("person.sections.intakeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
+                SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"), detail: ""),
+                SectionLink(href: SiteRoute.route(person.id).path, label: text("person.sections.route"),
+                            detail: traject?.leerroute.map { t.text("routes.\($0)", locale) } ?? ""),
+                SectionLink(href: SiteRoute.pip(person.id).path, label: text("person.sections.pip"),
+                            detail: traject?.pipDate.map { t.text("person.sections.pipSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.noPIP")),
+            ]
+            timeline = try await services.casework.listEvents(personId: person.id, scope: scope, limit: 50).map { event in
+                TimelineRow(date: DisplayDate.format(event.eventDate, locale),
+                            what: t.text("events.\(event.kind)", locale, ["detail": Self.eventDetail(event, t, locale)]),
+                            who: event.actorName, when: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(event.occurredAt))))
+            }
+        }
         let view = PersonView(
             id: person.id, name: person.fullName,
             bsn: revealBSN ? (person.bsn ?? dash) : Self.mask(person.bsn), bsnRevealed: revealBSN,
@@ -116,10 +148,21 @@ struct PersonController {
             hasMembers: !members.isEmpty,
             terms: termRows, hasTerms: !termRows.isEmpty,
             phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
-            contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : "")
+            contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : "",
+            steps: steps, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty)
+        let notices = ["contact": "person.contactSaved", "geregistreerd": "person.registered", "pip": "person.pipFixed"]
         return try services.views.render(
             "person", titleKey: "person.title", titleArguments: ["name": person.fullName], content: view,
-            context: context, notice: context.form["melding"] == "contact" ? t.text("person.contactSaved", locale) : nil)
+            context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t.text($0, locale) })
+    }
+
+    /// The factual detail of a timeline line, translated where it is a code (a route, a topic).
+    static func eventDetail(_ event: CaseEventRecord, _ t: Catalogue, _ locale: UILocale) -> String {
+        switch event.kind {
+        case "route.besluit", "advies": return t.text("routes.\(event.detail)", locale)
+        case "intake.onderwerp": return t.text("intake.topics.\(event.detail)", locale)
+        default: return event.detail
+        }
     }
 
     /// The BSN masked as the law module masks it (only the last four digits shown).

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+/// Loads the person of a case route in the principal's scope (or answers 404) and names the actor
+/// for the timeline. Shared by every casework controller.
+struct CaseLoader {
+    let services: AppServices
+
+    struct Loaded {
+        let principal: Principal
+        let person: PersonRecord
+        let traject: TrajectRecord
+        let scope: TenantScope
+    }
+
+    func load(_ context: RegieRequestContext, permission: Permission) async throws -> Loaded {
+        let principal = try context.require(permission)
+        let id = try context.parameters.require("id")
+        let scope = Policy.scope(for: principal)
+        guard let person = try await services.persons.fetchPerson(id: id, scope: scope),
+              let traject = try await services.persons.fetchTraject(personId: id, scope: scope) else {
+            throw AppError.notFound
+        }
+        return Loaded(principal: principal, person: person, traject: traject, scope: scope)
+    }
+
+    static func actor(_ principal: Principal) -> CaseActor {
+        CaseActor(id: principal.user?.id, name: principal.displayName)
+    }
+
+    var today: CalendarDate { CalendarDate.today(now: services.clock.now()) }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+}
+
+/// Options for choice fields, labelled from the catalogue.
+enum Choices {
+    static func doelgroepen(_ t: Catalogue, _ locale: UILocale) -> [(String, String)] {
+        Doelgroep.allCases.map { ($0.rawValue, t.text("doelgroepen.\($0.rawValue)", locale)) }
+    }
+
+    static func routes(_ t: Catalogue, _ locale: UILocale) -> [(String, String)] {
+        Leerroute.allCases.map { ($0.rawValue, t.text("routes.\($0.rawValue)", locale)) }
+    }
+
+    static func levels(_ levels: [Taalniveau]) -> [(String, String)] {
+        levels.map { ($0.rawValue, $0.rawValue) }
+    }
+
+    /// A select's "choose" first option.
+    static func withEmpty(_ options: [(String, String)], _ t: Catalogue, _ locale: UILocale) -> [(String, String)] {
+        [("", t.text("common.choose", locale))] + options
+    }
+}

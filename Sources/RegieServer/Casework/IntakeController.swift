@@ -1,0 +1,245 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+/// The brede intake (Wi2021 art. 14; Besluit 5.2): conversations as records, and per topic a short
+/// structured part and a note, sealed at rest. Shows which statutory topics are still empty.
+struct IntakeController {
+    let services: AppServices
+    var loader: CaseLoader { CaseLoader(services: services) }
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.intakePattern), use: show)
+        router.post(RouterPath(SiteRoute.intakeGesprekPattern), use: addGesprek)
+        router.get(RouterPath(SiteRoute.intakeTopicPattern), use: editTopic)
+        router.post(RouterPath(SiteRoute.intakeTopicPattern), use: saveTopic)
+    }
+
+    /// The structured part of each topic: answer keys and, for choices, their option keys. Labels
+    /// come from the catalogue (`intake.fields.*`, `intake.options.*`). Every topic also has a note.
+    enum TopicFields {
+        enum Kind { case text, number, longText, choice([String]), consent }
+        static func fields(_ topic: IntakeOnderwerp) -> [(String, Kind)] {
+            let specific: [(String, Kind)] = switch topic {
+            case .opleidingEnWerkervaring:
+                [("hoogsteOpleiding", .choice(["geen", "basis", "voortgezet", "beroeps", "hoger", "universitair"])),
+                 ("landOpleiding", .text), ("jarenOnderwijs", .number), ("werkervaring", .longText)]
+            case .persoonlijkeOmstandighedenEnGezondheid:
+                [("beperkingLeren", .choice(["nee", "ja", "onbekend"])), ("toestemmingGezondheid", .consent)]
+            case .voorschoolseEducatie:
+                [("kinderenVVE", .number), ("vveAfspraken", .longText)]
+            case .taalniveau:
+                [("alfabetisering", .choice(["gealfabetiseerd", "andersGealfabetiseerd", "analfabeet"])),
+                 ("nederlands", .choice(["geen", "A1", "A2", "B1", "B2"])), ("andereTalen", .text)]
+            case .arbeidsparticipatie:
+                [("beroep", .text), ("werkwens", .longText)]
+            case .digitaleVaardigheden:
+                [("digitaalNiveau", .choice(["geen", "basis", "zelfstandig"]))]
+            case .zelfredzaamheid, .gezinssituatie, .sociaalNetwerk, .motivatie:
+                []
+            }
+            return specific + [("notitie", .longText)]
+        }
+    }
+
+    struct TopicRow { let href: String; let title: String; let statutory: Bool; let filled: Bool; let status: String }
+    struct GesprekRow {
+        let date: String; let attendees: String; let flags: String; let topics: String; let note: String; let noShow: Bool
+    }
+
+    struct IntakeView {
+        let name: String
+        let backHref: String
+        let gesprekken: [GesprekRow]
+        let hasGesprekken: Bool
+        let topics: [TopicRow]
+        let missing: [String]
+        let hasMissing: Bool
+        let missingCount: Int
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+        let canEdit: Bool
+    }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .readCasework)
+        try await services.record("casework.intake.view", context: context, permission: .readCasework, person: loaded.person)
+        return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
+    }
+
+    /// Statutory topics still empty (R5a), counting a topic as covered when a conversation
+    /// discussed it or its answers are recorded.
+    static func missingTopics(gesprekken: [IntakeGesprekRecord], onderwerpen: [IntakeOnderwerpRecord], youngChildren: Bool) -> [IntakeOnderwerp] {
+        var covered = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.compactMap { IntakeOnderwerp(rawValue: $0.topic) })
+        for gesprek in gesprekken where !gesprek.noShow { covered.formUnion(gesprek.topics.compactMap(IntakeOnderwerp.init(rawValue:))) }
+        let intake = BredeIntake(gesprekken: [IntakeGesprek(datum: CalendarDate(year: 2000, month: 1, day: 1)!, onderwerpen: covered)])
+        return BredeIntakeRule.ontbrekendeOnderwerpen(intake, heeftJongeKinderen: youngChildren)
+    }
+
+    /// Whether a household member is young enough for pre-school education (VVE: 2½ to 4).
+    func hasYoungChildren(_ loaded: CaseLoader.Loaded) async throws -> Bool {
+        let members = try await services.persons.listHouseholdMembers(of: loaded.person, scope: loaded.scope)
+        let today = loader.today
+        return members.contains { CalendarDate(iso: $0.dateOfBirth).map { $0.adding(years: 4) > today } ?? false }
+    }
+
+    private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
+                        status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let person = loaded.person
+        let gesprekken = try await services.casework.listGesprekken(personId: person.id, scope: loaded.scope)
+        let onderwerpen = try await services.casework.listOnderwerpen(personId: person.id, scope: loaded.scope)
+        let missing = Self.missingTopics(gesprekken: gesprekken, onderwerpen: onderwerpen, youngChildren: try await hasYoungChildren(loaded))
+        let topicTitle = { (key: String) in t.text("intake.topics.\(key)", l) }
+        let rows = gesprekken.reversed().map { g in
+            var flags: [String] = []
+            if g.noShow { flags.append(t.text("intake.noShow", l)) }
+            if g.interpreter { flags.append(t.text("intake.interpreter", l)) }
+            if g.cultureMediator { flags.append(t.text("intake.cultureMediator", l)) }
+            if g.withoutPartner { flags.append(t.text("intake.withoutPartner", l)) }
+            return GesprekRow(date: DisplayDate.format(g.conversationDate, l), attendees: g.attendees, flags: flags.joined(separator: " · "),
+                              topics: g.topics.map(topicTitle).joined(separator: ", "), note: g.note, noShow: g.noShow)
+        }
+        let filled = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.map(\.topic))
+        let topics = IntakeOnderwerp.allCases.map { topic in
+            TopicRow(href: SiteRoute.intakeTopic(person.id, topic.rawValue).path, title: topicTitle(topic.rawValue), statutory: topic.isWettelijk,
+                     filled: filled.contains(topic.rawValue),
+                     status: t.text(filled.contains(topic.rawValue) ? "intake.filled" : "intake.empty", l))
+        }
+        let value = { (name: String) in input.raw(name) ?? "" }
+        let fields: [FieldView] = [
+            FieldView(.input("date"), name: "date", label: t.text("intake.date", l), value: input.raw("date") ?? loader.today.iso, required: true, errors: errors),
+            FieldView(.input("text"), name: "attendees", label: t.text("intake.attendees", l), hint: t.text("intake.attendeesHint", l), value: value("attendees"), required: true, errors: errors),
+            FieldView(.checkbox, name: "interpreter", label: t.text("intake.interpreter", l), value: value("interpreter"), errors: errors),
+            FieldView(.checkbox, name: "cultureMediator", label: t.text("intake.cultureMediator", l), value: value("cultureMediator"), errors: errors),
+            FieldView(.checkbox, name: "withoutPartner", label: t.text("intake.withoutPartner", l), hint: t.text("intake.withoutPartnerHint", l), value: value("withoutPartner"), errors: errors),
+            FieldView(.checkbox, name: "noShow", label: t.text("intake.noShow", l), hint: t.text("intake.noShowHint", l), value: value("noShow"), errors: errors),
+            FieldView(.checkboxes, name: "topics", label: t.text("intake.topicsDiscussed", l), values: input.all("topics"),
+                      options: IntakeOnderwerp.allCases.map { ($0.rawValue, topicTitle($0.rawValue)) }, errors: errors),
+            FieldView(.textarea, name: "note", label: t.text("intake.note", l), hint: t.text("intake.noteHint", l), value: value("note"), errors: errors),
+        ]
+        return try services.views.render(
+            "intake", titleKey: "intake.title", titleArguments: ["name": person.fullName],
+            content: IntakeView(
+                name: person.fullName, backHref: SiteRoute.person(person.id).path, gesprekken: rows, hasGesprekken: !rows.isEmpty,
+                topics: topics, missing: missing.map { topicTitle($0.rawValue) }, hasMissing: !missing.isEmpty, missingCount: missing.count,
+                summary: ErrorSummary(errors), fields: fields, action: SiteRoute.intakeGesprek(person.id).path,
+                canEdit: Policy.allows(loaded.principal, .editPersons)),
+            context: context, notice: context.form["melding"].map { t.text("intake.saved.\($0)", l) }, status: status)
+    }
+
+    func addGesprek(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let input = context.form
+        var v = Validator(services.catalogue, context.locale)
+        let date = v.date("date", input["date"], label: "intake.date", notAfter: loader.today)
+        let attendees = v.text("attendees", input["attendees"], label: "intake.attendees", maxLength: 300)
+        let topics = input.all("topics")
+        if topics.contains(where: { IntakeOnderwerp(rawValue: $0) == nil }) { v.fail("topics", "validation.choose", ["field": services.catalogue.text("intake.topicsDiscussed", context.locale)]) }
+        let noShow = input["noShow"] == "ja"
+        if noShow && !topics.isEmpty { v.fail("topics", "intake.errors.noShowTopics") }
+        let note = v.text("note", input["note"], label: "intake.note", required: false, maxLength: 5000) ?? ""
+        guard v.isValid, let date, let attendees else {
+            return try await render(loaded, input: input, errors: v.errors, context: context, status: .badRequest)
+        }
+        let gesprek = IntakeGesprekRecord(
+            id: CaseLoader.newID(), personId: loaded.person.id, conversationDate: date.iso, attendees: attendees,
+            interpreter: input["interpreter"] == "ja", cultureMediator: input["cultureMediator"] == "ja",
+            withoutPartner: input["withoutPartner"] == "ja", noShow: noShow, topics: topics, note: note,
+            createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
+        let event = services.auditEvent("casework.intake.gesprek", context: context, permission: .editPersons, person: loaded.person,
+                                        detail: "datum: \(date.iso)")
+        guard try await services.casework.insertGesprek(gesprek, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                        now: services.clock.now()) != nil else { throw AppError.notFound }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=gesprek"])
+    }
+
+    // MARK: One topic
+
+    struct TopicView {
+        let name: String
+        let title: String
+        let statutory: Bool
+        let backHref: String
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+    }
+
+    private func topic(_ context: RegieRequestContext) throws -> IntakeOnderwerp {
+        guard let topic = IntakeOnderwerp(rawValue: try context.parameters.require("topic")) else { throw AppError.notFound }
+        return topic
+    }
+
+    func editTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let topic = try topic(context)
+        try await services.record("casework.intake.view", context: context, permission: .readCasework, person: loaded.person, detail: topic.rawValue)
+        let saved = try await services.casework.listOnderwerpen(personId: loaded.person.id, scope: loaded.scope).first { $0.topic == topic.rawValue }
+        return try renderTopic(loaded, topic: topic, answers: saved?.answers ?? [:], errors: [], context: context, status: .ok)
+    }
+
+    private func renderTopic(_ loaded: CaseLoader.Loaded, topic: IntakeOnderwerp, answers: [String: String], errors: [AppError.FieldError],
+                             context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let fields = TopicFields.fields(topic).map { key, kind -> FieldView in
+            let label = t.text("intake.fields.\(key)", l)
+            let value = answers[key] ?? ""
+            switch kind {
+            case .text: return FieldView(.input("text"), name: key, label: label, value: value, errors: errors)
+            case .number: return FieldView(.input("number"), name: key, label: label, value: value, errors: errors, extra: "min=\"0\" max=\"99\"")
+            case .longText: return FieldView(.textarea, name: key, label: label, value: value, errors: errors)
+            case .consent: return FieldView(.checkbox, name: key, label: label, hint: t.text("intake.consentHint", l), value: value, errors: errors)
+            case .choice(let options):
+                return FieldView(.select, name: key, label: label, value: value,
+                                 options: Choices.withEmpty(options.map { ($0, t.text("intake.options.\(key).\($0)", l)) }, t, l), errors: errors)
+            }
+        }
+        return try services.views.render(
+            "intake-topic", titleKey: "intake.topicTitle", titleArguments: ["topic": t.text("intake.topics.\(topic.rawValue)", l), "name": loaded.person.fullName],
+            content: TopicView(name: loaded.person.fullName, title: t.text("intake.topics.\(topic.rawValue)", l), statutory: topic.isWettelijk,
+                               backHref: SiteRoute.intake(loaded.person.id).path, summary: ErrorSummary(errors), fields: fields,
+                               action: SiteRoute.intakeTopic(loaded.person.id, topic.rawValue).path),
+            context: context, status: status)
+    }
+
+    func saveTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let topic = try topic(context)
+        let input = context.form
+        var v = Validator(services.catalogue, context.locale)
+        var answers: [String: String] = [:]
+        for (key, kind) in TopicFields.fields(topic) {
+            let label = "intake.fields.\(key)"
+            switch kind {
+            case .text: answers[key] = v.text(key, input[key], label: label, required: false, maxLength: 200)
+            case .longText: answers[key] = v.text(key, input[key], label: label, required: false, maxLength: 5000)
+            case .number: answers[key] = v.integer(key, input[key], label: label, range: 0...99, required: false).map(String.init)
+            case .consent: answers[key] = input[key] == "ja" ? "ja" : nil
+            case .choice(let options):
+                if let value = input[key] {
+                    if options.contains(value) { answers[key] = value } else { v.fail(key, "validation.choose", ["field": services.catalogue.text(label, context.locale)]) }
+                }
+            }
+        }
+        // Health details are recorded only with the newcomer's consent noted (AVG art. 9).
+        if topic == .persoonlijkeOmstandighedenEnGezondheid, answers["toestemmingGezondheid"] == nil,
+           answers["beperkingLeren"] == "ja" || !(answers["notitie"] ?? "").isEmpty {
+            v.fail("toestemmingGezondheid", "intake.errors.consent")
+        }
+        guard v.isValid else {
+            let typed = Dictionary(uniqueKeysWithValues: TopicFields.fields(topic).map { ($0.0, input.raw($0.0) ?? "") })
+            return try renderTopic(loaded, topic: topic, answers: typed, errors: v.errors, context: context, status: .badRequest)
+        }
+        let record = IntakeOnderwerpRecord(topic: topic.rawValue, answers: answers, updatedBy: loaded.principal.actorId,
+                                           updatedAt: services.clock.now().epochSeconds)
+        let event = services.auditEvent("casework.intake.topic", context: context, permission: .editPersons, person: loaded.person, detail: topic.rawValue)
+        guard try await services.casework.saveOnderwerp(personId: loaded.person.id, record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+                                                        audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=onderwerp"])
+    }
+}

@@ -1,0 +1,381 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+extension PIPRecord {
+    /// Stored marker for "VVE does not apply" (as opposed to no agreement recorded).
+    static let vveNotApplicable = "__nvt__"
+
+    /// The version as the law module reads it; the letter always carries the bezwaar clause.
+    func pip(dagtekening: CalendarDate) -> PIP? {
+        guard let route = Leerroute(rawValue: leerroute) else { return nil }
+        let vveValue: VVEAfspraak? = vve.isEmpty ? nil : (vve == Self.vveNotApplicable ? .nietVanToepassing : .afspraken(vve))
+        return PIP(
+            versie: version, dagtekening: dagtekening, leerroute: route, niveau: niveau.flatMap(Taalniveau.init(rawValue:)),
+            begeleiding: begeleiding, ondersteuning: ondersteuning,
+            pvt: pvt.isEmpty && pvtUren == nil ? nil : PVTAfspraak(invulling: pvt, uren: pvtUren ?? 0),
+            map: map.isEmpty && mapUren == nil ? nil : MAPAfspraak(invulling: map, praktijkuren: mapUren ?? 0),
+            vve: vveValue, aantalVoortgangsgesprekken: voortgangsgesprekken, voortgangCadansMaanden: cadansMaanden,
+            einddoel: einddoel.flatMap(Einddoel.init(rawValue:)), bevatBezwaarclausule: true, redenAfwijkingLBT: redenAfwijking,
+            geschatteIntensiteitB1Route: intensiteitB1, wijzigingsreden: changeReason.flatMap(PIPWijzigingsreden.init(rawValue:)))
+    }
+}
+
+/// The PIP (Wi2021 art. 15): a concept that starts no term, fixed as a beschikking with its
+/// dagtekening (the first one starts the inburgeringstermijn, R2), later versions with a reason,
+/// every version kept, and the decision letter.
+struct PIPController {
+    let services: AppServices
+    var loader: CaseLoader { CaseLoader(services: services) }
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.pipPattern), use: show)
+        router.post(RouterPath(SiteRoute.pipPattern), use: saveConcept)
+        router.get(RouterPath(SiteRoute.pipFixPattern), use: confirmFix)
+        router.post(RouterPath(SiteRoute.pipFixPattern), use: fix)
+        router.get(RouterPath(SiteRoute.pipLetterPattern), use: letter)
+    }
+
+    struct VersionRow {
+        let version: Int; let status: String; let isConcept: Bool; let date: String; let route: String; let reason: String; let letterHref: String
+    }
+
+    struct PIPView {
+        let name: String
+        let backHref: String
+        let versions: [VersionRow]
+        let hasVersions: Bool
+        let hasConcept: Bool
+        let conceptVersion: Int
+        let isFirst: Bool
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+        let fixHref: String
+        let termNotice: String
+    }
+
+    struct Case {
+        let loaded: CaseLoader.Loaded
+        let versions: [PIPRecord]
+        var concept: PIPRecord? { versions.first { !$0.isFixed } }
+        var fixed: [PIPRecord] { versions.filter(\.isFixed) }
+    }
+
+    func loadCase(_ context: RegieRequestContext, permission: Permission) async throws -> Case {
+        let loaded = try await loader.load(context, permission: permission)
+        return Case(loaded: loaded, versions: try await services.casework.listPIPs(personId: loaded.person.id, scope: loaded.scope))
+    }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let c = try await loadCase(context, permission: .readCasework)
+        try await services.record("casework.pip.view", context: context, permission: .readCasework, person: c.loaded.person)
+        return try await render(c, input: nil, errors: [], context: context, status: .ok)
+    }
+
+    /// The form's starting values: the concept as saved, else the last fixed version, else the
+    /// route decision.
+    func initialInput(_ c: Case) async throws -> [String: String] {
+        if let base = c.concept ?? c.fixed.last {
+            var values: [String: String] = [
+                "leerroute": base.leerroute, "niveau": base.niveau ?? "", "begeleiding": base.begeleiding, "ondersteuning": base.ondersteuning,
+                "pvt": base.pvt, "pvtUren": base.pvtUren.map(String.init) ?? "", "map": base.map, "mapUren": base.mapUren.map(String.init) ?? "",
+                "vve": base.vve == PIPRecord.vveNotApplicable ? "" : base.vve, "vveNvt": base.vve == PIPRecord.vveNotApplicable ? "ja" : "",
+                "voortgangsgesprekken": base.voortgangsgesprekken.map(String.init) ?? "", "cadansMaanden": base.cadansMaanden.map(String.init) ?? "",
+                "einddoel": base.einddoel ?? "", "redenAfwijking": base.redenAfwijking ?? "", "intensiteitB1": base.intensiteitB1.map(String.init) ?? "",
+            ]
+            if c.concept != nil { values["changeReason"] = base.changeReason ?? ""; values["changeNote"] = base.changeNote ?? "" }
+            return values
+        }
+        let decision = try await services.casework.listRouteBesluiten(personId: c.loaded.person.id, scope: c.loaded.scope).last
+        return ["leerroute": decision?.leerroute ?? "", "niveau": decision?.niveau ?? "", "redenAfwijking": decision?.deviationReason ?? "",
+                "cadansMaanden": String(MunicipalityLawSettings.standaard.voortgang.eersteJaarMaanden)]
+    }
+
+    private func render(_ c: Case, input: FormData?, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let person = c.loaded.person
+        let initial = input == nil ? try await initialInput(c) : [:]
+        let value = { (name: String) in input?.raw(name) ?? initial[name] ?? "" }
+        let isFirst = c.fixed.isEmpty
+        var fields: [FieldView] = []
+        if !isFirst {
+            fields += [
+                FieldView(.select, name: "changeReason", label: t.text("pip.changeReason", l), value: value("changeReason"),
+                          options: Choices.withEmpty(PIPWijzigingsreden.allCases.map { ($0.rawValue, t.text("pip.changeReasons.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
+                FieldView(.textarea, name: "changeNote", label: t.text("pip.changeNote", l), value: value("changeNote"), required: true, errors: errors),
+            ]
+        }
+        fields += [
+            FieldView(.radios, name: "leerroute", label: t.text("route.leerroute", l), value: value("leerroute"), options: Choices.routes(t, l), required: true, errors: errors),
+            FieldView(.select, name: "niveau", label: t.text("route.level", l), hint: t.text("pip.levelHint", l), value: value("niveau"),
+                      options: Choices.withEmpty(Choices.levels([.a2, .b1]), t, l), errors: errors),
+            FieldView(.textarea, name: "redenAfwijking", label: t.text("pip.redenAfwijking", l), hint: t.text("pip.redenAfwijkingHint", l), value: value("redenAfwijking"), errors: errors),
+            FieldView(.select, name: "einddoel", label: t.text("pip.einddoel", l), value: value("einddoel"),
+                      options: Choices.withEmpty(Einddoel.allCases.map { ($0.rawValue, t.text("pip.einddoelen.\($0.rawValue)", l)) }, t, l), errors: errors),
+            FieldView(.textarea, name: "begeleiding", label: t.text("pip.begeleiding", l), value: value("begeleiding"), errors: errors),
+            FieldView(.textarea, name: "ondersteuning", label: t.text("pip.ondersteuning", l), value: value("ondersteuning"), errors: errors),
+            FieldView(.textarea, name: "pvt", label: t.text("pip.pvt", l), value: value("pvt"), errors: errors),
+            FieldView(.input("number"), name: "pvtUren", label: t.text("pip.pvtUren", l), hint: t.text("pip.pvtUrenHint", l), value: value("pvtUren"), errors: errors, extra: "min=\"0\" max=\"999\""),
+            FieldView(.textarea, name: "map", label: t.text("pip.map", l), hint: t.text("pip.mapHint", l), value: value("map"), errors: errors),
+            FieldView(.input("number"), name: "mapUren", label: t.text("pip.mapUren", l), hint: t.text("pip.mapUrenHint", l), value: value("mapUren"), errors: errors, extra: "min=\"0\" max=\"999\""),
+            FieldView(.checkbox, name: "vveNvt", label: t.text("pip.vveNvt", l), value: value("vveNvt"), errors: errors),
+            FieldView(.textarea, name: "vve", label: t.text("pip.vve", l), value: value("vve"), errors: errors),
+            FieldView(.input("number"), name: "voortgangsgesprekken", label: t.text("pip.voortgangsgesprekken", l), value: value("voortgangsgesprekken"), errors: errors, extra: "min=\"0\" max=\"36\""),
+            FieldView(.input("number"), name: "cadansMaanden", label: t.text("pip.cadansMaanden", l), hint: t.text("pip.cadansHint", l), value: value("cadansMaanden"), errors: errors, extra: "min=\"1\" max=\"12\""),
+            FieldView(.input("number"), name: "intensiteitB1", label: t.text("pip.intensiteitB1", l), hint: t.text("pip.intensiteitHint", l), value: value("intensiteitB1"), errors: errors, extra: "min=\"1\" max=\"9999\""),
+        ]
+        let versions = c.versions.reversed().map { v in
+            VersionRow(version: v.version, status: t.text(v.isFixed ? "pip.fixed" : "pip.concept", l), isConcept: !v.isFixed,
+                       date: v.dagtekening.map { DisplayDate.format($0, l) } ?? "—",
+                       route: t.text("routes.\(v.leerroute)", l) + (v.niveau.map { " (\($0))" } ?? ""),
+                       reason: v.changeReason.map { t.text("pip.changeReasons.\($0)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
+                       letterHref: SiteRoute.pipLetter(person.id, v.version).path)
+        }
+        let termNotice = isFirst ? t.text("pip.conceptStartsNoTerm", l) : t.text("pip.laterVersionNoTermChange", l)
+        return try services.views.render(
+            "pip", titleKey: "pip.title", titleArguments: ["name": person.fullName],
+            content: PIPView(name: person.fullName, backHref: SiteRoute.person(person.id).path, versions: versions, hasVersions: !versions.isEmpty,
+                             hasConcept: c.concept != nil, conceptVersion: c.concept?.version ?? (c.versions.count + 1), isFirst: isFirst,
+                             summary: ErrorSummary(errors), fields: fields, action: SiteRoute.pip(person.id).path,
+                             fixHref: SiteRoute.pipFix(person.id).path, termNotice: termNotice),
+            context: context, notice: context.form["melding"].map { t.text("pip.saved.\($0)", l) }, status: status)
+    }
+
+    /// Validates the concept form. Content gaps (R5) do not stop a concept; they stop fixing it.
+    func validateConcept(_ input: FormData, _ c: Case, locale: UILocale) -> Result<PIPRecord, AppError> {
+        let t = services.catalogue
+        var v = Validator(t, locale)
+        let isFirst = c.fixed.isEmpty
+        var changeReason: PIPWijzigingsreden?
+        var changeNote: String?
+        if !isFirst {
+            changeReason = v.choice("changeReason", input["changeReason"], label: "pip.changeReason", as: PIPWijzigingsreden.self)
+            changeNote = v.text("changeNote", input["changeNote"], label: "pip.changeNote", maxLength: 2000)
+        }
+        let route = v.choice("leerroute", input["leerroute"], label: "route.leerroute", as: Leerroute.self)
+        let level = v.choice("niveau", input["niveau"], label: "route.level", as: Taalniveau.self, required: false)
+        if let route, let level, !LeerrouteRules.toegestaneNiveaus(route, eerstePIP: isFirst).contains(level) {
+            v.fail("niveau", "route.errors.level", ["route": t.text("routes.\(route.rawValue)", locale), "level": level.rawValue])
+        }
+        // R7: switching route only within 18 months of the term's start (Besluit 5.5).
+        if !isFirst, changeReason == .schakelen, let start = c.loaded.traject.pipDate.flatMap(CalendarDate.init(iso:)),
+           !LeerrouteRules.magSchakelen(op: loader.today, termijnStart: start.adding(days: 1)) {
+            v.fail("changeReason", "pip.errors.schakelVenster")
+        }
+        let long = { (name: String, label: String) in v.text(name, input[name], label: label, required: false, maxLength: 5000) ?? "" }
+        let begeleiding = long("begeleiding", "pip.begeleiding")
+        let ondersteuning = long("ondersteuning", "pip.ondersteuning")
+        let pvt = long("pvt", "pip.pvt")
+        let map = long("map", "pip.map")
+        let vveText = long("vve", "pip.vve")
+        let reden = v.text("redenAfwijking", input["redenAfwijking"], label: "pip.redenAfwijking", required: false, maxLength: 5000)
+        let pvtUren = v.integer("pvtUren", input["pvtUren"], label: "pip.pvtUren", range: 0...999, required: false)
+        let mapUren = v.integer("mapUren", input["mapUren"], label: "pip.mapUren", range: 0...999, required: false)
+        let gesprekken = v.integer("voortgangsgesprekken", input["voortgangsgesprekken"], label: "pip.voortgangsgesprekken", range: 0...36, required: false)
+        let cadans = v.integer("cadansMaanden", input["cadansMaanden"], label: "pip.cadansMaanden", range: 1...12, required: false)
+        let intensiteit = v.integer("intensiteitB1", input["intensiteitB1"], label: "pip.intensiteitB1", range: PIPValidator.intensiteitBereik, required: false)
+        let einddoel = v.choice("einddoel", input["einddoel"], label: "pip.einddoel", as: Einddoel.self, required: false)
+        if input["vveNvt"] == "ja" && !vveText.isEmpty { v.fail("vve", "pip.errors.vveBoth") }
+        guard v.isValid, let route else { return .failure(.invalid(detail: t.text("common.errorSummary", locale), fields: v.errors)) }
+        let now = services.clock.now().epochSeconds
+        return .success(PIPRecord(
+            id: CaseLoader.newID(), personId: c.loaded.person.id, version: 0, status: "concept", dagtekening: nil, leerroute: route.rawValue,
+            niveau: level?.rawValue, begeleiding: begeleiding, ondersteuning: ondersteuning, pvt: pvt, pvtUren: pvtUren, map: map, mapUren: mapUren,
+            vve: input["vveNvt"] == "ja" ? PIPRecord.vveNotApplicable : vveText, voortgangsgesprekken: gesprekken, cadansMaanden: cadans,
+            einddoel: einddoel?.rawValue, redenAfwijking: reden, intensiteitB1: intensiteit, changeReason: changeReason?.rawValue,
+            changeNote: changeNote, createdBy: c.loaded.principal.actorId, createdAt: now, updatedAt: now))
+    }
+
+    func saveConcept(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let c = try await loadCase(context, permission: .editPersons)
+        let record: PIPRecord
+        switch validateConcept(context.form, c, locale: context.locale) {
+        case .failure(.invalid(_, let fields)): return try await render(c, input: context.form, errors: fields, context: context, status: .badRequest)
+        case .failure(let error): throw error
+        case .success(let value): record = value
+        }
+        let event = services.auditEvent("casework.pip.concept", context: context, permission: .editPersons, person: c.loaded.person,
+                                        detail: "route: \(record.leerroute)")
+        guard try await services.casework.saveConcept(record, scope: c.loaded.scope, actor: CaseLoader.actor(c.loaded.principal), audit: event,
+                                                      now: services.clock.now()) != nil else { throw AppError.notFound }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path + "?melding=concept"])
+    }
+
+    // MARK: Fixing the PIP
+
+    struct FixView {
+        let name: String
+        let backHref: String
+        let version: Int
+        let route: String
+        let consequence: String
+        let problems: [Problem]
+        let hasProblems: Bool
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+        let letterHref: String
+    }
+    struct Problem { let rule: String; let ruleHref: String; let message: String }
+
+    /// What stops fixing the concept on `dagtekening`: content gaps (R5, R4, R7d) and DUO's rules (R6).
+    func problems(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate) async throws -> [Problem] {
+        guard let pip = concept.pip(dagtekening: dagtekening) else { return [] }
+        let lbt = try await services.casework.listLBT(personId: c.loaded.person.id, scope: c.loaded.scope).last { $0.isResult }
+        let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
+        let fixedDates = c.fixed.compactMap { date($0.dagtekening) }
+        let categorie = Doelgroep(rawValue: c.loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+        let validation = PIPValidationContext(
+            startInburgeringsplicht: date(c.loaded.traject.kennisgevingDate), vestigingInGemeente: date(c.loaded.traject.brpDate),
+            dagtekeningInitielePIP: fixedDates.min(), dagtekeningHuidigePIP: fixedDates.max(), categorie: categorie)
+        let content = PIPContentRule.gebreken(pip, toets: lbt?.toets).map {
+            Problem(rule: $0.rule.rawValue, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: $0.melding)
+        }
+        let duo = PIPValidator.validate(PIPSubmission(pip), context: validation).map {
+            Problem(rule: $0.code, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: $0.melding)
+        }
+        return content + duo
+    }
+
+    func consequence(_ c: Case, dagtekening: CalendarDate, locale: UILocale) -> String {
+        let t = services.catalogue
+        guard c.fixed.isEmpty else { return t.text("pip.fixLaterVersion", locale) }
+        let term = InburgeringstermijnRule.basis(eerstePIPDagtekening: dagtekening)
+        return t.text("pip.fixStartsTerm", locale, ["start": DisplayDate.format(term.start.iso, locale), "end": DisplayDate.format(term.end.iso, locale)])
+    }
+
+    func confirmFix(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let c = try await loadCase(context, permission: .editPersons)
+        guard let concept = c.concept else { return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path]) }
+        let day = context.form["dagtekening"].flatMap(CalendarDate.init(iso:)) ?? loader.today
+        return try await renderFix(c, concept: concept, dagtekening: day, typed: day.iso, errors: [], context: context, status: .ok)
+    }
+
+    private func renderFix(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate, typed: String, errors: [AppError.FieldError],
+                           context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let problems = try await problems(c, concept: concept, dagtekening: dagtekening)
+        return try services.views.render(
+            "pip-fix", titleKey: "pip.fixTitle", titleArguments: ["name": c.loaded.person.fullName],
+            content: FixView(
+                name: c.loaded.person.fullName, backHref: SiteRoute.pip(c.loaded.person.id).path, version: concept.version,
+                route: t.text("routes.\(concept.leerroute)", l) + (concept.niveau.map { " (\($0))" } ?? ""),
+                consequence: consequence(c, dagtekening: dagtekening, locale: l), problems: problems, hasProblems: !problems.isEmpty,
+                summary: ErrorSummary(errors),
+                fields: [FieldView(.input("date"), name: "dagtekening", label: t.text("pip.dagtekening", l), hint: t.text("pip.dagtekeningHint", l),
+                                   value: typed, required: true, errors: errors)],
+                action: SiteRoute.pipFix(c.loaded.person.id).path, letterHref: SiteRoute.pipLetter(c.loaded.person.id, concept.version).path),
+            context: context, status: status)
+    }
+
+    func fix(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let c = try await loadCase(context, permission: .editPersons)
+        guard let concept = c.concept else { return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path]) }
+        var v = Validator(services.catalogue, context.locale)
+        // A beschikking is dated today or earlier; it cannot be dated before an earlier version.
+        let day = v.date("dagtekening", context.form["dagtekening"], label: "pip.dagtekening", notAfter: loader.today)
+        guard v.isValid, let day else {
+            return try await renderFix(c, concept: concept, dagtekening: loader.today, typed: context.form.raw("dagtekening") ?? "", errors: v.errors,
+                                       context: context, status: .badRequest)
+        }
+        let problems = try await problems(c, concept: concept, dagtekening: day)
+        if let first = problems.first {
+            let error = AppError.FieldError(name: "dagtekening", message: services.catalogue.text("pip.errors.problems", context.locale, ["count": String(problems.count), "first": first.message]))
+            return try await renderFix(c, concept: concept, dagtekening: day, typed: day.iso, errors: [error], context: context, status: .unprocessableContent)
+        }
+        let event = services.auditEvent("casework.pip.fix", context: context, permission: .editPersons, person: c.loaded.person,
+                                        detail: "versie \(concept.version), dagtekening \(day.iso)")
+        do {
+            guard try await services.casework.fixPIP(personId: c.loaded.person.id, dagtekening: day, scope: c.loaded.scope,
+                                                     actor: CaseLoader.actor(c.loaded.principal), audit: event, now: services.clock.now()) != nil else {
+                throw AppError.notFound
+            }
+        } catch CaseworkStore.PIPStoreError.notAConcept {
+            return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path])
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.person(c.loaded.person.id).path + "?melding=pip"])
+    }
+
+    // MARK: The decision letter
+
+    struct LetterView {
+        struct Section { let heading: String; let text: String }
+        let lang: String
+        let title: String
+        let isConcept: Bool
+        let municipality: String
+        let date: String
+        let name: String
+        let bsn: String
+        let dateOfBirth: String
+        let version: Int
+        let isChange: Bool
+        let changeText: String
+        let route: String
+        let routeParts: String
+        let sections: [Section]
+        let term: String
+        let hasTerm: Bool
+        let deviation: String
+        let hasDeviation: Bool
+        let signer: String
+        let backHref: String
+    }
+
+    /// The printable decision letter, in formal Dutch with the bezwaar clause (Awb 6:7). A concept
+    /// prints with a "concept" mark; a fixed version is the beschikking as sent.
+    func letter(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let c = try await loadCase(context, permission: .readCasework)
+        guard let number = Int(try context.parameters.require("version")), let version = c.versions.first(where: { $0.version == number }) else {
+            throw AppError.notFound
+        }
+        try await services.record("casework.pip.letter", context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
+        let t = services.catalogue
+        let l = context.locale
+        let person = c.loaded.person
+        let text = { (key: String) in t.text(key, l) }
+        let dash = "—"
+        let dagtekening = version.dagtekening.flatMap(CalendarDate.init(iso:))
+        let route = Leerroute(rawValue: version.leerroute)
+        var parts: [String] = []
+        if let route {
+            let onderdelen = LeerrouteRules.onderdelen(route)
+            parts.append(t.text("letter.target", l, ["level": (version.niveau ?? onderdelen.doelniveau.rawValue)]))
+            if onderdelen.map == true { parts.append(text("letter.withMAP")) }
+            if onderdelen.pvt { parts.append(text("letter.withPVT")) }
+        }
+        var sections: [LetterView.Section] = []
+        func add(_ key: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            sections.append(.init(heading: text("letter.sections.\(key)"), text: value))
+        }
+        add("begeleiding", version.begeleiding)
+        add("ondersteuning", version.ondersteuning)
+        add("pvt", [version.pvt, version.pvtUren.map { t.text("letter.hours", l, ["hours": String($0)]) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
+        add("map", [version.map, version.mapUren.map { t.text("letter.practiceHours", l, ["hours": String($0)]) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
+        add("vve", version.vve == PIPRecord.vveNotApplicable ? text("letter.vveNotApplicable") : version.vve)
+        add("voortgang", [version.voortgangsgesprekken.map { t.text("letter.meetings", l, ["count": String($0)]) },
+                          version.cadansMaanden.map { t.text("letter.cadence", l, ["months": String($0)]) }].compactMap { $0 }.joined(separator: " "))
+        add("einddoel", version.einddoel.map { t.text("pip.einddoelen.\($0)", l) })
+        let firstFixed = c.fixed.first.flatMap { $0.dagtekening }.flatMap(CalendarDate.init(iso:))
+        let termStart = firstFixed ?? (c.fixed.isEmpty ? dagtekening : nil)
+        let term = termStart.map { InburgeringstermijnRule.basis(eerstePIPDagtekening: $0) }
+        let municipality = c.loaded.principal.municipalities.first { $0.code == person.municipalityCode }?.name ?? person.municipalityCode
+        let view = LetterView(
+            lang: l.rawValue, title: t.text("letter.title", l, ["name": person.fullName]), isConcept: !version.isFixed, municipality: municipality,
+            date: dagtekening.map { DisplayDate.format($0.iso, l) } ?? text("letter.noDateYet"), name: person.fullName,
+            bsn: person.bsn ?? dash, dateOfBirth: DisplayDate.format(person.dateOfBirth, l), version: version.version,
+            isChange: version.version > 1,
+            changeText: version.changeReason.map { t.text("letter.change", l, ["reason": t.text("pip.changeReasons.\($0)", l).lowercased(), "note": version.changeNote ?? ""]) } ?? "",
+            route: route.map { t.text("routes.\($0.rawValue)", l) } ?? version.leerroute, routeParts: parts.joined(separator: " "),
+            sections: sections,
+            term: term.map { t.text("letter.term", l, ["start": DisplayDate.format($0.start.iso, l), "end": DisplayDate.format($0.end.iso, l)]) } ?? "",
+            hasTerm: term != nil, deviation: version.redenAfwijking ?? "", hasDeviation: !(version.redenAfwijking ?? "").isEmpty,
+            signer: t.text("letter.signer", l, ["municipality": municipality]), backHref: SiteRoute.pip(person.id).path)
+        return try services.views.renderStandalone("pip-letter", content: view, context: context)
+    }
+}

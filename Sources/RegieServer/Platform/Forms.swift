@@ -1,0 +1,172 @@
+import Foundation
+import Inburgering
+
+/// One form field as the shared `fields` partial renders it: label, hint, the value as typed, the
+/// message beside the field, and for choices the options. Templates stay logic-less, so the kind
+/// is a set of flags.
+struct FieldView {
+    struct Option {
+        let value: String
+        let label: String
+        let selected: Bool
+        let id: String
+    }
+
+    let name: String
+    let id: String
+    let label: String
+    let hint: String
+    let hasHint: Bool
+    let error: String
+    let hasError: Bool
+    let value: String
+    let inputType: String
+    let required: Bool
+    let isInput: Bool
+    let isTextarea: Bool
+    let isSelect: Bool
+    let isCheckbox: Bool
+    let isCheckboxes: Bool
+    let isRadios: Bool
+    let checked: Bool
+    let options: [Option]
+    let extra: String
+    let describedBy: String
+    let hasDescribedBy: Bool
+
+    enum Kind { case input(String), textarea, select, checkbox, checkboxes, radios }
+
+    init(_ kind: Kind, name: String, label: String, hint: String? = nil, value: String = "", values: [String] = [],
+         options: [(String, String)] = [], required: Bool = false, errors: [AppError.FieldError], extra: String = "") {
+        self.name = name
+        self.id = name
+        self.label = label
+        self.hint = hint ?? ""
+        self.hasHint = hint != nil
+        let message = errors.first { $0.name == name }?.message
+        self.error = message ?? ""
+        self.hasError = message != nil
+        self.value = value
+        self.required = required
+        self.extra = extra
+        describedBy = [hint != nil ? "\(name)-hint" : nil, message != nil ? "\(name)-error" : nil].compactMap { $0 }.joined(separator: " ")
+        hasDescribedBy = !describedBy.isEmpty
+        var inputType = "text"
+        var flags = (input: false, textarea: false, select: false, checkbox: false, checkboxes: false, radios: false)
+        switch kind {
+        case .input(let type): inputType = type; flags.input = true
+        case .textarea: flags.textarea = true
+        case .select: flags.select = true
+        case .checkbox: flags.checkbox = true
+        case .checkboxes: flags.checkboxes = true
+        case .radios: flags.radios = true
+        }
+        self.inputType = inputType
+        isInput = flags.input
+        isTextarea = flags.textarea
+        isSelect = flags.select
+        isCheckbox = flags.checkbox
+        isCheckboxes = flags.checkboxes
+        isRadios = flags.radios
+        checked = flags.checkbox && (value == "ja")
+        let chosen = Set(values.isEmpty ? [value] : values)
+        self.options = options.map { Option(value: $0.0, label: $0.1, selected: chosen.contains($0.0), id: "\(name)-\($0.0)") }
+    }
+}
+
+/// The error summary at the top of a form: each message links to its field.
+struct ErrorSummary {
+    struct Item { let field: String; let message: String }
+    let items: [Item]
+    let hasErrors: Bool
+
+    init(_ errors: [AppError.FieldError]) {
+        items = errors.map { Item(field: $0.name, message: $0.message) }
+        hasErrors = !errors.isEmpty
+    }
+}
+
+/// Server-side validation of typed input, collecting one specific Dutch (or English) message per
+/// field from the catalogue. Values come back typed; errors end up beside the field.
+struct Validator {
+    let catalogue: Catalogue
+    let locale: UILocale
+    private(set) var errors: [AppError.FieldError] = []
+
+    init(_ catalogue: Catalogue, _ locale: UILocale) {
+        self.catalogue = catalogue
+        self.locale = locale
+    }
+
+    var isValid: Bool { errors.isEmpty }
+
+    mutating func fail(_ field: String, _ key: String, _ arguments: [String: String] = [:]) {
+        guard !errors.contains(where: { $0.name == field }) else { return }
+        errors.append(.init(name: field, message: catalogue.text(key, locale, arguments)))
+    }
+
+    private func label(_ key: String) -> String { catalogue.text(key, locale) }
+
+    /// Required text, at most `maxLength` characters.
+    mutating func text(_ field: String, _ value: String?, label labelKey: String, required: Bool = true, maxLength: Int = 200) -> String? {
+        guard let value, !value.isEmpty else {
+            if required { fail(field, "validation.required", ["field": label(labelKey)]) }
+            return nil
+        }
+        if value.count > maxLength {
+            fail(field, "validation.tooLong", ["field": label(labelKey), "max": String(maxLength)])
+            return nil
+        }
+        return value
+    }
+
+    /// An ISO date (as a native date input sends it), within a plausible range and, when
+    /// `notAfter` is given, not after it (e.g. today for things that already happened).
+    mutating func date(_ field: String, _ value: String?, label labelKey: String, required: Bool = true, notAfter: CalendarDate? = nil,
+                       notBefore: CalendarDate? = nil) -> CalendarDate? {
+        guard let value, !value.isEmpty else {
+            if required { fail(field, "validation.dateRequired", ["field": label(labelKey)]) }
+            return nil
+        }
+        guard let date = CalendarDate(iso: value), date.year >= 1900, date.year <= 2100 else {
+            fail(field, "validation.dateInvalid", ["field": label(labelKey)])
+            return nil
+        }
+        if let notAfter, date > notAfter {
+            fail(field, "validation.dateInFuture", ["field": label(labelKey), "date": DisplayDate.format(notAfter.iso, locale)])
+            return nil
+        }
+        if let notBefore, date < notBefore {
+            fail(field, "validation.dateTooEarly", ["field": label(labelKey), "date": DisplayDate.format(notBefore.iso, locale)])
+            return nil
+        }
+        return date
+    }
+
+    /// A whole number within `range`.
+    mutating func integer(_ field: String, _ value: String?, label labelKey: String, range: ClosedRange<Int>, required: Bool = true) -> Int? {
+        guard let value, !value.isEmpty else {
+            if required { fail(field, "validation.required", ["field": label(labelKey)]) }
+            return nil
+        }
+        guard let number = Int(value), range.contains(number) else {
+            fail(field, "validation.numberRange", ["field": label(labelKey), "min": String(range.lowerBound), "max": String(range.upperBound)])
+            return nil
+        }
+        return number
+    }
+
+    /// One of a closed set.
+    mutating func choice<E: RawRepresentable>(_ field: String, _ value: String?, label labelKey: String, as type: E.Type,
+                                              required: Bool = true) -> E? where E.RawValue == String {
+        guard let value, !value.isEmpty else {
+            if required { fail(field, "validation.choose", ["field": label(labelKey)]) }
+            return nil
+        }
+        guard let choice = E(rawValue: value) else {
+            fail(field, "validation.choose", ["field": label(labelKey)])
+            return nil
+        }
+        return choice
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+
+/// Who did something in a case, as the timeline shows it.
+public struct CaseActor: Sendable, Hashable {
+    public let id: String?
+    public let name: String
+
+    public init(id: String?, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// One line of a case's timeline: what happened (a `kind` the interface translates), on which date,
+/// who did it, and a short factual detail (never free text typed about the person).
+public struct CaseEventRecord: Codable, Sendable, Hashable {
+    public let id: String
+    public let personId: String
+    public let occurredAt: Int64
+    public let eventDate: String
+    public let kind: String
+    public let actorId: String?
+    public let actorName: String
+    public let detail: String
+}
+
+/// What a change adds to the timeline.
+public struct CaseChange: Sendable, Hashable {
+    public var kind: String
+    public var date: String
+    public var detail: String
+
+    public init(kind: String, date: String, detail: String = "") {
+        self.kind = kind
+        self.date = date
+        self.detail = detail
+    }
+}
+
+/// One conversation of the brede intake (Wi2021 art. 14). The note is sealed at rest.
+public struct IntakeGesprekRecord: Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    public var conversationDate: String
+    public var attendees: String
+    public var interpreter: Bool
+    public var cultureMediator: Bool
+    /// The newcomer spoke without their partner present (a right: seed 003:4580).
+    public var withoutPartner: Bool
+    public var noShow: Bool
+    /// Topic keys discussed.
+    public var topics: [String]
+    public var note: String
+    public var createdBy: String
+    public var createdAt: Int64
+
+    public init(id: String, personId: String, conversationDate: String, attendees: String, interpreter: Bool, cultureMediator: Bool,
+                withoutPartner: Bool, noShow: Bool, topics: [String], note: String, createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.conversationDate = conversationDate
+        self.attendees = attendees
+        self.interpreter = interpreter
+        self.cultureMediator = cultureMediator
+        self.withoutPartner = withoutPartner
+        self.noShow = noShow
+        self.topics = topics
+        self.note = note
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}
+
+/// What is recorded for one intake topic: its structured answers and a note, sealed together.
+public struct IntakeOnderwerpRecord: Sendable, Hashable {
+    public var topic: String
+    public var answers: [String: String]
+    public var updatedBy: String
+    public var updatedAt: Int64
+
+    public init(topic: String, answers: [String: String], updatedBy: String, updatedAt: Int64) {
+        self.topic = topic
+        self.answers = answers
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A leerbaarheidstoets: invitation, administration and score (R3).
+public struct LBTRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    public var invitedDate: String?
+    public var testDate: String?
+    public var administrator: String
+    public var conditions: String
+    /// Correct answers out of 40.
+    public var score: Int?
+    /// Why no test was taken (a visual or hearing impairment), when exempted.
+    public var exemption: String?
+    public var createdBy: String
+    public var createdAt: Int64
+
+    public init(id: String, personId: String, invitedDate: String?, testDate: String?, administrator: String, conditions: String,
+                score: Int?, exemption: String?, createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.invitedDate = invitedDate
+        self.testDate = testDate
+        self.administrator = administrator
+        self.conditions = conditions
+        self.score = score
+        self.exemption = exemption
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}
+
+/// The language school's intake advice (seed 001:951).
+public struct TaalschoolAdviesRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    public var adviceDate: String
+    public var school: String
+    public var leerroute: String
+    public var niveau: String?
+    public var note: String
+    public var createdBy: String
+    public var createdAt: Int64
+
+    public init(id: String, personId: String, adviceDate: String, school: String, leerroute: String, niveau: String?, note: String,
+                createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.adviceDate = adviceDate
+        self.school = school
+        self.leerroute = leerroute
+        self.niveau = niveau
+        self.note = note
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}
+
+/// The route decision (R4): the route chosen, the routes considered and why, and the reason for
+/// deviating from the LBT where the law requires one.
+public struct RouteBesluitRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    public var decidedDate: String
+    public var leerroute: String
+    public var niveau: String?
+    /// Comma-separated route keys.
+    public var considered: String
+    public var considerations: String
+    /// `RouteAfwijking` raw value.
+    public var deviation: String
+    public var deviationReason: String?
+    public var lbtScore: Int?
+    public var createdBy: String
+    public var createdAt: Int64
+
+    public init(id: String, personId: String, decidedDate: String, leerroute: String, niveau: String?, considered: String,
+                considerations: String, deviation: String, deviationReason: String?, lbtScore: Int?, createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.decidedDate = decidedDate
+        self.leerroute = leerroute
+        self.niveau = niveau
+        self.considered = considered
+        self.considerations = considerations
+        self.deviation = deviation
+        self.deviationReason = deviationReason
+        self.lbtScore = lbtScore
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}
+
+/// One version of the PIP, a concept or fixed as a beschikking (Wi2021 art. 15; R5). Every
+/// version is kept.
+public struct PIPRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    public var version: Int
+    /// `concept` or `vastgesteld`.
+    public var status: String
+    public var dagtekening: String?
+    public var leerroute: String
+    public var niveau: String?
+    public var begeleiding: String
+    public var ondersteuning: String
+    public var pvt: String
+    public var pvtUren: Int?
+    public var map: String
+    public var mapUren: Int?
+    public var vve: String
+    public var voortgangsgesprekken: Int?
+    public var cadansMaanden: Int?
+    public var einddoel: String?
+    public var redenAfwijking: String?
+    public var intensiteitB1: Int?
+    /// `PIPWijzigingsreden` raw value, for versions after the first.
+    public var changeReason: String?
+    public var changeNote: String?
+    public var createdBy: String
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    public var fixedBy: String?
+    public var fixedAt: Int64?
+
+    public init(id: String, personId: String, version: Int, status: String, dagtekening: String?, leerroute: String, niveau: String?,
+                begeleiding: String, ondersteuning: String, pvt: String, pvtUren: Int?, map: String, mapUren: Int?, vve: String,
+                voortgangsgesprekken: Int?, cadansMaanden: Int?, einddoel: String?, redenAfwijking: String?, intensiteitB1: Int?,
+                changeReason: String?, changeNote: String?, createdBy: String, createdAt: Int64, updatedAt: Int64,
+                fixedBy: String? = nil, fixedAt: Int64? = nil) {
+        self.id = id
+        self.personId = personId
+        self.version = version
+        self.status = status
+        self.dagtekening = dagtekening
+        self.leerroute = leerroute
+        self.niveau = niveau
+        self.begeleiding = begeleiding
+        self.ondersteuning = ondersteuning
+        self.pvt = pvt
+        self.pvtUren = pvtUren
+        self.map = map
+        self.mapUren = mapUren
+        self.vve = vve
+        self.voortgangsgesprekken = voortgangsgesprekken
+        self.cadansMaanden = cadansMaanden
+        self.einddoel = einddoel
+        self.redenAfwijking = redenAfwijking
+        self.intensiteitB1 = intensiteitB1
+        self.changeReason = changeReason
+        self.changeNote = changeNote
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.fixedBy = fixedBy
+        self.fixedAt = fixedAt
+    }
+
+    public var isFixed: Bool { status == "vastgesteld" }
+}

@@ -1,0 +1,352 @@
+import Foundation
+import Inburgering
+import SQLKit
+
+/// The casework of one person: timeline, brede intake, LBT and advice, route decision and PIP.
+/// Every method takes the request's `TenantScope`; a person outside it is `nil` (a 404 at the edge).
+/// Every change runs in one transaction with its timeline line, the traject's nearest term and
+/// its audit entry, so the three never disagree.
+public struct CaseworkStore: Sendable {
+    let database: Database
+    let seal: FieldSeal
+
+    public init(database: Database, seal: FieldSeal) {
+        self.database = database
+        self.seal = seal
+    }
+
+    // MARK: The one way to change a case
+
+    /// Loads the person (in scope) and traject inside a transaction, runs `body`, writes the
+    /// timeline lines it returns, recomputes the nearest term and appends the audit entry.
+    /// Returns nil when the person is not in scope.
+    func change<T: Sendable>(
+        personId: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date,
+        _ body: @escaping @Sendable (any SQLDatabase, PersonRecord, TrajectRecord) async throws -> (T, [CaseChange])
+    ) async throws -> T? {
+        guard !scope.municipalityCodes.isEmpty else { return nil }
+        let kind = database.kind
+        return try await database.transaction { db in
+            guard let person = try await db.raw("""
+                SELECT * FROM persons WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                """).first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
+                let traject = try await db.raw("SELECT * FROM trajecten WHERE person_id = \(bind: personId)")
+                    .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+            else { return nil }
+            let (result, changes) = try await body(db, person, traject)
+            for change in changes {
+                try await Self.insertEvent(change, personId: personId, actor: actor, at: now, on: db)
+            }
+            try await Self.refreshNextDue(personId: personId, on: db, today: CalendarDate.today(now: now))
+            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            return result
+        }
+    }
+
+    static func insertEvent(_ change: CaseChange, personId: String, actor: CaseActor, at now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO case_events (id, person_id, occurred_at, event_date, kind, actor_id, actor_name, detail)
+            VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: personId), \(bind: now.epochSeconds), \(bind: change.date),
+                    \(bind: change.kind), \(bind: actor.id), \(bind: actor.name), \(bind: change.detail))
+            """).run()
+    }
+
+    /// Stores the traject's nearest running term, from the law module, so lists can sort by it.
+    static func refreshNextDue(personId: String, on db: any SQLDatabase, today: CalendarDate) async throws {
+        guard let person = try await db.raw("SELECT * FROM persons WHERE id = \(bind: personId)")
+                .first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
+              let traject = try await db.raw("SELECT * FROM trajecten WHERE person_id = \(bind: personId)")
+                .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return }
+        let next = traject.nextTerm(person: person, today: today)
+        try await db.raw("""
+            UPDATE trajecten SET next_due_date = \(bind: next?.due.iso ?? M0002_Casework.noDueDate),
+                next_due_kind = \(bind: next?.kind.rawValue ?? "")
+            WHERE person_id = \(bind: personId)
+            """).run()
+    }
+
+    /// Moves the traject's phase forward to `phase` (never back) and notes the last contact.
+    static func advance(personId: String, to phase: TrajectFase, current: String, on db: any SQLDatabase, now: Date) async throws {
+        let currentPhase = TrajectFase(rawValue: current) ?? .signaal
+        guard phase > currentPhase, !currentPhase.isAfgesloten else { return }
+        try await db.raw("UPDATE trajecten SET phase = \(bind: phase.rawValue), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
+    }
+
+    /// Recomputes the nearest term of open trajecten that have none stored yet (after the migration
+    /// that added it, or an import), in batches. Returns how many were updated.
+    @discardableResult
+    public func backfillNextDue(now: Date, batchSize: Int = 500) async throws -> Int {
+        let today = CalendarDate.today(now: now)
+        var total = 0
+        while true {
+            let ids = try await database.sql.raw("""
+                SELECT person_id FROM trajecten WHERE next_due_kind IS NULL ORDER BY person_id LIMIT \(bind: batchSize)
+                """).all().map { try $0.decode(column: "person_id", as: String.self) }
+            if ids.isEmpty { return total }
+            try await database.transaction { db in
+                for id in ids { try await Self.refreshNextDue(personId: id, on: db, today: today) }
+            }
+            total += ids.count
+        }
+    }
+
+    // MARK: Timeline
+
+    public func listEvents(personId: String, scope: TenantScope, limit: Int = 200) async throws -> [CaseEventRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT e.* FROM case_events e JOIN persons p ON p.id = e.person_id
+            WHERE e.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY e.occurred_at DESC, e.id DESC LIMIT \(bind: limit)
+            """).all(decoding: CaseEventRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    // MARK: Brede intake
+
+    /// Records a conversation; the first one that took place moves the case to the brede intake.
+    public func insertGesprek(_ gesprek: IntakeGesprekRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> IntakeGesprekRecord? {
+        let sealedNote = gesprek.note.isEmpty ? nil : try seal.seal(gesprek.note)
+        return try await change(personId: gesprek.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+            try await db.raw("""
+                INSERT INTO intake_gesprekken (id, person_id, conversation_date, attendees, interpreter, culture_mediator, without_partner,
+                    no_show, topics, note_sealed, created_by, created_at)
+                VALUES (\(bind: gesprek.id), \(bind: gesprek.personId), \(bind: gesprek.conversationDate), \(bind: gesprek.attendees),
+                    \(bind: gesprek.interpreter ? 1 : 0), \(bind: gesprek.cultureMediator ? 1 : 0), \(bind: gesprek.withoutPartner ? 1 : 0),
+                    \(bind: gesprek.noShow ? 1 : 0), \(bind: gesprek.topics.joined(separator: ",")), \(bind: sealedNote),
+                    \(bind: gesprek.createdBy), \(bind: gesprek.createdAt))
+                """).run()
+            if !gesprek.noShow {
+                if traject.intakeDate == nil || gesprek.conversationDate < traject.intakeDate! {
+                    try await db.raw("UPDATE trajecten SET intake_date = \(bind: gesprek.conversationDate) WHERE person_id = \(bind: gesprek.personId)").run()
+                }
+                try await Self.touchContact(personId: gesprek.personId, date: gesprek.conversationDate, on: db)
+                try await Self.advance(personId: gesprek.personId, to: .bredeIntake, current: traject.phase, on: db, now: now)
+            }
+            return (gesprek, [CaseChange(kind: gesprek.noShow ? "intake.noShow" : "intake.gesprek", date: gesprek.conversationDate,
+                                         detail: gesprek.topics.isEmpty ? "" : "\(gesprek.topics.count)")])
+        }
+    }
+
+    static func touchContact(personId: String, date: String, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE trajecten SET last_contact_date = \(bind: date)
+            WHERE person_id = \(bind: personId) AND (last_contact_date IS NULL OR last_contact_date < \(bind: date))
+            """).run()
+    }
+
+    public func listGesprekken(personId: String, scope: TenantScope) async throws -> [IntakeGesprekRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        let rows = try await database.sql.raw("""
+            SELECT g.* FROM intake_gesprekken g JOIN persons p ON p.id = g.person_id
+            WHERE g.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY g.conversation_date, g.created_at, g.id
+            """).all()
+        return try rows.map { row in
+            let topics = try row.decode(column: "topics", as: String.self)
+            let sealed = try row.decode(column: "note_sealed", as: String?.self)
+            return IntakeGesprekRecord(
+                id: try row.decode(column: "id", as: String.self), personId: personId,
+                conversationDate: try row.decode(column: "conversation_date", as: String.self),
+                attendees: try row.decode(column: "attendees", as: String.self),
+                interpreter: try row.decode(column: "interpreter", as: Int.self) == 1,
+                cultureMediator: try row.decode(column: "culture_mediator", as: Int.self) == 1,
+                withoutPartner: try row.decode(column: "without_partner", as: Int.self) == 1,
+                noShow: try row.decode(column: "no_show", as: Int.self) == 1,
+                topics: topics.split(separator: ",").map(String.init),
+                note: try sealed.map { try seal.open($0) } ?? "",
+                createdBy: try row.decode(column: "created_by", as: String.self),
+                createdAt: try row.decode(column: "created_at", as: Int64.self))
+        }
+    }
+
+    /// Saves the answers for one intake topic (sealed), replacing what was there.
+    public func saveOnderwerp(personId: String, _ onderwerp: IntakeOnderwerpRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> IntakeOnderwerpRecord? {
+        let sealed = try seal.seal(String(decoding: try JSONEncoder.sorted.encode(onderwerp.answers), as: UTF8.self))
+        return try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO intake_onderwerpen (person_id, topic, content_sealed, updated_by, updated_at)
+                VALUES (\(bind: personId), \(bind: onderwerp.topic), \(bind: sealed), \(bind: onderwerp.updatedBy), \(bind: onderwerp.updatedAt))
+                ON CONFLICT (person_id, topic) DO UPDATE SET content_sealed = excluded.content_sealed,
+                    updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                """).run()
+            return (onderwerp, [CaseChange(kind: "intake.onderwerp", date: CalendarDate.today(now: now).iso, detail: onderwerp.topic)])
+        }
+    }
+
+    public func listOnderwerpen(personId: String, scope: TenantScope) async throws -> [IntakeOnderwerpRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        let rows = try await database.sql.raw("""
+            SELECT o.* FROM intake_onderwerpen o JOIN persons p ON p.id = o.person_id
+            WHERE o.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY o.topic
+            """).all()
+        return try rows.map { row in
+            let text = try seal.open(try row.decode(column: "content_sealed", as: String.self))
+            return IntakeOnderwerpRecord(
+                topic: try row.decode(column: "topic", as: String.self),
+                answers: try JSONDecoder().decode([String: String].self, from: Data(text.utf8)),
+                updatedBy: try row.decode(column: "updated_by", as: String.self),
+                updatedAt: try row.decode(column: "updated_at", as: Int64.self))
+        }
+    }
+
+    // MARK: Leerbaarheidstoets and advice
+
+    public func insertLBT(_ lbt: LBTRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> LBTRecord? {
+        try await change(personId: lbt.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO leerbaarheidstoetsen (id, person_id, invited_date, test_date, administrator, conditions, score, exemption, created_by, created_at)
+                VALUES (\(bind: lbt.id), \(bind: lbt.personId), \(bind: lbt.invitedDate), \(bind: lbt.testDate), \(bind: lbt.administrator),
+                    \(bind: lbt.conditions), \(bind: lbt.score), \(bind: lbt.exemption), \(bind: lbt.createdBy), \(bind: lbt.createdAt))
+                """).run()
+            let date = lbt.testDate ?? lbt.invitedDate ?? CalendarDate.today(now: now).iso
+            let kind = lbt.exemption != nil ? "lbt.vrijgesteld" : (lbt.score != nil ? "lbt.afgenomen" : "lbt.uitgenodigd")
+            return (lbt, [CaseChange(kind: kind, date: date, detail: lbt.score.map { "\($0)/40" } ?? "")])
+        }
+    }
+
+    public func listLBT(personId: String, scope: TenantScope) async throws -> [LBTRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT l.* FROM leerbaarheidstoetsen l JOIN persons p ON p.id = l.person_id
+            WHERE l.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY l.created_at, l.id
+            """).all(decoding: LBTRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    public func insertAdvies(_ advies: TaalschoolAdviesRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> TaalschoolAdviesRecord? {
+        try await change(personId: advies.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO taalschool_adviezen (id, person_id, advice_date, school, leerroute, niveau, note, created_by, created_at)
+                VALUES (\(bind: advies.id), \(bind: advies.personId), \(bind: advies.adviceDate), \(bind: advies.school), \(bind: advies.leerroute),
+                    \(bind: advies.niveau), \(bind: advies.note), \(bind: advies.createdBy), \(bind: advies.createdAt))
+                """).run()
+            return (advies, [CaseChange(kind: "advies", date: advies.adviceDate, detail: advies.leerroute)])
+        }
+    }
+
+    public func listAdviezen(personId: String, scope: TenantScope) async throws -> [TaalschoolAdviesRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT a.* FROM taalschool_adviezen a JOIN persons p ON p.id = a.person_id
+            WHERE a.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY a.created_at, a.id
+            """).all(decoding: TaalschoolAdviesRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    // MARK: Route decision
+
+    public func insertRouteBesluit(_ besluit: RouteBesluitRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> RouteBesluitRecord? {
+        try await change(personId: besluit.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO route_besluiten (id, person_id, decided_date, leerroute, niveau, considered, considerations, deviation,
+                    deviation_reason, lbt_score, created_by, created_at)
+                VALUES (\(bind: besluit.id), \(bind: besluit.personId), \(bind: besluit.decidedDate), \(bind: besluit.leerroute), \(bind: besluit.niveau),
+                    \(bind: besluit.considered), \(bind: besluit.considerations), \(bind: besluit.deviation), \(bind: besluit.deviationReason),
+                    \(bind: besluit.lbtScore), \(bind: besluit.createdBy), \(bind: besluit.createdAt))
+                """).run()
+            return (besluit, [CaseChange(kind: "route.besluit", date: besluit.decidedDate, detail: besluit.leerroute)])
+        }
+    }
+
+    public func listRouteBesluiten(personId: String, scope: TenantScope) async throws -> [RouteBesluitRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT r.* FROM route_besluiten r JOIN persons p ON p.id = r.person_id
+            WHERE r.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY r.created_at, r.id
+            """).all(decoding: RouteBesluitRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    // MARK: PIP
+
+    public func listPIPs(personId: String, scope: TenantScope) async throws -> [PIPRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT v.* FROM pips v JOIN persons p ON p.id = v.person_id
+            WHERE v.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY v.version
+            """).all(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    public enum PIPStoreError: Error, Equatable {
+        /// Only a concept can be edited or fixed.
+        case notAConcept
+    }
+
+    /// Creates the concept (the next version number) or updates the open concept. The concept is not
+    /// a beschikking: it starts no term.
+    public func saveConcept(_ pip: PIPRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> PIPRecord? {
+        try await change(personId: pip.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            let existing = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: pip.personId) AND status = 'concept'")
+                .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+            var saved = pip
+            saved.status = "concept"
+            saved.updatedAt = now.epochSeconds
+            if let existing {
+                saved.id = existing.id
+                saved.version = existing.version
+                saved.createdBy = existing.createdBy
+                saved.createdAt = existing.createdAt
+                try await db.raw("""
+                    UPDATE pips SET leerroute = \(bind: saved.leerroute), niveau = \(bind: saved.niveau), begeleiding = \(bind: saved.begeleiding),
+                        ondersteuning = \(bind: saved.ondersteuning), pvt = \(bind: saved.pvt), pvt_uren = \(bind: saved.pvtUren), map = \(bind: saved.map),
+                        map_uren = \(bind: saved.mapUren), vve = \(bind: saved.vve), voortgangsgesprekken = \(bind: saved.voortgangsgesprekken),
+                        cadans_maanden = \(bind: saved.cadansMaanden), einddoel = \(bind: saved.einddoel), reden_afwijking = \(bind: saved.redenAfwijking),
+                        intensiteit_b1 = \(bind: saved.intensiteitB1), change_reason = \(bind: saved.changeReason), change_note = \(bind: saved.changeNote),
+                        updated_at = \(bind: saved.updatedAt)
+                    WHERE id = \(bind: existing.id)
+                    """).run()
+                return (saved, [])
+            }
+            let maxVersion = try await db.raw("SELECT COALESCE(MAX(version), 0) AS v FROM pips WHERE person_id = \(bind: pip.personId)")
+                .first().map { try $0.decode(column: "v", as: Int.self) } ?? 0
+            saved.version = maxVersion + 1
+            saved.createdAt = now.epochSeconds
+            try await db.raw("""
+                INSERT INTO pips (id, person_id, version, status, dagtekening, leerroute, niveau, begeleiding, ondersteuning, pvt, pvt_uren, map,
+                    map_uren, vve, voortgangsgesprekken, cadans_maanden, einddoel, reden_afwijking, intensiteit_b1, change_reason, change_note,
+                    created_by, created_at, updated_at)
+                VALUES (\(bind: saved.id), \(bind: saved.personId), \(bind: saved.version), 'concept', NULL, \(bind: saved.leerroute), \(bind: saved.niveau),
+                    \(bind: saved.begeleiding), \(bind: saved.ondersteuning), \(bind: saved.pvt), \(bind: saved.pvtUren), \(bind: saved.map),
+                    \(bind: saved.mapUren), \(bind: saved.vve), \(bind: saved.voortgangsgesprekken), \(bind: saved.cadansMaanden), \(bind: saved.einddoel),
+                    \(bind: saved.redenAfwijking), \(bind: saved.intensiteitB1), \(bind: saved.changeReason), \(bind: saved.changeNote),
+                    \(bind: saved.createdBy), \(bind: saved.createdAt), \(bind: saved.updatedAt))
+                """).run()
+            return (saved, [CaseChange(kind: "pip.concept", date: CalendarDate.today(now: now).iso, detail: "versie \(saved.version)")])
+        }
+    }
+
+    /// Fixes the open concept as a beschikking with its dagtekening. The first fixed PIP's
+    /// dagtekening is the traject's PIP date and starts the inburgeringstermijn (R2, Wi2021 art. 11);
+    /// later versions never move it.
+    public func fixPIP(personId: String, dagtekening: CalendarDate, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> PIPRecord? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+            guard var concept = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) AND status = 'concept'")
+                .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw PIPStoreError.notAConcept }
+            concept.status = "vastgesteld"
+            concept.dagtekening = dagtekening.iso
+            concept.fixedBy = actor.id
+            concept.fixedAt = now.epochSeconds
+            try await db.raw("""
+                UPDATE pips SET status = 'vastgesteld', dagtekening = \(bind: dagtekening.iso), fixed_by = \(bind: actor.id), fixed_at = \(bind: now.epochSeconds)
+                WHERE id = \(bind: concept.id)
+                """).run()
+            try await db.raw("""
+                UPDATE trajecten SET pip_date = COALESCE(pip_date, \(bind: dagtekening.iso)), leerroute = \(bind: concept.leerroute),
+                    language_level = \(bind: concept.niveau), updated_at = \(bind: now.epochSeconds)
+                WHERE person_id = \(bind: personId)
+                """).run()
+            try await Self.advance(personId: personId, to: .pipVastgesteld, current: traject.phase, on: db, now: now)
+            return (concept, [CaseChange(kind: "pip.vastgesteld", date: dagtekening.iso, detail: "versie \(concept.version)")])
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}
