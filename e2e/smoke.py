@@ -26,6 +26,7 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlparse
 
@@ -37,9 +38,10 @@ from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_DIR = E2E_DIR.parent
@@ -56,6 +58,33 @@ TXT_LOGIN_FAILED = "Het e-mailadres of het wachtwoord klopt niet."
 TXT_LOGGED_OUT = "U bent uitgelogd."
 TXT_REVEAL_BSN = "Toon BSN"
 TXT_LOGOUT = "Uitloggen"
+# Casework (intake, LBT, route, PIP).
+TXT_SORT_TERM = "eerstvolgende termijn"
+TXT_TILE_OVERDUE = "termijn verstreken"
+TXT_TILE_SOON = "termijn binnen 14 dagen"
+TXT_NO_TERM = "Geen lopende termijn"
+TXT_SECTIONS = {"Brede intake": "/intake", "Leerbaarheidstoets en advies": "/lbt", "Leerroute kiezen": "/route", "PIP": "/pip"}
+TXT_TERM_PIP = "PIP vaststellen"
+TXT_TERM_INBURGERING = "Inburgeringstermijn"
+TXT_INTAKE_SAVED = "Het gesprek is vastgelegd."
+TXT_INTAKE_COMPLETE = "Alle wettelijke onderwerpen zijn besproken."
+TXT_LBT_SAVED = "De leerbaarheidstoets is vastgelegd."
+TXT_LBT_NOT_B1 = "B1-route niet haalbaar (drempel 28)"
+TXT_ROUTE_SAVED = "De leerroute is vastgelegd. Werk nu het PIP-concept uit."
+TXT_CONCEPT_MARK = "Concept — nog geen beschikking."
+TXT_CONCEPT_SAVED = "Het concept is opgeslagen."
+TXT_TO_FIX = "Verder naar vaststellen"
+TXT_FIX_BUTTON = "PIP vaststellen"
+TXT_FIX_CONSEQUENCE = re.compile(r"Vaststellen start de inburgeringstermijn van 3 jaar \(Wi2021 art\. 11\): "
+                                 r"van (.+) tot en met (.+)\.")
+TXT_PIP_FIXED = "Het PIP is vastgesteld."
+TXT_TIMELINE_FIXED = "PIP vastgesteld (versie 1)"
+TXT_SHOW_LETTER = "Brief tonen"
+TXT_LETTER_HEADING = "Besluit: uw persoonlijk plan inburgering en participatie"
+TXT_LETTER_BEZWAAR = "Bent u het niet eens met dit besluit?"
+TXT_LETTER_TERM = "Uw inburgeringstermijn loopt van {start} tot en met {end}."
+DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                "november", "december")
 
 DESKTOP = (1366, 900)
 MOBILE = (390, 844)
@@ -442,6 +471,74 @@ class Smoke:
 
     def h1(self) -> str:
         return self.find("main h1", "a main heading (h1)").text.strip()
+
+    def status(self) -> int:
+        """The HTTP status of the page shown (of the form's answer after a POST that did not redirect)."""
+        return self.driver.execute_script(
+            "var n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : 0") or 0
+
+    def notice(self) -> str:
+        """The notice the layout shows after a saved form (?melding=...)."""
+        return self.text_of("main > .notice[role=status]:not(.notice--warning)")
+
+    def expect_notice(self, text: str) -> None:
+        self.expect(text in self.notice(), f"notice '{text}'", self.notice() or "no notice")
+
+    def fill(self, field_id: str, value: str | bool) -> WebElement:
+        """Sets a field of the page's form by its id: types into a text field, picks an option of a select,
+        ticks or unticks a box (value True/False). A date input is set by script: what to type into it
+        depends on the browser's locale."""
+        element = self.find(f"main #{field_id}", f"the field '{field_id}'")
+        kind = element.get_attribute("type") or ""
+        if element.tag_name == "select":
+            Select(element).select_by_value(value)
+        elif kind in ("checkbox", "radio"):
+            if element.is_selected() != bool(value):
+                element.click()
+        elif kind == "date":
+            self.driver.execute_script("arguments[0].value = arguments[1];", element, value)
+            self.expect(element.get_attribute("value") == value, f"the date field '{field_id}' to take {value}",
+                        repr(element.get_attribute("value")))
+        else:
+            element.clear()
+            element.send_keys(value)
+        return element
+
+    def value(self, field_id: str) -> str:
+        return self.find(f"main #{field_id}", f"the field '{field_id}'").get_attribute("value") or ""
+
+    def checked(self, field_id: str) -> bool:
+        return self.find(f"main #{field_id}", f"the field '{field_id}'").is_selected()
+
+    def submit(self, form: str = "main form.form") -> None:
+        """Clicks the submit button of the (first) form matching the selector and waits for the answer."""
+        self.click_and_wait(self.find(f"{form} button[type=submit]", f"the submit button of {form}"))
+
+    def link(self, css: str, label: str) -> WebElement:
+        return self.wait_for(lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR, css) if a.text.strip() == label), None),
+                             f"a link '{label}' ({css})")
+
+    def table(self, css: str) -> list[dict[str, str]]:
+        """The body rows of the table matching css, each as {column heading: cell text}."""
+        return self.driver.execute_script("""
+            var table = document.querySelector(arguments[0]);
+            if (!table) return [];
+            var heads = Array.from(table.querySelectorAll('thead th')).map(function (th) { return th.textContent.trim(); });
+            return Array.from(table.querySelectorAll('tbody tr')).map(function (tr) {
+              var row = {};
+              Array.from(tr.cells).forEach(function (td, i) { row[heads[i] || String(i)] = td.textContent.replace(/\\s+/g, ' ').trim(); });
+              return row;
+            });""", css)
+
+    def error_summary(self) -> tuple[str, list[str]]:
+        """The error summary's text and the fragments it links to ('#attendees')."""
+        summary = self.find(".error-summary[role=alert]", "the error summary")
+        return summary.text, [a.get_dom_attribute("href") or "" for a in summary.find_elements(By.CSS_SELECTOR, "a")]
+
+    def case(self, key: str) -> str:
+        """What an earlier step of the casework journey found."""
+        self.expect(key in self.facts, f"'{key}' from an earlier casework step (it failed)")
+        return self.facts[key]
 
     # -- journeys ------------------------------------------------------------------------------
 

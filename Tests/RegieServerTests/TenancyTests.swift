@@ -21,6 +21,20 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/contact", method: .get, path: { w, _ in "/personen/\(w.personB)/contact" }, form: []),
         Probe(pattern: "/personen/{id}/contact", method: .post, path: { w, _ in "/personen/\(w.personB)/contact" }, form: [("language", "Frans")]),
         Probe(pattern: "/beheer/api-sleutels/{id}/intrekken", method: .post, path: { _, keyB in "/beheer/api-sleutels/\(keyB)/intrekken" }, form: []),
+        Probe(pattern: "/personen/{id}/intake", method: .get, path: { w, _ in "/personen/\(w.personB)/intake" }, form: []),
+        Probe(pattern: "/personen/{id}/intake/gesprekken", method: .post, path: { w, _ in "/personen/\(w.personB)/intake/gesprekken" },
+              form: [("date", "2026-11-17"), ("attendees", "consulent")]),
+        Probe(pattern: "/personen/{id}/intake/onderwerpen/{topic}", method: .post, path: { w, _ in "/personen/\(w.personB)/intake/onderwerpen/taalniveau" },
+              form: [("notitie", "x")]),
+        Probe(pattern: "/personen/{id}/lbt", method: .post, path: { w, _ in "/personen/\(w.personB)/lbt" },
+              form: [("testDate", "2026-11-09"), ("administrator", "X"), ("score", "30")]),
+        Probe(pattern: "/personen/{id}/lbt/advies", method: .post, path: { w, _ in "/personen/\(w.personB)/lbt/advies" },
+              form: [("adviceDate", "2026-11-09"), ("school", "X"), ("adviesRoute", "b1")]),
+        Probe(pattern: "/personen/{id}/route", method: .post, path: { w, _ in "/personen/\(w.personB)/route" },
+              form: [("leerroute", "b1"), ("considerations", "x")]),
+        Probe(pattern: "/personen/{id}/pip", method: .post, path: { w, _ in "/personen/\(w.personB)/pip" }, form: [("leerroute", "b1")]),
+        Probe(pattern: "/personen/{id}/pip/vaststellen", method: .get, path: { w, _ in "/personen/\(w.personB)/pip/vaststellen" }, form: []),
+        Probe(pattern: "/personen/{id}/pip/{version}/brief", method: .get, path: { w, _ in "/personen/\(w.personB)/pip/1/brief" }, form: []),
     ]
 
     @Test("Every route that takes an id has a probe below")
