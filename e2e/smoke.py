@@ -790,6 +790,309 @@ class Smoke:
         ]:
             self.step(name, function)
 
+    def journey_casework(self) -> None:
+        """A consulent takes a new case from signal to fixed PIP: intake, LBT, route (R4), PIP, term (R2), letter."""
+        def login():
+            self.open("/inloggen")
+            self.logged_in_home(CONSULENT, "/")
+
+        def caseload():
+            self.expect(self.h1() == "Werkvoorraad", "heading 'Werkvoorraad'", self.h1())
+            tiles = [" ".join(t.text.split()) for t in self.driver.find_elements(By.CSS_SELECTOR, "main ul.tiles .tile")]
+            for label in (TXT_TILE_OVERDUE, TXT_TILE_SOON):
+                self.expect(any(re.fullmatch(rf"\d+ {re.escape(label)}", t) for t in tiles), f"a tile 'N {label}'",
+                            " | ".join(tiles) or "no tiles")
+            current = self.text_of("main .sort-links [aria-current]")
+            self.expect(current == TXT_SORT_TERM, f"the default sort '{TXT_SORT_TERM}'", current or "none marked")
+            # Sorted by the nearest statutory term: due dates ascending, rows without a running term last.
+            dues = [dutch_date(r.get("Eerstvolgende termijn", "")) for r in self.table("main table.caseload")]
+            self.expect(bool(dues), "a caseload table (table.caseload) with rows", self.text_of("main .empty") or "no rows")
+            dated = [d for d in dues if d]
+            self.expect(dated == sorted(dated) and all(dues[i] for i in range(len(dated))),
+                        "the rows sorted by the due date of their next term, rows without a term last",
+                        ", ".join(d.isoformat() if d else "-" for d in dues))
+            print(f"    tiles: {' | '.join(tiles)}; {len(dues)} rows by nearest term")
+
+            self.fill("fase", "gehuisvest")
+            self.fill("groep", "asielstatushouder")
+            self.submit("main form.filters")
+            self.expect(self.path == "/" and self.query.get("fase") == ["gehuisvest"]
+                        and self.query.get("groep") == ["asielstatushouder"],
+                        "URL /?fase=gehuisvest&groep=asielstatushouder", self.driver.current_url)
+            self.expect(self.value("fase") == "gehuisvest" and self.value("groep") == "asielstatushouder",
+                        "the filters to keep fase and groep", f"fase={self.value('fase')!r}, groep={self.value('groep')!r}")
+            rows = self.table("main table.caseload")
+            self.expect(bool(rows), "at least one new case (phase Gehuisvest, asielstatushouder)", self.text_of("main .empty") or "no rows")
+            phases = {r.get("Fase") for r in rows}
+            self.expect(phases == {"Gehuisvest"}, "only cases in phase 'Gehuisvest'", ", ".join(sorted(map(str, phases))))
+            link = self.find("main table.caseload tbody tr:first-child td:first-child a[href^='/personen/']",
+                             "a link to the first case")
+            name = link.text.strip()
+            self.facts.update(case_name=name, case_path=urlparse(link.get_attribute("href")).path)
+            print(f"    {len(rows)} new case(s); first: {name} ({self.facts['case_path']}), "
+                  f"next term: {rows[0].get('Eerstvolgende termijn')}")
+            self.check_page("werkvoorraad-gehuisvest")
+
+        def open_case():
+            path, name = self.case("case_path"), self.case("case_name")
+            self.click_and_wait(self.link("main table.caseload tbody a", name))
+            self.expect(self.path == path, f"to be on {path}", self.path)
+            family, given = (part.strip() for part in name.split(",", 1))
+            self.expect(self.h1() == f"{given} {family}", f"heading '{given} {family}'", self.h1())
+            links = {a.text.strip(): urlparse(a.get_attribute("href")).path
+                     for a in self.driver.find_elements(By.CSS_SELECTOR, "main ul.section-links a")}
+            for label, suffix in TXT_SECTIONS.items():
+                self.expect(links.get(label) == path + suffix, f"a section link '{label}' to {path + suffix}",
+                            ", ".join(f"{k} → {v}" for k, v in links.items()) or "no section links")
+            terms = [r.get("Wat") for r in self.table("main table.terms")]
+            self.expect(TXT_TERM_PIP in terms, f"a term '{TXT_TERM_PIP}' in the terms table", ", ".join(map(str, terms)) or "no terms")
+            self.expect(TXT_TERM_INBURGERING not in terms, f"no '{TXT_TERM_INBURGERING}' before the PIP is fixed", ", ".join(terms))
+            print(f"    terms: {', '.join(map(str, terms))}")
+            self.check_page("dossier-nieuwe-zaak")
+
+        def section(label: str) -> None:
+            """From the case file, follow one of its section links."""
+            path = self.case("case_path")
+            if self.path != path:
+                self.open(path)
+            self.click_and_wait(self.link("main ul.section-links a", label))
+            self.expect(self.path == path + TXT_SECTIONS[label], f"to be on {path + TXT_SECTIONS[label]}", self.path)
+
+        def intake_error():
+            section("Brede intake")
+            self.expect(self.h1() == "Brede intake", "heading 'Brede intake'", self.h1())
+            today = self.value("date")
+            self.expect(re.fullmatch(r"\d{4}-\d{2}-\d{2}", today) is not None, "the conversation date prefilled with today", repr(today))
+            self.facts["today"] = today
+            self.facts["records_before"] = str(len(self.driver.find_elements(By.CSS_SELECTOR, "main ol.records li.record")))
+            note = "Kennismaking; de inburgeraar vertelt over zijn opleiding."
+            self.fill("date", iso_days_before(today, 3))
+            self.fill("attendees", "")
+            self.fill("note", note)
+            self.submit()
+            self.expect(self.status() == 400, "HTTP 400 for a conversation without 'Aanwezig'", f"HTTP {self.status()}")
+            text, targets = self.error_summary()
+            self.expect("#attendees" in targets, "the error summary to link to #attendees", f"{text!r} → {targets}")
+            self.expect(self.value("note") == note, "the typed note to be kept", repr(self.value("note")))
+            self.expect(self.find("main #attendees").get_attribute("aria-invalid") == "true", "#attendees marked aria-invalid")
+            print(f"    error summary: {text.splitlines()[-1] if text else '-'}")
+            self.check_page("intake-fout")
+
+        def intake_conversations():
+            today = self.case("today")
+            conversations = [
+                (iso_days_before(today, 3), "Inburgeraar, consulent, tolk Somalisch", ["interpreter"],
+                 ["opleidingEnWerkervaring", "taalniveau", "persoonlijkeOmstandighedenEnGezondheid"],
+                 "Eerste gesprek met tolk: opleiding, taal en gezondheid besproken."),
+                (iso_days_before(today, 1), "Inburgeraar, consulent", ["withoutPartner"],
+                 ["arbeidsparticipatie", "zelfredzaamheid", "voorschoolseEducatie"],
+                 "Tweede gesprek, zonder partner: werk, zelfredzaamheid en kinderen."),
+            ]
+            for day, attendees, flags, topics, note in conversations:
+                self.fill("date", day)
+                self.fill("attendees", attendees)
+                for flag in ("interpreter", "cultureMediator", "withoutPartner", "noShow"):
+                    self.fill(flag, flag in flags)
+                for topic in INTAKE_TOPICS:
+                    self.fill(f"topics-{topic}", topic in topics)
+                self.fill("note", note)
+                self.submit()
+                self.expect(self.path == self.case("case_path") + "/intake" and self.query.get("melding") == ["gesprek"],
+                            "a redirect to the intake page with melding=gesprek",
+                            f"{self.driver.current_url} (HTTP {self.status()}); error: {self.text_of('.error-summary') or '-'}")
+                self.expect_notice(TXT_INTAKE_SAVED)
+            records = [r.text for r in self.driver.find_elements(By.CSS_SELECTOR, "main ol.records li.record")]
+            before = int(self.case("records_before"))
+            self.expect(len(records) == before + 2, f"{before + 2} conversations listed", f"{len(records)}: {records}")
+            listed = " ".join(records)
+            for _, attendees, _, _, note in conversations:
+                self.expect(attendees in listed and note in listed, f"the conversation '{attendees}' with its note", listed[:300])
+            for flag in ("Met tolk", "Gesprek zonder partner"):
+                self.expect(flag in listed, f"the flag '{flag}' on a conversation", listed[:300])
+            status = self.text_of("main .status")
+            self.expect(TXT_INTAKE_COMPLETE in status, f"'{TXT_INTAKE_COMPLETE}' after both conversations", status)
+            print(f"    {len(records)} conversations; {status}")
+            self.check_page("intake-gesprekken")
+
+        def lbt():
+            section("Leerbaarheidstoets en advies")
+            today = self.case("today")
+            form = "main form.form"  # the first form: the test; the second is the school's advice
+            self.fill("invitedDate", iso_days_before(today, 9))
+            self.fill("testDate", iso_days_before(today, 2))
+            self.fill("administrator", "J. de Vries (gecertificeerd)")
+            self.fill("conditions", "Afgenomen op de computer van de gemeente, met koptelefoon.")
+            self.fill("score", "26")
+            self.fill("exemption", "")
+            self.submit(form)
+            self.expect(self.path == self.case("case_path") + "/lbt" and self.query.get("melding") == ["lbt"],
+                        "a redirect to the LBT page with melding=lbt",
+                        f"{self.driver.current_url} (HTTP {self.status()}); error: {self.text_of('.error-summary') or '-'}")
+            self.expect_notice(TXT_LBT_SAVED)
+            rows = self.table("main section[aria-labelledby=toetsen] table")
+            self.expect(any("26/40" in " ".join(r.values()) and TXT_LBT_NOT_B1 in " ".join(r.values()) for r in rows),
+                        f"a test row '26/40' with '{TXT_LBT_NOT_B1}'", str(rows) if rows else "no tests table")
+            print(f"    LBT: {rows[0]}")
+            self.check_page("lbt")
+
+        def route_refused():
+            self.click_and_wait(self.link("main a.button", "Verder: leerroute kiezen"))
+            self.expect(self.path == self.case("case_path") + "/route", f"to be on {self.case('case_path')}/route", self.path)
+            facts = self.text_of("main dl.facts")
+            self.expect(f"26/40 — {TXT_LBT_NOT_B1}" in facts, "the LBT result '26/40' on the route page", facts)
+            self.fill("leerroute-b1", True)
+            self.fill("niveau", "")
+            self.fill("considered-b1", True)
+            self.fill("considered-z", True)
+            considerations = "De inburgeraar leert snel, heeft in Somalië de middelbare school afgerond en wil werken."
+            self.facts["considerations"] = considerations
+            self.fill("considerations", considerations)
+            self.fill("deviationReason", "")
+            self.submit()
+            self.expect(self.status() == 400, "HTTP 400 for the B1-route against the LBT without a reason", f"HTTP {self.status()}")
+            text, targets = self.error_summary()
+            self.expect("(R4)" in text and "#deviationReason" in targets,
+                        "the error summary to name R4 and link to #deviationReason", f"{text!r} → {targets}")
+            self.expect(self.checked("leerroute-b1"), "the chosen B1-route to stay selected")
+            self.expect(self.value("considerations") == considerations, "the considerations to be kept", repr(self.value("considerations")))
+            self.expect(self.checked("considered-z"), "the considered routes to be kept")
+            print(f"    error summary: {text.splitlines()[-1] if text else '-'}")
+            self.check_page("route-fout")
+
+        def route_decided():
+            reason = ("Score 26 ligt dicht bij de drempel; de taalschool ziet voldoende leervermogen "
+                      "en de inburgeraar is hoog opgeleid.")
+            self.facts["deviation_reason"] = reason
+            self.fill("deviationReason", reason)
+            self.submit()
+            pip = self.case("case_path") + "/pip"
+            self.expect(self.path == pip and self.query.get("melding") == ["route"], f"a redirect to {pip}?melding=route",
+                        f"{self.driver.current_url} (HTTP {self.status()}); error: {self.text_of('.error-summary') or '-'}")
+            self.expect_notice(TXT_ROUTE_SAVED)
+
+        def pip_concept():
+            mark = self.text_of("main .concept-mark")
+            self.expect(TXT_CONCEPT_MARK in mark, f"the mark '{TXT_CONCEPT_MARK}'", mark or "no .concept-mark")
+            self.expect(self.checked("leerroute-b1"), "the concept prefilled with the B1-route")
+            reason = self.case("deviation_reason")
+            self.expect(self.value("redenAfwijking") == reason, "the concept prefilled with the deviation reason",
+                        repr(self.value("redenAfwijking")))
+            self.expect(self.value("cadansMaanden") == "3", "'Maanden tussen voortgangsgesprekken' prefilled with 3",
+                        repr(self.value("cadansMaanden")))
+            for field_id, value in [
+                ("einddoel", "werk"),
+                ("begeleiding", "Maandelijks gesprek met de consulent; contact met de taalschool over de voortgang."),
+                ("ondersteuning", "Kinderopvang tijdens de lessen; reiskosten naar de taalschool."),
+                ("pvt", "Workshop participatieverklaring bij de gemeente, in groepsverband."),
+                ("pvtUren", "12"),
+                ("map", "Oriëntatie op werk in de zorg, met een werkervaringsplaats."),
+                ("mapUren", "64"),
+                ("vveNvt", True),
+                ("vve", ""),
+                ("voortgangsgesprekken", "4"),
+            ]:
+                self.fill(field_id, value)
+            self.submit()
+            self.expect(self.path == self.case("case_path") + "/pip" and self.query.get("melding") == ["concept"],
+                        "a redirect to the PIP page with melding=concept",
+                        f"{self.driver.current_url} (HTTP {self.status()}); error: {self.text_of('.error-summary') or '-'}")
+            self.expect_notice(TXT_CONCEPT_SAVED)
+            self.expect(self.value("einddoel") == "werk" and self.value("mapUren") == "64" and self.checked("vveNvt"),
+                        "the saved concept's values in the form",
+                        f"einddoel={self.value('einddoel')!r}, mapUren={self.value('mapUren')!r}, vveNvt={self.checked('vveNvt')}")
+            self.check_page("pip-concept")
+
+        def fix_page():
+            fix = self.case("case_path") + "/pip/vaststellen"
+            link = self.link("main a", TXT_TO_FIX)
+            self.expect(urlparse(link.get_attribute("href")).path == fix, f"'{TXT_TO_FIX}' to point to {fix}", link.get_attribute("href"))
+            self.click_and_wait(link)
+            self.expect(self.path == fix, f"to be on {fix}", self.path)
+            warning = self.text_of("main .notice--warning")
+            self.expect(not warning, "a complete concept (no problems listed)", warning)
+            consequence = self.text_of("main p.consequence")
+            match = TXT_FIX_CONSEQUENCE.fullmatch(consequence)
+            self.expect(match is not None, "the consequence 'Vaststellen start de inburgeringstermijn van 3 jaar "
+                        "(Wi2021 art. 11): van … tot en met ….'", consequence or "no p.consequence")
+            dagtekening = self.value("dagtekening")
+            self.expect(dagtekening == self.case("today"), f"'Dagtekening' prefilled with today ({self.case('today')})", repr(dagtekening))
+            start, end = dutch_date(match[1]), dutch_date(match[2])
+            day = date.fromisoformat(dagtekening)
+            # R2 (Wi2021 art. 11): from the day after the dagtekening up to and including 3 years after it.
+            self.expect(start == day + timedelta(days=1) and end == add_years(day, 3),
+                        f"a term from {display_date(day + timedelta(days=1))} to {display_date(add_years(day, 3))}", consequence)
+            self.facts.update(term_start=match[1], term_end=match[2])
+            print(f"    {consequence}")
+            self.check_page("pip-vaststellen")
+
+        def fix():
+            button = self.wait_for(lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "main form button[type=submit]")
+                                                    if b.text.strip() == TXT_FIX_BUTTON), None), f"a button '{TXT_FIX_BUTTON}'")
+            self.click_and_wait(button)
+            path = self.case("case_path")
+            self.expect(self.path == path and self.query.get("melding") == ["pip"], f"a redirect to {path}?melding=pip",
+                        f"{self.driver.current_url} (HTTP {self.status()}); error: {self.text_of('.error-summary') or '-'}")
+            self.expect_notice(TXT_PIP_FIXED)
+            terms = self.table("main table.terms")
+            term = next((r for r in terms if r.get("Wat") == TXT_TERM_INBURGERING), None)
+            self.expect(term is not None, f"a row '{TXT_TERM_INBURGERING}' in the terms table",
+                        ", ".join(str(r.get("Wat")) for r in terms) or "no terms")
+            due = dutch_date(term.get("Uiterlijk", ""))
+            year = date.fromisoformat(self.case("today")).year + 3
+            self.expect(due is not None and due.year == year and term["Uiterlijk"] == self.case("term_end"),
+                        f"'{TXT_TERM_INBURGERING}' due {self.case('term_end')} (in {year})", term.get("Uiterlijk", ""))
+            timeline = [r.get("Wat", "") for r in self.table("main table.timeline")]
+            self.expect(TXT_TIMELINE_FIXED in timeline, f"'{TXT_TIMELINE_FIXED}' in the timeline", " | ".join(timeline) or "no timeline")
+            print(f"    {TXT_TERM_INBURGERING}: due {term['Uiterlijk']} ({term.get('Stand', '')}); timeline: {len(timeline)} entries")
+            self.check_page("dossier-pip-vastgesteld")
+
+        def letter():
+            section("PIP")
+            versions = self.table("main table")
+            self.expect(any(r.get("Versie") == "1" and r.get("Status") == "Vastgesteld" for r in versions),
+                        "version 1 listed as 'Vastgesteld'", str(versions) or "no versions table")
+            target = self.case("case_path") + "/pip/1/brief"
+            link = self.link("main table a", TXT_SHOW_LETTER)
+            self.expect(urlparse(link.get_attribute("href")).path == target, f"'{TXT_SHOW_LETTER}' to point to {target}",
+                        link.get_attribute("href"))
+            self.click_and_wait(link)
+            self.expect(self.path == target, f"to be on {target}", self.path)
+            self.expect(not self.driver.find_elements(By.CSS_SELECTOR, "header.site-header, nav.site-nav"),
+                        "a standalone letter without the site header")
+            self.expect(self.h1() == TXT_LETTER_HEADING, f"heading '{TXT_LETTER_HEADING}'", self.h1())
+            self.expect(not self.driver.find_elements(By.CSS_SELECTOR, ".letter__concept"), "no concept mark on a fixed PIP's letter")
+            text = self.page_text()
+            term = TXT_LETTER_TERM.format(start=self.case("term_start"), end=self.case("term_end"))
+            for needed in (TXT_LETTER_BEZWAAR, term, self.case("deviation_reason")):
+                self.expect(needed in text, f"the letter to contain '{needed}'", text[:300])
+            check = self.check_page("pip-brief")
+            options = PrintOptions()
+            options.page_width, options.page_height = 21.0, 29.7  # A4, in cm
+            pdf = base64.b64decode(self.driver.print_page(options))
+            printed = self.screenshots / f"{check.number:02d}-pip-brief.pdf"  # next to the letter's screenshot
+            printed.write_bytes(pdf)
+            self.expect(pdf.startswith(b"%PDF") and len(pdf) > 1000, "the printed letter to be a PDF", f"{len(pdf)} bytes: {pdf[:8]!r}")
+            pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+            print(f"    printed: {printed.relative_to(REPO_DIR) if printed.is_relative_to(REPO_DIR) else printed} "
+                  f"({len(pdf)} bytes, {pages} page(s))")
+
+        for name, function in [
+            ("log in as consulent", login),
+            ("werkvoorraad: tiles, sorted by term, filter new cases", caseload),
+            ("open the new case's file", open_case),
+            ("intake: a conversation without 'Aanwezig' is refused", intake_error),
+            ("intake: record two conversations", intake_conversations),
+            ("LBT: record a score of 26/40", lbt),
+            ("route: B1 against the LBT without a reason is refused (R4)", route_refused),
+            ("route: B1 with a reason → PIP concept", route_decided),
+            ("PIP: save the concept", pip_concept),
+            ("PIP: the fix page names the 3-year term", fix_page),
+            ("PIP: fix it → the term appears in the file", fix),
+            ("PIP: show and print the letter", letter),
+            ("log out", self.logout),
+        ]:
+            self.step(name, function)
+
     # -- report --------------------------------------------------------------------------------
 
     def report(self, seconds: float) -> bool:
@@ -847,6 +1150,32 @@ def short(path: str, width: int = 24) -> str:
     return path if len(path) <= width else path[:width - 9] + "…" + path[-8:]
 
 
+INTAKE_TOPICS = ("opleidingEnWerkervaring", "persoonlijkeOmstandighedenEnGezondheid", "voorschoolseEducatie", "taalniveau",
+                 "arbeidsparticipatie", "zelfredzaamheid", "gezinssituatie", "sociaalNetwerk", "motivatie", "digitaleVaardigheden")
+
+
+def dutch_date(text: str) -> date | None:
+    """The first date written the Dutch way ("17 januari 2027") in text."""
+    match = re.search(rf"(\d{{1,2}}) ({'|'.join(DUTCH_MONTHS)}) (\d{{4}})", text)
+    return date(int(match[3]), DUTCH_MONTHS.index(match[2]) + 1, int(match[1])) if match else None
+
+
+def display_date(day: date) -> str:
+    return f"{day.day} {DUTCH_MONTHS[day.month - 1]} {day.year}"
+
+
+def iso_days_before(iso: str, days: int) -> str:
+    return (date.fromisoformat(iso) - timedelta(days=days)).isoformat()
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Regie browser smoke test (Selenium + axe-core).")
     parser.add_argument("--binary", type=Path, default=Path(os.environ.get("REGIE_BINARY", DEFAULT_BINARY)),
@@ -896,13 +1225,14 @@ def main() -> int:
                   "known false positives. pip install -r e2e/requirements.txt")
 
         args.screenshots.mkdir(parents=True, exist_ok=True)
-        for old in args.screenshots.glob("[0-9][0-9]-*.png"):
-            old.unlink()  # only this run's screenshots in the folder
+        for old in [*args.screenshots.glob("[0-9][0-9]-*.png"), *args.screenshots.glob("[0-9][0-9]-*.pdf")]:
+            old.unlink()  # only this run's screenshots (and printed letter) in the folder
         smoke = Smoke(driver, base_url, args.screenshots, axe_path)
         smoke.journey_run("consulent", smoke.journey_consulent)
         smoke.journey_run("functioneel beheerder", smoke.journey_beheer)
         smoke.journey_run("beleidsmedewerker", smoke.journey_beleid)
         smoke.journey_run(f"mobile {MOBILE[0]}x{MOBILE[1]}", smoke.journey_mobile)
+        smoke.journey_run("casework", smoke.journey_casework)
         if server is not None and (any(not s.passed for s in smoke.steps) or any(not p.passed for p in smoke.pages)):
             server.print_problems()
         ok = smoke.report(time.monotonic() - started)  # ends with the line "N passed, N failed"

@@ -181,8 +181,26 @@ struct AuthTests {
         #expect(throws: AppConfig.ConfigError.self) {
             _ = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: ["REGIE_ENV": "production", "SESSION_SECRET": "too short"])))
         }
-        let config = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: ["REGIE_ENV": "production", "SESSION_SECRET": String(repeating: "s", count: 32)])))
+        let key = Data(repeating: 7, count: 32).base64EncodedString()
+        let config = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: ["REGIE_ENV": "production", "SESSION_SECRET": String(repeating: "s", count: 32), "FIELD_KEY": key])))
         #expect(config.cookieSecure, "production defaults to Secure cookies")
+    }
+
+    @Test("Production mode refuses to start without a valid FIELD_KEY for sealing special-category fields")
+    func productionNeedsFieldKey() throws {
+        let secret = String(repeating: "s", count: 32)
+        #expect(throws: AppConfig.ConfigError.self) {
+            _ = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: ["REGIE_ENV": "production", "SESSION_SECRET": secret])))
+        }
+        #expect(throws: AppConfig.ConfigError.self) {
+            _ = try AppConfig(reader: .init(provider: EnvironmentVariablesProvider(environmentVariables: ["REGIE_ENV": "production", "SESSION_SECRET": secret, "FIELD_KEY": "c2hvcnQ="])))
+        }
+        // A value sealed with one key cannot be opened with another.
+        let one = try FieldSeal(base64Key: Data(repeating: 1, count: 32).base64EncodedString())
+        let other = try FieldSeal(base64Key: Data(repeating: 2, count: 32).base64EncodedString())
+        let sealed = try one.seal("medische beperking")
+        #expect(try one.open(sealed) == "medische beperking")
+        #expect(throws: FieldSeal.SealError.self) { try other.open(sealed) }
     }
 }
 
