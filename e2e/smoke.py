@@ -82,6 +82,7 @@ TXT_TIMELINE_FIXED = "PIP vastgesteld (versie 1)"
 TXT_SHOW_LETTER = "Brief tonen"
 TXT_LETTER_HEADING = "Besluit: uw persoonlijk plan inburgering en participatie"
 TXT_LETTER_BEZWAAR = "Bent u het niet eens met dit besluit?"
+TXT_LETTER_BACK = "Terug naar het PIP"
 TXT_LETTER_TERM = "Uw inburgeringstermijn loopt van {start} tot en met {end}."
 DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
                 "november", "december")
@@ -831,7 +832,7 @@ class Smoke:
             self.facts.update(case_name=name, case_path=urlparse(link.get_attribute("href")).path)
             print(f"    {len(rows)} new case(s); first: {name} ({self.facts['case_path']}), "
                   f"next term: {rows[0].get('Eerstvolgende termijn')}")
-            self.check_page("werkvoorraad-gehuisvest")
+            self.check_page("werkvoorraad-nieuw")
 
         def open_case():
             path, name = self.case("case_path"), self.case("case_name")
@@ -848,7 +849,7 @@ class Smoke:
             self.expect(TXT_TERM_PIP in terms, f"a term '{TXT_TERM_PIP}' in the terms table", ", ".join(map(str, terms)) or "no terms")
             self.expect(TXT_TERM_INBURGERING not in terms, f"no '{TXT_TERM_INBURGERING}' before the PIP is fixed", ", ".join(terms))
             print(f"    terms: {', '.join(map(str, terms))}")
-            self.check_page("dossier-nieuwe-zaak")
+            self.check_page("dossier-nieuw")
 
         def section(label: str) -> None:
             """From the case file, follow one of its section links."""
@@ -1044,7 +1045,7 @@ class Smoke:
             timeline = [r.get("Wat", "") for r in self.table("main table.timeline")]
             self.expect(TXT_TIMELINE_FIXED in timeline, f"'{TXT_TIMELINE_FIXED}' in the timeline", " | ".join(timeline) or "no timeline")
             print(f"    {TXT_TERM_INBURGERING}: due {term['Uiterlijk']} ({term.get('Stand', '')}); timeline: {len(timeline)} entries")
-            self.check_page("dossier-pip-vastgesteld")
+            self.check_page("dossier-vastgesteld")
 
         def letter():
             section("PIP")
@@ -1075,6 +1076,9 @@ class Smoke:
             pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
             print(f"    printed: {printed.relative_to(REPO_DIR) if printed.is_relative_to(REPO_DIR) else printed} "
                   f"({len(pdf)} bytes, {pages} page(s))")
+            # The letter has no site header (and no logout button): back to the PIP page.
+            self.click_and_wait(self.link("nav.letter__tools a", TXT_LETTER_BACK))
+            self.expect(self.path == self.case("case_path") + "/pip", f"'{TXT_LETTER_BACK}' to lead to the PIP page", self.path)
 
         for name, function in [
             ("log in as consulent", login),

@@ -119,7 +119,7 @@ public struct PersonStore: Sendable {
         t.kennisgeving_date AS "kennisgevingDate", t.koppeling_date AS "koppelingDate", t.brp_date AS "brpDate",
         t.pip_date AS "pipDate", t.route_start_date AS "routeStartDate", t.leerroute AS "leerroute",
         t.closed_date AS "closedDate", t.closed_reason AS "closedReason", COALESCE(t.next_due_date, '9999-12-31') AS "nextDueDate",
-        t.last_contact_date AS "lastContactDate"
+        t.last_contact_date AS "lastContactDate", t.last_meeting_date AS "lastMeetingDate", t.pip_cadence_months AS "pipCadenceMonths"
         """
 
     /// The person if, and only if, they belong to a municipality in scope.

@@ -77,6 +77,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     IntakeController(services: services).addRoutes(to: web)
     LBTController(services: services).addRoutes(to: web)
     PIPController(services: services).addRoutes(to: web)
+    ProgressController(services: services).addRoutes(to: web)
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)
     RulesController(services: services).addRoutes(to: web)

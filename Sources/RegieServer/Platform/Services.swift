@@ -59,6 +59,7 @@ public struct AppServices: Sendable {
     public let apiKeys: APIKeyStore
     public let persons: PersonStore
     public let casework: CaseworkStore
+    public let settings: SettingsStore
     /// bcrypt cost: 12 in production; tests lower it to stay fast.
     public let bcryptCost: UInt8
 
@@ -76,6 +77,7 @@ public struct AppServices: Sendable {
         self.apiKeys = APIKeyStore(database: database)
         self.persons = PersonStore(database: database)
         self.casework = CaseworkStore(database: database, seal: config.fieldSeal)
+        self.settings = SettingsStore(database: database)
         self.bcryptCost = bcryptCost
     }
 

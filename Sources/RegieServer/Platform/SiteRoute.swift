@@ -21,6 +21,15 @@ public enum SiteRoute: Sendable, Hashable {
     case pip(String)
     case pipFix(String)
     case pipLetter(String, Int)
+    case progress(String)
+    case progressStart(String)
+    case progressMeeting(String)
+    case progressHours(String)
+    case progressResult(String)
+    case enforcement(String)
+    case close(String)
+    case team
+    case settings
     case auditLog
     case auditLogCSV
     case apiKeys
@@ -50,6 +59,15 @@ public enum SiteRoute: Sendable, Hashable {
         case .pip(let id): return "/personen/\(id)/pip"
         case .pipFix(let id): return "/personen/\(id)/pip/vaststellen"
         case .pipLetter(let id, let version): return "/personen/\(id)/pip/\(version)/brief"
+        case .progress(let id): return "/personen/\(id)/voortgang"
+        case .progressStart(let id): return "/personen/\(id)/voortgang/start"
+        case .progressMeeting(let id): return "/personen/\(id)/voortgang/gesprekken"
+        case .progressHours(let id): return "/personen/\(id)/voortgang/uren"
+        case .progressResult(let id): return "/personen/\(id)/voortgang/resultaten"
+        case .enforcement(let id): return "/personen/\(id)/handhaving"
+        case .close(let id): return "/personen/\(id)/afsluiten"
+        case .team: return "/team"
+        case .settings: return "/beheer/instellingen"
         case .auditLog: return "/beheer/audit"
         case .auditLogCSV: return "/beheer/audit.csv"
         case .apiKeys: return "/beheer/api-sleutels"
@@ -73,11 +91,19 @@ public enum SiteRoute: Sendable, Hashable {
     static let pipPattern = "/personen/{id}/pip"
     static let pipFixPattern = "/personen/{id}/pip/vaststellen"
     static let pipLetterPattern = "/personen/{id}/pip/{version}/brief"
+    static let progressPattern = "/personen/{id}/voortgang"
+    static let progressStartPattern = "/personen/{id}/voortgang/start"
+    static let progressMeetingPattern = "/personen/{id}/voortgang/gesprekken"
+    static let progressHoursPattern = "/personen/{id}/voortgang/uren"
+    static let progressResultPattern = "/personen/{id}/voortgang/resultaten"
+    static let enforcementPattern = "/personen/{id}/handhaving"
+    static let closePattern = "/personen/{id}/afsluiten"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern,
     ]
 }

@@ -20,9 +20,8 @@ enum TermText {
         NextTerm.pick(terms)
     }
 
-    /// Terms Regie can show truthfully today. Progress meetings cannot be recorded yet (casework,
-    /// issue #4), so their term would always read as overdue; it is left out until they can.
+    /// Terms that apply to the case.
     static func shown(_ terms: [Term]) -> [Term] {
-        terms.filter { $0.kind != .voortgangsgesprek && $0.status != .notApplicable }
+        terms.filter { $0.status != .notApplicable }
     }
 }

@@ -244,3 +244,93 @@ public struct PIPRecord: Codable, Sendable, Hashable {
 
     public var isFixed: Bool { status == "vastgesteld" }
 }
+
+/// A progress meeting held (or missed) after the PIP (R5b). The note is sealed at rest.
+public struct VoortgangsgesprekRecord: Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    public var heldDate: String
+    /// `opSchema`, `vertraging` or `zorgen`.
+    public var outcome: String
+    public var noShow: Bool
+    public var note: String
+    public var createdBy: String
+    public var createdAt: Int64
+
+    public init(id: String, personId: String, heldDate: String, outcome: String, noShow: Bool, note: String, createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.heldDate = heldDate
+        self.outcome = outcome
+        self.noShow = noShow
+        self.note = note
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}
+
+/// Hours followed, as reported by a provider or recorded by the case worker (DUO GevolgdeUren).
+public struct UrenRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    /// `UrenSoort` raw value.
+    public var soort: String
+    public var periodEnd: String
+    public var hours: Int
+    public var provider: String
+    public var duringIntake: Int
+    public var createdBy: String
+    public var createdAt: Int64
+
+    public init(id: String, personId: String, soort: String, periodEnd: String, hours: Int, provider: String, duringIntake: Bool,
+                createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.soort = soort
+        self.periodEnd = periodEnd
+        self.hours = hours
+        self.provider = provider
+        self.duringIntake = duringIntake ? 1 : 0
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}
+
+/// A completed part of the route: MAP final interview, PVT signed, Z-route completed.
+public struct RouteResultaatRecord: Codable, Sendable, Hashable {
+    public var personId: String
+    public var kind: String
+    public var resultDate: String
+}
+
+/// One step of enforcement taken (R9), with the assessment a fine requires.
+public struct HandhavingRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    /// `Overtreding` raw value.
+    public var overtreding: String
+    /// `waarschuwing`, `boete` or `boeteEnPIPZonderInbreng`.
+    public var step: String
+    public var amountCents: Int?
+    public var decidedDate: String
+    public var efforts: String
+    public var circumstances: String
+    public var culpable: Int?
+    public var createdBy: String
+    public var createdAt: Int64
+
+    public init(id: String, personId: String, overtreding: String, step: String, amountCents: Int?, decidedDate: String, efforts: String,
+                circumstances: String, culpable: Bool?, createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.overtreding = overtreding
+        self.step = step
+        self.amountCents = amountCents
+        self.decidedDate = decidedDate
+        self.efforts = efforts
+        self.circumstances = circumstances
+        self.culpable = culpable.map { $0 ? 1 : 0 }
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}

@@ -57,7 +57,8 @@ public struct CaseworkStore: Sendable {
                 .first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
               let traject = try await db.raw("SELECT * FROM trajecten WHERE person_id = \(bind: personId)")
                 .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return }
-        let next = traject.nextTerm(person: person, today: today)
+        let settings = try await SettingsStore.fetch(traject.municipalityCode, on: db)
+        let next = traject.nextTerm(person: person, today: today, settings: settings.law)
         try await db.raw("""
             UPDATE trajecten SET next_due_date = \(bind: next?.due.iso ?? M0002_Casework.noDueDate),
                 next_due_kind = \(bind: next?.kind.rawValue ?? "")
@@ -334,11 +335,158 @@ public struct CaseworkStore: Sendable {
                 """).run()
             try await db.raw("""
                 UPDATE trajecten SET pip_date = COALESCE(pip_date, \(bind: dagtekening.iso)), leerroute = \(bind: concept.leerroute),
-                    language_level = \(bind: concept.niveau), updated_at = \(bind: now.epochSeconds)
+                    language_level = \(bind: concept.niveau), pip_cadence_months = \(bind: concept.cadansMaanden), updated_at = \(bind: now.epochSeconds)
                 WHERE person_id = \(bind: personId)
                 """).run()
             try await Self.advance(personId: personId, to: .pipVastgesteld, current: traject.phase, on: db, now: now)
             return (concept, [CaseChange(kind: "pip.vastgesteld", date: dagtekening.iso, detail: "versie \(concept.version)")])
+        }
+    }
+}
+
+extension CaseworkStore {
+    // MARK: After the PIP: route start, progress meetings, hours, results
+
+    /// Records the start of the learning route (the offer started: R12) and moves the case on.
+    public func startRoute(personId: String, date: CalendarDate, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+            try await db.raw("UPDATE trajecten SET route_start_date = \(bind: date.iso), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
+            try await Self.advance(personId: personId, to: .inLeerroute, current: traject.phase, on: db, now: now)
+            return (true, [CaseChange(kind: "route.start", date: date.iso)])
+        }
+    }
+
+    /// Records a progress meeting; a held meeting (not a no-show) restarts the clock for the next (R5b).
+    public func insertVoortgangsgesprek(_ meeting: VoortgangsgesprekRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> VoortgangsgesprekRecord? {
+        let sealed = meeting.note.isEmpty ? nil : try seal.seal(meeting.note)
+        return try await change(personId: meeting.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO voortgangsgesprekken (id, person_id, held_date, outcome, no_show, note_sealed, created_by, created_at)
+                VALUES (\(bind: meeting.id), \(bind: meeting.personId), \(bind: meeting.heldDate), \(bind: meeting.outcome), \(bind: meeting.noShow ? 1 : 0),
+                    \(bind: sealed), \(bind: meeting.createdBy), \(bind: meeting.createdAt))
+                """).run()
+            if !meeting.noShow {
+                try await db.raw("""
+                    UPDATE trajecten SET last_meeting_date = \(bind: meeting.heldDate)
+                    WHERE person_id = \(bind: meeting.personId) AND (last_meeting_date IS NULL OR last_meeting_date < \(bind: meeting.heldDate))
+                    """).run()
+                try await Self.touchContact(personId: meeting.personId, date: meeting.heldDate, on: db)
+            }
+            return (meeting, [CaseChange(kind: meeting.noShow ? "voortgang.noShow" : "voortgang.gesprek", date: meeting.heldDate, detail: meeting.outcome)])
+        }
+    }
+
+    public func listVoortgangsgesprekken(personId: String, scope: TenantScope) async throws -> [VoortgangsgesprekRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        let rows = try await database.sql.raw("""
+            SELECT v.* FROM voortgangsgesprekken v JOIN persons p ON p.id = v.person_id
+            WHERE v.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY v.held_date, v.created_at
+            """).all()
+        return try rows.map { row in
+            VoortgangsgesprekRecord(
+                id: try row.decode(column: "id", as: String.self), personId: personId,
+                heldDate: try row.decode(column: "held_date", as: String.self), outcome: try row.decode(column: "outcome", as: String.self),
+                noShow: try row.decode(column: "no_show", as: Int.self) == 1,
+                note: try row.decode(column: "note_sealed", as: String?.self).map { try seal.open($0) } ?? "",
+                createdBy: try row.decode(column: "created_by", as: String.self), createdAt: try row.decode(column: "created_at", as: Int64.self))
+        }
+    }
+
+    public func insertUren(_ uren: UrenRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> UrenRecord? {
+        try await change(personId: uren.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at)
+                VALUES (\(bind: uren.id), \(bind: uren.personId), \(bind: uren.soort), \(bind: uren.periodEnd), \(bind: uren.hours), \(bind: uren.provider),
+                    \(bind: uren.duringIntake), \(bind: uren.createdBy), \(bind: uren.createdAt))
+                """).run()
+            return (uren, [CaseChange(kind: "uren", date: uren.periodEnd, detail: "\(uren.hours) \(uren.soort)")])
+        }
+    }
+
+    public func listUren(personId: String, scope: TenantScope) async throws -> [UrenRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT u.* FROM uren u JOIN persons p ON p.id = u.person_id
+            WHERE u.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY u.period_end, u.created_at
+            """).all(decoding: UrenRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// Records a completed part of the route (MAP final interview, PVT signed, Z-route completed).
+    public func saveResultaat(personId: String, kind: String, date: CalendarDate, by userId: String, scope: TenantScope, actor: CaseActor,
+                              audit: AuditEvent, now: Date) async throws -> Bool? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO route_resultaten (person_id, kind, result_date, created_by, created_at)
+                VALUES (\(bind: personId), \(bind: kind), \(bind: date.iso), \(bind: userId), \(bind: now.epochSeconds))
+                ON CONFLICT (person_id, kind) DO UPDATE SET result_date = excluded.result_date, created_by = excluded.created_by, created_at = excluded.created_at
+                """).run()
+            return (true, [CaseChange(kind: "resultaat.\(kind)", date: date.iso)])
+        }
+    }
+
+    public func listResultaten(personId: String, scope: TenantScope) async throws -> [RouteResultaatRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT r.person_id, r.kind, r.result_date FROM route_resultaten r JOIN persons p ON p.id = r.person_id
+            WHERE r.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY r.result_date
+            """).all(decoding: RouteResultaatRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    // MARK: Enforcement and closing
+
+    public func insertHandhaving(_ step: HandhavingRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> HandhavingRecord? {
+        try await change(personId: step.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO handhavingen (id, person_id, overtreding, step, amount_cents, decided_date, efforts, circumstances, culpable, created_by, created_at)
+                VALUES (\(bind: step.id), \(bind: step.personId), \(bind: step.overtreding), \(bind: step.step), \(bind: step.amountCents), \(bind: step.decidedDate),
+                    \(bind: step.efforts), \(bind: step.circumstances), \(bind: step.culpable), \(bind: step.createdBy), \(bind: step.createdAt))
+                """).run()
+            return (step, [CaseChange(kind: "handhaving.\(step.step)", date: step.decidedDate, detail: step.amountCents.map { String(format: "%.2f", Double($0) / 100) } ?? "")])
+        }
+    }
+
+    public func listHandhavingen(personId: String, scope: TenantScope) async throws -> [HandhavingRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT h.* FROM handhavingen h JOIN persons p ON p.id = h.person_id
+            WHERE h.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY h.decided_date, h.created_at
+            """).all(decoding: HandhavingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// Closes the case with its reason; the phase becomes `afgerond` or `beeindigd` by the law's reading of it.
+    public func close(personId: String, date: CalendarDate, einde: TrajectEinde, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                UPDATE trajecten SET closed_date = \(bind: date.iso), closed_reason = \(bind: einde.rawValue), phase = \(bind: einde.fase.rawValue),
+                    updated_at = \(bind: now.epochSeconds)
+                WHERE person_id = \(bind: personId)
+                """).run()
+            return (true, [CaseChange(kind: "afgesloten", date: date.iso, detail: einde.rawValue)])
+        }
+    }
+
+    /// Assigns cases to a case worker (or none), each in scope, with a timeline line per case.
+    public func assign(personIds: [String], to consulentId: String?, consulentName: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Int {
+        guard !scope.municipalityCodes.isEmpty, !personIds.isEmpty else { return 0 }
+        let kind = database.kind
+        return try await database.transaction { db in
+            let rows = try await db.raw("""
+                SELECT person_id FROM trajecten WHERE person_id IN (\(binds: personIds)) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                """).all().map { try $0.decode(column: "person_id", as: String.self) }
+            guard !rows.isEmpty else { return 0 }
+            try await db.raw("""
+                UPDATE trajecten SET consulent_id = \(bind: consulentId), updated_at = \(bind: now.epochSeconds) WHERE person_id IN (\(binds: rows))
+                """).run()
+            for id in rows {
+                try await Self.insertEvent(CaseChange(kind: "toegewezen", date: CalendarDate.today(now: now).iso, detail: consulentName), personId: id,
+                                           actor: actor, at: now, on: db)
+            }
+            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            return rows.count
         }
     }
 }

@@ -12,6 +12,9 @@ enum M0002_Casework {
             "ALTER TABLE trajecten ADD COLUMN next_due_kind TEXT",
             "ALTER TABLE trajecten ADD COLUMN last_contact_date TEXT",
             "ALTER TABLE trajecten ADD COLUMN language_level TEXT",
+            // What the statutory clock needs for the next progress meeting (R5b), kept on the traject.
+            "ALTER TABLE trajecten ADD COLUMN last_meeting_date TEXT",
+            "ALTER TABLE trajecten ADD COLUMN pip_cadence_months INTEGER",
             // The caseload walks trajecten in due-date order and stops after a page.
             "CREATE INDEX trajecten_by_next_due ON trajecten (next_due_date, person_id)",
             "CREATE INDEX trajecten_by_municipality_next_due ON trajecten (municipality_code, next_due_date, person_id)",
@@ -135,6 +138,70 @@ enum M0002_Casework {
             """,
             // At most one concept per person at a time.
             "CREATE UNIQUE INDEX pips_one_concept ON pips (person_id) WHERE status = 'concept'",
+            """
+            CREATE TABLE voortgangsgesprekken (
+                id TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+                held_date TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                no_show INTEGER NOT NULL CHECK (no_show IN (0, 1)),
+                note_sealed TEXT,
+                created_by TEXT NOT NULL REFERENCES users(id),
+                created_at \(bigint) NOT NULL
+            )
+            """,
+            "CREATE INDEX voortgangsgesprekken_by_person ON voortgangsgesprekken (person_id, held_date)",
+            """
+            CREATE TABLE uren (
+                id TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+                soort TEXT NOT NULL,
+                period_end TEXT NOT NULL,
+                hours INTEGER NOT NULL CHECK (hours > 0 AND hours <= 2000),
+                provider TEXT NOT NULL DEFAULT '',
+                during_intake INTEGER NOT NULL DEFAULT 0 CHECK (during_intake IN (0, 1)),
+                created_by TEXT NOT NULL REFERENCES users(id),
+                created_at \(bigint) NOT NULL
+            )
+            """,
+            "CREATE INDEX uren_by_person ON uren (person_id, period_end)",
+            """
+            CREATE TABLE route_resultaten (
+                person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('mapEindgesprek', 'pvtOndertekend', 'zRouteAfgerond')),
+                result_date TEXT NOT NULL,
+                created_by TEXT NOT NULL REFERENCES users(id),
+                created_at \(bigint) NOT NULL,
+                PRIMARY KEY (person_id, kind)
+            )
+            """,
+            """
+            CREATE TABLE handhavingen (
+                id TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+                overtreding TEXT NOT NULL,
+                step TEXT NOT NULL CHECK (step IN ('waarschuwing', 'boete', 'boeteEnPIPZonderInbreng')),
+                amount_cents INTEGER CHECK (amount_cents IS NULL OR (amount_cents >= 0 AND amount_cents <= 80000)),
+                decided_date TEXT NOT NULL,
+                efforts TEXT NOT NULL DEFAULT '',
+                circumstances TEXT NOT NULL DEFAULT '',
+                culpable INTEGER CHECK (culpable IS NULL OR culpable IN (0, 1)),
+                created_by TEXT NOT NULL REFERENCES users(id),
+                created_at \(bigint) NOT NULL
+            )
+            """,
+            "CREATE INDEX handhavingen_by_person ON handhavingen (person_id, overtreding, decided_date)",
+            """
+            CREATE TABLE municipality_settings (
+                municipality_code TEXT PRIMARY KEY REFERENCES municipalities(code),
+                caseload_norm INTEGER NOT NULL CHECK (caseload_norm BETWEEN 10 AND 300),
+                law_settings TEXT NOT NULL,
+                intake_topics TEXT NOT NULL DEFAULT '[]',
+                letter_texts TEXT NOT NULL DEFAULT '{}',
+                updated_by TEXT REFERENCES users(id),
+                updated_at \(bigint) NOT NULL
+            )
+            """,
         ]
     }
 }

@@ -186,6 +186,8 @@ public struct PersonSummary: Codable, Sendable, Hashable {
     /// The stored due date of the nearest running term (the sort key), or 9999-12-31.
     public let nextDueDate: String
     public let lastContactDate: String?
+    public let lastMeetingDate: String?
+    public let pipCadenceMonths: Int?
 }
 
 /// The traject's key dates as stored; the law module computes terms from them.
@@ -205,8 +207,11 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     public let leerroute: String?
     public let closedDate: String?
     public let closedReason: String?
+    /// The last progress meeting held and the current PIP's cadence: what the clock needs for the next one.
+    public let lastMeetingDate: String?
+    public let pipCadenceMonths: Int?
 
-    public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?) {
+    public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?, lastMeetingDate: String? = nil, pipCadenceMonths: Int? = nil) {
         self.id = id
         self.personId = personId
         self.municipalityCode = municipalityCode
@@ -222,6 +227,8 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
         self.leerroute = leerroute
         self.closedDate = closedDate
         self.closedReason = closedReason
+        self.lastMeetingDate = lastMeetingDate
+        self.pipCadenceMonths = pipCadenceMonths
     }
 }
 

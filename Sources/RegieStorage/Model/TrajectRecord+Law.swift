@@ -4,18 +4,20 @@ import Inburgering
 /// terms. Values the law does not know (an unknown doelgroep or route) are left out, not guessed.
 enum LawFacts {
     static func make(doelgroep: String, dateOfBirth: String, kennisgeving: String?, koppeling: String?, brp: String?,
-                     pip: String?, leerroute: String?, routeStart: String?, closed: String?, closedReason: String?) -> TrajectFacts? {
+                     pip: String?, leerroute: String?, routeStart: String?, closed: String?, closedReason: String?,
+                     lastMeeting: String?, cadence: Int?) -> TrajectFacts? {
         guard let doelgroep = Doelgroep(rawValue: doelgroep) else { return nil }
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         let pips: [PIPFeit] = date(pip).flatMap { day in
-            leerroute.flatMap(Leerroute.init(rawValue:)).map { [PIPFeit(dagtekening: day, leerroute: $0)] }
+            leerroute.flatMap(Leerroute.init(rawValue:)).map { [PIPFeit(dagtekening: day, leerroute: $0, voortgangCadansMaanden: cadence)] }
         } ?? []
         let closing: TrajectAfsluiting? = date(closed).flatMap { day in
             closedReason.flatMap(TrajectEinde.init(rawValue:)).map { TrajectAfsluiting(datum: day, einde: $0) }
         }
         return TrajectFacts(
             categorie: doelgroep.categorie, geboortedatum: date(dateOfBirth), kennisgeving: date(kennisgeving),
-            brpInschrijving: date(brp), koppeling: date(koppeling), pips: pips, leerrouteStart: date(routeStart), afgesloten: closing)
+            brpInschrijving: date(brp), koppeling: date(koppeling), pips: pips, leerrouteStart: date(routeStart),
+            voortgangsgesprekken: date(lastMeeting).map { [$0] } ?? [], afgesloten: closing)
     }
 }
 
@@ -23,7 +25,7 @@ extension TrajectRecord {
     public func lawFacts(person: PersonRecord) -> TrajectFacts? {
         LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: kennisgevingDate,
                       koppeling: koppelingDate, brp: brpDate, pip: pipDate, leerroute: leerroute, routeStart: routeStartDate,
-                      closed: closedDate, closedReason: closedReason)
+                      closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths)
     }
 }
 
@@ -33,7 +35,7 @@ extension PersonSummary {
         guard phase != nil else { return nil }
         return LawFacts.make(doelgroep: doelgroep, dateOfBirth: dateOfBirth, kennisgeving: kennisgevingDate,
                              koppeling: koppelingDate, brp: brpDate, pip: pipDate, leerroute: leerroute, routeStart: routeStartDate,
-                             closed: closedDate, closedReason: closedReason)
+                             closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths)
     }
 }
 
@@ -44,16 +46,15 @@ public enum NextTerm {
         running(terms).min { $0.due < $1.due }
     }
 
-    /// Terms that still ask something of the municipality. Progress meetings are left out until they
-    /// can be recorded (otherwise their term would always read as overdue).
+    /// Terms that still ask something of the municipality.
     public static func running(_ terms: [Term]) -> [Term] {
-        terms.filter { ($0.status == .open || $0.status == .dueSoon || $0.status == .overdue) && $0.kind != .voortgangsgesprek }
+        terms.filter { $0.status == .open || $0.status == .dueSoon || $0.status == .overdue }
     }
 }
 
 extension TrajectRecord {
     /// The running term due first, per the statutory clock.
-    public func nextTerm(person: PersonRecord, today: CalendarDate) -> Term? {
-        lawFacts(person: person).flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, on: today)) }
+    public func nextTerm(person: PersonRecord, today: CalendarDate, settings: MunicipalityLawSettings = .standaard) -> Term? {
+        lawFacts(person: person).flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: settings, on: today)) }
     }
 }

@@ -145,6 +145,8 @@ public enum AuditActions {
         "account.password.change", "audit.search", "audit.export", "apikey.create", "apikey.revoke",
         "person.register", "casework.intake.view", "casework.intake.gesprek", "casework.intake.topic", "casework.lbt.view",
         "casework.lbt.record", "casework.advies.record", "casework.route.view", "casework.route.decide", "casework.pip.view",
-        "casework.pip.concept", "casework.pip.fix", "casework.pip.letter",
+        "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.progress.view", "casework.route.start",
+        "casework.progress.meeting", "casework.progress.hours", "casework.progress.result", "casework.enforcement.view",
+        "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update",
     ]
 }

@@ -103,7 +103,8 @@ struct PersonController {
         }
         // The running terms come from the law module's statutory clock, never from this handler.
         let today = CalendarDate.today(now: services.clock.now())
-        let terms = traject?.lawFacts(person: person).map { StatutoryClock.terms(for: $0, on: today) } ?? []
+        let settings = try await services.settings.fetch(person.municipalityCode)
+        let terms = traject?.lawFacts(person: person).map { StatutoryClock.terms(for: $0, settings: settings.law, on: today) } ?? []
         let termRows = TermText.shown(terms).map { term in
             TermRow(title: t.text("terms.\(term.kind.rawValue)", locale), due: DisplayDate.format(term.due.iso, locale),
                     status: t.text("termStatus.\(term.status.rawValue)", locale), statusClass: "term--\(term.status.rawValue)",
@@ -132,7 +133,13 @@ struct PersonController {
                             detail: traject?.leerroute.map { t.text("routes.\($0)", locale) } ?? ""),
                 SectionLink(href: SiteRoute.pip(person.id).path, label: text("person.sections.pip"),
                             detail: traject?.pipDate.map { t.text("person.sections.pipSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.noPIP")),
+                SectionLink(href: SiteRoute.progress(person.id).path, label: text("person.sections.progress"),
+                            detail: traject?.routeStartDate.map { t.text("person.sections.routeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? ""),
+                SectionLink(href: SiteRoute.enforcement(person.id).path, label: text("person.sections.enforcement"), detail: ""),
             ]
+            if Policy.allows(principal, .editPersons) && traject?.closedDate == nil {
+                sections.append(SectionLink(href: SiteRoute.close(person.id).path, label: text("person.sections.close"), detail: ""))
+            }
             timeline = try await services.casework.listEvents(personId: person.id, scope: scope, limit: 50).map { event in
                 TimelineRow(date: DisplayDate.format(event.eventDate, locale),
                             what: t.text("events.\(event.kind)", locale, ["detail": Self.eventDetail(event, t, locale)]),
@@ -150,7 +157,7 @@ struct PersonController {
             phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
             contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : "",
             steps: steps, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty)
-        let notices = ["contact": "person.contactSaved", "geregistreerd": "person.registered", "pip": "person.pipFixed"]
+        let notices = ["contact": "person.contactSaved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice"]
         return try services.views.render(
             "person", titleKey: "person.title", titleArguments: ["name": person.fullName], content: view,
             context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t.text($0, locale) })
@@ -161,6 +168,8 @@ struct PersonController {
         switch event.kind {
         case "route.besluit", "advies": return t.text("routes.\(event.detail)", locale)
         case "intake.onderwerp": return t.text("intake.topics.\(event.detail)", locale)
+        case "voortgang.gesprek": return t.text("progress.outcomes.\(event.detail)", locale)
+        case "afgesloten": return t.text("closeReasons.\(event.detail)", locale)
         default: return event.detail
         }
     }

@@ -1,0 +1,391 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+extension UrenRecord {
+    var registratie: UrenRegistratie? {
+        guard let date = CalendarDate(iso: periodEnd), let soort = UrenSoort(rawValue: soort) else { return nil }
+        return UrenRegistratie(datum: date, soort: soort, uren: hours, tijdensBredeIntake: duringIntake == 1)
+    }
+}
+
+/// After the PIP: the start of the route (R12), progress meetings (R5b), hours against the norms
+/// (R7), the MAP final interview and PVT signing (R7d); the enforcement ladder (R9); closing a case.
+struct ProgressController {
+    let services: AppServices
+    var loader: CaseLoader { CaseLoader(services: services) }
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.progressPattern), use: show)
+        router.post(RouterPath(SiteRoute.progressStartPattern), use: startRoute)
+        router.post(RouterPath(SiteRoute.progressMeetingPattern), use: addMeeting)
+        router.post(RouterPath(SiteRoute.progressHoursPattern), use: addHours)
+        router.post(RouterPath(SiteRoute.progressResultPattern), use: addResult)
+        router.get(RouterPath(SiteRoute.enforcementPattern), use: showEnforcement)
+        router.post(RouterPath(SiteRoute.enforcementPattern), use: addEnforcement)
+        router.get(RouterPath(SiteRoute.closePattern), use: showClose)
+        router.post(RouterPath(SiteRoute.closePattern), use: close)
+    }
+
+    static let outcomes = ["opSchema", "vertraging", "zorgen"]
+    static let resultKinds = ["mapEindgesprek", "pvtOndertekend", "zRouteAfgerond"]
+
+    struct Form {
+        let id: String
+        let action: String
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let submit: String
+    }
+    struct Meter { let label: String; let value: Int; let max: Int; let text: String; let met: Bool }
+    struct MeetingRow { let date: String; let outcome: String; let note: String; let noShow: Bool }
+    struct HoursRow { let date: String; let kind: String; let hours: String; let provider: String }
+
+    struct ProgressView {
+        let name: String
+        let backHref: String
+        let route: String
+        let routeStart: String
+        let hasPIP: Bool
+        let meters: [Meter]
+        let results: [String]
+        let hasResults: Bool
+        let meetings: [MeetingRow]
+        let hasMeetings: Bool
+        let nextMeeting: String
+        let hours: [HoursRow]
+        let hasHours: Bool
+        let forms: [Form]
+    }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .readCasework)
+        try await services.record("casework.progress.view", context: context, permission: .readCasework, person: loaded.person)
+        return try await render(loaded, failed: nil, input: FormData(), errors: [], context: context, status: .ok)
+    }
+
+    private func render(_ loaded: CaseLoader.Loaded, failed: String?, input: FormData, errors: [AppError.FieldError],
+                        context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let person = loaded.person
+        let traject = loaded.traject
+        let meetings = try await services.casework.listVoortgangsgesprekken(personId: person.id, scope: loaded.scope)
+        let hours = try await services.casework.listUren(personId: person.id, scope: loaded.scope)
+        let results = try await services.casework.listResultaten(personId: person.id, scope: loaded.scope)
+        let settings = try await services.settings.fetch(person.municipalityCode)
+        let registraties = hours.compactMap(\.registratie)
+        let date = { (kind: String) in results.first { $0.kind == kind }.flatMap { CalendarDate(iso: $0.resultDate) } }
+        let afronding = RouteAfronding(mapEindgesprek: date("mapEindgesprek"), pvtOndertekend: date("pvtOndertekend"), zRouteAfgerond: date("zRouteAfgerond"))
+        func meter(_ key: String, _ value: Int, _ norm: Int) -> Meter {
+            Meter(label: t.text("progress.meters.\(key)", l), value: min(value, norm), max: norm,
+                  text: t.text("progress.meterText", l, ["hours": String(value), "norm": String(norm)]), met: value >= norm)
+        }
+        var meters: [Meter] = []
+        let route = traject.leerroute.flatMap(Leerroute.init(rawValue:))
+        let categorie = Doelgroep(rawValue: person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+        if route == .z {
+            let z = UrenRules.zRouteVoortgang(registraties, categorie: categorie, settings: settings.law)
+            meters.append(meter("zCursus", z.cursusuren, z.cursusNorm))
+            if let norm = z.participatieNorm { meters.append(meter("zParticipatie", z.participatieuren, norm)) }
+        } else {
+            meters.append(Meter(label: t.text("progress.meters.cursus", l), value: 0, max: 0,
+                                text: t.text("progress.hoursOnly", l, ["hours": String(UrenRules.routeCursusuren(registraties))]), met: false))
+        }
+        if route != .onderwijs {
+            let map = UrenRules.mapVoortgang(registraties, afronding: afronding)
+            meters.append(meter("map", map.uren, map.minimum))
+        }
+        let pvt = UrenRules.pvtVoortgang(registraties, afronding: afronding)
+        meters.append(meter("pvt", pvt.uren, pvt.minimum))
+        let today = loader.today
+        let next = traject.lawFacts(person: person).flatMap { facts in
+            StatutoryClock.terms(for: facts, settings: settings.law, on: today).first { $0.kind == .voortgangsgesprek }
+        }
+        let value = { (name: String) in input.raw(name) ?? "" }
+        let errorsFor = { (form: String) in failed == form ? errors : [] }
+        let forms = [
+            Form(id: "start", action: SiteRoute.progressStart(person.id).path, summary: ErrorSummary(errorsFor("start")), fields: [
+                FieldView(.input("date"), name: "startDate", label: t.text("progress.startDate", l), hint: t.text("progress.startDateHint", l),
+                          value: failed == "start" ? value("startDate") : (traject.routeStartDate ?? ""), required: true, errors: errorsFor("start")),
+            ], submit: t.text("progress.saveStart", l)),
+            Form(id: "gesprek", action: SiteRoute.progressMeeting(person.id).path, summary: ErrorSummary(errorsFor("gesprek")), fields: [
+                FieldView(.input("date"), name: "heldDate", label: t.text("progress.heldDate", l), value: failed == "gesprek" ? value("heldDate") : today.iso, required: true, errors: errorsFor("gesprek")),
+                FieldView(.select, name: "outcome", label: t.text("progress.outcome", l), value: failed == "gesprek" ? value("outcome") : "",
+                          options: Choices.withEmpty(Self.outcomes.map { ($0, t.text("progress.outcomes.\($0)", l)) }, t, l), required: true, errors: errorsFor("gesprek")),
+                FieldView(.checkbox, name: "noShow", label: t.text("progress.noShow", l), value: failed == "gesprek" ? value("noShow") : "", errors: errorsFor("gesprek")),
+                FieldView(.textarea, name: "meetingNote", label: t.text("progress.note", l), hint: t.text("intake.noteHint", l), value: failed == "gesprek" ? value("meetingNote") : "", errors: errorsFor("gesprek")),
+            ], submit: t.text("progress.saveMeeting", l)),
+            Form(id: "uren", action: SiteRoute.progressHours(person.id).path, summary: ErrorSummary(errorsFor("uren")), fields: [
+                FieldView(.select, name: "soort", label: t.text("progress.kind", l), value: failed == "uren" ? value("soort") : "",
+                          options: Choices.withEmpty(UrenSoort.allCases.map { ($0.rawValue, t.text("progress.kinds.\($0.rawValue)", l)) }, t, l), required: true, errors: errorsFor("uren")),
+                FieldView(.input("date"), name: "periodEnd", label: t.text("progress.periodEnd", l), hint: t.text("progress.periodEndHint", l), value: failed == "uren" ? value("periodEnd") : today.iso, required: true, errors: errorsFor("uren")),
+                FieldView(.input("number"), name: "hours", label: t.text("progress.hours", l), value: failed == "uren" ? value("hours") : "", required: true, errors: errorsFor("uren"), extra: "min=\"1\" max=\"2000\""),
+                FieldView(.input("text"), name: "provider", label: t.text("progress.provider", l), value: failed == "uren" ? value("provider") : "", errors: errorsFor("uren")),
+                FieldView(.checkbox, name: "duringIntake", label: t.text("progress.duringIntake", l), hint: t.text("progress.duringIntakeHint", l), value: failed == "uren" ? value("duringIntake") : "", errors: errorsFor("uren")),
+            ], submit: t.text("progress.saveHours", l)),
+            Form(id: "resultaat", action: SiteRoute.progressResult(person.id).path, summary: ErrorSummary(errorsFor("resultaat")), fields: [
+                FieldView(.select, name: "kind", label: t.text("progress.resultKind", l), value: failed == "resultaat" ? value("kind") : "",
+                          options: Choices.withEmpty(Self.resultKinds.map { ($0, t.text("progress.results.\($0)", l)) }, t, l), required: true, errors: errorsFor("resultaat")),
+                FieldView(.input("date"), name: "resultDate", label: t.text("progress.resultDate", l), value: failed == "resultaat" ? value("resultDate") : today.iso, required: true, errors: errorsFor("resultaat")),
+            ], submit: t.text("progress.saveResult", l)),
+        ]
+        return try services.views.render(
+            "progress", titleKey: "progress.title", titleArguments: ["name": person.fullName],
+            content: ProgressView(
+                name: person.fullName, backHref: SiteRoute.person(person.id).path,
+                route: route.map { t.text("routes.\($0.rawValue)", l) } ?? t.text("progress.noRoute", l),
+                routeStart: traject.routeStartDate.map { DisplayDate.format($0, l) } ?? t.text("progress.notStarted", l),
+                hasPIP: traject.pipDate != nil, meters: meters,
+                results: results.map { t.text("progress.results.\($0.kind)", l) + ": " + DisplayDate.format($0.resultDate, l) }, hasResults: !results.isEmpty,
+                meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t.text("progress.noShow", l) : t.text("progress.outcomes.\($0.outcome)", l), note: $0.note, noShow: $0.noShow) },
+                hasMeetings: !meetings.isEmpty,
+                nextMeeting: next.map { t.text("progress.nextMeeting", l, ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t, l)]) } ?? "",
+                hours: hours.reversed().map { HoursRow(date: DisplayDate.format($0.periodEnd, l), kind: t.text("progress.kinds.\($0.soort)", l), hours: String($0.hours), provider: $0.provider) },
+                hasHours: !hours.isEmpty, forms: forms),
+            context: context, notice: Self.notice(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat"], t), status: status)
+    }
+
+    /// The notice for `?melding=key`, only for known keys.
+    static func notice(_ context: RegieRequestContext, prefix: String, keys: Set<String>, _ t: Catalogue) -> String? {
+        context.form["melding"].flatMap { keys.contains($0) ? t.text("\(prefix).\($0)", context.locale) : nil }
+    }
+
+    private func done(_ loaded: CaseLoader.Loaded, _ key: String) -> Response {
+        Response(status: .seeOther, headers: [.location: SiteRoute.progress(loaded.person.id).path + "?melding=\(key)"])
+    }
+
+    func startRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        var v = Validator(services.catalogue, context.locale)
+        let pipDate = loaded.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
+        let date = v.date("startDate", context.form["startDate"], label: "progress.startDate", notAfter: loader.today, notBefore: pipDate)
+        guard v.isValid, let date else { return try await render(loaded, failed: "start", input: context.form, errors: v.errors, context: context, status: .badRequest) }
+        let event = services.auditEvent("casework.route.start", context: context, permission: .editPersons, person: loaded.person, detail: "start: \(date.iso)")
+        guard try await services.casework.startRoute(personId: loaded.person.id, date: date, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+                                                     audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
+        return done(loaded, "start")
+    }
+
+    func addMeeting(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let input = context.form
+        var v = Validator(services.catalogue, context.locale)
+        let pipDate = loaded.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        if pipDate == nil { v.fail("heldDate", "progress.errors.meetingWithoutPIP") }
+        let date = v.date("heldDate", input["heldDate"], label: "progress.heldDate", notAfter: loader.today, notBefore: pipDate)
+        let noShow = input["noShow"] == "ja"
+        var outcome = input["outcome"]
+        if noShow { outcome = outcome ?? "zorgen" } else if outcome == nil || !Self.outcomes.contains(outcome!) {
+            v.fail("outcome", "validation.choose", ["field": services.catalogue.text("progress.outcome", context.locale)])
+        }
+        let note = v.text("meetingNote", input["meetingNote"], label: "progress.note", required: false, maxLength: 5000) ?? ""
+        guard v.isValid, let date, let outcome else { return try await render(loaded, failed: "gesprek", input: input, errors: v.errors, context: context, status: .badRequest) }
+        let record = VoortgangsgesprekRecord(id: CaseLoader.newID(), personId: loaded.person.id, heldDate: date.iso, outcome: outcome, noShow: noShow,
+                                             note: note, createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
+        let event = services.auditEvent("casework.progress.meeting", context: context, permission: .editPersons, person: loaded.person, detail: "datum: \(date.iso)")
+        guard try await services.casework.insertVoortgangsgesprek(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                  now: services.clock.now()) != nil else { throw AppError.notFound }
+        return done(loaded, "gesprek")
+    }
+
+    func addHours(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let input = context.form
+        var v = Validator(services.catalogue, context.locale)
+        let soort = v.choice("soort", input["soort"], label: "progress.kind", as: UrenSoort.self)
+        let date = v.date("periodEnd", input["periodEnd"], label: "progress.periodEnd", notAfter: loader.today)
+        let hours = v.integer("hours", input["hours"], label: "progress.hours", range: 1...2000)
+        let provider = v.text("provider", input["provider"], label: "progress.provider", required: false, maxLength: 120) ?? ""
+        guard v.isValid, let soort, let date, let hours else { return try await render(loaded, failed: "uren", input: input, errors: v.errors, context: context, status: .badRequest) }
+        let record = UrenRecord(id: CaseLoader.newID(), personId: loaded.person.id, soort: soort.rawValue, periodEnd: date.iso, hours: hours, provider: provider,
+                                duringIntake: input["duringIntake"] == "ja", createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
+        let event = services.auditEvent("casework.progress.hours", context: context, permission: .editPersons, person: loaded.person, detail: "\(hours) \(soort.rawValue)")
+        guard try await services.casework.insertUren(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                     now: services.clock.now()) != nil else { throw AppError.notFound }
+        return done(loaded, "uren")
+    }
+
+    func addResult(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let input = context.form
+        var v = Validator(services.catalogue, context.locale)
+        let kind = input["kind"]
+        if kind == nil || !Self.resultKinds.contains(kind!) { v.fail("kind", "validation.choose", ["field": services.catalogue.text("progress.resultKind", context.locale)]) }
+        let date = v.date("resultDate", input["resultDate"], label: "progress.resultDate", notAfter: loader.today)
+        // The MAP needs its 40 practice hours and the PVT its 12 before they can be completed (R7d).
+        if let kind, v.isValid {
+            let registraties = try await services.casework.listUren(personId: loaded.person.id, scope: loaded.scope).compactMap(\.registratie)
+            if kind == "mapEindgesprek", !UrenRules.mapVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.mapHours") }
+            if kind == "pvtOndertekend", !UrenRules.pvtVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.pvtHours") }
+        }
+        guard v.isValid, let kind, let date else { return try await render(loaded, failed: "resultaat", input: input, errors: v.errors, context: context, status: .badRequest) }
+        let event = services.auditEvent("casework.progress.result", context: context, permission: .editPersons, person: loaded.person, detail: kind)
+        guard try await services.casework.saveResultaat(personId: loaded.person.id, kind: kind, date: date, by: loaded.principal.actorId, scope: loaded.scope,
+                                                        actor: CaseLoader.actor(loaded.principal), audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
+        return done(loaded, "resultaat")
+    }
+
+    // MARK: Enforcement (R9)
+
+    struct EnforcementRow { let date: String; let offence: String; let step: String; let assessment: String }
+    struct EnforcementView {
+        let name: String
+        let backHref: String
+        let steps: [EnforcementRow]
+        let hasSteps: Bool
+        let proposals: [String]
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+    }
+
+    /// The enforcement file per offence, as the law module reads it.
+    static func dossier(_ records: [HandhavingRecord], _ overtreding: Overtreding) -> HandhavingsDossier {
+        let own = records.filter { $0.overtreding == overtreding.rawValue }
+        let steps = own.compactMap { r -> GezetteHandhavingsStap? in
+            guard let date = CalendarDate(iso: r.decidedDate) else { return nil }
+            let stap: HandhavingsStap = switch r.step {
+            case "boete": .boete(bedragCent: r.amountCents ?? 0)
+            case "boeteEnPIPZonderInbreng": .boeteEnPIPZonderInbreng(bedragCent: r.amountCents ?? 0)
+            default: .waarschuwing
+            }
+            return GezetteHandhavingsStap(datum: date, stap: stap)
+        }
+        return HandhavingsDossier(overtreding: overtreding, gezetteStappen: steps)
+    }
+
+    static func stepKey(_ stap: HandhavingsStap) -> String {
+        switch stap {
+        case .waarschuwing: "waarschuwing"
+        case .boete: "boete"
+        case .boeteEnPIPZonderInbreng: "boeteEnPIPZonderInbreng"
+        }
+    }
+
+    static func euro(_ cents: Int) -> String { String(format: "€ %d,%02d", cents / 100, cents % 100) }
+
+    func showEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .readCasework)
+        try await services.record("casework.enforcement.view", context: context, permission: .readCasework, person: loaded.person)
+        return try await renderEnforcement(loaded, input: FormData(), errors: [], context: context, status: .ok)
+    }
+
+    private func renderEnforcement(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
+                                   status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let records = try await services.casework.listHandhavingen(personId: loaded.person.id, scope: loaded.scope)
+        let settings = try await services.settings.fetch(loaded.person.municipalityCode)
+        let categorie = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+        // What the ladder proposes next per offence, assuming a complete, culpable assessment.
+        let proposals = Overtreding.allCases.map { offence -> String in
+            var dossier = Self.dossier(records, offence)
+            dossier.beoordeling = OmstandighedenBeoordeling(datum: loader.today, beoordeeldDoor: "-", inspanningenGemeente: "x", omstandigheden: "x", verwijtbaar: true)
+            let label = t.text("enforcement.offences.\(offence.rawValue)", l)
+            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, settings: settings.law.handhaving) {
+            case .success(let voorstel):
+                return label + ": " + t.text("enforcement.steps.\(Self.stepKey(voorstel.stap))", l) + (voorstel.stap.bedragCent.map { " " + Self.euro($0) } ?? "")
+            case .failure(let refusal): return label + ": " + refusal.melding
+            }
+        }
+        let value = { (name: String) in input.raw(name) ?? "" }
+        let fields: [FieldView] = [
+            FieldView(.select, name: "overtreding", label: t.text("enforcement.offence", l), value: value("overtreding"),
+                      options: Choices.withEmpty(Overtreding.allCases.map { ($0.rawValue, t.text("enforcement.offences.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
+            FieldView(.input("date"), name: "decidedDate", label: t.text("enforcement.date", l), value: input.raw("decidedDate") ?? loader.today.iso, required: true, errors: errors),
+            FieldView(.textarea, name: "efforts", label: t.text("enforcement.efforts", l), hint: t.text("enforcement.effortsHint", l), value: value("efforts"), errors: errors),
+            FieldView(.textarea, name: "circumstances", label: t.text("enforcement.circumstances", l), hint: t.text("enforcement.circumstancesHint", l), value: value("circumstances"), errors: errors),
+            FieldView(.radios, name: "culpable", label: t.text("enforcement.culpable", l), hint: t.text("enforcement.culpableHint", l), value: value("culpable"),
+                      options: [("ja", t.text("common.yes", l)), ("nee", t.text("common.no", l))], errors: errors),
+        ]
+        let rows = records.reversed().map { r in
+            EnforcementRow(date: DisplayDate.format(r.decidedDate, l), offence: t.text("enforcement.offences.\(r.overtreding)", l),
+                           step: t.text("enforcement.steps.\(r.step)", l) + (r.amountCents.map { " " + Self.euro($0) } ?? ""),
+                           assessment: r.culpable.map { t.text($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo", l) } ?? "")
+        }
+        return try services.views.render(
+            "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.fullName],
+            content: EnforcementView(name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
+                                     proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path),
+            context: context, notice: Self.notice(context, prefix: "enforcement.saved", keys: ["stap"], services.catalogue), status: status)
+    }
+
+    func addEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let input = context.form
+        let t = services.catalogue
+        var v = Validator(t, context.locale)
+        let offence = v.choice("overtreding", input["overtreding"], label: "enforcement.offence", as: Overtreding.self)
+        let date = v.date("decidedDate", input["decidedDate"], label: "enforcement.date", notAfter: loader.today)
+        let efforts = v.text("efforts", input["efforts"], label: "enforcement.efforts", required: false, maxLength: 5000) ?? ""
+        let circumstances = v.text("circumstances", input["circumstances"], label: "enforcement.circumstances", required: false, maxLength: 5000) ?? ""
+        let culpable: Bool? = input["culpable"].map { $0 == "ja" }
+        var proposal: HandhavingsVoorstel?
+        if let offence, let date {
+            let records = try await services.casework.listHandhavingen(personId: loaded.person.id, scope: loaded.scope)
+            let settings = try await services.settings.fetch(loaded.person.municipalityCode)
+            var dossier = Self.dossier(records, offence)
+            if let culpable {
+                dossier.beoordeling = OmstandighedenBeoordeling(datum: date, beoordeeldDoor: loaded.principal.displayName, inspanningenGemeente: efforts,
+                                                                omstandigheden: circumstances, verwijtbaar: culpable)
+            }
+            let categorie = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, settings: settings.law.handhaving) {
+            case .success(let voorstel): proposal = voorstel
+            case .failure(let refusal):
+                // A fine without a recorded, complete and culpable assessment is refused (R9; Awb 5:41).
+                let field = switch refusal { case .geenBeoordelingOmstandigheden, .nietVerwijtbaar: "culpable"; case .beoordelingOnvolledig: "circumstances"; default: "overtreding" }
+                v.fail(field, "enforcement.errors.refused", ["reason": refusal.melding])
+            }
+        }
+        guard v.isValid, let offence, let date, let proposal else {
+            return try await renderEnforcement(loaded, input: input, errors: v.errors, context: context, status: .unprocessableContent)
+        }
+        let record = HandhavingRecord(id: CaseLoader.newID(), personId: loaded.person.id, overtreding: offence.rawValue, step: Self.stepKey(proposal.stap),
+                                      amountCents: proposal.stap.bedragCent, decidedDate: date.iso, efforts: efforts, circumstances: circumstances,
+                                      culpable: culpable, createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
+        let event = services.auditEvent("casework.enforcement.step", context: context, permission: .editPersons, person: loaded.person, detail: "\(offence.rawValue): \(record.step)")
+        guard try await services.casework.insertHandhaving(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                           now: services.clock.now()) != nil else { throw AppError.notFound }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.enforcement(loaded.person.id).path + "?melding=stap"])
+    }
+
+    // MARK: Closing
+
+    struct CloseView { let name: String; let backHref: String; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let closed: String }
+
+    func showClose(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        return try renderClose(loaded, input: FormData(), errors: [], context: context, status: .ok)
+    }
+
+    private func renderClose(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let closed = loaded.traject.closedReason.map { t.text("person.closedAs", l, ["reason": t.text("closeReasons.\($0)", l), "date": DisplayDate.format(loaded.traject.closedDate ?? "", l)]) } ?? ""
+        return try services.views.render(
+            "close", titleKey: "close.title", titleArguments: ["name": loaded.person.fullName],
+            content: CloseView(name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, summary: ErrorSummary(errors), fields: [
+                FieldView(.select, name: "reason", label: t.text("close.reason", l), value: input.raw("reason") ?? "",
+                          options: Choices.withEmpty(TrajectEinde.allCases.map { ($0.rawValue, t.text("closeReasons.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
+                FieldView(.input("date"), name: "closeDate", label: t.text("close.date", l), value: input.raw("closeDate") ?? loader.today.iso, required: true, errors: errors),
+            ], action: SiteRoute.close(loaded.person.id).path, closed: closed),
+            context: context, status: status)
+    }
+
+    func close(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        var v = Validator(services.catalogue, context.locale)
+        let einde = v.choice("reason", context.form["reason"], label: "close.reason", as: TrajectEinde.self)
+        let date = v.date("closeDate", context.form["closeDate"], label: "close.date", notAfter: loader.today)
+        if loaded.traject.closedDate != nil { v.fail("reason", "close.errors.alreadyClosed") }
+        guard v.isValid, let einde, let date else { return try renderClose(loaded, input: context.form, errors: v.errors, context: context, status: .badRequest) }
+        let event = services.auditEvent("casework.close", context: context, permission: .editPersons, person: loaded.person, detail: einde.rawValue)
+        guard try await services.casework.close(personId: loaded.person.id, date: date, einde: einde, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+                                                audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=afgesloten"])
+    }
+}
