@@ -310,6 +310,30 @@ public struct PersonStore: Sendable {
         return parts.count == 2 ? (parts[0], parts[1]) : nil
     }
 
+    /// Load per case worker: open cases, overdue and due soon, for the team lead. The row with a nil
+    /// id counts the unassigned cases.
+    public struct Load: Sendable, Hashable {
+        public let consulentId: String?
+        public let open: Int
+        public let overdue: Int
+        public let soon: Int
+    }
+
+    public func loadPerConsulent(scope: TenantScope, today: CalendarDate) async throws -> [Load] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        let soon = today.adding(days: Self.soonDays).iso
+        return try await database.sql.raw("""
+            SELECT consulent_id, COUNT(*) AS n,
+                   COALESCE(SUM(CASE WHEN next_due_date < \(bind: today.iso) THEN 1 ELSE 0 END), 0) AS overdue,
+                   COALESCE(SUM(CASE WHEN next_due_date >= \(bind: today.iso) AND next_due_date <= \(bind: soon) THEN 1 ELSE 0 END), 0) AS soon
+            FROM trajecten WHERE municipality_code IN (\(binds: scope.municipalityCodes)) AND closed_date IS NULL
+            GROUP BY consulent_id
+            """).all().map { row in
+                Load(consulentId: try row.decode(column: "consulent_id", as: String?.self), open: try row.decode(column: "n", as: Int.self),
+                     overdue: try row.decode(column: "overdue", as: Int.self), soon: try row.decode(column: "soon", as: Int.self))
+            }
+    }
+
     /// Counts per phase in scope (for the home page tiles).
     public func countByPhase(scope: TenantScope, consulentId: String?) async throws -> [String: Int] {
         guard !scope.municipalityCodes.isEmpty else { return [:] }

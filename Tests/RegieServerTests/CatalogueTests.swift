@@ -50,6 +50,9 @@ struct CatalogueTests {
             used.formUnion(Self.matches(#"\.text\("([a-zA-Z]+\.[A-Za-z0-9_.]+)""#, in: text))
             used.formUnion(Self.matches(#"titleKey: "([a-zA-Z]+\.[A-Za-z0-9_.]+)""#, in: text))
             used.formUnion(Self.matches(#"add\(\.[a-zA-Z]+, "([a-zA-Z]+\.[A-Za-z0-9_.]+)""#, in: text))
+            // Field labels and validation messages passed to the form validator.
+            used.formUnion(Self.matches(#"label: "([a-zA-Z]+\.[A-Za-z0-9_.]+)""#, in: text))
+            used.formUnion(Self.matches(#"fail\("[A-Za-z0-9-]+", "([a-zA-Z]+\.[A-Za-z0-9_.]+)""#, in: text))
         }
         #expect(used.count > 40)
         #expect(used.subtracting(keys).isEmpty, "unknown keys: \(used.subtracting(keys).sorted())")

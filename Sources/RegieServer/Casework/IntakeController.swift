@@ -43,6 +43,38 @@ struct IntakeController {
         }
     }
 
+    /// A topic of the brede intake: one of the law's, or one the municipality added in its settings.
+    enum TopicRef {
+        case law(IntakeOnderwerp)
+        case municipal(CustomIntakeTopic)
+
+        var key: String {
+            switch self {
+            case .law(let topic): topic.rawValue
+            case .municipal(let topic): topic.key
+            }
+        }
+        var statutory: Bool { if case .law(let topic) = self { topic.isWettelijk } else { false } }
+        var fields: [(String, TopicFields.Kind)] {
+            switch self {
+            case .law(let topic): TopicFields.fields(topic)
+            case .municipal: [("notitie", .longText)]
+            }
+        }
+        func title(_ t: Catalogue, _ l: UILocale) -> String {
+            switch self {
+            case .law(let topic): t.text("intake.topics.\(topic.rawValue)", l)
+            case .municipal(let topic): topic.label
+            }
+        }
+    }
+
+    /// Every topic for a municipality: the law's, then its own.
+    func topics(_ municipalityCode: String) async throws -> [TopicRef] {
+        let custom = try await services.settings.fetch(municipalityCode).intakeTopics
+        return IntakeOnderwerp.allCases.map(TopicRef.law) + custom.map(TopicRef.municipal)
+    }
+
     struct TopicRow { let href: String; let title: String; let statutory: Bool; let filled: Bool; let status: String }
     struct GesprekRow {
         let date: String; let attendees: String; let flags: String; let topics: String; let note: String; let noShow: Bool
@@ -93,7 +125,9 @@ struct IntakeController {
         let gesprekken = try await services.casework.listGesprekken(personId: person.id, scope: loaded.scope)
         let onderwerpen = try await services.casework.listOnderwerpen(personId: person.id, scope: loaded.scope)
         let missing = Self.missingTopics(gesprekken: gesprekken, onderwerpen: onderwerpen, youngChildren: try await hasYoungChildren(loaded))
-        let topicTitle = { (key: String) in t.text("intake.topics.\(key)", l) }
+        let allTopics = try await topics(person.municipalityCode)
+        let titles = Dictionary(uniqueKeysWithValues: allTopics.map { ($0.key, $0.title(t, l)) })
+        let topicTitle = { (key: String) in titles[key] ?? key }
         let rows = gesprekken.reversed().map { g in
             var flags: [String] = []
             if g.noShow { flags.append(t.text("intake.noShow", l)) }
@@ -104,10 +138,9 @@ struct IntakeController {
                               topics: g.topics.map(topicTitle).joined(separator: ", "), note: g.note, noShow: g.noShow)
         }
         let filled = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.map(\.topic))
-        let topics = IntakeOnderwerp.allCases.map { topic in
-            TopicRow(href: SiteRoute.intakeTopic(person.id, topic.rawValue).path, title: topicTitle(topic.rawValue), statutory: topic.isWettelijk,
-                     filled: filled.contains(topic.rawValue),
-                     status: t.text(filled.contains(topic.rawValue) ? "intake.filled" : "intake.empty", l))
+        let topics = allTopics.map { topic in
+            TopicRow(href: SiteRoute.intakeTopic(person.id, topic.key).path, title: topic.title(t, l), statutory: topic.statutory,
+                     filled: filled.contains(topic.key), status: t.text(filled.contains(topic.key) ? "intake.filled" : "intake.empty", l))
         }
         let value = { (name: String) in input.raw(name) ?? "" }
         let fields: [FieldView] = [
@@ -118,7 +151,7 @@ struct IntakeController {
             FieldView(.checkbox, name: "withoutPartner", label: t.text("intake.withoutPartner", l), hint: t.text("intake.withoutPartnerHint", l), value: value("withoutPartner"), errors: errors),
             FieldView(.checkbox, name: "noShow", label: t.text("intake.noShow", l), hint: t.text("intake.noShowHint", l), value: value("noShow"), errors: errors),
             FieldView(.checkboxes, name: "topics", label: t.text("intake.topicsDiscussed", l), values: input.all("topics"),
-                      options: IntakeOnderwerp.allCases.map { ($0.rawValue, topicTitle($0.rawValue)) }, errors: errors),
+                      options: allTopics.map { ($0.key, $0.title(t, l)) }, errors: errors),
             FieldView(.textarea, name: "note", label: t.text("intake.note", l), hint: t.text("intake.noteHint", l), value: value("note"), errors: errors),
         ]
         return try services.views.render(
@@ -138,7 +171,8 @@ struct IntakeController {
         let date = v.date("date", input["date"], label: "intake.date", notAfter: loader.today)
         let attendees = v.text("attendees", input["attendees"], label: "intake.attendees", maxLength: 300)
         let topics = input.all("topics")
-        if topics.contains(where: { IntakeOnderwerp(rawValue: $0) == nil }) { v.fail("topics", "validation.choose", ["field": services.catalogue.text("intake.topicsDiscussed", context.locale)]) }
+        let known = Set(try await self.topics(loaded.person.municipalityCode).map(\.key))
+        if topics.contains(where: { !known.contains($0) }) { v.fail("topics", "validation.choose", ["field": services.catalogue.text("intake.topicsDiscussed", context.locale)]) }
         let noShow = input["noShow"] == "ja"
         if noShow && !topics.isEmpty { v.fail("topics", "intake.errors.noShowTopics") }
         let note = v.text("note", input["note"], label: "intake.note", required: false, maxLength: 5000) ?? ""
@@ -169,24 +203,25 @@ struct IntakeController {
         let action: String
     }
 
-    private func topic(_ context: RegieRequestContext) throws -> IntakeOnderwerp {
-        guard let topic = IntakeOnderwerp(rawValue: try context.parameters.require("topic")) else { throw AppError.notFound }
+    private func topic(_ context: RegieRequestContext, municipality: String) async throws -> TopicRef {
+        let key = try context.parameters.require("topic")
+        guard let topic = try await topics(municipality).first(where: { $0.key == key }) else { throw AppError.notFound }
         return topic
     }
 
     func editTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let topic = try topic(context)
-        try await services.record("casework.intake.view", context: context, permission: .readCasework, person: loaded.person, detail: topic.rawValue)
-        let saved = try await services.casework.listOnderwerpen(personId: loaded.person.id, scope: loaded.scope).first { $0.topic == topic.rawValue }
+        let topic = try await topic(context, municipality: loaded.person.municipalityCode)
+        try await services.record("casework.intake.view", context: context, permission: .readCasework, person: loaded.person, detail: topic.key)
+        let saved = try await services.casework.listOnderwerpen(personId: loaded.person.id, scope: loaded.scope).first { $0.topic == topic.key }
         return try renderTopic(loaded, topic: topic, answers: saved?.answers ?? [:], errors: [], context: context, status: .ok)
     }
 
-    private func renderTopic(_ loaded: CaseLoader.Loaded, topic: IntakeOnderwerp, answers: [String: String], errors: [AppError.FieldError],
+    private func renderTopic(_ loaded: CaseLoader.Loaded, topic: TopicRef, answers: [String: String], errors: [AppError.FieldError],
                              context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
         let t = services.catalogue
         let l = context.locale
-        let fields = TopicFields.fields(topic).map { key, kind -> FieldView in
+        let fields = topic.fields.map { key, kind -> FieldView in
             let label = t.text("intake.fields.\(key)", l)
             let value = answers[key] ?? ""
             switch kind {
@@ -200,20 +235,20 @@ struct IntakeController {
             }
         }
         return try services.views.render(
-            "intake-topic", titleKey: "intake.topicTitle", titleArguments: ["topic": t.text("intake.topics.\(topic.rawValue)", l), "name": loaded.person.fullName],
-            content: TopicView(name: loaded.person.fullName, title: t.text("intake.topics.\(topic.rawValue)", l), statutory: topic.isWettelijk,
+            "intake-topic", titleKey: "intake.topicTitle", titleArguments: ["topic": topic.title(t, l), "name": loaded.person.fullName],
+            content: TopicView(name: loaded.person.fullName, title: topic.title(t, l), statutory: topic.statutory,
                                backHref: SiteRoute.intake(loaded.person.id).path, summary: ErrorSummary(errors), fields: fields,
-                               action: SiteRoute.intakeTopic(loaded.person.id, topic.rawValue).path),
+                               action: SiteRoute.intakeTopic(loaded.person.id, topic.key).path),
             context: context, status: status)
     }
 
     func saveTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let topic = try topic(context)
+        let topic = try await topic(context, municipality: loaded.person.municipalityCode)
         let input = context.form
         var v = Validator(services.catalogue, context.locale)
         var answers: [String: String] = [:]
-        for (key, kind) in TopicFields.fields(topic) {
+        for (key, kind) in topic.fields {
             let label = "intake.fields.\(key)"
             switch kind {
             case .text: answers[key] = v.text(key, input[key], label: label, required: false, maxLength: 200)
@@ -227,17 +262,17 @@ struct IntakeController {
             }
         }
         // Health details are recorded only with the newcomer's consent noted (AVG art. 9).
-        if topic == .persoonlijkeOmstandighedenEnGezondheid, answers["toestemmingGezondheid"] == nil,
+        if case .law(.persoonlijkeOmstandighedenEnGezondheid) = topic, answers["toestemmingGezondheid"] == nil,
            answers["beperkingLeren"] == "ja" || !(answers["notitie"] ?? "").isEmpty {
             v.fail("toestemmingGezondheid", "intake.errors.consent")
         }
         guard v.isValid else {
-            let typed = Dictionary(uniqueKeysWithValues: TopicFields.fields(topic).map { ($0.0, input.raw($0.0) ?? "") })
+            let typed = Dictionary(uniqueKeysWithValues: topic.fields.map { ($0.0, input.raw($0.0) ?? "") })
             return try renderTopic(loaded, topic: topic, answers: typed, errors: v.errors, context: context, status: .badRequest)
         }
-        let record = IntakeOnderwerpRecord(topic: topic.rawValue, answers: answers, updatedBy: loaded.principal.actorId,
+        let record = IntakeOnderwerpRecord(topic: topic.key, answers: answers, updatedBy: loaded.principal.actorId,
                                            updatedAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.intake.topic", context: context, permission: .editPersons, person: loaded.person, detail: topic.rawValue)
+        let event = services.auditEvent("casework.intake.topic", context: context, permission: .editPersons, person: loaded.person, detail: topic.key)
         guard try await services.casework.saveOnderwerp(personId: loaded.person.id, record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
                                                         audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
         return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=onderwerp"])

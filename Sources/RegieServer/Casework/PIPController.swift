@@ -324,6 +324,9 @@ struct PIPController {
         let hasDeviation: Bool
         let signer: String
         let backHref: String
+        let intro: String
+        let obligations: String
+        let closing: String
     }
 
     /// The printable decision letter, in formal Dutch with the bezwaar clause (Awb 6:7). A concept
@@ -365,6 +368,8 @@ struct PIPController {
         let termStart = firstFixed ?? (c.fixed.isEmpty ? dagtekening : nil)
         let term = termStart.map { InburgeringstermijnRule.basis(eerstePIPDagtekening: $0) }
         let municipality = c.loaded.principal.municipalities.first { $0.code == person.municipalityCode }?.name ?? person.municipalityCode
+        // The municipality's own wording of the adjustable blocks (settings); the bezwaar clause is fixed.
+        let own = try await services.settings.fetch(person.municipalityCode).letterTexts
         let view = LetterView(
             lang: l.rawValue, title: t.text("letter.title", l, ["name": person.fullName]), isConcept: !version.isFixed, municipality: municipality,
             date: dagtekening.map { DisplayDate.format($0.iso, l) } ?? text("letter.noDateYet"), name: person.fullName,
@@ -375,7 +380,8 @@ struct PIPController {
             sections: sections,
             term: term.map { t.text("letter.term", l, ["start": DisplayDate.format($0.start.iso, l), "end": DisplayDate.format($0.end.iso, l)]) } ?? "",
             hasTerm: term != nil, deviation: version.redenAfwijking ?? "", hasDeviation: !(version.redenAfwijking ?? "").isEmpty,
-            signer: t.text("letter.signer", l, ["municipality": municipality]), backHref: SiteRoute.pip(person.id).path)
+            signer: own["signer"] ?? t.text("letter.signer", l, ["municipality": municipality]), backHref: SiteRoute.pip(person.id).path,
+            intro: own["intro"] ?? text("letter.intro"), obligations: own["obligations"] ?? text("letter.obligations"), closing: own["closing"] ?? text("letter.closing"))
         return try services.views.renderStandalone("pip-letter", content: view, context: context)
     }
 }

@@ -78,6 +78,8 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     LBTController(services: services).addRoutes(to: web)
     PIPController(services: services).addRoutes(to: web)
     ProgressController(services: services).addRoutes(to: web)
+    TeamController(services: services).addRoutes(to: web)
+    SettingsController(services: services).addRoutes(to: web)
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)
     RulesController(services: services).addRoutes(to: web)

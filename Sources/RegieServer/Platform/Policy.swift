@@ -62,6 +62,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case readCasework
     /// Register a newcomer by hand.
     case registerPersons
+    /// See the team's load and (re)assign cases.
+    case assignCases
+    /// Change the municipality's settings.
+    case manageSettings
     /// See figures without personal data.
     case viewFigures
     /// Search and export the audit log.
@@ -81,6 +85,8 @@ public enum Policy {
         // Beleidsmedewerkers see figures only, never a person.
         case .viewFigures: return [.beleidsmedewerker, .teamleider, .functioneelBeheerder]
         case .viewAuditLog: return [.functioneelBeheerder]
+        case .assignCases: return [.teamleider]
+        case .manageSettings: return [.functioneelBeheerder]
         case .manageAPIKeys: return [.functioneelBeheerder]
         }
     }

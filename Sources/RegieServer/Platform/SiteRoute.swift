@@ -29,7 +29,9 @@ public enum SiteRoute: Sendable, Hashable {
     case enforcement(String)
     case close(String)
     case team
+    case teamAssign
     case settings
+    case settingsTeams
     case auditLog
     case auditLogCSV
     case apiKeys
@@ -67,7 +69,9 @@ public enum SiteRoute: Sendable, Hashable {
         case .enforcement(let id): return "/personen/\(id)/handhaving"
         case .close(let id): return "/personen/\(id)/afsluiten"
         case .team: return "/team"
+        case .teamAssign: return "/team/toewijzen"
         case .settings: return "/beheer/instellingen"
+        case .settingsTeams: return "/beheer/instellingen/teams"
         case .auditLog: return "/beheer/audit"
         case .auditLogCSV: return "/beheer/audit.csv"
         case .apiKeys: return "/beheer/api-sleutels"

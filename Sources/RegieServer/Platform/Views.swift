@@ -79,9 +79,11 @@ public struct Views: Sendable {
                 nav.append(.init(href: route.path, label: catalogue.text(key, locale), current: current == route.path))
             }
             if Policy.allows(principal, .readPersons) { add(.home, "nav.caseload") }
+            if Policy.allows(principal, .assignCases) { add(.team, "nav.team") }
             if Policy.allows(principal, .viewFigures) { add(.figures, "nav.figures") }
             if Policy.allows(principal, .viewAuditLog) { add(.auditLog, "nav.auditLog") }
             if Policy.allows(principal, .manageAPIKeys) { add(.apiKeys, "nav.apiKeys") }
+            if Policy.allows(principal, .manageSettings) { add(.settings, "nav.settings") }
             add(.rules, "nav.rules")
             add(.account, "nav.account")
             userName = principal.displayName

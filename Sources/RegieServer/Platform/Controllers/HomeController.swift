@@ -15,6 +15,7 @@ struct HomeController {
     }
 
     struct Row {
+        let id: String
         let href: String
         let name: String
         let doelgroep: String
@@ -30,7 +31,7 @@ struct HomeController {
 
         /// Templates read a dictionary much faster than a reflected struct; lists of rows use this.
         var fields: [String: String] {
-            ["href": href, "name": name, "doelgroep": doelgroep, "phase": phase, "municipality": municipality, "consulent": consulent,
+            ["id": id, "href": href, "name": name, "doelgroep": doelgroep, "phase": phase, "municipality": municipality, "consulent": consulent,
              "nextTerm": nextTerm, "nextTermDue": nextTermDue, "nextTermRemaining": nextTermRemaining, "nextTermClass": nextTermClass,
              "leerroute": leerroute, "lastContact": lastContact]
         }
@@ -51,6 +52,11 @@ struct HomeController {
         let canRegister: Bool
         let showMunicipality: Bool
         let sortLinks: [SortLink]
+        let canAssign: Bool
+        let assign: FieldView?
+        let assignAction: String
+        let currentURL: String
+        let assignError: Bool
     }
     struct SortLink { let label: String; let href: String; let current: Bool }
 
@@ -131,7 +137,7 @@ struct HomeController {
         let rows = page.rows.map { row in
             let next = row.lawFacts.flatMap { TermText.next(StatutoryClock.terms(for: $0, on: today)) }
             return Row(
-                href: SiteRoute.person(row.id).path, name: "\(row.familyName), \(row.givenNames)",
+                id: row.id, href: SiteRoute.person(row.id).path, name: "\(row.familyName), \(row.givenNames)",
                 doelgroep: t.text("doelgroepen.\(row.doelgroep)", l), phase: row.phase.map { t.text("phases.\($0)", l) } ?? "—",
                 municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", l),
                 nextTerm: next.map { t.text("terms.\($0.kind.rawValue)", l) } ?? t.text("caseload.noTerm", l),
@@ -177,6 +183,11 @@ struct HomeController {
             Tile(label: t.text("caseload.tiles.overdue", l), count: String(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
             Tile(label: t.text("caseload.tiles.soon", l, ["days": String(PersonStore.soonDays)]), count: String(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
         ]
+        let canAssign = Policy.allows(principal, .assignCases)
+        let assign: FieldView? = canAssign ? FieldView(
+            .select, name: "naar", label: t.text("caseload.assignTo", l), value: "",
+            options: Choices.withEmpty(consulentOptions.filter { $0.0 != "mij" && $0.0 != "alle" }, t, l), errors: []) : nil
+        let currentQuery = [base, context.form["na"].map { "na=\($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "&")
         let sortLinks = PersonStore.CaseloadSort.allCases.map { sort in
             SortLink(label: t.text("caseload.sorts.\(sort.rawValue)", l), href: "/" + { $0.isEmpty ? "" : "?" + $0 }(query.queryString(sort: sort)), current: sort == query.sort)
         }
@@ -186,7 +197,9 @@ struct HomeController {
                 rows: rows.map(\.fields), hasRows: !rows.isEmpty, query: query.q ?? "", filters: filters, tiles: tiles,
                 nextHref: page.next.map { withBase("na=\($0)") }, firstHref: context.form["na"] != nil ? (base.isEmpty ? "/" : "/?" + base) : nil,
                 action: SiteRoute.home.path, registerHref: SiteRoute.registerPerson.path, canRegister: Policy.allows(principal, .registerPersons),
-                showMunicipality: principal.municipalities.count > 1, sortLinks: sortLinks),
+                showMunicipality: principal.municipalities.count > 1, sortLinks: sortLinks, canAssign: canAssign, assign: assign,
+                assignAction: SiteRoute.teamAssign.path, currentURL: "/" + (currentQuery.isEmpty ? "" : "?" + currentQuery),
+                assignError: context.form["toewijzen"] == "ongeldig"),
             context: context, current: SiteRoute.home.path)
     }
 

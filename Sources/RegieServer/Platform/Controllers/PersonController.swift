@@ -167,7 +167,7 @@ struct PersonController {
     static func eventDetail(_ event: CaseEventRecord, _ t: Catalogue, _ locale: UILocale) -> String {
         switch event.kind {
         case "route.besluit", "advies": return t.text("routes.\(event.detail)", locale)
-        case "intake.onderwerp": return t.text("intake.topics.\(event.detail)", locale)
+        case "intake.onderwerp": return event.detail.hasPrefix("gm-") ? event.detail.dropFirst(3).replacingOccurrences(of: "-", with: " ") : t.text("intake.topics.\(event.detail)", locale)
         case "voortgang.gesprek": return t.text("progress.outcomes.\(event.detail)", locale)
         case "afgesloten": return t.text("closeReasons.\(event.detail)", locale)
         default: return event.detail

@@ -1,0 +1,200 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+/// The functioneel beheerder's settings per municipality (domain.md: build settings, not forks):
+/// caseload norm, due-soon windows, meeting cadence, the fine ladder, extra intake topics and the
+/// adjustable text blocks of the PIP letter. Teams of the organisation are listed and can be added.
+struct SettingsController {
+    let services: AppServices
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.settings.path), use: show)
+        router.post(RouterPath(SiteRoute.settings.path), use: save)
+        router.post(RouterPath(SiteRoute.settingsTeams.path), use: addTeam)
+    }
+
+    /// Term kinds whose due-soon window is set here.
+    static var windows: [(String, WritableKeyPath<DueSoonWindows, Int>)] {
+        [("pipVaststelling", \.pipVaststelling), ("inburgeringstermijn", \.inburgeringstermijn), ("schakelVenster", \.schakelVenster),
+         ("aanbodStart", \.aanbodStart), ("voortgangsgesprek", \.voortgangsgesprek), ("ontzorgenEinde", \.ontzorgenEinde),
+         ("ontzorgenEvaluatie", \.ontzorgenEvaluatie), ("aowLeeftijd", \.aowLeeftijd), ("cbsLevering", \.cbsLevering)]
+    }
+    /// PIP letter blocks a municipality may rewrite. The bezwaar clause is fixed: the law requires it.
+    static let letterBlocks = ["intro", "obligations", "closing", "signer"]
+    static let stepKinds = ["", "waarschuwing", "boete", "boeteEnPIPZonderInbreng"]
+
+    struct Group { let legend: String; let fields: [FieldView] }
+    struct TeamRow { let name: String }
+    struct SettingsView {
+        let municipality: String
+        let switcher: FieldView
+        let summary: ErrorSummary
+        let groups: [Group]
+        let action: String
+        let teams: [TeamRow]
+        let teamField: FieldView
+        let teamAction: String
+    }
+
+    private func municipality(_ principal: Principal, _ requested: String?) -> Municipality? {
+        let code = requested ?? principal.session?.municipalityCode ?? principal.municipalities.first?.code
+        return principal.municipalities.first { $0.code == code }
+    }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageSettings)
+        guard let municipality = municipality(principal, context.form["gemeente"]) else { throw AppError.notFound }
+        let settings = try await services.settings.fetch(municipality.code)
+        try await services.record("settings.view", context: context, permission: .manageSettings, detail: municipality.code)
+        return try await render(principal, municipality, input: Self.input(from: settings), errors: [], context: context, status: .ok)
+    }
+
+    /// The stored settings as form values.
+    static func input(from settings: MunicipalitySettings) -> [String: String] {
+        var values: [String: String] = ["caseloadNorm": String(settings.caseloadNorm),
+                                        "eersteJaar": String(settings.law.voortgang.eersteJaarMaanden),
+                                        "daarna": String(settings.law.voortgang.daarnaMaanden),
+                                        "opschorten": settings.law.handhaving.boetesAsielstatushoudersOpschorten ? "ja" : "",
+                                        "topics": settings.intakeTopics.map(\.label).joined(separator: "\n")]
+        for (key, path) in windows { values["window-\(key)"] = String(settings.law.dueSoon[keyPath: path]) }
+        for (index, step) in settings.law.handhaving.ladder.prefix(3).enumerated() {
+            values["step\(index + 1)"] = ProgressController.stepKey(step)
+            values["amount\(index + 1)"] = step.bedragCent.map { String($0 / 100) } ?? ""
+        }
+        for block in letterBlocks { values["letter-\(block)"] = settings.letterTexts[block] ?? "" }
+        return values
+    }
+
+    private func render(_ principal: Principal, _ municipality: Municipality, input: [String: String], errors: [AppError.FieldError],
+                        context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let value = { (name: String) in input[name] ?? "" }
+        let number = { (name: String, label: String, range: String) in
+            FieldView(.input("number"), name: name, label: label, value: value(name), errors: errors, extra: range)
+        }
+        let ladder = (1...3).flatMap { index in [
+            FieldView(.select, name: "step\(index)", label: t.text("settings.step", l, ["n": String(index)]), value: value("step\(index)"),
+                      options: Self.stepKinds.map { ($0, $0.isEmpty ? t.text("settings.noStep", l) : t.text("enforcement.steps.\($0)", l)) }, errors: errors),
+            number("amount\(index)", t.text("settings.amount", l, ["n": String(index)]), "min=\"0\" max=\"800\""),
+        ] }
+        let groups = [
+            Group(legend: t.text("settings.caseload", l), fields: [
+                FieldView(.input("number"), name: "caseloadNorm", label: t.text("settings.caseloadNorm", l), hint: t.text("settings.caseloadNormHint", l),
+                          value: value("caseloadNorm"), required: true, errors: errors, extra: "min=\"10\" max=\"300\""),
+            ]),
+            Group(legend: t.text("settings.windows", l), fields: Self.windows.map { key, _ in
+                number("window-\(key)", t.text("settings.windowFor", l, ["term": t.text("terms.\(key)", l)]), "min=\"0\" max=\"365\"")
+            }),
+            Group(legend: t.text("settings.cadence", l), fields: [
+                number("eersteJaar", t.text("settings.firstYear", l), "min=\"1\" max=\"12\""),
+                number("daarna", t.text("settings.after", l), "min=\"1\" max=\"12\""),
+            ]),
+            Group(legend: t.text("settings.ladder", l), fields: ladder + [
+                FieldView(.checkbox, name: "opschorten", label: t.text("settings.suspend", l), hint: t.text("settings.suspendHint", l), value: value("opschorten"), errors: errors),
+            ]),
+            Group(legend: t.text("settings.topics", l), fields: [
+                FieldView(.textarea, name: "topics", label: t.text("settings.topicsLabel", l), hint: t.text("settings.topicsHint", l), value: value("topics"), errors: errors),
+            ]),
+            Group(legend: t.text("settings.letter", l), fields: Self.letterBlocks.map { block in
+                FieldView(.textarea, name: "letter-\(block)", label: t.text("settings.letterBlocks.\(block)", l),
+                          hint: t.text("settings.letterDefault", l, ["text": t.text("letter.\(block)", l)]), value: value("letter-\(block)"), errors: errors)
+            }),
+        ]
+        let teams = try await services.users.listTeams(organisationId: principal.organisationId)
+        return try services.views.render(
+            "settings", titleKey: "settings.title",
+            content: SettingsView(
+                municipality: municipality.name,
+                switcher: FieldView(.select, name: "gemeente", label: t.text("settings.municipality", l), value: municipality.code,
+                                    options: principal.municipalities.map { ($0.code, $0.name) }, errors: []),
+                summary: ErrorSummary(errors), groups: groups, action: SiteRoute.settings.path + "?gemeente=\(municipality.code)",
+                teams: teams.map { TeamRow(name: $0.name) },
+                teamField: FieldView(.input("text"), name: "teamName", label: t.text("settings.teamName", l), value: "", errors: errors),
+                teamAction: SiteRoute.settingsTeams.path),
+            context: context, current: SiteRoute.settings.path,
+            notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded"][$0] }.map { t.text($0, l) },
+            status: status)
+    }
+
+    /// Validates the form into settings; every number within its range, at least one ladder step,
+    /// fines within the legal maximum of € 800 (R9).
+    static func validate(_ form: FormData, base: MunicipalitySettings, catalogue: Catalogue, locale: UILocale) -> (MunicipalitySettings, [AppError.FieldError]) {
+        var v = Validator(catalogue, locale)
+        var settings = base
+        settings.caseloadNorm = v.integer("caseloadNorm", form["caseloadNorm"], label: "settings.caseloadNorm", range: 10...300) ?? base.caseloadNorm
+        for (key, path) in windows {
+            if let days = v.integer("window-\(key)", form["window-\(key)"], label: "settings.windowsShort", range: 0...365) {
+                settings.law.dueSoon[keyPath: path] = days
+            }
+        }
+        settings.law.voortgang.eersteJaarMaanden = v.integer("eersteJaar", form["eersteJaar"], label: "settings.firstYear", range: 1...12) ?? base.law.voortgang.eersteJaarMaanden
+        settings.law.voortgang.daarnaMaanden = v.integer("daarna", form["daarna"], label: "settings.after", range: 1...12) ?? base.law.voortgang.daarnaMaanden
+        var ladder: [HandhavingsStap] = []
+        for index in 1...3 {
+            let kind = form["step\(index)"] ?? ""
+            guard !kind.isEmpty else { continue }
+            let euros = v.integer("amount\(index)", form["amount\(index)"], label: "settings.amountShort", range: 0...(HandhavingRule.maximumBoeteCent / 100),
+                                  required: kind != "waarschuwing") ?? 0
+            switch kind {
+            case "waarschuwing": ladder.append(.waarschuwing)
+            case "boete": ladder.append(.boete(bedragCent: euros * 100))
+            case "boeteEnPIPZonderInbreng": ladder.append(.boeteEnPIPZonderInbreng(bedragCent: euros * 100))
+            default: v.fail("step\(index)", "validation.choose", ["field": catalogue.text("settings.ladder", locale)])
+            }
+        }
+        if ladder.isEmpty { v.fail("step1", "settings.errors.ladderEmpty") }
+        settings.law.handhaving = HandhavingSettings(ladder: ladder.isEmpty ? base.law.handhaving.ladder : ladder,
+                                                     boetesAsielstatushoudersOpschorten: form["opschorten"] == "ja")
+        let labels = (form.raw("topics") ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if labels.count > 20 || labels.contains(where: { $0.count > 80 }) { v.fail("topics", "settings.errors.topics") }
+        settings.intakeTopics = labels.prefix(20).map { CustomIntakeTopic(key: "gm-" + slug($0), label: $0) }
+        if Set(settings.intakeTopics.map(\.key)).count != settings.intakeTopics.count { v.fail("topics", "settings.errors.topicsDuplicate") }
+        var texts: [String: String] = [:]
+        for block in letterBlocks {
+            if let text = v.text("letter-\(block)", form["letter-\(block)"], label: "settings.letterBlocks.\(block)", required: false, maxLength: 3000) {
+                texts[block] = text
+            }
+        }
+        settings.letterTexts = texts
+        return (settings, v.errors)
+    }
+
+    /// A stable key from a topic label: lower case letters and digits joined by dashes.
+    static func slug(_ label: String) -> String {
+        let folded = label.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "nl_NL")).lowercased()
+        return folded.split { !($0.isLetter || $0.isNumber) }.joined(separator: "-")
+    }
+
+    func save(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageSettings)
+        guard let municipality = municipality(principal, context.form["gemeente"]) else { throw AppError.notFound }
+        let base = try await services.settings.fetch(municipality.code)
+        let (settings, errors) = Self.validate(context.form, base: base, catalogue: services.catalogue, locale: context.locale)
+        guard errors.isEmpty else {
+            let typed = Dictionary(context.form.values.compactMap { key, values in values.first.map { (key, $0) } }, uniquingKeysWith: { a, _ in a })
+            return try await render(principal, municipality, input: typed, errors: errors, context: context, status: .badRequest)
+        }
+        let event = services.auditEvent("settings.update", context: context, permission: .manageSettings, detail: municipality.code)
+        try await services.settings.save(municipality.code, settings, by: principal.actorId, audit: event, now: services.clock.now())
+        // The windows and cadence feed every traject's nearest term: recompute them now.
+        try await services.casework.backfillNextDue(now: services.clock.now())
+        return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?gemeente=\(municipality.code)&melding=opgeslagen"])
+    }
+
+    func addTeam(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageSettings)
+        let name = context.form["teamName"] ?? ""
+        guard !name.isEmpty, name.count <= 80 else {
+            return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path])
+        }
+        let existing = try await services.users.listTeams(organisationId: principal.organisationId)
+        if !existing.contains(where: { $0.name.lowercased() == name.lowercased() }) {
+            try await services.users.insertTeam(Team(id: "team-" + CaseLoader.newID(), organisationId: principal.organisationId, name: name))
+            try await services.record("settings.update", context: context, permission: .manageSettings, detail: "team: \(name)")
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=team"])
+    }
+}
