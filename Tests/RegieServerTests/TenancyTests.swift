@@ -35,6 +35,17 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/pip", method: .post, path: { w, _ in "/personen/\(w.personB)/pip" }, form: [("leerroute", "b1")]),
         Probe(pattern: "/personen/{id}/pip/vaststellen", method: .get, path: { w, _ in "/personen/\(w.personB)/pip/vaststellen" }, form: []),
         Probe(pattern: "/personen/{id}/pip/{version}/brief", method: .get, path: { w, _ in "/personen/\(w.personB)/pip/1/brief" }, form: []),
+        Probe(pattern: "/personen/{id}/voortgang", method: .get, path: { w, _ in "/personen/\(w.personB)/voortgang" }, form: []),
+        Probe(pattern: "/personen/{id}/voortgang/start", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/start" }, form: [("startDate", "2026-11-17")]),
+        Probe(pattern: "/personen/{id}/voortgang/gesprekken", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/gesprekken" },
+              form: [("heldDate", "2026-11-17"), ("outcome", "opSchema")]),
+        Probe(pattern: "/personen/{id}/voortgang/uren", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/uren" },
+              form: [("soort", "cursus"), ("periodEnd", "2026-11-17"), ("hours", "4")]),
+        Probe(pattern: "/personen/{id}/voortgang/resultaten", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/resultaten" },
+              form: [("kind", "zRouteAfgerond"), ("resultDate", "2026-11-17")]),
+        Probe(pattern: "/personen/{id}/handhaving", method: .post, path: { w, _ in "/personen/\(w.personB)/handhaving" },
+              form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17")]),
+        Probe(pattern: "/personen/{id}/afsluiten", method: .post, path: { w, _ in "/personen/\(w.personB)/afsluiten" }, form: [("reason", "verhuisd"), ("closeDate", "2026-11-17")]),
     ]
 
     @Test("Every route that takes an id has a probe below")

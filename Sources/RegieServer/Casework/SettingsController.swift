@@ -33,6 +33,7 @@ struct SettingsController {
         let summary: ErrorSummary
         let groups: [Group]
         let action: String
+        let code: String
         let teams: [TeamRow]
         let teamField: FieldView
         let teamAction: String
@@ -110,7 +111,7 @@ struct SettingsController {
                 municipality: municipality.name,
                 switcher: FieldView(.select, name: "gemeente", label: t.text("settings.municipality", l), value: municipality.code,
                                     options: principal.municipalities.map { ($0.code, $0.name) }, errors: []),
-                summary: ErrorSummary(errors), groups: groups, action: SiteRoute.settings.path + "?gemeente=\(municipality.code)",
+                summary: ErrorSummary(errors), groups: groups, action: SiteRoute.settings.path, code: municipality.code,
                 teams: teams.map { TeamRow(name: $0.name) },
                 teamField: FieldView(.input("text"), name: "teamName", label: t.text("settings.teamName", l), value: "", errors: errors),
                 teamAction: SiteRoute.settingsTeams.path),

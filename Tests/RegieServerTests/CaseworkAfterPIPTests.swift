@@ -1,0 +1,214 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import RegieServer
+import RegieStorage
+import Testing
+
+/// After the PIP: route start, progress meetings, hours, results, enforcement, closing; the team
+/// lead's load and assignment; the municipality's settings. Today is 2026-11-18 (test clock).
+@Suite("Casework after the PIP, team and settings")
+struct CaseworkAfterPIPTests {
+    /// Fixes a complete PIP for person A dated 2026-11-18 (term 19-11-2026 … 18-11-2029).
+    static func fixPIP(_ browser: Browser, _ person: String, csrf: String) async throws {
+        _ = try await browser.post("/personen/\(person)/pip", form: CaseworkTests.completeConcept, csrf: csrf)
+        let fixed = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-11-18")], csrf: csrf)
+        #expect(fixed.status == .seeOther)
+    }
+
+    @Test("A progress meeting restarts the clock for the next one (R5b); the route start moves the case on", arguments: Engine.available)
+    func meetingsAndStart(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let early = try await browser.post("/personen/\(person)/voortgang/gesprekken", form: [("heldDate", "2026-11-18"), ("outcome", "opSchema")], csrf: csrf)
+            #expect(early.status == .badRequest, "no meeting before there is a PIP")
+            #expect(early.body.contains("stel eerst het PIP vast"))
+            try await Self.fixPIP(browser, person, csrf: csrf)
+            // The PIP sets a cadence of 3 months: the first meeting is due 18 February 2027.
+            var page = try await browser.get("/personen/\(person)/voortgang")
+            #expect(page.body.contains("uiterlijk 18 februari 2027"))
+            app.clock.advance(86_400 * 40)  // 28 December 2026
+            let csrf2 = try await browser.login(World.email(.consulent))
+            let start = try await browser.post("/personen/\(person)/voortgang/start", form: [("startDate", "2026-12-01")], csrf: csrf2)
+            #expect(start.status == .seeOther)
+            let meeting = try await browser.post("/personen/\(person)/voortgang/gesprekken", form: [
+                ("heldDate", "2026-12-20"), ("outcome", "vertraging"), ("meetingNote", "Mist lessen door ziekte kind."),
+            ], csrf: csrf2)
+            #expect(meeting.status == .seeOther)
+            page = try await browser.get(try #require(meeting.location))
+            #expect(page.body.contains("Het voortgangsgesprek is vastgelegd."))
+            #expect(page.body.contains("uiterlijk 20 maart 2027"))
+            #expect(page.body.contains("Mist lessen door ziekte kind."))
+            let traject = try #require(try await CaseworkTests.traject(app, person: person))
+            #expect(traject.phase == "inLeerroute")
+            #expect(traject.routeStartDate == "2026-12-01")
+            #expect(traject.lastMeetingDate == "2026-12-20")
+            let sealed = try await app.database.sql.raw("SELECT note_sealed FROM voortgangsgesprekken").first()?.decode(column: "note_sealed", as: String.self)
+            #expect(sealed?.contains("ziekte") == false)
+            #expect(try await CaseworkTests.actions(app, person: person).contains("casework.progress.meeting"))
+        }
+    }
+
+    static let progressErrors: [(path: String, form: [(String, String)], field: String, message: String)] = [
+        ("uren", [("soort", "cursus"), ("periodEnd", "2026-11-10"), ("hours", "0")], "hours", "Uren moet een heel getal van 1 tot en met 2000 zijn."),
+        ("uren", [("soort", "yoga"), ("periodEnd", "2026-11-10"), ("hours", "4")], "soort", "Kies een waarde bij Soort uren."),
+        ("uren", [("soort", "cursus"), ("periodEnd", "2026-11-30"), ("hours", "4")], "periodEnd", "Tot en met kan niet na 18 november 2026 liggen."),
+        ("resultaten", [("kind", "mapEindgesprek"), ("resultDate", "2026-11-10")], "kind", "Het MAP-eindgesprek kan pas na minstens 40 praktijkuren (R7d)."),
+        ("resultaten", [("kind", "pvtOndertekend"), ("resultDate", "2026-11-10")], "kind", "na minstens 12 uur PVT"),
+        ("start", [("startDate", "2026-11-10")], "startDate", "Een leerroute start pas na het vaststellen van het PIP."),
+        ("gesprekken", [("heldDate", "2026-11-10")], "heldDate", "stel eerst het PIP vast"),
+    ]
+
+    @Test("Each progress error is named beside its field", arguments: progressErrors)
+    func progressError(path: String, form: [(String, String)], field: String, message: String) async throws {
+        try await TestSupport.withApp(.sqlite) { client, app in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let result = try await browser.post("/personen/\(app.world.personA)/voortgang/\(path)", form: form, csrf: csrf)
+            #expect(result.status == .badRequest)
+            #expect(result.body.contains("href=\"#\(field)\""))
+            #expect(result.body.contains(message))
+            #expect(try await CaseworkTests.timeline(app, person: app.world.personA).isEmpty)
+        }
+    }
+
+    @Test("Hours count against the norms; the MAP final interview follows 40 practice hours", arguments: Engine.available)
+    func hours(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            for (kind, hours) in [("mapPraktijk", "24"), ("mapPraktijk", "16"), ("pvt", "12")] {
+                let result = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", kind), ("periodEnd", "2026-11-15"), ("hours", hours), ("provider", "Werkplein")], csrf: csrf)
+                #expect(result.status == .seeOther)
+            }
+            let page = try await browser.get("/personen/\(person)/voortgang")
+            #expect(page.body.contains("40 van 40 uur"))
+            #expect(page.body.contains("12 van 12 uur"))
+            let done = try await browser.post("/personen/\(person)/voortgang/resultaten", form: [("kind", "mapEindgesprek"), ("resultDate", "2026-11-17")], csrf: csrf)
+            #expect(done.status == .seeOther)
+            #expect(try await CaseworkTests.timeline(app, person: person).contains("resultaat.mapEindgesprek"))
+        }
+    }
+
+    @Test("The ladder gives a warning first; a fine needs a complete, culpable assessment (R9)", arguments: Engine.available)
+    func enforcement(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let warning = try await browser.post("/personen/\(person)/handhaving", form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-10")], csrf: csrf)
+            #expect(warning.status == .seeOther)
+            let bare = try await browser.post("/personen/\(person)/handhaving", form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17")], csrf: csrf)
+            #expect(bare.status == .unprocessableContent)
+            #expect(bare.body.contains("Geen boete zonder vastgelegde beoordeling van de omstandigheden en de verwijtbaarheid."))
+            let notCulpable = try await browser.post("/personen/\(person)/handhaving", form: [
+                ("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17"), ("efforts", "Drie uitnodigingen met tolk."),
+                ("circumstances", "Mantelzorg voor zieke moeder."), ("culpable", "nee"),
+            ], csrf: csrf)
+            #expect(notCulpable.status == .unprocessableContent)
+            #expect(notCulpable.body.contains("niet verwijtbaar"))
+            #expect(notCulpable.body.contains("Mantelzorg voor zieke moeder.</textarea>"))
+            let fine = try await browser.post("/personen/\(person)/handhaving", form: [
+                ("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17"), ("efforts", "Drie uitnodigingen met tolk."),
+                ("circumstances", "Geen belemmeringen gevonden."), ("culpable", "ja"),
+            ], csrf: csrf)
+            #expect(fine.status == .seeOther)
+            let steps = try await app.services.casework.listHandhavingen(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"]))
+            #expect(steps.map(\.step) == ["waarschuwing", "boete"])
+            #expect(steps.last?.amountCents == 25_000)
+            let page = try await browser.get("/personen/\(person)/handhaving")
+            #expect(page.body.contains("Boete en PIP zonder inbreng € 250,00"), "the next step on the ladder is proposed")
+        }
+    }
+
+    @Test("Closing a case stops its terms and takes it off the open caseload", arguments: Engine.available)
+    func close(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let missing = try await browser.post("/personen/\(person)/afsluiten", form: [("closeDate", "2026-11-18")], csrf: csrf)
+            #expect(missing.status == .badRequest)
+            #expect(missing.body.contains("Kies een waarde bij Reden."))
+            let closed = try await browser.post("/personen/\(person)/afsluiten", form: [("reason", "verhuisd"), ("closeDate", "2026-11-18")], csrf: csrf)
+            #expect(closed.status == .seeOther)
+            let traject = try #require(try await CaseworkTests.traject(app, person: person))
+            #expect(traject.phase == "beeindigd")
+            #expect(traject.closedReason == "verhuisd")
+            let row = try #require(try await app.database.sql.raw("SELECT next_due_date FROM trajecten WHERE person_id = \(bind: person)").first())
+            #expect(try row.decode(column: "next_due_date", as: String.self) == "9999-12-31")
+            #expect(!(try await browser.get("/").body.contains("Haddad")))
+            #expect(try await browser.get("/?afgesloten=ja").body.contains("Haddad"))
+            let again = try await browser.post("/personen/\(person)/afsluiten", form: [("reason", "overleden"), ("closeDate", "2026-11-18")], csrf: csrf)
+            #expect(again.status == .badRequest)
+        }
+    }
+
+    @Test("A team lead sees load per case worker and assigns cases in bulk, in scope only", arguments: Engine.available)
+    func team(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.teamleider))
+            let page = try await browser.get("/team")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("consulent A"))
+            #expect(page.body.contains("1 van 80"))
+            let assigned = try await browser.post("/team/toewijzen", form: [
+                ("persoon", app.world.personA2), ("persoon", app.world.personB), ("naar", "a-consulent"), ("terug", "/"),
+            ], csrf: csrf)
+            #expect(assigned.location == "/team?toegewezen=1", "only the case in scope is assigned")
+            #expect(try await CaseworkTests.traject(app, person: app.world.personA2)?.consulentId == "a-consulent")
+            #expect(try await CaseworkTests.traject(app, person: app.world.personB)?.consulentId == "b-consulent")
+            #expect(try await CaseworkTests.timeline(app, person: app.world.personA2) == ["toegewezen"])
+            let foreign = try await browser.post("/team/toewijzen", form: [("persoon", app.world.personA), ("naar", "b-consulent")], csrf: csrf)
+            #expect(foreign.location == "/?toewijzen=ongeldig", "a case worker of another organisation is refused")
+            let consulent = Browser(client)
+            _ = try await consulent.login(World.email(.consulent))
+            #expect(try await consulent.get("/team").status == .forbidden)
+        }
+    }
+
+    @Test("Settings change the norm, the cadence and the ladder; the letter uses the municipality's own text", arguments: Engine.available)
+    func settings(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let admin = Browser(client)
+            let csrf = try await admin.login(World.email(.functioneelBeheerder))
+            let form = try await admin.get("/beheer/instellingen?gemeente=GM0988")
+            #expect(form.status == .ok)
+            #expect(form.body.contains("value=\"80\""))
+            var values: [(String, String)] = [("gemeente", "GM0988"), ("caseloadNorm", "60"), ("eersteJaar", "2"), ("daarna", "6"), ("step1", "waarschuwing"),
+                                              ("step2", "boete"), ("amount2", "900"), ("topics", "Schulden\nWoonsituatie"), ("letter-signer", "Team Inburgering Weert")]
+            for window in ["pipVaststelling", "inburgeringstermijn", "schakelVenster", "aanbodStart", "voortgangsgesprek", "ontzorgenEinde", "ontzorgenEvaluatie", "aowLeeftijd", "cbsLevering"] {
+                values.append(("window-\(window)", "14"))
+            }
+            let tooHigh = try await admin.post("/beheer/instellingen", form: values, csrf: csrf)
+            #expect(tooHigh.status == .badRequest)
+            #expect(tooHigh.body.contains("Het bedrag moet een heel getal van 0 tot en met 800 zijn."))
+            values = values.map { $0.0 == "amount2" ? ("amount2", "300") : $0 }
+            let saved = try await admin.post("/beheer/instellingen", form: values, csrf: csrf)
+            #expect(saved.status == .seeOther)
+            let settings = try await app.services.settings.fetch("GM0988")
+            #expect(settings.caseloadNorm == 60)
+            #expect(settings.law.voortgang.eersteJaarMaanden == 2)
+            #expect(settings.intakeTopics.map(\.key) == ["gm-schulden", "gm-woonsituatie"])
+            #expect(try await app.services.settings.fetch("GM1706") == .defaults, "another municipality keeps its own")
+            #expect(try await app.services.audit.search(.init(actorId: "a-functioneelBeheerder"), before: nil, limit: 5).rows.map(\.action).contains("settings.update"))
+
+            let browser = Browser(client)
+            let csrfC = try await browser.login(World.email(.consulent))
+            let intake = try await browser.get("/personen/\(app.world.personA)/intake")
+            #expect(intake.body.contains("Schulden"))
+            #expect(try await browser.post("/personen/\(app.world.personA)/intake/onderwerpen/gm-schulden", form: [("notitie", "Huurachterstand")], csrf: csrfC).status == .seeOther)
+            let step = try await browser.post("/personen/\(app.world.personA)/handhaving", form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-10")], csrf: csrfC)
+            #expect(step.status == .seeOther)
+            #expect(try await browser.get("/personen/\(app.world.personA)/handhaving").body.contains("Boete € 300,00"))
+            _ = try await browser.post("/personen/\(app.world.personA)/pip", form: CaseworkTests.completeConcept.filter { $0.0 != "cadansMaanden" }, csrf: csrfC)
+            #expect(try await browser.get("/personen/\(app.world.personA)/pip/1/brief").body.contains("Team Inburgering Weert"))
+            #expect(try await browser.get("/beheer/instellingen").status == .forbidden)
+        }
+    }
+}
