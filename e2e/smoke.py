@@ -62,7 +62,6 @@ TXT_LOGOUT = "Uitloggen"
 TXT_SORT_TERM = "eerstvolgende termijn"
 TXT_TILE_OVERDUE = "termijn verstreken"
 TXT_TILE_SOON = "termijn binnen 14 dagen"
-TXT_NO_TERM = "Geen lopende termijn"
 TXT_SECTIONS = {"Brede intake": "/intake", "Leerbaarheidstoets en advies": "/lbt", "Leerroute kiezen": "/route", "PIP": "/pip"}
 TXT_TERM_PIP = "PIP vaststellen"
 TXT_TERM_INBURGERING = "Inburgeringstermijn"

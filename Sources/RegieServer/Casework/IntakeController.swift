@@ -77,7 +77,7 @@ struct IntakeController {
 
     struct TopicRow { let href: String; let title: String; let statutory: Bool; let filled: Bool; let status: String }
     struct GesprekRow {
-        let date: String; let attendees: String; let flags: String; let topics: String; let note: String; let noShow: Bool
+        let date: String; let attendees: String; let flags: String?; let topics: String?; let note: String?; let noShow: Bool
     }
 
     struct IntakeView {
@@ -134,8 +134,8 @@ struct IntakeController {
             if g.interpreter { flags.append(t.text("intake.interpreter", l)) }
             if g.cultureMediator { flags.append(t.text("intake.cultureMediator", l)) }
             if g.withoutPartner { flags.append(t.text("intake.withoutPartner", l)) }
-            return GesprekRow(date: DisplayDate.format(g.conversationDate, l), attendees: g.attendees, flags: flags.joined(separator: " · "),
-                              topics: g.topics.map(topicTitle).joined(separator: ", "), note: g.note, noShow: g.noShow)
+            return GesprekRow(date: DisplayDate.format(g.conversationDate, l), attendees: g.attendees, flags: flags.joined(separator: " · ").nonEmpty,
+                              topics: g.topics.map(topicTitle).joined(separator: ", ").nonEmpty, note: g.note.nonEmpty, noShow: g.noShow)
         }
         let filled = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.map(\.topic))
         let topics = allTopics.map { topic in
@@ -166,19 +166,28 @@ struct IntakeController {
 
     func addGesprek(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let input = context.form
+        do {
+            _ = try await recordGesprek(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=gesprek"])
+    }
+
+    /// Validates and stores an intake conversation (web form and API alike); throws `FormErrors`.
+    func recordGesprek(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> IntakeGesprekRecord {
         var v = Validator(services.catalogue, context.locale)
         let date = v.date("date", input["date"], label: "intake.date", notAfter: loader.today)
         let attendees = v.text("attendees", input["attendees"], label: "intake.attendees", maxLength: 300)
         let topics = input.all("topics")
         let known = Set(try await self.topics(loaded.person.municipalityCode).map(\.key))
-        if topics.contains(where: { !known.contains($0) }) { v.fail("topics", "validation.choose", ["field": services.catalogue.text("intake.topicsDiscussed", context.locale)]) }
+        if topics.contains(where: { !known.contains($0) }) {
+            v.fail("topics", "validation.choose", ["field": services.catalogue.text("intake.topicsDiscussed", context.locale)])
+        }
         let noShow = input["noShow"] == "ja"
         if noShow && !topics.isEmpty { v.fail("topics", "intake.errors.noShowTopics") }
         let note = v.text("note", input["note"], label: "intake.note", required: false, maxLength: 5000) ?? ""
-        guard v.isValid, let date, let attendees else {
-            return try await render(loaded, input: input, errors: v.errors, context: context, status: .badRequest)
-        }
+        guard v.isValid, let date, let attendees else { throw FormErrors(v.errors) }
         let gesprek = IntakeGesprekRecord(
             id: CaseLoader.newID(), personId: loaded.person.id, conversationDate: date.iso, attendees: attendees,
             interpreter: input["interpreter"] == "ja", cultureMediator: input["cultureMediator"] == "ja",
@@ -186,9 +195,9 @@ struct IntakeController {
             createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.intake.gesprek", context: context, permission: .editPersons, person: loaded.person,
                                         detail: "datum: \(date.iso)")
-        guard try await services.casework.insertGesprek(gesprek, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                        now: services.clock.now()) != nil else { throw AppError.notFound }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=gesprek"])
+        guard let saved = try await services.casework.insertGesprek(gesprek, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                    now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 
     // MARK: One topic
@@ -204,9 +213,7 @@ struct IntakeController {
     }
 
     private func topic(_ context: RegieRequestContext, municipality: String) async throws -> TopicRef {
-        let key = try context.parameters.require("topic")
-        guard let topic = try await topics(municipality).first(where: { $0.key == key }) else { throw AppError.notFound }
-        return topic
+        try await topic(key: try context.parameters.require("topic"), municipality: municipality)
     }
 
     func editTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -245,7 +252,23 @@ struct IntakeController {
     func saveTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
         let topic = try await topic(context, municipality: loaded.person.municipalityCode)
-        let input = context.form
+        do {
+            _ = try await recordTopic(loaded, topic: topic, context.form, context: context)
+        } catch let invalid as FormErrors {
+            let typed = Dictionary(uniqueKeysWithValues: topic.fields.map { ($0.0, context.form.raw($0.0) ?? "") })
+            return try renderTopic(loaded, topic: topic, answers: typed, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=onderwerp"])
+    }
+
+    /// The topic named `key` for the person's municipality, or 404.
+    func topic(key: String, municipality: String) async throws -> TopicRef {
+        guard let topic = try await topics(municipality).first(where: { $0.key == key }) else { throw AppError.notFound }
+        return topic
+    }
+
+    /// Validates and stores the answers for one topic; throws `FormErrors`.
+    func recordTopic(_ loaded: CaseLoader.Loaded, topic: TopicRef, _ input: FormData, context: RegieRequestContext) async throws -> IntakeOnderwerpRecord {
         var v = Validator(services.catalogue, context.locale)
         var answers: [String: String] = [:]
         for (key, kind) in topic.fields {
@@ -266,15 +289,12 @@ struct IntakeController {
            answers["beperkingLeren"] == "ja" || !(answers["notitie"] ?? "").isEmpty {
             v.fail("toestemmingGezondheid", "intake.errors.consent")
         }
-        guard v.isValid else {
-            let typed = Dictionary(uniqueKeysWithValues: topic.fields.map { ($0.0, input.raw($0.0) ?? "") })
-            return try renderTopic(loaded, topic: topic, answers: typed, errors: v.errors, context: context, status: .badRequest)
-        }
+        guard v.isValid else { throw FormErrors(v.errors) }
         let record = IntakeOnderwerpRecord(topic: topic.key, answers: answers, updatedBy: loaded.principal.actorId,
                                            updatedAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.intake.topic", context: context, permission: .editPersons, person: loaded.person, detail: topic.key)
-        guard try await services.casework.saveOnderwerp(personId: loaded.person.id, record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
-                                                        audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=onderwerp"])
+        guard let saved = try await services.casework.saveOnderwerp(personId: loaded.person.id, record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+                                                                    audit: event, now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 }

@@ -28,8 +28,8 @@ struct LBTController {
         router.post(RouterPath(SiteRoute.routePattern), use: decideRoute)
     }
 
-    struct LBTRow { let invited: String; let tested: String; let administrator: String; let conditions: String; let score: String; let verdict: String; let band: String; let verdictClass: String }
-    struct AdviesRow { let date: String; let school: String; let route: String; let note: String }
+    struct LBTRow { let invited: String; let tested: String; let administrator: String; let conditions: String?; let score: String; let verdict: String; let band: String; let verdictClass: String }
+    struct AdviesRow { let date: String; let school: String; let route: String; let note: String? }
 
     struct LBTView {
         let name: String
@@ -77,12 +77,12 @@ struct LBTController {
         let rows = tests.reversed().map { r in
             let v = verdict(r, l)
             return LBTRow(invited: r.invitedDate.map { DisplayDate.format($0, l) } ?? dash, tested: r.testDate.map { DisplayDate.format($0, l) } ?? dash,
-                          administrator: r.administrator.isEmpty ? dash : r.administrator, conditions: r.conditions,
+                          administrator: r.administrator.isEmpty ? dash : r.administrator, conditions: r.conditions.nonEmpty,
                           score: r.score.map { "\($0)/40" } ?? dash, verdict: v.text, band: v.band, verdictClass: v.cssClass)
         }
         let adviesRows = adviezen.reversed().map { a in
             AdviesRow(date: DisplayDate.format(a.adviceDate, l), school: a.school,
-                      route: t.text("routes.\(a.leerroute)", l) + (a.niveau.map { " (\($0))" } ?? ""), note: a.note)
+                      route: t.text("routes.\(a.leerroute)", l) + (a.niveau.map { " (\($0))" } ?? ""), note: a.note.nonEmpty)
         }
         let lv = { (name: String) in lbtInput.raw(name) ?? "" }
         let av = { (name: String) in adviesInput.raw(name) ?? "" }
@@ -113,7 +113,16 @@ struct LBTController {
 
     func addLBT(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let input = context.form
+        do {
+            _ = try await recordLBT(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(loaded, lbtInput: context.form, lbtErrors: invalid.fields, adviesInput: FormData(), adviesErrors: [], context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + "?melding=lbt"])
+    }
+
+    /// Validates and stores an LBT invitation, result or exemption (R3); throws `FormErrors`.
+    func recordLBT(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> LBTRecord {
         let today = loader.today
         var v = Validator(services.catalogue, context.locale)
         let invited = v.date("invitedDate", input["invitedDate"], label: "lbt.invitedDate", required: false)
@@ -126,38 +135,43 @@ struct LBTController {
         if score != nil && input["testDate"] == nil { v.fail("testDate", "lbt.errors.scoreWithoutDate") }
         if score != nil && administrator.isEmpty { v.fail("administrator", "lbt.errors.administrator") }
         if score == nil && exemption == nil && invited == nil && input["testDate"] == nil { v.fail("invitedDate", "lbt.errors.empty") }
-        guard v.isValid else {
-            return try await render(loaded, lbtInput: input, lbtErrors: v.errors, adviesInput: FormData(), adviesErrors: [], context: context, status: .badRequest)
-        }
+        guard v.isValid else { throw FormErrors(v.errors) }
         let record = LBTRecord(id: CaseLoader.newID(), personId: loaded.person.id, invitedDate: invited?.iso, testDate: tested?.iso,
                                administrator: administrator, conditions: conditions, score: score, exemption: exemption?.rawValue,
                                createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.lbt.record", context: context, permission: .editPersons, person: loaded.person,
                                         detail: score.map { "score: \($0)/40" } ?? (exemption.map { "vrijstelling: \($0.rawValue)" } ?? "uitnodiging"))
-        guard try await services.casework.insertLBT(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                    now: services.clock.now()) != nil else { throw AppError.notFound }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + "?melding=lbt"])
+        guard let saved = try await services.casework.insertLBT(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 
     func addAdvies(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let input = context.form
+        do {
+            _ = try await recordAdvies(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(loaded, lbtInput: FormData(), lbtErrors: [], adviesInput: context.form, adviesErrors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + "?melding=advies"])
+    }
+
+    /// Validates and stores the language school's advice; throws `FormErrors`.
+    func recordAdvies(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> TaalschoolAdviesRecord {
         var v = Validator(services.catalogue, context.locale)
         let date = v.date("adviceDate", input["adviceDate"], label: "advies.date", notAfter: loader.today)
         let school = v.text("school", input["school"], label: "advies.school", maxLength: 120)
         let route = v.choice("adviesRoute", input["adviesRoute"], label: "advies.route", as: Leerroute.self)
         let level = v.choice("adviesNiveau", input["adviesNiveau"], label: "advies.level", as: Taalniveau.self, required: false)
         let note = v.text("adviesNote", input["adviesNote"], label: "advies.note", required: false, maxLength: 2000) ?? ""
-        guard v.isValid, let date, let school, let route else {
-            return try await render(loaded, lbtInput: FormData(), lbtErrors: [], adviesInput: input, adviesErrors: v.errors, context: context, status: .badRequest)
-        }
+        guard v.isValid, let date, let school, let route else { throw FormErrors(v.errors) }
         let record = TaalschoolAdviesRecord(id: CaseLoader.newID(), personId: loaded.person.id, adviceDate: date.iso, school: school,
                                             leerroute: route.rawValue, niveau: level?.rawValue, note: note, createdBy: loaded.principal.actorId,
                                             createdAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.advies.record", context: context, permission: .editPersons, person: loaded.person, detail: "route: \(route.rawValue)")
-        guard try await services.casework.insertAdvies(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                       now: services.clock.now()) != nil else { throw AppError.notFound }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + "?melding=advies"])
+        guard let saved = try await services.casework.insertAdvies(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                   now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 
     // MARK: Route decision
@@ -172,9 +186,9 @@ struct LBTController {
         let summary: ErrorSummary
         let fields: [FieldView]
         let action: String
-        let deviationNotice: String
+        let deviationNotice: String?
     }
-    struct DecisionRow { let date: String; let route: String; let deviation: String; let considerations: String; let reason: String }
+    struct DecisionRow { let date: String; let route: String; let deviation: String; let considerations: String; let reason: String? }
 
     func showRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
@@ -208,7 +222,7 @@ struct LBTController {
         ]
         let rows = decisions.reversed().map { d in
             DecisionRow(date: DisplayDate.format(d.decidedDate, l), route: t.text("routes.\(d.leerroute)", l) + (d.niveau.map { " (\($0))" } ?? ""),
-                        deviation: t.text("route.deviations.\(d.deviation)", l), considerations: d.considerations, reason: d.deviationReason ?? "")
+                        deviation: t.text("route.deviations.\(d.deviation)", l), considerations: d.considerations, reason: d.deviationReason)
         }
         let suggested = lbt.flatMap { r -> String? in
             switch LeerbaarheidstoetsRule.uitslag(r.toets) {
@@ -216,7 +230,7 @@ struct LBTController {
             case .b1RouteNietHaalbaar: t.text("route.suggestsZ", l)
             case .onbekend: nil
             }
-        } ?? ""
+        }
         return try services.views.render(
             "route", titleKey: "route.title", titleArguments: ["name": person.fullName],
             content: RouteView(name: person.fullName, backHref: SiteRoute.person(person.id).path, lbt: lbtText, advies: adviesText,
@@ -227,7 +241,17 @@ struct LBTController {
 
     func decideRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let input = context.form
+        do {
+            _ = try await recordRoute(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await renderRoute(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.pip(loaded.person.id).path + "?melding=route"])
+    }
+
+    /// Validates and stores the route decision with the law's checks (R4 reason for a deviation from
+    /// the LBT, R6 level per route); throws `FormErrors`.
+    func recordRoute(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> RouteBesluitRecord {
         let t = services.catalogue
         var v = Validator(t, context.locale)
         let route = v.choice("leerroute", input["leerroute"], label: "route.leerroute", as: Leerroute.self)
@@ -247,9 +271,7 @@ struct LBTController {
                 v.fail("niveau", "route.errors.level", ["route": t.text("routes.\(route.rawValue)", context.locale), "level": level.rawValue])
             }
         }
-        guard v.isValid, let route, let considerations else {
-            return try await renderRoute(loaded, input: input, errors: v.errors, context: context, status: .badRequest)
-        }
+        guard v.isValid, let route, let considerations else { throw FormErrors(v.errors) }
         let consideredSet = Set(considered + [route.rawValue])
         let record = RouteBesluitRecord(
             id: CaseLoader.newID(), personId: loaded.person.id, decidedDate: loader.today.iso, leerroute: route.rawValue, niveau: level?.rawValue,
@@ -258,8 +280,8 @@ struct LBTController {
             createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.route.decide", context: context, permission: .editPersons, person: loaded.person,
                                         detail: "route: \(route.rawValue), afwijking: \(deviation.rawValue)")
-        guard try await services.casework.insertRouteBesluit(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                             now: services.clock.now()) != nil else { throw AppError.notFound }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.pip(loaded.person.id).path + "?melding=route"])
+        guard let saved = try await services.casework.insertRouteBesluit(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                         now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 }

@@ -191,17 +191,27 @@ struct PIPController {
 
     func saveConcept(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .editPersons)
+        do {
+            _ = try await recordConcept(c, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(c, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path + "?melding=concept"])
+    }
+
+    /// Validates and stores the concept (creating the next version or updating the open one); throws `FormErrors`.
+    func recordConcept(_ c: Case, _ input: FormData, context: RegieRequestContext) async throws -> PIPRecord {
         let record: PIPRecord
-        switch validateConcept(context.form, c, locale: context.locale) {
-        case .failure(.invalid(_, let fields)): return try await render(c, input: context.form, errors: fields, context: context, status: .badRequest)
+        switch validateConcept(input, c, locale: context.locale) {
+        case .failure(.invalid(_, let fields)): throw FormErrors(fields)
         case .failure(let error): throw error
         case .success(let value): record = value
         }
         let event = services.auditEvent("casework.pip.concept", context: context, permission: .editPersons, person: c.loaded.person,
                                         detail: "route: \(record.leerroute)")
-        guard try await services.casework.saveConcept(record, scope: c.loaded.scope, actor: CaseLoader.actor(c.loaded.principal), audit: event,
-                                                      now: services.clock.now()) != nil else { throw AppError.notFound }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path + "?melding=concept"])
+        guard let saved = try await services.casework.saveConcept(record, scope: c.loaded.scope, actor: CaseLoader.actor(c.loaded.principal), audit: event,
+                                                                  now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 
     // MARK: Fixing the PIP
@@ -275,29 +285,42 @@ struct PIPController {
     func fix(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .editPersons)
         guard let concept = c.concept else { return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path]) }
-        var v = Validator(services.catalogue, context.locale)
-        // A beschikking is dated today or earlier; it cannot be dated before an earlier version.
-        let day = v.date("dagtekening", context.form["dagtekening"], label: "pip.dagtekening", notAfter: loader.today)
-        guard v.isValid, let day else {
-            return try await renderFix(c, concept: concept, dagtekening: loader.today, typed: context.form.raw("dagtekening") ?? "", errors: v.errors,
-                                       context: context, status: .badRequest)
+        do {
+            _ = try await recordFix(c, context.form, context: context)
+        } catch let invalid as FormErrors {
+            let typed = context.form.raw("dagtekening") ?? ""
+            let day = CalendarDate(iso: typed).flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
+            return try await renderFix(c, concept: concept, dagtekening: day, typed: typed, errors: invalid.fields.filter { !$0.name.hasPrefix("rules.") }, context: context, status: invalid.status)
         }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.person(c.loaded.person.id).path + "?melding=pip"])
+    }
+
+    /// Fixes the open concept as a beschikking after the content (R5) and DUO (R6) checks; throws
+    /// `FormErrors` (one field error per problem, on `dagtekening` for the web page).
+    func recordFix(_ c: Case, _ input: FormData, context: RegieRequestContext) async throws -> PIPRecord {
+        guard let concept = c.concept else {
+            throw FormErrors([.init(name: "concept", message: services.catalogue.text("pip.errors.noConcept", context.locale))], status: .conflict)
+        }
+        var v = Validator(services.catalogue, context.locale)
+        // A beschikking is dated today or earlier.
+        let day = v.date("dagtekening", input["dagtekening"], label: "pip.dagtekening", notAfter: loader.today)
+        guard v.isValid, let day else { throw FormErrors(v.errors) }
         let problems = try await problems(c, concept: concept, dagtekening: day)
         if let first = problems.first {
-            let error = AppError.FieldError(name: "dagtekening", message: services.catalogue.text("pip.errors.problems", context.locale, ["count": String(problems.count), "first": first.message]))
-            return try await renderFix(c, concept: concept, dagtekening: day, typed: day.iso, errors: [error], context: context, status: .unprocessableContent)
+            let summary = AppError.FieldError(name: "dagtekening", message: services.catalogue.text("pip.errors.problems", context.locale, ["count": String(problems.count), "first": first.message]))
+            throw FormErrors([summary] + problems.map { .init(name: "rules.\($0.rule)", message: $0.message) }, status: .unprocessableContent)
         }
         let event = services.auditEvent("casework.pip.fix", context: context, permission: .editPersons, person: c.loaded.person,
                                         detail: "versie \(concept.version), dagtekening \(day.iso)")
         do {
-            guard try await services.casework.fixPIP(personId: c.loaded.person.id, dagtekening: day, scope: c.loaded.scope,
-                                                     actor: CaseLoader.actor(c.loaded.principal), audit: event, now: services.clock.now()) != nil else {
+            guard let fixed = try await services.casework.fixPIP(personId: c.loaded.person.id, dagtekening: day, scope: c.loaded.scope,
+                                                                 actor: CaseLoader.actor(c.loaded.principal), audit: event, now: services.clock.now()) else {
                 throw AppError.notFound
             }
+            return fixed
         } catch CaseworkStore.PIPStoreError.notAConcept {
-            return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path])
+            throw FormErrors([.init(name: "concept", message: services.catalogue.text("pip.errors.noConcept", context.locale))], status: .conflict)
         }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.person(c.loaded.person.id).path + "?melding=pip"])
     }
 
     // MARK: The decision letter

@@ -39,7 +39,7 @@ struct ProgressController {
         let submit: String
     }
     struct Meter { let label: String; let value: Int; let max: Int; let text: String; let met: Bool }
-    struct MeetingRow { let date: String; let outcome: String; let note: String; let noShow: Bool }
+    struct MeetingRow { let date: String; let outcome: String; let note: String?; let noShow: Bool }
     struct HoursRow { let date: String; let kind: String; let hours: String; let provider: String }
 
     struct ProgressView {
@@ -53,7 +53,7 @@ struct ProgressController {
         let hasResults: Bool
         let meetings: [MeetingRow]
         let hasMeetings: Bool
-        let nextMeeting: String
+        let nextMeeting: String?
         let hours: [HoursRow]
         let hasHours: Bool
         let forms: [Form]
@@ -139,9 +139,9 @@ struct ProgressController {
                 routeStart: traject.routeStartDate.map { DisplayDate.format($0, l) } ?? t.text("progress.notStarted", l),
                 hasPIP: traject.pipDate != nil, meters: meters,
                 results: results.map { t.text("progress.results.\($0.kind)", l) + ": " + DisplayDate.format($0.resultDate, l) }, hasResults: !results.isEmpty,
-                meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t.text("progress.noShow", l) : t.text("progress.outcomes.\($0.outcome)", l), note: $0.note, noShow: $0.noShow) },
+                meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t.text("progress.noShow", l) : t.text("progress.outcomes.\($0.outcome)", l), note: $0.note.nonEmpty, noShow: $0.noShow) },
                 hasMeetings: !meetings.isEmpty,
-                nextMeeting: next.map { t.text("progress.nextMeeting", l, ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t, l)]) } ?? "",
+                nextMeeting: next.map { t.text("progress.nextMeeting", l, ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t, l)]) },
                 hours: hours.reversed().map { HoursRow(date: DisplayDate.format($0.periodEnd, l), kind: t.text("progress.kinds.\($0.soort)", l), hours: String($0.hours), provider: $0.provider) },
                 hasHours: !hours.isEmpty, forms: forms),
             context: context, notice: Self.notice(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat"], t), status: status)
@@ -156,22 +156,49 @@ struct ProgressController {
         Response(status: .seeOther, headers: [.location: SiteRoute.progress(loaded.person.id).path + "?melding=\(key)"])
     }
 
-    func startRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
+    /// Runs one of the progress actions for the web: on invalid input the page again with the
+    /// errors beside the form that failed, else back to the page with a notice.
+    private func web(_ context: RegieRequestContext, form: String, _ action: (CaseLoader.Loaded) async throws -> Void) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        var v = Validator(services.catalogue, context.locale)
-        let pipDate = loaded.traject.pipDate.flatMap(CalendarDate.init(iso:))
-        if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
-        let date = v.date("startDate", context.form["startDate"], label: "progress.startDate", notAfter: loader.today, notBefore: pipDate)
-        guard v.isValid, let date else { return try await render(loaded, failed: "start", input: context.form, errors: v.errors, context: context, status: .badRequest) }
-        let event = services.auditEvent("casework.route.start", context: context, permission: .editPersons, person: loaded.person, detail: "start: \(date.iso)")
-        guard try await services.casework.startRoute(personId: loaded.person.id, date: date, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
-                                                     audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
-        return done(loaded, "start")
+        do {
+            try await action(loaded)
+        } catch let invalid as FormErrors {
+            return try await render(loaded, failed: form, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return done(loaded, form)
+    }
+
+    func startRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        try await web(context, form: "start") { _ = try await recordStart($0, context.form, context: context) }
     }
 
     func addMeeting(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let loaded = try await loader.load(context, permission: .editPersons)
-        let input = context.form
+        try await web(context, form: "gesprek") { _ = try await recordMeeting($0, context.form, context: context) }
+    }
+
+    func addHours(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        try await web(context, form: "uren") { _ = try await recordHours($0, context.form, context: context) }
+    }
+
+    func addResult(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        try await web(context, form: "resultaat") { _ = try await recordResult($0, context.form, context: context) }
+    }
+
+    /// The start of the learning route (R12); throws `FormErrors`.
+    func recordStart(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> CalendarDate {
+        var v = Validator(services.catalogue, context.locale)
+        let pipDate = loaded.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
+        let date = v.date("startDate", input["startDate"], label: "progress.startDate", notAfter: loader.today, notBefore: pipDate)
+        guard v.isValid, let date else { throw FormErrors(v.errors) }
+        let event = services.auditEvent("casework.route.start", context: context, permission: .editPersons, person: loaded.person, detail: "start: \(date.iso)")
+        guard try await services.casework.startRoute(personId: loaded.person.id, date: date, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+                                                     audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
+        return date
+    }
+
+    /// A progress meeting (R5b); throws `FormErrors`.
+    func recordMeeting(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> VoortgangsgesprekRecord {
         var v = Validator(services.catalogue, context.locale)
         let pipDate = loaded.traject.pipDate.flatMap(CalendarDate.init(iso:))
         if pipDate == nil { v.fail("heldDate", "progress.errors.meetingWithoutPIP") }
@@ -182,50 +209,47 @@ struct ProgressController {
             v.fail("outcome", "validation.choose", ["field": services.catalogue.text("progress.outcome", context.locale)])
         }
         let note = v.text("meetingNote", input["meetingNote"], label: "progress.note", required: false, maxLength: 5000) ?? ""
-        guard v.isValid, let date, let outcome else { return try await render(loaded, failed: "gesprek", input: input, errors: v.errors, context: context, status: .badRequest) }
+        guard v.isValid, let date, let outcome else { throw FormErrors(v.errors) }
         let record = VoortgangsgesprekRecord(id: CaseLoader.newID(), personId: loaded.person.id, heldDate: date.iso, outcome: outcome, noShow: noShow,
                                              note: note, createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.progress.meeting", context: context, permission: .editPersons, person: loaded.person, detail: "datum: \(date.iso)")
-        guard try await services.casework.insertVoortgangsgesprek(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                  now: services.clock.now()) != nil else { throw AppError.notFound }
-        return done(loaded, "gesprek")
+        guard let saved = try await services.casework.insertVoortgangsgesprek(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                              now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 
-    func addHours(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let loaded = try await loader.load(context, permission: .editPersons)
-        let input = context.form
+    /// Hours followed; throws `FormErrors`.
+    func recordHours(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> UrenRecord {
         var v = Validator(services.catalogue, context.locale)
         let soort = v.choice("soort", input["soort"], label: "progress.kind", as: UrenSoort.self)
         let date = v.date("periodEnd", input["periodEnd"], label: "progress.periodEnd", notAfter: loader.today)
         let hours = v.integer("hours", input["hours"], label: "progress.hours", range: 1...2000)
         let provider = v.text("provider", input["provider"], label: "progress.provider", required: false, maxLength: 120) ?? ""
-        guard v.isValid, let soort, let date, let hours else { return try await render(loaded, failed: "uren", input: input, errors: v.errors, context: context, status: .badRequest) }
+        guard v.isValid, let soort, let date, let hours else { throw FormErrors(v.errors) }
         let record = UrenRecord(id: CaseLoader.newID(), personId: loaded.person.id, soort: soort.rawValue, periodEnd: date.iso, hours: hours, provider: provider,
                                 duringIntake: input["duringIntake"] == "ja", createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.progress.hours", context: context, permission: .editPersons, person: loaded.person, detail: "\(hours) \(soort.rawValue)")
-        guard try await services.casework.insertUren(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                     now: services.clock.now()) != nil else { throw AppError.notFound }
-        return done(loaded, "uren")
+        guard let saved = try await services.casework.insertUren(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                 now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 
-    func addResult(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let loaded = try await loader.load(context, permission: .editPersons)
-        let input = context.form
+    /// A completed part of the route (R7d: the MAP and PVT need their minimum hours first); throws `FormErrors`.
+    func recordResult(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> RouteResultaatRecord {
         var v = Validator(services.catalogue, context.locale)
         let kind = input["kind"]
         if kind == nil || !Self.resultKinds.contains(kind!) { v.fail("kind", "validation.choose", ["field": services.catalogue.text("progress.resultKind", context.locale)]) }
         let date = v.date("resultDate", input["resultDate"], label: "progress.resultDate", notAfter: loader.today)
-        // The MAP needs its 40 practice hours and the PVT its 12 before they can be completed (R7d).
         if let kind, v.isValid {
             let registraties = try await services.casework.listUren(personId: loaded.person.id, scope: loaded.scope).compactMap(\.registratie)
             if kind == "mapEindgesprek", !UrenRules.mapVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.mapHours") }
             if kind == "pvtOndertekend", !UrenRules.pvtVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.pvtHours") }
         }
-        guard v.isValid, let kind, let date else { return try await render(loaded, failed: "resultaat", input: input, errors: v.errors, context: context, status: .badRequest) }
+        guard v.isValid, let kind, let date else { throw FormErrors(v.errors) }
         let event = services.auditEvent("casework.progress.result", context: context, permission: .editPersons, person: loaded.person, detail: kind)
         guard try await services.casework.saveResultaat(personId: loaded.person.id, kind: kind, date: date, by: loaded.principal.actorId, scope: loaded.scope,
                                                         actor: CaseLoader.actor(loaded.principal), audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
-        return done(loaded, "resultaat")
+        return RouteResultaatRecord(personId: loaded.person.id, kind: kind, resultDate: date.iso)
     }
 
     // MARK: Enforcement (R9)
@@ -315,7 +339,16 @@ struct ProgressController {
 
     func addEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let input = context.form
+        do {
+            _ = try await recordEnforcement(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await renderEnforcement(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.enforcement(loaded.person.id).path + "?melding=stap"])
+    }
+
+    /// The next step on the ladder (R9): a fine only with a complete, culpable assessment; throws `FormErrors`.
+    func recordEnforcement(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> HandhavingRecord {
         let t = services.catalogue
         var v = Validator(t, context.locale)
         let offence = v.choice("overtreding", input["overtreding"], label: "enforcement.offence", as: Overtreding.self)
@@ -341,21 +374,19 @@ struct ProgressController {
                 v.fail(field, "enforcement.errors.refused", ["reason": refusal.melding])
             }
         }
-        guard v.isValid, let offence, let date, let proposal else {
-            return try await renderEnforcement(loaded, input: input, errors: v.errors, context: context, status: .unprocessableContent)
-        }
+        guard v.isValid, let offence, let date, let proposal else { throw FormErrors(v.errors, status: .unprocessableContent) }
         let record = HandhavingRecord(id: CaseLoader.newID(), personId: loaded.person.id, overtreding: offence.rawValue, step: Self.stepKey(proposal.stap),
                                       amountCents: proposal.stap.bedragCent, decidedDate: date.iso, efforts: efforts, circumstances: circumstances,
                                       culpable: culpable, createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.enforcement.step", context: context, permission: .editPersons, person: loaded.person, detail: "\(offence.rawValue): \(record.step)")
-        guard try await services.casework.insertHandhaving(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                           now: services.clock.now()) != nil else { throw AppError.notFound }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.enforcement(loaded.person.id).path + "?melding=stap"])
+        guard let saved = try await services.casework.insertHandhaving(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                       now: services.clock.now()) else { throw AppError.notFound }
+        return saved
     }
 
     // MARK: Closing
 
-    struct CloseView { let name: String; let backHref: String; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let closed: String }
+    struct CloseView { let name: String; let backHref: String; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let closed: String? }
 
     func showClose(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
@@ -365,7 +396,7 @@ struct ProgressController {
     private func renderClose(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
         let t = services.catalogue
         let l = context.locale
-        let closed = loaded.traject.closedReason.map { t.text("person.closedAs", l, ["reason": t.text("closeReasons.\($0)", l), "date": DisplayDate.format(loaded.traject.closedDate ?? "", l)]) } ?? ""
+        let closed = loaded.traject.closedReason.map { t.text("person.closedAs", l, ["reason": t.text("closeReasons.\($0)", l), "date": DisplayDate.format(loaded.traject.closedDate ?? "", l)]) }
         return try services.views.render(
             "close", titleKey: "close.title", titleArguments: ["name": loaded.person.fullName],
             content: CloseView(name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, summary: ErrorSummary(errors), fields: [
@@ -378,14 +409,24 @@ struct ProgressController {
 
     func close(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
+        do {
+            _ = try await recordClose(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try renderClose(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=afgesloten"])
+    }
+
+    /// Closes the case with its reason; throws `FormErrors`.
+    func recordClose(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> TrajectEinde {
         var v = Validator(services.catalogue, context.locale)
-        let einde = v.choice("reason", context.form["reason"], label: "close.reason", as: TrajectEinde.self)
-        let date = v.date("closeDate", context.form["closeDate"], label: "close.date", notAfter: loader.today)
+        let einde = v.choice("reason", input["reason"], label: "close.reason", as: TrajectEinde.self)
+        let date = v.date("closeDate", input["closeDate"], label: "close.date", notAfter: loader.today)
         if loaded.traject.closedDate != nil { v.fail("reason", "close.errors.alreadyClosed") }
-        guard v.isValid, let einde, let date else { return try renderClose(loaded, input: context.form, errors: v.errors, context: context, status: .badRequest) }
+        guard v.isValid, let einde, let date else { throw FormErrors(v.errors, status: loaded.traject.closedDate != nil ? .conflict : .badRequest) }
         let event = services.auditEvent("casework.close", context: context, permission: .editPersons, person: loaded.person, detail: einde.rawValue)
         guard try await services.casework.close(personId: loaded.person.id, date: date, einde: einde, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
                                                 audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=afgesloten"])
+        return einde
     }
 }

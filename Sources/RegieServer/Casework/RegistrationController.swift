@@ -133,12 +133,21 @@ struct RegistrationController {
 
     func register(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.registerPersons)
-        let input = context.form
+        do {
+            let person = try await recordRegistration(principal, context.form, context: context)
+            return Response(status: .seeOther, headers: [.location: SiteRoute.person(person.id).path + "?melding=geregistreerd"])
+        } catch let invalid as FormErrors {
+            return try render(principal: principal, input: context.form, errors: invalid.fields, duplicate: invalid.existingId, context: context, status: invalid.status)
+        }
+    }
+
+    /// Validates and registers a newcomer (web form and API alike): duplicates on BSN or V-nummer are
+    /// refused with 409, naming the existing file only when it is in the caller's scope.
+    func recordRegistration(_ principal: Principal, _ input: FormData, context: RegieRequestContext) async throws -> PersonRecord {
         let today = CalendarDate.today(now: services.clock.now())
         let registration: Registration
         switch Self.validate(input, principal: principal, today: today, catalogue: services.catalogue, locale: context.locale) {
-        case .failure(.invalid(_, let fields)):
-            return try render(principal: principal, input: input, errors: fields, duplicate: nil, context: context, status: .badRequest)
+        case .failure(.invalid(_, let fields)): throw FormErrors(fields)
         case .failure(let error): throw error
         case .success(let value): registration = value
         }
@@ -147,9 +156,8 @@ struct RegistrationController {
         if let key = registration.householdKey {
             let filter = PersonStore.ListFilter(includeClosed: true, search: key)
             let matches = try await services.persons.listPersons(scope: scope, filter: filter, after: nil, limit: 2, today: today).rows
-            guard matches.count == 1 else {
-                let error = AppError.FieldError(name: "household", message: services.catalogue.text("register.errors.householdNotFound", context.locale))
-                return try render(principal: principal, input: input, errors: [error], duplicate: nil, context: context, status: .badRequest)
+            guard matches.count == 1, key.allSatisfy(\.isNumber) else {
+                throw FormErrors([AppError.FieldError(name: "household", message: services.catalogue.text("register.errors.householdNotFound", context.locale))])
             }
             householdWith = matches[0].id
         }
@@ -159,16 +167,14 @@ struct RegistrationController {
             .init(person: registration.person, traject: registration.traject), householdWith: householdWith, scope: scope,
             actor: CaseLoader.actor(principal), audit: event, now: services.clock.now())
         switch outcome {
-        case .success(let person):
-            return Response(status: .seeOther, headers: [.location: SiteRoute.person(person.id).path + "?melding=geregistreerd"])
+        case .success(let person): return person
         case .failure(let conflict):
             let (field, existing): (String, String?) = switch conflict {
             case .bsn(let id): ("bsn", id)
             case .vNummer(let id): ("vNummer", id)
             }
             let key = existing == nil ? "register.errors.duplicateElsewhere" : "register.errors.duplicate"
-            let error = AppError.FieldError(name: field, message: services.catalogue.text(key, context.locale))
-            return try render(principal: principal, input: input, errors: [error], duplicate: existing, context: context, status: .conflict)
+            throw FormErrors([AppError.FieldError(name: field, message: services.catalogue.text(key, context.locale))], status: .conflict, existingId: existing)
         }
     }
 }

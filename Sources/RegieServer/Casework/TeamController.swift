@@ -13,7 +13,7 @@ struct TeamController {
         router.post(RouterPath(SiteRoute.teamAssign.path), use: assign)
     }
 
-    struct Row { let name: String; let href: String; let open: Int; let overdue: Int; let soon: Int; let norm: Int; let percent: Int; let over: Bool; let load: String }
+    struct Row { let name: String; let href: String; let open: Int; let overdue: Int; let hasOverdue: Bool; let soon: Int; let norm: Int; let percent: Int; let over: Bool; let load: String }
     struct TeamView { let rows: [Row]; let unassigned: Int; let unassignedHref: String; let norm: Int; let normMunicipality: String }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -31,7 +31,7 @@ struct TeamController {
         let rows = workers.map { worker -> Row in
             let load = byId[worker.id]
             let open = load?.open ?? 0
-            return Row(name: worker.name, href: "/?consulent=\(worker.id)", open: open, overdue: load?.overdue ?? 0, soon: load?.soon ?? 0, norm: norm,
+            return Row(name: worker.name, href: "/?consulent=\(worker.id)", open: open, overdue: load?.overdue ?? 0, hasOverdue: (load?.overdue ?? 0) > 0, soon: load?.soon ?? 0, norm: norm,
                        percent: norm > 0 ? min(100, open * 100 / norm) / 5 * 5 : 0, over: open > norm,
                        load: t.text("team.load", l, ["open": String(open), "norm": String(norm)]))
         }

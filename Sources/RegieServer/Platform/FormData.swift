@@ -3,7 +3,7 @@ import Foundation
 /// A decoded `application/x-www-form-urlencoded` body (or query string): repeated names keep
 /// every value, in order.
 public struct FormData: Sendable, Hashable {
-    public private(set) var values: [String: [String]] = [:]
+    public internal(set) var values: [String: [String]] = [:]
 
     public init() {}
 

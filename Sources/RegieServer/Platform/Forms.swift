@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Inburgering
 
 /// One form field as the shared `fields` partial renders it: label, hint, the value as typed, the
@@ -168,5 +169,62 @@ struct Validator {
             return nil
         }
         return choice
+    }
+}
+
+extension String {
+    /// Nil for an empty string: Mustache renders a section for any string, empty ones too.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+/// Field errors of a form or API body that failed validation, with the status to answer.
+struct FormErrors: Error {
+    let fields: [AppError.FieldError]
+    var status: HTTPResponse.Status = .badRequest
+    /// For a duplicate: the existing record the caller may open.
+    var existingId: String?
+
+    init(_ fields: [AppError.FieldError], status: HTTPResponse.Status = .badRequest, existingId: String? = nil) {
+        self.fields = fields
+        self.status = status
+        self.existingId = existingId
+    }
+}
+
+extension FormData {
+    /// An API body as form values, so the API and the web share one validation: strings as they
+    /// are, numbers as digits, `true` as "ja", arrays as repeated values; nulls and `false` absent.
+    init(encoding body: some Encodable) throws {
+        self.init()
+        let object = try JSONDecoder().decode([String: JSONValue].self, from: try JSONEncoder().encode(body))
+        for (name, value) in object {
+            for item in value.formValues { values[name, default: []].append(item) }
+        }
+    }
+}
+
+/// Just enough of JSON to flatten an API body into form values.
+private enum JSONValue: Decodable {
+    case bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), other
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int.self) { self = .int(value) }
+        else if let value = try? container.decode(Double.self) { self = .double(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .other }
+    }
+
+    var formValues: [String] {
+        switch self {
+        case .bool(let value): value ? ["ja"] : []
+        case .int(let value): [String(value)]
+        case .double(let value): [String(value)]
+        case .string(let value): [value]
+        case .array(let items): items.flatMap(\.formValues)
+        case .other: []
+        }
     }
 }

@@ -301,6 +301,12 @@ public struct RouteResultaatRecord: Codable, Sendable, Hashable {
     public var personId: String
     public var kind: String
     public var resultDate: String
+
+    public init(personId: String, kind: String, resultDate: String) {
+        self.personId = personId
+        self.kind = kind
+        self.resultDate = resultDate
+    }
 }
 
 /// One step of enforcement taken (R9), with the assessment a fine requires.

@@ -98,7 +98,7 @@ public struct CaseworkStore: Sendable {
         return try await database.sql.raw("""
             SELECT e.* FROM case_events e JOIN persons p ON p.id = e.person_id
             WHERE e.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
-            ORDER BY e.occurred_at DESC, e.id DESC LIMIT \(bind: limit)
+            ORDER BY e.event_date DESC, e.occurred_at DESC, e.id DESC LIMIT \(bind: limit)
             """).all(decoding: CaseEventRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 

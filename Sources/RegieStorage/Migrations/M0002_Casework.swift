@@ -1,6 +1,8 @@
 /// Casework: the timeline of a case, the brede intake (conversations and topics), the
 /// leerbaarheidstoets and the school's advice, route decisions, PIP versions, and the nearest
 /// statutory term of each traject kept on the traject so the caseload can sort by it.
+/// `created_by` columns hold the actor id (a user, or `apikey:<id>` for the API): not a foreign key,
+/// as the audit log is the record of who did what.
 enum M0002_Casework {
     /// Sorts after every real date: a traject without a running term comes last.
     static let noDueDate = "9999-12-31"
@@ -31,7 +33,7 @@ enum M0002_Casework {
                 detail TEXT NOT NULL DEFAULT ''
             )
             """,
-            "CREATE INDEX case_events_by_person ON case_events (person_id, occurred_at, id)",
+            "CREATE INDEX case_events_by_person ON case_events (person_id, event_date, occurred_at)",
             """
             CREATE TABLE intake_gesprekken (
                 id TEXT PRIMARY KEY,
@@ -44,7 +46,7 @@ enum M0002_Casework {
                 no_show INTEGER NOT NULL CHECK (no_show IN (0, 1)),
                 topics TEXT NOT NULL DEFAULT '',
                 note_sealed TEXT,
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL
             )
             """,
@@ -54,7 +56,7 @@ enum M0002_Casework {
                 person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
                 topic TEXT NOT NULL,
                 content_sealed TEXT NOT NULL,
-                updated_by TEXT NOT NULL REFERENCES users(id),
+                updated_by TEXT NOT NULL,
                 updated_at \(bigint) NOT NULL,
                 PRIMARY KEY (person_id, topic)
             )
@@ -69,7 +71,7 @@ enum M0002_Casework {
                 conditions TEXT NOT NULL DEFAULT '',
                 score INTEGER CHECK (score IS NULL OR (score >= 0 AND score <= 40)),
                 exemption TEXT,
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL
             )
             """,
@@ -83,7 +85,7 @@ enum M0002_Casework {
                 leerroute TEXT NOT NULL,
                 niveau TEXT,
                 note TEXT NOT NULL DEFAULT '',
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL
             )
             """,
@@ -100,7 +102,7 @@ enum M0002_Casework {
                 deviation TEXT NOT NULL,
                 deviation_reason TEXT,
                 lbt_score INTEGER,
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL
             )
             """,
@@ -128,10 +130,10 @@ enum M0002_Casework {
                 intensiteit_b1 INTEGER,
                 change_reason TEXT,
                 change_note TEXT,
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL,
                 updated_at \(bigint) NOT NULL,
-                fixed_by TEXT REFERENCES users(id),
+                fixed_by TEXT,
                 fixed_at \(bigint),
                 UNIQUE (person_id, version)
             )
@@ -146,7 +148,7 @@ enum M0002_Casework {
                 outcome TEXT NOT NULL,
                 no_show INTEGER NOT NULL CHECK (no_show IN (0, 1)),
                 note_sealed TEXT,
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL
             )
             """,
@@ -160,7 +162,7 @@ enum M0002_Casework {
                 hours INTEGER NOT NULL CHECK (hours > 0 AND hours <= 2000),
                 provider TEXT NOT NULL DEFAULT '',
                 during_intake INTEGER NOT NULL DEFAULT 0 CHECK (during_intake IN (0, 1)),
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL
             )
             """,
@@ -170,7 +172,7 @@ enum M0002_Casework {
                 person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
                 kind TEXT NOT NULL CHECK (kind IN ('mapEindgesprek', 'pvtOndertekend', 'zRouteAfgerond')),
                 result_date TEXT NOT NULL,
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL,
                 PRIMARY KEY (person_id, kind)
             )
@@ -186,7 +188,7 @@ enum M0002_Casework {
                 efforts TEXT NOT NULL DEFAULT '',
                 circumstances TEXT NOT NULL DEFAULT '',
                 culpable INTEGER CHECK (culpable IS NULL OR culpable IN (0, 1)),
-                created_by TEXT NOT NULL REFERENCES users(id),
+                created_by TEXT NOT NULL,
                 created_at \(bigint) NOT NULL
             )
             """,
@@ -198,7 +200,7 @@ enum M0002_Casework {
                 law_settings TEXT NOT NULL,
                 intake_topics TEXT NOT NULL DEFAULT '[]',
                 letter_texts TEXT NOT NULL DEFAULT '{}',
-                updated_by TEXT REFERENCES users(id),
+                updated_by TEXT,
                 updated_at \(bigint) NOT NULL
             )
             """,

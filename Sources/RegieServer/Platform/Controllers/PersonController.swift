@@ -43,7 +43,7 @@ struct PersonController {
         let terms: [TermRow]
         let hasTerms: Bool
         let phase: String
-        let contactHref: String
+        let contactHref: String?
         let steps: [Step]
         let sections: [SectionLink]
         let hasSections: Bool
@@ -155,7 +155,7 @@ struct PersonController {
             hasMembers: !members.isEmpty,
             terms: termRows, hasTerms: !termRows.isEmpty,
             phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
-            contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : "",
+            contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : nil,
             steps: steps, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty)
         let notices = ["contact": "person.contactSaved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice"]
         return try services.views.render(
