@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import RegieAPI
 import RegieServer
 import RegieStorage
 import Testing
@@ -46,7 +47,7 @@ struct APITests {
             let key = try await Self.createKey(client)
             let me = try await Self.call(client, "/api/v1/me", key: key)
             #expect(me.status == .ok)
-            #expect(me.headers[HTTPField.Name("API-Version")!] == "1.0.0")
+            #expect(me.headers[HTTPField.Name("API-Version")!] == RegieAPISpec.version)
             #expect(me.json["type"] as? String == "apiKey")
             #expect((me.json["organisation"] as? [String: Any])?["name"] as? String == "Organisatie A")
             #expect(me.json["roles"] as? [String] == ["consulent"])
@@ -112,7 +113,7 @@ struct APITests {
             #expect(response.status == .methodNotAllowed)
             #expect(response.headers[.allow] == "GET, HEAD")
             #expect(response.headers[.contentType] == "application/problem+json")
-            #expect(response.headers[HTTPField.Name("API-Version")!] == "1.0.0")
+            #expect(response.headers[HTTPField.Name("API-Version")!] == RegieAPISpec.version)
             let unknown = try await client.execute(uri: "/api/v1/bestaat-niet", method: .get, headers: [:], body: nil)
             #expect(unknown.status == .unauthorized || unknown.status == .notFound)
         }
@@ -135,7 +136,14 @@ struct APITests {
             #expect(result.status == .ok)
             #expect(result.json["openapi"] as? String == "3.1.0")
             let paths = try #require(result.json["paths"] as? [String: Any])
-            #expect(Set(paths.keys) == ["/me", "/municipalities"])
+            #expect(Set(paths.keys) == [
+                "/me", "/municipalities", "/cases", "/cases/{id}", "/cases/{id}/timeline", "/cases/{id}/intake/conversations",
+                "/cases/{id}/intake/topics/{topic}", "/cases/{id}/lbt", "/cases/{id}/school-advice", "/cases/{id}/route-decisions",
+                "/cases/{id}/pips", "/cases/{id}/pips/concept", "/cases/{id}/pips/concept/fix", "/cases/{id}/route-start",
+                "/cases/{id}/progress-meetings", "/cases/{id}/hours", "/cases/{id}/results", "/cases/{id}/enforcement-steps",
+                "/cases/{id}/close", "/case-assignments",
+            ])
+            #expect((result.json["info"] as? [String: Any])?["version"] as? String == RegieAPISpec.version)
         }
     }
 }

@@ -16,8 +16,11 @@ struct CaseLoader {
     }
 
     func load(_ context: RegieRequestContext, permission: Permission) async throws -> Loaded {
+        try await load(id: try context.parameters.require("id"), context: context, permission: permission)
+    }
+
+    func load(id: String, context: RegieRequestContext, permission: Permission) async throws -> Loaded {
         let principal = try context.require(permission)
-        let id = try context.parameters.require("id")
         let scope = Policy.scope(for: principal)
         guard let person = try await services.persons.fetchPerson(id: id, scope: scope),
               let traject = try await services.persons.fetchTraject(personId: id, scope: scope) else {

@@ -13,6 +13,9 @@ public enum AppError: Error, Sendable {
     case csrfRejected
     /// Input that cannot be processed, with the fields it concerns (field path → message key).
     case invalid(detail: String, fields: [FieldError])
+    /// Valid input the law or the stored state does not allow (409 a conflict, 422 a rule), with the
+    /// fields or rules it concerns.
+    case rejected(status: Int, detail: String, fields: [FieldError])
 
     public struct FieldError: Sendable, Hashable {
         public let name: String

@@ -133,6 +133,9 @@ struct WebMiddleware: RouterMiddleware {
         case .invalid(let detail, _):
             return try services.views.render("error", titleKey: "errors.invalidTitle",
                 content: ErrorView(heading: catalogue.text("errors.invalidTitle", locale), message: detail), context: context, status: .badRequest)
+        case .rejected(let status, let detail, _):
+            return try services.views.render("error", titleKey: "errors.invalidTitle",
+                content: ErrorView(heading: catalogue.text("errors.invalidTitle", locale), message: detail), context: context, status: HTTPResponse.Status(code: status))
         }
     }
 

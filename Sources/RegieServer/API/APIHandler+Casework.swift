@@ -1,0 +1,316 @@
+import Foundation
+import Inburgering
+import OpenAPIRuntime
+import RegieAPI
+import RegieStorage
+
+/// The casework operations of `/api/v1`. Each one runs the same validation, authorisation, store
+/// call and audit entry as the web form it mirrors (the controllers' `record…` functions): a JSON
+/// body is read as form values, and field errors come back as problem+json with `body.` paths.
+extension APIHandler {
+    var context: RegieRequestContext {
+        get throws {
+            guard let context = APIMiddleware.current else { throw AppError.unauthenticated }
+            return context
+        }
+    }
+
+    func loadCase(_ id: String, _ permission: Permission) async throws -> CaseLoader.Loaded {
+        try await CaseLoader(services: services).load(id: id, context: try context, permission: permission)
+    }
+
+    /// Runs a shared casework action; `FormErrors` become problem+json with the API's field names.
+    func perform<T>(renaming names: [String: String] = [:], _ action: () async throws -> T) async throws -> T {
+        do {
+            return try await action()
+        } catch let invalid as FormErrors {
+            let apiName = Dictionary(names.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let fields = invalid.fields.map { field in
+                AppError.FieldError(name: field.name.hasPrefix("rules.") ? field.name : "body." + (apiName[field.name] ?? field.name), message: field.message)
+            }
+            let detail = fields.first?.message ?? "Ongeldig verzoek."
+            if invalid.status == .badRequest { throw AppError.invalid(detail: detail, fields: fields) }
+            throw AppError.rejected(status: invalid.status.code, detail: detail, fields: fields)
+        }
+    }
+
+    /// The body as form values, with API names mapped to the form's where they differ.
+    func form(_ body: some Encodable, renaming names: [String: String] = [:]) throws -> FormData {
+        let form = try FormData(encoding: body)
+        guard !names.isEmpty else { return form }
+        var renamed = FormData()
+        for (name, values) in form.values { renamed.values[names[name] ?? name] = values }
+        return renamed
+    }
+
+    var version: String { RegieAPISpec.version }
+
+    // MARK: Caseload and case file
+
+    func listCases(_ input: Operations.ListCases.Input) async throws -> Operations.ListCases.Output {
+        let context = try context
+        let principal = try context.require(.readPersons)
+        let query = input.query
+        let limit = query.limit ?? 50
+        guard (1...200).contains(limit) else {
+            throw AppError.invalid(detail: "limit moet tussen 1 en 200 liggen.", fields: [.init(name: "limit", message: "moet tussen 1 en 200 liggen")])
+        }
+        if let municipality = query.municipality, !principal.municipalities.contains(where: { $0.code == municipality }) {
+            throw AppError.invalid(detail: "Deze gemeente hoort niet bij uw organisatie.", fields: [.init(name: "municipality", message: "hoort niet bij uw organisatie")])
+        }
+        for (name, value) in [("q", query.q), ("after", query.after), ("consulent", query.consulent)] where (value?.unicodeScalars.count ?? 0) > (name == "after" ? 300 : 100) {
+            throw AppError.invalid(detail: "\(name) is te lang.", fields: [.init(name: name, message: "is te lang")])
+        }
+        var filter = PersonStore.ListFilter(
+            municipalityCode: query.municipality, phase: query.phase?.rawValue, leerroute: query.route?.rawValue,
+            doelgroepen: query.group.flatMap { DoelgroepCategorie(rawValue: $0.rawValue) }.map { group in Doelgroep.allCases.filter { $0.categorie == group }.map(\.rawValue) } ?? [],
+            term: query.term.flatMap { PersonStore.TermFilter(rawValue: $0.rawValue) }, includeClosed: query.closed ?? false, search: query.q,
+            sort: query.sort.flatMap { PersonStore.CaseloadSort(rawValue: $0.rawValue) } ?? .termijn)
+        if let consulent = query.consulent { if consulent == "geen" { filter.unassigned = true } else { filter.consulentId = consulent } }
+        let today = CalendarDate.today(now: services.clock.now())
+        let page = try await services.persons.listPersons(scope: Policy.scope(for: principal), filter: filter, after: query.after, limit: limit, today: today)
+        if !page.rows.isEmpty {
+            try await services.record("caseload.view", context: context, permission: .readPersons, detail: "api; personen: " + page.rows.map(\.id).joined(separator: ","))
+        }
+        let settings = try await services.settings.fetch(Array(Set(page.rows.map(\.municipalityCode))))
+        let rows = page.rows.map { row -> Components.Schemas.CaseSummary in
+            let law = settings[row.municipalityCode]?.law ?? .standaard
+            let next = row.lawFacts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: law, on: today)) }
+            return .init(id: row.id, givenNames: row.givenNames, familyName: row.familyName, doelgroep: .init(rawValue: row.doelgroep) ?? .overig,
+                         municipalityCode: row.municipalityCode, phase: row.phase.flatMap { .init(rawValue: $0) } ?? .signaal,
+                         leerroute: row.leerroute.flatMap { .init(rawValue: $0) }, consulent: row.consulentName,
+                         nextTerm: next.map { .init(kind: .init(rawValue: $0.kind.rawValue)!, due: $0.due.iso, status: .init(rawValue: $0.status.rawValue)!) })
+        }
+        var link: String?
+        if let cursor = page.next {
+            var items = [URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "after", value: cursor)]
+            for (name, value) in [("municipality", query.municipality), ("phase", query.phase?.rawValue), ("term", query.term?.rawValue), ("group", query.group?.rawValue),
+                                  ("route", query.route?.rawValue), ("consulent", query.consulent), ("q", query.q), ("sort", query.sort?.rawValue),
+                                  ("closed", query.closed.map { $0 ? "true" : "false" })] {
+                if let value { items.append(URLQueryItem(name: name, value: value)) }
+            }
+            var components = URLComponents()
+            components.queryItems = items
+            link = "/api/v1/cases?" + (components.percentEncodedQuery ?? "")
+        }
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: rows, next: link))))
+    }
+
+    /// A case as the API shows it, with its running terms from the law module.
+    func caseBody(_ loaded: CaseLoader.Loaded) async throws -> Components.Schemas.Case {
+        let person = loaded.person
+        let traject = try await services.persons.fetchTraject(personId: person.id, scope: loaded.scope) ?? loaded.traject
+        let members = try await services.persons.listHouseholdMembers(of: person, scope: loaded.scope)
+        let law = try await services.settings.fetch(person.municipalityCode).law
+        let today = CalendarDate.today(now: services.clock.now())
+        let terms = traject.lawFacts(person: person).map { StatutoryClock.terms(for: $0, settings: law, on: today) } ?? []
+        return .init(
+            id: person.id, givenNames: person.givenNames, familyName: person.familyName, dateOfBirth: person.dateOfBirth,
+            gender: .init(rawValue: person.gender) ?? .x, bsn: person.bsn, vNummer: person.vNummer,
+            doelgroep: .init(rawValue: person.doelgroep) ?? .overig, municipalityCode: person.municipalityCode, language: person.language,
+            interpreterNeeded: person.interpreterNeeded == 1, phase: .init(rawValue: traject.phase) ?? .signaal, consulentId: traject.consulentId,
+            leerroute: traject.leerroute.flatMap { .init(rawValue: $0) }, closedReason: traject.closedReason,
+            dates: .init(kennisgeving: traject.kennisgevingDate, koppeling: traject.koppelingDate, housing: traject.housingDate, brp: traject.brpDate,
+                         intake: traject.intakeDate, pip: traject.pipDate, routeStart: traject.routeStartDate, closed: traject.closedDate,
+                         lastContact: nil, lastMeeting: traject.lastMeetingDate),
+            terms: terms.filter { $0.status != .notApplicable }.map { term in
+                .init(kind: .init(rawValue: term.kind.rawValue)!, start: term.start.iso, due: term.due.iso, status: .init(rawValue: term.status.rawValue)!,
+                      rule: term.rule.rawValue, source: term.source, completedOn: term.completedOn?.iso)
+            },
+            householdMemberIds: members.map(\.id))
+    }
+
+    func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output {
+        let loaded = try await loadCase(input.path.id, .readPersons)
+        try await services.record("person.view", context: try context, permission: .readPersons, person: loaded.person, detail: "api")
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(loaded))))
+    }
+
+    func getCaseTimeline(_ input: Operations.GetCaseTimeline.Input) async throws -> Operations.GetCaseTimeline.Output {
+        let loaded = try await loadCase(input.path.id, .readCasework)
+        try await services.record("person.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api: tijdlijn")
+        let events = try await services.casework.listEvents(personId: loaded.person.id, scope: loaded.scope)
+        let data = events.map { Components.Schemas.TimelineEvent(date: $0.eventDate, kind: $0.kind, actor: $0.actorName,
+                                                                 recordedAt: Date(timeIntervalSince1970: TimeInterval($0.occurredAt)), detail: $0.detail.nonEmpty) }
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: data))))
+    }
+
+    func registerCase(_ input: Operations.RegisterCase.Input) async throws -> Operations.RegisterCase.Output {
+        let context = try context
+        let principal = try context.require(.registerPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let person = try await perform {
+            try await RegistrationController(services: services).recordRegistration(principal, try form(body), context: context)
+        }
+        let loaded = try await loadCase(person.id, .readPersons)
+        return .created(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(loaded))))
+    }
+
+    // MARK: Intake, LBT, route
+
+    func addIntakeConversation(_ input: Operations.AddIntakeConversation.Input) async throws -> Operations.AddIntakeConversation.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let saved = try await perform { try await IntakeController(services: services).recordGesprek(loaded, try form(body), context: try context) }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
+            id: saved.id, date: saved.conversationDate, attendees: saved.attendees, interpreter: saved.interpreter, cultureMediator: saved.cultureMediator,
+            withoutPartner: saved.withoutPartner, noShow: saved.noShow, topics: saved.topics))))
+    }
+
+    func saveIntakeTopic(_ input: Operations.SaveIntakeTopic.Input) async throws -> Operations.SaveIntakeTopic.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let controller = IntakeController(services: services)
+        let topic = try await controller.topic(key: input.path.topic, municipality: loaded.person.municipalityCode)
+        let known = Set(topic.fields.map(\.0))
+        if let unknown = body.additionalProperties.keys.sorted().first(where: { !known.contains($0) }) {
+            throw AppError.invalid(detail: "Onbekend veld \(unknown) voor dit onderwerp.", fields: [.init(name: "body.\(unknown)", message: "is geen veld van dit onderwerp")])
+        }
+        let saved = try await perform { try await controller.recordTopic(loaded, topic: topic, try form(body), context: try context) }
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(additionalProperties: saved.answers))))
+    }
+
+    func recordLBT(_ input: Operations.RecordLBT.Input) async throws -> Operations.RecordLBT.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let saved = try await perform { try await LBTController(services: services).recordLBT(loaded, try form(body), context: try context) }
+        let verdict: Components.Schemas.Lbt.VerdictPayload
+        switch LeerbaarheidstoetsRule.uitslag(saved.toets) {
+        case .b1RouteHaalbaar: verdict = .haalbaar
+        case .b1RouteNietHaalbaar: verdict = .nietHaalbaar
+        case .onbekend: verdict = .onbekend
+        }
+        let threshold = saved.testDate.flatMap(CalendarDate.init(iso:)).flatMap { LeerbaarheidstoetsRule.drempel(op: $0) }.map { $0.hundredths / 100 }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
+            id: saved.id, invitedDate: saved.invitedDate, testDate: saved.testDate, score: saved.score, exemption: saved.exemption,
+            verdict: verdict, threshold: saved.score == nil ? nil : threshold))))
+    }
+
+    func recordSchoolAdvice(_ input: Operations.RecordSchoolAdvice.Input) async throws -> Operations.RecordSchoolAdvice.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let names = ["date": "adviceDate", "route": "adviesRoute", "level": "adviesNiveau", "note": "adviesNote"]
+        let saved = try await perform(renaming: names) {
+            try await LBTController(services: services).recordAdvies(loaded, try form(body, renaming: names), context: try context)
+        }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
+    }
+
+    func decideRoute(_ input: Operations.DecideRoute.Input) async throws -> Operations.DecideRoute.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let saved = try await perform { try await LBTController(services: services).recordRoute(loaded, try form(body), context: try context) }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
+            id: saved.id, decidedDate: saved.decidedDate, leerroute: .init(rawValue: saved.leerroute)!, deviation: .init(rawValue: saved.deviation) ?? .geenUitslag,
+            lbtScore: saved.lbtScore))))
+    }
+
+    // MARK: PIP
+
+    func pipBody(_ pip: PIPRecord) -> Components.Schemas.Pip {
+        .init(leerroute: .init(rawValue: pip.leerroute) ?? .b1, niveau: pip.niveau.flatMap { .init(rawValue: $0) }, einddoel: pip.einddoel.flatMap { .init(rawValue: $0) },
+              begeleiding: pip.begeleiding.nonEmpty, ondersteuning: pip.ondersteuning.nonEmpty, pvt: pip.pvt.nonEmpty, pvtUren: pip.pvtUren,
+              map: pip.map.nonEmpty, mapUren: pip.mapUren, vveNvt: pip.vve == PIPRecord.vveNotApplicable,
+              vve: pip.vve == PIPRecord.vveNotApplicable ? nil : pip.vve.nonEmpty, voortgangsgesprekken: pip.voortgangsgesprekken,
+              cadansMaanden: pip.cadansMaanden, redenAfwijking: pip.redenAfwijking, intensiteitB1: pip.intensiteitB1,
+              changeReason: pip.changeReason.flatMap { .init(rawValue: $0) }, changeNote: pip.changeNote,
+              id: pip.id, version: pip.version, status: pip.isFixed ? .vastgesteld : .concept, dagtekening: pip.dagtekening)
+    }
+
+    func listPIPs(_ input: Operations.ListPIPs.Input) async throws -> Operations.ListPIPs.Output {
+        let loaded = try await loadCase(input.path.id, .readCasework)
+        try await services.record("casework.pip.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        let versions = try await services.casework.listPIPs(personId: loaded.person.id, scope: loaded.scope)
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: versions.map(pipBody)))))
+    }
+
+    func pipCase(_ id: String) async throws -> PIPController.Case {
+        let loaded = try await loadCase(id, .editPersons)
+        return PIPController.Case(loaded: loaded, versions: try await services.casework.listPIPs(personId: loaded.person.id, scope: loaded.scope))
+    }
+
+    func savePIPConcept(_ input: Operations.SavePIPConcept.Input) async throws -> Operations.SavePIPConcept.Output {
+        let c = try await pipCase(input.path.id)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let saved = try await perform { try await PIPController(services: services).recordConcept(c, try form(body), context: try context) }
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(pipBody(saved))))
+    }
+
+    func fixPIP(_ input: Operations.FixPIP.Input) async throws -> Operations.FixPIP.Output {
+        let c = try await pipCase(input.path.id)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let fixed = try await perform { try await PIPController(services: services).recordFix(c, try form(body), context: try context) }
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(pipBody(fixed))))
+    }
+
+    // MARK: After the PIP
+
+    func startRoute(_ input: Operations.StartRoute.Input) async throws -> Operations.StartRoute.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        _ = try await perform { try await ProgressController(services: services).recordStart(loaded, try form(body), context: try context) }
+        return .noContent(.init(headers: .init(apiVersion: version)))
+    }
+
+    func addProgressMeeting(_ input: Operations.AddProgressMeeting.Input) async throws -> Operations.AddProgressMeeting.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let saved = try await perform { try await ProgressController(services: services).recordMeeting(loaded, try form(body), context: try context) }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
+    }
+
+    func addHours(_ input: Operations.AddHours.Input) async throws -> Operations.AddHours.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let saved = try await perform { try await ProgressController(services: services).recordHours(loaded, try form(body), context: try context) }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
+    }
+
+    func addResult(_ input: Operations.AddResult.Input) async throws -> Operations.AddResult.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        _ = try await perform { try await ProgressController(services: services).recordResult(loaded, try form(body), context: try context) }
+        return .noContent(.init(headers: .init(apiVersion: version)))
+    }
+
+    func addEnforcementStep(_ input: Operations.AddEnforcementStep.Input) async throws -> Operations.AddEnforcementStep.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        var values = try form(body)
+        // `false` is an answer here (not culpable), not an absent checkbox.
+        if body.culpable == false { values.values["culpable"] = ["nee"] }
+        let saved = try await perform { try await ProgressController(services: services).recordEnforcement(loaded, values, context: try context) }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
+            id: saved.id, overtreding: saved.overtreding, step: .init(rawValue: saved.step) ?? .waarschuwing, amountCents: saved.amountCents,
+            decidedDate: saved.decidedDate))))
+    }
+
+    func closeCase(_ input: Operations.CloseCase.Input) async throws -> Operations.CloseCase.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        _ = try await perform { try await ProgressController(services: services).recordClose(loaded, try form(body), context: try context) }
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(try await loadCase(input.path.id, .readPersons)))))
+    }
+
+    func assignCases(_ input: Operations.AssignCases.Input) async throws -> Operations.AssignCases.Output {
+        let context = try context
+        let principal = try context.require(.assignCases)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        guard (1...500).contains(body.caseIds.count) else {
+            throw AppError.invalid(detail: "Geef 1 tot 500 dossiers.", fields: [.init(name: "body.caseIds", message: "1 tot 500 dossiers")])
+        }
+        let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId)
+        var worker: (id: String, name: String)?
+        if let id = body.consulentId {
+            guard let found = workers.first(where: { $0.id == id }) else {
+                throw AppError.invalid(detail: "Onbekende consulent.", fields: [.init(name: "body.consulentId", message: "is geen consulent van uw organisatie")])
+            }
+            worker = found
+        }
+        let event = services.auditEvent("team.assign", context: context, permission: .assignCases,
+                                        detail: "api; naar: \(worker?.id ?? "niemand"); personen: " + body.caseIds.joined(separator: ","))
+        let count = try await services.casework.assign(personIds: body.caseIds, to: worker?.id, consulentName: worker?.name ?? "niemand",
+                                                       scope: Policy.scope(for: principal), actor: CaseLoader.actor(principal), audit: event, now: services.clock.now())
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(assigned: count))))
+    }
+}
