@@ -211,4 +211,37 @@ struct CaseworkAfterPIPTests {
             #expect(try await browser.get("/beheer/instellingen").status == .forbidden)
         }
     }
+
+    @Test("The warm handover keeps COA's profile sealed, plans and records the three-way meeting", arguments: Engine.available)
+    func handover(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let missing = try await browser.post("/personen/\(person)/overdracht", form: [("scenario", "azc"), ("meetingHeld", "2026-11-10"), ("gezondheid", "Diabetes")], csrf: csrf)
+            #expect(missing.status == .badRequest)
+            #expect(missing.body.contains("Geef aan wie bij het driegesprek aanwezig waren."))
+            #expect(missing.body.contains(">Diabetes</textarea>"))
+            let future = try await browser.post("/personen/\(person)/overdracht", form: [("meetingHeld", "2026-12-10"), ("attendees", "coa")], csrf: csrf)
+            #expect(future.status == .badRequest)
+            let saved = try await browser.post("/personen/\(person)/overdracht", form: [
+                ("scenario", "gecombineerd"), ("azcLocatie", "Azc Budel"), ("gezondheid", "Diabetes"), ("meetingPlanned", "2026-11-10"),
+                ("meetingHeld", "2026-11-10"), ("attendees", "coa"), ("attendees", "gemeente"), ("attendees", "inburgeraar"),
+            ], csrf: csrf)
+            #expect(saved.status == .seeOther)
+            let page = try await browser.get(try #require(saved.location))
+            #expect(page.body.contains("De warme overdracht is opgeslagen."))
+            #expect(page.body.contains("value=\"Azc Budel\""))
+            let sealed = try await app.database.sql.raw("SELECT profile_sealed FROM warme_overdrachten").first()?.decode(column: "profile_sealed", as: String.self)
+            #expect(sealed?.contains("Diabetes") == false)
+            #expect(Set(try await CaseworkTests.timeline(app, person: person)).isSuperset(of: ["overdracht.profiel", "overdracht.gepland", "overdracht.gehouden"]))
+            #expect(try await CaseworkTests.traject(app, person: person) != nil)
+            let key = try await APITests.createKey(client)
+            let api = try await APICaseworkTests.send(client, .get, "/api/v1/cases/\(person)/handover", key: key)
+            #expect(api.json["scenario"] as? String == "gecombineerd")
+            #expect(api.json["attendees"] as? [String] == ["coa", "gemeente", "inburgeraar"])
+            let put = try await APICaseworkTests.send(client, .put, "/api/v1/cases/\(person)/handover", key: key, body: ["scenario": "ergens"])
+            #expect(put.status == .badRequest)
+        }
+    }
 }

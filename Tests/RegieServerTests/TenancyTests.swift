@@ -45,6 +45,7 @@ struct TenancyTests {
               form: [("kind", "zRouteAfgerond"), ("resultDate", "2026-11-17")]),
         Probe(pattern: "/personen/{id}/handhaving", method: .post, path: { w, _ in "/personen/\(w.personB)/handhaving" },
               form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17")]),
+        Probe(pattern: "/personen/{id}/overdracht", method: .post, path: { w, _ in "/personen/\(w.personB)/overdracht" }, form: [("scenario", "azc")]),
         Probe(pattern: "/personen/{id}/afsluiten", method: .post, path: { w, _ in "/personen/\(w.personB)/afsluiten" }, form: [("reason", "verhuisd"), ("closeDate", "2026-11-17")]),
     ]
 

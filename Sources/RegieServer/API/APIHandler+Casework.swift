@@ -314,3 +314,28 @@ extension APIHandler {
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(assigned: count))))
     }
 }
+
+extension APIHandler {
+    func handoverBody(_ record: WarmeOverdrachtRecord?) -> Components.Schemas.Handover {
+        let p = record?.profile ?? [:]
+        return .init(verblijfsvergunning: p["verblijfsvergunning"], azcLocatie: p["azcLocatie"], coaContact: p["coaContact"], gezin: p["gezin"],
+                     opleiding: p["opleiding"], werkervaring: p["werkervaring"], talen: p["talen"], gezondheid: p["gezondheid"],
+                     bijzonderheden: p["bijzonderheden"], scenario: record?.scenario.flatMap { .init(rawValue: $0) },
+                     meetingPlanned: record?.meetingPlanned, meetingHeld: record?.meetingHeld,
+                     attendees: record.map { $0.meetingAttendees.split(separator: ",").compactMap { .init(rawValue: String($0)) } })
+    }
+
+    func getHandover(_ input: Operations.GetHandover.Input) async throws -> Operations.GetHandover.Output {
+        let loaded = try await loadCase(input.path.id, .readCasework)
+        try await services.record("casework.handover.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        let record = try await services.casework.fetchOverdracht(personId: loaded.person.id, scope: loaded.scope)
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(handoverBody(record))))
+    }
+
+    func saveHandover(_ input: Operations.SaveHandover.Input) async throws -> Operations.SaveHandover.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let saved = try await perform { try await HandoverController(services: services).recordHandover(loaded, try form(body), context: try context) }
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(handoverBody(saved))))
+    }
+}

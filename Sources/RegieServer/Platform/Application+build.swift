@@ -79,6 +79,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     PIPController(services: services).addRoutes(to: web)
     ProgressController(services: services).addRoutes(to: web)
     TeamController(services: services).addRoutes(to: web)
+    HandoverController(services: services).addRoutes(to: web)
     SettingsController(services: services).addRoutes(to: web)
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)

@@ -28,6 +28,7 @@ public enum SiteRoute: Sendable, Hashable {
     case progressResult(String)
     case enforcement(String)
     case close(String)
+    case handover(String)
     case team
     case teamAssign
     case settings
@@ -68,6 +69,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .progressResult(let id): return "/personen/\(id)/voortgang/resultaten"
         case .enforcement(let id): return "/personen/\(id)/handhaving"
         case .close(let id): return "/personen/\(id)/afsluiten"
+        case .handover(let id): return "/personen/\(id)/overdracht"
         case .team: return "/team"
         case .teamAssign: return "/team/toewijzen"
         case .settings: return "/beheer/instellingen"
@@ -102,12 +104,13 @@ public enum SiteRoute: Sendable, Hashable {
     static let progressResultPattern = "/personen/{id}/voortgang/resultaten"
     static let enforcementPattern = "/personen/{id}/handhaving"
     static let closePattern = "/personen/{id}/afsluiten"
+    static let handoverPattern = "/personen/{id}/overdracht"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
-        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern,
     ]
 }

@@ -340,3 +340,30 @@ public struct HandhavingRecord: Codable, Sendable, Hashable {
         self.createdAt = createdAt
     }
 }
+
+/// The warm handover from COA (domain.md §3 step 4): the client profile from COA's system as
+/// structured fields (sealed at rest), the chosen scenario and the three-way meeting.
+public struct WarmeOverdrachtRecord: Sendable, Hashable {
+    public var personId: String
+    /// `azc` (start in the azc), `gecombineerd`, `naVerhuizing`.
+    public var scenario: String?
+    public var profile: [String: String]
+    public var meetingPlanned: String?
+    public var meetingHeld: String?
+    /// Comma-separated: coa, gemeente, inburgeraar, tolk, begeleiding.
+    public var meetingAttendees: String
+    public var updatedBy: String
+    public var updatedAt: Int64
+
+    public init(personId: String, scenario: String?, profile: [String: String], meetingPlanned: String?, meetingHeld: String?,
+                meetingAttendees: String, updatedBy: String, updatedAt: Int64) {
+        self.personId = personId
+        self.scenario = scenario
+        self.profile = profile
+        self.meetingPlanned = meetingPlanned
+        self.meetingHeld = meetingHeld
+        self.meetingAttendees = meetingAttendees
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
+    }
+}

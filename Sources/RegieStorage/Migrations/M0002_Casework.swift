@@ -194,6 +194,18 @@ enum M0002_Casework {
             """,
             "CREATE INDEX handhavingen_by_person ON handhavingen (person_id, overtreding, decided_date)",
             """
+            CREATE TABLE warme_overdrachten (
+                person_id TEXT PRIMARY KEY REFERENCES persons(id) ON DELETE CASCADE,
+                scenario TEXT CHECK (scenario IS NULL OR scenario IN ('azc', 'gecombineerd', 'naVerhuizing')),
+                profile_sealed TEXT NOT NULL,
+                meeting_planned TEXT,
+                meeting_held TEXT,
+                meeting_attendees TEXT NOT NULL DEFAULT '',
+                updated_by TEXT NOT NULL,
+                updated_at \(bigint) NOT NULL
+            )
+            """,
+            """
             CREATE TABLE municipality_settings (
                 municipality_code TEXT PRIMARY KEY REFERENCES municipalities(code),
                 caseload_norm INTEGER NOT NULL CHECK (caseload_norm BETWEEN 10 AND 300),

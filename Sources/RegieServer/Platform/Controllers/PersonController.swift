@@ -125,7 +125,12 @@ struct PersonController {
         var sections: [SectionLink] = []
         var timeline: [TimelineRow] = []
         if Policy.allows(principal, .readCasework) {
-            sections = [
+            sections = []
+            if Doelgroep(rawValue: person.doelgroep)?.categorie == .asielstatushouder {
+                sections.append(SectionLink(href: SiteRoute.handover(person.id).path, label: text("person.sections.handover"),
+                                            detail: traject?.koppelingDate.map { t.text("person.sections.linkedOn", locale, ["date": DisplayDate.format($0, locale)]) } ?? ""))
+            }
+            sections += [
                 SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
                             detail: traject?.intakeDate.map { t.text("person.sections.intakeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
                 SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"), detail: ""),
