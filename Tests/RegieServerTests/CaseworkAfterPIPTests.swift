@@ -244,4 +244,41 @@ struct CaseworkAfterPIPTests {
             #expect(put.status == .badRequest)
         }
     }
+
+    @Test("Tasks: added to a case for its consulent, listed on their own page and the caseload tile, done once", arguments: Engine.available)
+    func tasks(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let empty = try await browser.post("/personen/\(person)/taken", form: [("taskTitle", ""), ("taskDue", "2026-11-30")], csrf: csrf)
+            #expect(empty.status == .badRequest)
+            #expect(empty.body.contains("Vul Taak in."))
+            #expect(empty.body.contains("value=\"2026-11-30\""))
+            let past = try await browser.post("/personen/\(person)/taken", form: [("taskTitle", "Bel taalschool"), ("taskDue", "2026-11-01")], csrf: csrf)
+            #expect(past.status == .badRequest)
+            let added = try await browser.post("/personen/\(person)/taken", form: [("taskTitle", "Bel taalschool over startdatum"), ("taskDue", "2026-11-25")], csrf: csrf)
+            #expect(added.status == .seeOther)
+            let file = try await browser.get("/personen/\(person)")
+            #expect(file.body.contains("Bel taalschool over startdatum"))
+            let mine = try await browser.get("/taken")
+            #expect(mine.body.contains("Bel taalschool over startdatum"))
+            #expect(mine.body.contains("Haddad, Amal"))
+            #expect(try await browser.get("/").body.contains("<span class=\"tile__count\">1</span> <span class=\"tile__label\">open taken voor mij</span>"))
+            let taak = try #require(try await app.services.casework.listTaken(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"])).first)
+            #expect(taak.assigneeId == "a-consulent")
+            let done = try await browser.post("/personen/\(person)/taken/\(taak.id)/afronden", form: [], csrf: csrf)
+            #expect(done.status == .seeOther)
+            #expect(try await browser.post("/personen/\(person)/taken/\(taak.id)/afronden", form: [], csrf: csrf).status == .notFound)
+            #expect(try await browser.get("/taken").body.contains("U heeft geen open taken."))
+            let timeline = try await CaseworkTests.timeline(app, person: person)
+            #expect(Set(timeline) == ["taak.afgerond", "taak.nieuw"])
+            let key = try await APITests.createKey(client)
+            let api = try await APICaseworkTests.send(client, .post, "/api/v1/cases/\(person)/tasks", key: key, body: ["taskTitle": "Stuur brief", "taskDue": "2026-12-01"])
+            #expect(api.status == .created)
+            #expect(api.json["assigneeId"] as? String == "a-consulent")
+            let list = try await APICaseworkTests.send(client, .get, "/api/v1/cases/\(person)/tasks", key: key)
+            #expect((list.json["data"] as? [[String: Any]])?.count == 2)
+        }
+    }
 }

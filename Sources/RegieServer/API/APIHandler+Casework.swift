@@ -339,3 +339,38 @@ extension APIHandler {
         return .ok(.init(headers: .init(apiVersion: version), body: .json(handoverBody(saved))))
     }
 }
+
+extension APIHandler {
+    func taskBody(_ taak: TaakRecord) -> Components.Schemas.Task {
+        .init(id: taak.id, title: taak.title, due: taak.dueDate, assigneeId: taak.assigneeId, source: .init(rawValue: taak.source) ?? .handmatig,
+              done: taak.doneAt != nil)
+    }
+
+    func listTasks(_ input: Operations.ListTasks.Input) async throws -> Operations.ListTasks.Output {
+        let loaded = try await loadCase(input.path.id, .readCasework)
+        try await services.record("person.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api: taken")
+        let tasks = try await services.casework.listTaken(personId: loaded.person.id, scope: loaded.scope, includeDone: true)
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: tasks.map(taskBody)))))
+    }
+
+    func addTask(_ input: Operations.AddTask.Input) async throws -> Operations.AddTask.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let saved = try await perform { try await TasksController(services: services).recordTask(loaded, try form(body), context: try context) }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(taskBody(saved))))
+    }
+
+    func completeTask(_ input: Operations.CompleteTask.Input) async throws -> Operations.CompleteTask.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        let event = services.auditEvent("casework.task.done", context: try context, permission: .editPersons, person: loaded.person)
+        do {
+            guard try await services.casework.completeTaak(personId: loaded.person.id, taakId: input.path.task, by: loaded.principal.actorId, scope: loaded.scope,
+                                                           actor: CaseLoader.actor(loaded.principal), audit: event, now: services.clock.now()) != nil else {
+                throw AppError.notFound
+            }
+        } catch CaseworkStore.TaakError.notOpen {
+            throw AppError.notFound
+        }
+        return .noContent(.init(headers: .init(apiVersion: version)))
+    }
+}

@@ -29,6 +29,9 @@ public enum SiteRoute: Sendable, Hashable {
     case enforcement(String)
     case close(String)
     case handover(String)
+    case tasks(String)
+    case taskDone(String, String)
+    case myTasks
     case team
     case teamAssign
     case settings
@@ -70,6 +73,9 @@ public enum SiteRoute: Sendable, Hashable {
         case .enforcement(let id): return "/personen/\(id)/handhaving"
         case .close(let id): return "/personen/\(id)/afsluiten"
         case .handover(let id): return "/personen/\(id)/overdracht"
+        case .tasks(let id): return "/personen/\(id)/taken"
+        case .taskDone(let id, let task): return "/personen/\(id)/taken/\(task)/afronden"
+        case .myTasks: return "/taken"
         case .team: return "/team"
         case .teamAssign: return "/team/toewijzen"
         case .settings: return "/beheer/instellingen"
@@ -105,12 +111,14 @@ public enum SiteRoute: Sendable, Hashable {
     static let enforcementPattern = "/personen/{id}/handhaving"
     static let closePattern = "/personen/{id}/afsluiten"
     static let handoverPattern = "/personen/{id}/overdracht"
+    static let tasksPattern = "/personen/{id}/taken"
+    static let taskDonePattern = "/personen/{id}/taken/{task}/afronden"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
-        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern,
     ]
 }

@@ -79,6 +79,7 @@ public struct Views: Sendable {
                 nav.append(.init(href: route.path, label: catalogue.text(key, locale), current: current == route.path))
             }
             if Policy.allows(principal, .readPersons) { add(.home, "nav.caseload") }
+            if Policy.allows(principal, .editPersons) { add(.myTasks, "nav.tasks") }
             if Policy.allows(principal, .assignCases) { add(.team, "nav.team") }
             if Policy.allows(principal, .viewFigures) { add(.figures, "nav.figures") }
             if Policy.allows(principal, .viewAuditLog) { add(.auditLog, "nav.auditLog") }

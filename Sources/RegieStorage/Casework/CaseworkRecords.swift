@@ -367,3 +367,41 @@ public struct WarmeOverdrachtRecord: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 }
+
+/// A task in a case: made by a case worker, or by Regie or DUO where a person must act.
+public struct TaakRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    public var title: String
+    public var dueDate: String?
+    public var assigneeId: String?
+    /// `handmatig`, `regie` or `duo`.
+    public var source: String
+    public var doneAt: Int64?
+    public var doneBy: String?
+    public var createdBy: String
+    public var createdAt: Int64
+
+    public init(id: String, personId: String, title: String, dueDate: String?, assigneeId: String?, source: String, createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.title = title
+        self.dueDate = dueDate
+        self.assigneeId = assigneeId
+        self.source = source
+        self.doneAt = nil
+        self.doneBy = nil
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}
+
+/// An open task with the name of the person it concerns, for a worker's task list.
+public struct OpenTaak: Codable, Sendable, Hashable {
+    public let id: String
+    public let personId: String
+    public let title: String
+    public let dueDate: String?
+    public let givenNames: String
+    public let familyName: String
+}

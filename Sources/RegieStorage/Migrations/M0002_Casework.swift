@@ -206,6 +206,22 @@ enum M0002_Casework {
             )
             """,
             """
+            CREATE TABLE taken (
+                id TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+                title TEXT NOT NULL,
+                due_date TEXT,
+                assignee_id TEXT REFERENCES users(id),
+                source TEXT NOT NULL DEFAULT 'handmatig',
+                done_at \(bigint),
+                done_by TEXT,
+                created_by TEXT NOT NULL,
+                created_at \(bigint) NOT NULL
+            )
+            """,
+            "CREATE INDEX taken_by_person ON taken (person_id, done_at)",
+            "CREATE INDEX taken_by_assignee ON taken (assignee_id, done_at, due_date)",
+            """
             CREATE TABLE municipality_settings (
                 municipality_code TEXT PRIMARY KEY REFERENCES municipalities(code),
                 caseload_norm INTEGER NOT NULL CHECK (caseload_norm BETWEEN 10 AND 300),

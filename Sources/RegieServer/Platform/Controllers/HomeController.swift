@@ -179,10 +179,14 @@ struct HomeController {
         overdueQuery.term = .overdue
         var soonQuery = query
         soonQuery.term = .soon
-        let tiles = [
+        var tiles = [
             Tile(label: t.text("caseload.tiles.overdue", l), count: String(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
             Tile(label: t.text("caseload.tiles.soon", l, ["days": String(PersonStore.soonDays)]), count: String(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
         ]
+        if Policy.allows(principal, .editPersons) {
+            let open = try await services.casework.countOpenTaken(assigneeId: principal.actorId, scope: scope)
+            tiles.append(Tile(label: t.text("caseload.tiles.tasks", l), count: String(open), href: SiteRoute.myTasks.path, cssClass: "tile--tasks"))
+        }
         let canAssign = Policy.allows(principal, .assignCases)
         let assign: FieldView? = canAssign ? FieldView(
             .select, name: "naar", label: t.text("caseload.assignTo", l), value: "",

@@ -45,6 +45,12 @@ struct PersonController {
         let phase: String
         let contactHref: String?
         let steps: [Step]
+        let tasks: [TaskRow]
+        let hasTasks: Bool
+        let canAddTask: Bool
+        let taskSummary: ErrorSummary
+        let taskFields: [FieldView]
+        let taskAction: String
         let sections: [SectionLink]
         let hasSections: Bool
         let timeline: [TimelineRow]
@@ -52,6 +58,7 @@ struct PersonController {
     }
 
     struct Step { let label: String; let state: String; let current: Bool }
+    struct TaskRow { let title: String; let due: String?; let overdue: Bool; let source: String; let doneAction: String? }
     struct SectionLink { let href: String; let label: String; let detail: String }
     struct TimelineRow { let date: String; let what: String; let who: String; let when: String }
 
@@ -78,7 +85,8 @@ struct PersonController {
         return try await render(person, principal: principal, context: context, revealBSN: true)
     }
 
-    private func render(_ person: PersonRecord, principal: Principal, context: RegieRequestContext, revealBSN: Bool) async throws -> Response {
+    func render(_ person: PersonRecord, principal: Principal, context: RegieRequestContext, revealBSN: Bool,
+                taskInput: FormData = FormData(), taskErrors: [AppError.FieldError] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = services.catalogue
         let locale = context.locale
         let scope = Policy.scope(for: principal)
@@ -124,6 +132,7 @@ struct PersonController {
         }
         var sections: [SectionLink] = []
         var timeline: [TimelineRow] = []
+        var tasks: [TaskRow] = []
         if Policy.allows(principal, .readCasework) {
             sections = []
             if Doelgroep(rawValue: person.doelgroep)?.categorie == .asielstatushouder {
@@ -145,6 +154,13 @@ struct PersonController {
             if Policy.allows(principal, .editPersons) && traject?.closedDate == nil {
                 sections.append(SectionLink(href: SiteRoute.close(person.id).path, label: text("person.sections.close"), detail: ""))
             }
+            let canEdit = Policy.allows(principal, .editPersons)
+            tasks = try await services.casework.listTaken(personId: person.id, scope: scope).map { taak in
+                let overdue = taak.dueDate.flatMap(CalendarDate.init(iso:)).map { $0 < today } ?? false
+                return TaskRow(title: taak.title, due: taak.dueDate.map { DisplayDate.format($0, locale) },
+                               overdue: overdue, source: t.text("tasks.sources.\(taak.source)", locale),
+                               doneAction: canEdit ? SiteRoute.taskDone(person.id, taak.id).path : nil)
+            }
             timeline = try await services.casework.listEvents(personId: person.id, scope: scope, limit: 50).map { event in
                 TimelineRow(date: DisplayDate.format(event.eventDate, locale),
                             what: t.text("events.\(event.kind)", locale, ["detail": Self.eventDetail(event, t, locale)]),
@@ -161,11 +177,18 @@ struct PersonController {
             terms: termRows, hasTerms: !termRows.isEmpty,
             phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
             contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : nil,
-            steps: steps, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty)
-        let notices = ["contact": "person.contactSaved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice"]
+            steps: steps, tasks: tasks, hasTasks: !tasks.isEmpty,
+            canAddTask: Policy.allows(principal, .editPersons) && traject?.closedDate == nil, taskSummary: ErrorSummary(taskErrors),
+            taskFields: [
+                FieldView(.input("text"), name: "taskTitle", label: text("tasks.title"), value: taskInput.raw("taskTitle") ?? "", required: true, errors: taskErrors),
+                FieldView(.input("date"), name: "taskDue", label: text("tasks.due"), value: taskInput.raw("taskDue") ?? "", errors: taskErrors),
+            ],
+            taskAction: SiteRoute.tasks(person.id).path, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty)
+        let notices = ["contact": "person.contactSaved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice",
+                       "taak": "tasks.saved", "taakAfgerond": "tasks.done"]
         return try services.views.render(
             "person", titleKey: "person.title", titleArguments: ["name": person.fullName], content: view,
-            context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t.text($0, locale) })
+            context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t.text($0, locale) }, status: status)
     }
 
     /// The factual detail of a timeline line, translated where it is a code (a route, a topic).
