@@ -35,6 +35,19 @@ public struct FieldSeal: Sendable {
         return "v1:" + combined.base64EncodedString()
     }
 
+    /// Seals bytes (a document) the same way.
+    public func seal(data: Data) throws -> String {
+        guard let combined = try AES.GCM.seal(data, using: key).combined else { throw SealError.unreadable }
+        return "v1:" + combined.base64EncodedString()
+    }
+
+    public func openData(_ sealed: String) throws(SealError) -> Data {
+        guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))),
+              let box = try? AES.GCM.SealedBox(combined: data),
+              let plain = try? AES.GCM.open(box, using: key) else { throw .unreadable }
+        return plain
+    }
+
     public func open(_ sealed: String) throws(SealError) -> String {
         guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))),
               let box = try? AES.GCM.SealedBox(combined: data),

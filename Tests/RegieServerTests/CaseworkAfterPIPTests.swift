@@ -281,4 +281,48 @@ struct CaseworkAfterPIPTests {
             #expect((list.json["data"] as? [[String: Any]])?.count == 2)
         }
     }
+
+    @Test("Documents: type-checked by content, size-limited, sealed at rest, downloaded as an audited attachment", arguments: Engine.available)
+    func documents(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let pdf = Data("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\nDiploma lasser Aleppo\n%%EOF".utf8)
+            let fake = try await browser.postFile("/personen/\(person)/documenten", form: [("title", "Diploma")],
+                                                  file: ("file", "diploma.pdf", "application/pdf", Data("<script>alert(1)</script>".utf8)), csrf: csrf)
+            #expect(fake.status == .badRequest)
+            #expect(fake.body.contains("Dit soort bestand kan niet"))
+            #expect(fake.body.contains("value=\"Diploma\""), "the title typed is kept")
+            let big = try await browser.postFile("/personen/\(person)/documenten", form: [("title", "Groot")],
+                                                 file: ("file", "groot.pdf", "application/pdf", Data("%PDF-".utf8) + Data(count: 7 * 1024 * 1024)), csrf: csrf)
+            #expect(big.status == .badRequest || big.status == .contentTooLarge)
+            let saved = try await browser.postFile("/personen/\(person)/documenten", form: [("title", "Diploma lasser, vertaald")],
+                                                   file: ("file", "diploma lasser.pdf", "application/octet-stream", pdf), csrf: csrf)
+            #expect(saved.status == .seeOther)
+            let list = try await browser.get("/personen/\(person)/documenten")
+            #expect(list.body.contains("Diploma lasser, vertaald"))
+            let sealed = try await app.database.sql.raw("SELECT content_sealed FROM documenten").first()?.decode(column: "content_sealed", as: String.self)
+            #expect(sealed?.hasPrefix("v1:") == true)
+            let document = try #require(try await app.services.casework.listDocuments(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"])).first)
+            #expect(document.contentType == "application/pdf")
+            let download = try await browser.get("/personen/\(person)/documenten/\(document.id)")
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType] == "application/pdf")
+            #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            #expect(download.body.contains("Diploma lasser Aleppo"))
+            #expect(try await CaseworkTests.actions(app, person: person).contains("casework.document.download"))
+            let key = try await APITests.createKey(client)
+            let viaAPI = try await APICaseworkTests.send(client, .post, "/api/v1/cases/\(person)/documents", key: key,
+                                                         body: ["title": "Scan", "filename": "scan.png", "content": Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2]).base64EncodedString()])
+            #expect(viaAPI.status == .created)
+            #expect(viaAPI.json["contentType"] as? String == "image/png")
+            let wrong = try await APICaseworkTests.send(client, .post, "/api/v1/cases/\(person)/documents", key: key,
+                                                        body: ["title": "Script", "filename": "x.pdf", "content": Data("MZ".utf8).base64EncodedString()])
+            #expect(wrong.problems["body.content"]?.contains("Dit soort bestand kan niet") == true)
+            let budget = Browser(client)
+            _ = try await budget.login(World.email(.budgetbeheerder))
+            #expect(try await budget.get("/personen/\(person)/documenten/\(document.id)").status == .forbidden)
+        }
+    }
 }

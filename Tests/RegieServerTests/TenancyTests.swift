@@ -48,6 +48,8 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/overdracht", method: .post, path: { w, _ in "/personen/\(w.personB)/overdracht" }, form: [("scenario", "azc")]),
         Probe(pattern: "/personen/{id}/taken", method: .post, path: { w, _ in "/personen/\(w.personB)/taken" }, form: [("taskTitle", "Bellen")]),
         Probe(pattern: "/personen/{id}/taken/{task}/afronden", method: .post, path: { w, _ in "/personen/\(w.personB)/taken/x/afronden" }, form: []),
+        Probe(pattern: "/personen/{id}/documenten", method: .get, path: { w, _ in "/personen/\(w.personB)/documenten" }, form: []),
+        Probe(pattern: "/personen/{id}/documenten/{document}", method: .get, path: { w, _ in "/personen/\(w.personB)/documenten/x" }, form: []),
         Probe(pattern: "/personen/{id}/afsluiten", method: .post, path: { w, _ in "/personen/\(w.personB)/afsluiten" }, form: [("reason", "verhuisd"), ("closeDate", "2026-11-17")]),
     ]
 

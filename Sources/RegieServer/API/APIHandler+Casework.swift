@@ -374,3 +374,38 @@ extension APIHandler {
         return .noContent(.init(headers: .init(apiVersion: version)))
     }
 }
+
+extension APIHandler {
+    func documentBody(_ d: DocumentRecord) -> Components.Schemas.Document {
+        .init(id: d.id, title: d.title, filename: d.filename, contentType: d.contentType, sizeBytes: d.sizeBytes,
+              uploadedAt: Date(timeIntervalSince1970: TimeInterval(d.uploadedAt)))
+    }
+
+    func listDocuments(_ input: Operations.ListDocuments.Input) async throws -> Operations.ListDocuments.Output {
+        let loaded = try await loadCase(input.path.id, .readCasework)
+        try await services.record("casework.documents.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        let documents = try await services.casework.listDocuments(personId: loaded.person.id, scope: loaded.scope)
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: documents.map(documentBody)))))
+    }
+
+    func addDocument(_ input: Operations.AddDocument.Input) async throws -> Operations.AddDocument.Output {
+        let loaded = try await loadCase(input.path.id, .editPersons)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        // The runtime decodes the base64 (invalid base64 is a 400 before this point).
+        let data = Data(body.content.data)
+        let file = UploadedFile(filename: body.filename, contentType: "application/octet-stream", data: data)
+        let saved = try await perform(renaming: ["content": "file"]) {
+            try await DocumentsController(services: services).recordDocument(loaded, title: body.title, file: file, context: try context)
+        }
+        return .created(.init(headers: .init(apiVersion: version), body: .json(documentBody(saved))))
+    }
+
+    func getDocument(_ input: Operations.GetDocument.Input) async throws -> Operations.GetDocument.Output {
+        let loaded = try await loadCase(input.path.id, .readCasework)
+        guard let (record, data) = try await services.casework.fetchDocument(personId: loaded.person.id, documentId: input.path.document, scope: loaded.scope) else {
+            throw AppError.notFound
+        }
+        try await services.record("casework.document.download", context: try context, permission: .readCasework, person: loaded.person, detail: "api; document: \(record.id)")
+        return .ok(.init(headers: .init(apiVersion: version), body: .binary(HTTPBody(data))))
+    }
+}

@@ -81,6 +81,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     TeamController(services: services).addRoutes(to: web)
     HandoverController(services: services).addRoutes(to: web)
     TasksController(services: services).addRoutes(to: web)
+    DocumentsController(services: services).addRoutes(to: web)
     SettingsController(services: services).addRoutes(to: web)
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import RegieStorage
@@ -10,6 +11,8 @@ public struct RegieRequestContext: RequestContext {
     public var remoteAddress: String
     public var principal: Principal?
     public var form = FormData()
+    /// Files of a `multipart/form-data` request, by field name.
+    public var uploads: [String: UploadedFile] = [:]
     public var locale: UILocale = .nl
     /// Set when the request carried a session cookie that has expired (idle or absolute).
     public var sessionExpired = false
@@ -45,4 +48,11 @@ public struct RegieRequestContext: RequestContext {
     public var csrfToken: String {
         principal?.session?.csrfToken ?? anonymousCSRF ?? ""
     }
+}
+
+/// A file sent with a form.
+public struct UploadedFile: Sendable, Hashable {
+    public let filename: String
+    public let contentType: String
+    public let data: Data
 }

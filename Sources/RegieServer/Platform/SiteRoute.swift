@@ -32,6 +32,8 @@ public enum SiteRoute: Sendable, Hashable {
     case tasks(String)
     case taskDone(String, String)
     case myTasks
+    case documents(String)
+    case document(String, String)
     case team
     case teamAssign
     case settings
@@ -76,6 +78,8 @@ public enum SiteRoute: Sendable, Hashable {
         case .tasks(let id): return "/personen/\(id)/taken"
         case .taskDone(let id, let task): return "/personen/\(id)/taken/\(task)/afronden"
         case .myTasks: return "/taken"
+        case .documents(let id): return "/personen/\(id)/documenten"
+        case .document(let id, let document): return "/personen/\(id)/documenten/\(document)"
         case .team: return "/team"
         case .teamAssign: return "/team/toewijzen"
         case .settings: return "/beheer/instellingen"
@@ -113,12 +117,14 @@ public enum SiteRoute: Sendable, Hashable {
     static let handoverPattern = "/personen/{id}/overdracht"
     static let tasksPattern = "/personen/{id}/taken"
     static let taskDonePattern = "/personen/{id}/taken/{task}/afronden"
+    static let documentsPattern = "/personen/{id}/documenten"
+    static let documentPattern = "/personen/{id}/documenten/{document}"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
-        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
     ]
 }

@@ -405,3 +405,26 @@ public struct OpenTaak: Codable, Sendable, Hashable {
     public let givenNames: String
     public let familyName: String
 }
+
+/// A document in a case file (a letter, a certificate, a report); its content is sealed at rest.
+public struct DocumentRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var personId: String
+    public var title: String
+    public var filename: String
+    public var contentType: String
+    public var sizeBytes: Int
+    public var uploadedBy: String
+    public var uploadedAt: Int64
+
+    public init(id: String, personId: String, title: String, filename: String, contentType: String, sizeBytes: Int, uploadedBy: String, uploadedAt: Int64) {
+        self.id = id
+        self.personId = personId
+        self.title = title
+        self.filename = filename
+        self.contentType = contentType
+        self.sizeBytes = sizeBytes
+        self.uploadedBy = uploadedBy
+        self.uploadedAt = uploadedAt
+    }
+}

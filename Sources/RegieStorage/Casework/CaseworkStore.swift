@@ -435,6 +435,42 @@ extension CaseworkStore {
             """).all(decoding: RouteResultaatRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
+    // MARK: Documents
+
+    public func insertDocument(_ document: DocumentRecord, content: Data, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> DocumentRecord? {
+        let sealed = try seal.seal(data: content)
+        return try await change(personId: document.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO documenten (id, person_id, title, filename, content_type, size_bytes, content_sealed, uploaded_by, uploaded_at)
+                VALUES (\(bind: document.id), \(bind: document.personId), \(bind: document.title), \(bind: document.filename), \(bind: document.contentType),
+                    \(bind: document.sizeBytes), \(bind: sealed), \(bind: document.uploadedBy), \(bind: document.uploadedAt))
+                """).run()
+            return (document, [CaseChange(kind: "document", date: CalendarDate.today(now: now).iso, detail: document.title)])
+        }
+    }
+
+    /// The documents of a person (without their content), newest first.
+    public func listDocuments(personId: String, scope: TenantScope) async throws -> [DocumentRecord] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT d.id, d.person_id, d.title, d.filename, d.content_type, d.size_bytes, d.uploaded_by, d.uploaded_at
+            FROM documenten d JOIN persons p ON p.id = d.person_id
+            WHERE d.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY d.uploaded_at DESC, d.id
+            """).all(decoding: DocumentRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// One document with its opened content, in scope.
+    public func fetchDocument(personId: String, documentId: String, scope: TenantScope) async throws -> (DocumentRecord, Data)? {
+        guard !scope.municipalityCodes.isEmpty else { return nil }
+        guard let row = try await database.sql.raw("""
+            SELECT d.* FROM documenten d JOIN persons p ON p.id = d.person_id
+            WHERE d.id = \(bind: documentId) AND d.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            """).first() else { return nil }
+        let record = try row.decode(model: DocumentRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return (record, try seal.openData(try row.decode(column: "content_sealed", as: String.self)))
+    }
+
     // MARK: Tasks
 
     public func insertTaak(_ taak: TaakRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> TaakRecord? {

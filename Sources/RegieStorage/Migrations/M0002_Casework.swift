@@ -222,6 +222,20 @@ enum M0002_Casework {
             "CREATE INDEX taken_by_person ON taken (person_id, done_at)",
             "CREATE INDEX taken_by_assignee ON taken (assignee_id, done_at, due_date)",
             """
+            CREATE TABLE documenten (
+                id TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+                title TEXT NOT NULL,
+                filename TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size_bytes INTEGER NOT NULL,
+                content_sealed TEXT NOT NULL,
+                uploaded_by TEXT NOT NULL,
+                uploaded_at \(bigint) NOT NULL
+            )
+            """,
+            "CREATE INDEX documenten_by_person ON documenten (person_id, uploaded_at)",
+            """
             CREATE TABLE municipality_settings (
                 municipality_code TEXT PRIMARY KEY REFERENCES municipalities(code),
                 caseload_norm INTEGER NOT NULL CHECK (caseload_norm BETWEEN 10 AND 300),

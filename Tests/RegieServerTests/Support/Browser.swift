@@ -65,6 +65,31 @@ final class Browser {
         return page
     }
 
+    /// Posts a `multipart/form-data` form with one file, as a browser does for an upload.
+    func postFile(_ path: String, form: [(String, String)], file: (name: String, filename: String, contentType: String, data: Data), csrf: String?) async throws -> Page {
+        let boundary = "----regie-test-boundary"
+        var body = Data()
+        func line(_ text: String) { body.append(Data((text + "\r\n").utf8)) }
+        for (name, value) in form + (csrf.map { [("_csrf", $0)] } ?? []) {
+            line("--\(boundary)")
+            line("Content-Disposition: form-data; name=\"\(name)\"")
+            line("")
+            line(value)
+        }
+        line("--\(boundary)")
+        line("Content-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"")
+        line("Content-Type: \(file.contentType)")
+        line("")
+        body.append(file.data)
+        line("")
+        line("--\(boundary)--")
+        var headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+        if !cookies.isEmpty { headers[.cookie] = cookieHeader() }
+        let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+        remember(response)
+        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+    }
+
     static func encode(_ value: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")

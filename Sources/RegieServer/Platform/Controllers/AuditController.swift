@@ -147,6 +147,6 @@ public enum AuditActions {
         "casework.lbt.record", "casework.advies.record", "casework.route.view", "casework.route.decide", "casework.pip.view",
         "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.progress.view", "casework.route.start",
         "casework.progress.meeting", "casework.progress.hours", "casework.progress.result", "casework.enforcement.view",
-        "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update", "casework.handover.view", "casework.handover.update", "casework.task.add", "casework.task.done", "tasks.view",
+        "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update", "casework.handover.view", "casework.handover.update", "casework.task.add", "casework.task.done", "tasks.view", "casework.documents.view", "casework.document.upload", "casework.document.download",
     ]
 }

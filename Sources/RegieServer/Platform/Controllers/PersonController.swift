@@ -150,6 +150,7 @@ struct PersonController {
                 SectionLink(href: SiteRoute.progress(person.id).path, label: text("person.sections.progress"),
                             detail: traject?.routeStartDate.map { t.text("person.sections.routeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? ""),
                 SectionLink(href: SiteRoute.enforcement(person.id).path, label: text("person.sections.enforcement"), detail: ""),
+                SectionLink(href: SiteRoute.documents(person.id).path, label: text("person.sections.documents"), detail: ""),
             ]
             if Policy.allows(principal, .editPersons) && traject?.closedDate == nil {
                 sections.append(SectionLink(href: SiteRoute.close(person.id).path, label: text("person.sections.close"), detail: ""))
@@ -195,6 +196,7 @@ struct PersonController {
     static func eventDetail(_ event: CaseEventRecord, _ t: Catalogue, _ locale: UILocale) -> String {
         switch event.kind {
         case "route.besluit", "advies": return t.text("routes.\(event.detail)", locale)
+        case "overdracht.gepland": return DisplayDate.format(event.detail, locale)
         case "intake.onderwerp": return event.detail.hasPrefix("gm-") ? event.detail.dropFirst(3).replacingOccurrences(of: "-", with: " ") : t.text("intake.topics.\(event.detail)", locale)
         case "voortgang.gesprek": return t.text("progress.outcomes.\(event.detail)", locale)
         case "afgesloten": return t.text("closeReasons.\(event.detail)", locale)

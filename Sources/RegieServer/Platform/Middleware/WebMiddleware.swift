@@ -34,7 +34,11 @@ struct WebMiddleware: RouterMiddleware {
             }
             if Self.isStateChanging(request.method) {
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
-                context.form = FormData(urlEncoded: String(buffer: body))
+                if let boundary = Self.multipartBoundary(request.headers[.contentType]) {
+                    (context.form, context.uploads) = try MultipartForm.parse(body, boundary: boundary)
+                } else {
+                    context.form = FormData(urlEncoded: String(buffer: body))
+                }
                 try verifyCSRF(context)
             }
             var response = try await next(request, context)
@@ -49,6 +53,16 @@ struct WebMiddleware: RouterMiddleware {
             }
             return response
         }
+    }
+
+    /// The boundary of a `multipart/form-data` body, if it is one.
+    static func multipartBoundary(_ contentType: String?) -> String? {
+        guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        for part in contentType.split(separator: ";").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        return nil
     }
 
     static func isStateChanging(_ method: HTTPRequest.Method) -> Bool {

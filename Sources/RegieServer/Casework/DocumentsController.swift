@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import RegieStorage
+
+/// Documents in a case file: uploaded with a title (size-limited, type-checked by content, sealed
+/// at rest), listed, and downloaded as attachments; every upload and download is audited.
+struct DocumentsController {
+    let services: AppServices
+    var loader: CaseLoader { CaseLoader(services: services) }
+
+    /// Largest document accepted (7 MiB: it still fits a base64 API body under the upload limit).
+    static let maximumBytes = 7 * 1024 * 1024
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.documentsPattern), use: show)
+        router.post(RouterPath(SiteRoute.documentsPattern), use: upload)
+        router.get(RouterPath(SiteRoute.documentPattern), use: download)
+    }
+
+    /// The kinds accepted, recognised by their first bytes (never by the name or the browser's claim).
+    enum Kind: String, CaseIterable {
+        case pdf, png, jpeg, docx, odt
+
+        var contentType: String {
+            switch self {
+            case .pdf: "application/pdf"
+            case .png: "image/png"
+            case .jpeg: "image/jpeg"
+            case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            case .odt: "application/vnd.oasis.opendocument.text"
+            }
+        }
+
+        static func detect(_ data: Data, filename: String) -> Kind? {
+            let bytes = [UInt8](data.prefix(8))
+            if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
+            if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+            if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+            if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+                let name = filename.lowercased()
+                if name.hasSuffix(".docx") { return .docx }
+                if name.hasSuffix(".odt") { return .odt }
+            }
+            return nil
+        }
+    }
+
+    struct Row { let title: String; let filename: String; let size: String; let date: String; let href: String }
+    struct DocumentsView { let name: String; let backHref: String; let rows: [Row]; let hasRows: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let canUpload: Bool }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .readCasework)
+        try await services.record("casework.documents.view", context: context, permission: .readCasework, person: loaded.person)
+        return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
+    }
+
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1024 * 1024 ? String(format: "%.1f MB", Double(bytes) / 1_048_576) : "\(max(1, bytes / 1024)) kB"
+    }
+
+    private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let documents = try await services.casework.listDocuments(personId: loaded.person.id, scope: loaded.scope)
+        let rows = documents.map { d in
+            Row(title: d.title, filename: d.filename, size: Self.size(d.sizeBytes),
+                date: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(d.uploadedAt))), href: SiteRoute.document(loaded.person.id, d.id).path)
+        }
+        return try services.views.render(
+            "documents", titleKey: "documents.title", titleArguments: ["name": loaded.person.fullName],
+            content: DocumentsView(
+                name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, rows: rows, hasRows: !rows.isEmpty,
+                summary: ErrorSummary(errors), fields: [
+                    FieldView(.input("text"), name: "title", label: t.text("documents.titleField", l), hint: t.text("documents.titleHint", l), value: input.raw("title") ?? "", required: true, errors: errors),
+                    FieldView(.input("file"), name: "file", label: t.text("documents.file", l), hint: t.text("documents.fileHint", l), required: true, errors: errors,
+                              extra: "accept=\".pdf,.png,.jpg,.jpeg,.docx,.odt\""),
+                ],
+                action: SiteRoute.documents(loaded.person.id).path, canUpload: Policy.allows(loaded.principal, .editPersons)),
+            context: context, notice: context.form["melding"] == "opgeslagen" ? t.text("documents.saved", l) : nil, status: status)
+    }
+
+    func upload(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        do {
+            _ = try await recordDocument(loaded, title: context.form["title"], file: context.uploads["file"], context: context)
+        } catch let invalid as FormErrors {
+            return try await render(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.documents(loaded.person.id).path + "?melding=opgeslagen"])
+    }
+
+    /// Checks and stores a document; throws `FormErrors`.
+    func recordDocument(_ loaded: CaseLoader.Loaded, title: String?, file: UploadedFile?, context: RegieRequestContext) async throws -> DocumentRecord {
+        var v = Validator(services.catalogue, context.locale)
+        let title = v.text("title", title, label: "documents.titleField", maxLength: 200)
+        var kind: Kind?
+        if let file, !file.data.isEmpty {
+            if file.data.count > Self.maximumBytes {
+                v.fail("file", "documents.errors.tooLarge", ["max": Self.size(Self.maximumBytes)])
+            } else if let detected = Kind.detect(file.data, filename: file.filename) {
+                kind = detected
+            } else {
+                v.fail("file", "documents.errors.type")
+            }
+        } else {
+            v.fail("file", "documents.errors.missing")
+        }
+        guard v.isValid, let title, let file, let kind else { throw FormErrors(v.errors) }
+        let safeName = String(file.filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "document")
+            .filter { !$0.isNewline && $0 != "\"" }.prefix(120)
+        let record = DocumentRecord(id: CaseLoader.newID(), personId: loaded.person.id, title: title, filename: String(safeName), contentType: kind.contentType,
+                                    sizeBytes: file.data.count, uploadedBy: loaded.principal.actorId, uploadedAt: services.clock.now().epochSeconds)
+        let event = services.auditEvent("casework.document.upload", context: context, permission: .editPersons, person: loaded.person, detail: "document: \(record.id)")
+        guard let saved = try await services.casework.insertDocument(record, content: file.data, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+                                                                     audit: event, now: services.clock.now()) else { throw AppError.notFound }
+        return saved
+    }
+
+    func download(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .readCasework)
+        let documentId = try context.parameters.require("document")
+        guard let (record, data) = try await services.casework.fetchDocument(personId: loaded.person.id, documentId: documentId, scope: loaded.scope) else {
+            throw AppError.notFound
+        }
+        try await services.record("casework.document.download", context: context, permission: .readCasework, person: loaded.person, detail: "document: \(record.id)")
+        let ascii = record.filename.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()
+        let encoded = record.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
+        return Response(status: .ok, headers: [
+            .contentType: record.contentType, .cacheControl: "no-store",
+            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
