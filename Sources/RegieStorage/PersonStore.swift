@@ -54,7 +54,8 @@ public struct PersonStore: Sendable {
                 (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase), \(bind: t.consulentId),
                 \(bind: t.kennisgevingDate), \(bind: t.koppelingDate), \(bind: t.housingDate), \(bind: t.brpDate), \(bind: t.intakeDate),
                 \(bind: t.pipDate), \(bind: t.routeStartDate), \(bind: t.leerroute), \(bind: t.closedDate), \(bind: t.closedReason),
-                \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: time), \(bind: time))
+                \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: t.lastMeetingDate),
+                \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate), \(bind: time), \(bind: time))
                 """)
         }
         try await db.raw("""
@@ -65,7 +66,7 @@ public struct PersonStore: Sendable {
         try await db.raw("""
             INSERT INTO trajecten (id, person_id, municipality_code, phase, consulent_id, kennisgeving_date, koppeling_date,
                 housing_date, brp_date, intake_date, pip_date, route_start_date, leerroute, closed_date, closed_reason,
-                next_due_date, next_due_kind, created_at, updated_at)
+                next_due_date, next_due_kind, last_meeting_date, pip_cadence_months, last_contact_date, created_at, updated_at)
             VALUES \(trajectRows.joined(separator: ", "))
             """).run()
     }

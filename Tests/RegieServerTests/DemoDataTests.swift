@@ -2,6 +2,7 @@ import Foundation
 import Inburgering
 import RegieServer
 import RegieStorage
+import SQLKit
 import Testing
 
 @Suite("Demo data: a real-looking region, deterministic from its seed")
@@ -10,7 +11,7 @@ struct DemoDataTests {
     func demoRegion(engine: Engine) async throws {
         try await TestDatabase.with(engine) { database in
             let today = Date(timeIntervalSince1970: 1_795_000_000)
-            try await DemoData(database: database).load(people: 300, seed: 2021, today: today, bcryptCost: 4)
+            try await DemoData(database: database, seal: FieldSeal(developmentPassphrase: "test")).load(people: 300, seed: 2021, today: today, bcryptCost: 4)
             let users = UserStore(database: database)
             let organisation = try #require(try await users.fetchOrganisation(named: DemoData.organisationName))
             let municipalities = try await users.listMunicipalities(organisationId: organisation.id)
@@ -33,9 +34,25 @@ struct DemoDataTests {
             let groups = try rows.compactMap { Doelgroep(rawValue: try $0.decode(column: "doelgroep", as: String.self))?.categorie }
             #expect(groups.count == 300, "every doelgroep is one of DUO's")
             #expect(Set(groups) == Set(DoelgroepCategorie.allCases), "both target groups")
+
+            // Every casework screen has content, consistent with the trajecten.
+            func count(_ sql: String) async throws -> Int {
+                try await database.sql.raw(SQLQueryString(sql)).first()?.decode(column: "n", as: Int.self) ?? -1
+            }
+            #expect(try await count("SELECT COUNT(*) AS n FROM pips WHERE status = 'vastgesteld'") == (try await count("SELECT COUNT(*) AS n FROM trajecten WHERE pip_date IS NOT NULL")),
+                    "a fixed PIP behind every PIP date")
+            #expect(try await count("SELECT COUNT(*) AS n FROM pips p JOIN trajecten t ON t.person_id = p.person_id WHERE p.dagtekening <> t.pip_date") == 0)
+            #expect(try await count("SELECT COUNT(DISTINCT person_id) AS n FROM intake_gesprekken") == (try await count("SELECT COUNT(*) AS n FROM trajecten WHERE intake_date IS NOT NULL")))
+            for table in ["leerbaarheidstoetsen", "route_besluiten", "voortgangsgesprekken", "uren", "warme_overdrachten", "taken", "case_events", "route_resultaten"] {
+                #expect(try await count("SELECT COUNT(*) AS n FROM \(table)") > 0, "\(table) has demo rows")
+            }
+            // Most running cases are on time; some are not (so the caseload shows both).
+            let overdue = try await count("SELECT COUNT(*) AS n FROM trajecten WHERE closed_date IS NULL AND next_due_date < '2026-11-18'")
+            let open = try await count("SELECT COUNT(*) AS n FROM trajecten WHERE closed_date IS NULL")
+            #expect(overdue > 0 && overdue * 3 < open, "\(overdue) of \(open) open cases overdue")
             // Loading twice is refused: demo data only goes into an empty database.
             await #expect(throws: DemoData.DemoError.self) {
-                try await DemoData(database: database).load(people: 1, today: today, bcryptCost: 4)
+                try await DemoData(database: database, seal: FieldSeal(developmentPassphrase: "test")).load(people: 1, today: today, bcryptCost: 4)
             }
         }
     }
@@ -45,7 +62,7 @@ struct DemoDataTests {
         func names(seed: UInt64) async throws -> [String] {
             var names: [String] = []
             try await TestDatabase.with(.sqlite) { database in
-                try await DemoData(database: database).load(people: 40, seed: seed, today: Date(timeIntervalSince1970: 1_795_000_000), bcryptCost: 4)
+                try await DemoData(database: database, seal: FieldSeal(developmentPassphrase: "test")).load(people: 40, seed: seed, today: Date(timeIntervalSince1970: 1_795_000_000), bcryptCost: 4)
                 let rows = try await database.sql.raw("SELECT id, given_names, family_name FROM persons ORDER BY id").all()
                 names = try rows.map { try $0.decode(column: "id", as: String.self) + $0.decode(column: "family_name", as: String.self) }
             }

@@ -29,7 +29,7 @@ public enum RegieCommands {
             demoLoaded = try await withDatabase(config, logger) { database in
                 try await Migrator(database: database).migrate()
                 guard try await UserStore(database: database).countUsers() == 0 else { return false }
-                try await DemoData(database: database).load(today: Date())
+                try await DemoData(database: database, seal: config.fieldSeal).load(today: Date())
                 return true
             }
         }
@@ -66,7 +66,7 @@ public enum RegieCommands {
         if config.mode == .production { throw AppStartError("Demo data cannot be loaded in production mode.") }
         try await withDatabase(config, logger) { database in
             try await Migrator(database: database).migrate()
-            try await DemoData(database: database).load(people: people, seed: seed, today: Date())
+            try await DemoData(database: database, seal: config.fieldSeal).load(people: people, seed: seed, today: Date())
         }
     }
 

@@ -210,8 +210,9 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     /// The last progress meeting held and the current PIP's cadence: what the clock needs for the next one.
     public let lastMeetingDate: String?
     public let pipCadenceMonths: Int?
+    public let lastContactDate: String?
 
-    public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?, lastMeetingDate: String? = nil, pipCadenceMonths: Int? = nil) {
+    public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?, lastMeetingDate: String? = nil, pipCadenceMonths: Int? = nil, lastContactDate: String? = nil) {
         self.id = id
         self.personId = personId
         self.municipalityCode = municipalityCode
@@ -229,6 +230,7 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
         self.closedReason = closedReason
         self.lastMeetingDate = lastMeetingDate
         self.pipCadenceMonths = pipCadenceMonths
+        self.lastContactDate = lastContactDate
     }
 }
 

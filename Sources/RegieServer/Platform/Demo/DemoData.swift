@@ -34,12 +34,16 @@ public struct DemoData: Sendable {
 
     let users: UserStore
     let persons: PersonStore
+    let casework: CaseworkStore
+    let settings: SettingsStore
     let database: Database
 
-    public init(database: Database) {
+    public init(database: Database, seal: FieldSeal) {
         self.database = database
         users = UserStore(database: database)
         persons = PersonStore(database: database)
+        casework = CaseworkStore(database: database, seal: seal)
+        settings = SettingsStore(database: database)
     }
 
     public enum DemoError: Error, CustomStringConvertible {
@@ -60,9 +64,10 @@ public struct DemoData: Sendable {
         for team in teams { try await users.insertTeam(team) }
         let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(Self.password, cost: bcryptCost) }
         var consulentIds: [String] = []
+        var names: [String: String] = [:]
         for (index, login) in Self.logins.enumerated() {
             let id = Self.id("user", index + 1)
-            if login.roles.contains(.consulent) { consulentIds.append(id) }
+            if login.roles.contains(.consulent) { consulentIds.append(id); names[id] = login.name }
             try await users.insertUser(.init(id: id, organisationId: organisationId, teamId: teams[index % 2 == 0 ? 0 : 1].id,
                                              email: login.email, name: login.name, passwordHash: hash, roles: login.roles), now: today)
         }
@@ -72,12 +77,22 @@ public struct DemoData: Sendable {
         for number in 0..<extra {
             let id = Self.id("user", 100 + number)
             consulentIds.append(id)
+            names[id] = "Consulent \(number + 4)"
             try await users.insertUser(.init(id: id, organisationId: organisationId, teamId: teams[number % 2].id,
                                              email: "consulent\(number + 4)@regie.example", name: "Consulent \(number + 4)",
                                              passwordHash: hash, roles: [.consulent]), now: today)
         }
+        // Weert plans with a tighter norm and asks about debts in its intake (its own settings).
+        var weert = MunicipalitySettings.defaults
+        weert.caseloadNorm = 70
+        weert.intakeTopics = [CustomIntakeTopic(key: "gm-schulden-en-geldzaken", label: "Schulden en geldzaken")]
+        try await settings.save("GM0988", weert, by: Self.id("user", 7), audit: AuditEvent(
+            actorId: Self.id("user", 7), actorName: "Ruud Smeets", actorRole: Role.functioneelBeheerder.rawValue, organisationId: organisationId,
+            action: "settings.update", purpose: "beheer", requestId: "demo", detail: "GM0988"), now: today)
         let generated = DemoPeople.generate(count: people, seed: seed, today: today, municipalities: Self.municipalities.map(\.code), consulentIds: consulentIds)
-        try await persons.insertPersons(generated, now: today)
+        let (enriched, history) = DemoCasework.enrich(generated, consulentNames: names, seed: seed, today: today)
+        try await persons.insertPersons(enriched, now: today)
+        try await casework.importHistory(history)
         try await database.refreshStatistics()
     }
 
