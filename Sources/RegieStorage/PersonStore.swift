@@ -45,8 +45,8 @@ public struct PersonStore: Sendable {
             let p = item.person
             personRows.append("""
                 (\(bind: p.id), \(bind: p.municipalityCode), \(bind: p.householdId), \(bind: p.bsn), \(bind: p.vNummer), \(bind: p.givenNames),
-                \(bind: p.familyName), \(bind: p.dateOfBirth), \(bind: p.gender), \(bind: p.doelgroep), \(bind: p.language),
-                \(bind: p.interpreterNeeded), \(bind: p.phone), \(bind: p.email), \(bind: time), \(bind: time))
+                \(bind: p.familyName), \(bind: Self.searchKey(p.givenNames + " " + p.familyName)), \(bind: p.dateOfBirth), \(bind: p.gender),
+                \(bind: p.doelgroep), \(bind: p.language), \(bind: p.interpreterNeeded), \(bind: p.phone), \(bind: p.email), \(bind: time), \(bind: time))
                 """)
             let t = item.traject
             let next = t.nextTerm(person: p, today: today)
@@ -59,7 +59,7 @@ public struct PersonStore: Sendable {
                 """)
         }
         try await db.raw("""
-            INSERT INTO persons (id, municipality_code, household_id, bsn, v_nummer, given_names, family_name, date_of_birth,
+            INSERT INTO persons (id, municipality_code, household_id, bsn, v_nummer, given_names, family_name, search_name, date_of_birth,
                 gender, doelgroep, language, interpreter_needed, phone, email, created_at, updated_at)
             VALUES \(personRows.joined(separator: ", "))
             """).run()
@@ -69,6 +69,31 @@ public struct PersonStore: Sendable {
                 next_due_date, next_due_kind, last_meeting_date, pip_cadence_months, last_contact_date, created_at, updated_at)
             VALUES \(trajectRows.joined(separator: ", "))
             """).run()
+    }
+
+    /// A name as search compares it: lower case, without diacritics, single spaces.
+    public static func searchKey(_ text: String) -> String {
+        text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "nl_NL")).lowercased()
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Fills the folded search name of people stored before it existed, in batches. Returns how many.
+    @discardableResult
+    public func backfillSearchNames(batchSize: Int = 1000) async throws -> Int {
+        var total = 0
+        while true {
+            let rows = try await database.sql.raw("""
+                SELECT id, given_names, family_name FROM persons WHERE search_name = '' ORDER BY id LIMIT \(bind: batchSize)
+                """).all()
+            if rows.isEmpty { return total }
+            try await database.transaction { db in
+                for row in rows {
+                    let key = Self.searchKey(try row.decode(column: "given_names", as: String.self) + " " + (try row.decode(column: "family_name", as: String.self)))
+                    try await db.raw("UPDATE persons SET search_name = \(bind: key.isEmpty ? "-" : key) WHERE id = \(bind: try row.decode(column: "id", as: String.self))").run()
+                }
+            }
+            total += rows.count
+        }
     }
 
     /// Why a registration was refused: the BSN or V-nummer is already known. `existingId` is the
@@ -247,8 +272,8 @@ public struct PersonStore: Sendable {
             if search.allSatisfy(\.isNumber) {
                 query += " AND (p.bsn = \(bind: search) OR p.v_nummer = \(bind: search))"
             } else {
-                let pattern = "%" + search.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-                query += " AND (LOWER(p.family_name) LIKE \(bind: pattern) OR LOWER(p.given_names) LIKE \(bind: pattern))"
+                let pattern = "%" + Self.searchKey(search).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+                query += " AND p.search_name LIKE \(bind: pattern)"
             }
         }
         return query

@@ -442,4 +442,21 @@ struct CaseworkTests {
             #expect(!page.body.contains("Mansour"), "never another organisation's people")
         }
     }
+
+    @Test("Search ignores case and diacritics on both engines: 'ozturk' and 'ÖZTÜRK' find Öztürk", arguments: Engine.available)
+    func searchFolds(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.teamleider))
+            var values = Self.validRegistration
+            values["familyName"] = "Öztürk"
+            values["givenNames"] = "Zeynep Ayşe"
+            #expect(try await browser.post("/personen/nieuw", form: Self.form(values), csrf: csrf).status == .seeOther)
+            for query in ["ozturk", "ÖZTÜRK", "öztürk", "ayse", "Zeynep Ay"] {
+                let page = try await browser.get("/?q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query))
+                #expect(page.body.contains("Öztürk, Zeynep Ayşe"), "query \(query)")
+                #expect(!page.body.contains("Haddad"))
+            }
+        }
+    }
 }

@@ -23,6 +23,7 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         let services = AppServices(config: config, database: database, clock: .system, views: views, catalogue: views.catalogue,
                                    metrics: RegieMetrics(), bcryptCost: 12)
         // Trajecten stored before their nearest term was kept (or imported without it) get it now.
+        try await services.persons.backfillSearchNames()
         let backfilled = try await services.casework.backfillNextDue(now: services.clock.now())
         if backfilled > 0 { logger.info("nearest terms computed", metadata: ["trajecten": .stringConvertible(backfilled)]) }
         router = try buildRouter(services: services)

@@ -10,6 +10,8 @@ enum M0002_Casework {
     static let migration = Migration(id: "M0002_Casework") { kind in
         let bigint = kind == .postgres ? "BIGINT" : "INTEGER"
         return [
+            // Names folded for search (case and diacritics: "ozturk" finds "Öztürk" on both engines).
+            "ALTER TABLE persons ADD COLUMN search_name TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE trajecten ADD COLUMN next_due_date TEXT NOT NULL DEFAULT '\(noDueDate)'",
             "ALTER TABLE trajecten ADD COLUMN next_due_kind TEXT",
             "ALTER TABLE trajecten ADD COLUMN last_contact_date TEXT",
