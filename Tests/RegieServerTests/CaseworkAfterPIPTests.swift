@@ -325,4 +325,22 @@ struct CaseworkAfterPIPTests {
             #expect(try await budget.get("/personen/\(person)/documenten/\(document.id)").status == .forbidden)
         }
     }
+
+    @Test("Afschalen to A2 needs the B1-route and 600 course hours outside the brede intake (R7a)", arguments: [Engine.sqlite])
+    func afschalen(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            try await Self.fixPIP(browser, person, csrf: csrf)
+            let lower = CaseworkTests.completeConcept.map { $0.0 == "niveau" ? ("niveau", "A2") : $0 } + [("niveau", "A2"), ("changeReason", "afschalen"), ("changeNote", "Leert langzaam.")]
+            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-15"), ("hours", "450")], csrf: csrf)
+            let refused = try await browser.post("/personen/\(person)/pip", form: lower, csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("Afschalen naar A2 kan pas na 600 cursusuren buiten de brede intake; nu 450"))
+            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-16"), ("hours", "160")], csrf: csrf)
+            let allowed = try await browser.post("/personen/\(person)/pip", form: lower, csrf: csrf)
+            #expect(allowed.status == .seeOther)
+        }
+    }
 }

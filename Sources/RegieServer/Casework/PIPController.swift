@@ -207,6 +207,19 @@ struct PIPController {
         case .failure(let error): throw error
         case .success(let value): record = value
         }
+        // R7a: afschalen (B1-route to A2) only after at least 600 course hours outside the brede intake (Besluit 5.5).
+        if record.changeReason == PIPWijzigingsreden.afschalen.rawValue {
+            let hours = UrenRules.routeCursusuren(try await services.casework.listUren(personId: c.loaded.person.id, scope: c.loaded.scope).compactMap(\.registratie))
+            let current = c.fixed.last.flatMap { Leerroute(rawValue: $0.leerroute) } ?? .b1
+            switch LeerrouteRules.afschalen(route: current, gevolgdeCursusuren: hours) {
+            case .toegestaan: break
+            case .nietB1Route:
+                throw FormErrors([.init(name: "changeReason", message: services.catalogue.text("pip.errors.afschalenRoute", context.locale))])
+            case .teWeinigCursusuren(let followed, let needed):
+                throw FormErrors([.init(name: "changeReason", message: services.catalogue.text("pip.errors.afschalenHours", context.locale,
+                                                                                                 ["hours": String(followed), "needed": String(needed)]))])
+            }
+        }
         let event = services.auditEvent("casework.pip.concept", context: context, permission: .editPersons, person: c.loaded.person,
                                         detail: "route: \(record.leerroute)")
         guard let saved = try await services.casework.saveConcept(record, scope: c.loaded.scope, actor: CaseLoader.actor(c.loaded.principal), audit: event,
