@@ -209,6 +209,21 @@ struct CaseworkAfterPIPTests {
             _ = try await browser.post("/personen/\(app.world.personA)/pip", form: CaseworkTests.completeConcept.filter { $0.0 != "cadansMaanden" }, csrf: csrfC)
             #expect(try await browser.get("/personen/\(app.world.personA)/pip/1/brief").body.contains("Team Inburgering Weert"))
             #expect(try await browser.get("/beheer/instellingen").status == .forbidden)
+
+            // The same settings over the API, with the same validation.
+            let key = try await APITests.createKey(client, role: "functioneelBeheerder")
+            let got = try await APICaseworkTests.send(client, .get, "/api/v1/municipalities/GM0988/settings", key: key)
+            #expect(got.json["caseloadNorm"] as? Int == 60)
+            #expect(got.json["intakeTopics"] as? [String] == ["Schulden", "Woonsituatie"])
+            var body = got.json
+            body["caseloadNorm"] = 5
+            let refused = try await APICaseworkTests.send(client, .put, "/api/v1/municipalities/GM0988/settings", key: key, body: body)
+            #expect(refused.status == .badRequest)
+            body["caseloadNorm"] = 90
+            let put = try await APICaseworkTests.send(client, .put, "/api/v1/municipalities/GM0988/settings", key: key, body: body)
+            #expect(put.status == .ok)
+            #expect(try await app.services.settings.fetch("GM0988").caseloadNorm == 90)
+            #expect(try await APICaseworkTests.send(client, .get, "/api/v1/municipalities/GM0957/settings", key: key).status == .notFound)
         }
     }
 

@@ -409,3 +409,74 @@ extension APIHandler {
         return .ok(.init(headers: .init(apiVersion: version), body: .binary(HTTPBody(data))))
     }
 }
+
+extension APIHandler {
+    func settingsBody(_ s: MunicipalitySettings) -> Components.Schemas.Settings {
+        let w = s.law.dueSoon
+        return .init(
+            caseloadNorm: s.caseloadNorm,
+            dueSoonDays: .init(pipVaststelling: w.pipVaststelling, inburgeringstermijn: w.inburgeringstermijn, schakelVenster: w.schakelVenster,
+                               aanbodStart: w.aanbodStart, voortgangsgesprek: w.voortgangsgesprek, ontzorgenEinde: w.ontzorgenEinde,
+                               ontzorgenEvaluatie: w.ontzorgenEvaluatie, aowLeeftijd: w.aowLeeftijd, cbsLevering: w.cbsLevering),
+            meetingMonthsFirstYear: s.law.voortgang.eersteJaarMaanden, meetingMonthsAfter: s.law.voortgang.daarnaMaanden,
+            ladder: s.law.handhaving.ladder.map { .init(step: .init(rawValue: ProgressController.stepKey($0))!, amountEuros: $0.bedragCent.map { $0 / 100 }) },
+            suspendFinesForAsylumHolders: s.law.handhaving.boetesAsielstatushoudersOpschorten, intakeTopics: s.intakeTopics.map(\.label),
+            letterTexts: .init(intro: s.letterTexts["intro"], obligations: s.letterTexts["obligations"], closing: s.letterTexts["closing"], signer: s.letterTexts["signer"]))
+    }
+
+    func settingsMunicipality(_ code: String) throws -> (Principal, RegieRequestContext) {
+        let context = try context
+        let principal = try context.require(.manageSettings)
+        guard principal.municipalities.contains(where: { $0.code == code }) else { throw AppError.notFound }
+        return (principal, context)
+    }
+
+    func getSettings(_ input: Operations.GetSettings.Input) async throws -> Operations.GetSettings.Output {
+        let (_, context) = try settingsMunicipality(input.path.code)
+        try await services.record("settings.view", context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(settingsBody(try await services.settings.fetch(input.path.code)))))
+    }
+
+    /// Replaces the settings through the settings page's own validation (form names mapped from the API's).
+    func saveSettings(_ input: Operations.SaveSettings.Input) async throws -> Operations.SaveSettings.Output {
+        let (principal, context) = try settingsMunicipality(input.path.code)
+        guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        let base = try await services.settings.fetch(input.path.code)
+        var values = SettingsController.input(from: base)
+        values["caseloadNorm"] = String(body.caseloadNorm)
+        let days = body.dueSoonDays
+        for (key, value) in [("pipVaststelling", days.pipVaststelling), ("inburgeringstermijn", days.inburgeringstermijn), ("schakelVenster", days.schakelVenster),
+                             ("aanbodStart", days.aanbodStart), ("voortgangsgesprek", days.voortgangsgesprek), ("ontzorgenEinde", days.ontzorgenEinde),
+                             ("ontzorgenEvaluatie", days.ontzorgenEvaluatie), ("aowLeeftijd", days.aowLeeftijd), ("cbsLevering", days.cbsLevering)] {
+            if let value { values["window-\(key)"] = String(value) }
+        }
+        values["eersteJaar"] = String(body.meetingMonthsFirstYear)
+        values["daarna"] = String(body.meetingMonthsAfter)
+        for index in 1...3 {
+            let step = body.ladder.count >= index ? body.ladder[index - 1] : nil
+            values["step\(index)"] = step?.step.rawValue ?? ""
+            values["amount\(index)"] = step?.amountEuros.map(String.init) ?? ""
+        }
+        values["opschorten"] = body.suspendFinesForAsylumHolders ? "ja" : ""
+        values["topics"] = body.intakeTopics.joined(separator: "\n")
+        for (block, text) in [("intro", body.letterTexts.intro), ("obligations", body.letterTexts.obligations), ("closing", body.letterTexts.closing), ("signer", body.letterTexts.signer)] {
+            values["letter-\(block)"] = text ?? ""
+        }
+        var form = FormData()
+        for (name, value) in values { form.values[name] = [value] }
+        let (settings, errors) = SettingsController.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
+        guard errors.isEmpty else {
+            func apiName(_ name: String) -> String {
+                if name.hasPrefix("window-") { return "body.dueSoonDays." + name.dropFirst("window-".count) }
+                if name.hasPrefix("letter-") { return "body.letterTexts." + name.dropFirst("letter-".count) }
+                if name.hasPrefix("step") || name.hasPrefix("amount") { return "body.ladder" }
+                return "body." + (["eersteJaar": "meetingMonthsFirstYear", "daarna": "meetingMonthsAfter", "topics": "intakeTopics"][name] ?? name)
+            }
+            throw AppError.invalid(detail: errors[0].message, fields: errors.map { .init(name: apiName($0.name), message: $0.message) })
+        }
+        let event = services.auditEvent("settings.update", context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
+        try await services.settings.save(input.path.code, settings, by: principal.actorId, audit: event, now: services.clock.now())
+        try await services.casework.backfillNextDue(now: services.clock.now())
+        return .ok(.init(headers: .init(apiVersion: version), body: .json(settingsBody(settings))))
+    }
+}
