@@ -91,6 +91,17 @@ public struct CaseworkStore: Sendable {
         }
     }
 
+    /// Rows of one casework table for a person in scope, decoded by their snake_case columns.
+    /// `table` and `order` are constants of this file, never input.
+    func rows<T: Decodable>(_ table: String, personId: String, scope: TenantScope, order: String, as type: T.Type) async throws -> [T] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT x.* FROM \(unsafeRaw: table) x JOIN persons p ON p.id = x.person_id
+            WHERE x.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            ORDER BY \(unsafeRaw: order)
+            """).all(decoding: T.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
     // MARK: Timeline
 
     public func listEvents(personId: String, scope: TenantScope, limit: Int = 200) async throws -> [CaseEventRecord] {
@@ -207,12 +218,7 @@ public struct CaseworkStore: Sendable {
     }
 
     public func listLBT(personId: String, scope: TenantScope) async throws -> [LBTRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        return try await database.sql.raw("""
-            SELECT l.* FROM leerbaarheidstoetsen l JOIN persons p ON p.id = l.person_id
-            WHERE l.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
-            ORDER BY l.created_at, l.id
-            """).all(decoding: LBTRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await rows("leerbaarheidstoetsen", personId: personId, scope: scope, order: "x.created_at, x.id", as: LBTRecord.self)
     }
 
     public func insertAdvies(_ advies: TaalschoolAdviesRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> TaalschoolAdviesRecord? {
@@ -227,12 +233,7 @@ public struct CaseworkStore: Sendable {
     }
 
     public func listAdviezen(personId: String, scope: TenantScope) async throws -> [TaalschoolAdviesRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        return try await database.sql.raw("""
-            SELECT a.* FROM taalschool_adviezen a JOIN persons p ON p.id = a.person_id
-            WHERE a.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
-            ORDER BY a.created_at, a.id
-            """).all(decoding: TaalschoolAdviesRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await rows("taalschool_adviezen", personId: personId, scope: scope, order: "x.created_at, x.id", as: TaalschoolAdviesRecord.self)
     }
 
     // MARK: Route decision
@@ -251,23 +252,13 @@ public struct CaseworkStore: Sendable {
     }
 
     public func listRouteBesluiten(personId: String, scope: TenantScope) async throws -> [RouteBesluitRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        return try await database.sql.raw("""
-            SELECT r.* FROM route_besluiten r JOIN persons p ON p.id = r.person_id
-            WHERE r.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
-            ORDER BY r.created_at, r.id
-            """).all(decoding: RouteBesluitRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await rows("route_besluiten", personId: personId, scope: scope, order: "x.created_at, x.id", as: RouteBesluitRecord.self)
     }
 
     // MARK: PIP
 
     public func listPIPs(personId: String, scope: TenantScope) async throws -> [PIPRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        return try await database.sql.raw("""
-            SELECT v.* FROM pips v JOIN persons p ON p.id = v.person_id
-            WHERE v.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
-            ORDER BY v.version
-            """).all(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await rows("pips", personId: personId, scope: scope, order: "x.version", as: PIPRecord.self)
     }
 
     public enum PIPStoreError: Error, Equatable {
@@ -405,12 +396,7 @@ extension CaseworkStore {
     }
 
     public func listUren(personId: String, scope: TenantScope) async throws -> [UrenRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        return try await database.sql.raw("""
-            SELECT u.* FROM uren u JOIN persons p ON p.id = u.person_id
-            WHERE u.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
-            ORDER BY u.period_end, u.created_at
-            """).all(decoding: UrenRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await rows("uren", personId: personId, scope: scope, order: "x.period_end, x.created_at", as: UrenRecord.self)
     }
 
     /// Records a completed part of the route (MAP final interview, PVT signed, Z-route completed).
@@ -585,12 +571,7 @@ extension CaseworkStore {
     }
 
     public func listHandhavingen(personId: String, scope: TenantScope) async throws -> [HandhavingRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        return try await database.sql.raw("""
-            SELECT h.* FROM handhavingen h JOIN persons p ON p.id = h.person_id
-            WHERE h.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
-            ORDER BY h.decided_date, h.created_at
-            """).all(decoding: HandhavingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await rows("handhavingen", personId: personId, scope: scope, order: "x.decided_date, x.created_at", as: HandhavingRecord.self)
     }
 
     /// Closes the case with its reason; the phase becomes `afgerond` or `beeindigd` by the law's reading of it.
