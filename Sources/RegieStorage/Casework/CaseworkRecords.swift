@@ -12,7 +12,8 @@ public struct CaseActor: Sendable, Hashable {
 }
 
 /// One line of a case's timeline: what happened (a `kind` the interface translates), on which date,
-/// who did it, and a short factual detail (never free text typed about the person).
+/// who did it, and a short detail: a code, a count, or a title the worker gave (a task, a document);
+/// never the notes themselves, which stay sealed in their own tables.
 public struct CaseEventRecord: Codable, Sendable, Hashable {
     public let id: String
     public let personId: String
