@@ -312,12 +312,16 @@ public struct PersonStore: Sendable {
         var unfiltered = filter
         unfiltered.term = nil
         let soon = today.adding(days: Self.soonDays).iso
+        // Persons are joined only when a filter needs them (target group, search): counting the near
+        // end of the due-date index alone is what keeps a team lead's strip cheap at 100k cases.
+        let needsPersons = !filter.doelgroepen.isEmpty || !(filter.search?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)
         var query: SQLQueryString = """
             SELECT COALESCE(SUM(CASE WHEN t.next_due_date < \(bind: today.iso) THEN 1 ELSE 0 END), 0) AS overdue,
                    COALESCE(SUM(CASE WHEN t.next_due_date >= \(bind: today.iso) THEN 1 ELSE 0 END), 0) AS soon
-            FROM trajecten t JOIN persons p ON p.id = t.person_id
-            WHERE t.municipality_code IN (\(binds: scope.municipalityCodes)) AND t.next_due_date <= \(bind: soon)
+            FROM trajecten t
             """
+        if needsPersons { query += " JOIN persons p ON p.id = t.person_id" }
+        query += " WHERE t.municipality_code IN (\(binds: scope.municipalityCodes)) AND t.next_due_date <= \(bind: soon)"
         query += caseloadConditions(unfiltered, today: today)
         guard let row = try await database.sql.raw(query).first() else { return (0, 0) }
         return (try row.decode(column: "overdue", as: Int.self), try row.decode(column: "soon", as: Int.self))

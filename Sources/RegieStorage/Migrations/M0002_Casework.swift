@@ -23,6 +23,8 @@ enum M0002_Casework {
             "CREATE INDEX trajecten_by_next_due ON trajecten (next_due_date, person_id)",
             "CREATE INDEX trajecten_by_municipality_next_due ON trajecten (municipality_code, next_due_date, person_id)",
             "CREATE INDEX trajecten_by_consulent_next_due ON trajecten (consulent_id, next_due_date, person_id)",
+            // The summary strip counts open cases due soon or overdue: the near end of this index.
+            "CREATE INDEX trajecten_open_by_municipality_due ON trajecten (municipality_code, next_due_date) WHERE closed_date IS NULL",
             """
             CREATE TABLE case_events (
                 id TEXT PRIMARY KEY,
