@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 import RegieServer
 import Testing
 
@@ -92,5 +93,27 @@ struct CatalogueTests {
             #expect(page.body.contains("<html lang=\"en\">"))
             #expect(page.body.contains("Caseload"))
         }
+    }
+
+    @Test("Every finding of the law module has words in both languages (PIP content, DUO's PIP rules, the enforcement ladder)")
+    func lawTexts() async throws {
+        let catalogue = try await Views.load().catalogue
+        let day = CalendarDate(year: 2026, month: 11, day: 18)!
+        let gaps: [PIPInhoudGebrek] = [.geenBegeleidingOfOndersteuning, .geenPVT, .pvtMinderDanMinimum(uren: 8), .geenMAP, .mapMinderDanMinimum(praktijkuren: 20),
+                                       .mapBijOnderwijsroute, .geenVVEAfspraak, .geenVoortgangsgesprekken, .geenEinddoel, .geenBezwaarclausule,
+                                       .afwijkingZonderMotivering(.omhoog), .afwijkingZonderMotivering(.omlaag)]
+        let violations: [PIPViolation] = [.dagtekeningVoorStartInburgeringsplicht(dagtekening: day, start: day), .dagtekeningVoorVestiging(dagtekening: day, vestiging: day),
+                                          .dagtekeningVoorInitielePIP(dagtekening: day, initieel: day), .dagtekeningVoorHuidigePIP(dagtekening: day, huidig: day),
+                                          .niveauNietToegestaan(.b2), .a2BijOnderwijsroute, .b1BijZRoute, .a2BijB1RouteEerstePIP, .intensiteitAlleenBijB1Route(.z),
+                                          .intensiteitAlleenVoorAsielstatushouder, .intensiteitBuitenBereik(0), .verwijderenNaStartTermijn]
+        let refusals: [HandhavingsWeigering] = [.ladderDoorlopen, .geenBeoordelingOmstandigheden, .beoordelingOnvolledig, .nietVerwijtbaar, .boetesOpgeschortVoorAsielstatushouders]
+        for locale in [UILocale.nl, .en] {
+            let texts = gaps.map { LawText.gap($0, catalogue, locale) } + violations.map { LawText.violation($0, catalogue, locale) }
+                + refusals.map { LawText.refusal($0, catalogue, locale) }
+            #expect(texts.allSatisfy { !$0.hasPrefix("law.") && !$0.contains("{") }, "\(locale): \(texts.filter { $0.hasPrefix("law.") || $0.contains("{") })")
+            #expect(Set(texts).count == texts.count, "each finding has its own words")
+        }
+        #expect(LawText.gap(.pvtMinderDanMinimum(uren: 8), catalogue, .nl) == "Het PVT duurt minimaal 12 uur; het PIP noemt 8 uur.")
+        #expect(LawText.violation(.dagtekeningVoorVestiging(dagtekening: day, vestiging: day.adding(days: 1)), catalogue, .en).contains("19 November 2026"))
     }
 }

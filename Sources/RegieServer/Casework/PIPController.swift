@@ -245,7 +245,7 @@ struct PIPController {
     struct Problem { let rule: String; let ruleHref: String; let message: String }
 
     /// What stops fixing the concept on `dagtekening`: content gaps (R5, R4, R7d) and DUO's rules (R6).
-    func problems(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate) async throws -> [Problem] {
+    func problems(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate, locale: UILocale) async throws -> [Problem] {
         guard let pip = concept.pip(dagtekening: dagtekening) else { return [] }
         let lbt = try await services.casework.listLBT(personId: c.loaded.person.id, scope: c.loaded.scope).last { $0.isResult }
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
@@ -255,10 +255,10 @@ struct PIPController {
             startInburgeringsplicht: date(c.loaded.traject.kennisgevingDate), vestigingInGemeente: date(c.loaded.traject.brpDate),
             dagtekeningInitielePIP: fixedDates.min(), dagtekeningHuidigePIP: fixedDates.max(), categorie: categorie)
         let content = PIPContentRule.gebreken(pip, toets: lbt?.toets).map {
-            Problem(rule: $0.rule.rawValue, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: $0.melding)
+            Problem(rule: $0.rule.rawValue, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.gap($0, services.catalogue, locale))
         }
         let duo = PIPValidator.validate(PIPSubmission(pip), context: validation).map {
-            Problem(rule: $0.code, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: $0.melding)
+            Problem(rule: $0.code, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.violation($0, services.catalogue, locale))
         }
         return content + duo
     }
@@ -281,7 +281,7 @@ struct PIPController {
                            context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         let t = services.catalogue
         let l = context.locale
-        let problems = try await problems(c, concept: concept, dagtekening: dagtekening)
+        let problems = try await problems(c, concept: concept, dagtekening: dagtekening, locale: l)
         return try services.views.render(
             "pip-fix", titleKey: "pip.fixTitle", titleArguments: ["name": c.loaded.person.fullName],
             content: FixView(
@@ -318,7 +318,7 @@ struct PIPController {
         // A beschikking is dated today or earlier.
         let day = v.date("dagtekening", input["dagtekening"], label: "pip.dagtekening", notAfter: loader.today)
         guard v.isValid, let day else { throw FormErrors(v.errors) }
-        let problems = try await problems(c, concept: concept, dagtekening: day)
+        let problems = try await problems(c, concept: concept, dagtekening: day, locale: context.locale)
         if let first = problems.first {
             let summary = AppError.FieldError(name: "dagtekening", message: services.catalogue.text("pip.errors.problems", context.locale, ["count": String(problems.count), "first": first.message]))
             throw FormErrors([summary] + problems.map { .init(name: "rules.\($0.rule)", message: $0.message) }, status: .unprocessableContent)

@@ -312,7 +312,7 @@ struct ProgressController {
             switch HandhavingRule.volgendeStap(dossier, categorie: categorie, settings: settings.law.handhaving) {
             case .success(let voorstel):
                 return label + ": " + t.text("enforcement.steps.\(Self.stepKey(voorstel.stap))", l) + (voorstel.stap.bedragCent.map { " " + Self.euro($0) } ?? "")
-            case .failure(let refusal): return label + ": " + refusal.melding
+            case .failure(let refusal): return label + ": " + LawText.refusal(refusal, t, l)
             }
         }
         let value = { (name: String) in input.raw(name) ?? "" }
@@ -371,7 +371,7 @@ struct ProgressController {
             case .failure(let refusal):
                 // A fine without a recorded, complete and culpable assessment is refused (R9; Awb 5:41).
                 let field = switch refusal { case .geenBeoordelingOmstandigheden, .nietVerwijtbaar: "culpable"; case .beoordelingOnvolledig: "circumstances"; default: "overtreding" }
-                v.fail(field, "enforcement.errors.refused", ["reason": refusal.melding])
+                v.fail(field, "enforcement.errors.refused", ["reason": LawText.refusal(refusal, t, context.locale)])
             }
         }
         guard v.isValid, let offence, let date, let proposal else { throw FormErrors(v.errors, status: .unprocessableContent) }

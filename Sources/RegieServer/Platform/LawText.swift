@@ -1,0 +1,55 @@
+import Inburgering
+
+/// How the law module's findings read in the interface, from the catalogue (nl and en). The law
+/// module names the rule and carries the facts; the words live here, beside every other string.
+public enum LawText {
+    /// A gap in a PIP's content (R5, with R4 and R7d).
+    public static func gap(_ gap: PIPInhoudGebrek, _ t: Catalogue, _ l: UILocale) -> String {
+        let (key, arguments): (String, [String: String]) = switch gap {
+        case .geenBegeleidingOfOndersteuning: ("noGuidance", [:])
+        case .geenPVT: ("noPVT", [:])
+        case .pvtMinderDanMinimum(let uren): ("pvtTooShort", ["hours": String(uren), "minimum": String(UrenRules.pvtMinimumUren)])
+        case .geenMAP: ("noMAP", [:])
+        case .mapMinderDanMinimum(let uren): ("mapTooShort", ["hours": String(uren), "minimum": String(UrenRules.mapMinimumPraktijkuren)])
+        case .mapBijOnderwijsroute: ("mapWithEducation", [:])
+        case .geenVVEAfspraak: ("noVVE", [:])
+        case .geenVoortgangsgesprekken: ("noMeetings", [:])
+        case .geenEinddoel: ("noGoal", [:])
+        case .geenBezwaarclausule: ("noObjectionClause", [:])
+        case .afwijkingZonderMotivering(let afwijking): (afwijking == .omhoog ? "deviationUp" : "deviationDown", [:])
+        }
+        return t.text("law.pip.\(key)", l, arguments)
+    }
+
+    /// A rule of DUO's PIP service a submission would break (R6).
+    public static func violation(_ violation: PIPViolation, _ t: Catalogue, _ l: UILocale) -> String {
+        let date = { (day: CalendarDate) in DisplayDate.format(day.iso, l) }
+        let (key, arguments): (String, [String: String]) = switch violation {
+        case let .dagtekeningVoorStartInburgeringsplicht(d, start): ("beforeObligation", ["date": date(d), "other": date(start)])
+        case let .dagtekeningVoorVestiging(d, vestiging): ("beforeSettling", ["date": date(d), "other": date(vestiging)])
+        case let .dagtekeningVoorInitielePIP(d, initieel): ("beforeInitialPIP", ["date": date(d), "other": date(initieel)])
+        case let .dagtekeningVoorHuidigePIP(d, huidig): ("beforeCurrentPIP", ["date": date(d), "other": date(huidig)])
+        case .niveauNietToegestaan(let niveau): ("levelNotAllowed", ["level": niveau.rawValue])
+        case .a2BijOnderwijsroute: ("a2WithEducation", [:])
+        case .b1BijZRoute: ("b1WithZ", [:])
+        case .a2BijB1RouteEerstePIP: ("a2FirstPIP", [:])
+        case .intensiteitAlleenBijB1Route(let route): ("intensityRoute", ["route": t.text("routes.\(route.rawValue)", l)])
+        case .intensiteitAlleenVoorAsielstatushouder: ("intensityGroup", [:])
+        case .intensiteitBuitenBereik(let uren): ("intensityRange", ["hours": String(uren)])
+        case .verwijderenNaStartTermijn: ("deleteAfterTerm", [:])
+        }
+        return t.text("law.duo.\(key)", l, arguments)
+    }
+
+    /// Why the enforcement ladder proposes no (further) step (R9).
+    public static func refusal(_ refusal: HandhavingsWeigering, _ t: Catalogue, _ l: UILocale) -> String {
+        let key = switch refusal {
+        case .ladderDoorlopen: "ladderDone"
+        case .geenBeoordelingOmstandigheden: "noAssessment"
+        case .beoordelingOnvolledig: "assessmentIncomplete"
+        case .nietVerwijtbaar: "notCulpable"
+        case .boetesOpgeschortVoorAsielstatushouders: "suspended"
+        }
+        return t.text("law.enforcement.\(key)", l)
+    }
+}
