@@ -174,12 +174,16 @@ public struct UserStore: Sendable {
             .map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "email", as: String.self)) }
     }
 
-    /// The case workers (role consulent) of an organisation, by name: who cases can be assigned to.
-    public func listCaseWorkers(organisationId: String) async throws -> [(id: String, name: String)] {
-        try await database.sql.raw("""
+    /// The case workers (role consulent) of an organisation, or of one team in it, by name: who
+    /// cases can be assigned to.
+    public func listCaseWorkers(organisationId: String, teamId: String? = nil) async throws -> [(id: String, name: String)] {
+        var query: SQLQueryString = """
             SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id
-            WHERE u.organisation_id = \(bind: organisationId) AND r.role = 'consulent' ORDER BY u.name, u.id
-            """).all()
+            WHERE u.organisation_id = \(bind: organisationId) AND r.role = 'consulent' AND u.active = 1
+            """
+        if let teamId { query += " AND u.team_id = \(bind: teamId)" }
+        query += " ORDER BY u.name, u.id"
+        return try await database.sql.raw(query).all()
             .map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self)) }
     }
 

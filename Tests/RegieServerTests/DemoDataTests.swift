@@ -22,6 +22,12 @@ struct DemoDataTests {
                 roles.formUnion(try #require(try await users.fetchUser(id: id)).roles)
             }
             #expect(roles == Set(Role.allCases))
+            // The team lead works with the named case workers in their team; another team has none.
+            let lead = try #require(try await users.fetchUser(id: try #require(try await users.fetchUserId(email: "teamleider@regie.example"))))
+            let team = try await users.listCaseWorkers(organisationId: organisation.id, teamId: lead.teamId).map(\.name)
+            #expect(team == ["Fatima el Amrani", "Joost van der Linden", "Sanne Peeters"])
+            let other = try await users.listTeams(organisationId: organisation.id).first { $0.id != lead.teamId }
+            #expect(try await users.listCaseWorkers(organisationId: organisation.id, teamId: other?.id).isEmpty)
 
             let rows = try await database.sql.raw("SELECT p.bsn, p.v_nummer, p.doelgroep, t.phase FROM persons p JOIN trajecten t ON t.person_id = p.id").all()
             #expect(rows.count == 300)

@@ -23,7 +23,7 @@ struct TeamController {
         let scope = Policy.scope(for: principal)
         let today = CalendarDate.today(now: services.clock.now())
         let loads = try await services.persons.loadPerConsulent(scope: scope, today: today)
-        let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId)
+        let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId, teamId: principal.user?.teamId)
         // The norm of the municipality in view, else of the organisation's first municipality.
         let code = principal.session?.municipalityCode ?? principal.municipalities.first?.code ?? ""
         let norm = try await services.settings.fetch(code).caseloadNorm

@@ -154,7 +154,8 @@ struct HomeController {
         var consulentOptions: [(String, String)] = [("alle", t.text("caseload.consulentAll", l)), ("geen", t.text("caseload.unassigned", l))]
         if isConsulent { consulentOptions.insert(("mij", t.text("caseload.consulentMine", l)), at: 0) }
         if principal.roles.contains(.teamleider) {
-            consulentOptions += try await services.users.listCaseWorkers(organisationId: principal.organisationId).map { ($0.id, $0.name) }
+            // A team lead works with their own team (all of the organisation's when they have none).
+            consulentOptions += try await services.users.listCaseWorkers(organisationId: principal.organisationId, teamId: principal.user?.teamId).map { ($0.id, $0.name) }
         }
         let any = t.text("caseload.any", l)
         var filters: [FieldView] = [

@@ -68,7 +68,7 @@ public struct DemoData: Sendable {
         for (index, login) in Self.logins.enumerated() {
             let id = Self.id("user", index + 1)
             if login.roles.contains(.consulent) { consulentIds.append(id); names[id] = login.name }
-            try await users.insertUser(.init(id: id, organisationId: organisationId, teamId: teams[index % 2 == 0 ? 0 : 1].id,
+            try await users.insertUser(.init(id: id, organisationId: organisationId, teamId: teams[login.roles.contains(.consulent) || login.roles.contains(.teamleider) ? 0 : 1].id,
                                              email: login.email, name: login.name, passwordHash: hash, roles: login.roles), now: today)
         }
         // A realistic caseload: about 80 people per consulent (norms run from 40 to 120), so a large
