@@ -23,7 +23,8 @@ struct DemoDataTests {
             }
             #expect(roles == Set(Role.allCases))
             // The team lead works with the named case workers in their team; another team has none.
-            let lead = try #require(try await users.fetchUser(id: try #require(try await users.fetchUserId(email: "teamleider@regie.example"))))
+            let leadId = try #require(try await users.fetchUserId(email: "teamleider@regie.example"))
+            let lead = try #require(try await users.fetchUser(id: leadId))
             let team = try await users.listCaseWorkers(organisationId: organisation.id, teamId: lead.teamId).map(\.name)
             #expect(team == ["Fatima el Amrani", "Joost van der Linden", "Sanne Peeters"])
             let other = try await users.listTeams(organisationId: organisation.id).first { $0.id != lead.teamId }
