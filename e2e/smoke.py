@@ -23,6 +23,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ PASSWORD = "regie-demo-2026"
 CONSULENT = "consulent@regie.example"
 BEHEER = "beheer@regie.example"
 BELEID = "beleid@regie.example"
+TEAMLEIDER = "teamleider@regie.example"
 
 # Dutch UI texts (Sources/RegieServer/Resources/Locales/nl.json).
 TXT_LOGIN_FAILED = "Het e-mailadres of het wachtwoord klopt niet."
@@ -83,6 +85,17 @@ TXT_LETTER_HEADING = "Besluit: uw persoonlijk plan inburgering en participatie"
 TXT_LETTER_BEZWAAR = "Bent u het niet eens met dit besluit?"
 TXT_LETTER_BACK = "Terug naar het PIP"
 TXT_LETTER_TERM = "Uw inburgeringstermijn loopt van {start} tot en met {end}."
+# The other casework pages (registration, handover, progress, enforcement, documents, close, tasks, team, settings).
+TXT_REGISTER = "Nieuwe inburgeraar registreren"
+TXT_REGISTER_BUTTON = "Registreren"
+TXT_PHASE_LEERROUTE = "In leerroute"
+TXT_MORE_SECTIONS = {"Warme overdracht (COA)": "/overdracht", "Voortgang en uren": "/voortgang", "Handhaving": "/handhaving",
+                     "Documenten": "/documenten", "Dossier afsluiten": "/afsluiten"}
+TXT_METER = re.compile(r"[\d.,]+ van [\d.,]+ uur")
+TXT_UPLOAD = "Document toevoegen"
+TXT_UPLOADED = "Het document is toegevoegd."
+TXT_CLOSE_BUTTON = "Dossier afsluiten"
+TXT_SETTINGS_SAVE = "Instellingen opslaan"
 DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
                 "november", "december")
 
@@ -535,9 +548,13 @@ class Smoke:
         summary = self.find(".error-summary[role=alert]", "the error summary")
         return summary.text, [a.get_dom_attribute("href") or "" for a in summary.find_elements(By.CSS_SELECTOR, "a")]
 
+    def button(self, css: str, label: str) -> WebElement:
+        return self.wait_for(lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, css) if b.text.strip() == label), None),
+                             f"a button '{label}' ({css})")
+
     def case(self, key: str) -> str:
-        """What an earlier step of the casework journey found."""
-        self.expect(key in self.facts, f"'{key}' from an earlier casework step (it failed)")
+        """What an earlier step of the casework (or pages) journey found."""
+        self.expect(key in self.facts, f"'{key}' from an earlier step of the journey '{self.journey}' (it failed)")
         return self.facts[key]
 
     # -- journeys ------------------------------------------------------------------------------
@@ -1096,6 +1113,183 @@ class Smoke:
         ]:
             self.step(name, function)
 
+    def journey_pages(self) -> None:
+        """The casework pages the other journeys do not reach, each through the page check: the consulent's
+        registration and a running case's sections, the team lead's team and assignment, the settings."""
+        def login_consulent():
+            self.open("/inloggen")
+            self.logged_in_home(CONSULENT, "/")
+
+        def register():
+            link = self.link("main a.button", TXT_REGISTER)
+            self.expect(urlparse(link.get_attribute("href")).path == "/personen/nieuw",
+                        f"'{TXT_REGISTER}' to point to /personen/nieuw", link.get_attribute("href"))
+            self.click_and_wait(link)
+            self.expect(self.path == "/personen/nieuw", "to be on /personen/nieuw", self.path)
+            self.expect(self.h1() == TXT_REGISTER, f"heading '{TXT_REGISTER}'", self.h1())
+            self.check_page("registreren")
+
+        def register_refused():
+            self.click_and_wait(self.button("main form.form button[type=submit]", TXT_REGISTER_BUTTON))
+            self.expect(self.path == "/personen/nieuw" and self.status() == 400, "HTTP 400 on /personen/nieuw for an empty form",
+                        f"{self.driver.current_url} (HTTP {self.status()})")
+            self.expect(self.h1() == TXT_REGISTER, f"heading '{TXT_REGISTER}'", self.h1())
+            text, targets = self.error_summary()
+            self.expect(bool(targets), "the error summary to link to the fields", repr(text))
+            missing = [t for t in targets if not (t.startswith("#") and self.driver.execute_script(
+                "return !!document.getElementById(arguments[0])", t[1:]))]
+            self.expect(not missing, "every link of the error summary to lead to a field on the page", ", ".join(missing))
+            print(f"    error summary: {len(targets)} link(s) → {', '.join(targets)}")
+            self.check_page("registreren-fout")
+
+        def running_case():
+            self.open("/?fase=inLeerroute&groep=asielstatushouder")
+            rows = self.table("main table.caseload")
+            self.expect(bool(rows), f"at least one case in phase '{TXT_PHASE_LEERROUTE}' (asielstatushouder)",
+                        self.text_of("main .empty") or "no rows")
+            phases = {r.get("Fase") for r in rows}
+            self.expect(phases == {TXT_PHASE_LEERROUTE}, f"only cases in phase '{TXT_PHASE_LEERROUTE}'", ", ".join(sorted(map(str, phases))))
+            link = self.find("main table.caseload tbody tr:first-child td:first-child a[href^='/personen/']",
+                             "a link to the first case")
+            name, path = link.text.strip(), urlparse(link.get_attribute("href")).path
+            self.facts.update(running_name=name, running_path=path)
+            self.click_and_wait(link)
+            self.expect(self.path == path, f"to be on {path}", self.path)
+            family, given = (part.strip() for part in name.split(",", 1))
+            self.expect(self.h1() == f"{given} {family}", f"heading '{given} {family}'", self.h1())
+            links = {a.text.strip(): urlparse(a.get_attribute("href")).path
+                     for a in self.driver.find_elements(By.CSS_SELECTOR, "main ul.section-links a")}
+            for label, suffix in TXT_MORE_SECTIONS.items():
+                self.expect(links.get(label) == path + suffix, f"a section link '{label}' to {path + suffix}",
+                            ", ".join(f"{k} → {v}" for k, v in links.items()) or "no section links")
+            print(f"    {len(rows)} case(s) in leerroute; first: {name} ({path})")
+
+        def section(label: str, heading: str) -> None:
+            """From the running case's file, follow one of its section links to the page with this heading."""
+            path = self.case("running_path")
+            if self.path != path:
+                self.open(path)
+            self.click_and_wait(self.link("main ul.section-links a", label))
+            self.expect(self.path == path + TXT_MORE_SECTIONS[label], f"to be on {path + TXT_MORE_SECTIONS[label]}", self.path)
+            self.expect(self.h1() == heading, f"heading '{heading}'", self.h1())
+
+        def handover():
+            section("Warme overdracht (COA)", "Warme overdracht van het COA")
+            self.check_page("overdracht")
+
+        def progress():
+            section("Voortgang en uren", "Voortgang en uren")
+            meters = [" ".join(m.text.split()) for m in self.driver.find_elements(By.CSS_SELECTOR, "main ul.meters .meter__text")]
+            self.expect(any(TXT_METER.search(m) for m in meters), "a meter '… van … uur'", " | ".join(meters) or "no meters")
+            print(f"    meters: {' | '.join(meters)}")
+            self.check_page("voortgang")
+
+        def enforcement():
+            section("Handhaving", "Handhaving")
+            self.check_page("handhaving")
+
+        def documents():
+            section("Documenten", "Documenten")
+            title = f"Verslag huisarts (smoke test {time.strftime('%H:%M:%S')})"
+            folder = Path(tempfile.mkdtemp(prefix="regie-e2e-upload-"))
+            try:
+                pdf = folder / "verslag-huisarts.pdf"
+                pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                                b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+                self.fill("title", title)
+                self.find("main input#file[type=file]", "the file field").send_keys(str(pdf))
+                self.click_and_wait(self.button("main form.form button[type=submit]", TXT_UPLOAD))
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            target = self.case("running_path") + "/documenten"
+            self.expect(self.path == target and self.query.get("melding") == ["opgeslagen"], f"a redirect to {target}?melding=opgeslagen",
+                        f"{self.driver.current_url} (HTTP {self.status()}); error: {self.text_of('.error-summary') or '-'}")
+            self.expect_notice(TXT_UPLOADED)
+            rows = self.table("main table")
+            row = next((r for r in rows if r.get("Titel") == title), None)
+            self.expect(row is not None, f"'{title}' in the documents table", " | ".join(r.get("Titel", "") for r in rows) or "no table")
+            print(f"    uploaded: {row}")
+            self.check_page("documenten")
+
+        def close_form():
+            section("Dossier afsluiten", "Dossier afsluiten")
+            self.button("main form.form button[type=submit]", TXT_CLOSE_BUTTON)  # there, but not pressed
+            self.check_page("afsluiten")
+
+        def tasks():
+            self.nav("Mijn taken", "/taken")
+            self.expect(self.h1() == "Mijn taken", "heading 'Mijn taken'", self.h1())
+            print(f"    {len(self.table('main table'))} open task(s)")
+            self.check_page("taken")
+
+        def login_teamleider():
+            self.open("/inloggen")
+            self.logged_in_home(TEAMLEIDER, "/")
+
+        def assign():
+            self.expect(self.h1() == "Werkvoorraad", "heading 'Werkvoorraad'", self.h1())
+            boxes = self.driver.find_elements(By.CSS_SELECTOR, "main table.caseload input[type=checkbox][name=persoon]")
+            rows = self.driver.find_elements(By.CSS_SELECTOR, "main table.caseload tbody tr")
+            self.expect(bool(rows) and len(boxes) == len(rows), "a checkbox 'persoon' in every row of the werkvoorraad",
+                        f"{len(boxes)} checkboxes, {len(rows)} rows")
+            options = Select(self.find("main select#naar", "the select 'Toewijzen aan' (#naar)")).options
+            self.expect(len(options) > 1, "case workers to assign to in #naar", ", ".join(o.text for o in options) or "no options")
+            print(f"    {len(rows)} rows with a checkbox; assign to: {', '.join(o.text.strip() for o in options)}")
+            self.check_page("werkvoorraad-toewijzen")
+
+        def team():
+            self.nav("Team", "/team")
+            self.expect(self.h1() == "Werklast van het team", "heading 'Werklast van het team'", self.h1())
+            rows = self.table("main table")
+            self.expect(bool(rows), "a row per case worker", "no rows")
+            print(f"    {len(rows)} case worker(s): " + "; ".join(f"{r.get('Consulent')} {r.get('Open dossiers')}" for r in rows))
+            self.check_page("team")
+
+        def login_beheer():
+            self.open("/inloggen")
+            self.logged_in_home(BEHEER, "/cijfers")
+
+        def settings():
+            self.nav("Instellingen", "/beheer/instellingen")
+            self.expect(self.h1().startswith("Instellingen"), "a heading 'Instellingen — <gemeente>'", self.h1())
+            print(f"    {self.h1()}; caseload norm {self.value('caseloadNorm')}")
+            self.check_page("instellingen")
+
+        def settings_refused():
+            self.fill("caseloadNorm", "5")  # the norm is 10 to 300: refused, so nothing is saved
+            self.click_and_wait(self.button("main form.form button[type=submit]", TXT_SETTINGS_SAVE))
+            self.expect(self.path == "/beheer/instellingen" and self.status() == 400, "HTTP 400 for a caseload norm of 5",
+                        f"{self.driver.current_url} (HTTP {self.status()})")
+            text, targets = self.error_summary()
+            self.expect("#caseloadNorm" in targets, "the error summary to link to #caseloadNorm", f"{text!r} → {targets}")
+            self.expect(self.value("caseloadNorm") == "5", "the typed norm to be kept", repr(self.value("caseloadNorm")))
+            self.expect(self.find("main #caseloadNorm").get_attribute("aria-invalid") == "true", "#caseloadNorm marked aria-invalid")
+            print(f"    error summary: {text.splitlines()[-1] if text else '-'}")
+            self.check_page("instellingen-fout")
+
+        for name, function in [
+            ("log in as consulent", login_consulent),
+            ("register: the form (/personen/nieuw)", register),
+            ("register: an empty form is refused", register_refused),
+            ("werkvoorraad: open an asylum case in leerroute", running_case),
+            ("handover (COA)", handover),
+            ("progress and hours", progress),
+            ("enforcement", enforcement),
+            ("documents: upload a PDF", documents),
+            ("close: the form (not submitted)", close_form),
+            ("my tasks (/taken)", tasks),
+            ("log out", self.logout),
+            ("log in as teamleider", login_teamleider),
+            ("werkvoorraad: checkboxes and #naar for bulk assignment", assign),
+            ("team workload (/team)", team),
+            ("log out", self.logout),
+            ("log in as functioneel beheerder", login_beheer),
+            ("settings (/beheer/instellingen)", settings),
+            ("settings: a caseload norm of 5 is refused", settings_refused),
+            ("log out", self.logout),
+        ]:
+            self.step(name, function)
+
     # -- report --------------------------------------------------------------------------------
 
     def report(self, seconds: float) -> bool:
@@ -1236,6 +1430,7 @@ def main() -> int:
         smoke.journey_run("beleidsmedewerker", smoke.journey_beleid)
         smoke.journey_run(f"mobile {MOBILE[0]}x{MOBILE[1]}", smoke.journey_mobile)
         smoke.journey_run("casework", smoke.journey_casework)
+        smoke.journey_run("pages", smoke.journey_pages)
         if server is not None and (any(not s.passed for s in smoke.steps) or any(not p.passed for p in smoke.pages)):
             server.print_problems()
         ok = smoke.report(time.monotonic() - started)  # ends with the line "N passed, N failed"

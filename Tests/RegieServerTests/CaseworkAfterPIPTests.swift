@@ -180,6 +180,7 @@ struct CaseworkAfterPIPTests {
             let form = try await admin.get("/beheer/instellingen?gemeente=GM0988")
             #expect(form.status == .ok)
             #expect(form.body.contains("value=\"80\""))
+            #expect(form.body.contains("van Weert, namens dezen"), "the letter's default text is shown with the municipality's name")
             var values: [(String, String)] = [("gemeente", "GM0988"), ("caseloadNorm", "60"), ("eersteJaar", "2"), ("daarna", "6"), ("step1", "waarschuwing"),
                                               ("step2", "boete"), ("amount2", "900"), ("topics", "Schulden\nWoonsituatie"), ("letter-signer", "Team Inburgering Weert")]
             for window in ["pipVaststelling", "inburgeringstermijn", "schakelVenster", "aanbodStart", "voortgangsgesprek", "ontzorgenEinde", "ontzorgenEvaluatie", "aowLeeftijd", "cbsLevering"] {

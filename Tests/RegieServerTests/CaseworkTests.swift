@@ -72,6 +72,7 @@ struct CaseworkTests {
         ("dateOfBirth", "1998-02-30", "Geboortedatum is geen bestaande datum"),
         ("doelgroep", "Toerist", "Kies een waarde bij Doelgroep."),
         ("municipality", "GM0957", "Kies een waarde bij Gemeente."),
+        ("gender", "", "Kies een waarde bij Geslacht."),
         ("doelgroep", "Gezinsvormer", "Alleen asielstatushouders worden door het COA aan een gemeente gekoppeld"),
         ("kennisgeving", "2026-12-01", "Kennisgeving DUO kan niet na 18 november 2026 liggen."),
         ("household", "999990032", "Er is geen (of meer dan één) inburgeraar met dit BSN of V-nummer in uw gemeenten gevonden."),

@@ -38,7 +38,7 @@ struct ProgressController {
         let fields: [FieldView]
         let submit: String
     }
-    struct Meter { let label: String; let value: Int; let max: Int; let text: String; let met: Bool }
+    struct Meter { let label: String; let value: Int; let max: Int; let hasNorm: Bool; let text: String; let met: Bool }
     struct MeetingRow { let date: String; let outcome: String; let note: String?; let noShow: Bool }
     struct HoursRow { let date: String; let kind: String; let hours: String; let provider: String }
 
@@ -79,7 +79,7 @@ struct ProgressController {
         let date = { (kind: String) in results.first { $0.kind == kind }.flatMap { CalendarDate(iso: $0.resultDate) } }
         let afronding = RouteAfronding(mapEindgesprek: date("mapEindgesprek"), pvtOndertekend: date("pvtOndertekend"), zRouteAfgerond: date("zRouteAfgerond"))
         func meter(_ key: String, _ value: Int, _ norm: Int) -> Meter {
-            Meter(label: t.text("progress.meters.\(key)", l), value: min(value, norm), max: norm,
+            Meter(label: t.text("progress.meters.\(key)", l), value: min(value, norm), max: norm, hasNorm: true,
                   text: t.text("progress.meterText", l, ["hours": String(value), "norm": String(norm)]), met: value >= norm)
         }
         var meters: [Meter] = []
@@ -90,7 +90,7 @@ struct ProgressController {
             meters.append(meter("zCursus", z.cursusuren, z.cursusNorm))
             if let norm = z.participatieNorm { meters.append(meter("zParticipatie", z.participatieuren, norm)) }
         } else {
-            meters.append(Meter(label: t.text("progress.meters.cursus", l), value: 0, max: 0,
+            meters.append(Meter(label: t.text("progress.meters.cursus", l), value: 0, max: 0, hasNorm: false,
                                 text: t.text("progress.hoursOnly", l, ["hours": String(UrenRules.routeCursusuren(registraties))]), met: false))
         }
         if route != .onderwijs {

@@ -78,8 +78,7 @@ struct RegistrationController {
         let givenNames = v.text("givenNames", input["givenNames"], label: "register.givenNames", maxLength: 100)
         let familyName = v.text("familyName", input["familyName"], label: "register.familyName", maxLength: 100)
         let dateOfBirth = v.date("dateOfBirth", input["dateOfBirth"], label: "register.dateOfBirth", notAfter: today)
-        let gender = v.text("gender", input["gender"], label: "register.gender")
-        if let gender, !["vrouw", "man", "x"].contains(gender) { v.fail("gender", "validation.choose", ["field": catalogue.text("register.gender", locale)]) }
+        let gender = input["gender"].flatMap { ["vrouw", "man", "x"].contains($0) ? $0 : nil }
         if gender == nil { v.fail("gender", "validation.choose", ["field": catalogue.text("register.gender", locale)]) }
         var bsn: String?
         if let raw = input["bsn"] {
@@ -99,10 +98,8 @@ struct RegistrationController {
         }
         if input["bsn"] == nil && input["vNummer"] == nil { v.fail("bsn", "register.errors.bsnOrVNummer") }
         let doelgroep = v.choice("doelgroep", input["doelgroep"], label: "register.doelgroep", as: Doelgroep.self)
-        let municipality = v.text("municipality", input["municipality"], label: "register.municipality")
-        if let municipality, !principal.municipalities.contains(where: { $0.code == municipality }) {
-            v.fail("municipality", "validation.choose", ["field": catalogue.text("register.municipality", locale)])
-        }
+        let municipality = input["municipality"].flatMap { code in principal.municipalities.contains { $0.code == code } ? code : nil }
+        if municipality == nil { v.fail("municipality", "validation.choose", ["field": catalogue.text("register.municipality", locale)]) }
         let language = v.text("language", input["language"], label: "register.language", maxLength: 60)
         let kennisgeving = v.date("kennisgeving", input["kennisgeving"], label: "person.kennisgeving", required: false, notAfter: today)
         let koppeling = v.date("koppeling", input["koppeling"], label: "person.koppeling", required: false, notAfter: today)

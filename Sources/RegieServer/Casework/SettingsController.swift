@@ -101,7 +101,8 @@ struct SettingsController {
             ]),
             Group(legend: t.text("settings.letter", l), fields: Self.letterBlocks.map { block in
                 FieldView(.textarea, name: "letter-\(block)", label: t.text("settings.letterBlocks.\(block)", l),
-                          hint: t.text("settings.letterDefault", l, ["text": t.text("letter.\(block)", l)]), value: value("letter-\(block)"), errors: errors)
+                          hint: t.text("settings.letterDefault", l, ["text": t.text("letter.\(block)", l, ["municipality": municipality.name])]),
+                          value: value("letter-\(block)"), errors: errors)
             }),
         ]
         let teams = try await services.users.listTeams(organisationId: principal.organisationId)
