@@ -123,6 +123,11 @@ struct APICaseworkTests {
         try await TestSupport.withApp(engine) { client, app in
             let key = try await APITests.createKey(client)
             let id = app.world.personA
+            // Every field the schema limits is checked, also one the first PIP does not keep.
+            let longNote = try await Self.send(client, .put, "/api/v1/cases/\(id)/pips/concept", key: key,
+                                               body: ["leerroute": "b1", "changeNote": String(repeating: "x", count: 2001)])
+            #expect(longNote.status == .badRequest)
+            #expect(longNote.problems["body.changeNote"] != nil)
             let meeting = try await Self.send(client, .post, "/api/v1/cases/\(id)/progress-meetings", key: key, body: ["heldDate": "2026-11-10", "outcome": "opSchema"])
             #expect(meeting.status == .badRequest, "no meeting before a PIP")
             let hours = try await Self.send(client, .post, "/api/v1/cases/\(id)/hours", key: key, body: ["soort": "pvt", "periodEnd": "2026-11-10", "hours": 12])

@@ -149,12 +149,10 @@ struct PIPController {
         let t = services.catalogue
         var v = Validator(t, locale)
         let isFirst = c.fixed.isEmpty
-        var changeReason: PIPWijzigingsreden?
-        var changeNote: String?
-        if !isFirst {
-            changeReason = v.choice("changeReason", input["changeReason"], label: "pip.changeReason", as: PIPWijzigingsreden.self)
-            changeNote = v.text("changeNote", input["changeNote"], label: "pip.changeNote", maxLength: 2000)
-        }
+        // A first PIP has no change: a reason or note sent with it is checked (never accepted unchecked) but not kept.
+        var changeReason = v.choice("changeReason", input["changeReason"], label: "pip.changeReason", as: PIPWijzigingsreden.self, required: !isFirst)
+        var changeNote = v.text("changeNote", input["changeNote"], label: "pip.changeNote", required: !isFirst, maxLength: 2000)
+        if isFirst { changeReason = nil; changeNote = nil }
         let route = v.choice("leerroute", input["leerroute"], label: "route.leerroute", as: Leerroute.self)
         let level = v.choice("niveau", input["niveau"], label: "route.level", as: Taalniveau.self, required: false)
         if let route, let level, !LeerrouteRules.toegestaneNiveaus(route, eerstePIP: isFirst).contains(level) {
