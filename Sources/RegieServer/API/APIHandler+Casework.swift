@@ -391,6 +391,9 @@ extension APIHandler {
     func addDocument(_ input: Operations.AddDocument.Input) async throws -> Operations.AddDocument.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        guard body.filename.unicodeScalars.count <= 200 else {
+            throw AppError.invalid(detail: "filename is te lang.", fields: [.init(name: "body.filename", message: "mag hoogstens 200 tekens lang zijn")])
+        }
         // The runtime decodes the base64 (invalid base64 is a 400 before this point).
         let data = Data(body.content.data)
         let file = UploadedFile(filename: body.filename, contentType: "application/octet-stream", data: data)

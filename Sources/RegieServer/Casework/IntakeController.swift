@@ -277,7 +277,9 @@ struct IntakeController {
             case .text: answers[key] = v.text(key, input[key], label: label, required: false, maxLength: 200)
             case .longText: answers[key] = v.text(key, input[key], label: label, required: false, maxLength: 5000)
             case .number: answers[key] = v.integer(key, input[key], label: label, range: 0...99, required: false).map(String.init)
-            case .consent: answers[key] = input[key] == "ja" ? "ja" : nil
+            case .consent:
+                if let value = input[key], value != "ja" { v.fail(key, "validation.choose", ["field": services.catalogue.text(label, context.locale)]) }
+                answers[key] = input[key] == "ja" ? "ja" : nil
             case .choice(let options):
                 if let value = input[key] {
                     if options.contains(value) { answers[key] = value } else { v.fail(key, "validation.choose", ["field": services.catalogue.text(label, context.locale)]) }
