@@ -153,3 +153,21 @@ struct PIPTests {
         #expect(Leerroute(duoCode: "O") == .onderwijs && Leerroute.z.duoCode == "Z" && Leerroute(duoCode: "X") == nil)
     }
 }
+
+@Suite("R5a — brede intake topics")
+struct BredeIntakeTopicTests {
+    static let day = CalendarDate(year: 2026, month: 11, day: 18)!
+
+    @Test("A child under 4 makes pre-school education a statutory topic; a 4-year-old or an unborn date does not (Wi2021 art. 14 lid 3)",
+          arguments: [("2022-11-19", true), ("2022-11-18", false), ("2025-01-01", true), ("2026-11-19", false), ("2010-05-05", false)])
+    func youngChildren(birth: String, expected: Bool) {
+        #expect(BredeIntakeRule.heeftJongeKinderen(geboortedata: [CalendarDate(iso: birth)!], op: Self.day) == expected)
+    }
+
+    @Test("Topics covered by answers count like topics discussed; VVE only with young children")
+    func missingFromCovered() {
+        let covered: Set<IntakeOnderwerp> = [.opleidingEnWerkervaring, .taalniveau, .arbeidsparticipatie]
+        #expect(BredeIntakeRule.ontbrekendeOnderwerpen(besproken: covered, heeftJongeKinderen: false) == [.persoonlijkeOmstandighedenEnGezondheid, .zelfredzaamheid])
+        #expect(BredeIntakeRule.ontbrekendeOnderwerpen(besproken: covered, heeftJongeKinderen: true).contains(.voorschoolseEducatie))
+    }
+}

@@ -2,11 +2,23 @@
 public enum BredeIntakeRule: LegalRule {
     // R5a — Wi2021 art. 14 lid 3; Besluit inburgering 2021 art. 5.2; seed 001:552, 001:558
     public static func ontbrekendeOnderwerpen(_ intake: BredeIntake, heeftJongeKinderen: Bool) -> [IntakeOnderwerp] {
-        let covered = intake.besprokenOnderwerpen
-        return IntakeOnderwerp.allCases.filter { topic in
+        ontbrekendeOnderwerpen(besproken: intake.besprokenOnderwerpen, heeftJongeKinderen: heeftJongeKinderen)
+    }
+
+    /// The statutory topics not yet covered, given the topics covered so far (in conversations or
+    /// recorded answers).
+    public static func ontbrekendeOnderwerpen(besproken covered: Set<IntakeOnderwerp>, heeftJongeKinderen: Bool) -> [IntakeOnderwerp] {
+        IntakeOnderwerp.allCases.filter { topic in
             guard topic.isWettelijk, !covered.contains(topic) else { return false }
             return topic != .voorschoolseEducatie || heeftJongeKinderen
         }
+    }
+
+    /// Whether pre-school education is a topic: a child in the household younger than 4 on `day`
+    /// (VVE is for children of 2½ to 4; a younger child will reach that age during the route).
+    // R5a — Wi2021 art. 14 lid 3 ("indien relevant" voorschoolse educatie voor de kinderen)
+    public static func heeftJongeKinderen(geboortedata: [CalendarDate], op day: CalendarDate) -> Bool {
+        geboortedata.contains { $0 <= day && $0.adding(years: 4) > day }
     }
 
     public static let descriptions: [RuleDescription] = [

@@ -106,15 +106,13 @@ struct IntakeController {
     static func missingTopics(gesprekken: [IntakeGesprekRecord], onderwerpen: [IntakeOnderwerpRecord], youngChildren: Bool) -> [IntakeOnderwerp] {
         var covered = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.compactMap { IntakeOnderwerp(rawValue: $0.topic) })
         for gesprek in gesprekken where !gesprek.noShow { covered.formUnion(gesprek.topics.compactMap(IntakeOnderwerp.init(rawValue:))) }
-        let intake = BredeIntake(gesprekken: [IntakeGesprek(datum: CalendarDate(year: 2000, month: 1, day: 1)!, onderwerpen: covered)])
-        return BredeIntakeRule.ontbrekendeOnderwerpen(intake, heeftJongeKinderen: youngChildren)
+        return BredeIntakeRule.ontbrekendeOnderwerpen(besproken: covered, heeftJongeKinderen: youngChildren)
     }
 
-    /// Whether a household member is young enough for pre-school education (VVE: 2½ to 4).
+    /// Whether the household has a child of pre-school age, by the law module's reading (R5a).
     func hasYoungChildren(_ loaded: CaseLoader.Loaded) async throws -> Bool {
         let members = try await services.persons.listHouseholdMembers(of: loaded.person, scope: loaded.scope)
-        let today = loader.today
-        return members.contains { CalendarDate(iso: $0.dateOfBirth).map { $0.adding(years: 4) > today } ?? false }
+        return BredeIntakeRule.heeftJongeKinderen(geboortedata: members.compactMap { CalendarDate(iso: $0.dateOfBirth) }, op: loader.today)
     }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,

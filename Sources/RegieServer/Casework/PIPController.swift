@@ -159,8 +159,8 @@ struct PIPController {
             v.fail("niveau", "route.errors.level", ["route": t.text("routes.\(route.rawValue)", locale), "level": level.rawValue])
         }
         // R7: switching route only within 18 months of the term's start (Besluit 5.5).
-        if !isFirst, changeReason == .schakelen, let start = c.loaded.traject.pipDate.flatMap(CalendarDate.init(iso:)),
-           !LeerrouteRules.magSchakelen(op: loader.today, termijnStart: start.adding(days: 1)) {
+        if !isFirst, changeReason == .schakelen, let first = c.loaded.traject.pipDate.flatMap(CalendarDate.init(iso:)),
+           !LeerrouteRules.magSchakelen(op: loader.today, termijnStart: InburgeringstermijnRule.basis(eerstePIPDagtekening: first).start) {
             v.fail("changeReason", "pip.errors.schakelVenster")
         }
         let long = { (name: String, label: String) in v.text(name, input[name], label: label, required: false, maxLength: 5000) ?? "" }

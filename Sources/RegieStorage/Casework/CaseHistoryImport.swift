@@ -34,11 +34,6 @@ public struct CaseHistory: Sendable {
     public var overdrachten: [WarmeOverdrachtRecord] = []
 
     public init() {}
-
-    public var count: Int {
-        events.count + gesprekken.count + onderwerpen.count + toetsen.count + adviezen.count + besluiten.count + pips.count
-            + voortgang.count + uren.count + resultaten.count + taken.count + overdrachten.count
-    }
 }
 
 extension CaseworkStore {
