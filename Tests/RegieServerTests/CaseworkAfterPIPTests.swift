@@ -359,4 +359,61 @@ struct CaseworkAfterPIPTests {
             #expect(allowed.status == .seeOther)
         }
     }
+
+    /// Every casework page and action with the audit entry it must write, in the order a case runs.
+    static let audited: [(method: HTTPRequest.Method, path: String, form: [(String, String)], action: String)] = [
+        (.get, "/personen/person-a-weert/overdracht", [], "casework.handover.view"),
+        (.post, "/personen/person-a-weert/overdracht", [("scenario", "azc")], "casework.handover.update"),
+        (.get, "/personen/person-a-weert/intake", [], "casework.intake.view"),
+        (.post, "/personen/person-a-weert/intake/gesprekken", [("date", "2026-11-10"), ("attendees", "consulent")], "casework.intake.gesprek"),
+        (.get, "/personen/person-a-weert/intake/onderwerpen/taalniveau", [], "casework.intake.view"),
+        (.post, "/personen/person-a-weert/intake/onderwerpen/taalniveau", [("nederlands", "A1")], "casework.intake.topic"),
+        (.get, "/personen/person-a-weert/lbt", [], "casework.lbt.view"),
+        (.post, "/personen/person-a-weert/lbt", [("testDate", "2026-11-09"), ("administrator", "X"), ("score", "30")], "casework.lbt.record"),
+        (.post, "/personen/person-a-weert/lbt/advies", [("adviceDate", "2026-11-12"), ("school", "Taalhuis"), ("adviesRoute", "b1")], "casework.advies.record"),
+        (.get, "/personen/person-a-weert/route", [], "casework.route.view"),
+        (.post, "/personen/person-a-weert/route", [("leerroute", "b1"), ("considerations", "Toets en advies.")], "casework.route.decide"),
+        (.get, "/personen/person-a-weert/pip", [], "casework.pip.view"),
+        (.post, "/personen/person-a-weert/pip", CaseworkTests.completeConcept, "casework.pip.concept"),
+        (.get, "/personen/person-a-weert/pip/1/brief", [], "casework.pip.letter"),
+        (.post, "/personen/person-a-weert/pip/vaststellen", [("dagtekening", "2026-11-18")], "casework.pip.fix"),
+        (.get, "/personen/person-a-weert/voortgang", [], "casework.progress.view"),
+        (.post, "/personen/person-a-weert/voortgang/start", [("startDate", "2026-11-18")], "casework.route.start"),
+        (.post, "/personen/person-a-weert/voortgang/gesprekken", [("heldDate", "2026-11-18"), ("outcome", "opSchema")], "casework.progress.meeting"),
+        (.post, "/personen/person-a-weert/voortgang/uren", [("soort", "pvt"), ("periodEnd", "2026-11-18"), ("hours", "12")], "casework.progress.hours"),
+        (.post, "/personen/person-a-weert/voortgang/resultaten", [("kind", "pvtOndertekend"), ("resultDate", "2026-11-18")], "casework.progress.result"),
+        (.get, "/personen/person-a-weert/handhaving", [], "casework.enforcement.view"),
+        (.post, "/personen/person-a-weert/handhaving", [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-18")], "casework.enforcement.step"),
+        (.get, "/personen/person-a-weert/documenten", [], "casework.documents.view"),
+        (.post, "/personen/person-a-weert/taken", [("taskTitle", "Bellen")], "casework.task.add"),
+        (.get, "/taken", [], "tasks.view"),
+        (.post, "/personen/person-a-weert/afsluiten", [("reason", "verhuisd"), ("closeDate", "2026-11-18")], "casework.close"),
+    ]
+
+    @Test("Every casework page and action writes its own audit entry, naming the person where there is one", arguments: [Engine.sqlite])
+    func auditEntries(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            for step in Self.audited {
+                let page = step.method == .get ? try await browser.get(step.path) : try await browser.post(step.path, form: step.form, csrf: csrf)
+                #expect(page.status == .ok || page.status == .seeOther, "\(step.method) \(step.path): \(page.status)")
+                let last = try #require(try await app.services.audit.search(.init(), before: nil, limit: 1).rows.first)
+                #expect(last.action == step.action, "\(step.method) \(step.path)")
+                #expect(last.actorId == "a-consulent")
+                if step.path.hasPrefix("/personen/") { #expect(last.personId == app.world.personA, "\(step.path) names the person") }
+            }
+            // The team lead's and the administrator's pages.
+            let lead = Browser(client)
+            let leadCSRF = try await lead.login(World.email(.teamleider))
+            _ = try await lead.get("/team")
+            #expect(try await app.services.audit.search(.init(), before: nil, limit: 1).rows.first?.action == "team.view")
+            _ = try await lead.post("/team/toewijzen", form: [("persoon", app.world.personA2), ("naar", "a-consulent")], csrf: leadCSRF)
+            #expect(try await app.services.audit.search(.init(), before: nil, limit: 1).rows.first?.action == "team.assign")
+            let admin = Browser(client)
+            _ = try await admin.login(World.email(.functioneelBeheerder))
+            _ = try await admin.get("/beheer/instellingen")
+            #expect(try await app.services.audit.search(.init(), before: nil, limit: 1).rows.first?.action == "settings.view")
+        }
+    }
 }
