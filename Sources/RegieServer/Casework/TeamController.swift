@@ -53,7 +53,9 @@ struct TeamController {
         let back = context.form["terug"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
         guard !ids.isEmpty, target == "geen" || workers.contains(where: { $0.id == target }) else {
             let separator = back.contains("?") ? "&" : "?"
-            return Response(status: .seeOther, headers: [.location: back + separator + "toewijzen=ongeldig"])
+            // Back to the list with the ticked cases still ticked, so nothing chosen is lost.
+            let ticked = ids.prefix(200).map { "&persoon=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }.joined()
+            return Response(status: .seeOther, headers: [.location: back + separator + "toewijzen=ongeldig" + ticked])
         }
         let worker = workers.first { $0.id == target }
         let name = worker?.name ?? services.catalogue.text("caseload.unassigned", context.locale)

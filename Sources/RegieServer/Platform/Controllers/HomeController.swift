@@ -28,12 +28,14 @@ struct HomeController {
         let nextTermClass: String
         let leerroute: String
         let lastContact: String
+        /// Ticked for bulk assignment (kept when an assignment was refused).
+        let checked: Bool
 
         /// Templates read a dictionary much faster than a reflected struct; lists of rows use this.
         var fields: [String: String] {
             ["id": id, "href": href, "name": name, "doelgroep": doelgroep, "phase": phase, "municipality": municipality, "consulent": consulent,
              "nextTerm": nextTerm, "nextTermDue": nextTermDue, "nextTermRemaining": nextTermRemaining, "nextTermClass": nextTermClass,
-             "leerroute": leerroute, "lastContact": lastContact]
+             "leerroute": leerroute, "lastContact": lastContact, "checked": checked ? "checked" : ""]
         }
     }
 
@@ -134,6 +136,7 @@ struct HomeController {
 
         let names = Dictionary(uniqueKeysWithValues: principal.municipalities.map { ($0.code, $0.name) })
         // The next term of each row comes from the law module's statutory clock.
+        let ticked = Set(context.form.all("persoon"))
         let rows = page.rows.map { row in
             let next = row.lawFacts.flatMap { TermText.next(StatutoryClock.terms(for: $0, on: today)) }
             return Row(
@@ -145,7 +148,7 @@ struct HomeController {
                 nextTermRemaining: next.map { TermText.remaining($0, t, l) } ?? "",
                 nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "",
                 leerroute: row.leerroute.map { t.text("routes.\($0)", l) } ?? "—",
-                lastContact: row.lastContactDate.map { DisplayDate.format($0, l) } ?? "—")
+                lastContact: row.lastContactDate.map { DisplayDate.format($0, l) } ?? "—", checked: ticked.contains(row.id))
         }
         if !page.rows.isEmpty {
             try await services.record("caseload.view", context: context, permission: .readPersons,
