@@ -1177,6 +1177,14 @@ class Smoke:
             section("Warme overdracht (COA)", "Warme overdracht van het COA")
             self.check_page("overdracht")
 
+        def intake_topic():
+            """One topic of the brede intake, with its structured fields (the intake journey only saves conversations)."""
+            path = self.case("running_path")
+            self.open(path + "/intake/onderwerpen/opleidingEnWerkervaring")
+            self.expect(self.h1() == "Opleiding en werkervaring", "heading 'Opleiding en werkervaring'", self.h1())
+            self.find("main #hoogsteOpleiding", "the select 'Hoogst afgeronde opleiding'")
+            self.check_page("intake-onderwerp")
+
         def progress():
             section("Voortgang en uren", "Voortgang en uren")
             meters = [" ".join(m.text.split()) for m in self.driver.find_elements(By.CSS_SELECTOR, "main ul.meters .meter__text")]
@@ -1273,6 +1281,7 @@ class Smoke:
             ("register: an empty form is refused", register_refused),
             ("werkvoorraad: open an asylum case in leerroute", running_case),
             ("handover (COA)", handover),
+            ("an intake topic with its fields", intake_topic),
             ("progress and hours", progress),
             ("enforcement", enforcement),
             ("documents: upload a PDF", documents),
