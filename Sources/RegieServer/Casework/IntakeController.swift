@@ -159,7 +159,7 @@ struct IntakeController {
                 topics: topics, missing: missing.map { topicTitle($0.rawValue) }, hasMissing: !missing.isEmpty, missingCount: missing.count,
                 summary: ErrorSummary(errors), fields: fields, action: SiteRoute.intakeGesprek(person.id).path,
                 canEdit: Policy.allows(loaded.principal, .editPersons)),
-            context: context, notice: ProgressController.notice(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp"], t), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp"], t), status: status)
     }
 
     func addGesprek(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -108,7 +108,7 @@ struct LBTController {
                              adviezen: adviesRows, hasAdviezen: !adviesRows.isEmpty, lbtSummary: ErrorSummary(lbtErrors), lbtFields: lbtFields,
                              lbtAction: SiteRoute.lbt(person.id).path, adviesSummary: ErrorSummary(adviesErrors), adviesFields: adviesFields,
                              adviesAction: SiteRoute.lbtAdvies(person.id).path, routeHref: SiteRoute.route(person.id).path),
-            context: context, notice: ProgressController.notice(context, prefix: "lbt.saved", keys: ["lbt", "advies"], t), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "lbt.saved", keys: ["lbt", "advies"], t), status: status)
     }
 
     func addLBT(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -141,7 +141,7 @@ struct PIPController {
                              hasConcept: c.concept != nil, conceptVersion: c.concept?.version ?? (c.versions.count + 1), isFirst: isFirst,
                              summary: ErrorSummary(errors), fields: fields, action: SiteRoute.pip(person.id).path,
                              fixHref: SiteRoute.pipFix(person.id).path, termNotice: termNotice),
-            context: context, notice: ProgressController.notice(context, prefix: "pip.saved", keys: ["concept", "route"], t), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "pip.saved", keys: ["concept", "route"], t), status: status)
     }
 
     /// Validates the concept form. Content gaps (R5) do not stop a concept; they stop fixing it.

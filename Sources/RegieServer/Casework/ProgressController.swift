@@ -144,13 +144,9 @@ struct ProgressController {
                 nextMeeting: next.map { t.text("progress.nextMeeting", l, ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t, l)]) },
                 hours: hours.reversed().map { HoursRow(date: DisplayDate.format($0.periodEnd, l), kind: t.text("progress.kinds.\($0.soort)", l), hours: String($0.hours), provider: $0.provider) },
                 hasHours: !hours.isEmpty, forms: forms),
-            context: context, notice: Self.notice(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat"], t), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat"], t), status: status)
     }
 
-    /// The notice for `?melding=key`, only for known keys.
-    static func notice(_ context: RegieRequestContext, prefix: String, keys: Set<String>, _ t: Catalogue) -> String? {
-        context.form["melding"].flatMap { keys.contains($0) ? t.text("\(prefix).\($0)", context.locale) : nil }
-    }
 
     private func done(_ loaded: CaseLoader.Loaded, _ key: String) -> Response {
         Response(status: .seeOther, headers: [.location: SiteRoute.progress(loaded.person.id).path + "?melding=\(key)"])
@@ -334,7 +330,7 @@ struct ProgressController {
             "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.fullName],
             content: EnforcementView(name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
                                      proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path),
-            context: context, notice: Self.notice(context, prefix: "enforcement.saved", keys: ["stap"], services.catalogue), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap"], services.catalogue), status: status)
     }
 
     func addEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -172,6 +172,13 @@ extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
 }
 
+/// The notice after a saved form (`?melding=key`), only for keys the page knows.
+enum FormNotice {
+    static func text(_ context: RegieRequestContext, prefix: String, keys: Set<String>, _ t: Catalogue) -> String? {
+        context.form["melding"].flatMap { keys.contains($0) ? t.text("\(prefix).\($0)", context.locale) : nil }
+    }
+}
+
 /// Field errors of a form or API body that failed validation, with the status to answer.
 struct FormErrors: Error {
     let fields: [AppError.FieldError]
