@@ -145,7 +145,8 @@ public struct PersonStore: Sendable {
         t.kennisgeving_date AS "kennisgevingDate", t.koppeling_date AS "koppelingDate", t.brp_date AS "brpDate",
         t.pip_date AS "pipDate", t.route_start_date AS "routeStartDate", t.leerroute AS "leerroute",
         t.closed_date AS "closedDate", t.closed_reason AS "closedReason", COALESCE(t.next_due_date, '9999-12-31') AS "nextDueDate",
-        t.last_contact_date AS "lastContactDate", t.last_meeting_date AS "lastMeetingDate", t.pip_cadence_months AS "pipCadenceMonths"
+        t.last_contact_date AS "lastContactDate", t.last_meeting_date AS "lastMeetingDate", t.pip_cadence_months AS "pipCadenceMonths",
+        t.duo_ten_weeks_start AS "duoTenWeeksStart", t.duo_term_end AS "duoTermEnd", p.details_pending AS "detailsPending"
         """
 
     /// The person if, and only if, they belong to a municipality in scope.

@@ -10,7 +10,7 @@ struct Regie: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regie",
         abstract: "Regie: regie op inburgering onder de Wet inburgering 2021.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, AuditCommand.self, Rules.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, AuditCommand.self, Rules.self, DUOSimulatorCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -128,6 +128,35 @@ struct AuditCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+    }
+}
+
+struct DUOSimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "duo-simulator",
+        abstract: "Start a DUO simulator for development, demos, training and tests (never a real DUO).",
+        discussion: "Scenarios: " + DUOSimulatorServer.scenarioNames)
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port.") var port = 9090
+    @Option(name: .customLong("regie-notify-url"), help: "Regie's Notificatie API; empty: send no notifications.")
+    var regieNotifyURL = "http://127.0.0.1:8081/v1/notificaties"
+    @Option(name: .customLong("duo-oin"), help: "DUO's OIN: the bron of notifications and the doel every request must carry.")
+    var duoOIN = DUOConfig.developmentDUOOIN
+    @Option(help: "Municipalities as GM0988=<OIN>,GM1706=<OIN>. Default: GM0988, GM1706 and GM0946 with development OINs.")
+    var municipalities: String?
+    @Option(help: "Scenario to run once at start, for the first municipality.") var scenario: String?
+    @Option(help: ArgumentHelp("Length of a simulated week in seconds (1 compresses a scenario for a demo).", valueName: "seconds"))
+    var week: Double = 604_800
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate for mutual TLS (server and client).") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.") var tlsKey: String?
+    @Option(name: .customLong("tls-ca"), help: "PEM CA that signs the peer's certificate.") var tlsCA: String?
+    @Flag(name: .customLong("no-demo"), help: "Do not seed the demo persons.") var noDemo = false
+
+    func run() async throws {
+        try await DUOSimulatorServer.run(.init(
+            host: host, port: port, regieNotifyURL: regieNotifyURL, duoOIN: duoOIN, municipalities: municipalities, scenario: scenario,
+            weekSeconds: week, tlsCert: tlsCert, tlsKey: tlsKey, tlsCA: tlsCA, seedDemo: !noDemo))
     }
 }
 

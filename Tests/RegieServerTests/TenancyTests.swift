@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import RegieServer
 import RegieStorage
+import SQLKit
 import Testing
 
 @Suite("Tenancy and roles: nobody sees a person of a municipality their organisation does not serve")
@@ -50,6 +51,9 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/taken/{task}/afronden", method: .post, path: { w, _ in "/personen/\(w.personB)/taken/x/afronden" }, form: []),
         Probe(pattern: "/personen/{id}/documenten", method: .get, path: { w, _ in "/personen/\(w.personB)/documenten" }, form: []),
         Probe(pattern: "/personen/{id}/documenten/{document}", method: .get, path: { w, _ in "/personen/\(w.personB)/documenten/x" }, form: []),
+        Probe(pattern: "/duo/berichten/{id}/opnieuw", method: .post, path: { _, _ in "/duo/berichten/outbox-b/opnieuw" }, form: []),
+        Probe(pattern: "/personen/{id}/duo", method: .get, path: { w, _ in "/personen/\(w.personB)/duo" }, form: []),
+        Probe(pattern: "/personen/{id}/duo/ophalen", method: .post, path: { w, _ in "/personen/\(w.personB)/duo/ophalen" }, form: []),
         Probe(pattern: "/personen/{id}/afsluiten", method: .post, path: { w, _ in "/personen/\(w.personB)/afsluiten" }, form: [("reason", "verhuisd"), ("closeDate", "2026-11-17")]),
     ]
 
@@ -66,6 +70,11 @@ struct TenancyTests {
             let ownerCSRF = try await owner.login(World.email(.functioneelBeheerder, "b"))
             _ = try await owner.post("/beheer/api-sleutels", form: [("name", "B's koppeling"), ("role", "consulent")], csrf: ownerCSRF)
             let keyB = try #require(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first).id
+            // A message to DUO about B's person, to aim the retry at.
+            try await app.database.sql.raw("""
+                INSERT INTO duo_outbox (id, seq, person_id, municipality_code, kind, bsn, body, bericht_id, status, next_attempt_at, created_by, created_at)
+                VALUES ('outbox-b', 1, \(bind: app.world.personB), 'GM0957', 'pip', '999990032', '{}', 'b1', 'rejected', 0, 'test', 0)
+                """).run()
 
             // A user of organisation A who holds the role the route needs.
             let role: Role = probe.pattern.hasPrefix("/beheer") ? .functioneelBeheerder : .teamleider
@@ -82,6 +91,7 @@ struct TenancyTests {
             let person = try await app.services.persons.fetchPerson(id: app.world.personB, scope: TenantScope(municipalityCodes: ["GM0957"]))
             #expect(person?.language == "Arabisch")
             #expect(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first?.revokedAt == nil)
+            #expect(try await app.services.duoStore.fetchOutbox("outbox-b")?.status == "rejected")
             #expect(try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count == before)
         }
     }

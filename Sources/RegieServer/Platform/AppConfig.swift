@@ -27,6 +27,8 @@ public struct AppConfig: Sendable {
     public var loginWindow: TimeInterval
     /// Seals special-category fields (health, intake notes) at rest: AES-256-GCM, key from `FIELD_KEY`.
     public var fieldSeal: FieldSeal
+    /// The DUO koppeling: endpoints, OINs, mutual TLS, the notification listener and the worker.
+    public var duo: DUOConfig
 
     /// The development secret; refused in production.
     static let developmentSecret = "regie-development-secret-do-not-use-in-production"
@@ -88,6 +90,7 @@ public struct AppConfig: Sendable {
             fieldSeal = seal
         case (.development, nil): fieldSeal = FieldSeal(developmentPassphrase: Self.developmentSecret)
         }
+        duo = try DUOConfig(reader: reader, mode: mode, host: host)
     }
 
     /// Builds the reader: `overrides` (from command-line flags, in environment-variable form) first,

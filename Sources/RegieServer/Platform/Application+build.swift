@@ -6,6 +6,8 @@ import NIOCore
 import OpenAPIHummingbird
 import RegieAPI
 import RegieStorage
+import DUO
+import ServiceLifecycle
 
 /// Builds the application from configuration: the database (migrated before traffic), the
 /// services, the middleware chain and every route. Tests build the same application in memory.
@@ -14,14 +16,21 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
     let database = try await Database.connect(config.database, maxConnections: config.databaseMaxConnections, logger: logger)
     let router: Router<RegieRequestContext>
     let sweeper: SessionSweeper
+    var duoServices: [any Service] = []
     do {
         let applied = try await Migrator(database: database).migrate()
         if !applied.isEmpty {
             logger.info("migrations applied", metadata: ["migrations": .string(applied.joined(separator: ","))])
         }
         let views = try await Views.load()
+        // The DUO koppeling: a client when DUO_URL is set, the worker, and the Notificatie API listener.
+        let duoClient = try config.duo.baseURL.map {
+            try DUOClient(endpoint: DUOEndpoint(baseURL: $0, duoOIN: config.duo.duoOIN, tls: config.duo.tls), logger: logger)
+        }
         let services = AppServices(config: config, database: database, clock: .system, views: views, catalogue: views.catalogue,
-                                   metrics: RegieMetrics(), bcryptCost: 12)
+                                   metrics: RegieMetrics(), bcryptCost: 12, duoClient: duoClient)
+        if config.duo.worker { duoServices.append(DUOWorker(services: services, client: duoClient, logger: logger)) }
+        if config.duo.notifyPort != 0 { duoServices.append(try NotificationAPI(services: services, logger: logger).application()) }
         // Trajecten stored before their nearest term was kept (or imported without it) get it now.
         try await services.persons.backfillSearchNames()
         let backfilled = try await services.casework.backfillNextDue(now: services.clock.now())
@@ -39,6 +48,7 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         onServerRunning: onServerRunning,
         logger: logger)
     app.addServices(sweeper, DatabaseCloser(database: database))
+    app.addServices(duoServices)
     return app
 }
 
@@ -87,6 +97,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)
     RulesController(services: services).addRoutes(to: web)
+    DUOController(services: services).addRoutes(to: web)
     // Anything else is a page that does not exist, rendered with the layout.
     web.get("**") { _, _ -> Response in throw AppError.notFound }
     return router

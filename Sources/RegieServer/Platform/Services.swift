@@ -1,3 +1,4 @@
+import DUO
 import Crypto
 import Foundation
 import Logging
@@ -62,8 +63,11 @@ public struct AppServices: Sendable {
     public let settings: SettingsStore
     /// bcrypt cost: 12 in production; tests lower it to stay fast.
     public let bcryptCost: UInt8
+    public let duoStore: DUOStore
+    /// The client for DUO's interface; nil when `DUO_URL` is not set (work waits in the queues).
+    public let duoClient: DUOClient?
 
-    public init(config: AppConfig, database: Database, clock: AppClock, views: Views, catalogue: Catalogue, metrics: RegieMetrics, bcryptCost: UInt8) {
+    public init(config: AppConfig, database: Database, clock: AppClock, views: Views, catalogue: Catalogue, metrics: RegieMetrics, bcryptCost: UInt8, duoClient: DUOClient? = nil) {
         self.config = config
         self.database = database
         self.clock = clock
@@ -78,6 +82,8 @@ public struct AppServices: Sendable {
         self.persons = PersonStore(database: database)
         self.casework = CaseworkStore(database: database, seal: config.fieldSeal)
         self.settings = SettingsStore(database: database)
+        self.duoStore = DUOStore(database: database)
+        self.duoClient = duoClient
         self.bcryptCost = bcryptCost
     }
 

@@ -44,6 +44,11 @@ public enum SiteRoute: Sendable, Hashable {
     case apiKeyRevoke(String)
     case figures
     case rules
+    case duo
+    case duoRetry(String)
+    case duoReconciliation
+    case personDUO(String)
+    case personDUORefresh(String)
 
     public var path: String {
         switch self {
@@ -90,6 +95,11 @@ public enum SiteRoute: Sendable, Hashable {
         case .apiKeyRevoke(let id): return "/beheer/api-sleutels/\(id)/intrekken"
         case .figures: return "/cijfers"
         case .rules: return "/regels"
+        case .duo: return "/duo"
+        case .duoRetry(let id): return "/duo/berichten/\(id)/opnieuw"
+        case .duoReconciliation: return "/duo/afstemming"
+        case .personDUO(let id): return "/personen/\(id)/duo"
+        case .personDUORefresh(let id): return "/personen/\(id)/duo/ophalen"
         }
     }
 
@@ -119,6 +129,9 @@ public enum SiteRoute: Sendable, Hashable {
     static let taskDonePattern = "/personen/{id}/taken/{task}/afronden"
     static let documentsPattern = "/personen/{id}/documenten"
     static let documentPattern = "/personen/{id}/documenten/{document}"
+    static let duoRetryPattern = "/duo/berichten/{id}/opnieuw"
+    static let personDUOPattern = "/personen/{id}/duo"
+    static let personDUORefreshPattern = "/personen/{id}/duo/ophalen"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
@@ -126,5 +139,6 @@ public enum SiteRoute: Sendable, Hashable {
         personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
         progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
+        duoRetryPattern, personDUOPattern, personDUORefreshPattern,
     ]
 }

@@ -1,3 +1,4 @@
+import DUO
 import Foundation
 import Inburgering
 import SQLKit
@@ -313,7 +314,7 @@ public struct CaseworkStore: Sendable {
     /// dagtekening is the traject's PIP date and starts the inburgeringstermijn (R2, Wi2021 art. 11);
     /// later versions never move it.
     public func fixPIP(personId: String, dagtekening: CalendarDate, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> PIPRecord? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
             guard var concept = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) AND status = 'concept'")
                 .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw PIPStoreError.notAConcept }
             concept.status = "vastgesteld"
@@ -330,6 +331,11 @@ public struct CaseworkStore: Sendable {
                 WHERE person_id = \(bind: personId)
                 """).run()
             try await Self.advance(personId: personId, to: .pipVastgesteld, current: traject.phase, on: db, now: now)
+            // The fixed PIP goes to DUO in this same transaction (outbox): never fixed without being sent.
+            let bericht = DUOPIPBericht(dagtekeningPip: dagtekening, leerroute: Leerroute(rawValue: concept.leerroute)?.duoCode ?? concept.leerroute,
+                                        niveau: concept.niveau, geschatteIntensiteitB1Route: concept.intensiteitB1)
+            try await DUOStore.enqueue([try DUOOutboxMessage(.pip, body: bericht, sourceId: concept.id)], personId: personId,
+                                       municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
             return (concept, [CaseChange(kind: "pip.vastgesteld", date: dagtekening.iso, detail: "versie \(concept.version)")])
         }
     }
@@ -385,12 +391,22 @@ extension CaseworkStore {
     }
 
     public func insertUren(_ uren: UrenRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> UrenRecord? {
-        try await change(personId: uren.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: uren.personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, _ in
             try await db.raw("""
                 INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at)
                 VALUES (\(bind: uren.id), \(bind: uren.personId), \(bind: uren.soort), \(bind: uren.periodEnd), \(bind: uren.hours), \(bind: uren.provider),
                     \(bind: uren.duringIntake), \(bind: uren.createdBy), \(bind: uren.createdAt))
                 """).run()
+            // DUO registers the hours made during the brede intake as totals (GevolgdeUren): send the new total.
+            let push: DUOPush? = uren.duringIntake == 1 ? (uren.soort == UrenSoort.cursus.rawValue ? .urenTaallesKNM
+                : uren.soort == UrenSoort.participatie.rawValue ? .urenParticipatie : nil) : nil
+            if let push {
+                let total = try await db.raw("""
+                    SELECT COALESCE(SUM(hours), 0) AS total FROM uren WHERE person_id = \(bind: uren.personId) AND soort = \(bind: uren.soort) AND during_intake = 1
+                    """).first().map { try $0.decode(column: "total", as: Int.self) } ?? uren.hours
+                try await DUOStore.enqueue([try DUOOutboxMessage(push, body: DUOUren(uren: min(total, 9999)), sourceId: uren.id)], personId: uren.personId,
+                                           municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
+            }
             return (uren, [CaseChange(kind: "uren", date: uren.periodEnd, detail: "\(uren.hours) \(uren.soort)")])
         }
     }
@@ -402,7 +418,17 @@ extension CaseworkStore {
     /// Records a completed part of the route (MAP final interview, PVT signed, Z-route completed).
     public func saveResultaat(personId: String, kind: String, date: CalendarDate, by userId: String, scope: TenantScope, actor: CaseActor,
                               audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, _ in
+            let message: DUOOutboxMessage? = switch kind {
+            case "mapEindgesprek": try DUOOutboxMessage(.map, body: DUOResultaatMAP(datumEindgesprekMap: date, verwijtbaar: "Nee"))
+            case "pvtOndertekend": try DUOOutboxMessage(.pvt, body: DUOResultaatPVT(datumOndertekeningPvt: date, verwijtbaar: "Nee"))
+            case "zRouteAfgerond": try DUOOutboxMessage(.zroute, body: DUOResultaatZroute(datumAfrondingZroute: date))
+            default: nil
+            }
+            if let message {
+                try await DUOStore.enqueue([message], personId: personId, municipalityCode: person.municipalityCode, bsn: person.bsn,
+                                           createdBy: actor.id ?? "-", now: now, on: db)
+            }
             try await db.raw("""
                 INSERT INTO route_resultaten (person_id, kind, result_date, created_by, created_at)
                 VALUES (\(bind: personId), \(bind: kind), \(bind: date.iso), \(bind: userId), \(bind: now.epochSeconds))

@@ -13,6 +13,7 @@ public struct Migration: Sendable {
 let allMigrations: [Migration] = [
     M0001_Platform.migration,
     M0002_Casework.migration,
+    M0003_DUO.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

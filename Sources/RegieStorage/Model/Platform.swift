@@ -136,6 +136,8 @@ public struct PersonRecord: Codable, Sendable, Hashable {
     public let interpreterNeeded: Int
     public let phone: String?
     public let email: String?
+    /// Created from a DUO signal (M0003): name, birth date and gender still to come from the BRP.
+    public var detailsPending: Int? = nil
 
     public init(id: String, municipalityCode: String, householdId: String?, bsn: String?, vNummer: String?, givenNames: String, familyName: String, dateOfBirth: String, gender: String, doelgroep: String, language: String, interpreterNeeded: Int, phone: String?, email: String?) {
         self.id = id
@@ -188,6 +190,10 @@ public struct PersonSummary: Codable, Sendable, Hashable {
     public let lastContactDate: String?
     public let lastMeetingDate: String?
     public let pipCadenceMonths: Int?
+    public var duoTenWeeksStart: String? = nil
+    public var duoTermEnd: String? = nil
+    /// Created from a DUO signal: name and birth date still to come from the BRP.
+    public var detailsPending: Int? = nil
 }
 
 /// The traject's key dates as stored; the law module computes terms from them.
@@ -211,6 +217,13 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     public let lastMeetingDate: String?
     public let pipCadenceMonths: Int?
     public let lastContactDate: String?
+    /// DUO's facts (M0003): SS139's start of the 10-week term, the term as DUO registered it (last
+    /// day inclusive), and a temporary exemption.
+    public var duoTenWeeksStart: String? = nil
+    public var duoTermStart: String? = nil
+    public var duoTermEnd: String? = nil
+    public var duoExemptUntil: String? = nil
+    public var duoExempt: Int? = nil
 
     public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?, lastMeetingDate: String? = nil, pipCadenceMonths: Int? = nil, lastContactDate: String? = nil) {
         self.id = id

@@ -5,7 +5,7 @@ import Inburgering
 enum LawFacts {
     static func make(doelgroep: String, dateOfBirth: String, kennisgeving: String?, koppeling: String?, brp: String?,
                      pip: String?, leerroute: String?, routeStart: String?, closed: String?, closedReason: String?,
-                     lastMeeting: String?, cadence: Int?) -> TrajectFacts? {
+                     lastMeeting: String?, cadence: Int?, duoTenWeeksStart: String? = nil, duoTermEnd: String? = nil) -> TrajectFacts? {
         guard let doelgroep = Doelgroep(rawValue: doelgroep) else { return nil }
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         let pips: [PIPFeit] = date(pip).flatMap { day in
@@ -14,9 +14,14 @@ enum LawFacts {
         let closing: TrajectAfsluiting? = date(closed).flatMap { day in
             closedReason.flatMap(TrajectEinde.init(rawValue:)).map { TrajectAfsluiting(datum: day, einde: $0) }
         }
+        // The term as DUO registered it (SS102–SS104) replaces the computed end when it differs (R2, R10).
+        let extensions: [TermijnVerlenging] = date(duoTermEnd).map {
+            [TermijnVerlenging(besluitdatum: $0, grond: .overig, omvang: .nieuweLaatsteDag($0))]
+        } ?? []
         return TrajectFacts(
             categorie: doelgroep.categorie, geboortedatum: date(dateOfBirth), kennisgeving: date(kennisgeving),
-            brpInschrijving: date(brp), koppeling: date(koppeling), pips: pips, leerrouteStart: date(routeStart),
+            brpInschrijving: date(brp), duoTienWekenStart: date(duoTenWeeksStart), koppeling: date(koppeling), pips: pips,
+            leerrouteStart: date(routeStart), verlengingen: extensions,
             voortgangsgesprekken: date(lastMeeting).map { [$0] } ?? [], afgesloten: closing)
     }
 }
@@ -25,7 +30,8 @@ extension TrajectRecord {
     public func lawFacts(person: PersonRecord) -> TrajectFacts? {
         LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: kennisgevingDate,
                       koppeling: koppelingDate, brp: brpDate, pip: pipDate, leerroute: leerroute, routeStart: routeStartDate,
-                      closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths)
+                      closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths,
+                      duoTenWeeksStart: duoTenWeeksStart, duoTermEnd: duoTermEnd)
     }
 }
 
@@ -35,7 +41,8 @@ extension PersonSummary {
         guard phase != nil else { return nil }
         return LawFacts.make(doelgroep: doelgroep, dateOfBirth: dateOfBirth, kennisgeving: kennisgevingDate,
                              koppeling: koppelingDate, brp: brpDate, pip: pipDate, leerroute: leerroute, routeStart: routeStartDate,
-                             closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths)
+                             closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths,
+                             duoTenWeeksStart: duoTenWeeksStart, duoTermEnd: duoTermEnd)
     }
 }
 

@@ -140,7 +140,7 @@ struct HomeController {
         let rows = page.rows.map { row in
             let next = row.lawFacts.flatMap { TermText.next(StatutoryClock.terms(for: $0, on: today)) }
             return Row(
-                id: row.id, href: SiteRoute.person(row.id).path, name: "\(row.familyName), \(row.givenNames)",
+                id: row.id, href: SiteRoute.person(row.id).path, name: row.detailsPending == 1 && row.familyName.isEmpty ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
                 doelgroep: t.text("doelgroepen.\(row.doelgroep)", l), phase: row.phase.map { t.text("phases.\($0)", l) } ?? "—",
                 municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", l),
                 nextTerm: next.map { t.text("terms.\($0.kind.rawValue)", l) } ?? t.text("caseload.noTerm", l),

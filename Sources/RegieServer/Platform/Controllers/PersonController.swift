@@ -151,6 +151,7 @@ struct PersonController {
                             detail: traject?.routeStartDate.map { t.text("person.sections.routeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? ""),
                 SectionLink(href: SiteRoute.enforcement(person.id).path, label: text("person.sections.enforcement"), detail: ""),
                 SectionLink(href: SiteRoute.documents(person.id).path, label: text("person.sections.documents"), detail: ""),
+                SectionLink(href: SiteRoute.personDUO(person.id).path, label: text("person.sections.duo"), detail: ""),
             ]
             if Policy.allows(principal, .editPersons) && traject?.closedDate == nil {
                 sections.append(SectionLink(href: SiteRoute.close(person.id).path, label: text("person.sections.close"), detail: ""))
@@ -169,7 +170,7 @@ struct PersonController {
             }
         }
         let view = PersonView(
-            id: person.id, name: person.fullName,
+            id: person.id, name: person.detailsPending == 1 && person.fullName.trimmingCharacters(in: .whitespaces).isEmpty ? text("person.namePending") : person.fullName,
             bsn: revealBSN ? (person.bsn ?? dash) : Self.mask(person.bsn), bsnRevealed: revealBSN,
             revealHref: SiteRoute.personBSN(person.id).path, vNummer: person.vNummer ?? dash,
             facts: facts, dates: dates, contact: contact,

@@ -1,0 +1,274 @@
+import DUO
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+/// The DUO koppeling for staff: what DUO signalled and how it was processed, every message to DUO
+/// (waiting, sent, refused with DUO's reasons, stopped by the law) with "retry now", a person's
+/// DUO tab with what DUO last reported, and the reconciliation of Regie against DUO.
+struct DUOController {
+    let services: AppServices
+    var loader: CaseLoader { CaseLoader(services: services) }
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.duo.path), use: overview)
+        router.post(RouterPath(SiteRoute.duoRetryPattern), use: retry)
+        router.get(RouterPath(SiteRoute.duoReconciliation.path), use: reconciliation)
+        router.get(RouterPath(SiteRoute.personDUOPattern), use: personTab)
+        router.post(RouterPath(SiteRoute.personDUORefreshPattern), use: refresh)
+    }
+
+    // MARK: View models
+
+    struct MessageRow {
+        let id: String
+        let personHref: String
+        let kind: String
+        let status: String
+        let statusKey: String
+        let created: String
+        let sent: String?
+        let reasons: [String]
+        let hasReasons: Bool
+        let lastError: String?
+        let attempts: Int
+        let canRetry: Bool
+        let retryAction: String
+    }
+
+    struct NotificationRow {
+        let received: String
+        let event: String
+        let eventText: String
+        let status: String
+        let statusKey: String
+        let personHref: String?
+        let error: String?
+    }
+
+    struct Count { let label: String; let count: Int; let key: String }
+
+    func messageRows(_ records: [DUOOutboxRecord], context: RegieRequestContext) -> [MessageRow] {
+        let t = services.catalogue, l = context.locale
+        return records.map { m in
+            MessageRow(id: m.id, personHref: SiteRoute.personDUO(m.personId).path, kind: t.text("duo.kinds.\(m.kind)", l),
+                       status: t.text("duo.outboxStatus.\(m.status)", l), statusKey: m.status,
+                       created: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(m.createdAt))), sent: m.sentAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) },
+                       reasons: m.foutTeksten, hasReasons: !m.foutTeksten.isEmpty,
+                       lastError: m.status == "pending" ? m.lastError.map { t.text("duo.errors.\(Self.errorKey($0))", l) } : nil,
+                       attempts: m.attempts, canRetry: m.status != "sent" && m.status != "sending",
+                       retryAction: SiteRoute.duoRetry(m.id).path)
+        }
+    }
+
+    func notificationRows(_ records: [DUONotificationRecord], context: RegieRequestContext) -> [NotificationRow] {
+        let t = services.catalogue, l = context.locale
+        return records.map { n in
+            let known = Gebeurtenis(id: n.gebeurtenisId) != nil
+            return NotificationRow(
+                received: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(n.receivedAt))), event: n.gebeurtenisId,
+                eventText: known ? t.text("duo.events.\(n.gebeurtenisId)", l) : t.text("duo.unknownEvent", l),
+                status: t.text("duo.notificationStatus.\(n.status)", l), statusKey: n.status,
+                personHref: n.personId.map { SiteRoute.person($0).path },
+                error: n.lastError.map { t.text("duo.errors.\(Self.errorKey($0))", l) })
+        }
+    }
+
+    /// Stored errors are codes, or DUO's own words after "HTTP nnn"; codes are translated.
+    static func errorKey(_ stored: String) -> String {
+        ["noBSN", "noConnection", "unavailable", "noCase", "otherOrganisation", "internal"].contains(stored) ? stored : "other"
+    }
+
+    // MARK: Pages
+
+    struct OverviewView {
+        let notificationCounts: [Count]
+        let outboxCounts: [Count]
+        let messages: [MessageRow]
+        let hasMessages: Bool
+        let notifications: [NotificationRow]
+        let hasNotifications: Bool
+        let showAll: Bool
+        let connected: Bool
+        let personTab = false
+        let reconciliationHref: String
+    }
+
+    func overview(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.readCasework)
+        let scope = Policy.scope(for: principal)
+        let showAll = request.uri.queryParameters.get("berichten") == "alle"
+        let store = services.duoStore
+        let outbox = try await store.listOutbox(scope: scope, statuses: showAll ? nil : ["pending", "sending", "rejected", "stopped"])
+        let notifications = try await store.listNotifications(scope: scope)
+        let ids = Set(outbox.map(\.personId) + notifications.compactMap(\.personId)).sorted()
+        if !ids.isEmpty {
+            try await services.record("duo.view", context: context, permission: .readCasework, detail: "personen: " + ids.joined(separator: ","))
+        }
+        let t = services.catalogue, l = context.locale
+        let nCounts = try await store.countNotifications(scope: scope)
+        let oCounts = try await store.countOutbox(scope: scope)
+        let view = OverviewView(
+            notificationCounts: ["received", "waiting", "processed", "unknown", "failed"].map { Count(label: t.text("duo.notificationStatus.\($0)", l), count: nCounts[$0] ?? 0, key: $0) },
+            outboxCounts: ["pending", "sending", "sent", "rejected", "stopped"].map { Count(label: t.text("duo.outboxStatus.\($0)", l), count: oCounts[$0] ?? 0, key: $0) },
+            messages: messageRows(outbox, context: context), hasMessages: !outbox.isEmpty,
+            notifications: notificationRows(notifications, context: context), hasNotifications: !notifications.isEmpty,
+            showAll: showAll, connected: services.duoClient != nil, reconciliationHref: SiteRoute.duoReconciliation.path)
+        let notice = request.uri.queryParameters.get("melding") == "opnieuw" ? t.text("duo.retried", l) : nil
+        return try services.views.render("duo", titleKey: "duo.title", content: view, context: context, current: SiteRoute.duo.path, notice: notice)
+    }
+
+    func retry(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.editPersons)
+        let id = try context.parameters.require("id")
+        let event = services.auditEvent("duo.retry", context: context, permission: .editPersons, detail: id)
+        guard let message = try await services.duoStore.retryNow(id, scope: Policy.scope(for: principal), audit: event, now: services.clock.now()) else {
+            throw AppError.notFound
+        }
+        let back = context.form["terug"] == "dossier" ? SiteRoute.personDUO(message.personId).path : SiteRoute.duo.path
+        return Response(status: .seeOther, headers: [.location: back + "?melding=opnieuw"])
+    }
+
+    struct Fact { let label: String; let value: String }
+    struct SnapshotView { let title: String; let fetched: String; let facts: [Fact]; let hasFacts: Bool }
+    struct PersonTabView {
+        let name: String
+        let backHref: String
+        let refreshAction: String
+        let snapshots: [SnapshotView]
+        let hasSnapshots: Bool
+        let messages: [MessageRow]
+        let hasMessages: Bool
+        let notifications: [NotificationRow]
+        let hasNotifications: Bool
+        let canEdit: Bool
+        let personTab = true
+        let exempt: String?
+        let tenWeeks: String?
+        let term: String?
+    }
+
+    func personTab(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .readCasework)
+        try await services.record("duo.person.view", context: context, permission: .readCasework, person: loaded.person)
+        let store = services.duoStore
+        let t = services.catalogue, l = context.locale
+        let snapshots = try await store.snapshots(personId: loaded.person.id, scope: loaded.scope).map { snapshot in
+            SnapshotView(title: t.text("duo.snapshots.\(snapshot.kind)", l), fetched: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(snapshot.fetchedAt))),
+                         facts: facts(snapshot, context: context), hasFacts: snapshot.body != "null")
+        }
+        let messages = try await store.listOutbox(scope: loaded.scope, personId: loaded.person.id)
+        let notifications = try await store.listNotifications(scope: loaded.scope, personId: loaded.person.id)
+        let notice: String? = switch request.uri.queryParameters.get("melding") {
+        case "opgehaald": t.text("duo.refreshed", l)
+        case "opnieuw": t.text("duo.retried", l)
+        case "geenVerbinding": t.text("duo.errors.noConnection", l)
+        case "onbereikbaar": t.text("duo.errors.unavailable", l)
+        case "geenBSN": t.text("duo.errors.noBSN", l)
+        default: nil
+        }
+        let traject = loaded.traject
+        let view = PersonTabView(
+            name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path,
+            refreshAction: SiteRoute.personDUORefresh(loaded.person.id).path,
+            snapshots: snapshots, hasSnapshots: !snapshots.isEmpty,
+            messages: messageRows(messages, context: context), hasMessages: !messages.isEmpty,
+            notifications: notificationRows(notifications, context: context), hasNotifications: !notifications.isEmpty,
+            canEdit: Policy.allows(loaded.principal, .editPersons),
+            exempt: traject.duoExempt == 1 ? (traject.duoExemptUntil.map { t.text("duo.exemptUntil", l, ["date": DisplayDate.format($0, l)]) } ?? t.text("duo.exempt", l)) : nil,
+            tenWeeks: traject.duoTenWeeksStart.map { DisplayDate.format($0, l) },
+            term: traject.duoTermStart.flatMap { start in traject.duoTermEnd.map { t.text("duo.termRange", l, ["from": DisplayDate.format(start, l), "to": DisplayDate.format($0, l)]) } })
+        return try services.views.render("person-duo", titleKey: "duo.personTitle", titleArguments: ["name": loaded.person.fullName],
+                                          content: view, context: context, notice: notice)
+    }
+
+    /// The facts of one snapshot, labelled from the catalogue.
+    func facts(_ snapshot: DUOStore.Snapshot, context: RegieRequestContext) -> [Fact] {
+        let t = services.catalogue, l = context.locale
+        let data = Data(snapshot.body.utf8)
+        func date(_ d: CalendarDate?) -> String { d.map { DisplayDate.format($0.iso, l) } ?? "—" }
+        func fact(_ key: String, _ value: String?) -> Fact { Fact(label: t.text("duo.facts.\(key)", l), value: value ?? "—") }
+        switch snapshot.kind {
+        case "inburgeringsplicht":
+            guard let p = try? DUOJSON.decode(Inburgeringsplicht.self, from: data) else { return [] }
+            return [fact("plicht", t.text(p.indicatorInburgeringsplicht ? "common.yes" : "common.no", l)), fact("begindatum", date(p.begindatum)),
+                    fact("kennisgeving", date(p.datumKennisgevingInburgeringsplicht)), fact("einddatum", date(p.einddatum)),
+                    fact("reden", p.redenGeenInburgeringsplicht?.rawValue)]
+        case "doelgroep":
+            guard let d = try? DUOJSON.decode(DoelgroepInfo.self, from: data) else { return [] }
+            return [fact("doelgroep", d.gedetailleerdeDoelgroep.map { t.text("doelgroepen.\($0.rawValue)", l) } ?? d.indeling), fact("begindatum", date(d.begindatum))]
+        case "termijn":
+            guard let d = try? DUOJSON.decode(DUOTermijn.self, from: data) else { return [] }
+            return [fact("startdatum", date(d.startdatum)), fact("laatsteDag", date(d.laatsteDag)), fact("verlenging", d.verlengingsgrondomschrijving)]
+        case "pip":
+            guard let d = try? DUOJSON.decode(DUOGemeentePIP.self, from: data) else { return [] }
+            return [fact("dagtekening", date(d.pip.dagtekeningPip)), fact("leerroute", Leerroute(duoCode: d.pip.leerroute).map { t.text("routes.\($0.rawValue)", l) }),
+                    fact("niveau", d.pip.niveau), fact("gemeente", d.gemeentecode)]
+        case "lbt":
+            guard let results = try? DUOJSON.decode([LBTResultaat].self, from: data) else { return [] }
+            return results.map { Fact(label: date($0.datumAfname), value: "\($0.behaaldeScore) / \($0.benodigdeScore) — \($0.resultaat)") }
+        case "examens":
+            guard let results = try? DUOJSON.decode([DUOExamenresultaat].self, from: data) else { return [] }
+            return results.map { Fact(label: "\(date($0.examendatum)) \($0.onderdeel)", value: [$0.resultaat, $0.niveau].compactMap { $0 }.joined(separator: " ")) }
+        default:
+            return [Fact(label: t.text("duo.facts.registered", l), value: t.text("common.yes", l))]
+        }
+    }
+
+    /// Pulls the person's current state from DUO now (plicht, doelgroep, termijn, PIP, LBT).
+    func refresh(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let back = SiteRoute.personDUO(loaded.person.id).path
+        guard let bsn = loaded.person.bsn else { return Response(status: .seeOther, headers: [.location: back + "?melding=geenBSN"]) }
+        guard let client = services.duoClient, let bron = services.config.duo.oin(for: loaded.person.municipalityCode, mode: services.config.mode) else {
+            return Response(status: .seeOther, headers: [.location: back + "?melding=geenVerbinding"])
+        }
+        let pulled: DUOPulled
+        do {
+            pulled = try await client.pull([.inburgeringsplicht, .doelgroep, .termijn, .pip, .lbtResultaten, .examens], bsn: bsn, bron: bron)
+        } catch {
+            return Response(status: .seeOther, headers: [.location: back + "?melding=onbereikbaar"])
+        }
+        let event = services.auditEvent("duo.person.refresh", context: context, permission: .editPersons, person: loaded.person)
+        try await services.duoStore.saveRefresh(pulled, personId: loaded.person.id, audit: event, now: services.clock.now())
+        return Response(status: .seeOther, headers: [.location: back + "?melding=opgehaald"])
+    }
+
+    struct DifferenceRow { let href: String; let name: String; let municipality: String; let what: String; let regie: String; let duo: String }
+    struct ReconciliationView { let rows: [DifferenceRow]; let hasRows: Bool; let backHref: String }
+
+    func reconciliation(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.readCasework)
+        let rows = try await services.duoStore.reconciliation(scope: Policy.scope(for: principal))
+        if !rows.isEmpty {
+            try await services.record("duo.reconciliation.view", context: context, permission: .readCasework,
+                                      detail: "personen: " + rows.map(\.personId).joined(separator: ","))
+        }
+        let view = ReconciliationView(rows: differenceRows(rows, locale: context.locale), hasRows: !rows.isEmpty, backHref: SiteRoute.duo.path)
+        return try services.views.render("duo-reconciliation", titleKey: "duo.reconciliation.title", content: view, context: context, current: SiteRoute.duo.path)
+    }
+
+    func differenceRows(_ rows: [DUOStore.ReconciliationRow], locale l: UILocale) -> [DifferenceRow] {
+        let t = services.catalogue
+        let none = t.text("duo.reconciliation.none", l)
+        func date(_ d: CalendarDate?) -> String { d.map { DisplayDate.format($0.iso, l) } ?? none }
+        func group(_ g: Doelgroep?) -> String { g.map { t.text("doelgroepen.\($0.rawValue)", l) } ?? none }
+        func route(_ r: Leerroute?) -> String { r.map { t.text("routes.\($0.rawValue)", l) } ?? "" }
+        return rows.flatMap { row in
+            row.verschillen.map { difference -> DifferenceRow in
+                let (regie, duo): (String, String) = switch difference {
+                case .plicht(let open, let plicht):
+                    (t.text(open ? "duo.reconciliation.caseOpen" : "duo.reconciliation.caseClosed", l),
+                     t.text(plicht ? "duo.reconciliation.obliged" : "duo.reconciliation.notObliged", l))
+                case .doelgroep(let regie, let duo): (group(regie), group(duo))
+                case .pip(let regie, let regieRoute, let duo, let duoRoute):
+                    ("\(date(regie)) \(route(regieRoute))".trimmingCharacters(in: .whitespaces), "\(date(duo)) \(route(duoRoute))".trimmingCharacters(in: .whitespaces))
+                case .termijn(let regie, let duo): (date(regie), date(duo))
+                }
+                return DifferenceRow(href: SiteRoute.personDUO(row.personId).path, name: row.name.isEmpty ? t.text("person.namePending", l) : row.name,
+                                     municipality: row.municipalityCode, what: t.text("duo.reconciliation.kinds.\(difference.key)", l), regie: regie, duo: duo)
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import DUO
+import Foundation
+import Inburgering
+import Logging
+import RegieStorage
+import ServiceLifecycle
+
+/// Processes stored notifications (pull → plan → apply) and sends the outbox, claiming each row in
+/// the database so that several Regie instances on one PostgreSQL each handle it once. A failed
+/// call to DUO is retried with backoff, never dropped; a restart resumes where it stopped (a claim
+/// is a lease that expires).
+public struct DUOWorker: Service, CustomStringConvertible {
+    public var description: String { "DUOWorker" }
+
+    let services: AppServices
+    let store: DUOStore
+    let client: DUOClient?
+    let workerId: String
+    let logger: Logger
+
+    public init(services: AppServices, client: DUOClient?, workerId: String = UUID().uuidString.lowercased(), logger: Logger) {
+        self.services = services
+        store = DUOStore(database: services.database)
+        self.client = client
+        self.workerId = workerId
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var handled = 0
+            do { handled = try await runOnce() } catch {
+                logger.warning("DUO worker round failed", metadata: ["error": .string(String(describing: type(of: error)))])
+            }
+            if handled == 0 {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: services.config.duo.pollInterval) }
+            }
+        }
+        await client?.shutdown()
+    }
+
+    /// One round: due notifications first, then due outbox messages. Returns how many were handled.
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        let now = services.clock.now()
+        let notifications = try await store.claimNotifications(worker: workerId, now: now)
+        for notification in notifications { await process(notification) }
+        let messages = try await store.claimOutbox(worker: workerId, now: services.clock.now())
+        for message in messages { await send(message) }
+        return notifications.count + messages.count
+    }
+
+    /// Retry delay: 5 s, 10 s, 20 s … at most an hour.
+    static func backoff(attempts: Int) -> TimeInterval {
+        min(5 * pow(2, Double(max(attempts - 1, 0))), 3600)
+    }
+
+    func bron(for municipality: String) -> String? {
+        services.config.duo.oin(for: municipality, mode: services.config.mode)
+    }
+
+    // MARK: Notifications
+
+    func process(_ n: DUONotificationRecord) async {
+        let now = services.clock.now()
+        let retryAt = now.addingTimeInterval(Self.backoff(attempts: n.attempts))
+        guard let event = Gebeurtenis(id: n.gebeurtenisId) else {
+            try? await store.finish(n.id, status: "unknown", now: now)
+            return
+        }
+        do {
+            let known = try await store.caseState(bsn: n.bsn, vNummer: n.vNummer)
+            guard let bsn = n.bsn ?? known?.bsn else {
+                try await store.finish(n.id, status: "failed", error: "noBSN", now: now)
+                return
+            }
+            guard let client, let bron = bron(for: n.municipalityCode) else {
+                try await store.postpone(n.id, status: "received", error: "noConnection", retryAt: retryAt)
+                return
+            }
+            let pulled: DUOPulled
+            do {
+                pulled = try await client.pull(event.pulls, bsn: bsn, bron: bron)
+            } catch let error as DUOCallError {
+                if error.isRetryable {
+                    try await store.postpone(n.id, status: "received", error: "unavailable", retryAt: retryAt)
+                } else {
+                    try await store.finish(n.id, status: "failed", error: Self.describe(error), now: now)
+                }
+                return
+            }
+            let notified = Self.day(of: n.registeredAt) ?? CalendarDate.today(now: now)
+            switch DUOVerwerking.plan(event, notified: notified, pulled: pulled, current: known?.state ?? .none) {
+            case .waitForCase:
+                try await store.postpone(n.id, status: "waiting", error: "noCase", retryAt: now.addingTimeInterval(max(Self.backoff(attempts: n.attempts), 60)))
+            case .nothingToDo:
+                try await store.finish(n.id, status: "processed", now: now)
+            case .apply(let updates):
+                let titles = Dictionary(uniqueKeysWithValues: DUOTaak.allCases.map { ($0, services.catalogue.text("duo.task.\($0.rawValue)", .nl)) })
+                _ = try await store.apply(notification: n, updates: updates, pulled: pulled, notified: notified, taskTitles: titles, now: now)
+            }
+        } catch DUOApplyError.personOfOtherOrganisation {
+            try? await store.finish(n.id, status: "failed", error: "otherOrganisation", now: now)
+        } catch {
+            logger.warning("processing a DUO notification failed", metadata: ["error": .string(String(describing: type(of: error)))])
+            try? await store.postpone(n.id, status: "received", error: "internal", retryAt: retryAt)
+        }
+    }
+
+    /// The day of DUO's `registratieDatumTijd` (in the Netherlands' calendar: the first ten characters).
+    static func day(of dateTime: String) -> CalendarDate? {
+        CalendarDate(iso: String(dateTime.prefix(10)))
+    }
+
+    static func describe(_ error: DUOCallError) -> String {
+        switch error {
+        case .unavailable(let why): "unavailable: \(why)"
+        case .rejected(let status, let fouten): "HTTP \(status)" + (fouten.isEmpty ? "" : ": " + fouten.map(\.fouttekst).joined(separator: "; "))
+        case .unreadable(let what): "unreadable: \(what)"
+        }
+    }
+
+    // MARK: Outbox
+
+    func send(_ m: DUOOutboxRecord) async {
+        let now = services.clock.now()
+        let retryAt = now.addingTimeInterval(Self.backoff(attempts: m.attempts))
+        do {
+            guard let push = DUOPush(rawValue: m.kind) else {
+                try await store.refuse(m, status: "stopped", reasons: [services.catalogue.text("duo.stopped.unknownKind", .nl)], now: now)
+                return
+            }
+            guard let bsn = m.bsn else {
+                try await store.refuse(m, status: "stopped", reasons: [services.catalogue.text("duo.stopped.noBSN", .nl)], now: now)
+                return
+            }
+            if push == .pip, let reasons = try await pipViolations(m), !reasons.isEmpty {
+                try await store.refuse(m, status: "stopped", reasons: reasons, now: now)
+                return
+            }
+            guard let client, let bron = bron(for: m.municipalityCode) else {
+                try await store.markRetry(m.id, error: "noConnection", retryAt: now.addingTimeInterval(60))
+                return
+            }
+            do {
+                let reference = try await client.push(push, bsn: bsn, body: Data(m.body.utf8), bron: bron,
+                                                      berichtId: UUID(uuidString: m.berichtId) ?? UUID(), reference: m.reference)
+                try await store.markSent(m, reference: reference, now: services.clock.now())
+            } catch let error as DUOCallError {
+                switch error {
+                case .rejected(let status, let fouten):
+                    let reasons = fouten.isEmpty ? ["HTTP \(status)"] : fouten.map(\.fouttekst)
+                    try await store.refuse(m, status: "rejected", reasons: reasons, now: services.clock.now(),
+                                           taskTitle: services.catalogue.text("duo.task.rejected", .nl, ["kind": services.catalogue.text("duo.kinds.\(m.kind)", .nl)]))
+                case .unavailable, .unreadable:
+                    try await store.markRetry(m.id, error: Self.describe(error), retryAt: retryAt)
+                }
+            }
+        } catch {
+            logger.warning("sending a DUO message failed", metadata: ["error": .string(String(describing: type(of: error)))])
+            try? await store.markRetry(m.id, error: "internal", retryAt: retryAt)
+        }
+    }
+
+    /// DUO's PIP rules (R6), checked again just before sending with what DUO last told Regie:
+    /// a PIP that would be refused is stopped here with the reasons, in Dutch, from the catalogue.
+    func pipViolations(_ m: DUOOutboxRecord) async throws -> [String]? {
+        guard let bericht = try? DUOJSON.decode(DUOPIPBericht.self, from: Data(m.body.utf8)) else { return nil }
+        guard let submission = bericht.submission else { return [services.catalogue.text("duo.stopped.unreadable", .nl)] }
+        let context = try await store.pipContext(personId: m.personId, excludingSource: m.sourceId)
+        return PIPValidator.validate(submission, context: context).map { LawText.violation($0, services.catalogue, .nl) }
+    }
+}

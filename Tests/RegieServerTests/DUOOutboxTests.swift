@@ -1,0 +1,146 @@
+import DUO
+import Foundation
+import RegieServer
+import RegieStorage
+import SQLKit
+import Testing
+
+/// The outbox and the notification queue: claimed in the database, so each row is handled by one
+/// worker, in order per person, and a crashed worker's claim runs out.
+@Suite("DUO outbox: claimed once, in order per person, resumed after a restart")
+struct DUOOutboxTests {
+    static func insertMessage(_ db: Database, id: String, person: String, seq: Int64, status: String = "pending") async throws {
+        try await db.sql.raw("""
+            INSERT INTO duo_outbox (id, seq, person_id, municipality_code, kind, bsn, body, bericht_id, status, next_attempt_at, created_by, created_at)
+            VALUES (\(bind: id), \(bind: seq), \(bind: person), 'GM0988', 'map', '999990019', '{}', \(bind: UUID().uuidString), \(bind: status), 0, 'test', 0)
+            """).run()
+    }
+
+    static func insertPersons(_ db: Database, count: Int, now: Date) async throws -> [String] {
+        let persons = PersonStore(database: db)
+        let ids = (0..<count).map { "p\($0)" }
+        try await persons.insertPersons(ids.enumerated().map { index, id in
+            .init(person: PersonRecord(id: id, municipalityCode: "GM0988", householdId: nil, bsn: nil, vNummer: "V\(index)", givenNames: "A", familyName: "B\(index)",
+                                       dateOfBirth: "1990-01-01", gender: "man", doelgroep: "Asielstatushouder", language: "Tigrinya", interpreterNeeded: 0, phone: nil, email: nil),
+                  traject: TrajectRecord(id: "t-\(id)", personId: id, municipalityCode: "GM0988", phase: "signaal", consulentId: nil, kennisgevingDate: nil,
+                                         koppelingDate: nil, housingDate: nil, brpDate: nil, intakeDate: nil, pipDate: nil, routeStartDate: nil, leerroute: nil,
+                                         closedDate: nil, closedReason: nil))
+        }, now: now)
+        return ids
+    }
+
+    @Test("Two workers claiming at once each take a message exactly once, and together take all", arguments: Engine.available)
+    func twoWorkers(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let now = Date(timeIntervalSince1970: 1_795_000_000)
+            _ = try await World.seed(db, now: now)
+            let persons = try await Self.insertPersons(db, count: 40, now: now)
+            // Three messages per person: 120 in all.
+            for (index, person) in persons.enumerated() {
+                for n in 0..<3 { try await Self.insertMessage(db, id: "\(person)-\(n)", person: person, seq: Int64(n * 1000 + index)) }
+            }
+            let store = DUOStore(database: db)
+            let all = try await withThrowingTaskGroup(of: [String].self) { group in
+                for worker in ["a", "b"] {
+                    group.addTask {
+                        var idle = 0, mine: [String] = []
+                        while idle < 3 {
+                            let batch = try await store.claimOutbox(worker: worker, now: now, limit: 7)
+                            if batch.isEmpty { idle += 1; continue }
+                            idle = 0
+                            mine += batch.map(\.id)
+                            for message in batch { try await store.markSent(message, reference: nil, now: now) }
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(all.count == 120, "every message claimed")
+            #expect(Set(all).count == 120, "no message claimed twice")
+            let sent = try await db.sql.raw("SELECT COUNT(*) AS n FROM duo_outbox WHERE status = 'sent'").first()!.decode(column: "n", as: Int.self)
+            #expect(sent == 120)
+        }
+    }
+
+    @Test("Messages of one person go in order: the next waits until the previous is answered", arguments: Engine.available)
+    func orderPerPerson(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let now = Date(timeIntervalSince1970: 1_795_000_000)
+            _ = try await World.seed(db, now: now)
+            let persons = try await Self.insertPersons(db, count: 1, now: now)
+            try await Self.insertMessage(db, id: "second", person: persons[0], seq: 2)
+            try await Self.insertMessage(db, id: "first", person: persons[0], seq: 1)
+            let store = DUOStore(database: db)
+            let batch = try await store.claimOutbox(worker: "a", now: now)
+            #expect(batch.map(\.id) == ["first"])
+            #expect(try await store.claimOutbox(worker: "b", now: now).isEmpty, "the second waits for the first")
+            try await store.markRetry("first", error: "unavailable", retryAt: now.addingTimeInterval(10))
+            #expect(try await store.claimOutbox(worker: "b", now: now).isEmpty, "a retried first message still blocks the second")
+            let retried = try await store.claimOutbox(worker: "b", now: now.addingTimeInterval(11))
+            #expect(retried.map(\.id) == ["first"])
+            try await store.markSent(retried[0], reference: nil, now: now)
+            #expect(try await store.claimOutbox(worker: "b", now: now.addingTimeInterval(11)).map(\.id) == ["second"])
+        }
+    }
+
+    @Test("A worker that stops mid-send leaves its claim; after the lease another worker sends it", arguments: Engine.available)
+    func restartMidOutbox(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let now = Date(timeIntervalSince1970: 1_795_000_000)
+            _ = try await World.seed(db, now: now)
+            let persons = try await Self.insertPersons(db, count: 1, now: now)
+            try await Self.insertMessage(db, id: "m", person: persons[0], seq: 1)
+            let store = DUOStore(database: db)
+            #expect(try await store.claimOutbox(worker: "crashed", now: now, leaseSeconds: 60).map(\.id) == ["m"])
+            // The instance dies here: no answer is recorded. Within the lease nobody takes it over…
+            #expect(try await store.claimOutbox(worker: "new", now: now.addingTimeInterval(30)).isEmpty)
+            // …after it, the restarted instance does, and the message keeps its BerichtId (DUO can recognise a repeat).
+            let resumed = try await store.claimOutbox(worker: "new", now: now.addingTimeInterval(61))
+            #expect(resumed.map(\.id) == ["m"])
+            #expect(resumed.first?.attempts == 1, "attempts counted before the claim")
+            let before = try await store.fetchOutbox("m")
+            #expect(before?.status == "sending")
+            #expect(before?.berichtId == resumed.first?.berichtId)
+        }
+    }
+
+    @Test("Notifications are claimed once, one per person at a time", arguments: Engine.available)
+    func notificationsClaimedOnce(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let now = Date(timeIntervalSince1970: 1_795_000_000)
+            _ = try await World.seed(db, now: now)
+            let store = DUOStore(database: db)
+            for n in 0..<30 {
+                let record = DUONotificationRecord(id: "n\(n)", berichtId: UUID().uuidString, bron: DUOConfig.developmentDUOOIN,
+                                                   doel: DUOConfig.developmentOIN(for: "GM0988"), municipalityCode: "GM0988", gebeurtenisId: "SS101",
+                                                   bsn: String(format: "1000000%02d", n % 10), vNummer: nil, registeredAt: "2026-11-20T10:00:00Z",
+                                                   receivedAt: now.epochSeconds + Int64(n))
+                #expect(try await store.receive(record))
+                #expect(try await store.receive(DUONotificationRecord(id: "dup\(n)", berichtId: record.berichtId, bron: record.bron, doel: record.doel,
+                                                                       municipalityCode: "GM0988", gebeurtenisId: "SS101", bsn: record.bsn, vNummer: nil,
+                                                                       registeredAt: record.registeredAt, receivedAt: record.receivedAt)) == false)
+            }
+            let later = now.addingTimeInterval(100)
+            let ids = try await withThrowingTaskGroup(of: [String].self) { group in
+                for worker in ["a", "b"] {
+                    group.addTask {
+                        var idle = 0, mine: [String] = []
+                        while idle < 3 {
+                            let batch = try await store.claimNotifications(worker: worker, now: later, limit: 4)
+                            if batch.isEmpty { idle += 1; continue }
+                            idle = 0
+                            #expect(Set(batch.compactMap(\.bsn)).count == batch.count, "one per person in a batch")
+                            mine += batch.map(\.id)
+                            for n in batch { try await store.finish(n.id, status: "processed", now: later) }
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(ids.count == 30)
+            #expect(Set(ids).count == 30)
+        }
+    }
+}
