@@ -1,0 +1,332 @@
+import AsyncHTTPClient
+import DUO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Inburgering
+import Logging
+import RegieServer
+import RegieStorage
+import SQLKit
+import Testing
+
+/// Regie against the DUO simulator over real HTTP: the simulator sends notifications to Regie's
+/// Notificatie API, Regie's worker pulls from and pushes to the simulator.
+@Suite("DUO end to end against the simulator")
+struct DUOEndToEndTests {
+    static let weertOIN = DUOConfig.developmentOIN(for: "GM0988")
+
+    struct Harness: Sendable {
+        let services: AppServices
+        let world: World
+        let clock: TestClock
+        let simulator: DUOSimulator
+        let server: DUOSimulatorServer
+        let worker: DUOWorker
+        let web: any TestClientProtocol
+
+        /// Sends a notification from the simulator to Regie and returns Regie's status.
+        func notify(_ event: String, bsn: String) async -> Int? {
+            let notificatie = simulator.notification(eventId: event, bsn: bsn, vNummer: nil, at: clock.now)
+            return await server.send(notificatie, to: DUOEndToEndTests.weertOIN)?.status
+        }
+
+        func perform(_ step: SimStep) async -> Int? {
+            let notificatie = await simulator.perform(step, at: clock.now)
+            return await server.send(notificatie, to: step.municipalityOIN)?.status
+        }
+
+        /// Runs the worker until it finds nothing due.
+        func drain() async throws {
+            for _ in 0..<10 where try await worker.runOnce() > 0 {}
+        }
+
+        var scope: TenantScope { TenantScope(municipalityCodes: ["GM0988", "GM1706"]) }
+
+        func person(bsn: String) async throws -> PersonRecord? {
+            try await services.database.sql.raw("SELECT * FROM persons WHERE bsn = \(bind: bsn)")
+                .first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+
+        func outbox(_ personId: String) async throws -> [DUOOutboxRecord] {
+            try await services.duoStore.listOutbox(scope: scope, personId: personId)
+        }
+
+        /// Fixes a PIP for the person in Regie (a concept, then fixed): the outbox gets the message.
+        func fixPIP(_ personId: String, on day: CalendarDate, route: String = "b1", level: String = "B1") async throws {
+            let now = clock.now
+            let audit = AuditEvent(actorId: "a-consulent", actorName: "consulent A", actorRole: "consulent", organisationId: world.orgA,
+                                   action: "casework.pip.fix", personId: personId, purpose: "inburgering", requestId: "test")
+            let actor = CaseActor(id: "a-consulent", name: "consulent A")
+            let concept = PIPRecord(id: UUID().uuidString.lowercased(), personId: personId, version: 1, status: "concept", dagtekening: nil,
+                                    leerroute: route, niveau: level, begeleiding: "", ondersteuning: "", pvt: "", pvtUren: nil, map: "", mapUren: nil,
+                                    vve: "", voortgangsgesprekken: nil, cadansMaanden: nil, einddoel: nil, redenAfwijking: nil, intensiteitB1: nil,
+                                    changeReason: nil, changeNote: nil, createdBy: "a-consulent", createdAt: now.epochSeconds, updatedAt: now.epochSeconds)
+            _ = try await services.casework.saveConcept(concept, scope: scope, actor: actor, audit: audit, now: now)
+            _ = try await services.casework.fixPIP(personId: personId, dagtekening: day, scope: scope, actor: actor, audit: audit, now: now)
+        }
+    }
+
+    static func withHarness(_ engine: Engine, _ body: @Sendable (Harness) async throws -> Void) async throws {
+        try await TestDatabase.with(engine) { database in
+            let clock = TestClock()
+            let world = try await World.seed(database, now: clock.now)
+            let simulator = DUOSimulator(duoOIN: DUOConfig.developmentDUOOIN,
+                                         municipalities: [weertOIN: "0988", DUOConfig.developmentOIN(for: "GM1706"): "1706"],
+                                         now: { clock.now })
+            let simServer = DUOSimulatorServer(simulator: simulator, regieNotifyURL: nil, duoOIN: DUOConfig.developmentDUOOIN,
+                                               municipalityOINs: [:], tls: nil, logger: Logger(label: "sim"))
+            try await Application(router: simServer.router()).test(.live) { duo in
+                let port = try #require(duo.port)
+                let logger = { var l = Logger(label: "duo"); l.logLevel = .critical; return l }()
+                let client = try DUOClient(endpoint: DUOEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", duoOIN: DUOConfig.developmentDUOOIN), logger: logger)
+                let views = try await Views.load()
+                let services = AppServices(config: try TestSupport.config(), database: database, clock: clock.appClock, views: views,
+                                           catalogue: views.catalogue, metrics: RegieMetrics(), bcryptCost: 4, duoClient: client)
+                let api = NotificationAPI(services: services, logger: logger)
+                do {
+                    try await Application(router: api.router()).test(.live) { regieListener in
+                        let listenerPort = try #require(regieListener.port)
+                        let server = DUOSimulatorServer(simulator: simulator, regieNotifyURL: "http://127.0.0.1:\(listenerPort)\(NotificationAPI.path)",
+                                                        duoOIN: DUOConfig.developmentDUOOIN, municipalityOINs: [weertOIN: "0988"], tls: nil, logger: logger)
+                        try await Application(router: try buildRouter(services: services)).test(.router) { web in
+                            try await body(Harness(services: services, world: world, clock: clock, simulator: simulator, server: server,
+                                                   worker: DUOWorker(services: services, client: client, workerId: "test", logger: logger), web: web))
+                        }
+                    }
+                } catch {
+                    await client.shutdown()
+                    throw error
+                }
+                await client.shutdown()
+            }
+        }
+    }
+
+    @Test("A new asylum permit holder: notification → pull → case with the PIP term → LBT result → PIP fixed → pushed → at DUO", arguments: Engine.available)
+    func newcomerJourney(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            // SS101 and SS139 arrive, are stored and acknowledged (201), and processed afterwards.
+            #expect(await h.perform(run.steps[0]) == 201)
+            #expect(await h.perform(run.steps[1]) == 201)
+            #expect(try await h.person(bsn: run.bsn) == nil, "stored first, processed later")
+            try await h.drain()
+
+            let person = try #require(try await h.person(bsn: run.bsn))
+            #expect(person.municipalityCode == "GM0988")
+            #expect(person.detailsPending == 1, "name and birth date follow from the BRP")
+            #expect(person.doelgroep == "Asielstatushouder")
+            let traject = try #require(try await h.services.persons.fetchTraject(personId: person.id, scope: h.scope))
+            let duoPerson = try #require(await h.simulator.person(bsn: run.bsn))
+            let kennisgeving = try #require(duoPerson.plicht.datumKennisgevingInburgeringsplicht)
+            #expect(traject.kennisgevingDate == kennisgeving.iso)
+            #expect(traject.duoTenWeeksStart == CalendarDate.today(now: h.clock.now).iso)
+            // R1: an asylum permit holder's 10 weeks wait for housing (no BRP date yet); SS139 says DUO started
+            // them today, so the PIP is due 10 weeks from today, and that is the case's nearest term.
+            let today = CalendarDate.today(now: h.clock.now)
+            let terms = StatutoryClock.terms(for: try #require(traject.lawFacts(person: person)), on: today)
+            let pipTerm = try #require(terms.first { $0.rule == .r1 })
+            #expect(pipTerm.due == Termijn.weeks(10).period(afterTrigger: today).end)
+            let nextDue = try await h.services.database.sql.raw("SELECT next_due_date FROM trajecten WHERE person_id = \(bind: person.id)").first()!
+                .decode(column: "next_due_date", as: String.self)
+            #expect(nextDue == pipTerm.due.iso)
+            // Where a person must act, a task: plan the intake.
+            let tasks = try await h.services.casework.listTaken(personId: person.id, scope: h.scope)
+            #expect(tasks.contains { $0.title == h.services.catalogue.text("duo.task.planIntake", .nl) && $0.source == "duo" })
+            let events = try await h.services.casework.listEvents(personId: person.id, scope: h.scope).map(\.kind)
+            #expect(events.contains("duo.SS101") && events.contains("duo.SS139"))
+
+            // A week later: registered for the LBT; then the result (26 of 28).
+            #expect(await h.perform(run.steps[2]) == 201)
+            #expect(await h.perform(run.steps[3]) == 201)
+            try await h.drain()
+            let lbt = try await h.services.casework.listLBT(personId: person.id, scope: h.scope)
+            #expect(lbt.map(\.score) == [26])
+
+            // The PIP is fixed in Regie; the outbox sends it; DUO holds it and starts the term.
+            let day = CalendarDate.today(now: h.clock.now)
+            try await h.fixPIP(person.id, on: day)
+            let pending = try await h.outbox(person.id)
+            #expect(pending.map(\.status) == ["pending"], "written with the PIP, in the same transaction")
+            try await h.drain()
+            #expect(try await h.outbox(person.id).map(\.status) == ["sent"])
+            let atDUO = try #require(await h.simulator.person(bsn: run.bsn)?.pip)
+            #expect(atDUO.pip.dagtekeningPip == day)
+            #expect(atDUO.pip.leerroute == "B")
+            #expect(atDUO.gemeentecode == "0988")
+            #expect(try await h.services.casework.listEvents(personId: person.id, scope: h.scope).contains { $0.kind == "duo.sent" })
+        }
+    }
+
+    @Test("The same notification twice changes nothing; a repeated event adds no second LBT", arguments: Engine.available)
+    func duplicates(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            for step in run.steps { _ = await h.perform(step) }
+            // The same BerichtId twice: stored once.
+            let id = UUID().uuidString
+            let body = ByteBuffer(data: try DUOJSON.encode(h.simulator.notification(eventId: "SS131", bsn: run.bsn, vNummer: nil, at: h.clock.now)))
+            let headers: HTTPFields = [HTTPField.Name("bron")!: DUOConfig.developmentDUOOIN, HTTPField.Name("doel")!: Self.weertOIN,
+                                       HTTPField.Name("berichtId")!: id, .contentType: "application/json"]
+            let api = NotificationAPI(services: h.services, logger: Logger(label: "t"))
+            try await Application(router: api.router()).test(.router) { client in
+                for _ in 0..<2 {
+                    let response = try await client.execute(uri: NotificationAPI.path, method: .post, headers: headers, body: body)
+                    #expect(response.status == .created)
+                }
+            }
+            // And the same event again with a new BerichtId (DUO resends).
+            #expect(await h.notify("SS131", bsn: run.bsn) == 201)
+            try await h.drain()
+            let person = try #require(try await h.person(bsn: run.bsn))
+            let notifications = try await h.services.duoStore.listNotifications(scope: h.scope, personId: person.id)
+            #expect(notifications.count == 6, "SS101, SS139, SS137, SS131 ×2 with distinct BerichtIds; the repeated BerichtId once")
+            #expect(notifications.allSatisfy { $0.status == "processed" })
+            #expect(try await h.services.casework.listLBT(personId: person.id, scope: h.scope).count == 1)
+        }
+    }
+
+    @Test("Out of order: an LBT result before the new obligation waits, and ends in the same state as in order", arguments: Engine.available)
+    func outOfOrder(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let inOrder = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            let reversed = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            for step in inOrder.steps { _ = await h.perform(step) }
+            try await h.drain()
+            // The other person's notifications arrive in reverse; the state changes at DUO still happen first.
+            for step in reversed.steps { _ = await h.simulator.perform(step, at: h.clock.now) }
+            for step in reversed.steps.reversed() { _ = await h.notify(step.gebeurtenisId, bsn: step.bsn) }
+            try await h.drain()
+            h.clock.advance(120)  // the waiting ones are due again (they were also made due when the case was created)
+            try await h.drain()
+
+            func state(_ bsn: String) async throws -> [String] {
+                let person = try #require(try await h.person(bsn: bsn))
+                let traject = try #require(try await h.services.persons.fetchTraject(personId: person.id, scope: h.scope))
+                let lbt = try await h.services.casework.listLBT(personId: person.id, scope: h.scope).map { "\($0.testDate ?? "") \($0.score ?? -1)" }
+                let tasks = try await h.services.casework.listTaken(personId: person.id, scope: h.scope).map(\.title).sorted()
+                return [person.doelgroep, traject.kennisgevingDate ?? "", traject.phase, lbt.joined(separator: ","), tasks.joined(separator: "|")]
+            }
+            #expect(try await state(inOrder.bsn) == (try await state(reversed.bsn)))
+            let person = try #require(try await h.person(bsn: reversed.bsn))
+            #expect(try await h.services.duoStore.listNotifications(scope: h.scope, personId: person.id).allSatisfy { $0.status == "processed" })
+        }
+    }
+
+    @Test("DUO down: the PIP waits and is retried with backoff, then sent once; nothing is lost", arguments: Engine.available)
+    func duoDown(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            _ = await h.perform(run.steps[0])
+            try await h.drain()
+            let person = try #require(try await h.person(bsn: run.bsn))
+            await h.simulator.setDown(true)
+            // A notification while DUO is down: stored; its pull fails and is retried.
+            #expect(await h.perform(run.steps[1]) == 201)
+            try await h.fixPIP(person.id, on: CalendarDate.today(now: h.clock.now))
+            _ = try await h.worker.runOnce()
+            let waiting = try #require(try await h.outbox(person.id).first)
+            #expect(waiting.status == "pending")
+            #expect(waiting.attempts == 1)
+            #expect(waiting.lastError?.contains("unavailable") == true)
+            let notification = try #require(try await h.services.duoStore.listNotifications(scope: h.scope, personId: nil).first { $0.gebeurtenisId == "SS139" })
+            #expect(notification.status == "received" && notification.lastError == "unavailable")
+            // Still down a little later: a second attempt, still waiting.
+            h.clock.advance(6)
+            _ = try await h.worker.runOnce()
+            #expect(try await h.outbox(person.id).first?.attempts == 2)
+            // Up again: after the backoff it goes, once.
+            await h.simulator.setDown(false)
+            _ = try await h.worker.runOnce()
+            #expect(try await h.outbox(person.id).first?.status == "pending", "not before the backoff has passed")
+            h.clock.advance(11)
+            try await h.drain()
+            #expect(try await h.outbox(person.id).map(\.status) == ["sent"])
+            let accepted = await h.simulator.exchanges().filter { $0.method == "POST" && $0.path.hasSuffix("/PIP") && $0.status == 201 }
+            #expect(accepted.count == 1)
+            #expect(try await h.services.duoStore.listNotifications(scope: h.scope, personId: person.id).allSatisfy { $0.status == "processed" })
+        }
+    }
+
+    @Test("DUO refuses a PIP: the message is marked refused with DUO's reason, the case worker gets a task and sees it", arguments: Engine.available)
+    func refused(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            _ = await h.perform(run.steps[0])
+            try await h.drain()
+            let person = try #require(try await h.person(bsn: run.bsn))
+            _ = try await h.services.casework.assign(personIds: [person.id], to: "a-consulent", consulentName: "consulent A", scope: h.scope,
+                                                     actor: CaseActor(id: "a-teamleider", name: "teamleider A"),
+                                                     audit: AuditEvent(actorId: "a-teamleider", actorName: "teamleider A", actorRole: "teamleider", organisationId: h.world.orgA,
+                                                                       action: "team.assign", purpose: "inburgering", requestId: "t"),
+                                                     now: h.clock.now)
+            await h.simulator.setRejectNextPIP(reason: "Het PIP is al geregistreerd door een andere gemeente.")
+            try await h.fixPIP(person.id, on: CalendarDate.today(now: h.clock.now))
+            try await h.drain()
+            let message = try #require(try await h.outbox(person.id).first)
+            #expect(message.status == "rejected")
+            #expect(message.foutTeksten == ["Het PIP is al geregistreerd door een andere gemeente."])
+            let tasks = try await h.services.casework.listTaken(personId: person.id, scope: h.scope)
+            #expect(tasks.contains { $0.source == "duo" && $0.title.contains("PIP") && $0.assigneeId == "a-consulent" })
+
+            let browser = Browser(h.web)
+            let csrf = try await browser.login(World.email(.consulent))
+            let page = try await browser.get("/personen/\(person.id)/duo")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("Afgewezen door DUO"))
+            #expect(page.body.contains("Het PIP is al geregistreerd door een andere gemeente."))
+            // Retry now: back in the queue, sent this time, and the retry is audited.
+            let retried = try await browser.post("/duo/berichten/\(message.id)/opnieuw", form: [("terug", "dossier")], csrf: csrf)
+            #expect(retried.status == .seeOther)
+            try await h.drain()
+            #expect(try await h.outbox(person.id).first?.status == "sent")
+            let audit = try await h.services.audit.search(.init(personId: person.id), before: nil, limit: 50).rows.map(\.action)
+            #expect(audit.contains("duo.retry"))
+            #expect(audit.contains("duo.person.view"))
+        }
+    }
+
+    @Test("A PIP that breaks DUO's rules is stopped before sending, with the rule named", arguments: Engine.available)
+    func stoppedByTheLaw(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            _ = await h.perform(run.steps[0])
+            try await h.drain()
+            let person = try #require(try await h.person(bsn: run.bsn))
+            let start = try #require(await h.simulator.person(bsn: run.bsn)?.plicht.begindatum)
+            // Dated before the obligation started (as DUO last reported it): DUO would refuse it (R6.1).
+            try await h.fixPIP(person.id, on: start.adding(days: -3))
+            try await h.drain()
+            let message = try #require(try await h.outbox(person.id).first)
+            #expect(message.status == "stopped")
+            #expect(message.foutTeksten.count == 1)
+            #expect(message.foutTeksten.first?.contains(DisplayDateProbe.dutch(start)) == true)
+            let sent = await h.simulator.exchanges().filter { $0.method == "POST" && $0.path.hasSuffix("/PIP") }
+            #expect(sent.isEmpty, "nothing reached DUO")
+        }
+    }
+
+    @Test("An unknown event is kept and shown, not dropped", arguments: Engine.available)
+    func unknownEvent(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            #expect(await h.notify("SS777", bsn: "999990019") == 201)
+            try await h.drain()
+            let stored = try await h.services.duoStore.listNotifications(scope: h.scope)
+            #expect(stored.map(\.status) == ["unknown"])
+            let browser = Browser(h.web)
+            _ = try await browser.login(World.email(.teamleider))
+            let page = try await browser.get("/duo")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("SS777"))
+            #expect(page.body.contains("Onbekende gebeurtenis"))
+        }
+    }
+}
+
+/// Dates as the law's Dutch texts write them ("18 november 2026"), to find a date in a reason.
+enum DisplayDateProbe {
+    static let months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+    static func dutch(_ date: CalendarDate) -> String { "\(date.day) \(months[date.month - 1]) \(date.year)" }
+}
