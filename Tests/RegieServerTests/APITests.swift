@@ -142,6 +142,7 @@ struct APITests {
                 "/cases/{id}/pips", "/cases/{id}/pips/concept", "/cases/{id}/pips/concept/fix", "/cases/{id}/route-start",
                 "/cases/{id}/progress-meetings", "/cases/{id}/hours", "/cases/{id}/results", "/cases/{id}/enforcement-steps",
                 "/cases/{id}/close", "/case-assignments", "/cases/{id}/handover", "/cases/{id}/tasks", "/cases/{id}/tasks/{task}/done", "/cases/{id}/documents", "/cases/{id}/documents/{document}", "/municipalities/{code}/settings",
+                "/duo/discrepancies",
             ])
             #expect((result.json["info"] as? [String: Any])?["version"] as? String == RegieAPISpec.version)
         }

@@ -308,6 +308,41 @@ struct DUOEndToEndTests {
         }
     }
 
+    @Test("Reconciliation: after a fresh pull the page and the API list where Regie and DUO disagree", arguments: Engine.available)
+    func reconciliation(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            _ = await h.perform(run.steps[0])
+            try await h.drain()
+            let person = try #require(try await h.person(bsn: run.bsn))
+            let browser = Browser(h.web)
+            let csrf = try await browser.login(World.email(.consulent))
+            #expect(try await browser.get("/duo/afstemming").body.contains(h.services.catalogue.text("duo.reconciliation.empty", .nl)))
+            // DUO changes the target group without telling Regie; a case worker fetches DUO's data again.
+            var atDUO = try #require(await h.simulator.person(bsn: run.bsn))
+            atDUO.doelgroep = DoelgroepInfo(indeling: "Gezinsmigrant en overige migrant", begindatum: atDUO.doelgroep.begindatum, gedetailleerdeDoelgroep: .gezinsvormer)
+            await h.simulator.seed(atDUO)
+            let refreshed = try await browser.post("/personen/\(person.id)/duo/ophalen", form: [], csrf: csrf)
+            #expect(refreshed.location == "/personen/\(person.id)/duo?melding=opgehaald")
+            let page = try await browser.get("/duo/afstemming")
+            #expect(page.body.contains("/personen/\(person.id)/duo"))
+            #expect(page.body.contains("Gezinsvormer") && page.body.contains("Asielstatushouder"))
+
+            let key = try await APITests.createKey(h.web)
+            let api = try await APITests.call(h.web, "/api/v1/duo/discrepancies?municipality=GM0988", key: key)
+            #expect(api.status == .ok)
+            let rows = try #require(api.json["data"] as? [[String: Any]])
+            #expect(rows.count == 1)
+            #expect(rows.first?["kind"] as? String == "doelgroep")
+            #expect(rows.first?["regie"] as? String == "Asielstatushouder")
+            #expect(rows.first?["duo"] as? String == "Gezinsvormer")
+            #expect(try await APITests.call(h.web, "/api/v1/duo/discrepancies?municipality=GM0957", key: key).json["data"] as? [Any] != nil)
+            #expect(try await APITests.call(h.web, "/api/v1/duo/discrepancies?municipality=Weert", key: key).status == .badRequest)
+            let audit = try await h.services.audit.search(.init(personId: nil), before: nil, limit: 100).rows.map(\.action)
+            #expect(audit.contains("duo.person.refresh") && audit.contains("duo.reconciliation.view"))
+        }
+    }
+
     @Test("An unknown event is kept and shown, not dropped", arguments: Engine.available)
     func unknownEvent(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in

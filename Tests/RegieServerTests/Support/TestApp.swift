@@ -58,6 +58,9 @@ struct TestDatabase {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
         case .postgres:
+            // Each test database holds up to 5 connections; a bounded number at a time keeps the
+            // suite under the server's connection limit however many tests run in parallel.
+            await PostgresSlots.shared.acquire()
             let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]!
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
             let admin = try await Database.connect(.postgres(url: url, searchPath: nil), maxConnections: 1, logger: logger)
@@ -67,6 +70,7 @@ struct TestDatabase {
                 database = try await Database.connect(.postgres(url: url, searchPath: String(schema)), maxConnections: 4, logger: logger)
             } catch {
                 await admin.shutdown()
+                await PostgresSlots.shared.release()
                 throw error
             }
             do {
@@ -74,14 +78,34 @@ struct TestDatabase {
             } catch {
                 await database.shutdown()
                 await admin.shutdown()
+                await PostgresSlots.shared.release()
                 throw error
             }
             return TestDatabase(database: database) {
                 await database.shutdown()
                 try? await admin.sql.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run()
                 await admin.shutdown()
+                await PostgresSlots.shared.release()
             }
         }
+    }
+}
+
+/// A counting semaphore for PostgreSQL test databases.
+actor PostgresSlots {
+    static let shared = PostgresSlots(40)
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }
 
