@@ -94,6 +94,7 @@ struct DUOEndToEndTests {
                             try await body(Harness(services: services, world: world, clock: clock, simulator: simulator, server: server,
                                                    worker: DUOWorker(services: services, client: client, workerId: "test", logger: logger), web: web))
                         }
+                        ExchangeLog.append(await simulator.exchanges())
                     }
                 } catch {
                     await client.shutdown()
@@ -357,6 +358,24 @@ struct DUOEndToEndTests {
             #expect(page.body.contains("SS777"))
             #expect(page.body.contains("Onbekende gebeurtenis"))
         }
+    }
+}
+
+/// Every request Regie sent to the simulator and every answer of Regie's Notificatie API, written as
+/// JSON lines to `REGIE_DUO_EXCHANGES` when set, so `e2e/duo_spec_check.py` can check them against
+/// DUO's published specs.
+enum ExchangeLog {
+    static func append(_ exchanges: [SimExchange]) {
+        guard let path = ProcessInfo.processInfo.environment["REGIE_DUO_EXCHANGES"], !exchanges.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let lines = exchanges.compactMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        // One write per test: lines of parallel tests do not interleave.
+        try? handle.write(contentsOf: Data(lines.utf8))
     }
 }
 

@@ -72,6 +72,11 @@ struct DUONotificationTests {
         try await Self.withAPI(engine) { client, services in
             let response = try await client.execute(uri: NotificationAPI.path, method: .post, headers: refusal.headers, body: ByteBuffer(string: refusal.body))
             #expect(response.status == refusal.status)
+            ExchangeLog.append([SimExchange(direction: .outbound, method: "POST", path: NotificationAPI.path,
+                                            headers: Dictionary(refusal.headers.map { ($0.name.rawName, $0.value) }) { $1 }, body: refusal.body,
+                                            status: Int(response.status.code),
+                                            responseHeaders: Dictionary(response.headers.map { ($0.name.rawName, $0.value) }) { $1 },
+                                            responseBody: nil, at: Date())])
             #expect(response.headers[HTTPField.Name("API-Version")!] == NotificationAPI.apiVersion)
             #expect(response.body.readableBytes == 0, "the spec defines no body for 400, 401 and 403")
             #expect(try await services.duoStore.listNotifications(scope: TenantScope(municipalityCodes: ["GM0988", "GM1706", "GM0957"])).isEmpty)
