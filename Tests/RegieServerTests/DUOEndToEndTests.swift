@@ -139,6 +139,29 @@ struct DUOEndToEndTests {
             let events = try await h.services.casework.listEvents(personId: person.id, scope: h.scope).map(\.kind)
             #expect(events.contains("duo.SS101") && events.contains("duo.SS139"))
 
+            // The case worker completes the details from the BRP: refused without a name (typed values kept), then saved.
+            let browser = Browser(h.web)
+            let csrf = try await browser.login(World.email(.consulent))
+            let file = try await browser.get("/personen/\(person.id)")
+            #expect(file.body.contains("Naam volgt uit de BRP") && file.body.contains("nog aanvullen uit de BRP"))
+            let refused = try await browser.post("/personen/\(person.id)/gegevens", form: [("familyName", "Tesfaye"), ("gender", "vrouw")], csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("href=\"#givenNames\"") && refused.body.contains("value=\"Tesfaye\""))
+            let brp = CalendarDate.today(now: h.clock.now).adding(days: -1)
+            let saved = try await browser.post("/personen/\(person.id)/gegevens", form: [
+                ("givenNames", "Selam"), ("familyName", "Tesfaye"), ("dateOfBirth", "1996-03-04"), ("gender", "vrouw"), ("language", "Tigrinya"),
+                ("interpreter", "ja"), ("brp", brp.iso)], csrf: csrf)
+            #expect(saved.location == "/personen/\(person.id)?melding=gegevens")
+            let completed = try #require(try await h.person(bsn: run.bsn))
+            #expect(completed.detailsPending == 0 && completed.fullName == "Selam Tesfaye" && completed.dateOfBirth == "1996-03-04")
+            let housed = try #require(try await h.services.persons.fetchTraject(personId: person.id, scope: h.scope))
+            #expect(housed.brpDate == brp.iso && housed.phase == "gehuisvest")
+            // R1: with both the kennisgeving and the BRP date known, the later starts the 10 weeks.
+            let housedFacts = try #require(housed.lawFacts(person: completed))
+            let r1 = try #require(StatutoryClock.terms(for: housedFacts, on: today).first { $0.rule == .r1 })
+            #expect(r1.due == Termijn.weeks(10).period(afterTrigger: max(kennisgeving, brp)).end)
+            #expect(try await h.services.persons.listPersons(scope: h.scope, filter: .init(search: "tesfaye"), after: nil, limit: 10, today: today).rows.map(\.id) == [person.id])
+
             // A week later: registered for the LBT; then the result (26 of 28).
             #expect(await h.perform(run.steps[2]) == 201)
             #expect(await h.perform(run.steps[3]) == 201)

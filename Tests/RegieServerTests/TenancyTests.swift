@@ -54,6 +54,9 @@ struct TenancyTests {
         Probe(pattern: "/duo/berichten/{id}/opnieuw", method: .post, path: { _, _ in "/duo/berichten/outbox-b/opnieuw" }, form: []),
         Probe(pattern: "/personen/{id}/duo", method: .get, path: { w, _ in "/personen/\(w.personB)/duo" }, form: []),
         Probe(pattern: "/personen/{id}/duo/ophalen", method: .post, path: { w, _ in "/personen/\(w.personB)/duo/ophalen" }, form: []),
+        Probe(pattern: "/personen/{id}/gegevens", method: .get, path: { w, _ in "/personen/\(w.personB)/gegevens" }, form: []),
+        Probe(pattern: "/personen/{id}/gegevens", method: .post, path: { w, _ in "/personen/\(w.personB)/gegevens" },
+              form: [("givenNames", "X"), ("familyName", "Y"), ("dateOfBirth", "1990-01-01"), ("gender", "man"), ("language", "Frans")]),
         Probe(pattern: "/personen/{id}/afsluiten", method: .post, path: { w, _ in "/personen/\(w.personB)/afsluiten" }, form: [("reason", "verhuisd"), ("closeDate", "2026-11-17")]),
     ]
 

@@ -98,6 +98,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     APIKeysController(services: services).addRoutes(to: web)
     RulesController(services: services).addRoutes(to: web)
     DUOController(services: services).addRoutes(to: web)
+    DetailsController(services: services).addRoutes(to: web)
     // Anything else is a page that does not exist, rendered with the layout.
     web.get("**") { _, _ -> Response in throw AppError.notFound }
     return router

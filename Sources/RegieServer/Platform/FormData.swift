@@ -7,6 +7,11 @@ public struct FormData: Sendable, Hashable {
 
     public init() {}
 
+    /// Values to prefill a form with (empty values are left out).
+    public init(pairs: [(String, String)]) {
+        for (name, value) in pairs where !value.isEmpty { values[name, default: []].append(value) }
+    }
+
     public init(urlEncoded text: String) {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -49,6 +49,7 @@ public enum SiteRoute: Sendable, Hashable {
     case duoReconciliation
     case personDUO(String)
     case personDUORefresh(String)
+    case personDetails(String)
 
     public var path: String {
         switch self {
@@ -100,6 +101,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .duoReconciliation: return "/duo/afstemming"
         case .personDUO(let id): return "/personen/\(id)/duo"
         case .personDUORefresh(let id): return "/personen/\(id)/duo/ophalen"
+        case .personDetails(let id): return "/personen/\(id)/gegevens"
         }
     }
 
@@ -132,6 +134,7 @@ public enum SiteRoute: Sendable, Hashable {
     static let duoRetryPattern = "/duo/berichten/{id}/opnieuw"
     static let personDUOPattern = "/personen/{id}/duo"
     static let personDUORefreshPattern = "/personen/{id}/duo/ophalen"
+    static let personDetailsPattern = "/personen/{id}/gegevens"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
@@ -139,6 +142,6 @@ public enum SiteRoute: Sendable, Hashable {
         personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
         progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
-        duoRetryPattern, personDUOPattern, personDUORefreshPattern,
+        duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern,
     ]
 }

@@ -641,3 +641,46 @@ extension JSONEncoder {
         return encoder
     }
 }
+
+/// A person's details as the BRP registers them (completing a case opened from a DUO signal).
+public struct PersonDetails: Sendable, Hashable {
+    public var givenNames: String
+    public var familyName: String
+    public var dateOfBirth: String
+    public var gender: String
+    public var language: String
+    public var interpreterNeeded: Bool
+    public var brpDate: String?
+
+    public init(givenNames: String, familyName: String, dateOfBirth: String, gender: String, language: String, interpreterNeeded: Bool, brpDate: String?) {
+        self.givenNames = givenNames
+        self.familyName = familyName
+        self.dateOfBirth = dateOfBirth
+        self.gender = gender
+        self.language = language
+        self.interpreterNeeded = interpreterNeeded
+        self.brpDate = brpDate
+    }
+}
+
+extension CaseworkStore {
+    /// Stores the person's BRP details; a BRP registration date moves the case to "gehuisvest" and
+    /// starts an asylum permit holder's PIP term (R1) — the nearest term is recomputed.
+    public func updateDetails(personId: String, _ details: PersonDetails, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+            try await db.raw("""
+                UPDATE persons SET given_names = \(bind: details.givenNames), family_name = \(bind: details.familyName),
+                    search_name = \(bind: PersonStore.searchKey(details.givenNames + " " + details.familyName)), date_of_birth = \(bind: details.dateOfBirth),
+                    gender = \(bind: details.gender), language = \(bind: details.language), interpreter_needed = \(bind: details.interpreterNeeded ? 1 : 0),
+                    details_pending = 0, updated_at = \(bind: now.epochSeconds)
+                WHERE id = \(bind: personId)
+                """).run()
+            if let brp = details.brpDate {
+                try await db.raw("UPDATE trajecten SET brp_date = \(bind: brp), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
+                try await Self.advance(personId: personId, to: .gehuisvest, current: traject.phase, on: db, now: now)
+            }
+            return (true, [CaseChange(kind: "gegevens", date: CalendarDate.today(now: now).iso)])
+        }
+    }
+}
+

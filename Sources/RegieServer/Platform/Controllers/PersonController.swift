@@ -139,6 +139,8 @@ struct PersonController {
                 sections.append(SectionLink(href: SiteRoute.handover(person.id).path, label: text("person.sections.handover"),
                                             detail: traject?.koppelingDate.map { t.text("person.sections.linkedOn", locale, ["date": DisplayDate.format($0, locale)]) } ?? ""))
             }
+            sections.insert(SectionLink(href: SiteRoute.personDetails(person.id).path, label: text("person.sections.details"),
+                                        detail: person.detailsPending == 1 ? text("person.sections.detailsPending") : ""), at: 0)
             sections += [
                 SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
                             detail: traject?.intakeDate.map { t.text("person.sections.intakeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
@@ -187,9 +189,9 @@ struct PersonController {
             ],
             taskAction: SiteRoute.tasks(person.id).path, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty)
         let notices = ["contact": "person.contactSaved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice",
-                       "taak": "tasks.saved", "taakAfgerond": "tasks.done"]
+                       "taak": "tasks.saved", "taakAfgerond": "tasks.done", "gegevens": "details.saved"]
         return try services.views.render(
-            "person", titleKey: "person.title", titleArguments: ["name": person.fullName], content: view,
+            "person", titleKey: "person.title", titleArguments: ["name": view.name], content: view,
             context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t.text($0, locale) }, status: status)
     }
 

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+/// The person's details from the BRP: name, birth date, gender, language and the BRP registration
+/// date. A case opened from a DUO signal starts without them (DUO sends only the BSN); the case
+/// worker completes them here, and may correct them later. Every change is audited.
+struct DetailsController {
+    let services: AppServices
+    var loader: CaseLoader { CaseLoader(services: services) }
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.personDetailsPattern), use: show)
+        router.post(RouterPath(SiteRoute.personDetailsPattern), use: save)
+    }
+
+    struct DetailsView { let name: String; let backHref: String; let pending: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let p = loaded.person
+        var input = FormData()
+        if p.detailsPending != 1 {
+            input = FormData(pairs: [("givenNames", p.givenNames), ("familyName", p.familyName), ("dateOfBirth", p.dateOfBirth), ("gender", p.gender),
+                                     ("language", p.language), ("interpreter", p.interpreterNeeded == 1 ? "ja" : ""), ("brp", loaded.traject.brpDate ?? "")])
+        } else if let brp = loaded.traject.brpDate {
+            input = FormData(pairs: [("brp", brp)])
+        }
+        return try render(loaded, input: input, errors: [], context: context, status: .ok)
+    }
+
+    private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
+        let t = services.catalogue, l = context.locale
+        let text = { (key: String) in t.text(key, l) }
+        let value = { (name: String) in input.raw(name) ?? "" }
+        let pending = loaded.person.detailsPending == 1
+        let name = pending ? text("person.namePending") : loaded.person.fullName
+        let fields: [FieldView] = [
+            FieldView(.input("text"), name: "givenNames", label: text("register.givenNames"), value: value("givenNames"), required: true, errors: errors, extra: "autocomplete=\"off\""),
+            FieldView(.input("text"), name: "familyName", label: text("register.familyName"), value: value("familyName"), required: true, errors: errors, extra: "autocomplete=\"off\""),
+            FieldView(.input("date"), name: "dateOfBirth", label: text("register.dateOfBirth"), value: value("dateOfBirth"), required: true, errors: errors),
+            FieldView(.radios, name: "gender", label: text("register.gender"), value: value("gender"),
+                      options: ["vrouw", "man", "x"].map { ($0, t.text("genders.\($0)", l)) }, required: true, errors: errors),
+            FieldView(.input("text"), name: "language", label: text("register.language"), hint: text("register.languageHint"), value: value("language"), required: true, errors: errors),
+            FieldView(.checkbox, name: "interpreter", label: text("register.interpreter"), value: value("interpreter"), errors: errors),
+            FieldView(.input("date"), name: "brp", label: text("person.brp"), hint: text("register.brpHint"), value: value("brp"), errors: errors),
+        ]
+        return try services.views.render(
+            "person-details", titleKey: "details.title", titleArguments: ["name": name],
+            content: DetailsView(name: name, backHref: SiteRoute.person(loaded.person.id).path, pending: pending, summary: ErrorSummary(errors),
+                                 fields: fields, action: SiteRoute.personDetails(loaded.person.id).path),
+            context: context, status: status)
+    }
+
+    func save(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        do {
+            try await recordDetails(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try render(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=gegevens"])
+    }
+
+    /// Validates and stores the details; throws `FormErrors`.
+    func recordDetails(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws {
+        var v = Validator(services.catalogue, context.locale)
+        let today = loader.today
+        let givenNames = v.text("givenNames", input["givenNames"], label: "register.givenNames", maxLength: 100)
+        let familyName = v.text("familyName", input["familyName"], label: "register.familyName", maxLength: 100)
+        let dateOfBirth = v.date("dateOfBirth", input["dateOfBirth"], label: "register.dateOfBirth", notAfter: today)
+        let gender = input["gender"].flatMap { ["vrouw", "man", "x"].contains($0) ? $0 : nil }
+        if gender == nil { v.fail("gender", "validation.choose", ["field": services.catalogue.text("register.gender", context.locale)]) }
+        let language = v.text("language", input["language"], label: "register.language", maxLength: 60)
+        let brp = v.date("brp", input["brp"], label: "person.brp", required: false, notAfter: today)
+        if let dateOfBirth, let brp, brp < dateOfBirth { v.fail("brp", "register.errors.beforeBirth") }
+        guard v.isValid, let givenNames, let familyName, let dateOfBirth, let gender, let language else { throw FormErrors(v.errors) }
+        let details = PersonDetails(givenNames: givenNames, familyName: familyName, dateOfBirth: dateOfBirth.iso, gender: gender, language: language,
+                                    interpreterNeeded: input["interpreter"] == "ja", brpDate: brp?.iso)
+        let event = services.auditEvent("person.details.update", context: context, permission: .editPersons, person: loaded.person)
+        guard try await services.casework.updateDetails(personId: loaded.person.id, details, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+                                                        audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
+    }
+}
