@@ -41,7 +41,6 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SPECS = REPO_DIR.parent / "shared" / "reference" / "duo-m2m"
 BASE_PATH = "/v1"
 HOST_URL = "http://duo.invalid"  # the specs declare no servers; openapi-core then serves them at /
-# Statuses after which the body, if DUO's description declares none, must be empty.
 MAX_SHOWN = 600  # characters of a body shown with a failure
 
 

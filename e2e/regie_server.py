@@ -2,7 +2,9 @@
 
 `Server(binary, prefix).start()` runs `regie serve --demo` on a free port with a fresh SQLite file
 in a temporary folder (so a developer's `.env` is not read), waits for `/health/ready`, and
-`stop()` ends it and removes the folder. Problems raise `ServerError`.
+`stop()` ends it and removes the folder. `Server(..., env={...})` adds environment variables (the
+DUO koppeling: DUO_URL, DUO_NOTIFY_PORT, ...). `DUOSimulator(binary, notify_url).start()` runs
+`regie duo-simulator` on a free port the same way. Problems raise `ServerError`.
 """
 from __future__ import annotations
 
@@ -43,39 +45,56 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
 class Server:
     """Starts `regie serve --demo` on a free port with a fresh SQLite file; stops it again."""
 
-    def __init__(self, binary: Path, prefix: str = "regie-e2e-"):
+    what = "server"
+    ready_path = "/health/ready"
+
+    def __init__(self, binary: Path, prefix: str = "regie-e2e-", env: dict[str, str] | None = None):
         self.binary = binary
         self.workdir = Path(tempfile.mkdtemp(prefix=prefix))
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = dict(env or {})
         self.process: subprocess.Popen | None = None
         self.stdout_path = self.workdir / "stdout.log"
         self.stderr_path = self.workdir / "stderr.log"
 
-    def start(self, timeout: float = 60.0) -> None:
-        if not self.binary.is_file() or not os.access(self.binary, os.X_OK):
-            raise ServerError(f"server binary not found or not executable: {self.binary}")
+    def command(self) -> list[str]:
+        return [str(self.binary), "serve", "--demo", "--port", str(self.port),
+                "--database-path", str(self.workdir / "regie.sqlite")]
+
+    def environment(self) -> dict[str, str]:
         env = dict(os.environ)
-        # Flags win over the environment, but a DATABASE_URL would win over --database-path.
+        # Flags win over the environment, but a DATABASE_URL would win over --database-path. A
+        # developer's DUO settings are not this server's: without DUO_URL it has no koppeling, and
+        # DUO_NOTIFY_PORT=0 keeps it off the Notificatie API's fixed development port (8081).
         for key in ("DATABASE_URL", "REGIE_ENV", "HOST", "PORT", "DEMO"):
             env.pop(key, None)
-        command = [str(self.binary), "serve", "--demo", "--port", str(self.port),
-                   "--database-path", str(self.workdir / "regie.sqlite")]
-        print(f"· starting {' '.join(command)}", flush=True)
+        for key in [k for k in env if k.startswith("DUO_")]:
+            env.pop(key)
+        env["DUO_NOTIFY_PORT"] = "0"
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 60.0) -> None:
+        if not self.binary.is_file() or not os.access(self.binary, os.X_OK):
+            raise ServerError(f"{self.what} binary not found or not executable: {self.binary}")
+        command = self.command()
+        shown = " ".join(f"{k}={v}" for k, v in self.extra_env.items())
+        print(f"· starting {shown + ' ' if shown else ''}{' '.join(command)}", flush=True)
         # cwd = the temporary folder, so a developer's .env in the repository is not read.
         self.process = subprocess.Popen(
-            command, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
+            command, cwd=self.workdir, env=self.environment(), stdin=subprocess.DEVNULL,
             stdout=open(self.stdout_path, "wb"), stderr=open(self.stderr_path, "wb"),
             start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ServerError(f"server exited with code {self.process.returncode} before it was ready\n"
+                raise ServerError(f"{self.what} exited with code {self.process.returncode} before it was ready\n"
                                    + self.log_tail())
-            if http_status(self.base_url + "/health/ready", timeout=1.0) == 200:
+            if http_status(self.base_url + self.ready_path, timeout=1.0) == 200:
                 return
             time.sleep(0.2)
-        raise ServerError(f"server not ready on {self.base_url}/health/ready after {timeout:.0f}s\n" + self.log_tail())
+        raise ServerError(f"{self.what} not ready on {self.base_url}{self.ready_path} after {timeout:.0f}s\n" + self.log_tail())
 
     def log_tail(self, lines: int = 25) -> str:
         parts = []
@@ -105,7 +124,27 @@ class Server:
             try:
                 self.process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                print(f"· note: the server did not stop within {grace:.0f}s of SIGTERM; killed it", file=sys.stderr)
+                print(f"· note: the {self.what} did not stop within {grace:.0f}s of SIGTERM; killed it", file=sys.stderr)
                 self.process.kill()
                 self.process.wait(timeout=5)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class DUOSimulator(Server):
+    """Starts `regie duo-simulator` on a free port, sending its notifications to `notify_url` (Regie's
+    Notificatie API); ready when its control API answers. `base_url` is the simulator's root: DUO's
+    interface is below `/v1`, the control API below `/sim`."""
+
+    what = "DUO simulator"
+    ready_path = "/sim/log"
+
+    def __init__(self, binary: Path, notify_url: str, prefix: str = "regie-e2e-duo-", week_seconds: float | None = None):
+        super().__init__(binary, prefix)
+        self.notify_url = notify_url
+        self.week_seconds = week_seconds
+
+    def command(self) -> list[str]:
+        command = [str(self.binary), "duo-simulator", "--port", str(self.port), "--regie-notify-url", self.notify_url]
+        if self.week_seconds is not None:
+            command += ["--week", f"{self.week_seconds:g}"]
+        return command

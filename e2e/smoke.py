@@ -8,6 +8,8 @@ on every page it visits and saves a full-page screenshot of each page.
     python3 e2e/smoke.py --binary /path/to/regie
     python3 e2e/smoke.py --base-url http://127.0.0.1:8080 # against a running demo server
 
+The journey "duo" starts its own Regie with the DUO koppeling and a DUO simulator (from --binary).
+
 Exit code 0 only if every step passed and every checked page loaded its stylesheet and script without
 console errors and has no serious/critical axe violation; 1 otherwise; 2 if the test could not run at
 all (server or browser did not start, or a bug in this script).
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import os
 import re
 import shutil
@@ -29,9 +32,10 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlparse
+from urllib.parse import parse_qs, urlencode, urljoin, urlparse
+from urllib.request import Request, urlopen
 
-from regie_server import Server, http_status
+from regie_server import DUOSimulator, Server, ServerError, free_port, http_status
 
 import axe_selenium_python
 from axe_selenium_python import Axe
@@ -96,6 +100,22 @@ TXT_UPLOAD = "Document toevoegen"
 TXT_UPLOADED = "Het document is toegevoegd."
 TXT_CLOSE_BUTTON = "Dossier afsluiten"
 TXT_SETTINGS_SAVE = "Instellingen opslaan"
+# The DUO koppeling (journey "duo").
+TXT_DUO_TITLE = "Koppeling met DUO"
+TXT_DUO_NOTIFICATIONS = "Notificaties van DUO"
+TXT_DUO_PROCESSED = "Verwerkt"
+TXT_DUO_UNKNOWN = "Onbekend"
+TXT_DUO_OPEN_CASE = "Dossier"
+TXT_NAME_PENDING = "Naam volgt uit de BRP"
+TXT_DUO_TAB = "DUO"
+TXT_DUO_REGISTERED = ("Inburgeringsplicht", "Doelgroep")
+TXT_DUO_REFRESH = "Gegevens nu ophalen bij DUO"
+TXT_DUO_REFRESHED = "De gegevens van DUO zijn opgehaald."
+TXT_DUO_RECONCILIATION_LINK = "Verschillen tussen Regie en DUO"
+TXT_DUO_RECONCILIATION = "Afstemming Regie en DUO"
+DUO_MUNICIPALITY = "GM0988"
+DUO_SCENARIO = "nieuwe-statushouder"
+DUO_UNKNOWN_EVENT = "SS777"
 DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
                 "november", "december")
 
@@ -225,8 +245,9 @@ def make_driver(chromium: str | None, chromedriver: str | None) -> WebDriver:
 
 
 class Smoke:
-    def __init__(self, driver: WebDriver, base_url: str, screenshots: Path, axe_script: str):
+    def __init__(self, driver: WebDriver, base_url: str, screenshots: Path, axe_script: str, binary: Path | None = None):
         self.driver = driver
+        self.binary = binary  # for the journeys that start their own servers (duo)
         self.base_url = base_url.rstrip("/")
         self.screenshots = screenshots
         self.axe_script = axe_script
@@ -1299,6 +1320,146 @@ class Smoke:
         ]:
             self.step(name, function)
 
+    def journey_duo(self) -> None:
+        """The DUO koppeling with real content: its own Regie (DUO_URL, DUO_NOTIFY_PORT, DUO_POLL_MS) and a DUO
+        simulator that notifies it. The simulator runs the scenario 'nieuwe-statushouder' for GM0988 and sends an
+        event Regie does not know; the consulent then sees them on /duo, the new case, its DUO tab and the
+        reconciliation."""
+        main_url = self.base_url
+        simulator: DUOSimulator | None = None
+        server: Server | None = None
+        failures_before = sum(not s.passed for s in self.steps)
+        oin = "00000009" + "0000" + DUO_MUNICIPALITY[-4:] + "0000"  # its development OIN (DUOConfig.developmentOIN)
+
+        def sim(path: str, payload: dict | None = None) -> dict:
+            """POST to the simulator's control API; its JSON answer."""
+            data = json.dumps(payload).encode() if payload is not None else b""
+            request = Request(simulator.base_url + path, data=data, method="POST",
+                              headers={"Content-Type": "application/json"} if payload is not None else {})
+            with urlopen(request, timeout=10) as response:
+                return json.loads(response.read() or b"{}")
+
+        def start():
+            nonlocal simulator, server
+            if self.binary is None or not self.binary.is_file():
+                raise StepFailure("the regie binary (--binary) to start a DUO simulator and a Regie with the koppeling",
+                                  str(self.binary))
+            notify_port = free_port()
+            simulator = DUOSimulator(self.binary, f"http://127.0.0.1:{notify_port}/v1/notificaties")
+            try:
+                simulator.start()
+                server = Server(self.binary, prefix="regie-e2e-duo-regie-", env={
+                    "DUO_URL": simulator.base_url + "/v1", "DUO_NOTIFY_PORT": str(notify_port), "DUO_POLL_MS": "200"})
+                server.start()
+            except ServerError as error:
+                raise StepFailure("the DUO simulator and Regie to start", str(error)) from None
+            self.base_url = server.base_url
+            print(f"    simulator {simulator.base_url}, Regie {server.base_url}, Notificatie API on port {notify_port}")
+
+        def trigger():
+            answer = sim(f"/sim/scenarios/{DUO_SCENARIO}?" + urlencode({"municipality": oin, "week": 2}))
+            bsn = answer.get("bsn", "")
+            self.expect(re.fullmatch(r"\d{9}", bsn) is not None, f"the scenario '{DUO_SCENARIO}' to answer with a BSN", json.dumps(answer)[:300])
+            events = [step.get("gebeurtenisId") for step in answer.get("steps", [])]
+            self.expect("SS101" in events, "the scenario to send SS101", ", ".join(map(str, events)))
+            sent = sim("/sim/notifications", {"gebeurtenisId": DUO_UNKNOWN_EVENT, "bsn": bsn, "municipalityOIN": oin})
+            self.expect(sent.get("status") == 201, f"Regie to accept {DUO_UNKNOWN_EVENT} with 201", json.dumps(sent)[:300])
+            self.facts.update(duo_bsn=bsn, duo_events=",".join(events))
+            print(f"    scenario {DUO_SCENARIO} for BSN {bsn}: {', '.join(events)} (a week is 2 s); then {DUO_UNKNOWN_EVENT}")
+
+        def login():
+            self.open("/inloggen")
+            self.logged_in_home(CONSULENT, "/")
+
+        def notifications() -> dict[str, str]:
+            """Event id → status in the table of DUO's notifications on this page."""
+            rows = self.driver.execute_script("""
+                var caption = arguments[0];
+                var table = Array.from(document.querySelectorAll('main table')).find(function (t) {
+                  return t.caption && t.caption.textContent.trim() === caption; });
+                if (!table) return [];
+                return Array.from(table.querySelectorAll('tbody tr')).map(function (tr) {
+                  return [tr.cells[1].querySelector('strong').textContent.trim(), tr.cells[2].textContent.trim()]; });""",
+                TXT_DUO_NOTIFICATIONS)
+            return {event: status for event, status in rows}
+
+        def overview():
+            self.nav(TXT_DUO_TAB, "/duo")
+            self.expect(self.h1() == TXT_DUO_TITLE, f"heading '{TXT_DUO_TITLE}'", self.h1())
+            expected = {event: TXT_DUO_PROCESSED for event in self.case("duo_events").split(",")}
+            expected[DUO_UNKNOWN_EVENT] = TXT_DUO_UNKNOWN
+            deadline = time.monotonic() + 30
+            found = notifications()
+            while any(found.get(k) != v for k, v in expected.items()) and time.monotonic() < deadline:
+                time.sleep(0.5)  # the scenario's later steps come a simulated week (2 s) apart; the worker polls every 200 ms
+                self.open("/duo")
+                found = notifications()
+            wrong = {k: found.get(k, "missing") for k, v in expected.items() if found.get(k) != v}
+            self.expect(not wrong, "in the notifications table: " + ", ".join(f"{k} {v}" for k, v in expected.items()),
+                        ", ".join(f"{k} {v}" for k, v in wrong.items()) + f" (all: {found})")
+            print(f"    notifications: {', '.join(f'{k} {v}' for k, v in found.items())}")
+            self.check_page("duo")
+
+        def case_from_notification():
+            link = self.wait_for(lambda d: next((a for row in d.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+                                                 if "SS101" in row.text
+                                                 for a in row.find_elements(By.CSS_SELECTOR, "a") if a.text.strip() == TXT_DUO_OPEN_CASE), None),
+                                 f"a link '{TXT_DUO_OPEN_CASE}' in the row of SS101")
+            path = urlparse(link.get_attribute("href")).path
+            self.expect(re.fullmatch(r"/personen/[^/]+", path) is not None, "the link to lead to /personen/<id>", path)
+            self.click_and_wait(link)
+            self.expect(self.path == path, f"to be on {path}", self.path)
+            self.expect(self.h1() == TXT_NAME_PENDING, f"heading '{TXT_NAME_PENDING}' (a new case before the BRP)", self.h1())
+            self.facts["duo_person_path"] = path
+            self.check_page("duo-dossier")
+
+        def person_tab():
+            path = self.case("duo_person_path")
+            self.click_and_wait(self.link("main ul.section-links a", TXT_DUO_TAB))
+            self.expect(self.path == path + "/duo", f"to be on {path}/duo", self.path)
+            self.expect(self.h1() == TXT_DUO_TAB, f"heading '{TXT_DUO_TAB}'", self.h1())
+            panels = [h.text.split("(")[0].strip() for h in self.driver.find_elements(By.CSS_SELECTOR, "main section.panel h3")]
+            missing = [p for p in TXT_DUO_REGISTERED if p not in panels]
+            self.expect(not missing, "what DUO registers: " + ", ".join(TXT_DUO_REGISTERED), ", ".join(panels) or "no panels")
+            print(f"    DUO registers: {', '.join(panels)}")
+            self.check_page("duo-persoon")
+
+        def refresh():
+            path = self.case("duo_person_path") + "/duo"
+            self.click_and_wait(self.button("main form button[type=submit]", TXT_DUO_REFRESH))
+            self.expect(self.path == path and self.query.get("melding") == ["opgehaald"], f"a redirect to {path}?melding=opgehaald",
+                        f"{self.driver.current_url} (HTTP {self.status()})")
+            self.expect_notice(TXT_DUO_REFRESHED)
+            self.check_page("duo-opgehaald")
+
+        def reconciliation():
+            self.open("/duo")
+            self.click_and_wait(self.link("main a", TXT_DUO_RECONCILIATION_LINK))
+            self.expect(self.path == "/duo/afstemming", "to be on /duo/afstemming", self.path)
+            self.expect(self.h1() == TXT_DUO_RECONCILIATION, f"heading '{TXT_DUO_RECONCILIATION}'", self.h1())
+            self.check_page("duo-afstemming")
+
+        try:
+            for name, function in [
+                ("start a DUO simulator and a Regie with the koppeling", start),
+                (f"the simulator runs '{DUO_SCENARIO}' for {DUO_MUNICIPALITY} and sends {DUO_UNKNOWN_EVENT}", trigger),
+                ("log in as consulent", login),
+                ("/duo: SS101 processed, SS777 unknown", overview),
+                ("the new case from the notification's 'Dossier' link", case_from_notification),
+                ("the case's DUO tab: what DUO registers", person_tab),
+                (f"'{TXT_DUO_REFRESH}'", refresh),
+                ("the reconciliation (/duo/afstemming)", reconciliation),
+                ("log out", self.logout),
+            ]:
+                self.step(name, function)
+        finally:
+            if server is not None and sum(not s.passed for s in self.steps) > failures_before:
+                server.print_problems()
+            for process in (server, simulator):
+                if process is not None:
+                    process.stop()
+            self.base_url = main_url
+
     # -- report --------------------------------------------------------------------------------
 
     def report(self, seconds: float) -> bool:
@@ -1433,13 +1594,17 @@ def main() -> int:
         args.screenshots.mkdir(parents=True, exist_ok=True)
         for old in [*args.screenshots.glob("[0-9][0-9]-*.png"), *args.screenshots.glob("[0-9][0-9]-*.pdf")]:
             old.unlink()  # only this run's screenshots (and printed letter) in the folder
-        smoke = Smoke(driver, base_url, args.screenshots, axe_path)
+        smoke = Smoke(driver, base_url, args.screenshots, axe_path, binary=args.binary.resolve())
         smoke.journey_run("consulent", smoke.journey_consulent)
         smoke.journey_run("functioneel beheerder", smoke.journey_beheer)
         smoke.journey_run("beleidsmedewerker", smoke.journey_beleid)
         smoke.journey_run(f"mobile {MOBILE[0]}x{MOBILE[1]}", smoke.journey_mobile)
         smoke.journey_run("casework", smoke.journey_casework)
         smoke.journey_run("pages", smoke.journey_pages)
+        if args.base_url and not args.binary.is_file():
+            print(f"\n== duo\n  (skipped: it starts its own Regie and DUO simulator from --binary, and {args.binary} does not exist)")
+        else:
+            smoke.journey_run("duo", smoke.journey_duo)
         if server is not None and (any(not s.passed for s in smoke.steps) or any(not p.passed for p in smoke.pages)):
             server.print_problems()
         ok = smoke.report(time.monotonic() - started)  # ends with the line "N passed, N failed"

@@ -200,9 +200,10 @@ public final class DUOClient: Sendable {
             _ = try await send(method: "POST", path: "/contactpersonen/\(id!)/personen/\(bsn)", body: nil, bron: bron)
             return id
         default:
-            let (method, path) = push.route(bsn: bsn)
+            // An offer's institution number travels in `reference` (it is part of the path).
+            let (method, path) = push.route(bsn: bsn, instellingsnummer: push == .inburgeringsaanbod ? reference : nil)
             _ = try await send(method: method, path: path, body: body, bron: bron, berichtId: berichtId)
-            return nil
+            return reference
         }
     }
 

@@ -367,6 +367,42 @@ struct DUOEndToEndTests {
         }
     }
 
+    @Test("The offer at route start and the contact person reach DUO through the outbox; bad input is refused and kept", arguments: Engine.available)
+    func offerAndContact(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            _ = await h.perform(run.steps[0])
+            try await h.drain()
+            let person = try #require(try await h.person(bsn: run.bsn))
+            let today = CalendarDate.today(now: h.clock.now)
+            try await h.fixPIP(person.id, on: today)
+            try await h.drain()
+            let browser = Browser(h.web)
+            let csrf = try await browser.login(World.email(.consulent))
+            // Route start with an institution number of 9 characters: refused, the typed value kept.
+            let refused = try await browser.post("/personen/\(person.id)/voortgang/start", form: [("startDate", today.iso), ("instellingsnummer", "12AB34567")], csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("value=\"12AB34567\""))
+            let started = try await browser.post("/personen/\(person.id)/voortgang/start",
+                                                 form: [("startDate", today.iso), ("instellingsnummer", "12AB345678"), ("expectedEndDate", today.adding(days: 300).iso), ("literacy", "AA")], csrf: csrf)
+            #expect(started.status == .seeOther)
+            // The contact person: a phone number DUO would refuse, then a good one.
+            let badPhone = try await browser.post("/personen/\(person.id)/duo/contactpersoon", form: [("naam", "Fatima el Amrani"), ("email", "f@weert.nl"), ("telefoonnummer", "bel mij")], csrf: csrf)
+            #expect(badPhone.status == .badRequest)
+            #expect(badPhone.body.contains("href=\"#telefoonnummer\"") && badPhone.body.contains("value=\"bel mij\""))
+            let reported = try await browser.post("/personen/\(person.id)/duo/contactpersoon", form: [("naam", "Fatima el Amrani"), ("email", "f@weert.nl"), ("telefoonnummer", "0495 575 000")], csrf: csrf)
+            #expect(reported.location == "/personen/\(person.id)/duo?melding=contactpersoon")
+            try await h.drain()
+            #expect(try await h.outbox(person.id).map(\.kind) == ["contactpersoon", "inburgeringsaanbod", "pip"])
+            #expect(try await h.outbox(person.id).allSatisfy { $0.status == "sent" })
+            let atDUO = try #require(await h.simulator.person(bsn: run.bsn))
+            #expect(atDUO.aanbod["12AB345678"]?.indicatorAlfabetiseringsonderwijs == "AA")
+            #expect(atDUO.aanbod["12AB345678"]?.verwachteEinddatumOpleiding == today.adding(days: 300))
+            let contactLinks = await h.simulator.exchanges().filter { $0.method == "POST" && $0.path.hasPrefix("/contactpersonen") }
+            #expect(contactLinks.map(\.status) == [201, 201], "created, then linked to the BSN")
+        }
+    }
+
     @Test("An unknown event is kept and shown, not dropped", arguments: Engine.available)
     func unknownEvent(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in

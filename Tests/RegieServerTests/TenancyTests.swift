@@ -57,6 +57,8 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/gegevens", method: .get, path: { w, _ in "/personen/\(w.personB)/gegevens" }, form: []),
         Probe(pattern: "/personen/{id}/gegevens", method: .post, path: { w, _ in "/personen/\(w.personB)/gegevens" },
               form: [("givenNames", "X"), ("familyName", "Y"), ("dateOfBirth", "1990-01-01"), ("gender", "man"), ("language", "Frans")]),
+        Probe(pattern: "/personen/{id}/duo/contactpersoon", method: .post, path: { w, _ in "/personen/\(w.personB)/duo/contactpersoon" },
+              form: [("naam", "A. Jansen"), ("email", "a@b.nl"), ("telefoonnummer", "0495575000")]),
         Probe(pattern: "/personen/{id}/afsluiten", method: .post, path: { w, _ in "/personen/\(w.personB)/afsluiten" }, form: [("reason", "verhuisd"), ("closeDate", "2026-11-17")]),
     ]
 

@@ -1,3 +1,4 @@
+import DUO
 import Foundation
 import Hummingbird
 import Inburgering
@@ -109,6 +110,12 @@ struct ProgressController {
             Form(id: "start", action: SiteRoute.progressStart(person.id).path, summary: ErrorSummary(errorsFor("start")), fields: [
                 FieldView(.input("date"), name: "startDate", label: t.text("progress.startDate", l), hint: t.text("progress.startDateHint", l),
                           value: failed == "start" ? value("startDate") : (traject.routeStartDate ?? ""), required: true, errors: errorsFor("start")),
+                FieldView(.input("text"), name: "instellingsnummer", label: t.text("progress.instellingsnummer", l), hint: t.text("progress.instellingsnummerHint", l),
+                          value: failed == "start" ? value("instellingsnummer") : "", errors: errorsFor("start"), extra: "autocomplete=\"off\""),
+                FieldView(.input("date"), name: "expectedEndDate", label: t.text("progress.expectedEndDate", l), value: failed == "start" ? value("expectedEndDate") : "",
+                          errors: errorsFor("start")),
+                FieldView(.select, name: "literacy", label: t.text("progress.literacy", l), value: failed == "start" ? value("literacy") : "NVT",
+                          options: Alfabetiseringsonderwijs.allCases.map { ($0.rawValue, t.text("progress.literacyOptions.\($0.rawValue)", l)) }, errors: errorsFor("start")),
             ], submit: t.text("progress.saveStart", l)),
             Form(id: "gesprek", action: SiteRoute.progressMeeting(person.id).path, summary: ErrorSummary(errorsFor("gesprek")), fields: [
                 FieldView(.input("date"), name: "heldDate", label: t.text("progress.heldDate", l), value: failed == "gesprek" ? value("heldDate") : today.iso, required: true, errors: errorsFor("gesprek")),
@@ -186,9 +193,19 @@ struct ProgressController {
         let pipDate = loaded.traject.pipDate.flatMap(CalendarDate.init(iso:))
         if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
         let date = v.date("startDate", input["startDate"], label: "progress.startDate", notAfter: loader.today, notBefore: pipDate)
-        guard v.isValid, let date else { throw FormErrors(v.errors) }
+        // The offer as DUO registers it (Inburgeringsaanbod API): the institution's 10-character number.
+        let instelling = input["instellingsnummer"]
+        if let instelling, instelling.count != 10 || !instelling.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            v.fail("instellingsnummer", "progress.errors.instellingsnummer")
+        }
+        let end = v.date("expectedEndDate", input["expectedEndDate"], label: "progress.expectedEndDate", required: false, notBefore: date)
+        let literacy = input["literacy"].map { Alfabetiseringsonderwijs(rawValue: $0) } ?? .nietVanToepassing
+        if literacy == nil { v.fail("literacy", "validation.choose", ["field": services.catalogue.text("progress.literacy", context.locale)]) }
+        guard v.isValid, let date, let literacy else { throw FormErrors(v.errors) }
+        let aanbod = instelling.map { ($0, DUOInburgeringsaanbod(datumInburgeringsaanbod: date, verwachteStartdatumOpleiding: date,
+                                                                 verwachteEinddatumOpleiding: end, indicatorAlfabetiseringsonderwijs: literacy.rawValue)) }
         let event = services.auditEvent("casework.route.start", context: context, permission: .editPersons, person: loaded.person, detail: "start: \(date.iso)")
-        guard try await services.casework.startRoute(personId: loaded.person.id, date: date, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+        guard try await services.casework.startRoute(personId: loaded.person.id, date: date, aanbod: aanbod, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
                                                      audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
         return date
     }

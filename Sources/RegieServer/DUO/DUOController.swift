@@ -17,6 +17,7 @@ struct DUOController {
         router.get(RouterPath(SiteRoute.duoReconciliation.path), use: reconciliation)
         router.get(RouterPath(SiteRoute.personDUOPattern), use: personTab)
         router.post(RouterPath(SiteRoute.personDUORefreshPattern), use: refresh)
+        router.post(RouterPath(SiteRoute.personDUOContactPattern), use: contact)
     }
 
     // MARK: View models
@@ -143,6 +144,9 @@ struct DUOController {
         let notifications: [NotificationRow]
         let hasNotifications: Bool
         let canEdit: Bool
+        let summary: ErrorSummary
+        let contactFields: [FieldView]
+        let contactAction: String
         let personTab = true
         let exempt: String?
         let tenWeeks: String?
@@ -151,6 +155,11 @@ struct DUOController {
 
     func personTab(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
+        return try await renderPersonTab(loaded, request: request, contactInput: nil, contactErrors: [], context: context, status: .ok)
+    }
+
+    func renderPersonTab(_ loaded: CaseLoader.Loaded, request: Request, contactInput: FormData?, contactErrors: [AppError.FieldError],
+                         context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         try await services.record("duo.person.view", context: context, permission: .readCasework, person: loaded.person)
         let store = services.duoStore
         let t = services.catalogue, l = context.locale
@@ -166,9 +175,22 @@ struct DUOController {
         case "geenVerbinding": t.text("duo.errors.noConnection", l)
         case "onbereikbaar": t.text("duo.errors.unavailable", l)
         case "geenBSN": t.text("duo.errors.noBSN", l)
+        case "contactpersoon": t.text("duo.contact.saved", l)
         default: nil
         }
         let traject = loaded.traject
+        // The case's consulent is the natural contact person; the phone number is typed (Regie keeps none for users).
+        var input = contactInput ?? FormData()
+        if contactInput == nil, let consulentId = traject.consulentId, let consulent = try await services.users.fetchUser(id: consulentId) {
+            input = FormData(pairs: [("naam", consulent.name), ("email", consulent.email)])
+        }
+        let value = { (name: String) in input.raw(name) ?? "" }
+        let contactFields = [
+            FieldView(.input("text"), name: "naam", label: t.text("duo.contact.naam", l), value: value("naam"), required: true, errors: contactErrors),
+            FieldView(.input("email"), name: "email", label: t.text("duo.contact.email", l), value: value("email"), required: true, errors: contactErrors),
+            FieldView(.input("tel"), name: "telefoonnummer", label: t.text("duo.contact.telefoonnummer", l), hint: t.text("duo.contact.telefoonnummerHint", l),
+                      value: value("telefoonnummer"), required: true, errors: contactErrors),
+        ]
         let view = PersonTabView(
             name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path,
             refreshAction: SiteRoute.personDUORefresh(loaded.person.id).path,
@@ -176,11 +198,12 @@ struct DUOController {
             messages: messageRows(messages, context: context), hasMessages: !messages.isEmpty,
             notifications: notificationRows(notifications, context: context), hasNotifications: !notifications.isEmpty,
             canEdit: Policy.allows(loaded.principal, .editPersons),
+            summary: ErrorSummary(contactErrors), contactFields: contactFields, contactAction: SiteRoute.personDUOContact(loaded.person.id).path,
             exempt: traject.duoExempt == 1 ? (traject.duoExemptUntil.map { t.text("duo.exemptUntil", l, ["date": DisplayDate.format($0, l)]) } ?? t.text("duo.exempt", l)) : nil,
             tenWeeks: traject.duoTenWeeksStart.map { DisplayDate.format($0, l) },
             term: traject.duoTermStart.flatMap { start in traject.duoTermEnd.map { t.text("duo.termRange", l, ["from": DisplayDate.format(start, l), "to": DisplayDate.format($0, l)]) } })
         return try services.views.render("person-duo", titleKey: "duo.personTitle", titleArguments: ["name": loaded.person.fullName],
-                                          content: view, context: context, notice: notice)
+                                          content: view, context: context, notice: notice, status: status)
     }
 
     /// The facts of one snapshot, labelled from the catalogue.
@@ -214,6 +237,36 @@ struct DUOController {
         default:
             return [Fact(label: t.text("duo.facts.registered", l), value: t.text("common.yes", l))]
         }
+    }
+
+    /// Reports the case's contact person to DUO (Contactpersoon API): validated as DUO's schema
+    /// describes the fields, then sent through the outbox.
+    func contact(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        do {
+            try await recordContact(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await renderPersonTab(loaded, request: request, contactInput: context.form, contactErrors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.personDUO(loaded.person.id).path + "?melding=contactpersoon"])
+    }
+
+    func recordContact(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws {
+        var v = Validator(services.catalogue, context.locale)
+        // Contactpersoon API 1.0.0: naam ≤ 100 letters, spaces, apostrophes, dots and dashes; e-mail 4–241; phone 3–22 characters.
+        let naam = v.text("naam", input["naam"], label: "duo.contact.naam", maxLength: 100)
+        if let naam, naam.range(of: #"^[\s'‘.\p{L}\p{Pd}]{1,100}$"#, options: .regularExpression) == nil { v.fail("naam", "duo.contact.errors.naam") }
+        let email = v.text("email", input["email"], label: "duo.contact.email", maxLength: 241)
+        if let email, email.count < 4 || !email.contains("@") { v.fail("email", "duo.contact.errors.email") }
+        let phone = v.text("telefoonnummer", input["telefoonnummer"], label: "duo.contact.telefoonnummer", maxLength: 22)
+        if let phone, phone.count < 3 || phone.range(of: #"^(\+|[0-9])((\s|\s?(-|\(0\))\s?)?[0-9]){2,15}([,][1-9][0-9]{1,8})?$"#, options: .regularExpression) == nil {
+            v.fail("telefoonnummer", "duo.contact.errors.telefoonnummer")
+        }
+        guard v.isValid, let naam, let email, let phone else { throw FormErrors(v.errors) }
+        let event = services.auditEvent("duo.contact", context: context, permission: .editPersons, person: loaded.person)
+        guard try await services.duoStore.enqueueContactpersoon(personId: loaded.person.id, DUOContactpersoonGegevens(naam: naam, email: email, telefoonnummer: phone),
+                                                                scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
+                                                                now: services.clock.now()) != nil else { throw AppError.notFound }
     }
 
     /// Pulls the person's current state from DUO now (plicht, doelgroep, termijn, PIP, LBT).

@@ -50,6 +50,7 @@ public enum SiteRoute: Sendable, Hashable {
     case personDUO(String)
     case personDUORefresh(String)
     case personDetails(String)
+    case personDUOContact(String)
 
     public var path: String {
         switch self {
@@ -102,6 +103,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .personDUO(let id): return "/personen/\(id)/duo"
         case .personDUORefresh(let id): return "/personen/\(id)/duo/ophalen"
         case .personDetails(let id): return "/personen/\(id)/gegevens"
+        case .personDUOContact(let id): return "/personen/\(id)/duo/contactpersoon"
         }
     }
 
@@ -135,6 +137,7 @@ public enum SiteRoute: Sendable, Hashable {
     static let personDUOPattern = "/personen/{id}/duo"
     static let personDUORefreshPattern = "/personen/{id}/duo/ophalen"
     static let personDetailsPattern = "/personen/{id}/gegevens"
+    static let personDUOContactPattern = "/personen/{id}/duo/contactpersoon"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
@@ -142,6 +145,6 @@ public enum SiteRoute: Sendable, Hashable {
         personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
         progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
-        duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern,
+        duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,
     ]
 }

@@ -345,9 +345,15 @@ extension CaseworkStore {
     // MARK: After the PIP: route start, progress meetings, hours, results
 
     /// Records the start of the learning route (the offer started: R12) and moves the case on.
-    public func startRoute(personId: String, date: CalendarDate, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+    /// With `aanbod` (institution number and offer), the offer goes to DUO in the same transaction.
+    public func startRoute(personId: String, date: CalendarDate, aanbod: (String, DUOInburgeringsaanbod)? = nil, scope: TenantScope, actor: CaseActor,
+                           audit: AuditEvent, now: Date) async throws -> Bool? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
             try await db.raw("UPDATE trajecten SET route_start_date = \(bind: date.iso), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
+            if let (instelling, offer) = aanbod {
+                try await DUOStore.enqueue([try DUOOutboxMessage(.inburgeringsaanbod, body: offer, reference: instelling)], personId: personId,
+                                           municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
+            }
             try await Self.advance(personId: personId, to: .inLeerroute, current: traject.phase, on: db, now: now)
             return (true, [CaseChange(kind: "route.start", date: date.iso)])
         }

@@ -379,6 +379,26 @@ public struct DUOStore: Sendable {
         }
     }
 
+    /// The case's contact person for DUO, sent through the outbox (Contactpersoon API), with a
+    /// timeline line and the audit entry; nil when the person is not in scope.
+    public func enqueueContactpersoon(personId: String, _ gegevens: DUOContactpersoonGegevens, scope: TenantScope, actor: CaseActor,
+                                      audit: AuditEvent, now: Date) async throws -> Bool? {
+        guard !scope.municipalityCodes.isEmpty else { return nil }
+        let kind = database.kind
+        let message = try DUOOutboxMessage(.contactpersoon, body: gegevens)
+        return try await database.transaction { db in
+            guard let person = try await db.raw("""
+                SELECT id, municipality_code, bsn FROM persons WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                """).first() else { return nil }
+            try await Self.enqueue([message], personId: personId, municipalityCode: try person.decode(column: "municipality_code", as: String.self),
+                                   bsn: try person.decode(column: "bsn", as: String?.self), createdBy: actor.id ?? "-", now: now, on: db)
+            try await CaseworkStore.insertEvent(CaseChange(kind: "duo.contactpersoon", date: CalendarDate.today(now: now).iso, detail: gegevens.naam),
+                                                personId: personId, actor: actor, at: now, on: db)
+            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            return true
+        }
+    }
+
     /// Claims due messages, at most the oldest unfinished one per person (order per person), for `worker`.
     public func claimOutbox(worker: String, now: Date, leaseSeconds: Int64 = 60, limit: Int = 20) async throws -> [DUOOutboxRecord] {
         let t = now.epochSeconds
