@@ -21,7 +21,8 @@
 # Per engine, on one fresh database (migrated, `regie demo --people 100` for the municipalities):
 #   1. a few single requests with curl: 201, the same berichtId again 201 and no second row,
 #      403 for a wrong bron or an unknown doel, 400 for a missing berichtId or a bad body;
-#   2. `GET /` on the listener (404, no database) at 1 and 16 connections: the ceiling;
+#   2. `GET /` on the listener (404, no database) at 1 and 16 connections: the ceiling; then a
+#      notification for an unknown doel (403 after reading the municipalities, nothing stored);
 #   3. with DUO_WORKER=false: fresh berichtIds at each of CONNECTIONS;
 #   4. with DUO_WORKER=false: every request repeats one of KEYS berichtIds (16 connections);
 #   5. restarted with DUO_WORKER=true and no DUO_URL (the worker claims every due notification and
@@ -223,6 +224,21 @@ ceiling() {
   ROWS+=("| $ENGINE_LABEL | \`GET /\` on the listener (404, no database) | $conns | ($(awk -v r="$(field rps "$line")" 'BEGIN { printf "%.0f", r }') req/s) | $(printf '%.2f' "$(field p50_ms "$line")") | $(printf '%.2f' "$(field p99_ms "$line")") | — | — | — |")
 }
 
+# lookup <connections>: a doel that is no municipality of this instance: the headers are checked
+# and the municipalities read (one SELECT), then 403; nothing is stored.
+lookup() {
+  local conns=$1 threads=2 out line requests s403
+  (( conns > 1 )) || threads=1
+  BRON=$BRON DOEL=00000009000099990000 NONCE=$(nonce) KEYS=0 wrk -t"$threads" -c"$conns" -d"$WARMUP" -s "$LUA" "$NOTIFY/v1/notificaties" >/dev/null
+  log "$ENGINE_LABEL: unknown doel (403 after the municipality lookup), $conns connection(s)"
+  out=$(BRON=$BRON DOEL=00000009000099990000 NONCE=$(nonce) KEYS=0 wrk -t"$threads" -c"$conns" -d"$DURATION" --timeout 10s --latency -s "$LUA" "$NOTIFY/v1/notificaties")
+  printf '%s\n' "$out" >"$ENGINE_DIR/wrk-lookup-c$conns.txt"
+  line=$(grep '^RESULT' <<<"$out")
+  requests=$(field requests "$line"); s403=$(field s403 "$line")
+  [[ "$requests" == "$s403" ]] || NOTES+=("$ENGINE_LABEL, unknown doel at $conns: $requests answers, only $s403 of them 403")
+  ROWS+=("| $ENGINE_LABEL | unknown doel: 403 after the municipality lookup, nothing stored | $conns | ($(awk -v r="$(field rps "$line")" 'BEGIN { printf "%.0f", r }') 403/s) | $(printf '%.2f' "$(field p50_ms "$line")") | $(printf '%.2f' "$(field p99_ms "$line")") | $((requests - s403)) non-403 | — | — |")
+}
+
 # --- per engine --------------------------------------------------------------------------------------
 SETTINGS_LINES=()
 WORKER_NOTES=()
@@ -295,6 +311,7 @@ for ENGINE in $ENGINES; do
 
   # 2. ceiling, 3. fresh berichtIds, 4. repeated berichtIds (worker off)
   for conns in 1 16; do ceiling "$conns"; done
+  for conns in 1 16; do lookup "$conns"; done
   for conns in $CONNECTIONS; do measure "worker off, fresh berichtIds" fresh "$conns" 0; done
   measure "worker off, every request one of $KEYS berichtIds" repeat 16 "$KEYS"
   SETTINGS_LINES+=("- $ENGINE_LABEL, server with the worker off: peak RSS $(peak_rss).")

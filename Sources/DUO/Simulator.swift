@@ -392,9 +392,8 @@ public actor DUOSimulator {
     func respond(method: String, route: Route?, headers: [String: String], body: Data?) throws -> Answer {
         guard let route else { throw Refusal(status: 404, reason: "no DUO operation on this path") }
         if down {
-            // 503 "Service niet beschikbaar" (every description), with a Foutmelding as the Notificatie API gives it.
-            return Answer(status: 503, body: Self.encode(Foutmelding(fouttekst: "De dienst is tijdelijk niet beschikbaar wegens onderhoud. Probeer het later opnieuw.")),
-                          reason: "simulator is down")
+            // 503 (planned maintenance): the APIs Regie calls declare it with the API-Version header and no body.
+            return Answer(status: 503, reason: "simulator is down")
         }
         guard let endpoint = route.endpoint else { throw Refusal(status: 405, reason: "\(method) is not offered on this path") }
         let sender = try checkHeaders(headers)

@@ -35,7 +35,7 @@ struct DetailsController {
         let text = { (key: String) in t.text(key, l) }
         let value = { (name: String) in input.raw(name) ?? "" }
         let pending = loaded.person.detailsPending == 1
-        let name = pending ? text("person.namePending") : loaded.person.fullName
+        let name = loaded.person.displayName(t, l)
         let fields: [FieldView] = [
             FieldView(.input("text"), name: "givenNames", label: text("register.givenNames"), value: value("givenNames"), required: true, errors: errors, extra: "autocomplete=\"off\""),
             FieldView(.input("text"), name: "familyName", label: text("register.familyName"), value: value("familyName"), required: true, errors: errors, extra: "autocomplete=\"off\""),

@@ -67,9 +67,9 @@ struct DocumentsController {
                 date: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(d.uploadedAt))), href: SiteRoute.document(loaded.person.id, d.id).path)
         }
         return try services.views.render(
-            "documents", titleKey: "documents.title", titleArguments: ["name": loaded.person.fullName],
+            "documents", titleKey: "documents.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
             content: DocumentsView(
-                name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, rows: rows, hasRows: !rows.isEmpty,
+                name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, rows: rows, hasRows: !rows.isEmpty,
                 summary: ErrorSummary(errors), fields: [
                     FieldView(.input("text"), name: "title", label: t.text("documents.titleField", l), hint: t.text("documents.titleHint", l), value: input.raw("title") ?? "", required: true, errors: errors),
                     FieldView(.input("file"), name: "file", label: t.text("documents.file", l), hint: t.text("documents.fileHint", l), required: true, errors: errors,

@@ -63,8 +63,8 @@ struct HandoverController {
         ]
         let notAsylum = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie != .asielstatushouder
         return try services.views.render(
-            "handover", titleKey: "handover.title", titleArguments: ["name": loaded.person.fullName],
-            content: HandoverView(name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, notAsylum: notAsylum,
+            "handover", titleKey: "handover.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
+            content: HandoverView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, notAsylum: notAsylum,
                                   summary: ErrorSummary(errors), profile: profile, meeting: meeting, action: SiteRoute.handover(loaded.person.id).path),
             context: context, notice: context.form["melding"] == "opgeslagen" ? t.text("handover.saved", l) : nil, status: status)
     }

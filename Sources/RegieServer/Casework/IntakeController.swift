@@ -153,9 +153,9 @@ struct IntakeController {
             FieldView(.textarea, name: "note", label: t.text("intake.note", l), hint: t.text("intake.noteHint", l), value: value("note"), errors: errors),
         ]
         return try services.views.render(
-            "intake", titleKey: "intake.title", titleArguments: ["name": person.fullName],
+            "intake", titleKey: "intake.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
             content: IntakeView(
-                name: person.fullName, backHref: SiteRoute.person(person.id).path, gesprekken: rows, hasGesprekken: !rows.isEmpty,
+                name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, gesprekken: rows, hasGesprekken: !rows.isEmpty,
                 topics: topics, missing: missing.map { topicTitle($0.rawValue) }, hasMissing: !missing.isEmpty, missingCount: missing.count,
                 summary: ErrorSummary(errors), fields: fields, action: SiteRoute.intakeGesprek(person.id).path,
                 canEdit: Policy.allows(loaded.principal, .editPersons)),
@@ -240,8 +240,8 @@ struct IntakeController {
             }
         }
         return try services.views.render(
-            "intake-topic", titleKey: "intake.topicTitle", titleArguments: ["topic": topic.title(t, l), "name": loaded.person.fullName],
-            content: TopicView(name: loaded.person.fullName, title: topic.title(t, l), statutory: topic.statutory,
+            "intake-topic", titleKey: "intake.topicTitle", titleArguments: ["topic": topic.title(t, l), "name": loaded.person.displayName(services.catalogue, context.locale)],
+            content: TopicView(name: loaded.person.displayName(services.catalogue, context.locale), title: topic.title(t, l), statutory: topic.statutory,
                                backHref: SiteRoute.intake(loaded.person.id).path, summary: ErrorSummary(errors), fields: fields,
                                action: SiteRoute.intakeTopic(loaded.person.id, topic.key).path),
             context: context, status: status)

@@ -103,8 +103,8 @@ struct LBTController {
             FieldView(.textarea, name: "adviesNote", label: t.text("advies.note", l), value: av("adviesNote"), errors: adviesErrors),
         ]
         return try services.views.render(
-            "lbt", titleKey: "lbt.title", titleArguments: ["name": person.fullName],
-            content: LBTView(name: person.fullName, backHref: SiteRoute.person(person.id).path, tests: rows, hasTests: !rows.isEmpty,
+            "lbt", titleKey: "lbt.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
+            content: LBTView(name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, tests: rows, hasTests: !rows.isEmpty,
                              adviezen: adviesRows, hasAdviezen: !adviesRows.isEmpty, lbtSummary: ErrorSummary(lbtErrors), lbtFields: lbtFields,
                              lbtAction: SiteRoute.lbt(person.id).path, adviesSummary: ErrorSummary(adviesErrors), adviesFields: adviesFields,
                              adviesAction: SiteRoute.lbtAdvies(person.id).path, routeHref: SiteRoute.route(person.id).path),
@@ -232,8 +232,8 @@ struct LBTController {
             }
         }
         return try services.views.render(
-            "route", titleKey: "route.title", titleArguments: ["name": person.fullName],
-            content: RouteView(name: person.fullName, backHref: SiteRoute.person(person.id).path, lbt: lbtText, advies: adviesText,
+            "route", titleKey: "route.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
+            content: RouteView(name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, lbt: lbtText, advies: adviesText,
                                decisions: rows, hasDecisions: !rows.isEmpty, summary: ErrorSummary(errors), fields: fields,
                                action: SiteRoute.route(person.id).path, deviationNotice: suggested),
             context: context, status: status)

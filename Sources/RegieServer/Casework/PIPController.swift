@@ -136,8 +136,8 @@ struct PIPController {
         }
         let termNotice = isFirst ? t.text("pip.conceptStartsNoTerm", l) : t.text("pip.laterVersionNoTermChange", l)
         return try services.views.render(
-            "pip", titleKey: "pip.title", titleArguments: ["name": person.fullName],
-            content: PIPView(name: person.fullName, backHref: SiteRoute.person(person.id).path, versions: versions, hasVersions: !versions.isEmpty,
+            "pip", titleKey: "pip.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
+            content: PIPView(name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, versions: versions, hasVersions: !versions.isEmpty,
                              hasConcept: c.concept != nil, conceptVersion: c.concept?.version ?? (c.versions.count + 1), isFirst: isFirst,
                              summary: ErrorSummary(errors), fields: fields, action: SiteRoute.pip(person.id).path,
                              fixHref: SiteRoute.pipFix(person.id).path, termNotice: termNotice),
@@ -281,9 +281,9 @@ struct PIPController {
         let l = context.locale
         let problems = try await problems(c, concept: concept, dagtekening: dagtekening, locale: l)
         return try services.views.render(
-            "pip-fix", titleKey: "pip.fixTitle", titleArguments: ["name": c.loaded.person.fullName],
+            "pip-fix", titleKey: "pip.fixTitle", titleArguments: ["name": c.loaded.person.displayName(services.catalogue, context.locale)],
             content: FixView(
-                name: c.loaded.person.fullName, backHref: SiteRoute.pip(c.loaded.person.id).path, version: concept.version,
+                name: c.loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.pip(c.loaded.person.id).path, version: concept.version,
                 route: t.text("routes.\(concept.leerroute)", l) + (concept.niveau.map { " (\($0))" } ?? ""),
                 consequence: consequence(c, dagtekening: dagtekening, locale: l), problems: problems, hasProblems: !problems.isEmpty,
                 summary: ErrorSummary(errors),
@@ -405,8 +405,8 @@ struct PIPController {
         // The municipality's own wording of the adjustable blocks (settings); the bezwaar clause is fixed.
         let own = try await services.settings.fetch(person.municipalityCode).letterTexts
         let view = LetterView(
-            lang: l.rawValue, title: t.text("letter.title", l, ["name": person.fullName]), isConcept: !version.isFixed, municipality: municipality,
-            date: dagtekening.map { DisplayDate.format($0.iso, l) } ?? text("letter.noDateYet"), name: person.fullName,
+            lang: l.rawValue, title: t.text("letter.title", l, ["name": person.displayName(services.catalogue, context.locale)]), isConcept: !version.isFixed, municipality: municipality,
+            date: dagtekening.map { DisplayDate.format($0.iso, l) } ?? text("letter.noDateYet"), name: person.displayName(services.catalogue, context.locale),
             bsn: person.bsn ?? dash, dateOfBirth: DisplayDate.format(person.dateOfBirth, l), version: version.version,
             isChange: version.version > 1,
             changeText: version.changeReason.map { t.text("letter.change", l, ["reason": t.text("pip.changeReasons.\($0)", l).lowercased(), "note": version.changeNote ?? ""]) } ?? "",

@@ -139,9 +139,9 @@ struct ProgressController {
             ], submit: t.text("progress.saveResult", l)),
         ]
         return try services.views.render(
-            "progress", titleKey: "progress.title", titleArguments: ["name": person.fullName],
+            "progress", titleKey: "progress.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
             content: ProgressView(
-                name: person.fullName, backHref: SiteRoute.person(person.id).path,
+                name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path,
                 route: route.map { t.text("routes.\($0.rawValue)", l) } ?? t.text("progress.noRoute", l),
                 routeStart: traject.routeStartDate.map { DisplayDate.format($0, l) } ?? t.text("progress.notStarted", l),
                 hasPIP: traject.pipDate != nil, meters: meters,
@@ -344,8 +344,8 @@ struct ProgressController {
                            assessment: r.culpable.map { t.text($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo", l) } ?? "")
         }
         return try services.views.render(
-            "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.fullName],
-            content: EnforcementView(name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
+            "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
+            content: EnforcementView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
                                      proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path),
             context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap"], services.catalogue), status: status)
     }
@@ -411,8 +411,8 @@ struct ProgressController {
         let l = context.locale
         let closed = loaded.traject.closedReason.map { t.text("person.closedAs", l, ["reason": t.text("closeReasons.\($0)", l), "date": DisplayDate.format(loaded.traject.closedDate ?? "", l)]) }
         return try services.views.render(
-            "close", titleKey: "close.title", titleArguments: ["name": loaded.person.fullName],
-            content: CloseView(name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path, summary: ErrorSummary(errors), fields: [
+            "close", titleKey: "close.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
+            content: CloseView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, summary: ErrorSummary(errors), fields: [
                 FieldView(.select, name: "reason", label: t.text("close.reason", l), value: input.raw("reason") ?? "",
                           options: Choices.withEmpty(TrajectEinde.allCases.map { ($0.rawValue, t.text("closeReasons.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
                 FieldView(.input("date"), name: "closeDate", label: t.text("close.date", l), value: input.raw("closeDate") ?? loader.today.iso, required: true, errors: errors),

@@ -10,7 +10,8 @@ import Foundation
 ///   of Regie's requests and the `Doel` a notification must carry).
 /// - `DUO_TLS_CERT`, `DUO_TLS_KEY`, `DUO_TLS_CA`: PEM files for mutual TLS, used by the client and
 ///   by the notification listener (which then requires a client certificate signed by the CA).
-/// - `DUO_NOTIFY_PORT`: port of the Notificatie API listener (0 = off).
+/// - `DUO_NOTIFY_PORT`: port of the Notificatie API listener (0 = off; development: 8081 when
+///   `DUO_URL` is set).
 /// - `DUO_WORKER`: process notifications and the outbox in this instance (default true).
 public struct DUOConfig: Sendable {
     public var baseURL: String?
@@ -68,7 +69,8 @@ public struct DUOConfig: Sendable {
         default: throw AppConfig.ConfigError.invalid(key: "DUO_TLS_CERT/DUO_TLS_KEY", value: "both or neither")
         }
         notifyHost = reader.string(forKey: "duo.notify.host", default: host)
-        notifyPort = reader.int(forKey: "duo.notify.port", default: mode == .production ? 0 : 8081)
+        // In development the listener runs when Regie talks to a DUO (the simulator sends to 8081).
+        notifyPort = reader.int(forKey: "duo.notify.port", default: mode == .development && url != nil ? 8081 : 0)
         if mode == .production, notifyPort != 0, tls?.caPath == nil {
             // DUO's interface requires mutual TLS: a production listener without it is refused.
             throw AppConfig.ConfigError.invalid(key: "DUO_NOTIFY_PORT", value: "needs DUO_TLS_CERT, DUO_TLS_KEY and DUO_TLS_CA")

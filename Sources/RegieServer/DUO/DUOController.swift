@@ -164,8 +164,9 @@ struct DUOController {
         let store = services.duoStore
         let t = services.catalogue, l = context.locale
         let snapshots = try await store.snapshots(personId: loaded.person.id, scope: loaded.scope).map { snapshot in
-            SnapshotView(title: t.text("duo.snapshots.\(snapshot.kind)", l), fetched: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(snapshot.fetchedAt))),
-                         facts: facts(snapshot, context: context), hasFacts: snapshot.body != "null")
+            let facts = facts(snapshot, context: context)
+            return SnapshotView(title: t.text("duo.snapshots.\(snapshot.kind)", l), fetched: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(snapshot.fetchedAt))),
+                                facts: facts, hasFacts: !facts.isEmpty)
         }
         let messages = try await store.listOutbox(scope: loaded.scope, personId: loaded.person.id)
         let notifications = try await store.listNotifications(scope: loaded.scope, personId: loaded.person.id)
@@ -192,7 +193,7 @@ struct DUOController {
                       value: value("telefoonnummer"), required: true, errors: contactErrors),
         ]
         let view = PersonTabView(
-            name: loaded.person.fullName, backHref: SiteRoute.person(loaded.person.id).path,
+            name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path,
             refreshAction: SiteRoute.personDUORefresh(loaded.person.id).path,
             snapshots: snapshots, hasSnapshots: !snapshots.isEmpty,
             messages: messageRows(messages, context: context), hasMessages: !messages.isEmpty,
@@ -202,7 +203,7 @@ struct DUOController {
             exempt: traject.duoExempt == 1 ? (traject.duoExemptUntil.map { t.text("duo.exemptUntil", l, ["date": DisplayDate.format($0, l)]) } ?? t.text("duo.exempt", l)) : nil,
             tenWeeks: traject.duoTenWeeksStart.map { DisplayDate.format($0, l) },
             term: traject.duoTermStart.flatMap { start in traject.duoTermEnd.map { t.text("duo.termRange", l, ["from": DisplayDate.format(start, l), "to": DisplayDate.format($0, l)]) } })
-        return try services.views.render("person-duo", titleKey: "duo.personTitle", titleArguments: ["name": loaded.person.fullName],
+        return try services.views.render("person-duo", titleKey: "duo.personTitle", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
                                           content: view, context: context, notice: notice, status: status)
     }
 

@@ -65,7 +65,9 @@ public struct DUOWorker: Service, CustomStringConvertible {
         let now = services.clock.now()
         let retryAt = now.addingTimeInterval(Self.backoff(attempts: n.attempts))
         guard let event = Gebeurtenis(id: n.gebeurtenisId) else {
-            try? await store.finish(n.id, status: "unknown", now: now)
+            // Kept and shown on the DUO page (with the case, when the person is known), never dropped.
+            let known = try? await store.caseState(bsn: n.bsn, vNummer: n.vNummer)
+            try? await store.finish(n.id, status: "unknown", personId: known?.personId, now: now)
             return
         }
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import Inburgering
+import RegieStorage
 
 /// Dates as case workers read them: "1 mei 2024" in Dutch, "1 May 2024" in English. Calendar
 /// dates come from the law module's `CalendarDate`; only the wording lives here.
@@ -31,4 +32,13 @@ enum DisplayDate {
         calendar.timeZone = CalendarDate.amsterdam
         return calendar
     }()
+}
+
+extension PersonRecord {
+    /// The name as the interface shows it: "Naam volgt uit de BRP" for a person opened on a DUO
+    /// signal whose details have not been completed yet.
+    func displayName(_ t: Catalogue, _ locale: UILocale) -> String {
+        let name = fullName.trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? t.text("person.namePending", locale) : name
+    }
 }

@@ -152,10 +152,10 @@ public struct DUOStore: Sendable {
     }
 
     /// Ends a notification without a case change (unknown event, nothing to do, or a final failure).
-    public func finish(_ id: String, status: String, error: String? = nil, now: Date) async throws {
+    public func finish(_ id: String, status: String, error: String? = nil, personId: String? = nil, now: Date) async throws {
         try await database.sql.raw("""
             UPDATE duo_notifications SET status = \(bind: status), last_error = \(bind: error), processed_at = \(bind: now.epochSeconds),
-                claimed_by = NULL, claimed_until = NULL
+                person_id = COALESCE(\(bind: personId), person_id), claimed_by = NULL, claimed_until = NULL
             WHERE id = \(bind: id)
             """).run()
     }
@@ -259,6 +259,11 @@ public struct DUOStore: Sendable {
                         """).run()
                 case .task(let taak):
                     let title = taskTitles[taak] ?? taak.rawValue
+                    // One open task per kind: SS101 and SS139 both ask for the intake, once.
+                    let open = try await db.raw("""
+                        SELECT 1 FROM taken WHERE person_id = \(bind: id) AND source = 'duo' AND title = \(bind: title) AND done_at IS NULL LIMIT 1
+                        """).first()
+                    guard open == nil else { continue }
                     try await db.raw("""
                         INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
                         VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: id), \(bind: title), \(bind: notified.adding(days: taak.dueInDays).iso),

@@ -97,8 +97,9 @@ struct PersonController {
         let dash = "—"
         let facts = [
             Fact(label: text("person.doelgroep"), value: t.text("doelgroepen.\(person.doelgroep)", locale)),
-            Fact(label: text("person.dateOfBirth"), value: DisplayDate.format(person.dateOfBirth, locale)),
-            Fact(label: text("person.gender"), value: t.text("genders.\(person.gender)", locale)),
+            // A person opened on a DUO signal has no birth date or gender yet (the BRP's, to be completed).
+            Fact(label: text("person.dateOfBirth"), value: person.dateOfBirth.isEmpty ? dash : DisplayDate.format(person.dateOfBirth, locale)),
+            Fact(label: text("person.gender"), value: person.detailsPending == 1 ? dash : t.text("genders.\(person.gender)", locale)),
             Fact(label: text("person.municipality"), value: municipality),
         ]
         var dates = [
@@ -120,7 +121,7 @@ struct PersonController {
                     ruleHref: SiteRoute.rules.path + "#" + term.rule.rawValue, source: term.source)
         }
         let contact = [
-            Fact(label: text("person.language"), value: person.language),
+            Fact(label: text("person.language"), value: person.language.isEmpty ? dash : person.language),
             Fact(label: text("person.interpreter"), value: text(person.interpreterNeeded == 1 ? "common.yes" : "common.no")),
             Fact(label: text("person.phone"), value: person.phone ?? dash),
             Fact(label: text("person.email"), value: person.email ?? dash),
@@ -172,7 +173,7 @@ struct PersonController {
             }
         }
         let view = PersonView(
-            id: person.id, name: person.detailsPending == 1 && person.fullName.trimmingCharacters(in: .whitespaces).isEmpty ? text("person.namePending") : person.fullName,
+            id: person.id, name: person.displayName(services.catalogue, context.locale),
             bsn: revealBSN ? (person.bsn ?? dash) : Self.mask(person.bsn), bsnRevealed: revealBSN,
             revealHref: SiteRoute.personBSN(person.id).path, vNummer: person.vNummer ?? dash,
             facts: facts, dates: dates, contact: contact,
@@ -243,11 +244,11 @@ struct PersonController {
                             errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
         let message = { (name: String) in errors.first { $0.name == name }?.message }
         return try services.views.render(
-            "person-contact", titleKey: "contact.title", titleArguments: ["name": person.fullName],
+            "person-contact", titleKey: "contact.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
             content: ContactForm(phone: phone, email: email, language: language, interpreterNeeded: interpreter,
                                  errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
                                  phoneError: message("phone"), emailError: message("email"), languageError: message("language"),
-                                 action: SiteRoute.personContact(person.id).path, backHref: SiteRoute.person(person.id).path, name: person.fullName),
+                                 action: SiteRoute.personContact(person.id).path, backHref: SiteRoute.person(person.id).path, name: person.displayName(services.catalogue, context.locale)),
             context: context, status: status)
     }
 
