@@ -1417,7 +1417,7 @@ class Smoke:
             path = self.case("duo_person_path")
             self.click_and_wait(self.link("main ul.section-links a", TXT_DUO_TAB))
             self.expect(self.path == path + "/duo", f"to be on {path}/duo", self.path)
-            self.expect(self.h1() == TXT_DUO_TAB, f"heading '{TXT_DUO_TAB}'", self.h1())
+            self.expect(self.h1() == f"{TXT_DUO_TAB} — {TXT_NAME_PENDING}", f"heading '{TXT_DUO_TAB} — {TXT_NAME_PENDING}'", self.h1())
             panels = [h.text.split("(")[0].strip() for h in self.driver.find_elements(By.CSS_SELECTOR, "main section.panel h3")]
             missing = [p for p in TXT_DUO_REGISTERED if p not in panels]
             self.expect(not missing, "what DUO registers: " + ", ".join(TXT_DUO_REGISTERED), ", ".join(panels) or "no panels")

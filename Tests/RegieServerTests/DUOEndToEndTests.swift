@@ -392,8 +392,15 @@ struct DUOEndToEndTests {
             #expect(badPhone.body.contains("href=\"#telefoonnummer\"") && badPhone.body.contains("value=\"bel mij\""))
             let reported = try await browser.post("/personen/\(person.id)/duo/contactpersoon", form: [("naam", "Fatima el Amrani"), ("email", "f@weert.nl"), ("telefoonnummer", "0495 575 000")], csrf: csrf)
             #expect(reported.location == "/personen/\(person.id)/duo?melding=contactpersoon")
+            // Hours of language and KNM during the brede intake: DUO registers the total (GevolgdeUren).
+            for hours in ["6", "4"] {
+                let booked = try await browser.post("/personen/\(person.id)/voortgang/uren",
+                                                    form: [("soort", "cursus"), ("periodEnd", today.iso), ("hours", hours), ("duringIntake", "ja")], csrf: csrf)
+                #expect(booked.status == .seeOther)
+            }
             try await h.drain()
-            #expect(try await h.outbox(person.id).map(\.kind) == ["contactpersoon", "inburgeringsaanbod", "pip"])
+            #expect(try await h.outbox(person.id).map(\.kind) == ["uren.taallesknm", "uren.taallesknm", "contactpersoon", "inburgeringsaanbod", "pip"])
+            #expect(await h.simulator.person(bsn: run.bsn)?.uren["0988"]?.taallesKNM == 10, "the total, not the last booking")
             #expect(try await h.outbox(person.id).allSatisfy { $0.status == "sent" })
             let atDUO = try #require(await h.simulator.person(bsn: run.bsn))
             #expect(atDUO.aanbod["12AB345678"]?.indicatorAlfabetiseringsonderwijs == "AA")

@@ -354,9 +354,14 @@ public struct DUOStore: Sendable {
     }
 
     public func countNotifications(scope: TenantScope) async throws -> [String: Int] {
+        try await countByStatus("duo_notifications", scope: scope)
+    }
+
+    /// Rows per status of one of this store's tables (`table` is a constant of this file, never input).
+    private func countByStatus(_ table: String, scope: TenantScope) async throws -> [String: Int] {
         guard !scope.municipalityCodes.isEmpty else { return [:] }
         let rows = try await database.sql.raw("""
-            SELECT status, COUNT(*) AS n FROM duo_notifications WHERE municipality_code IN (\(binds: scope.municipalityCodes)) GROUP BY status
+            SELECT status, COUNT(*) AS n FROM \(unsafeRaw: table) WHERE municipality_code IN (\(binds: scope.municipalityCodes)) GROUP BY status
             """).all()
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "status", as: String.self), try $0.decode(column: "n", as: Int.self)) })
     }
@@ -541,14 +546,9 @@ public struct DUOStore: Sendable {
     }
 
     public func countOutbox(scope: TenantScope) async throws -> [String: Int] {
-        guard !scope.municipalityCodes.isEmpty else { return [:] }
-        let rows = try await database.sql.raw("""
-            SELECT status, COUNT(*) AS n FROM duo_outbox WHERE municipality_code IN (\(binds: scope.municipalityCodes)) GROUP BY status
-            """).all()
-        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "status", as: String.self), try $0.decode(column: "n", as: Int.self)) })
+        try await countByStatus("duo_outbox", scope: scope)
     }
 
-    /// The last pushes of one kind per person (for the reconciliation's "sent" side).
     public func fetchOutbox(_ id: String) async throws -> DUOOutboxRecord? {
         try await database.sql.raw("SELECT * FROM duo_outbox WHERE id = \(bind: id)")
             .first(decoding: DUOOutboxRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
