@@ -410,6 +410,38 @@ struct DUOEndToEndTests {
         }
     }
 
+    @Test("A move within the organisation (SS121) takes the file along; a person of another organisation is not touched", arguments: Engine.available)
+    func move(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let cranendonck = DUOConfig.developmentOIN(for: "GM1706")
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: cranendonck, week: .seconds(1))
+            let first = await h.simulator.perform(run.steps[0], at: h.clock.now)
+            #expect(await h.server.send(first, to: cranendonck)?.status == 201)
+            try await h.drain()
+            let before = try #require(try await h.person(bsn: run.bsn))
+            #expect(before.municipalityCode == "GM1706")
+            // At DUO the person now lives in Weert; DUO tells Weert.
+            var moved = try #require(await h.simulator.person(bsn: run.bsn))
+            moved.gemeentecode = "0988"
+            await h.simulator.seed(moved)
+            #expect(await h.notify("SS121", bsn: run.bsn) == 201)
+            try await h.drain()
+            let after = try #require(try await h.person(bsn: run.bsn))
+            #expect(after.id == before.id, "the same file, not a second one")
+            #expect(after.municipalityCode == "GM0988")
+            #expect(try await h.services.persons.fetchTraject(personId: after.id, scope: h.scope)?.municipalityCode == "GM0988")
+            let tasks = try await h.services.casework.listTaken(personId: after.id, scope: h.scope).map(\.title)
+            #expect(tasks.contains(h.services.catalogue.text("duo.task.overgenomenMetPIP", .nl)))
+
+            // Roermond (organisation B) is served by this instance too, but B's person is B's: a notification
+            // for Weert about that BSN fails with the reason and changes nothing.
+            #expect(await h.notify("SS124", bsn: "999990032") == 201)
+            try await h.drain()
+            let failed = try await h.services.duoStore.listNotifications(scope: h.scope).first { $0.bsn == "999990032" }
+            #expect(failed?.status == "failed" && failed?.lastError == "otherOrganisation")
+        }
+    }
+
     @Test("An unknown event is kept and shown, not dropped", arguments: Engine.available)
     func unknownEvent(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in

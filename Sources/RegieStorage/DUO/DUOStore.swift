@@ -195,18 +195,19 @@ public struct DUOStore: Sendable {
                 SELECT id, municipality_code FROM persons WHERE bsn = \(bind: n.bsn ?? "-") OR v_nummer = \(bind: n.vNummer ?? "-") LIMIT 1
                 """).first().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "municipality_code", as: String.self)) }
             var created = false
-            if let (id, municipality) = personId, municipality != n.municipalityCode, n.gebeurtenisId == "SS120" || n.gebeurtenisId == "SS121" {
-                // Moved here: only within the same organisation can the file move along.
+            if let (id, municipality) = personId, municipality != n.municipalityCode {
+                // The file is known in another municipality: only one of the same organisation may act on it.
                 let shared = try await db.raw("""
                     SELECT 1 FROM organisation_municipalities a JOIN organisation_municipalities b ON a.organisation_id = b.organisation_id
                     WHERE a.municipality_code = \(bind: municipality) AND b.municipality_code = \(bind: n.municipalityCode) LIMIT 1
                     """).first()
                 guard shared != nil else { throw DUOApplyError.personOfOtherOrganisation }
-                try await db.raw("UPDATE persons SET municipality_code = \(bind: n.municipalityCode), updated_at = \(bind: now.epochSeconds) WHERE id = \(bind: id)").run()
-                try await db.raw("UPDATE trajecten SET municipality_code = \(bind: n.municipalityCode), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: id)").run()
-                personId = (id, n.municipalityCode)
-            } else if let (_, municipality) = personId, municipality != n.municipalityCode {
-                throw DUOApplyError.personOfOtherOrganisation
+                if n.gebeurtenisId == Gebeurtenis.gevestigdZonderPIP.id || n.gebeurtenisId == Gebeurtenis.gevestigdMetPIPVorigeGemeente.id {
+                    // Settled here (SS120/SS121): the file moves along to the new municipality.
+                    try await db.raw("UPDATE persons SET municipality_code = \(bind: n.municipalityCode), updated_at = \(bind: now.epochSeconds) WHERE id = \(bind: id)").run()
+                    try await db.raw("UPDATE trajecten SET municipality_code = \(bind: n.municipalityCode), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: id)").run()
+                    personId = (id, n.municipalityCode)
+                }
             }
             if personId == nil, case .openCase(let group)? = updates.first(where: { if case .openCase = $0 { true } else { false } }) {
                 let id = UUID().uuidString.lowercased()
