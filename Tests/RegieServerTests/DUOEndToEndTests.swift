@@ -181,6 +181,9 @@ struct DUOEndToEndTests {
             #expect(atDUO.pip.leerroute == "B")
             #expect(atDUO.gemeentecode == "0988")
             #expect(try await h.services.casework.listEvents(personId: person.id, scope: h.scope).contains { $0.kind == "duo.sent" })
+            // The PIP page shows each version's state at DUO.
+            let pipPage = try await browser.get("/personen/\(person.id)/pip")
+            #expect(pipPage.body.contains("status--sent") && pipPage.body.contains("Verstuurd en ontvangen"))
         }
     }
 
@@ -309,6 +312,24 @@ struct DUOEndToEndTests {
             let audit = try await h.services.audit.search(.init(personId: person.id), before: nil, limit: 50).rows.map(\.action)
             #expect(audit.contains("duo.retry"))
             #expect(audit.contains("duo.person.view"))
+        }
+    }
+
+    @Test("A PIP cannot be fixed for a person whose BRP details are still missing (a beschikking names its addressee)", arguments: Engine.available)
+    func noPIPWithoutDetails(engine: Engine) async throws {
+        try await Self.withHarness(engine) { h in
+            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
+            _ = await h.perform(run.steps[0])
+            try await h.drain()
+            let person = try #require(try await h.person(bsn: run.bsn))
+            let browser = Browser(h.web)
+            let csrf = try await browser.login(World.email(.consulent))
+            let concept = try await browser.post("/personen/\(person.id)/pip", form: [("leerroute", "z")], csrf: csrf)
+            #expect(concept.status == .seeOther)
+            let refused = try await browser.post("/personen/\(person.id)/pip/vaststellen", form: [("dagtekening", CalendarDate.today(now: h.clock.now).iso)], csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("Vul eerst de persoonsgegevens aan uit de BRP"))
+            #expect(try await h.outbox(person.id).isEmpty)
         }
     }
 

@@ -39,6 +39,8 @@ struct PIPController {
 
     struct VersionRow {
         let version: Int; let status: String; let isConcept: Bool; let date: String; let route: String; let reason: String; let letterHref: String
+        /// The version's message to DUO: waiting, sent, refused or stopped (nil for a concept).
+        let duoStatus: String?; let duoStatusKey: String?; let duoHref: String
     }
 
     struct PIPView {
@@ -127,12 +129,16 @@ struct PIPController {
             FieldView(.input("number"), name: "cadansMaanden", label: t.text("pip.cadansMaanden", l), hint: t.text("pip.cadansHint", l), value: value("cadansMaanden"), errors: errors, extra: "min=\"1\" max=\"12\""),
             FieldView(.input("number"), name: "intensiteitB1", label: t.text("pip.intensiteitB1", l), hint: t.text("pip.intensiteitHint", l), value: value("intensiteitB1"), errors: errors, extra: "min=\"1\" max=\"9999\""),
         ]
+        let messages = try await services.duoStore.listOutbox(scope: c.loaded.scope, personId: person.id).filter { $0.kind == "pip" }
         let versions = c.versions.reversed().map { v in
-            VersionRow(version: v.version, status: t.text(v.isFixed ? "pip.fixed" : "pip.concept", l), isConcept: !v.isFixed,
-                       date: v.dagtekening.map { DisplayDate.format($0, l) } ?? "—",
-                       route: t.text("routes.\(v.leerroute)", l) + (v.niveau.map { " (\($0))" } ?? ""),
-                       reason: v.changeReason.map { t.text("pip.changeReasons.\($0)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
-                       letterHref: SiteRoute.pipLetter(person.id, v.version).path)
+            let message = messages.first { $0.sourceId == v.id }
+            return VersionRow(version: v.version, status: t.text(v.isFixed ? "pip.fixed" : "pip.concept", l), isConcept: !v.isFixed,
+                              date: v.dagtekening.map { DisplayDate.format($0, l) } ?? "—",
+                              route: t.text("routes.\(v.leerroute)", l) + (v.niveau.map { " (\($0))" } ?? ""),
+                              reason: v.changeReason.map { t.text("pip.changeReasons.\($0)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
+                              letterHref: SiteRoute.pipLetter(person.id, v.version).path,
+                              duoStatus: message.map { t.text("duo.outboxStatus.\($0.status)", l) }, duoStatusKey: message?.status,
+                              duoHref: SiteRoute.personDUO(person.id).path)
         }
         let termNotice = isFirst ? t.text("pip.conceptStartsNoTerm", l) : t.text("pip.laterVersionNoTermChange", l)
         return try services.views.render(
@@ -249,9 +255,14 @@ struct PIPController {
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         let fixedDates = c.fixed.compactMap { date($0.dagtekening) }
         let categorie = Doelgroep(rawValue: c.loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+        // What DUO last said (its start of the obligation, the PIP it holds) wins over Regie's own dates:
+        // a PIP DUO would refuse is refused here, before it becomes a beschikking (R6).
+        let atDUO = try await services.duoStore.pipContext(personId: c.loaded.person.id, excludingSource: concept.id)
         let validation = PIPValidationContext(
-            startInburgeringsplicht: date(c.loaded.traject.kennisgevingDate), vestigingInGemeente: date(c.loaded.traject.brpDate),
-            dagtekeningInitielePIP: fixedDates.min(), dagtekeningHuidigePIP: fixedDates.max(), categorie: categorie)
+            startInburgeringsplicht: atDUO.startInburgeringsplicht ?? date(c.loaded.traject.kennisgevingDate),
+            vestigingInGemeente: date(c.loaded.traject.brpDate),
+            dagtekeningInitielePIP: fixedDates.min(), dagtekeningHuidigePIP: [fixedDates.max(), atDUO.dagtekeningHuidigePIP].compactMap { $0 }.max(),
+            categorie: categorie)
         let content = PIPContentRule.gebreken(pip, toets: lbt?.toets).map {
             Problem(rule: $0.rule.rawValue, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.gap($0, services.catalogue, locale))
         }
@@ -315,6 +326,8 @@ struct PIPController {
         var v = Validator(services.catalogue, context.locale)
         // A beschikking is dated today or earlier.
         let day = v.date("dagtekening", input["dagtekening"], label: "pip.dagtekening", notAfter: loader.today)
+        // A beschikking is addressed to a named person: a case opened on a DUO signal needs its BRP details first.
+        if c.loaded.person.detailsPending == 1 { v.fail("dagtekening", "pip.errors.detailsPending") }
         guard v.isValid, let day else { throw FormErrors(v.errors) }
         let problems = try await problems(c, concept: concept, dagtekening: day, locale: context.locale)
         if let first = problems.first {
