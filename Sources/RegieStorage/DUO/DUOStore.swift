@@ -354,6 +354,14 @@ public struct DUOStore: Sendable {
         return try await database.sql.raw(query).all(decoding: DUONotificationRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
+    /// Notifications received since `since` in scope (the caseload's "new signals" tile; index on municipality and time).
+    public func countNotifications(scope: TenantScope, since: Date) async throws -> Int {
+        guard !scope.municipalityCodes.isEmpty else { return 0 }
+        return try await database.sql.raw("""
+            SELECT COUNT(*) AS n FROM duo_notifications WHERE municipality_code IN (\(binds: scope.municipalityCodes)) AND received_at >= \(bind: since.epochSeconds)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     public func countNotifications(scope: TenantScope) async throws -> [String: Int] {
         try await countByStatus("duo_notifications", scope: scope)
     }

@@ -191,6 +191,10 @@ struct HomeController {
             let open = try await services.casework.countOpenTaken(assigneeId: principal.actorId, scope: scope)
             tiles.append(Tile(label: t.text("caseload.tiles.tasks", l), count: String(open), href: SiteRoute.myTasks.path, cssClass: "tile--tasks"))
         }
+        if Policy.allows(principal, .readCasework) {
+            let signals = try await services.duoStore.countNotifications(scope: scope, since: services.clock.now().addingTimeInterval(-7 * 86_400))
+            tiles.append(Tile(label: t.text("caseload.tiles.duo", l), count: String(signals), href: SiteRoute.duo.path, cssClass: "tile--duo"))
+        }
         let canAssign = Policy.allows(principal, .assignCases)
         let assign: FieldView? = canAssign ? FieldView(
             .select, name: "naar", label: t.text("caseload.assignTo", l), value: "",
