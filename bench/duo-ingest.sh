@@ -80,8 +80,9 @@ PG_CTL=
 as_pg_owner() { if [[ "$(id -u)" == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 stop_cluster() {
   if [[ -n "$PG_DIR" ]]; then
+    cp "$PG_DIR/server.log" "$RUN_DIR/postgres/cluster.log" 2>/dev/null || true
     as_pg_owner "'$PG_CTL' -D '$PG_DIR' -m fast stop" >/dev/null 2>&1 || true
-    rm -rf "$PG_DIR"
+    rm -rf "$PG_DIR" "$PG_DIR.initdb.log"
     PG_DIR=
   fi
 }
@@ -94,7 +95,7 @@ start_cluster() {
   PG_DIR=$(mktemp -d /tmp/regie-bench-pg.XXXXXX)
   port=$(( 20000 + RANDOM % 20000 ))
   [[ "$(id -u)" == 0 ]] && chown postgres "$PG_DIR"
-  as_pg_owner "'$bin/initdb' -D '$PG_DIR' -U postgres --auth=trust -E UTF8 >'$RUN_DIR/pg-initdb.log' 2>&1" || return 1
+  as_pg_owner "'$bin/initdb' -D '$PG_DIR' -U postgres --auth=trust -E UTF8 >'$PG_DIR.initdb.log' 2>&1" || return 1
   as_pg_owner "'$PG_CTL' -D '$PG_DIR' -w -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1 $PG_OPTS\" -l '$PG_DIR/server.log' start >/dev/null" || return 1
   as_pg_owner "'$bin/createdb' -h 127.0.0.1 -p $port -U postgres regie_bench_duo" || return 1
   PG_URL="postgres://postgres@127.0.0.1:$port/regie_bench_duo"
@@ -206,8 +207,8 @@ measure() {
     fi
   fi
   if [[ "$slug" == worker* ]]; then
-    worker_note=" The worker made $((attempts_after - attempts_before)) attempts meanwhile (about $(awk -v a=$((attempts_after - attempts_before)) -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", a / (t1 - t0) }') per second)."
-    WORKER_NOTES+=("$label at $conns connection(s):$worker_note")
+    worker_note=" the worker made $((attempts_after - attempts_before)) attempts meanwhile (about $(awk -v a=$((attempts_after - attempts_before)) -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", a / (t1 - t0) }') per second)."
+    WORKER_NOTES+=("$ENGINE_LABEL, $label at $conns connection(s):$worker_note")
   fi
   ROWS+=("| $ENGINE_LABEL | $label | $conns | $rate | $p50 | $p99 | $non201 | $added | $check |")
 }
@@ -281,13 +282,14 @@ for ENGINE in $ENGINES; do
     *) echo "unknown engine $ENGINE (sqlite or postgres)" >&2; exit 2 ;;
   esac
 
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   log "$ENGINE_LABEL: migrate and demo data (--people $PEOPLE)"
   run_regie "$BIN" migrate "${DB_ARGS[@]}" >"$ENGINE_DIR/migrate.log" 2>&1
   run_regie "$BIN" demo "${DB_ARGS[@]}" --people "$PEOPLE" >"$ENGINE_DIR/demo.log" 2>&1
   if [[ "$ENGINE" == sqlite ]]; then
     SETTINGS_LINES+=("- $ENGINE_LABEL $(sqlite3 --version | cut -d' ' -f1) (sqlite3 CLI; the server links its own): journal_mode $(sqlite3 "$DB_FILE" 'PRAGMA journal_mode'), synchronous NORMAL and busy_timeout 10000 per connection (\`SQLiteSource\`), pool of ${DATABASE_MAX_CONNECTIONS:-4} connections (\`DATABASE_MAX_CONNECTIONS\`).")
   else
-    SETTINGS_LINES+=("- $ENGINE_LABEL: $(psql "$PG_URL" -Atc "SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes', 'shared_buffers', 'max_connections', 'commit_delay')"); pool of ${DATABASE_MAX_CONNECTIONS:-16} connections (\`DATABASE_MAX_CONNECTIONS\`); $( [[ -n "$PG_DIR" ]] && echo "a throwaway cluster on the same disk" || echo "the database in BENCH_DATABASE_URL").")
+    SETTINGS_LINES+=("- $ENGINE_LABEL: $(psql "$PG_URL" -Atc "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes', 'shared_buffers', 'max_connections', 'commit_delay')"); pool of ${DATABASE_MAX_CONNECTIONS:-16} connections (\`DATABASE_MAX_CONNECTIONS\`); $( [[ -n "$PG_DIR" ]] && echo "a throwaway cluster on the same disk" || echo "the database in BENCH_DATABASE_URL").")
   fi
 
   # 1. single requests
@@ -326,7 +328,7 @@ for ENGINE in $ENGINES; do
   for conns in $WORKER_CONNECTIONS; do measure "worker on, caught up" worker "$conns" 0; done
   SETTINGS_LINES+=("- $ENGINE_LABEL, server with the worker on: peak RSS $(peak_rss); $(grep -c . "$ENGINE_DIR/server-worker-true.log" || true) log lines at warning or above (worker off: $(grep -c . "$ENGINE_DIR/server-worker-false.log" || true)).")
   stop_server
-  SETTINGS_LINES+=("- $ENGINE_LABEL: $(count_rows) notifications stored in all.")
+  SETTINGS_LINES+=("- $ENGINE_LABEL: $(count_rows) notifications stored in all. Load average (1, 5, 15 min) before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg).")
   [[ "$ENGINE" != postgres ]] || stop_cluster
 done
 
@@ -345,7 +347,7 @@ $TABLE_HEAD"
 for row in "${ROWS[@]}"; do REPORT+=$'\n'"$row"; done
 REPORT+=$'\n'
 for line in "${CHECK_LINES[@]+"${CHECK_LINES[@]}"}" "${SETTINGS_LINES[@]+"${SETTINGS_LINES[@]}"}"; do REPORT+=$'\n'"$line"; done
-for line in "${WORKER_NOTES[@]+"${WORKER_NOTES[@]}"}"; do REPORT+=$'\n'"- Worker, $line"; done
+for line in "${WORKER_NOTES[@]+"${WORKER_NOTES[@]}"}"; do REPORT+=$'\n'"- $line"; done
 REPORT+=$'\n'"- Whole run: $(( $(date +%s) - STARTED )) s. Raw wrk output and server logs: \`bench/results/$(basename "$RUN_DIR")/\`."
 for note in "${NOTES[@]+"${NOTES[@]}"}"; do REPORT+=$'\n'"- WARNING: $note"; done
 

@@ -23,7 +23,8 @@ local doel = os.getenv("DOEL") or "00000009000009880000"
 local nonce = os.getenv("NONCE") or "00000000"
 local keys = tonumber(os.getenv("KEYS") or "0") or 0
 local path = "/v1/notificaties"
-local events = { "SS101", "SS102", "SS103", "SS201" }
+-- Events the worker knows (an unknown one it would finish as "unknown" instead of postponing).
+local events = { "SS101", "SS102", "SS103", "SS106" }
 
 local threads = {}
 local thread_count = 0

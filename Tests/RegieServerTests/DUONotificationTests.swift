@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-import RegieServer
+@testable import RegieServer
 import RegieStorage
 import Testing
 
@@ -81,6 +81,16 @@ struct DUONotificationTests {
             #expect(response.body.readableBytes == 0, "the spec defines no body for 400, 401 and 403")
             #expect(try await services.duoStore.listNotifications(scope: TenantScope(municipalityCodes: ["GM0988", "GM1706", "GM0957"])).isEmpty)
         }
+    }
+
+    @Test("registratieDatumTijd is an RFC 3339 date-time with a zone", arguments: [
+        ("2026-11-20T10:15:00Z", true), ("2026-11-20T10:15:00.123Z", true), ("2026-11-20T10:15:00+01:00", true), ("2026-11-20t10:15:00z", true),
+        ("2026-11-20T23:59:60-05:30", true), ("2026-11-20", false), ("2026-11-20T10:15:00", false), ("2026-11-20 10:15:00Z", false),
+        ("2026-02-30T10:15:00Z", false), ("2026-11-20T24:00:00Z", false), ("2026-11-20T10:60:00Z", false), ("2026-11-20T10:15:00.Z", false),
+        ("2026-11-20T10:15:00+0100", false), ("2026-11-20T10:15:00+01:00x", false), ("x026-11-20T10:15:00Z", false),
+    ] as [(String, Bool)])
+    func dateTimes(text: String, valid: Bool) {
+        #expect(NotificationAPI.isDateTime(text) == valid)
     }
 
     @Test("A notification is stored and acknowledged with 201; the same BerichtId twice is stored once", arguments: Engine.available)

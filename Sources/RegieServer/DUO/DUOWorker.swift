@@ -63,7 +63,8 @@ public struct DUOWorker: Service, CustomStringConvertible {
 
     func process(_ n: DUONotificationRecord) async {
         let now = services.clock.now()
-        let retryAt = now.addingTimeInterval(Self.backoff(attempts: n.attempts))
+        // The claimed row's `attempts` counts the earlier ones: this is attempt attempts + 1.
+        let retryAt = now.addingTimeInterval(Self.backoff(attempts: n.attempts + 1))
         guard let event = Gebeurtenis(id: n.gebeurtenisId) else {
             // Kept and shown on the DUO page (with the case, when the person is known), never dropped.
             let known = try? await store.caseState(bsn: n.bsn, vNummer: n.vNummer)
@@ -77,7 +78,8 @@ public struct DUOWorker: Service, CustomStringConvertible {
                 return
             }
             guard let client, let bron = bron(for: n.municipalityCode) else {
-                try await store.postpone(n.id, status: "received", error: "noConnection", retryAt: retryAt)
+                // No DUO configured: look again in five minutes rather than rewriting the row every few seconds.
+                try await store.postpone(n.id, status: "received", error: "noConnection", retryAt: now.addingTimeInterval(300))
                 return
             }
             let pulled: DUOPulled
@@ -94,7 +96,7 @@ public struct DUOWorker: Service, CustomStringConvertible {
             let notified = Self.day(of: n.registeredAt) ?? CalendarDate.today(now: now)
             switch DUOVerwerking.plan(event, notified: notified, pulled: pulled, current: known?.state ?? .none) {
             case .waitForCase:
-                try await store.postpone(n.id, status: "waiting", error: "noCase", retryAt: now.addingTimeInterval(max(Self.backoff(attempts: n.attempts), 60)))
+                try await store.postpone(n.id, status: "waiting", error: "noCase", retryAt: now.addingTimeInterval(max(Self.backoff(attempts: n.attempts + 1), 60)))
             case .nothingToDo:
                 try await store.finish(n.id, status: "processed", now: now)
             case .apply(let updates):
@@ -126,7 +128,7 @@ public struct DUOWorker: Service, CustomStringConvertible {
 
     func send(_ m: DUOOutboxRecord) async {
         let now = services.clock.now()
-        let retryAt = now.addingTimeInterval(Self.backoff(attempts: m.attempts))
+        let retryAt = now.addingTimeInterval(Self.backoff(attempts: m.attempts + 1))
         do {
             guard let push = DUOPush(rawValue: m.kind) else {
                 try await store.refuse(m, status: "stopped", reasons: [services.catalogue.text("duo.stopped.unknownKind", .nl)], now: now)

@@ -29,7 +29,9 @@ enum M0003_DUO {
                 processed_at \(bigint)
             )
             """,
-            "CREATE INDEX duo_notifications_due ON duo_notifications (status, next_attempt_at)",
+            // The worker's claim walks the unfinished rows in arrival order and stops after a batch
+            // (a plain status index made it sort a whole backlog on every claim).
+            "CREATE INDEX duo_notifications_due ON duo_notifications (received_at, id) WHERE status IN ('received', 'waiting')",
             "CREATE INDEX duo_notifications_by_person ON duo_notifications (person_id, received_at)",
             "CREATE INDEX duo_notifications_by_bsn ON duo_notifications (bsn, status)",
             "CREATE INDEX duo_notifications_by_municipality ON duo_notifications (municipality_code, received_at)",
@@ -57,7 +59,7 @@ enum M0003_DUO {
                 sent_at \(bigint)
             )
             """,
-            "CREATE INDEX duo_outbox_due ON duo_outbox (status, next_attempt_at)",
+            "CREATE INDEX duo_outbox_due ON duo_outbox (seq) WHERE status IN ('pending', 'sending')",
             "CREATE INDEX duo_outbox_by_person ON duo_outbox (person_id, seq)",
             "CREATE INDEX duo_outbox_by_municipality ON duo_outbox (municipality_code, status, seq)",
             """
