@@ -107,6 +107,8 @@ TXT_DUO_PROCESSED = "Verwerkt"
 TXT_DUO_UNKNOWN = "Onbekend"
 TXT_DUO_OPEN_CASE = "Dossier"
 TXT_NAME_PENDING = "Naam volgt uit de BRP"
+TXT_DETAILS_LINK = "Persoonsgegevens"
+TXT_DETAILS_HEADING = "Persoonsgegevens"
 TXT_DUO_TAB = "DUO"
 TXT_DUO_REGISTERED = ("Inburgeringsplicht", "Doelgroep")
 TXT_DUO_REFRESH = "Gegevens nu ophalen bij DUO"
@@ -1432,6 +1434,21 @@ class Smoke:
             self.expect_notice(TXT_DUO_REFRESHED)
             self.check_page("duo-opgehaald")
 
+        def details_refused():
+            path = self.case("duo_person_path")
+            self.open(path)
+            self.click_and_wait(self.link("main ul.section-links a", TXT_DETAILS_LINK))
+            self.expect(self.path == path + "/gegevens", f"to be on {path}/gegevens", self.path)
+            self.expect(self.h1() == TXT_DETAILS_HEADING, f"heading '{TXT_DETAILS_HEADING}'", self.h1())
+            # Only a family name: refused with a summary, the typed name kept.
+            self.fill("familyName", "Tesfaye")
+            self.submit()
+            self.expect(self.status() == 400, "HTTP 400", f"HTTP {self.status()}")
+            self.expect(self.value("familyName") == "Tesfaye", "the typed family name kept", self.value("familyName"))
+            hrefs = [a.get_attribute("href").split("#")[-1] for a in self.driver.find_elements(By.CSS_SELECTOR, ".error-summary a")]
+            self.expect("givenNames" in hrefs, "the error summary to link to #givenNames", ", ".join(hrefs) or "no summary")
+            self.check_page("persoonsgegevens-fout")
+
         def reconciliation():
             self.open("/duo")
             self.click_and_wait(self.link("main a", TXT_DUO_RECONCILIATION_LINK))
@@ -1448,6 +1465,7 @@ class Smoke:
                 ("the new case from the notification's 'Dossier' link", case_from_notification),
                 ("the case's DUO tab: what DUO registers", person_tab),
                 (f"'{TXT_DUO_REFRESH}'", refresh),
+                ("the personal details from the BRP: refused without a given name, the name kept", details_refused),
                 ("the reconciliation (/duo/afstemming)", reconciliation),
                 ("log out", self.logout),
             ]:

@@ -42,6 +42,14 @@ struct DUOEndToEndTests {
             for _ in 0..<10 where try await worker.runOnce() > 0 {}
         }
 
+        /// A new asylum permit holder at DUO whose SS101 has been processed: the scenario and the case.
+        func openCase() async throws -> (SimScenarioRun, PersonRecord) {
+            let run = try await simulator.run(.nieuweStatushouder, municipalityOIN: DUOEndToEndTests.weertOIN, week: .seconds(1))
+            _ = await perform(run.steps[0])
+            try await drain()
+            return (run, try #require(try await person(bsn: run.bsn)))
+        }
+
         var scope: TenantScope { TenantScope(municipalityCodes: ["GM0988", "GM1706"]) }
 
         func person(bsn: String) async throws -> PersonRecord? {
@@ -153,6 +161,7 @@ struct DUOEndToEndTests {
                 ("givenNames", "Selam"), ("familyName", "Tesfaye"), ("dateOfBirth", "1996-03-04"), ("gender", "vrouw"), ("language", "Tigrinya"),
                 ("interpreter", "ja"), ("brp", brp.iso)], csrf: csrf)
             #expect(saved.location == "/personen/\(person.id)?melding=gegevens")
+            #expect(try await h.services.audit.search(.init(personId: person.id), before: nil, limit: 50).rows.map(\.action).contains("person.details.update"))
             let completed = try #require(try await h.person(bsn: run.bsn))
             #expect(completed.detailsPending == 0 && completed.fullName == "Selam Tesfaye" && completed.dateOfBirth == "1996-03-04")
             let housed = try #require(try await h.services.persons.fetchTraject(personId: person.id, scope: h.scope))
@@ -246,10 +255,7 @@ struct DUOEndToEndTests {
     @Test("DUO down: the PIP waits and is retried with backoff, then sent once; nothing is lost", arguments: Engine.available)
     func duoDown(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in
-            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
-            _ = await h.perform(run.steps[0])
-            try await h.drain()
-            let person = try #require(try await h.person(bsn: run.bsn))
+            let (run, person) = try await h.openCase()
             await h.simulator.setDown(true)
             // A notification while DUO is down: stored; its pull fails and is retried.
             #expect(await h.perform(run.steps[1]) == 201)
@@ -281,10 +287,7 @@ struct DUOEndToEndTests {
     @Test("DUO refuses a PIP: the message is marked refused with DUO's reason, the case worker gets a task and sees it", arguments: Engine.available)
     func refused(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in
-            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
-            _ = await h.perform(run.steps[0])
-            try await h.drain()
-            let person = try #require(try await h.person(bsn: run.bsn))
+            let (run, person) = try await h.openCase()
             _ = try await h.services.casework.assign(personIds: [person.id], to: "a-consulent", consulentName: "consulent A", scope: h.scope,
                                                      actor: CaseActor(id: "a-teamleider", name: "teamleider A"),
                                                      audit: AuditEvent(actorId: "a-teamleider", actorName: "teamleider A", actorRole: "teamleider", organisationId: h.world.orgA,
@@ -319,10 +322,7 @@ struct DUOEndToEndTests {
     @Test("A PIP cannot be fixed for a person whose BRP details are still missing (a beschikking names its addressee)", arguments: Engine.available)
     func noPIPWithoutDetails(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in
-            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
-            _ = await h.perform(run.steps[0])
-            try await h.drain()
-            let person = try #require(try await h.person(bsn: run.bsn))
+            let (run, person) = try await h.openCase()
             let browser = Browser(h.web)
             let csrf = try await browser.login(World.email(.consulent))
             let concept = try await browser.post("/personen/\(person.id)/pip", form: [("leerroute", "z")], csrf: csrf)
@@ -337,10 +337,7 @@ struct DUOEndToEndTests {
     @Test("A PIP that breaks DUO's rules is stopped before sending, with the rule named", arguments: Engine.available)
     func stoppedByTheLaw(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in
-            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
-            _ = await h.perform(run.steps[0])
-            try await h.drain()
-            let person = try #require(try await h.person(bsn: run.bsn))
+            let (run, person) = try await h.openCase()
             let start = try #require(await h.simulator.person(bsn: run.bsn)?.plicht.begindatum)
             // Dated before the obligation started (as DUO last reported it): DUO would refuse it (R6.1).
             try await h.fixPIP(person.id, on: start.adding(days: -3))
@@ -357,10 +354,7 @@ struct DUOEndToEndTests {
     @Test("Reconciliation: after a fresh pull the page and the API list where Regie and DUO disagree", arguments: Engine.available)
     func reconciliation(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in
-            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
-            _ = await h.perform(run.steps[0])
-            try await h.drain()
-            let person = try #require(try await h.person(bsn: run.bsn))
+            let (run, person) = try await h.openCase()
             let browser = Browser(h.web)
             let csrf = try await browser.login(World.email(.consulent))
             #expect(try await browser.get("/duo/afstemming").body.contains(h.services.catalogue.text("duo.reconciliation.empty", .nl)))
@@ -392,10 +386,7 @@ struct DUOEndToEndTests {
     @Test("The offer at route start and the contact person reach DUO through the outbox; bad input is refused and kept", arguments: Engine.available)
     func offerAndContact(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in
-            let run = try await h.simulator.run(.nieuweStatushouder, municipalityOIN: Self.weertOIN, week: .seconds(1))
-            _ = await h.perform(run.steps[0])
-            try await h.drain()
-            let person = try #require(try await h.person(bsn: run.bsn))
+            let (run, person) = try await h.openCase()
             let today = CalendarDate.today(now: h.clock.now)
             try await h.fixPIP(person.id, on: today)
             try await h.drain()
@@ -414,6 +405,7 @@ struct DUOEndToEndTests {
             #expect(badPhone.body.contains("href=\"#telefoonnummer\"") && badPhone.body.contains("value=\"bel mij\""))
             let reported = try await browser.post("/personen/\(person.id)/duo/contactpersoon", form: [("naam", "Fatima el Amrani"), ("email", "f@weert.nl"), ("telefoonnummer", "0495 575 000")], csrf: csrf)
             #expect(reported.location == "/personen/\(person.id)/duo?melding=contactpersoon")
+            #expect(try await h.services.audit.search(.init(personId: person.id), before: nil, limit: 50).rows.map(\.action).contains("duo.contact"))
             // Hours of language and KNM during the brede intake: DUO registers the total (GevolgdeUren).
             for hours in ["6", "4"] {
                 let booked = try await browser.post("/personen/\(person.id)/voortgang/uren",
@@ -477,6 +469,8 @@ struct DUOEndToEndTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("SS777"))
             #expect(page.body.contains("Onbekende gebeurtenis"))
+            // The page lists a notification about a known person (World's person A has this BSN): the view is audited.
+            #expect(try await h.services.audit.search(.init(personId: nil), before: nil, limit: 50).rows.contains { $0.action == "duo.view" })
         }
     }
 }

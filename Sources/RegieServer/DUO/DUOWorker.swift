@@ -153,7 +153,8 @@ public struct DUOWorker: Service, CustomStringConvertible {
             } catch let error as DUOCallError {
                 switch error {
                 case .rejected(let status, let fouten):
-                    let reasons = fouten.isEmpty ? ["HTTP \(status)"] : fouten.map(\.fouttekst)
+                    // DUO's own words when it gave them; otherwise a sentence a case worker can act on.
+                    let reasons = fouten.isEmpty ? [services.catalogue.text("duo.rejectedWithoutReason", .nl, ["status": String(status)])] : fouten.map(\.fouttekst)
                     try await store.refuse(m, status: "rejected", reasons: reasons, now: services.clock.now(),
                                            taskTitle: services.catalogue.text("duo.task.rejected", .nl, ["kind": services.catalogue.text("duo.kinds.\(m.kind)", .nl)]))
                 case .unavailable, .unreadable:
