@@ -189,4 +189,28 @@ struct APICaseworkTests {
             #expect(try await Self.send(client, .get, "/api/v1/cases/\(app.world.personA)/timeline", key: budget).status == .forbidden)
         }
     }
+    @Test("A JSON null where the spec declares a value is refused (400), not read as a field left out", arguments: Engine.available)
+    func nulls(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let key = try await APITests.createKey(client)
+            let person = app.world.personA
+            let cases: [(path: String, body: [String: Any], field: String?)] = [
+                ("/api/v1/cases/\(person)/tasks", ["taskTitle": "Bel", "taskDue": NSNull()], "body.taskDue"),
+                ("/api/v1/cases/\(person)/tasks", ["taskTitle": NSNull()], "body.taskTitle"),
+                ("/api/v1/case-assignments", ["caseIds": [person, NSNull()], "consulentId": "a-consulent"], "body.caseIds.1"),
+                ("/api/v1/cases/\(person)/tasks", ["taskTitle": "Bel", "onbekend": NSNull()], nil),
+            ]
+            for item in cases {
+                let reply = try await Self.send(client, .post, item.path, key: key, body: item.body)
+                if let field = item.field {
+                    #expect(reply.status == .badRequest, "\(item.body)")
+                    #expect((reply.json["invalidParams"] as? [[String: Any]])?.first?["name"] as? String == field)
+                } else {
+                    #expect(reply.status == .created, "a property the spec does not declare is ignored, null or not")
+                }
+            }
+            let tasks = try await Self.send(client, .get, "/api/v1/cases/\(person)/tasks", key: key)
+            #expect((tasks.json["data"] as? [[String: Any]])?.count == 1, "only the valid request recorded a task")
+        }
+    }
 }

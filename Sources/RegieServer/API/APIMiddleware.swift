@@ -10,6 +10,7 @@ import RegieStorage
 struct APIMiddleware: RouterMiddleware {
     typealias Context = RegieRequestContext
     let services: AppServices
+    let nulls: APIRequestNulls
 
     @TaskLocal static var current: RegieRequestContext?
 
@@ -18,6 +19,7 @@ struct APIMiddleware: RouterMiddleware {
         var response: Response
         do {
             context.principal = try await authenticate(request)
+            let request = try await nulls.check(request, limit: context.maxUploadSize)
             let authenticated = context
             response = try await Self.$current.withValue(authenticated) {
                 try await next(request, authenticated)
@@ -157,5 +159,75 @@ struct APIMethodMiddleware: RouterMiddleware {
 
     static func matches(_ template: [Substring], _ segments: [Substring]) -> Bool {
         template.count == segments.count && zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
+}
+
+/// Refuses a JSON `null` where the operation's request schema declares a property that may not
+/// be null. The generated decoders read `null` as "absent" for an optional property, so without
+/// this check `{"taskDue": null}` would pass as if the field were left out, while the
+/// specification (which declares no nullable property) calls it invalid.
+struct APIRequestNulls: Sendable {
+    private struct Operation: @unchecked Sendable {
+        let method: String
+        let segments: [Substring]
+        let schema: [String: Any]
+    }
+    private let operations: [Operation]
+    nonisolated(unsafe) private let components: [String: Any]
+
+    init(document: Data) throws {
+        let json = try JSONSerialization.jsonObject(with: document) as? [String: Any] ?? [:]
+        components = (json["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
+        var operations: [Operation] = []
+        for (path, item) in json["paths"] as? [String: Any] ?? [:] {
+            for (method, operation) in item as? [String: Any] ?? [:] {
+                guard let body = (operation as? [String: Any])?["requestBody"] as? [String: Any],
+                      let schema = ((body["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any] else { continue }
+                operations.append(.init(method: method.uppercased(), segments: ("/api/v1" + path).split(separator: "/"), schema: schema))
+            }
+        }
+        self.operations = operations
+    }
+
+    /// The request with its body collected, after checking it; throws `AppError.invalid` naming
+    /// the first property that is null.
+    func check(_ request: Request, limit: Int) async throws -> Request {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else { return request }
+        let segments = request.uri.path.split(separator: "/")
+        guard let operation = operations.first(where: { $0.method == request.method.rawValue && APIMethodMiddleware.matches($0.segments, segments) }) else {
+            return request
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: limit)
+        guard let value = try? JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [.fragmentsAllowed]),
+              let path = firstNull(in: value, schema: operation.schema, path: ["body"]) else { return request }
+        throw AppError.invalid(detail: "\(path) mag niet null zijn: laat het veld weg of geef een waarde.",
+                               fields: [.init(name: path, message: "mag niet null zijn")])
+    }
+
+    private func firstNull(in value: Any, schema: [String: Any], path: [String]) -> String? {
+        var schema = schema
+        if let reference = schema["$ref"] as? String, let name = reference.split(separator: "/").last,
+           let resolved = components[String(name)] as? [String: Any] {
+            schema = resolved
+        }
+        if value is NSNull {
+            let types = (schema["type"] as? [String]) ?? (schema["type"] as? String).map { [$0] } ?? []
+            return types.contains("null") || schema.isEmpty ? nil : path.joined(separator: ".")
+        }
+        if let object = value as? [String: Any] {
+            let properties = schema["properties"] as? [String: Any] ?? [:]
+            let additional = schema["additionalProperties"] as? [String: Any]
+            for key in object.keys.sorted() {
+                guard let propertySchema = (properties[key] as? [String: Any]) ?? additional,
+                      let found = firstNull(in: object[key]!, schema: propertySchema, path: path + [key]) else { continue }
+                return found
+            }
+        } else if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
+            for (index, element) in array.enumerated() {
+                if let found = firstNull(in: element, schema: items, path: path + [String(index)]) { return found }
+            }
+        }
+        return nil
     }
 }
