@@ -50,12 +50,13 @@ public struct PersonStore: Sendable {
                 """)
             let t = item.traject
             let next = t.nextTerm(person: p, today: today)
+            let pipDue = t.lawFacts(person: p).flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
             trajectRows.append("""
                 (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase), \(bind: t.consulentId),
                 \(bind: t.kennisgevingDate), \(bind: t.koppelingDate), \(bind: t.housingDate), \(bind: t.brpDate), \(bind: t.intakeDate),
                 \(bind: t.pipDate), \(bind: t.routeStartDate), \(bind: t.leerroute), \(bind: t.closedDate), \(bind: t.closedReason),
                 \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: t.lastMeetingDate),
-                \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate), \(bind: time), \(bind: time))
+                \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate), \(bind: pipDue), \(bind: t.pipDelayReason), \(bind: time), \(bind: time))
                 """)
         }
         try await db.raw("""
@@ -66,7 +67,8 @@ public struct PersonStore: Sendable {
         try await db.raw("""
             INSERT INTO trajecten (id, person_id, municipality_code, phase, consulent_id, kennisgeving_date, koppeling_date,
                 housing_date, brp_date, intake_date, pip_date, route_start_date, leerroute, closed_date, closed_reason,
-                next_due_date, next_due_kind, last_meeting_date, pip_cadence_months, last_contact_date, created_at, updated_at)
+                next_due_date, next_due_kind, last_meeting_date, pip_cadence_months, last_contact_date, pip_due_date, pip_delay_reason,
+                created_at, updated_at)
             VALUES \(trajectRows.joined(separator: ", "))
             """).run()
     }

@@ -14,6 +14,46 @@ public struct CustomIntakeTopic: Codable, Sendable, Hashable {
     }
 }
 
+/// A municipality's own target for the figures (domain.md §6: "90% started within 3 months of
+/// housing"): the share of people for whom a step follows another within a number of months.
+public struct MonitoringTarget: Codable, Sendable, Hashable {
+    /// What is measured; one of `MonitoringTarget.metrics`.
+    public var metric: String
+    /// The window in calendar months (a day missing in the last month is clamped to its last day).
+    public var months: Int
+    /// The share aimed for, in percent.
+    public var percent: Int
+
+    public init(metric: String, months: Int, percent: Int) {
+        self.metric = metric
+        self.months = months
+        self.percent = percent
+    }
+
+    /// `routeStartAfterHousing`: the learning route started within `months` of housing (or BRP
+    /// registration when no housing date is known); `intakeAfterHousing`: the brede intake
+    /// started within `months` of that day; `pipAfterHousing`: the first PIP fixed within it.
+    public static let metrics = ["routeStartAfterHousing", "intakeAfterHousing", "pipAfterHousing"]
+}
+
+/// The municipality's monitoring settings: the route mix it plans with (leerroute → percent,
+/// summing to 100, or empty) and its own targets.
+public struct MonitoringSettings: Codable, Sendable, Hashable {
+    public var routePlan: [String: Int]
+    public var targets: [MonitoringTarget]
+
+    public init(routePlan: [String: Int] = [:], targets: [MonitoringTarget] = []) {
+        self.routePlan = routePlan
+        self.targets = targets
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        routePlan = try container.decodeIfPresent([String: Int].self, forKey: .routePlan) ?? [:]
+        targets = try container.decodeIfPresent([MonitoringTarget].self, forKey: .targets) ?? []
+    }
+}
+
 /// What a functioneel beheerder sets per municipality (domain.md §3: practice varies; build settings,
 /// not forks). Defaults follow domain.md.
 public struct MunicipalitySettings: Codable, Sendable, Hashable {
@@ -24,10 +64,12 @@ public struct MunicipalitySettings: Codable, Sendable, Hashable {
     public var intakeTopics: [CustomIntakeTopic]
     /// Overrides of the PIP letter's text blocks (catalogue key under `letter.` → text).
     public var letterTexts: [String: String]
+    public var monitoring: MonitoringSettings
 
     public init(caseloadNorm: Int = 80, law: MunicipalityLawSettings = .standaard, intakeTopics: [CustomIntakeTopic] = [],
-                letterTexts: [String: String] = [:]) {
+                letterTexts: [String: String] = [:], monitoring: MonitoringSettings = .init()) {
         self.caseloadNorm = caseloadNorm
+        self.monitoring = monitoring
         self.law = law
         self.intakeTopics = intakeTopics
         self.letterTexts = letterTexts
@@ -60,7 +102,8 @@ public struct SettingsStore: Sendable {
             caseloadNorm: try row.decode(column: "caseload_norm", as: Int.self),
             law: try json("law_settings", MunicipalityLawSettings.self),
             intakeTopics: try json("intake_topics", [CustomIntakeTopic].self),
-            letterTexts: try json("letter_texts", [String: String].self))
+            letterTexts: try json("letter_texts", [String: String].self),
+            monitoring: try json("monitoring", MonitoringSettings.self))
     }
 
     /// The settings of several municipalities at once (a caseload spans the organisation's).
@@ -78,12 +121,14 @@ public struct SettingsStore: Sendable {
         let law = String(decoding: try encoder.encode(settings.law), as: UTF8.self)
         let topics = String(decoding: try encoder.encode(settings.intakeTopics), as: UTF8.self)
         let texts = String(decoding: try encoder.encode(settings.letterTexts), as: UTF8.self)
+        let monitoring = String(decoding: try encoder.encode(settings.monitoring), as: UTF8.self)
         try await database.transaction { db in
             try await db.raw("""
-                INSERT INTO municipality_settings (municipality_code, caseload_norm, law_settings, intake_topics, letter_texts, updated_by, updated_at)
-                VALUES (\(bind: code), \(bind: settings.caseloadNorm), \(bind: law), \(bind: topics), \(bind: texts), \(bind: userId), \(bind: now.epochSeconds))
+                INSERT INTO municipality_settings (municipality_code, caseload_norm, law_settings, intake_topics, letter_texts, monitoring, updated_by, updated_at)
+                VALUES (\(bind: code), \(bind: settings.caseloadNorm), \(bind: law), \(bind: topics), \(bind: texts), \(bind: monitoring), \(bind: userId),
+                        \(bind: now.epochSeconds))
                 ON CONFLICT (municipality_code) DO UPDATE SET caseload_norm = excluded.caseload_norm, law_settings = excluded.law_settings,
-                    intake_topics = excluded.intake_topics, letter_texts = excluded.letter_texts, updated_by = excluded.updated_by,
+                    intake_topics = excluded.intake_topics, letter_texts = excluded.letter_texts, monitoring = excluded.monitoring, updated_by = excluded.updated_by,
                     updated_at = excluded.updated_at
                 """).run()
             try await db.raw("UPDATE trajecten SET next_due_kind = NULL WHERE municipality_code = \(bind: code) AND closed_date IS NULL").run()

@@ -279,6 +279,23 @@ struct PIPController {
         return t.text("pip.fixStartsTerm", locale, ["start": DisplayDate.format(term.start.iso, locale), "end": DisplayDate.format(term.end.iso, locale)])
     }
 
+    /// The last day of the 10-week PIP term (R1) when a first PIP dated `dagtekening` comes after
+    /// it: the case worker then says why, for the figures. Nil for later versions or on time.
+    func lateDeadline(_ c: Case, dagtekening: CalendarDate) -> CalendarDate? {
+        guard c.fixed.isEmpty, let facts = c.loaded.traject.lawFacts(person: c.loaded.person),
+              let deadline = PIPDeadlineRule.deadline(for: facts)?.deadline, dagtekening > deadline else { return nil }
+        return deadline
+    }
+
+    func delayField(_ c: Case, dagtekening: CalendarDate, value: String, errors: [AppError.FieldError], locale l: UILocale) -> FieldView? {
+        guard let deadline = lateDeadline(c, dagtekening: dagtekening) else { return nil }
+        let t = services.catalogue
+        return FieldView(.select, name: "delayReason", label: t.text("pip.delayReason", l),
+                         hint: t.text("pip.delayReasonHint", l, ["date": DisplayDate.format(deadline.iso, l)]), value: value,
+                         options: Choices.withEmpty(FiguresController.delayReasons.map { ($0, t.text("pip.delayReasons.\($0)", l)) }, t, l),
+                         required: true, errors: errors)
+    }
+
     func confirmFix(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .editPersons)
         guard let concept = c.concept else { return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path]) }
@@ -299,7 +316,8 @@ struct PIPController {
                 consequence: consequence(c, dagtekening: dagtekening, locale: l), problems: problems, hasProblems: !problems.isEmpty,
                 summary: ErrorSummary(errors),
                 fields: [FieldView(.input("date"), name: "dagtekening", label: t.text("pip.dagtekening", l), hint: t.text("pip.dagtekeningHint", l),
-                                   value: typed, required: true, errors: errors)],
+                                   value: typed, required: true, errors: errors)]
+                    + [delayField(c, dagtekening: dagtekening, value: context.form["delayReason"] ?? "", errors: errors, locale: l)].compactMap { $0 },
                 action: SiteRoute.pipFix(c.loaded.person.id).path, letterHref: SiteRoute.pipLetter(c.loaded.person.id, concept.version).path),
             context: context, status: status)
     }
@@ -329,6 +347,12 @@ struct PIPController {
         // A beschikking is addressed to a named person: a case opened on a DUO signal needs its BRP details first.
         if c.loaded.person.detailsPending == 1 { v.fail("dagtekening", "pip.errors.detailsPending") }
         guard v.isValid, let day else { throw FormErrors(v.errors) }
+        // R1: a first PIP after the 10 weeks says why (for the figures).
+        let delayReason = input["delayReason"].flatMap { FiguresController.delayReasons.contains($0) ? $0 : nil }
+        if let deadline = lateDeadline(c, dagtekening: day), delayReason == nil {
+            v.fail("delayReason", "pip.errors.delayReason", ["date": DisplayDate.format(deadline.iso, context.locale)])
+            throw FormErrors(v.errors)
+        }
         let problems = try await problems(c, concept: concept, dagtekening: day, locale: context.locale)
         if let first = problems.first {
             let summary = AppError.FieldError(name: "dagtekening", message: services.catalogue.text("pip.errors.problems", context.locale, ["count": String(problems.count), "first": first.message]))
@@ -337,7 +361,8 @@ struct PIPController {
         let event = services.auditEvent("casework.pip.fix", context: context, permission: .editPersons, person: c.loaded.person,
                                         detail: "versie \(concept.version), dagtekening \(day.iso)")
         do {
-            guard let fixed = try await services.casework.fixPIP(personId: c.loaded.person.id, dagtekening: day, scope: c.loaded.scope,
+            guard let fixed = try await services.casework.fixPIP(personId: c.loaded.person.id, dagtekening: day,
+                                                                 delayReason: lateDeadline(c, dagtekening: day) != nil ? delayReason : nil, scope: c.loaded.scope,
                                                                  actor: CaseLoader.actor(c.loaded.principal), audit: event, now: services.clock.now()) else {
                 throw AppError.notFound
             }

@@ -24,6 +24,8 @@ struct SettingsController {
     /// PIP letter blocks a municipality may rewrite. The bezwaar clause is fixed: the law requires it.
     static let letterBlocks = ["intro", "obligations", "closing", "signer"]
     static let stepKinds = ["", "waarschuwing", "boete", "boeteEnPIPZonderInbreng"]
+    /// How many own targets a municipality can set for the figures.
+    static let targetCount = 3
 
     struct Group { let legend: String; let fields: [FieldView] }
     struct TeamRow { let name: String }
@@ -65,6 +67,12 @@ struct SettingsController {
             values["amount\(index + 1)"] = step.bedragCent.map { String($0 / 100) } ?? ""
         }
         for block in letterBlocks { values["letter-\(block)"] = settings.letterTexts[block] ?? "" }
+        for route in FiguresController.routes { values["plan-\(route)"] = settings.monitoring.routePlan[route].map(String.init) ?? "" }
+        for (index, target) in settings.monitoring.targets.prefix(Self.targetCount).enumerated() {
+            values["target\(index + 1)"] = target.metric
+            values["targetMonths\(index + 1)"] = String(target.months)
+            values["targetPercent\(index + 1)"] = String(target.percent)
+        }
         return values
     }
 
@@ -81,6 +89,16 @@ struct SettingsController {
                       options: Self.stepKinds.map { ($0, $0.isEmpty ? t.text("settings.noStep", l) : t.text("enforcement.steps.\($0)", l)) }, errors: errors),
             number("amount\(index)", t.text("settings.amount", l, ["n": String(index)]), "min=\"0\" max=\"800\""),
         ] }
+        let metrics: [(String, String)] = [("", t.text("settings.noTarget", l))]
+            + MonitoringTarget.metrics.map { ($0, t.text("figures.targetMetrics.\($0)", l, ["months": "N"])) }
+        var targetFields: [FieldView] = []
+        for n in 1...Self.targetCount {
+            let index = String(n)
+            targetFields.append(FieldView(.select, name: "target" + index, label: t.text("settings.targetMetric", l, ["n": index]),
+                                          value: value("target" + index), options: metrics, errors: errors))
+            targetFields.append(number("targetMonths" + index, t.text("settings.targetMonths", l, ["n": index]), "min=\"1\" max=\"60\""))
+            targetFields.append(number("targetPercent" + index, t.text("settings.targetPercent", l, ["n": index]), "min=\"1\" max=\"100\""))
+        }
         let groups = [
             Group(legend: t.text("settings.caseload", l), fields: [
                 FieldView(.input("number"), name: "caseloadNorm", label: t.text("settings.caseloadNorm", l), hint: t.text("settings.caseloadNormHint", l),
@@ -96,6 +114,12 @@ struct SettingsController {
             Group(legend: t.text("settings.ladder", l), fields: ladder + [
                 FieldView(.checkbox, name: "opschorten", label: t.text("settings.suspend", l), hint: t.text("settings.suspendHint", l), value: value("opschorten"), errors: errors),
             ]),
+            Group(legend: t.text("settings.routePlan", l), fields: FiguresController.routes.map { route in
+                FieldView(.input("number"), name: "plan-\(route)", label: t.text("settings.planFor", l, ["route": t.text("figures.routeParts.\(route)", l)]),
+                          hint: route == FiguresController.routes.first ? t.text("settings.planHint", l) : nil, value: value("plan-\(route)"), errors: errors,
+                          extra: "min=\"0\" max=\"100\"")
+            }),
+            Group(legend: t.text("settings.targets", l), fields: targetFields),
             Group(legend: t.text("settings.topics", l), fields: [
                 FieldView(.textarea, name: "topics", label: t.text("settings.topicsLabel", l), hint: t.text("settings.topicsHint", l), value: value("topics"), errors: errors),
             ]),
@@ -161,6 +185,32 @@ struct SettingsController {
             }
         }
         settings.letterTexts = texts
+        // The planned route mix: all three adding up to 100, or none.
+        var plan: [String: Int] = [:]
+        for route in FiguresController.routes where !(form["plan-\(route)"] ?? "").isEmpty {
+            if let share = v.integer("plan-\(route)", form["plan-\(route)"], label: "settings.routePlan", range: 0...100) { plan[route] = share }
+        }
+        let planSum = plan.values.reduce(0, +)
+        if !plan.isEmpty && (plan.count != FiguresController.routes.count || planSum != 100) && v.isValid {
+            v.fail("plan-\(FiguresController.routes[0])", "settings.errors.planSum", ["sum": String(planSum)])
+        }
+        var targets: [MonitoringTarget] = []
+        for n in 1...targetCount {
+            let metric = form["target\(n)"] ?? ""
+            guard !metric.isEmpty else { continue }
+            guard MonitoringTarget.metrics.contains(metric) else {
+                v.fail("target\(n)", "validation.choose", ["field": catalogue.text("settings.targets", locale)])
+                continue
+            }
+            let months = Int(form["targetMonths\(n)"] ?? "").flatMap { (1...60).contains($0) ? $0 : nil }
+            let percent = Int(form["targetPercent\(n)"] ?? "").flatMap { (1...100).contains($0) ? $0 : nil }
+            guard let months, let percent else {
+                v.fail(months == nil ? "targetMonths\(n)" : "targetPercent\(n)", "settings.errors.targetIncomplete")
+                continue
+            }
+            targets.append(MonitoringTarget(metric: metric, months: months, percent: percent))
+        }
+        settings.monitoring = MonitoringSettings(routePlan: plan, targets: targets)
         return (settings, v.errors)
     }
 

@@ -75,7 +75,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     router.get("/api/v1/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
-    let api = router.group("/api/v1").add(middleware: APIMiddleware(services: services))
+    let api = router.group("/api/v1").add(middleware: APIMiddleware(services: services, nulls: try APIRequestNulls(document: document)))
     try APIHandler(services: services).registerHandlers(on: api)
     api.on("**", method: .get) { _, _ -> Response in throw AppError.notFound }
 
@@ -94,6 +94,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     TasksController(services: services).addRoutes(to: web)
     DocumentsController(services: services).addRoutes(to: web)
     SettingsController(services: services).addRoutes(to: web)
+    FiguresController(services: services).addRoutes(to: web)
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)
     RulesController(services: services).addRoutes(to: web)

@@ -12,6 +12,13 @@ public enum Principal: Sendable {
         }
     }
 
+    public var organisationName: String {
+        switch self {
+        case .user(let user, _): return user.organisationName
+        case .apiClient(_, let name, _): return name
+        }
+    }
+
     public var roles: [Role] {
         switch self {
         case .user(let user, _): return user.roles

@@ -61,6 +61,7 @@ public struct AppServices: Sendable {
     public let persons: PersonStore
     public let casework: CaseworkStore
     public let settings: SettingsStore
+    public let figures: FiguresStore
     /// bcrypt cost: 12 in production; tests lower it to stay fast.
     public let bcryptCost: UInt8
     public let duoStore: DUOStore
@@ -82,6 +83,7 @@ public struct AppServices: Sendable {
         self.persons = PersonStore(database: database)
         self.casework = CaseworkStore(database: database, seal: config.fieldSeal)
         self.settings = SettingsStore(database: database)
+        self.figures = FiguresStore(database: database)
         self.duoStore = DUOStore(database: database)
         self.duoClient = duoClient
         self.bcryptCost = bcryptCost

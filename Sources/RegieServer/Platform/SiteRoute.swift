@@ -43,6 +43,9 @@ public enum SiteRoute: Sendable, Hashable {
     case apiKeys
     case apiKeyRevoke(String)
     case figures
+    case figuresCSV
+    case figuresCouncil
+    case figuresCases
     case rules
     case duo
     case duoRetry(String)
@@ -96,6 +99,9 @@ public enum SiteRoute: Sendable, Hashable {
         case .apiKeys: return "/beheer/api-sleutels"
         case .apiKeyRevoke(let id): return "/beheer/api-sleutels/\(id)/intrekken"
         case .figures: return "/cijfers"
+        case .figuresCSV: return "/cijfers/csv"
+        case .figuresCouncil: return "/cijfers/raad"
+        case .figuresCases: return "/cijfers/zaken"
         case .rules: return "/regels"
         case .duo: return "/duo"
         case .duoRetry(let id): return "/duo/berichten/\(id)/opnieuw"

@@ -60,9 +60,11 @@ public struct CaseworkStore: Sendable {
                 .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return }
         let settings = try await SettingsStore.fetch(traject.municipalityCode, on: db)
         let next = traject.nextTerm(person: person, today: today, settings: settings.law)
+        // R1: the last day of the 10-week PIP term, for the figures (M0004).
+        let pipDue = traject.lawFacts(person: person).flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
         try await db.raw("""
             UPDATE trajecten SET next_due_date = \(bind: next?.due.iso ?? M0002_Casework.noDueDate),
-                next_due_kind = \(bind: next?.kind.rawValue ?? "")
+                next_due_kind = \(bind: next?.kind.rawValue ?? ""), pip_due_date = \(bind: pipDue)
             WHERE person_id = \(bind: personId)
             """).run()
     }
@@ -313,7 +315,10 @@ public struct CaseworkStore: Sendable {
     /// Fixes the open concept as a beschikking with its dagtekening. The first fixed PIP's
     /// dagtekening is the traject's PIP date and starts the inburgeringstermijn (R2, Wi2021 art. 11);
     /// later versions never move it.
-    public func fixPIP(personId: String, dagtekening: CalendarDate, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> PIPRecord? {
+    /// Fixes the open concept. `delayReason` is stored with the first PIP when it came after the
+    /// 10 weeks (R1), for the figures.
+    public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
+                       now: Date) async throws -> PIPRecord? {
         try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
             guard var concept = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) AND status = 'concept'")
                 .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw PIPStoreError.notAConcept }
@@ -326,7 +331,8 @@ public struct CaseworkStore: Sendable {
                 WHERE id = \(bind: concept.id)
                 """).run()
             try await db.raw("""
-                UPDATE trajecten SET pip_date = COALESCE(pip_date, \(bind: dagtekening.iso)), leerroute = \(bind: concept.leerroute),
+                UPDATE trajecten SET pip_date = COALESCE(pip_date, \(bind: dagtekening.iso)),
+                    pip_delay_reason = CASE WHEN pip_date IS NULL THEN \(bind: delayReason) ELSE pip_delay_reason END, leerroute = \(bind: concept.leerroute),
                     language_level = \(bind: concept.niveau), pip_cadence_months = \(bind: concept.cadansMaanden), updated_at = \(bind: now.epochSeconds)
                 WHERE person_id = \(bind: personId)
                 """).run()

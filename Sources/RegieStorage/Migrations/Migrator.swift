@@ -14,6 +14,7 @@ let allMigrations: [Migration] = [
     M0001_Platform.migration,
     M0002_Casework.migration,
     M0003_DUO.migration,
+    M0004_Monitoring.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

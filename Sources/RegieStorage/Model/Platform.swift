@@ -224,6 +224,9 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     public var duoTermEnd: String? = nil
     public var duoExemptUntil: String? = nil
     public var duoExempt: Int? = nil
+    /// The last day of the 10-week PIP term (R1) and why the first PIP came later (M0004).
+    public var pipDueDate: String? = nil
+    public var pipDelayReason: String? = nil
 
     public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?, lastMeetingDate: String? = nil, pipCadenceMonths: Int? = nil, lastContactDate: String? = nil) {
         self.id = id

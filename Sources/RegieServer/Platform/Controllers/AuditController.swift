@@ -148,6 +148,6 @@ public enum AuditActions {
         "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.progress.view", "casework.route.start",
         "casework.progress.meeting", "casework.progress.hours", "casework.progress.result", "casework.enforcement.view",
         "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update", "casework.handover.view", "casework.handover.update", "casework.task.add", "casework.task.done", "tasks.view", "casework.documents.view", "casework.document.upload", "casework.document.download",
-        "person.details.update", "duo.view", "duo.retry", "duo.contact", "duo.person.view", "duo.person.refresh", "duo.reconciliation.view", "duo.notification.process",
+        "person.details.update", "figures.view", "figures.cases", "figures.export", "figures.council", "duo.view", "duo.retry", "duo.contact", "duo.person.view", "duo.person.refresh", "duo.reconciliation.view", "duo.notification.process",
     ]
 }

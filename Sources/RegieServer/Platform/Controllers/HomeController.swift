@@ -11,7 +11,6 @@ struct HomeController {
 
     func addRoutes(to router: RouterGroup<RegieRequestContext>) {
         router.get(RouterPath(SiteRoute.home.path), use: home)
-        router.get(RouterPath(SiteRoute.figures.path), use: figures)
     }
 
     struct Row {
@@ -214,31 +213,4 @@ struct HomeController {
                 assignError: context.form["toewijzen"] == "ongeldig"),
             context: context, current: SiteRoute.home.path)
     }
-
-    struct FiguresView {
-        struct Line { let municipality: String; let counts: [Int]; let total: Int }
-        let phases: [String]
-        let lines: [Line]
-    }
-
-    /// Figures only: counts per municipality and phase, never a person.
-    func figures(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let principal = try context.require(.viewFigures)
-        let t = services.catalogue
-        var lines: [FiguresView.Line] = []
-        for municipality in principal.municipalities {
-            let counts = try await services.persons.countByPhase(scope: TenantScope(municipalityCodes: [municipality.code]), consulentId: nil)
-            let values = PhaseOrder.all.map { counts[$0] ?? 0 }
-            lines.append(.init(municipality: municipality.name, counts: values, total: values.reduce(0, +)))
-        }
-        return try services.views.render(
-            "figures", titleKey: "figures.title",
-            content: FiguresView(phases: PhaseOrder.all.map { t.text("phases.\($0)", context.locale) }, lines: lines),
-            context: context, current: SiteRoute.figures.path)
-    }
-}
-
-/// The phases of a traject in the order of the chain (domain.md §3).
-enum PhaseOrder {
-    static let all = ["signaal", "gekoppeld", "gehuisvest", "bredeIntake", "pipVastgesteld", "inLeerroute", "afgerond", "beeindigd"]
 }

@@ -213,11 +213,12 @@ enum DemoCasework {
                                   assigneeId: t.consulentId, source: "handmatig", createdBy: consulentId, createdAt: epoch(today.adding(days: -7)))
             h.taken.append(taak)
         }
-        let traject = TrajectRecord(
+        var traject = TrajectRecord(
             id: t.id, personId: t.personId, municipalityCode: t.municipalityCode, phase: t.phase, consulentId: t.consulentId,
             kennisgevingDate: t.kennisgevingDate, koppelingDate: t.koppelingDate, housingDate: t.housingDate, brpDate: t.brpDate,
             intakeDate: t.intakeDate, pipDate: t.pipDate, routeStartDate: t.routeStartDate, leerroute: t.leerroute, closedDate: t.closedDate,
             closedReason: t.closedReason, lastMeetingDate: lastMeeting?.iso, pipCadenceMonths: cadence, lastContactDate: contact?.iso)
+        traject.pipDelayReason = t.pipDelayReason
         return traject
     }
 }

@@ -86,6 +86,10 @@ public struct DemoData: Sendable {
         var weert = MunicipalitySettings.defaults
         weert.caseloadNorm = 70
         weert.intakeTopics = [CustomIntakeTopic(key: "gm-schulden-en-geldzaken", label: "Schulden en geldzaken")]
+        // Its route plan and its own target (like Roermond's "90% started within 3 months of housing").
+        weert.monitoring = MonitoringSettings(routePlan: ["b1": 60, "onderwijs": 15, "z": 25],
+                                              targets: [MonitoringTarget(metric: "routeStartAfterHousing", months: 3, percent: 90),
+                                                        MonitoringTarget(metric: "intakeAfterHousing", months: 1, percent: 75)])
         try await settings.save("GM0988", weert, by: Self.id("user", 7), audit: AuditEvent(
             actorId: Self.id("user", 7), actorName: "Ruud Smeets", actorRole: Role.functioneelBeheerder.rawValue, organisationId: organisationId,
             action: "settings.update", purpose: "beheer", requestId: "demo", detail: "GM0988"), now: today)

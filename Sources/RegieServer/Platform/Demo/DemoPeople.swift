@@ -141,10 +141,18 @@ enum DemoPeople {
         case "beeindigd": ["verhuisd", "verhuisd", "plichtVervallen", "vertrokken", "verblijfsdoelGewijzigd"].randomElement(using: &rng)!
         default: nil
         }
-        return TrajectRecord(
+        var traject = TrajectRecord(
             id: uuid(&rng), personId: personId, municipalityCode: municipality, phase: phase, consulentId: consulent,
             kennisgevingDate: kennisgeving, koppelingDate: koppeling, housingDate: housing, brpDate: brp, intakeDate: intake,
             pipDate: pip, routeStartDate: routeStart, leerroute: route, closedDate: closed, closedReason: reason)
+        // A first PIP after the 10 weeks (R1) has the reason the case worker gave; chosen from the id,
+        // so the random sequence (and every other demo value) stays as it was.
+        if let pip = pip.flatMap(CalendarDate.init(iso:)), let brp = brp.flatMap(CalendarDate.init(iso:)),
+           let notice = CalendarDate(iso: kennisgeving), pip > PIPDeadlineRule.deadline(trigger: max(notice, brp), wachtenOpDerden: []).deadline {
+            let reasons = ["nietBereikbaar", "lbt", "tolk", "derden", "capaciteit", "ziekte", "overig"]
+            traject.pipDelayReason = reasons[personId.unicodeScalars.reduce(0) { $0 + Int($1.value) } % reasons.count]
+        }
+        return traject
     }
 
     /// A BSN in the 99-range (test numbers) that passes the 11-proef: weights 9..2 and −1.

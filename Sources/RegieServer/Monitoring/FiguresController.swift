@@ -1,0 +1,632 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+/// Monitoring (domain.md §6): the dashboard of a municipality (or every municipality of the
+/// organisation) for a period, filtered by target group and gender; every table as CSV; the
+/// quarterly overview for the council; and, for staff who may see cases, the cases behind a figure.
+/// Every number comes from `FiguresStore`'s SQL aggregates; the same definition lists its cases.
+struct FiguresController {
+    let services: AppServices
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.figures.path), use: dashboard)
+        router.get(RouterPath(SiteRoute.figuresCSV.path), use: csv)
+        router.get(RouterPath(SiteRoute.figuresCouncil.path), use: council)
+        router.get(RouterPath(SiteRoute.figuresCases.path), use: cases)
+    }
+
+    static let routes = ["b1", "onderwijs", "z"]
+    static let bands = ["lt20", "20-27", "28-30", "gt30", "geen"]
+    static let genders = ["vrouw", "man", "x", "onbekend"]
+    static let delayReasons = ["derden", "nietBereikbaar", "lbt", "tolk", "ziekte", "capaciteit", "overig"]
+
+    // MARK: Selection
+
+    /// What the user asked for, as typed, and the filter it means.
+    struct Selection {
+        var municipality: String
+        var from: String
+        var to: String
+        var doelgroep: String
+        var gender: String
+        var filter: FiguresFilter?
+        var errors: [AppError.FieldError]
+
+        /// The query string that reproduces this selection (for links, CSV and the council page).
+        var query: String {
+            [("gemeente", municipality), ("van", from), ("tot", to), ("doelgroep", doelgroep), ("geslacht", gender)]
+                .filter { !$0.1.isEmpty }
+                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                .joined(separator: "&")
+        }
+    }
+
+    static func quarter(of day: CalendarDate) -> (CalendarDate, CalendarDate) {
+        let first = CalendarDate(year: day.year, month: (day.month - 1) / 3 * 3 + 1, day: 1)!
+        return (first, first.adding(months: 3).adding(days: -1))
+    }
+
+    func selection(_ context: RegieRequestContext, _ principal: Principal) -> Selection {
+        let form = context.form
+        let today = CalendarDate.today(now: services.clock.now())
+        var v = Validator(services.catalogue, context.locale)
+        let requested = form["gemeente"] ?? principal.session?.municipalityCode ?? principal.municipalities.first?.code ?? ""
+        var codes: [String] = []
+        if requested == "alle" {
+            codes = principal.municipalities.map(\.code)
+        } else if principal.municipalities.contains(where: { $0.code == requested }) {
+            codes = [requested]
+        } else {
+            v.fail("gemeente", "figures.errors.municipality")
+        }
+        var (from, to) = Self.quarter(of: today)
+        var typedFrom = from.iso, typedTo = to.iso
+        if let kwartaal = form["kwartaal"], let (start, end) = Self.parseQuarter(kwartaal) {
+            (from, to) = (start, end)
+            (typedFrom, typedTo) = (start.iso, end.iso)
+        } else {
+            typedFrom = form.raw("van") ?? typedFrom
+            typedTo = form.raw("tot") ?? typedTo
+            let parsedFrom = v.date("van", typedFrom, label: "figures.from")
+            let parsedTo = v.date("tot", typedTo, label: "figures.to")
+            if let parsedFrom, let parsedTo {
+                if parsedFrom > parsedTo { v.fail("tot", "figures.errors.order") }
+                else if parsedFrom.adding(years: 5) < parsedTo { v.fail("tot", "figures.errors.span") }
+                (from, to) = (parsedFrom, parsedTo)
+            }
+        }
+        let doelgroep = form["doelgroep"] ?? ""
+        let doelgroepen: [String]
+        switch doelgroep {
+        case "": doelgroepen = []
+        case let value where value.hasPrefix("cat:"):
+            let category = DoelgroepCategorie(rawValue: String(value.dropFirst(4)))
+            if category == nil { v.fail("doelgroep", "figures.errors.doelgroep") }
+            doelgroepen = Doelgroep.allCases.filter { $0.categorie == category }.map(\.rawValue)
+        case let value:
+            if Doelgroep(rawValue: value) == nil { v.fail("doelgroep", "figures.errors.doelgroep") }
+            doelgroepen = [value]
+        }
+        let gender = form["geslacht"] ?? ""
+        if !gender.isEmpty && !Self.genders.contains(gender) { v.fail("geslacht", "figures.errors.gender") }
+        let filter = v.isValid
+            ? FiguresFilter(municipalityCodes: codes, from: from, to: to, doelgroepen: doelgroepen, gender: gender.isEmpty ? nil : gender, today: today)
+            : nil
+        return Selection(municipality: requested, from: typedFrom, to: typedTo, doelgroep: doelgroep, gender: gender, filter: filter, errors: v.errors)
+    }
+
+    /// `2026-3` → the third quarter of 2026.
+    static func parseQuarter(_ text: String) -> (CalendarDate, CalendarDate)? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let year = Int(parts[0]), (2000...2100).contains(year), let q = Int(parts[1]), (1...4).contains(q),
+              let first = CalendarDate(year: year, month: (q - 1) * 3 + 1, day: 1) else { return nil }
+        return (first, first.adding(months: 3).adding(days: -1))
+    }
+
+    // MARK: Tables
+
+    struct Cell {
+        let text: String
+        let href: String?
+        let isHeader: Bool
+        let csv: String
+        init(_ text: String, href: String? = nil, header: Bool = false, csv: String? = nil) {
+            self.text = text
+            self.href = href
+            self.isHeader = header
+            self.csv = csv ?? text
+        }
+    }
+    struct Row { let cells: [Cell] }
+    /// A table of the dashboard. Mustache reads stored properties only, so the flags are stored.
+    struct Table {
+        let key: String
+        let title: String
+        let definition: String
+        let columns: [String]
+        let rows: [Row]
+        let svg: String?
+        var csvHref = ""
+        let note: String?
+        let hasRows: Bool
+        let hasSVG: Bool
+        let columnCount: Int
+
+        init(key: String, title: String, definition: String, columns: [String], rows: [Row], svg: String?, note: String? = nil) {
+            self.key = key
+            self.title = title
+            self.definition = definition
+            self.columns = columns
+            self.rows = rows
+            self.svg = svg
+            self.note = note
+            hasRows = !rows.isEmpty
+            hasSVG = svg != nil
+            columnCount = columns.count
+        }
+    }
+    struct Tile { let label: String; let value: String; let detail: String; let href: String? }
+
+    /// Builds every table and tile of the dashboard for one selection.
+    struct Builder {
+        let services: AppServices
+        let locale: UILocale
+        let selection: Selection
+        let filter: FiguresFilter
+        /// Links to the cases behind a number, or nil when the user may not see cases.
+        let casesLink: ((String, String) -> String)?
+        let names: [String: String]
+        let settings: [String: MunicipalitySettings]
+
+        func t(_ key: String, _ arguments: [String: String] = [:]) -> String { services.catalogue.text("figures." + key, locale, arguments) }
+        func number(_ n: Int, _ figure: Figure, _ part: String) -> Cell {
+            Cell(String(n), href: n > 0 ? casesLink?(figure.rawValue, part) : nil)
+        }
+        func percent(_ part: Int, of whole: Int) -> String { whole > 0 ? "\(Int((Double(part) * 100 / Double(whole)).rounded()))%" : "—" }
+        func percentValue(_ part: Int, of whole: Int) -> Double { whole > 0 ? Double(part) * 100 / Double(whole) : 0 }
+        func days(_ value: Int?) -> String { value.map { t("days", ["n": String($0)]) } ?? "—" }
+        var store: FiguresStore { services.figures }
+
+        func counts(_ figure: Figure) async throws -> [String: FigureCount] {
+            Dictionary(try await store.counts(figure, filter).map { ($0.part, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        func obligation() async throws -> Table {
+            let counts = try await store.counts(.obligation, filter)
+            let total = counts.reduce(0) { $0 + $1.count }
+            let label = { (part: String) in services.catalogue.text("doelgroepen.\(part)", locale) }
+            var rows = counts.map { Row(cells: [Cell(label($0.part), header: true), number($0.count, .obligation, $0.part), Cell(percent($0.count, of: total))]) }
+            rows.append(Row(cells: [Cell(t("total"), header: true), Cell(String(total)), Cell(total > 0 ? "100%" : "—")]))
+            let chart = BarChart(title: t("tables.obligation"), rows: counts.map {
+                .init(label: label($0.part), segments: [.init(value: Double($0.count), style: "a")], valueText: String($0.count))
+            })
+            return Table(key: "obligation", title: t("tables.obligation"), definition: t("defs.obligation"),
+                         columns: [t("columns.doelgroep"), t("columns.people"), t("columns.share")], rows: rows, svg: counts.isEmpty ? nil : chart.svg)
+        }
+
+        func routes() async throws -> Table {
+            let c = try await counts(.routes)
+            let parts = Self.routeParts + c.keys.filter { !Self.routeParts.contains($0) }.sorted()
+            let total = c.values.reduce(0) { $0 + $1.count }
+            let rows = parts.map { part in
+                Row(cells: [Cell(t("routeParts.\(part)"), header: true), number(c[part]?.count ?? 0, .routes, part), Cell(percent(c[part]?.count ?? 0, of: total))])
+            }
+            let chart = BarChart(title: t("tables.routes"), rows: parts.map {
+                .init(label: t("routeParts.\($0)"), segments: [.init(value: Double(c[$0]?.count ?? 0), style: $0 == "geenPIP" ? "muted" : "a")],
+                      valueText: String(c[$0]?.count ?? 0))
+            })
+            return Table(key: "routes", title: t("tables.routes"), definition: t("defs.routes"),
+                         columns: [t("columns.route"), t("columns.people"), t("columns.share")], rows: rows, svg: total > 0 ? chart.svg : nil)
+        }
+        static let routeParts = ["b1", "onderwijs", "z", "geenPIP"]
+
+        func pipOnTime() async throws -> (Table, share: String) {
+            let c = try await counts(.pipOnTime)
+            let parts = ["opTijd", "teLaat", "ontbreekt", "lopend"]
+            let value = { (part: String) in c[part]?.count ?? 0 }
+            let decided = value("opTijd") + value("teLaat") + value("ontbreekt")
+            let rows = parts.map { part in
+                Row(cells: [Cell(t("pipParts.\(part)"), header: true), number(value(part), .pipOnTime, part),
+                            Cell(part == "lopend" ? "—" : percent(value(part), of: decided))])
+            }
+            let chart = BarChart(title: t("tables.pipOnTime"), rows: parts.map {
+                .init(label: t("pipParts.\($0)"), segments: [.init(value: Double(value($0)), style: $0 == "opTijd" ? "good" : ($0 == "lopend" ? "muted" : "bad"))],
+                      valueText: String(value($0)))
+            })
+            let share = percent(value("opTijd"), of: decided)
+            return (Table(key: "pipOnTime", title: t("tables.pipOnTime"), definition: t("defs.pipOnTime"),
+                          columns: [t("columns.outcome"), t("columns.cases"), t("columns.share")], rows: rows,
+                          svg: c.isEmpty ? nil : chart.svg, note: t("notes.pipOnTime", ["share": share, "n": String(decided)])), share)
+        }
+
+        func delayReasons() async throws -> Table {
+            let c = try await counts(.delayReasons)
+            let parts = FiguresController.delayReasons + ["onbekend"]
+            let total = c.values.reduce(0) { $0 + $1.count }
+            let rows = parts.filter { c[$0] != nil || $0 != "onbekend" }.map { part in
+                Row(cells: [Cell(services.catalogue.text("pip.delayReasons.\(part)", locale), header: true), number(c[part]?.count ?? 0, .delayReasons, part),
+                            Cell(percent(c[part]?.count ?? 0, of: total))])
+            }
+            return Table(key: "delayReasons", title: t("tables.delayReasons"), definition: t("defs.delayReasons"),
+                         columns: [t("columns.reason"), t("columns.cases"), t("columns.share")], rows: rows, svg: nil)
+        }
+
+        func throughput() async throws -> (Table, brpToPIP: DayDistribution?) {
+            var rows: [Row] = []
+            var bars: [BarChart.Row] = []
+            var brp: DayDistribution?
+            for figure in Figure.throughput + [.brpToPIP] {
+                let d = try await store.distributions(figure, filter).first
+                if figure == .brpToPIP { brp = d }
+                let n = d?.count ?? 0
+                let spread = d.flatMap { d in d.quantile(0.25).flatMap { low in d.quantile(0.75).map { "\(low)–\($0)" } } } ?? "—"
+                rows.append(Row(cells: [Cell(t("steps.\(figure.rawValue)"), header: true), number(n, figure, "alle"), Cell(days(d?.median)),
+                                        Cell(spread, csv: spread.replacingOccurrences(of: "–", with: "-")), Cell(days(d?.maximum))]))
+                if let d, let median = d.median {
+                    bars.append(.init(label: t("steps.\(figure.rawValue)"), segments: [.init(value: Double(median), style: "a")],
+                                      valueText: days(median), whisker: (Double(d.quantile(0.25) ?? median), Double(d.quantile(0.75) ?? median))))
+                }
+            }
+            return (Table(key: "throughput", title: t("tables.throughput"), definition: t("defs.throughput"),
+                          columns: [t("columns.step"), t("columns.cases"), t("columns.median"), t("columns.spread"), t("columns.longest")], rows: rows,
+                          svg: bars.isEmpty ? nil : BarChart(title: t("tables.throughput"), rows: bars).svg), brp)
+        }
+
+        func waits() async throws -> (Table, routeStart: Int) {
+            let distributions = Dictionary(try await store.distributions(.waits, filter).map { ($0.part, $0) }, uniquingKeysWith: { a, _ in a })
+            let parts = ["contact", "intake", "pip", "routeStart"]
+            let rows = parts.map { part in
+                Row(cells: [Cell(t("waits.\(part)"), header: true), number(distributions[part]?.count ?? 0, .waits, part),
+                            Cell(days(distributions[part]?.median)), Cell(days(distributions[part]?.maximum))])
+            }
+            let chart = BarChart(title: t("tables.waits"), rows: parts.map {
+                .init(label: t("waits.\($0)"), segments: [.init(value: Double(distributions[$0]?.count ?? 0), style: "a")], valueText: String(distributions[$0]?.count ?? 0))
+            })
+            return (Table(key: "waits", title: t("tables.waits"), definition: t("defs.waits"),
+                          columns: [t("columns.waitingFor"), t("columns.cases"), t("columns.medianWait"), t("columns.longest")], rows: rows,
+                          svg: distributions.isEmpty ? nil : chart.svg), distributions["routeStart"]?.count ?? 0)
+        }
+
+        func lbtRoute() async throws -> Table {
+            let c = try await counts(.lbtRoute)
+            let match = try await counts(.lbtMatch)
+            let value = { (band: String, route: String) in c["\(band).\(route)"]?.count ?? 0 }
+            let rows = FiguresController.bands.map { band in
+                Row(cells: [Cell(t("bands.\(band)"), header: true)] + FiguresController.routes.map { route in number(value(band, route), .lbtRoute, "\(band).\(route)") }
+                    + [Cell(String(FiguresController.routes.reduce(0) { $0 + value(band, $1) }))])
+            }
+            let conform = match["conform"]?.count ?? 0
+            let judged = conform + (match["omhoog"]?.count ?? 0) + (match["omlaag"]?.count ?? 0)
+            let chart = BarChart(title: t("tables.lbtRoute"), rows: FiguresController.bands.map { band in
+                .init(label: t("bands.\(band)"), segments: FiguresController.routes.map { .init(value: Double(value(band, $0)), style: "route-\($0)") },
+                      valueText: String(FiguresController.routes.reduce(0) { $0 + value(band, $1) }))
+            })
+            return Table(key: "lbtRoute", title: t("tables.lbtRoute"), definition: t("defs.lbtRoute"),
+                         columns: [t("columns.band")] + FiguresController.routes.map { t("routeParts.\($0)") } + [t("total")], rows: rows,
+                         svg: c.isEmpty ? nil : chart.svg,
+                         note: t("notes.match", ["share": percent(conform, of: judged), "conform": String(conform), "n": String(judged),
+                                                 "up": String(match["omhoog"]?.count ?? 0), "down": String(match["omlaag"]?.count ?? 0)]))
+        }
+
+        func routeMix() async throws -> Table {
+            let c = try await counts(.routeMix)
+            let total = c.values.reduce(0) { $0 + $1.count }
+            // The plan: of the one municipality in view, or none when several are.
+            let plan = filter.municipalityCodes.count == 1 ? settings[filter.municipalityCodes[0]]?.monitoring.routePlan ?? [:] : [:]
+            let rows = FiguresController.routes.map { route in
+                Row(cells: [Cell(t("routeParts.\(route)"), header: true), Cell(plan[route].map { "\($0)%" } ?? "—"),
+                            number(c[route]?.count ?? 0, .routeMix, route), Cell(percent(c[route]?.count ?? 0, of: total))])
+            }
+            let chart = BarChart(title: t("tables.routeMix"), rows: FiguresController.routes.map { route in
+                .init(label: t("routeParts.\(route)"), segments: [.init(value: percentValue(c[route]?.count ?? 0, of: total), style: "route-\(route)")],
+                      valueText: percent(c[route]?.count ?? 0, of: total), marker: plan[route].map(Double.init))
+            }, maximum: 100)
+            return Table(key: "routeMix", title: t("tables.routeMix"), definition: t("defs.routeMix"),
+                         columns: [t("columns.route"), t("columns.planned"), t("columns.pips"), t("columns.actual")], rows: rows,
+                         svg: total > 0 || !plan.isEmpty ? chart.svg : nil, note: plan.isEmpty ? t("notes.noPlan") : t("notes.planMarker"))
+        }
+
+        func caseload() async throws -> Table {
+            let c = try await store.counts(.caseload, filter)
+            let norm = filter.municipalityCodes.compactMap { settings[$0]?.caseloadNorm }.max() ?? MunicipalitySettings.defaults.caseloadNorm
+            let sorted = c.sorted { (names[$0.part] ?? "~") < (names[$1.part] ?? "~") }
+            let label = { (part: String) in part.isEmpty ? t("unassigned") : names[part] ?? part }
+            let rows = sorted.map { item in
+                Row(cells: [Cell(label(item.part), header: true), number(item.count, .caseload, item.part),
+                            Cell(item.part.isEmpty ? "—" : String(norm)), Cell(item.part.isEmpty ? "—" : percent(item.count, of: norm))])
+            }
+            let chart = BarChart(title: t("tables.caseload"), rows: sorted.map { item in
+                .init(label: label(item.part), segments: [.init(value: Double(item.count), style: item.part.isEmpty ? "muted" : (item.count > norm ? "bad" : "a"))],
+                      valueText: String(item.count), marker: item.part.isEmpty ? nil : Double(norm))
+            })
+            return Table(key: "caseload", title: t("tables.caseload"), definition: t("defs.caseload", ["norm": String(norm)]),
+                         columns: [t("columns.worker"), t("columns.openCases"), t("columns.norm"), t("columns.ofNorm")], rows: rows,
+                         svg: c.isEmpty ? nil : chart.svg)
+        }
+
+        func terms() async throws -> (Table, overdue: Int) {
+            let c = try await counts(.terms)
+            let kinds = TermKind.allCases.map(\.rawValue).filter { c["\($0).verlopen"] != nil || c["\($0).binnenkort"] != nil }
+            let rows = kinds.map { kind in
+                Row(cells: [Cell(services.catalogue.text("terms.\(kind)", locale), header: true), number(c["\(kind).verlopen"]?.count ?? 0, .terms, "\(kind).verlopen"),
+                            number(c["\(kind).binnenkort"]?.count ?? 0, .terms, "\(kind).binnenkort")])
+            }
+            let overdue = c.filter { $0.key.hasSuffix(".verlopen") }.reduce(0) { $0 + $1.value.count }
+            let chart = BarChart(title: t("tables.terms"), rows: kinds.map { kind in
+                .init(label: services.catalogue.text("terms.\(kind)", locale),
+                      segments: [.init(value: Double(c["\(kind).verlopen"]?.count ?? 0), style: "bad"), .init(value: Double(c["\(kind).binnenkort"]?.count ?? 0), style: "warn")],
+                      valueText: "\(c["\(kind).verlopen"]?.count ?? 0) / \(c["\(kind).binnenkort"]?.count ?? 0)")
+            })
+            return (Table(key: "terms", title: t("tables.terms"), definition: t("defs.terms"),
+                          columns: [t("columns.term"), t("columns.overdue"), t("columns.dueSoon")], rows: rows, svg: kinds.isEmpty ? nil : chart.svg), overdue)
+        }
+
+        func results() async throws -> Table {
+            let c = try await counts(.results)
+            let kinds = ["mapEindgesprek", "pvtOndertekend", "zRouteAfgerond"]
+            return Table(key: "results", title: t("tables.results"), definition: t("defs.results"), columns: [t("columns.result"), t("columns.people")],
+                         rows: kinds.map { Row(cells: [Cell(t("resultKinds.\($0)"), header: true), number(c[$0]?.count ?? 0, .results, $0)]) }, svg: nil)
+        }
+
+        func fines() async throws -> Table {
+            let c = try await counts(.fines)
+            let steps = ["waarschuwing", "boete", "boeteEnPIPZonderInbreng"]
+            let euros = { (cents: Int) in String(format: "€ %d,%02d", cents / 100, cents % 100) }
+            return Table(key: "fines", title: t("tables.fines"), definition: t("defs.fines"),
+                         columns: [t("columns.step"), t("columns.decisions"), t("columns.amount")],
+                         rows: steps.map { step in
+                             Row(cells: [Cell(services.catalogue.text("enforcement.steps.\(step)", locale), header: true), number(c[step]?.count ?? 0, .fines, step),
+                                         Cell(step == "waarschuwing" ? "—" : euros(c[step]?.sum ?? 0), csv: step == "waarschuwing" ? "" : String(format: "%d.%02d", (c[step]?.sum ?? 0) / 100, (c[step]?.sum ?? 0) % 100))])
+                         }, svg: nil)
+        }
+
+        func targets(targetLink: ((Int, String) -> String)?) async throws -> Table? {
+            guard filter.municipalityCodes.count == 1, let targets = settings[filter.municipalityCodes[0]]?.monitoring.targets, !targets.isEmpty else { return nil }
+            var rows: [Row] = []
+            var bars: [BarChart.Row] = []
+            for (index, target) in targets.enumerated() {
+                let result = try await store.target(target, filter)
+                let label = t("targetMetrics.\(target.metric)", ["months": String(target.months)])
+                let gap = result.percent.map { $0 - target.percent }
+                let gapText = gap.map { $0 >= 0 ? t("gapAbove", ["n": String($0)]) : t("gapBelow", ["n": String(-$0)]) } ?? "—"
+                rows.append(Row(cells: [
+                    Cell(label, header: true), Cell("\(target.percent)%"),
+                    Cell(result.percent.map { "\($0)%" } ?? "—"),
+                    Cell(String(result.met), href: result.met > 0 ? targetLink?(index, "gehaald") : nil),
+                    Cell(String(result.total - result.met), href: result.total > result.met ? targetLink?(index, "nietGehaald") : nil),
+                    Cell(gapText, csv: gap.map(String.init) ?? ""),
+                ]))
+                bars.append(.init(label: label, segments: [.init(value: Double(result.percent ?? 0), style: (gap ?? -1) >= 0 ? "good" : "bad")],
+                                  valueText: result.percent.map { "\($0)%" } ?? "—", marker: Double(target.percent)))
+            }
+            return Table(key: "targets", title: t("tables.targets"), definition: t("defs.targets"),
+                         columns: [t("columns.target"), t("columns.aim"), t("columns.achieved"), t("columns.met"), t("columns.notMet"), t("columns.gap")],
+                         rows: rows, svg: BarChart(title: t("tables.targets"), rows: bars, maximum: 100).svg, note: t("notes.targetMarker"))
+        }
+    }
+
+    // MARK: Pages
+
+    struct DashboardView {
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+        let periods: [[String: String]]
+        let hasFigures: Bool
+        let scopeText: String
+        let tiles: [Tile]
+        let tables: [Table]
+        let councilHref: String
+        let showCouncil: Bool
+        let casesNote: String?
+    }
+
+    func builder(_ selection: Selection, _ filter: FiguresFilter, _ principal: Principal, locale: UILocale) async throws -> Builder {
+        let canSeeCases = Policy.allows(principal, .readPersons)
+        let query = selection.query
+        let users = try await services.users.listUsers(organisationId: principal.organisationId)
+        return Builder(
+            services: services, locale: locale, selection: selection, filter: filter,
+            casesLink: canSeeCases ? { figure, part in
+                SiteRoute.figuresCases.path + "?cijfer=\(figure)&deel=\(part.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&" + query
+            } : nil,
+            names: Dictionary(users.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
+            settings: try await services.settings.fetch(filter.municipalityCodes))
+    }
+
+    func allTables(_ b: Builder, canSeeCases: Bool) async throws -> (tiles: [Tile], tables: [Table]) {
+        let (onTime, share) = try await b.pipOnTime()
+        let (throughput, brp) = try await b.throughput()
+        let (waits, waitingRoute) = try await b.waits()
+        let (terms, overdue) = try await b.terms()
+        let targetLink: ((Int, String) -> String)? = canSeeCases
+            ? { index, part in SiteRoute.figuresCases.path + "?doel=\(index)&deel=\(part)&" + b.selection.query } : nil
+        var tables = [try await b.obligation(), try await b.routes(), onTime, try await b.delayReasons(), throughput, waits,
+                      try await b.lbtRoute(), try await b.routeMix(), try await b.caseload(), terms, try await b.results(), try await b.fines()]
+        if let targets = try await b.targets(targetLink: targetLink) { tables.append(targets) }
+        for index in tables.indices {
+            tables[index].csvHref = SiteRoute.figuresCSV.path + "?tabel=\(tables[index].key)&" + b.selection.query
+        }
+        let tiles = [
+            Tile(label: b.t("tiles.pipOnTime"), value: share, detail: b.t("tiles.pipOnTimeDetail"), href: "#pipOnTime"),
+            Tile(label: b.t("tiles.brpToPIP"), value: b.days(brp?.median), detail: b.t("tiles.brpToPIPDetail", ["n": String(brp?.count ?? 0)]), href: "#throughput"),
+            Tile(label: b.t("tiles.waitingRoute"), value: String(waitingRoute), detail: b.t("tiles.waitingRouteDetail"), href: "#waits"),
+            Tile(label: b.t("tiles.overdue"), value: String(overdue), detail: b.t("tiles.overdueDetail"), href: "#terms"),
+        ]
+        return (tiles, tables)
+    }
+
+    func scopeText(_ s: Selection, _ principal: Principal, locale: UILocale) -> String {
+        let t = services.catalogue
+        let place = s.municipality == "alle"
+            ? t.text("figures.allMunicipalities", locale, ["organisation": principal.organisationName])
+            : principal.municipalities.first { $0.code == s.municipality }?.name ?? s.municipality
+        var text = t.text("figures.scope", locale, ["place": place, "from": DisplayDate.format(s.from, locale), "to": DisplayDate.format(s.to, locale)])
+        if !s.doelgroep.isEmpty { text += " · " + doelgroepLabel(s.doelgroep, locale) }
+        if !s.gender.isEmpty { text += " · " + t.text("figures.genders.\(s.gender)", locale) }
+        return text
+    }
+
+    func doelgroepLabel(_ value: String, _ locale: UILocale) -> String {
+        value.hasPrefix("cat:") ? services.catalogue.text("figures.categories.\(value.dropFirst(4))", locale) : services.catalogue.text("doelgroepen.\(value)", locale)
+    }
+
+    func dashboard(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.viewFigures)
+        let l = context.locale
+        let t = services.catalogue
+        let s = selection(context, principal)
+        var tiles: [Tile] = [], tables: [Table] = []
+        let canSeeCases = Policy.allows(principal, .readPersons)
+        if let filter = s.filter {
+            (tiles, tables) = try await allTables(try await builder(s, filter, principal, locale: l), canSeeCases: canSeeCases)
+            try await services.record("figures.view", context: context, permission: .viewFigures, detail: s.query)
+        }
+        var municipalities = principal.municipalities.map { ($0.code, $0.name) }
+        if municipalities.count > 1 {
+            municipalities.insert(("alle", t.text("figures.allMunicipalities", l, ["organisation": principal.organisationName])), at: 0)
+        }
+        let doelgroepen = [("", t.text("figures.allDoelgroepen", l))]
+            + DoelgroepCategorie.allCases.map { ("cat:\($0.rawValue)", t.text("figures.categories.\($0.rawValue)", l)) }
+            + Choices.doelgroepen(t, l)
+        let fields = [
+            FieldView(.select, name: "gemeente", label: t.text("figures.municipality", l), value: s.municipality, options: municipalities, errors: s.errors),
+            FieldView(.input("date"), name: "van", label: t.text("figures.from", l), value: s.from, required: true, errors: s.errors),
+            FieldView(.input("date"), name: "tot", label: t.text("figures.to", l), value: s.to, required: true, errors: s.errors),
+            FieldView(.select, name: "doelgroep", label: t.text("figures.doelgroep", l), value: s.doelgroep, options: doelgroepen, errors: s.errors),
+            FieldView(.select, name: "geslacht", label: t.text("figures.gender", l), value: s.gender,
+                      options: [("", t.text("figures.allGenders", l))] + Self.genders.map { ($0, t.text("figures.genders.\($0)", l)) }, errors: s.errors),
+        ]
+        let today = CalendarDate.today(now: services.clock.now())
+        let (thisQuarter, _) = Self.quarter(of: today)
+        let lastQuarter = Self.quarter(of: thisQuarter.adding(days: -1)).0
+        let keep = [("gemeente", s.municipality), ("doelgroep", s.doelgroep), ("geslacht", s.gender)].filter { !$0.1.isEmpty }
+            .map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined()
+        let periods: [[String: String]] = [
+            ["label": t.text("figures.periods.thisQuarter", l), "href": "?van=\(thisQuarter.iso)&tot=\(today.iso)" + keep],
+            ["label": t.text("figures.periods.lastQuarter", l), "href": "?van=\(lastQuarter.iso)&tot=\(thisQuarter.adding(days: -1).iso)" + keep],
+            ["label": t.text("figures.periods.thisYear", l), "href": "?van=\(today.year)-01-01&tot=\(today.iso)" + keep],
+            ["label": t.text("figures.periods.last12", l), "href": "?van=\(today.adding(years: -1).adding(days: 1).iso)&tot=\(today.iso)" + keep],
+        ]
+        let quarterKey = "\(lastQuarter.year)-\((lastQuarter.month - 1) / 3 + 1)"
+        return try services.views.render(
+            "figures", titleKey: "figures.title",
+            content: DashboardView(
+                summary: ErrorSummary(s.errors), fields: fields, action: SiteRoute.figures.path, periods: periods, hasFigures: s.filter != nil,
+                scopeText: scopeText(s, principal, locale: l), tiles: tiles, tables: tables,
+                councilHref: SiteRoute.figuresCouncil.path + "?kwartaal=\(quarterKey)" + keep,
+                showCouncil: s.filter != nil, casesNote: canSeeCases ? t.text("figures.casesNote", l) : t.text("figures.noCasesNote", l)),
+            context: context, current: SiteRoute.figures.path, status: s.filter == nil ? .badRequest : .ok)
+    }
+
+    func csv(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.viewFigures)
+        let s = selection(context, principal)
+        guard let filter = s.filter else { throw AppError.invalid(detail: s.errors.map(\.message).joined(separator: " "), fields: s.errors) }
+        let (_, tables) = try await allTables(try await builder(s, filter, principal, locale: context.locale), canSeeCases: false)
+        guard let key = context.form["tabel"], let table = tables.first(where: { $0.key == key }) else { throw AppError.notFound }
+        var out = table.columns.map(CSV.escape).joined(separator: ",") + "\r\n"
+        for row in table.rows {
+            out += row.cells.map { Int($0.csv) != nil ? $0.csv : CSV.escape($0.csv) }.joined(separator: ",") + "\r\n"
+        }
+        try await services.record("figures.export", context: context, permission: .viewFigures, detail: "\(key): \(s.query)")
+        let name = "regie-\(key)-\(s.municipality)-\(filter.from.iso)-\(filter.to.iso).csv"
+        return Response(status: .ok,
+                        headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: out)))
+    }
+
+    struct CouncilView {
+        let title: String
+        let scopeText: String
+        let highlights: [String]
+        let tables: [Table]
+        let backHref: String
+        let made: String
+    }
+
+    /// The quarterly overview for the council: the quarter's headline figures in sentences and the
+    /// main tables, without links to cases, printable on A4.
+    func council(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.viewFigures)
+        let l = context.locale
+        let t = services.catalogue
+        let s = selection(context, principal)
+        guard let filter = s.filter, let (quarter, _) = context.form["kwartaal"].flatMap(Self.parseQuarter) else {
+            throw AppError.invalid(detail: t.text("figures.errors.quarter", l), fields: [.init(name: "kwartaal", message: t.text("figures.errors.quarter", l))])
+        }
+        let b = try await builder(s, filter, principal, locale: l)
+        let (tiles, tables) = try await allTables(
+            Builder(services: services, locale: l, selection: s, filter: filter, casesLink: nil, names: b.names, settings: b.settings), canSeeCases: false)
+        let keys: Set = ["obligation", "routes", "pipOnTime", "throughput", "waits", "lbtRoute", "routeMix", "results", "fines", "targets"]
+        let number = (quarter.month - 1) / 3 + 1
+        let place = s.municipality == "alle"
+            ? t.text("figures.allMunicipalities", l, ["organisation": principal.organisationName])
+            : principal.municipalities.first { $0.code == s.municipality }?.name ?? s.municipality
+        try await services.record("figures.council", context: context, permission: .viewFigures, detail: s.query)
+        return try services.views.render(
+            "figures-council", titleKey: "figures.councilTitle", titleArguments: ["place": place, "quarter": String(number), "year": String(quarter.year)],
+            content: CouncilView(
+                title: t.text("figures.councilTitle", l, ["place": place, "quarter": String(number), "year": String(quarter.year)]),
+                scopeText: scopeText(s, principal, locale: l),
+                highlights: tiles.map { "\($0.label): \($0.value) (\($0.detail))" },
+                tables: tables.filter { keys.contains($0.key) },
+                backHref: SiteRoute.figures.path + "?" + s.query,
+                made: t.text("figures.made", l, ["date": DisplayDate.format(CalendarDate.today(now: services.clock.now()).iso, l)])),
+            context: context, current: SiteRoute.figures.path)
+    }
+
+    struct CasesView {
+        let title: String
+        let scopeText: String
+        let rows: [[String: String]]
+        let hasRows: Bool
+        let total: String
+        let backHref: String
+    }
+
+    /// The cases behind one number: for staff who may see cases, within their organisation's
+    /// municipalities, audited like any list of people.
+    func cases(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.viewFigures)
+        _ = try context.require(.readPersons)
+        let l = context.locale
+        let t = services.catalogue
+        let s = selection(context, principal)
+        guard let filter = s.filter, let part = context.form["deel"] else { throw AppError.notFound }
+        let result: (rows: [FigureCase], total: Int)
+        let label: String
+        if let index = context.form["doel"].flatMap(Int.init) {
+            guard filter.municipalityCodes.count == 1,
+                  let target = try await services.settings.fetch(filter.municipalityCodes[0]).monitoring.targets.dropFirst(index).first,
+                  ["gehaald", "nietGehaald"].contains(part) else { throw AppError.notFound }
+            result = try await services.figures.targetCases(target, part: part, filter)
+            label = t.text("figures.targetMetrics.\(target.metric)", l, ["months": String(target.months)]) + " — " + t.text("figures.columns.\(part == "gehaald" ? "met" : "notMet")", l)
+        } else {
+            guard let figure = context.form["cijfer"].flatMap(Figure.init(rawValue:)) else { throw AppError.notFound }
+            result = try await services.figures.cases(figure, part: part, filter)
+            let worker = figure == .caseload && !part.isEmpty
+                ? try await services.users.listUsers(organisationId: principal.organisationId).first { $0.id == part }?.name : nil
+            label = t.text("figures.figureNames.\(figure.rawValue)", l) + " — " + (worker ?? partLabel(figure, part, l))
+        }
+        try await services.record("figures.cases", context: context, permission: .readPersons,
+                                  detail: "\(context.form["cijfer"] ?? "doel \(context.form["doel"] ?? "")")/\(part): \(result.total) · \(s.query)")
+        let names = Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let rows: [[String: String]] = result.rows.map { row in
+            ["name": row.detailsPending == 1 ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
+             "href": SiteRoute.person(row.id).path, "municipality": names[row.municipalityCode] ?? row.municipalityCode,
+             "phase": t.text("phases.\(row.phase)", l), "doelgroep": t.text("doelgroepen.\(row.doelgroep)", l)]
+        }
+        return try services.views.render(
+            "figures-cases", titleKey: "figures.casesTitle",
+            content: CasesView(title: label, scopeText: scopeText(s, principal, locale: l), rows: rows, hasRows: !rows.isEmpty,
+                               total: t.text(result.total > result.rows.count ? "figures.casesTruncated" : "figures.casesCount", l,
+                                             ["n": String(result.total), "shown": String(result.rows.count)]),
+                               backHref: SiteRoute.figures.path + "?" + s.query),
+            context: context, current: SiteRoute.figures.path)
+    }
+
+    func partLabel(_ figure: Figure, _ part: String, _ l: UILocale) -> String {
+        let t = services.catalogue
+        switch figure {
+        case .obligation: return t.text("doelgroepen.\(part)", l)
+        case .routes, .routeMix: return t.text("figures.routeParts.\(part)", l)
+        case .pipOnTime: return t.text("figures.pipParts.\(part)", l)
+        case .delayReasons: return t.text("pip.delayReasons.\(part)", l)
+        case .waits: return t.text("figures.waits.\(part)", l)
+        case .lbtRoute:
+            let pieces = part.split(separator: ".").map(String.init)
+            return pieces.count == 2 ? t.text("figures.bands.\(pieces[0])", l) + ", " + t.text("figures.routeParts.\(pieces[1])", l) : part
+        case .lbtMatch: return t.text("route.deviations.\(part)", l)
+        case .caseload: return part.isEmpty ? t.text("figures.unassigned", l) : part
+        case .terms:
+            let pieces = part.split(separator: ".").map(String.init)
+            return pieces.count == 2 ? t.text("terms.\(pieces[0])", l) + ", " + t.text("figures.columns.\(pieces[1] == "verlopen" ? "overdue" : "dueSoon")", l) : part
+        case .results: return t.text("figures.resultKinds.\(part)", l)
+        case .fines: return t.text("enforcement.steps.\(part)", l)
+        case .koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart, .brpToPIP: return t.text("figures.steps.\(figure.rawValue)", l)
+        }
+    }
+}
