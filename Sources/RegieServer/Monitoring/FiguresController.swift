@@ -18,6 +18,8 @@ struct FiguresController {
     }
 
     static let routes = ["b1", "onderwijs", "z"]
+    /// Characters a query value keeps as they are (dates and codes stay readable in links).
+    static let queryValue = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~:"))
     static let bands = ["lt20", "20-27", "28-30", "gt30", "geen"]
     static let genders = ["vrouw", "man", "x", "onbekend"]
     static let delayReasons = ["derden", "nietBereikbaar", "lbt", "tolk", "ziekte", "capaciteit", "overig"]
@@ -38,7 +40,7 @@ struct FiguresController {
         var query: String {
             [("gemeente", municipality), ("van", from), ("tot", to), ("doelgroep", doelgroep), ("geslacht", gender)]
                 .filter { !$0.1.isEmpty }
-                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: FiguresController.queryValue) ?? "")" }
                 .joined(separator: "&")
         }
     }
@@ -410,7 +412,7 @@ struct FiguresController {
         return Builder(
             services: services, locale: locale, selection: selection, filter: filter,
             casesLink: canSeeCases ? { figure, part in
-                SiteRoute.figuresCases.path + "?cijfer=\(figure)&deel=\(part.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&" + query
+                SiteRoute.figuresCases.path + "?cijfer=\(figure)&deel=\(part.addingPercentEncoding(withAllowedCharacters: FiguresController.queryValue) ?? "")&" + query
             } : nil,
             names: Dictionary(users.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
             settings: try await services.settings.fetch(filter.municipalityCodes))
@@ -483,7 +485,7 @@ struct FiguresController {
         let (thisQuarter, _) = Self.quarter(of: today)
         let lastQuarter = Self.quarter(of: thisQuarter.adding(days: -1)).0
         let keep = [("gemeente", s.municipality), ("doelgroep", s.doelgroep), ("geslacht", s.gender)].filter { !$0.1.isEmpty }
-            .map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined()
+            .map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: FiguresController.queryValue) ?? "")" }.joined()
         let periods: [[String: String]] = [
             ["label": t.text("figures.periods.thisQuarter", l), "href": "?van=\(thisQuarter.iso)&tot=\(today.iso)" + keep],
             ["label": t.text("figures.periods.lastQuarter", l), "href": "?van=\(lastQuarter.iso)&tot=\(thisQuarter.adding(days: -1).iso)" + keep],

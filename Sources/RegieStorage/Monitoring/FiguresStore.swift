@@ -307,7 +307,7 @@ public struct FiguresStore: Sendable {
         let rows = try await database.sql.raw("""
             SELECT DISTINCT p.id AS id, p.municipality_code AS "municipalityCode", p.given_names AS "givenNames", p.family_name AS "familyName",
                    p.details_pending AS "detailsPending", t.phase AS phase, p.doelgroep AS doelgroep
-            """ + condition + " ORDER BY \"familyName\", \"givenNames\", id LIMIT \(bind: limit)")
+            """ + " " + condition + " ORDER BY \"familyName\", \"givenNames\", id LIMIT \(bind: limit)")
             .all(decoding: FigureCase.self)
         return (rows, total)
     }
@@ -346,7 +346,11 @@ public struct FiguresStore: Sendable {
         // later day of the month (which is also right when the last month is shorter).
         let gap: SQLQueryString = "(\(monthIndex(step)) - \(monthIndex(Self.housed)))"
         let within: SQLQueryString = "(\(gap) < \(literal: target.months) OR (\(gap) = \(literal: target.months) AND \(day(step)) <= \(day(Self.housed))))"
-        return Definition(condition: "\(Self.housed) >= \(bind: first.iso) AND \(Self.housed) <= \(bind: last.iso)",
+        // Left out: files closed before the period began without reaching the step (moved away, obligation ended).
+        return Definition(condition: """
+                              \(Self.housed) >= \(bind: first.iso) AND \(Self.housed) <= \(bind: last.iso)
+                              AND NOT (t.closed_date IS NOT NULL AND t.closed_date < \(bind: f.from.iso) AND \(step) IS NULL)
+                              """,
                           part: "(CASE WHEN \(step) IS NOT NULL AND \(within) THEN 'gehaald' ELSE 'nietGehaald' END)")
     }
 
