@@ -175,7 +175,7 @@ struct FiguresTests {
             let page = try await lead.get("/cijfers?" + Self.october)
             #expect(page.status == .ok)
             #expect(page.body.contains("<span class=\"tile__count\">33%</span> <span class=\"tile__label\">PIP binnen 10 weken</span>"))
-            #expect(page.body.contains("<span class=\"tile__count\">70 dagen</span>"), "median BRP → PIP")
+            #expect(page.body.contains("<span class=\"tile__count\">70\u{00A0}dagen</span>"), "median BRP → PIP")
             #expect(page.body.contains("<svg class=\"chart\""))
             #expect(page.body.contains("dag 70 telt nog mee, dag 71 niet"), "the definition is on the page")
             #expect(page.body.contains("Dag-zeventig") == false, "no person on the dashboard itself")
@@ -197,6 +197,8 @@ struct FiguresTests {
             #expect(csv.status == .ok)
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
             #expect(csv.body.hasPrefix("Uitkomst,Dossiers,Aandeel\r\nOp tijd,1,33%\r\nTe laat vastgesteld,1,33%\r\n"))
+            let throughput = try await lead.get("/cijfers/csv?tabel=throughput&" + Self.october)
+            #expect(throughput.body.contains("Start intake → PIP,2,31,31-39,39\r\n"), "days as bare numbers in the CSV")
             let fines = try await lead.get("/cijfers/csv?tabel=fines&" + Self.october)
             #expect(fines.body.contains("Boete,1,250.00\r\n"))
 

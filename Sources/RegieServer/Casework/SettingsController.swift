@@ -90,7 +90,7 @@ struct SettingsController {
             number("amount\(index)", t.text("settings.amount", l, ["n": String(index)]), "min=\"0\" max=\"800\""),
         ] }
         let metrics: [(String, String)] = [("", t.text("settings.noTarget", l))]
-            + MonitoringTarget.metrics.map { ($0, t.text("figures.targetMetrics.\($0)", l, ["months": "N"])) }
+            + MonitoringTarget.metrics.map { ($0, t.text("figures.targetMetrics.\($0)", l, ["months": t.text("figures.months", l, ["n": "N"])])) }
         var targetFields: [FieldView] = []
         for n in 1...Self.targetCount {
             let index = String(n)

@@ -18,8 +18,10 @@ struct BarChart {
     let rows: [Row]
     /// The scale's maximum; at least the largest bar, marker or whisker end.
     var maximum: Double? = nil
+    /// What each segment colour means, for stacked bars (label, style).
+    var legend: [(String, String)] = []
 
-    static let width = 720.0, labelWidth = 230.0, valueWidth = 110.0, rowHeight = 30.0, barHeight = 18.0
+    static let width = 760.0, labelWidth = 300.0, valueWidth = 110.0, rowHeight = 30.0, barHeight = 18.0
 
     var svg: String {
         let ends: [Double] = rows.flatMap { row -> [Double] in
@@ -27,11 +29,18 @@ struct BarChart {
         }
         let scale = max(maximum ?? 0, ends.max() ?? 0, 1)
         let plot = Self.width - Self.labelWidth - Self.valueWidth
-        let height = Double(rows.count) * Self.rowHeight + 8
+        let legendHeight = legend.isEmpty ? 0.0 : Self.rowHeight
+        let height = Double(rows.count) * Self.rowHeight + 8 + legendHeight
         var out = #"<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(Self.width)) \#(Int(height))" role="img" aria-label="\#(Self.escape(title))">"#
         out += "<title>\(Self.escape(title))</title>"
+        var legendX = Self.labelWidth
+        for (label, style) in legend {
+            out += #"<rect class="chart__bar chart__bar--\#(style)" x="\#(Self.format(legendX))" y="6" width="14" height="14"/>"#
+            out += #"<text class="chart__label" x="\#(Self.format(legendX + 20))" y="18">\#(Self.escape(label))</text>"#
+            legendX += 34 + Double(label.count) * 8
+        }
         for (index, row) in rows.enumerated() {
-            let y = Double(index) * Self.rowHeight + 4
+            let y = Double(index) * Self.rowHeight + 4 + legendHeight
             let middle = y + Self.barHeight / 2
             out += #"<text class="chart__label" x="\#(Int(Self.labelWidth - 8))" y="\#(Self.format(middle + 5))" text-anchor="end">\#(Self.escape(Self.clip(row.label)))</text>"#
             var x = Self.labelWidth
@@ -58,7 +67,7 @@ struct BarChart {
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    static func clip(_ label: String) -> String { label.count > 32 ? String(label.prefix(31)) + "…" : label }
+    static func clip(_ label: String) -> String { label.count > 36 ? String(label.prefix(35)) + "…" : label }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

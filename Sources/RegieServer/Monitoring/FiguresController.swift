@@ -169,6 +169,9 @@ struct FiguresController {
         func percent(_ part: Int, of whole: Int) -> String { whole > 0 ? "\(Int((Double(part) * 100 / Double(whole)).rounded()))%" : "—" }
         func percentValue(_ part: Int, of whole: Int) -> Double { whole > 0 ? Double(part) * 100 / Double(whole) : 0 }
         func days(_ value: Int?) -> String { value.map { t("days", ["n": String($0)]) } ?? "—" }
+        /// A number of days for the page, and the bare number for the CSV.
+        func dayCell(_ value: Int?) -> Cell { Cell(days(value), csv: value.map(String.init) ?? "") }
+        func months(_ n: Int) -> String { n == 1 ? t("oneMonth") : t("months", ["n": String(n)]) }
         var store: FiguresStore { services.figures }
 
         func counts(_ figure: Figure) async throws -> [String: FigureCount] {
@@ -244,8 +247,8 @@ struct FiguresController {
                 if figure == .brpToPIP { brp = d }
                 let n = d?.count ?? 0
                 let spread = d.flatMap { d in d.quantile(0.25).flatMap { low in d.quantile(0.75).map { "\(low)–\($0)" } } } ?? "—"
-                rows.append(Row(cells: [Cell(t("steps.\(figure.rawValue)"), header: true), number(n, figure, "alle"), Cell(days(d?.median)),
-                                        Cell(spread, csv: spread.replacingOccurrences(of: "–", with: "-")), Cell(days(d?.maximum))]))
+                rows.append(Row(cells: [Cell(t("steps.\(figure.rawValue)"), header: true), number(n, figure, "alle"), dayCell(d?.median),
+                                        Cell(spread, csv: spread.replacingOccurrences(of: "–", with: "-")), dayCell(d?.maximum)]))
                 if let d, let median = d.median {
                     bars.append(.init(label: t("steps.\(figure.rawValue)"), segments: [.init(value: Double(median), style: "a")],
                                       valueText: days(median), whisker: (Double(d.quantile(0.25) ?? median), Double(d.quantile(0.75) ?? median))))
@@ -261,7 +264,7 @@ struct FiguresController {
             let parts = ["contact", "intake", "pip", "routeStart"]
             let rows = parts.map { part in
                 Row(cells: [Cell(t("waits.\(part)"), header: true), number(distributions[part]?.count ?? 0, .waits, part),
-                            Cell(days(distributions[part]?.median)), Cell(days(distributions[part]?.maximum))])
+                            dayCell(distributions[part]?.median), dayCell(distributions[part]?.maximum)])
             }
             let chart = BarChart(title: t("tables.waits"), rows: parts.map {
                 .init(label: t("waits.\($0)"), segments: [.init(value: Double(distributions[$0]?.count ?? 0), style: "a")], valueText: String(distributions[$0]?.count ?? 0))
@@ -284,7 +287,7 @@ struct FiguresController {
             let chart = BarChart(title: t("tables.lbtRoute"), rows: FiguresController.bands.map { band in
                 .init(label: t("bands.\(band)"), segments: FiguresController.routes.map { .init(value: Double(value(band, $0)), style: "route-\($0)") },
                       valueText: String(FiguresController.routes.reduce(0) { $0 + value(band, $1) }))
-            })
+            }, legend: FiguresController.routes.map { (t("routeParts.\($0)"), "route-\($0)") })
             return Table(key: "lbtRoute", title: t("tables.lbtRoute"), definition: t("defs.lbtRoute"),
                          columns: [t("columns.band")] + FiguresController.routes.map { t("routeParts.\($0)") } + [t("total")], rows: rows,
                          svg: c.isEmpty ? nil : chart.svg,
@@ -370,7 +373,7 @@ struct FiguresController {
             var bars: [BarChart.Row] = []
             for (index, target) in targets.enumerated() {
                 let result = try await store.target(target, filter)
-                let label = t("targetMetrics.\(target.metric)", ["months": String(target.months)])
+                let label = t("targetMetrics.\(target.metric)", ["months": months(target.months)])
                 let gap = result.percent.map { $0 - target.percent }
                 let gapText = gap.map { $0 >= 0 ? t("gapAbove", ["n": String($0)]) : t("gapBelow", ["n": String(-$0)]) } ?? "—"
                 rows.append(Row(cells: [
@@ -585,7 +588,7 @@ struct FiguresController {
                   let target = try await services.settings.fetch(filter.municipalityCodes[0]).monitoring.targets.dropFirst(index).first,
                   ["gehaald", "nietGehaald"].contains(part) else { throw AppError.notFound }
             result = try await services.figures.targetCases(target, part: part, filter)
-            label = t.text("figures.targetMetrics.\(target.metric)", l, ["months": String(target.months)]) + " — " + t.text("figures.columns.\(part == "gehaald" ? "met" : "notMet")", l)
+            label = t.text("figures.targetMetrics.\(target.metric)", l, ["months": target.months == 1 ? t.text("figures.oneMonth", l) : t.text("figures.months", l, ["n": String(target.months)])]) + " — " + t.text("figures.columns.\(part == "gehaald" ? "met" : "notMet")", l)
         } else {
             guard let figure = context.form["cijfer"].flatMap(Figure.init(rawValue:)) else { throw AppError.notFound }
             result = try await services.figures.cases(figure, part: part, filter)
