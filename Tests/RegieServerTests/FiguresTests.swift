@@ -102,6 +102,9 @@ struct FiguresTests {
             #expect(try await Self.counts(app, .lbtMatch) == ["conform": 2, "geenUitslag": 1])
             #expect(try await Self.counts(app, .results) == ["mapEindgesprek": 1])
             #expect(try await Self.counts(app, .caseload) == ["a-consulent": 3, "": 1])
+            #expect(try await Self.counts(app, .closures) == [:], "p4 was closed in September")
+            #expect(try await Self.counts(app, .closures, FiguresFilter(municipalityCodes: ["GM0988"], from: CalendarDate(iso: "2026-09-01")!,
+                                                                        to: CalendarDate(iso: "2026-09-30")!, today: CalendarDate(iso: "2026-11-18")!)) == ["verhuisd": 1])
             let fines = Dictionary(uniqueKeysWithValues: try await figures.counts(.fines, Self.filter()).map { ($0.part, ($0.count, $0.sum)) })
             #expect(fines["boete"]?.0 == 1 && fines["boete"]?.1 == 25000)
             #expect(fines["waarschuwing"]?.0 == 1)

@@ -367,6 +367,19 @@ struct FiguresController {
                          }, svg: nil)
         }
 
+        func closures() async throws -> Table {
+            let c = try await counts(.closures)
+            let reasons = TrajectEinde.allCases.map(\.rawValue).filter { c[$0] != nil } + c.keys.filter { TrajectEinde(rawValue: $0) == nil }.sorted()
+            let total = c.values.reduce(0) { $0 + $1.count }
+            let label = { (reason: String) in services.catalogue.text("closeReasons.\(reason)", locale) }
+            return Table(key: "closures", title: t("tables.closures"), definition: t("defs.closures"),
+                         columns: [t("columns.reason"), t("columns.cases"), t("columns.share")],
+                         rows: reasons.map { Row(cells: [Cell(label($0), header: true), number(c[$0]?.count ?? 0, .closures, $0), Cell(percent(c[$0]?.count ?? 0, of: total))]) },
+                         svg: reasons.isEmpty ? nil : BarChart(title: t("tables.closures"), rows: reasons.map {
+                             .init(label: label($0), segments: [.init(value: Double(c[$0]?.count ?? 0), style: "a")], valueText: String(c[$0]?.count ?? 0))
+                         }).svg)
+        }
+
         func targets(targetLink: ((Int, String) -> String)?) async throws -> Table? {
             guard filter.municipalityCodes.count == 1, let targets = settings[filter.municipalityCodes[0]]?.monitoring.targets, !targets.isEmpty else { return nil }
             var rows: [Row] = []
@@ -429,7 +442,7 @@ struct FiguresController {
         let targetLink: ((Int, String) -> String)? = canSeeCases
             ? { index, part in SiteRoute.figuresCases.path + "?doel=\(index)&deel=\(part)&" + b.selection.query } : nil
         var tables = [try await b.obligation(), try await b.routes(), onTime, try await b.delayReasons(), throughput, waits,
-                      try await b.lbtRoute(), try await b.routeMix(), try await b.caseload(), terms, try await b.results(), try await b.fines()]
+                      try await b.lbtRoute(), try await b.routeMix(), try await b.caseload(), terms, try await b.results(), try await b.fines(), try await b.closures()]
         if let targets = try await b.targets(targetLink: targetLink) { tables.append(targets) }
         for index in tables.indices {
             tables[index].csvHref = SiteRoute.figuresCSV.path + "?tabel=\(tables[index].key)&" + b.selection.query
@@ -545,7 +558,7 @@ struct FiguresController {
         let b = try await builder(s, filter, principal, locale: l)
         let (tiles, tables) = try await allTables(
             Builder(services: services, locale: l, selection: s, filter: filter, casesLink: nil, names: b.names, settings: b.settings), canSeeCases: false)
-        let keys: Set = ["obligation", "routes", "pipOnTime", "throughput", "waits", "lbtRoute", "routeMix", "results", "fines", "targets"]
+        let keys: Set = ["obligation", "routes", "pipOnTime", "throughput", "waits", "lbtRoute", "routeMix", "results", "fines", "closures", "targets"]
         let number = (quarter.month - 1) / 3 + 1
         let place = s.municipality == "alle"
             ? t.text("figures.allMunicipalities", l, ["organisation": principal.organisationName])
@@ -631,6 +644,7 @@ struct FiguresController {
             return pieces.count == 2 ? t.text("terms.\(pieces[0])", l) + ", " + t.text("figures.columns.\(pieces[1] == "verlopen" ? "overdue" : "dueSoon")", l) : part
         case .results: return t.text("figures.resultKinds.\(part)", l)
         case .fines: return t.text("enforcement.steps.\(part)", l)
+        case .closures: return t.text("closeReasons.\(part)", l)
         case .koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart, .brpToPIP: return t.text("figures.steps.\(figure.rawValue)", l)
         }
     }

@@ -56,6 +56,8 @@ public enum Figure: String, CaseIterable, Sendable {
     case results
     /// Enforcement decisions in the period, by step (with the sum of the fines).
     case fines
+    /// Files closed in the period, by how the obligation ended (exam passed, Z-route, exemption, …).
+    case closures
 
     public static let throughput: [Figure] = [.koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart]
 
@@ -241,6 +243,8 @@ public struct FiguresStore: Sendable {
             return Definition(joins: " JOIN handhavingen h ON h.person_id = t.person_id",
                               condition: "h.decided_date >= \(bind: from) AND h.decided_date <= \(bind: to)", part: "h.step",
                               sum: "COALESCE(h.amount_cents, 0)")
+        case .closures:
+            return Definition(condition: "t.closed_date >= \(bind: from) AND t.closed_date <= \(bind: to)", part: "COALESCE(t.closed_reason, 'onbekend')")
         }
     }
 
