@@ -206,6 +206,7 @@ struct FiguresController {
                          columns: [t("columns.route"), t("columns.people"), t("columns.share")], rows: rows, svg: total > 0 ? chart.svg : nil)
         }
         static let routeParts = ["b1", "onderwijs", "z", "geenPIP"]
+        static let chartLimit = 30
 
         func pipOnTime() async throws -> (Table, share: String) {
             let c = try await counts(.pipOnTime)
@@ -322,13 +323,22 @@ struct FiguresController {
                 Row(cells: [Cell(label(item.part), header: true), number(item.count, .caseload, item.part),
                             Cell(item.part.isEmpty ? "—" : String(norm)), Cell(item.part.isEmpty ? "—" : percent(item.count, of: norm))])
             }
-            let chart = BarChart(title: t("tables.caseload"), rows: sorted.map { item in
-                .init(label: label(item.part), segments: [.init(value: Double(item.count), style: item.part.isEmpty ? "muted" : (item.count > norm ? "bad" : "a"))],
-                      valueText: String(item.count), marker: item.part.isEmpty ? nil : Double(norm))
-            })
+            // A chart of hundreds of bars says nothing: it shows the heaviest loads, the table everyone.
+            var charted: [FigureCount] = sorted
+            if sorted.count > Self.chartLimit {
+                let heaviest = Set(sorted.sorted { $0.count > $1.count }.prefix(Self.chartLimit).map(\.part))
+                charted = sorted.filter { heaviest.contains($0.part) }
+            }
+            var bars: [BarChart.Row] = []
+            for item in charted {
+                let style = item.part.isEmpty ? "muted" : (item.count > norm ? "bad" : "a")
+                bars.append(.init(label: label(item.part), segments: [.init(value: Double(item.count), style: style)],
+                                  valueText: String(item.count), marker: item.part.isEmpty ? nil : Double(norm)))
+            }
+            let chart = BarChart(title: t("tables.caseload"), rows: bars)
             return Table(key: "caseload", title: t("tables.caseload"), definition: t("defs.caseload", ["norm": String(norm)]),
                          columns: [t("columns.worker"), t("columns.openCases"), t("columns.norm"), t("columns.ofNorm")], rows: rows,
-                         svg: c.isEmpty ? nil : chart.svg)
+                         svg: c.isEmpty ? nil : chart.svg, note: sorted.count > Self.chartLimit ? t("notes.caseloadTop", ["n": String(Self.chartLimit)]) : nil)
         }
 
         func terms() async throws -> (Table, overdue: Int) {

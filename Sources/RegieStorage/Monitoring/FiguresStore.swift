@@ -161,6 +161,10 @@ public struct FiguresStore: Sendable {
         var part: SQLQueryString
         var days: SQLQueryString? = nil
         var sum: SQLQueryString? = nil
+        /// The figure reads the person (`p.`) itself; otherwise persons are joined only for a filter.
+        var readsPerson = false
+        /// The rows come from this table (aliased), joined to the traject, instead of from `trajecten t`.
+        var from: SQLQueryString? = nil
     }
 
     func definition(_ figure: Figure, _ f: FiguresFilter) -> Definition {
@@ -173,7 +177,7 @@ public struct FiguresStore: Sendable {
         }
         switch figure {
         case .obligation:
-            return Definition(condition: Self.obligationCondition(from: from, to: to), part: "p.doelgroep")
+            return Definition(condition: Self.obligationCondition(from: from, to: to), part: "p.doelgroep", readsPerson: true)
         case .routes:
             return Definition(condition: Self.obligationCondition(from: from, to: to),
                               part: "(CASE WHEN t.pip_date IS NOT NULL AND t.pip_date <= \(bind: to) THEN COALESCE(t.leerroute, 'onbekend') ELSE 'geenPIP' END)")
@@ -217,16 +221,19 @@ public struct FiguresStore: Sendable {
                     """,
                 days: days(from: since, to: "\(bind: today)"))
         case .lbtRoute, .lbtMatch:
-            let joins: SQLQueryString = """
-                 JOIN route_besluiten rb ON rb.id = (SELECT r2.id FROM route_besluiten r2 WHERE r2.person_id = t.person_id
-                                                     ORDER BY r2.decided_date DESC, r2.created_at DESC, r2.id DESC LIMIT 1)
+            // Decisions of the period (by their date index) that no later decision of the person replaced.
+            let latest: SQLQueryString = """
+                NOT EXISTS (SELECT 1 FROM route_besluiten r2 WHERE r2.person_id = rb.person_id
+                            AND (r2.decided_date > rb.decided_date OR (r2.decided_date = rb.decided_date
+                                 AND (r2.created_at > rb.created_at OR (r2.created_at = rb.created_at AND r2.id > rb.id)))))
                 """
             let band: SQLQueryString = """
                 (CASE WHEN rb.lbt_score IS NULL THEN 'geen' WHEN rb.lbt_score < 20 THEN 'lt20' WHEN rb.lbt_score <= 27 THEN '20-27'
                       WHEN rb.lbt_score <= 30 THEN '28-30' ELSE 'gt30' END)
                 """
-            return Definition(joins: joins, condition: "rb.decided_date >= \(bind: from) AND rb.decided_date <= \(bind: to)",
-                              part: figure == .lbtRoute ? "\(band) || '.' || rb.leerroute" : "rb.deviation")
+            return Definition(condition: "rb.decided_date >= \(bind: from) AND rb.decided_date <= \(bind: to) AND \(latest)",
+                              part: figure == .lbtRoute ? "\(band) || '.' || rb.leerroute" : "rb.deviation",
+                              from: "route_besluiten rb JOIN trajecten t ON t.person_id = rb.person_id")
         case .routeMix:
             return Definition(condition: "t.pip_date >= \(bind: from) AND t.pip_date <= \(bind: to)", part: "COALESCE(t.leerroute, 'onbekend')")
         case .caseload:
@@ -237,12 +244,11 @@ public struct FiguresStore: Sendable {
                 condition: "t.closed_date IS NULL AND t.next_due_date <= \(bind: soon) AND t.next_due_kind IS NOT NULL AND t.next_due_kind <> ''",
                 part: "t.next_due_kind || (CASE WHEN t.next_due_date < \(bind: today) THEN '.verlopen' ELSE '.binnenkort' END)")
         case .results:
-            return Definition(joins: " JOIN route_resultaten rr ON rr.person_id = t.person_id",
-                              condition: "rr.result_date >= \(bind: from) AND rr.result_date <= \(bind: to)", part: "rr.kind")
+            return Definition(condition: "rr.result_date >= \(bind: from) AND rr.result_date <= \(bind: to)", part: "rr.kind",
+                              from: "route_resultaten rr JOIN trajecten t ON t.person_id = rr.person_id")
         case .fines:
-            return Definition(joins: " JOIN handhavingen h ON h.person_id = t.person_id",
-                              condition: "h.decided_date >= \(bind: from) AND h.decided_date <= \(bind: to)", part: "h.step",
-                              sum: "COALESCE(h.amount_cents, 0)")
+            return Definition(condition: "h.decided_date >= \(bind: from) AND h.decided_date <= \(bind: to)", part: "h.step",
+                              sum: "COALESCE(h.amount_cents, 0)", from: "handhavingen h JOIN trajecten t ON t.person_id = h.person_id")
         case .closures:
             return Definition(condition: "t.closed_date >= \(bind: from) AND t.closed_date <= \(bind: to)", part: "COALESCE(t.closed_reason, 'onbekend')")
         }
@@ -256,9 +262,12 @@ public struct FiguresStore: Sendable {
 
     /// FROM and WHERE shared by every query of a figure: the municipalities in view, the filters,
     /// and the figure's own condition.
-    func base(_ d: Definition, _ f: FiguresFilter) -> SQLQueryString {
+    /// Persons are joined only when the figure, a filter or a list of cases reads them: a count over
+    /// a municipality's trajecten then never touches the wider persons table.
+    func base(_ d: Definition, _ f: FiguresFilter, listing: Bool = false) -> SQLQueryString {
+        let person: SQLQueryString = d.readsPerson || listing || !f.doelgroepen.isEmpty || f.gender != nil ? " JOIN persons p ON p.id = t.person_id" : ""
         var query: SQLQueryString = """
-            FROM trajecten t JOIN persons p ON p.id = t.person_id\(d.joins)
+            FROM \(d.from ?? "trajecten t")\(person)\(d.joins)
             WHERE t.municipality_code IN (\(binds: f.municipalityCodes)) AND \(d.condition)
             """
         if !f.doelgroepen.isEmpty { query += " AND p.doelgroep IN (\(binds: f.doelgroepen))" }
@@ -302,7 +311,7 @@ public struct FiguresStore: Sendable {
     public func cases(_ figure: Figure, part: String, _ f: FiguresFilter, limit: Int = 500) async throws -> (rows: [FigureCase], total: Int) {
         guard !f.municipalityCodes.isEmpty else { return ([], 0) }
         let d = definition(figure, f)
-        return try await list(base(d, f) + " AND \(d.part) = \(bind: part)", limit: limit)
+        return try await list(base(d, f, listing: true) + " AND \(d.part) = \(bind: part)", limit: limit)
     }
 
     /// The distinct cases matching a figure's FROM…WHERE, by name.
@@ -373,6 +382,6 @@ public struct FiguresStore: Sendable {
     /// The cases behind a target's part (`gehaald` / `nietGehaald`).
     public func targetCases(_ target: MonitoringTarget, part: String, _ f: FiguresFilter, limit: Int = 500) async throws -> (rows: [FigureCase], total: Int) {
         guard !f.municipalityCodes.isEmpty, let d = targetDefinition(target, f) else { return ([], 0) }
-        return try await list(base(d, f) + " AND \(d.part) = \(bind: part)", limit: limit)
+        return try await list(base(d, f, listing: true) + " AND \(d.part) = \(bind: part)", limit: limit)
     }
 }
