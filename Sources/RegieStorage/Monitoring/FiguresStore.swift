@@ -144,6 +144,8 @@ public struct FiguresStore: Sendable {
     static let firstContact: SQLQueryString = """
         (CASE WHEN w.meeting_held IS NOT NULL AND (t.intake_date IS NULL OR w.meeting_held < t.intake_date) THEN w.meeting_held ELSE t.intake_date END)
         """
+    /// The caseload's part for files without a case worker (user ids are never this word).
+    public static let unassigned = "geen"
     static let contactJoin: SQLQueryString = " LEFT JOIN warme_overdrachten w ON w.person_id = t.person_id"
     /// The day housing started: the housing date, else the BRP registration.
     static let housed: SQLQueryString = "COALESCE(t.housing_date, t.brp_date)"
@@ -163,7 +165,9 @@ public struct FiguresStore: Sendable {
         var sum: SQLQueryString? = nil
         /// The figure reads the person (`p.`) itself; otherwise persons are joined only for a filter.
         var readsPerson = false
-        /// The rows come from this table (aliased), joined to the traject, instead of from `trajecten t`.
+        /// The rows come from the traject and this table (`trajecten t CROSS JOIN x`, joined in the
+        /// condition): on SQLite a cross join keeps the municipality's trajecten as the outer loop, so
+        /// a small municipality never walks the whole country's decisions of the period.
         var from: SQLQueryString? = nil
     }
 
@@ -221,7 +225,7 @@ public struct FiguresStore: Sendable {
                     """,
                 days: days(from: since, to: "\(bind: today)"))
         case .lbtRoute, .lbtMatch:
-            // Decisions of the period (by their date index) that no later decision of the person replaced.
+            // Decisions of the period that no later decision of the person replaced.
             let latest: SQLQueryString = """
                 NOT EXISTS (SELECT 1 FROM route_besluiten r2 WHERE r2.person_id = rb.person_id
                             AND (r2.decided_date > rb.decided_date OR (r2.decided_date = rb.decided_date
@@ -231,24 +235,24 @@ public struct FiguresStore: Sendable {
                 (CASE WHEN rb.lbt_score IS NULL THEN 'geen' WHEN rb.lbt_score < 20 THEN 'lt20' WHEN rb.lbt_score <= 27 THEN '20-27'
                       WHEN rb.lbt_score <= 30 THEN '28-30' ELSE 'gt30' END)
                 """
-            return Definition(condition: "rb.decided_date >= \(bind: from) AND rb.decided_date <= \(bind: to) AND \(latest)",
+            return Definition(condition: "rb.person_id = t.person_id AND rb.decided_date >= \(bind: from) AND rb.decided_date <= \(bind: to) AND \(latest)",
                               part: figure == .lbtRoute ? "\(band) || '.' || rb.leerroute" : "rb.deviation",
-                              from: "route_besluiten rb JOIN trajecten t ON t.person_id = rb.person_id")
+                              from: "trajecten t CROSS JOIN route_besluiten rb")
         case .routeMix:
             return Definition(condition: "t.pip_date >= \(bind: from) AND t.pip_date <= \(bind: to)", part: "COALESCE(t.leerroute, 'onbekend')")
         case .caseload:
-            return Definition(condition: "t.closed_date IS NULL", part: "COALESCE(t.consulent_id, '')")
+            return Definition(condition: "t.closed_date IS NULL", part: "COALESCE(t.consulent_id, '\(unsafeRaw: Self.unassigned)')")
         case .terms:
             let soon = f.today.adding(days: PersonStore.soonDays).iso
             return Definition(
                 condition: "t.closed_date IS NULL AND t.next_due_date <= \(bind: soon) AND t.next_due_kind IS NOT NULL AND t.next_due_kind <> ''",
                 part: "t.next_due_kind || (CASE WHEN t.next_due_date < \(bind: today) THEN '.verlopen' ELSE '.binnenkort' END)")
         case .results:
-            return Definition(condition: "rr.result_date >= \(bind: from) AND rr.result_date <= \(bind: to)", part: "rr.kind",
-                              from: "route_resultaten rr JOIN trajecten t ON t.person_id = rr.person_id")
+            return Definition(condition: "rr.person_id = t.person_id AND rr.result_date >= \(bind: from) AND rr.result_date <= \(bind: to)", part: "rr.kind",
+                              from: "trajecten t CROSS JOIN route_resultaten rr")
         case .fines:
-            return Definition(condition: "h.decided_date >= \(bind: from) AND h.decided_date <= \(bind: to)", part: "h.step",
-                              sum: "COALESCE(h.amount_cents, 0)", from: "handhavingen h JOIN trajecten t ON t.person_id = h.person_id")
+            return Definition(condition: "h.person_id = t.person_id AND h.decided_date >= \(bind: from) AND h.decided_date <= \(bind: to)", part: "h.step",
+                              sum: "COALESCE(h.amount_cents, 0)", from: "trajecten t CROSS JOIN handhavingen h")
         case .closures:
             return Definition(condition: "t.closed_date >= \(bind: from) AND t.closed_date <= \(bind: to)", part: "COALESCE(t.closed_reason, 'onbekend')")
         }
