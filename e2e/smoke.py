@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import csv
+import io
 import json
 import os
 import re
@@ -118,8 +120,25 @@ TXT_DUO_RECONCILIATION = "Afstemming Regie en DUO"
 DUO_MUNICIPALITY = "GM0988"
 DUO_SCENARIO = "nieuwe-statushouder"
 DUO_UNKNOWN_EVENT = "SS777"
+# The monitoring dashboard (journey "figures").
+FIGURES_MUNICIPALITY = "GM0988"  # Weert: a route plan and two own targets in the demo data
+FIGURES_FROM = "2026-01-01"
+FIGURES_DOELGROEP = "cat:asielstatushouder"
+TXT_FIGURES_PLACE = "Weert"
+TXT_FIGURES_PIP = "PIP binnen 10 weken"
+TXT_FIGURES_SECTIONS = ("Inburgeringsplichtigen per doelgroep", "PIP binnen 10 weken", "Doorlooptijden per stap",
+                        "Wachtenden per stap (vandaag)", "Leerbaarheidstoets en gekozen leerroute",
+                        "Routeverdeling: gepland en werkelijk", "Eigen doelen van de gemeente")
+TXT_FIGURES_ORDER = "De einddatum ligt vóór de begindatum: kies een latere einddatum."
+TXT_FIGURES_CASES = "Dossiers achter een cijfer"
+TXT_FIGURES_COUNCIL_LINK = "Kwartaaloverzicht voor de raad (vorig kwartaal)"
+TXT_FIGURES_NO_CASES = "U ziet alleen aantallen, geen personen."
+TXT_FIGURES_CSV_HEADER = "Uitkomst,Dossiers,Aandeel"
 DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
                 "november", "december")
+
+# The journeys in the order they run; --journey NAME runs only the ones named.
+JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "figures")
 
 DESKTOP = (1366, 900)
 MOBILE = (390, 844)
@@ -779,10 +798,10 @@ class Smoke:
                 self.nav("Cijfers", "/cijfers")
             self.expect(self.h1() == "Cijfers", "heading 'Cijfers'", self.h1())
             rows = self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
-            self.expect(len(rows) >= 1, "a figures table with a row per municipality", "no rows")
+            self.expect(len(rows) >= 1, "the dashboard's tables with rows", "no rows")
             links = self.driver.find_elements(By.CSS_SELECTOR, "main a[href^='/personen/']")
             self.expect(not links, "no links to personal files for a beleidsmedewerker", f"{len(links)} links")
-            print(f"    figures for {len(rows)} municipalities")
+            print(f"    figures: {len(rows)} table rows")
             self.check_page("cijfers")
 
         def no_people():
@@ -1478,6 +1497,198 @@ class Smoke:
                     process.stop()
             self.base_url = main_url
 
+    def journey_figures(self) -> None:
+        """The monitoring dashboard (/cijfers) of Weert for this year: tiles, a section with a chart, a table and a
+        CSV link per figure; a period with its end before its start refused with the values kept; the cases behind
+        a number; the council's quarterly overview; one CSV; and a beleidsmedewerker who sees the numbers but no
+        links to cases, and gets "Geen toegang" on the cases behind a number."""
+        period = {"gemeente": FIGURES_MUNICIPALITY, "van": FIGURES_FROM, "tot": date.today().isoformat()}
+        dashboard = "/cijfers?" + urlencode(period)
+
+        def sections() -> list[dict]:
+            """Each figure section of the page: id, heading, table rows (cells as text), its links, charts and CSV link."""
+            return self.driver.execute_script("""
+                return Array.from(document.querySelectorAll('main section.figure')).map(function (s) {
+                  var h = s.querySelector('h2'), csv = s.querySelector('.figure__csv a');
+                  return {id: s.id, heading: h ? h.textContent.trim() : '',
+                          tables: s.querySelectorAll('table').length,
+                          columns: Array.from(s.querySelectorAll('table thead th')).map(function (th) { return th.textContent.trim(); }),
+                          rows: Array.from(s.querySelectorAll('table tbody tr')).map(function (tr) {
+                            return Array.from(tr.cells).map(function (c) { return c.textContent.replace(/\\s+/g, ' ').trim(); }); }),
+                          cases: Array.from(s.querySelectorAll('a[href*="/cijfers/zaken"]')).map(function (a) { return a.getAttribute('href'); }),
+                          charts: s.querySelectorAll('svg.chart').length,
+                          csv: csv ? csv.getAttribute('href') : null};
+                });""")
+
+        def login_teamleider():
+            self.open("/inloggen")
+            self.logged_in_home(TEAMLEIDER, "/")
+
+        def open_dashboard():
+            self.nav("Cijfers", "/cijfers")  # the menu link, then the selection by URL
+            self.open(dashboard)
+            self.expect(self.path == "/cijfers" and self.status() == 200, f"HTTP 200 on {dashboard}",
+                        f"{self.driver.current_url} (HTTP {self.status()}); error: {self.text_of('.error-summary') or '-'}")
+            self.expect(self.h1() == "Cijfers", "heading 'Cijfers'", self.h1())
+            scope = self.text_of("main .figures-scope")
+            self.expect(TXT_FIGURES_PLACE in scope, f"the scope line to name {TXT_FIGURES_PLACE}", scope or "no scope line")
+            tiles = [" ".join(t.text.split()) for t in self.driver.find_elements(By.CSS_SELECTOR, "main ul.tiles--figures li.tile")]
+            self.expect(len(tiles) >= 4, "at least 4 tiles (ul.tiles--figures li.tile)", " | ".join(tiles) or "no tiles")
+            self.expect(any(TXT_FIGURES_PIP in t for t in tiles), f"a tile '{TXT_FIGURES_PIP}'", " | ".join(tiles))
+            found = sections()
+            headings = [s["heading"] for s in found]
+            missing = [h for h in TXT_FIGURES_SECTIONS if h not in headings]
+            self.expect(not missing, "the sections " + ", ".join(f"'{h}'" for h in TXT_FIGURES_SECTIONS),
+                        "missing " + ", ".join(missing) + "; found: " + " | ".join(headings))
+            no_table = [s["heading"] for s in found if s["tables"] != 1 or not s["columns"]]
+            self.expect(not no_table, "one table with column headings in every section", ", ".join(no_table))
+            no_csv = [s["heading"] for s in found if not (s["csv"] or "").startswith(f"/cijfers/csv?tabel={s['id']}&")]
+            self.expect(not no_csv, "a link '/cijfers/csv?tabel=<section id>&…' in every section", ", ".join(no_csv))
+            charts = sum(s["charts"] for s in found)
+            self.expect(charts >= 1, "at least one inline chart (main svg.chart)", "no svg.chart")
+            unnamed = self.driver.execute_script("""
+                return Array.from(document.querySelectorAll('main svg.chart')).filter(function (svg) {
+                  return svg.getAttribute('role') !== 'img' || !(svg.getAttribute('aria-label') || '').trim(); }).length;""")
+            self.expect(unnamed == 0, "every svg.chart to be role=img with an aria-label", f"{unnamed} without")
+            cases = sum(len(s["cases"]) for s in found)
+            self.expect(cases > 0, "numbers that link to /cijfers/zaken for a teamleider", "no links")
+            council = self.link("main a", TXT_FIGURES_COUNCIL_LINK)
+            self.facts["council_href"] = council.get_attribute("href")
+            self.facts["figures_sections"] = json.dumps(found)
+            print(f"    {len(tiles)} tiles: {' | '.join(tiles)}")
+            print(f"    {len(found)} sections, {charts} chart(s), {cases} link(s) to cases; "
+                  + "; ".join(f"{s['id']}: {len(s['rows'])} rows" for s in found))
+            self.check_page("cijfers-dashboard")
+
+        def refused_period():
+            to = iso_days_before(FIGURES_FROM, 1)  # the day before the start
+            self.fill("tot", to)
+            self.fill("doelgroep", FIGURES_DOELGROEP)
+            self.submit("main form.figures-filters")
+            self.expect(self.path == "/cijfers" and self.status() == 400, "HTTP 400 on /cijfers for an end before the start",
+                        f"{self.driver.current_url} (HTTP {self.status()})")
+            text, targets = self.error_summary()
+            self.expect(TXT_FIGURES_ORDER in text, f"the error '{TXT_FIGURES_ORDER}'", repr(text))
+            self.expect("#tot" in targets, "the error summary to link to #tot", f"{targets}")
+            kept = {name: self.value(name) for name in ("gemeente", "van", "tot", "doelgroep")}
+            wanted = {"gemeente": FIGURES_MUNICIPALITY, "van": FIGURES_FROM, "tot": to, "doelgroep": FIGURES_DOELGROEP}
+            self.expect(kept == wanted, "the typed values to be kept", f"{kept}")
+            self.expect(self.find("main #tot").get_attribute("aria-invalid") == "true", "#tot marked aria-invalid")
+            self.expect(not self.driver.find_elements(By.CSS_SELECTOR, "main section.figure"), "no figures for a refused period")
+            print(f"    van {FIGURES_FROM}, tot {to}: {text.splitlines()[-1] if text else '-'}")
+            self.check_page("cijfers-fout")
+
+        def cases_behind_a_number():
+            self.open(dashboard)
+            links = self.driver.find_elements(By.CSS_SELECTOR, "main section#pipOnTime table a[href*='/cijfers/zaken']")
+            self.expect(bool(links), f"a number that links to its cases in the table '{TXT_FIGURES_PIP}'", "no links")
+            link = links[0]
+            number, href = link.text.strip(), link.get_attribute("href")
+            self.expect(number.isdigit() and int(number) > 0, "the link's text to be a number above 0", repr(number))
+            self.expect(parse_qs(urlparse(href).query).get("cijfer") == ["pipOnTime"], "the link to carry cijfer=pipOnTime", href)
+            self.facts["cases_href"] = urlparse(href).path + "?" + urlparse(href).query
+            self.click_and_wait(link)
+            self.expect(self.path == "/cijfers/zaken" and self.status() == 200, "HTTP 200 on /cijfers/zaken",
+                        f"{self.driver.current_url} (HTTP {self.status()})")
+            self.expect(self.h1() == TXT_FIGURES_CASES, f"heading '{TXT_FIGURES_CASES}'", self.h1())
+            people = self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr td:first-child a[href^='/personen/']")
+            rows = self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+            self.expect(bool(people) and len(people) == len(rows), "a table of people, each linking to /personen/<id>",
+                        f"{len(people)} links, {len(rows)} rows")
+            # "{n} dossiers." or, above the page's limit, "{n} dossiers; de eerste {shown} op naam."
+            self.expect(f"{number} dossiers" in self.page_text(), f"the count '{number} dossiers' of the number clicked",
+                        self.text_of("main p")[:300])
+            self.expect(len(rows) == int(number) or (len(rows) < int(number) and "de eerste" in self.page_text()),
+                        f"{number} people (or the first ones by name, said so)", f"{len(rows)} rows")
+            places = {r.get("Gemeente") for r in self.table("main table")}
+            self.expect(places == {TXT_FIGURES_PLACE}, f"only people of {TXT_FIGURES_PLACE}", ", ".join(map(str, places)))
+            print(f"    '{number}' → {len(rows)} people on {self.path}?{urlparse(self.driver.current_url).query}")
+            self.check_page("cijfers-zaken")
+
+        def council():
+            self.open(self.case("council_href"))
+            self.expect(self.path == "/cijfers/raad" and self.status() == 200, "HTTP 200 on /cijfers/raad",
+                        f"{self.driver.current_url} (HTTP {self.status()})")
+            self.expect(self.h1().startswith(f"Inburgering in {TXT_FIGURES_PLACE}:") and "kwartaal" in self.h1(),
+                        f"a heading 'Inburgering in {TXT_FIGURES_PLACE}: <n>e kwartaal <jaar>'", self.h1())
+            tables = self.driver.find_elements(By.CSS_SELECTOR, "main section.figure table")
+            self.expect(len(tables) >= 3, "the main tables", f"{len(tables)} tables")
+            cases = self.driver.find_elements(By.CSS_SELECTOR, "main a[href*='/cijfers/zaken'], main a[href^='/personen/']")
+            self.expect(not cases, "no links to cases or people in the council's overview", f"{len(cases)} links")
+            highlights = self.driver.find_elements(By.CSS_SELECTOR, "main ul.council__highlights li")
+            self.expect(len(highlights) >= 4, "the headline figures in sentences", f"{len(highlights)}")
+            print(f"    {self.h1()}: {len(highlights)} highlights, {len(tables)} tables")
+            self.check_page("cijfers-raad")
+
+        def csv_download():
+            found = {s["id"]: s for s in json.loads(self.case("figures_sections"))}
+            section = found.get("pipOnTime")
+            self.expect(section is not None and bool(section["csv"]), "the CSV link of 'PIP binnen 10 weken' on the dashboard")
+            answer = self.driver.execute_async_script("""
+                var done = arguments[arguments.length - 1];
+                fetch(arguments[0], {credentials: 'same-origin'}).then(function (r) {
+                  return r.text().then(function (body) {
+                    done({status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'), body: body});
+                  });
+                }).catch(function (e) { done({status: 0, body: String(e)}); });""", self.url(section["csv"]))
+            self.expect(answer["status"] == 200 and (answer.get("type") or "").startswith("text/csv"),
+                        f"HTTP 200 text/csv for {section['csv']}", f"HTTP {answer['status']} {answer.get('type')}: {answer['body'][:200]}")
+            self.expect("attachment" in (answer.get("disposition") or "") and ".csv" in (answer.get("disposition") or ""),
+                        "Content-Disposition: attachment with a .csv file name", repr(answer.get("disposition")))
+            lines = answer["body"].split("\r\n")
+            self.expect(lines[0] == TXT_FIGURES_CSV_HEADER, f"the header row '{TXT_FIGURES_CSV_HEADER}'", repr(lines[0]))
+            records = list(csv.reader(io.StringIO(answer["body"], newline="")))
+            self.expect(records[0] == section["columns"], f"the header row to be the table's column headings {section['columns']}",
+                        repr(records[0]))
+            body = records[1:]
+            self.expect(body == section["rows"], f"a line per table row, the same cells as the table ({len(section['rows'])} rows)",
+                        f"{body} against {section['rows']}")
+            print(f"    {section['csv']} → {answer.get('disposition')}; {lines[0]!r}, {len(body)} lines")
+
+        def login_beleid():
+            self.logout()
+            self.logged_in_home(BELEID, "/cijfers")
+
+        def numbers_without_links():
+            self.open(dashboard)
+            self.expect(self.path == "/cijfers" and self.status() == 200, f"HTTP 200 on {dashboard}",
+                        f"{self.driver.current_url} (HTTP {self.status()})")
+            found = sections()
+            numbers = [cell for s in found for row in s["rows"] for cell in row[1:] if re.fullmatch(r"\d+", cell)]
+            self.expect(len(found) >= len(TXT_FIGURES_SECTIONS) and bool(numbers), "the figure sections with numbers",
+                        f"{len(found)} sections, {len(numbers)} numbers")
+            teamleider = {s["id"]: s["rows"] for s in json.loads(self.case("figures_sections"))}
+            same = [s["id"] for s in found if teamleider.get(s["id"]) == s["rows"]]
+            self.expect("obligation" in same, "the same numbers as the teamleider saw (table 'obligation')",
+                        f"the same in: {', '.join(same) or 'none'}")
+            links = self.driver.find_elements(By.CSS_SELECTOR, "main a[href*='/cijfers/zaken'], main a[href^='/personen/']")
+            self.expect(not links, "no links to /cijfers/zaken or /personen/ for a beleidsmedewerker",
+                        ", ".join(a.get_attribute("href") for a in links[:3]))
+            self.expect(TXT_FIGURES_NO_CASES in self.page_text(), f"the note '{TXT_FIGURES_NO_CASES}'")
+            print(f"    {len(found)} sections, {len(numbers)} numbers, no links to cases")
+            self.check_page("cijfers-beleid")
+
+        def cases_forbidden():
+            self.open(self.case("cases_href"))
+            self.expect(self.status() == 403, f"HTTP 403 on {self.facts['cases_href']}", f"HTTP {self.status()}")
+            self.expect(self.h1() == "Geen toegang", "the error page 'Geen toegang'", self.h1())
+            self.expect(not self.driver.find_elements(By.CSS_SELECTOR, "main a[href^='/personen/']"), "no people on the page")
+            self.check_page("cijfers-geen-toegang")
+
+        for name, function in [
+            ("log in as teamleider", login_teamleider),
+            (f"the dashboard of {TXT_FIGURES_PLACE} ({FIGURES_MUNICIPALITY}) for this year", open_dashboard),
+            ("a period that ends before it starts is refused, the values kept", refused_period),
+            (f"the cases behind a number of '{TXT_FIGURES_PIP}'", cases_behind_a_number),
+            (f"'{TXT_FIGURES_COUNCIL_LINK}'", council),
+            ("a table as CSV (/cijfers/csv?tabel=pipOnTime)", csv_download),
+            ("log out, log in as beleidsmedewerker", login_beleid),
+            ("the dashboard: numbers, no links to cases", numbers_without_links),
+            ("the cases behind a number: Geen toegang", cases_forbidden),
+            ("log out", self.logout),
+        ]:
+            self.step(name, function)
+
     # -- report --------------------------------------------------------------------------------
 
     def report(self, seconds: float) -> bool:
@@ -1572,7 +1783,10 @@ def main() -> int:
                         help="an axe.min.js to inject (default: the newest one the installed packages ship)")
     parser.add_argument("--chromium", help="browser binary (default: CHROME_BIN or chromium on PATH)")
     parser.add_argument("--chromedriver", help="driver binary (default: CHROMEDRIVER or chromedriver on PATH)")
+    parser.add_argument("--journey", action="append", choices=JOURNEYS, metavar="NAME",
+                        help="run only this journey (repeatable; default: all): " + ", ".join(JOURNEYS))
     args = parser.parse_args()
+    selected = set(args.journey or JOURNEYS)
 
     started = time.monotonic()
 
@@ -1613,16 +1827,22 @@ def main() -> int:
         for old in [*args.screenshots.glob("[0-9][0-9]-*.png"), *args.screenshots.glob("[0-9][0-9]-*.pdf")]:
             old.unlink()  # only this run's screenshots (and printed letter) in the folder
         smoke = Smoke(driver, base_url, args.screenshots, axe_path, binary=args.binary.resolve())
-        smoke.journey_run("consulent", smoke.journey_consulent)
-        smoke.journey_run("functioneel beheerder", smoke.journey_beheer)
-        smoke.journey_run("beleidsmedewerker", smoke.journey_beleid)
-        smoke.journey_run(f"mobile {MOBILE[0]}x{MOBILE[1]}", smoke.journey_mobile)
-        smoke.journey_run("casework", smoke.journey_casework)
-        smoke.journey_run("pages", smoke.journey_pages)
-        if args.base_url and not args.binary.is_file():
-            print(f"\n== duo\n  (skipped: it starts its own Regie and DUO simulator from --binary, and {args.binary} does not exist)")
-        else:
-            smoke.journey_run("duo", smoke.journey_duo)
+        for key, (label, journey) in {
+            "consulent": ("consulent", smoke.journey_consulent),
+            "beheer": ("functioneel beheerder", smoke.journey_beheer),
+            "beleid": ("beleidsmedewerker", smoke.journey_beleid),
+            "mobile": (f"mobile {MOBILE[0]}x{MOBILE[1]}", smoke.journey_mobile),
+            "casework": ("casework", smoke.journey_casework),
+            "pages": ("pages", smoke.journey_pages),
+            "duo": ("duo", smoke.journey_duo),
+            "figures": ("figures", smoke.journey_figures),
+        }.items():
+            if key not in selected:
+                continue
+            if key == "duo" and args.base_url and not args.binary.is_file():
+                print(f"\n== duo\n  (skipped: it starts its own Regie and DUO simulator from --binary, and {args.binary} does not exist)")
+                continue
+            smoke.journey_run(label, journey)
         if server is not None and (any(not s.passed for s in smoke.steps) or any(not p.passed for p in smoke.pages)):
             server.print_problems()
         ok = smoke.report(time.monotonic() - started)  # ends with the line "N passed, N failed"

@@ -287,9 +287,6 @@ struct SQLiteSource: ConnectionPoolSource {
                 connection.query("PRAGMA foreign_keys = ON")
                     .flatMap { _ in connection.query("PRAGMA busy_timeout = 10000") }
                     .flatMap { _ in connection.query("PRAGMA synchronous = NORMAL") }
-                    // Reads through memory-mapped pages instead of a read() per page: aggregates over a
-                    // municipality's trajecten (the figures) spent most of their time in system calls.
-                    .flatMap { _ in connection.query("PRAGMA mmap_size = 268435456") }
                     .map { _ in connection }
             }
     }
