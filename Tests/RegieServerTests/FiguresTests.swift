@@ -221,6 +221,11 @@ struct FiguresTests {
             #expect(foreign.status == .badRequest)
             #expect(foreign.body.contains("Kies een gemeente van uw organisatie."))
             #expect(try await lead.get("/cijfers/zaken?cijfer=pipOnTime&deel=teLaat&gemeente=GM0957&van=2026-10-01&tot=2026-10-31").status == .notFound)
+            for bad in ["doel=-1&deel=gehaald", "doel=7&deel=gehaald", "doel=0&deel=allemaal", "cijfer=onbekend&deel=x", "cijfer=pipOnTime"] {
+                #expect(try await lead.get("/cijfers/zaken?\(bad)&" + Self.october).status == .notFound, "\(bad)")
+            }
+            let target = try await lead.get("/cijfers/zaken?doel=0&deel=gehaald&" + Self.october)
+            #expect(target.status == .ok && target.body.contains("Dag-zeventig, Test") && !target.body.contains("Dag-eenenzeventig"))
 
             // A beleidsmedewerker sees the same numbers and no way to the people behind them.
             let policy = Browser(client)

@@ -642,7 +642,7 @@ struct FiguresController {
         let result: (rows: [FigureCase], total: Int)
         let label: String
         if let index = context.form["doel"].flatMap(Int.init) {
-            guard filter.municipalityCodes.count == 1,
+            guard index >= 0, filter.municipalityCodes.count == 1,
                   let target = try await services.settings.fetch(filter.municipalityCodes[0]).monitoring.targets.dropFirst(index).first,
                   ["gehaald", "nietGehaald"].contains(part) else { throw AppError.notFound }
             result = try await services.figures.targetCases(target, part: part, filter)
