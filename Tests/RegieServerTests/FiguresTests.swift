@@ -217,6 +217,14 @@ struct FiguresTests {
             #expect(reversed.status == .badRequest)
             #expect(reversed.body.contains("De einddatum ligt vóór de begindatum"))
             #expect(reversed.body.contains("value=\"2026-10-31\"") && reversed.body.contains("value=\"2026-10-01\""))
+            // Another organisation's municipality: refused on every figures route, nothing of it shown.
+            for path in ["/cijfers/csv?tabel=pipOnTime&gemeente=GM0957&van=2026-10-01&tot=2026-10-31", "/cijfers/raad?kwartaal=2026-4&gemeente=GM0957"] {
+                let refused = try await lead.get(path)
+                #expect(refused.status == .badRequest, "\(path)")
+                #expect(!refused.body.contains("Roermond"), "\(path)")
+            }
+            let logged = try await app.services.audit.search(.init(), before: nil, limit: 50).rows.map(\.action)
+            #expect(logged.contains("figures.export") && logged.contains("figures.council"))
             let foreign = try await lead.get("/cijfers?gemeente=GM0957&van=2026-10-01&tot=2026-10-31")
             #expect(foreign.status == .badRequest)
             #expect(foreign.body.contains("Kies een gemeente van uw organisatie."))

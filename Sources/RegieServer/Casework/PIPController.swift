@@ -282,8 +282,8 @@ struct PIPController {
     /// The last day of the 10-week PIP term (R1) when a first PIP dated `dagtekening` comes after
     /// it: the case worker then says why, for the figures. Nil for later versions or on time.
     func lateDeadline(_ c: Case, dagtekening: CalendarDate) -> CalendarDate? {
-        guard c.fixed.isEmpty, let facts = c.loaded.traject.lawFacts(person: c.loaded.person),
-              let deadline = PIPDeadlineRule.deadline(for: facts)?.deadline, dagtekening > deadline else { return nil }
+        // The last day as the law module computed and stored it with the traject's terms (R1, R1a).
+        guard c.fixed.isEmpty, let deadline = c.loaded.traject.pipDueDate.flatMap(CalendarDate.init(iso:)), dagtekening > deadline else { return nil }
         return deadline
     }
 

@@ -24,6 +24,11 @@ struct FiguresController {
     static let genders = ["vrouw", "man", "x", "onbekend"]
     static let delayReasons = ["derden", "nietBereikbaar", "lbt", "tolk", "ziekte", "capaciteit", "overig"]
 
+    /// "1 maand" or "3 maanden" (`n` may be a placeholder such as "N").
+    static func months(_ n: Int, _ t: Catalogue, _ l: UILocale) -> String {
+        n == 1 ? t.text("figures.oneMonth", l) : t.text("figures.months", l, ["n": String(n)])
+    }
+
     // MARK: Selection
 
     /// What the user asked for, as typed, and the filter it means.
@@ -188,7 +193,7 @@ struct FiguresController {
         func days(_ value: Int?) -> String { value.map { t("days", ["n": String($0)]) } ?? "—" }
         /// A number of days for the page, and the bare number for the CSV.
         func dayCell(_ value: Int?) -> Cell { Cell(days(value), csv: value.map(String.init) ?? "") }
-        func months(_ n: Int) -> String { n == 1 ? t("oneMonth") : t("months", ["n": String(n)]) }
+        func months(_ n: Int) -> String { FiguresController.months(n, services.catalogue, locale) }
         var store: FiguresStore { services.figures }
 
         func counts(_ figure: Figure) async throws -> [String: FigureCount] {
@@ -449,8 +454,9 @@ struct FiguresController {
         let casesNote: String?
     }
 
-    func builder(_ selection: Selection, _ filter: FiguresFilter, _ principal: Principal, locale: UILocale) async throws -> Builder {
-        let canSeeCases = Policy.allows(principal, .readPersons)
+    /// The builder for one selection; with `links`, numbers link to their cases for staff who may see them.
+    func builder(_ selection: Selection, _ filter: FiguresFilter, _ principal: Principal, locale: UILocale, links: Bool) async throws -> Builder {
+        let canSeeCases = links && Policy.allows(principal, .readPersons)
         let query = selection.query
         let users = try await services.users.listUsers(organisationId: principal.organisationId)
         let link: @Sendable (String, String) -> String = { figure, part in
@@ -463,10 +469,10 @@ struct FiguresController {
             settings: try await services.settings.fetch(filter.municipalityCodes))
     }
 
-    func allTables(_ b: Builder, canSeeCases: Bool) async throws -> (tiles: [Tile], tables: [Table]) {
+    func allTables(_ b: Builder) async throws -> (tiles: [Tile], tables: [Table]) {
         let query = b.selection.query
         let link: @Sendable (Int, String) -> String = { index, part in SiteRoute.figuresCases.path + "?doel=\(index)&deel=\(part)&" + query }
-        let targetLink = canSeeCases ? link : nil
+        let targetLink = b.casesLink == nil ? nil : link
         // The figures are independent aggregates: they run side by side, each on its own connection.
         async let obligation = b.obligation()
         async let routes = b.routes()
@@ -524,7 +530,7 @@ struct FiguresController {
         var tiles: [Tile] = [], tables: [Table] = []
         let canSeeCases = Policy.allows(principal, .readPersons)
         if let filter = s.filter {
-            (tiles, tables) = try await allTables(try await builder(s, filter, principal, locale: l), canSeeCases: canSeeCases)
+            (tiles, tables) = try await allTables(try await builder(s, filter, principal, locale: l, links: true))
             try await services.record("figures.view", context: context, permission: .viewFigures, detail: s.query)
         }
         var municipalities = principal.municipalities.map { ($0.code, $0.name) }
@@ -568,7 +574,7 @@ struct FiguresController {
         let principal = try context.require(.viewFigures)
         let s = selection(context, principal)
         guard let filter = s.filter else { throw AppError.invalid(detail: s.errors.map(\.message).joined(separator: " "), fields: s.errors) }
-        let (_, tables) = try await allTables(try await builder(s, filter, principal, locale: context.locale), canSeeCases: false)
+        let (_, tables) = try await allTables(try await builder(s, filter, principal, locale: context.locale, links: false))
         guard let key = context.form["tabel"], let table = tables.first(where: { $0.key == key }) else { throw AppError.notFound }
         var out = table.columns.map(CSV.escape).joined(separator: ",") + "\r\n"
         for row in table.rows {
@@ -600,9 +606,7 @@ struct FiguresController {
         guard let filter = s.filter, let (quarter, _) = context.form["kwartaal"].flatMap(Self.parseQuarter) else {
             throw AppError.invalid(detail: t.text("figures.errors.quarter", l), fields: [.init(name: "kwartaal", message: t.text("figures.errors.quarter", l))])
         }
-        let b = try await builder(s, filter, principal, locale: l)
-        let (tiles, tables) = try await allTables(
-            Builder(services: services, locale: l, selection: s, filter: filter, casesLink: nil, names: b.names, settings: b.settings), canSeeCases: false)
+        let (tiles, tables) = try await allTables(try await builder(s, filter, principal, locale: l, links: false))
         let keys: Set = ["obligation", "routes", "pipOnTime", "throughput", "waits", "lbtRoute", "routeMix", "results", "fines", "closures", "targets"]
         let number = (quarter.month - 1) / 3 + 1
         let place = s.municipality == "alle"
@@ -646,7 +650,7 @@ struct FiguresController {
                   let target = try await services.settings.fetch(filter.municipalityCodes[0]).monitoring.targets.dropFirst(index).first,
                   ["gehaald", "nietGehaald"].contains(part) else { throw AppError.notFound }
             result = try await services.figures.targetCases(target, part: part, filter)
-            label = t.text("figures.targetMetrics.\(target.metric)", l, ["months": target.months == 1 ? t.text("figures.oneMonth", l) : t.text("figures.months", l, ["n": String(target.months)])]) + " — " + t.text("figures.columns.\(part == "gehaald" ? "met" : "notMet")", l)
+            label = t.text("figures.targetMetrics.\(target.metric)", l, ["months": Self.months(target.months, t, l)]) + " — " + t.text("figures.columns.\(part == "gehaald" ? "met" : "notMet")", l)
         } else {
             guard let figure = context.form["cijfer"].flatMap(Figure.init(rawValue:)) else { throw AppError.notFound }
             result = try await services.figures.cases(figure, part: part, filter)

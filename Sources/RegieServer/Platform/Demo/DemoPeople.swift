@@ -147,8 +147,10 @@ enum DemoPeople {
             pipDate: pip, routeStartDate: routeStart, leerroute: route, closedDate: closed, closedReason: reason)
         // A first PIP after the 10 weeks (R1) has the reason the case worker gave; chosen from the id,
         // so the random sequence (and every other demo value) stays as it was.
-        if let pip = pip.flatMap(CalendarDate.init(iso:)), let brp = brp.flatMap(CalendarDate.init(iso:)),
-           let notice = CalendarDate(iso: kennisgeving), pip > PIPDeadlineRule.deadline(trigger: max(notice, brp), wachtenOpDerden: []).deadline {
+        if let pip = pip.flatMap(CalendarDate.init(iso:)),
+           let trigger = PIPDeadlineRule.trigger(kennisgeving: CalendarDate(iso: kennisgeving), brpInschrijving: brp.flatMap(CalendarDate.init(iso:)),
+                                                 categorie: asylum ? .asielstatushouder : .gezinsmigrantEnOverig),
+           pip > PIPDeadlineRule.deadline(trigger: trigger, wachtenOpDerden: []).deadline {
             let reasons = ["nietBereikbaar", "lbt", "tolk", "derden", "capaciteit", "ziekte", "overig"]
             traject.pipDelayReason = reasons[personId.unicodeScalars.reduce(0) { $0 + Int($1.value) } % reasons.count]
         }
