@@ -58,6 +58,7 @@ public enum LegalRules {
             LeerrouteRules.self,
             UrenRules.self,
             OntzorgenRule.self,
+            OntzorgenBetaalRule.self,
             HandhavingRule.self,
             TermijnVerlengingRule.self,
             InburgeringsplichtRule.self,

@@ -22,6 +22,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case r7e = "R7e"
     case r8 = "R8"
     case r8a = "R8a"
+    case r8b = "R8b"
+    case r8c = "R8c"
     case r9 = "R9"
     case r10 = "R10"
     case r11 = "R11"

@@ -100,6 +100,8 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     RulesController(services: services).addRoutes(to: web)
     DUOController(services: services).addRoutes(to: web)
     DetailsController(services: services).addRoutes(to: web)
+    OntzorgenController(services: services).addRoutes(to: web)
+    BetaalrunController(services: services).addRoutes(to: web)
     // Anything else is a page that does not exist, rendered with the layout.
     web.get("**") { _, _ -> Response in throw AppError.notFound }
     return router

@@ -79,6 +79,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewAuditLog
     /// Create and revoke API keys.
     case manageAPIKeys
+    /// See a person's ontzorgen arrangement and statements (R8).
+    case readOntzorgen
+    /// Decide and run ontzorgen: arrangements, payees, payment runs (the budget manager's purpose).
+    case manageOntzorgen
 }
 
 /// Authorisation is decided here, in one place: which roles hold which permissions, which
@@ -95,6 +99,10 @@ public enum Policy {
         case .assignCases: return [.teamleider]
         case .manageSettings: return [.functioneelBeheerder]
         case .manageAPIKeys: return [.functioneelBeheerder]
+        // Ontzorgen is its own purpose (Participatiewet, domain.md §7): the budget manager works on
+        // it; the case worker and team lead see the arrangement beside the case.
+        case .readOntzorgen: return [.budgetbeheerder, .consulent, .teamleider]
+        case .manageOntzorgen: return [.budgetbeheerder]
         }
     }
 

@@ -62,6 +62,7 @@ public struct AppServices: Sendable {
     public let casework: CaseworkStore
     public let settings: SettingsStore
     public let figures: FiguresStore
+    public let ontzorgen: OntzorgenStore
     /// bcrypt cost: 12 in production; tests lower it to stay fast.
     public let bcryptCost: UInt8
     public let duoStore: DUOStore
@@ -84,6 +85,7 @@ public struct AppServices: Sendable {
         self.casework = CaseworkStore(database: database, seal: config.fieldSeal)
         self.settings = SettingsStore(database: database)
         self.figures = FiguresStore(database: database)
+        self.ontzorgen = OntzorgenStore(database: database, seal: config.fieldSeal)
         self.duoStore = DUOStore(database: database)
         self.duoClient = duoClient
         self.bcryptCost = bcryptCost

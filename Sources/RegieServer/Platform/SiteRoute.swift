@@ -54,6 +54,14 @@ public enum SiteRoute: Sendable, Hashable {
     case personDUORefresh(String)
     case personDetails(String)
     case personDUOContact(String)
+    case personOntzorgen(String)
+    case ontzorgenStatement(String)
+    case ontzorgen
+    case ontzorgenPolicy
+    case ontzorgenRuns
+    case ontzorgenRun(String)
+    case ontzorgenRunFile(String)
+    case ontzorgenPayment(String)
 
     public var path: String {
         switch self {
@@ -110,6 +118,14 @@ public enum SiteRoute: Sendable, Hashable {
         case .personDUORefresh(let id): return "/personen/\(id)/duo/ophalen"
         case .personDetails(let id): return "/personen/\(id)/gegevens"
         case .personDUOContact(let id): return "/personen/\(id)/duo/contactpersoon"
+        case .personOntzorgen(let id): return "/personen/\(id)/ontzorgen"
+        case .ontzorgenStatement(let id): return "/personen/\(id)/ontzorgen/overzicht"
+        case .ontzorgen: return "/ontzorgen"
+        case .ontzorgenPolicy: return "/ontzorgen/beleid"
+        case .ontzorgenRuns: return "/ontzorgen/runs"
+        case .ontzorgenRun(let id): return "/ontzorgen/runs/\(id)"
+        case .ontzorgenRunFile(let id): return "/ontzorgen/runs/\(id)/betaalbestand.xml"
+        case .ontzorgenPayment(let id): return "/ontzorgen/betalingen/\(id)"
         }
     }
 
@@ -144,6 +160,14 @@ public enum SiteRoute: Sendable, Hashable {
     static let personDUORefreshPattern = "/personen/{id}/duo/ophalen"
     static let personDetailsPattern = "/personen/{id}/gegevens"
     static let personDUOContactPattern = "/personen/{id}/duo/contactpersoon"
+    static let personOntzorgenPattern = "/personen/{id}/ontzorgen"
+    static let personOntzorgenFormPattern = "/personen/{id}/ontzorgen/{form}"
+    static let ontzorgenStatementPattern = "/personen/{id}/ontzorgen/overzicht"
+    static let ontzorgenRunPattern = "/ontzorgen/runs/{id}"
+    static let ontzorgenRunActionPattern = "/ontzorgen/runs/{id}/{action}"
+    static let ontzorgenRunFilePattern = "/ontzorgen/runs/{id}/betaalbestand.xml"
+    static let ontzorgenPaymentPattern = "/ontzorgen/betalingen/{id}"
+    static let ontzorgenPaymentActionPattern = "/ontzorgen/betalingen/{id}/{action}"
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
@@ -152,5 +176,7 @@ public enum SiteRoute: Sendable, Hashable {
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
         progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,
+        personOntzorgenPattern, personOntzorgenFormPattern, ontzorgenStatementPattern, ontzorgenRunPattern, ontzorgenRunActionPattern,
+        ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,
     ]
 }

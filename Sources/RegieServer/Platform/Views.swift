@@ -82,6 +82,7 @@ public struct Views: Sendable {
             if Policy.allows(principal, .editPersons) { add(.myTasks, "nav.tasks") }
             if Policy.allows(principal, .assignCases) { add(.team, "nav.team") }
             if Policy.allows(principal, .readCasework) { add(.duo, "nav.duo") }
+            if Policy.allows(principal, .manageOntzorgen) { add(.ontzorgen, "nav.ontzorgen") }
             if Policy.allows(principal, .viewFigures) { add(.figures, "nav.figures") }
             if Policy.allows(principal, .viewAuditLog) { add(.auditLog, "nav.auditLog") }
             if Policy.allows(principal, .manageAPIKeys) { add(.apiKeys, "nav.apiKeys") }

@@ -15,6 +15,7 @@ let allMigrations: [Migration] = [
     M0002_Casework.migration,
     M0003_DUO.migration,
     M0004_Monitoring.migration,
+    M0005_Ontzorgen.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

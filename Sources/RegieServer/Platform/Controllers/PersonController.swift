@@ -44,6 +44,8 @@ struct PersonController {
         let hasTerms: Bool
         let phase: String
         let contactHref: String?
+        /// Financieel ontzorgen (R8): for asylum permit holders, to roles that may read it.
+        let ontzorgenHref: String?
         let steps: [Step]
         let tasks: [TaskRow]
         let hasTasks: Bool
@@ -182,6 +184,8 @@ struct PersonController {
             terms: termRows, hasTerms: !termRows.isEmpty,
             phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
             contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : nil,
+            ontzorgenHref: Policy.allows(principal, .readOntzorgen) && Doelgroep(rawValue: person.doelgroep)?.categorie == .asielstatushouder
+                ? SiteRoute.personOntzorgen(person.id).path : nil,
             steps: steps, tasks: tasks, hasTasks: !tasks.isEmpty,
             canAddTask: Policy.allows(principal, .editPersons) && traject?.closedDate == nil, taskSummary: ErrorSummary(taskErrors),
             taskFields: [

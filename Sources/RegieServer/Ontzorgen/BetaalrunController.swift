@@ -1,0 +1,322 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+/// The budget manager's work: the overview of arrangements, the municipality's policy versions,
+/// and the monthly runs — prepared, checked for shortfalls, approved by a second budget manager,
+/// exported as one SEPA file, failed payments recorded and paid again (R8b).
+struct BetaalrunController {
+    let services: AppServices
+    var store: OntzorgenStore { services.ontzorgen }
+    var today: CalendarDate { CalendarDate.today(now: services.clock.now()) }
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.ontzorgen.path), use: overview)
+        router.post(RouterPath(SiteRoute.ontzorgenRuns.path), use: prepare)
+        router.get(RouterPath(SiteRoute.ontzorgenPolicy.path), use: policy)
+        router.post(RouterPath(SiteRoute.ontzorgenPolicy.path), use: savePolicy)
+        router.get(RouterPath(SiteRoute.ontzorgenRunPattern), use: run)
+        router.post(RouterPath(SiteRoute.ontzorgenRunActionPattern), use: runAction)
+        router.get(RouterPath(SiteRoute.ontzorgenRunFilePattern), use: download)
+        router.post(RouterPath(SiteRoute.ontzorgenPaymentActionPattern), use: paymentAction)
+    }
+
+    func actor(_ principal: Principal) -> OntzorgenStore.Actor {
+        OntzorgenStore.Actor(id: principal.actorId, name: principal.displayName)
+    }
+
+    func municipalityName(_ code: String, _ principal: Principal) -> String {
+        principal.municipalities.first { $0.code == code }?.name ?? code
+    }
+
+    // MARK: Overview
+
+    func overview(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageOntzorgen)
+        return try await renderOverview(principal, input: FormData(), errors: [], context: context, status: .ok)
+    }
+
+    func renderOverview(_ principal: Principal, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue, l = context.locale
+        let text = { (key: String) in t.text(key, l) }
+        let date = { (iso: String?) in iso.map { DisplayDate.format($0, l) } ?? "—" }
+        let scope = Policy.scope(for: principal)
+        let municipalities = principal.municipalities
+        async let runsQuery = store.listRuns(scope: scope)
+        async let arrangementsQuery = store.listArrangements(scope: scope, today: today)
+        async let undecidedQuery = store.undecided(scope: scope)
+        async let failuresQuery = store.openFailures(scope: scope)
+        let (runs, arrangements, undecided, failures) = try await (runsQuery, arrangementsQuery, undecidedQuery, failuresQuery)
+        try await services.record("ontzorgen.overview", context: context, permission: .manageOntzorgen)
+
+        var policies: [[String: Any]] = []
+        for m in municipalities {
+            let current = try await store.policy(municipalityCode: m.code, on: today.iso)
+            policies.append(["municipality": m.name, "has": current != nil,
+                             "summary": current.map { PolicyText.summary($0, t, l) } ?? text("ontzorgen.policy.none"),
+                             "href": SiteRoute.ontzorgenPolicy.path + "?gemeente=\(m.code)"])
+        }
+        let runRows: [[String: Any]] = runs.map { r in
+            ["href": SiteRoute.ontzorgenRun(r.id).path, "month": MonthText.name(r.month, l), "municipality": municipalityName(r.municipalityCode, principal),
+             "status": text(r.exportCount > 0 ? "ontzorgen.runStatus.exported" : "ontzorgen.runStatus.\(r.status)"),
+             "payments": String(r.payments), "total": Money.format(Int(r.totalCents), l), "preparedBy": r.preparedByName, "approvedBy": r.approvedByName ?? "—"]
+        }
+        let arrangementRows: [[String: Any]] = arrangements.map { a in
+            let r = a.record
+            var flags: [String] = []
+            if r.ontzorgd == 1 && r.closedOn == nil {
+                if r.mandateSignedOn == nil { flags.append(text("ontzorgen.flags.mandate")) }
+                if let end = r.lastDay, let w = OntzorgenBetaalRule.cursusWaarschuwing(einde: end, cursusEinde: r.courseEnd.flatMap(CalendarDate.init(iso:)),
+                                                                                    afgerond: r.courseCompletedOn.flatMap(CalendarDate.init(iso:))) {
+                    flags.append(text("ontzorgen.flags.course.\(w.rawValue)"))
+                }
+                if let end = r.lastDay, end.days(until: today) > -31, end >= today { flags.append(text("ontzorgen.flags.endingSoon")) }
+            }
+            let review = a.nextReview.map { date($0) } ?? "—"
+            return ["href": SiteRoute.personOntzorgen(r.personId).path, "name": "\(a.givenNames) \(a.familyName)",
+                    "status": r.ontzorgd == 0 ? text("ontzorgen.no") : (r.closedOn != nil ? text("ontzorgen.ended") : text("ontzorgen.running")),
+                    "start": date(r.bijstandStart), "end": r.ontzorgd == 1 ? date(r.lastDay?.iso) : "—", "review": review,
+                    "overdue": a.nextReview.map { $0 < today.iso } ?? false, "flags": flags.joined(separator: " · ")]
+        }
+        let undecidedRows: [[String: String]] = undecided.rows.map { c in
+            ["href": SiteRoute.personOntzorgen(c.personId).path,
+             "name": c.detailsPending ? text("person.detailsPendingName") : "\(c.givenNames) \(c.familyName)", "brp": date(c.brpDate)]
+        }
+        let failureRows: [[String: String]] = failures.map { b in
+            ["href": SiteRoute.ontzorgenRun(b.runId).path + "#betaling-\(b.id)", "payee": b.payeeName, "amount": Money.format(b.amountCents, l),
+             "month": MonthText.name(b.month, l), "reason": b.failureReason ?? "", "repay": b.repay == 1 ? text("ontzorgen.repayRequested") : ""]
+        }
+        let selected = context.principal?.session?.municipalityCode ?? municipalities.first?.code ?? ""
+        let nextMonth = Maand(today).next
+        let value = { (name: String, fallback: String) in input.raw(name) ?? fallback }
+        let fields = [
+            FieldView(.select, name: "gemeente", label: text("ontzorgen.municipality"), value: value("gemeente", selected),
+                      options: municipalities.map { ($0.code, $0.name) }, required: true, errors: errors),
+            FieldView(.input("month"), name: "maand", label: text("ontzorgen.runMonth"), hint: text("ontzorgen.runMonthHint"),
+                      value: value("maand", nextMonth.iso), required: true, errors: errors),
+            FieldView(.input("date"), name: "uitvoerdatum", label: text("ontzorgen.executionDate"), hint: text("ontzorgen.executionDateHint"),
+                      value: value("uitvoerdatum", max(today.adding(days: 2), nextMonth.first.adding(days: -3)).iso), required: true, errors: errors),
+        ]
+        let content: [String: Any] = [
+            "policies": policies, "runs": runRows, "hasRuns": !runRows.isEmpty, "arrangements": arrangementRows, "hasArrangements": !arrangementRows.isEmpty,
+            "undecided": undecidedRows, "hasUndecided": !undecidedRows.isEmpty, "undecidedTotal": String(undecided.total),
+            "undecidedMore": undecided.total > undecidedRows.count,
+            "failures": failureRows, "hasFailures": !failureRows.isEmpty, "summary": ErrorSummary(errors), "fields": fields,
+            "action": SiteRoute.ontzorgenRuns.path,
+        ]
+        return try services.views.render("ontzorgen", titleKey: "ontzorgen.title", content: content, context: context,
+                                          current: SiteRoute.ontzorgen.path,
+                                          notice: FormNotice.text(context, prefix: "ontzorgen.notices", keys: ["verwijderd"], t), status: status)
+    }
+
+    func prepare(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageOntzorgen)
+        let input = context.form
+        var v = Validator(services.catalogue, context.locale)
+        let code = input["gemeente"].flatMap { c in principal.municipalities.contains { $0.code == c } ? c : nil }
+        if code == nil { v.fail("gemeente", "validation.choose", ["field": services.catalogue.text("ontzorgen.municipality", context.locale)]) }
+        let month = input["maand"].flatMap(Maand.init(iso:))
+        if month == nil { v.fail("maand", "ontzorgen.errors.month") }
+        let execution = v.date("uitvoerdatum", input["uitvoerdatum"], label: "ontzorgen.executionDate", notBefore: today)
+        if let month, month > Maand(today).next.next { v.fail("maand", "ontzorgen.errors.monthTooFar") }
+        guard v.isValid, let code, let month, let execution else {
+            return try await renderOverview(principal, input: input, errors: v.errors, context: context, status: .badRequest)
+        }
+        if try await store.policy(municipalityCode: code, on: execution.iso) == nil {
+            return try await renderOverview(principal, input: input, errors: [.init(name: "gemeente", message: services.catalogue.text("ontzorgen.errors.noAccount", context.locale))],
+                                            context: context, status: .unprocessableContent)
+        }
+        let audit = services.auditEvent("ontzorgen.run.prepare", context: context, permission: .manageOntzorgen, detail: "\(code) \(month.iso)")
+        do {
+            let run = try await store.prepareRun(municipalityCode: code, month: month, executionDate: execution, by: actor(principal), audit: audit, now: services.clock.now())
+            return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(run.id).path])
+        } catch OntzorgenError.conceptExists(let id) {
+            let message = services.catalogue.text("ontzorgen.errors.conceptExists", context.locale)
+            return try await renderOverview(principal, input: input, errors: [.init(name: "maand", message: message + " " + SiteRoute.ontzorgenRun(id).path)],
+                                            context: context, status: .conflict)
+        }
+    }
+
+    // MARK: One run
+
+    func run(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageOntzorgen)
+        let id = try context.parameters.require("id")
+        guard let run = try await store.fetchRun(id: id, scope: Policy.scope(for: principal)) else { throw AppError.notFound }
+        try await services.record("ontzorgen.run.view", context: context, permission: .manageOntzorgen, detail: run.id)
+        return try await renderRun(run, principal, error: nil, context: context, status: .ok)
+    }
+
+    func renderRun(_ run: BetaalrunRecord, _ principal: Principal, error: String?, context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue, l = context.locale
+        let text = { (key: String) in t.text(key, l) }
+        let money = { (cents: Int) in Money.format(cents, l) }
+        async let personsQuery = store.runPersonen(runId: run.id)
+        async let linesQuery = store.runBetalingen(runId: run.id)
+        let (persons, lines) = try await (personsQuery, linesQuery)
+        let names = Dictionary(persons.map { ($0.record.personId, "\($0.givenNames) \($0.familyName)") }, uniquingKeysWith: { a, _ in a })
+        let policy = try await store.policy(municipalityCode: run.municipalityCode, on: run.executionDate)
+        let soorten = policy?.soortenList ?? OntzorgSoort.standaard
+        let soortLabel = { (code: String) in code == "leefgeld" ? text("ontzorgen.leefgeld") : (soorten.first { $0.code == code }?.label ?? code) }
+        let exported = run.exportCount > 0
+        let held: [[String: Any]] = persons.filter { $0.record.holdReason != nil }.map { p in
+            ["name": names[p.record.personId] ?? "", "href": SiteRoute.personOntzorgen(p.record.personId).path,
+             "reason": text("ontzorgen.hold.\(p.record.holdReason ?? "")"), "shortfall": p.record.shortfallCents > 0 ? money(p.record.shortfallCents) : "",
+             "benefit": money(p.record.benefitCents), "deducted": money(p.record.deductedCents)]
+        }
+        let personRows: [[String: Any]] = persons.map { p in
+            ["name": names[p.record.personId] ?? "", "href": SiteRoute.personOntzorgen(p.record.personId).path,
+             "statementHref": SiteRoute.ontzorgenStatement(p.record.personId).path + "?maand=\(p.record.month)",
+             "benefit": money(p.record.benefitCents), "deducted": money(p.record.deductedCents),
+             "gift": p.record.giftCents > 0 ? money(p.record.giftCents) : "—", "leefgeld": money(p.record.leefgeldCents),
+             "held": p.record.holdReason != nil, "status": p.record.holdReason.map { text("ontzorgen.hold.\($0)") } ?? text("ontzorgen.toPay")]
+        }
+        let lineRows: [[String: Any]] = lines.map { b in
+            let canFail = exported && b.status == "klaar"
+            let canRepay = b.status == "mislukt" && b.repay == 0
+            return ["id": b.id, "anchor": "betaling-\(b.id)", "name": names[b.personId] ?? "", "what": soortLabel(b.soort) + (b.retryOf != nil ? " (\(text("ontzorgen.lineStatus.herbetaling")))" : ""),
+                    "payee": b.payeeName, "iban": (try? IBAN(b.iban).grouped) ?? b.iban, "reference": b.reference, "amount": money(b.amountCents),
+                    "month": b.month == run.month ? "" : MonthText.name(b.month, l),
+                    "status": text("ontzorgen.lineStatus.\(b.status)") + (b.failureReason.map { ": \($0)" } ?? "") + (b.repay == 1 ? " — \(text("ontzorgen.repayRequested"))" : ""),
+                    "held": b.status == "aangehouden", "canFail": canFail, "canRepay": canRepay,
+                    "failAction": SiteRoute.ontzorgenPayment(b.id).path + "/mislukt", "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw",
+                    "today": today.iso]
+        }
+        let isPreparer = run.preparedBy == principal.actorId
+        let base = SiteRoute.ontzorgenRun(run.id).path
+        let content: [String: Any] = [
+            "title": t.text("ontzorgen.runTitle", l, ["month": MonthText.name(run.month, l), "municipality": municipalityName(run.municipalityCode, principal)]),
+            "backHref": SiteRoute.ontzorgen.path, "status": text(exported ? "ontzorgen.runStatus.exported" : "ontzorgen.runStatus.\(run.status)"),
+            "isConcept": run.status == "concept", "isApproved": run.status == "goedgekeurd", "exported": exported,
+            "exportInfo": exported ? t.text("ontzorgen.exportInfo", l, ["count": String(run.exportCount), "moment": run.exportedAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) } ?? "", "id": run.messageId]) : "",
+            "canApprove": run.status == "concept" && !isPreparer && run.payments > 0, "isPreparer": isPreparer && run.status == "concept",
+            "empty": run.payments == 0,
+            "preparedBy": run.preparedByName, "preparedAt": DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(run.preparedAt))),
+            "approvedBy": run.approvedByName ?? "", "approvedAt": run.approvedAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) } ?? "",
+            "executionDate": DisplayDate.format(run.executionDate, l), "payments": String(run.payments), "total": Money.format(Int(run.totalCents), l),
+            "personCount": String(persons.count), "heldCount": String(held.count), "held": held, "hasHeld": !held.isEmpty,
+            "persons": personRows, "hasPersons": !personRows.isEmpty, "lines": lineRows, "hasLines": !lineRows.isEmpty,
+            "recomputeAction": base + "/opnieuw-berekenen", "deleteAction": base + "/verwijderen", "approveAction": base + "/goedkeuren",
+            "fileHref": SiteRoute.ontzorgenRunFile(run.id).path, "error": error ?? "", "hasError": error != nil,
+        ]
+        return try services.views.render("ontzorgen-run", titleKey: "ontzorgen.runTitle",
+                                          titleArguments: ["month": MonthText.name(run.month, l), "municipality": municipalityName(run.municipalityCode, principal)],
+                                          content: content, context: context, current: SiteRoute.ontzorgen.path, status: status)
+    }
+
+    func runAction(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageOntzorgen)
+        let id = try context.parameters.require("id")
+        let action = try context.parameters.require("action")
+        let scope = Policy.scope(for: principal)
+        guard let run = try await store.fetchRun(id: id, scope: scope) else { throw AppError.notFound }
+        let now = services.clock.now()
+        let event = { (name: String) in self.services.auditEvent(name, context: context, permission: .manageOntzorgen, detail: run.id) }
+        do {
+            switch action {
+            case "opnieuw-berekenen":
+                _ = try await store.recomputeRun(id: id, scope: scope, by: actor(principal), audit: event("ontzorgen.run.recompute"), now: now)
+            case "verwijderen":
+                try await store.deleteRun(id: id, scope: scope, audit: event("ontzorgen.run.delete"), now: now)
+                return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgen.path + "?melding=verwijderd"])
+            case "goedkeuren":
+                _ = try await store.approveRun(id: id, scope: scope, by: actor(principal), audit: event("ontzorgen.run.approve"), now: now)
+            default:
+                throw AppError.notFound
+            }
+        } catch let error as OntzorgenError {
+            let key: String
+            switch error {
+            case .fourEyes: key = "ontzorgen.errors.fourEyes"
+            case .notConcept: key = "ontzorgen.errors.notConcept"
+            case .emptyRun: key = "ontzorgen.errors.emptyRun"
+            default: throw error
+            }
+            let status: HTTPResponse.Status = error == .fourEyes ? .forbidden : .conflict
+            let current = try await store.fetchRun(id: id, scope: scope) ?? run
+            return try await renderRun(current, principal, error: services.catalogue.text(key, context.locale), context: context, status: status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(id).path])
+    }
+
+    /// The SEPA file of an approved run. Downloading again gives the same file; each download is audited.
+    func download(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageOntzorgen)
+        let id = try context.parameters.require("id")
+        let scope = Policy.scope(for: principal)
+        guard let run = try await store.fetchRun(id: id, scope: scope) else { throw AppError.notFound }
+        let audit = services.auditEvent("ontzorgen.run.export", context: context, permission: .manageOntzorgen, detail: "\(run.id) \(run.messageId)")
+        let export: OntzorgenStore.Export
+        do {
+            export = try await store.exportRun(id: id, scope: scope, audit: audit, now: services.clock.now())
+        } catch OntzorgenError.notApproved {
+            return try await renderRun(run, principal, error: services.catalogue.text("ontzorgen.errors.notApproved", context.locale), context: context, status: .conflict)
+        }
+        let xml = SEPACreditTransfer.document(export)
+        return Response(status: .ok, headers: [
+            .contentType: "application/xml; charset=utf-8", .cacheControl: "no-store",
+            .contentDisposition: "attachment; filename=\"\(run.messageId).xml\"",
+        ], body: .init(byteBuffer: ByteBuffer(string: xml)))
+    }
+
+    func paymentAction(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageOntzorgen)
+        let id = try context.parameters.require("id")
+        let action = try context.parameters.require("action")
+        let scope = Policy.scope(for: principal)
+        guard let line = try await store.fetchBetaling(id: id, scope: scope),
+              let run = try await store.fetchRun(id: line.runId, scope: scope),
+              let person = try await services.persons.fetchPerson(id: line.personId, scope: scope) else { throw AppError.notFound }
+        let input = context.form
+        let t = services.catalogue, l = context.locale
+        var v = Validator(t, l)
+        let now = services.clock.now()
+        do {
+            switch action {
+            case "mislukt":
+                let reason = v.text("reason", input["reason"], label: "ontzorgen.failureReason", maxLength: 200)
+                let day = v.date("failedOn", input["failedOn"], label: "ontzorgen.failedOn", notAfter: today)
+                guard v.isValid, let reason, let day else {
+                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "), context: context, status: .badRequest)
+                }
+                try await store.recordFailure(id: id, reason: reason, on: day, scope: scope, by: actor(principal),
+                                              audit: services.auditEvent("ontzorgen.payment.failed", context: context, permission: .manageOntzorgen, person: person, detail: line.endToEndId),
+                                              now: now)
+            case "opnieuw":
+                let iban = v.iban("iban", input["iban"], label: "ontzorgen.iban", required: false)
+                guard v.isValid else {
+                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "), context: context, status: .badRequest)
+                }
+                try await store.requestRepay(id: id, iban: iban, scope: scope,
+                                             audit: services.auditEvent("ontzorgen.payment.repay", context: context, permission: .manageOntzorgen, person: person, detail: line.endToEndId),
+                                             now: now)
+            default:
+                throw AppError.notFound
+            }
+        } catch let error as OntzorgenError {
+            let key: String
+            switch error {
+            case .notExported: key = "ontzorgen.errors.notExported"
+            case .notFailed: key = "ontzorgen.errors.notFailed"
+            case .alreadyRepaid: key = "ontzorgen.errors.alreadyRepaid"
+            default: throw error
+            }
+            return try await renderRun(run, principal, error: t.text(key, l), context: context, status: .conflict)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(run.id).path + "#betaling-\(id)"])
+    }
+}
+
+/// A policy version in one sentence.
+enum PolicyText {
+    static func summary(_ p: OntzorgenBeleidRecord, _ t: Catalogue, _ l: UILocale) -> String {
+        t.text("ontzorgen.policy.summary", l, [
+            "beleid": t.text("ontzorgen.policy.beleid.\(p.beleid)", l), "months": String(p.durationMonths),
+            "bills": p.soortenList.map(\.label).joined(separator: ", "),
+            "reviews": p.reviewMonthsList.map(String.init).joined(separator: " en "),
+            "gift": p.firstRentGift == 1 ? t.text("ontzorgen.policy.giftYes", l) : t.text("ontzorgen.policy.giftNo", l),
+            "from": DisplayDate.format(p.effectiveFrom, l),
+        ])
+    }
+}

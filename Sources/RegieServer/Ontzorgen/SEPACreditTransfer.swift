@@ -1,0 +1,89 @@
+import Foundation
+import RegieStorage
+
+/// A SEPA credit-transfer initiation (ISO 20022 `pain.001.001.03`, the version Dutch banks accept
+/// for batches) for one approved ontzorgen run: one payment information block from the
+/// municipality's account, one transaction per payment. Texts are reduced to the SEPA character
+/// set and the schema's lengths; the same run always gives the same bytes.
+enum SEPACreditTransfer {
+    static let namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
+
+    static func document(_ export: OntzorgenStore.Export) -> String {
+        let run = export.run
+        let lines = export.betalingen
+        let total = lines.reduce(0) { $0 + $1.amountCents }
+        var xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Document xmlns="\(namespace)" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+              <CstmrCdtTrfInitn>
+                <GrpHdr>
+                  <MsgId>\(text(run.messageId, 35))</MsgId>
+                  <CreDtTm>\(timestamp(export.createdAt))</CreDtTm>
+                  <NbOfTxs>\(lines.count)</NbOfTxs>
+                  <CtrlSum>\(amount(total))</CtrlSum>
+                  <InitgPty><Nm>\(text(export.debtorName, 70))</Nm></InitgPty>
+                </GrpHdr>
+                <PmtInf>
+                  <PmtInfId>\(text(run.messageId, 35))</PmtInfId>
+                  <PmtMtd>TRF</PmtMtd>
+                  <BtchBookg>true</BtchBookg>
+                  <NbOfTxs>\(lines.count)</NbOfTxs>
+                  <CtrlSum>\(amount(total))</CtrlSum>
+                  <PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl></PmtTpInf>
+                  <ReqdExctnDt>\(run.executionDate)</ReqdExctnDt>
+                  <Dbtr><Nm>\(text(export.debtorName, 70))</Nm></Dbtr>
+                  <DbtrAcct><Id><IBAN>\(export.debtorIban)</IBAN></Id></DbtrAcct>
+                  <DbtrAgt><FinInstnId>\(agent(export.debtorBic))</FinInstnId></DbtrAgt>
+                  <ChrgBr>SLEV</ChrgBr>
+
+            """
+        for line in lines {
+            xml += """
+                      <CdtTrfTxInf>
+                        <PmtId><EndToEndId>\(text(line.endToEndId, 35))</EndToEndId></PmtId>
+                        <Amt><InstdAmt Ccy="EUR">\(amount(line.amountCents))</InstdAmt></Amt>
+                        <Cdtr><Nm>\(text(line.payeeName, 70))</Nm></Cdtr>
+                        <CdtrAcct><Id><IBAN>\(line.iban)</IBAN></Id></CdtrAcct>
+                        <RmtInf><Ustrd>\(text(line.reference, 140))</Ustrd></RmtInf>
+                      </CdtTrfTxInf>
+
+                """
+        }
+        xml += """
+                </PmtInf>
+              </CstmrCdtTrfInitn>
+            </Document>
+
+            """
+        return xml
+    }
+
+    static func agent(_ bic: String?) -> String {
+        if let bic, !bic.isEmpty { return "<BIC>\(bic)</BIC>" }
+        return "<Othr><Id>NOTPROVIDED</Id></Othr>"
+    }
+
+    /// Euros with a point and two decimals: 1234.5 → "1234.50".
+    static func amount(_ cents: Int) -> String {
+        "\(cents / 100).\(String(format: "%02d", cents % 100))"
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year ?? 1970, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    /// The SEPA (EPC) character set: Latin letters and digits, space and / - ? : ( ) . , ' +.
+    /// Diacritics are dropped (é → e), anything else becomes a space; at most `max` characters,
+    /// never empty; XML-escaped.
+    static func text(_ value: String, _ max: Int) -> String {
+        let folded = value.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ ")
+        var cleaned = String(folded.map { allowed.contains($0) ? $0 : " " })
+        cleaned = cleaned.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        if cleaned.isEmpty { cleaned = "-" }
+        return String(cleaned.prefix(max)).trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "'", with: "&apos;")
+    }
+}

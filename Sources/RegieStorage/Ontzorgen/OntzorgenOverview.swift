@@ -1,0 +1,136 @@
+import Foundation
+import Inburgering
+import SQLKit
+
+/// The budget manager's overview, the newcomer's monthly statement and the dashboard's figures.
+extension OntzorgenStore {
+    public struct ArrangementRow: Sendable, Hashable {
+        public let record: OntzorgingRecord
+        public let givenNames: String
+        public let familyName: String
+        public let nextReview: String?
+    }
+
+    /// Arrangements that are running or ended within the last 60 days, soonest end first.
+    public func listArrangements(scope: TenantScope, today: CalendarDate) async throws -> [ArrangementRow] {
+        guard !scope.municipalityCodes.isEmpty else { return [] }
+        let since = today.adding(days: -60).iso
+        let rows = try await database.sql.raw("""
+            SELECT o.*, p.given_names, p.family_name,
+                   (SELECT MIN(k.due_date) FROM taken k WHERE k.person_id = o.person_id AND k.source = 'ontzorgen' AND k.done_at IS NULL) AS next_review
+            FROM ontzorgingen o JOIN persons p ON p.id = o.person_id
+            WHERE o.municipality_code IN (\(binds: scope.municipalityCodes)) AND (o.closed_on IS NULL OR o.closed_on >= \(bind: since))
+            ORDER BY o.planned_end, p.family_name
+            """).all()
+        return try rows.map { row in
+            ArrangementRow(record: try row.decode(model: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
+                           givenNames: try row.decode(column: "given_names", as: String.self),
+                           familyName: try row.decode(column: "family_name", as: String.self),
+                           nextReview: try row.decode(column: "next_review", as: String?.self))
+        }
+    }
+
+    public struct Candidate: Sendable, Hashable {
+        public let personId: String
+        public let givenNames: String
+        public let familyName: String
+        public let detailsPending: Bool
+        public let brpDate: String?
+    }
+
+    /// Asylum permit holders with an open case and no ontzorgen decision yet, newest registration first.
+    public func undecided(scope: TenantScope, limit: Int = 50) async throws -> (rows: [Candidate], total: Int) {
+        guard !scope.municipalityCodes.isEmpty else { return ([], 0) }
+        let condition: SQLQueryString = """
+            FROM persons p JOIN trajecten t ON t.person_id = p.id
+            WHERE p.municipality_code IN (\(binds: scope.municipalityCodes)) AND p.doelgroep IN (\(binds: Self.asylumGroups))
+              AND t.closed_date IS NULL AND NOT EXISTS (SELECT 1 FROM ontzorgingen o WHERE o.person_id = p.id)
+            """
+        let total = try await database.sql.raw("SELECT COUNT(*) AS n " + condition).first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await database.sql.raw("""
+            SELECT p.id, p.given_names, p.family_name, p.details_pending, t.brp_date
+            """ + condition + " ORDER BY t.brp_date IS NULL, t.brp_date DESC, p.id LIMIT \(bind: limit)").all()
+        return (try rows.map { row in
+            Candidate(personId: try row.decode(column: "id", as: String.self), givenNames: try row.decode(column: "given_names", as: String.self),
+                      familyName: try row.decode(column: "family_name", as: String.self),
+                      detailsPending: (try row.decode(column: "details_pending", as: Int?.self) ?? 0) == 1,
+                      brpDate: try row.decode(column: "brp_date", as: String?.self))
+        }, total)
+    }
+
+    public struct Statement: Sendable {
+        public let month: Maand
+        /// The run that divided this month's benefit; nil when no run was prepared yet.
+        public let runPersoon: RunPersoonRecord?
+        public let runStatus: String?
+        /// Payments of the month that were (or will be) made, incl. repayments; held lines are left out.
+        public let betalingen: [BetalingRecord]
+    }
+
+    /// The newcomer's statement for one month: from the latest run that holds them for that month.
+    public func statement(personId: String, month: Maand, scope: TenantScope) async throws -> Statement? {
+        guard !scope.municipalityCodes.isEmpty else { return nil }
+        let db = database.sql
+        guard try await db.raw("""
+            SELECT o.person_id FROM ontzorgingen o JOIN persons p ON p.id = o.person_id
+            WHERE o.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            """).first() != nil else { return nil }
+        let row = try await db.raw("""
+            SELECT r.*, u.status AS run_status FROM ontzorgen_run_personen r JOIN ontzorgen_runs u ON u.id = r.run_id
+            WHERE r.person_id = \(bind: personId) AND r.month = \(bind: month.iso)
+            ORDER BY r.hold_reason IS NULL DESC, u.prepared_at DESC LIMIT 1
+            """).first()
+        let lines = try await db.raw("""
+            SELECT * FROM ontzorgen_betalingen WHERE person_id = \(bind: personId) AND month = \(bind: month.iso) AND status <> 'aangehouden'
+            ORDER BY soort = 'leefgeld', soort, end_to_end_id
+            """).all(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return Statement(month: month, runPersoon: try row.map { try $0.decode(model: RunPersoonRecord.self, keyDecodingStrategy: .convertFromSnakeCase) },
+                         runStatus: try row?.decode(column: "run_status", as: String.self), betalingen: lines)
+    }
+
+    /// Figures for the dashboard (domain.md §6): of the people whose bijstand started in the period,
+    /// how many were not ontzorgd, shorter than six months, six months, or longer; extensions
+    /// decided, people with a shortfall in a run of the period, and courses completed.
+    public struct Figures: Sendable, Hashable {
+        public var nietOntzorgd = 0
+        public var korter = 0
+        public var zesMaanden = 0
+        public var langer = 0
+        public var verlengingen = 0
+        public var tekorten = 0
+        public var cursussenAfgerond = 0
+        public var total: Int { nietOntzorgd + korter + zesMaanden + langer }
+    }
+
+    public func figures(municipalityCodes: [String], from: CalendarDate, to: CalendarDate) async throws -> Figures {
+        guard !municipalityCodes.isEmpty else { return Figures() }
+        let db = database.sql
+        var f = Figures()
+        let rows = try await db.raw("""
+            SELECT * FROM ontzorgingen WHERE municipality_code IN (\(binds: municipalityCodes))
+              AND bijstand_start >= \(bind: from.iso) AND bijstand_start <= \(bind: to.iso)
+            """).all(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        for r in rows {
+            guard let periode = r.periode else { f.nietOntzorgd += 1; continue }
+            let months = OntzorgenBetaalRule.betaalmaanden(periode).count
+            if months > 6 { f.langer += 1 } else if months < 6 { f.korter += 1 } else { f.zesMaanden += 1 }
+        }
+        func count(_ sql: SQLQueryString) async throws -> Int {
+            try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        f.verlengingen = try await count("""
+            SELECT COUNT(*) AS n FROM ontzorgingen WHERE municipality_code IN (\(binds: municipalityCodes))
+              AND extension_decided_on >= \(bind: from.iso) AND extension_decided_on <= \(bind: to.iso)
+            """)
+        f.cursussenAfgerond = try await count("""
+            SELECT COUNT(*) AS n FROM ontzorgingen WHERE municipality_code IN (\(binds: municipalityCodes))
+              AND course_completed_on >= \(bind: from.iso) AND course_completed_on <= \(bind: to.iso)
+            """)
+        f.tekorten = try await count("""
+            SELECT COUNT(DISTINCT r.person_id) AS n FROM ontzorgen_run_personen r JOIN ontzorgen_runs u ON u.id = r.run_id
+            WHERE u.municipality_code IN (\(binds: municipalityCodes)) AND r.shortfall_cents > 0
+              AND r.month >= \(bind: Maand(from).iso) AND r.month <= \(bind: Maand(to).iso)
+            """)
+        return f
+    }
+}
