@@ -314,7 +314,7 @@ enum PolicyText {
         t.text("ontzorgen.policy.summary", l, [
             "beleid": t.text("ontzorgen.policy.beleid.\(p.beleid)", l), "months": String(p.durationMonths),
             "bills": p.soortenList.map(\.label).joined(separator: ", "),
-            "reviews": p.reviewMonthsList.map(String.init).joined(separator: " en "),
+            "reviews": p.reviewMonthsList.map(String.init).joined(separator: ", "),
             "gift": p.firstRentGift == 1 ? t.text("ontzorgen.policy.giftYes", l) : t.text("ontzorgen.policy.giftNo", l),
             "from": DisplayDate.format(p.effectiveFrom, l),
         ])

@@ -49,7 +49,7 @@ extension OntzorgenStore {
         let total = try await database.sql.raw("SELECT COUNT(*) AS n " + condition).first()?.decode(column: "n", as: Int.self) ?? 0
         let rows = try await database.sql.raw("""
             SELECT p.id, p.given_names, p.family_name, p.details_pending, t.brp_date
-            """ + condition + " ORDER BY t.brp_date IS NULL, t.brp_date DESC, p.id LIMIT \(bind: limit)").all()
+            """ + " " + condition + " ORDER BY t.brp_date IS NULL, t.brp_date DESC, p.id LIMIT \(bind: limit)").all()
         return (try rows.map { row in
             Candidate(personId: try row.decode(column: "id", as: String.self), givenNames: try row.decode(column: "given_names", as: String.self),
                       familyName: try row.decode(column: "family_name", as: String.self),

@@ -156,7 +156,7 @@ public struct OntzorgenStore: Sendable {
                 }
             }
             let kind = existing == nil ? "ontzorgen.besluit" : "ontzorgen.besluitGewijzigd"
-            return (true, [CaseChange(kind: kind, date: b.decisionDate.iso, detail: b.ontzorgd ? "ontzorgd tot en met \(b.plannedEnd.iso)" : "niet ontzorgd")])
+            return (true, [CaseChange(kind: kind, date: b.decisionDate.iso, detail: b.ontzorgd ? b.plannedEnd.iso : "")])
         }
     }
 
@@ -273,7 +273,7 @@ public struct OntzorgenStore: Sendable {
                 VALUES (\(bind: Self.newID()), \(bind: personId), \(bind: reviewTitle), \(bind: review.iso), \(bind: actor.id), 'ontzorgen',
                     \(bind: actor.id ?? ""), \(bind: now.epochSeconds))
                 """).run()
-            return (true, [CaseChange(kind: "ontzorgen.verlengd", date: decidedOn.iso, detail: "tot en met \(until.iso)")])
+            return (true, [CaseChange(kind: "ontzorgen.verlengd", date: decidedOn.iso, detail: until.iso)])
         }
     }
 

@@ -208,6 +208,11 @@ struct PersonController {
         case "intake.onderwerp": return event.detail.hasPrefix("gm-") ? event.detail.dropFirst(3).replacingOccurrences(of: "-", with: " ") : t.text("intake.topics.\(event.detail)", locale)
         case "voortgang.gesprek": return t.text("progress.outcomes.\(event.detail)", locale)
         case "afgesloten": return t.text("closeReasons.\(event.detail)", locale)
+        case "ontzorgen.besluit", "ontzorgen.besluitGewijzigd":
+            return event.detail.isEmpty ? t.text("ontzorgen.decidedNo", locale) : t.text("ontzorgen.decidedUntil", locale, ["date": DisplayDate.format(event.detail, locale)])
+        case "ontzorgen.verlengd": return DisplayDate.format(event.detail, locale)
+        case "ontzorgen.evaluatie": return t.text("ontzorgen.outcomes.\(event.detail)", locale)
+        case "ontzorgen.beeindigd": return t.text("ontzorgen.closeReasons.\(event.detail)", locale)
         default: return event.detail
         }
     }

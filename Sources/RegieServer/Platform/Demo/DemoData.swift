@@ -30,6 +30,8 @@ public struct DemoData: Sendable {
         Login(email: "beleid@regie.example", name: "Thomas Hendriks", roles: [.beleidsmedewerker]),
         Login(email: "budget@regie.example", name: "Anouk Verbeek", roles: [.budgetbeheerder]),
         Login(email: "beheer@regie.example", name: "Ruud Smeets", roles: [.functioneelBeheerder]),
+        // A second budget manager: a payment run is approved by someone other than who prepared it.
+        Login(email: "budget2@regie.example", name: "Bram Coenen", roles: [.budgetbeheerder]),
     ]
 
     let users: UserStore
@@ -37,9 +39,11 @@ public struct DemoData: Sendable {
     let casework: CaseworkStore
     let settings: SettingsStore
     let database: Database
+    let ontzorgen: OntzorgenStore
 
     public init(database: Database, seal: FieldSeal) {
         self.database = database
+        ontzorgen = OntzorgenStore(database: database, seal: seal)
         users = UserStore(database: database)
         persons = PersonStore(database: database)
         casework = CaseworkStore(database: database, seal: seal)
@@ -97,6 +101,9 @@ public struct DemoData: Sendable {
         let (enriched, history) = DemoCasework.enrich(generated, consulentNames: names, seed: seed, today: today)
         try await persons.insertPersons(enriched, now: today)
         try await casework.importHistory(history)
+        try await DemoOntzorgen.load(people: enriched, store: ontzorgen, organisationId: organisationId,
+                                     managers: [(Self.id("user", 6), "Anouk Verbeek"), (Self.id("user", 8), "Bram Coenen")],
+                                     administrator: (Self.id("user", 7), "Ruud Smeets"), today: today)
         try await database.refreshStatistics()
     }
 
