@@ -60,6 +60,15 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/duo/contactpersoon", method: .post, path: { w, _ in "/personen/\(w.personB)/duo/contactpersoon" },
               form: [("naam", "A. Jansen"), ("email", "a@b.nl"), ("telefoonnummer", "0495575000")]),
         Probe(pattern: "/personen/{id}/afsluiten", method: .post, path: { w, _ in "/personen/\(w.personB)/afsluiten" }, form: [("reason", "verhuisd"), ("closeDate", "2026-11-17")]),
+        Probe(pattern: "/personen/{id}/ontzorgen", method: .get, path: { w, _ in "/personen/\(w.personB)/ontzorgen" }, form: []),
+        Probe(pattern: "/personen/{id}/ontzorgen/{form}", method: .post, path: { w, _ in "/personen/\(w.personB)/ontzorgen/besluit" },
+              form: [("bijstandStart", "2026-09-15"), ("ontzorgd", "ja"), ("reason", "beleid"), ("decisionDate", "2026-11-01")]),
+        Probe(pattern: "/personen/{id}/ontzorgen/overzicht", method: .get, path: { w, _ in "/personen/\(w.personB)/ontzorgen/overzicht?maand=2026-11" }, form: []),
+        Probe(pattern: "/ontzorgen/runs/{id}", method: .get, path: { _, _ in "/ontzorgen/runs/run-b" }, form: []),
+        Probe(pattern: "/ontzorgen/runs/{id}/{action}", method: .post, path: { _, _ in "/ontzorgen/runs/run-b/goedkeuren" }, form: []),
+        Probe(pattern: "/ontzorgen/runs/{id}/betaalbestand.xml", method: .get, path: { _, _ in "/ontzorgen/runs/run-b/betaalbestand.xml" }, form: []),
+        Probe(pattern: "/ontzorgen/betalingen/{id}/{action}", method: .post, path: { _, _ in "/ontzorgen/betalingen/betaling-b/mislukt" },
+              form: [("reason", "Onbekend"), ("failedOn", "2026-11-17")]),
     ]
 
     @Test("Every route that takes an id has a probe below")
@@ -81,8 +90,20 @@ struct TenancyTests {
                 VALUES ('outbox-b', 1, \(bind: app.world.personB), 'GM0957', 'pip', '999990032', '{}', 'b1', 'rejected', 0, 'test', 0)
                 """).run()
 
+            // A payment run of B's municipality with one payment to B's person, to aim the ontzorgen routes at.
+            try await app.database.sql.raw("""
+                INSERT INTO ontzorgen_runs (id, municipality_code, month, status, execution_date, prepared_by, prepared_by_name, prepared_at, message_id,
+                    export_count, total_cents, payments)
+                VALUES ('run-b', 'GM0957', '2026-11', 'concept', '2026-11-27', 'b-budgetbeheerder', 'B', 0, 'RGO-B', 1, 1000, 1)
+                """).run()
+            try await app.database.sql.raw("""
+                INSERT INTO ontzorgen_betalingen (id, run_id, person_id, month, post_key, soort, payee_name, iban, reference, amount_cents, end_to_end_id, status)
+                VALUES ('betaling-b', 'run-b', \(bind: app.world.personB), '2026-11', 'p', 'huur', 'Verhuurder B', 'NL91ABNA0417164300', 'x', 1000, 'E2E-B', 'klaar')
+                """).run()
+
             // A user of organisation A who holds the role the route needs.
-            let role: Role = probe.pattern.hasPrefix("/beheer") ? .functioneelBeheerder : .teamleider
+            let role: Role = probe.pattern.hasPrefix("/beheer") ? .functioneelBeheerder
+                : probe.pattern.contains("ontzorgen") ? .budgetbeheerder : .teamleider
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(role, "a"))
             let before = try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count
@@ -97,6 +118,8 @@ struct TenancyTests {
             #expect(person?.language == "Arabisch")
             #expect(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first?.revokedAt == nil)
             #expect(try await app.services.duoStore.fetchOutbox("outbox-b")?.status == "rejected")
+            #expect(try await app.services.ontzorgen.fetchRun(id: "run-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "concept")
+            #expect(try await app.services.ontzorgen.fetchBetaling(id: "betaling-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "klaar")
             #expect(try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count == before)
         }
     }

@@ -62,10 +62,13 @@ struct BetaalrunController {
              "status": text(r.exportCount > 0 ? "ontzorgen.runStatus.exported" : "ontzorgen.runStatus.\(r.status)"),
              "payments": String(r.payments), "total": Money.format(Int(r.totalCents), l), "preparedBy": r.preparedByName, "approvedBy": r.approvedByName ?? "—"]
         }
-        let arrangementRows: [[String: Any]] = arrangements.map { a in
+        // Running arrangements, and those that ended (or were declined) within the last 60 days.
+        let recent = arrangements.filter { a in (a.record.lastDay ?? today) >= today.adding(days: -60) || a.record.ontzorgd == 0 }
+        let arrangementRows: [[String: Any]] = recent.map { a in
             let r = a.record
+            let ended = r.closedOn != nil || (r.lastDay.map { $0 < today } ?? false)
             var flags: [String] = []
-            if r.ontzorgd == 1 && r.closedOn == nil {
+            if r.ontzorgd == 1 && !ended {
                 if r.mandateSignedOn == nil { flags.append(text("ontzorgen.flags.mandate")) }
                 if let end = r.lastDay, let w = OntzorgenBetaalRule.cursusWaarschuwing(einde: end, cursusEinde: r.courseEnd.flatMap(CalendarDate.init(iso:)),
                                                                                     afgerond: r.courseCompletedOn.flatMap(CalendarDate.init(iso:))) {
@@ -75,7 +78,7 @@ struct BetaalrunController {
             }
             let review = a.nextReview.map { date($0) } ?? "—"
             return ["href": SiteRoute.personOntzorgen(r.personId).path, "name": "\(a.givenNames) \(a.familyName)",
-                    "status": r.ontzorgd == 0 ? text("ontzorgen.no") : (r.closedOn != nil ? text("ontzorgen.ended") : text("ontzorgen.running")),
+                    "status": r.ontzorgd == 0 ? text("ontzorgen.no") : (ended ? text("ontzorgen.ended") : text("ontzorgen.running")),
                     "start": date(r.bijstandStart), "end": r.ontzorgd == 1 ? date(r.lastDay?.iso) : "—", "review": review,
                     "overdue": a.nextReview.map { $0 < today.iso } ?? false, "flags": flags.joined(separator: " · ")]
         }
@@ -177,7 +180,7 @@ struct BetaalrunController {
             let canRepay = b.status == "mislukt" && b.repay == 0
             return ["id": b.id, "anchor": "betaling-\(b.id)", "name": names[b.personId] ?? "", "what": soortLabel(b.soort) + (b.retryOf != nil ? " (\(text("ontzorgen.lineStatus.herbetaling")))" : ""),
                     "payee": b.payeeName, "iban": (try? IBAN(b.iban).grouped) ?? b.iban, "reference": b.reference, "amount": money(b.amountCents),
-                    "month": b.month == run.month ? "" : MonthText.name(b.month, l),
+                    "hasMonth": b.month != run.month, "month": MonthText.name(b.month, l),
                     "status": text("ontzorgen.lineStatus.\(b.status)") + (b.failureReason.map { ": \($0)" } ?? "") + (b.repay == 1 ? " — \(text("ontzorgen.repayRequested"))" : ""),
                     "held": b.status == "aangehouden", "canFail": canFail, "canRepay": canRepay,
                     "failAction": SiteRoute.ontzorgenPayment(b.id).path + "/mislukt", "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw",

@@ -11,7 +11,8 @@ extension OntzorgenStore {
         public let nextReview: String?
     }
 
-    /// Arrangements that are running or ended within the last 60 days, soonest end first.
+    /// Arrangements not closed by hand more than 60 days ago, soonest end first (the page drops
+    /// those whose period ran out long ago).
     public func listArrangements(scope: TenantScope, today: CalendarDate) async throws -> [ArrangementRow] {
         guard !scope.municipalityCodes.isEmpty else { return [] }
         let since = today.adding(days: -60).iso

@@ -112,20 +112,21 @@ enum DemoOntzorgen {
                                            audit: event("ontzorgen.extend"), now: today)
             }
         }
-        // This month's runs: prepared by one budget manager, approved by the other, exported.
+        // Last month's and this month's runs: prepared by one budget manager, approved by the other, exported.
         guard managers.count > 1 else { return }
-        let month = Maand(day)
-        for m in DemoData.municipalities {
-            let run = try await store.prepareRun(municipalityCode: m.code, month: month, executionDate: month.first.adding(days: -3) < day ? day : month.first.adding(days: -3),
-                                                 by: .init(id: managers[0].id, name: managers[0].name),
-                                                 audit: audit("ontzorgen.run.prepare", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
-            guard run.payments > 0 else {
-                try await store.deleteRun(id: run.id, scope: scope, audit: audit("ontzorgen.run.delete", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
-                continue
+        for month in [Maand(day).previous, Maand(day)] {
+            for m in DemoData.municipalities {
+                let run = try await store.prepareRun(municipalityCode: m.code, month: month, executionDate: month.first.adding(days: -3),
+                                                     by: .init(id: managers[0].id, name: managers[0].name),
+                                                     audit: audit("ontzorgen.run.prepare", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
+                guard run.payments > 0 else {
+                    try await store.deleteRun(id: run.id, scope: scope, audit: audit("ontzorgen.run.delete", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
+                    continue
+                }
+                _ = try await store.approveRun(id: run.id, scope: scope, by: .init(id: managers[1].id, name: managers[1].name),
+                                               audit: audit("ontzorgen.run.approve", person: nil, organisationId: organisationId, actor: managers[1]), now: today)
+                _ = try await store.exportRun(id: run.id, scope: scope, audit: audit("ontzorgen.run.export", person: nil, organisationId: organisationId, actor: managers[1]), now: today)
             }
-            _ = try await store.approveRun(id: run.id, scope: scope, by: .init(id: managers[1].id, name: managers[1].name),
-                                           audit: audit("ontzorgen.run.approve", person: nil, organisationId: organisationId, actor: managers[1]), now: today)
-            _ = try await store.exportRun(id: run.id, scope: scope, audit: audit("ontzorgen.run.export", person: nil, organisationId: organisationId, actor: managers[1]), now: today)
         }
     }
 }
