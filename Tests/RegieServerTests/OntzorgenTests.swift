@@ -260,8 +260,19 @@ struct OntzorgenTests {
             #expect(timeline.contains("Ontzorgen verlengd tot en met 14 juni 2027"))
             #expect(timeline.contains("Ontzorgen beëindigd — Zelfredzaam, eerder gestopt"))
             // Figures: bijstand started in the period (Q3–Q4 2026): one person, longer than six months? No: ended early — shorter.
-            let figures = try await app.services.ontzorgen.figures(municipalityCodes: ["GM0988"], from: CalendarDate(iso: "2026-07-01")!, to: CalendarDate(iso: "2026-12-31")!)
+            let figures = try await app.services.ontzorgen.figures(FiguresFilter(municipalityCodes: ["GM0988"], from: CalendarDate(iso: "2026-07-01")!,
+                                                                                 to: CalendarDate(iso: "2026-12-31")!, today: CalendarDate(iso: "2026-11-18")!))
             #expect((figures.korter, figures.zesMaanden, figures.langer, figures.verlengingen, figures.nietOntzorgd) == (1, 0, 0, 1, 0))
+            // The same numbers on the dashboard and in its CSV, for the team lead.
+            let lead = Browser(client)
+            _ = try await lead.login(World.email(.teamleider))
+            let period = "gemeente=GM0988&van=2026-07-01&tot=2026-12-31"
+            let dashboard = try await lead.get("/cijfers?" + period)
+            #expect(dashboard.body.contains("Financieel ontzorgen"))
+            let csv = try await lead.get("/cijfers/csv?tabel=ontzorgen&" + period)
+            #expect(csv.status == .ok)
+            #expect(csv.body.contains("Korter dan 6 maanden,1,100%"))
+            #expect(csv.body.contains("Verlengingen (art. 57 Pw),1"))
         }
     }
 }

@@ -228,6 +228,24 @@ struct FiguresController {
                          columns: [t("columns.route"), t("columns.people"), t("columns.share")], rows: rows, svg: total > 0 ? chart.svg : nil)
         }
         static let routeParts = ["b1", "onderwijs", "z", "geenPIP"]
+
+        /// Financieel ontzorgen (R8, issue 7): of the people whose bijstand started in the period, how
+        /// long they were ontzorgd; extensions, shortfalls and completed courses in the period.
+        func ontzorgen() async throws -> Table {
+            let f = try await services.ontzorgen.figures(filter)
+            let parts: [(String, Int, String)] = [("nietOntzorgd", f.nietOntzorgd, "muted"), ("korter", f.korter, "a"), ("zesMaanden", f.zesMaanden, "good"),
+                                                  ("langer", f.langer, "warn")]
+            var rows = parts.map { Row(cells: [Cell(t("ontzorgenParts.\($0.0)"), header: true), Cell(String($0.1)), Cell(percent($0.1, of: f.total))]) }
+            rows.append(Row(cells: [Cell(t("total"), header: true), Cell(String(f.total)), Cell(f.total > 0 ? "100%" : "—")]))
+            for (key, value) in [("verlengingen", f.verlengingen), ("tekorten", f.tekorten), ("cursussen", f.cursussenAfgerond)] {
+                rows.append(Row(cells: [Cell(t("ontzorgenParts.\(key)"), header: true), Cell(String(value)), Cell("—")]))
+            }
+            let chart = BarChart(title: t("tables.ontzorgen"), rows: parts.map {
+                .init(label: t("ontzorgenParts.\($0.0)"), segments: [.init(value: Double($0.1), style: $0.2)], valueText: String($0.1))
+            })
+            return Table(key: "ontzorgen", title: t("tables.ontzorgen"), definition: t("defs.ontzorgen"),
+                         columns: [t("columns.outcome"), t("columns.people"), t("columns.share")], rows: rows, svg: f.total > 0 ? chart.svg : nil)
+        }
         static let chartLimit = 30
 
         func pipOnTime() async throws -> (Table, share: String) {
@@ -488,12 +506,14 @@ struct FiguresController {
         async let fines = b.fines()
         async let closures = b.closures()
         async let targets = b.targets(targetLink: targetLink)
+        async let ontzorgen = b.ontzorgen()
         let (onTime, share) = try await pipOnTime
         let (throughputTable, brp) = try await throughput
         let (waitsTable, waitingRoute) = try await waits
         let (termsTable, overdue) = try await terms
         var tables = [try await obligation, try await routes, onTime, try await delayReasons, throughputTable, waitsTable,
-                      try await lbtRoute, try await routeMix, try await caseload, termsTable, try await results, try await fines, try await closures]
+                      try await lbtRoute, try await routeMix, try await caseload, termsTable, try await results, try await fines, try await closures,
+                      try await ontzorgen]
         if let targets = try await targets { tables.append(targets) }
         for index in tables.indices {
             tables[index].csvHref = SiteRoute.figuresCSV.path + "?tabel=\(tables[index].key)&" + b.selection.query

@@ -103,15 +103,24 @@ extension OntzorgenStore {
         public var total: Int { nietOntzorgd + korter + zesMaanden + langer }
     }
 
-    public func figures(municipalityCodes: [String], from: CalendarDate, to: CalendarDate) async throws -> Figures {
-        guard !municipalityCodes.isEmpty else { return Figures() }
+    /// The dashboard's filter (municipalities, period, target group, gender) applied to the people
+    /// behind each number, as on the other figures.
+    public func figures(_ filter: FiguresFilter) async throws -> Figures {
+        guard !filter.municipalityCodes.isEmpty else { return Figures() }
         let db = database.sql
+        let from = filter.from.iso, to = filter.to.iso
+        var people: SQLQueryString = "JOIN persons p ON p.id = o.person_id WHERE o.municipality_code IN (\(binds: filter.municipalityCodes))"
+        if !filter.doelgroepen.isEmpty { people += " AND p.doelgroep IN (\(binds: filter.doelgroepen))" }
+        switch filter.gender {
+        case "onbekend": people += " AND p.details_pending = 1"
+        case let gender?: people += " AND p.gender = \(bind: gender) AND p.details_pending = 0"
+        case nil: break
+        }
         var f = Figures()
-        let rows = try await db.raw("""
-            SELECT * FROM ontzorgingen WHERE municipality_code IN (\(binds: municipalityCodes))
-              AND bijstand_start >= \(bind: from.iso) AND bijstand_start <= \(bind: to.iso)
-            """).all(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let rows = try await db.raw("SELECT o.* FROM ontzorgingen o " + people + " AND o.bijstand_start >= \(bind: from) AND o.bijstand_start <= \(bind: to)")
+            .all(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
         for r in rows {
+            // R8b: the length counted in paid months, so an extension is "longer" and an early end "shorter".
             guard let periode = r.periode else { f.nietOntzorgd += 1; continue }
             let months = OntzorgenBetaalRule.betaalmaanden(periode).count
             if months > 6 { f.langer += 1 } else if months < 6 { f.korter += 1 } else { f.zesMaanden += 1 }
@@ -119,18 +128,15 @@ extension OntzorgenStore {
         func count(_ sql: SQLQueryString) async throws -> Int {
             try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0
         }
-        f.verlengingen = try await count("""
-            SELECT COUNT(*) AS n FROM ontzorgingen WHERE municipality_code IN (\(binds: municipalityCodes))
-              AND extension_decided_on >= \(bind: from.iso) AND extension_decided_on <= \(bind: to.iso)
-            """)
-        f.cursussenAfgerond = try await count("""
-            SELECT COUNT(*) AS n FROM ontzorgingen WHERE municipality_code IN (\(binds: municipalityCodes))
-              AND course_completed_on >= \(bind: from.iso) AND course_completed_on <= \(bind: to.iso)
-            """)
+        f.verlengingen = try await count("SELECT COUNT(*) AS n FROM ontzorgingen o " + people
+                                         + " AND o.extension_decided_on >= \(bind: from) AND o.extension_decided_on <= \(bind: to)")
+        f.cursussenAfgerond = try await count("SELECT COUNT(*) AS n FROM ontzorgingen o " + people
+                                              + " AND o.course_completed_on >= \(bind: from) AND o.course_completed_on <= \(bind: to)")
         f.tekorten = try await count("""
-            SELECT COUNT(DISTINCT r.person_id) AS n FROM ontzorgen_run_personen r JOIN ontzorgen_runs u ON u.id = r.run_id
-            WHERE u.municipality_code IN (\(binds: municipalityCodes)) AND r.shortfall_cents > 0
-              AND r.month >= \(bind: Maand(from).iso) AND r.month <= \(bind: Maand(to).iso)
+            SELECT COUNT(DISTINCT o.person_id) AS n FROM ontzorgingen o
+            """ + " " + people + """
+             AND EXISTS (SELECT 1 FROM ontzorgen_run_personen r WHERE r.person_id = o.person_id AND r.shortfall_cents > 0
+                         AND r.month >= \(bind: Maand(filter.from).iso) AND r.month <= \(bind: Maand(filter.to).iso))
             """)
         return f
     }
