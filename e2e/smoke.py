@@ -27,12 +27,15 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
 import traceback
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlparse
 from urllib.request import Request, urlopen
@@ -60,6 +63,8 @@ CONSULENT = "consulent@regie.example"
 BEHEER = "beheer@regie.example"
 BELEID = "beleid@regie.example"
 TEAMLEIDER = "teamleider@regie.example"
+BUDGET = "budget@regie.example"  # Anouk Verbeek, budgetbeheerder
+BUDGET2 = "budget2@regie.example"  # Bram Coenen, the second budgetbeheerder (four eyes)
 
 # Dutch UI texts (Sources/RegieServer/Resources/Locales/nl.json).
 TXT_LOGIN_FAILED = "Het e-mailadres of het wachtwoord klopt niet."
@@ -134,11 +139,43 @@ TXT_FIGURES_CASES = "Dossiers achter een cijfer"
 TXT_FIGURES_COUNCIL_LINK = "Kwartaaloverzicht voor de raad (vorig kwartaal)"
 TXT_FIGURES_NO_CASES = "U ziet alleen aantallen, geen personen."
 TXT_FIGURES_CSV_HEADER = "Uitkomst,Dossiers,Aandeel"
+# Financieel ontzorgen (journey "ontzorgen").
+TXT_ONTZORGEN = "Financieel ontzorgen"
+TXT_ONTZORGEN_NAV = "Ontzorgen"
+TXT_ONTZORGEN_SECTIONS = ("Beleid ontzorgen", "Betaalrun voorbereiden", "Betaalruns", "Regelingen", "Nog te beslissen")
+TXT_RUN_PREPARE = "Betaalrun voorbereiden"
+TXT_RUN_TOO_FAR = "hoogstens twee maanden vooruit"
+TXT_MANDATE_MISSING = "machtiging ontbreekt"  # the column "Aandacht" of the table "Regelingen"
+TXT_RUN_WAITING = "Wacht op goedkeuring"
+TXT_RUN_HELD = "Eerst oplossen: niet betaald in deze run"
+TXT_HELD_NO_MANDATE = "Geen getekende machtiging"
+TXT_FOUR_EYES = "vier-ogenprincipe"
+TXT_APPROVE = "Goedkeuren"
+TXT_RECALCULATE = "Opnieuw berekenen"
+TXT_DELETE = "Verwijderen"
+TXT_RUN_PERSONS = "Per persoon"
+TXT_RUN_LINES = "Betalingen"
+TXT_RUN_PAID = "Wordt betaald"
+TXT_LINE_IN_FILE = "In het betaalbestand"
+TXT_LINE_HELD = "Aangehouden"
+TXT_RUN_APPROVED = "Goedgekeurd"
+TXT_DOWNLOAD = "Betaalbestand downloaden (SEPA)"
+TXT_DOWNLOADED_TWICE = "2 keer gedownload"
+TXT_PERSON_SECTIONS = ("Besluit", "Uitkering", "Vaste lasten en begunstigden", "Betalingen")
+TXT_STATEMENT_LINK = "maandoverzicht"
+TXT_STATEMENT_TITLE = "Uw geld in {month}"
+TXT_POLICY_TITLE = "Beleid ontzorgen"
+TXT_POLICY_VERSIONS = "Versies"
+TXT_POLICY_NEW = "Nieuwe versie vastleggen"
+POLICY_MUNICIPALITY = "GM0988"  # Weert: two policy versions in the demo data
+TXT_POLICY_PLACE = "Weert"
+BAD_IBAN = "NL91ABNA0417164301"  # NL91ABNA0417164300 with its last digit changed: the check digits fail
+PAIN_001 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
                 "november", "december")
 
 # The journeys in the order they run; --journey NAME runs only the ones named.
-JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "figures")
+JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "figures", "ontzorgen")
 
 DESKTOP = (1366, 900)
 MOBILE = (390, 844)
@@ -148,6 +185,10 @@ WAIT = 15  # seconds for a page or element
 
 # --------------------------------------------------------------------------------------------
 # Results
+
+
+class StepSkipped(Exception):
+    """A step that cannot run here (a tool or package missing); reported as SKIP, neither passed nor failed."""
 
 
 class StepFailure(Exception):
@@ -190,6 +231,7 @@ class StepResult:
     passed: bool
     seconds: float
     detail: str = ""
+    skipped: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -447,6 +489,10 @@ class Smoke:
         start = time.monotonic()
         try:
             function()
+        except StepSkipped as skip:
+            print(f"    SKIPPED: {skip}")
+            self.steps.append(StepResult(self.journey, name, True, time.monotonic() - start, f"skipped: {skip}", skipped=True))
+            return
         except StepFailure as failure:
             self.fail_step(name, start, failure.expected, failure.found)
             raise
@@ -541,8 +587,8 @@ class Smoke:
 
     def fill(self, field_id: str, value: str | bool) -> WebElement:
         """Sets a field of the page's form by its id: types into a text field, picks an option of a select,
-        ticks or unticks a box (value True/False). A date input is set by script: what to type into it
-        depends on the browser's locale."""
+        ticks or unticks a box (value True/False). A date or month input is set by script: what to type into
+        it depends on the browser's locale."""
         element = self.find(f"main #{field_id}", f"the field '{field_id}'")
         kind = element.get_attribute("type") or ""
         if element.tag_name == "select":
@@ -550,9 +596,9 @@ class Smoke:
         elif kind in ("checkbox", "radio"):
             if element.is_selected() != bool(value):
                 element.click()
-        elif kind == "date":
+        elif kind in ("date", "month"):
             self.driver.execute_script("arguments[0].value = arguments[1];", element, value)
-            self.expect(element.get_attribute("value") == value, f"the date field '{field_id}' to take {value}",
+            self.expect(element.get_attribute("value") == value, f"the {kind} field '{field_id}' to take {value}",
                         repr(element.get_attribute("value")))
         else:
             element.clear()
@@ -1706,7 +1752,7 @@ class Smoke:
 
         print("\nSteps")
         for s in self.steps:
-            print(f"  {'PASS' if s.passed else 'FAIL'}  {s.seconds:5.1f}s  {s.journey} / {s.name}")
+            print(f"  {'SKIP' if s.skipped else 'PASS' if s.passed else 'FAIL'}  {s.seconds:5.1f}s  {s.journey} / {s.name}")
             if s.detail:
                 print(f"          {s.detail}")
 
@@ -1730,12 +1776,14 @@ class Smoke:
                     targets = "; ".join(" ".join(map(str, n.get("target", []))) for n in v.get("nodes", []))
                     print(f"  {p.name} ({urlparse(p.url).path}): {v['id']} [{v['impact']}] {v.get('help')} → {targets}")
 
-        checks_passed = sum(s.passed for s in self.steps) + sum(p.passed for p in self.pages)
+        skipped = sum(s.skipped for s in self.steps)
+        checks_passed = sum(s.passed and not s.skipped for s in self.steps) + sum(p.passed for p in self.pages)
         checks_failed = len(failed_steps) + len(failed_pages)
         ok = checks_failed == 0 and bool(self.steps)
         axe_ok = sum(p.axe_passed for p in self.pages)
         load_ok = sum(not p.load_errors for p in self.pages)
-        print(f"\n{'PASSED' if ok else 'FAILED'}: {len(self.steps) - len(failed_steps)}/{len(self.steps)} steps, "
+        print(f"\n{'PASSED' if ok else 'FAILED'}: {len(self.steps) - len(failed_steps) - skipped}/{len(self.steps) - skipped} steps"
+              + (f" ({skipped} skipped)" if skipped else "") + ", "
               f"{axe_ok}/{len(self.pages)} pages without serious/critical axe violations, "
               f"{load_ok}/{len(self.pages)} pages loaded cleanly, {seconds:.1f}s")
         print(f"{checks_passed} passed, {checks_failed} failed")
@@ -1824,8 +1872,9 @@ def main() -> int:
                   "known false positives. pip install -r e2e/requirements.txt")
 
         args.screenshots.mkdir(parents=True, exist_ok=True)
-        for old in [*args.screenshots.glob("[0-9][0-9]-*.png"), *args.screenshots.glob("[0-9][0-9]-*.pdf")]:
-            old.unlink()  # only this run's screenshots (and printed letter) in the folder
+        for old in [*args.screenshots.glob("[0-9][0-9]-*.png"), *args.screenshots.glob("[0-9][0-9]-*.pdf"),
+                    *args.screenshots.glob("[0-9][0-9]-*.xml")]:
+            old.unlink()  # only this run's screenshots (and printed letter, SEPA file) in the folder
         smoke = Smoke(driver, base_url, args.screenshots, axe_path, binary=args.binary.resolve())
         for key, (label, journey) in {
             "consulent": ("consulent", smoke.journey_consulent),
@@ -1836,6 +1885,7 @@ def main() -> int:
             "pages": ("pages", smoke.journey_pages),
             "duo": ("duo", smoke.journey_duo),
             "figures": ("figures", smoke.journey_figures),
+            "ontzorgen": ("ontzorgen", smoke.journey_ontzorgen),
         }.items():
             if key not in selected:
                 continue

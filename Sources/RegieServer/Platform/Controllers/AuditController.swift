@@ -149,5 +149,9 @@ public enum AuditActions {
         "casework.progress.meeting", "casework.progress.hours", "casework.progress.result", "casework.enforcement.view",
         "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update", "casework.handover.view", "casework.handover.update", "casework.task.add", "casework.task.done", "tasks.view", "casework.documents.view", "casework.document.upload", "casework.document.download",
         "person.details.update", "figures.view", "figures.cases", "figures.export", "figures.council", "duo.view", "duo.retry", "duo.contact", "duo.person.view", "duo.person.refresh", "duo.reconciliation.view", "duo.notification.process",
+        "ontzorgen.view", "ontzorgen.decide", "ontzorgen.benefit", "ontzorgen.payee.add", "ontzorgen.payee.change", "ontzorgen.payee.end",
+        "ontzorgen.review", "ontzorgen.extend", "ontzorgen.close", "ontzorgen.selfReliance", "ontzorgen.statement", "ontzorgen.overview",
+        "ontzorgen.run.prepare", "ontzorgen.run.view", "ontzorgen.run.recompute", "ontzorgen.run.delete", "ontzorgen.run.approve",
+        "ontzorgen.run.export", "ontzorgen.payment.failed", "ontzorgen.payment.repay", "ontzorgen.policy.add",
     ]
 }
