@@ -214,6 +214,11 @@ struct OntzorgenTests {
             for text in ["Uw geld in december 2026", "€ 1.400,00", "Wonen Limburg", "€ 650,00", "niet gelukt", "Uw leefgeld deze maand is", "€ 592,00", "NL69 INGB 0123 4567 89"] {
                 #expect(statement.body.contains(text), "\(text)")
             }
+            // Ready for translation: the same statement in English, whatever the user's own language.
+            let english = try await browser.get("/personen/\(app.world.personA)/ontzorgen/overzicht?maand=2026-12&taal=en")
+            #expect(english.body.contains("<html lang=\"en\">"))
+            #expect(english.body.contains("Your money in December 2026"))
+            #expect(english.body.contains("€1,400.00"))
             // Every step was audited, with the person where it concerns one.
             let actions = Set(try await app.services.audit.search(.init(), before: nil, limit: 200).rows.map(\.action))
             for action in ["ontzorgen.decide", "ontzorgen.benefit", "ontzorgen.payee.add", "ontzorgen.payee.change", "ontzorgen.run.prepare", "ontzorgen.run.approve",

@@ -84,7 +84,7 @@ struct BetaalrunController {
         }
         let undecidedRows: [[String: String]] = undecided.rows.map { c in
             ["href": SiteRoute.personOntzorgen(c.personId).path,
-             "name": c.detailsPending ? text("person.detailsPendingName") : "\(c.givenNames) \(c.familyName)", "brp": date(c.brpDate)]
+             "name": c.detailsPending ? text("person.namePending") : "\(c.givenNames) \(c.familyName)", "brp": date(c.brpDate)]
         }
         let failureRows: [[String: String]] = failures.map { b in
             ["href": SiteRoute.ontzorgenRun(b.runId).path + "#betaling-\(b.id)", "payee": b.payeeName, "amount": Money.format(b.amountCents, l),

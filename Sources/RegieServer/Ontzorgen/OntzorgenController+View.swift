@@ -246,7 +246,8 @@ extension OntzorgenController {
     /// language from the catalogue (so it can be translated), printable.
     func statement(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readOntzorgen)
-        let t = services.catalogue, l = context.locale
+        // The statement is for the newcomer: its language can differ from the user's (`taal`).
+        let t = services.catalogue, l = context.form["taal"].flatMap(UILocale.init(rawValue:)) ?? context.locale
         let today = loader.today
         let requested = context.form["maand"]
         guard let month = requested.map({ Maand(iso: $0) }) ?? Maand(today) else {
@@ -284,10 +285,14 @@ extension OntzorgenController {
             "endDate": dossier.ontzorging?.lastDay.map { DisplayDate.format($0.iso, l) } ?? "",
             "municipality": loaded.principal.municipalities.first { $0.code == loaded.person.municipalityCode }?.name ?? "",
             "printedOn": DisplayDate.format(today.iso, l), "backHref": SiteRoute.personOntzorgen(loaded.person.id).path, "lang": l.rawValue,
-            "previousHref": SiteRoute.ontzorgenStatement(loaded.person.id).path + "?maand=\(month.previous.iso)",
-            "nextHref": SiteRoute.ontzorgenStatement(loaded.person.id).path + "?maand=\(month.next.iso)",
+            "previousHref": SiteRoute.ontzorgenStatement(loaded.person.id).path + "?maand=\(month.previous.iso)&taal=\(l.rawValue)",
+            "nextHref": SiteRoute.ontzorgenStatement(loaded.person.id).path + "?maand=\(month.next.iso)&taal=\(l.rawValue)",
+            "languages": UILocale.allCases.map { locale -> [String: Any] in
+                ["href": SiteRoute.ontzorgenStatement(loaded.person.id).path + "?maand=\(month.iso)&taal=\(locale.rawValue)",
+                 "label": t.text("locales.\(locale.rawValue)", locale), "lang": locale.rawValue, "current": locale == l]
+            },
         ]
-        return try services.views.renderStandalone("ontzorgen-statement", content: content, context: context)
+        return try services.views.renderStandalone("ontzorgen-statement", content: content, context: context, locale: l)
     }
 }
 

@@ -157,8 +157,7 @@ struct OntzorgenController {
             stored = try await store.close(personId: p.id, closedOn: last, reason: reason, handover: handover, scope: loaded.scope, actor: actor,
                                            audit: event("ontzorgen.close"), now: now)
         case "zelfredzaamheid":
-            let record = try requireArrangement(dossier, context)
-            _ = record
+            try requireArrangement(dossier, context)
             let intake = v.date("skillsIntake", input["skillsIntake"], label: "ontzorgen.skillsIntake", required: false, notAfter: today)
             let intakeResult = input["skillsResult"]?.nonEmpty.flatMap { Self.skills.contains($0) ? $0 : nil }
             if input["skillsResult"]?.nonEmpty != nil && intakeResult == nil { v.fail("skillsResult", "validation.choose", ["field": t.text("ontzorgen.skillsResult", l)]) }

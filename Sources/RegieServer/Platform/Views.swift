@@ -128,8 +128,8 @@ public struct Views: Sendable {
 
 extension Views {
     /// Renders a page without the site's frame (a printable letter): `t` and `content` only.
-    func renderStandalone<Content>(_ template: String, content: Content, context: RegieRequestContext) throws -> Response {
-        guard let html = library.render(StandalonePage(t: catalogue.root(context.locale), content: content), withTemplate: template) else {
+    func renderStandalone<Content>(_ template: String, content: Content, context: RegieRequestContext, locale: UILocale? = nil) throws -> Response {
+        guard let html = library.render(StandalonePage(t: catalogue.root(locale ?? context.locale), content: content), withTemplate: template) else {
             throw AppStartError("Template \(template) is missing.")
         }
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
