@@ -189,12 +189,12 @@ struct OntzorgenTests {
             #expect(run.exportCount == 2)
             try SEPASchema.validate(first.body)
 
-            // Paid once: a new run for December pays nobody again.
-            let rerun = try Self.runID(try await browser.post("/ontzorgen/runs", form: [("gemeente", "GM0988"), ("maand", "2026-12"), ("uitvoerdatum", "2026-11-27")], csrf: csrf))
-            let rerunLines = try await app.services.ontzorgen.runBetalingen(runId: rerun)
-            #expect(rerunLines.filter { $0.status == "klaar" }.isEmpty)
-            #expect(try await second.post("/ontzorgen/runs/\(rerun)/goedkeuren", form: [], csrf: secondCSRF).status == .conflict, "nothing to approve")
-            #expect(try await browser.post("/ontzorgen/runs/\(rerun)/verwijderen", form: [], csrf: csrf).status == .seeOther)
+            // Paid once: December again pays nobody again, and leaves no empty run behind to block the next one.
+            let rerun = try await browser.post("/ontzorgen/runs", form: [("gemeente", "GM0988"), ("maand", "2026-12"), ("uitvoerdatum", "2026-11-27")], csrf: csrf)
+            #expect(rerun.status == .conflict)
+            #expect(rerun.body.contains("niets (meer) te betalen"))
+            #expect(rerun.body.contains("1 aangehouden"))
+            #expect(try await app.services.ontzorgen.listRuns(scope: TenantScope(municipalityCodes: ["GM0988"])).count == 1)
 
             // The landlord's bank returns the rent: recorded, then paid again to a corrected account in January's run, once.
             let rent = try #require(paid.first { $0.soort == "huur" })
@@ -225,6 +225,40 @@ struct OntzorgenTests {
                            "ontzorgen.run.export", "ontzorgen.payment.failed", "ontzorgen.payment.repay", "ontzorgen.statement", "ontzorgen.run.delete"] {
                 #expect(actions.contains(action), "\(action)")
             }
+        }
+    }
+
+    @Test("Policy versions: a change takes effect from a date, for the municipality it was entered for; a day twice is refused", arguments: Engine.available)
+    func policy(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            try await Self.seed(app)
+            let admin = Browser(client)
+            let csrf = try await admin.login(World.email(.functioneelBeheerder))
+            let form: [(String, String)] = [("gemeente", "GM1706"), ("effectiveFrom", "2027-01-01"), ("beleid", "neeTenzij"), ("soorten", "huur"),
+                                            ("soorten", "zorgverzekering"), ("extraSoorten", "Internet"), ("duration", "4"), ("reviews", "1, 3"),
+                                            ("debtorName", "Gemeente Cranendonck"), ("debtorIban", "NL14BNGH0285001234")]
+            // A bad IBAN: refused, the page stays Cranendonck's, what was typed is kept.
+            let bad = try await admin.post("/ontzorgen/beleid?gemeente=GM1706", form: form.filter { $0.0 != "debtorIban" } + [("debtorIban", "NL91ABNA0417164301")], csrf: csrf)
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.contains("Beleid ontzorgen Cranendonck"))
+            #expect(bad.body.contains("value=\"NL91ABNA0417164301\""))
+            #expect(try await admin.post("/ontzorgen/beleid?gemeente=GM1706", form: form, csrf: csrf).status == .seeOther)
+            let cranendonck = try await app.services.ontzorgen.listPolicies(municipalityCode: "GM1706")
+            #expect(cranendonck.count == 1)
+            #expect(cranendonck.first?.soortenList.map(\.code) == ["huur", "zorgverzekering", "internet"])
+            #expect(cranendonck.first?.lawSettings == OntzorgenSettings(beleid: .neeTenzij, rekeningen: [.huur, .zorgverzekering], duurMaanden: 4, evaluatieNaMaanden: [1, 3]))
+            #expect(try await app.services.ontzorgen.listPolicies(municipalityCode: "GM0988").count == 1, "Weert's policy untouched")
+            #expect(try await admin.post("/ontzorgen/beleid?gemeente=GM1706", form: form, csrf: csrf).status == .conflict, "the same day twice")
+            // Bijstand before the new version keeps having no policy; from 1 January it is "nee, tenzij", 4 months.
+            let budget = Browser(client)
+            let budgetCSRF = try await budget.login(World.email(.budgetbeheerder))
+            #expect(try await budget.post("/personen/\(app.world.personA2)/ontzorgen/besluit", form: [
+                ("bijstandStart", "2027-01-04"), ("ontzorgd", "ja"), ("reason", "nodig"), ("decisionDate", "2026-11-18")], csrf: budgetCSRF).status == .seeOther)
+            let record = try await app.services.ontzorgen.dossier(personId: app.world.personA2, scope: TenantScope(municipalityCodes: ["GM1706"])).ontzorging
+            #expect(record?.plannedEnd == "2027-05-03")
+            // A budget manager reads the policy but cannot add a version.
+            #expect(try await budget.get("/ontzorgen/beleid?gemeente=GM1706").status == .ok)
+            #expect(try await budget.post("/ontzorgen/beleid?gemeente=GM1706", form: form, csrf: budgetCSRF).status == .forbidden)
         }
     }
 

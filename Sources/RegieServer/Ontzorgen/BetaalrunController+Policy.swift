@@ -6,6 +6,8 @@ import RegieStorage
 /// The municipality's ontzorgen policy (R8) in dated versions: a change takes effect from a day
 /// and never rewrites what applied before. The functioneel beheerder enters it; budget managers read it.
 extension BetaalrunController {
+    /// The municipality asked for: `gemeente` in the query (a link) or the form (a hidden field, as a
+    /// POST's form data is its body), else the one chosen in the header, else the first.
     func policyMunicipality(_ principal: Principal, _ context: RegieRequestContext) throws -> Municipality {
         let code = context.form["gemeente"] ?? principal.session?.municipalityCode ?? principal.municipalities.first?.code
         guard let m = principal.municipalities.first(where: { $0.code == code }) else { throw AppError.notFound }
@@ -60,7 +62,8 @@ extension BetaalrunController {
         let content: [String: Any] = [
             "municipality": m.name, "code": m.code, "rows": rows, "hasRows": !rows.isEmpty, "canEdit": canEdit, "fields": fields,
             "summary": ErrorSummary(errors), "action": SiteRoute.ontzorgenPolicy.path + "?gemeente=\(m.code)", "others": others, "hasOthers": !others.isEmpty,
-            "backHref": Policy.allows(principal, .manageOntzorgen) ? SiteRoute.ontzorgen.path : SiteRoute.settings.path,
+            "backHref": Policy.allows(principal, .manageOntzorgen) ? SiteRoute.ontzorgen.path : SiteRoute.settings.path + "?gemeente=\(m.code)",
+            "backLabel": t.text(Policy.allows(principal, .manageOntzorgen) ? "ontzorgen.heading" : "settings.heading", l),
         ]
         return try services.views.render("ontzorgen-policy", titleKey: "ontzorgen.policy.title", titleArguments: ["municipality": m.name], content: content,
                                           context: context, current: SiteRoute.ontzorgen.path,

@@ -135,9 +135,14 @@ struct BetaalrunController {
             let run = try await store.prepareRun(municipalityCode: code, month: month, executionDate: execution, by: actor(principal), audit: audit, now: services.clock.now())
             return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(run.id).path])
         } catch OntzorgenError.conceptExists(let id) {
-            let message = services.catalogue.text("ontzorgen.errors.conceptExists", context.locale)
-            return try await renderOverview(principal, input: input, errors: [.init(name: "maand", message: message + " " + SiteRoute.ontzorgenRun(id).path)],
-                                            context: context, status: .conflict)
+            let open = try await store.fetchRun(id: id, scope: Policy.scope(for: principal))
+            let message = services.catalogue.text("ontzorgen.errors.conceptExists", context.locale, [
+                "run": open.map { MonthText.name($0.month, context.locale) + " " + municipalityName($0.municipalityCode, principal) } ?? ""])
+            return try await renderOverview(principal, input: input, errors: [.init(name: "maand", message: message)], context: context, status: .conflict)
+        } catch OntzorgenError.nothingToPay(let held) {
+            let message = services.catalogue.text("ontzorgen.errors.nothingToPay", context.locale, [
+                "month": MonthText.name(month.iso, context.locale), "held": String(held)])
+            return try await renderOverview(principal, input: input, errors: [.init(name: "maand", message: message)], context: context, status: .conflict)
         }
     }
 
@@ -165,7 +170,7 @@ struct BetaalrunController {
         let exported = run.exportCount > 0
         let held: [[String: Any]] = persons.filter { $0.record.holdReason != nil }.map { p in
             ["name": names[p.record.personId] ?? "", "href": SiteRoute.personOntzorgen(p.record.personId).path,
-             "reason": text("ontzorgen.hold.\(p.record.holdReason ?? "")"), "shortfall": p.record.shortfallCents > 0 ? money(p.record.shortfallCents) : "",
+             "reason": text("ontzorgen.hold.\(p.record.holdReason ?? "")"), "shortfall": p.record.shortfallCents > 0 ? money(p.record.shortfallCents) : "—",
              "benefit": money(p.record.benefitCents), "deducted": money(p.record.deductedCents)]
         }
         let personRows: [[String: Any]] = persons.map { p in

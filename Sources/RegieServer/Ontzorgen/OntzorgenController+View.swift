@@ -76,7 +76,9 @@ extension OntzorgenController {
         // The next paid month as the run would divide it (R8b).
         var next: [String: Any]? = nil
         if let r = record, let periode = r.periode, r.closedOn == nil || (r.lastDay ?? today) >= today {
-            let month = OntzorgenBetaalRule.betaalmaanden(periode).first { $0 >= Maand(today) }
+            // The first paid month from this one on that no run has paid yet.
+            let paid = Set(dossier.betalingen.filter { $0.status != "aangehouden" && $0.retryOf == nil }.map(\.month))
+            let month = OntzorgenBetaalRule.betaalmaanden(periode).first { $0 >= Maand(today) && !paid.contains($0.iso) }
             if let month {
                 let pm = OntzorgenStore.preview(month: month, arrangement: r, dossier: dossier)
                 if let pm {
@@ -105,7 +107,7 @@ extension OntzorgenController {
              "lines": lines.map { b -> [String: Any] in
                 ["what": soortLabel(b.soort), "payee": b.payeeName, "amount": money(b.amountCents),
                  "status": text("ontzorgen.lineStatus." + (b.retryOf != nil ? "herbetaling" : b.status)),
-                 "reason": b.failureReason ?? ""]
+                 "hasReason": b.failureReason != nil, "reason": b.failureReason ?? ""]
              }]
         }
 

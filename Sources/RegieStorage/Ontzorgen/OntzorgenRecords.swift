@@ -257,6 +257,8 @@ public enum OntzorgenError: Error, Equatable, Sendable {
     case notConcept
     /// A run without a single payment cannot be approved or exported.
     case emptyRun
+    /// Preparing found nobody to pay for the month (all paid, or all held back): no run is made.
+    case nothingToPay(held: Int)
     case notApproved
     /// The preparer cannot approve their own run (four eyes).
     case fourEyes

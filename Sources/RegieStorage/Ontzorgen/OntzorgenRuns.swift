@@ -92,8 +92,14 @@ extension OntzorgenStore {
                     \(bind: actor.name), \(bind: now.epochSeconds), \(bind: messageId))
                 """).run()
             try await Self.compute(runId: id, municipalityCode: municipalityCode, month: month, on: db)
+            let run = try await Self.run(id, db)
+            // An empty concept would only block the next run: nothing is stored (the transaction rolls back).
+            if run.payments == 0 {
+                let held = try await db.raw("SELECT COUNT(*) AS n FROM ontzorgen_run_personen WHERE run_id = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0
+                throw OntzorgenError.nothingToPay(held: held)
+            }
             try await AuditStore.append([audit], at: now, on: db, kind: kind)
-            return try await Self.run(id, db)
+            return run
         }
     }
 

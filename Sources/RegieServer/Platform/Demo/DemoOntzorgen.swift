@@ -116,16 +116,31 @@ enum DemoOntzorgen {
         guard managers.count > 1 else { return }
         for month in [Maand(day).previous, Maand(day)] {
             for m in DemoData.municipalities {
-                let run = try await store.prepareRun(municipalityCode: m.code, month: month, executionDate: month.first.adding(days: -3),
+                let run: BetaalrunRecord
+                do {
+                    run = try await store.prepareRun(municipalityCode: m.code, month: month, executionDate: month.first.adding(days: -3),
                                                      by: .init(id: managers[0].id, name: managers[0].name),
                                                      audit: audit("ontzorgen.run.prepare", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
-                guard run.payments > 0 else {
-                    try await store.deleteRun(id: run.id, scope: scope, audit: audit("ontzorgen.run.delete", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
+                } catch OntzorgenError.nothingToPay {
                     continue
                 }
                 _ = try await store.approveRun(id: run.id, scope: scope, by: .init(id: managers[1].id, name: managers[1].name),
                                                audit: audit("ontzorgen.run.approve", person: nil, organisationId: organisationId, actor: managers[1]), now: today)
                 _ = try await store.exportRun(id: run.id, scope: scope, audit: audit("ontzorgen.run.export", person: nil, organisationId: organisationId, actor: managers[1]), now: today)
+                // Last month in Weert the bank returned two payments: one is paid again in this month's run, one waits.
+                if month < Maand(day), m.code == "GM0988" {
+                    let returned = try await store.runBetalingen(runId: run.id).filter { $0.status == "klaar" && $0.soort != "leefgeld" }.prefix(2)
+                    for (index, line) in returned.enumerated() {
+                        let actor = OntzorgenStore.Actor(id: managers[0].id, name: managers[0].name)
+                        try await store.recordFailure(id: line.id, reason: index == 0 ? "Rekening opgeheven (AC04)" : "Naam en rekening komen niet overeen",
+                                                      on: day.adding(days: -5), scope: scope, by: actor,
+                                                      audit: audit("ontzorgen.payment.failed", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
+                        if index == 0 {
+                            try await store.requestRepay(id: line.id, iban: iban(bank: "RABO", account: 98_765_432), scope: scope,
+                                                         audit: audit("ontzorgen.payment.repay", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
+                        }
+                    }
+                }
             }
         }
     }
