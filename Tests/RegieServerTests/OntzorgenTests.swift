@@ -117,6 +117,13 @@ struct OntzorgenTests {
             #expect(wrong.body.contains("value=\"21,5x\""))
             let dossier = try await app.services.ontzorgen.dossier(personId: app.world.personA, scope: TenantScope(municipalityCodes: ["GM0988"]))
             #expect(dossier.posten.count == 2, "nothing stored")
+            // Stopping needs the payee; then the line ends the day before and later months do not pay it.
+            #expect(try await browser.post("/personen/\(app.world.personA)/ontzorgen/post", form: [("stop", "ja"), ("from", "2027-01-01")], csrf: csrf).status == .badRequest)
+            let insurance = try #require(dossier.posten.first { $0.soort == "zorgverzekering" }).postId
+            #expect(try await browser.post("/personen/\(app.world.personA)/ontzorgen/post", form: [("postId", insurance), ("stop", "ja"), ("from", "2027-01-01")],
+                                           csrf: csrf).status == .seeOther)
+            let stopped = try await app.services.ontzorgen.dossier(personId: app.world.personA, scope: TenantScope(municipalityCodes: ["GM0988"]))
+            #expect(stopped.posten.first { $0.postId == insurance }?.validUntil == "2026-12-31")
             // A consulent reads the arrangement but cannot change it.
             let consulent = Browser(client)
             let consulentCSRF = try await consulent.login(World.email(.consulent))

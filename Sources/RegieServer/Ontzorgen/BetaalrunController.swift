@@ -234,14 +234,7 @@ struct BetaalrunController {
                 throw AppError.notFound
             }
         } catch let error as OntzorgenError {
-            let key: String
-            switch error {
-            case .fourEyes: key = "ontzorgen.errors.fourEyes"
-            case .notConcept: key = "ontzorgen.errors.notConcept"
-            case .emptyRun: key = "ontzorgen.errors.emptyRun"
-            default: throw error
-            }
-            let status: HTTPResponse.Status = error == .fourEyes ? .forbidden : .conflict
+            guard let (key, status) = Self.refusal(error) else { throw error }
             let current = try await store.fetchRun(id: id, scope: scope) ?? run
             return try await renderRun(current, principal, error: services.catalogue.text(key, context.locale), context: context, status: status)
         }
@@ -303,16 +296,26 @@ struct BetaalrunController {
                 throw AppError.notFound
             }
         } catch let error as OntzorgenError {
-            let key: String
-            switch error {
-            case .notExported: key = "ontzorgen.errors.notExported"
-            case .notFailed: key = "ontzorgen.errors.notFailed"
-            case .alreadyRepaid: key = "ontzorgen.errors.alreadyRepaid"
-            default: throw error
-            }
-            return try await renderRun(run, principal, error: t.text(key, l), context: context, status: .conflict)
+            guard let (key, status) = Self.refusal(error) else { throw error }
+            return try await renderRun(run, principal, error: t.text(key, l), context: context, status: status)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(run.id).path + "#betaling-\(id)"])
+    }
+}
+
+extension BetaalrunController {
+    /// What a refused run or payment action tells the user, and its status: 403 for the four-eyes
+    /// rule, 409 for a state that does not allow it. Nil for errors that are not a refusal.
+    static func refusal(_ error: OntzorgenError) -> (key: String, status: HTTPResponse.Status)? {
+        switch error {
+        case .fourEyes: ("ontzorgen.errors.fourEyes", .forbidden)
+        case .notConcept: ("ontzorgen.errors.notConcept", .conflict)
+        case .emptyRun: ("ontzorgen.errors.emptyRun", .conflict)
+        case .notExported: ("ontzorgen.errors.notExported", .conflict)
+        case .notFailed: ("ontzorgen.errors.notFailed", .conflict)
+        case .alreadyRepaid: ("ontzorgen.errors.alreadyRepaid", .conflict)
+        default: nil
+        }
     }
 }
 

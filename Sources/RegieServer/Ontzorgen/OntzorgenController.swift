@@ -108,6 +108,15 @@ struct OntzorgenController {
             try requireOntzorgd(dossier, context)
             let existing = input["postId"].flatMap { id in dossier.currentPosten.first { $0.postId == id } }
             if input["postId"] != nil && existing == nil { throw AppError.notFound }
+            // Stopping a payee needs only which one and from when.
+            if input["stop"] == "ja" {
+                let from = v.date("from", input["from"], label: "ontzorgen.validFrom")
+                if existing == nil { v.fail("postId", "ontzorgen.errors.choosePayee") }
+                guard v.isValid, let existing, let from else { throw FormErrors(v.errors) }
+                stored = try await store.endPost(personId: p.id, postId: existing.postId, lastDay: from.adding(days: -1), scope: loaded.scope,
+                                                 actor: actor, audit: event("ontzorgen.payee.end"), now: now)
+                break
+            }
             let soorten = (dossier.beleid?.soortenList ?? OntzorgSoort.standaard).map(\.code)
             let soort = v.text("soort", input["soort"] ?? existing?.soort, label: "ontzorgen.soort", maxLength: 40)
             if let soort, !soorten.contains(soort) { v.fail("soort", "ontzorgen.errors.soortNotInPolicy") }
@@ -116,11 +125,6 @@ struct OntzorgenController {
             let reference = v.text("reference", input["reference"], label: "ontzorgen.reference", maxLength: 140)
             let amount = v.amount("amount", input["amount"], label: "ontzorgen.amount")
             let from = v.date("from", input["from"], label: "ontzorgen.validFrom")
-            if input["stop"] == "ja", let existing, let from {
-                stored = try await store.endPost(personId: p.id, postId: existing.postId, lastDay: from.adding(days: -1), scope: loaded.scope,
-                                                 actor: actor, audit: event("ontzorgen.payee.end"), now: now)
-                break
-            }
             guard v.isValid, let soort, let payee, let iban, let reference, let amount, let from else { throw FormErrors(v.errors) }
             stored = try await store.savePost(personId: p.id, postId: existing?.postId,
                                               .init(soort: soort, payeeName: payee, iban: iban, reference: reference, amountCents: amount, validFrom: from),
