@@ -205,7 +205,15 @@ struct OntzorgenTests {
 
             // The landlord's bank returns the rent: recorded, then paid again to a corrected account in January's run, once.
             let rent = try #require(paid.first { $0.soort == "huur" })
-            #expect(try await browser.post("/ontzorgen/betalingen/\(rent.id)/mislukt", form: [("reason", "Rekening opgeheven"), ("failedOn", "2026-11-18")], csrf: csrf).status == .seeOther)
+            // The bank's report names the payment by its EndToEndId; an unknown one is named back.
+            let unknown = try await browser.post("/ontzorgen/runs/\(runID)/terugboeking", form: [("endToEndId", "RGO-ONBEKEND"), ("reason", "Rekening opgeheven"),
+                                                                                                 ("failedOn", "2026-11-18")], csrf: csrf)
+            #expect(unknown.status == .badRequest)
+            #expect(unknown.body.contains("kenmerk RGO-ONBEKEND"))
+            #expect(try await browser.post("/ontzorgen/runs/\(runID)/terugboeking", form: [("endToEndId", rent.endToEndId), ("reason", "Rekening opgeheven"),
+                                                                                       ("failedOn", "2026-11-18")], csrf: csrf).status == .seeOther)
+            #expect(try await browser.post("/ontzorgen/runs/\(runID)/terugboeking", form: [("endToEndId", rent.endToEndId), ("reason", "Nogmaals"),
+                                                                                       ("failedOn", "2026-11-18")], csrf: csrf).status == .conflict, "recorded once")
             #expect(try await browser.post("/ontzorgen/betalingen/\(rent.id)/opnieuw", form: [("iban", "NL39RABO0300065264")], csrf: csrf).status == .seeOther)
             let january = try Self.runID(try await browser.post("/ontzorgen/runs", form: [("gemeente", "GM0988"), ("maand", "2027-01"), ("uitvoerdatum", "2026-12-28")], csrf: csrf))
             let januaryLines = try await app.services.ontzorgen.runBetalingen(runId: january)

@@ -65,10 +65,11 @@ struct TenancyTests {
               form: [("bijstandStart", "2026-09-15"), ("ontzorgd", "ja"), ("reason", "beleid"), ("decisionDate", "2026-11-01")]),
         Probe(pattern: "/personen/{id}/ontzorgen/overzicht", method: .get, path: { w, _ in "/personen/\(w.personB)/ontzorgen/overzicht?maand=2026-11" }, form: []),
         Probe(pattern: "/ontzorgen/runs/{id}", method: .get, path: { _, _ in "/ontzorgen/runs/run-b" }, form: []),
-        Probe(pattern: "/ontzorgen/runs/{id}/{action}", method: .post, path: { _, _ in "/ontzorgen/runs/run-b/goedkeuren" }, form: []),
+        Probe(pattern: "/ontzorgen/runs/{id}/{action}", method: .post, path: { _, _ in "/ontzorgen/runs/run-b/terugboeking" },
+              form: [("endToEndId", "E2E-B"), ("reason", "Onbekend"), ("failedOn", "2026-11-17")]),
         Probe(pattern: "/ontzorgen/runs/{id}/betaalbestand.xml", method: .get, path: { _, _ in "/ontzorgen/runs/run-b/betaalbestand.xml" }, form: []),
-        Probe(pattern: "/ontzorgen/betalingen/{id}/{action}", method: .post, path: { _, _ in "/ontzorgen/betalingen/betaling-b/mislukt" },
-              form: [("reason", "Onbekend"), ("failedOn", "2026-11-17")]),
+        Probe(pattern: "/ontzorgen/betalingen/{id}/{action}", method: .post, path: { _, _ in "/ontzorgen/betalingen/betaling-b/opnieuw" },
+              form: [("iban", "NL39RABO0300065264")]),
     ]
 
     @Test("Every route that takes an id has a probe below")

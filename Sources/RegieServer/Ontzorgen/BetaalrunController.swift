@@ -161,8 +161,10 @@ struct BetaalrunController {
         let text = { (key: String) in t.text(key, l) }
         let money = { (cents: Int) in Money.format(cents, l) }
         async let personsQuery = store.runPersonen(runId: run.id)
-        async let linesQuery = store.runBetalingen(runId: run.id)
-        let (persons, lines) = try await (personsQuery, linesQuery)
+        // The payments a page at a time (a municipality's run can hold thousands); the persons in full.
+        let page = max(1, context.form["pagina"].flatMap(Int.init) ?? 1)
+        async let linesQuery = store.runBetalingen(runId: run.id, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
+        let (persons, (lines, lineTotal)) = try await (personsQuery, linesQuery)
         let names = Dictionary(persons.map { ($0.record.personId, "\($0.givenNames) \($0.familyName)") }, uniquingKeysWith: { a, _ in a })
         let policy = try await store.policy(municipalityCode: run.municipalityCode, on: run.executionDate)
         let soorten = policy?.soortenList ?? OntzorgSoort.standaard
@@ -181,15 +183,13 @@ struct BetaalrunController {
              "held": p.record.holdReason != nil, "status": p.record.holdReason.map { text("ontzorgen.hold.\($0)") } ?? text("ontzorgen.toPay")]
         }
         let lineRows: [[String: Any]] = lines.map { b in
-            let canFail = exported && b.status == "klaar"
             let canRepay = b.status == "mislukt" && b.repay == 0
             return ["id": b.id, "anchor": "betaling-\(b.id)", "name": names[b.personId] ?? "", "what": soortLabel(b.soort) + (b.retryOf != nil ? " (\(text("ontzorgen.lineStatus.herbetaling")))" : ""),
                     "payee": b.payeeName, "iban": (try? IBAN(b.iban).grouped) ?? b.iban, "reference": b.reference, "amount": money(b.amountCents),
                     "hasMonth": b.month != run.month, "month": MonthText.name(b.month, l),
                     "status": text("ontzorgen.lineStatus.\(b.status)") + (b.failureReason.map { ": \($0)" } ?? "") + (b.repay == 1 ? " — \(text("ontzorgen.repayRequested"))" : ""),
-                    "held": b.status == "aangehouden", "canFail": canFail, "canRepay": canRepay,
-                    "failAction": SiteRoute.ontzorgenPayment(b.id).path + "/mislukt", "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw",
-                    "today": today.iso]
+                    "held": b.status == "aangehouden", "canRepay": canRepay, "endToEndId": b.endToEndId,
+                    "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw"]
         }
         let isPreparer = run.preparedBy == principal.actorId
         let base = SiteRoute.ontzorgenRun(run.id).path
@@ -205,13 +205,21 @@ struct BetaalrunController {
             "executionDate": DisplayDate.format(run.executionDate, l), "payments": String(run.payments), "total": Money.format(Int(run.totalCents), l),
             "personCount": String(persons.count), "heldCount": String(held.count), "held": held, "hasHeld": !held.isEmpty,
             "persons": personRows, "hasPersons": !personRows.isEmpty, "lines": lineRows, "hasLines": !lineRows.isEmpty,
+            "lineRange": lineTotal == 0 ? "" : t.text("ontzorgen.lineRange", l, ["from": String((page - 1) * Self.pageSize + 1),
+                                                                                   "to": String((page - 1) * Self.pageSize + lines.count), "total": String(lineTotal)]),
+            "previousHref": page > 1 ? base + "?pagina=\(page - 1)#betalingen-kop" : "", "hasPrevious": page > 1,
+            "nextHref": page * Self.pageSize < lineTotal ? base + "?pagina=\(page + 1)#betalingen-kop" : "", "hasNext": page * Self.pageSize < lineTotal,
+            "canRecordFailure": exported, "failureAction": base + "/terugboeking", "today": today.iso,
             "recomputeAction": base + "/opnieuw-berekenen", "deleteAction": base + "/verwijderen", "approveAction": base + "/goedkeuren",
             "fileHref": SiteRoute.ontzorgenRunFile(run.id).path, "error": error ?? "", "hasError": error != nil,
         ]
         return try services.views.render("ontzorgen-run", titleKey: "ontzorgen.runTitle",
                                           titleArguments: ["month": MonthText.name(run.month, l), "municipality": municipalityName(run.municipalityCode, principal)],
-                                          content: content, context: context, current: SiteRoute.ontzorgen.path, status: status)
+                                          content: content, context: context, current: SiteRoute.ontzorgen.path,
+                                          notice: FormNotice.text(context, prefix: "ontzorgen.notices", keys: ["terugboeking"], t), status: status)
     }
+
+    static let pageSize = 250
 
     func runAction(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageOntzorgen)
@@ -230,6 +238,25 @@ struct BetaalrunController {
                 return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgen.path + "?melding=verwijderd"])
             case "goedkeuren":
                 _ = try await store.approveRun(id: id, scope: scope, by: actor(principal), audit: event("ontzorgen.run.approve"), now: now)
+            case "terugboeking":
+                // The bank's report names the payment by its EndToEndId.
+                var v = Validator(services.catalogue, context.locale)
+                let e2e = v.text("endToEndId", context.form["endToEndId"], label: "ontzorgen.endToEndId", maxLength: 35)
+                let reason = v.text("reason", context.form["reason"], label: "ontzorgen.failureReason", maxLength: 200)
+                let day = v.date("failedOn", context.form["failedOn"], label: "ontzorgen.failedOn", notAfter: today)
+                var line: BetalingRecord?
+                if let e2e {
+                    line = try await store.fetchBetaling(runId: id, endToEndId: e2e, scope: scope)
+                    if line == nil { v.fail("endToEndId", "ontzorgen.errors.unknownEndToEnd", ["id": e2e]) }
+                }
+                guard v.isValid, let line, let reason, let day,
+                      let person = try await services.persons.fetchPerson(id: line.personId, scope: scope) else {
+                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "), context: context, status: .badRequest)
+                }
+                try await store.recordFailure(id: line.id, reason: reason, on: day, scope: scope, by: actor(principal),
+                                              audit: services.auditEvent("ontzorgen.payment.failed", context: context, permission: .manageOntzorgen,
+                                                                         person: person, detail: line.endToEndId), now: now)
+                return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(id).path + "?melding=terugboeking"])
             default:
                 throw AppError.notFound
             }
@@ -275,15 +302,6 @@ struct BetaalrunController {
         let now = services.clock.now()
         do {
             switch action {
-            case "mislukt":
-                let reason = v.text("reason", input["reason"], label: "ontzorgen.failureReason", maxLength: 200)
-                let day = v.date("failedOn", input["failedOn"], label: "ontzorgen.failedOn", notAfter: today)
-                guard v.isValid, let reason, let day else {
-                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "), context: context, status: .badRequest)
-                }
-                try await store.recordFailure(id: id, reason: reason, on: day, scope: scope, by: actor(principal),
-                                              audit: services.auditEvent("ontzorgen.payment.failed", context: context, permission: .manageOntzorgen, person: person, detail: line.endToEndId),
-                                              now: now)
             case "opnieuw":
                 let iban = v.iban("iban", input["iban"], label: "ontzorgen.iban", required: false)
                 guard v.isValid else {
@@ -313,6 +331,7 @@ extension BetaalrunController {
         case .emptyRun: ("ontzorgen.errors.emptyRun", .conflict)
         case .notExported: ("ontzorgen.errors.notExported", .conflict)
         case .notFailed: ("ontzorgen.errors.notFailed", .conflict)
+        case .alreadyFailed: ("ontzorgen.errors.alreadyFailed", .conflict)
         case .alreadyRepaid: ("ontzorgen.errors.alreadyRepaid", .conflict)
         default: nil
         }

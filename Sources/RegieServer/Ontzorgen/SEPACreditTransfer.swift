@@ -78,9 +78,11 @@ enum SEPACreditTransfer {
     /// The SEPA (EPC) character set: Latin letters and digits, space and / - ? : ( ) . , ' +.
     /// Diacritics are dropped (é → e), anything else becomes a space; at most `max` characters,
     /// never empty; XML-escaped.
+    static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ ")
+    static let posix = Locale(identifier: "en_US_POSIX")
+
     static func text(_ value: String, _ max: Int) -> String {
-        let folded = value.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ ")
+        let folded = value.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: posix)
         var cleaned = String(folded.map { allowed.contains($0) ? $0 : " " })
         cleaned = cleaned.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if cleaned.isEmpty { cleaned = "-" }

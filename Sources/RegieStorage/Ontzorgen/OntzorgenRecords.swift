@@ -264,5 +264,6 @@ public enum OntzorgenError: Error, Equatable, Sendable {
     case fourEyes
     case notExported
     case notFailed
+    case alreadyFailed
     case alreadyRepaid
 }

@@ -51,8 +51,27 @@ extension OntzorgenStore {
 
     public func runBetalingen(runId: String) async throws -> [BetalingRecord] {
         try await database.sql.raw("""
-            SELECT * FROM ontzorgen_betalingen WHERE run_id = \(bind: runId) ORDER BY person_id, soort, end_to_end_id
+            SELECT * FROM ontzorgen_betalingen WHERE run_id = \(bind: runId) ORDER BY end_to_end_id
             """).all(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// One page of a run's payments in the file's order, and how many there are in all.
+    public func runBetalingen(runId: String, offset: Int, limit: Int) async throws -> (rows: [BetalingRecord], total: Int) {
+        let total = try await database.sql.raw("SELECT COUNT(*) AS n FROM ontzorgen_betalingen WHERE run_id = \(bind: runId)")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await database.sql.raw("""
+            SELECT * FROM ontzorgen_betalingen WHERE run_id = \(bind: runId) ORDER BY end_to_end_id LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """).all(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return (rows, total)
+    }
+
+    /// The payment of a run with the EndToEndId the bank reports back.
+    public func fetchBetaling(runId: String, endToEndId: String, scope: TenantScope) async throws -> BetalingRecord? {
+        guard !scope.municipalityCodes.isEmpty else { return nil }
+        return try await database.sql.raw("""
+            SELECT b.* FROM ontzorgen_betalingen b JOIN persons p ON p.id = b.person_id
+            WHERE b.run_id = \(bind: runId) AND b.end_to_end_id = \(bind: endToEndId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            """).first(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     public func fetchBetaling(id: String, scope: TenantScope) async throws -> BetalingRecord? {
@@ -189,6 +208,7 @@ extension OntzorgenStore {
         try await database.transaction { db in
             guard let line = try await Self.scopedLine(id, scope, db) else { throw OntzorgenError.notFound }
             let run = try await Self.run(line.runId, db)
+            guard line.status != "mislukt" else { throw OntzorgenError.alreadyFailed }
             guard run.exportCount > 0, line.status == "klaar" else { throw OntzorgenError.notExported }
             try await db.raw("""
                 UPDATE ontzorgen_betalingen SET status = 'mislukt', failure_reason = \(bind: reason), failed_on = \(bind: day.iso),
@@ -316,32 +336,53 @@ extension OntzorgenStore {
         var sequence = 0
         var total: Int64 = 0
         var count = 0
-        func insertLine(person: String, month: String, post: OntzorgPost, status: String, retryOf: String?) async throws {
+        // Rows are written in multi-row INSERTs of `batch` rows: one statement per row kept the write
+        // transaction (and on SQLite every other writer) waiting seconds for a large municipality.
+        let batch = 200
+        var lineRows: [SQLQueryString] = []
+        var personRows: [SQLQueryString] = []
+        func flush() async throws {
+            if !personRows.isEmpty {
+                try await db.raw("""
+                    INSERT INTO ontzorgen_run_personen (run_id, person_id, month, benefit_cents, deducted_cents, gift_cents, leefgeld_cents, shortfall_cents, hold_reason)
+                    VALUES \(personRows.joined(separator: ", "))
+                    """).run()
+                personRows = []
+            }
+            if !lineRows.isEmpty {
+                try await db.raw("""
+                    INSERT INTO ontzorgen_betalingen (id, run_id, person_id, month, post_key, soort, payee_name, iban, reference, amount_cents, gift,
+                        end_to_end_id, status, retry_of)
+                    VALUES \(lineRows.joined(separator: ", "))
+                    """).run()
+                lineRows = []
+            }
+        }
+        func addLine(person: String, month: String, post: OntzorgPost, status: String, retryOf: String?) async throws {
             sequence += 1
-            try await db.raw("""
-                INSERT INTO ontzorgen_betalingen (id, run_id, person_id, month, post_key, soort, payee_name, iban, reference, amount_cents, gift,
-                    end_to_end_id, status, retry_of)
-                VALUES (\(bind: newID()), \(bind: runId), \(bind: person), \(bind: month), \(bind: post.sleutel), \(bind: post.soort), \(bind: post.begunstigde),
-                    \(bind: post.iban), \(bind: post.kenmerk), \(bind: post.bedragCent), \(bind: post.geschenk ? 1 : 0),
-                    \(bind: "\(prefix)-\(String(format: "%05d", sequence))"), \(bind: status), \(bind: retryOf))
-                """).run()
+            lineRows.append("""
+                (\(bind: newID()), \(bind: runId), \(bind: person), \(bind: month), \(bind: post.sleutel), \(bind: post.soort), \(bind: post.begunstigde),
+                 \(bind: post.iban), \(bind: post.kenmerk), \(bind: post.bedragCent), \(bind: post.geschenk ? 1 : 0),
+                 \(bind: "\(prefix)-\(String(format: "%05d", sequence))"), \(bind: status), \(bind: retryOf))
+                """)
             if status == "klaar" {
                 total += Int64(post.bedragCent)
                 count += 1
             }
+            if lineRows.count >= batch { try await flush() }
         }
         for a in arrangements {
             guard let pm = personMonth(runId: runId, month: month, arrangement: a, policy: a.beleidId.flatMap { policies[$0] },
                                        uitkering: uitkering[a.personId] ?? [], posten: posten[a.personId] ?? []) else { continue }
             let r = pm.record
-            try await db.raw("""
-                INSERT INTO ontzorgen_run_personen (run_id, person_id, month, benefit_cents, deducted_cents, gift_cents, leefgeld_cents, shortfall_cents, hold_reason)
-                VALUES (\(bind: runId), \(bind: r.personId), \(bind: r.month), \(bind: r.benefitCents), \(bind: r.deductedCents), \(bind: r.giftCents),
-                    \(bind: r.leefgeldCents), \(bind: r.shortfallCents), \(bind: r.holdReason))
-                """).run()
+            personRows.append("""
+                (\(bind: runId), \(bind: r.personId), \(bind: r.month), \(bind: r.benefitCents), \(bind: r.deductedCents), \(bind: r.giftCents),
+                 \(bind: r.leefgeldCents), \(bind: r.shortfallCents), \(bind: r.holdReason))
+                """)
             for line in pm.lines {
-                try await insertLine(person: a.personId, month: month.iso, post: line, status: pm.held ? "aangehouden" : "klaar", retryOf: nil)
+                try await addLine(person: a.personId, month: month.iso, post: line, status: pm.held ? "aangehouden" : "klaar", retryOf: nil)
             }
+            if personRows.count >= batch { try await flush() }
         }
         // Failed payments marked to be paid again, once each.
         let retries = try await db.raw("""
@@ -353,8 +394,9 @@ extension OntzorgenStore {
         for failed in retries {
             let post = OntzorgPost(sleutel: failed.postKey, soort: failed.soort, categorie: nil, begunstigde: failed.payeeName,
                                    iban: failed.repayIban ?? failed.iban, kenmerk: failed.reference, bedragCent: failed.amountCents, geschenk: failed.gift == 1)
-            try await insertLine(person: failed.personId, month: failed.month, post: post, status: "klaar", retryOf: failed.id)
+            try await addLine(person: failed.personId, month: failed.month, post: post, status: "klaar", retryOf: failed.id)
         }
+        try await flush()
         try await db.raw("UPDATE ontzorgen_runs SET total_cents = \(bind: total), payments = \(bind: count) WHERE id = \(bind: runId)").run()
     }
 }
