@@ -65,7 +65,8 @@ enum SEPACreditTransfer {
 
     /// Euros with a point and two decimals: 1234.5 → "1234.50".
     static func amount(_ cents: Int) -> String {
-        "\(cents / 100).\(String(format: "%02d", cents % 100))"
+        let rest = cents % 100
+        return "\(cents / 100).\(rest < 10 ? "0" : "")\(rest)"
     }
 
     static func timestamp(_ date: Date) -> String {
@@ -82,7 +83,9 @@ enum SEPACreditTransfer {
     static let posix = Locale(identifier: "en_US_POSIX")
 
     static func text(_ value: String, _ max: Int) -> String {
-        let folded = value.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: posix)
+        // Most names and references are plain ASCII already: folding (slow on Linux) only when needed.
+        let plain = value.utf8.allSatisfy { $0 < 128 }
+        let folded = plain ? value : value.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: posix)
         var cleaned = String(folded.map { allowed.contains($0) ? $0 : " " })
         cleaned = cleaned.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if cleaned.isEmpty { cleaned = "-" }
