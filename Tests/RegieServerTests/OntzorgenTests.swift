@@ -212,6 +212,10 @@ struct OntzorgenTests {
             #expect(unknown.body.contains("kenmerk RGO-ONBEKEND"))
             #expect(try await browser.post("/ontzorgen/runs/\(runID)/terugboeking", form: [("endToEndId", rent.endToEndId), ("reason", "Rekening opgeheven"),
                                                                                        ("failedOn", "2026-11-18")], csrf: csrf).status == .seeOther)
+            let returned = try await browser.get("/ontzorgen/runs/\(runID)")
+            #expect(returned.body.contains("id=\"mislukt\""))
+            #expect(returned.body.contains("Rekening opgeheven"))
+            #expect(returned.body.contains("/ontzorgen/betalingen/\(rent.id)/opnieuw"))
             #expect(try await browser.post("/ontzorgen/runs/\(runID)/terugboeking", form: [("endToEndId", rent.endToEndId), ("reason", "Nogmaals"),
                                                                                        ("failedOn", "2026-11-18")], csrf: csrf).status == .conflict, "recorded once")
             #expect(try await browser.post("/ontzorgen/betalingen/\(rent.id)/opnieuw", form: [("iban", "NL39RABO0300065264")], csrf: csrf).status == .seeOther)

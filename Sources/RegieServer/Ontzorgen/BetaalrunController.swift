@@ -87,7 +87,7 @@ struct BetaalrunController {
              "name": c.detailsPending ? text("person.namePending") : "\(c.givenNames) \(c.familyName)", "brp": date(c.brpDate)]
         }
         let failureRows: [[String: String]] = failures.map { b in
-            ["href": SiteRoute.ontzorgenRun(b.runId).path + "#betaling-\(b.id)", "payee": b.payeeName, "amount": Money.format(b.amountCents, l),
+            ["href": SiteRoute.ontzorgenRun(b.runId).path + "#mislukt", "payee": b.payeeName, "amount": Money.format(b.amountCents, l),
              "month": MonthText.name(b.month, l), "reason": b.failureReason ?? "", "repay": b.repay == 1 ? text("ontzorgen.repayRequested") : ""]
         }
         let selected = context.principal?.session?.municipalityCode ?? municipalities.first?.code ?? ""
@@ -164,7 +164,8 @@ struct BetaalrunController {
         // The payments a page at a time (a municipality's run can hold thousands); the persons in full.
         let page = max(1, context.form["pagina"].flatMap(Int.init) ?? 1)
         async let linesQuery = store.runBetalingen(runId: run.id, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
-        let (persons, (lines, lineTotal)) = try await (personsQuery, linesQuery)
+        async let failuresQuery = store.runFailures(runId: run.id)
+        let (persons, (lines, lineTotal), failures) = try await (personsQuery, linesQuery, failuresQuery)
         let names = Dictionary(persons.map { ($0.record.personId, "\($0.givenNames) \($0.familyName)") }, uniquingKeysWith: { a, _ in a })
         let policy = try await store.policy(municipalityCode: run.municipalityCode, on: run.executionDate)
         let soorten = policy?.soortenList ?? OntzorgSoort.standaard
@@ -183,13 +184,18 @@ struct BetaalrunController {
              "held": p.record.holdReason != nil, "status": p.record.holdReason.map { text("ontzorgen.hold.\($0)") } ?? text("ontzorgen.toPay")]
         }
         let lineRows: [[String: Any]] = lines.map { b in
-            let canRepay = b.status == "mislukt" && b.repay == 0
-            return ["id": b.id, "anchor": "betaling-\(b.id)", "name": names[b.personId] ?? "", "what": soortLabel(b.soort) + (b.retryOf != nil ? " (\(text("ontzorgen.lineStatus.herbetaling")))" : ""),
+            ["id": b.id, "anchor": "betaling-\(b.id)", "name": names[b.personId] ?? "", "what": soortLabel(b.soort) + (b.retryOf != nil ? " (\(text("ontzorgen.lineStatus.herbetaling")))" : ""),
                     "payee": b.payeeName, "iban": (try? IBAN(b.iban).grouped) ?? b.iban, "reference": b.reference, "amount": money(b.amountCents),
                     "hasMonth": b.month != run.month, "month": MonthText.name(b.month, l),
                     "status": text("ontzorgen.lineStatus.\(b.status)") + (b.failureReason.map { ": \($0)" } ?? "") + (b.repay == 1 ? " — \(text("ontzorgen.repayRequested"))" : ""),
-                    "held": b.status == "aangehouden", "canRepay": canRepay, "endToEndId": b.endToEndId,
-                    "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw"]
+                    "held": b.status == "aangehouden", "endToEndId": b.endToEndId]
+        }
+        // Failed and returned payments, each with the way to pay it again (once).
+        let failureRows: [[String: Any]] = failures.map { b in
+            ["id": b.id, "name": names[b.personId] ?? "", "what": soortLabel(b.soort), "payee": b.payeeName,
+             "amount": money(b.amountCents), "endToEndId": b.endToEndId, "reason": b.failureReason ?? "",
+             "failedOn": b.failedOn.map { DisplayDate.format($0, l) } ?? "", "repayRequested": b.repay == 1,
+             "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw"]
         }
         let isPreparer = run.preparedBy == principal.actorId
         let base = SiteRoute.ontzorgenRun(run.id).path
@@ -209,7 +215,7 @@ struct BetaalrunController {
                                                                                    "to": String((page - 1) * Self.pageSize + lines.count), "total": String(lineTotal)]),
             "previousHref": page > 1 ? base + "?pagina=\(page - 1)#betalingen-kop" : "", "hasPrevious": page > 1,
             "nextHref": page * Self.pageSize < lineTotal ? base + "?pagina=\(page + 1)#betalingen-kop" : "", "hasNext": page * Self.pageSize < lineTotal,
-            "canRecordFailure": exported, "failureAction": base + "/terugboeking", "today": today.iso,
+            "canRecordFailure": exported, "failures": failureRows, "hasFailures": !failureRows.isEmpty, "failureAction": base + "/terugboeking", "today": today.iso,
             "recomputeAction": base + "/opnieuw-berekenen", "deleteAction": base + "/verwijderen", "approveAction": base + "/goedkeuren",
             "fileHref": SiteRoute.ontzorgenRunFile(run.id).path, "error": error ?? "", "hasError": error != nil,
         ]

@@ -65,6 +65,13 @@ extension OntzorgenStore {
         return (rows, total)
     }
 
+    /// A run's failed or returned payments, whatever page they are on.
+    public func runFailures(runId: String) async throws -> [BetalingRecord] {
+        try await database.sql.raw("""
+            SELECT * FROM ontzorgen_betalingen WHERE run_id = \(bind: runId) AND status = 'mislukt' ORDER BY end_to_end_id
+            """).all(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
     /// The payment of a run with the EndToEndId the bank reports back.
     public func fetchBetaling(runId: String, endToEndId: String, scope: TenantScope) async throws -> BetalingRecord? {
         guard !scope.municipalityCodes.isEmpty else { return nil }
