@@ -40,6 +40,34 @@ struct OntzorgenBetaalTests {
         #expect(result.heeftTekort == (shortfall > 0))
     }
 
+    @Test("R8 — 'not ontzorgd' before 6-4-2023 only on the newcomer's own request; from that day by policy", arguments: [
+        (OntzorgenRegime.standaard, false, false), (.standaard, true, true), (.ruimereUitleg, false, true), (.ruimereUitleg, true, true),
+    ])
+    func notOntzorgd(regime: OntzorgenRegime, ownRequest: Bool, allowed: Bool) {
+        #expect(OntzorgenRule.magNietOntzorgen(regime: regime, opEigenVerzoek: ownRequest) == allowed)
+    }
+
+    @Test("R8a — an extension ends after the current last day (and within Regie's three-year bound); its review a month before the new end", arguments: [
+        // current end, extended to, allowed, decided on, review due
+        ("2027-03-14", "2027-06-14", true, "2027-02-20", "2027-05-14"),
+        ("2027-03-14", "2027-03-14", false, "2027-02-20", "2027-02-20"),
+        ("2027-03-14", "2029-09-14", true, "2027-02-20", "2029-08-14"),
+        ("2027-03-14", "2029-09-15", false, "2027-02-20", "2029-08-15"),
+        ("2027-03-14", "2027-03-31", true, "2027-03-10", "2027-03-10"),    // the review is never before the decision
+    ])
+    func extending(end: String, until: String, allowed: Bool, decided: String, review: String) {
+        #expect(OntzorgenRule.verlengingToegestaan(bijstandStart: d("2026-09-15"), huidigEinde: d(end), tot: d(until)) == allowed)
+        #expect(OntzorgenRule.evaluatieNaVerlenging(besluit: d(decided), tot: d(until)) == d(review))
+    }
+
+    @Test("R8b — the first paid month (the one whose rent a policy may give)")
+    func firstPaidMonth() {
+        let periode = Period(start: d("2026-09-15"), end: d("2027-03-14"))
+        #expect(OntzorgenBetaalRule.isEersteBetaalmaand(Maand(iso: "2026-10")!, periode: periode))
+        #expect(!OntzorgenBetaalRule.isEersteBetaalmaand(Maand(iso: "2026-09")!, periode: periode))
+        #expect(!OntzorgenBetaalRule.isEersteBetaalmaand(Maand(iso: "2026-11")!, periode: periode))
+    }
+
     @Test("R8c — the course must finish before ontzorgen ends", arguments: [
         ("2027-03-14", nil, nil, CursusWaarschuwing.nietGepland),
         ("2027-03-14", "2027-04-01", nil, .naEinde),

@@ -124,6 +124,7 @@ struct OntzorgenTests {
                                            csrf: csrf).status == .seeOther)
             let stopped = try await app.services.ontzorgen.dossier(personId: app.world.personA, scope: TenantScope(municipalityCodes: ["GM0988"]))
             #expect(stopped.posten.first { $0.postId == insurance }?.validUntil == "2026-12-31")
+            #expect(try await app.services.audit.search(.init(personId: app.world.personA), before: nil, limit: 100).rows.contains { $0.action == "ontzorgen.payee.end" })
             // A consulent reads the arrangement but cannot change it.
             let consulent = Browser(client)
             let consulentCSRF = try await consulent.login(World.email(.consulent))
@@ -160,6 +161,11 @@ struct OntzorgenTests {
             // December: the raised benefit, the old rent; Tesfay held with his shortfall, before anything is paid.
             let prepared = try await browser.post("/ontzorgen/runs", form: [("gemeente", "GM0988"), ("maand", "2026-12"), ("uitvoerdatum", "2026-11-27")], csrf: csrf)
             let runID = try Self.runID(prepared)
+            // Recomputing a concept gives the same amounts (nothing changed in between).
+            let firstComputed = try await app.services.ontzorgen.runBetalingen(runId: runID).map(\.amountCents).sorted()
+            #expect(try await browser.post("/ontzorgen/runs/\(runID)/opnieuw-berekenen", form: [], csrf: csrf).status == .seeOther)
+            #expect(try await app.services.ontzorgen.runBetalingen(runId: runID).map(\.amountCents).sorted() == firstComputed)
+            #expect(try await browser.get("/ontzorgen").status == .ok)
             let page = try await browser.get("/ontzorgen/runs/\(runID)")
             #expect(page.body.contains("Eerst oplossen"))
             #expect(page.body.contains("Uitkering dekt de vaste lasten niet"))
@@ -210,6 +216,8 @@ struct OntzorgenTests {
                                                                                                  ("failedOn", "2026-11-18")], csrf: csrf)
             #expect(unknown.status == .badRequest)
             #expect(unknown.body.contains("kenmerk RGO-ONBEKEND"))
+            #expect(unknown.body.contains("value=\"RGO-ONBEKEND\""), "what was typed is kept")
+            #expect(unknown.body.contains("value=\"Rekening opgeheven\""))
             #expect(try await browser.post("/ontzorgen/runs/\(runID)/terugboeking", form: [("endToEndId", rent.endToEndId), ("reason", "Rekening opgeheven"),
                                                                                        ("failedOn", "2026-11-18")], csrf: csrf).status == .seeOther)
             let returned = try await browser.get("/ontzorgen/runs/\(runID)")
@@ -218,6 +226,10 @@ struct OntzorgenTests {
             #expect(returned.body.contains("/ontzorgen/betalingen/\(rent.id)/opnieuw"))
             #expect(try await browser.post("/ontzorgen/runs/\(runID)/terugboeking", form: [("endToEndId", rent.endToEndId), ("reason", "Nogmaals"),
                                                                                        ("failedOn", "2026-11-18")], csrf: csrf).status == .conflict, "recorded once")
+            let badIBAN = try await browser.post("/ontzorgen/betalingen/\(rent.id)/opnieuw", form: [("iban", "NL39RABO0300065265")], csrf: csrf)
+            #expect(badIBAN.status == .badRequest)
+            #expect(badIBAN.body.contains("Dit IBAN klopt niet"))
+            #expect(badIBAN.body.contains("value=\"NL39RABO0300065265\""), "the typed IBAN is kept")
             #expect(try await browser.post("/ontzorgen/betalingen/\(rent.id)/opnieuw", form: [("iban", "NL39RABO0300065264")], csrf: csrf).status == .seeOther)
             let january = try Self.runID(try await browser.post("/ontzorgen/runs", form: [("gemeente", "GM0988"), ("maand", "2027-01"), ("uitvoerdatum", "2026-12-28")], csrf: csrf))
             let januaryLines = try await app.services.ontzorgen.runBetalingen(runId: january)
@@ -241,6 +253,7 @@ struct OntzorgenTests {
             // Every step was audited, with the person where it concerns one.
             let actions = Set(try await app.services.audit.search(.init(), before: nil, limit: 200).rows.map(\.action))
             for action in ["ontzorgen.decide", "ontzorgen.benefit", "ontzorgen.payee.add", "ontzorgen.payee.change", "ontzorgen.run.prepare", "ontzorgen.run.approve",
+                           "ontzorgen.run.recompute", "ontzorgen.run.view", "ontzorgen.overview",
                            "ontzorgen.run.export", "ontzorgen.payment.failed", "ontzorgen.payment.repay", "ontzorgen.statement", "ontzorgen.run.delete"] {
                 #expect(actions.contains(action), "\(action)")
             }
@@ -262,6 +275,7 @@ struct OntzorgenTests {
             #expect(bad.body.contains("Beleid ontzorgen Cranendonck"))
             #expect(bad.body.contains("value=\"NL91ABNA0417164301\""))
             #expect(try await admin.post("/ontzorgen/beleid?gemeente=GM1706", form: form, csrf: csrf).status == .seeOther)
+            #expect(try await app.services.audit.search(.init(), before: nil, limit: 100).rows.contains { $0.action == "ontzorgen.policy.add" && $0.detail.contains("GM1706") })
             let cranendonck = try await app.services.ontzorgen.listPolicies(municipalityCode: "GM1706")
             #expect(cranendonck.count == 1)
             #expect(cranendonck.first?.soortenList.map(\.code) == ["huur", "zorgverzekering", "internet"])
@@ -275,6 +289,13 @@ struct OntzorgenTests {
                 ("bijstandStart", "2027-01-04"), ("ontzorgd", "ja"), ("reason", "nodig"), ("decisionDate", "2026-11-18")], csrf: budgetCSRF).status == .seeOther)
             let record = try await app.services.ontzorgen.dossier(personId: app.world.personA2, scope: TenantScope(municipalityCodes: ["GM1706"])).ontzorging
             #expect(record?.plannedEnd == "2027-05-03")
+            // Another organisation's municipality: no policy page, no run.
+            #expect(try await budget.get("/ontzorgen/beleid?gemeente=GM0957").status == .notFound)
+            #expect(try await admin.post("/ontzorgen/beleid?gemeente=GM0957", form: form.map { $0.0 == "gemeente" ? ($0.0, "GM0957") : $0 }, csrf: csrf).status == .notFound)
+            let foreign = try await budget.post("/ontzorgen/runs", form: [("gemeente", "GM0957"), ("maand", "2026-12"), ("uitvoerdatum", "2026-11-27")], csrf: budgetCSRF)
+            #expect(foreign.status == .badRequest)
+            #expect(try await app.services.ontzorgen.listRuns(scope: TenantScope(municipalityCodes: ["GM0957"])).isEmpty)
+            #expect(try await app.services.ontzorgen.listPolicies(municipalityCode: "GM0957").isEmpty)
             // A budget manager reads the policy but cannot add a version.
             #expect(try await budget.get("/ontzorgen/beleid?gemeente=GM1706").status == .ok)
             #expect(try await budget.post("/ontzorgen/beleid?gemeente=GM1706", form: form, csrf: budgetCSRF).status == .forbidden)
@@ -317,6 +338,11 @@ struct OntzorgenTests {
             let timeline = try await consulent.get("/personen/\(app.world.personA)").body
             #expect(timeline.contains("Ontzorgen verlengd tot en met 14 juni 2027"))
             #expect(timeline.contains("Ontzorgen beëindigd — Zelfredzaam, eerder gestopt"))
+            // Each step audited, with the person it concerns.
+            let entries = try await app.services.audit.search(.init(personId: app.world.personA), before: nil, limit: 200).rows
+            for action in ["ontzorgen.view", "ontzorgen.selfReliance", "ontzorgen.review", "ontzorgen.extend", "ontzorgen.close"] {
+                #expect(entries.contains { $0.action == action }, "\(action)")
+            }
             // Figures: bijstand started in the period (Q3–Q4 2026): one person, longer than six months? No: ended early — shorter.
             let figures = try await app.services.ontzorgen.figures(FiguresFilter(municipalityCodes: ["GM0988"], from: CalendarDate(iso: "2026-07-01")!,
                                                                                  to: CalendarDate(iso: "2026-12-31")!, today: CalendarDate(iso: "2026-11-18")!))

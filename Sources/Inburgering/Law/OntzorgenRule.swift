@@ -52,6 +52,29 @@ public enum OntzorgenRule: LegalRule {
                              evaluaties: evaluaties(start: bijstandStart, periode: period, naMaanden: policy.evaluatieNaMaanden))
     }
 
+    /// Whether a decision "not ontzorgd" is allowed: from 6-4-2023 the municipality may decide so;
+    /// before it ontzorgen was the rule and only the newcomer's own request (opt-out) lifts it.
+    // R8 — Participatiewet art. 56a (vóór 6-4-2023 geen afwijking); Verzamelbrief inburgering 6-4-2023 (seed 001:648)
+    public static func magNietOntzorgen(regime: OntzorgenRegime, opEigenVerzoek: Bool) -> Bool {
+        regime == .ruimereUitleg || opEigenVerzoek
+    }
+
+    /// Regie's plausibility bound on an extension: the law sets no maximum (art. 57 Pw), so this
+    /// only catches a mistyped year. Not a statutory term.
+    public static let verlengingsgrens = Termijn.months(36)
+
+    /// Whether ontzorgen may be extended to `tot`: after the current last day, within the bound.
+    // R8a — verlenging op grond van Participatiewet art. 57: na het huidige einde
+    public static func verlengingToegestaan(bijstandStart: CalendarDate, huidigEinde: CalendarDate, tot: CalendarDate) -> Bool {
+        tot > huidigEinde && tot <= verlengingsgrens.lastDay(startingOn: bijstandStart)
+    }
+
+    /// After an extension the next review falls a month before the new last day, never before the decision.
+    // R8a — evaluatie vóór einde ontzorgen, ook na verlenging (seed 001:3413: contact over stoppen vóór het einde)
+    public static func evaluatieNaVerlenging(besluit: CalendarDate, tot: CalendarDate) -> CalendarDate {
+        max(besluit, tot.adding(months: -1))
+    }
+
     /// Review dates: the last day of each configured number of months, always before the end; when
     /// none falls before the end, one review on the day before the end.
     // R8a — evaluatie vóór einde ontzorgen; verlenging op grond van Participatiewet art. 57 (seed 001:3327, 001:3413: BUCH, contact over stoppen na 5 maanden)

@@ -96,6 +96,11 @@ public enum OntzorgenBetaalRule: LegalRule {
         return months
     }
 
+    /// The first paid month of a period: the month whose rent a policy may pay as a gift.
+    public static func isEersteBetaalmaand(_ maand: Maand, periode: Period) -> Bool {
+        betaalmaanden(periode).first == maand
+    }
+
     /// Divides `uitkeringCent` over the bills. A rent marked as a gift is paid but not deducted.
     /// When the deductions exceed the benefit there is no leefgeld and the shortfall is reported:
     /// nothing is paid for that person until someone resolves it (the known failure of seed 001:1185).

@@ -156,7 +156,11 @@ struct BetaalrunController {
         return try await renderRun(run, principal, error: nil, context: context, status: .ok)
     }
 
-    func renderRun(_ run: BetaalrunRecord, _ principal: Principal, error: String?, context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+    /// `failure` and `repay`: what was typed in the form for a returned payment or for paying one
+    /// again (with the payment's id), kept when it is refused.
+    func renderRun(_ run: BetaalrunRecord, _ principal: Principal, error: String?, failure: FormData? = nil, repay: (id: String, iban: String)? = nil,
+                   context: RegieRequestContext,
+                   status: HTTPResponse.Status) async throws -> Response {
         let t = services.catalogue, l = context.locale
         let text = { (key: String) in t.text(key, l) }
         let money = { (cents: Int) in Money.format(cents, l) }
@@ -195,6 +199,7 @@ struct BetaalrunController {
             ["id": b.id, "name": names[b.personId] ?? "", "what": soortLabel(b.soort), "payee": b.payeeName,
              "amount": money(b.amountCents), "endToEndId": b.endToEndId, "reason": b.failureReason ?? "",
              "failedOn": b.failedOn.map { DisplayDate.format($0, l) } ?? "", "repayRequested": b.repay == 1,
+             "repayOpen": repay?.id == b.id, "repayIban": repay?.id == b.id ? repay?.iban ?? "" : "",
              "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw"]
         }
         let isPreparer = run.preparedBy == principal.actorId
@@ -215,7 +220,9 @@ struct BetaalrunController {
                                                                                    "to": String((page - 1) * Self.pageSize + lines.count), "total": String(lineTotal)]),
             "previousHref": page > 1 ? base + "?pagina=\(page - 1)#betalingen-kop" : "", "hasPrevious": page > 1,
             "nextHref": page * Self.pageSize < lineTotal ? base + "?pagina=\(page + 1)#betalingen-kop" : "", "hasNext": page * Self.pageSize < lineTotal,
-            "canRecordFailure": exported, "failures": failureRows, "hasFailures": !failureRows.isEmpty, "failureAction": base + "/terugboeking", "today": today.iso,
+            "canRecordFailure": exported, "failures": failureRows, "hasFailures": !failureRows.isEmpty, "failureOpen": failure != nil,
+            "failureE2E": failure?.raw("endToEndId") ?? "", "failureReason": failure?.raw("reason") ?? "",
+            "failureDate": failure?.raw("failedOn") ?? today.iso, "failureAction": base + "/terugboeking",
             "recomputeAction": base + "/opnieuw-berekenen", "deleteAction": base + "/verwijderen", "approveAction": base + "/goedkeuren",
             "fileHref": SiteRoute.ontzorgenRunFile(run.id).path, "error": error ?? "", "hasError": error != nil,
         ]
@@ -257,7 +264,8 @@ struct BetaalrunController {
                 }
                 guard v.isValid, let line, let reason, let day,
                       let person = try await services.persons.fetchPerson(id: line.personId, scope: scope) else {
-                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "), context: context, status: .badRequest)
+                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "), failure: context.form,
+                                               context: context, status: .badRequest)
                 }
                 try await store.recordFailure(id: line.id, reason: reason, on: day, scope: scope, by: actor(principal),
                                               audit: services.auditEvent("ontzorgen.payment.failed", context: context, permission: .manageOntzorgen,
@@ -311,7 +319,8 @@ struct BetaalrunController {
             case "opnieuw":
                 let iban = v.iban("iban", input["iban"], label: "ontzorgen.iban", required: false)
                 guard v.isValid else {
-                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "), context: context, status: .badRequest)
+                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "),
+                                               repay: (id, input.raw("iban") ?? ""), context: context, status: .badRequest)
                 }
                 try await store.requestRepay(id: id, iban: iban, scope: scope,
                                              audit: services.auditEvent("ontzorgen.payment.repay", context: context, permission: .manageOntzorgen, person: person, detail: line.endToEndId),

@@ -87,8 +87,7 @@ struct OntzorgenController {
             if plan.regime == .ruimereUitleg && policy == nil {
                 throw FormErrors([.init(name: "bijstandStart", message: t.text("ontzorgen.errors.noPolicy", l, ["date": DisplayDate.format(start.iso, l)]))], status: .unprocessableContent)
             }
-            // Before 6-4-2023 the municipality could not deviate: ontzorgen was the rule for everyone (R8).
-            if plan.regime == .standaard && !ontzorgd && reason != "eigenKeuze" {
+            if !ontzorgd && !OntzorgenRule.magNietOntzorgen(regime: plan.regime, opEigenVerzoek: reason == "eigenKeuze") {
                 throw FormErrors([.init(name: "ontzorgd", message: t.text("ontzorgen.errors.standardRegime", l))], status: .unprocessableContent)
             }
             let besluit = OntzorgenStore.Besluit(
@@ -144,10 +143,14 @@ struct OntzorgenController {
             let currentEnd = record.lastDay ?? today
             let until = v.date("extendedUntil", input["extendedUntil"], label: "ontzorgen.extendedUntil", notBefore: currentEnd.adding(days: 1))
             let reason = v.text("extensionReason", input["extensionReason"], label: "ontzorgen.extensionReason", maxLength: 500)
-            if let until, until > CalendarDate(iso: record.bijstandStart).map({ $0.adding(months: 36) }) ?? until { v.fail("extendedUntil", "ontzorgen.errors.tooLong") }
+            if let until, let start = CalendarDate(iso: record.bijstandStart),
+               !OntzorgenRule.verlengingToegestaan(bijstandStart: start, huidigEinde: currentEnd, tot: until) {
+                v.fail("extendedUntil", "ontzorgen.errors.tooLong")
+            }
             guard v.isValid, let decided, let until, let reason else { throw FormErrors(v.errors) }
-            stored = try await store.extend(personId: p.id, decidedOn: decided, until: until, reason: reason,
-                                            reviewTitle: t.text("ontzorgen.reviewTask", l, ["date": DisplayDate.format(max(decided, until.adding(months: -1)).iso, l)]),
+            let reviewDue = OntzorgenRule.evaluatieNaVerlenging(besluit: decided, tot: until)
+            stored = try await store.extend(personId: p.id, decidedOn: decided, until: until, reason: reason, reviewDue: reviewDue,
+                                            reviewTitle: t.text("ontzorgen.reviewTask", l, ["date": DisplayDate.format(reviewDue.iso, l)]),
                                             scope: loaded.scope, actor: actor, audit: event("ontzorgen.extend"), now: now)
         case "beeindigen":
             let record = try requireOntzorgd(dossier, context)

@@ -123,7 +123,8 @@ extension OntzorgenStore {
             // R8b: the length counted in paid months, so an extension is "longer" and an early end "shorter".
             guard let periode = r.periode else { f.nietOntzorgd += 1; continue }
             let months = OntzorgenBetaalRule.betaalmaanden(periode).count
-            if months > 6 { f.langer += 1 } else if months < 6 { f.korter += 1 } else { f.zesMaanden += 1 }
+            let statutory = OntzorgenRule.wettelijkeDuur.count
+            if months > statutory { f.langer += 1 } else if months < statutory { f.korter += 1 } else { f.zesMaanden += 1 }
         }
         func count(_ sql: SQLQueryString) async throws -> Int {
             try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0

@@ -216,12 +216,6 @@ public struct BetalingRecord: Codable, Sendable, Hashable {
     public var recordedAt: Int64?
 }
 
-/// A run line with the person's name, for the run page.
-public struct RunRegel: Sendable, Hashable {
-    public let betaling: BetalingRecord
-    public let personName: String
-}
-
 /// Everything about one person's ontzorgen.
 public struct OntzorgenDossier: Sendable {
     public let ontzorging: OntzorgingRecord?
@@ -231,11 +225,6 @@ public struct OntzorgenDossier: Sendable {
     public let evaluaties: [EvaluatieRecord]
     public let betalingen: [BetalingRecord]
     public let runPersonen: [RunPersoonRecord]
-
-    /// The benefit amount on a day: the latest version that started on or before it.
-    public func uitkering(on day: String) -> Int? {
-        uitkering.filter { $0.validFrom <= day }.max { $0.validFrom < $1.validFrom }?.amountCents
-    }
 
     /// Each payee line's current (or last) version.
     public var currentPosten: [PostRecord] {

@@ -283,7 +283,7 @@ extension OntzorgenStore {
         let day = month.first.iso
         let benefit = uitkering.filter { $0.validFrom <= day }.max { $0.validFrom < $1.validFrom }?.amountCents
         let soorten = Dictionary((policy?.soortenList ?? OntzorgSoort.standaard).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        let firstMonth = OntzorgenBetaalRule.betaalmaanden(periode).first == month
+        let firstMonth = OntzorgenBetaalRule.isEersteBetaalmaand(month, periode: periode)
         let gift = firstMonth && policy?.firstRentGift == 1
         let bills = posten.filter { $0.isValid(on: day) }.sorted { ($0.soort, $0.postId) < ($1.soort, $1.postId) }.map { p in
             let categorie = soorten[p.soort]?.categorie ?? (p.soort == "huur" ? .huur : nil)

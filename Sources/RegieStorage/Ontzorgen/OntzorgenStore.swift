@@ -68,9 +68,10 @@ public struct OntzorgenStore: Sendable {
         guard let ontzorging else {
             return OntzorgenDossier(ontzorging: nil, beleid: nil, uitkering: [], posten: [], evaluaties: [], betalingen: [], runPersonen: [])
         }
-        let beleid = try await ontzorging.beleidId.asyncMap { id in
-            try await db.raw("SELECT * FROM ontzorgen_beleid WHERE id = \(bind: id)").first(decoding: OntzorgenBeleidRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
-        } ?? nil
+        var beleid: OntzorgenBeleidRecord?
+        if let id = ontzorging.beleidId {
+            beleid = try await db.raw("SELECT * FROM ontzorgen_beleid WHERE id = \(bind: id)").first(decoding: OntzorgenBeleidRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
         func all<T: Decodable>(_ sql: SQLQueryString, _ type: T.Type) async throws -> [T] {
             try await db.raw(sql).all(decoding: T.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
@@ -258,8 +259,9 @@ public struct OntzorgenStore: Sendable {
         }
     }
 
-    /// Extension under art. 57 Pw (R8a): ontzorgen runs until `until`; a review task before the new end.
-    public func extend(personId: String, decidedOn: CalendarDate, until: CalendarDate, reason: String, reviewTitle: String, scope: TenantScope,
+    /// Extension under art. 57 Pw (R8a): ontzorgen runs until `until`; a review task on `reviewDue`
+    /// (`OntzorgenRule.evaluatieNaVerlenging`).
+    public func extend(personId: String, decidedOn: CalendarDate, until: CalendarDate, reason: String, reviewDue: CalendarDate, reviewTitle: String, scope: TenantScope,
                        actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
         try await onArrangement(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, record in
             guard record.ontzorgd == 1, record.closedOn == nil else { throw OntzorgenError.notOntzorgd }
@@ -267,10 +269,9 @@ public struct OntzorgenStore: Sendable {
                 UPDATE ontzorgingen SET extended_until = \(bind: until.iso), extension_decided_on = \(bind: decidedOn.iso),
                     extension_reason = \(bind: reason), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)
                 """).run()
-            let review = max(decidedOn, until.adding(months: -1))
             try await db.raw("""
                 INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
-                VALUES (\(bind: Self.newID()), \(bind: personId), \(bind: reviewTitle), \(bind: review.iso), \(bind: actor.id), 'ontzorgen',
+                VALUES (\(bind: Self.newID()), \(bind: personId), \(bind: reviewTitle), \(bind: reviewDue.iso), \(bind: actor.id), 'ontzorgen',
                     \(bind: actor.id ?? ""), \(bind: now.epochSeconds))
                 """).run()
             return (true, [CaseChange(kind: "ontzorgen.verlengd", date: decidedOn.iso, detail: until.iso)])
@@ -340,12 +341,5 @@ public struct OntzorgenStore: Sendable {
             whole = String(whole.dropLast(3))
         }
         return "€ \(sign)\(whole)\(grouped),\(String(format: "%02d", value % 100))"
-    }
-}
-
-extension Optional {
-    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -107,8 +107,10 @@ enum DemoOntzorgen {
                                                  audit: event("ontzorgen.review"), now: today)
             }
             if n == 2 {
-                _ = try await store.extend(personId: p.id, decidedOn: min(day, plan.periode.end.adding(days: -10)), until: plan.periode.end.adding(months: 3),
-                                           reason: "Toeslagen nog niet toegekend", reviewTitle: "Evaluatie ontzorgen na verlenging", scope: scope, actor: actor,
+                let decided = min(day, plan.periode.end.adding(days: -10)), until = plan.periode.end.adding(months: 3)
+                _ = try await store.extend(personId: p.id, decidedOn: decided, until: until, reason: "Toeslagen nog niet toegekend",
+                                           reviewDue: OntzorgenRule.evaluatieNaVerlenging(besluit: decided, tot: until),
+                                           reviewTitle: "Evaluatie ontzorgen na verlenging", scope: scope, actor: actor,
                                            audit: event("ontzorgen.extend"), now: today)
             }
         }
