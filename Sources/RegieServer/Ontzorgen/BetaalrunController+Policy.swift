@@ -43,7 +43,7 @@ extension BetaalrunController {
             FieldView(.radios, name: "beleid", label: text("ontzorgen.policy.kind"), value: value("beleid", base?.beleid ?? "jaTenzij"),
                       options: ["jaTenzij", "neeTenzij"].map { ($0, text("ontzorgen.policy.beleid.\($0)")) }, required: true, errors: errors),
             FieldView(.checkboxes, name: "soorten", label: text("ontzorgen.policy.bills"), values: chosen,
-                      options: (standard + custom).map { ($0.code, $0.label) }, errors: errors),
+                      options: (standard + custom).map { ($0.code, SoortText.label($0.code, policy: base, t, l)) }, errors: errors),
             FieldView(.textarea, name: "extraSoorten", label: text("ontzorgen.policy.extraBills"), hint: text("ontzorgen.policy.extraBillsHint"),
                       value: value("extraSoorten", nil), errors: errors),
             FieldView(.input("number"), name: "duration", label: text("ontzorgen.policy.duration"), hint: text("ontzorgen.policy.durationHint"),

@@ -172,8 +172,7 @@ struct BetaalrunController {
         let (persons, (lines, lineTotal), failures) = try await (personsQuery, linesQuery, failuresQuery)
         let names = Dictionary(persons.map { ($0.record.personId, "\($0.givenNames) \($0.familyName)") }, uniquingKeysWith: { a, _ in a })
         let policy = try await store.policy(municipalityCode: run.municipalityCode, on: run.executionDate)
-        let soorten = policy?.soortenList ?? OntzorgSoort.standaard
-        let soortLabel = { (code: String) in code == "leefgeld" ? text("ontzorgen.leefgeld") : (soorten.first { $0.code == code }?.label ?? code) }
+        let soortLabel = { (code: String) in SoortText.label(code, policy: policy, t, l) }
         let exported = run.exportCount > 0
         let held: [[String: Any]] = persons.filter { $0.record.holdReason != nil }.map { p in
             ["name": names[p.record.personId] ?? "", "href": SiteRoute.personOntzorgen(p.record.personId).path,
@@ -358,7 +357,7 @@ enum PolicyText {
     static func summary(_ p: OntzorgenBeleidRecord, _ t: Catalogue, _ l: UILocale) -> String {
         t.text("ontzorgen.policy.summary", l, [
             "beleid": t.text("ontzorgen.policy.beleid.\(p.beleid)", l), "months": String(p.durationMonths),
-            "bills": p.soortenList.map(\.label).joined(separator: ", "),
+            "bills": p.soortenList.map { SoortText.label($0.code, policy: p, t, l) }.joined(separator: ", "),
             "reviews": p.reviewMonthsList.map(String.init).joined(separator: ", "),
             "gift": p.firstRentGift == 1 ? t.text("ontzorgen.policy.giftYes", l) : t.text("ontzorgen.policy.giftNo", l),
             "from": DisplayDate.format(p.effectiveFrom, l),

@@ -1,5 +1,6 @@
 import Foundation
 import Inburgering
+import RegieStorage
 
 /// Amounts in euro cents: shown the Dutch way, typed the way people type them.
 enum Money {
@@ -52,6 +53,16 @@ enum Money {
             cents = fraction.count == 1 ? f * 10 : f
         }
         return whole * 100 + cents
+    }
+}
+
+/// The name of a kind of bill for people: the statutory kinds and leefgeld from the catalogue (so a
+/// statement can be translated), a municipality's own kinds by the label its policy gives them.
+enum SoortText {
+    static func label(_ code: String, policy: OntzorgenBeleidRecord?, _ t: Catalogue, _ l: UILocale) -> String {
+        if code == "leefgeld" { return t.text("ontzorgen.leefgeld", l) }
+        if OntzorgSoort.standaard.contains(where: { $0.code == code }) { return t.text("ontzorgen.soorten.\(code)", l) }
+        return (policy?.soortenList ?? []).first { $0.code == code }?.label ?? code
     }
 }
 

@@ -34,7 +34,7 @@ extension OntzorgenController {
         }
         func errs(_ form: String) -> [AppError.FieldError] { failed == form ? errors : [] }
         let soorten = dossier.beleid?.soortenList ?? OntzorgSoort.standaard
-        let soortLabel = { (code: String) in code == "leefgeld" ? text("ontzorgen.leefgeld") : (soorten.first { $0.code == code }?.label ?? code) }
+        let soortLabel = { (code: String) in SoortText.label(code, policy: dossier.beleid, t, l) }
 
         var facts: [[String: String]] = []
         var warnings: [String] = []
@@ -156,7 +156,7 @@ extension OntzorgenController {
                                   value: value("post", "postId", nil),
                                   options: [("", text("ontzorgen.newPayee"))] + current.map { ($0.postId, "\(soortLabel($0.soort)) — \($0.payeeName)") }, errors: errs("post")),
                         FieldView(.select, name: "soort", label: text("ontzorgen.soort"), value: value("post", "soort", nil),
-                                  options: Choices.withEmpty(soorten.map { ($0.code, $0.label) }, t, l), required: true, errors: errs("post")),
+                                  options: Choices.withEmpty(soorten.map { ($0.code, soortLabel($0.code)) }, t, l), required: true, errors: errs("post")),
                         FieldView(.input("text"), name: "payee", label: text("ontzorgen.payee"), value: value("post", "payee", nil), required: true, errors: errs("post")),
                         FieldView(.input("text"), name: "iban", label: text("ontzorgen.iban"), hint: text("ontzorgen.ibanHint"), value: value("post", "iban", nil),
                                   required: true, errors: errs("post"), extra: "autocomplete=\"off\" spellcheck=\"false\""),
@@ -259,8 +259,7 @@ extension OntzorgenController {
         let dossier = try await store.dossier(personId: loaded.person.id, scope: loaded.scope)
         try await services.record("ontzorgen.statement", context: context, permission: .readOntzorgen, person: loaded.person, detail: month.iso)
         let money = { (cents: Int) in Money.format(cents, l) }
-        let soorten = dossier.beleid?.soortenList ?? OntzorgSoort.standaard
-        let soortLabel = { (code: String) in code == "leefgeld" ? t.text("ontzorgen.leefgeld", l) : (soorten.first { $0.code == code }?.label ?? code) }
+        let soortLabel = { (code: String) in SoortText.label(code, policy: dossier.beleid, t, l) }
         var person = statement.runPersoon
         var lines: [[String: Any]] = statement.betalingen.filter { $0.soort != "leefgeld" }.map { b in
             ["what": soortLabel(b.soort), "payee": b.payeeName, "amount": money(b.amountCents), "gift": b.gift == 1,
