@@ -5,7 +5,8 @@
     python3 e2e/api_contract.py --binary /path/to/regie
     python3 e2e/api_contract.py --base-url http://127.0.0.1:8080  # a running demo server; creates a key
     python3 e2e/api_contract.py --base-url URL --api-key regie_<prefix>_<secret>
-    python3 e2e/api_contract.py -- --seed 1234                    # arguments after -- go to `st run`
+    python3 e2e/api_contract.py --seed 1234                       # replay a run: every run prints its seed
+    python3 e2e/api_contract.py -- --max-failures 1               # arguments after -- go to `st run`
 
 It creates an API key through the web UI (as the functioneel beheerder of the demo data), then runs
 `st run` twice against BASE/api/v1/openapi.json with every schemathesis check: once with
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -193,7 +195,8 @@ def run_schemathesis(name: str, schema_url: str, header: str | None, args: argpa
                "--max-examples", str(args.max_examples),
                "--continue-on-failure",
                "--request-timeout", "10",
-               "--generation-database", "none"]
+               "--generation-database", "none",
+               "--seed", str(args.seed)]
     if args.report_dir:
         args.report_dir.mkdir(parents=True, exist_ok=True)
         junit = args.report_dir.resolve() / f"{name}.xml"
@@ -249,11 +252,17 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
                         help="with --base-url: use this key instead of creating one in the UI (or REGIE_API_KEY)")
     parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES,
                         help=f"test cases per operation in the fuzzing phase (default {DEFAULT_MAX_EXAMPLES})")
+    parser.add_argument("--seed", type=int, default=int(os.environ["REGIE_TEST_SEED"]) if os.environ.get("REGIE_TEST_SEED") else None,
+                        help="schemathesis's seed, to replay a run exactly (or REGIE_TEST_SEED; default: a new random one, printed)")
     parser.add_argument("--report-dir", type=Path,
                         help="also keep schemathesis's JUnit and HAR reports (keys are filtered) in this folder")
     args = parser.parse_args(argv)
     if args.api_key and not args.base_url:
         parser.error("--api-key needs --base-url (a server this script starts has no keys yet)")
+    if "--seed" in extra:
+        parser.error("give the seed as --seed N before --, so it is printed and used for both runs")
+    if args.seed is None:
+        args.seed = random.SystemRandom().randrange(1, 2**31)
     return args, extra
 
 
@@ -269,6 +278,8 @@ def main(argv: list[str]) -> int:
         version = schemathesis_version()
         pinned = pinned_version()
         print(f"· schemathesis {version}" + (f" (requirements.txt pins {pinned})" if pinned and pinned != version else ""))
+        print(f"· seed {args.seed} (replay: python3 e2e/api_contract.py --seed {args.seed}, or REGIE_TEST_SEED={args.seed} ./scripts/test)",
+              flush=True)
         if args.base_url:
             base_url = args.base_url.rstrip("/")
         else:
@@ -314,7 +325,7 @@ def main(argv: list[str]) -> int:
         print(f"could not run schemathesis to the end ({time.monotonic() - started:.0f}s)")
         return 2
     failed = [run for run in runs if not run.passed]
-    print(f"{len(runs) - len(failed)} passed, {len(failed)} failed ({time.monotonic() - started:.0f}s)")
+    print(f"{len(runs) - len(failed)} passed, {len(failed)} failed ({time.monotonic() - started:.0f}s, seed {args.seed})")
     return 1 if failed else 0
 
 

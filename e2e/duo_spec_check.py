@@ -429,7 +429,11 @@ def main() -> int:
             try:
                 exchanges.append(json.loads(line))
             except json.JSONDecodeError as error:
-                print(f"ERROR: line {number} of {args.exchanges} is no JSON: {error}")
+                print(f"ERROR (test infrastructure, not Regie): line {number} of {args.exchanges} is no JSON: {error}.\n"
+                      "The exchange log was written torn: two writers overwrote each other's lines "
+                      "(ExchangeLog.append in Tests/RegieServerTests/DUOEndToEndTests.swift must append with "
+                      "O_APPEND under its lock), or a test run was killed while writing. The line starts: "
+                      f"{line[:120]!r}")
                 return 2
         report = check(exchanges, operations)
     except Exception as error:  # a spec that does not load, or a bug in this script

@@ -974,17 +974,18 @@ extension DUOSimulator {
             ch.isLetter || ch.isWhitespace || ch == "'" || ch == "\u{2018}" || ch == "."
                 || ch.unicodeScalars.allSatisfy { $0.properties.generalCategory == .dashPunctuation }
         }
-        guard gegevens.naam.count <= 100, naamAllowed else { throw Refusal(status: 400, reason: "naam outside the schema") }
-        guard (4...241).contains(gegevens.email.count) else { throw Refusal(status: 400, reason: "email length outside 4…241") }
+        guard TextLength.fits(gegevens.naam, within: 100), naamAllowed else { throw Refusal(status: 400, reason: "naam outside the schema") }
+        guard (4...241).contains(TextLength.of(gegevens.email)) else { throw Refusal(status: 400, reason: "email length outside 4…241") }
         let telefoon = gegevens.telefoonnummer
         let matches = (try? Regex(telefoonPattern)).map { telefoon.wholeMatch(of: $0) != nil } ?? false
-        guard (3...22).contains(telefoon.count), matches else { throw Refusal(status: 400, reason: "telefoonnummer outside the schema") }
+        guard (3...22).contains(TextLength.of(telefoon)), matches else { throw Refusal(status: 400, reason: "telefoonnummer outside the schema") }
     }
 
     static let telefoonPattern = #"^(\+|[0-9])((\s|\s?(-|\(0\))\s?)?[0-9]){2,15}([,][1-9][0-9]{1,8})?$"#
 
     /// DUO's texts are at most 200 characters (schema Foutmelding).
     static func limit(_ text: String) -> String {
-        text.count <= 200 ? text : String(text.prefix(199)) + "…"
+        guard !TextLength.fits(text, within: 200) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(199))) + "…"
     }
 }

@@ -189,6 +189,33 @@ struct APICaseworkTests {
             #expect(try await Self.send(client, .get, "/api/v1/cases/\(app.world.personA)/timeline", key: budget).status == .forbidden)
         }
     }
+    @Test("Text limits count code points on every door: a title of 200 code points is taken, one more combining mark is refused by the API and the form alike", arguments: Engine.available)
+    func lengthsInCodePoints(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let key = try await APITests.createKey(client)
+            let person = app.world.personA
+            let fits = String(repeating: "\u{0E01}\u{0E33}", count: 100)   // 100 characters, 200 code points: the spec's maxLength
+            let over = fits + "\u{0E33}"                                   // still 100 characters, 201 code points
+            let overEmoji = String(repeating: "\u{1F44D}\u{1F3FD}", count: 101)   // 101 characters, 202 code points
+            let tooLong = try await Self.send(client, .post, "/api/v1/cases/\(person)/tasks", key: key, body: ["taskTitle": over])
+            #expect(tooLong.status == .badRequest)
+            #expect(tooLong.problems["body.taskTitle"]?.contains("200") == true)
+            #expect(try await Self.send(client, .post, "/api/v1/cases/\(person)/tasks", key: key, body: ["taskTitle": overEmoji]).status == .badRequest)
+            let taken = try await Self.send(client, .post, "/api/v1/cases/\(person)/tasks", key: key, body: ["taskTitle": fits])
+            #expect(taken.status == .created)
+            #expect(taken.json["title"] as? String == fits)
+
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let refused = try await browser.post("/personen/\(person)/taken", form: [("taskTitle", over), ("taskDue", "2026-11-30")], csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("200"))
+            #expect(try await browser.post("/personen/\(person)/taken", form: [("taskTitle", fits), ("taskDue", "2026-11-30")], csrf: csrf).status == .seeOther)
+            let tasks = try await Self.send(client, .get, "/api/v1/cases/\(person)/tasks", key: key)
+            #expect((tasks.json["data"] as? [[String: Any]])?.count == 2, "only the two titles within the limit were stored")
+        }
+    }
+
     @Test("A JSON null where the spec declares a value is refused (400), not read as a field left out", arguments: Engine.available)
     func nulls(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in

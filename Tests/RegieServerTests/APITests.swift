@@ -137,7 +137,7 @@ struct APITests {
             #expect(result.json["openapi"] as? String == "3.1.0")
             let paths = try #require(result.json["paths"] as? [String: Any])
             #expect(Set(paths.keys) == [
-                "/me", "/municipalities", "/cases", "/cases/{id}", "/cases/{id}/timeline", "/cases/{id}/intake/conversations",
+                "/openapi.json", "/me", "/municipalities", "/cases", "/cases/{id}", "/cases/{id}/timeline", "/cases/{id}/intake/conversations",
                 "/cases/{id}/intake/topics/{topic}", "/cases/{id}/lbt", "/cases/{id}/school-advice", "/cases/{id}/route-decisions",
                 "/cases/{id}/pips", "/cases/{id}/pips/concept", "/cases/{id}/pips/concept/fix", "/cases/{id}/route-start",
                 "/cases/{id}/progress-meetings", "/cases/{id}/hours", "/cases/{id}/results", "/cases/{id}/enforcement-steps",
@@ -145,6 +145,63 @@ struct APITests {
                 "/duo/discrepancies",
             ])
             #expect((result.json["info"] as? [String: Any])?["version"] as? String == RegieAPISpec.version)
+        }
+    }
+
+    @Test("ADR /core/no-trailing-slash: a path with a trailing slash or an empty segment is a 404 problem, never the resource", arguments: Engine.available)
+    func trailingSlash(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let key = try await Self.createKey(client)
+            #expect(try await Self.call(client, "/api/v1/cases/\(app.world.personA)", key: key).status == .ok)
+            for path in ["/api/v1/cases/", "/api/v1/me/", "/api/v1/municipalities/", "/api/v1/cases/\(app.world.personA)/", "/api/v1/cases//",
+                         "/api/v1/cases//\(app.world.personA)", "/api/v1/openapi.json/", "/api/v1/"] {
+                let result = try await Self.call(client, path, key: key)
+                #expect(result.status == .notFound, "\(path)")
+                #expect(result.headers[.contentType] == "application/problem+json", "\(path)")
+                #expect(result.headers[.location] == nil, "\(path): no redirect")
+                #expect(result.headers[HTTPField.Name("API-Version")!] == RegieAPISpec.version, "\(path)")
+                #expect(result.json["id"] == nil && result.json["data"] == nil, "\(path): not the resource")
+            }
+        }
+    }
+
+    @Test("ADR /core/publish-openapi and /core/version-header: the document is public, readable from any origin (CORS, preflight), and every answer of the API names its version")
+    func publishedDocument() async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let document = try await client.execute(uri: "/api/v1/openapi.json", method: .get, headers: [HTTPField.Name("Origin")!: "https://viewer.example.org"])
+            #expect(document.status == .ok)
+            #expect(document.headers[.accessControlAllowOrigin] == "*")
+            #expect(document.headers[HTTPField.Name("API-Version")!] == RegieAPISpec.version)
+            let preflight = try await client.execute(uri: "/api/v1/openapi.json", method: .options, headers: [
+                HTTPField.Name("Origin")!: "https://viewer.example.org", HTTPField.Name("Access-Control-Request-Method")!: "GET",
+                HTTPField.Name("Access-Control-Request-Headers")!: "accept"])
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "*")
+            #expect(preflight.headers[HTTPField.Name("Access-Control-Allow-Methods")!]?.contains("GET") == true)
+            #expect(preflight.headers[HTTPField.Name("Access-Control-Allow-Headers")!] == "accept")
+            let root = try await Self.call(client, "/api/v1", key: nil)
+            #expect(root.status == .ok)
+            #expect(root.json["openapi"] as? String == "/api/v1/openapi.json")
+            #expect(root.headers[HTTPField.Name("API-Version")!] == RegieAPISpec.version)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: document.body)) as? [String: Any])
+            let contact = try #require((json["info"] as? [String: Any])?["contact"] as? [String: Any])
+            #expect(Set(contact.keys).isSuperset(of: ["name", "url", "email"]))
+            let own = ((json["paths"] as? [String: Any])?["/openapi.json"] as? [String: Any])?["get"] as? [String: Any]
+            #expect((own?["security"] as? [Any])?.isEmpty == true, "the document says it needs no key")
+        }
+    }
+
+    @Test("Answers with personal data are never cached (Cache-Control: no-store), errors included", arguments: Engine.available)
+    func noStore(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let key = try await Self.createKey(client)
+            for (path, status) in [("/api/v1/cases/\(app.world.personA)", HTTPResponse.Status.ok), ("/api/v1/cases?limit=1", .ok),
+                                   ("/api/v1/cases/\(app.world.personA)/timeline", .ok), ("/api/v1/cases/onbekend", .notFound)] {
+                let result = try await Self.call(client, path, key: key)
+                #expect(result.status == status, "\(path)")
+                #expect(result.headers[.cacheControl] == "no-store", "\(path)")
+            }
+            #expect(try await Self.call(client, "/api/v1/me", key: nil).headers[.cacheControl] == "no-store")
         }
     }
 }

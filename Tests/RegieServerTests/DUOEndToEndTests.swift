@@ -9,6 +9,7 @@ import Logging
 import RegieServer
 import RegieStorage
 import SQLKit
+import Synchronization
 import Testing
 
 /// Regie against the DUO simulator over real HTTP: the simulator sends notifications to Regie's
@@ -478,18 +479,47 @@ struct DUOEndToEndTests {
 /// Every request Regie sent to the simulator and every answer of Regie's Notificatie API, written as
 /// JSON lines to `REGIE_DUO_EXCHANGES` when set, so `e2e/duo_spec_check.py` can check them against
 /// DUO's published specs.
+/// The exchanges of every DUO test, one JSON line each, for `e2e/duo_spec_check.py`. Tests run in
+/// parallel (and the SQLite and PostgreSQL runs share the file): the writes are serialised in this
+/// process by a lock, and the file is opened with `O_APPEND`, so every write lands at the end as a
+/// whole even when another process appends too — no two tests can seek to the same end.
 enum ExchangeLog {
+    private static let lock = Mutex<Void>(())
+
     static func append(_ exchanges: [SimExchange]) {
         guard let path = ProcessInfo.processInfo.environment["REGIE_DUO_EXCHANGES"], !exchanges.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
         let lines = exchanges.compactMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return }
-        defer { try? handle.close() }
-        _ = try? handle.seekToEnd()
-        // One write per test: lines of parallel tests do not interleave.
-        try? handle.write(contentsOf: Data(lines.utf8))
+        lock.withLock { _ in
+            do {
+                try appendAtomically(Array(lines.utf8), to: path)
+            } catch {
+                // A lost line would make the spec check pass on less than was exchanged: say so loudly.
+                Issue.record("Could not append to the DUO exchange log \(path): \(error)")
+            }
+        }
+    }
+
+    struct WriteError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// One `write` on a descriptor opened with `O_APPEND` (retried for the rest after a short write).
+    static func appendAtomically(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteError(description: "open: errno \(errno)") }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(description: "write: errno \(errno)")
+            }
+            offset += written
+        }
     }
 }
 

@@ -391,7 +391,7 @@ extension APIHandler {
     func addDocument(_ input: Operations.AddDocument.Input) async throws -> Operations.AddDocument.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        guard body.filename.unicodeScalars.count <= 200 else {
+        guard TextLength.fits(body.filename, within: 200) else {
             throw AppError.invalid(detail: "filename is te lang.", fields: [.init(name: "body.filename", message: "mag hoogstens 200 tekens lang zijn")])
         }
         // The runtime decodes the base64 (invalid base64 is a 400 before this point).

@@ -22,7 +22,7 @@ extension APIHandler {
                                       detail: "api; personen: " + rows.map(\.personId).joined(separator: ","))
         }
         let data = rows.flatMap { row in
-            row.verschillen.map { difference -> Components.Schemas.DUODiscrepancy in
+            row.verschillen.map { difference -> Components.Schemas.DuoDiscrepancy in
                 let (regie, duo): (String?, String?) = switch difference {
                 case .plicht(let open, let obliged): (open ? "open" : "closed", obliged ? "obliged" : "notObliged")
                 case .doelgroep(let regie, let duo): (regie?.rawValue, duo?.rawValue)

@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 import OpenAPIRuntime
 import RegieAPI
 import RegieStorage
@@ -35,7 +36,7 @@ struct APIHandler: APIProtocol {
             throw AppError.invalid(detail: "limit moet tussen 1 en 200 liggen.", fields: [.init(name: "limit", message: "moet tussen 1 en 200 liggen")])
         }
         // The generated code does not enforce maxLength; JSON Schema counts code points.
-        if let after = input.query.after, after.unicodeScalars.count > 200 {
+        if let after = input.query.after, !TextLength.fits(after, within: 200) {
             throw AppError.invalid(detail: "after mag hoogstens 200 tekens lang zijn.", fields: [.init(name: "after", message: "mag hoogstens 200 tekens lang zijn")])
         }
         let page = try await services.users.listMunicipalities(organisationId: principal.organisationId, after: input.query.after, limit: limit)

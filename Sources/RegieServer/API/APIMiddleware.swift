@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Inburgering
 import OpenAPIRuntime
 import RegieAPI
 import RegieStorage
@@ -10,7 +11,7 @@ import RegieStorage
 struct APIMiddleware: RouterMiddleware {
     typealias Context = RegieRequestContext
     let services: AppServices
-    let nulls: APIRequestNulls
+    let bodyCheck: APIRequestBodyCheck
 
     @TaskLocal static var current: RegieRequestContext?
 
@@ -19,7 +20,7 @@ struct APIMiddleware: RouterMiddleware {
         var response: Response
         do {
             context.principal = try await authenticate(request)
-            let request = try await nulls.check(request, limit: context.maxUploadSize)
+            let request = try await bodyCheck.check(request, limit: context.maxUploadSize)
             let authenticated = context
             response = try await Self.$current.withValue(authenticated) {
                 try await next(request, authenticated)
@@ -28,6 +29,8 @@ struct APIMiddleware: RouterMiddleware {
             response = problem(for: error, request: request, context: context)
         }
         response.headers[HTTPField.Name("API-Version")!] = RegieAPISpec.version
+        // Answers carry personal data: no browser or proxy keeps a copy (ADR /core/transport/security-headers).
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 
@@ -137,24 +140,43 @@ struct APIMethodMiddleware: RouterMiddleware {
         let paths = json?["paths"] as? [String: Any] ?? [:]
         operations = paths.map { path, item in
             let methods = Set((item as? [String: Any] ?? [:]).keys.map { $0.uppercased() }).intersection(["GET", "PUT", "POST", "DELETE", "PATCH"])
-            return (path.split(separator: "/"), methods.union(methods.contains("GET") ? ["HEAD"] : []))
+            // The public document also answers a CORS preflight (APIDocumentRoutes).
+            let preflight: Set<String> = "/api/v1" + path == APIDocumentRoutes.path ? ["OPTIONS"] : []
+            return (path.split(separator: "/"), methods.union(methods.contains("GET") ? ["HEAD"] : []).union(preflight))
         }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard path.hasPrefix("/api/v1/") else { return try await next(request, context) }
+        // ADR 2.1.0 /core/no-trailing-slash: a resource asked for with a trailing slash (or an empty
+        // segment, `/cases//`) is a 404 — not the resource, not a redirect. The router itself would
+        // ignore the slash.
+        if path.hasSuffix("/") || path.contains("//") {
+            return Self.problem(status: .notFound, title: "Niet gevonden",
+                                detail: "Dit pad bestaat niet. Paden eindigen niet op een schuine streep.", path: path)
+        }
         let segments = path.dropFirst("/api/v1".count).split(separator: "/")
         guard let operation = operations.first(where: { Self.matches($0.segments, segments) }),
               !operation.methods.contains(request.method.rawValue) else {
             return try await next(request, context)
         }
         let allow = operation.methods.sorted().joined(separator: ", ")
-        let body = #"{"detail":"Dit pad ondersteunt alleen \#(allow).","instance":"\#(path)","status":405,"title":"Methode niet toegestaan","type":"about:blank"}"#
+        var response = Self.problem(status: .methodNotAllowed, title: "Methode niet toegestaan", detail: "Dit pad ondersteunt alleen \(allow).", path: path)
+        response.headers[.allow] = allow
+        return response
+    }
+
+    /// A problem+json answer of this middleware (before authentication), with the API's version.
+    static func problem(status: HTTPResponse.Status, title: String, detail: String, path: String) -> Response {
+        struct Body: Encodable { let type = "about:blank"; let title: String; let status: Int; let detail: String; let instance: String }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(Body(title: title, status: status.code, detail: detail, instance: path))) ?? Data()
         return Response(
-            status: .methodNotAllowed,
-            headers: [.contentType: "application/problem+json", .allow: allow, HTTPField.Name("API-Version")!: RegieAPISpec.version],
-            body: .init(byteBuffer: ByteBuffer(string: body)))
+            status: status,
+            headers: [.contentType: "application/problem+json", .cacheControl: "no-store", HTTPField.Name("API-Version")!: RegieAPISpec.version],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func matches(_ template: [Substring], _ segments: [Substring]) -> Bool {
@@ -162,11 +184,13 @@ struct APIMethodMiddleware: RouterMiddleware {
     }
 }
 
-/// Refuses a JSON `null` where the operation's request schema declares a property that may not
-/// be null. The generated decoders read `null` as "absent" for an optional property, so without
-/// this check `{"taskDue": null}` would pass as if the field were left out, while the
-/// specification (which declares no nullable property) calls it invalid.
-struct APIRequestNulls: Sendable {
+/// Checks a JSON request body against the operation's request schema in the OpenAPI document, for
+/// what the generated decoders do not enforce: a JSON `null` where the spec declares no nullable
+/// property (the decoders would read it as "left out"), and `maxLength`/`minLength` of strings,
+/// counted in code points as JSON Schema counts them (`TextLength`, the rule the web forms use too).
+/// Answers 400 problem+json naming the first offending property (`body.taskTitle`, `body.caseIds.1`);
+/// properties the spec does not declare are left to the decoders.
+struct APIRequestBodyCheck: Sendable {
     private struct Operation: @unchecked Sendable {
         let method: String
         let segments: [Substring]
@@ -189,8 +213,13 @@ struct APIRequestNulls: Sendable {
         self.operations = operations
     }
 
+    struct Violation: Equatable {
+        let path: String
+        let reason: String
+    }
+
     /// The request with its body collected, after checking it; throws `AppError.invalid` naming
-    /// the first property that is null.
+    /// the first property that breaks the schema.
     func check(_ request: Request, limit: Int) async throws -> Request {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else { return request }
         let segments = request.uri.path.split(separator: "/")
@@ -200,32 +229,39 @@ struct APIRequestNulls: Sendable {
         var request = request
         let buffer = try await request.collectBody(upTo: limit)
         guard let value = try? JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [.fragmentsAllowed]),
-              let path = firstNull(in: value, schema: operation.schema, path: ["body"]) else { return request }
-        throw AppError.invalid(detail: "\(path) mag niet null zijn: laat het veld weg of geef een waarde.",
-                               fields: [.init(name: path, message: "mag niet null zijn")])
+              let violation = firstViolation(in: value, schema: operation.schema, path: ["body"]) else { return request }
+        throw AppError.invalid(detail: "\(violation.path) \(violation.reason).", fields: [.init(name: violation.path, message: violation.reason)])
     }
 
-    private func firstNull(in value: Any, schema: [String: Any], path: [String]) -> String? {
+    private func firstViolation(in value: Any, schema: [String: Any], path: [String]) -> Violation? {
         var schema = schema
         if let reference = schema["$ref"] as? String, let name = reference.split(separator: "/").last,
            let resolved = components[String(name)] as? [String: Any] {
             schema = resolved
         }
+        let name = path.joined(separator: ".")
         if value is NSNull {
             let types = (schema["type"] as? [String]) ?? (schema["type"] as? String).map { [$0] } ?? []
-            return types.contains("null") || schema.isEmpty ? nil : path.joined(separator: ".")
+            return types.contains("null") || schema.isEmpty ? nil : Violation(path: name, reason: "mag niet null zijn: laat het veld weg of geef een waarde")
         }
-        if let object = value as? [String: Any] {
+        if let text = value as? String {
+            if let max = schema["maxLength"] as? Int, !TextLength.fits(text, within: max) {
+                return Violation(path: name, reason: "is te lang: ten hoogste \(max) tekens (Unicode-codepunten)")
+            }
+            if let min = schema["minLength"] as? Int, TextLength.of(text) < min {
+                return Violation(path: name, reason: "is te kort: ten minste \(min) tekens (Unicode-codepunten)")
+            }
+        } else if let object = value as? [String: Any] {
             let properties = schema["properties"] as? [String: Any] ?? [:]
             let additional = schema["additionalProperties"] as? [String: Any]
             for key in object.keys.sorted() {
                 guard let propertySchema = (properties[key] as? [String: Any]) ?? additional,
-                      let found = firstNull(in: object[key]!, schema: propertySchema, path: path + [key]) else { continue }
+                      let found = firstViolation(in: object[key]!, schema: propertySchema, path: path + [key]) else { continue }
                 return found
             }
         } else if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
             for (index, element) in array.enumerated() {
-                if let found = firstNull(in: element, schema: items, path: path + [String(index)]) { return found }
+                if let found = firstViolation(in: element, schema: items, path: path + [String(index)]) { return found }
             }
         }
         return nil

@@ -175,7 +175,7 @@ struct SettingsController {
         settings.law.handhaving = HandhavingSettings(ladder: ladder.isEmpty ? base.law.handhaving.ladder : ladder,
                                                      boetesAsielstatushoudersOpschorten: form["opschorten"] == "ja")
         let labels = (form.raw("topics") ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if labels.count > 20 || labels.contains(where: { $0.count > 80 }) { v.fail("topics", "settings.errors.topics") }
+        if labels.count > 20 || labels.contains(where: { !TextLength.fits($0, within: 80) }) { v.fail("topics", "settings.errors.topics") }
         settings.intakeTopics = labels.prefix(20).map { CustomIntakeTopic(key: "gm-" + slug($0), label: $0) }
         if Set(settings.intakeTopics.map(\.key)).count != settings.intakeTopics.count { v.fail("topics", "settings.errors.topicsDuplicate") }
         var texts: [String: String] = [:]
@@ -239,7 +239,7 @@ struct SettingsController {
     func addTeam(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageSettings)
         let name = context.form["teamName"] ?? ""
-        guard !name.isEmpty, name.count <= 80 else {
+        guard !name.isEmpty, TextLength.fits(name, within: 80) else {
             return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path])
         }
         let existing = try await services.users.listTeams(organisationId: principal.organisationId)

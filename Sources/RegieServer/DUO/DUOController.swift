@@ -258,9 +258,9 @@ struct DUOController {
         let naam = v.text("naam", input["naam"], label: "duo.contact.naam", maxLength: 100)
         if let naam, naam.range(of: #"^[\s'‘.\p{L}\p{Pd}]{1,100}$"#, options: .regularExpression) == nil { v.fail("naam", "duo.contact.errors.naam") }
         let email = v.text("email", input["email"], label: "duo.contact.email", maxLength: 241)
-        if let email, email.count < 4 || !email.contains("@") { v.fail("email", "duo.contact.errors.email") }
+        if let email, TextLength.of(email) < 4 || !email.contains("@") { v.fail("email", "duo.contact.errors.email") }
         let phone = v.text("telefoonnummer", input["telefoonnummer"], label: "duo.contact.telefoonnummer", maxLength: 22)
-        if let phone, phone.count < 3 || phone.range(of: #"^(\+|[0-9])((\s|\s?(-|\(0\))\s?)?[0-9]){2,15}([,][1-9][0-9]{1,8})?$"#, options: .regularExpression) == nil {
+        if let phone, TextLength.of(phone) < 3 || phone.range(of: #"^(\+|[0-9])((\s|\s?(-|\(0\))\s?)?[0-9]){2,15}([,][1-9][0-9]{1,8})?$"#, options: .regularExpression) == nil {
             v.fail("telefoonnummer", "duo.contact.errors.telefoonnummer")
         }
         guard v.isValid, let naam, let email, let phone else { throw FormErrors(v.errors) }

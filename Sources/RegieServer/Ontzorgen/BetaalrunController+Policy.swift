@@ -91,7 +91,7 @@ extension BetaalrunController {
             let label = line.trimmingCharacters(in: .whitespaces)
             guard !label.isEmpty else { continue }
             let code = label.lowercased().folding(options: .diacriticInsensitive, locale: nil).filter { $0.isLetter || $0.isNumber }
-            guard !code.isEmpty, label.count <= 60 else { v.fail("extraSoorten", "ontzorgen.errors.extraBill"); break }
+            guard !code.isEmpty, TextLength.fits(label, within: 60) else { v.fail("extraSoorten", "ontzorgen.errors.extraBill"); break }
             if !soorten.contains(where: { $0.code == code }) { soorten.append(OntzorgSoort(code: code, label: label, categorie: nil)) }
         }
         if soorten.isEmpty { v.fail("soorten", "ontzorgen.errors.noBills") }

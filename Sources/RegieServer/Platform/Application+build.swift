@@ -72,10 +72,8 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
 
     let document = try RegieAPISpec.document()
     router.add(middleware: try APIMethodMiddleware(document: document))
-    router.get("/api/v1/openapi.json") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
-    }
-    let api = router.group("/api/v1").add(middleware: APIMiddleware(services: services, nulls: try APIRequestNulls(document: document)))
+    APIDocumentRoutes(document: document).addRoutes(to: router)
+    let api = router.group("/api/v1").add(middleware: APIMiddleware(services: services, bodyCheck: try APIRequestBodyCheck(document: document)))
     try APIHandler(services: services).registerHandlers(on: api)
     api.on("**", method: .get) { _, _ -> Response in throw AppError.notFound }
 

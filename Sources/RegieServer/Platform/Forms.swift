@@ -103,13 +103,13 @@ struct Validator {
 
     private func label(_ key: String) -> String { catalogue.text(key, locale) }
 
-    /// Required text, at most `maxLength` characters.
+    /// Required text, at most `maxLength` code points (`TextLength`, as the API's spec counts).
     mutating func text(_ field: String, _ value: String?, label labelKey: String, required: Bool = true, maxLength: Int = 200) -> String? {
         guard let value, !value.isEmpty else {
             if required { fail(field, "validation.required", ["field": label(labelKey)]) }
             return nil
         }
-        if value.count > maxLength {
+        if !TextLength.fits(value, within: maxLength) {
             fail(field, "validation.tooLong", ["field": label(labelKey), "max": String(maxLength)])
             return nil
         }

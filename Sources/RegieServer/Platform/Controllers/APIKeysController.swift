@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Inburgering
 import RegieStorage
 
 /// API keys for machine clients: created by the functioneel beheerder, shown once, stored as a
@@ -76,7 +77,7 @@ struct APIKeysController {
         let name = context.form["name"] ?? ""
         let roleValue = context.form["role"]
         var errors: [AppError.FieldError] = []
-        if name.isEmpty || name.count > 100 { errors.append(.init(name: "name", message: t.text("apiKeys.errors.name", context.locale))) }
+        if name.isEmpty || !TextLength.fits(name, within: 100) { errors.append(.init(name: "name", message: t.text("apiKeys.errors.name", context.locale))) }
         let role = roleValue.flatMap(Role.init(rawValue:))
         if role == nil { errors.append(.init(name: "role", message: t.text("apiKeys.errors.role", context.locale))) }
         guard errors.isEmpty, let role else {

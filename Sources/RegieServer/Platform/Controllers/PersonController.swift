@@ -293,13 +293,13 @@ enum ContactValidation {
         }
         if !email.isEmpty {
             let parts = email.split(separator: "@")
-            if parts.count != 2 || !parts[1].contains(".") || email.contains(" ") || email.count > 254 {
+            if parts.count != 2 || !parts[1].contains(".") || email.contains(" ") || !TextLength.fits(email, within: 254) {
                 errors.append(.init(name: "email", message: catalogue.text("contact.errors.email", locale)))
             }
         }
         if language.isEmpty {
             errors.append(.init(name: "language", message: catalogue.text("contact.errors.languageMissing", locale)))
-        } else if language.count > 60 {
+        } else if !TextLength.fits(language, within: 60) {
             errors.append(.init(name: "language", message: catalogue.text("contact.errors.languageLong", locale)))
         }
         return errors
