@@ -65,6 +65,62 @@ public struct SessionStore: Sendable {
             """).run()
     }
 
+    /// The outcome of `reserveAttempt`.
+    public enum AttemptReservation: Sendable, Equatable {
+        /// The attempt is recorded as a failure; a success clears it (`clearFailedLogins`).
+        case reserved
+        /// Too many failures in the window; nothing was recorded. The next attempt may come at `retryAt`.
+        case limited(retryAt: Date)
+    }
+
+    /// Counts the failures in the window and — only when they are under the limits — records this
+    /// attempt as a failure, in one transaction that parallel attempts cannot interleave (SQLite: the
+    /// write lock, `BEGIN IMMEDIATE`; PostgreSQL: advisory locks on the username and the address,
+    /// always taken in that order). So 100 simultaneous wrong passwords for one account are checked
+    /// at most `maxForUsername` times, wherever they come from.
+    ///
+    /// - `address` is the client's address, or `device:<id>` for a browser this account signed in
+    ///   from before (a device cookie). Failures of a trusted device count for that device only; other
+    ///   failures count for the username across addresses, and — when `maxForAddress` is given — for
+    ///   the address across usernames.
+    public func reserveAttempt(username: String, address: String, at now: Date, window: TimeInterval,
+                               maxForUsername: Int, maxForAddress: Int?) async throws -> AttemptReservation {
+        let user = username.lowercased()
+        let cutoff = now.addingTimeInterval(-window).epochSeconds
+        let device = address.hasPrefix("device:")
+        let kind = database.kind
+        return try await database.transaction { db in
+            if kind == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "regie-login-user:" + user)))").run()
+                try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "regie-login-address:" + address)))").run()
+            }
+            let byUser = device
+                ? "username = \(bind: user) AND address = \(bind: address)" as SQLQueryString
+                : "username = \(bind: user) AND address NOT LIKE 'device:%'" as SQLQueryString
+            let row = try await db.raw("""
+                SELECT
+                    (SELECT COUNT(*) FROM login_attempts WHERE \(byUser) AND succeeded = 0 AND attempted_at >= \(bind: cutoff)) AS by_username,
+                    (SELECT MIN(attempted_at) FROM login_attempts WHERE \(byUser) AND succeeded = 0 AND attempted_at >= \(bind: cutoff)) AS oldest_username,
+                    (SELECT COUNT(*) FROM login_attempts WHERE address = \(bind: address) AND succeeded = 0 AND attempted_at >= \(bind: cutoff)) AS by_address,
+                    (SELECT MIN(attempted_at) FROM login_attempts WHERE address = \(bind: address) AND succeeded = 0 AND attempted_at >= \(bind: cutoff)) AS oldest_address
+                """).first()
+            let byUsername = try row?.decode(column: "by_username", as: Int.self) ?? 0
+            let byAddress = try row?.decode(column: "by_address", as: Int.self) ?? 0
+            var oldest: [Int64] = []
+            if byUsername >= maxForUsername, let first = try row?.decode(column: "oldest_username", as: Int64?.self) { oldest.append(first) }
+            if let maxForAddress, !device, byAddress >= maxForAddress, let first = try row?.decode(column: "oldest_address", as: Int64?.self) { oldest.append(first) }
+            if byUsername >= maxForUsername || (!device && maxForAddress.map { byAddress >= $0 } == true) {
+                let from = oldest.max().map(Date.init(epochSeconds:)) ?? now
+                return .limited(retryAt: from.addingTimeInterval(window))
+            }
+            try await db.raw("""
+                INSERT INTO login_attempts (username, address, attempted_at, succeeded)
+                VALUES (\(bind: user), \(bind: address), \(bind: now.epochSeconds), 0)
+                """).run()
+            return .reserved
+        }
+    }
+
     /// Failed attempts since `since` for the username and for the address, and the oldest of them
     /// (from which the wait until the next allowed attempt follows).
     public func countFailedLogins(username: String, address: String, since: Date) async throws -> (byUsername: Int, byAddress: Int, oldest: Date?) {

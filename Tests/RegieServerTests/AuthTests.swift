@@ -1,6 +1,8 @@
 import Configuration
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import RegieServer
 import RegieStorage
 import Testing
@@ -161,8 +163,10 @@ struct AuthTests {
         }
     }
 
-    @Test("Only local paths are followed after login (no open redirect)", arguments: [
-        ("/personen/x", "/personen/x"), ("//evil.example", "/"), ("https://evil.example", "/"), ("/\\evil", "/"),
+    @Test("Only local paths are followed after login (no open redirect): browsers drop tabs and newlines and read a backslash as a slash", arguments: [
+        ("/personen/x", "/personen/x"), ("/?zoek=Haddad&sort=naam", "/?zoek=Haddad&sort=naam"), ("//evil.example", "/"), ("https://evil.example", "/"),
+        ("/\\evil", "/"), ("/\t/evil.example/", "/"), ("/\n/evil.example", "/"), ("/\r\n/evil.example", "/"), ("/ /evil.example", "/"),
+        ("/\u{00A0}/evil.example", "/"), ("/\u{200B}/evil.example", "/"), ("\t//evil.example", "/"), ("evil.example", "/"), ("", "/"),
     ])
     func safeRedirect(value: String, expected: String) async throws {
         try await TestSupport.withApp(.sqlite) { client, _ in
@@ -214,6 +218,98 @@ struct ConfigurationTests {
         for text in [String(describing: config), String(reflecting: config), "\(config)"] {
             #expect(!text.contains("super-secret"))
             #expect(!text.contains("hunter2"))
+        }
+    }
+
+    @Test("The team's assignment and the municipality switcher follow the same safe return path", arguments: Engine.available)
+    func safeRedirectElsewhere(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            let lead = Browser(client)
+            let csrf = try await lead.login(World.email(.teamleider))
+            for payload in ["/\\evil.example", "/\t/evil.example/", "//evil.example"] {
+                let assign = try await lead.post("/team/toewijzen", form: [("naar", "niemand-bekend"), ("terug", payload)], csrf: csrf)
+                #expect(assign.status == .seeOther)
+                #expect(assign.location?.hasPrefix("/?toewijzen=ongeldig") == true, "\(payload) → \(assign.location ?? "-")")
+                let switched = try await lead.post("/gemeente", form: [("gemeente", "GM0988"), ("terug", payload)], csrf: csrf)
+                #expect(switched.location == "/", "\(payload) → \(switched.location ?? "-")")
+            }
+            #expect(try await lead.post("/gemeente", form: [("gemeente", "GM0988"), ("terug", "/team")], csrf: csrf).location == "/team")
+        }
+    }
+
+    @Test("Fifty wrong passwords sent at once for one account are checked at most five times: counting and deciding is one step", arguments: Engine.available)
+    func parallelLogins(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            var tokens: [(cookie: String, csrf: String)] = []
+            for _ in 0..<50 {
+                let browser = Browser(client)
+                let form = try await browser.get("/inloggen")
+                tokens.append((browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), try #require(form.csrf)))
+            }
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for token in tokens {
+                    group.addTask {
+                        let body = "email=\(Browser.encode(World.email(.teamleider)))&password=wrong-guess&_csrf=\(Browser.encode(token.csrf))"
+                        let response = try await client.execute(uri: "/inloggen", method: .post,
+                                                                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: token.cookie],
+                                                                body: ByteBuffer(string: body))
+                        return response.status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 5, "only five passwords were checked")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 45)
+            let failures = try await app.services.sessions.countFailedLogins(username: World.email(.teamleider), address: "-", since: app.clock.now.addingTimeInterval(-60))
+            #expect(failures.byUsername == 5)
+        }
+    }
+
+    @Test("Many failures from one shared address lock out neither a colleague's browser that signed in before nor their account from elsewhere", arguments: Engine.available)
+    func sharedAddress(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            // A colleague signed in from this browser before: it holds the device cookie.
+            let colleague = Browser(client)
+            _ = try await colleague.login(World.email(.consulent))
+            #expect(colleague.cookies["regie_device"] != nil)
+            _ = try await colleague.post("/uitloggen", form: [], csrf: try await colleague.get("/account").csrf)
+            // Someone behind the same address (all test requests share it) fails 20 times, five for each of four accounts.
+            let attacker = Browser(client)
+            let form = try await attacker.get("/inloggen")
+            for role in [Role.teamleider, .consulent, .budgetbeheerder, .functioneelBeheerder] {
+                for index in 0..<5 {
+                    let wrong = try await attacker.post("/inloggen", form: [("email", World.email(role)), ("password", "guess \(index)")], csrf: form.csrf)
+                    #expect(wrong.status == .unauthorized)
+                }
+            }
+            let blocked = try await attacker.post("/inloggen", form: [("email", World.email(.beleidsmedewerker)), ("password", World.password)], csrf: form.csrf)
+            #expect(blocked.status == .tooManyRequests, "the address is throttled for browsers it does not know")
+            // The colleague's browser still gets in with the right password, although their account and the address are over the limit.
+            let again = try await colleague.get("/inloggen")
+            let back = try await colleague.post("/inloggen", form: [("email", World.email(.consulent)), ("password", World.password)], csrf: again.csrf)
+            #expect(back.status == .seeOther)
+            // A device cookie is bound to its account: it does not help another one.
+            let borrowed = Browser(client)
+            borrowed.cookies["regie_device"] = colleague.cookies["regie_device"]
+            let borrowedForm = try await borrowed.get("/inloggen")
+            let refused = try await borrowed.post("/inloggen", form: [("email", World.email(.teamleider)), ("password", World.password)], csrf: borrowedForm.csrf)
+            #expect(refused.status == .tooManyRequests)
+        }
+    }
+
+    @Test("Wrong guesses at the current password on the password form are limited like logins", arguments: Engine.available)
+    func passwordChangeLimit(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let newPassword = "a new and longer passphrase"
+            for index in 0..<5 {
+                let wrong = try await browser.post("/account/wachtwoord", form: [("current", "guess \(index)"), ("new", newPassword), ("confirm", newPassword)], csrf: csrf)
+                #expect(wrong.status == .badRequest)
+            }
+            let limited = try await browser.post("/account/wachtwoord", form: [("current", World.password), ("new", newPassword), ("confirm", newPassword)], csrf: csrf)
+            #expect(limited.status == .tooManyRequests, "the right password is not even checked now")
+            #expect(limited.body.contains("Te veel verkeerde pogingen"))
         }
     }
 }

@@ -50,7 +50,7 @@ struct TeamController {
         let ids = context.form.all("persoon").filter { !$0.isEmpty }
         let target = context.form["naar"] ?? ""
         let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId)
-        let back = context.form["terug"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        let back = LocalPath.safe(context.form["terug"], or: SiteRoute.home.path)
         guard !ids.isEmpty, target == "geen" || workers.contains(where: { $0.id == target }) else {
             let separator = back.contains("?") ? "&" : "?"
             // Back to the list with the ticked cases still ticked, so nothing chosen is lost.

@@ -72,9 +72,26 @@ struct AccountController {
         let new = context.form.raw("new") ?? ""
         let confirm = context.form.raw("confirm") ?? ""
         var errors: [AppError.FieldError] = []
+        // Wrong guesses at the current password are limited like logins (someone at an unlocked
+        // screen must not be able to try passwords without end): counted before the check, per account.
+        let now = services.clock.now()
+        let config = services.config
+        let attemptKey = "password-change:" + user.id
+        if case .limited(let retryAt) = try await services.sessions.reserveAttempt(
+            username: attemptKey, address: "account", at: now, window: config.loginWindow, maxForUsername: config.loginMaxFailures, maxForAddress: nil) {
+            let minutes = max(1, Int((retryAt.timeIntervalSince(now) / 60).rounded(.up)))
+            errors.append(.init(name: "current", message: t.text("account.errors.tooMany", locale, ["minutes": String(minutes)])))
+            var response = try render(context, errors: errors, notice: nil, status: .tooManyRequests)
+            response.headers[.retryAfter] = String(minutes * 60)
+            return response
+        }
         let storedHash = try await services.users.fetchPasswordHash(userId: user.id) ?? ""
         let currentMatches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(current, hash: storedHash) }
-        if !currentMatches { errors.append(.init(name: "current", message: t.text("account.errors.currentWrong", locale))) }
+        if !currentMatches {
+            errors.append(.init(name: "current", message: t.text("account.errors.currentWrong", locale)))
+        } else {
+            try await services.sessions.clearFailedLogins(username: attemptKey)
+        }
         if new.count < Self.minimumPasswordLength {
             errors.append(.init(name: "new", message: t.text("account.errors.tooShort", locale, ["min": String(Self.minimumPasswordLength)])))
         } else if new.lowercased() == user.email.lowercased() || new == current {

@@ -8,8 +8,21 @@ import RegieStorage
 struct AuthController {
     let services: AppServices
 
-    /// A hash to verify against when the e-mail address is unknown, so both answers take as long.
-    static let timingDummyHash = Bcrypt.hash("regie-timing-dummy", cost: 4)
+    /// A hash to verify against when the e-mail address is unknown, made with the cost of the real
+    /// ones, so an unknown address takes as long to refuse as a known one (no account enumeration by
+    /// timing; `bench/login-timing.sh` measures the ratio).
+    let timingDummyHash: String
+
+    init(services: AppServices) {
+        self.services = services
+        self.timingDummyHash = Bcrypt.hash(TokenHasher.randomToken(bytes: 12), cost: services.bcryptCost)
+    }
+
+    /// The cookie that marks a browser this account signed in from before (OWASP's "device cookie"):
+    /// its failures count for that browser only, so neither an attacker guessing the account's password
+    /// elsewhere nor many failures from a shared address (a proxy, a town hall's NAT) lock out its owner.
+    static let deviceCookie = "regie_device"
+    static let deviceCookieLifetime = 180 * 24 * 3600
 
     func addRoutes(to router: RouterGroup<RegieRequestContext>) {
         router.get(RouterPath(SiteRoute.login.path), use: showLogin)
@@ -45,11 +58,8 @@ struct AuthController {
             context: context, status: status)
     }
 
-    /// Only local paths are followed after login (no open redirect).
-    static func safeBack(_ value: String?) -> String {
-        guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.contains("\\") else { return SiteRoute.home.path }
-        return value
-    }
+    /// Only local paths are followed after login (no open redirect; `LocalPath`).
+    static func safeBack(_ value: String?) -> String { LocalPath.safe(value, or: SiteRoute.home.path) }
 
     func login(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let t = services.catalogue
@@ -59,25 +69,29 @@ struct AuthController {
         let back = Self.safeBack(context.form["terug"])
         let config = services.config
 
-        // Rate limit: per e-mail address and, more loosely, per client address.
-        let failures = try await services.sessions.countFailedLogins(username: email, address: context.remoteAddress, since: now.addingTimeInterval(-config.loginWindow))
-        if failures.byUsername >= config.loginMaxFailures || failures.byAddress >= config.loginMaxFailures * 4 {
-            let retryAt = (failures.oldest ?? now).addingTimeInterval(config.loginWindow)
+        guard !email.isEmpty, !password.isEmpty else {
+            return try render(context, email: email, back: back, error: t.text("login.missing", context.locale), notice: nil, status: .badRequest)
+        }
+
+        // Rate limit, counted and decided in one step before the password is checked: per account
+        // (across addresses) and, more loosely, per client address — or, from a browser this account
+        // signed in from before, per that browser only.
+        let device = Self.trustedDevice(request.cookies[Self.deviceCookie]?.value, email: email, hasher: services.hasher)
+        let reservation = try await services.sessions.reserveAttempt(
+            username: email, address: device.map { "device:" + $0 } ?? context.remoteAddress, at: now, window: config.loginWindow,
+            maxForUsername: config.loginMaxFailures, maxForAddress: config.loginMaxFailures * 4)
+        if case .limited(let retryAt) = reservation {
             let minutes = max(1, Int((retryAt.timeIntervalSince(now) / 60).rounded(.up)))
             var response = try render(context, email: email, back: back, error: t.text("login.tooMany", context.locale, ["minutes": String(minutes)]), notice: nil, status: .tooManyRequests)
             response.headers[.retryAfter] = String(minutes * 60)
             return response
         }
 
-        guard !email.isEmpty, !password.isEmpty else {
-            return try render(context, email: email, back: back, error: t.text("login.missing", context.locale), notice: nil, status: .badRequest)
-        }
-
         let credentials = try await services.users.fetchCredentials(email: email)
-        let hash = credentials?.passwordHash ?? Self.timingDummyHash
+        let hash = credentials?.passwordHash ?? timingDummyHash
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard let credentials, credentials.active, matches else {
-            try await services.sessions.recordLoginAttempt(username: email, address: context.remoteAddress, succeeded: false, at: now)
+            // The reserved attempt stays as the failure.
             return try render(context, email: email, back: back, error: t.text("login.failed", context.locale), notice: nil, status: .unauthorized)
         }
 
@@ -94,10 +108,28 @@ struct AuthController {
             try await services.record("login", context: signedIn, permission: nil)
         }
         var response = Response(status: .seeOther, headers: [.location: back])
+        // A session cookie (no Max-Age): it ends when the browser closes; the session row keeps the
+        // idle and absolute limits.
         response.setCookie(Cookie(
-            name: WebMiddleware.sessionCookie, value: token, maxAge: Int(config.sessionAbsoluteTimeout), path: "/",
-            secure: config.cookieSecure, httpOnly: true, sameSite: .lax))
+            name: WebMiddleware.sessionCookie, value: token, path: "/", secure: config.cookieSecure, httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(
+            name: Self.deviceCookie, value: device.map { Self.deviceToken(nonce: $0, email: email, hasher: services.hasher) }
+                ?? Self.deviceToken(nonce: TokenHasher.randomToken(bytes: 12), email: email, hasher: services.hasher),
+            maxAge: Self.deviceCookieLifetime, path: SiteRoute.login.path, secure: config.cookieSecure, httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    /// `<nonce>.<HMAC of the account and the nonce>`: names no account, and only this server can make one.
+    static func deviceToken(nonce: String, email: String, hasher: TokenHasher) -> String {
+        nonce + "." + hasher.digest("device|" + email.lowercased() + "|" + nonce)
+    }
+
+    /// The device's nonce when `cookie` is a device cookie this server made for `email`.
+    static func trustedDevice(_ cookie: String?, email: String, hasher: TokenHasher) -> String? {
+        guard let cookie, let dot = cookie.firstIndex(of: "."), !email.isEmpty else { return nil }
+        let nonce = String(cookie[..<dot])
+        guard !nonce.isEmpty, TokenHasher.equal(deviceToken(nonce: nonce, email: email, hasher: hasher), cookie) else { return nil }
+        return nonce
     }
 
     func logout(_ request: Request, context: RegieRequestContext) async throws -> Response {

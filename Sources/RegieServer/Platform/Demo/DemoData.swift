@@ -56,7 +56,7 @@ public struct DemoData: Sendable {
     }
 
     /// Loads the demo region into an empty database; refuses a database that already has users.
-    public func load(people: Int = 300, seed: UInt64 = 2021, today: Date, bcryptCost: UInt8 = 10) async throws {
+    public func load(people: Int = 300, seed: UInt64 = 2021, today: Date, bcryptCost: UInt8 = 12) async throws {
         guard try await users.countUsers() == 0, try await users.countMunicipalities() == 0 else { throw DemoError.notEmpty }
         for municipality in Self.municipalities {
             try await users.insertMunicipality(municipality)
