@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Inburgering
 import OpenAPIRuntime
 import RegieAPI
@@ -88,6 +89,14 @@ struct APIMiddleware: RouterMiddleware {
             if let appError = error.underlyingError as? AppError {
                 return self.problem(for: appError, request: request, context: context)
             }
+            if error.operationInput != nil {
+                // The request was decoded and the handler failed (a database error, a bug): a server
+                // error, logged and counted — not the client's "wrong shape".
+                context.logger.error("API handler failed", metadata: [
+                    "operation": .string(error.operationID), "error": .string(String(describing: type(of: error.underlyingError)))])
+                problem = Problem(type: "about:blank", title: "Interne fout", status: 500, detail: "Verzoek-id \(context.requestID).", instance: instance, invalidParams: nil)
+                break
+            }
             // The generated code could not decode the request: a parameter or body of the wrong type.
             let field = Self.fieldPath(from: error, request: request)
             problem = Problem(type: "about:blank", title: "Ongeldig verzoek", status: 400,
@@ -95,6 +104,10 @@ struct APIMiddleware: RouterMiddleware {
                               invalidParams: field.map { [.init(name: $0, reason: "heeft een ongeldige waarde")] })
         case let error as HTTPError where error.status == .notFound:
             problem = Problem(type: "about:blank", title: "Niet gevonden", status: 404, detail: nil, instance: instance, invalidParams: nil)
+        case is NIOTooManyBytesError:
+            problem = Problem(type: "about:blank", title: "Verzoek te groot", status: 413,
+                              detail: "De body is groter dan \(context.maxUploadSize / 1_048_576) MiB. Een document (content, base64) mag ten hoogste 7 MiB zijn.",
+                              instance: instance, invalidParams: nil)
         default:
             context.logger.error("unhandled API error", metadata: ["error": .string(String(describing: type(of: error)))])
             problem = Problem(type: "about:blank", title: "Interne fout", status: 500, detail: "Verzoek-id \(context.requestID).", instance: instance, invalidParams: nil)
@@ -221,6 +234,9 @@ struct APIRequestBodyCheck: Sendable {
     /// The request with its body collected, after checking it; throws `AppError.invalid` naming
     /// the first property that breaks the schema.
     func check(_ request: Request, limit: Int) async throws -> Request {
+        if let violation = Self.queryViolation(request) {
+            throw AppError.invalid(detail: "\(violation.path) \(violation.reason).", fields: [.init(name: violation.path, message: violation.reason)])
+        }
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else { return request }
         let segments = request.uri.path.split(separator: "/")
         guard let operation = operations.first(where: { $0.method == request.method.rawValue && APIMethodMiddleware.matches($0.segments, segments) }) else {
@@ -231,6 +247,27 @@ struct APIRequestBodyCheck: Sendable {
         guard let value = try? JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [.fragmentsAllowed]),
               let violation = firstViolation(in: value, schema: operation.schema, path: ["body"]) else { return request }
         throw AppError.invalid(detail: "\(violation.path) \(violation.reason).", fields: [.init(name: violation.path, message: violation.reason)])
+    }
+
+    /// Properties that hold a name (of a person or a file): one line, no bidirectional controls.
+    static let nameProperties: Set<String> = ["givenNames", "familyName", "filename"]
+
+    static func describe(_ problem: TextCharacters.Problem) -> String {
+        switch problem {
+        case .controlCharacter(let value): "bevat een stuurteken (U+\(String(format: "%04X", value))) dat niet is toegestaan"
+        case .bidiControl(let value): "bevat een teken dat de leesrichting omkeert (U+\(String(format: "%04X", value))), niet toegestaan in een naam"
+        }
+    }
+
+    /// The first query parameter holding a control character, for any API path.
+    static func queryViolation(_ request: Request) -> Violation? {
+        guard let query = request.uri.query else { return nil }
+        for (name, values) in FormData(urlEncoded: query).values.sorted(by: { $0.key < $1.key }) {
+            for value in values {
+                if let problem = TextCharacters.problem(in: value) { return Violation(path: name, reason: describe(problem)) }
+            }
+        }
+        return nil
     }
 
     private func firstViolation(in value: Any, schema: [String: Any], path: [String]) -> Violation? {
@@ -245,6 +282,10 @@ struct APIRequestBodyCheck: Sendable {
             return types.contains("null") || schema.isEmpty ? nil : Violation(path: name, reason: "mag niet null zijn: laat het veld weg of geef een waarde")
         }
         if let text = value as? String {
+            let kind: TextCharacters.Kind = Self.nameProperties.contains(path.last ?? "") ? .name : .text
+            if let problem = TextCharacters.problem(in: text, as: kind) {
+                return Violation(path: name, reason: Self.describe(problem))
+            }
             if let max = schema["maxLength"] as? Int, !TextLength.fits(text, within: max) {
                 return Violation(path: name, reason: "is te lang: ten hoogste \(max) tekens (Unicode-codepunten)")
             }
@@ -255,9 +296,15 @@ struct APIRequestBodyCheck: Sendable {
             let properties = schema["properties"] as? [String: Any] ?? [:]
             let additional = schema["additionalProperties"] as? [String: Any]
             for key in object.keys.sorted() {
-                guard let propertySchema = (properties[key] as? [String: Any]) ?? additional,
-                      let found = firstViolation(in: object[key]!, schema: propertySchema, path: path + [key]) else { continue }
-                return found
+                guard let propertySchema = (properties[key] as? [String: Any]) ?? additional else {
+                    // A misspelt field must not pass as "left out" (a PUT would empty what it meant to set).
+                    if schema["additionalProperties"] as? Bool == false {
+                        return Violation(path: (path + [key]).joined(separator: "."),
+                                         reason: "is geen veld van dit verzoek: controleer de spelling (velden: \(properties.keys.sorted().joined(separator: ", ")))")
+                    }
+                    continue
+                }
+                if let found = firstViolation(in: object[key]!, schema: propertySchema, path: path + [key]) { return found }
             }
         } else if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
             for (index, element) in array.enumerated() {

@@ -67,8 +67,8 @@ struct DetailsController {
     func recordDetails(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws {
         var v = Validator(services.catalogue, context.locale)
         let today = loader.today
-        let givenNames = v.text("givenNames", input["givenNames"], label: "register.givenNames", maxLength: 100)
-        let familyName = v.text("familyName", input["familyName"], label: "register.familyName", maxLength: 100)
+        let givenNames = v.text("givenNames", input["givenNames"], label: "register.givenNames", maxLength: 100, characters: .name)
+        let familyName = v.text("familyName", input["familyName"], label: "register.familyName", maxLength: 100, characters: .name)
         let dateOfBirth = v.date("dateOfBirth", input["dateOfBirth"], label: "register.dateOfBirth", notAfter: today)
         let gender = input["gender"].flatMap { ["vrouw", "man", "x"].contains($0) ? $0 : nil }
         if gender == nil { v.fail("gender", "validation.choose", ["field": services.catalogue.text("register.gender", context.locale)]) }

@@ -81,6 +81,11 @@ struct DocumentsController {
 
     func upload(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
+        if context.bodyTooLarge {
+            var v = Validator(services.catalogue, context.locale)
+            v.fail("file", "documents.errors.tooLarge", ["max": Self.size(Self.maximumBytes)])
+            return try await render(loaded, input: FormData(), errors: v.errors, context: context, status: .contentTooLarge)
+        }
         do {
             _ = try await recordDocument(loaded, title: context.form["title"], file: context.uploads["file"], context: context)
         } catch let invalid as FormErrors {

@@ -75,8 +75,8 @@ struct RegistrationController {
     /// dates not in the future, koppeling only for asylum permit holders).
     static func validate(_ input: FormData, principal: Principal, today: CalendarDate, catalogue: Catalogue, locale: UILocale) -> Result<Registration, AppError> {
         var v = Validator(catalogue, locale)
-        let givenNames = v.text("givenNames", input["givenNames"], label: "register.givenNames", maxLength: 100)
-        let familyName = v.text("familyName", input["familyName"], label: "register.familyName", maxLength: 100)
+        let givenNames = v.text("givenNames", input["givenNames"], label: "register.givenNames", maxLength: 100, characters: .name)
+        let familyName = v.text("familyName", input["familyName"], label: "register.familyName", maxLength: 100, characters: .name)
         let dateOfBirth = v.date("dateOfBirth", input["dateOfBirth"], label: "register.dateOfBirth", notAfter: today)
         let gender = input["gender"].flatMap { ["vrouw", "man", "x"].contains($0) ? $0 : nil }
         if gender == nil { v.fail("gender", "validation.choose", ["field": catalogue.text("register.gender", locale)]) }

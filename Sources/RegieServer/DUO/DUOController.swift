@@ -255,7 +255,7 @@ struct DUOController {
     func recordContact(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws {
         var v = Validator(services.catalogue, context.locale)
         // Contactpersoon API 1.0.0: naam ≤ 100 letters, spaces, apostrophes, dots and dashes; e-mail 4–241; phone 3–22 characters.
-        let naam = v.text("naam", input["naam"], label: "duo.contact.naam", maxLength: 100)
+        let naam = v.text("naam", input["naam"], label: "duo.contact.naam", maxLength: 100, characters: .name)
         if let naam, naam.range(of: #"^[\s'‘.\p{L}\p{Pd}]{1,100}$"#, options: .regularExpression) == nil { v.fail("naam", "duo.contact.errors.naam") }
         let email = v.text("email", input["email"], label: "duo.contact.email", maxLength: 241)
         if let email, TextLength.of(email) < 4 || !email.contains("@") { v.fail("email", "duo.contact.errors.email") }

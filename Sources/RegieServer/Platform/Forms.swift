@@ -103,10 +103,16 @@ struct Validator {
 
     private func label(_ key: String) -> String { catalogue.text(key, locale) }
 
-    /// Required text, at most `maxLength` code points (`TextLength`, as the API's spec counts).
-    mutating func text(_ field: String, _ value: String?, label labelKey: String, required: Bool = true, maxLength: Int = 200) -> String? {
+    /// Required text, at most `maxLength` code points (`TextLength`, as the API's spec counts), with
+    /// only the characters `TextCharacters` allows for its kind (a name: one line, no bidi controls).
+    mutating func text(_ field: String, _ value: String?, label labelKey: String, required: Bool = true, maxLength: Int = 200,
+                       characters: TextCharacters.Kind = .text) -> String? {
         guard let value, !value.isEmpty else {
             if required { fail(field, "validation.required", ["field": label(labelKey)]) }
+            return nil
+        }
+        if !TextCharacters.isClean(value, as: characters) {
+            fail(field, "validation.characters", ["field": label(labelKey)])
             return nil
         }
         if !TextLength.fits(value, within: maxLength) {

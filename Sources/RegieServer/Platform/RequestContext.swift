@@ -26,8 +26,12 @@ public struct RegieRequestContext: RequestContext {
         self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// A 10 MiB cap on request bodies; forms are small.
+    /// A 10 MiB cap on request bodies; forms are small. A larger body is answered with 413.
     public var maxUploadSize: Int { 10 * 1024 * 1024 }
+
+    /// Set on the document upload when its body was over `maxUploadSize`: the form is shown again with
+    /// the message beside the file field (413), and nothing else happens.
+    public var bodyTooLarge = false
 
     public var requestID: String { logger[metadataKey: "hb.request.id"]?.description ?? "-" }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Inburgering
+import NIOCore
 import RegieStorage
 
 /// The web interface's middleware: finds the session behind the cookie (idle and absolute
@@ -33,14 +35,21 @@ struct WebMiddleware: RouterMiddleware {
                 context.form = FormData(urlEncoded: query)
             }
             if Self.isStateChanging(request.method) {
-                let body = try await request.collectBody(upTo: context.maxUploadSize)
-                if let boundary = Self.multipartBoundary(request.headers[.contentType]) {
-                    (context.form, context.uploads) = try MultipartForm.parse(body, boundary: boundary)
-                } else {
-                    context.form = FormData(urlEncoded: String(buffer: body))
+                do {
+                    let body = try await request.collectBody(upTo: context.maxUploadSize)
+                    if let boundary = Self.multipartBoundary(request.headers[.contentType]) {
+                        (context.form, context.uploads) = try MultipartForm.parse(body, boundary: boundary)
+                    } else {
+                        context.form = FormData(urlEncoded: String(buffer: body))
+                    }
+                    try verifyCSRF(context)
+                } catch is NIOTooManyBytesError where Self.isDocumentUpload(request) {
+                    // Without the body there is no CSRF token to check, so the upload only shows its form
+                    // again with the message beside the file field; it changes nothing.
+                    context.bodyTooLarge = true
                 }
-                try verifyCSRF(context)
             }
+            try checkCharacters(context)
             var response = try await next(request, context)
             if let newAnonymousToken {
                 response.setCookie(csrfCookie(newAnonymousToken))
@@ -63,6 +72,12 @@ struct WebMiddleware: RouterMiddleware {
             if pair.count == 2, pair[0].lowercased() == "boundary" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
         }
         return nil
+    }
+
+    /// `POST /personen/{id}/documenten`.
+    static func isDocumentUpload(_ request: Request) -> Bool {
+        let segments = request.uri.path.split(separator: "/")
+        return request.method == .post && segments.count == 3 && segments[0] == "personen" && segments[2] == "documenten"
     }
 
     static func isStateChanging(_ method: HTTPRequest.Method) -> Bool {
@@ -102,6 +117,15 @@ struct WebMiddleware: RouterMiddleware {
         context.locale = UILocale(rawValue: user.locale) ?? .nl
     }
 
+    /// No field of any form or query holds a control character (`TextCharacters`): a NUL byte would
+    /// fail in PostgreSQL and be stored by SQLite. Names and file names are checked further by their forms.
+    private func checkCharacters(_ context: Context) throws {
+        let fields = context.form.values.filter { $0.value.contains { !TextCharacters.isClean($0) } }.keys.sorted()
+            + context.uploads.filter { !TextCharacters.isClean($0.value.filename, as: .name) }.keys.sorted()
+        guard let field = fields.first else { return }
+        throw AppError.invalid(detail: services.catalogue.text("errors.controlCharacter", context.locale), fields: [.init(name: field, message: "")])
+    }
+
     private func verifyCSRF(_ context: Context) throws {
         let expected = context.csrfToken
         guard !expected.isEmpty, let given = context.form.raw("_csrf"), TokenHasher.equal(given, expected) else {
@@ -123,8 +147,10 @@ struct WebMiddleware: RouterMiddleware {
         switch error {
         case let error as AppError: appError = error
         case let error as HTTPError where error.status == .notFound: appError = .notFound
+        case is NIOTooManyBytesError:
+            appError = .rejected(status: 413, detail: catalogue.text("errors.tooLarge", locale, ["max": "10 MB"]), fields: [])
         case let error as HTTPError where error.status == .contentTooLarge:
-            appError = .invalid(detail: catalogue.text("errors.tooLarge", locale), fields: [])
+            appError = .rejected(status: 413, detail: catalogue.text("errors.tooLarge", locale, ["max": "10 MB"]), fields: [])
         default:
             context.logger.error("unhandled error", metadata: ["error": .string(String(describing: type(of: error)))])
             return try services.views.render(
