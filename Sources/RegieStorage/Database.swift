@@ -54,8 +54,31 @@ public enum DatabaseError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidURL(let reason): return "Invalid database URL: \(reason)"
-        case .migrationFailed(let id, let error): return "Migration \(id) failed: \(String(reflecting: error))"
+        case .migrationFailed(let id, let error): return "Migration \(id) failed: \(Self.describe(error))"
         case .unexpected(let reason): return reason
+        }
+    }
+
+    /// What went wrong, for the operator: PostgreSQL's own message, detail, hint and SQLSTATE, or the
+    /// connection's cause (refused, unknown host, TLS) — where the driver's description says only
+    /// "Generic description to prevent accidental leakage of sensitive data". Never the query's
+    /// values or the connection string.
+    public static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as DatabaseError:
+            return error.description
+        case let error as PSQLError:
+            var parts = ["PostgreSQL error (\(error.code))"]
+            if let info = error.serverInfo {
+                if let message = info[.message] { parts.append(message) }
+                if let detail = info[.detail] { parts.append("detail: \(detail)") }
+                if let hint = info[.hint] { parts.append("hint: \(hint)") }
+                if let state = info[.sqlState] { parts.append("SQLSTATE \(state)") }
+            }
+            if let underlying = error.underlying { parts.append("cause: \(String(describing: underlying))") }
+            return parts.joined(separator: "; ")
+        default:
+            return String(describing: error)
         }
     }
 }

@@ -34,10 +34,12 @@ public enum RegieCommands {
             }
         }
         let message = banner(config: config, demo: config.demo, freshlyLoaded: demoLoaded)
-        let app = try await buildApplication(reader: reader, logger: logger, onServerRunning: { _ in
-            // Straight to standard output, unbuffered, so the address shows at once even in a pipe.
-            FileHandle.standardOutput.write(Data((message + "\n").utf8))
-        })
+        let app = try await explaining {
+            try await buildApplication(reader: reader, logger: logger, onServerRunning: { _ in
+                // Straight to standard output, unbuffered, so the address shows at once even in a pipe.
+                FileHandle.standardOutput.write(Data((message + "\n").utf8))
+            })
+        }
         try await app.runService()
     }
 
@@ -113,7 +115,21 @@ public enum RegieCommands {
             return result
         } catch {
             await database.shutdown()
-            throw error
+            throw Self.explained(error)
         }
+    }
+
+    /// A start-up failure names its cause for the operator (`DatabaseError.describe`: PostgreSQL's
+    /// message and SQLSTATE, or why the connection failed), not the driver's generic text.
+    static func explaining<R>(_ body: () async throws -> R) async throws -> R {
+        do {
+            return try await body()
+        } catch {
+            throw explained(error)
+        }
+    }
+
+    static func explained(_ error: any Error) -> any Error {
+        error is AppStartError ? error : AppStartError("Regie could not start: \(DatabaseError.describe(error))")
     }
 }

@@ -29,21 +29,32 @@ public struct Migrator: Sendable {
 
     public static var knownIDs: [String] { allMigrations.map(\.id) }
 
+    /// The advisory lock every instance takes before touching the schema (PostgreSQL).
+    static let lockKey = 7_272_021
+
     /// Applies what is pending and returns the ids it applied.
     @discardableResult
     public func migrate(now: Date = Date()) async throws -> [String] {
-        try await database.sql.raw("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                id TEXT PRIMARY KEY,
-                applied_at BIGINT NOT NULL
-            )
-            """).run()
+        let kind = database.kind
+        // The lock comes before anything else: two instances starting together on an empty
+        // PostgreSQL database would otherwise both run CREATE TABLE IF NOT EXISTS, which PostgreSQL
+        // does not serialise (the second fails on pg_type_typname_nsp_index).
+        try await database.transaction { db in
+            if kind == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockKey)))").run()
+            }
+            try await db.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    id TEXT PRIMARY KEY,
+                    applied_at BIGINT NOT NULL
+                )
+                """).run()
+        }
         var applied: [String] = []
         for migration in allMigrations {
-            let kind = database.kind
             let didApply = try await database.transaction { db in
                 if kind == .postgres {
-                    try await db.raw("SELECT pg_advisory_xact_lock(7272021)").run()
+                    try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockKey)))").run()
                 }
                 let existing = try await db.raw("SELECT id FROM schema_migrations WHERE id = \(bind: migration.id)").first()
                 guard existing == nil else { return false }
