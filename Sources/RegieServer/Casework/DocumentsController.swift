@@ -31,15 +31,15 @@ struct DocumentsController {
             }
         }
 
-        static func detect(_ data: Data, filename: String) -> Kind? {
+        static func detect(_ data: Data) -> Kind? {
             let bytes = [UInt8](data.prefix(8))
             if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
             if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
             if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
             if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-                let name = filename.lowercased()
-                if name.hasSuffix(".docx") { return .docx }
-                if name.hasSuffix(".odt") { return .odt }
+                // A ZIP is whatever it holds, never what its name says: a zip of anything named .docx is refused.
+                if ZipContainer.isWordDocument(data) { return .docx }
+                if ZipContainer.isOpenDocumentText(data) { return .odt }
             }
             return nil
         }
@@ -102,7 +102,7 @@ struct DocumentsController {
         if let file, !file.data.isEmpty {
             if file.data.count > Self.maximumBytes {
                 v.fail("file", "documents.errors.tooLarge", ["max": Self.size(Self.maximumBytes)])
-            } else if let detected = Kind.detect(file.data, filename: file.filename) {
+            } else if let detected = Kind.detect(file.data) {
                 kind = detected
             } else {
                 v.fail("file", "documents.errors.type")
