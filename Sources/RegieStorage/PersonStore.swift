@@ -116,7 +116,31 @@ public struct PersonStore: Sendable {
                 guard let value else { return (false, nil) }
                 guard let row = try await db.raw("SELECT id, municipality_code FROM persons WHERE \(ident: column) = \(bind: value)").first() else { return (false, nil) }
                 let code = try row.decode(column: "municipality_code", as: String.self)
-                return (true, scope.municipalityCodes.contains(code) ? try row.decode(column: "id", as: String.self) : nil)
+                let id = try row.decode(column: "id", as: String.self)
+                if scope.municipalityCodes.contains(code) { return (true, id) }
+                // Held outside the caller's municipalities: a probe or a real move between regions. Both
+                // organisations' beheerders see it in their audit log: the caller's, without the person,
+                // and the holder's, on the person's file ("who asked about my file?").
+                let label = column == "bsn" ? "BSN" : "V-nummer"
+                let caller = try await db.raw("SELECT name FROM organisations WHERE id = \(bind: audit.organisationId ?? "")").first()?
+                    .decode(column: "name", as: String.self) ?? audit.organisationId ?? "-"
+                var refused = audit
+                refused.action = "person.registerRefused"
+                refused.personId = nil
+                refused.detail = "\(label) bestaat al bij een gemeente buiten deze organisatie; geen dossier aangemaakt"
+                var entries = [refused]
+                let holders = try await db.raw("SELECT organisation_id FROM organisation_municipalities WHERE municipality_code = \(bind: code)").all()
+                for holder in try holders.map({ try $0.decode(column: "organisation_id", as: String.self) }) where holder != audit.organisationId {
+                    var probe = audit
+                    probe.organisationId = holder
+                    probe.action = "person.registerProbe"
+                    probe.personId = id
+                    probe.municipalityCode = code
+                    probe.detail = "\(label) van dit dossier opgegeven bij een registratie door \(audit.actorName) van \(caller)"
+                    entries.append(probe)
+                }
+                try await AuditStore.append(entries, at: now, on: db, kind: kind)
+                return (true, nil)
             }
             let bsn = try await existing("bsn", new.person.bsn)
             if bsn.found { return .failure(.bsn(existingId: bsn.id)) }

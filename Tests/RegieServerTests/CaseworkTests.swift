@@ -109,7 +109,7 @@ struct CaseworkTests {
         }
     }
 
-    @Test("A known BSN links to the existing file in scope, and only says 'elsewhere' for another organisation's", arguments: Engine.available)
+    @Test("A known BSN links to the existing file in scope; another organisation's is refused without saying where, and both organisations' audit logs record the attempt", arguments: Engine.available)
     func duplicates(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in
             let browser = Browser(client)
@@ -123,9 +123,16 @@ struct CaseworkTests {
             values["bsn"] = "999990032"  // Mansour, Roermond: organisation B
             let other = try await browser.post("/personen/nieuw", form: Self.form(values), csrf: csrf)
             #expect(other.status == .conflict)
-            #expect(other.body.contains("al geregistreerd bij een andere gemeente"))
+            #expect(other.body.contains("Met dit nummer kan hier geen dossier worden aangemaakt"))
+            #expect(!other.body.contains("andere gemeente"))
             #expect(!other.body.contains(app.world.personB))
             #expect(!other.body.contains("Mansour"))
+            let asking = try await app.services.audit.search(.init(organisationId: app.world.orgA), before: nil, limit: 50).rows
+            #expect(asking.contains { $0.action == "person.registerRefused" && $0.personId == nil && $0.actorId == "a-consulent" })
+            let holder = try await app.services.audit.search(.init(personId: app.world.personB, organisationId: app.world.orgB), before: nil, limit: 50).rows
+            let probe = try #require(holder.first { $0.action == "person.registerProbe" })
+            #expect(probe.actorId == "a-consulent")
+            #expect(probe.detail.contains("van Organisatie A"), "the holder sees which organisation asked")
         }
     }
 
