@@ -81,6 +81,44 @@ public enum AuditVerification: Sendable, Equatable {
     case broken(seq: Int64, reason: String)
 }
 
+/// The audit chain's head at a moment, kept outside the database (`regie audit anchor` appends one
+/// per line to a file the operator ships elsewhere, e.g. a write-once store or the central log).
+/// The chain itself detects an altered or removed entry in the middle; only an anchor detects a
+/// tail cut off with the head rewritten to match, or a chain recomputed from some entry on.
+public struct AuditAnchor: Sendable, Codable, Equatable {
+    public let seq: Int64
+    public let hash: String
+    public let at: Date
+
+    public init(seq: Int64, hash: String, at: Date) {
+        self.seq = seq
+        self.hash = hash
+        self.at = at
+    }
+
+    /// One line of the anchor file.
+    public var line: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The anchors of a file's lines; a line that is no anchor is an error naming it.
+    public static func parse(_ text: String) throws -> [AuditAnchor] {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try text.split(whereSeparator: \.isNewline).enumerated().compactMap { number, line in
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            do {
+                return try decoder.decode(AuditAnchor.self, from: Data(line.utf8))
+            } catch {
+                throw DatabaseError.unexpected("Line \(number + 1) of the anchor file is no audit anchor: \(line.prefix(80))")
+            }
+        }
+    }
+}
+
 public struct AuditFilter: Sendable, Hashable {
     public var personId: String?
     public var actorId: String?
@@ -141,6 +179,35 @@ public struct AuditStore: Sendable {
     }
 
     /// Walks the whole chain in order and names the first entry that does not hold.
+    /// The chain's head now: the last entry's number and hash (0 and the genesis hash when empty).
+    public func anchor(at now: Date) async throws -> AuditAnchor {
+        let head = try await database.sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").first()
+        return AuditAnchor(seq: try head?.decode(column: "last_seq", as: Int64.self) ?? 0,
+                           hash: try head?.decode(column: "last_hash", as: String.self) ?? AuditChain.genesisHash, at: now)
+    }
+
+    /// Entries in the log (the head's count), for `/metrics`: a count that drops is a log cut off.
+    public func count() async throws -> Int64 {
+        try await database.sql.raw("SELECT last_seq FROM audit_head WHERE id = 1").first()?.decode(column: "last_seq", as: Int64.self) ?? 0
+    }
+
+    /// `verify()`, then every anchor against the log: the anchored entry must still be there with the
+    /// anchored hash. Names the first anchor that does not hold.
+    public func verify(anchors: [AuditAnchor], batchSize: Int = 5_000) async throws -> AuditVerification {
+        let chain = try await verify(batchSize: batchSize)
+        guard case .intact = chain else { return chain }
+        for anchor in anchors.sorted(by: { $0.seq < $1.seq }) where anchor.seq > 0 {
+            let row = try await database.sql.raw("SELECT hash FROM audit_log WHERE seq = \(bind: anchor.seq)").first()
+            guard let hash = try row?.decode(column: "hash", as: String.self) else {
+                return .broken(seq: anchor.seq, reason: "entry \(anchor.seq), anchored on \(anchor.at), is gone: the log was cut off")
+            }
+            if hash != anchor.hash {
+                return .broken(seq: anchor.seq, reason: "entry \(anchor.seq) no longer has the hash anchored on \(anchor.at): the log was rewritten")
+            }
+        }
+        return chain
+    }
+
     public func verify(batchSize: Int = 5_000) async throws -> AuditVerification {
         var previous = AuditChain.genesisHash
         var expectedSeq: Int64 = 1

@@ -59,6 +59,16 @@ public enum DatabaseError: Error, CustomStringConvertible {
         }
     }
 
+    /// Whether `error` is the database being busy beyond its wait (SQLite's single writer held too
+    /// long): the request may be tried again, so it is answered 503 with Retry-After, not 500.
+    public static func isBusy(_ error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        switch error.reason {
+        case .busy, .locked, .busyInRecovery, .busyInSnapshot, .busyTimeout, .lockedBySharedCache, .lockedVirtualTable: return true
+        default: return false
+        }
+    }
+
     /// What went wrong, for the operator: PostgreSQL's own message, detail, hint and SQLSTATE, or the
     /// connection's cause (refused, unknown host, TLS) — where the driver's description says only
     /// "Generic description to prevent accidental leakage of sensitive data". Never the query's

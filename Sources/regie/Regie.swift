@@ -113,20 +113,38 @@ func readPassword() throws -> String {
 }
 
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Work with the audit log.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Work with the audit log.", subcommands: [Verify.self, Anchor.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the audit log's hash chain and name the first broken entry.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit log's hash chain and name the first broken entry.",
+            discussion: "With --anchors, also check that every anchored entry is still there with its hash: a log cut off and rewritten to match is found only that way.")
         @OptionGroup var common: CommonOptions
+        @Option(help: "A file of anchors written by `regie audit anchor --file`.") var anchors: String?
 
         func run() async throws {
-            switch try await RegieCommands.verifyAudit(overrides: common.overrides) {
+            switch try await RegieCommands.verifyAudit(overrides: common.overrides, anchorFile: anchors) {
             case .intact(let entries):
                 print("Audit log intact: \(entries) entries, every hash matches.")
             case .broken(let seq, let reason):
                 print("Audit log BROKEN at entry \(seq): \(reason)")
                 throw ExitCode(2)
             }
+        }
+    }
+}
+
+extension AuditCommand {
+    struct Anchor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the audit chain's head (entry number and hash) and append it to a file kept outside the database.",
+            discussion: "Run it regularly (e.g. hourly from cron) and ship the file to a write-once store; `regie audit verify --anchors FILE` then detects a cut-off or rewritten log.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Append the anchor as one JSON line to this file.") var file: String?
+
+        func run() async throws {
+            let anchor = try await RegieCommands.anchorAudit(overrides: common.overrides, file: file)
+            print(anchor.line)
         }
     }
 }

@@ -95,6 +95,35 @@ struct AuditTests {
         }
     }
 
+    @Test("An anchor kept outside the database finds a log cut off with its head rewritten, and a chain recomputed from some entry on", arguments: Engine.available)
+    func anchors(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let browser = Browser(client)
+            _ = try await browser.login(World.email(.consulent))
+            for _ in 0..<5 { _ = try await browser.get("/personen/\(app.world.personA)") }
+            let audit = app.services.audit
+            let anchor = try await audit.anchor(at: app.clock.now)
+            #expect(anchor.seq == 6)
+            let file = try AuditAnchor.parse("\n" + anchor.line + "\n")
+            #expect(file == [anchor])
+            #expect(try await audit.verify(anchors: file) == .intact(entries: 6))
+            #expect(try await audit.count() == 6)
+
+            // Someone removes the last three reads and sets the head to the entry now last: the chain alone still holds.
+            let last = try #require(try await app.database.sql.raw("SELECT hash FROM audit_log WHERE seq = 3").first()?.decode(column: "hash", as: String.self))
+            try await app.database.sql.raw("DELETE FROM audit_log WHERE seq > 3").run()
+            try await app.database.sql.raw("UPDATE audit_head SET last_seq = 3, last_hash = \(bind: last) WHERE id = 1").run()
+            #expect(try await audit.verify() == .intact(entries: 3), "without an anchor the cut is invisible")
+            guard case .broken(let seq, let reason) = try await audit.verify(anchors: file) else {
+                Issue.record("the anchor must find the cut")
+                return
+            }
+            #expect(seq == 6)
+            #expect(reason.contains("cut off"))
+            #expect(throws: (any Error).self) { try AuditAnchor.parse("geen anker") }
+        }
+    }
+
     @Test("Concurrent reads all succeed and still make one unbroken chain", arguments: Engine.available)
     func concurrentAppends(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in

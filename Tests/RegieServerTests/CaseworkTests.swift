@@ -136,6 +136,25 @@ struct CaseworkTests {
         }
     }
 
+    @Test("Dates outside a field's plausible range are refused with the range named: events 2000–2049, a birth date from 1900", arguments: [
+        ("kennisgeving", "1999-12-31", "ligt niet tussen 2000 en 2049"), ("kennisgeving", "0224-10-20", "ligt niet tussen 2000 en 2049"),
+        ("dateOfBirth", "1899-12-31", "ligt niet tussen 1900 en 2100"),
+    ])
+    func implausibleDates(field: String, value: String, message: String) async throws {
+        try await TestSupport.withApp(.sqlite) { client, _ in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            var values = Self.validRegistration
+            values[field] = value
+            let page = try await browser.post("/personen/nieuw", form: Self.form(values), csrf: csrf)
+            #expect(page.status == .badRequest)
+            #expect(page.body.contains(message))
+            #expect(page.body.contains("value=\"\(value)\""), "what was typed is kept")
+            let task = try await browser.post("/personen/person-a-weert/taken", form: [("taskTitle", "Bel"), ("taskDue", "2224-11-30")], csrf: csrf)
+            #expect(task.status == .badRequest)
+        }
+    }
+
     @Test("A household member found by BSN shares the new person's household", arguments: Engine.available)
     func household(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in

@@ -35,6 +35,24 @@ struct OperationsTests {
             #expect(text.contains("regie_http_request_duration_seconds_bucket"))
             #expect(text.contains("regie_db_pool_max_connections"))
             #expect(!text.contains(app.world.personA), "no ids in metric labels")
+            #expect(text.contains("regie_audit_entries_count 2"), "the audit log's length, to notice a drop: \(text.split(separator: "\n").filter { $0.contains("audit") })")
+        }
+    }
+
+    @Test("With METRICS_TOKEN set, /metrics asks for it; in production without one it is closed", arguments: [
+        (["METRICS_TOKEN": "scrape-token-0123456789"], nil as String?, 401),
+        (["METRICS_TOKEN": "scrape-token-0123456789"], "Bearer wrong", 401),
+        (["METRICS_TOKEN": "scrape-token-0123456789"], "Bearer scrape-token-0123456789", 200),
+        ([:], nil, 200),
+        (["REGIE_ENV": "production", "FIELD_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="], nil, 403),
+    ] as [([String: String], String?, Int)])
+    func metricsToken(config: [String: String], authorization: String?, status: Int) async throws {
+        try await TestSupport.withApp(.sqlite, config: config) { client, _ in
+            var headers = HTTPFields()
+            if let authorization { headers[.authorization] = authorization }
+            let response = try await client.execute(uri: "/metrics", method: .get, headers: headers)
+            #expect(response.status.code == status)
+            #expect(String(buffer: response.body).contains("regie_db_pool_max_connections") == (status == 200))
         }
     }
 
@@ -123,6 +141,25 @@ struct OperationsTests {
             let page = try await browser.get("/bestaat-niet")
             #expect(page.status == .notFound)
             #expect(page.body.contains("Pagina niet gevonden"))
+        }
+    }
+
+    @Test("A team name that is empty, too long, already there or holds a line break is refused beside its field and kept as typed", arguments: [
+        ("", "Vul Nieuw team in"), (String(repeating: "x", count: 81), "te lang"), ("Team\nWeert", "teken dat hier niet mag"),
+    ])
+    func teamNames(name: String, message: String) async throws {
+        try await TestSupport.withApp(.sqlite) { client, app in
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.functioneelBeheerder))
+            let refused = try await browser.post("/beheer/instellingen/teams", form: [("teamName", name)], csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains(message), "\(refused.body.count)")
+            #expect(try await app.services.users.listTeams(organisationId: app.world.orgA).isEmpty)
+            #expect(try await browser.post("/beheer/instellingen/teams", form: [("teamName", "Team Weert")], csrf: csrf).status == .seeOther)
+            let twice = try await browser.post("/beheer/instellingen/teams", form: [("teamName", "team weert")], csrf: csrf)
+            #expect(twice.status == .badRequest)
+            #expect(twice.body.contains("Er is al een team met de naam team weert."))
+            #expect(twice.body.contains("value=\"team weert\""), "what was typed is kept")
         }
     }
 }

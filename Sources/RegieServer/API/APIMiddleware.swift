@@ -86,8 +86,8 @@ struct APIMiddleware: RouterMiddleware {
                                   invalidParams: fields.isEmpty ? nil : fields.map { .init(name: $0.name, reason: $0.message) })
             }
         case let error as ServerError:
-            if let appError = error.underlyingError as? AppError {
-                return self.problem(for: appError, request: request, context: context)
+            if error.underlyingError is AppError || DatabaseError.isBusy(error.underlyingError) {
+                return self.problem(for: error.underlyingError, request: request, context: context)
             }
             if error.operationInput != nil {
                 // The request was decoded and the handler failed (a database error, a bug): a server
@@ -104,6 +104,10 @@ struct APIMiddleware: RouterMiddleware {
                               invalidParams: field.map { [.init(name: $0, reason: "heeft een ongeldige waarde")] })
         case let error as HTTPError where error.status == .notFound:
             problem = Problem(type: "about:blank", title: "Niet gevonden", status: 404, detail: nil, instance: instance, invalidParams: nil)
+        case let error where DatabaseError.isBusy(error):
+            context.logger.warning("database busy", metadata: ["error": .string(String(describing: error))])
+            problem = Problem(type: "about:blank", title: "Tijdelijk niet beschikbaar", status: 503,
+                              detail: "De database is even bezet. Probeer het over 5 seconden opnieuw.", instance: instance, invalidParams: nil)
         case is NIOTooManyBytesError:
             problem = Problem(type: "about:blank", title: "Verzoek te groot", status: 413,
                               detail: "De body is groter dan \(context.maxUploadSize / 1_048_576) MiB. Een document (content, base64) mag ten hoogste 7 MiB zijn.",
@@ -117,6 +121,7 @@ struct APIMiddleware: RouterMiddleware {
         let body = (try? encoder.encode(problem)) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        if problem.status == 503 { headers[.retryAfter] = "5" }
         return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

@@ -69,7 +69,7 @@ struct DetailsController {
         let today = loader.today
         let givenNames = v.text("givenNames", input["givenNames"], label: "register.givenNames", maxLength: 100, characters: .name)
         let familyName = v.text("familyName", input["familyName"], label: "register.familyName", maxLength: 100, characters: .name)
-        let dateOfBirth = v.date("dateOfBirth", input["dateOfBirth"], label: "register.dateOfBirth", notAfter: today)
+        let dateOfBirth = v.date("dateOfBirth", input["dateOfBirth"], label: "register.dateOfBirth", notAfter: today, plausible: .birth)
         let gender = input["gender"].flatMap { ["vrouw", "man", "x"].contains($0) ? $0 : nil }
         if gender == nil { v.fail("gender", "validation.choose", ["field": services.catalogue.text("register.gender", context.locale)]) }
         let language = v.text("language", input["language"], label: "register.language", maxLength: 60)

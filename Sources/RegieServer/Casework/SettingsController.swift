@@ -138,7 +138,8 @@ struct SettingsController {
                                     options: principal.municipalities.map { ($0.code, $0.name) }, errors: []),
                 summary: ErrorSummary(errors), groups: groups, action: SiteRoute.settings.path, code: municipality.code,
                 teams: teams.map { TeamRow(name: $0.name) },
-                teamField: FieldView(.input("text"), name: "teamName", label: t.text("settings.teamName", l), value: "", errors: errors),
+                teamField: FieldView(.input("text"), name: "teamName", label: t.text("settings.teamName", l), value: input["teamName"] ?? "", errors: errors,
+                                     extra: "maxlength=\"80\""),
                 teamAction: SiteRoute.settingsTeams.path),
             context: context, current: SiteRoute.settings.path,
             notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded"][$0] }.map { t.text($0, l) },
@@ -238,15 +239,22 @@ struct SettingsController {
 
     func addTeam(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageSettings)
-        let name = context.form["teamName"] ?? ""
-        guard !name.isEmpty, TextLength.fits(name, within: 80) else {
-            return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path])
-        }
+        var v = Validator(services.catalogue, context.locale)
+        let typed = context.form.raw("teamName") ?? ""
+        let name = v.text("teamName", context.form["teamName"], label: "settings.teamName", maxLength: 80, characters: .name)
         let existing = try await services.users.listTeams(organisationId: principal.organisationId)
-        if !existing.contains(where: { $0.name.lowercased() == name.lowercased() }) {
-            try await services.users.insertTeam(Team(id: "team-" + CaseLoader.newID(), organisationId: principal.organisationId, name: name))
-            try await services.record("settings.update", context: context, permission: .manageSettings, detail: "team: \(name)")
+        if let name, existing.contains(where: { $0.name.lowercased() == name.lowercased() }) {
+            v.fail("teamName", "settings.errors.teamExists", ["name": name])
         }
+        guard v.isValid, let name else {
+            // The page shows the error beside the team field and keeps what was typed.
+            guard let municipality = municipality(principal, context.form["gemeente"]) else { throw AppError.notFound }
+            var input = Self.input(from: try await services.settings.fetch(municipality.code))
+            input["teamName"] = typed
+            return try await render(principal, municipality, input: input, errors: v.errors, context: context, status: .badRequest)
+        }
+        try await services.users.insertTeam(Team(id: "team-" + CaseLoader.newID(), organisationId: principal.organisationId, name: name))
+        try await services.record("settings.update", context: context, permission: .manageSettings, detail: "team: \(name)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=team"])
     }
 }

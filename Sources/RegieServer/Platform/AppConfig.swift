@@ -23,6 +23,9 @@ public struct AppConfig: Sendable {
     public var logFormat: LogFormat
     public var demo: Bool
     public var trustProxy: Bool
+    /// The bearer token `/metrics` asks for (`METRICS_TOKEN`); without one, `/metrics` is open in
+    /// development and closed in production.
+    public var metricsToken: String?
     public var loginMaxFailures: Int
     public var loginWindow: TimeInterval
     /// Seals special-category fields (health, intake notes) at rest: AES-256-GCM, key from `FIELD_KEY`.
@@ -81,6 +84,7 @@ public struct AppConfig: Sendable {
         logFormat = format
         demo = reader.bool(forKey: "demo", default: false)
         trustProxy = reader.bool(forKey: "trust.proxy", default: false)
+        metricsToken = reader.string(forKey: "metrics.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         loginMaxFailures = reader.int(forKey: "login.max.failures", default: 5)
         loginWindow = TimeInterval(reader.int(forKey: "login.window.minutes", default: 15) * 60)
         switch (mode, reader.string(forKey: "field.key", isSecret: true)) {

@@ -101,10 +101,30 @@ public enum RegieCommands {
         }
     }
 
-    /// `regie audit verify`: walks the hash chain.
-    public static func verifyAudit(overrides: [String: String]) async throws -> AuditVerification {
+    /// `regie audit verify`: walks the hash chain and checks it against the anchors given.
+    public static func verifyAudit(overrides: [String: String], anchorFile: String?) async throws -> AuditVerification {
         let (_, config, logger) = try await prepare(overrides: overrides)
-        return try await withDatabase(config, logger) { try await AuditStore(database: $0).verify() }
+        var anchors: [AuditAnchor] = []
+        if let path = anchorFile {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw AppStartError("Cannot read the anchor file \(path).") }
+            anchors = try AuditAnchor.parse(text)
+        }
+        let given = anchors
+        return try await withDatabase(config, logger) { try await AuditStore(database: $0).verify(anchors: given) }
+    }
+
+    /// `regie audit anchor`: the chain's head now, appended as one line to `file` (when given) and returned.
+    public static func anchorAudit(overrides: [String: String], file: String?) async throws -> AuditAnchor {
+        let (_, config, logger) = try await prepare(overrides: overrides)
+        let anchor = try await withDatabase(config, logger) { try await AuditStore(database: $0).anchor(at: Date()) }
+        if let file {
+            if !FileManager.default.fileExists(atPath: file) { FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o640]) }
+            guard let handle = FileHandle(forWritingAtPath: file) else { throw AppStartError("Cannot write the anchor file \(file).") }
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data((anchor.line + "\n").utf8))
+        }
+        return anchor
     }
 
     static func withDatabase<R: Sendable>(_ config: AppConfig, _ logger: Logger, _ body: @Sendable (Database) async throws -> R) async throws -> R {

@@ -122,16 +122,34 @@ struct Validator {
         return value
     }
 
-    /// An ISO date (as a native date input sends it), within a plausible range and, when
+    /// The dates a field can plausibly hold: a birth date from 1900; anything that happens in a case
+    /// (a signal, a conversation, a decision, a payment, a planned date) from 2000 to 2049 — so a
+    /// typo such as 0224 or 2224 is caught, not stored as a real date.
+    enum Plausible {
+        case birth, event
+
+        // Literal dates that exist: the force-unwraps cannot fail.
+        static let birthRange = CalendarDate(year: 1900, month: 1, day: 1)!...CalendarDate(year: 2100, month: 12, day: 31)!
+        static let eventRange = CalendarDate(year: 2000, month: 1, day: 1)!...CalendarDate(year: 2049, month: 12, day: 31)!
+
+        var range: ClosedRange<CalendarDate> { self == .birth ? Self.birthRange : Self.eventRange }
+    }
+
+    /// An ISO date (as a native date input sends it), within the field's plausible range and, when
     /// `notAfter` is given, not after it (e.g. today for things that already happened).
     mutating func date(_ field: String, _ value: String?, label labelKey: String, required: Bool = true, notAfter: CalendarDate? = nil,
-                       notBefore: CalendarDate? = nil) -> CalendarDate? {
+                       notBefore: CalendarDate? = nil, plausible: Plausible = .event) -> CalendarDate? {
         guard let value, !value.isEmpty else {
             if required { fail(field, "validation.dateRequired", ["field": label(labelKey)]) }
             return nil
         }
-        guard let date = CalendarDate(iso: value), date.year >= 1900, date.year <= 2100 else {
+        guard let date = CalendarDate(iso: value) else {
             fail(field, "validation.dateInvalid", ["field": label(labelKey)])
+            return nil
+        }
+        guard plausible.range.contains(date) else {
+            fail(field, "validation.dateImplausible", ["field": label(labelKey), "from": String(plausible.range.lowerBound.year),
+                                                       "until": String(plausible.range.upperBound.year)])
             return nil
         }
         if let notAfter, date > notAfter {

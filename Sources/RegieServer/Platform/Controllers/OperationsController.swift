@@ -20,9 +20,24 @@ struct OperationsController {
             }
             return Self.json(["status": "ok", "database": "ok", "migrations": "current"], status: .ok)
         }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: services.metrics.render(database: services.database))))
+        // Route names, counts and the audit log's length are for the operator's scraper only: with
+        // METRICS_TOKEN set it must send `Authorization: Bearer <token>`; in production without a
+        // token the endpoint is closed.
+        router.get("/metrics") { request, _ in
+            let config = services.config
+            if let token = config.metricsToken {
+                let given = request.headers[.authorization].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+                guard TokenHasher.equal(services.hasher.digest(given), services.hasher.digest(token)) else {
+                    return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer", .contentType: "text/plain; charset=utf-8"],
+                                    body: .init(byteBuffer: ByteBuffer(string: "Set Authorization: Bearer <METRICS_TOKEN>.\n")))
+                }
+            } else if config.mode == .production {
+                return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: "Set METRICS_TOKEN to read the metrics in production.\n")))
+            }
+            let entries = try? await services.audit.count()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: services.metrics.render(database: services.database, auditEntries: entries))))
         }
     }
 

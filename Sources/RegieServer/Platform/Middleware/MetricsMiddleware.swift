@@ -18,6 +18,7 @@ public final class RegieMetrics: Sendable {
     static var duration: MetricNameDescriptor { MetricNameDescriptor(namespace: "regie", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "HTTP request latency by method and route template.") }
     static var errors: MetricNameDescriptor { MetricNameDescriptor(namespace: "regie", subsystem: "http", metricName: "errors", unitName: "total", helpText: "HTTP requests that ended in a server error (5xx), by route template.") }
     static var poolMax: MetricNameDescriptor { MetricNameDescriptor(namespace: "regie", subsystem: "db", metricName: "pool_max", unitName: "connections", helpText: "The database pool's maximum number of connections.") }
+    static var auditEntries: MetricNameDescriptor { MetricNameDescriptor(namespace: "regie", subsystem: "audit", metricName: "entries", unitName: "count", helpText: "Entries in the audit log's hash chain: it only grows, so a drop means the log was cut off.") }
     static var inFlight: MetricNameDescriptor { MetricNameDescriptor(namespace: "regie", subsystem: "db", metricName: "operations_in_flight", unitName: "count", helpText: "Database operations holding a pooled connection right now.") }
 
     func requestFinished(method: String, route: String, status: Int, duration: Duration) {
@@ -30,7 +31,8 @@ public final class RegieMetrics: Sendable {
     }
 
     /// The exposition text, with the database pool's gauges read at the moment of the scrape.
-    func render(database: Database) -> String {
+    func render(database: Database, auditEntries: Int64?) -> String {
+        if let auditEntries { registry.makeGauge(descriptor: Self.auditEntries).set(Double(auditEntries)) }
         registry.makeGauge(descriptor: Self.poolMax, labels: [("engine", database.kind.rawValue)]).set(Double(database.maxConnections))
         registry.makeGauge(descriptor: Self.inFlight, labels: [("engine", database.kind.rawValue)]).set(Double(database.operationsInFlight))
         return registry.emitToString()

@@ -151,6 +151,11 @@ struct WebMiddleware: RouterMiddleware {
             appError = .rejected(status: 413, detail: catalogue.text("errors.tooLarge", locale, ["max": "10 MB"]), fields: [])
         case let error as HTTPError where error.status == .contentTooLarge:
             appError = .rejected(status: 413, detail: catalogue.text("errors.tooLarge", locale, ["max": "10 MB"]), fields: [])
+        case let error where DatabaseError.isBusy(error):
+            context.logger.warning("database busy", metadata: ["error": .string(String(describing: error))])
+            var response = try page(503, "errors.busyTitle", "errors.busy", context)
+            response.headers[.retryAfter] = "5"
+            return response
         default:
             context.logger.error("unhandled error", metadata: ["error": .string(String(describing: type(of: error)))])
             return try services.views.render(
