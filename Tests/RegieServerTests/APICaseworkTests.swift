@@ -229,6 +229,11 @@ struct APICaseworkTests {
             #expect(misspelt.problems["body.gezondhied"]?.contains("gezondheid") == true, "the message lists the fields that exist")
             let after = try await Self.send(client, .get, "/api/v1/cases/\(person)/handover", key: key)
             #expect(after.json["gezondheid"] as? String == "Rugklachten; trap lastig.", "nothing was emptied")
+            // CI's fuzzer found an empty date accepted on this operation (seed 1625344133): a date must be a date.
+            let emptyDate = try await Self.send(client, .put, "/api/v1/cases/\(person)/handover", key: key, body: ["meetingHeld": ""])
+            #expect(emptyDate.status == .badRequest)
+            #expect(emptyDate.problems["body.meetingHeld"]?.contains("JJJJ-MM-DD") == true)
+            #expect(try await Self.send(client, .put, "/api/v1/cases/\(person)/handover", key: key, body: ["": NSNull(), "meetingHeld": "2026-11-02"]).status == .badRequest)
             // The same on other operations, also in nested objects.
             #expect(try await Self.send(client, .post, "/api/v1/cases", key: key, body: Self.registration.merging(["bsnn": "1"]) { a, _ in a }).problems["body.bsnn"] != nil)
             #expect(try await Self.send(client, .post, "/api/v1/cases/\(person)/tasks", key: key, body: ["title": "Bel"]).problems["body.title"] != nil)

@@ -204,10 +204,11 @@ struct APIMethodMiddleware: RouterMiddleware {
 
 /// Checks a JSON request body against the operation's request schema in the OpenAPI document, for
 /// what the generated decoders do not enforce: a JSON `null` where the spec declares no nullable
-/// property (the decoders would read it as "left out"), and `maxLength`/`minLength` of strings,
-/// counted in code points as JSON Schema counts them (`TextLength`, the rule the web forms use too).
-/// Answers 400 problem+json naming the first offending property (`body.taskTitle`, `body.caseIds.1`);
-/// properties the spec does not declare are left to the decoders.
+/// property (the decoders would read it as "left out"); `maxLength`/`minLength` of strings, counted
+/// in code points as JSON Schema counts them (`TextLength`, the rule the web forms use too); `format:
+/// date` and `pattern`; the characters a text may hold (`TextCharacters`); and, where the schema says
+/// `additionalProperties: false`, properties it does not declare.
+/// Answers 400 problem+json naming the first offending property (`body.taskTitle`, `body.caseIds.1`).
 struct APIRequestBodyCheck: Sendable {
     private struct Operation: @unchecked Sendable {
         let method: String
@@ -296,6 +297,12 @@ struct APIRequestBodyCheck: Sendable {
             }
             if let min = schema["minLength"] as? Int, TextLength.of(text) < min {
                 return Violation(path: name, reason: "is te kort: ten minste \(min) tekens (Unicode-codepunten)")
+            }
+            if schema["format"] as? String == "date", text.utf8.count != 10 || CalendarDate(iso: text) == nil {
+                return Violation(path: name, reason: "is geen datum: schrijf JJJJ-MM-DD, bijvoorbeeld 2026-11-23")
+            }
+            if let pattern = schema["pattern"] as? String, let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) == nil {
+                return Violation(path: name, reason: "heeft niet de vorm \(pattern)")
             }
         } else if let object = value as? [String: Any] {
             let properties = schema["properties"] as? [String: Any] ?? [:]
