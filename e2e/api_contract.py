@@ -8,7 +8,8 @@
     python3 e2e/api_contract.py --seed 1234                       # replay a run: every run prints its seed
     python3 e2e/api_contract.py -- --max-failures 1               # arguments after -- go to `st run`
 
-It creates an API key through the web UI (as the functioneel beheerder of the demo data), then runs
+It creates an API key through the web UI (as the functioneel beheerder of the demo data, approved by
+the demo's consulent: a key that reads personal data needs a second person holding its role), then runs
 `st run` twice against BASE/api/v1/openapi.json with every schemathesis check: once with
 `Authorization: Bearer <key>` and once without it (every answer must then be the spec's 401
 application/problem+json). Afterwards it revokes the key it created.
@@ -44,6 +45,7 @@ DEFAULT_BINARY = REPO_DIR / ".build" / "debug" / "regie"
 REQUIREMENTS = E2E_DIR / "requirements.txt"
 
 BEHEER = "beheer@regie.example"
+CONSULENT = "consulent@regie.example"
 PASSWORD = "regie-demo-2026"
 DEFAULT_MAX_EXAMPLES = 200  # per operation, for the fuzzing phase; the whole test takes ~10 s with it
 
@@ -73,8 +75,9 @@ def csrf_token(page: str, where: str) -> str:
 class KeyAdmin:
     """A logged-in session of the functioneel beheerder on /beheer/api-sleutels."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, email: str = BEHEER):
         self.base_url = base_url
+        self.email = email
         self.http = requests.Session()
 
     def url(self, path: str) -> str:
@@ -85,10 +88,23 @@ class KeyAdmin:
         if page.status_code != 200:
             raise CannotRun(f"GET /inloggen gave HTTP {page.status_code}")
         answer = self.http.post(self.url("/inloggen"), allow_redirects=False, timeout=10, data={
-            "_csrf": csrf_token(page.text, "/inloggen"), "email": BEHEER, "password": PASSWORD})
+            "_csrf": csrf_token(page.text, "/inloggen"), "email": self.email, "password": PASSWORD})
         if answer.status_code != 303 or "regie_session" not in self.http.cookies:
-            raise CannotRun(f"logging in as {BEHEER} gave HTTP {answer.status_code} "
+            raise CannotRun(f"logging in as {self.email} gave HTTP {answer.status_code} "
                             f"(location {answer.headers.get('location')!r}); does the server have the demo data?")
+
+    def approve_key(self, key: str) -> None:
+        """As the second person holding the key's role: approve it on the account page (four eyes)."""
+        prefix = key.split("_")[1]
+        page = self.http.get(self.url("/account"), timeout=10).text
+        for row in page.split("<tr>")[1:]:
+            if f'<td class="mono">{prefix}</td>' in row:
+                action = re.search(r'<form method="post" action="([^"]+)"', row)
+                answer = self.http.post(self.url(html.unescape(action.group(1))), allow_redirects=False, timeout=10,
+                                        data={"_csrf": csrf_token(row, "the key's row")}) if action else None
+                if answer is not None and answer.status_code == 303:
+                    return
+        raise CannotRun(f"{self.email} could not approve the API key regie_{prefix}_… on /account")
 
     def keys_page(self) -> str:
         page = self.http.get(self.url("/beheer/api-sleutels"), timeout=10)
@@ -292,6 +308,10 @@ def main(argv: list[str]) -> int:
             admin.login()
             key = admin.create_key(f"API contract test {time.strftime('%Y-%m-%d %H:%M:%S')}")
             print(f"· created API key regie_{key.split('_')[1]}_… (role consulent) as {BEHEER}")
+            approver = KeyAdmin(base_url, CONSULENT)
+            approver.login()
+            approver.approve_key(key)
+            print(f"· approved it as {CONSULENT} (a key that reads personal data needs a second person holding its role)")
         check_key(base_url, key)
 
         schema_url = base_url + "/api/v1/openapi.json"

@@ -9,15 +9,32 @@ import Testing
 
 @Suite("API: spec-first /api/v1 with API keys, problem+json and keyset pagination")
 struct APITests {
-    /// Creates a key through the functioneel beheerder's page and returns it as shown (once).
-    static func createKey(_ client: any TestClientProtocol, org: String = "a", role: String = "consulent") async throws -> String {
+    /// Creates a key through the functioneel beheerder's page and returns it as shown (once). A key
+    /// that reads personal data is then approved by the organisation's user holding its role (four
+    /// eyes), unless `approve` is false.
+    static func createKey(_ client: any TestClientProtocol, org: String = "a", role: String = "consulent", approve: Bool = true) async throws -> String {
         let beheer = Browser(client)
         let csrf = try await beheer.login(World.email(.functioneelBeheerder, org))
         let page = try await beheer.post("/beheer/api-sleutels", form: [("name", "Zaaksysteem"), ("role", role)], csrf: csrf)
         #expect(page.status == .created)
         let range = try #require(page.body.range(of: "<code class=\"secret\">"))
         let rest = page.body[range.upperBound...]
-        return String(rest[..<rest.firstIndex(of: "<")!])
+        let key = String(rest[..<rest.firstIndex(of: "<")!])
+        if approve, let keyRole = Role(rawValue: role), Policy.needsApproval(keyRole) {
+            try await Self.approve(client, role: keyRole, org: org)
+        }
+        return key
+    }
+
+    /// The user of `org` holding `role` approves every key waiting for them on their account page.
+    static func approve(_ client: any TestClientProtocol, role: Role, org: String = "a") async throws {
+        let holder = Browser(client)
+        _ = try await holder.login(World.email(role, org))
+        let account = try await holder.get("/account")
+        for part in account.body.components(separatedBy: "action=\"/account/api-sleutels/").dropFirst() {
+            let path = "/account/api-sleutels/" + part.prefix { $0 != "\"" }
+            #expect(try await holder.post(path, form: [], csrf: account.csrf).status == .seeOther)
+        }
     }
 
     static func call(_ client: any TestClientProtocol, _ path: String, key: String?) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, json: [String: Any]) {
@@ -202,6 +219,55 @@ struct APITests {
                 #expect(result.headers[.cacheControl] == "no-store", "\(path)")
             }
             #expect(try await Self.call(client, "/api/v1/me", key: nil).headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test("A functioneel beheerder cannot read casework through a key: a key that reads personal data waits for a second person holding its role, and the audit names both", arguments: Engine.available)
+    func keyEscalation(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let key = try await Self.createKey(client, role: "teamleider", approve: false)
+            let me = try await Self.call(client, "/api/v1/me", key: key)
+            #expect(me.status == .ok)
+            #expect((me.json["roles"] as? [String])?.isEmpty == true, "no rights before approval")
+            #expect((me.json["name"] as? String)?.contains("wacht op goedkeuring") == true)
+            for path in ["/api/v1/cases", "/api/v1/cases/\(app.world.personA)", "/api/v1/cases/\(app.world.personA)/handover"] {
+                let refused = try await Self.call(client, path, key: key)
+                #expect(refused.status == .forbidden, "\(path)")
+                #expect((refused.json["detail"] as? String)?.contains("wacht op goedkeuring") == true)
+            }
+            let id = try #require(try await app.services.apiKeys.listKeys(organisationId: app.world.orgA).first?.id)
+            // The maker cannot approve it, nor someone without the key's role, nor someone of another organisation.
+            for (role, org) in [(Role.functioneelBeheerder, "a"), (.consulent, "a"), (.teamleider, "b")] {
+                let other = Browser(client)
+                let csrf = try await other.login(World.email(role, org))
+                #expect(try await other.post("/account/api-sleutels/\(id)/goedkeuren", form: [], csrf: csrf).status == .notFound, "\(role) \(org)")
+                #expect(!(try await other.get("/account").body.contains("/account/api-sleutels/\(id)/goedkeuren")))
+            }
+            #expect(try await Self.call(client, "/api/v1/cases", key: key).status == .forbidden)
+            // The team lead sees it on their account page and approves it.
+            let lead = Browser(client)
+            _ = try await lead.login(World.email(.teamleider))
+            let account = try await lead.get("/account")
+            #expect(account.body.contains("API-sleutels die op uw goedkeuring wachten"))
+            let approved = try await lead.post("/account/api-sleutels/\(id)/goedkeuren", form: [], csrf: account.csrf)
+            #expect(approved.status == .seeOther)
+            #expect(try await Self.call(client, "/api/v1/cases", key: key).status == .ok)
+            #expect(try await lead.post("/account/api-sleutels/\(id)/goedkeuren", form: [], csrf: account.csrf).status == .notFound, "once")
+            let entry = try #require(try await app.services.audit.search(.init(actorId: "a-teamleider"), before: nil, limit: 20).rows.first { $0.action == "apikey.approve" })
+            #expect(entry.detail.contains("aangemaakt door functioneelBeheerder A (a-functioneelBeheerder)"))
+            #expect(entry.detail.contains("goedgekeurd door teamleider A (a-teamleider)"))
+            let beheer = Browser(client)
+            _ = try await beheer.login(World.email(.functioneelBeheerder))
+            #expect(try await beheer.get("/beheer/api-sleutels").body.contains("Goedgekeurd door teamleider A"))
+        }
+    }
+
+    @Test("A key without personal data works at once when its maker holds all its rights", arguments: Engine.available)
+    func keyWithoutPersonalData(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, _ in
+            let key = try await Self.createKey(client, role: "beleidsmedewerker", approve: false)
+            let me = try await Self.call(client, "/api/v1/me", key: key)
+            #expect(me.json["roles"] as? [String] == ["beleidsmedewerker"])
         }
     }
 }

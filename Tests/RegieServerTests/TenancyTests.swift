@@ -22,6 +22,7 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/contact", method: .get, path: { w, _ in "/personen/\(w.personB)/contact" }, form: []),
         Probe(pattern: "/personen/{id}/contact", method: .post, path: { w, _ in "/personen/\(w.personB)/contact" }, form: [("language", "Frans")]),
         Probe(pattern: "/beheer/api-sleutels/{id}/intrekken", method: .post, path: { _, keyB in "/beheer/api-sleutels/\(keyB)/intrekken" }, form: []),
+        Probe(pattern: "/account/api-sleutels/{id}/goedkeuren", method: .post, path: { _, keyB in "/account/api-sleutels/\(keyB)/goedkeuren" }, form: []),
         Probe(pattern: "/personen/{id}/intake", method: .get, path: { w, _ in "/personen/\(w.personB)/intake" }, form: []),
         Probe(pattern: "/personen/{id}/intake/gesprekken", method: .post, path: { w, _ in "/personen/\(w.personB)/intake/gesprekken" },
               form: [("date", "2026-11-17"), ("attendees", "consulent")]),
@@ -104,6 +105,7 @@ struct TenancyTests {
 
             // A user of organisation A who holds the role the route needs.
             let role: Role = probe.pattern.hasPrefix("/beheer") ? .functioneelBeheerder
+                : probe.pattern.hasPrefix("/account") ? .consulent
                 : probe.pattern.contains("ontzorgen") ? .budgetbeheerder : .teamleider
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(role, "a"))
@@ -118,6 +120,7 @@ struct TenancyTests {
             let person = try await app.services.persons.fetchPerson(id: app.world.personB, scope: TenantScope(municipalityCodes: ["GM0957"]))
             #expect(person?.language == "Arabisch")
             #expect(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first?.revokedAt == nil)
+            #expect(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first?.approvedAt == nil, "B's key stays unapproved")
             #expect(try await app.services.duoStore.fetchOutbox("outbox-b")?.status == "rejected")
             #expect(try await app.services.ontzorgen.fetchRun(id: "run-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "concept")
             #expect(try await app.services.ontzorgen.fetchBetaling(id: "betaling-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "klaar")

@@ -75,7 +75,10 @@ struct APIMiddleware: RouterMiddleware {
                 problem = Problem(type: "about:blank", title: "Niet geauthenticeerd", status: 401,
                                   detail: "Geef een geldige API-sleutel mee: Authorization: Bearer regie_<prefix>_<geheim>.", instance: instance, invalidParams: nil)
             case .forbidden, .csrfRejected:
-                problem = Problem(type: "about:blank", title: "Geen toegang", status: 403, detail: "Deze API-sleutel geeft geen toegang tot deze gegevens.", instance: instance, invalidParams: nil)
+                let waiting: Bool = if case .apiClient(let key, _, _) = context.principal { Policy.awaitsApproval(key) } else { false }
+                problem = Problem(type: "about:blank", title: "Geen toegang", status: 403,
+                                  detail: waiting ? "Deze API-sleutel wacht op goedkeuring door een tweede persoon met de rol van de sleutel (in Regie onder Mijn account)."
+                                      : "Deze API-sleutel geeft geen toegang tot deze gegevens.", instance: instance, invalidParams: nil)
             case .notFound:
                 problem = Problem(type: "about:blank", title: "Niet gevonden", status: 404, detail: nil, instance: instance, invalidParams: nil)
             case .invalid(let detail, let fields):

@@ -19,10 +19,12 @@ public enum Principal: Sendable {
         }
     }
 
+    /// The roles whose rights the principal has now. An API key that reads personal data has none
+    /// until a second person holding its role approved it (`Policy.needsApproval`).
     public var roles: [Role] {
         switch self {
         case .user(let user, _): return user.roles
-        case .apiClient(let key, _, _): return [key.role]
+        case .apiClient(let key, _, _): return Policy.awaitsApproval(key) ? [] : [key.role]
         }
     }
 
@@ -36,7 +38,7 @@ public enum Principal: Sendable {
     public var displayName: String {
         switch self {
         case .user(let user, _): return user.name
-        case .apiClient(let key, _, _): return "API: \(key.name)"
+        case .apiClient(let key, _, _): return "API: \(key.name)" + (Policy.awaitsApproval(key) ? " (wacht op goedkeuring)" : "")
         }
     }
 
@@ -104,6 +106,22 @@ public enum Policy {
         case .readOntzorgen: return [.budgetbeheerder, .consulent, .teamleider]
         case .manageOntzorgen: return [.budgetbeheerder]
         }
+    }
+
+    /// Whether a key of this role reads personal data, so a second person who holds the role must
+    /// approve it before it works (four eyes; nobody grants a machine more than they hold themselves).
+    public static func needsApproval(_ role: Role) -> Bool {
+        [Permission.readPersons, .readCasework, .readOntzorgen].contains { roles(for: $0).contains(role) }
+    }
+
+    static func awaitsApproval(_ key: APIKeyRecord) -> Bool {
+        key.approvedAt == nil && needsApproval(key.role)
+    }
+
+    /// Whether `principal` holds every right of `role` — what it takes to make a key of that role
+    /// that needs no second person.
+    public static func holdsAllRights(of role: Role, _ principal: Principal) -> Bool {
+        Permission.allCases.filter { roles(for: $0).contains(role) }.allSatisfy { allows(principal, $0) }
     }
 
     public static func allows(_ principal: Principal, _ permission: Permission) -> Bool {

@@ -42,6 +42,7 @@ public enum SiteRoute: Sendable, Hashable {
     case auditLogCSV
     case apiKeys
     case apiKeyRevoke(String)
+    case apiKeyApprove(String)
     case figures
     case figuresCSV
     case figuresCouncil
@@ -106,6 +107,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .auditLogCSV: return "/beheer/audit.csv"
         case .apiKeys: return "/beheer/api-sleutels"
         case .apiKeyRevoke(let id): return "/beheer/api-sleutels/\(id)/intrekken"
+        case .apiKeyApprove(let id): return "/account/api-sleutels/\(id)/goedkeuren"
         case .figures: return "/cijfers"
         case .figuresCSV: return "/cijfers/csv"
         case .figuresCouncil: return "/cijfers/raad"
@@ -134,6 +136,7 @@ public enum SiteRoute: Sendable, Hashable {
     static let personBSNPattern = "/personen/{id}/bsn"
     static let personContactPattern = "/personen/{id}/contact"
     static let apiKeyRevokePattern = "/beheer/api-sleutels/{id}/intrekken"
+    static let apiKeyApprovePattern = "/account/api-sleutels/{id}/goedkeuren"
     static let intakePattern = "/personen/{id}/intake"
     static let intakeGesprekPattern = "/personen/{id}/intake/gesprekken"
     static let intakeTopicPattern = "/personen/{id}/intake/onderwerpen/{topic}"
@@ -172,7 +175,7 @@ public enum SiteRoute: Sendable, Hashable {
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
-        personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, intakePattern, intakeGesprekPattern,
+        personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, apiKeyApprovePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
         progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,

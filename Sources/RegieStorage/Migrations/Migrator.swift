@@ -16,6 +16,7 @@ let allMigrations: [Migration] = [
     M0003_DUO.migration,
     M0004_Monitoring.migration,
     M0005_Ontzorgen.migration,
+    M0006_Hardening.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

@@ -106,8 +106,12 @@ public struct APIKeyRecord: Sendable, Hashable, Codable {
     public let createdAt: Date
     public let lastUsedAt: Date?
     public let revokedAt: Date?
+    /// Who approved the key (a second person holding its role), and when; nil while it waits.
+    public let approvedBy: String?
+    public let approvedAt: Date?
 
-    public init(id: String, organisationId: String, name: String, prefix: String, role: Role, createdBy: String, createdAt: Date, lastUsedAt: Date?, revokedAt: Date?) {
+    public init(id: String, organisationId: String, name: String, prefix: String, role: Role, createdBy: String, createdAt: Date, lastUsedAt: Date?,
+                revokedAt: Date?, approvedBy: String? = nil, approvedAt: Date? = nil) {
         self.id = id
         self.organisationId = organisationId
         self.name = name
@@ -117,6 +121,8 @@ public struct APIKeyRecord: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
         self.revokedAt = revokedAt
+        self.approvedBy = approvedBy
+        self.approvedAt = approvedAt
     }
 }
 

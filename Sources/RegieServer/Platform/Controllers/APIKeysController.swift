@@ -22,6 +22,9 @@ struct APIKeysController {
         let lastUsed: String
         let revoked: String?
         let revokeAction: String
+        /// "Wacht op goedkeuring door een consulent" or "Goedgekeurd door …".
+        let approval: String?
+        let waiting: Bool
     }
 
     struct Option { let value: String; let label: String; let selected: Bool }
@@ -35,6 +38,7 @@ struct APIKeysController {
         let roleError: String?
         let hasErrors: Bool
         let newKey: String?
+        let newKeyWaits: String?
         let action: String
     }
 
@@ -45,22 +49,33 @@ struct APIKeysController {
         return (parts[1], parts[2])
     }
 
-    private func render(_ context: RegieRequestContext, principal: Principal, name: String = "", role: String? = nil, errors: [AppError.FieldError] = [], newKey: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func render(_ context: RegieRequestContext, principal: Principal, name: String = "", role: String? = nil, errors: [AppError.FieldError] = [],
+                        newKey: String? = nil, newKeyRole: Role? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = services.catalogue
         let locale = context.locale
         let keys = try await services.apiKeys.listKeys(organisationId: principal.organisationId)
+        let names = Dictionary(try await services.users.listUsers(organisationId: principal.organisationId).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let message = { (name: String) in errors.first { $0.name == name }?.message }
+        let roleName = { (role: Role) in t.text("roles.\(role.rawValue)", locale) }
+        func approval(_ key: APIKeyRecord) -> String? {
+            if let by = key.approvedBy, by != key.createdBy {
+                return t.text("apiKeys.approvedBy", locale, ["name": names[by] ?? by])
+            }
+            return Policy.awaitsApproval(key) ? t.text("apiKeys.waiting", locale, ["role": roleName(key.role)]) : nil
+        }
         return try services.views.render(
             "api-keys", titleKey: "apiKeys.title",
             content: KeysView(
                 keys: keys.map { key in
                     KeyRow(name: key.name, prefix: key.prefix, role: t.text("roles.\(key.role.rawValue)", locale),
                            created: DisplayDate.formatMoment(key.createdAt), lastUsed: key.lastUsedAt.map(DisplayDate.formatMoment) ?? "—",
-                           revoked: key.revokedAt.map(DisplayDate.formatMoment), revokeAction: SiteRoute.apiKeyRevoke(key.id).path)
+                           revoked: key.revokedAt.map(DisplayDate.formatMoment), revokeAction: SiteRoute.apiKeyRevoke(key.id).path,
+                           approval: key.revokedAt == nil ? approval(key) : nil, waiting: key.revokedAt == nil && Policy.awaitsApproval(key))
                 },
                 hasKeys: !keys.isEmpty,
                 roles: Role.allCases.map { Option(value: $0.rawValue, label: t.text("roles.\($0.rawValue)", locale), selected: $0.rawValue == role) },
                 name: name, nameError: message("name"), roleError: message("role"), hasErrors: !errors.isEmpty, newKey: newKey,
+                newKeyWaits: newKeyRole.flatMap { Policy.needsApproval($0) ? t.text("apiKeys.createdWaits", locale, ["role": roleName($0)]) : nil },
                 action: SiteRoute.apiKeys.path),
             context: context, current: SiteRoute.apiKeys.path,
             notice: context.form["melding"] == "ingetrokken" ? t.text("apiKeys.revoked", locale) : nil, status: status)
@@ -80,16 +95,25 @@ struct APIKeysController {
         if name.isEmpty || !TextLength.fits(name, within: 100) { errors.append(.init(name: "name", message: t.text("apiKeys.errors.name", context.locale))) }
         let role = roleValue.flatMap(Role.init(rawValue:))
         if role == nil { errors.append(.init(name: "role", message: t.text("apiKeys.errors.role", context.locale))) }
+        // Nobody grants a key more than they hold: a key that reads personal data waits for a second
+        // person who holds its role; any other key only for a maker who holds all its rights.
+        if let role, !Policy.needsApproval(role), !Policy.holdsAllRights(of: role, principal) {
+            errors.append(.init(name: "role", message: t.text("apiKeys.errors.moreThanHeld", context.locale, ["role": t.text("roles.\(role.rawValue)", context.locale)])))
+        }
         guard errors.isEmpty, let role else {
             return try await render(context, principal: principal, name: name, role: roleValue, errors: errors, status: .badRequest)
         }
         let prefix = String(TokenHasher.randomToken(bytes: 9).prefix(12)).replacingOccurrences(of: "_", with: "x")
         let secret = TokenHasher.randomToken()
+        let now = services.clock.now()
+        let waits = Policy.needsApproval(role)
         let record = APIKeyRecord(id: UUID().uuidString.lowercased(), organisationId: principal.organisationId, name: name, prefix: prefix,
-                                  role: role, createdBy: principal.actorId, createdAt: services.clock.now(), lastUsedAt: nil, revokedAt: nil)
+                                  role: role, createdBy: principal.actorId, createdAt: now, lastUsedAt: nil, revokedAt: nil,
+                                  approvedBy: waits ? nil : principal.actorId, approvedAt: waits ? nil : now)
         try await services.apiKeys.insertKey(record, secretHash: services.hasher.digest(secret))
-        try await services.record("apikey.create", context: context, permission: .manageAPIKeys, detail: "key \(record.id) (\(prefix))")
-        return try await render(context, principal: principal, newKey: "regie_\(prefix)_\(secret)", status: .created)
+        try await services.record("apikey.create", context: context, permission: .manageAPIKeys,
+                                  detail: "key \(record.id) (\(prefix)), rol \(role.rawValue)" + (waits ? ", wacht op goedkeuring door een tweede persoon met die rol" : ""))
+        return try await render(context, principal: principal, newKey: "regie_\(prefix)_\(secret)", newKeyRole: role, status: .created)
     }
 
     func revoke(_ request: Request, context: RegieRequestContext) async throws -> Response {

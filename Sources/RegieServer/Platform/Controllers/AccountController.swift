@@ -15,7 +15,11 @@ struct AccountController {
         router.post(RouterPath(SiteRoute.accountPassword.path), use: changePassword)
         router.post(RouterPath(SiteRoute.accountLocale.path), use: changeLocale)
         router.post(RouterPath(SiteRoute.switchMunicipality.path), use: switchMunicipality)
+        router.post(RouterPath(SiteRoute.apiKeyApprovePattern), use: approveKey)
     }
+
+    /// An API key waiting for this user: of their organisation, with a role they hold, made by someone else.
+    struct Approval { let name: String; let prefix: String; let role: String; let madeBy: String; let created: String; let action: String }
 
     struct AccountView {
         struct RoleItem { let label: String }
@@ -34,21 +38,31 @@ struct AccountController {
         let newError: String?
         let confirmError: String?
         let minimumLength: Int
+        let approvals: [Approval]
+        let hasApprovals: Bool
     }
 
     struct FieldMessage { let field: String; let message: String }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let notice = context.form["melding"].flatMap { key -> String? in
-            ["wachtwoord": "account.passwordChanged", "taal": "account.localeChanged"][key].map { services.catalogue.text($0, context.locale) }
+            ["wachtwoord": "account.passwordChanged", "taal": "account.localeChanged", "sleutel": "account.keyApproved"][key].map { services.catalogue.text($0, context.locale) }
         }
-        return try render(context, errors: [], notice: notice, status: .ok)
+        return try await render(context, errors: [], notice: notice, status: .ok)
     }
 
-    private func render(_ context: RegieRequestContext, errors: [AppError.FieldError], notice: String?, status: HTTPResponse.Status) throws -> Response {
+    private func render(_ context: RegieRequestContext, errors: [AppError.FieldError], notice: String?, status: HTTPResponse.Status) async throws -> Response {
         guard let user = try context.requirePrincipal().user else { throw AppError.forbidden }
         let t = services.catalogue
         let message = { (name: String) in errors.first { $0.name == name }?.message }
+        let waiting = try await services.apiKeys.listAwaitingApproval(organisationId: user.organisationId, roles: user.roles.filter(Policy.needsApproval),
+                                                                      excludingCreator: user.id)
+        let names = waiting.isEmpty ? [:] : Dictionary(try await services.users.listUsers(organisationId: user.organisationId).map { ($0.id, $0.name) },
+                                                       uniquingKeysWith: { a, _ in a })
+        let approvals = waiting.map { key in
+            Approval(name: key.name, prefix: key.prefix, role: t.text("roles.\(key.role.rawValue)", context.locale), madeBy: names[key.createdBy] ?? key.createdBy,
+                     created: DisplayDate.formatMoment(key.createdAt), action: SiteRoute.apiKeyApprove(key.id).path)
+        }
         return try services.views.render(
             "account", titleKey: "account.title",
             content: AccountView(
@@ -59,8 +73,23 @@ struct AccountController {
                 passwordAction: SiteRoute.accountPassword.path, localeAction: SiteRoute.accountLocale.path,
                 errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
                 currentError: message("current"), newError: message("new"), confirmError: message("confirm"),
-                minimumLength: Self.minimumPasswordLength),
+                minimumLength: Self.minimumPasswordLength, approvals: approvals, hasApprovals: !approvals.isEmpty),
             context: context, current: SiteRoute.account.path, notice: notice, status: status)
+    }
+
+    /// Approves an API key as the second person: only someone of the key's organisation who holds its
+    /// role and did not make it. The audit entry names both: the approver as actor, the maker in the detail.
+    func approveKey(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        guard let user = try context.requirePrincipal().user else { throw AppError.forbidden }
+        let id = try context.parameters.require("id")
+        guard let key = try await services.apiKeys.approveKey(id: id, organisationId: user.organisationId, approver: user.id,
+                                                                roles: user.roles.filter(Policy.needsApproval), at: services.clock.now()) else {
+            throw AppError.notFound
+        }
+        let maker = try await services.users.fetchUser(id: key.createdBy)?.name ?? key.createdBy
+        try await services.record("apikey.approve", context: context, permission: nil,
+                                  detail: "key \(key.id) (\(key.prefix)), rol \(key.role.rawValue), aangemaakt door \(maker) (\(key.createdBy)), goedgekeurd door \(user.name) (\(user.id))")
+        return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=sleutel"])
     }
 
     func changePassword(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -81,7 +110,7 @@ struct AccountController {
             username: attemptKey, address: "account", at: now, window: config.loginWindow, maxForUsername: config.loginMaxFailures, maxForAddress: nil) {
             let minutes = max(1, Int((retryAt.timeIntervalSince(now) / 60).rounded(.up)))
             errors.append(.init(name: "current", message: t.text("account.errors.tooMany", locale, ["minutes": String(minutes)])))
-            var response = try render(context, errors: errors, notice: nil, status: .tooManyRequests)
+            var response = try await render(context, errors: errors, notice: nil, status: .tooManyRequests)
             response.headers[.retryAfter] = String(minutes * 60)
             return response
         }
@@ -99,7 +128,7 @@ struct AccountController {
         }
         if confirm != new { errors.append(.init(name: "confirm", message: t.text("account.errors.mismatch", locale))) }
         guard errors.isEmpty else {
-            return try render(context, errors: errors, notice: nil, status: .badRequest)
+            return try await render(context, errors: errors, notice: nil, status: .badRequest)
         }
         let cost = services.bcryptCost
         let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(new, cost: cost) }
