@@ -53,6 +53,16 @@ public struct UserStore: Sendable {
         try await database.sql.raw("SELECT id, name FROM organisations WHERE id = \(bind: id)").first(decoding: Organisation.self)
     }
 
+    /// The smallest count the organisation's figures show to roles that may not see persons.
+    public func fetchFiguresMinimumCell(organisationId: String) async throws -> Int {
+        try await database.sql.raw("SELECT figures_min_cell FROM organisations WHERE id = \(bind: organisationId)").first()?
+            .decode(column: "figures_min_cell", as: Int.self) ?? 5
+    }
+
+    public func updateFiguresMinimumCell(organisationId: String, value: Int) async throws {
+        try await database.sql.raw("UPDATE organisations SET figures_min_cell = \(bind: value) WHERE id = \(bind: organisationId)").run()
+    }
+
     public func listOrganisations() async throws -> [Organisation] {
         try await database.sql.raw("SELECT id, name FROM organisations ORDER BY name").all(decoding: Organisation.self)
     }

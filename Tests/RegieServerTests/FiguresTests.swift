@@ -235,18 +235,100 @@ struct FiguresTests {
             let target = try await lead.get("/cijfers/zaken?doel=0&deel=gehaald&" + Self.october)
             #expect(target.status == .ok && target.body.contains("Dag-zeventig, Test") && !target.body.contains("Dag-eenenzeventig"))
 
-            // A beleidsmedewerker sees the same numbers and no way to the people behind them.
+            // A beleidsmedewerker sees the figures without a way to the people behind them, and without
+            // counts small enough to single someone out (this small test region has only such counts).
             let policy = Browser(client)
             _ = try await policy.login(World.email(.beleidsmedewerker))
             let figures = try await policy.get("/cijfers?" + Self.october)
             #expect(figures.status == .ok)
-            #expect(figures.body.contains("<span class=\"tile__count\">33%</span>"))
+            #expect(figures.body.contains("<span class=\"tile__count\">—</span> <span class=\"tile__label\">PIP binnen 10 weken</span>"))
+            #expect(figures.body.contains("&lt; 5"))
             #expect(!figures.body.contains("/cijfers/zaken"))
             #expect(try await policy.get(link.replacingOccurrences(of: "&amp;", with: "&")).status == .forbidden)
             // A consulent has no figures page.
             let consulent = Browser(client)
             _ = try await consulent.login(World.email(.consulent))
             #expect(try await consulent.get("/cijfers?" + Self.october).status == .forbidden)
+        }
+    }
+
+    /// A table of counts (with a share column) as the builder makes it.
+    static func table(_ counts: [(String, Int)], total: Bool = true) -> FiguresController.Table {
+        let sum = counts.reduce(0) { $0 + $1.1 }
+        var rows = counts.map { FiguresController.Row(cells: [.init($0.0, header: true), .init(String($0.1), count: $0.1), .init(sum > 0 ? "\($0.1 * 100 / sum)%" : "—")]) }
+        if total { rows.append(.init(cells: [.init("Totaal", header: true), .init(String(sum), count: sum), .init("100%")])) }
+        return FiguresController.Table(key: "t", title: "T", definition: "", columns: ["Deel", "Aantal", "Aandeel"], rows: rows, svg: "<svg/>")
+    }
+
+    static func texts(_ table: FiguresController.Table) -> [[String]] { table.rows.map { $0.cells.map(\.text) } }
+
+    @Test("Small-cell suppression: primary, secondary (a total cannot give a hidden count back), shares in hidden rows, the chart left out", arguments: [
+        // Nothing small: unchanged, chart kept.
+        ([("a", 40), ("b", 10)], [["a", "40", "80%"], ["b", "10", "20%"], ["Totaal", "50", "100%"]], true),
+        // One small count: it and the smallest other count are hidden, with their shares.
+        ([("a", 40), ("b", 2), ("c", 9)], [["a", "40", "78%"], ["b", "< 5", "—"], ["c", "< 5", "—"], ["Totaal", "51", "100%"]], false),
+        // Two small counts hide each other; nothing more is needed.
+        ([("a", 40), ("b", 1), ("c", 3)], [["a", "40", "90%"], ["b", "< 5", "—"], ["c", "< 5", "—"], ["Totaal", "44", "100%"]], false),
+        // Zero is not hidden (nobody to single out), nor used as the second hidden cell.
+        ([("a", 40), ("b", 0), ("c", 3), ("d", 7)], [["a", "40", "80%"], ["b", "0", "0%"], ["c", "< 5", "—"], ["d", "< 5", "—"], ["Totaal", "50", "100%"]], false),
+        // A small total is itself hidden, and so is every count above it.
+        ([("a", 2), ("b", 1)], [["a", "< 5", "—"], ["b", "< 5", "—"], ["Totaal", "< 5", "—"]], false),
+    ] as [([(String, Int)], [[String]], Bool)])
+    func suppression(counts: [(String, Int)], expected: [[String]], keepsChart: Bool) {
+        let table = Self.table(counts).suppressed(below: 5, note: "verborgen")
+        #expect(Self.texts(table) == expected)
+        #expect(table.hasSVG == keepsChart)
+        #expect((table.note == "verborgen") == !keepsChart)
+        #expect(table.rows.flatMap(\.cells).allSatisfy { $0.text != "< 5" || ($0.csv == "< 5" && $0.href == nil) }, "the CSV and the link go too")
+    }
+
+    @Test("Small-cell suppression in a cross table works on rows as well as columns")
+    func crossSuppression() {
+        let cells: [[Int]] = [[20, 3, 30], [25, 40, 35]]
+        let rows = cells.enumerated().map { index, counts in
+            FiguresController.Row(cells: [.init("r\(index)", header: true)] + counts.map { .init(String($0), count: $0) } + [.init(String(counts.reduce(0, +)), count: counts.reduce(0, +))])
+        }
+        let table = FiguresController.Table(key: "x", title: "X", definition: "", columns: ["", "a", "b", "c", "Totaal"], rows: rows, svg: nil)
+        let hidden = Self.texts(table.suppressed(below: 5, note: ""))
+        // 3 is hidden; its row's smallest other (20) and its column's smallest other (40) too; then
+        // 40's row and 20's column need a second hidden count as well (25), and so on until each
+        // row and column with a hidden count has at least two.
+        #expect(hidden[0][2] == "< 5")
+        for line in hidden { #expect(line.filter { $0 == "< 5" }.count != 1, "\(line)") }
+        for column in 1...4 { #expect(hidden.map { $0[column] }.filter { $0 == "< 5" }.count != 1, "column \(column): \(hidden)") }
+    }
+
+    @Test("A figures-only role gets no small counts on the dashboard, in the CSV or the council overview; a team lead gets them; the threshold is the organisation's", arguments: Engine.available)
+    func smallCells(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            try await Self.seed(app)
+            let policy = Browser(client)
+            _ = try await policy.login(World.email(.beleidsmedewerker))
+            // One municipality × one target group × one gender: the kind of selection that singles people out.
+            let narrow = Self.october + "&doelgroep=Gezinshereniger&geslacht=onbekend"
+            let page = try await policy.get("/cijfers?" + narrow)
+            #expect(page.status == .ok)
+            #expect(page.body.contains("&lt; 5"))
+            #expect(!page.body.contains(">1</td>"), "no count of one in any table")
+            let csv = try await policy.get("/cijfers/csv?tabel=obligation&" + narrow)
+            #expect(csv.body.contains("Gezinshereniger,< 5,—\r\n"))
+            #expect(csv.body.contains("Totaal,< 5,—\r\n"))
+            let council = try await policy.get("/cijfers/raad?kwartaal=2026-4&gemeente=GM0988&doelgroep=Gezinshereniger&geslacht=onbekend")
+            #expect(council.status == .ok)
+            #expect(council.body.contains("&lt; 5"))
+            #expect(!council.body.contains(">1</td>"))
+            // The team lead, who may open the files anyway, sees the exact numbers.
+            let lead = Browser(client)
+            _ = try await lead.login(World.email(.teamleider))
+            #expect(try await lead.get("/cijfers/csv?tabel=obligation&" + narrow).body.contains("Gezinshereniger,1,100%\r\n"))
+            // The functioneel beheerder sets the threshold for the organisation; 2 shows counts from 2.
+            let beheer = Browser(client)
+            let csrf = try await beheer.login(World.email(.functioneelBeheerder))
+            #expect(try await beheer.post("/beheer/instellingen/cijfers", form: [("minimumCell", "1")], csrf: csrf).status == .badRequest)
+            #expect(try await beheer.post("/beheer/instellingen/cijfers", form: [("minimumCell", "2")], csrf: csrf).status == .seeOther)
+            let obligation = try await policy.get("/cijfers/csv?tabel=obligation&" + Self.october)
+            // 1 is hidden, and so the only other part (3), which the total would give away; the total 4 is shown now.
+            #expect(obligation.body == "Doelgroep,Personen,Aandeel\r\nAsielstatushouder,< 2,—\r\nGezinshereniger,< 2,—\r\nTotaal,4,100%\r\n")
         }
     }
 

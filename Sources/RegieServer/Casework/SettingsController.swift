@@ -13,6 +13,7 @@ struct SettingsController {
         router.get(RouterPath(SiteRoute.settings.path), use: show)
         router.post(RouterPath(SiteRoute.settings.path), use: save)
         router.post(RouterPath(SiteRoute.settingsTeams.path), use: addTeam)
+        router.post(RouterPath(SiteRoute.settingsFigures.path), use: saveMinimumCell)
     }
 
     /// Term kinds whose due-soon window is set here.
@@ -39,6 +40,8 @@ struct SettingsController {
         let teams: [TeamRow]
         let teamField: FieldView
         let teamAction: String
+        let minimumCellField: FieldView
+        let minimumCellAction: String
     }
 
     private func municipality(_ principal: Principal, _ requested: String?) -> Municipality? {
@@ -78,6 +81,7 @@ struct SettingsController {
 
     private func render(_ principal: Principal, _ municipality: Municipality, input: [String: String], errors: [AppError.FieldError],
                         context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let minimumCell = try await services.users.fetchFiguresMinimumCell(organisationId: principal.organisationId)
         let t = services.catalogue
         let l = context.locale
         let value = { (name: String) in input[name] ?? "" }
@@ -140,9 +144,13 @@ struct SettingsController {
                 teams: teams.map { TeamRow(name: $0.name) },
                 teamField: FieldView(.input("text"), name: "teamName", label: t.text("settings.teamName", l), value: input["teamName"] ?? "", errors: errors,
                                      extra: "maxlength=\"80\""),
-                teamAction: SiteRoute.settingsTeams.path),
+                teamAction: SiteRoute.settingsTeams.path,
+                minimumCellField: FieldView(.input("number"), name: "minimumCell", label: t.text("settings.minimumCell", l), hint: t.text("settings.minimumCellHint", l),
+                                            value: input["minimumCell"] ?? String(minimumCell),
+                                            required: true, errors: errors, extra: "min=\"2\" max=\"50\""),
+                minimumCellAction: SiteRoute.settingsFigures.path),
             context: context, current: SiteRoute.settings.path,
-            notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded"][$0] }.map { t.text($0, l) },
+            notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded", "cijfers": "settings.minimumCellSaved"][$0] }.map { t.text($0, l) },
             status: status)
     }
 
@@ -256,5 +264,21 @@ struct SettingsController {
         try await services.users.insertTeam(Team(id: "team-" + CaseLoader.newID(), organisationId: principal.organisationId, name: name))
         try await services.record("settings.update", context: context, permission: .manageSettings, detail: "team: \(name)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=team"])
+    }
+
+    /// The organisation's smallest count in the figures for roles that may not see persons (2–50;
+    /// the default 5 is common practice for statistics about people).
+    func saveMinimumCell(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageSettings)
+        var v = Validator(services.catalogue, context.locale)
+        guard let value = v.integer("minimumCell", context.form["minimumCell"], label: "settings.minimumCell", range: 2...50) else {
+            guard let municipality = municipality(principal, context.form["gemeente"]) else { throw AppError.notFound }
+            var input = Self.input(from: try await services.settings.fetch(municipality.code))
+            input["minimumCell"] = context.form.raw("minimumCell") ?? ""
+            return try await render(principal, municipality, input: input, errors: v.errors, context: context, status: .badRequest)
+        }
+        try await services.users.updateFiguresMinimumCell(organisationId: principal.organisationId, value: value)
+        try await services.record("settings.update", context: context, permission: .manageSettings, detail: "figures_min_cell: \(value)")
+        return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=cijfers"])
     }
 }

@@ -115,15 +115,24 @@ struct FiguresController {
     // MARK: Tables
 
     struct Cell: Sendable {
-        let text: String
-        let href: String?
+        var text: String
+        var href: String?
         let isHeader: Bool
-        let csv: String
-        init(_ text: String, href: String? = nil, header: Bool = false, csv: String? = nil) {
+        var csv: String
+        /// The number of people or cases the cell counts (nil for labels, shares, days, amounts).
+        let count: Int?
+        init(_ text: String, href: String? = nil, header: Bool = false, csv: String? = nil, count: Int? = nil) {
             self.text = text
             self.href = href
             self.isHeader = header
             self.csv = csv ?? text
+            self.count = count
+        }
+
+        mutating func hide(_ text: String) {
+            self.text = text
+            csv = text
+            href = nil
         }
     }
     struct Row: Sendable { let cells: [Cell] }
@@ -154,6 +163,49 @@ struct FiguresController {
             columnCount = columns.count
         }
 
+        /// The table as a role that may not see persons gets it (issue 20, statistical disclosure
+        /// control): every count of 1 to `minimum − 1` shows as "< minimum"; then, so the shares and
+        /// totals cannot give it back, the smallest other count of its column (and, in a cross table,
+        /// of its row) is hidden too, until no column or row has exactly one hidden count; every share,
+        /// duration or amount in a row with a hidden count becomes "—"; and the chart, which would show
+        /// the values, is left out.
+        func suppressed(below minimum: Int, note suppressionNote: String) -> Table {
+            var cells = rows.map(\.cells)
+            var hidden = Set<[Int]>()
+            let hiddenText = "< \(minimum)"
+            for (r, row) in cells.enumerated() {
+                for (c, cell) in row.enumerated() where cell.count.map({ $0 > 0 && $0 < minimum }) == true { hidden.insert([r, c]) }
+            }
+            guard !hidden.isEmpty else { return self }
+            let crossTable = rows.first.map { $0.cells.filter { $0.count != nil }.count > 1 } ?? false
+            var changed = true
+            while changed {
+                changed = false
+                var groups: [[[Int]]] = []
+                for c in 0..<(cells.first?.count ?? 0) {
+                    groups.append(cells.indices.compactMap { r in c < cells[r].count && cells[r][c].count != nil ? [r, c] : nil })
+                }
+                if crossTable {
+                    for r in cells.indices { groups.append(cells[r].indices.compactMap { c in cells[r][c].count != nil ? [r, c] : nil }) }
+                }
+                for group in groups where group.filter({ hidden.contains($0) }).count == 1 {
+                    let candidates = group.filter { !hidden.contains($0) && (cells[$0[0]][$0[1]].count ?? 0) > 0 }
+                    if let smallest = candidates.min(by: { (cells[$0[0]][$0[1]].count ?? 0) < (cells[$1[0]][$1[1]].count ?? 0) }) {
+                        hidden.insert(smallest)
+                        changed = true
+                    }
+                }
+            }
+            for position in hidden { cells[position[0]][position[1]].hide(hiddenText) }
+            for r in cells.indices where cells[r].indices.contains(where: { hidden.contains([r, $0]) }) {
+                for c in cells[r].indices where !cells[r][c].isHeader && cells[r][c].count == nil { cells[r][c].hide("—") }
+            }
+            var table = Table(key: key, title: title, definition: definition, columns: columns, rows: cells.map { Row(cells: $0) }, svg: nil,
+                              note: suppressionNote)
+            table.csvHref = csvHref
+            return table
+        }
+
         /// The table for the template, as dictionaries: Mustache reads them much faster than
         /// reflected structs, which matters for a caseload of hundreds of case workers.
         var view: [String: Any] {
@@ -181,13 +233,23 @@ struct FiguresController {
         let filter: FiguresFilter
         /// Links to the cases behind a number, or nil when the user may not see cases.
         let casesLink: (@Sendable (String, String) -> String)?
+        /// For a role that may not see persons: the smallest count shown (smaller ones are suppressed).
+        let minimumCell: Int?
         let names: [String: String]
         let settings: [String: MunicipalitySettings]
 
         func t(_ key: String, _ arguments: [String: String] = [:]) -> String { services.catalogue.text("figures." + key, locale, arguments) }
         func number(_ n: Int, _ figure: Figure, _ part: String) -> Cell {
-            Cell(String(n), href: n > 0 ? casesLink?(figure.rawValue, part) : nil)
+            Cell(String(n), href: n > 0 ? casesLink?(figure.rawValue, part) : nil, count: n)
         }
+        /// A count without a link (a total, or a figure without a list of cases).
+        func count(_ n: Int) -> Cell { Cell(String(n), count: n) }
+        /// Whether `n` is a count too small to show to this role.
+        func isSmall(_ n: Int) -> Bool { minimumCell.map { n > 0 && n < $0 } ?? false }
+        /// A count for a sentence or a tile: "< 5" when too small to show.
+        func shown(_ n: Int) -> String { isSmall(n) ? "< \(minimumCell ?? 0)" : String(n) }
+        /// A share for a sentence or a tile: "—" when either count is too small to show.
+        func shownPercent(_ part: Int, of whole: Int) -> String { isSmall(part) || isSmall(whole) ? "—" : percent(part, of: whole) }
         func percent(_ part: Int, of whole: Int) -> String { whole > 0 ? "\(Int((Double(part) * 100 / Double(whole)).rounded()))%" : "—" }
         func percentValue(_ part: Int, of whole: Int) -> Double { whole > 0 ? Double(part) * 100 / Double(whole) : 0 }
         func days(_ value: Int?) -> String { value.map { t("days", ["n": String($0)]) } ?? "—" }
@@ -205,7 +267,7 @@ struct FiguresController {
             let total = counts.reduce(0) { $0 + $1.count }
             let label = { (part: String) in services.catalogue.text("doelgroepen.\(part)", locale) }
             var rows = counts.map { Row(cells: [Cell(label($0.part), header: true), number($0.count, .obligation, $0.part), Cell(percent($0.count, of: total))]) }
-            rows.append(Row(cells: [Cell(t("total"), header: true), Cell(String(total)), Cell(total > 0 ? "100%" : "—")]))
+            rows.append(Row(cells: [Cell(t("total"), header: true), count(total), Cell(total > 0 ? "100%" : "—")]))
             let chart = BarChart(title: t("tables.obligation"), rows: counts.map {
                 .init(label: label($0.part), segments: [.init(value: Double($0.count), style: "a")], valueText: String($0.count))
             })
@@ -235,10 +297,10 @@ struct FiguresController {
             let f = try await services.ontzorgen.figures(filter)
             let parts: [(String, Int, String)] = [("nietOntzorgd", f.nietOntzorgd, "muted"), ("korter", f.korter, "a"), ("zesMaanden", f.zesMaanden, "good"),
                                                   ("langer", f.langer, "warn")]
-            var rows = parts.map { Row(cells: [Cell(t("ontzorgenParts.\($0.0)"), header: true), Cell(String($0.1)), Cell(percent($0.1, of: f.total))]) }
-            rows.append(Row(cells: [Cell(t("total"), header: true), Cell(String(f.total)), Cell(f.total > 0 ? "100%" : "—")]))
+            var rows = parts.map { Row(cells: [Cell(t("ontzorgenParts.\($0.0)"), header: true), count($0.1), Cell(percent($0.1, of: f.total))]) }
+            rows.append(Row(cells: [Cell(t("total"), header: true), count(f.total), Cell(f.total > 0 ? "100%" : "—")]))
             for (key, value) in [("verlengingen", f.verlengingen), ("tekorten", f.tekorten), ("cursussen", f.cursussenAfgerond)] {
-                rows.append(Row(cells: [Cell(t("ontzorgenParts.\(key)"), header: true), Cell(String(value)), Cell("—")]))
+                rows.append(Row(cells: [Cell(t("ontzorgenParts.\(key)"), header: true), count(value), Cell("—")]))
             }
             let chart = BarChart(title: t("tables.ontzorgen"), rows: parts.map {
                 .init(label: t("ontzorgenParts.\($0.0)"), segments: [.init(value: Double($0.1), style: $0.2)], valueText: String($0.1))
@@ -264,7 +326,8 @@ struct FiguresController {
             let share = percent(value("opTijd"), of: decided)
             return (Table(key: "pipOnTime", title: t("tables.pipOnTime"), definition: t("defs.pipOnTime"),
                           columns: [t("columns.outcome"), t("columns.cases"), t("columns.share")], rows: rows,
-                          svg: c.isEmpty ? nil : chart.svg, note: t("notes.pipOnTime", ["share": share, "n": String(decided)])), share)
+                          svg: c.isEmpty ? nil : chart.svg, note: t("notes.pipOnTime", ["share": share, "n": String(decided)])),
+                    shownPercent(value("opTijd"), of: decided))
         }
 
         func delayReasons() async throws -> Table {
@@ -321,7 +384,7 @@ struct FiguresController {
             let value = { (band: String, route: String) in c["\(band).\(route)"]?.count ?? 0 }
             let rows = FiguresController.bands.map { band in
                 Row(cells: [Cell(t("bands.\(band)"), header: true)] + FiguresController.routes.map { route in number(value(band, route), .lbtRoute, "\(band).\(route)") }
-                    + [Cell(String(FiguresController.routes.reduce(0) { $0 + value(band, $1) }))])
+                    + [count(FiguresController.routes.reduce(0) { $0 + value(band, $1) })])
             }
             let conform = match["conform"]?.count ?? 0
             let judged = conform + (match["omhoog"]?.count ?? 0) + (match["omlaag"]?.count ?? 0)
@@ -332,8 +395,8 @@ struct FiguresController {
             return Table(key: "lbtRoute", title: t("tables.lbtRoute"), definition: t("defs.lbtRoute"),
                          columns: [t("columns.band")] + FiguresController.routes.map { t("routeParts.\($0)") } + [t("total")], rows: rows,
                          svg: c.isEmpty ? nil : chart.svg,
-                         note: t("notes.match", ["share": percent(conform, of: judged), "conform": String(conform), "n": String(judged),
-                                                 "up": String(match["omhoog"]?.count ?? 0), "down": String(match["omlaag"]?.count ?? 0)]))
+                         note: t("notes.match", ["share": shownPercent(conform, of: judged), "conform": shown(conform), "n": shown(judged),
+                                                 "up": shown(match["omhoog"]?.count ?? 0), "down": shown(match["omlaag"]?.count ?? 0)]))
         }
 
         func routeMix() async throws -> Table {
@@ -443,8 +506,8 @@ struct FiguresController {
                 rows.append(Row(cells: [
                     Cell(label, header: true), Cell("\(target.percent)%"),
                     Cell(result.percent.map { "\($0)%" } ?? "—"),
-                    Cell(String(result.met), href: result.met > 0 ? targetLink?(index, "gehaald") : nil),
-                    Cell(String(result.total - result.met), href: result.total > result.met ? targetLink?(index, "nietGehaald") : nil),
+                    Cell(String(result.met), href: result.met > 0 ? targetLink?(index, "gehaald") : nil, count: result.met),
+                    Cell(String(result.total - result.met), href: result.total > result.met ? targetLink?(index, "nietGehaald") : nil, count: result.total - result.met),
                     Cell(gapText, csv: gap.map(String.init) ?? ""),
                 ]))
                 bars.append(.init(label: label, segments: [.init(value: Double(result.percent ?? 0), style: (gap ?? -1) >= 0 ? "good" : "bad")],
@@ -481,8 +544,10 @@ struct FiguresController {
             let value = part.addingPercentEncoding(withAllowedCharacters: FiguresController.queryValue) ?? ""
             return SiteRoute.figuresCases.path + "?cijfer=\(figure)&deel=\(value)&" + query
         }
+        // Roles that may not see persons get no count small enough to single someone out.
+        let minimumCell = Policy.allows(principal, .readPersons) ? nil : try await services.users.fetchFiguresMinimumCell(organisationId: principal.organisationId)
         return Builder(
-            services: services, locale: locale, selection: selection, filter: filter, casesLink: canSeeCases ? link : nil,
+            services: services, locale: locale, selection: selection, filter: filter, casesLink: canSeeCases ? link : nil, minimumCell: minimumCell,
             names: Dictionary(users.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
             settings: try await services.settings.fetch(filter.municipalityCodes))
     }
@@ -517,12 +582,17 @@ struct FiguresController {
         if let targets = try await targets { tables.append(targets) }
         for index in tables.indices {
             tables[index].csvHref = SiteRoute.figuresCSV.path + "?tabel=\(tables[index].key)&" + b.selection.query
+            if let minimum = b.minimumCell {
+                tables[index] = tables[index].suppressed(below: minimum, note: b.t("notes.suppressed", ["n": String(minimum)]))
+            }
         }
+        let brpCount = brp?.count ?? 0
         let tiles = [
             Tile(label: b.t("tiles.pipOnTime"), value: share, detail: b.t("tiles.pipOnTimeDetail"), href: "#pipOnTime"),
-            Tile(label: b.t("tiles.brpToPIP"), value: b.days(brp?.median), detail: b.t("tiles.brpToPIPDetail", ["n": String(brp?.count ?? 0)]), href: "#throughput"),
-            Tile(label: b.t("tiles.waitingRoute"), value: String(waitingRoute), detail: b.t("tiles.waitingRouteDetail"), href: "#waits"),
-            Tile(label: b.t("tiles.overdue"), value: String(overdue), detail: b.t("tiles.overdueDetail"), href: "#terms"),
+            Tile(label: b.t("tiles.brpToPIP"), value: b.isSmall(brpCount) ? "—" : b.days(brp?.median),
+                 detail: b.t("tiles.brpToPIPDetail", ["n": b.shown(brpCount)]), href: "#throughput"),
+            Tile(label: b.t("tiles.waitingRoute"), value: b.shown(waitingRoute), detail: b.t("tiles.waitingRouteDetail"), href: "#waits"),
+            Tile(label: b.t("tiles.overdue"), value: b.shown(overdue), detail: b.t("tiles.overdueDetail"), href: "#terms"),
         ]
         return (tiles, tables)
     }

@@ -38,6 +38,7 @@ public enum SiteRoute: Sendable, Hashable {
     case teamAssign
     case settings
     case settingsTeams
+    case settingsFigures
     case auditLog
     case auditLogCSV
     case apiKeys
@@ -103,6 +104,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .teamAssign: return "/team/toewijzen"
         case .settings: return "/beheer/instellingen"
         case .settingsTeams: return "/beheer/instellingen/teams"
+        case .settingsFigures: return "/beheer/instellingen/cijfers"
         case .auditLog: return "/beheer/audit"
         case .auditLogCSV: return "/beheer/audit.csv"
         case .apiKeys: return "/beheer/api-sleutels"

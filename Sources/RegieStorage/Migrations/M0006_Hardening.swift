@@ -2,12 +2,15 @@
 /// holds its role before it works (four eyes). Keys made before this migration were made under the
 /// old rule and keep working: they are recorded as approved by their maker, so the audit and the
 /// key list show who answered for them.
+/// `organisations.figures_min_cell`: the smallest number the figures show to roles that may not see
+/// persons (default 5); smaller cells are suppressed, with secondary suppression.
 enum M0006_Hardening {
     static let migration = Migration(id: "M0006_Hardening") { _ in
         [
             "ALTER TABLE api_keys ADD COLUMN approved_by TEXT REFERENCES users(id)",
             "ALTER TABLE api_keys ADD COLUMN approved_at BIGINT",
             "UPDATE api_keys SET approved_by = created_by, approved_at = created_at",
+            "ALTER TABLE organisations ADD COLUMN figures_min_cell INTEGER NOT NULL DEFAULT 5 CHECK (figures_min_cell BETWEEN 2 AND 50)",
         ]
     }
 }
