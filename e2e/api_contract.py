@@ -97,11 +97,11 @@ class KeyAdmin:
         """As the second person holding the key's role: approve it on the account page (four eyes)."""
         prefix = key.split("_")[1]
         page = self.http.get(self.url("/account"), timeout=10).text
-        for row in page.split("<tr>")[1:]:
-            if f'<td class="mono">{prefix}</td>' in row:
-                action = re.search(r'<form method="post" action="([^"]+)"', row)
+        for item in page.split("<li>")[1:]:
+            if f'<span class="mono">{prefix}</span>' in item:
+                action = re.search(r'<form method="post" action="([^"]+)"', item)
                 answer = self.http.post(self.url(html.unescape(action.group(1))), allow_redirects=False, timeout=10,
-                                        data={"_csrf": csrf_token(row, "the key's row")}) if action else None
+                                        data={"_csrf": csrf_token(item, "the key's entry")}) if action else None
                 if answer is not None and answer.status_code == 303:
                     return
         raise CannotRun(f"{self.email} could not approve the API key regie_{prefix}_… on /account")

@@ -56,7 +56,8 @@ struct APIKeysController {
         let keys = try await services.apiKeys.listKeys(organisationId: principal.organisationId)
         let names = Dictionary(try await services.users.listUsers(organisationId: principal.organisationId).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let message = { (name: String) in errors.first { $0.name == name }?.message }
-        let roleName = { (role: Role) in t.text("roles.\(role.rawValue)", locale) }
+        // In a sentence: "door een teamleider".
+        let roleName = { (role: Role) in t.text("roles.\(role.rawValue)", locale).lowercased() }
         func approval(_ key: APIKeyRecord) -> String? {
             if let by = key.approvedBy, by != key.createdBy {
                 return t.text("apiKeys.approvedBy", locale, ["name": names[by] ?? by])
