@@ -10,7 +10,7 @@ struct AuthController {
 
     /// A hash to verify against when the e-mail address is unknown, made with the cost of the real
     /// ones, so an unknown address takes as long to refuse as a known one (no account enumeration by
-    /// timing; `bench/login-timing.sh` measures the ratio).
+    /// timing; `bench/login_timing.py` measures the ratio).
     let timingDummyHash: String
 
     init(services: AppServices) {
