@@ -74,4 +74,56 @@ struct DocumentContainerTests {
             if status == 400 { #expect(page.body.contains("Dit soort bestand kan niet")) }
         }
     }
+
+    static func uploadFiles() -> Set<String> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? []).filter { $0.hasPrefix("regie-upload-") })
+    }
+
+    @Test("A scanned letter of 12 MiB streams in: stored in sealed chunks of 1 MiB, downloaded byte for byte, no temporary file left", arguments: Engine.available)
+    func largeLetter(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            // 12 MiB that do not repeat within a chunk: 4 KiB of random bytes (seed 20), each copy shifted by its number.
+            var generator = SplitMix(seed: 20)
+            let block = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var body = Data(capacity: 12 * 1024 * 1024)
+            for copy in 0..<(12 * 256) { body.append(contentsOf: block.map { $0 &+ UInt8(truncatingIfNeeded: copy) }) }
+            let letter = Data("%PDF-1.7\n".utf8) + body + Data("\nBeschikking gemeente Weert\n%%EOF".utf8)
+            let before = Self.uploadFiles()
+            let saved = try await browser.postFile("/personen/\(person)/documenten", form: [("title", "Brief DUO, gescand")],
+                                                   file: ("file", "brief.pdf", "application/pdf", letter), csrf: csrf)
+            #expect(saved.status == .seeOther)
+            let document = try #require(try await app.services.casework.listDocuments(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"])).first)
+            #expect(document.sizeBytes == letter.count)
+            let chunks = try await app.database.sql.raw("SELECT content_sealed FROM document_chunks WHERE document_id = \(bind: document.id) ORDER BY seq").all()
+            #expect(chunks.count == 13, "12 MiB and a little: 13 chunks of at most 1 MiB")
+            #expect(try chunks.allSatisfy { try $0.decode(column: "content_sealed", as: String.self).hasPrefix("v1:") }, "sealed at rest")
+            let download = try await client.execute(uri: "/personen/\(person)/documenten/\(document.id)", method: .get,
+                                                    headers: [.cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")], body: nil)
+            #expect(download.status == .ok)
+            #expect(Data(buffer: download.body) == letter, "byte for byte")
+            // Another test may be uploading at this moment: its file is gone once its request ends too.
+            var left = Self.uploadFiles().subtracting(before)
+            for _ in 0..<120 where !left.isEmpty {
+                try await Task.sleep(for: .milliseconds(500))
+                left = left.intersection(Self.uploadFiles())
+            }
+            #expect(left.isEmpty, "the temporary file of sealed chunks is gone")
+        }
+    }
+}
+
+/// A small deterministic generator, so the test's bytes are the same on every run (seed printed in the test).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

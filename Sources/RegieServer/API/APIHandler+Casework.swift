@@ -398,7 +398,7 @@ extension APIHandler {
         let data = Data(body.content.data)
         let file = UploadedFile(filename: body.filename, contentType: "application/octet-stream", data: data)
         let saved = try await perform(renaming: ["content": "file"]) {
-            try await DocumentsController(services: services).recordDocument(loaded, title: body.title, file: file, context: try context)
+            try await DocumentsController(services: services).recordDocument(loaded, title: body.title, file: .data(file), context: try context)
         }
         return .created(.init(headers: .init(apiVersion: version), body: .json(documentBody(saved))))
     }

@@ -85,7 +85,7 @@ struct APIMiddleware: RouterMiddleware {
                 problem = Problem(type: "about:blank", title: "Ongeldig verzoek", status: 400, detail: detail, instance: instance,
                                   invalidParams: fields.map { .init(name: $0.name, reason: $0.message) })
             case .rejected(let status, let detail, let fields):
-                problem = Problem(type: "about:blank", title: status == 409 ? "Conflict" : "Niet toegestaan", status: status, detail: detail, instance: instance,
+                problem = Problem(type: "about:blank", title: status == 409 ? "Conflict" : status == 413 ? "Verzoek te groot" : "Niet toegestaan", status: status, detail: detail, instance: instance,
                                   invalidParams: fields.isEmpty ? nil : fields.map { .init(name: $0.name, reason: $0.message) })
             }
         case let error as ServerError:

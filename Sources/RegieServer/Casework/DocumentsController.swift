@@ -8,8 +8,60 @@ struct DocumentsController {
     let services: AppServices
     var loader: CaseLoader { CaseLoader(services: services) }
 
-    /// Largest document accepted (7 MiB: it still fits a base64 API body under the upload limit).
+    /// Largest document the API accepts (7 MiB: in base64 it still fits a JSON body under the 10 MiB limit).
     static let maximumBytes = 7 * 1024 * 1024
+    /// Largest document the web form accepts: a scanned letter of several pages. Streamed to sealed
+    /// chunks as it arrives (`StreamedMultipart`), never held whole in memory.
+    static let maximumStreamedBytes = 20 * 1024 * 1024
+
+    /// A file to store: from the API (its bytes) or from the web form (streamed and sealed).
+    enum Upload {
+        case data(UploadedFile)
+        case streamed(StreamedUpload)
+
+        var filename: String {
+            switch self {
+            case .data(let file): file.filename
+            case .streamed(let upload): upload.filename
+            }
+        }
+        var size: Int {
+            switch self {
+            case .data(let file): file.data.count
+            case .streamed(let upload): upload.size
+            }
+        }
+        var limit: Int {
+            switch self {
+            case .data: DocumentsController.maximumBytes
+            case .streamed: DocumentsController.maximumStreamedBytes
+            }
+        }
+        var head: Data {
+            switch self {
+            case .data(let file): Data(file.data.prefix(1024))
+            case .streamed(let upload): upload.head
+            }
+        }
+        var tail: Data {
+            switch self {
+            case .data(let file): Data(file.data.suffix(256 * 1024))
+            case .streamed(let upload): upload.tail
+            }
+        }
+        var tooLarge: Bool {
+            switch self {
+            case .data(let file): file.data.count > DocumentsController.maximumBytes
+            case .streamed(let upload): upload.tooLarge
+            }
+        }
+        var content: DocumentContent? {
+            switch self {
+            case .data(let file): .data(file.data)
+            case .streamed(let upload): upload.sealedChunks.map(DocumentContent.sealedChunks)
+            }
+        }
+    }
 
     func addRoutes(to router: RouterGroup<RegieRequestContext>) {
         router.get(RouterPath(SiteRoute.documentsPattern), use: show)
@@ -31,15 +83,16 @@ struct DocumentsController {
             }
         }
 
-        static func detect(_ data: Data) -> Kind? {
-            let bytes = [UInt8](data.prefix(8))
+        /// From the file's first bytes (`head`) and, for a ZIP, its last ones (`tail`, the central directory).
+        static func detect(head: Data, tail: Data, size: Int) -> Kind? {
+            let bytes = [UInt8](head.prefix(8))
             if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
             if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
             if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
             if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
                 // A ZIP is whatever it holds, never what its name says: a zip of anything named .docx is refused.
-                if ZipContainer.isWordDocument(data) { return .docx }
-                if ZipContainer.isOpenDocumentText(data) { return .odt }
+                if ZipContainer.isWordDocument(tail: tail, size: size) { return .docx }
+                if ZipContainer.isOpenDocumentText(head: head, tail: tail, size: size) { return .odt }
             }
             return nil
         }
@@ -81,13 +134,9 @@ struct DocumentsController {
 
     func upload(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        if context.bodyTooLarge {
-            var v = Validator(services.catalogue, context.locale)
-            v.fail("file", "documents.errors.tooLarge", ["max": Self.size(Self.maximumBytes)])
-            return try await render(loaded, input: FormData(), errors: v.errors, context: context, status: .contentTooLarge)
-        }
+        let file = context.streamedUploads["file"].map(Upload.streamed) ?? context.uploads["file"].map(Upload.data)
         do {
-            _ = try await recordDocument(loaded, title: context.form["title"], file: context.uploads["file"], context: context)
+            _ = try await recordDocument(loaded, title: context.form["title"], file: file, context: context)
         } catch let invalid as FormErrors {
             return try await render(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
         }
@@ -95,14 +144,16 @@ struct DocumentsController {
     }
 
     /// Checks and stores a document; throws `FormErrors`.
-    func recordDocument(_ loaded: CaseLoader.Loaded, title: String?, file: UploadedFile?, context: RegieRequestContext) async throws -> DocumentRecord {
+    func recordDocument(_ loaded: CaseLoader.Loaded, title: String?, file: Upload?, context: RegieRequestContext) async throws -> DocumentRecord {
         var v = Validator(services.catalogue, context.locale)
         let title = v.text("title", title, label: "documents.titleField", maxLength: 200)
         var kind: Kind?
-        if let file, !file.data.isEmpty {
-            if file.data.count > Self.maximumBytes {
-                v.fail("file", "documents.errors.tooLarge", ["max": Self.size(Self.maximumBytes)])
-            } else if let detected = Kind.detect(file.data) {
+        var tooLarge = false
+        if let file, file.size > 0 {
+            if file.tooLarge {
+                v.fail("file", "documents.errors.tooLarge", ["max": Self.size(file.limit)])
+                tooLarge = true
+            } else if let detected = Kind.detect(head: file.head, tail: file.tail, size: file.size) {
                 kind = detected
             } else {
                 v.fail("file", "documents.errors.type")
@@ -110,13 +161,15 @@ struct DocumentsController {
         } else {
             v.fail("file", "documents.errors.missing")
         }
-        guard v.isValid, let title, let file, let kind else { throw FormErrors(v.errors) }
+        guard v.isValid, let title, let file, let kind, let content = file.content else {
+            throw FormErrors(v.errors, status: tooLarge ? .contentTooLarge : .badRequest)
+        }
         let safeName = String(file.filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "document")
             .filter { !$0.isNewline && $0 != "\"" }.prefix(120)
         let record = DocumentRecord(id: CaseLoader.newID(), personId: loaded.person.id, title: title, filename: String(safeName), contentType: kind.contentType,
-                                    sizeBytes: file.data.count, uploadedBy: loaded.principal.actorId, uploadedAt: services.clock.now().epochSeconds)
+                                    sizeBytes: file.size, uploadedBy: loaded.principal.actorId, uploadedAt: services.clock.now().epochSeconds)
         let event = services.auditEvent("casework.document.upload", context: context, permission: .editPersons, person: loaded.person, detail: "document: \(record.id)")
-        guard let saved = try await services.casework.insertDocument(record, content: file.data, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+        guard let saved = try await services.casework.insertDocument(record, content: content, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
                                                                      audit: event, now: services.clock.now()) else { throw AppError.notFound }
         return saved
     }

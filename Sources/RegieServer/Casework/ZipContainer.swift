@@ -4,9 +4,12 @@ import Foundation
 /// an Office Open XML or OpenDocument text from any other ZIP renamed to `.docx` or `.odt`
 /// (APPNOTE.TXT 6.3: end of central directory record 4.3.16, central directory header 4.3.12).
 enum ZipContainer {
-    /// The entries' names, or nil when the central directory cannot be read.
-    static func entryNames(_ data: Data) -> [String]? {
+    /// The entries' names, or nil when the central directory cannot be read. Needs only the file's
+    /// last bytes (`tail`, the end of a file of `size` bytes): a document's central directory is a
+    /// few kilobytes, so a large upload never has to be held whole.
+    static func entryNames(tail data: Data, size: Int) -> [String]? {
         let bytes = [UInt8](data)
+        let base = size - bytes.count   // the file offset of tail[0]
         // The end of central directory record: 22 bytes plus a comment of at most 65,535 bytes.
         let lowest = max(0, bytes.count - 22 - 65_535)
         var end = -1
@@ -20,9 +23,9 @@ enum ZipContainer {
         }
         guard end >= 0 else { return nil }
         let count = Int(le16(bytes, end + 10))
-        let size = Int(le32(bytes, end + 12))
-        let offset = Int(le32(bytes, end + 16))
-        guard count > 0, count <= 10_000, offset >= 0, offset + size <= end else { return nil }
+        let length = Int(le32(bytes, end + 12))
+        let offset = Int(le32(bytes, end + 16)) - base
+        guard count > 0, count <= 10_000, offset >= 0, offset + length <= end else { return nil }
         var names: [String] = []
         var cursor = offset
         for _ in 0..<count {
@@ -38,7 +41,7 @@ enum ZipContainer {
     }
 
     /// The first local entry's name and its stored (uncompressed) content, as ODF requires of `mimetype`.
-    static func firstStoredEntry(_ data: Data) -> (name: String, content: String)? {
+    static func firstStoredEntry(head data: Data) -> (name: String, content: String)? {
         let bytes = [UInt8](data.prefix(30 + 255 + 255))
         guard bytes.count >= 30, le32(bytes, 0) == 0x0403_4B50, le16(bytes, 8) == 0 else { return nil }
         let size = Int(le32(bytes, 18))
@@ -51,16 +54,16 @@ enum ZipContainer {
 
     /// A Word document in Office Open XML (ECMA-376): `[Content_Types].xml` and the main part
     /// `word/document.xml`; no macros (`vbaProject.bin` makes it a .docm) and nothing executable.
-    static func isWordDocument(_ data: Data) -> Bool {
-        guard let names = entryNames(data) else { return false }
+    static func isWordDocument(tail: Data, size: Int) -> Bool {
+        guard let names = entryNames(tail: tail, size: size) else { return false }
         return names.contains("[Content_Types].xml") && names.contains("word/document.xml") && !names.contains(where: isSuspicious)
     }
 
     /// An OpenDocument text (ODF 1.2 part 3, §3.3): the first entry is `mimetype`, stored, holding
     /// `application/vnd.oasis.opendocument.text`, with `content.xml`; nothing executable.
-    static func isOpenDocumentText(_ data: Data) -> Bool {
-        guard let first = firstStoredEntry(data), first.name == "mimetype", first.content == "application/vnd.oasis.opendocument.text",
-              let names = entryNames(data) else { return false }
+    static func isOpenDocumentText(head: Data, tail: Data, size: Int) -> Bool {
+        guard let first = firstStoredEntry(head: head), first.name == "mimetype", first.content == "application/vnd.oasis.opendocument.text",
+              let names = entryNames(tail: tail, size: size) else { return false }
         return names.contains("content.xml") && !names.contains(where: isSuspicious)
     }
 

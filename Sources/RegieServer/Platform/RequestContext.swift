@@ -29,9 +29,9 @@ public struct RegieRequestContext: RequestContext {
     /// A 10 MiB cap on request bodies; forms are small. A larger body is answered with 413.
     public var maxUploadSize: Int { 10 * 1024 * 1024 }
 
-    /// Set on the document upload when its body was over `maxUploadSize`: the form is shown again with
-    /// the message beside the file field (413), and nothing else happens.
-    public var bodyTooLarge = false
+    /// The files of a document upload, streamed and sealed to temporary files as they arrived
+    /// (`StreamedMultipart`); removed when the request ends.
+    public var streamedUploads: [String: StreamedUpload] = [:]
 
     public var requestID: String { logger[metadataKey: "hb.request.id"]?.description ?? "-" }
 

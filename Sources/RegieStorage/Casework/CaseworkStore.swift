@@ -461,14 +461,31 @@ extension CaseworkStore {
 
     // MARK: Documents
 
-    public func insertDocument(_ document: DocumentRecord, content: Data, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> DocumentRecord? {
-        let sealed = try seal.seal(data: content)
+    /// Stores a document: its bytes sealed in the row, or — for a streamed upload — its sealed chunks
+    /// copied one at a time into `document_chunks` (the row's own content then empty), in the same
+    /// transaction as the row, the timeline line and the audit entry.
+    public func insertDocument(_ document: DocumentRecord, content: DocumentContent, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
+                               now: Date) async throws -> DocumentRecord? {
+        let sealed: String
+        switch content {
+        case .data(let data): sealed = try seal.seal(data: data)
+        case .sealedChunks: sealed = ""
+        }
         return try await change(personId: document.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
             try await db.raw("""
                 INSERT INTO documenten (id, person_id, title, filename, content_type, size_bytes, content_sealed, uploaded_by, uploaded_at)
                 VALUES (\(bind: document.id), \(bind: document.personId), \(bind: document.title), \(bind: document.filename), \(bind: document.contentType),
                     \(bind: document.sizeBytes), \(bind: sealed), \(bind: document.uploadedBy), \(bind: document.uploadedAt))
                 """).run()
+            if case .sealedChunks(let url) = content {
+                var seq = 0
+                try await SealedChunkFile.read(url) { chunk in
+                    try await db.raw("""
+                        INSERT INTO document_chunks (document_id, seq, content_sealed) VALUES (\(bind: document.id), \(bind: seq), \(bind: chunk))
+                        """).run()
+                    seq += 1
+                }
+            }
             return (document, [CaseChange(kind: "document", date: CalendarDate.today(now: now).iso, detail: document.title)])
         }
     }
@@ -492,7 +509,15 @@ extension CaseworkStore {
             WHERE d.id = \(bind: documentId) AND d.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
             """).first() else { return nil }
         let record = try row.decode(model: DocumentRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
-        return (record, try seal.openData(try row.decode(column: "content_sealed", as: String.self)))
+        let inline = try row.decode(column: "content_sealed", as: String.self)
+        guard inline.isEmpty else { return (record, try seal.openData(inline)) }
+        // A streamed upload: its chunks in order.
+        var content = Data(capacity: record.sizeBytes)
+        let chunks = try await database.sql.raw("""
+            SELECT content_sealed FROM document_chunks WHERE document_id = \(bind: documentId) ORDER BY seq
+            """).all()
+        for chunk in chunks { content.append(try seal.openData(try chunk.decode(column: "content_sealed", as: String.self))) }
+        return (record, content)
     }
 
     // MARK: Tasks

@@ -20,6 +20,9 @@ struct WebMiddleware: RouterMiddleware {
         var context = context
         var request = request
         var newAnonymousToken: String?
+        // The sealed temporary files of a streamed upload go when the request ends, however it ends.
+        var streamed: [StreamedUpload] = []
+        defer { for upload in streamed { upload.remove() } }
         do {
             try await authenticate(request, &context)
             if context.principal == nil {
@@ -35,19 +38,20 @@ struct WebMiddleware: RouterMiddleware {
                 context.form = FormData(urlEncoded: query)
             }
             if Self.isStateChanging(request.method) {
-                do {
+                if Self.isDocumentUpload(request), let boundary = Self.multipartBoundary(request.headers[.contentType]) {
+                    // A document (up to 20 MiB, a scanned letter) streams to sealed chunks on disk, never whole in memory.
+                    (context.form, context.streamedUploads) = try await StreamedMultipart.parse(
+                        request.body, boundary: boundary, seal: services.config.fieldSeal, fileLimit: DocumentsController.maximumStreamedBytes)
+                    streamed = Array(context.streamedUploads.values)
+                } else {
                     let body = try await request.collectBody(upTo: context.maxUploadSize)
                     if let boundary = Self.multipartBoundary(request.headers[.contentType]) {
                         (context.form, context.uploads) = try MultipartForm.parse(body, boundary: boundary)
                     } else {
                         context.form = FormData(urlEncoded: String(buffer: body))
                     }
-                    try verifyCSRF(context)
-                } catch is NIOTooManyBytesError where Self.isDocumentUpload(request) {
-                    // Without the body there is no CSRF token to check, so the upload only shows its form
-                    // again with the message beside the file field; it changes nothing.
-                    context.bodyTooLarge = true
                 }
+                try verifyCSRF(context)
             }
             try checkCharacters(context)
             var response = try await next(request, context)
@@ -122,6 +126,7 @@ struct WebMiddleware: RouterMiddleware {
     private func checkCharacters(_ context: Context) throws {
         let fields = context.form.values.filter { $0.value.contains { !TextCharacters.isClean($0) } }.keys.sorted()
             + context.uploads.filter { !TextCharacters.isClean($0.value.filename, as: .name) }.keys.sorted()
+            + context.streamedUploads.filter { !TextCharacters.isClean($0.value.filename, as: .name) }.keys.sorted()
         guard let field = fields.first else { return }
         throw AppError.invalid(detail: services.catalogue.text("errors.controlCharacter", context.locale), fields: [.init(name: field, message: "")])
     }
