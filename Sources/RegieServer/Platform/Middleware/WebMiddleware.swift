@@ -39,7 +39,9 @@ struct WebMiddleware: RouterMiddleware {
             }
             if Self.isStateChanging(request.method) {
                 if Self.isDocumentUpload(request), let boundary = Self.multipartBoundary(request.headers[.contentType]) {
-                    // A document (up to 20 MiB, a scanned letter) streams to sealed chunks on disk, never whole in memory.
+                    // A document (up to 20 MiB, a scanned letter) streams to sealed chunks on disk, never whole in
+                    // memory — and only for someone signed in, so nobody else makes the server seal 20 MiB.
+                    guard context.principal != nil else { throw AppError.unauthenticated }
                     (context.form, context.streamedUploads) = try await StreamedMultipart.parse(
                         request.body, boundary: boundary, seal: services.config.fieldSeal, fileLimit: DocumentsController.maximumStreamedBytes)
                     streamed = Array(context.streamedUploads.values)
