@@ -107,8 +107,12 @@ struct DocumentsController {
         return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 
+    /// "20 MB", "1,4 MB" (Dutch decimal comma), "12 kB".
     static func size(_ bytes: Int) -> String {
-        bytes >= 1024 * 1024 ? String(format: "%.1f MB", Double(bytes) / 1_048_576) : "\(max(1, bytes / 1024)) kB"
+        guard bytes >= 1024 * 1024 else { return "\(max(1, bytes / 1024)) kB" }
+        if bytes % (1024 * 1024) == 0 { return "\(bytes / (1024 * 1024)) MB" }
+        let tenths = Int((Double(bytes) / 104_857.6).rounded())
+        return "\(tenths / 10),\(tenths % 10) MB"
     }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
