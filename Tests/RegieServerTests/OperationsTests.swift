@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import RegieServer
 import RegieStorage
@@ -160,6 +161,38 @@ struct OperationsTests {
             #expect(twice.status == .badRequest)
             #expect(twice.body.contains("Er is al een team met de naam team weert."))
             #expect(twice.body.contains("value=\"team weert\""), "what was typed is kept")
+        }
+    }
+
+    @Test("SQLite busy beyond its wait (another process holds the write lock) is a 503 with Retry-After on the web and the API, not a 500; nothing is stored")
+    func busyIs503() async throws {
+        try await TestSupport.withApp(.sqlite) { client, app in
+            guard case .sqlite(let path) = app.database.location else { Issue.record("needs SQLite"); return }
+            let key = try await APITests.createKey(client)
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let person = app.world.personA
+            // Another process's writer: a connection of its own that takes the write lock and keeps it.
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let other = try await Database.connect(.sqlite(path: path), maxConnections: 1, logger: logger)
+            let cookie = browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            let form = "taskTitle=Bel+taalschool&taskDue=2026-11-30&_csrf=\(Browser.encode(csrf))"
+            try await other.withSession { db in
+                try await db.raw("BEGIN IMMEDIATE").run()
+                async let web = client.execute(uri: "/personen/\(person)/taken", method: .post,
+                                               headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie], body: ByteBuffer(string: form))
+                async let api = APICaseworkTests.send(client, .post, "/api/v1/cases/\(person)/tasks", key: key, body: ["taskTitle": "Bel taalschool"])
+                let (page, reply) = try await (web, api)
+                #expect(page.status == .serviceUnavailable)
+                #expect(page.headers[.retryAfter] == "5")
+                #expect(String(buffer: page.body).contains("even bezet"))
+                #expect(reply.status == .serviceUnavailable)
+                #expect(reply.json["status"] as? Int == 503)
+                try await db.raw("ROLLBACK").run()
+            }
+            await other.shutdown()
+            #expect(try await app.services.casework.listTaken(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"])).isEmpty)
         }
     }
 }
