@@ -64,3 +64,34 @@ struct CatalogueDocumentTests {
         #expect(String(text[beginRange.upperBound..<endRange.lowerBound]) == generated)
     }
 }
+
+/// What users read as a rule's source is the law or DUO's published interface, never the team's
+/// working documents (the seed documents, domain.md) — on the Regels page, beside every term, in docs/law.md.
+@Suite("Sources cite the law, not working documents")
+struct SourceCitationTests {
+    static var working: Regex<Substring> { #/seed \d{3}|\d{3}:\d{2,4}|domain\.md/# }
+
+    @Test("No rule in the catalogue cites a seed document or domain.md")
+    func catalogue() {
+        #expect(RuleDescription.catalogueMarkdown().firstMatch(of: Self.working) == nil)
+    }
+
+    @Test("No string literal in Sources cites a seed document or domain.md (comments may, for the team)")
+    func literals() throws {
+        let sources = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "swift" } ?? []
+        #expect(files.count > 50, "the sources were found: \(sources.path)")
+        var found: [String] = []
+        for file in files {
+            for (number, line) in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces).hasPrefix("//") ? "" : String(line.split(separator: "//", maxSplits: 1).first ?? "")
+                for literal in code.matches(of: #/"[^"]*"/#) where literal.output.firstMatch(of: Self.working) != nil {
+                    found.append("\(file.lastPathComponent):\(number + 1): \(literal.output)")
+                }
+            }
+        }
+        #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
+    }
+}

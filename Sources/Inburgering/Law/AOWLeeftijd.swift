@@ -66,6 +66,6 @@ public enum AOWLeeftijd: LegalRule {
             id: .r11a, title: "AOW-leeftijd",
             text: "De AOW-leeftijd hangt af van het jaar waarin iemand die bereikt: 66 jaar en 7 maanden in 2022, 66 jaar en 10 maanden in 2023, 67 jaar in 2024 tot en met 2027 en 67 jaar en 3 maanden vanaf 2028. Latere jaren zijn nog niet vastgesteld en worden voorlopig gelijk gehouden.",
             textEnglish: "The state pension age depends on the year a person reaches it: 66y7m in 2022, 66y10m in 2023, 67 in 2024–2027 and 67y3m from 2028. Later years are not fixed yet and are provisionally kept equal.",
-            source: "Algemene Ouderdomswet art. 7a; domain.md R11"),
+            source: "Algemene Ouderdomswet art. 7a"),
     ]
 }

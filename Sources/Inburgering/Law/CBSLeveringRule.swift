@@ -43,6 +43,6 @@ public enum CBSLeveringRule: LegalRule {
             id: .r13, title: "Kwartaallevering aan CBS",
             text: "De gemeente levert elk kwartaal de Statistiek Wet inburgering aan CBS, binnen 4 weken na het einde van het kwartaal (voor het eerste kwartaal: uiterlijk 28 april).",
             textEnglish: "Every quarter the municipality delivers the Statistiek Wet inburgering to CBS, within 4 weeks after the quarter ends (first quarter: by 28 April).",
-            source: "Wi2021 (gegevensverstrekking voor monitoring); domain.md R13 en §5"),
+            source: "Wi2021 (gegevensverstrekking voor monitoring)"),
     ]
 }

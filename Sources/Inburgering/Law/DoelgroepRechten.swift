@@ -43,6 +43,6 @@ public struct DoelgroepRechten: Hashable, Sendable, LegalRule {
             id: .r0, title: "Rechten per doelgroep",
             text: "Iedereen krijgt een brede intake, leerbaarheidstoets, PIP en voortgangsgesprekken en moet MAP en PVT doen. Alleen asielstatushouders krijgen het taalaanbod van de gemeente, maatschappelijke begeleiding en (bij bijstand) financieel ontzorgen. Gezinsmigranten betalen hun cursus zelf en kunnen lenen bij DUO. Z-route: 800 cursusuren voor iedereen, 800 participatie-uren voor asielstatushouders (voor gezinsmigranten instelbaar, standaard niet).",
             textEnglish: "Everyone gets a broad intake, learnability test, PIP and progress meetings and must do MAP and PVT. Only asylum permit holders get the municipality's language offer, social guidance and (on welfare) financial unburdening. Family migrants pay their own course and may borrow from DUO. Z-route: 800 course hours for all, 800 participation hours for asylum permit holders (configurable for family migrants, default not required).",
-            source: "Wi2021 art. 13–16; seed 001:638 (box verschillen doelgroepen); DUO Inburgeringsplicht API (GedetailleerdeDoelgroep); domain.md §2"),
+            source: "Wi2021 art. 13–16; DUO Inburgeringsplicht API (GedetailleerdeDoelgroep)"),
     ]
 }

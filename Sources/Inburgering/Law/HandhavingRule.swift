@@ -71,6 +71,6 @@ public enum HandhavingRule: LegalRule {
             id: .r9, title: "Handhaving door de gemeente",
             text: "De gemeente kan een boete opleggen als iemand niet meewerkt aan de brede intake of zich niet aan het PIP houdt, van ten hoogste € 800. De ladder stelt de gemeente zelf in (standaard: waarschuwing, € 250, € 250 en PIP vaststellen zonder inbreng). Een boete wordt pas voorgesteld als in het dossier staat wat de gemeente zelf heeft gedaan, welke omstandigheden zijn onderzocht en dat de overtreding verwijtbaar is. DUO beboet het verwijtbaar overschrijden van de termijn.",
             textEnglish: "The municipality may fine a person who does not take part in the broad intake or breaches the PIP, up to € 800. The ladder is a municipal setting (default: warning, € 250, € 250 and the PIP set without input). A fine is proposed only when the file records the municipality's own efforts, the circumstances investigated, and that the failure was culpable. DUO fines culpably exceeding the term.",
-            source: "Wi2021 (bestuurlijke boete college, max. € 800); Awb art. 5:41 en 5:46; domain.md R9"),
+            source: "Wi2021 (bestuurlijke boete college, max. € 800); Awb art. 5:41 en 5:46"),
     ]
 }

@@ -28,6 +28,6 @@ public enum InburgeringsplichtRule: LegalRule {
             id: .r11, title: "Begin en einde van de inburgeringsplicht",
             text: "De plicht begint bij de bekendmaking van het verblijfsrecht door de IND; formeel vanaf 16 jaar, in de praktijk vanaf 18. De plicht eindigt op de dag dat iemand de AOW-leeftijd bereikt (DUO meldt SS128 als dat binnen 6 maanden is). Vrijstelling (AVI, DIP, DOC, GED, INB, INS, OPL) en ontheffing (MED, BIO) zijn besluiten van DUO.",
             textEnglish: "The obligation starts when the IND announces the residence right; formally from age 16, in practice from 18. It ends on the day the person reaches state pension age (DUO sends SS128 when that is within 6 months). Exemptions (AVI, DIP, DOC, GED, INB, INS, OPL) and ontheffing (MED, BIO) are DUO's decisions.",
-            source: "Wi2021 art. 3; Algemene Ouderdomswet art. 7a; DUO Vrijstelling en Ontheffing API; DUO gebeurtenis SS128; domain.md R11"),
+            source: "Wi2021 art. 3; Algemene Ouderdomswet art. 7a; DUO Vrijstelling en Ontheffing API; DUO gebeurtenis SS128"),
     ]
 }

@@ -24,6 +24,6 @@ public enum InburgeringstermijnRule: LegalRule {
             id: .r2, title: "Inburgeringstermijn van 3 jaar",
             text: "De inburgeringstermijn is 3 jaar en begint de dag na de dagtekening van het eerste PIP. Een gewijzigd PIP, bezwaar of beroep verschuift het begin niet. Een PIP van 1 mei 2024 geeft een termijn van 2 mei 2024 tot en met 1 mei 2027.",
             textEnglish: "The integration term is 3 years and starts the day after the date of the first PIP. A changed PIP, objection or appeal does not move the start. A PIP dated 1 May 2024 gives a term from 2 May 2024 up to and including 1 May 2027.",
-            source: "Wi2021 art. 11; seed 001:1245 (PIP bewust later vaststellen); domain.md R2 en §4"),
+            source: "Wi2021 art. 11"),
     ]
 }

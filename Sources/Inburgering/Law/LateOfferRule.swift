@@ -25,6 +25,6 @@ public enum LateOfferRule: LegalRule {
             id: .r12, title: "Te laat gestart aanbod",
             text: "Is het inburgeringsaanbod niet binnen 3 maanden na het PIP gestart (6 maanden bij de onderwijsroute), dan krijgt de asielstatushouder een niet-verwijtbare verlenging en geeft de gemeente een verklaring af. Regie signaleert deze gevallen.",
             textEnglish: "If the course offer has not started within 3 months after the PIP (6 months for the education route), the asylum permit holder gets a non-culpable extension and the municipality issues a statement. Regie flags these cases.",
-            source: "Besluit inburgering 2021 (verlenging bij te late start aanbod); seed 001:1382; domain.md R12 en §3 stap 13"),
+            source: "Besluit inburgering 2021 (verlenging bij te late start aanbod)"),
     ]
 }

@@ -24,8 +24,8 @@ public enum LeerbaarheidstoetsRule: LegalRule {
     /// Correct answers needed for "B1-route haalbaar", by test date (law by date).
     // R3 — cesuur 31/40 vanaf invoering Wi2021, 28/40 vanaf 12-4-2023 (seed 001:660, 001:999–1001; domain.md R3)
     public static let drempel = LawTimeline<Int>([
-        .init(from: LawDates.wi2021, value: 31, source: "Leerbaarheidstoets bij invoering Wi2021: 31 van 40 (seed 001:999)"),
-        .init(from: LawDates.lbtThreshold28, value: 28, source: "Cesuur bijgesteld naar 28 van 40 met ingang van 12-4-2023 (seed 001:660; domain.md R3)"),
+        .init(from: LawDates.wi2021, value: 31, source: "Leerbaarheidstoets bij invoering Wi2021: 31 van 40"),
+        .init(from: LawDates.lbtThreshold28, value: 28, source: "Cesuur bijgesteld naar 28 van 40 met ingang van 12-4-2023"),
     ])
 
     /// The threshold in force on `afname`, or nil before the Wi2021 applied.
@@ -57,11 +57,11 @@ public enum LeerbaarheidstoetsRule: LegalRule {
             id: .r3, title: "Uitslag leerbaarheidstoets",
             text: "De leerbaarheidstoets heeft 40 vragen. Bij een toets afgenomen vanaf 12 april 2023 is de B1-route haalbaar bij 28 of meer goede antwoorden; daarvoor was de grens 31. Toon altijd de score zelf, niet alleen de uitslag. DUO geeft scores als \"28,00\".",
             textEnglish: "The learnability test has 40 questions. For a test taken from 12 April 2023 the B1-route is feasible at 28 or more correct answers; before that date the bar was 31. Always show the score itself, not only the verdict. DUO reports scores as \"28,00\".",
-            source: "Besluit inburgering 2021 (leerbaarheidstoets, brede intake); seed 001:660, 001:999–1013; DUO Leerbaarheidstoets API; domain.md R3"),
+            source: "Besluit inburgering 2021 (leerbaarheidstoets, brede intake); DUO Leerbaarheidstoets API"),
         RuleDescription(
             id: .r3a, title: "Geen leerbaarheidstoets bij visuele of auditieve beperking",
             text: "De gemeente kan iemand met een visuele of auditieve beperking vrijstellen van de leerbaarheidstoets. Er is dan geen uitslag, en een routekeuze hoeft dan niet als afwijking te worden gemotiveerd.",
             textEnglish: "The municipality may exempt a person with a visual or hearing impairment from the test. There is then no verdict, and the route choice is not a deviation that needs a reason.",
-            source: "Besluit inburgering 2021 (afname leerbaarheidstoets); domain.md R3"),
+            source: "Besluit inburgering 2021 (afname leerbaarheidstoets)"),
     ]
 }

@@ -83,21 +83,21 @@ public enum LeerrouteRules: LegalRule {
             id: .r7, title: "De drie leerroutes",
             text: "B1-route: examens lezen, luisteren, schrijven en spreken op B1 (B2 mag) en KNM, plus MAP en PVT. Onderwijsroute: voorbereiding op mbo, hbo of wo, taal op B1 of hoger, met PVT en zonder MAP. Z-route: taal en KNM met participatie, doel A1, afgesloten met een eindgesprek, plus MAP en PVT.",
             textEnglish: "B1-route: exams reading, listening, writing and speaking at B1 (B2 allowed) and KNM, plus MAP and PVT. Education route: preparation for mbo/hbo/wo, language at B1 or above, with PVT and without MAP. Z-route: language and KNM with participation, aiming at A1, closed with a final interview, plus MAP and PVT.",
-            source: "Wi2021 art. 7–9; seed 001:620–630; domain.md R7"),
+            source: "Wi2021 art. 7–9"),
         RuleDescription(
             id: .r7a, title: "Afschalen naar A2",
             text: "Binnen de B1-route mag naar niveau A2 worden afgeschaald als iemand ten minste 600 cursusuren heeft gevolgd. Uren uit een eerdere leerroute tellen mee, uren tijdens de brede intake niet. Het PIP wordt dan aangepast.",
             textEnglish: "Within the B1-route the level may be lowered to A2 once the person has followed at least 600 course hours. Hours from an earlier route count, hours during the broad intake do not. The PIP is then amended.",
-            source: "Besluit inburgering 2021 art. 5.5; DUO GevolgdeUren API; domain.md R7"),
+            source: "Besluit inburgering 2021 art. 5.5; DUO GevolgdeUren API"),
         RuleDescription(
             id: .r7b, title: "Schakelen binnen 18 maanden",
             text: "Naar een andere leerroute schakelen kan alleen binnen 18 maanden na het begin van de inburgeringstermijn. Het PIP wordt dan aangepast; de termijn verschuift niet.",
             textEnglish: "Switching to another route is possible only within 18 months of the start of the integration term. The PIP is then amended; the term does not move.",
-            source: "Wi2021 art. 15; Besluit inburgering 2021 art. 5.5; domain.md R7"),
+            source: "Wi2021 art. 15; Besluit inburgering 2021 art. 5.5"),
         RuleDescription(
             id: .r7e, title: "Onderwijsroute vooral voor jongeren",
             text: "De onderwijsroute is vooral bedoeld voor jongeren. Regie wijst erop bij wie jonger is dan de leeftijdsgrens van de gemeente (standaard 27 jaar). Dit is een advies, geen verbod.",
             textEnglish: "The education route is mostly for young people. Regie points it out for anyone younger than the municipality's age limit (default 27). Advice, not a prohibition.",
-            source: "seed 002:951, 001:760 (27-minners); instelling gemeente; domain.md R7"),
+            source: "Instelling van de gemeente (de onderwijsroute is bedoeld voor jongeren die doorstromen naar mbo, hbo of wo)"),
     ]
 }

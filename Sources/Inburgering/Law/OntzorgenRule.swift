@@ -24,7 +24,7 @@ public enum OntzorgenRule: LegalRule {
     // R8 — Participatiewet art. 56a (6 maanden vanaf eerste dag bijstand); Verzamelbrief inburgering 6-4-2023 (ruimere uitleg); seed 001:594–612, 001:648
     public static let regime = LawTimeline<OntzorgenRegime>([
         .init(from: LawDates.wi2021, value: .standaard, source: "Participatiewet art. 56a, in werking 1-1-2022"),
-        .init(from: LawDates.ontzorgenRelaxation, value: .ruimereUitleg, source: "Verzamelbrief inburgering 6-4-2023, blz. 3 (seed 001:648)"),
+        .init(from: LawDates.ontzorgenRelaxation, value: .ruimereUitleg, source: "Verzamelbrief inburgering 6-4-2023, blz. 3"),
     ])
 
     /// Nil when ontzorgen does not apply (not an asylum permit holder, or bijstand started before the Wi2021).
@@ -90,11 +90,11 @@ public enum OntzorgenRule: LegalRule {
             id: .r8, title: "Financieel ontzorgen",
             text: "Een asielstatushouder met bijstand wordt 6 maanden ontzorgd vanaf de eerste dag van de bijstand: de gemeente betaalt huur, energie, water en zorgverzekering uit de uitkering en keert de rest uit als leefgeld. Bijstand vanaf 15 maart 2024 geeft ontzorgen tot en met 14 september 2024; vanaf 31 augustus 2024 tot en met 28 februari 2025. Bij bijstand die start op of na 6 april 2023 mag de gemeente afwijken (beleid 'ja, tenzij' of 'nee, tenzij', welke rekeningen, hoe lang); daarvoor geldt de standaardvorm.",
             textEnglish: "An asylum permit holder on welfare is unburdened for 6 months from the first day of welfare: the municipality pays rent, energy, water and health insurance from the benefit and pays out the rest as living money. Welfare from 15 March 2024 gives unburdening up to and including 14 September 2024; from 31 August 2024 up to 28 February 2025. For welfare starting on or after 6 April 2023 the municipality may deviate (policy 'yes unless' or 'no unless', which bills, how long); before that the standard form applies.",
-            source: "Participatiewet art. 56a; Verzamelbrief inburgering 6-4-2023 (seed 001:648); seed 001:594–612; domain.md R8"),
+            source: "Participatiewet art. 56a; Verzamelbrief inburgering 6-4-2023"),
         RuleDescription(
             id: .r8a, title: "Evaluatie en verlenging van ontzorgen",
             text: "Vóór het einde van het ontzorgen beoordeelt de gemeente of het langer moet (verlenging op grond van art. 57 Participatiewet). Standaard zijn er evaluaties na 2 en 5 maanden; die liggen altijd vóór de einddatum. De cursus financiële zelfredzaamheid hoort vóór het einde plaats te vinden.",
             textEnglish: "Before unburdening ends the municipality reviews whether it should continue (extension under art. 57 Participatiewet). By default reviews fall after 2 and 5 months, always before the end date. The financial self-reliance course should take place before the end.",
-            source: "Participatiewet art. 57; seed 001:3327, 001:3413, 001:1185–1223; domain.md R8"),
+            source: "Participatiewet art. 57"),
     ]
 }

@@ -79,6 +79,6 @@ public enum PIPContentRule: LegalRule {
             id: .r5, title: "Inhoud van het PIP",
             text: "Het PIP bevat: de leerroute en het niveau (A2 of B1), de begeleiding en ondersteuning van de gemeente, de invulling en intensiteit van PVT en MAP, afspraken over voor- en vroegschoolse educatie, het aantal voortgangsgesprekken, het einddoel (werk, onderwijs of zelfredzaamheid) en de bezwaarclausule. Elke versie wordt bewaard.",
             textEnglish: "The PIP contains: the route and level (A2 or B1), the municipality's guidance and support, content and intensity of PVT and MAP, agreements on pre-school education, the number of progress meetings, the goal (work, education or self-reliance) and the objection clause. Every version is kept.",
-            source: "Wi2021 art. 15; Besluit inburgering 2021 art. 5.3; seed 001:588, 001:1125–1143; DUO PIP API; domain.md R5"),
+            source: "Wi2021 art. 15; Besluit inburgering 2021 art. 5.3; DUO PIP API"),
     ]
 }

@@ -58,11 +58,11 @@ public enum PIPDeadlineRule: LegalRule {
             id: .r1, title: "PIP binnen 10 weken",
             text: "De gemeente stelt het PIP vast binnen 10 weken na de kennisgeving van DUO, of na de inschrijving in de BRP van de gemeente als die later is. De termijn begint de dag na die gebeurtenis; de uiterste datum is de gebeurtenis + 70 dagen.",
             textEnglish: "The municipality fixes the PIP within 10 weeks of DUO's notice, or of registration in the municipality's population register if that is later. The term starts the day after; the last day is the event + 70 days.",
-            source: "Wi2021 art. 15 lid 5; Besluit inburgering 2021 art. 5.3; DUO gebeurtenis SS139; seed 001:590"),
+            source: "Wi2021 art. 15 lid 5; Besluit inburgering 2021 art. 5.3; DUO gebeurtenis SS139"),
         RuleDescription(
             id: .r1a, title: "Langer alleen bij wachten op derden",
             text: "Wacht de gemeente op informatie van derden die nodig is voor het PIP, dan mag het langer duren, maar uiterlijk 2 weken nadat die informatie binnen is. Alleen een verzoek dat vóór het verstrijken van de 10 weken is gedaan telt.",
             textEnglish: "While the municipality awaits third-party information the PIP needs, the term is held, but the PIP is due at most 2 weeks after the information arrives. Only a request made before the 10 weeks ran out counts.",
-            source: "Besluit inburgering 2021 art. 5.3; domain.md R1"),
+            source: "Besluit inburgering 2021 art. 5.3"),
     ]
 }

@@ -59,7 +59,7 @@ public enum PIPViolation: Hashable, Sendable {
     }
 
     public var rule: RuleID { .r6 }
-    public var source: String { "DUO PIP API 1.2.0 (validatieregels); domain.md R6" }
+    public var source: String { "DUO PIP API 1.2.0 (validatieregels)" }
 
     /// Dutch message for the case worker, naming the rule.
     public var melding: String {
@@ -159,6 +159,6 @@ public enum PIPValidator: LegalRule {
             id: .r6, title: "Controles van DUO op het PIP",
             text: "DUO weigert een PIP als: de dagtekening vóór de start van de inburgeringsplicht, vóór de vestiging in de gemeente of vóór de dagtekening van het initiële of huidige PIP ligt; A2 bij de onderwijsroute staat; B1 bij de Z-route staat; A2 bij de B1-route staat in iemands eerste PIP; een geschatte intensiteit is opgegeven buiten de B1-route of voor iemand die geen asielstatushouder is. Zonder niveau rekent DUO B1 bij B1- en onderwijsroute. Verwijderen kan alleen zolang de termijn niet is vastgesteld. Regie controleert dit vóór verzending.",
             textEnglish: "DUO rejects a PIP when: its date is before the start of the obligation, before settling in the municipality, or before the initial or current PIP's date; A2 is combined with the education route; B1 with the Z-route; A2 with the B1-route on a first PIP; an estimated intensity is given outside the B1-route or for someone who is not an asylum permit holder. A missing level means B1 for the B1 and education routes. Deletion is possible only before the term is set. Regie checks this before sending.",
-            source: "DUO PIP API 1.2.0 (validatieregels PIP); Wi2021 art. 15; domain.md R6"),
+            source: "DUO PIP API 1.2.0 (validatieregels PIP); Wi2021 art. 15"),
     ]
 }

@@ -41,11 +41,11 @@ public enum RouteDeviationRule: LegalRule {
             id: .r4, title: "Afwijken van de leerbaarheidstoets motiveren",
             text: "Kiest de gemeente een andere route dan de toets aangeeft (B1- of onderwijsroute terwijl B1 niet haalbaar is, of de Z-route terwijl B1 haalbaar is), dan staat de reden daarvoor in het PIP.",
             textEnglish: "When the municipality chooses another route than the test suggests (B1 or education route when B1 is not feasible, or the Z-route when it is), the PIP states the reason.",
-            source: "Besluit inburgering 2021, nota van toelichting art. 2.3.3; seed 001:566; domain.md R4"),
+            source: "Besluit inburgering 2021, nota van toelichting art. 2.3.3"),
         RuleDescription(
             id: .r4a, title: "Scoregroepen van DUO",
             text: "DUO groepeert scores in: minder dan 20, 20 tot en met 27, 28 tot en met 30 en meer dan 30. Deze groepen worden gebruikt in de cijfers over toetsuitslag en gekozen route.",
             textEnglish: "DUO groups scores as: below 20, 20–27, 28–30 and above 30. The groups are used in the figures on test result versus chosen route.",
-            source: "DUO-tabel uitslagen LBT en leerroutes (seed 001:1083); domain.md R4"),
+            source: "DUO-tabel uitslagen LBT en leerroutes"),
     ]
 }

@@ -6,7 +6,7 @@ public struct RuleDescription: Hashable, Sendable, Codable, Identifiable {
     /// Plain-language Dutch text, as a case worker would read it.
     public let text: String
     public let textEnglish: String
-    /// Law article, DUO specification or document (seed file:line) the rule comes from.
+    /// The law article or DUO's published specification the rule comes from (shown to users).
     public let source: String
 
     public init(id: RuleID, title: String, text: String, textEnglish: String, source: String) {

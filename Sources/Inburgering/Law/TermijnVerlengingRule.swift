@@ -17,6 +17,6 @@ public enum TermijnVerlengingRule: LegalRule {
             id: .r10, title: "Verlenging van de inburgeringstermijn",
             text: "Alleen DUO verlengt de termijn, op verzoek of ambtshalve: bij ziekte langer dan 3 maanden, een alfabetiseringscursus (3 tot 6 maanden) of een aanbod dat niet op tijd startte. De gemeente levert verklaringen en rekent met de nieuwe einddatum van DUO (in de API is die einddatum exclusief).",
             textEnglish: "Only DUO extends the term, on request or ex officio: illness longer than 3 months, a literacy course (3–6 months) or an offer that did not start in time. The municipality supplies statements and works with DUO's new end date (exclusive in DUO's API).",
-            source: "Wi2021 art. 11; DUO Inburgeringstermijn API; DUO gebeurtenissen SS103/SS104; domain.md R10"),
+            source: "Wi2021 art. 11; DUO Inburgeringstermijn API; DUO gebeurtenissen SS103/SS104"),
     ]
 }

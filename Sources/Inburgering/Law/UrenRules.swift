@@ -34,7 +34,7 @@ public enum UrenRules: LegalRule {
     // R7c — Z-route schooluren tellen mee vanaf 1-7-2025 (domain.md R7)
     public static let schoolurenTellenMee = LawTimeline<Bool>([
         .init(from: LawDates.wi2021, value: false, source: "Wi2021 art. 9 zoals ingevoerd"),
-        .init(from: LawDates.zRouteSchoolHours, value: true, source: "Wijziging Besluit inburgering 2021, per 1-7-2025 (domain.md R7)"),
+        .init(from: LawDates.zRouteSchoolHours, value: true, source: "Wijziging Besluit inburgering 2021, per 1-7-2025"),
     ])
 
     /// Course hours that count for the route and for afschalen: course hours outside the brede intake.
@@ -79,11 +79,11 @@ public enum UrenRules: LegalRule {
             id: .r7c, title: "Uren in de Z-route",
             text: "De Z-route vraagt 800 cursusuren (taal en KNM) van iedereen en 800 participatie-uren van asielstatushouders; voor gezinsmigranten bepaalt de gemeente of participatie-uren nodig zijn (standaard niet). Participatie-uren tijdens de brede intake tellen mee. Schooluren in praktijkonderwijs, vso of entree tellen mee vanaf 1 juli 2025. Een medische ontheffing kan de participatie-uren begrenzen.",
             textEnglish: "The Z-route requires 800 course hours (language and KNM) from everyone and 800 participation hours from asylum permit holders; for family migrants the municipality decides whether participation hours are required (default not). Participation hours during the broad intake count. School hours in praktijkonderwijs, vso or entree count from 1 July 2025. A medical exemption may cap the participation hours.",
-            source: "Wi2021 art. 9; Besluit inburgering 2021 art. 3.14; DUO GevolgdeUren en Ontheffing API; seed 001:626; domain.md §2 en R7"),
+            source: "Wi2021 art. 9; Besluit inburgering 2021 art. 3.14; DUO GevolgdeUren en Ontheffing API"),
         RuleDescription(
             id: .r7d, title: "MAP en PVT",
             text: "De MAP heeft minstens 40 praktijkuren en eindigt met een eindgesprek; de onderwijsroute heeft geen MAP. Het PVT duurt minstens 12 uur en eindigt met het ondertekenen van de participatieverklaring. Beide gelden voor asielstatushouders én gezinsmigranten.",
             textEnglish: "The MAP has at least 40 practice hours and ends with a final interview; the education route has no MAP. The PVT lasts at least 12 hours and ends with signing the participation statement. Both apply to asylum permit holders and family migrants.",
-            source: "Wi2021 art. 6; seed 000:682, 002:338; DUO MAP, PVT, Z-route API; domain.md R7"),
+            source: "Wi2021 art. 6; DUO MAP, PVT, Z-route API"),
     ]
 }

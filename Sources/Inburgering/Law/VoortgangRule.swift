@@ -22,6 +22,6 @@ public enum VoortgangRule: LegalRule {
             id: .r5b, title: "Voortgangsgesprekken",
             text: "Het PIP legt vast hoe vaak voortgangsgesprekken plaatsvinden. Zegt het PIP niets, dan geldt de instelling van de gemeente: standaard elke 3 maanden in het eerste jaar van de termijn, daarna elke 6 maanden. Het volgende gesprek is uiterlijk zoveel maanden na het vorige (of na het eerste PIP).",
             textEnglish: "The PIP sets how often progress meetings take place. Where it is silent the municipality's setting applies: by default every 3 months in the first year of the term, then every 6 months. The next meeting is due that many months after the previous one (or after the first PIP).",
-            source: "Besluit inburgering 2021 art. 5.3; seed 002:416, 000:342; domain.md §3 stap 14"),
+            source: "Besluit inburgering 2021 art. 5.3"),
     ]
 }

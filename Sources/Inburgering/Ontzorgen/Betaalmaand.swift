@@ -117,12 +117,12 @@ public enum OntzorgenBetaalRule: LegalRule {
             id: .r8b, title: "Betalen per maand en leefgeld",
             text: "Ontzorgen wordt per kalendermaand vooruit betaald: een maand telt mee als het ontzorgen op de eerste dag van die maand loopt. Zes maanden ontzorgen zijn zo altijd zes betaalmaanden, ook bij een start halverwege de maand. Per maand gaan de vaste lasten uit de uitkering naar de begunstigden; de rest is leefgeld. Dekt de uitkering de vaste lasten niet, dan wordt het tekort gemeld en wordt er voor die persoon niets betaald tot het is opgelost. Betaalt de gemeente de eerste huur als gift, dan wordt die betaald maar niet ingehouden.",
             textEnglish: "Unburdening is paid per calendar month in advance: a month counts when unburdening runs on its first day, so six months are always six paid months, even when it starts mid-month. Each month the fixed costs go from the benefit to the payees; the rest is living money. When the benefit does not cover the fixed costs the shortfall is reported and nothing is paid for that person until it is resolved. When the municipality pays the first rent as a gift, it is paid but not deducted.",
-            source: "Participatiewet art. 56a lid 1; seed 001:594–612, 001:1185–1223; domain.md R8"),
+            source: "Participatiewet art. 56a lid 1"),
         RuleDescription(
             id: .r8c, title: "Cursus financiële zelfredzaamheid vóór het einde",
             text: "Wie ontzorgd wordt, leert in die tijd zelf de geldzaken te doen: een intake van de financiële vaardigheden, een cursus en een hertoets aan het eind. De cursus moet af zijn vóór het ontzorgen eindigt; Regie waarschuwt als hij niet gepland is of pas na het einde afloopt.",
             textEnglish: "Whoever is unburdened learns to manage their own money in that time: an intake of financial skills, a course and a re-test at the end. The course must finish before unburdening ends; Regie warns when it is not planned or ends after the end.",
-            source: "Participatiewet art. 56a; seed 001:1185–1223, 003:3576–4480; domain.md R8"),
+            source: "Participatiewet art. 56a"),
     ]
 }
 
