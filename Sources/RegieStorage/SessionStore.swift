@@ -106,12 +106,13 @@ public struct SessionStore: Sendable {
                 """).first()
             let byUsername = try row?.decode(column: "by_username", as: Int.self) ?? 0
             let byAddress = try row?.decode(column: "by_address", as: Int.self) ?? 0
-            var oldest: [Int64] = []
-            if byUsername >= maxForUsername, let first = try row?.decode(column: "oldest_username", as: Int64?.self) { oldest.append(first) }
-            if let maxForAddress, !device, byAddress >= maxForAddress, let first = try row?.decode(column: "oldest_address", as: Int64?.self) { oldest.append(first) }
-            if byUsername >= maxForUsername || (!device && maxForAddress.map { byAddress >= $0 } == true) {
-                let from = oldest.max().map(Date.init(epochSeconds:)) ?? now
-                return .limited(retryAt: from.addingTimeInterval(window))
+            let userLimited = byUsername >= maxForUsername
+            let addressLimited = !device && maxForAddress.map { byAddress >= $0 } == true
+            if userLimited || addressLimited {
+                // The next attempt may come when the later of the limiting windows has passed.
+                let oldest = [userLimited ? try row?.decode(column: "oldest_username", as: Int64?.self) : nil,
+                              addressLimited ? try row?.decode(column: "oldest_address", as: Int64?.self) : nil].compactMap { $0 }.max()
+                return .limited(retryAt: (oldest.map(Date.init(epochSeconds:)) ?? now).addingTimeInterval(window))
             }
             try await db.raw("""
                 INSERT INTO login_attempts (username, address, attempted_at, succeeded)

@@ -31,4 +31,12 @@ struct TextCharactersTests {
     func name(value: String, expected: TextCharacters.Problem?) {
         #expect(TextCharacters.problem(in: value, as: .name) == expected)
     }
+
+    @Test("Page and line breaks pasted from a document become line breaks; nothing else changes", arguments: [
+        ("pagina 1\u{0C}pagina 2", "pagina 1\npagina 2"), ("regel\u{0B}regel", "regel\nregel"), ("a\u{85}b", "a\nb"),
+        ("gewoon\ttekst\n", "gewoon\ttekst\n"), ("a\u{0000}b", "a\u{0000}b"),
+    ])
+    func breaks(value: String, expected: String) {
+        #expect(TextCharacters.normalizingBreaks(value) == expected)
+    }
 }

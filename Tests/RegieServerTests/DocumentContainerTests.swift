@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import RegieServer
+@testable import RegieServer
 import RegieStorage
 import Testing
 
@@ -86,7 +86,7 @@ struct DocumentContainerTests {
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(.consulent))
             // 12 MiB that do not repeat within a chunk: 4 KiB of random bytes (seed 20), each copy shifted by its number.
-            var generator = SplitMix(seed: 20)
+            var generator = SeededGenerator(seed: 20)
             let block = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
             var body = Data(capacity: 12 * 1024 * 1024)
             for copy in 0..<(12 * 256) { body.append(contentsOf: block.map { $0 &+ UInt8(truncatingIfNeeded: copy) }) }
@@ -112,18 +112,5 @@ struct DocumentContainerTests {
             }
             #expect(left.isEmpty, "the temporary file of sealed chunks is gone")
         }
-    }
-}
-
-/// A small deterministic generator, so the test's bytes are the same on every run (seed printed in the test).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -326,6 +326,8 @@ struct FiguresTests {
             let csrf = try await beheer.login(World.email(.functioneelBeheerder))
             #expect(try await beheer.post("/beheer/instellingen/cijfers", form: [("minimumCell", "1")], csrf: csrf).status == .badRequest)
             #expect(try await beheer.post("/beheer/instellingen/cijfers", form: [("minimumCell", "2")], csrf: csrf).status == .seeOther)
+            let changes = try await app.services.audit.search(.init(actorId: "a-functioneelBeheerder"), before: nil, limit: 20).rows
+            #expect(changes.contains { $0.action == "settings.update" && $0.detail == "figures_min_cell: 2" }, "the change is audited")
             let obligation = try await policy.get("/cijfers/csv?tabel=obligation&" + Self.october)
             // 1 is hidden, and so the only other part (3), which the total would give away; the total 4 is shown now.
             #expect(obligation.body == "Doelgroep,Personen,Aandeel\r\nAsielstatushouder,< 2,—\r\nGezinshereniger,< 2,—\r\nTotaal,4,100%\r\n")

@@ -36,4 +36,12 @@ public enum TextCharacters {
     }
 
     public static func isClean(_ text: some StringProtocol, as kind: Kind = .text) -> Bool { problem(in: text, as: kind) == nil }
+
+    /// Text pasted from a PDF or a word processor carries page and line breaks as control characters
+    /// (form feed, vertical tab, next line): a form turns them into the line break they stand for, as
+    /// a browser turns CR LF into one, before the text is checked.
+    public static func normalizingBreaks(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "\u{0B}" || $0 == "\u{0C}" || $0 == "\u{85}" }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{0B}" || $0 == "\u{0C}" || $0 == "\u{85}" ? "\n" : $0 }))
+    }
 }

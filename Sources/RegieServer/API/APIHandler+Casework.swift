@@ -396,9 +396,9 @@ extension APIHandler {
         }
         // The runtime decodes the base64 (invalid base64 is a 400 before this point).
         let data = Data(body.content.data)
-        let file = UploadedFile(filename: body.filename, contentType: "application/octet-stream", data: data)
         let saved = try await perform(renaming: ["content": "file"]) {
-            try await DocumentsController(services: services).recordDocument(loaded, title: body.title, file: .data(file), context: try context)
+            try await DocumentsController(services: services).recordDocument(loaded, title: body.title, file: .data(filename: body.filename, bytes: data),
+                                                                              context: try context)
         }
         return .created(.init(headers: .init(apiVersion: version), body: .json(documentBody(saved))))
     }

@@ -16,18 +16,18 @@ struct DocumentsController {
 
     /// A file to store: from the API (its bytes) or from the web form (streamed and sealed).
     enum Upload {
-        case data(UploadedFile)
+        case data(filename: String, bytes: Data)
         case streamed(StreamedUpload)
 
         var filename: String {
             switch self {
-            case .data(let file): file.filename
+            case .data(let filename, _): filename
             case .streamed(let upload): upload.filename
             }
         }
         var size: Int {
             switch self {
-            case .data(let file): file.data.count
+            case .data(_, let bytes): bytes.count
             case .streamed(let upload): upload.size
             }
         }
@@ -39,25 +39,25 @@ struct DocumentsController {
         }
         var head: Data {
             switch self {
-            case .data(let file): Data(file.data.prefix(1024))
+            case .data(_, let bytes): Data(bytes.prefix(1024))
             case .streamed(let upload): upload.head
             }
         }
         var tail: Data {
             switch self {
-            case .data(let file): Data(file.data.suffix(256 * 1024))
+            case .data(_, let bytes): Data(bytes.suffix(256 * 1024))
             case .streamed(let upload): upload.tail
             }
         }
         var tooLarge: Bool {
             switch self {
-            case .data(let file): file.data.count > DocumentsController.maximumBytes
+            case .data(_, let bytes): bytes.count > DocumentsController.maximumBytes
             case .streamed(let upload): upload.tooLarge
             }
         }
         var content: DocumentContent? {
             switch self {
-            case .data(let file): .data(file.data)
+            case .data(_, let bytes): .data(bytes)
             case .streamed(let upload): upload.sealedChunks.map(DocumentContent.sealedChunks)
             }
         }
@@ -138,7 +138,7 @@ struct DocumentsController {
 
     func upload(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let file = context.streamedUploads["file"].map(Upload.streamed) ?? context.uploads["file"].map(Upload.data)
+        let file = context.streamedUploads["file"].map(Upload.streamed)
         do {
             _ = try await recordDocument(loaded, title: context.form["title"], file: file, context: context)
         } catch let invalid as FormErrors {

@@ -177,17 +177,16 @@ struct FiguresController {
                 for (c, cell) in row.enumerated() where cell.count.map({ $0 > 0 && $0 < minimum }) == true { hidden.insert([r, c]) }
             }
             guard !hidden.isEmpty else { return self }
-            let crossTable = rows.first.map { $0.cells.filter { $0.count != nil }.count > 1 } ?? false
+            // The groups a total or share could add up: each column of counts, and in a cross table each row.
+            var groups: [[[Int]]] = (0..<(cells.first?.count ?? 0)).map { c in
+                cells.indices.compactMap { r in c < cells[r].count && cells[r][c].count != nil ? [r, c] : nil }
+            }
+            if rows.first.map({ $0.cells.filter { $0.count != nil }.count > 1 }) ?? false {
+                groups += cells.indices.map { r in cells[r].indices.compactMap { c in cells[r][c].count != nil ? [r, c] : nil } }
+            }
             var changed = true
             while changed {
                 changed = false
-                var groups: [[[Int]]] = []
-                for c in 0..<(cells.first?.count ?? 0) {
-                    groups.append(cells.indices.compactMap { r in c < cells[r].count && cells[r][c].count != nil ? [r, c] : nil })
-                }
-                if crossTable {
-                    for r in cells.indices { groups.append(cells[r].indices.compactMap { c in cells[r][c].count != nil ? [r, c] : nil }) }
-                }
                 for group in groups where group.filter({ hidden.contains($0) }).count == 1 {
                     let candidates = group.filter { !hidden.contains($0) && (cells[$0[0]][$0[1]].count ?? 0) > 0 }
                     if let smallest = candidates.min(by: { (cells[$0[0]][$0[1]].count ?? 0) < (cells[$1[0]][$1[1]].count ?? 0) }) {

@@ -12,7 +12,6 @@ public struct RegieRequestContext: RequestContext {
     public var principal: Principal?
     public var form = FormData()
     /// Files of a `multipart/form-data` request, by field name.
-    public var uploads: [String: UploadedFile] = [:]
     public var locale: UILocale = .nl
     /// Set when the request carried a session cookie that has expired (idle or absolute).
     public var sessionExpired = false
@@ -54,9 +53,3 @@ public struct RegieRequestContext: RequestContext {
     }
 }
 
-/// A file sent with a form.
-public struct UploadedFile: Sendable, Hashable {
-    public let filename: String
-    public let contentType: String
-    public let data: Data
-}

@@ -14,10 +14,11 @@ public struct StreamedUpload: Sendable, Hashable {
     public let size: Int
     public let head: Data
     public let tail: Data
-    /// The sealed chunks (`SealedChunkFile`); nil when too large.
+    /// The sealed chunks (`SealedChunkFile`); nil when the file was larger than the limit, and nothing
+    /// of it was kept.
     public let sealedChunks: URL?
-    /// The file was larger than the limit: nothing of it was kept.
-    public let tooLarge: Bool
+
+    public var tooLarge: Bool { sealedChunks == nil }
 
     public static let chunkSize = 1 << 20
     static let headSize = 1024
@@ -28,7 +29,7 @@ public struct StreamedUpload: Sendable, Hashable {
     }
 }
 
-/// Parses a `multipart/form-data` body as it streams in: text fields (each at most `textLimit` bytes)
+/// Parses a `multipart/form-data` body (the only form with a file is the documents form) as it streams in, with Vapor's MultipartKit: text fields (each at most `textLimit` bytes)
 /// become form values; each file is sealed chunk by chunk into a temporary file, up to `fileLimit`
 /// bytes — beyond it the file is dropped and marked too large, and the rest of the body is read only
 /// to find the form's other fields, up to `drainLimit` bytes in all.
@@ -76,7 +77,7 @@ enum StreamedMultipart {
         parser.onHeader = { name, value in
             state.headers.append((name.lowercased(), value))
             guard name.lowercased() == "content-disposition" else { return }
-            let parameters = MultipartForm.parameters(value)
+            let parameters = parameters(value)
             if let filename = parameters["filename"], !filename.isEmpty, let name = parameters["name"] {
                 state.fileName = filename
                 state.fieldName = name
@@ -118,11 +119,11 @@ enum StreamedMultipart {
                 state.handle = nil
                 state.uploads[fieldName] = StreamedUpload(filename: fileName, size: state.size, head: state.head,
                                                           tail: Data(state.tail.suffix(StreamedUpload.tailSize)),
-                                                          sealedChunks: state.tooLarge ? nil : state.url, tooLarge: state.tooLarge)
+                                                          sealedChunks: state.tooLarge ? nil : state.url)
                 state.url = nil
-            } else if let name = MultipartForm.parameters(state.headers.first { $0.0 == "content-disposition" }?.1 ?? "")["name"] {
+            } else if let name = parameters(state.headers.first { $0.0 == "content-disposition" }?.1 ?? "")["name"] {
                 let value = String(buffer: state.field)
-                state.text += (state.text.isEmpty ? "" : "&") + MultipartForm.encode(name) + "=" + MultipartForm.encode(value)
+                state.text += (state.text.isEmpty ? "" : "&") + encode(name) + "=" + encode(value)
             }
             state.headers = []
             state.field = ByteBuffer()
@@ -144,5 +145,22 @@ enum StreamedMultipart {
         }
         if state.fileName != nil { dropFile() }   // a body that ended inside a file part
         return (FormData(urlEncoded: state.text), state.uploads)
+    }
+
+    /// `form-data; name="file"; filename="brief.pdf"` → ["name": "file", "filename": "brief.pdf"].
+    static func parameters(_ header: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for part in header.split(separator: ";").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2 else { continue }
+            result[pair[0].lowercased()] = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return result
+    }
+
+    static func encode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }

@@ -108,7 +108,7 @@ struct AccountController {
         let attemptKey = "password-change:" + user.id
         if case .limited(let retryAt) = try await services.sessions.reserveAttempt(
             username: attemptKey, address: "account", at: now, window: config.loginWindow, maxForUsername: config.loginMaxFailures, maxForAddress: nil) {
-            let minutes = max(1, Int((retryAt.timeIntervalSince(now) / 60).rounded(.up)))
+            let minutes = AuthController.waitMinutes(until: retryAt, now: now)
             errors.append(.init(name: "current", message: t.text("account.errors.tooMany", locale, ["minutes": String(minutes)])))
             var response = try await render(context, errors: errors, notice: nil, status: .tooManyRequests)
             response.headers[.retryAfter] = String(minutes * 60)

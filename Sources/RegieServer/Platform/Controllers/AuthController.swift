@@ -81,7 +81,7 @@ struct AuthController {
             username: email, address: device.map { "device:" + $0 } ?? context.remoteAddress, at: now, window: config.loginWindow,
             maxForUsername: config.loginMaxFailures, maxForAddress: config.loginMaxFailures * 4)
         if case .limited(let retryAt) = reservation {
-            let minutes = max(1, Int((retryAt.timeIntervalSince(now) / 60).rounded(.up)))
+            let minutes = Self.waitMinutes(until: retryAt, now: now)
             var response = try render(context, email: email, back: back, error: t.text("login.tooMany", context.locale, ["minutes": String(minutes)]), notice: nil, status: .tooManyRequests)
             response.headers[.retryAfter] = String(minutes * 60)
             return response
@@ -117,6 +117,11 @@ struct AuthController {
                 ?? Self.deviceToken(nonce: TokenHasher.randomToken(bytes: 12), email: email, hasher: services.hasher),
             maxAge: Self.deviceCookieLifetime, path: SiteRoute.login.path, secure: config.cookieSecure, httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    /// Whole minutes until a limited attempt may be made again (at least 1), for the message and `Retry-After`.
+    static func waitMinutes(until retryAt: Date, now: Date) -> Int {
+        max(1, Int((retryAt.timeIntervalSince(now) / 60).rounded(.up)))
     }
 
     /// `<nonce>.<HMAC of the account and the nonce>`: names no account, and only this server can make one.

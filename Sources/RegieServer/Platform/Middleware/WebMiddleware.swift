@@ -38,24 +38,21 @@ struct WebMiddleware: RouterMiddleware {
                 context.form = FormData(urlEncoded: query)
             }
             if Self.isStateChanging(request.method) {
-                if Self.isDocumentUpload(request), let boundary = Self.multipartBoundary(request.headers[.contentType]) {
-                    // A document (up to 20 MiB, a scanned letter) streams to sealed chunks on disk, never whole in
-                    // memory — and only for someone signed in, so nobody else makes the server seal 20 MiB.
+                if let boundary = Self.multipartBoundary(request.headers[.contentType]) {
+                    // A form with a file (a document of up to 20 MiB, a scanned letter) streams to sealed chunks
+                    // on disk, never whole in memory — and only for someone signed in, so nobody else makes the
+                    // server seal 20 MiB.
                     guard context.principal != nil else { throw AppError.unauthenticated }
                     (context.form, context.streamedUploads) = try await StreamedMultipart.parse(
                         request.body, boundary: boundary, seal: services.config.fieldSeal, fileLimit: DocumentsController.maximumStreamedBytes)
                     streamed = Array(context.streamedUploads.values)
                 } else {
                     let body = try await request.collectBody(upTo: context.maxUploadSize)
-                    if let boundary = Self.multipartBoundary(request.headers[.contentType]) {
-                        (context.form, context.uploads) = try MultipartForm.parse(body, boundary: boundary)
-                    } else {
-                        context.form = FormData(urlEncoded: String(buffer: body))
-                    }
+                    context.form = FormData(urlEncoded: String(buffer: body))
                 }
                 try verifyCSRF(context)
             }
-            try checkCharacters(context)
+            try checkCharacters(&context)
             var response = try await next(request, context)
             if let newAnonymousToken {
                 response.setCookie(csrfCookie(newAnonymousToken))
@@ -78,12 +75,6 @@ struct WebMiddleware: RouterMiddleware {
             if pair.count == 2, pair[0].lowercased() == "boundary" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
         }
         return nil
-    }
-
-    /// `POST /personen/{id}/documenten`.
-    static func isDocumentUpload(_ request: Request) -> Bool {
-        let segments = request.uri.path.split(separator: "/")
-        return request.method == .post && segments.count == 3 && segments[0] == "personen" && segments[2] == "documenten"
     }
 
     static func isStateChanging(_ method: HTTPRequest.Method) -> Bool {
@@ -124,10 +115,11 @@ struct WebMiddleware: RouterMiddleware {
     }
 
     /// No field of any form or query holds a control character (`TextCharacters`): a NUL byte would
-    /// fail in PostgreSQL and be stored by SQLite. Names and file names are checked further by their forms.
-    private func checkCharacters(_ context: Context) throws {
+    /// fail in PostgreSQL and be stored by SQLite. Page and line breaks pasted from a document become
+    /// line breaks first. Names and file names are checked further by their forms.
+    private func checkCharacters(_ context: inout Context) throws {
+        context.form.values = context.form.values.mapValues { $0.map(TextCharacters.normalizingBreaks) }
         let fields = context.form.values.filter { $0.value.contains { !TextCharacters.isClean($0) } }.keys.sorted()
-            + context.uploads.filter { !TextCharacters.isClean($0.value.filename, as: .name) }.keys.sorted()
             + context.streamedUploads.filter { !TextCharacters.isClean($0.value.filename, as: .name) }.keys.sorted()
         guard let field = fields.first else { return }
         throw AppError.invalid(detail: services.catalogue.text("errors.controlCharacter", context.locale), fields: [.init(name: field, message: "")])
