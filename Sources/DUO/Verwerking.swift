@@ -51,8 +51,10 @@ public enum DUOCaseUpdate: Hashable, Sendable {
     /// SS139: DUO started the 10-week PIP term (R1, when kennisgeving/BRP are unknown).
     case setTienWekenStart(CalendarDate)
     /// The inburgeringstermijn as DUO registered it (start, last day), incl. extensions (R2, R10).
-    case setTermijn(start: CalendarDate, laatsteDag: CalendarDate)
-    case setTijdelijkeVrijstelling(tot: CalendarDate?)
+    /// `grond`: DUO's description of the extension ground, when extended.
+    case setTermijn(start: CalendarDate, laatsteDag: CalendarDate, grond: String? = nil)
+    /// A temporary exemption from `vanaf` (DUO's start date; nil: the notification's day) up to `tot`.
+    case setTijdelijkeVrijstelling(vanaf: CalendarDate? = nil, tot: CalendarDate?)
     case clearTijdelijkeVrijstelling
     case recordLBT(datum: CalendarDate, score: Int)
     case close(TrajectEinde, datum: CalendarDate)
@@ -100,12 +102,12 @@ public enum DUOVerwerking {
         }
         if event == .pipTermijnGestart { updates.append(.setTienWekenStart(notified)) }
         if let termijn = pulled.termijn {
-            updates.append(.setTermijn(start: termijn.startdatum, laatsteDag: termijn.laatsteDag))
+            updates.append(.setTermijn(start: termijn.startdatum, laatsteDag: termijn.laatsteDag, grond: termijn.verlengingsgrondomschrijving))
         }
         switch event {
         case .tijdelijkeVrijstelling:
             let granted = pulled.vrijstellingen?.compactMap(\.TijdelijkeVrijstelling).last { $0.oordeel == .toekenning }
-            updates.append(.setTijdelijkeVrijstelling(tot: granted?.einddatum))
+            updates.append(.setTijdelijkeVrijstelling(vanaf: granted?.startdatum, tot: granted?.einddatum))
         case .vrijstellingIngetrokkenZonderPIP, .vrijstellingIngetrokkenMetPIP:
             updates.append(.clearTijdelijkeVrijstelling)
         default:

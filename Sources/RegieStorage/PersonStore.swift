@@ -49,14 +49,16 @@ public struct PersonStore: Sendable {
                 \(bind: p.doelgroep), \(bind: p.language), \(bind: p.interpreterNeeded), \(bind: p.phone), \(bind: p.email), \(bind: time), \(bind: time))
                 """)
             let t = item.traject
-            let next = t.nextTerm(person: p, today: today)
-            let pipDue = t.lawFacts(person: p).flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
+            let facts = t.lawFacts(person: p)
+            let next = facts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, on: today)) }
+            let pipDue = facts.flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
             trajectRows.append("""
                 (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase), \(bind: t.consulentId),
                 \(bind: t.kennisgevingDate), \(bind: t.koppelingDate), \(bind: t.housingDate), \(bind: t.brpDate), \(bind: t.intakeDate),
                 \(bind: t.pipDate), \(bind: t.routeStartDate), \(bind: t.leerroute), \(bind: t.closedDate), \(bind: t.closedReason),
                 \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: t.lastMeetingDate),
-                \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate), \(bind: pipDue), \(bind: t.pipDelayReason), \(bind: time), \(bind: time))
+                \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate), \(bind: pipDue), \(bind: t.pipDelayReason),
+                \(bind: try LawFactsLoader.encode(facts)), \(bind: time), \(bind: time))
                 """)
         }
         try await db.raw("""
@@ -68,7 +70,7 @@ public struct PersonStore: Sendable {
             INSERT INTO trajecten (id, person_id, municipality_code, phase, consulent_id, kennisgeving_date, koppeling_date,
                 housing_date, brp_date, intake_date, pip_date, route_start_date, leerroute, closed_date, closed_reason,
                 next_due_date, next_due_kind, last_meeting_date, pip_cadence_months, last_contact_date, pip_due_date, pip_delay_reason,
-                created_at, updated_at)
+                facts_json, created_at, updated_at)
             VALUES \(trajectRows.joined(separator: ", "))
             """).run()
     }
@@ -172,7 +174,8 @@ public struct PersonStore: Sendable {
         t.pip_date AS "pipDate", t.route_start_date AS "routeStartDate", t.leerroute AS "leerroute",
         t.closed_date AS "closedDate", t.closed_reason AS "closedReason", COALESCE(t.next_due_date, '9999-12-31') AS "nextDueDate",
         t.last_contact_date AS "lastContactDate", t.last_meeting_date AS "lastMeetingDate", t.pip_cadence_months AS "pipCadenceMonths",
-        t.duo_ten_weeks_start AS "duoTenWeeksStart", t.duo_term_end AS "duoTermEnd", p.details_pending AS "detailsPending"
+        t.duo_ten_weeks_start AS "duoTenWeeksStart", t.duo_term_end AS "duoTermEnd", p.details_pending AS "detailsPending",
+        t.facts_json AS "factsJson"
         """
 
     /// The person if, and only if, they belong to a municipality in scope.

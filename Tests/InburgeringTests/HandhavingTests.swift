@@ -16,7 +16,7 @@ struct HandhavingTests {
 
     @Test("R9 — the first step is a warning, which needs no assessment (domain.md R9)")
     func warningFirst() throws {
-        let proposal = try HandhavingRule.volgendeStap(Self.file(steps: 0), categorie: .gezinsmigrantEnOverig).get()
+        let proposal = try HandhavingRule.volgendeStap(Self.file(steps: 0), categorie: .gezinsmigrantEnOverig, pipVastgesteld: true).get()
         #expect(proposal.stap == .waarschuwing && proposal.trede == 0 && !proposal.afgetopt)
     }
 
@@ -27,16 +27,16 @@ struct HandhavingTests {
         (OmstandighedenBeoordeling(datum: d("2024-09-01"), beoordeeldDoor: "c", inspanningenGemeente: "x", omstandigheden: "ziek", verwijtbaar: false), .nietVerwijtbaar),
     ])
     func refusals(assessment: OmstandighedenBeoordeling?, reason: HandhavingsWeigering) {
-        #expect(throws: reason) { try HandhavingRule.volgendeStap(Self.file(steps: 1, assessment: assessment), categorie: .gezinsmigrantEnOverig).get() }
+        #expect(throws: reason) { try HandhavingRule.volgendeStap(Self.file(steps: 1, assessment: assessment), categorie: .gezinsmigrantEnOverig, pipVastgesteld: true).get() }
         #expect(!reason.melding.isEmpty)
     }
 
     @Test("R9 — with a culpable assessment the ladder climbs: €250, then €250 and PIP without input, then nothing (domain.md R9)")
     func ladder() throws {
-        #expect(try HandhavingRule.volgendeStap(Self.file(steps: 1, assessment: Self.assessed), categorie: .gezinsmigrantEnOverig).get().stap == .boete(bedragCent: 25_000))
-        #expect(try HandhavingRule.volgendeStap(Self.file(steps: 2, assessment: Self.assessed), categorie: .gezinsmigrantEnOverig).get().stap == .boeteEnPIPZonderInbreng(bedragCent: 25_000))
+        #expect(try HandhavingRule.volgendeStap(Self.file(steps: 1, assessment: Self.assessed), categorie: .gezinsmigrantEnOverig, pipVastgesteld: true).get().stap == .boete(bedragCent: 25_000))
+        #expect(try HandhavingRule.volgendeStap(Self.file(steps: 2, assessment: Self.assessed), categorie: .gezinsmigrantEnOverig, pipVastgesteld: true).get().stap == .boeteEnPIPZonderInbreng(bedragCent: 25_000))
         #expect(throws: HandhavingsWeigering.ladderDoorlopen) {
-            try HandhavingRule.volgendeStap(Self.file(steps: 3, assessment: Self.assessed), categorie: .gezinsmigrantEnOverig).get()
+            try HandhavingRule.volgendeStap(Self.file(steps: 3, assessment: Self.assessed), categorie: .gezinsmigrantEnOverig, pipVastgesteld: true).get()
         }
     }
 
@@ -46,7 +46,7 @@ struct HandhavingTests {
     func cap(configured: Int, proposed: Int, capped: Bool) throws {
         let settings = HandhavingSettings(ladder: [.boete(bedragCent: configured)])
         let file = HandhavingsDossier(overtreding: .nietMeewerkenBredeIntake, beoordeling: Self.assessed)
-        let proposal = try HandhavingRule.volgendeStap(file, categorie: .gezinsmigrantEnOverig, settings: settings).get()
+        let proposal = try HandhavingRule.volgendeStap(file, categorie: .gezinsmigrantEnOverig, pipVastgesteld: true, settings: settings).get()
         #expect(proposal.stap.bedragCent == proposed)
         #expect(proposal.afgetopt == capped)
     }
@@ -56,9 +56,9 @@ struct HandhavingTests {
         let settings = HandhavingSettings(boetesAsielstatushoudersOpschorten: true)
         let file = Self.file(steps: 1, assessment: Self.assessed)
         #expect(throws: HandhavingsWeigering.boetesOpgeschortVoorAsielstatushouders) {
-            try HandhavingRule.volgendeStap(file, categorie: .asielstatushouder, settings: settings).get()
+            try HandhavingRule.volgendeStap(file, categorie: .asielstatushouder, pipVastgesteld: true, settings: settings).get()
         }
-        #expect((try? HandhavingRule.volgendeStap(file, categorie: .gezinsmigrantEnOverig, settings: settings).get()) != nil)
-        #expect((try? HandhavingRule.volgendeStap(Self.file(steps: 0), categorie: .asielstatushouder, settings: settings).get())?.stap == .waarschuwing)
+        #expect((try? HandhavingRule.volgendeStap(file, categorie: .gezinsmigrantEnOverig, pipVastgesteld: true, settings: settings).get()) != nil)
+        #expect((try? HandhavingRule.volgendeStap(Self.file(steps: 0), categorie: .asielstatushouder, pipVastgesteld: true, settings: settings).get())?.stap == .waarschuwing)
     }
 }

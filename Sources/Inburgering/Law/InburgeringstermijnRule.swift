@@ -15,8 +15,10 @@ public enum InburgeringstermijnRule: LegalRule {
         return TermijnVerlengingRule.verleng(basis(eerstePIPDagtekening: first), met: verlengingen)
     }
 
+    /// The term for a case's facts: DUO's registered term once known (R10), else Regie's computation.
     public static func termijn(for facts: TrajectFacts) -> Period? {
-        termijn(pipDagtekeningen: facts.pips.map(\.dagtekening), verlengingen: facts.verlengingen)
+        if let duo = facts.duoTermijn { return Period(start: duo.start, end: duo.laatsteDag) }
+        return termijn(pipDagtekeningen: facts.pips.map(\.dagtekening), verlengingen: facts.verlengingen)
     }
 
     public static let descriptions: [RuleDescription] = [

@@ -10,6 +10,10 @@ public struct PIPDeadline: Hashable, Sendable {
     public let verlengdWegensDerden: Bool
     /// Information asked for before the deadline has not arrived yet: the term is on hold.
     public let wachtOpDerden: Bool
+    /// The deadline was moved by the days a temporary exemption stopped the obligation.
+    public let verlengdWegensVrijstelling: Bool
+    /// A temporary exemption without a known end holds the term.
+    public let vrijgesteld: Bool
 }
 
 /// R1: the PIP within 10 weeks; R1a: longer only while awaiting third parties.
@@ -34,11 +38,13 @@ public enum PIPDeadlineRule: LegalRule {
     public static func deadline(for facts: TrajectFacts) -> PIPDeadline? {
         guard let trigger = trigger(kennisgeving: facts.kennisgeving, brpInschrijving: facts.brpInschrijving,
                                     categorie: facts.categorie, duoTienWekenStart: facts.duoTienWekenStart) else { return nil }
-        return deadline(trigger: trigger, wachtenOpDerden: facts.wachtenOpDerden)
+        return deadline(trigger: trigger, wachtenOpDerden: facts.wachtenOpDerden, vrijstellingen: facts.tijdelijkeVrijstellingen)
     }
 
     // R1a — Besluit inburgering 2021 art. 5.3 (verdaging bij informatie van derden, max. 2 weken na ontvangst)
-    public static func deadline(trigger: CalendarDate, wachtenOpDerden: [WachtenOpDerden]) -> PIPDeadline {
+    // R1b — DUO Vrijstelling API (TijdelijkeVrijstelling), events SS109/SS129/SS130: no obligation, no running term
+    public static func deadline(trigger: CalendarDate, wachtenOpDerden: [WachtenOpDerden],
+                                vrijstellingen: [TijdelijkeVrijstellingFeit] = []) -> PIPDeadline {
         let basis = termijn.period(afterTrigger: trigger)
         // Only requests made before the deadline passed can hold it.
         let relevant = wachtenOpDerden.filter { $0.gevraagd <= basis.end }
@@ -49,8 +55,20 @@ public enum PIPDeadlineRule: LegalRule {
             }
         }
         let waiting = relevant.contains { $0.ontvangen == nil }
+        let afterDerden = deadline
+        // While a temporary exemption runs there is no obligation: the days it covers inside the running
+        // term are added, so the term resumes where it stopped when the obligation returns. A new start
+        // DUO reports afterwards (SS139) is a later trigger and needs no shift.
+        var open = false
+        for vrijstelling in vrijstellingen.sorted(by: { $0.vanaf < $1.vanaf }) where vrijstelling.vanaf <= deadline {
+            guard let tot = vrijstelling.tot else { open = true; continue }
+            let from = max(vrijstelling.vanaf, basis.start)
+            guard tot >= from else { continue }
+            deadline = deadline.adding(days: from.days(until: tot) + 1)
+        }
         return PIPDeadline(trigger: trigger, basis: basis, deadline: deadline,
-                           verlengdWegensDerden: deadline > basis.end, wachtOpDerden: waiting)
+                           verlengdWegensDerden: afterDerden > basis.end, wachtOpDerden: waiting,
+                           verlengdWegensVrijstelling: deadline > afterDerden, vrijgesteld: open)
     }
 
     public static let descriptions: [RuleDescription] = [
@@ -64,5 +82,10 @@ public enum PIPDeadlineRule: LegalRule {
             text: "Wacht de gemeente op informatie van derden die nodig is voor het PIP, dan mag het langer duren, maar uiterlijk 2 weken nadat die informatie binnen is. Alleen een verzoek dat vóór het verstrijken van de 10 weken is gedaan telt.",
             textEnglish: "While the municipality awaits third-party information the PIP needs, the term is held, but the PIP is due at most 2 weeks after the information arrives. Only a request made before the 10 weeks ran out counts.",
             source: "Besluit inburgering 2021 art. 5.3"),
+        RuleDescription(
+            id: .r1b, title: "Geen termijn tijdens een tijdelijke vrijstelling",
+            text: "Zolang DUO een tijdelijke vrijstelling heeft toegekend, is er geen inburgeringsplicht en loopt geen termijn die uit de plicht volgt: het PIP, de start van het aanbod en de voortgangsgesprekken wachten. Eindigt de vrijstelling, dan loopt de termijn voor het PIP verder met de dagen die nog over waren, tenzij DUO een nieuwe start meldt.",
+            textEnglish: "While DUO has granted a temporary exemption there is no integration obligation and no term that follows from it runs: the PIP, the start of the offer and the progress meetings wait. When the exemption ends the PIP term continues with the days that were left, unless DUO reports a new start.",
+            source: "DUO Vrijstelling API (TijdelijkeVrijstelling); DUO gebeurtenissen SS109, SS129 en SS130"),
     ]
 }

@@ -5,6 +5,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case r0 = "R0"
     case r1 = "R1"
     case r1a = "R1a"
+    case r1b = "R1b"
     case r2 = "R2"
     case r3 = "R3"
     case r3a = "R3a"

@@ -49,28 +49,37 @@ public enum StatutoryClock {
         let settings: MunicipalityLawSettings
         let day: CalendarDate
         var closed: Bool { facts.afgesloten != nil }
+        /// R1b: a temporary exemption runs on the day asked.
+        var exempt: Bool { facts.vrijgesteld(op: day) }
     }
 
-    // R1/R1a — Wi2021 art. 15 lid 5; Besluit inburgering 2021 art. 5.3; SS139
+    // R1/R1a/R1b — Wi2021 art. 15 lid 5; Besluit inburgering 2021 art. 5.3; SS139; DUO Vrijstelling API
     static func pipTerm(_ c: Context) -> [Term] {
         let firstPIP = c.facts.eerstePIPDagtekening
         guard let deadline = PIPDeadlineRule.deadline(for: c.facts) else { return [] }
         var flags: Set<TermFlag> = []
         if deadline.verlengdWegensDerden { flags.insert(.verlengdWegensDerden) }
+        if deadline.verlengdWegensVrijstelling { flags.insert(.verlengdWegensVrijstelling) }
         if deadline.wachtOpDerden && firstPIP == nil { flags.insert(.wachtOpDerden) }
+        if c.exempt && firstPIP == nil { flags.insert(.vrijgesteld) }
         return [make(.pipVaststelling, deadline.basis.start, deadline.deadline, completed: firstPIP, ended: c.closed,
-                     context: c, flags: flags, suspended: flags.contains(.wachtOpDerden))]
+                     context: c, flags: flags, suspended: flags.contains(.wachtOpDerden), held: flags.contains(.vrijgesteld))]
     }
 
-    // R2/R10 — Wi2021 art. 11; R7b — schakelen binnen 18 maanden
+    // R2/R10 — Wi2021 art. 11; DUO Inburgeringstermijn API; R7b — schakelen binnen 18 maanden
     static func inburgeringstermijnTerms(_ c: Context) -> [Term] {
-        guard let firstPIP = c.facts.eerstePIPDagtekening else { return [] }
-        let basis = InburgeringstermijnRule.basis(eerstePIPDagtekening: firstPIP)
-        let termijn = TermijnVerlengingRule.verleng(basis, met: c.facts.verlengingen)
+        let basis = c.facts.eerstePIPDagtekening.map { InburgeringstermijnRule.basis(eerstePIPDagtekening: $0) }
+        // DUO's registered term is the term from the day Regie knows it (R10: DUO decides extensions).
+        let duo = c.facts.duoTermijn.map { Period(start: $0.start, end: $0.laatsteDag) }
+        guard let termijn = duo ?? basis.map({ TermijnVerlengingRule.verleng($0, met: c.facts.verlengingen) }) else { return [] }
+        let standard = InburgeringstermijnRule.duur.period(startingOn: termijn.start).end
+        var flags: Set<TermFlag> = termijn.end > standard ? [.verlengd] : []
+        if duo != nil { flags.insert(.volgensDUO) }
+        if c.exempt { flags.insert(.vrijgesteld) }
         let completed = c.facts.afgesloten.flatMap { $0.einde.isVoldaan ? $0.datum : nil }
         var terms = [make(.inburgeringstermijn, termijn.start, termijn.end, completed: completed, ended: c.closed,
-                          context: c, flags: termijn.end != basis.end ? [.verlengd] : [])]
-        let window = LeerrouteRules.schakelVenster(termijnStart: basis.start)
+                          context: c, flags: flags, held: c.exempt)]
+        let window = LeerrouteRules.schakelVenster(termijnStart: basis?.start ?? termijn.start)
         terms.append(make(.schakelVenster, window.start, window.end, completed: nil,
                           ended: c.closed || c.day > window.end, context: c))
         return terms
@@ -78,30 +87,38 @@ public enum StatutoryClock {
 
     // R12 — start aanbod binnen 3 (onderwijsroute 6) maanden na het PIP; alleen asielstatushouders
     static func aanbodTerm(_ c: Context) -> [Term] {
+        // The route of the first PIP sets the window, whatever route the case is on now.
         guard DoelgroepRechten.voor(c.facts.categorie, settings: c.settings).signaalTeLaatAanbod,
-              let first = c.facts.pips.min(by: { $0.dagtekening < $1.dagtekening }) else { return [] }
+              let first = c.facts.eerstePIP else { return [] }
         let window = LateOfferRule.venster(eerstePIPDagtekening: first.dagtekening, route: first.leerroute)
-        return [make(.aanbodStart, window.start, window.end, completed: c.facts.leerrouteStart, ended: c.closed, context: c)]
+        return [make(.aanbodStart, window.start, window.end, completed: c.facts.leerrouteStart, ended: c.closed, context: c,
+                     flags: c.exempt ? [.vrijgesteld] : [], held: c.exempt)]
     }
 
     // R8/R8a — Participatiewet art. 56a en 57; Verzamelbrief 6-4-2023
     static func ontzorgenTerms(_ c: Context) -> [Term] {
+        // The policy in force on the first day of bijstand decides the period and reviews (R8).
+        var settings = c.settings
+        if let beleid = c.facts.ontzorgenBeleid { settings.ontzorgen = beleid }
         guard let start = c.facts.bijstandStart,
-              let plan = OntzorgenRule.plan(bijstandStart: start, categorie: c.facts.categorie, settings: c.settings) else { return [] }
+              let plan = OntzorgenRule.plan(bijstandStart: start, categorie: c.facts.categorie, settings: settings) else { return [] }
         let applied = c.facts.ontzorgenBesloten ?? plan.standaardOntzorgd
-        let end = max(plan.periode.end, c.facts.ontzorgenVerlengdTot ?? plan.periode.end)
+        let extendedEnd = max(plan.periode.end, c.facts.ontzorgenVerlengdTot ?? plan.periode.end)
+        let closedEarly = c.facts.ontzorgenBeeindigd.flatMap { $0 < extendedEnd ? $0 : nil }
+        let end = closedEarly ?? extendedEnd
         guard applied else {
             return [make(.ontzorgenEinde, plan.periode.start, end, completed: nil, ended: true, context: c)]
         }
-        let over = c.day > end ? end : nil
+        let over = c.day > end || closedEarly != nil ? end : nil
         var terms = [make(.ontzorgenEinde, plan.periode.start, end, completed: over, ended: c.closed, context: c,
-                          flags: end != plan.periode.end ? [.verlengd] : [])]
+                          flags: extendedEnd != plan.periode.end ? [.verlengd] : [])]
         let held = c.facts.ontzorgenEvaluaties.sorted()
         var previous = start.adding(days: -1)
         for (index, due) in plan.evaluaties.enumerated() {
             let completed = index < held.count ? held[index] : nil
+            // A review planned after ontzorgen was closed no longer applies.
             terms.append(make(.ontzorgenEvaluatie, previous.adding(days: 1), due, completed: completed,
-                              ended: c.closed, context: c, sequence: index + 1))
+                              ended: c.closed || closedEarly.map { $0 < due } == true, context: c, sequence: index + 1))
             previous = due
         }
         return terms
@@ -109,7 +126,7 @@ public enum StatutoryClock {
 
     // R5b — Besluit inburgering 2021 art. 5.3; cadans uit PIP of instelling
     static func voortgangTerm(_ c: Context) -> [Term] {
-        guard !c.closed, let window = VoortgangRule.volgendGesprek(for: c.facts, cadans: c.settings.voortgang) else { return [] }
+        guard !c.closed, !c.exempt, let window = VoortgangRule.volgendGesprek(for: c.facts, cadans: c.settings.voortgang) else { return [] }
         return [make(.voortgangsgesprek, window.start, window.end, completed: nil, ended: false, context: c)]
     }
 
@@ -129,9 +146,10 @@ public enum StatutoryClock {
     // MARK: - Status
 
     /// Status on the context's day: met when completed by then; not applicable when the case ended;
-    /// overdue after the due date (unless on hold); due soon within the kind's window.
+    /// overdue after the due date (unless suspended); due soon within the kind's window. A held term
+    /// (no obligation while a temporary exemption runs, R1b) is neither due soon nor overdue.
     static func make(_ kind: TermKind, _ start: CalendarDate, _ due: CalendarDate, completed: CalendarDate?, ended: Bool,
-                     context c: Context, flags: Set<TermFlag> = [], suspended: Bool = false,
+                     context c: Context, flags: Set<TermFlag> = [], suspended: Bool = false, held: Bool = false,
                      sequence: Int? = nil, kwartaal: Kwartaal? = nil) -> Term {
         var flags = flags
         let daysLeft = c.day.days(until: due)
@@ -141,6 +159,8 @@ public enum StatutoryClock {
             if completed > due { flags.insert(.teLaat) }
         } else if ended {
             status = .notApplicable
+        } else if held {
+            status = .open
         } else if daysLeft < 0 {
             status = suspended ? .open : .overdue
         } else if daysLeft <= c.settings.dueSoon.days(for: kind) {
@@ -172,6 +192,9 @@ extension TrajectFacts {
         copy.ontzorgenEvaluaties = ontzorgenEvaluaties.filter { $0 <= day }
         copy.voortgangsgesprekken = voortgangsgesprekken.filter { $0 <= day }
         copy.afgesloten = afgesloten.flatMap { $0.datum <= day ? $0 : nil }
+        copy.duoTermijn = duoTermijn.flatMap { $0.bekendSinds <= day ? $0 : nil }
+        copy.tijdelijkeVrijstellingen = tijdelijkeVrijstellingen.filter { $0.vanaf <= day }
+        copy.ontzorgenBeeindigd = keep(ontzorgenBeeindigd)
         return copy
     }
 }

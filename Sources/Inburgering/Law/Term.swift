@@ -75,6 +75,12 @@ public enum TermFlag: String, CaseIterable, Codable, Sendable {
     case teLaat
     /// Depends on a value the law has not fixed yet (AOW age after 2028).
     case voorlopig
+    /// R1b: a temporary exemption from DUO holds the term (no obligation while it runs).
+    case vrijgesteld
+    /// R1b: the PIP deadline moved by the days a temporary exemption stopped the obligation.
+    case verlengdWegensVrijstelling
+    /// R2: the dates are DUO's registered term (Inburgeringstermijn API), not Regie's computation.
+    case volgensDUO
 }
 
 /// One running term: where it comes from, when it is due and how it stands on the day asked.

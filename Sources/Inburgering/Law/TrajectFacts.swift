@@ -22,6 +22,40 @@ public struct PIPFeit: Hashable, Codable, Sendable {
     }
 }
 
+/// The inburgeringstermijn as DUO registered it (Inburgeringstermijn API, events SS102–SS104). DUO
+/// decides the term and its extensions (Wi2021 art. 11; DUO Inburgeringstermijn API): once Regie
+/// knows DUO's term, that is the term.
+public struct DUOTermijnFeit: Hashable, Codable, Sendable {
+    public var start: CalendarDate
+    /// The last day (inclusive; DUO's `einddatum` is the first day after the term).
+    public var laatsteDag: CalendarDate
+    /// The day Regie learned this term (the notification that brought it): from then on it counts.
+    public var bekendSinds: CalendarDate
+    /// DUO's ground for the latest extension (`verlengingsgrondomschrijving`), when extended.
+    public var verlengingsgrond: String?
+
+    public init(start: CalendarDate, laatsteDag: CalendarDate, bekendSinds: CalendarDate, verlengingsgrond: String? = nil) {
+        self.start = start
+        self.laatsteDag = laatsteDag
+        self.bekendSinds = bekendSinds
+        self.verlengingsgrond = verlengingsgrond
+    }
+}
+
+/// A temporary exemption DUO granted (DUO Vrijstelling API, `TijdelijkeVrijstelling`; event SS109): while
+/// it runs DUO reports no obligation, so no duty-based term runs. `tot` is its last day, nil while open-ended.
+public struct TijdelijkeVrijstellingFeit: Hashable, Codable, Sendable {
+    public var vanaf: CalendarDate
+    public var tot: CalendarDate?
+
+    public init(vanaf: CalendarDate, tot: CalendarDate? = nil) {
+        self.vanaf = vanaf
+        self.tot = tot
+    }
+
+    public func geldt(op day: CalendarDate) -> Bool { vanaf <= day && (tot.map { day <= $0 } ?? true) }
+}
+
 public struct TrajectAfsluiting: Hashable, Codable, Sendable {
     public var datum: CalendarDate
     public var einde: TrajectEinde
@@ -57,13 +91,23 @@ public struct TrajectFacts: Hashable, Codable, Sendable {
     public var ontzorgenVerlengdTot: CalendarDate?
     public var voortgangsgesprekken: [CalendarDate]
     public var afgesloten: TrajectAfsluiting?
+    /// The term as DUO registered it; wins over Regie's own computation from the day it is known.
+    public var duoTermijn: DUOTermijnFeit?
+    public var tijdelijkeVrijstellingen: [TijdelijkeVrijstellingFeit]
+    /// The municipality's ontzorgen policy in force on the first day of bijstand (R8), when it has one;
+    /// nil uses the settings passed to the clock.
+    public var ontzorgenBeleid: OntzorgenSettings?
+    /// Ontzorgen closed before its planned end (Participatiewet art. 56a: ends earlier when bijstand ends).
+    public var ontzorgenBeeindigd: CalendarDate?
 
     public init(categorie: DoelgroepCategorie, geboortedatum: CalendarDate? = nil, kennisgeving: CalendarDate? = nil,
                 brpInschrijving: CalendarDate? = nil, duoTienWekenStart: CalendarDate? = nil, koppeling: CalendarDate? = nil,
                 wachtenOpDerden: [WachtenOpDerden] = [], pips: [PIPFeit] = [], leerrouteStart: CalendarDate? = nil,
                 verlengingen: [TermijnVerlenging] = [], bijstandStart: CalendarDate? = nil, ontzorgenBesloten: Bool? = nil,
                 ontzorgenEvaluaties: [CalendarDate] = [], ontzorgenVerlengdTot: CalendarDate? = nil,
-                voortgangsgesprekken: [CalendarDate] = [], afgesloten: TrajectAfsluiting? = nil) {
+                voortgangsgesprekken: [CalendarDate] = [], afgesloten: TrajectAfsluiting? = nil, duoTermijn: DUOTermijnFeit? = nil,
+                tijdelijkeVrijstellingen: [TijdelijkeVrijstellingFeit] = [], ontzorgenBeleid: OntzorgenSettings? = nil,
+                ontzorgenBeeindigd: CalendarDate? = nil) {
         self.categorie = categorie
         self.geboortedatum = geboortedatum
         self.kennisgeving = kennisgeving
@@ -80,8 +124,18 @@ public struct TrajectFacts: Hashable, Codable, Sendable {
         self.ontzorgenVerlengdTot = ontzorgenVerlengdTot
         self.voortgangsgesprekken = voortgangsgesprekken
         self.afgesloten = afgesloten
+        self.duoTermijn = duoTermijn
+        self.tijdelijkeVrijstellingen = tijdelijkeVrijstellingen
+        self.ontzorgenBeleid = ontzorgenBeleid
+        self.ontzorgenBeeindigd = ontzorgenBeeindigd
     }
 
     /// The first PIP's dagtekening (R2: the only one that starts the term).
     public var eerstePIPDagtekening: CalendarDate? { pips.map(\.dagtekening).min() }
+
+    /// The first PIP (R2: it starts the term; R12: its route sets the late-offer window).
+    public var eerstePIP: PIPFeit? { pips.min { $0.dagtekening < $1.dagtekening } }
+
+    /// A temporary exemption runs on `day`: DUO says there is no obligation then.
+    public func vrijgesteld(op day: CalendarDate) -> Bool { tijdelijkeVrijstellingen.contains { $0.geldt(op: day) } }
 }

@@ -164,11 +164,6 @@ struct PIPController {
         if let route, let level, !LeerrouteRules.toegestaneNiveaus(route, eerstePIP: isFirst).contains(level) {
             v.fail("niveau", "route.errors.level", ["route": t.text("routes.\(route.rawValue)", locale), "level": level.rawValue])
         }
-        // R7: switching route only within 18 months of the term's start (Besluit 5.5).
-        if !isFirst, changeReason == .schakelen, let first = c.loaded.traject.pipDate.flatMap(CalendarDate.init(iso:)),
-           !LeerrouteRules.magSchakelen(op: loader.today, termijnStart: InburgeringstermijnRule.basis(eerstePIPDagtekening: first).start) {
-            v.fail("changeReason", "pip.errors.schakelVenster")
-        }
         let long = { (name: String, label: String) in v.text(name, input[name], label: label, required: false, maxLength: 5000) ?? "" }
         let begeleiding = long("begeleiding", "pip.begeleiding")
         let ondersteuning = long("ondersteuning", "pip.ondersteuning")
@@ -211,18 +206,13 @@ struct PIPController {
         case .failure(let error): throw error
         case .success(let value): record = value
         }
-        // R7a: afschalen (B1-route to A2) only after at least 600 course hours outside the brede intake (Besluit 5.5).
-        if record.changeReason == PIPWijzigingsreden.afschalen.rawValue {
-            let hours = UrenRules.routeCursusuren(try await services.casework.listUren(personId: c.loaded.person.id, scope: c.loaded.scope).compactMap(\.registratie))
-            let current = c.fixed.last.flatMap { Leerroute(rawValue: $0.leerroute) } ?? .b1
-            switch LeerrouteRules.afschalen(route: current, gevolgdeCursusuren: hours) {
-            case .toegestaan: break
-            case .nietB1Route:
-                throw FormErrors([.init(name: "changeReason", message: services.catalogue.text("pip.errors.afschalenRoute", context.locale))])
-            case .teWeinigCursusuren(let followed, let needed):
-                throw FormErrors([.init(name: "changeReason", message: services.catalogue.text("pip.errors.afschalenHours", context.locale,
-                                                                                                 ["hours": String(followed), "needed": String(needed)]))])
-            }
+        // R7a/R7b: what the new version changes is checked whatever reason was chosen; the window again
+        // on the dagtekening when it is fixed (a concept saved in time may be fixed too late).
+        let gebreken = try await changeProblems(c, route: record.leerroute, niveau: record.niveau, dagtekening: loader.today)
+        if !gebreken.isEmpty {
+            throw FormErrors(gebreken.map { gebrek in
+                .init(name: gebrek.rule == .r7b ? "leerroute" : "niveau", message: LawText.change(gebrek, dagtekening: loader.today, services.catalogue, context.locale))
+            }, status: .unprocessableContent)
         }
         let event = services.auditEvent("casework.pip.concept", context: context, permission: .editPersons, person: c.loaded.person,
                                         detail: "route: \(record.leerroute)")
@@ -248,7 +238,23 @@ struct PIPController {
     }
     struct Problem { let rule: String; let ruleHref: String; let message: String }
 
-    /// What stops fixing the concept on `dagtekening`: content gaps (R5, R4, R7d) and DUO's rules (R6).
+    /// The limits on what a later version changes (R7a, R7b) for a concept with this route and level,
+    /// fixed on `dagtekening`. Empty for a first PIP.
+    func changeProblems(_ c: Case, route: String, niveau: String?, dagtekening: CalendarDate) async throws -> [PIPWijzigingGebrek] {
+        guard let current = c.fixed.last, let vorige = Leerroute(rawValue: current.leerroute), let nieuwe = Leerroute(rawValue: route),
+              let first = c.fixed.compactMap({ $0.dagtekening.flatMap(CalendarDate.init(iso:)) }).min() else { return [] }
+        let wijzigingen = PIPWijzigingRule.wijzigingen(vorigeRoute: vorige, vorigNiveau: current.niveau.flatMap(Taalniveau.init(rawValue:)),
+                                                       nieuweRoute: nieuwe, nieuwNiveau: niveau.flatMap(Taalniveau.init(rawValue:)))
+        guard !wijzigingen.isEmpty else { return [] }
+        let hours = wijzigingen.contains(.afschalen)
+            ? UrenRules.routeCursusuren(try await services.casework.listUren(personId: c.loaded.person.id, scope: c.loaded.scope).compactMap(\.registratie))
+            : 0
+        return PIPWijzigingRule.gebreken(wijzigingen, ingangsdatum: dagtekening,
+                                         termijnStart: InburgeringstermijnRule.basis(eerstePIPDagtekening: first).start, routeCursusuren: hours)
+    }
+
+    /// What stops fixing the concept on `dagtekening`: content gaps (R5, R4, R7d), limits on changes
+    /// (R7a, R7b) and DUO's rules (R6).
     func problems(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate, locale: UILocale) async throws -> [Problem] {
         guard let pip = concept.pip(dagtekening: dagtekening) else { return [] }
         let lbt = try await services.casework.listLBT(personId: c.loaded.person.id, scope: c.loaded.scope).last { $0.isResult }
@@ -269,7 +275,10 @@ struct PIPController {
         let duo = PIPValidator.validate(PIPSubmission(pip), context: validation).map {
             Problem(rule: $0.code, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.violation($0, services.catalogue, locale))
         }
-        return content + duo
+        let changes = try await changeProblems(c, route: concept.leerroute, niveau: concept.niveau, dagtekening: dagtekening).map {
+            Problem(rule: $0.rule.rawValue, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.change($0, dagtekening: dagtekening, services.catalogue, locale))
+        }
+        return content + changes + duo
     }
 
     func consequence(_ c: Case, dagtekening: CalendarDate, locale: UILocale) -> String {

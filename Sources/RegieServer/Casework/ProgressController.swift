@@ -322,7 +322,7 @@ struct ProgressController {
             var dossier = Self.dossier(records, offence)
             dossier.beoordeling = OmstandighedenBeoordeling(datum: loader.today, beoordeeldDoor: "-", inspanningenGemeente: "x", omstandigheden: "x", verwijtbaar: true)
             let label = t.text("enforcement.offences.\(offence.rawValue)", l)
-            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, settings: settings.law.handhaving) {
+            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, pipVastgesteld: loaded.traject.pipDate != nil, settings: settings.law.handhaving) {
             case .success(let voorstel):
                 return label + ": " + t.text("enforcement.steps.\(Self.stepKey(voorstel.stap))", l) + (voorstel.stap.bedragCent.map { " " + Self.euro($0) } ?? "")
             case .failure(let refusal): return label + ": " + LawText.refusal(refusal, t, l)
@@ -379,7 +379,7 @@ struct ProgressController {
                                                                 omstandigheden: circumstances, verwijtbaar: culpable)
             }
             let categorie = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
-            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, settings: settings.law.handhaving) {
+            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, pipVastgesteld: loaded.traject.pipDate != nil, settings: settings.law.handhaving) {
             case .success(let voorstel): proposal = voorstel
             case .failure(let refusal):
                 // A fine without a recorded, complete and culpable assessment is refused (R9; Awb 5:41).
@@ -436,7 +436,15 @@ struct ProgressController {
         let einde = v.choice("reason", input["reason"], label: "close.reason", as: TrajectEinde.self)
         let date = v.date("closeDate", input["closeDate"], label: "close.date", notAfter: loader.today)
         if loaded.traject.closedDate != nil { v.fail("reason", "close.errors.alreadyClosed") }
-        guard v.isValid, let einde, let date else { throw FormErrors(v.errors, status: loaded.traject.closedDate != nil ? .conflict : .badRequest) }
+        // R11: the obligation ends at AOW age on the day Regie computes from the birth date.
+        if let einde, let date,
+           case .aowLeeftijdNietBereikt(let aow) = InburgeringsplichtRule.afsluiten(einde, op: date, geboortedatum: CalendarDate(iso: loaded.person.dateOfBirth)) {
+            if let aow { v.fail("closeDate", "close.errors.aowNotReached", ["date": DisplayDate.format(aow.iso, context.locale)]) }
+            else { v.fail("reason", "close.errors.aowNoBirthDate") }
+        }
+        guard v.isValid, let einde, let date else {
+            throw FormErrors(v.errors, status: loaded.traject.closedDate != nil ? .conflict : einde != nil && date != nil ? .unprocessableContent : .badRequest)
+        }
         let event = services.auditEvent("casework.close", context: context, permission: .editPersons, person: loaded.person, detail: einde.rawValue)
         guard try await services.casework.close(personId: loaded.person.id, date: date, einde: einde, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
                                                 audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }

@@ -49,7 +49,19 @@ public enum LawText {
         case .beoordelingOnvolledig: "assessmentIncomplete"
         case .nietVerwijtbaar: "notCulpable"
         case .boetesOpgeschortVoorAsielstatushouders: "suspended"
+        case .geenPIP: "noPIP"
         }
         return t.text("law.enforcement.\(key)", l)
+    }
+
+    /// What a new PIP version changes that the law does not allow on its dagtekening (R7a, R7b).
+    public static func change(_ gebrek: PIPWijzigingGebrek, dagtekening: CalendarDate, _ t: Catalogue, _ l: UILocale) -> String {
+        let date = { (day: CalendarDate) in DisplayDate.format(day.iso, l) }
+        return switch gebrek {
+        case .schakelVensterGesloten(let venster):
+            t.text("law.change.windowClosed", l, ["start": date(venster.start), "end": date(venster.end), "date": date(dagtekening)])
+        case .afschalenTeWeinigUren(let gevolgd, let nodig):
+            t.text("law.change.afschalenHours", l, ["hours": String(gevolgd), "needed": String(nodig)])
+        }
     }
 }

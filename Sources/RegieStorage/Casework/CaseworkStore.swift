@@ -52,19 +52,21 @@ public struct CaseworkStore: Sendable {
             """).run()
     }
 
-    /// Stores the traject's nearest running term, from the law module, so lists can sort by it.
+    /// Rebuilds the case's law facts from its tables and stores them with the traject's nearest running
+    /// term (the lists' sort key) and the PIP deadline, all from the law module.
     static func refreshNextDue(personId: String, on db: any SQLDatabase, today: CalendarDate) async throws {
         guard let person = try await db.raw("SELECT * FROM persons WHERE id = \(bind: personId)")
                 .first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
               let traject = try await db.raw("SELECT * FROM trajecten WHERE person_id = \(bind: personId)")
                 .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return }
         let settings = try await SettingsStore.fetch(traject.municipalityCode, on: db)
-        let next = traject.nextTerm(person: person, today: today, settings: settings.law)
+        let facts = try await LawFactsLoader.load(person: person, traject: traject, on: db)
+        let next = facts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: settings.law, on: today)) }
         // R1: the last day of the 10-week PIP term, for the figures (M0004).
-        let pipDue = traject.lawFacts(person: person).flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
+        let pipDue = facts.flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
         try await db.raw("""
             UPDATE trajecten SET next_due_date = \(bind: next?.due.iso ?? M0002_Casework.noDueDate),
-                next_due_kind = \(bind: next?.kind.rawValue ?? ""), pip_due_date = \(bind: pipDue)
+                next_due_kind = \(bind: next?.kind.rawValue ?? ""), pip_due_date = \(bind: pipDue), facts_json = \(bind: try LawFactsLoader.encode(facts))
             WHERE person_id = \(bind: personId)
             """).run()
     }

@@ -239,12 +239,27 @@ public struct DUOStore: Sendable {
                     try await db.raw("UPDATE trajecten SET kennisgeving_date = \(bind: day.iso) WHERE person_id = \(bind: id)").run()
                 case .setTienWekenStart(let day):
                     try await db.raw("UPDATE trajecten SET duo_ten_weeks_start = \(bind: day.iso) WHERE person_id = \(bind: id)").run()
-                case .setTermijn(let start, let last):
-                    try await db.raw("UPDATE trajecten SET duo_term_start = \(bind: start.iso), duo_term_end = \(bind: last.iso) WHERE person_id = \(bind: id)").run()
-                case .setTijdelijkeVrijstelling(let until):
-                    try await db.raw("UPDATE trajecten SET duo_exempt = 1, duo_exempt_until = \(bind: until?.iso) WHERE person_id = \(bind: id)").run()
+                case .setTermijn(let start, let last, let ground):
+                    // R10: DUO's term is the term from the day Regie learns it (a changed term is "known" from this notification).
+                    try await db.raw("""
+                        UPDATE trajecten SET duo_term_known = CASE WHEN duo_term_start IS NULL OR duo_term_start <> \(bind: start.iso)
+                                OR duo_term_end IS NULL OR duo_term_end <> \(bind: last.iso) THEN \(bind: today) ELSE duo_term_known END,
+                            duo_term_start = \(bind: start.iso), duo_term_end = \(bind: last.iso), duo_term_ground = \(bind: ground)
+                        WHERE person_id = \(bind: id)
+                        """).run()
+                case .setTijdelijkeVrijstelling(let from, let until):
+                    try await db.raw("""
+                        UPDATE trajecten SET duo_exempt = 1, duo_exempt_from = \(bind: (from ?? notified).iso), duo_exempt_until = \(bind: until?.iso)
+                        WHERE person_id = \(bind: id)
+                        """).run()
                 case .clearTijdelijkeVrijstelling:
-                    try await db.raw("UPDATE trajecten SET duo_exempt = 0, duo_exempt_until = NULL WHERE person_id = \(bind: id)").run()
+                    // R1b: the exemption ended the day before the obligation returned; its dates stay for the clock.
+                    let lastDay = notified.adding(days: -1).iso
+                    try await db.raw("""
+                        UPDATE trajecten SET duo_exempt = 0,
+                            duo_exempt_until = CASE WHEN duo_exempt_until IS NULL OR duo_exempt_until > \(bind: lastDay) THEN \(bind: lastDay) ELSE duo_exempt_until END
+                        WHERE person_id = \(bind: id) AND duo_exempt = 1
+                        """).run()
                 case .recordLBT(let day, let score):
                     try await db.raw("""
                         INSERT INTO leerbaarheidstoetsen (id, person_id, test_date, administrator, conditions, score, created_by, created_at)

@@ -17,6 +17,7 @@ let allMigrations: [Migration] = [
     M0004_Monitoring.migration,
     M0005_Ontzorgen.migration,
     M0006_Hardening.migration,
+    M0007_LawFacts.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

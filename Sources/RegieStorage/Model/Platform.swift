@@ -200,6 +200,8 @@ public struct PersonSummary: Codable, Sendable, Hashable {
     public var duoTermEnd: String? = nil
     /// Created from a DUO signal: name and birth date still to come from the BRP.
     public var detailsPending: Int? = nil
+    /// The case's law facts as stored with the traject (M0007).
+    public var factsJson: String? = nil
 }
 
 /// The traject's key dates as stored; the law module computes terms from them.
@@ -233,6 +235,12 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     /// The last day of the 10-week PIP term (R1) and why the first PIP came later (M0004).
     public var pipDueDate: String? = nil
     public var pipDelayReason: String? = nil
+    /// M0007: the day Regie learned DUO's term and DUO's extension ground; the first day of a temporary
+    /// exemption; every law fact of the case as JSON (`TrajectFacts`), rebuilt with each change.
+    public var duoTermKnown: String? = nil
+    public var duoTermGround: String? = nil
+    public var duoExemptFrom: String? = nil
+    public var factsJson: String? = nil
 
     public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?, lastMeetingDate: String? = nil, pipCadenceMonths: Int? = nil, lastContactDate: String? = nil) {
         self.id = id

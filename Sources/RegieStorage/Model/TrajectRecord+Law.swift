@@ -5,7 +5,8 @@ import Inburgering
 enum LawFacts {
     static func make(doelgroep: String, dateOfBirth: String, kennisgeving: String?, koppeling: String?, brp: String?,
                      pip: String?, leerroute: String?, routeStart: String?, closed: String?, closedReason: String?,
-                     lastMeeting: String?, cadence: Int?, duoTenWeeksStart: String? = nil, duoTermEnd: String? = nil) -> TrajectFacts? {
+                     lastMeeting: String?, cadence: Int?, duoTenWeeksStart: String? = nil, duoTermStart: String? = nil,
+                     duoTermEnd: String? = nil) -> TrajectFacts? {
         guard let doelgroep = Doelgroep(rawValue: doelgroep) else { return nil }
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         let pips: [PIPFeit] = date(pip).flatMap { day in
@@ -14,24 +15,26 @@ enum LawFacts {
         let closing: TrajectAfsluiting? = date(closed).flatMap { day in
             closedReason.flatMap(TrajectEinde.init(rawValue:)).map { TrajectAfsluiting(datum: day, einde: $0) }
         }
-        // The term as DUO registered it (SS102–SS104) replaces the computed end when it differs (R2, R10).
-        let extensions: [TermijnVerlenging] = date(duoTermEnd).map {
-            [TermijnVerlenging(besluitdatum: $0, grond: .overig, omvang: .nieuweLaatsteDag($0))]
-        } ?? []
+        // The term as DUO registered it (SS102–SS104) is the term (R2, R10).
+        let duoTermijn = date(duoTermStart).flatMap { start in
+            date(duoTermEnd).map { DUOTermijnFeit(start: start, laatsteDag: $0, bekendSinds: start) }
+        }
         return TrajectFacts(
             categorie: doelgroep.categorie, geboortedatum: date(dateOfBirth), kennisgeving: date(kennisgeving),
             brpInschrijving: date(brp), duoTienWekenStart: date(duoTenWeeksStart), koppeling: date(koppeling), pips: pips,
-            leerrouteStart: date(routeStart), verlengingen: extensions,
-            voortgangsgesprekken: date(lastMeeting).map { [$0] } ?? [], afgesloten: closing)
+            leerrouteStart: date(routeStart), voortgangsgesprekken: date(lastMeeting).map { [$0] } ?? [], afgesloten: closing,
+            duoTermijn: duoTermijn)
     }
 }
 
 extension TrajectRecord {
+    /// The facts stored with the traject at its last change (`LawFactsLoader`); a row written in bulk
+    /// (demo, import) before any change falls back to its own columns.
     public func lawFacts(person: PersonRecord) -> TrajectFacts? {
-        LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: kennisgevingDate,
+        LawFactsLoader.decode(factsJson) ?? LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: kennisgevingDate,
                       koppeling: koppelingDate, brp: brpDate, pip: pipDate, leerroute: leerroute, routeStart: routeStartDate,
                       closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths,
-                      duoTenWeeksStart: duoTenWeeksStart, duoTermEnd: duoTermEnd)
+                      duoTenWeeksStart: duoTenWeeksStart, duoTermStart: duoTermStart, duoTermEnd: duoTermEnd)
     }
 }
 
@@ -39,7 +42,7 @@ extension PersonSummary {
     /// Nil for a person without a traject.
     public var lawFacts: TrajectFacts? {
         guard phase != nil else { return nil }
-        return LawFacts.make(doelgroep: doelgroep, dateOfBirth: dateOfBirth, kennisgeving: kennisgevingDate,
+        return LawFactsLoader.decode(factsJson) ?? LawFacts.make(doelgroep: doelgroep, dateOfBirth: dateOfBirth, kennisgeving: kennisgevingDate,
                              koppeling: koppelingDate, brp: brpDate, pip: pipDate, leerroute: leerroute, routeStart: routeStartDate,
                              closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths,
                              duoTenWeeksStart: duoTenWeeksStart, duoTermEnd: duoTermEnd)
