@@ -7,7 +7,8 @@ public struct RegieFacts: Hashable, Sendable {
     /// The latest fixed PIP: dagtekening and route.
     public var pipDagtekening: CalendarDate?
     public var pipLeerroute: Leerroute?
-    /// The start of the inburgeringstermijn by Regie: the first PIP's dagtekening (R2, Wi2021 art. 11).
+    /// The start of the inburgeringstermijn by Regie: the day after the first PIP's dagtekening (R2,
+    /// Wi2021 art. 11); nil when Regie fixed no PIP of its own (the term then is DUO's alone).
     public var termijnStart: CalendarDate?
 
     public init(open: Bool, doelgroep: Doelgroep?, pipDagtekening: CalendarDate?, pipLeerroute: Leerroute?, termijnStart: CalendarDate?) {
@@ -27,7 +28,7 @@ public enum Verschil: Hashable, Sendable {
     case doelgroep(regie: Doelgroep?, duo: Doelgroep?)
     /// Regie fixed a PIP DUO does not have, or they differ in date or route.
     case pip(regie: CalendarDate?, regieRoute: Leerroute?, duo: CalendarDate?, duoRoute: Leerroute?)
-    /// The term's start: Regie's first PIP dagtekening against DUO's registered start.
+    /// The term's start: the day after Regie's first PIP dagtekening against DUO's registered start.
     case termijn(regie: CalendarDate?, duo: CalendarDate?)
 
     public var key: String {
@@ -59,7 +60,8 @@ public enum DUOAfstemming {
                 result.append(.pip(regie: regie.pipDagtekening, regieRoute: regie.pipLeerroute, duo: duoDay, duoRoute: duoRoute))
             }
         }
-        if let termijn, termijn.startdatum != regie.termijnStart {
+        // A case without a PIP of Regie's own (one fixed by the previous municipality) follows DUO's term: no difference.
+        if let termijn, let start = regie.termijnStart, termijn.startdatum != start {
             result.append(.termijn(regie: regie.termijnStart, duo: termijn.startdatum))
         }
         return result

@@ -134,11 +134,14 @@ struct APICaseworkTests {
             #expect(hours.status == .created)
             let result = try await Self.send(client, .post, "/api/v1/cases/\(id)/results", key: key, body: ["kind": "pvtOndertekend", "resultDate": "2026-11-11"])
             #expect(result.status == .noContent)
-            let warning = try await Self.send(client, .post, "/api/v1/cases/\(id)/enforcement-steps", key: key, body: ["overtreding": "nietNakomenPIP", "decidedDate": "2026-11-10"])
+            let noPIP = try await Self.send(client, .post, "/api/v1/cases/\(id)/enforcement-steps", key: key, body: ["overtreding": "nietNakomenPIP", "decidedDate": "2026-11-10"])
+            #expect(noPIP.status == .unprocessableContent, "no PIP, no PIP to breach (R9)")
+            #expect(noPIP.problems["body.overtreding"]?.contains("geen vastgesteld PIP") == true)
+            let warning = try await Self.send(client, .post, "/api/v1/cases/\(id)/enforcement-steps", key: key, body: ["overtreding": "nietMeewerkenBredeIntake", "decidedDate": "2026-11-10"])
             #expect(warning.status == .created)
             #expect(warning.json["step"] as? String == "waarschuwing")
             let fine = try await Self.send(client, .post, "/api/v1/cases/\(id)/enforcement-steps", key: key, body: [
-                "overtreding": "nietNakomenPIP", "decidedDate": "2026-11-17", "efforts": "Drie brieven.", "circumstances": "Mantelzorg.", "culpable": false,
+                "overtreding": "nietMeewerkenBredeIntake", "decidedDate": "2026-11-17", "efforts": "Drie brieven.", "circumstances": "Mantelzorg.", "culpable": false,
             ])
             #expect(fine.status == .unprocessableContent)
             #expect(fine.problems["body.culpable"]?.contains("niet verwijtbaar") == true)

@@ -100,20 +100,27 @@ struct CaseworkAfterPIPTests {
             let person = app.world.personA
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(.consulent))
-            let warning = try await browser.post("/personen/\(person)/handhaving", form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-10")], csrf: csrf)
+            // Without a fixed PIP there are no agreements to breach (R9): refused, whatever the assessment.
+            let noPIP = try await browser.post("/personen/\(person)/handhaving", form: [
+                ("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-10"), ("efforts", "Drie uitnodigingen met tolk."),
+                ("circumstances", "Geen belemmeringen gevonden."), ("culpable", "ja"),
+            ], csrf: csrf)
+            #expect(noPIP.status == .unprocessableContent)
+            #expect(noPIP.body.contains("Er is geen vastgesteld PIP, dus er zijn geen afspraken die niet zijn nagekomen."))
+            let warning = try await browser.post("/personen/\(person)/handhaving", form: [("overtreding", "nietMeewerkenBredeIntake"), ("decidedDate", "2026-11-10")], csrf: csrf)
             #expect(warning.status == .seeOther)
-            let bare = try await browser.post("/personen/\(person)/handhaving", form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17")], csrf: csrf)
+            let bare = try await browser.post("/personen/\(person)/handhaving", form: [("overtreding", "nietMeewerkenBredeIntake"), ("decidedDate", "2026-11-17")], csrf: csrf)
             #expect(bare.status == .unprocessableContent)
             #expect(bare.body.contains("Geen boete zonder vastgelegde beoordeling van de omstandigheden en de verwijtbaarheid."))
             let notCulpable = try await browser.post("/personen/\(person)/handhaving", form: [
-                ("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17"), ("efforts", "Drie uitnodigingen met tolk."),
+                ("overtreding", "nietMeewerkenBredeIntake"), ("decidedDate", "2026-11-17"), ("efforts", "Drie uitnodigingen met tolk."),
                 ("circumstances", "Mantelzorg voor zieke moeder."), ("culpable", "nee"),
             ], csrf: csrf)
             #expect(notCulpable.status == .unprocessableContent)
             #expect(notCulpable.body.contains("niet verwijtbaar"))
             #expect(notCulpable.body.contains("Mantelzorg voor zieke moeder.</textarea>"))
             let fine = try await browser.post("/personen/\(person)/handhaving", form: [
-                ("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17"), ("efforts", "Drie uitnodigingen met tolk."),
+                ("overtreding", "nietMeewerkenBredeIntake"), ("decidedDate", "2026-11-17"), ("efforts", "Drie uitnodigingen met tolk."),
                 ("circumstances", "Geen belemmeringen gevonden."), ("culpable", "ja"),
             ], csrf: csrf)
             #expect(fine.status == .seeOther)
@@ -207,7 +214,7 @@ struct CaseworkAfterPIPTests {
             let intake = try await browser.get("/personen/\(app.world.personA)/intake")
             #expect(intake.body.contains("Schulden"))
             #expect(try await browser.post("/personen/\(app.world.personA)/intake/onderwerpen/gm-schulden", form: [("notitie", "Huurachterstand")], csrf: csrfC).status == .seeOther)
-            let step = try await browser.post("/personen/\(app.world.personA)/handhaving", form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-10")], csrf: csrfC)
+            let step = try await browser.post("/personen/\(app.world.personA)/handhaving", form: [("overtreding", "nietMeewerkenBredeIntake"), ("decidedDate", "2026-11-10")], csrf: csrfC)
             #expect(step.status == .seeOther)
             #expect(try await browser.get("/personen/\(app.world.personA)/handhaving").body.contains("Boete € 300,00"))
             _ = try await browser.post("/personen/\(app.world.personA)/pip", form: CaseworkTests.completeConcept.filter { $0.0 != "cadansMaanden" }, csrf: csrfC)
@@ -356,8 +363,13 @@ struct CaseworkAfterPIPTests {
             let lower = CaseworkTests.completeConcept.map { $0.0 == "niveau" ? ("niveau", "A2") : $0 } + [("niveau", "A2"), ("changeReason", "afschalen"), ("changeNote", "Leert langzaam.")]
             _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-15"), ("hours", "450")], csrf: csrf)
             let refused = try await browser.post("/personen/\(person)/pip", form: lower, csrf: csrf)
-            #expect(refused.status == .badRequest)
-            #expect(refused.body.contains("Afschalen naar A2 kan pas na 600 cursusuren buiten de brede intake; nu 450"))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("Afschalen naar A2 kan pas na ten minste 600 gevolgde cursusuren in de leerroute; nu 450."))
+            // The reason explains, it does not select the checks (issue 22): the same content under "overig" is refused too.
+            let asOther = lower.map { $0.0 == "changeReason" ? ("changeReason", "overig") : $0 }
+            let refusedAsOther = try await browser.post("/personen/\(person)/pip", form: asOther, csrf: csrf)
+            #expect(refusedAsOther.status == .unprocessableContent)
+            #expect(refusedAsOther.body.contains("nu 450."))
             _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-16"), ("hours", "160")], csrf: csrf)
             let allowed = try await browser.post("/personen/\(person)/pip", form: lower, csrf: csrf)
             #expect(allowed.status == .seeOther)

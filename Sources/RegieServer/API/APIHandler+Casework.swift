@@ -117,7 +117,15 @@ extension APIHandler {
                 .init(kind: .init(rawValue: term.kind.rawValue)!, start: term.start.iso, due: term.due.iso, status: .init(rawValue: term.status.rawValue)!,
                       rule: term.rule.rawValue, source: term.source, completedOn: term.completedOn?.iso)
             },
-            householdMemberIds: members.map(\.id))
+            householdMemberIds: members.map(\.id),
+            rights: Self.rights(Doelgroep(rawValue: person.doelgroep)?.categorie, settings: law))
+    }
+
+    /// R0: what the law gives the person by target group, from the law module.
+    static func rights(_ categorie: DoelgroepCategorie?, settings: MunicipalityLawSettings) -> Components.Schemas.Rights {
+        let r = DoelgroepRechten.voor(categorie ?? .gezinsmigrantEnOverig, settings: settings)
+        return .init(inburgeringsaanbod: r.inburgeringsaanbodDoorGemeente, maatschappelijkeBegeleiding: r.maatschappelijkeBegeleiding,
+                     ontzorgenBijBijstand: r.financieelOntzorgenBijBijstand, leningDUO: r.leningDUO, zRouteParticipatieuren: r.zRouteParticipatieuren)
     }
 
     func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output {

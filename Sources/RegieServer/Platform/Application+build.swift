@@ -89,6 +89,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     ProgressController(services: services).addRoutes(to: web)
     TeamController(services: services).addRoutes(to: web)
     HandoverController(services: services).addRoutes(to: web)
+    DerdenController(services: services).addRoutes(to: web)
     TasksController(services: services).addRoutes(to: web)
     DocumentsController(services: services).addRoutes(to: web)
     SettingsController(services: services).addRoutes(to: web)

@@ -32,10 +32,12 @@ struct FieldView {
 
     enum Kind { case input(String), textarea, select, checkbox, checkboxes, radios }
 
-    init(_ kind: Kind, name: String, label: String, hint: String? = nil, value: String = "", values: [String] = [],
+    /// `id` distinguishes fields of the same name in several forms on one page (default: the name).
+    init(_ kind: Kind, name: String, id: String? = nil, label: String, hint: String? = nil, value: String = "", values: [String] = [],
          options: [(String, String)] = [], required: Bool = false, errors: [AppError.FieldError], extra: String = "") {
         self.name = name
-        self.id = name
+        let id = id ?? name
+        self.id = id
         self.label = label
         self.hint = hint ?? ""
         self.hasHint = hint != nil
@@ -45,7 +47,7 @@ struct FieldView {
         self.value = value
         self.required = required
         self.extra = extra
-        describedBy = [hint != nil ? "\(name)-hint" : nil, message != nil ? "\(name)-error" : nil].compactMap { $0 }.joined(separator: " ")
+        describedBy = [hint != nil ? "\(id)-hint" : nil, message != nil ? "\(id)-error" : nil].compactMap { $0 }.joined(separator: " ")
         hasDescribedBy = !describedBy.isEmpty
         var inputType = "text"
         var flags = (input: false, textarea: false, select: false, checkbox: false, checkboxes: false, radios: false)

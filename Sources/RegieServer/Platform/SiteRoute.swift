@@ -29,6 +29,8 @@ public enum SiteRoute: Sendable, Hashable {
     case enforcement(String)
     case close(String)
     case handover(String)
+    case derden(String)
+    case derdenAction(String, String, String)
     case tasks(String)
     case taskDone(String, String)
     case myTasks
@@ -95,6 +97,8 @@ public enum SiteRoute: Sendable, Hashable {
         case .enforcement(let id): return "/personen/\(id)/handhaving"
         case .close(let id): return "/personen/\(id)/afsluiten"
         case .handover(let id): return "/personen/\(id)/overdracht"
+        case .derden(let id): return "/personen/\(id)/derden"
+        case .derdenAction(let id, let request, let action): return "/personen/\(id)/derden/\(request)/\(action)"
         case .tasks(let id): return "/personen/\(id)/taken"
         case .taskDone(let id, let task): return "/personen/\(id)/taken/\(task)/afronden"
         case .myTasks: return "/taken"
@@ -156,6 +160,8 @@ public enum SiteRoute: Sendable, Hashable {
     static let enforcementPattern = "/personen/{id}/handhaving"
     static let closePattern = "/personen/{id}/afsluiten"
     static let handoverPattern = "/personen/{id}/overdracht"
+    static let derdenPattern = "/personen/{id}/derden"
+    static let derdenActionPattern = "/personen/{id}/derden/{request}/{action}"
     static let tasksPattern = "/personen/{id}/taken"
     static let taskDonePattern = "/personen/{id}/taken/{task}/afronden"
     static let documentsPattern = "/personen/{id}/documenten"
@@ -179,7 +185,7 @@ public enum SiteRoute: Sendable, Hashable {
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, apiKeyApprovePattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
-        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,
         personOntzorgenPattern, personOntzorgenFormPattern, ontzorgenStatementPattern, ontzorgenRunPattern, ontzorgenRunActionPattern,
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,

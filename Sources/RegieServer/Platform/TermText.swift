@@ -10,7 +10,9 @@ enum TermText {
             let key = term.flags.contains(.teLaat) ? "person.termMetLateOn" : "person.termMetOn"
             return term.completedOn.map { t.text(key, locale, ["date": DisplayDate.format($0.iso, locale)]) } ?? ""
         case .overdue: return t.text(term.daysLeft == -1 ? "person.termOverdueOne" : "person.termOverdue", locale, ["days": String(-term.daysLeft)])
-        case .notApplicable: return ""
+        case .notApplicable:
+            // R7b: the switching window stays in view once closed, so the case shows when it closed.
+            return term.kind == .schakelVenster ? t.text("person.termClosedOn", locale, ["date": DisplayDate.format(term.due.iso, locale)]) : ""
         case .open, .dueSoon: return t.text(term.daysLeft == 1 ? "person.termDaysLeftOne" : "person.termDaysLeft", locale, ["days": String(term.daysLeft)])
         }
     }
@@ -20,8 +22,24 @@ enum TermText {
         NextTerm.pick(terms)
     }
 
-    /// Terms that apply to the case.
+    /// Terms that apply to the case, and the closed switching window while the case runs (R7b).
     static func shown(_ terms: [Term]) -> [Term] {
-        terms.filter { $0.status != .notApplicable }
+        let closed = terms.contains { $0.kind == .inburgeringstermijn && $0.status == .notApplicable }
+        return terms.filter { $0.status != .notApplicable || ($0.kind == .schakelVenster && !closed) }
+    }
+
+    /// Why a term's dates are what they are: DUO's term and its ground, an exemption, third parties.
+    static func note(_ term: Term, facts: TrajectFacts?, _ t: Catalogue, _ locale: UILocale) -> String {
+        var parts: [String] = []
+        if term.flags.contains(.volgensDUO) {
+            let ground = term.flags.contains(.verlengd) ? facts?.duoTermijn?.verlengingsgrond : nil
+            parts.append(term.flags.contains(.verlengd)
+                ? t.text("terms.flags.verlengdDoorDUO", locale) + (ground.map { ": \($0)" } ?? "")
+                : t.text("terms.flags.volgensDUO", locale))
+        }
+        for flag in [TermFlag.vrijgesteld, .verlengdWegensVrijstelling, .wachtOpDerden, .verlengdWegensDerden] where term.flags.contains(flag) {
+            parts.append(t.text("terms.flags.\(flag.rawValue)", locale))
+        }
+        return parts.joined(separator: " · ")
     }
 }

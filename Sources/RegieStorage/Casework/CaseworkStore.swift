@@ -328,6 +328,9 @@ public struct CaseworkStore: Sendable {
             concept.dagtekening = dagtekening.iso
             concept.fixedBy = actor.id
             concept.fixedAt = now.epochSeconds
+            let previousRoute = try await db.raw("""
+                SELECT leerroute FROM pips WHERE person_id = \(bind: personId) AND status = 'vastgesteld' ORDER BY version DESC LIMIT 1
+                """).first().map { try $0.decode(column: "leerroute", as: String.self) }
             try await db.raw("""
                 UPDATE pips SET status = 'vastgesteld', dagtekening = \(bind: dagtekening.iso), fixed_by = \(bind: actor.id), fixed_at = \(bind: now.epochSeconds)
                 WHERE id = \(bind: concept.id)
@@ -344,7 +347,12 @@ public struct CaseworkStore: Sendable {
                                         niveau: concept.niveau, geschatteIntensiteitB1Route: concept.intensiteitB1)
             try await DUOStore.enqueue([try DUOOutboxMessage(.pip, body: bericht, sourceId: concept.id)], personId: personId,
                                        municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
-            return (concept, [CaseChange(kind: "pip.vastgesteld", date: dagtekening.iso, detail: "versie \(concept.version)")])
+            var changes = [CaseChange(kind: "pip.vastgesteld", date: dagtekening.iso, detail: "versie \(concept.version)")]
+            // R7b: a switch of route takes effect on the dagtekening of the version that makes it.
+            if let previousRoute, previousRoute != concept.leerroute {
+                changes.append(CaseChange(kind: "pip.schakelen", date: dagtekening.iso, detail: "\(previousRoute)>\(concept.leerroute)"))
+            }
+            return (concept, changes)
         }
     }
 }
@@ -411,18 +419,37 @@ extension CaseworkStore {
                 VALUES (\(bind: uren.id), \(bind: uren.personId), \(bind: uren.soort), \(bind: uren.periodEnd), \(bind: uren.hours), \(bind: uren.provider),
                     \(bind: uren.duringIntake), \(bind: uren.createdBy), \(bind: uren.createdAt))
                 """).run()
-            // DUO registers the hours made during the brede intake as totals (GevolgdeUren): send the new total.
-            let push: DUOPush? = uren.duringIntake == 1 ? (uren.soort == UrenSoort.cursus.rawValue ? .urenTaallesKNM
-                : uren.soort == UrenSoort.participatie.rawValue ? .urenParticipatie : nil) : nil
-            if let push {
-                let total = try await db.raw("""
-                    SELECT COALESCE(SUM(hours), 0) AS total FROM uren WHERE person_id = \(bind: uren.personId) AND soort = \(bind: uren.soort) AND during_intake = 1
-                    """).first().map { try $0.decode(column: "total", as: Int.self) } ?? uren.hours
-                try await DUOStore.enqueue([try DUOOutboxMessage(push, body: DUOUren(uren: min(total, 9999)), sourceId: uren.id)], personId: uren.personId,
-                                           municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
-            }
+            try await Self.sendHourTotals(soort: uren.soort, duringIntake: uren.duringIntake == 1, person: person, sourceId: uren.id, createdBy: actor.id ?? "-", now: now, on: db)
             return (uren, [CaseChange(kind: "uren", date: uren.periodEnd, detail: "\(uren.hours) \(uren.soort)")])
         }
+    }
+
+    /// DUO registers hours as running totals (GevolgdeUren API): after every change the total it
+    /// feeds goes to DUO, always the whole total so a lost or repeated message converges.
+    /// - course hours during the brede intake → `TaallesEnKnmBredeIntake`;
+    /// - course hours in the route (after the intake, earlier routes included) → `ParticipatieAlsTaalles`;
+    /// - participation hours of an asylum permit holder, brede intake included (Besluit art. 3.14)
+    ///   → `ParticipatieactiviteitenBredeIntake` (the Z-route's participation component).
+    static func sendHourTotals(soort: String, duringIntake: Bool, person: PersonRecord, sourceId: String, createdBy: String, now: Date, on db: any SQLDatabase) async throws {
+        func total(_ kind: UrenSoort, duringIntake: Int?) async throws -> Int {
+            var query = SQLQueryString("SELECT COALESCE(SUM(hours), 0) AS total FROM uren WHERE person_id = \(bind: person.id) AND soort = \(bind: kind.rawValue)")
+            if let duringIntake { query = query + " AND during_intake = \(bind: duringIntake)" }
+            return try await db.raw(query).first().map { try $0.decode(column: "total", as: Int.self) } ?? 0
+        }
+        var messages: [DUOOutboxMessage] = []
+        // DUO's totals run from 0 to 9999.
+        let send = { (push: DUOPush, hours: Int) in try DUOOutboxMessage(push, body: DUOUren(uren: min(max(hours, 0), 9999)), sourceId: sourceId) }
+        switch UrenSoort(rawValue: soort) {
+        case .cursus:
+            let intake = duringIntake ? 1 : 0
+            messages.append(try send(duringIntake ? .urenTaallesKNM : .urenParticipatieTaalles, try await total(.cursus, duringIntake: intake)))
+        case .participatie where Doelgroep(rawValue: person.doelgroep)?.categorie == .asielstatushouder:
+            messages.append(try send(.urenParticipatie, try await total(.participatie, duringIntake: nil)))
+        default:
+            return
+        }
+        try await DUOStore.enqueue(messages, personId: person.id, municipalityCode: person.municipalityCode, bsn: person.bsn,
+                                   createdBy: createdBy, now: now, on: db)
     }
 
     public func listUren(personId: String, scope: TenantScope) async throws -> [UrenRecord] {

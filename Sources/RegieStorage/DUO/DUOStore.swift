@@ -613,7 +613,8 @@ public struct DUOStore: Sendable {
                 doelgroep: Doelgroep(rawValue: try row.decode(column: "doelgroep", as: String.self)),
                 pipDagtekening: days.last,
                 pipLeerroute: try pips.last.flatMap { try Leerroute(rawValue: $0.decode(column: "leerroute", as: String.self)) },
-                termijnStart: days.first)
+                // Like with like: DUO's term starts the day after the first PIP's dagtekening (R2, Wi2021 art. 11).
+                termijnStart: days.min().map { InburgeringstermijnRule.basis(eerstePIPDagtekening: $0).start })
             var snapshots: [String: Data] = [:]
             for snap in try await database.sql.raw("SELECT kind, body FROM duo_snapshots WHERE person_id = \(bind: id)").all() {
                 snapshots[try snap.decode(column: "kind", as: String.self)] = Data(try snap.decode(column: "body", as: String.self).utf8)

@@ -147,7 +147,7 @@ public enum AuditActions {
         "casework.lbt.record", "casework.advies.record", "casework.route.view", "casework.route.decide", "casework.pip.view",
         "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.progress.view", "casework.route.start",
         "casework.progress.meeting", "casework.progress.hours", "casework.progress.result", "casework.enforcement.view",
-        "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update", "casework.handover.view", "casework.handover.update", "casework.task.add", "casework.task.done", "tasks.view", "casework.documents.view", "casework.document.upload", "casework.document.download",
+        "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update", "casework.handover.view", "casework.handover.update", "casework.derden.view", "casework.derden.request", "casework.derden.receive", "casework.derden.withdraw", "casework.task.add", "casework.task.done", "tasks.view", "casework.documents.view", "casework.document.upload", "casework.document.download",
         "person.details.update", "figures.view", "figures.cases", "figures.export", "figures.council", "duo.view", "duo.retry", "duo.contact", "duo.person.view", "duo.person.refresh", "duo.reconciliation.view", "duo.notification.process",
         "ontzorgen.view", "ontzorgen.decide", "ontzorgen.benefit", "ontzorgen.payee.add", "ontzorgen.payee.change", "ontzorgen.payee.end",
         "ontzorgen.review", "ontzorgen.extend", "ontzorgen.close", "ontzorgen.selfReliance", "ontzorgen.statement", "ontzorgen.overview",

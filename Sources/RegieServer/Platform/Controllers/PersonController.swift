@@ -23,6 +23,7 @@ struct PersonController {
         let status: String
         let statusClass: String
         let remaining: String
+        let note: String
         let rule: String
         let ruleHref: String
         let source: String
@@ -103,7 +104,7 @@ struct PersonController {
             Fact(label: text("person.dateOfBirth"), value: person.dateOfBirth.isEmpty ? dash : DisplayDate.format(person.dateOfBirth, locale)),
             Fact(label: text("person.gender"), value: person.detailsPending == 1 ? dash : t.text("genders.\(person.gender)", locale)),
             Fact(label: text("person.municipality"), value: municipality),
-        ]
+        ] + Self.rights(person, settings: try await services.settings.fetch(person.municipalityCode).law, t, locale)
         var dates = [
             ("person.kennisgeving", traject?.kennisgevingDate), ("person.koppeling", traject?.koppelingDate),
             ("person.housing", traject?.housingDate), ("person.brp", traject?.brpDate), ("person.intake", traject?.intakeDate),
@@ -119,7 +120,8 @@ struct PersonController {
         let termRows = TermText.shown(terms).map { term in
             TermRow(title: t.text("terms.\(term.kind.rawValue)", locale), due: DisplayDate.format(term.due.iso, locale),
                     status: t.text("termStatus.\(term.status.rawValue)", locale), statusClass: "term--\(term.status.rawValue)",
-                    remaining: TermText.remaining(term, t, locale), rule: term.rule.rawValue,
+                    remaining: TermText.remaining(term, t, locale), note: TermText.note(term, facts: traject?.lawFacts(person: person), t, locale),
+                    rule: term.rule.rawValue,
                     ruleHref: SiteRoute.rules.path + "#" + term.rule.rawValue, source: term.source)
         }
         let contact = [
@@ -145,6 +147,7 @@ struct PersonController {
             sections.insert(SectionLink(href: SiteRoute.personDetails(person.id).path, label: text("person.sections.details"),
                                         detail: person.detailsPending == 1 ? text("person.sections.detailsPending") : ""), at: 0)
             sections += [
+                SectionLink(href: SiteRoute.derden(person.id).path, label: text("person.sections.derden"), detail: ""),
                 SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
                             detail: traject?.intakeDate.map { t.text("person.sections.intakeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
                 SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"), detail: ""),
@@ -200,6 +203,20 @@ struct PersonController {
             context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t.text($0, locale) }, status: status)
     }
 
+    /// R0: the rights the law gives the person by target group, as the law module decides them.
+    static func rights(_ person: PersonRecord, settings: MunicipalityLawSettings, _ t: Catalogue, _ l: UILocale) -> [Fact] {
+        guard let categorie = Doelgroep(rawValue: person.doelgroep)?.categorie else { return [] }
+        let r = DoelgroepRechten.voor(categorie, settings: settings)
+        let yesNo = { (value: Bool) in t.text(value ? "common.yes" : "common.no", l) }
+        return [
+            Fact(label: t.text("person.rights.inburgeringsaanbod", l), value: yesNo(r.inburgeringsaanbodDoorGemeente)),
+            Fact(label: t.text("person.rights.maatschappelijkeBegeleiding", l), value: yesNo(r.maatschappelijkeBegeleiding)),
+            Fact(label: t.text("person.rights.ontzorgen", l), value: yesNo(r.financieelOntzorgenBijBijstand)),
+            Fact(label: t.text("person.rights.participatieuren", l),
+                 value: r.zRouteParticipatieuren.map { t.text("person.rights.hours", l, ["hours": String($0)]) } ?? t.text("person.rights.none", l)),
+        ]
+    }
+
     /// The factual detail of a timeline line, translated where it is a code (a route, a topic).
     static func eventDetail(_ event: CaseEventRecord, _ t: Catalogue, _ locale: UILocale) -> String {
         switch event.kind {
@@ -213,6 +230,7 @@ struct PersonController {
         case "ontzorgen.verlengd": return DisplayDate.format(event.detail, locale)
         case "ontzorgen.evaluatie": return t.text("ontzorgen.outcomes.\(event.detail)", locale)
         case "ontzorgen.beeindigd": return t.text("ontzorgen.closeReasons.\(event.detail)", locale)
+        case "pip.schakelen": return event.detail.split(separator: ">").map { t.text("routes.\($0)", locale) }.joined(separator: " → ")
         default: return event.detail
         }
     }

@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieStorage
+
+/// Information asked of third parties for the PIP (R1a; Besluit inburgering 2021 art. 5.3): a request
+/// made within the 10 weeks holds the PIP term until the answer arrives, and the PIP is then due at
+/// most 2 weeks later. Each request names with whom and about what; arrival can be corrected and a
+/// mistaken request withdrawn with a reason (the timeline keeps the old values).
+struct DerdenController {
+    let services: AppServices
+    var loader: CaseLoader { CaseLoader(services: services) }
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.derdenPattern), use: show)
+        router.post(RouterPath(SiteRoute.derdenPattern), use: add)
+        router.post(RouterPath(SiteRoute.derdenActionPattern), use: act)
+    }
+
+    struct Row {
+        let party: String
+        let subject: String
+        let requested: String
+        let received: String?
+        let withdrawn: String?
+        let open: Bool
+        let receiveAction: String
+        let withdrawAction: String
+        let receiveField: FieldView
+        let reasonField: FieldView
+    }
+
+    struct DerdenView {
+        let name: String
+        let backHref: String
+        let term: String
+        let rows: [Row]
+        let hasRows: Bool
+        let canEdit: Bool
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+    }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .readCasework)
+        try await services.record("casework.derden.view", context: context, permission: .readCasework, person: loaded.person)
+        return try await render(loaded, input: FormData(), failed: nil, errors: [], context: context, status: .ok)
+    }
+
+    private func render(_ loaded: CaseLoader.Loaded, input: FormData, failed: String?, errors: [AppError.FieldError],
+                        context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let id = loaded.person.id
+        let requests = try await services.casework.listDerdenVerzoeken(personId: id, scope: loaded.scope)
+        let canEdit = Policy.allows(loaded.principal, .editPersons) && loaded.traject.closedDate == nil
+        let errorsFor = { (form: String) in failed == form ? errors : [] }
+        let rows = requests.map { r in
+            Row(party: r.party, subject: r.subject, requested: DisplayDate.format(r.requestedOn, l),
+                received: r.receivedOn.map { DisplayDate.format($0, l) },
+                withdrawn: r.withdrawnReason.map { t.text("derden.withdrawnBecause", l, ["reason": $0]) },
+                open: canEdit && r.withdrawnReason == nil,
+                receiveAction: SiteRoute.derdenAction(id, r.id, "ontvangen").path, withdrawAction: SiteRoute.derdenAction(id, r.id, "intrekken").path,
+                receiveField: FieldView(.input("date"), name: "receivedOn", id: "receivedOn-\(r.id)", label: t.text("derden.receivedOn", l),
+                                        value: failed == r.id ? input.raw("receivedOn") ?? "" : (r.receivedOn ?? loader.today.iso), required: true, errors: errorsFor(r.id)),
+                reasonField: FieldView(.input("text"), name: "reason", id: "reason-\(r.id)", label: t.text("derden.reason", l),
+                                       value: failed == "w-" + r.id ? input.raw("reason") ?? "" : "", required: true, errors: errorsFor("w-" + r.id)))
+        }
+        // What the clock makes of the requests (R1a), in the words of the case file.
+        let today = loader.today
+        let settings = try await services.settings.fetch(loaded.person.municipalityCode)
+        let pipTerm = loaded.traject.lawFacts(person: loaded.person)
+            .flatMap { StatutoryClock.terms(for: $0, settings: settings.law, on: today).first { $0.kind == .pipVaststelling } }
+        let term = pipTerm.map { term in
+            t.text("derden.term", l, ["date": DisplayDate.format(term.due.iso, l), "status": t.text("termStatus.\(term.status.rawValue)", l)])
+                + (term.flags.contains(.wachtOpDerden) ? " " + t.text("terms.flags.wachtOpDerden", l) : "")
+        } ?? t.text("derden.noTerm", l)
+        let value = { (name: String) in failed == "new" ? input.raw(name) ?? "" : "" }
+        let fields = [
+            FieldView(.input("text"), name: "party", label: t.text("derden.party", l), hint: t.text("derden.partyHint", l), value: value("party"),
+                      required: true, errors: errorsFor("new")),
+            FieldView(.input("text"), name: "subject", label: t.text("derden.subject", l), value: value("subject"), required: true, errors: errorsFor("new")),
+            FieldView(.input("date"), name: "requestedOn", label: t.text("derden.requestedOn", l),
+                      value: failed == "new" ? input.raw("requestedOn") ?? "" : today.iso, required: true, errors: errorsFor("new")),
+        ]
+        return try services.views.render(
+            "derden", titleKey: "derden.title", titleArguments: ["name": loaded.person.displayName(t, l)],
+            content: DerdenView(name: loaded.person.displayName(t, l), backHref: SiteRoute.person(id).path, term: term, rows: rows, hasRows: !rows.isEmpty,
+                                canEdit: canEdit, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.derden(id).path),
+            context: context, notice: FormNotice.text(context, prefix: "derden.saved", keys: ["gevraagd", "ontvangen", "ingetrokken"], t), status: status)
+    }
+
+    func add(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        do {
+            _ = try await recordRequest(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(loaded, input: context.form, failed: "new", errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.derden(loaded.person.id).path + "?melding=gevraagd"])
+    }
+
+    /// Records a request to a third party; throws `FormErrors`.
+    func recordRequest(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> DerdenVerzoekRecord {
+        var v = Validator(services.catalogue, context.locale)
+        let party = v.text("party", input["party"], label: "derden.party", maxLength: 200)
+        let subject = v.text("subject", input["subject"], label: "derden.subject", maxLength: 500)
+        let requested = v.date("requestedOn", input["requestedOn"], label: "derden.requestedOn", notAfter: loader.today)
+        if loaded.traject.closedDate != nil { v.fail("party", "close.errors.alreadyClosed") }
+        guard v.isValid, let party, let subject, let requested else { throw FormErrors(v.errors) }
+        let record = DerdenVerzoekRecord(id: CaseLoader.newID(), personId: loaded.person.id, party: party, subject: subject, requestedOn: requested.iso,
+                                         createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
+        let event = services.auditEvent("casework.derden.request", context: context, permission: .editPersons, person: loaded.person, detail: party)
+        guard let saved = try await services.casework.insertDerdenVerzoek(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
+                                                                           audit: event, now: services.clock.now()) else { throw AppError.notFound }
+        return saved
+    }
+
+    func act(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let requestId = try context.parameters.require("request")
+        let action = try context.parameters.require("action")
+        guard action == "ontvangen" || action == "intrekken" else { throw AppError.notFound }
+        let t = services.catalogue
+        var v = Validator(t, context.locale)
+        let now = services.clock.now()
+        let actor = CaseLoader.actor(loaded.principal)
+        let failed = action == "ontvangen" ? requestId : "w-" + requestId
+        do {
+            let stored: Bool?
+            if action == "ontvangen" {
+                let day = v.date("receivedOn", context.form["receivedOn"], label: "derden.receivedOn", notAfter: loader.today)
+                guard v.isValid, let day else { throw FormErrors(v.errors) }
+                let event = services.auditEvent("casework.derden.receive", context: context, permission: .editPersons, person: loaded.person, detail: day.iso)
+                stored = try await services.casework.receiveDerdenVerzoek(personId: loaded.person.id, requestId: requestId, receivedOn: day,
+                                                                          scope: loaded.scope, actor: actor, audit: event, now: now)
+            } else {
+                let reason = v.text("reason", context.form["reason"], label: "derden.reason", maxLength: 500)
+                guard v.isValid, let reason else { throw FormErrors(v.errors) }
+                let event = services.auditEvent("casework.derden.withdraw", context: context, permission: .editPersons, person: loaded.person, detail: reason)
+                stored = try await services.casework.withdrawDerdenVerzoek(personId: loaded.person.id, requestId: requestId, reason: reason,
+                                                                           scope: loaded.scope, actor: actor, audit: event, now: now)
+            }
+            guard stored != nil else { throw AppError.notFound }
+        } catch let invalid as FormErrors {
+            return try await render(loaded, input: context.form, failed: failed, errors: invalid.fields, context: context, status: invalid.status)
+        } catch CaseworkStore.DerdenStoreError.unknownRequest {
+            throw AppError.notFound
+        } catch CaseworkStore.DerdenStoreError.receivedBeforeRequested {
+            return try await render(loaded, input: context.form, failed: failed,
+                                    errors: [.init(name: "receivedOn", message: t.text("derden.errors.beforeRequested", context.locale))],
+                                    context: context, status: .unprocessableContent)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.derden(loaded.person.id).path + "?melding=" + (action == "ontvangen" ? "ontvangen" : "ingetrokken")])
+    }
+}
