@@ -532,6 +532,23 @@ struct FiguresController {
         let councilHref: String
         let showCouncil: Bool
         let casesNote: String?
+        /// R13: the quarterly delivery to CBS that is due now, or the next one.
+        let cbs: String
+    }
+
+    /// R13: the delivery of the Statistiek Wet inburgering to CBS: open now for the last quarter, or
+    /// the next window. Regie does not record the delivery itself, so it states the window, not a status.
+    static func cbsText(today: CalendarDate, _ t: Catalogue, _ l: UILocale) -> String {
+        let last = Kwartaal(containing: today).vorige
+        let window = CBSLeveringRule.leverVenster(last)
+        let date = { (day: CalendarDate) in DisplayDate.format(day.iso, l) }
+        let name = { (q: Kwartaal) in t.text("figures.cbs.quarter", l, ["number": String(q.nummer), "year": String(q.jaar)]) }
+        if window.contains(today) {
+            return t.text("figures.cbs.due", l, ["quarter": name(last), "end": date(window.end), "days": String(today.days(until: window.end))])
+        }
+        let current = Kwartaal(containing: today)
+        let next = CBSLeveringRule.leverVenster(current)
+        return t.text("figures.cbs.next", l, ["quarter": name(current), "start": date(next.start), "end": date(next.end)])
     }
 
     /// The builder for one selection; with `links`, numbers link to their cases for staff who may see them.
@@ -655,7 +672,8 @@ struct FiguresController {
                 summary: ErrorSummary(s.errors), fields: fields, action: SiteRoute.figures.path, periods: periods, hasFigures: s.filter != nil,
                 scopeText: scopeText(s, principal, locale: l), tiles: tiles, tables: tables.map(\.view),
                 councilHref: SiteRoute.figuresCouncil.path + "?kwartaal=\(quarterKey)" + keep,
-                showCouncil: s.filter != nil, casesNote: canSeeCases ? t.text("figures.casesNote", l) : t.text("figures.noCasesNote", l)),
+                showCouncil: s.filter != nil, casesNote: canSeeCases ? t.text("figures.casesNote", l) : t.text("figures.noCasesNote", l),
+                cbs: Self.cbsText(today: today, t, l)),
             context: context, current: SiteRoute.figures.path, status: s.filter == nil ? .badRequest : .ok)
     }
 
