@@ -111,9 +111,10 @@ public struct DUOWorker: Service, CustomStringConvertible {
         }
     }
 
-    /// The day of DUO's `registratieDatumTijd` (in the Netherlands' calendar: the first ten characters).
+    /// The day of DUO's `registratieDatumTijd`: the Europe/Amsterdam calendar day of the instant
+    /// (Notificatie API 1.8.0: an RFC 3339 date-time with a zone), never its first ten characters.
     static func day(of dateTime: String) -> CalendarDate? {
-        CalendarDate(iso: String(dateTime.prefix(10)))
+        DUODateTime.amsterdamDay(dateTime)
     }
 
     static func describe(_ error: DUOCallError) -> String {
