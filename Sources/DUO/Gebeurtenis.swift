@@ -40,25 +40,36 @@ public enum Gebeurtenis: String, CaseIterable, Codable, Sendable {
     public var id: String { rawValue }
 
     /// What Regie pulls from DUO to process this event (the signal pattern: the notification says
-    /// that something changed, the pull says what).
+    /// that something changed, the pull says what). Per event exactly the APIs DUO's events overview
+    /// (revision 1.0 of 5-11-2024, sheet "Overzicht") lists. Two of its columns name APIs DUO has not
+    /// published a description of; Regie reads what they decide where DUO's published APIs show it:
+    /// "Beschikking voldaan inburgeringsplicht" (SS106–SS108) in the Inburgeringsplicht API (the
+    /// indicator, reden and einddatum), "Beoordeling aanvraag verlenging" (SS104, SS113) in the
+    /// Inburgeringstermijn API. The overview has no column for the PIP API: after a move or a
+    /// withdrawn exemption with a PIP (SS121, SS130) Regie also pulls the PIP DUO holds, which DUO's
+    /// PIP rules (PIP API 1.2.0) check a new PIP against. SS126, SS140 and SS199 are not in the overview.
     public var pulls: [DUOPull] {
         switch self {
-        case .nieuwePlicht, .plichtMetAOWBinnenZesMaanden, .pipTermijnGestart, .gevestigdZonderPIP,
-             .doelgroepNaarGezinsmigrant, .doelgroepNaarAsielstatushouder, .plichtIngetrokken, .overleden,
-             .vrijstellingIngetrokkenZonderPIP:
+        case .nieuwePlicht, .plichtMetAOWBinnenZesMaanden, .pipTermijnGestart, .gevestigdZonderPIP:
+            [.inburgeringsplicht, .doelgroep, .examens]
+        case .gevestigdMetPIPVorigeGemeente:
+            [.inburgeringsplicht, .doelgroep, .termijn, .examens, .pip]
+        case .doelgroepNaarGezinsmigrant, .doelgroepNaarAsielstatushouder, .plichtIngetrokken, .overleden:
             [.inburgeringsplicht, .doelgroep]
-        case .tijdelijkeVrijstelling: [.inburgeringsplicht, .vrijstellingen]
-        case .gevestigdMetPIPVorigeGemeente, .vrijstellingIngetrokkenMetPIP:
-            [.inburgeringsplicht, .doelgroep, .termijn, .pip]
+        case .vrijstellingIngetrokkenZonderPIP:
+            [.inburgeringsplicht, .doelgroep, .examens, .vrijstellingen]
+        case .vrijstellingIngetrokkenMetPIP:
+            [.inburgeringsplicht, .doelgroep, .termijn, .examens, .vrijstellingen, .pip]
         case .termijnGestart, .termijnAmbtshalveVerlengd, .termijnOpVerzoekVerlengd, .verlengingAfgewezen:
             [.termijn]
-        case .diplomaBehaald: [.inburgeringsplicht, .examens]
-        case .geheleVrijstelling: [.inburgeringsplicht, .vrijstellingen]
+        case .diplomaBehaald: [.inburgeringsplicht]
+        case .geheleVrijstelling, .tijdelijkeVrijstelling: [.inburgeringsplicht, .vrijstellingen]
         case .geheleOntheffing: [.inburgeringsplicht, .ontheffingen]
-        case .geheleVrijstellingAfgewezen, .tijdelijkeVrijstellingAfgewezen, .gedeeltelijkeVrijstellingAfgewezen,
-             .gedeeltelijkeVrijstellingToegekend:
+        case .geheleVrijstellingAfgewezen, .tijdelijkeVrijstellingAfgewezen, .gedeeltelijkeVrijstellingAfgewezen:
             [.vrijstellingen]
-        case .ontheffingAfgewezen, .gedeeltelijkeOntheffingToegekend: [.ontheffingen]
+        case .gedeeltelijkeVrijstellingToegekend: [.examens, .vrijstellingen]
+        case .ontheffingAfgewezen: [.ontheffingen]
+        case .gedeeltelijkeOntheffingToegekend: [.examens, .ontheffingen]
         case .lbtResultaat: [.lbtResultaten]
         case .aangemeldVoorLBT: [.lbtExamennummer]
         case .examenresultaat: [.examens]

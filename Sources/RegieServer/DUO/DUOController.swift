@@ -213,6 +213,12 @@ struct DUOController {
         let data = Data(snapshot.body.utf8)
         func date(_ d: CalendarDate?) -> String { d.map { DisplayDate.format($0.iso, l) } ?? "—" }
         func fact(_ key: String, _ value: String?) -> Fact { Fact(label: t.text("duo.facts.\(key)", l), value: value ?? "—") }
+        /// One of DUO's codes in words; a code DUO added later is shown as DUO sent it.
+        func code(_ group: String, _ value: String) -> String {
+            let key = "duo.facts.\(group).\(value)"
+            let text = t.text(key, l)
+            return text == key ? value : text
+        }
         switch snapshot.kind {
         case "inburgeringsplicht":
             guard let p = try? DUOJSON.decode(Inburgeringsplicht.self, from: data) else { return [] }
@@ -233,8 +239,46 @@ struct DUOController {
             guard let results = try? DUOJSON.decode([LBTResultaat].self, from: data) else { return [] }
             return results.map { Fact(label: date($0.datumAfname), value: "\($0.behaaldeScore) / \($0.benodigdeScore) — \($0.resultaat)") }
         case "examens":
+            // Examen API 1.0.0, Examenresultaat: the part, the result, the level, why there is no result.
             guard let results = try? DUOJSON.decode([DUOExamenresultaat].self, from: data) else { return [] }
-            return results.map { Fact(label: "\(date($0.examendatum)) \($0.onderdeel)", value: [$0.resultaat, $0.niveau].compactMap { $0 }.joined(separator: " ")) }
+            return results.sorted { ($0.examendatum, $0.onderdeel) < ($1.examendatum, $1.onderdeel) }.map { r in
+                Fact(label: "\(date(r.examendatum)) — \(code("onderdelen", r.onderdeel))",
+                     value: [code("examenresultaten", r.resultaat), r.niveau, r.redenGeenResultaat.map { code("redenenGeenResultaat", $0) }]
+                        .compactMap { $0 }.joined(separator: ", "))
+            }
+        case "vrijstellingen":
+            // Vrijstelling API 1.0.0: each decision is a whole, temporary or partial exemption.
+            guard let decisions = try? DUOJSON.decode([DUOVrijstelling].self, from: data) else { return [] }
+            return decisions.compactMap { v -> Fact? in
+                let (kind, b): (String, DUOVrijstelling.Beslissing)
+                if let whole = v.GeheleVrijstelling { (kind, b) = ("gehele", whole) }
+                else if let temporary = v.TijdelijkeVrijstelling { (kind, b) = ("tijdelijke", temporary) }
+                else if let partial = v.GedeeltelijkeVrijstelling { (kind, b) = ("gedeeltelijke", partial) }
+                else { return nil }
+                var parts = [code("oordelen", b.oordeel.rawValue), code("vrijstellingRedenen", b.reden)]
+                if let part = b.examenonderdeel { parts.append([code("onderdelen", part), b.examenniveau].compactMap { $0 }.joined(separator: " ")) }
+                if b.startdatum != nil || b.einddatum != nil {
+                    parts.append(t.text("duo.termRange", l, ["from": date(b.startdatum), "to": date(b.einddatum)]))
+                }
+                if let decided = b.datumOordeel { parts.append(t.text("duo.facts.decided", l, ["date": date(decided)])) }
+                return Fact(label: t.text("duo.facts.vrijstellingSoorten.\(kind)", l), value: parts.joined(separator: ", "))
+            }
+        case "ontheffingen":
+            // Ontheffing API 1.0.0: a whole or partial ontheffing on medical or BIO grounds.
+            guard let decisions = try? DUOJSON.decode([DUOOntheffing].self, from: data) else { return [] }
+            return decisions.compactMap { o -> Fact? in
+                let (kind, b): (String, DUOOntheffing.Beslissing)
+                if let whole = o.GeheleOntheffing { (kind, b) = ("gehele", whole) }
+                else if let partial = o.GedeeltelijkeOntheffing { (kind, b) = ("gedeeltelijke", partial) }
+                else { return nil }
+                var parts = [code("oordelen", b.oordeel.rawValue), code("gronden", b.grond)]
+                if let part = b.examenonderdeel { parts.append(code("onderdelen", part)) }
+                if let hours = b.urenBelastbaarheidParticipatieactiviteit {
+                    parts.append(t.text("duo.facts.urenBelastbaarheid", l, ["hours": String(hours)]))
+                }
+                parts.append(t.text("duo.facts.decided", l, ["date": date(b.datumOordeel)]))
+                return Fact(label: t.text("duo.facts.ontheffingSoorten.\(kind)", l), value: parts.joined(separator: ", "))
+            }
         default:
             return [Fact(label: t.text("duo.facts.registered", l), value: t.text("common.yes", l))]
         }
@@ -270,7 +314,7 @@ struct DUOController {
                                                                 now: services.clock.now()) != nil else { throw AppError.notFound }
     }
 
-    /// Pulls the person's current state from DUO now (plicht, doelgroep, termijn, PIP, LBT).
+    /// Pulls the person's current state from DUO now (plicht, doelgroep, termijn, PIP, LBT, exams, exemptions, ontheffingen).
     func refresh(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
         let back = SiteRoute.personDUO(loaded.person.id).path
@@ -280,7 +324,8 @@ struct DUOController {
         }
         let pulled: DUOPulled
         do {
-            pulled = try await client.pull([.inburgeringsplicht, .doelgroep, .termijn, .pip, .lbtResultaten, .examens], bsn: bsn, bron: bron)
+            pulled = try await client.pull([.inburgeringsplicht, .doelgroep, .termijn, .pip, .lbtResultaten, .examens, .vrijstellingen, .ontheffingen],
+                                           bsn: bsn, bron: bron)
         } catch {
             return Response(status: .seeOther, headers: [.location: back + "?melding=onbereikbaar"])
         }
