@@ -15,6 +15,11 @@ public struct DUONotificationRecord: Codable, Sendable, Hashable {
     public var vNummer: String?
     public var registeredAt: String
     public var receivedAt: Int64
+    /// When DUO registered the event (`registratieDatumTijd`), in milliseconds since 1970; the
+    /// arrival time when the text is no date-time (M0008).
+    public var eventAt: Int64
+    /// The order in which Regie stored the notification (assigned by `receive`; M0008).
+    public var arrivalSeq: Int64
     public var status: String
     public var attempts: Int
     public var nextAttemptAt: Int64
@@ -34,6 +39,8 @@ public struct DUONotificationRecord: Codable, Sendable, Hashable {
         self.vNummer = vNummer
         self.registeredAt = registeredAt
         self.receivedAt = receivedAt
+        eventAt = DUODateTime.parse(registeredAt).map { Int64(($0.instant.timeIntervalSince1970 * 1000).rounded()) } ?? receivedAt * 1000
+        arrivalSeq = 0
         status = "received"
         attempts = 0
         nextAttemptAt = receivedAt
@@ -103,13 +110,18 @@ public struct DUOStore: Sendable {
     // MARK: Notifications
 
     /// Stores a notification unless one with the same `BerichtId` exists. Returns false for a duplicate.
+    /// The notification gets the next arrival number (PostgreSQL: a sequence; SQLite: one writer at a time).
     @discardableResult
     public func receive(_ n: DUONotificationRecord) async throws -> Bool {
+        let arrival: SQLQueryString = database.kind == .postgres
+            ? "nextval('duo_notifications_arrival')"
+            : "(SELECT COALESCE(MAX(arrival_seq), 0) + 1 FROM duo_notifications)"
         let rows = try await database.sql.raw("""
             INSERT INTO duo_notifications (id, bericht_id, bron, doel, municipality_code, gebeurtenis_id, bsn, v_nummer,
-                registered_at, received_at, status, attempts, next_attempt_at)
+                registered_at, received_at, status, attempts, next_attempt_at, event_at, arrival_seq)
             VALUES (\(bind: n.id), \(bind: n.berichtId), \(bind: n.bron), \(bind: n.doel), \(bind: n.municipalityCode), \(bind: n.gebeurtenisId),
-                \(bind: n.bsn), \(bind: n.vNummer), \(bind: n.registeredAt), \(bind: n.receivedAt), 'received', 0, \(bind: n.receivedAt))
+                \(bind: n.bsn), \(bind: n.vNummer), \(bind: n.registeredAt), \(bind: n.receivedAt), 'received', 0, \(bind: n.receivedAt),
+                \(bind: n.eventAt), \(arrival))
             ON CONFLICT (bericht_id) DO NOTHING
             RETURNING id
             """).all()
@@ -117,7 +129,9 @@ public struct DUOStore: Sendable {
     }
 
     /// Claims up to `limit` notifications that are due, for `worker`, until `leaseSeconds` from now.
-    /// Notifications of one person are handled one at a time, oldest first.
+    /// Notifications of one person are handled one at a time, in the order DUO registered the
+    /// events, then in the order they arrived: the same notifications give the same order however
+    /// they arrive (never by the random id).
     public func claimNotifications(worker: String, now: Date, leaseSeconds: Int64 = 60, limit: Int = 20) async throws -> [DUONotificationRecord] {
         let t = now.epochSeconds
         let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
@@ -128,7 +142,7 @@ public struct DUOStore: Sendable {
                   AND (n.claimed_until IS NULL OR n.claimed_until < \(bind: t))
                   AND NOT EXISTS (SELECT 1 FROM duo_notifications o WHERE o.bsn = n.bsn AND o.id <> n.id
                         AND o.status IN ('received', 'waiting') AND o.claimed_until >= \(bind: t))
-                ORDER BY n.received_at, n.id LIMIT \(bind: limit)\(lock)
+                ORDER BY n.event_at, n.arrival_seq LIMIT \(bind: limit)\(lock)
                 """).all(decoding: DUONotificationRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
             // One per person in a batch: the next one waits for this one's outcome.
             var seen = Set<String>()
@@ -238,7 +252,11 @@ public struct DUOStore: Sendable {
                 case .setKennisgeving(let day):
                     try await db.raw("UPDATE trajecten SET kennisgeving_date = \(bind: day.iso) WHERE person_id = \(bind: id)").run()
                 case .setTienWekenStart(let day):
-                    try await db.raw("UPDATE trajecten SET duo_ten_weeks_start = \(bind: day.iso) WHERE person_id = \(bind: id)").run()
+                    // The latest SS139 by DUO's own date decides, whichever was processed last.
+                    try await db.raw("""
+                        UPDATE trajecten SET duo_ten_weeks_start = \(bind: day.iso)
+                        WHERE person_id = \(bind: id) AND (duo_ten_weeks_start IS NULL OR duo_ten_weeks_start < \(bind: day.iso))
+                        """).run()
                 case .setTermijn(let start, let last, let ground):
                     // R10: DUO's term is the term from the day Regie learns it (a changed term is "known" from this notification).
                     try await db.raw("""
@@ -275,14 +293,23 @@ public struct DUOStore: Sendable {
                         """).run()
                 case .task(let taak):
                     let title = taskTitles[taak] ?? taak.rawValue
-                    // One open task per kind: SS101 and SS139 both ask for the intake, once.
-                    let open = try await db.raw("""
-                        SELECT 1 FROM taken WHERE person_id = \(bind: id) AND source = 'duo' AND title = \(bind: title) AND done_at IS NULL LIMIT 1
-                        """).first()
-                    guard open == nil else { continue }
+                    // Due a number of days after DUO registered the event, not after Regie processed it.
+                    let due = notified.adding(days: taak.dueInDays).iso
+                    // One open task per kind: SS101 and SS139 both ask for the intake, once. The earliest
+                    // event that asked for it sets its due date, in whatever order the events arrive.
+                    if let open = try await db.raw("""
+                        SELECT id, due_date FROM taken WHERE person_id = \(bind: id) AND source = 'duo' AND title = \(bind: title) AND done_at IS NULL
+                        ORDER BY due_date LIMIT 1
+                        """).first() {
+                        let openDue = try open.decode(column: "due_date", as: String?.self)
+                        if let openDue, openDue > due {
+                            try await db.raw("UPDATE taken SET due_date = \(bind: due) WHERE id = \(bind: try open.decode(column: "id", as: String.self))").run()
+                        }
+                        continue
+                    }
                     try await db.raw("""
                         INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
-                        VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: id), \(bind: title), \(bind: notified.adding(days: taak.dueInDays).iso),
+                        VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: id), \(bind: title), \(bind: due),
                             \(bind: consulent), 'duo', 'duo', \(bind: now.epochSeconds))
                         """).run()
                 }
@@ -365,7 +392,7 @@ public struct DUOStore: Sendable {
         var query = SQLQueryString("SELECT * FROM duo_notifications WHERE municipality_code IN (\(binds: scope.municipalityCodes))")
         if let personId { query = query + " AND person_id = \(bind: personId)" }
         if let status { query = query + " AND status = \(bind: status)" }
-        query = query + " ORDER BY received_at DESC, id DESC LIMIT \(bind: limit)"
+        query = query + " ORDER BY received_at DESC, arrival_seq DESC LIMIT \(bind: limit)"
         return try await database.sql.raw(query).all(decoding: DUONotificationRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 

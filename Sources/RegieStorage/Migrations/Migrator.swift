@@ -18,6 +18,7 @@ let allMigrations: [Migration] = [
     M0005_Ontzorgen.migration,
     M0006_Hardening.migration,
     M0007_LawFacts.migration,
+    M0008_DUODelivery.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
