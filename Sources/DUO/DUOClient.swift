@@ -78,16 +78,26 @@ public struct DUOResponse: Sendable {
     public var apiVersion: String?
 }
 
-/// Why a call to DUO did not succeed. `unavailable` is retried; `rejected` is DUO's final word.
+/// Why a call to DUO did not succeed. `unavailable` and `noAnswer` are retried; `rejected` is DUO's final word.
 public enum DUOCallError: Error, Sendable, Equatable {
-    /// Transport failure, timeout, 5xx or 503 (maintenance): try again later.
+    /// DUO did not take the request: no connection, a TLS handshake that failed, 503 (maintenance),
+    /// 429 or 408. Nothing reached DUO: try again later.
     case unavailable(String)
+    /// The request may have reached DUO, but no answer came back: a timeout or a dropped connection
+    /// after sending, or a 500/502/504. DUO may have processed it; before sending a POST again, ask
+    /// DUO what it holds (DUO's specs do not say that it drops a repeated BerichtId).
+    case noAnswer(String)
     /// 400/403/404 with DUO's error list (may be empty when DUO sent none).
     case rejected(status: Int, fouten: [Foutmelding])
     /// DUO answered something Regie cannot read.
     case unreadable(String)
 
-    public var isRetryable: Bool { if case .unavailable = self { true } else { false } }
+    public var isRetryable: Bool {
+        switch self {
+        case .unavailable, .noAnswer: true
+        case .rejected, .unreadable: false
+        }
+    }
 }
 
 /// The HTTP client for DUO: every request carries `Bron` (the municipality's OIN), `Doel` (DUO's OIN)
@@ -131,19 +141,38 @@ public final class DUOClient: Sendable {
             data = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         } catch {
             logger.warning("DUO call failed", metadata: ["path.template": .string(Self.template(path)), "error": .string(String(describing: type(of: error)))])
-            throw DUOCallError.unavailable(String(describing: type(of: error)))
+            let name = String(describing: type(of: error))
+            throw Self.neverSent(error) ? DUOCallError.unavailable(name) : DUOCallError.noAnswer(name)
         }
         let status = Int(response.status.code)
         switch status {
         case 200..<300:
             return DUOResponse(status: status, body: data, apiVersion: response.headers.first(name: DUOHeader.apiVersion))
-        case 500..., 408, 429:
+        case 503, 429, 408:
+            // 503 "Service niet beschikbaar" (every DUO description), too many requests, or a request
+            // the server did not wait for: not processed.
             throw DUOCallError.unavailable("HTTP \(status)")
+        case 500...:
+            // 500 "Interne server fout": DUO may have failed after storing; the outcome is unknown.
+            throw DUOCallError.noAnswer("HTTP \(status)")
         default:
             let fouten = (try? JSONDecoder().decode([Foutmelding].self, from: data))
                 ?? (try? JSONDecoder().decode(Foutmelding.self, from: data)).map { [$0] } ?? []
             throw DUOCallError.rejected(status: status, fouten: fouten)
         }
+    }
+
+    /// Errors raised before the request could leave (no connection, no TLS session, no pooled
+    /// connection in time). Anything else may have happened after DUO received the request.
+    static func neverSent(_ error: any Error) -> Bool {
+        if let client = error as? HTTPClientError {
+            return [.connectTimeout, .tlsHandshakeTimeout, .socksHandshakeTimeout, .httpProxyHandshakeTimeout, .getConnectionFromPoolTimeout]
+                .contains(client)
+        }
+        if error is NIOSSLError { return true }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return true }
+        if let io = error as? IOError { return io.errnoCode == ECONNREFUSED }
+        return false
     }
 
     /// Pulls what `pulls` name for a person. A 404 means "nothing registered" and leaves the field nil.
@@ -185,17 +214,21 @@ public final class DUOClient: Sendable {
         }
     }
 
-    /// Sends one push. Multi-step pushes (a contact person) return DUO's id for the next attempt.
-    public func push(_ push: DUOPush, bsn: String, body: Data, bron: String, berichtId: UUID, reference: String?) async throws -> String? {
+    /// Sends one push. Multi-step pushes (a contact person) return DUO's id for the next attempt, and
+    /// hand it to `created` as soon as DUO gave it, so that an attempt that fails after the first step
+    /// resumes with the second one instead of creating another contact person.
+    public func push(_ push: DUOPush, bsn: String, body: Data, bron: String, berichtId: UUID, reference: String?,
+                     created: @Sendable (String) async throws -> Void = { _ in }) async throws -> String? {
         switch push {
         case .contactpersoon:
             var id = reference
             if id == nil {
-                let created = try await send(method: "POST", path: "/contactpersonen", body: body, bron: bron, berichtId: berichtId)
-                guard let contact = try? JSONDecoder().decode(DUOContactpersoon.self, from: created.body), let newId = contact.id else {
+                let answer = try await send(method: "POST", path: "/contactpersonen", body: body, bron: bron, berichtId: berichtId)
+                guard let contact = try? JSONDecoder().decode(DUOContactpersoon.self, from: answer.body), let newId = contact.id else {
                     throw DUOCallError.unreadable("contactpersoon")
                 }
                 id = String(newId)
+                try await created(String(newId))
             }
             _ = try await send(method: "POST", path: "/contactpersonen/\(id!)/personen/\(bsn)", body: nil, bron: bron)
             return id

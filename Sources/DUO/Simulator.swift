@@ -125,6 +125,9 @@ public struct SimResponse: Sendable, Hashable {
     public var status: Int
     public var headers: [String: String]
     public var body: Data?
+    /// DUO handled the request, but its answer is held this long (a test of an answer lost on the
+    /// way: the caller gives up first). Nil for a normal answer.
+    public var withheld: Duration?
 
     public init(status: Int, headers: [String: String] = [:], body: Data? = nil) {
         self.status = status
@@ -297,6 +300,7 @@ public actor DUOSimulator {
     var nextSeed: UInt64 = 1
     var down = false
     var rejectNextPIPReason: String?
+    var withhold: (method: String, pathSuffix: String, hold: Duration)?
     var log: [SimExchange] = []
     var followUps: [SimStep] = []
 
@@ -316,6 +320,13 @@ public actor DUOSimulator {
     public func setDown(_ down: Bool) { self.down = down }
     /// The next PIP that passes the schema is refused (403) with this text; nil clears it.
     public func setRejectNextPIP(reason: String?) { rejectNextPIPReason = reason }
+
+    /// The next request with this method and a path ending in `pathSuffix` is handled as usual (DUO
+    /// stores what it stores), but its answer is held for `hold` before it goes out: a caller with a
+    /// shorter timeout never sees it, as when a connection drops after DUO processed a request.
+    public func withholdNextAnswer(method: String, pathSuffix: String, for hold: Duration) {
+        withhold = (method.uppercased(), pathSuffix, hold)
+    }
 
     public func exchanges() -> [SimExchange] { log }
     public func clearLog() { log.removeAll() }
@@ -382,10 +393,14 @@ public actor DUOSimulator {
         // The answer carries the request's berichtId (parameter BerichtId, every description).
         if let id = fields["berichtid"], UUID(uuidString: id) != nil { responseHeaders[DUOHeader.berichtId] = id }
         if answer.body != nil { responseHeaders["Content-Type"] = "application/json" }
-        let response = SimResponse(status: answer.status, headers: responseHeaders, body: answer.body)
+        var response = SimResponse(status: answer.status, headers: responseHeaders, body: answer.body)
+        if let rule = withhold, rule.method == method, path.hasSuffix(rule.pathSuffix) {
+            withhold = nil
+            response.withheld = rule.hold
+        }
         record(SimExchange(direction: .inbound, method: method, path: path, headers: headers, body: body.map { String(decoding: $0, as: UTF8.self) },
                            status: response.status, responseHeaders: responseHeaders, responseBody: answer.body.map { String(decoding: $0, as: UTF8.self) },
-                           reason: answer.reason, at: now()))
+                           reason: response.withheld == nil ? answer.reason : "answer withheld (lost on the way)", at: now()))
         return response
     }
 

@@ -77,7 +77,7 @@ struct DUOEndToEndTests {
         }
     }
 
-    static func withHarness(_ engine: Engine, _ body: @Sendable (Harness) async throws -> Void) async throws {
+    static func withHarness(_ engine: Engine, timeout: Duration = .seconds(15), _ body: @Sendable (Harness) async throws -> Void) async throws {
         try await TestDatabase.with(engine) { database in
             let clock = TestClock()
             let world = try await World.seed(database, now: clock.now)
@@ -89,7 +89,8 @@ struct DUOEndToEndTests {
             try await Application(router: simServer.router()).test(.live) { duo in
                 let port = try #require(duo.port)
                 let logger = { var l = Logger(label: "duo"); l.logLevel = .critical; return l }()
-                let client = try DUOClient(endpoint: DUOEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", duoOIN: DUOConfig.developmentDUOOIN), logger: logger)
+                let client = try DUOClient(endpoint: DUOEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", duoOIN: DUOConfig.developmentDUOOIN,
+                                                                       timeout: timeout), logger: logger)
                 let views = try await Views.load()
                 let services = AppServices(config: try TestSupport.config(), database: database, clock: clock.appClock, views: views,
                                            catalogue: views.catalogue, metrics: RegieMetrics(), bcryptCost: 4, duoClient: client)

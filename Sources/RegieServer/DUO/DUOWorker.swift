@@ -8,7 +8,10 @@ import ServiceLifecycle
 /// Processes stored notifications (pull → plan → apply) and sends the outbox, claiming each row in
 /// the database so that several Regie instances on one PostgreSQL each handle it once. A failed
 /// call to DUO is retried with backoff, never dropped; a restart resumes where it stopped (a claim
-/// is a lease that expires).
+/// is a short lease, `DUOStore.leaseSeconds`, that the worker renews while it works: a heartbeat).
+/// A message whose outcome is unknown (the instance died while sending it, or DUO's answer was
+/// lost) is not simply sent again: DUO's specs do not say that DUO drops a repeated BerichtId, so
+/// the worker first asks DUO what it holds, where DUO's interface allows asking (`alreadyAtDUO`).
 public struct DUOWorker: Service, CustomStringConvertible {
     public var description: String { "DUOWorker" }
 
@@ -43,11 +46,37 @@ public struct DUOWorker: Service, CustomStringConvertible {
     @discardableResult
     public func runOnce() async throws -> Int {
         let now = services.clock.now()
-        let notifications = try await store.claimNotifications(worker: workerId, now: now)
-        for notification in notifications { await process(notification) }
-        let messages = try await store.claimOutbox(worker: workerId, now: services.clock.now())
-        for message in messages { await send(message) }
+        let notifications = try await store.claimNotifications(worker: workerId, now: now, leaseSeconds: DUOStore.leaseSeconds)
+        await withHeartbeat({ try await store.renewNotificationClaims(notifications.map(\.id), worker: workerId, now: $0, leaseSeconds: DUOStore.leaseSeconds) }) {
+            for notification in notifications { await process(notification) }
+        }
+        let messages = try await store.claimOutbox(worker: workerId, now: services.clock.now(), leaseSeconds: DUOStore.leaseSeconds)
+        await withHeartbeat({ try await store.renewOutboxClaims(messages.map(\.id), worker: workerId, now: $0, leaseSeconds: DUOStore.leaseSeconds) }) {
+            for message in messages { await send(message) }
+        }
         return notifications.count + messages.count
+    }
+
+    /// How often the claims of a batch are renewed while it is worked on: three beats per lease.
+    static let heartbeat: Duration = .seconds(DUOStore.leaseSeconds) / 3
+
+    /// Runs `work` while renewing this worker's claims every `heartbeat` (only rows it still holds are
+    /// extended; a finished one has no claim left). A worker that dies stops beating, and its claims
+    /// run out within the lease.
+    func withHeartbeat(_ renew: @escaping @Sendable (Date) async throws -> Void, _ work: () async -> Void) async {
+        let clock = services.clock
+        let logger = logger
+        let beat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.heartbeat)
+                guard !Task.isCancelled else { return }
+                do { try await renew(clock.now()) } catch {
+                    logger.warning("renewing DUO claims failed", metadata: ["error": .string(String(describing: type(of: error)))])
+                }
+            }
+        }
+        await work()
+        beat.cancel()
     }
 
     /// Retry delay: 5 s, 10 s, 20 s … at most an hour.
@@ -120,6 +149,7 @@ public struct DUOWorker: Service, CustomStringConvertible {
     static func describe(_ error: DUOCallError) -> String {
         switch error {
         case .unavailable(let why): "unavailable: \(why)"
+        case .noAnswer(let why): "noAnswer: \(why)"
         case .rejected(let status, let fouten): "HTTP \(status)" + (fouten.isEmpty ? "" : ": " + fouten.map(\.fouttekst).joined(separator: "; "))
         case .unreadable(let what): "unreadable: \(what)"
         }
@@ -130,6 +160,8 @@ public struct DUOWorker: Service, CustomStringConvertible {
     func send(_ m: DUOOutboxRecord) async {
         let now = services.clock.now()
         let retryAt = now.addingTimeInterval(Self.backoff(attempts: m.attempts + 1))
+        // Set once the request may have left: from then on a failure leaves the outcome unknown.
+        var attempted = false
         do {
             guard let push = DUOPush(rawValue: m.kind) else {
                 try await store.refuse(m, status: "stopped", reasons: [services.catalogue.text("duo.stopped.unknownKind", .nl)], now: now)
@@ -139,17 +171,42 @@ public struct DUOWorker: Service, CustomStringConvertible {
                 try await store.refuse(m, status: "stopped", reasons: [services.catalogue.text("duo.stopped.noBSN", .nl)], now: now)
                 return
             }
-            if push == .pip, let reasons = try await pipViolations(m), !reasons.isEmpty {
+            // A message that may be at DUO already is checked against the law after asking DUO (below).
+            if !m.outcomeUnknown, push == .pip, let reasons = try await pipViolations(m), !reasons.isEmpty {
                 try await store.refuse(m, status: "stopped", reasons: reasons, now: now)
                 return
             }
             guard let client, let bron = bron(for: m.municipalityCode) else {
-                try await store.markRetry(m.id, error: "noConnection", retryAt: now.addingTimeInterval(60))
+                if m.outcomeUnknown {
+                    try await store.markUnknown(m.id, error: "noConnection", retryAt: now.addingTimeInterval(60))
+                } else {
+                    try await store.markRetry(m.id, error: "noConnection", retryAt: now.addingTimeInterval(60))
+                }
+                return
+            }
+            if m.outcomeUnknown {
+                do {
+                    if try await alreadyAtDUO(m, push: push, bsn: bsn, client: client, bron: bron) {
+                        try await store.markSent(m, reference: nil, now: services.clock.now())
+                        return
+                    }
+                } catch let error as DUOCallError where error.isRetryable {
+                    // DUO cannot say now: never send blind, ask again later.
+                    try await store.markUnknown(m.id, error: Self.describe(error), retryAt: retryAt)
+                    return
+                } catch is DUOCallError {
+                    // DUO refused the question (e.g. 403 after a move): the POST gets DUO's own answer.
+                }
+            }
+            if m.outcomeUnknown, push == .pip, let reasons = try await pipViolations(m), !reasons.isEmpty {
+                try await store.refuse(m, status: "stopped", reasons: reasons, now: now)
                 return
             }
             do {
+                attempted = true
                 let reference = try await client.push(push, bsn: bsn, body: Data(m.body.utf8), bron: bron,
-                                                      berichtId: UUID(uuidString: m.berichtId) ?? UUID(), reference: m.reference)
+                                                      berichtId: UUID(uuidString: m.berichtId) ?? UUID(), reference: m.reference,
+                                                      created: { [store] id in try await store.saveReference(m.id, reference: id) })
                 try await store.markSent(m, reference: reference, now: services.clock.now())
             } catch let error as DUOCallError {
                 switch error {
@@ -158,13 +215,45 @@ public struct DUOWorker: Service, CustomStringConvertible {
                     let reasons = fouten.isEmpty ? [services.catalogue.text("duo.rejectedWithoutReason", .nl, ["status": String(status)])] : fouten.map(\.fouttekst)
                     try await store.refuse(m, status: "rejected", reasons: reasons, now: services.clock.now(),
                                            taskTitle: services.catalogue.text("duo.task.rejected", .nl, ["kind": services.catalogue.text("duo.kinds.\(m.kind)", .nl)]))
+                case .noAnswer:
+                    try await store.markUnknown(m.id, error: Self.describe(error), retryAt: retryAt)
                 case .unavailable, .unreadable:
                     try await store.markRetry(m.id, error: Self.describe(error), retryAt: retryAt)
                 }
             }
         } catch {
             logger.warning("sending a DUO message failed", metadata: ["error": .string(String(describing: type(of: error)))])
-            try? await store.markRetry(m.id, error: "internal", retryAt: retryAt)
+            // After the request may have left (e.g. DUO accepted it and recording that failed) the
+            // outcome is unknown: the next attempt asks DUO first.
+            if attempted || m.outcomeUnknown {
+                try? await store.markUnknown(m.id, error: "internal", retryAt: retryAt)
+            } else {
+                try? await store.markRetry(m.id, error: "internal", retryAt: retryAt)
+            }
+        }
+    }
+
+    /// Whether DUO already holds what an earlier attempt of `m` sent, as far as DUO's published
+    /// interface lets Regie ask:
+    /// - PIP: `GET /personen/{bsn}/PIP` (PIP API 1.2.0) gives the PIP DUO holds and the municipality
+    ///   that sent it; the same PIP from this municipality means the earlier attempt arrived.
+    /// - Inburgeringsaanbod: DUO offers no way to read a person's offers (Inburgeringsaanbod API
+    ///   1.2.0 has only `GET /instellingen`). It is sent again: DUO keeps one current offer per
+    ///   institution ("Per instelling wordt er één actueel inburgeringsaanbod geaccepteerd"), so a
+    ///   repeat cannot give a second one.
+    /// - Contactpersoon: DUO offers no way to read contact persons (Contactpersoon API 1.0.0 has no
+    ///   GET). The id DUO gave for a created contact person is kept at once (`saveReference`), so only
+    ///   a create whose own answer was lost is sent again, which may leave an unlinked second contact
+    ///   person at DUO; linking the same contact person to the same person again changes nothing.
+    /// - MAP, PVT, Z-route and hours are PUTs: sending the same value again leaves the same state.
+    func alreadyAtDUO(_ m: DUOOutboxRecord, push: DUOPush, bsn: String, client: DUOClient, bron: String) async throws -> Bool {
+        switch push {
+        case .pip:
+            guard let sent = try? DUOJSON.decode(DUOPIPBericht.self, from: Data(m.body.utf8)) else { return false }
+            let held = try await client.pull([.pip], bsn: bsn, bron: bron).pip
+            return held?.gemeentecode == String(m.municipalityCode.suffix(4)) && held?.pip == sent
+        case .inburgeringsaanbod, .contactpersoon, .map, .pvt, .zroute, .urenTaallesKNM, .urenParticipatie, .urenParticipatieTaalles:
+            return false
         }
     }
 

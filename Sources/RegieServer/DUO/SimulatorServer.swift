@@ -106,6 +106,8 @@ public struct DUOSimulatorServer: Sendable {
             return Response(status: .contentTooLarge)
         }
         let answer = await simulator.handle(method: request.method.rawValue, path: path.isEmpty ? "/" : path, headers: headers, body: body)
+        // An answer lost on the way: DUO processed the request, the caller's timeout runs out first.
+        if let hold = answer.withheld { try? await Task.sleep(for: hold) }
         // What DUO does on its own after this request (SS102 when a first PIP started the term).
         let followUps = await simulator.takeFollowUps()
         if !followUps.isEmpty { Task { await self.deliver(followUps) } }

@@ -69,6 +69,11 @@ public struct DUOOutboxRecord: Codable, Sendable, Hashable {
     public var createdAt: Int64
     public var sentAt: Int64?
 
+    /// Claimed from status `sending`: an earlier attempt started and its outcome was never recorded
+    /// (the instance died, or DUO's answer was lost), so DUO may already hold it. Meaningful on a
+    /// record returned by `claimOutbox` (which reads the row before marking it `sending`).
+    public var outcomeUnknown: Bool { status == "sending" }
+
     public var foutTeksten: [String] {
         fouten.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
     }
@@ -104,6 +109,11 @@ public struct DUOStore: Sendable {
         self.database = database
     }
 
+    /// How long a claim holds without a heartbeat. The worker renews the claims of what it holds
+    /// while it works (a third of this), so the lease can be short and a restarted instance resumes
+    /// an abandoned row within it.
+    public static let leaseSeconds: Int64 = 15
+
     /// The timeline names DUO as the actor; it is no user, so no user id.
     public static let actor = CaseActor(id: nil, name: "DUO")
 
@@ -132,7 +142,7 @@ public struct DUOStore: Sendable {
     /// Notifications of one person are handled one at a time, in the order DUO registered the
     /// events, then in the order they arrived: the same notifications give the same order however
     /// they arrive (never by the random id).
-    public func claimNotifications(worker: String, now: Date, leaseSeconds: Int64 = 60, limit: Int = 20) async throws -> [DUONotificationRecord] {
+    public func claimNotifications(worker: String, now: Date, leaseSeconds: Int64 = DUOStore.leaseSeconds, limit: Int = 20) async throws -> [DUONotificationRecord] {
         let t = now.epochSeconds
         let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await database.transaction { db in
@@ -154,6 +164,15 @@ public struct DUOStore: Sendable {
                 """).run()
             return batch
         }
+    }
+
+    /// The heartbeat for claimed notifications (see `renewOutboxClaims`).
+    public func renewNotificationClaims(_ ids: [String], worker: String, now: Date, leaseSeconds: Int64) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.sql.raw("""
+            UPDATE duo_notifications SET claimed_until = \(bind: now.epochSeconds + leaseSeconds)
+            WHERE id IN (\(binds: ids)) AND claimed_by = \(bind: worker) AND status IN ('received', 'waiting')
+            """).run()
     }
 
     /// Leaves a notification for later (DUO down, or the case it needs does not exist yet).
@@ -461,7 +480,7 @@ public struct DUOStore: Sendable {
     }
 
     /// Claims due messages, at most the oldest unfinished one per person (order per person), for `worker`.
-    public func claimOutbox(worker: String, now: Date, leaseSeconds: Int64 = 60, limit: Int = 20) async throws -> [DUOOutboxRecord] {
+    public func claimOutbox(worker: String, now: Date, leaseSeconds: Int64 = DUOStore.leaseSeconds, limit: Int = 20) async throws -> [DUOOutboxRecord] {
         let t = now.epochSeconds
         let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await database.transaction { db in
@@ -479,6 +498,16 @@ public struct DUOStore: Sendable {
                 """).run()
             return rows
         }
+    }
+
+    /// The heartbeat of a worker that holds claims: extends them to `leaseSeconds` from `now`, only
+    /// where `worker` still holds them (a finished or taken-over message is left alone).
+    public func renewOutboxClaims(_ ids: [String], worker: String, now: Date, leaseSeconds: Int64) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.sql.raw("""
+            UPDATE duo_outbox SET claimed_until = \(bind: now.epochSeconds + leaseSeconds)
+            WHERE id IN (\(binds: ids)) AND claimed_by = \(bind: worker) AND status = 'sending'
+            """).run()
     }
 
     /// DUO accepted the message: marked sent, with a timeline line on the case.
@@ -565,7 +594,23 @@ public struct DUOStore: Sendable {
             """).run()
     }
 
-    /// Staff ask to send a waiting or refused message again now; nil when not in scope.
+    /// DUO may have received the message but Regie does not know (no answer came back): it stays
+    /// `sending`, unclaimed, until `retryAt`; the next attempt asks DUO before sending again.
+    public func markUnknown(_ id: String, error: String, retryAt: Date) async throws {
+        try await database.sql.raw("""
+            UPDATE duo_outbox SET status = 'sending', last_error = \(bind: error), next_attempt_at = \(bind: retryAt.epochSeconds),
+                claimed_by = NULL, claimed_until = NULL
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    /// Keeps what DUO gave in a first step (a contact person's id) before the next step is sent.
+    public func saveReference(_ id: String, reference: String) async throws {
+        try await database.sql.raw("UPDATE duo_outbox SET reference = \(bind: reference) WHERE id = \(bind: id)").run()
+    }
+
+    /// Staff ask to send a waiting or refused message again now; nil when not in scope. A message
+    /// whose outcome is unknown stays `sending`, so that DUO is asked before it goes again.
     public func retryNow(_ id: String, scope: TenantScope, audit: AuditEvent, now: Date) async throws -> DUOOutboxRecord? {
         guard !scope.municipalityCodes.isEmpty else { return nil }
         let kind = database.kind
@@ -575,9 +620,9 @@ public struct DUOStore: Sendable {
                 """).first(decoding: DUOOutboxRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
             guard row.status != "sent" else { return row }
             try await db.raw("""
-                UPDATE duo_outbox SET status = 'pending', next_attempt_at = \(bind: now.epochSeconds), fouten = NULL,
-                    claimed_by = NULL, claimed_until = NULL
-                WHERE id = \(bind: id)
+                UPDATE duo_outbox SET status = CASE WHEN status = 'sending' THEN 'sending' ELSE 'pending' END,
+                    next_attempt_at = \(bind: now.epochSeconds), fouten = NULL, claimed_by = NULL, claimed_until = NULL
+                WHERE id = \(bind: id) AND (claimed_until IS NULL OR claimed_until < \(bind: now.epochSeconds))
                 """).run()
             var audited = audit
             audited.personId = row.personId
