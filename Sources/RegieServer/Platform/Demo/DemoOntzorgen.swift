@@ -102,9 +102,12 @@ enum DemoOntzorgen {
                       courseName: n % 7 == 6 ? nil : "Geldzaken op orde (Humanitas)", courseStart: n % 7 == 6 ? nil : courseEnd.adding(days: -56),
                       courseEnd: n % 7 == 6 ? nil : courseEnd, completedOn: courseEnd <= day ? courseEnd : nil, retestDate: nil, retestResult: nil),
                 scope: scope, actor: actor, audit: event("ontzorgen.selfReliance"), now: today)
-            if n == 1, plan.evaluaties.first.map({ $0 <= day }) == true {
-                _ = try await store.addEvaluatie(personId: p.id, heldOn: plan.evaluaties[0], outcome: "doorgaan", note: nil, scope: scope, actor: actor,
-                                                 audit: event("ontzorgen.review"), now: today)
+            // Reviews that fell due were held a few days early, except for one person in ten (R8a: a signal to act on).
+            if n % 10 != 9 {
+                for due in plan.evaluaties where due <= day {
+                    _ = try await store.addEvaluatie(personId: p.id, heldOn: max(start, due.adding(days: -3)), outcome: "doorgaan", note: nil, scope: scope,
+                                                     actor: actor, audit: event("ontzorgen.review"), now: today)
+                }
             }
             if n == 2 {
                 let decided = min(day, plan.periode.end.adding(days: -10)), until = plan.periode.end.adding(months: 3)
