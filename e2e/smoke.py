@@ -101,8 +101,10 @@ TXT_LETTER_TERM = "Uw inburgeringstermijn loopt van {start} tot en met {end}."
 TXT_REGISTER = "Nieuwe inburgeraar registreren"
 TXT_REGISTER_BUTTON = "Registreren"
 TXT_PHASE_LEERROUTE = "In leerroute"
-TXT_MORE_SECTIONS = {"Warme overdracht (COA)": "/overdracht", "Voortgang en uren": "/voortgang", "Handhaving": "/handhaving",
-                     "Documenten": "/documenten", "Dossier afsluiten": "/afsluiten"}
+TXT_MORE_SECTIONS = {"Warme overdracht (COA)": "/overdracht", "Informatie van derden": "/derden", "Voortgang en uren": "/voortgang",
+                     "Handhaving": "/handhaving", "Documenten": "/documenten", "Dossier afsluiten": "/afsluiten"}
+TXT_DERDEN_HEADING = "Informatie van derden voor het PIP"
+TXT_DERDEN_SAVED = "Het verzoek is vastgelegd."
 TXT_METER = re.compile(r"[\d.,]+ van [\d.,]+ uur")
 TXT_UPLOAD = "Document toevoegen"
 TXT_UPLOADED = "Het document is toegevoegd."
@@ -1267,6 +1269,18 @@ class Smoke:
             section("Warme overdracht (COA)", "Warme overdracht van het COA")
             self.check_page("overdracht")
 
+        def third_parties():
+            """R1a: a request to a third party, recorded through the form, appears in the list."""
+            section("Informatie van derden", TXT_DERDEN_HEADING)
+            party = f"Huisarts (smoke test {time.strftime('%H:%M:%S')})"
+            self.fill("party", party)
+            self.fill("subject", "Medische beperkingen")
+            self.click_and_wait(self.button("main form.form button[type=submit]", "Verzoek vastleggen"))
+            self.expect_notice(TXT_DERDEN_SAVED)
+            cells = [c.text.strip() for c in self.driver.find_elements(By.CSS_SELECTOR, "main table tbody td")]
+            self.expect(party in cells, f"a row for '{party}'", " | ".join(cells) or "no rows")
+            self.check_page("derden")
+
         def intake_topic():
             """One topic of the brede intake, with its structured fields (the intake journey only saves conversations)."""
             path = self.case("running_path")
@@ -1371,6 +1385,7 @@ class Smoke:
             ("register: an empty form is refused", register_refused),
             ("werkvoorraad: open an asylum case in leerroute", running_case),
             ("handover (COA)", handover),
+            ("third parties: a request for the PIP (R1a)", third_parties),
             ("an intake topic with its fields", intake_topic),
             ("progress and hours", progress),
             ("enforcement", enforcement),

@@ -147,12 +147,12 @@ struct PersonController {
             sections.insert(SectionLink(href: SiteRoute.personDetails(person.id).path, label: text("person.sections.details"),
                                         detail: person.detailsPending == 1 ? text("person.sections.detailsPending") : ""), at: 0)
             sections += [
-                SectionLink(href: SiteRoute.derden(person.id).path, label: text("person.sections.derden"), detail: ""),
                 SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
                             detail: traject?.intakeDate.map { t.text("person.sections.intakeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
                 SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"), detail: ""),
                 SectionLink(href: SiteRoute.route(person.id).path, label: text("person.sections.route"),
                             detail: traject?.leerroute.map { t.text("routes.\($0)", locale) } ?? ""),
+                SectionLink(href: SiteRoute.derden(person.id).path, label: text("person.sections.derden"), detail: ""),
                 SectionLink(href: SiteRoute.pip(person.id).path, label: text("person.sections.pip"),
                             detail: traject?.pipDate.map { t.text("person.sections.pipSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.noPIP")),
                 SectionLink(href: SiteRoute.progress(person.id).path, label: text("person.sections.progress"),
