@@ -10,10 +10,9 @@ public struct PIPDeadline: Hashable, Sendable {
     public let verlengdWegensDerden: Bool
     /// Information asked for before the deadline has not arrived yet: the term is on hold.
     public let wachtOpDerden: Bool
-    /// The deadline was moved by the days a temporary exemption stopped the obligation.
+    /// The deadline was moved by the days a temporary exemption stopped the obligation (R1b); an
+    /// exemption still running holds the term on the clock's day (`TrajectFacts.vrijgesteld(op:)`).
     public let verlengdWegensVrijstelling: Bool
-    /// A temporary exemption without a known end holds the term.
-    public let vrijgesteld: Bool
 }
 
 /// R1: the PIP within 10 weeks; R1a: longer only while awaiting third parties.
@@ -59,16 +58,15 @@ public enum PIPDeadlineRule: LegalRule {
         // While a temporary exemption runs there is no obligation: the days it covers inside the running
         // term are added, so the term resumes where it stopped when the obligation returns. A new start
         // DUO reports afterwards (SS139) is a later trigger and needs no shift.
-        var open = false
         for vrijstelling in vrijstellingen.sorted(by: { $0.vanaf < $1.vanaf }) where vrijstelling.vanaf <= deadline {
-            guard let tot = vrijstelling.tot else { open = true; continue }
+            guard let tot = vrijstelling.tot else { continue }
             let from = max(vrijstelling.vanaf, basis.start)
             guard tot >= from else { continue }
             deadline = deadline.adding(days: from.days(until: tot) + 1)
         }
         return PIPDeadline(trigger: trigger, basis: basis, deadline: deadline,
                            verlengdWegensDerden: afterDerden > basis.end, wachtOpDerden: waiting,
-                           verlengdWegensVrijstelling: deadline > afterDerden, vrijgesteld: open)
+                           verlengdWegensVrijstelling: deadline > afterDerden)
     }
 
     public static let descriptions: [RuleDescription] = [
