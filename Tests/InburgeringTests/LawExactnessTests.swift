@@ -120,9 +120,9 @@ struct LawExactnessTests {
     }
 
     @Test("R7b — the switching window is checked on the dagtekening of the version that switches (Wi2021 art. 15)",
-          arguments: [("2026-07-01", true), ("2026-07-02", false)])
+          arguments: [("2025-01-01", true), ("2026-07-01", true), ("2026-07-02", false)])
     func switchWindowOnDagtekening(dagtekening: String, allowed: Bool) {
-        // A term starting 2 January 2025 closes the window on 1 July 2026.
+        // A term starting 2 January 2025 closes the window on 1 July 2026; a version on the first PIP's own day is inside it.
         let problems = PIPWijzigingRule.gebreken([.schakelen(van: .b1, naar: .z)], ingangsdatum: d(dagtekening),
                                                  termijnStart: d("2025-01-02"), routeCursusuren: 0)
         #expect(problems.isEmpty == allowed)

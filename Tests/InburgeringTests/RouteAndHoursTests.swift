@@ -42,9 +42,13 @@ struct RouteAndHoursTests {
     ])
     func switching(termStart: String, lastDay: String, firstDayTooLate: String) {
         #expect(LeerrouteRules.schakelVenster(termijnStart: d(termStart)).end == d(lastDay))
-        #expect(LeerrouteRules.magSchakelen(op: d(lastDay), termijnStart: d(termStart)))
-        #expect(!LeerrouteRules.magSchakelen(op: d(firstDayTooLate), termijnStart: d(termStart)))
-        #expect(!LeerrouteRules.magSchakelen(op: d(termStart).adding(days: -1), termijnStart: d(termStart)))
+        let check = { (day: CalendarDate) in
+            PIPWijzigingRule.gebreken([.schakelen(van: .b1, naar: .z)], ingangsdatum: day, termijnStart: d(termStart), routeCursusuren: 0).isEmpty
+        }
+        #expect(check(d(lastDay)))
+        #expect(!check(d(firstDayTooLate)))
+        // A version dated on the first PIP's own day (the day before the term starts) is not too late.
+        #expect(check(d(termStart).adding(days: -1)))
     }
 
     @Test("R7e — onderwijsroute advised below the age limit, default 27, configurable (seed 002:951)", arguments: [

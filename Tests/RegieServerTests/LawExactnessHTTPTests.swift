@@ -112,4 +112,33 @@ struct LawExactnessHTTPTests {
                 == "Levering aan CBS over kwartaal 3 van 2026: uiterlijk 28 oktober 2026 (nog 8 dagen).")
         }
     }
+
+    @Test("R7b — a switch saved inside the 18 months but fixed after them is refused at fixing, on its dagtekening (Wi2021 art. 15)",
+          arguments: [Engine.sqlite])
+    func switchFixedTooLate(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            var csrf = try await browser.login(World.email(.consulent))
+            try await CaseworkAfterPIPTests.fixPIP(browser, person, csrf: csrf)   // dagtekening 18 November 2026: window until 18 May 2028
+            let toZ = CaseworkTests.completeConcept.map { $0.0 == "leerroute" ? ("leerroute", "z") : $0 }
+                + [("niveau", "A2"), ("changeReason", "overig"), ("changeNote", "Past beter bij de leerbaarheid.")]
+            let saved = try await browser.post("/personen/\(person)/pip", form: toZ, csrf: csrf)
+            #expect(saved.status == .seeOther, "inside the window the concept is saved: \(saved.body.components(separatedBy: "field-error").dropFirst().first?.prefix(200) ?? "")")
+            // Nineteen months later the concept is fixed.
+            app.clock.advance(19 * 31 * 86_400)
+            csrf = try await browser.login(World.email(.consulent))
+            let today = CalendarDate.today(now: app.clock.now).iso
+            let refused = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", today)], csrf: csrf)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("Schakelen naar een andere leerroute kon tot en met 18 mei 2028"))
+            let versions = try await app.services.casework.listPIPs(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"]))
+            #expect(versions.map(\.status) == ["vastgesteld", "concept"], "the switch was not fixed")
+            // Dated back inside the window it may be fixed, and the switch is recorded on that day.
+            let inTime = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2028-05-18")], csrf: csrf)
+            #expect(inTime.status == .seeOther)
+            let events = try await app.services.casework.listEvents(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"]))
+            #expect(events.contains { $0.kind == "pip.schakelen" && $0.eventDate == "2028-05-18" && $0.detail == "b1>z" })
+        }
+    }
 }

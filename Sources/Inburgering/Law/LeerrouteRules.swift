@@ -67,10 +67,6 @@ public enum LeerrouteRules: LegalRule {
         schakelVenster.period(startingOn: termijnStart)
     }
 
-    public static func magSchakelen(op day: CalendarDate, termijnStart: CalendarDate) -> Bool {
-        schakelVenster(termijnStart: termijnStart).contains(day)
-    }
-
     /// Advice only: the onderwijsroute is meant for young people (default: younger than 27).
     // R7e — seed 002:951 (onderwijsroute tot 27 jaar), 001:760; instelbaar
     public static func onderwijsrouteAanbevolen(geboortedatum: CalendarDate, op day: CalendarDate,

@@ -44,8 +44,10 @@ public enum PIPWijzigingRule {
         for wijziging in wijzigingen {
             switch wijziging {
             case .schakelen:
+                // Only a switch after the window is refused: a version fixed before the term starts (on the
+                // first PIP's own dagtekening) switches before the 18 months even began.
                 let venster = LeerrouteRules.schakelVenster(termijnStart: termijnStart)
-                if !venster.contains(ingangsdatum) { result.append(.schakelVensterGesloten(venster: venster)) }
+                if ingangsdatum > venster.end { result.append(.schakelVensterGesloten(venster: venster)) }
             case .afschalen:
                 if case .teWeinigCursusuren(let gevolgd, let nodig) = LeerrouteRules.afschalen(route: .b1, gevolgdeCursusuren: routeCursusuren) {
                     result.append(.afschalenTeWeinigUren(gevolgd: gevolgd, nodig: nodig))
