@@ -121,12 +121,18 @@ public struct AuditAnchor: Sendable, Codable, Equatable {
 
 public struct AuditFilter: Sendable, Hashable {
     public var personId: String?
+    /// Several people at once (a BSN and a V-nummer found in two files); used when `personId` is nil.
+    public var personIds: [String]?
     public var actorId: String?
     public var from: Date?
     public var until: Date?
     public var organisationId: String?
+    /// One action (`AuditEvent.action`), e.g. `person.view`.
+    public var action: String?
 
-    public init(personId: String? = nil, actorId: String? = nil, from: Date? = nil, until: Date? = nil, organisationId: String? = nil) {
+    public init(personId: String? = nil, actorId: String? = nil, from: Date? = nil, until: Date? = nil, organisationId: String? = nil,
+                action: String? = nil) {
+        self.action = action
         self.personId = personId
         self.actorId = actorId
         self.from = from
@@ -270,7 +276,9 @@ public struct AuditStore: Sendable {
         var query: SQLQueryString = "SELECT * FROM audit_log WHERE 1 = 1"
         if let organisationId = filter.organisationId { query += " AND organisation_id = \(bind: organisationId)" }
         if let personId = filter.personId { query += " AND person_id = \(bind: personId)" }
+        else if let ids = filter.personIds { query += " AND person_id IN (\(binds: ids.isEmpty ? ["-"] : ids))" }
         if let actorId = filter.actorId { query += " AND actor_id = \(bind: actorId)" }
+        if let action = filter.action { query += " AND action = \(bind: action)" }
         if let from = filter.from { query += " AND occurred_at >= \(bind: from.epochSeconds)" }
         if let until = filter.until { query += " AND occurred_at < \(bind: until.epochSeconds)" }
         if let before { query += " AND seq < \(bind: before)" }

@@ -178,6 +178,16 @@ public struct PersonStore: Sendable {
         t.facts_json AS "factsJson"
         """
 
+    /// The ids of the people with this BSN or V-nummer in the given municipalities, for the audit log's
+    /// "who saw this person" (AVG art. 15): ids only, no personal data.
+    public func ids(identifier: String, municipalityCodes: [String]) async throws -> [String] {
+        guard !municipalityCodes.isEmpty, !identifier.isEmpty else { return [] }
+        return try await database.sql.raw("""
+            SELECT id FROM persons WHERE (bsn = \(bind: identifier) OR v_nummer = \(bind: identifier))
+              AND municipality_code IN (\(binds: municipalityCodes)) ORDER BY id
+            """).all().map { try $0.decode(column: "id", as: String.self) }
+    }
+
     /// The person if, and only if, they belong to a municipality in scope.
     public func fetchPerson(id: String, scope: TenantScope) async throws -> PersonRecord? {
         guard !scope.municipalityCodes.isEmpty else { return nil }

@@ -111,4 +111,11 @@ public struct AppServices: Sendable {
     public func record(_ action: String, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") async throws {
         try await audit.append(auditEvent(action, context: context, permission: permission, person: person, detail: detail), at: clock.now())
     }
+
+    /// Appends one audit entry about a person known only by id (an audit-log search by BSN).
+    public func record(_ action: String, context: RegieRequestContext, permission: Permission?, personId: String, detail: String = "") async throws {
+        var event = auditEvent(action, context: context, permission: permission, detail: detail)
+        event.personId = personId
+        try await audit.append(event, at: clock.now())
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Inburgering
 import RegieStorage
 
 /// The functioneel beheerder's view of the audit log: search by person, user and period, and
@@ -26,8 +27,18 @@ struct AuditController {
         let detail: String
     }
 
+    /// A person found by name, to pick (only for roles that may look up persons).
+    struct Match { let label: String; let href: String }
+
     struct AuditView {
         let person: String
+        let identifier: String
+        let name: String
+        let canSearchName: Bool
+        let matches: [Match]
+        let hasMatches: Bool
+        let actions: [Option]
+        let accessHref: String?
         let users: [Option]
         let from: String
         let until: String
@@ -40,11 +51,25 @@ struct AuditController {
         let hasErrors: Bool
     }
 
-    /// The filter from the query, or the field errors that make it unusable.
-    private func filter(_ context: RegieRequestContext, organisationId: String) -> (AuditFilter, [AppError.FieldError]) {
+    /// The filter from the query, or the field errors that make it unusable. A BSN or V-nummer is
+    /// resolved to the people it names in the organisation's municipalities (AVG art. 15: "who saw my
+    /// file"); only their ids enter the filter, so no personal data is shown.
+    private func filter(_ context: RegieRequestContext, principal: Principal) async throws -> (AuditFilter, [AppError.FieldError]) {
         var errors: [AppError.FieldError] = []
         let t = services.catalogue
-        var filter = AuditFilter(personId: context.form["persoon"], actorId: context.form["gebruiker"], organisationId: organisationId)
+        let action = context.form["actie"].flatMap { AuditActions.all.contains($0) ? $0 : nil }
+        if context.form["actie"] != nil && action == nil { errors.append(.init(name: "actie", message: t.text("audit.errors.action", context.locale))) }
+        var filter = AuditFilter(personId: context.form["persoon"], actorId: context.form["gebruiker"], organisationId: principal.organisationId,
+                                 action: action)
+        if let identifier = context.form["bsn"] {
+            if identifier.count > 10 || !identifier.allSatisfy(\.isASCII) || !identifier.allSatisfy(\.isNumber) {
+                errors.append(.init(name: "bsn", message: t.text("audit.errors.identifier", context.locale)))
+            } else {
+                let ids = try await services.persons.ids(identifier: identifier, municipalityCodes: principal.municipalities.map(\.code))
+                if ids.isEmpty { errors.append(.init(name: "bsn", message: t.text("audit.errors.notFound", context.locale))) }
+                if filter.personId == nil { filter.personIds = ids }
+            }
+        }
         if let from = context.form["van"] {
             if let date = DisplayDate.startOfDay(from) { filter.from = date } else {
                 errors.append(.init(name: "van", message: t.text("audit.errors.from", context.locale)))
@@ -62,38 +87,75 @@ struct AuditController {
         return (filter, errors)
     }
 
+    static let queryNames = ["persoon", "bsn", "actie", "gebruiker", "van", "tot"]
+
     private var filterQuery: (RegieRequestContext) -> String {
         { context in
-            ["persoon", "gebruiker", "van", "tot"].compactMap { name in
+            Self.queryNames.compactMap { name in
                 context.form[name].map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             }.joined(separator: "&")
         }
     }
 
+    /// What the audit entry of a search says: the filter without a BSN or V-nummer (the entry names
+    /// the person instead, so the search shows up in that person's own "who saw my file").
+    private func auditDetail(_ context: RegieRequestContext) -> String {
+        Self.queryNames.filter { $0 != "bsn" }.compactMap { name in context.form[name].map { "\(name)=\($0)" } }.joined(separator: "&")
+            + (context.form["bsn"] != nil ? " (gezocht op BSN/V-nummer)" : "")
+    }
+
+    /// One audit entry per person the search was about, or one without a person.
+    private func recordSearch(_ action: String, _ filter: AuditFilter, context: RegieRequestContext) async throws {
+        let people = filter.personId.map { [$0] } ?? filter.personIds ?? []
+        if people.isEmpty {
+            try await services.record(action, context: context, permission: .viewAuditLog, detail: auditDetail(context))
+        }
+        for id in people {
+            try await services.record(action, context: context, permission: .viewAuditLog, personId: id, detail: auditDetail(context))
+        }
+    }
+
     func search(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.viewAuditLog)
-        let (filter, errors) = filter(context, organisationId: principal.organisationId)
+        let (filter, errors) = try await filter(context, principal: principal)
         let users = try await services.users.listUsers(organisationId: principal.organisationId)
+        let t = services.catalogue
+        let l = context.locale
         var rows: [Row] = []
         var next: String?
         if errors.isEmpty {
             let page = try await services.audit.search(filter, before: context.form["voor"].flatMap { Int64($0) }, limit: Self.pageSize)
-            let t = services.catalogue
             rows = page.rows.map { entry in
                 Row(seq: entry.seq, time: DisplayDate.formatMoment(entry.occurredDate), actor: entry.actorName,
-                    role: Role(rawValue: entry.actorRole).map { t.text("roles.\($0.rawValue)", context.locale) } ?? entry.actorRole,
-                    action: t.text("auditActions.\(entry.action)", context.locale), person: entry.personId ?? "", purpose: entry.purpose,
+                    role: Role(rawValue: entry.actorRole).map { t.text("roles.\($0.rawValue)", l) } ?? entry.actorRole,
+                    action: t.text("auditActions.\(entry.action)", l), person: entry.personId ?? "", purpose: entry.purpose,
                     requestId: entry.requestId, detail: entry.detail)
             }
             let query = filterQuery(context)
             next = page.next.map { "?" + (query.isEmpty ? "" : query + "&") + "voor=\($0)" }
-            try await services.record("audit.search", context: context, permission: .viewAuditLog, detail: query)
+            try await recordSearch("audit.search", filter, context: context)
+        }
+        // By name only for a beheerder who may also look up persons: the matches show names.
+        let canSearchName = Policy.allows(principal, .readPersons)
+        var matches: [Match] = []
+        if canSearchName, let name = context.form["naam"], !name.isEmpty {
+            let found = try await services.persons.listPersons(scope: Policy.scope(for: principal), filter: .init(includeClosed: true, search: name, sort: .naam),
+                                                               after: nil, limit: 20, today: CalendarDate.today(now: services.clock.now()))
+            matches = found.rows.map { p in
+                Match(label: "\(p.familyName), \(p.givenNames) — \(DisplayDate.format(p.dateOfBirth, l))", href: SiteRoute.auditLog.path + "?persoon=\(p.id)")
+            }
+            try await services.record("audit.search", context: context, permission: .viewAuditLog, detail: "naam (\(matches.count) gevonden)")
         }
         let query = filterQuery(context)
+        let onePerson = errors.isEmpty && (filter.personId != nil || filter.personIds?.isEmpty == false)
+        let actions = AuditActions.all.sorted().map { Option(value: $0, label: t.text("auditActions.\($0)", l), selected: $0 == filter.action) }
+            .sorted { $0.label < $1.label }
         return try services.views.render(
             "audit", titleKey: "audit.title",
             content: AuditView(
-                person: context.form["persoon"] ?? "",
+                person: context.form["persoon"] ?? "", identifier: context.form["bsn"] ?? "", name: context.form["naam"] ?? "",
+                canSearchName: canSearchName, matches: matches, hasMatches: !matches.isEmpty, actions: actions,
+                accessHref: onePerson ? SiteRoute.auditLogCSV.path + "?" + query + "&vorm=inzage" : nil,
                 users: users.map { Option(value: $0.id, label: "\($0.name) (\($0.email))", selected: $0.id == filter.actorId) },
                 from: context.form["van"] ?? "", until: context.form["tot"] ?? "",
                 rows: rows, hasRows: !rows.isEmpty, nextHref: next,
@@ -104,23 +166,34 @@ struct AuditController {
 
     func export(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.viewAuditLog)
-        let (filter, errors) = filter(context, organisationId: principal.organisationId)
+        let (filter, errors) = try await filter(context, principal: principal)
         guard errors.isEmpty else { throw AppError.invalid(detail: errors.map(\.message).joined(separator: " "), fields: errors) }
-        var csv = "seq,tijdstip,gebruiker_id,gebruiker,rol,organisatie_id,actie,persoon_id,gemeente,doel,request_id,details,vorige_hash,hash\r\n"
+        let access = context.form["vorm"] == "inzage"
+        guard !access || filter.personId != nil || filter.personIds?.isEmpty == false else {
+            throw AppError.invalid(detail: services.catalogue.text("audit.errors.accessNeedsPerson", context.locale), fields: [])
+        }
+        let t = services.catalogue
+        // For a subject-access request (AVG art. 15): who, in which role and organisation, did what and
+        // why, in words — without hashes or internal ids. The full export keeps every column.
+        var csv = access ? "Datum,Tijd,Medewerker,Rol,Organisatie,Handeling,Doel\r\n"
+            : "seq,tijdstip,gebruiker_id,gebruiker,rol,organisatie_id,actie,persoon_id,gemeente,doel,request_id,details,vorige_hash,hash\r\n"
         try await services.audit.export(filter) { entries in
             for e in entries {
-                let fields: [String] = [
-                    String(e.seq), ISO8601DateFormatter().string(from: e.occurredDate), e.actorId ?? "", e.actorName, e.actorRole,
-                    e.organisationId ?? "", e.action, e.personId ?? "", e.municipalityCode ?? "", e.purpose, e.requestId, e.detail,
-                    e.previousHash, e.hash,
-                ]
+                let fields: [String] = access
+                    ? DisplayDate.formatMoment(e.occurredDate).split(separator: " ").map(String.init) + [e.actorName,
+                       Role(rawValue: e.actorRole).map { t.text("roles.\($0.rawValue)", .nl) } ?? e.actorRole, principal.organisationName,
+                       t.text("auditActions.\(e.action)", .nl), e.purpose]
+                    : [String(e.seq), ISO8601DateFormatter().string(from: e.occurredDate), e.actorId ?? "", e.actorName, e.actorRole,
+                       e.organisationId ?? "", e.action, e.personId ?? "", e.municipalityCode ?? "", e.purpose, e.requestId, e.detail,
+                       e.previousHash, e.hash]
                 csv += fields.map(CSV.escape).joined(separator: ",") + "\r\n"
             }
         }
-        try await services.record("audit.export", context: context, permission: .viewAuditLog, detail: filterQuery(context))
+        try await recordSearch("audit.export", filter, context: context)
+        let filename = access ? "inzage-auditlog.csv" : "auditlog.csv"
         return Response(
             status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"auditlog.csv\"", .cacheControl: "no-store"],
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\"", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 }
