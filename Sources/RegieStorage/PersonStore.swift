@@ -191,16 +191,21 @@ public struct PersonStore: Sendable {
     /// The person if, and only if, they belong to a municipality in scope.
     public func fetchPerson(id: String, scope: TenantScope) async throws -> PersonRecord? {
         guard !scope.municipalityCodes.isEmpty else { return nil }
-        return try await database.sql.raw("""
+        let person = try await database.sql.raw("""
             SELECT * FROM persons WHERE id = \(bind: id) AND municipality_code IN (\(binds: scope.municipalityCodes))
             """).first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return person.flatMap { scope.includes(doelgroep: $0.doelgroep) ? $0 : nil }
     }
 
     public func fetchTraject(personId: String, scope: TenantScope) async throws -> TrajectRecord? {
         guard !scope.municipalityCodes.isEmpty else { return nil }
-        return try await database.sql.raw("""
+        var query: SQLQueryString = """
             SELECT * FROM trajecten WHERE person_id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
-            """).first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        if let groups = scope.doelgroepen {
+            query += " AND person_id IN (SELECT id FROM persons WHERE doelgroep IN (\(binds: groups.isEmpty ? ["-"] : groups)))"
+        }
+        return try await database.sql.raw(query).first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// Other members of the person's household, in scope.
@@ -212,7 +217,7 @@ public struct PersonStore: Sendable {
             WHERE p.household_id = \(bind: householdId) AND p.id <> \(bind: person.id)
               AND p.municipality_code IN (\(binds: scope.municipalityCodes))
             ORDER BY p.date_of_birth, p.id
-            """).all(decoding: PersonSummary.self)
+            """).all(decoding: PersonSummary.self).filter { scope.includes(doelgroep: $0.doelgroep) }
     }
 
     public struct ContactUpdate: Sendable, Hashable {
@@ -323,6 +328,12 @@ public struct PersonStore: Sendable {
     /// the cursor is the last row's (sort key, id), so every page costs the same as the first.
     public func listPersons(scope: TenantScope, filter: ListFilter, after cursor: String?, limit: Int, today: CalendarDate) async throws -> Page<PersonSummary> {
         guard !scope.municipalityCodes.isEmpty else { return Page(rows: [], next: nil) }
+        var filter = filter
+        if let groups = scope.doelgroepen {
+            // The scope's target groups bound any chosen in the filter.
+            filter.doelgroepen = filter.doelgroepen.isEmpty ? groups : filter.doelgroepen.filter(groups.contains)
+            if filter.doelgroepen.isEmpty { return Page(rows: [], next: nil) }
+        }
         // SQLite, given bound values, prefers an index on the scope column and then sorts everyone in
         // it; `+` keeps it off that index so it walks the sort index and stops after one page.
         // (PostgreSQL weighs LIMIT itself, and has no unary + on text.)

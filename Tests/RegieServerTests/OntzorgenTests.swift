@@ -76,8 +76,14 @@ struct OntzorgenTests {
                 try await browser.post("/personen/\(person)/ontzorgen/besluit", form: [
                     ("bijstandStart", start), ("ontzorgd", ontzorgd), ("reason", reason), ("decisionDate", "2026-11-01")], csrf: csrf)
             }
-            // A family migrant is never ontzorgd (R8: asylum permit holders only).
-            let family = try await decide("person-family", start: "2026-09-15")
+            // A family migrant is never ontzorgd (R8: asylum permit holders only): outside a budget manager's scope altogether.
+            #expect(try await decide("person-family", start: "2026-09-15").status == .notFound)
+            // A budget manager who is also a consulent sees the file, and the law refuses the decision.
+            try await app.services.database.sql.raw("INSERT INTO user_roles (user_id, role) VALUES ('a-budgetbeheerder', 'consulent')").run()
+            let both = Browser(client)
+            let csrfBoth = try await both.login(World.email(.budgetbeheerder))
+            let family = try await both.post("/personen/person-family/ontzorgen/besluit", form: [
+                ("bijstandStart", "2026-09-15"), ("ontzorgd", "ja"), ("reason", "beleid"), ("decisionDate", "2026-11-01")], csrf: csrfBoth)
             #expect(family.status == .unprocessableContent)
             #expect(family.body.contains("alleen voor asielstatushouders"))
             #expect(family.body.contains("value=\"2026-09-15\""), "the typed date is kept")

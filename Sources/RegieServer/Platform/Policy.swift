@@ -1,3 +1,4 @@
+import Inburgering
 import RegieStorage
 
 /// Who is asking: a member of staff with a session, or a machine client with an API key.
@@ -132,7 +133,16 @@ public enum Policy {
     /// Without a permission to read persons the scope is empty, so every lookup finds nothing.
     public static func scope(for principal: Principal) -> TenantScope {
         guard allows(principal, .readPersons) else { return TenantScope(municipalityCodes: []) }
-        return TenantScope(municipalityCodes: principal.municipalities.map(\.code))
+        let codes = principal.municipalities.map(\.code)
+        // Reading persons only to run ontzorgen (a budget manager): only those who may be ontzorgd,
+        // asylum permit holders (Participatiewet art. 56a); never family migrants.
+        guard ontzorgenOnly(principal) else { return TenantScope(municipalityCodes: codes) }
+        return TenantScope(municipalityCodes: codes, doelgroepen: Doelgroep.allCases.filter { $0.categorie == .asielstatushouder }.map(\.rawValue))
+    }
+
+    /// Reads persons for ontzorgen only: no casework role besides it.
+    public static func ontzorgenOnly(_ principal: Principal) -> Bool {
+        allows(principal, .manageOntzorgen) && !allows(principal, .readCasework)
     }
 
     /// The purpose on which the principal processes personal data, recorded with every audit entry.

@@ -78,7 +78,7 @@ public struct Views: Sendable {
             func add(_ route: SiteRoute, _ key: String) {
                 nav.append(.init(href: route.path, label: catalogue.text(key, locale), current: current == route.path))
             }
-            if Policy.allows(principal, .readPersons) { add(.home, "nav.caseload") }
+            if Policy.allows(principal, .readPersons) && !Policy.ontzorgenOnly(principal) { add(.home, "nav.caseload") }
             if Policy.allows(principal, .editPersons) { add(.myTasks, "nav.tasks") }
             if Policy.allows(principal, .assignCases) { add(.team, "nav.team") }
             if Policy.allows(principal, .readCasework) { add(.duo, "nav.duo") }

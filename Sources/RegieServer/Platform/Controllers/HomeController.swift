@@ -107,6 +107,8 @@ struct HomeController {
 
     func home(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
+        // A budget manager works in Ontzorgen, not in the integration werkvoorraad.
+        if Policy.ontzorgenOnly(principal) { return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgen.path]) }
         guard Policy.allows(principal, .readPersons) else {
             let target = Policy.allows(principal, .viewFigures) ? SiteRoute.figures : (Policy.allows(principal, .viewAuditLog) ? .auditLog : .account)
             return Response(status: .seeOther, headers: [.location: target.path])
