@@ -393,8 +393,10 @@ public struct PersonStore: Sendable {
 
     /// Load per case worker: open cases, overdue and due soon, for the team lead. The row with a nil
     /// id counts the unassigned cases.
+    /// One case worker's open cases in one municipality (each municipality has its own caseload norm).
     public struct Load: Sendable, Hashable {
         public let consulentId: String?
+        public let municipalityCode: String
         public let open: Int
         public let overdue: Int
         public let soon: Int
@@ -404,13 +406,14 @@ public struct PersonStore: Sendable {
         guard !scope.municipalityCodes.isEmpty else { return [] }
         let soon = today.adding(days: Self.soonDays).iso
         return try await database.sql.raw("""
-            SELECT consulent_id, COUNT(*) AS n,
+            SELECT consulent_id, municipality_code, COUNT(*) AS n,
                    COALESCE(SUM(CASE WHEN next_due_date < \(bind: today.iso) THEN 1 ELSE 0 END), 0) AS overdue,
                    COALESCE(SUM(CASE WHEN next_due_date >= \(bind: today.iso) AND next_due_date <= \(bind: soon) THEN 1 ELSE 0 END), 0) AS soon
             FROM trajecten WHERE municipality_code IN (\(binds: scope.municipalityCodes)) AND closed_date IS NULL
-            GROUP BY consulent_id
+            GROUP BY consulent_id, municipality_code
             """).all().map { row in
-                Load(consulentId: try row.decode(column: "consulent_id", as: String?.self), open: try row.decode(column: "n", as: Int.self),
+                Load(consulentId: try row.decode(column: "consulent_id", as: String?.self),
+                     municipalityCode: try row.decode(column: "municipality_code", as: String.self), open: try row.decode(column: "n", as: Int.self),
                      overdue: try row.decode(column: "overdue", as: Int.self), soon: try row.decode(column: "soon", as: Int.self))
             }
     }

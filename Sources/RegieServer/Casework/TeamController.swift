@@ -13,33 +13,47 @@ struct TeamController {
         router.post(RouterPath(SiteRoute.teamAssign.path), use: assign)
     }
 
-    struct Row { let name: String; let href: String; let open: Int; let overdue: Int; let hasOverdue: Bool; let soon: Int; let norm: Int; let percent: Int; let over: Bool; let load: String }
-    struct TeamView { let rows: [Row]; let unassigned: Int; let unassignedHref: String; let norm: Int; let normMunicipality: String }
+    struct Row { let name: String; let href: String; let open: Int; let overdue: Int; let hasOverdue: Bool; let soon: Int; let percent: Int; let over: Bool; let load: String; let parts: String }
+    struct TeamView { let rows: [Row]; let unassigned: Int; let unassignedHref: String; let scopeText: String; let norms: String }
 
+    /// Each case counts against the norm of its own municipality: a case worker's load is the sum of
+    /// their open cases over each municipality's norm (1.0 = exactly at the norm). With one
+    /// municipality chosen in the header only its cases and its norm count.
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.assignCases)
         let t = services.catalogue
         let l = context.locale
-        let scope = Policy.scope(for: principal)
+        let full = Policy.scope(for: principal)
+        let chosen = principal.session?.municipalityCode.flatMap { code in principal.municipalities.first { $0.code == code } }
+        let municipalities = chosen.map { [$0] } ?? principal.municipalities
+        let scope = TenantScope(municipalityCodes: municipalities.map(\.code), doelgroepen: full.doelgroepen)
         let today = CalendarDate.today(now: services.clock.now())
         let loads = try await services.persons.loadPerConsulent(scope: scope, today: today)
         let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId, teamId: principal.user?.teamId)
-        // The norm of the municipality in view, else of the organisation's first municipality.
-        let code = principal.session?.municipalityCode ?? principal.municipalities.first?.code ?? ""
-        let norm = try await services.settings.fetch(code).caseloadNorm
-        let byId = Dictionary(loads.compactMap { load in load.consulentId.map { ($0, load) } }, uniquingKeysWith: { a, _ in a })
+        var norms: [String: Int] = [:]
+        for m in municipalities { norms[m.code] = try await services.settings.fetch(m.code).caseloadNorm }
+        let name = { (code: String) in municipalities.first { $0.code == code }?.name ?? code }
+        let byWorker = Dictionary(grouping: loads.filter { $0.consulentId != nil }, by: { $0.consulentId! })
         let rows = workers.map { worker -> Row in
-            let load = byId[worker.id]
-            let open = load?.open ?? 0
-            return Row(name: worker.name, href: "/?consulent=\(worker.id)", open: open, overdue: load?.overdue ?? 0, hasOverdue: (load?.overdue ?? 0) > 0, soon: load?.soon ?? 0, norm: norm,
-                       percent: norm > 0 ? min(100, open * 100 / norm) / 5 * 5 : 0, over: open > norm,
-                       load: t.text("team.load", l, ["open": String(open), "norm": String(norm)]))
+            let parts = (byWorker[worker.id] ?? []).sorted { name($0.municipalityCode) < name($1.municipalityCode) }
+            let open = parts.reduce(0) { $0 + $1.open }
+            let usage = parts.reduce(0.0) { sum, part in sum + Double(part.open) / Double(max(norms[part.municipalityCode] ?? 1, 1)) }
+            let percent = Int((usage * 100).rounded())
+            return Row(name: worker.name, href: "/?consulent=\(worker.id)", open: open, overdue: parts.reduce(0) { $0 + $1.overdue },
+                       hasOverdue: parts.contains { $0.overdue > 0 }, soon: parts.reduce(0) { $0 + $1.soon },
+                       percent: min(100, percent) / 5 * 5, over: usage > 1,
+                       load: t.text("team.load", l, ["open": String(open), "percent": String(percent)]),
+                       parts: parts.count > 1 || chosen == nil
+                           ? parts.map { t.text("team.part", l, ["municipality": name($0.municipalityCode), "open": String($0.open), "norm": String(norms[$0.municipalityCode] ?? 0)]) }.joined(separator: " · ")
+                           : "")
         }
         try await services.record("team.view", context: context, permission: .assignCases)
+        let scopeText = chosen.map { t.text("team.scopeOne", l, ["municipality": $0.name]) } ?? t.text("team.scopeAll", l, ["count": String(municipalities.count)])
         return try services.views.render(
             "team", titleKey: "team.title",
-            content: TeamView(rows: rows, unassigned: loads.first { $0.consulentId == nil }?.open ?? 0, unassignedHref: "/?consulent=geen", norm: norm,
-                              normMunicipality: principal.municipalities.first { $0.code == code }?.name ?? code),
+            content: TeamView(rows: rows, unassigned: loads.filter { $0.consulentId == nil }.reduce(0) { $0 + $1.open }, unassignedHref: "/?consulent=geen",
+                              scopeText: scopeText,
+                              norms: municipalities.map { t.text("team.norm", l, ["municipality": $0.name, "norm": String(norms[$0.code] ?? 0)]) }.joined(separator: ", ")),
             context: context, current: SiteRoute.team.path,
             notice: context.form["toegewezen"].map { t.text("team.assigned", l, ["count": $0]) })
     }

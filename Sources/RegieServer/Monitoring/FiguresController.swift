@@ -59,7 +59,8 @@ struct FiguresController {
         let form = context.form
         let today = CalendarDate.today(now: services.clock.now())
         var v = Validator(services.catalogue, context.locale)
-        let requested = form["gemeente"] ?? principal.session?.municipalityCode ?? principal.municipalities.first?.code ?? ""
+        // The header's choice; "Alle gemeenten" (no choice) shows all of them, never silently the first.
+        let requested = form["gemeente"] ?? principal.session?.municipalityCode ?? (principal.municipalities.count > 1 ? "alle" : principal.municipalities.first?.code ?? "")
         var codes: [String] = []
         if requested == "alle" {
             codes = principal.municipalities.map(\.code)
