@@ -141,4 +141,22 @@ struct LawExactnessHTTPTests {
             #expect(events.contains { $0.kind == "pip.schakelen" && $0.eventDate == "2028-05-18" && $0.detail == "b1>z" })
         }
     }
+
+    @Test("A late PIP reads 'Vastgesteld, 14 dagen te laat', not 'Gehaald' (R1)", arguments: [Engine.sqlite])
+    func latePIPWording(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            // The PIP was due on 24 November 2026; it is fixed on 8 December.
+            app.clock.advance(20 * 86_400)
+            let csrf = try await browser.login(World.email(.consulent))
+            _ = try await browser.post("/personen/\(person)/pip", form: CaseworkTests.completeConcept, csrf: csrf)
+            let fixed = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-12-08"), ("delayReason", "capaciteit")], csrf: csrf)
+            #expect(fixed.status == .seeOther)
+            let page = try await browser.get("/personen/\(person)").body
+            #expect(page.contains("term--metLate"))
+            #expect(page.contains(">Vastgesteld</span> <span class=\"term-remaining\">14 dagen te laat, op 8 december 2026"))
+            #expect(!page.contains("te laat gehaald"))
+        }
+    }
 }

@@ -73,7 +73,7 @@ struct DerdenController {
         let pipTerm = loaded.traject.lawFacts(person: loaded.person)
             .flatMap { StatutoryClock.terms(for: $0, settings: settings.law, on: today).first { $0.kind == .pipVaststelling } }
         let term = pipTerm.map { term in
-            t.text("derden.term", l, ["date": DisplayDate.format(term.due.iso, l), "status": t.text("termStatus.\(term.status.rawValue)", l)])
+            t.text("derden.term", l, ["date": DisplayDate.format(term.due.iso, l), "status": TermText.status(term, t, l)])
                 + (term.flags.contains(.wachtOpDerden) ? " " + t.text("terms.flags.wachtOpDerden", l) : "")
         } ?? t.text("derden.noTerm", l)
         let value = { (name: String) in failed == "new" ? input.raw(name) ?? "" : "" }

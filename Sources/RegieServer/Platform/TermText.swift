@@ -7,14 +7,28 @@ enum TermText {
     static func remaining(_ term: Term, _ t: Catalogue, _ locale: UILocale) -> String {
         switch term.status {
         case .met:
-            let key = term.flags.contains(.teLaat) ? "person.termMetLateOn" : "person.termMetOn"
-            return term.completedOn.map { t.text(key, locale, ["date": DisplayDate.format($0.iso, locale)]) } ?? ""
+            guard let completed = term.completedOn else { return "" }
+            let date = DisplayDate.format(completed.iso, locale)
+            guard term.flags.contains(.teLaat) else { return t.text("person.termMetOn", locale, ["date": date]) }
+            let late = term.due.days(until: completed)
+            return t.text(late == 1 ? "person.termMetLateOne" : "person.termMetLate", locale, ["days": String(late), "date": date])
         case .overdue: return t.text(term.daysLeft == -1 ? "person.termOverdueOne" : "person.termOverdue", locale, ["days": String(-term.daysLeft)])
         case .notApplicable:
             // R7b: the switching window stays in view once closed, so the case shows when it closed.
             return term.kind == .schakelVenster ? t.text("person.termClosedOn", locale, ["date": DisplayDate.format(term.due.iso, locale)]) : ""
         case .open, .dueSoon: return t.text(term.daysLeft == 1 ? "person.termDaysLeftOne" : "person.termDaysLeft", locale, ["days": String(term.daysLeft)])
         }
+    }
+
+    /// The status word: for a term that was met, what happened in the kind's own word ("Vastgesteld",
+    /// "Gestart", "Gehouden"…), so a late PIP reads "Vastgesteld, 14 dagen te laat", not "Gehaald".
+    static func status(_ term: Term, _ t: Catalogue, _ locale: UILocale) -> String {
+        term.status == .met ? t.text("termMet.\(term.kind.rawValue)", locale) : t.text("termStatus.\(term.status.rawValue)", locale)
+    }
+
+    /// The row's style: a term met late is marked as such, not as a plain success.
+    static func statusClass(_ term: Term) -> String {
+        term.status == .met && term.flags.contains(.teLaat) ? "term--metLate" : "term--\(term.status.rawValue)"
     }
 
     /// The running term due first (overdue ones first, as they are due earliest), if any.

@@ -119,7 +119,7 @@ struct PersonController {
         let terms = traject?.lawFacts(person: person).map { StatutoryClock.terms(for: $0, settings: settings.law, on: today) } ?? []
         let termRows = TermText.shown(terms).map { term in
             TermRow(title: t.text("terms.\(term.kind.rawValue)", locale), due: DisplayDate.format(term.due.iso, locale),
-                    status: t.text("termStatus.\(term.status.rawValue)", locale), statusClass: "term--\(term.status.rawValue)",
+                    status: TermText.status(term, t, locale), statusClass: TermText.statusClass(term),
                     remaining: TermText.remaining(term, t, locale), note: TermText.note(term, facts: traject?.lawFacts(person: person), t, locale),
                     rule: term.rule.rawValue,
                     ruleHref: SiteRoute.rules.path + "#" + term.rule.rawValue, source: term.source)
