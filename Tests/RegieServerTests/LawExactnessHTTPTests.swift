@@ -151,12 +151,24 @@ struct LawExactnessHTTPTests {
             app.clock.advance(20 * 86_400)
             let csrf = try await browser.login(World.email(.consulent))
             _ = try await browser.post("/personen/\(person)/pip", form: CaseworkTests.completeConcept, csrf: csrf)
-            let fixed = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-12-08"), ("delayReason", "capaciteit")], csrf: csrf)
+            // The fixing page states what the date typed means, without fixing.
+            let check = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-12-01"), ("controleer", "1")], csrf: csrf)
+            #expect(check.status == .ok)
+            #expect(check.body.contains("2 december 2026"), "the term starts the day after the date typed")
+            #expect(check.body.contains("id=\"delayReason\""), "a date after the 10 weeks asks why")
+            // "Another reason" needs its explanation; what was typed stays.
+            let noNote = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-12-08"), ("delayReason", "overig")], csrf: csrf)
+            #expect(noNote.status == .badRequest)
+            #expect(noNote.body.contains("Toelichting"))
+            let fixed = try await browser.post("/personen/\(person)/pip/vaststellen", form: [
+                ("dagtekening", "2026-12-08"), ("delayReason", "overig"), ("delayNote", "Dossier lag bij een zieke collega"),
+            ], csrf: csrf)
             #expect(fixed.status == .seeOther)
             let page = try await browser.get("/personen/\(person)").body
             #expect(page.contains("term--metLate"))
             #expect(page.contains(">Vastgesteld</span> <span class=\"term-remaining\">14 dagen te laat, op 8 december 2026"))
             #expect(!page.contains("te laat gehaald"))
+            #expect(page.contains("Andere reden: Dossier lag bij een zieke collega"))
         }
     }
 }

@@ -296,13 +296,18 @@ struct PIPController {
         return deadline
     }
 
-    func delayField(_ c: Case, dagtekening: CalendarDate, value: String, errors: [AppError.FieldError], locale l: UILocale) -> FieldView? {
-        guard let deadline = lateDeadline(c, dagtekening: dagtekening) else { return nil }
+    /// The reason a first PIP came after its 10 weeks (R1), with an explanation when it is "another reason".
+    func delayFields(_ c: Case, dagtekening: CalendarDate, input: FormData, errors: [AppError.FieldError], locale l: UILocale) -> [FieldView] {
+        guard let deadline = lateDeadline(c, dagtekening: dagtekening) else { return [] }
         let t = services.catalogue
-        return FieldView(.select, name: "delayReason", label: t.text("pip.delayReason", l),
-                         hint: t.text("pip.delayReasonHint", l, ["date": DisplayDate.format(deadline.iso, l)]), value: value,
-                         options: Choices.withEmpty(FiguresController.delayReasons.map { ($0, t.text("pip.delayReasons.\($0)", l)) }, t, l),
-                         required: true, errors: errors)
+        return [
+            FieldView(.select, name: "delayReason", label: t.text("pip.delayReason", l),
+                      hint: t.text("pip.delayReasonHint", l, ["date": DisplayDate.format(deadline.iso, l)]), value: input["delayReason"] ?? "",
+                      options: Choices.withEmpty(FiguresController.delayReasons.map { ($0, t.text("pip.delayReasons.\($0)", l)) }, t, l),
+                      required: true, errors: errors),
+            FieldView(.input("text"), name: "delayNote", label: t.text("pip.delayNote", l), hint: t.text("pip.delayNoteHint", l),
+                      value: input.raw("delayNote") ?? "", errors: errors),
+        ]
     }
 
     func confirmFix(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -326,7 +331,7 @@ struct PIPController {
                 summary: ErrorSummary(errors),
                 fields: [FieldView(.input("date"), name: "dagtekening", label: t.text("pip.dagtekening", l), hint: t.text("pip.dagtekeningHint", l),
                                    value: typed, required: true, errors: errors)]
-                    + [delayField(c, dagtekening: dagtekening, value: context.form["delayReason"] ?? "", errors: errors, locale: l)].compactMap { $0 },
+                    + delayFields(c, dagtekening: dagtekening, input: context.form, errors: errors, locale: l),
                 action: SiteRoute.pipFix(c.loaded.person.id).path, letterHref: SiteRoute.pipLetter(c.loaded.person.id, concept.version).path),
             context: context, status: status)
     }
@@ -334,6 +339,12 @@ struct PIPController {
     func fix(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .editPersons)
         guard let concept = c.concept else { return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path]) }
+        // "Gevolgen tonen": the term, the lateness and the checks for the date typed, without fixing anything.
+        if context.form["controleer"] != nil {
+            let typed = context.form.raw("dagtekening") ?? ""
+            let day = CalendarDate(iso: typed).flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
+            return try await renderFix(c, concept: concept, dagtekening: day, typed: typed, errors: [], context: context, status: .ok)
+        }
         do {
             _ = try await recordFix(c, context.form, context: context)
         } catch let invalid as FormErrors {
@@ -358,9 +369,12 @@ struct PIPController {
         guard v.isValid, let day else { throw FormErrors(v.errors) }
         // R1: a first PIP after the 10 weeks says why (for the figures).
         let delayReason = input["delayReason"].flatMap { FiguresController.delayReasons.contains($0) ? $0 : nil }
-        if let deadline = lateDeadline(c, dagtekening: day), delayReason == nil {
-            v.fail("delayReason", "pip.errors.delayReason", ["date": DisplayDate.format(deadline.iso, context.locale)])
-            throw FormErrors(v.errors)
+        var delayNote: String?
+        if let deadline = lateDeadline(c, dagtekening: day) {
+            if delayReason == nil { v.fail("delayReason", "pip.errors.delayReason", ["date": DisplayDate.format(deadline.iso, context.locale)]) }
+            // "Another reason" says which.
+            delayNote = v.text("delayNote", input["delayNote"], label: "pip.delayNote", required: delayReason == "overig", maxLength: 500)
+            if !v.isValid { throw FormErrors(v.errors) }
         }
         let problems = try await problems(c, concept: concept, dagtekening: day, locale: context.locale)
         if let first = problems.first {
@@ -371,7 +385,7 @@ struct PIPController {
                                         detail: "versie \(concept.version), dagtekening \(day.iso)")
         do {
             guard let fixed = try await services.casework.fixPIP(personId: c.loaded.person.id, dagtekening: day,
-                                                                 delayReason: lateDeadline(c, dagtekening: day) != nil ? delayReason : nil, scope: c.loaded.scope,
+                                                                 delayReason: lateDeadline(c, dagtekening: day) != nil ? delayReason : nil, delayNote: delayNote, scope: c.loaded.scope,
                                                                  actor: CaseLoader.actor(c.loaded.principal), audit: event, now: services.clock.now()) else {
                 throw AppError.notFound
             }

@@ -319,7 +319,7 @@ public struct CaseworkStore: Sendable {
     /// later versions never move it.
     /// Fixes the open concept. `delayReason` is stored with the first PIP when it came after the
     /// 10 weeks (R1), for the figures.
-    public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
+    public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: String? = nil, delayNote: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
                        now: Date) async throws -> PIPRecord? {
         try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
             guard var concept = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) AND status = 'concept'")
@@ -337,7 +337,8 @@ public struct CaseworkStore: Sendable {
                 """).run()
             try await db.raw("""
                 UPDATE trajecten SET pip_date = COALESCE(pip_date, \(bind: dagtekening.iso)),
-                    pip_delay_reason = CASE WHEN pip_date IS NULL THEN \(bind: delayReason) ELSE pip_delay_reason END, leerroute = \(bind: concept.leerroute),
+                    pip_delay_reason = CASE WHEN pip_date IS NULL THEN \(bind: delayReason) ELSE pip_delay_reason END,
+                    pip_delay_note = CASE WHEN pip_date IS NULL THEN \(bind: delayNote) ELSE pip_delay_note END, leerroute = \(bind: concept.leerroute),
                     language_level = \(bind: concept.niveau), pip_cadence_months = \(bind: concept.cadansMaanden), updated_at = \(bind: now.epochSeconds)
                 WHERE person_id = \(bind: personId)
                 """).run()

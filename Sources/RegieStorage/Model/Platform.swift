@@ -235,6 +235,8 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     /// The last day of the 10-week PIP term (R1) and why the first PIP came later (M0004).
     public var pipDueDate: String? = nil
     public var pipDelayReason: String? = nil
+    /// M0011: what "another reason" (`overig`) was.
+    public var pipDelayNote: String? = nil
     /// M0007: the day Regie learned DUO's term and DUO's extension ground; the first day of a temporary
     /// exemption; every law fact of the case as JSON (`TrajectFacts`), rebuilt with each change.
     public var duoTermKnown: String? = nil

@@ -110,6 +110,10 @@ struct PersonController {
             ("person.housing", traject?.housingDate), ("person.brp", traject?.brpDate), ("person.intake", traject?.intakeDate),
             ("person.pip", traject?.pipDate), ("person.routeStart", traject?.routeStartDate), ("person.closed", traject?.closedDate),
         ].map { Fact(label: text($0.0), value: $0.1.map { DisplayDate.format($0, locale) } ?? dash) }
+        if let reason = traject?.pipDelayReason {
+            // R1: why the first PIP came after its 10 weeks, as recorded when it was fixed.
+            dates.append(Fact(label: text("person.pipDelay"), value: t.text("pip.delayReasons.\(reason)", locale) + (traject?.pipDelayNote.map { ": \($0)" } ?? "")))
+        }
         if let reason = traject?.closedReason {
             dates.append(Fact(label: text("person.closedReason"), value: t.text("closeReasons.\(reason)", locale)))
         }
