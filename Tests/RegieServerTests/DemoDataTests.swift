@@ -36,6 +36,9 @@ struct DemoDataTests {
             #expect(bsns.allSatisfy(BSN.isValid), "every demo BSN passes the 11-proef")
             #expect(Set(bsns).count == 300)
             #expect(try rows.allSatisfy { (try? VNummer(try $0.decode(column: "v_nummer", as: String.self))) != nil })
+            // A second given name is never the first one again ("Somchai Somchai").
+            let given = try await database.sql.raw("SELECT given_names FROM persons").all().map { try $0.decode(column: "given_names", as: String.self) }
+            #expect(!given.contains { name in let parts = name.split(separator: " "); return parts.count > 1 && parts[0] == parts[1] })
             let phases = Set(try rows.map { try $0.decode(column: "phase", as: String.self) })
             #expect(phases == Set(TrajectFase.allCases.map(\.rawValue)), "people in every phase of the chain")
             let groups = try rows.compactMap { Doelgroep(rawValue: try $0.decode(column: "doelgroep", as: String.self))?.categorie }

@@ -89,7 +89,11 @@ enum DemoPeople {
                 for _ in 0..<8 where usedNames.contains(given + family) {
                     given = (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)!
                 }
-                if usedNames.contains(given + family) { given += " " + (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)! }
+                if usedNames.contains(given + family) {
+                    // A second given name, never the first one again ("Somchai Somchai").
+                    let second = (isWoman ? origin.givenWomen : origin.givenMen).filter { $0 != given }.randomElement(using: &rng) ?? given
+                    given += second == given ? "" : " " + second
+                }
                 usedNames.insert(given + family)
                 let person = PersonRecord(
                     id: personId, municipalityCode: municipality, householdId: householdId, bsn: bsn, vNummer: vNummer,
