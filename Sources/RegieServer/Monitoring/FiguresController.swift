@@ -22,6 +22,20 @@ struct FiguresController {
     static let queryValue = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~:"))
     static let bands = ["lt20", "20-27", "28-30", "gt30", "geen"]
     static let genders = ["vrouw", "man", "x", "onbekend"]
+    /// Whole percentages of `counts` that add up to exactly 100 (largest-remainder method); nil for
+    /// every part when the whole is 0.
+    static func largestRemainder(_ counts: [Int]) -> [Int?] {
+        let whole = counts.reduce(0, +)
+        guard whole > 0 else { return counts.map { _ in nil } }
+        var result = counts.map { $0 * 100 / whole }
+        let order = counts.indices.sorted { a, b in
+            let (ra, rb) = (counts[a] * 100 % whole, counts[b] * 100 % whole)
+            return ra != rb ? ra > rb : a < b
+        }
+        for index in order.prefix(100 - result.reduce(0, +)) { result[index] += 1 }
+        return result
+    }
+
     static let delayReasons = ["derden", "nietBereikbaar", "lbt", "tolk", "ziekte", "capaciteit", "overig"]
 
     /// "1 maand" or "3 maanden" (`n` may be a placeholder such as "N").
@@ -251,6 +265,10 @@ struct FiguresController {
         /// A share for a sentence or a tile: "—" when either count is too small to show.
         func shownPercent(_ part: Int, of whole: Int) -> String { isSmall(part) || isSmall(whole) ? "—" : percent(part, of: whole) }
         func percent(_ part: Int, of whole: Int) -> String { whole > 0 ? "\(Int((Double(part) * 100 / Double(whole)).rounded()))%" : "—" }
+        /// The shares of parts that make up a whole, rounded so they add up to 100% (largest remainder).
+        func shares<Key: Hashable>(_ parts: [(Key, Int)]) -> [Key: String] {
+            Dictionary(uniqueKeysWithValues: zip(parts.map(\.0), FiguresController.largestRemainder(parts.map(\.1)).map { $0.map { "\($0)%" } ?? "—" }))
+        }
         func percentValue(_ part: Int, of whole: Int) -> Double { whole > 0 ? Double(part) * 100 / Double(whole) : 0 }
         func days(_ value: Int?) -> String { value.map { t("days", ["n": String($0)]) } ?? "—" }
         /// A number of days for the page, and the bare number for the CSV.
@@ -266,7 +284,8 @@ struct FiguresController {
             let counts = try await store.counts(.obligation, filter)
             let total = counts.reduce(0) { $0 + $1.count }
             let label = { (part: String) in services.catalogue.text("doelgroepen.\(part)", locale) }
-            var rows = counts.map { Row(cells: [Cell(label($0.part), header: true), number($0.count, .obligation, $0.part), Cell(percent($0.count, of: total))]) }
+            let share = shares(counts.map { ($0.part, $0.count) })
+            var rows = counts.map { Row(cells: [Cell(label($0.part), header: true), number($0.count, .obligation, $0.part), Cell(share[$0.part] ?? "—")]) }
             rows.append(Row(cells: [Cell(t("total"), header: true), count(total), Cell(total > 0 ? "100%" : "—")]))
             let chart = BarChart(title: t("tables.obligation"), rows: counts.map {
                 .init(label: label($0.part), segments: [.init(value: Double($0.count), style: "a")], valueText: String($0.count))
@@ -279,8 +298,9 @@ struct FiguresController {
             let c = try await counts(.routes)
             let parts = Self.routeParts + c.keys.filter { !Self.routeParts.contains($0) }.sorted()
             let total = c.values.reduce(0) { $0 + $1.count }
+            let share = shares(parts.map { ($0, c[$0]?.count ?? 0) })
             let rows = parts.map { part in
-                Row(cells: [Cell(t("routeParts.\(part)"), header: true), number(c[part]?.count ?? 0, .routes, part), Cell(percent(c[part]?.count ?? 0, of: total))])
+                Row(cells: [Cell(t("routeParts.\(part)"), header: true), number(c[part]?.count ?? 0, .routes, part), Cell(share[part] ?? "—")])
             }
             let chart = BarChart(title: t("tables.routes"), rows: parts.map {
                 .init(label: t("routeParts.\($0)"), segments: [.init(value: Double(c[$0]?.count ?? 0), style: $0 == "geenPIP" ? "muted" : "a")],
@@ -297,7 +317,8 @@ struct FiguresController {
             let f = try await services.ontzorgen.figures(filter)
             let parts: [(String, Int, String)] = [("nietOntzorgd", f.nietOntzorgd, "muted"), ("korter", f.korter, "a"), ("zesMaanden", f.zesMaanden, "good"),
                                                   ("langer", f.langer, "warn")]
-            var rows = parts.map { Row(cells: [Cell(t("ontzorgenParts.\($0.0)"), header: true), count($0.1), Cell(percent($0.1, of: f.total))]) }
+            let share = shares(parts.map { ($0.0, $0.1) })
+            var rows = parts.map { Row(cells: [Cell(t("ontzorgenParts.\($0.0)"), header: true), count($0.1), Cell(share[$0.0] ?? "—")]) }
             rows.append(Row(cells: [Cell(t("total"), header: true), count(f.total), Cell(f.total > 0 ? "100%" : "—")]))
             for (key, value) in [("verlengingen", f.verlengingen), ("tekorten", f.tekorten), ("cursussen", f.cursussenAfgerond)] {
                 rows.append(Row(cells: [Cell(t("ontzorgenParts.\(key)"), header: true), count(value), Cell("—")]))
@@ -315,28 +336,29 @@ struct FiguresController {
             let parts = ["opTijd", "teLaat", "ontbreekt", "lopend"]
             let value = { (part: String) in c[part]?.count ?? 0 }
             let decided = value("opTijd") + value("teLaat") + value("ontbreekt")
+            let share = shares(["opTijd", "teLaat", "ontbreekt"].map { ($0, value($0)) })
             let rows = parts.map { part in
-                Row(cells: [Cell(t("pipParts.\(part)"), header: true), number(value(part), .pipOnTime, part),
-                            Cell(part == "lopend" ? "—" : percent(value(part), of: decided))])
+                Row(cells: [Cell(t("pipParts.\(part)"), header: true), number(value(part), .pipOnTime, part), Cell(share[part] ?? "—")])
             }
             let chart = BarChart(title: t("tables.pipOnTime"), rows: parts.map {
                 .init(label: t("pipParts.\($0)"), segments: [.init(value: Double(value($0)), style: $0 == "opTijd" ? "good" : ($0 == "lopend" ? "muted" : "bad"))],
                       valueText: String(value($0)))
             })
-            let share = percent(value("opTijd"), of: decided)
             return (Table(key: "pipOnTime", title: t("tables.pipOnTime"), definition: t("defs.pipOnTime"),
                           columns: [t("columns.outcome"), t("columns.cases"), t("columns.share")], rows: rows,
-                          svg: c.isEmpty ? nil : chart.svg, note: t("notes.pipOnTime", ["share": share, "n": String(decided)])),
-                    shownPercent(value("opTijd"), of: decided))
+                          svg: c.isEmpty ? nil : chart.svg, note: t("notes.pipOnTime", ["share": share["opTijd"] ?? "—", "n": String(decided)])),
+                    // The headline is the table's own share, so the two never differ by a rounding.
+                    isSmall(value("opTijd")) || isSmall(decided) ? "—" : share["opTijd"] ?? "—")
         }
 
         func delayReasons() async throws -> Table {
             let c = try await counts(.delayReasons)
             let parts = FiguresController.delayReasons + ["onbekend"]
-            let total = c.values.reduce(0) { $0 + $1.count }
-            let rows = parts.filter { c[$0] != nil || $0 != "onbekend" }.map { part in
+            let shown = parts.filter { c[$0] != nil || $0 != "onbekend" }
+            let share = shares(shown.map { ($0, c[$0]?.count ?? 0) })
+            let rows = shown.map { part in
                 Row(cells: [Cell(services.catalogue.text("pip.delayReasons.\(part)", locale), header: true), number(c[part]?.count ?? 0, .delayReasons, part),
-                            Cell(percent(c[part]?.count ?? 0, of: total))])
+                            Cell(share[part] ?? "—")])
             }
             return Table(key: "delayReasons", title: t("tables.delayReasons"), definition: t("defs.delayReasons"),
                          columns: [t("columns.reason"), t("columns.cases"), t("columns.share")], rows: rows, svg: nil)
@@ -404,9 +426,10 @@ struct FiguresController {
             let total = c.values.reduce(0) { $0 + $1.count }
             // The plan: of the one municipality in view, or none when several are.
             let plan = filter.municipalityCodes.count == 1 ? settings[filter.municipalityCodes[0]]?.monitoring.routePlan ?? [:] : [:]
+            let share = shares(FiguresController.routes.map { ($0, c[$0]?.count ?? 0) })
             let rows = FiguresController.routes.map { route in
                 Row(cells: [Cell(t("routeParts.\(route)"), header: true), Cell(plan[route].map { "\($0)%" } ?? "—"),
-                            number(c[route]?.count ?? 0, .routeMix, route), Cell(percent(c[route]?.count ?? 0, of: total))])
+                            number(c[route]?.count ?? 0, .routeMix, route), Cell(share[route] ?? "—")])
             }
             let chart = BarChart(title: t("tables.routeMix"), rows: FiguresController.routes.map { route in
                 .init(label: t("routeParts.\(route)"), segments: [.init(value: percentValue(c[route]?.count ?? 0, of: total), style: "route-\(route)")],
@@ -484,11 +507,11 @@ struct FiguresController {
         func closures() async throws -> Table {
             let c = try await counts(.closures)
             let reasons = TrajectEinde.allCases.map(\.rawValue).filter { c[$0] != nil } + c.keys.filter { TrajectEinde(rawValue: $0) == nil }.sorted()
-            let total = c.values.reduce(0) { $0 + $1.count }
             let label = { (reason: String) in services.catalogue.text("closeReasons.\(reason)", locale) }
+            let share = shares(reasons.map { ($0, c[$0]?.count ?? 0) })
             return Table(key: "closures", title: t("tables.closures"), definition: t("defs.closures"),
                          columns: [t("columns.reason"), t("columns.cases"), t("columns.share")],
-                         rows: reasons.map { Row(cells: [Cell(label($0), header: true), number(c[$0]?.count ?? 0, .closures, $0), Cell(percent(c[$0]?.count ?? 0, of: total))]) },
+                         rows: reasons.map { Row(cells: [Cell(label($0), header: true), number(c[$0]?.count ?? 0, .closures, $0), Cell(share[$0] ?? "—")]) },
                          svg: reasons.isEmpty ? nil : BarChart(title: t("tables.closures"), rows: reasons.map {
                              .init(label: label($0), segments: [.init(value: Double(c[$0]?.count ?? 0), style: "a")], valueText: String(c[$0]?.count ?? 0))
                          }).svg)
@@ -711,11 +734,19 @@ struct FiguresController {
         let l = context.locale
         let t = services.catalogue
         let s = selection(context, principal)
-        guard let filter = s.filter, let (quarter, _) = context.form["kwartaal"].flatMap(Self.parseQuarter) else {
+        guard var filter = s.filter, let (quarter, _) = context.form["kwartaal"].flatMap(Self.parseQuarter) else {
             throw AppError.invalid(detail: t.text("figures.errors.quarter", l), fields: [.init(name: "kwartaal", message: t.text("figures.errors.quarter", l))])
         }
-        let (tiles, tables) = try await allTables(try await builder(s, filter, principal, locale: l, links: false))
-        let keys: Set = ["obligation", "routes", "pipOnTime", "throughput", "waits", "lbtRoute", "routeMix", "results", "fines", "closures", "targets"]
+        // A past quarter is reported as it stood at its end: terms are judged on that day, and the figures
+        // that only exist for today (who is waiting now, which terms are overdue now) are left out.
+        let today = CalendarDate.today(now: services.clock.now())
+        let past = filter.to < today
+        if past { filter.today = filter.to.adding(days: 1) }
+        let (allTiles, tables) = try await allTables(try await builder(s, filter, principal, locale: l, links: false))
+        let todayOnly: Set = ["#waits", "#terms"]
+        let tiles = past ? allTiles.filter { !todayOnly.contains($0.href ?? "") } : allTiles
+        var keys: Set = ["obligation", "routes", "pipOnTime", "throughput", "lbtRoute", "routeMix", "results", "fines", "closures", "targets"]
+        if !past { keys.insert("waits") }
         let number = (quarter.month - 1) / 3 + 1
         let place = s.municipality == "alle"
             ? t.text("figures.allMunicipalities", l, ["organisation": principal.organisationName])
@@ -725,7 +756,7 @@ struct FiguresController {
             "figures-council", titleKey: "figures.councilTitle", titleArguments: ["place": place, "quarter": String(number), "year": String(quarter.year)],
             content: CouncilView(
                 title: t.text("figures.councilTitle", l, ["place": place, "quarter": String(number), "year": String(quarter.year)]),
-                scopeText: scopeText(s, principal, locale: l),
+                scopeText: scopeText(s, principal, locale: l) + (past ? " · " + t.text("figures.asAtEnd", l, ["date": DisplayDate.format(filter.to.iso, l)]) : ""),
                 highlights: tiles.map { "\($0.label): \($0.value) (\($0.detail))" },
                 tables: tables.filter { keys.contains($0.key) }.map(\.view),
                 backHref: SiteRoute.figures.path + "?" + s.query,
