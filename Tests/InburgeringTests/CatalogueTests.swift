@@ -94,4 +94,21 @@ struct SourceCitationTests {
         }
         #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
     }
+
+    @Test("No page template or translation catalogue cites a seed document, domain.md or a line number")
+    func resources() throws {
+        let resources = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/RegieServer/Resources")
+        let files = FileManager.default.enumerator(at: resources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }
+            .filter { ["json", "mustache"].contains($0.pathExtension) } ?? []
+        #expect(files.count > 20, "the templates and catalogues were found: \(resources.path)")
+        var found: [String] = []
+        for file in files {
+            for (number, line) in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where line.firstMatch(of: Self.working) != nil || line.contains("domain.md") {
+                found.append("\(file.lastPathComponent):\(number + 1): \(line.prefix(120))")
+            }
+        }
+        #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
+    }
 }
