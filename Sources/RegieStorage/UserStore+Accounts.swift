@@ -176,11 +176,12 @@ extension UserStore {
 
     // MARK: Municipalities with their OIN
 
-    /// Adds a municipality (CBS code, name, OIN) or, when the code exists, sets its name and OIN.
+    /// Adds a municipality (CBS code, name, OIN) or, when the code exists, sets its name and, when
+    /// given, its OIN (an OIN left out keeps the one stored).
     public func upsertMunicipality(code: String, name: String, oin: String?) async throws {
         try await database.sql.raw("""
             INSERT INTO municipalities (code, name, oin) VALUES (\(bind: code), \(bind: name), \(bind: oin))
-            ON CONFLICT (code) DO UPDATE SET name = excluded.name, oin = excluded.oin
+            ON CONFLICT (code) DO UPDATE SET name = excluded.name, oin = COALESCE(excluded.oin, municipalities.oin)
             """).run()
     }
 

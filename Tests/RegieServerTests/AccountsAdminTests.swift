@@ -245,4 +245,29 @@ struct AccountsAdminTests {
             #expect(try await Self.actions(app, "user.passwordSet").isEmpty)
         }
     }
+
+    @Test("regie municipality add and organisation add: CBS code, name and OIN checked; an organisation grows by municipality", arguments: Engine.available)
+    func organisationCommands(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { database in
+            #expect(try await RegieCommands.addMunicipality(database: database, code: "GM0988", name: "Weert", oin: "00000001001234567000"))
+            #expect(try await !RegieCommands.addMunicipality(database: database, code: "GM0988", name: "Gemeente Weert", oin: nil))
+            await #expect(throws: (any Error).self) { try await RegieCommands.addMunicipality(database: database, code: "GM98", name: "X", oin: nil) }
+            await #expect(throws: (any Error).self) {
+                try await RegieCommands.addMunicipality(database: database, code: "GM1706", name: "Cranendonck", oin: "123")
+            }
+            await #expect(throws: (any Error).self) {
+                try await RegieCommands.addOrganisation(database: database, name: "Regio Weert", municipalityCodes: ["GM1706"])
+            }
+            #expect(try await RegieCommands.addOrganisation(database: database, name: "Regio Weert", municipalityCodes: ["GM0988"]))
+            #expect(try await RegieCommands.addMunicipality(database: database, code: "GM1706", name: "Cranendonck", oin: nil))
+            #expect(try await !RegieCommands.addOrganisation(database: database, name: "Regio Weert", municipalityCodes: ["GM1706"]))
+
+            let users = UserStore(database: database)
+            let organisation = try #require(try await users.fetchOrganisation(named: "Regio Weert"))
+            #expect(try await users.listMunicipalities(organisationId: organisation.id) == [
+                Municipality(code: "GM1706", name: "Cranendonck"), Municipality(code: "GM0988", name: "Gemeente Weert")])
+            #expect(try await users.fetchMunicipalityOIN(code: "GM0988") == "00000001001234567000", "an OIN left out keeps the stored one")
+            #expect(try await users.fetchMunicipalityOIN(code: "GM1706") == nil)
+        }
+    }
 }
