@@ -77,7 +77,9 @@ extension UserStore {
     /// Sets the roles and team of an account of the organisation. Refused, and nothing changed, when
     /// the organisation would be left without an active functioneel beheerder.
     public func updateRolesAndTeam(userId: String, organisationId: String, roles: [Role], teamId: String?) async throws {
+        let kind = database.kind
         try await database.transaction { db in
+            try await Self.lockOrganisation(db, kind, organisationId)
             guard try await db.raw("SELECT id FROM users WHERE id = \(bind: userId) AND organisation_id = \(bind: organisationId)").first() != nil else {
                 throw AccountChangeError.notFound
             }
@@ -96,7 +98,9 @@ extension UserStore {
     /// Switches an account off: it can no longer log in, and every session of it ends at once.
     /// Refused when it is the organisation's last active functioneel beheerder.
     public func deactivate(userId: String, organisationId: String, reason: String, at now: Date) async throws {
+        let kind = database.kind
         try await database.transaction { db in
+            try await Self.lockOrganisation(db, kind, organisationId)
             let rows = try await db.raw("""
                 UPDATE users SET active = 0, deactivated_at = \(bind: now.epochSeconds), deactivation_reason = \(bind: reason)
                 WHERE id = \(bind: userId) AND organisation_id = \(bind: organisationId) AND active = 1
@@ -117,6 +121,14 @@ extension UserStore {
             RETURNING id
             """).all()
         guard !rows.isEmpty else { throw AccountChangeError.notFound }
+    }
+
+    /// Serialises changes to one organisation's accounts, so two beheerders demoting each other at the
+    /// same moment cannot both pass the last-beheerder check. SQLite's transactions already take the
+    /// write lock at the start (`BEGIN IMMEDIATE`); PostgreSQL locks the organisation's row.
+    static func lockOrganisation(_ db: any SQLDatabase, _ kind: DatabaseKind, _ organisationId: String) async throws {
+        guard kind == .postgres else { return }
+        try await db.raw("SELECT id FROM organisations WHERE id = \(bind: organisationId) FOR UPDATE").run()
     }
 
     /// Inside a change's transaction: at least one active functioneel beheerder is left, or the change rolls back.
