@@ -830,10 +830,23 @@ class Smoke:
             self.find("form.form select#role", "the role choice for a new key")
             self.check_page("api-sleutels")
 
+        def users():
+            self.nav("Gebruikers", "/beheer/gebruikers")
+            self.expect(self.h1() == "Gebruikers van uw organisatie", "heading 'Gebruikers van uw organisatie'", self.h1())
+            rows = self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+            self.expect(len(rows) >= 2, "the organisation's users listed", f"{len(rows)} rows")
+            self.find("form.form input#email", "the field for a new user's e-mail address")
+            self.check_page("gebruikers")
+            link = self.find("main table tbody tr a", "a link to a user's page")
+            self.click_and_wait(link)
+            self.expect(self.path.startswith("/beheer/gebruikers/"), "a user's page", self.path)
+            self.check_page("gebruiker")
+
         for name, function in [
             ("log in as functioneel beheerder", login),
             ("audit log lists the consulent's person.view", audit),
             ("open the API-keys page", api_keys),
+            ("open the users page and one user", users),
             ("log out", self.logout),
         ]:
             self.step(name, function)

@@ -10,7 +10,7 @@ struct Regie: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regie",
         abstract: "Regie: regie op inburgering onder de Wet inburgering 2021.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, AuditCommand.self, Rules.self, DUOSimulatorCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, OrganisationCommand.self, MunicipalityCommand.self, AuditCommand.self, Rules.self, DUOSimulatorCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -100,6 +100,43 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await RegieCommands.resetPassword(overrides: common.overrides, email: email, password: try readPassword())
             print("Password of \(email) reset; their sessions have ended.")
+        }
+    }
+}
+
+struct OrganisationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "organisation", abstract: "Manage organisations (a municipality or a region working for several).",
+                                                    subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an organisation serving the given municipalities; for an existing organisation, add municipalities it serves.",
+            discussion: "Add the municipalities first with `regie municipality add`. Then create its first functioneel beheerder with `regie user add`.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Name of the organisation, e.g. 'Gemeente Weert' or 'Regio Midden-Limburg'.") var name: String
+        @Option(parsing: .upToNextOption, help: "CBS codes of the municipalities it serves, e.g. GM0988 GM1706.") var municipality: [String]
+
+        func run() async throws {
+            let created = try await RegieCommands.addOrganisation(overrides: common.overrides, name: name, municipalityCodes: municipality)
+            print(created ? "Organisation \(name) created, serving \(municipality.joined(separator: ", "))."
+                          : "Organisation \(name) now also serves \(municipality.joined(separator: ", ")).")
+        }
+    }
+}
+
+struct MunicipalityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "municipality", abstract: "Manage municipalities.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a municipality by its CBS code, or update the name and OIN of one that exists.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "CBS code: GM and 4 digits, e.g. GM0988.") var code: String
+        @Option(help: "Name, e.g. Weert.") var name: String
+        @Option(help: "OIN (Organisatie-identificatienummer, 20 digits).") var oin: String?
+
+        func run() async throws {
+            let created = try await RegieCommands.addMunicipality(overrides: common.overrides, code: code, name: name, oin: oin)
+            print(created ? "Municipality \(code) \(name) added." : "Municipality \(code) updated: \(name).")
         }
     }
 }

@@ -22,6 +22,12 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/contact", method: .get, path: { w, _ in "/personen/\(w.personB)/contact" }, form: []),
         Probe(pattern: "/personen/{id}/contact", method: .post, path: { w, _ in "/personen/\(w.personB)/contact" }, form: [("language", "Frans")]),
         Probe(pattern: "/beheer/api-sleutels/{id}/intrekken", method: .post, path: { _, keyB in "/beheer/api-sleutels/\(keyB)/intrekken" }, form: []),
+        Probe(pattern: "/beheer/gebruikers/{id}", method: .get, path: { _, _ in "/beheer/gebruikers/b-consulent" }, form: []),
+        Probe(pattern: "/beheer/gebruikers/{id}", method: .post, path: { _, _ in "/beheer/gebruikers/b-consulent" },
+              form: [("roles", "teamleider"), ("team", "")]),
+        Probe(pattern: "/beheer/gebruikers/{id}/{action}", method: .post, path: { _, _ in "/beheer/gebruikers/b-consulent/deactiveren" },
+              form: [("reason", "Uit dienst")]),
+        Probe(pattern: "/beheer/gebruikers/{id}/{action}", method: .post, path: { _, _ in "/beheer/gebruikers/b-consulent/wachtwoordlink" }, form: []),
         Probe(pattern: "/account/api-sleutels/{id}/goedkeuren", method: .post, path: { _, keyB in "/account/api-sleutels/\(keyB)/goedkeuren" }, form: []),
         Probe(pattern: "/personen/{id}/intake", method: .get, path: { w, _ in "/personen/\(w.personB)/intake" }, form: []),
         Probe(pattern: "/personen/{id}/intake/gesprekken", method: .post, path: { w, _ in "/personen/\(w.personB)/intake/gesprekken" },
@@ -126,6 +132,8 @@ struct TenancyTests {
             #expect(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first?.revokedAt == nil)
             #expect(try await app.services.apiKeys.listKeys(organisationId: app.world.orgB).first?.approvedAt == nil, "B's key stays unapproved")
             #expect(try await app.services.duoStore.fetchOutbox("outbox-b")?.status == "rejected")
+            let userB = try await app.services.users.fetchUser(id: "b-consulent")
+            #expect(userB?.active == true && userB?.roles == [.consulent], "B's account is untouched")
             #expect(try await app.services.ontzorgen.fetchRun(id: "run-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "concept")
             #expect(try await app.services.ontzorgen.fetchBetaling(id: "betaling-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "klaar")
             #expect(try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count == before)

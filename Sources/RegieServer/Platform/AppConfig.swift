@@ -28,6 +28,9 @@ public struct AppConfig: Sendable {
     public var metricsToken: String?
     public var loginMaxFailures: Int
     public var loginWindow: TimeInterval
+    /// Where users reach Regie (`PUBLIC_URL`, e.g. `https://regie.gemeente.nl`): the start of the
+    /// password-set links handed out. Without it the link starts with the address the beheerder used.
+    public var publicURL: String?
     /// Seals special-category fields (health, intake notes) at rest: AES-256-GCM, key from `FIELD_KEY`.
     public var fieldSeal: FieldSeal
     /// The DUO koppeling: endpoints, OINs, mutual TLS, the notification listener and the worker.
@@ -87,6 +90,12 @@ public struct AppConfig: Sendable {
         metricsToken = reader.string(forKey: "metrics.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         loginMaxFailures = reader.int(forKey: "login.max.failures", default: 5)
         loginWindow = TimeInterval(reader.int(forKey: "login.window.minutes", default: 15) * 60)
+        publicURL = try reader.string(forKey: "public.url").flatMap { value in
+            let trimmed = value.hasSuffix("/") ? String(value.dropLast()) : value
+            guard !trimmed.isEmpty else { return nil }
+            guard trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://") else { throw ConfigError.invalid(key: "PUBLIC_URL", value: value) }
+            return trimmed
+        }
         switch (mode, reader.string(forKey: "field.key", isSecret: true)) {
         case (.production, nil): throw ConfigError.missingFieldKey
         case (_, .some(let key)):

@@ -96,6 +96,8 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     FiguresController(services: services).addRoutes(to: web)
     AuditController(services: services).addRoutes(to: web)
     APIKeysController(services: services).addRoutes(to: web)
+    UsersController(services: services).addRoutes(to: web)
+    PasswordSetController(services: services).addRoutes(to: web)
     RulesController(services: services).addRoutes(to: web)
     DUOController(services: services).addRoutes(to: web)
     DetailsController(services: services).addRoutes(to: web)

@@ -89,6 +89,61 @@ public enum RegieCommands {
         }
     }
 
+    /// `regie municipality add`: adds a municipality (CBS code, name, OIN) or updates its name and OIN.
+    /// Returns whether it was new.
+    public static func addMunicipality(overrides: [String: String], code: String, name: String, oin: String?) async throws -> Bool {
+        let (_, config, logger) = try await prepare(overrides: overrides)
+        return try await withDatabase(config, logger) { database in
+            try await Migrator(database: database).migrate()
+            return try await addMunicipality(database: database, code: code, name: name, oin: oin)
+        }
+    }
+
+    /// The work of `regie municipality add` on a migrated database.
+    public static func addMunicipality(database: Database, code: String, name: String, oin: String?) async throws -> Bool {
+        guard code.count == 6, code.hasPrefix("GM"), code.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw AppStartError("The CBS code is GM followed by 4 digits, e.g. GM0988 (was '\(code)').")
+        }
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 200 else { throw AppStartError("Give the municipality's name (at most 200 characters).") }
+        if let oin, oin.count != 20 || !oin.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw AppStartError("The OIN is 20 digits, e.g. 00000001001234567000 (was '\(oin)').")
+        }
+        let users = UserStore(database: database)
+        let existed = try await users.municipalityExists(code: code)
+        try await users.upsertMunicipality(code: code, name: name, oin: oin)
+        return !existed
+    }
+
+    /// `regie organisation add`: creates an organisation serving existing municipalities, or lets an
+    /// existing one serve more of them. Returns whether the organisation was new.
+    public static func addOrganisation(overrides: [String: String], name: String, municipalityCodes: [String]) async throws -> Bool {
+        let (_, config, logger) = try await prepare(overrides: overrides)
+        return try await withDatabase(config, logger) { database in
+            try await Migrator(database: database).migrate()
+            return try await addOrganisation(database: database, name: name, municipalityCodes: municipalityCodes)
+        }
+    }
+
+    /// The work of `regie organisation add` on a migrated database.
+    public static func addOrganisation(database: Database, name: String, municipalityCodes: [String]) async throws -> Bool {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 200 else { throw AppStartError("Give the organisation's name (at most 200 characters).") }
+        guard !municipalityCodes.isEmpty else { throw AppStartError("Give at least one --municipality (a CBS code such as GM0988).") }
+        let users = UserStore(database: database)
+        for code in municipalityCodes {
+            guard try await users.municipalityExists(code: code) else {
+                throw AppStartError("Unknown municipality \(code): add it first with `regie municipality add --code \(code) --name … --oin …`.")
+            }
+        }
+        if let existing = try await users.fetchOrganisation(named: name) {
+            for code in municipalityCodes { try await users.addMunicipality(code: code, toOrganisation: existing.id) }
+            return false
+        }
+        try await users.insertOrganisation(id: UUID().uuidString.lowercased(), name: name, municipalityCodes: Array(Set(municipalityCodes)).sorted(), now: Date())
+        return true
+    }
+
     /// `regie user reset-password`: sets a new password and ends the user's sessions.
     public static func resetPassword(overrides: [String: String], email: String, password: String) async throws {
         let (_, config, logger) = try await prepare(overrides: overrides)

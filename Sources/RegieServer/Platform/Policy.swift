@@ -82,6 +82,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewAuditLog
     /// Create and revoke API keys.
     case manageAPIKeys
+    /// Create staff accounts of the organisation, set their roles and team, switch them off and on,
+    /// and hand out password-set links (never any newcomer's data).
+    case manageUsers
     /// See a person's ontzorgen arrangement and statements (R8).
     case readOntzorgen
     /// Decide and run ontzorgen: arrangements, payees, payment runs (the budget manager's purpose).
@@ -102,6 +105,7 @@ public enum Policy {
         case .assignCases: return [.teamleider]
         case .manageSettings: return [.functioneelBeheerder]
         case .manageAPIKeys: return [.functioneelBeheerder]
+        case .manageUsers: return [.functioneelBeheerder]
         // Ontzorgen is its own purpose (Participatiewet, domain.md §7): the budget manager works on
         // it; the case worker and team lead see the arrangement beside the case.
         case .readOntzorgen: return [.budgetbeheerder, .consulent, .teamleider]

@@ -46,6 +46,10 @@ public enum SiteRoute: Sendable, Hashable {
     case apiKeys
     case apiKeyRevoke(String)
     case apiKeyApprove(String)
+    case users
+    case user(String)
+    case userAction(String, UserAction)
+    case passwordSet(String)
     case figures
     case figuresCSV
     case figuresCouncil
@@ -114,6 +118,10 @@ public enum SiteRoute: Sendable, Hashable {
         case .apiKeys: return "/beheer/api-sleutels"
         case .apiKeyRevoke(let id): return "/beheer/api-sleutels/\(id)/intrekken"
         case .apiKeyApprove(let id): return "/account/api-sleutels/\(id)/goedkeuren"
+        case .users: return "/beheer/gebruikers"
+        case .user(let id): return "/beheer/gebruikers/\(id)"
+        case .userAction(let id, let action): return "/beheer/gebruikers/\(id)/\(action.rawValue)"
+        case .passwordSet(let token): return "/wachtwoord-instellen/\(token)"
         case .figures: return "/cijfers"
         case .figuresCSV: return "/cijfers/csv"
         case .figuresCouncil: return "/cijfers/raad"
@@ -143,6 +151,17 @@ public enum SiteRoute: Sendable, Hashable {
     static let personContactPattern = "/personen/{id}/contact"
     static let apiKeyRevokePattern = "/beheer/api-sleutels/{id}/intrekken"
     static let apiKeyApprovePattern = "/account/api-sleutels/{id}/goedkeuren"
+    static let userPattern = "/beheer/gebruikers/{id}"
+    static let userActionPattern = "/beheer/gebruikers/{id}/{action}"
+    /// Not in `patternsWithID`: the token itself is the authority (unauthenticated, no organisation to scope by).
+    static let passwordSetPattern = "/wachtwoord-instellen/{token}"
+
+    /// What can be done to an account from its page (the last segment of its path).
+    public enum UserAction: String, Sendable, Hashable, CaseIterable {
+        case deactivate = "deactiveren"
+        case reactivate = "activeren"
+        case passwordLink = "wachtwoordlink"
+    }
     static let intakePattern = "/personen/{id}/intake"
     static let intakeGesprekPattern = "/personen/{id}/intake/gesprekken"
     static let intakeTopicPattern = "/personen/{id}/intake/onderwerpen/{topic}"
@@ -183,7 +202,7 @@ public enum SiteRoute: Sendable, Hashable {
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
-        personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, apiKeyApprovePattern, intakePattern, intakeGesprekPattern,
+        personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
         progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,

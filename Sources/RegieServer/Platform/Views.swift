@@ -85,6 +85,7 @@ public struct Views: Sendable {
             if Policy.allows(principal, .manageOntzorgen) { add(.ontzorgen, "nav.ontzorgen") }
             if Policy.allows(principal, .viewFigures) { add(.figures, "nav.figures") }
             if Policy.allows(principal, .viewAuditLog) { add(.auditLog, "nav.auditLog") }
+            if Policy.allows(principal, .manageUsers) { add(.users, "nav.users") }
             if Policy.allows(principal, .manageAPIKeys) { add(.apiKeys, "nav.apiKeys") }
             if Policy.allows(principal, .manageSettings) { add(.settings, "nav.settings") }
             add(.rules, "nav.rules")

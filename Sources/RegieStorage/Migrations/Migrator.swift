@@ -19,7 +19,8 @@ let allMigrations: [Migration] = [
     M0006_Hardening.migration,
     M0007_LawFacts.migration,
     M0008_DUODelivery.migration,
-    // M0009_Accounts and M0010_Letters are registered here
+    M0009_Accounts.migration,
+    // M0010_Letters is registered here
     M0011_DelayNote.migration,
 ]
 

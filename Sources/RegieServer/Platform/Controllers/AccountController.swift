@@ -121,12 +121,11 @@ struct AccountController {
         } else {
             try await services.sessions.clearFailedLogins(username: attemptKey)
         }
-        if new.count < Self.minimumPasswordLength {
-            errors.append(.init(name: "new", message: t.text("account.errors.tooShort", locale, ["min": String(Self.minimumPasswordLength)])))
-        } else if new.lowercased() == user.email.lowercased() || new == current {
+        if new == current && new.count >= Self.minimumPasswordLength {
             errors.append(.init(name: "new", message: t.text("account.errors.notNew", locale)))
         }
-        if confirm != new { errors.append(.init(name: "confirm", message: t.text("account.errors.mismatch", locale))) }
+        errors += Self.newPasswordErrors(new: new, confirm: confirm, email: user.email, catalogue: t, locale: locale)
+            .filter { error in !errors.contains { $0.name == error.name } }
         guard errors.isEmpty else {
             return try await render(context, errors: errors, notice: nil, status: .badRequest)
         }
@@ -135,6 +134,20 @@ struct AccountController {
         try await services.users.updatePassword(userId: user.id, passwordHash: hash, now: services.clock.now(), keepSession: session.tokenHash)
         try await services.record("account.password.change", context: context, permission: nil)
         return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=wachtwoord"])
+    }
+
+    /// The rules every new password meets, here and on the password-set page: long enough, not the
+    /// e-mail address, typed the same twice.
+    static func newPasswordErrors(new: String, confirm: String, email: String, catalogue t: Catalogue, locale: UILocale,
+                                  notEmailKey: String = "account.errors.notNew") -> [AppError.FieldError] {
+        var errors: [AppError.FieldError] = []
+        if new.count < minimumPasswordLength {
+            errors.append(.init(name: "new", message: t.text("account.errors.tooShort", locale, ["min": String(minimumPasswordLength)])))
+        } else if new.lowercased() == email.lowercased() {
+            errors.append(.init(name: "new", message: t.text(notEmailKey, locale)))
+        }
+        if confirm != new { errors.append(.init(name: "confirm", message: t.text("account.errors.mismatch", locale))) }
+        return errors
     }
 
     func changeLocale(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -216,6 +216,7 @@ public enum AuditActions {
     public static let all: Set<String> = [
         "login", "logout", "caseload.view", "person.view", "person.bsn.reveal", "person.contact.view", "person.contact.update",
         "account.password.change", "audit.search", "audit.export", "apikey.create", "apikey.revoke", "apikey.approve",
+        "user.create", "user.update", "user.deactivate", "user.reactivate", "user.passwordLink", "user.passwordSet",
         "person.register", "person.registerRefused", "person.registerProbe", "casework.intake.view", "casework.intake.gesprek", "casework.intake.topic", "casework.lbt.view",
         "casework.lbt.record", "casework.advies.record", "casework.route.view", "casework.route.decide", "casework.pip.view",
         "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.progress.view", "casework.route.start",

@@ -46,6 +46,7 @@ struct AuthController {
         let notice: String? = switch context.form["reden"] {
         case "verlopen": t.text("login.expired", context.locale)
         case "uitgelogd": t.text("login.loggedOut", context.locale)
+        case "wachtwoord": t.text("login.passwordSet", context.locale)
         default: context.sessionExpired ? t.text("login.expired", context.locale) : nil
         }
         return try render(context, email: "", back: Self.safeBack(context.form["terug"]), error: nil, notice: notice)
@@ -102,6 +103,7 @@ struct AuthController {
             tokenHash: services.hasher.digest(token), userId: credentials.userId, csrfToken: TokenHasher.randomToken(),
             municipalityCode: nil, createdAt: now, lastSeenAt: now, expiresAt: now.addingTimeInterval(config.sessionAbsoluteTimeout))
         try await services.sessions.insertSession(session)
+        try await services.users.recordLogin(userId: credentials.userId, at: now)
         if let user = try await services.users.fetchUser(id: credentials.userId) {
             var signedIn = context
             signedIn.principal = .user(user, session: session)

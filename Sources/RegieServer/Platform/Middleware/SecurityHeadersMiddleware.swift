@@ -33,7 +33,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        // A page may ask for stricter (the password-set page, whose address holds its token).
+        if response.headers[HTTPField.Name("Referrer-Policy")!] == nil {
+            response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        }
         response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
         response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         if alwaysHSTS || context.isSecure {

@@ -1,0 +1,283 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+import RegieStorage
+
+/// The functioneel beheerder's accounts of their own organisation (issue 16, item 3): create, set
+/// roles and team, switch off and on with a reason, and hand out a one-time password-set link.
+/// Staff data only; no newcomer's data is shown or touched. Every change is audited.
+struct UsersController {
+    let services: AppServices
+
+    /// How long a password-set link works.
+    static let linkLifetime: TimeInterval = 72 * 3600
+    static let maximumReasonLength = 500
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.users.path), use: list)
+        router.post(RouterPath(SiteRoute.users.path), use: create)
+        router.get(RouterPath(SiteRoute.userPattern), use: show)
+        router.post(RouterPath(SiteRoute.userPattern), use: update)
+        router.post(RouterPath(SiteRoute.userActionPattern), use: act)
+    }
+
+    // MARK: View models
+
+    struct Row {
+        let name: String
+        let email: String
+        let roles: String
+        let team: String
+        let active: Bool
+        let status: String
+        let lastLogin: String
+        let href: String
+    }
+
+    struct ListView {
+        let rows: [Row]
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+    }
+
+    struct UserView {
+        let name: String
+        let email: String
+        let status: String
+        let active: Bool
+        let deactivation: String?
+        let lastLogin: String
+        let isSelf: Bool
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+        let reasonField: FieldView
+        let deactivateAction: String
+        let reactivateAction: String
+        let linkAction: String
+        /// The password-set link, shown this once and never stored in the clear.
+        let link: String?
+        let linkExpires: String?
+        let back: String
+    }
+
+    // MARK: List and create
+
+    func list(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageUsers)
+        return try await renderList(principal, input: [:], roles: [], errors: [], context: context, status: .ok)
+    }
+
+    private func renderList(_ principal: Principal, input: [String: String], roles: [String], errors: [AppError.FieldError],
+                            context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let accounts = try await services.users.listAccounts(organisationId: principal.organisationId)
+        let rows = accounts.map { account in
+            Row(name: account.name, email: account.email, roles: account.roles.map { t.text("roles.\($0.rawValue)", l) }.joined(separator: ", "),
+                team: account.teamName ?? "—", active: account.active,
+                status: t.text(account.active ? "users.active" : "users.deactivated", l),
+                lastLogin: account.lastLoginAt.map(DisplayDate.formatMoment) ?? t.text("users.never", l), href: SiteRoute.user(account.id).path)
+        }
+        let fields = [
+            FieldView(.input("text"), name: "name", label: t.text("users.name", l), value: input["name"] ?? "", required: true, errors: errors,
+                      extra: "maxlength=\"200\" autocomplete=\"off\""),
+            FieldView(.input("email"), name: "email", label: t.text("users.email", l), hint: t.text("users.emailHint", l), value: input["email"] ?? "",
+                      required: true, errors: errors, extra: "maxlength=\"254\" autocomplete=\"off\""),
+        ] + (try await roleAndTeamFields(principal, team: input["team"] ?? "", roles: roles, errors: errors, context: context))
+        return try services.views.render(
+            "users", titleKey: "users.title",
+            content: ListView(rows: rows, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.users.path),
+            context: context, current: SiteRoute.users.path, notice: notice(context), status: status)
+    }
+
+    private func notice(_ context: RegieRequestContext) -> String? {
+        context.form["melding"].flatMap { key in
+            ["opgeslagen": "users.saved", "gedeactiveerd": "users.deactivatedNotice", "geactiveerd": "users.reactivatedNotice"][key]
+        }.map { services.catalogue.text($0, context.locale) }
+    }
+
+    private func roleAndTeamFields(_ principal: Principal, team: String, roles: [String], errors: [AppError.FieldError],
+                                   context: RegieRequestContext) async throws -> [FieldView] {
+        let t = services.catalogue
+        let l = context.locale
+        let teams = try await services.users.listTeams(organisationId: principal.organisationId)
+        return [
+            FieldView(.checkboxes, name: "roles", label: t.text("users.roles", l), hint: t.text("users.rolesHint", l), values: roles,
+                      options: Role.allCases.map { ($0.rawValue, t.text("roles.\($0.rawValue)", l)) }, errors: errors),
+            FieldView(.select, name: "team", label: t.text("users.team", l), value: team,
+                      options: [("", t.text("users.noTeam", l))] + teams.map { ($0.id, $0.name) }, errors: errors),
+        ]
+    }
+
+    /// Roles and team from the form, checked against the organisation's teams.
+    private func readRolesAndTeam(_ principal: Principal, _ context: RegieRequestContext, _ v: inout Validator) async throws -> (roles: [Role], team: String?) {
+        let values = context.form.all("roles")
+        let roles = values.compactMap(Role.init(rawValue:))
+        if roles.isEmpty || roles.count != values.count { v.fail("roles", "users.errors.roles") }
+        let team = context.form["team"]?.nonEmpty
+        if let team, !(try await services.users.listTeams(organisationId: principal.organisationId)).contains(where: { $0.id == team }) {
+            v.fail("team", "users.errors.team")
+        }
+        return (roles, team)
+    }
+
+    /// A plausible address: one `@`, something before it, a dotted domain after it, no spaces.
+    static func isPlausibleEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, value.count <= 254, !value.contains(where: \.isWhitespace) else { return false }
+        let domain = parts[1]
+        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+    }
+
+    func create(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageUsers)
+        var v = Validator(services.catalogue, context.locale)
+        let name = v.text("name", context.form["name"]?.trimmingCharacters(in: .whitespaces), label: "users.name", characters: .name)
+        let email = (context.form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        if email.isEmpty {
+            v.fail("email", "validation.required", ["field": services.catalogue.text("users.email", context.locale)])
+        } else if !Self.isPlausibleEmail(email) {
+            v.fail("email", "users.errors.email")
+        } else if try await services.users.fetchUserId(email: email) != nil {
+            v.fail("email", "users.errors.emailTaken")
+        }
+        let (roles, team) = try await readRolesAndTeam(principal, context, &v)
+        guard v.isValid, let name else {
+            let input = ["name": context.form["name"] ?? "", "email": context.form["email"] ?? "", "team": context.form["team"] ?? ""]
+            return try await renderList(principal, input: input, roles: context.form.all("roles"), errors: v.errors, context: context, status: .badRequest)
+        }
+        // The account starts with a password nobody knows: it is usable only after the link is used.
+        let cost = services.bcryptCost
+        let unusable = TokenHasher.randomToken()
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(unusable, cost: cost) }
+        let id = UUID().uuidString.lowercased()
+        let now = services.clock.now()
+        try await services.users.insertUser(.init(id: id, organisationId: principal.organisationId, teamId: team, email: email, name: name,
+                                                  passwordHash: hash, roles: roles), now: now)
+        try await services.record("user.create", context: context, permission: .manageUsers,
+                                  detail: "gebruiker \(id), rollen \(roles.map(\.rawValue).sorted().joined(separator: ", ")), team \(team ?? "-")")
+        let link = try await issueLink(userId: id, principal: principal, request: request, context: context)
+        return try await renderUser(principal, id: id, input: [:], roles: nil, errors: [], link: link, context: context, status: .created)
+    }
+
+    // MARK: One account
+
+    private func account(_ principal: Principal, _ context: RegieRequestContext) async throws -> AccountSummary {
+        let id = try context.parameters.require("id")
+        // Another organisation's account is not found: its existence is not revealed.
+        guard let account = try await services.users.fetchAccount(id: id, organisationId: principal.organisationId) else { throw AppError.notFound }
+        return account
+    }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageUsers)
+        let account = try await account(principal, context)
+        return try await renderUser(principal, id: account.id, input: [:], roles: nil, errors: [], link: nil, context: context, status: .ok)
+    }
+
+    private func renderUser(_ principal: Principal, id: String, input: [String: String], roles: [String]?, errors: [AppError.FieldError],
+                            link: (url: String, expires: Date)?, context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        guard let account = try await services.users.fetchAccount(id: id, organisationId: principal.organisationId) else { throw AppError.notFound }
+        let t = services.catalogue
+        let l = context.locale
+        let deactivation = account.deactivatedAt.map { at in
+            t.text("users.deactivatedOn", l, ["date": DisplayDate.formatMoment(at), "reason": account.deactivationReason ?? "—"])
+        }
+        let fields = try await roleAndTeamFields(principal, team: input["team"] ?? account.teamId ?? "", roles: roles ?? account.roles.map(\.rawValue),
+                                                 errors: errors, context: context)
+        let reasonField = FieldView(.textarea, name: "reason", label: t.text(account.active ? "users.deactivateReason" : "users.reactivateReason", l),
+                                    hint: t.text("users.reasonHint", l), value: input["reason"] ?? "", required: true, errors: errors,
+                                    extra: "maxlength=\"\(Self.maximumReasonLength)\"")
+        return try services.views.render(
+            "user", titleKey: "users.userTitle", titleArguments: ["name": account.name],
+            content: UserView(
+                name: account.name, email: account.email, status: t.text(account.active ? "users.active" : "users.deactivated", l),
+                active: account.active, deactivation: deactivation,
+                lastLogin: account.lastLoginAt.map(DisplayDate.formatMoment) ?? t.text("users.never", l),
+                isSelf: account.id == principal.user?.id, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.user(account.id).path,
+                reasonField: reasonField, deactivateAction: SiteRoute.userAction(account.id, .deactivate).path,
+                reactivateAction: SiteRoute.userAction(account.id, .reactivate).path, linkAction: SiteRoute.userAction(account.id, .passwordLink).path,
+                link: link?.url, linkExpires: link.map { DisplayDate.formatMoment($0.expires) }, back: SiteRoute.users.path),
+            context: context, current: SiteRoute.users.path, notice: status == .created ? t.text("users.created", l) : notice(context), status: status)
+    }
+
+    func update(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageUsers)
+        let account = try await account(principal, context)
+        var v = Validator(services.catalogue, context.locale)
+        let (roles, team) = try await readRolesAndTeam(principal, context, &v)
+        let retry = { (errors: [AppError.FieldError]) in
+            try await renderUser(principal, id: account.id, input: ["team": context.form["team"] ?? ""], roles: context.form.all("roles"),
+                                 errors: errors, link: nil, context: context, status: .badRequest)
+        }
+        guard v.isValid else { return try await retry(v.errors) }
+        do {
+            try await services.users.updateRolesAndTeam(userId: account.id, organisationId: principal.organisationId, roles: roles, teamId: team)
+        } catch AccountChangeError.lastAdministrator {
+            return try await retry([.init(name: "roles", message: services.catalogue.text("users.errors.lastAdministrator", context.locale))])
+        } catch AccountChangeError.notFound {
+            throw AppError.notFound
+        }
+        try await services.record("user.update", context: context, permission: .manageUsers,
+                                  detail: "gebruiker \(account.id), rollen \(account.roles.map(\.rawValue).joined(separator: ", ")) → "
+                                      + "\(roles.map(\.rawValue).sorted().joined(separator: ", ")), team \(account.teamId ?? "-") → \(team ?? "-")")
+        return Response(status: .seeOther, headers: [.location: SiteRoute.user(account.id).path + "?melding=opgeslagen"])
+    }
+
+    func act(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageUsers)
+        guard let action = SiteRoute.UserAction(rawValue: try context.parameters.require("action")) else { throw AppError.notFound }
+        let account = try await account(principal, context)
+        let t = services.catalogue
+        switch action {
+        case .passwordLink:
+            guard account.active else { throw AppError.notFound }
+            let link = try await issueLink(userId: account.id, principal: principal, request: request, context: context)
+            return try await renderUser(principal, id: account.id, input: [:], roles: nil, errors: [], link: link, context: context, status: .ok)
+        case .deactivate, .reactivate:
+            var v = Validator(t, context.locale)
+            let reason = v.text("reason", context.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines), label: "users.reason",
+                                maxLength: Self.maximumReasonLength)
+            if action == .deactivate && account.id == principal.user?.id { v.fail("reason", "users.errors.self") }
+            let retry = { (errors: [AppError.FieldError]) in
+                try await renderUser(principal, id: account.id, input: ["reason": context.form["reason"] ?? ""], roles: nil, errors: errors,
+                                     link: nil, context: context, status: .badRequest)
+            }
+            guard v.isValid, let reason else { return try await retry(v.errors) }
+            do {
+                if action == .deactivate {
+                    try await services.users.deactivate(userId: account.id, organisationId: principal.organisationId, reason: reason, at: services.clock.now())
+                } else {
+                    try await services.users.reactivate(userId: account.id, organisationId: principal.organisationId)
+                }
+            } catch AccountChangeError.lastAdministrator {
+                return try await retry([.init(name: "reason", message: t.text("users.errors.lastAdministrator", context.locale))])
+            } catch AccountChangeError.notFound {
+                // Already in the state asked for (a second click): show the page as it is now.
+                return Response(status: .seeOther, headers: [.location: SiteRoute.user(account.id).path])
+            }
+            try await services.record(action == .deactivate ? "user.deactivate" : "user.reactivate", context: context, permission: .manageUsers,
+                                      detail: "gebruiker \(account.id), reden: \(reason)")
+            return Response(status: .seeOther, headers: [.location: SiteRoute.user(account.id).path
+                                + (action == .deactivate ? "?melding=gedeactiveerd" : "?melding=geactiveerd")])
+        }
+    }
+
+    /// Makes a new one-time link (voiding earlier unused ones), stores only its keyed hash, audits
+    /// that it was made (never the token), and returns it to be shown once.
+    private func issueLink(userId: String, principal: Principal, request: Request, context: RegieRequestContext) async throws -> (url: String, expires: Date) {
+        let token = TokenHasher.randomToken()
+        let now = services.clock.now()
+        let expires = now.addingTimeInterval(Self.linkLifetime)
+        try await services.users.insertPasswordLink(tokenHash: services.hasher.digest(token), userId: userId, createdBy: principal.actorId,
+                                                    at: now, expiresAt: expires)
+        try await services.record("user.passwordLink", context: context, permission: .manageUsers,
+                                  detail: "gebruiker \(userId), geldig tot \(DisplayDate.formatMoment(expires))")
+        let path = SiteRoute.passwordSet(token).path
+        let origin = services.config.publicURL ?? request.head.authority.map { (services.config.cookieSecure ? "https://" : "http://") + $0 } ?? ""
+        return (origin + path, expires)
+    }
+}
