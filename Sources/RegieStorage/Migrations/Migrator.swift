@@ -19,6 +19,8 @@ let allMigrations: [Migration] = [
     M0006_Hardening.migration,
     M0007_LawFacts.migration,
     M0008_DUODelivery.migration,
+    // M0009_Accounts is registered here
+    M0010_Letters.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
