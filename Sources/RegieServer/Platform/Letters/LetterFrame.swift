@@ -27,7 +27,6 @@ struct LetterFrame {
     let backHref: String
     let backLabel: String
     let printHint: String
-    let addressLabel: String
 
     /// Who the letter goes to and from, looked up once per letter.
     struct Parties {
@@ -80,8 +79,7 @@ struct LetterFrame {
             closing: t.text("letterFrame.closing", l),
             signatoryName: head.signatoryName,
             mandateLine: head.mandateLine.isEmpty ? t.text("letterFrame.mandate", l, ["municipality": parties.municipalityName]) : head.mandateLine,
-            backHref: backHref, backLabel: t.text(backLabelKey, l), printHint: t.text("letter.printHint", l),
-            addressLabel: t.text("letterFrame.addressee", l))
+            backHref: backHref, backLabel: t.text(backLabelKey, l), printHint: t.text("letter.printHint", l))
     }
 
     /// The bezwaar address of the municipality: its own, else its postal address, else the college.
