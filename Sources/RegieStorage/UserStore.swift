@@ -187,6 +187,10 @@ public struct UserStore: Sendable {
                              phone: try row.decode(column: "phone", as: String?.self))
     }
 
+    public func updatePhone(userId: String, phone: String?) async throws {
+        try await database.sql.raw("UPDATE users SET phone = \(bind: phone) WHERE id = \(bind: userId)").run()
+    }
+
     public func fetchUserId(email: String) async throws -> String? {
         try await database.sql.raw("SELECT id FROM users WHERE email = \(bind: email.lowercased())").first()?.decode(column: "id", as: String.self)
     }

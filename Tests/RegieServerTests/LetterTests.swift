@@ -59,10 +59,15 @@ struct LetterTests {
             _ = try await browser.post("/personen/\(person)/adres", form: [("woon-straat", "Markt"), ("woon-huisnummer", "12a"), ("woon-postcode", "6001 ab"),
                                                                          ("woon-plaats", "Weert")], csrf: csrf)
             _ = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-11-18")], csrf: csrf)
-            // The consulent works in English; the beschikking stays Dutch.
-            try await app.database.sql.raw("UPDATE users SET locale = 'en', phone = '06 11122233' WHERE id = 'a-consulent'").run()
-            let english = Browser(client)
-            _ = try await english.login(World.email(.consulent))
+            // The consulent gives a phone number for letters on their account page (a wrong one is refused and kept)…
+            let wrongPhone = try await browser.post("/account/telefoon", form: [("phone", "bel mij")], csrf: csrf)
+            #expect(wrongPhone.status == .badRequest)
+            #expect(wrongPhone.body.contains("Telefoonnummer klopt niet") && wrongPhone.body.contains("value=\"bel mij\""))
+            #expect(try await browser.post("/account/telefoon", form: [("phone", "06 11122233")], csrf: csrf).location == "/account?melding=telefoon")
+            #expect(try await app.services.audit.search(.init(actorId: "a-consulent"), before: nil, limit: 1).rows.first?.action == "account.phone.change")
+            // … and works in English; the beschikking stays Dutch.
+            #expect(try await browser.post("/account/taal", form: [("locale", "en")], csrf: csrf).status == .seeOther)
+            let english = browser
             #expect(try await english.get("/personen/\(person)").body.contains("lang=\"en\""), "the interface itself is English")
             let letter = try await english.get("/personen/\(person)/pip/1/brief")
             #expect(letter.status == .ok)

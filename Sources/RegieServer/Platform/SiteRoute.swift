@@ -7,6 +7,7 @@ public enum SiteRoute: Sendable, Hashable {
     case account
     case accountPassword
     case accountLocale
+    case accountPhone
     case switchMunicipality
     case person(String)
     case personBSN(String)
@@ -79,6 +80,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .account: return "/account"
         case .accountPassword: return "/account/wachtwoord"
         case .accountLocale: return "/account/taal"
+        case .accountPhone: return "/account/telefoon"
         case .switchMunicipality: return "/gemeente"
         case .person(let id): return "/personen/\(id)"
         case .personBSN(let id): return "/personen/\(id)/bsn"

@@ -215,7 +215,7 @@ public enum CSV {
 public enum AuditActions {
     public static let all: Set<String> = [
         "login", "logout", "caseload.view", "person.view", "person.bsn.reveal", "person.contact.view", "person.contact.update", "person.address.view", "person.address.update",
-        "account.password.change", "audit.search", "audit.export", "apikey.create", "apikey.revoke", "apikey.approve",
+        "account.password.change", "account.phone.change", "audit.search", "audit.export", "apikey.create", "apikey.revoke", "apikey.approve",
         "person.register", "person.registerRefused", "person.registerProbe", "casework.intake.view", "casework.intake.gesprek", "casework.intake.topic", "casework.lbt.view",
         "casework.lbt.record", "casework.advies.record", "casework.route.view", "casework.route.decide", "casework.pip.view",
         "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.letter.send", "casework.letter.view", "casework.progress.view", "casework.route.start",
