@@ -87,6 +87,14 @@ struct LetterTests {
             // The kenmerk is the case's stable number with the version: the same on every print.
             let kenmerk = try #require(body.range(of: #"GM0988-[0-9A-Z]{8}/PIP-1"#, options: .regularExpression).map { String(body[$0]) })
             #expect(try await english.get("/personen/\(person)/pip/1/brief").body.contains(kenmerk))
+            // The optional annex summarises the decision in plain English; the decision itself stays Dutch.
+            let annexed = try await english.get("/personen/\(person)/pip/1/brief?bijlage=en").body
+            #expect(annexed.contains("<section class=\"letter__annex\" lang=\"en\">"))
+            #expect(annexed.contains("Annex: this letter in plain words"))
+            #expect(annexed.contains("We have decided: you follow the B1 route."))
+            #expect(annexed.contains("You must finish your civic integration between 19 November 2026 and 18 November 2029."))
+            #expect(annexed.contains("Bent u het niet eens met dit besluit?") && annexed.contains("<html lang=\"nl\">"))
+            #expect(!body.contains("letter__annex\" lang"), "no annex unless asked for")
             // The address block sits in the envelope window's frame.
             #expect(body.contains("<address class=\"letter__address\""))
         }

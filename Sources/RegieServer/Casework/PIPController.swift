@@ -398,6 +398,7 @@ struct PIPController {
 
     struct LetterView {
         struct Section { let heading: String; let text: String }
+        struct Annex { let lang: String; let heading: String; let paragraphs: [String] }
         let frame: LetterFrame
         let name: String
         let bsn: String
@@ -413,6 +414,8 @@ struct PIPController {
         let deviation: String
         let hasDeviation: Bool
         let bezwaarAddress: String
+        /// The optional plain-language summary in the newcomer's language (not part of the decision).
+        let annex: Annex?
         let intro: String
         let obligations: String
     }
@@ -426,13 +429,18 @@ struct PIPController {
             throw AppError.notFound
         }
         try await services.record("casework.pip.letter", context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
-        let rendered = try await letterHTML(c, version: version)
+        let rendered = try await letterHTML(c, version: version, annex: Self.annexLocale(context))
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: rendered.html)))
     }
 
     /// The rendered beschikking of one version, with its kenmerk and subject (for keeping it as sent).
-    func letterHTML(_ c: Case, version: PIPRecord) async throws -> (html: String, reference: String, subject: String) {
+    /// The language of the plain-language annex asked for (`bijlage`), if any other than Dutch.
+    static func annexLocale(_ context: RegieRequestContext) -> UILocale? {
+        context.form["bijlage"].flatMap(UILocale.init(rawValue:)).flatMap { $0 == .nl ? nil : $0 }
+    }
+
+    func letterHTML(_ c: Case, version: PIPRecord, annex annexLocale: UILocale? = nil) async throws -> (html: String, reference: String, subject: String) {
         let t = services.catalogue
         let l = UILocale.nl
         let person = c.loaded.person
@@ -487,6 +495,17 @@ struct PIPController {
             term: term.map { t.text("letter.term", l, ["start": DisplayDate.format($0.start.iso, l), "end": DisplayDate.format($0.end.iso, l)]) } ?? "",
             hasTerm: term != nil, deviation: version.redenAfwijking ?? "", hasDeviation: !(version.redenAfwijking ?? "").isEmpty,
             bezwaarAddress: LetterFrame.bezwaarAddress(parties, catalogue: t),
+            annex: annexLocale.map { a in
+                // Plain language in the newcomer's language: what was decided, until when, what to do if they disagree.
+                var paragraphs = [t.text("letterAnnex.intro", a),
+                                  t.text("letterAnnex.route", a, ["route": route.map { t.text("routes.\($0.rawValue)", a) } ?? version.leerroute])]
+                if let term {
+                    paragraphs.append(t.text("letterAnnex.term", a, ["start": DisplayDate.format(term.start.iso, a), "end": DisplayDate.format(term.end.iso, a)]))
+                }
+                paragraphs += [t.text("letterAnnex.obligations", a), t.text("letterAnnex.bezwaar", a),
+                               t.text("letterAnnex.contact", a, ["name": parties.contact?.name ?? parties.municipalityName])]
+                return LetterView.Annex(lang: a.rawValue, heading: t.text("letterAnnex.heading", a), paragraphs: paragraphs)
+            },
             intro: own["intro"] ?? text("letter.intro"), obligations: own["obligations"] ?? text("letter.obligations"))
         return (try services.views.renderStandaloneHTML("pip-letter", content: view, locale: .nl), reference, subject)
     }

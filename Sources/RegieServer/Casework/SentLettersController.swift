@@ -25,7 +25,7 @@ struct SentLettersController {
         guard version.isFixed else {
             throw AppError.rejected(status: 409, detail: t.text("sentLetters.errors.concept", context.locale), fields: [])
         }
-        let rendered = try await pip.letterHTML(c, version: version)
+        let rendered = try await pip.letterHTML(c, version: version, annex: PIPController.annexLocale(context))
         let id = UUID().uuidString.lowercased()
         let document = SentLetterStore.Document(html: Self.linkingOwnStyle(rendered.html, personId: c.loaded.person.id, letterId: id),
                                                 css: try String(contentsOfFile: Views.publicDirectory + "/letter.css", encoding: .utf8))
