@@ -225,8 +225,10 @@ public struct PersonStore: Sendable {
         public var email: String?
         public var language: String
         public var interpreterNeeded: Bool
+        public var interpreterLanguage: String?
 
-        public init(phone: String?, email: String?, language: String, interpreterNeeded: Bool) {
+        public init(phone: String?, email: String?, language: String, interpreterNeeded: Bool, interpreterLanguage: String? = nil) {
+            self.interpreterLanguage = interpreterLanguage
             self.phone = phone
             self.email = email
             self.language = language
@@ -242,7 +244,8 @@ public struct PersonStore: Sendable {
         return try await database.transaction { db in
             let updated = try await db.raw("""
                 UPDATE persons SET phone = \(bind: update.phone), email = \(bind: update.email), language = \(bind: update.language),
-                    interpreter_needed = \(bind: update.interpreterNeeded ? 1 : 0), updated_at = \(bind: now.epochSeconds)
+                    interpreter_needed = \(bind: update.interpreterNeeded ? 1 : 0),
+                    interpreter_language = \(bind: update.interpreterLanguage), updated_at = \(bind: now.epochSeconds)
                 WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
                 RETURNING *
                 """).first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase)

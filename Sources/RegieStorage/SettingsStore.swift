@@ -54,6 +54,41 @@ public struct MonitoringSettings: Codable, Sendable, Hashable {
     }
 }
 
+/// The municipality's letterhead for every letter Regie prints: its name, visiting and postal address,
+/// phone and website, the signatory with the line that says under which mandate they sign, and the
+/// address a bezwaarschrift goes to (Awb 6:4: to the body that made the decision). Empty fields fall
+/// back to the municipality's name and the letters' standard wording.
+public struct Letterhead: Codable, Sendable, Hashable {
+    public var name: String
+    public var visitingAddress: String
+    public var postalAddress: String
+    public var phone: String
+    public var website: String
+    public var signatoryName: String
+    public var mandateLine: String
+    public var bezwaarAddress: String
+
+    public init(name: String = "", visitingAddress: String = "", postalAddress: String = "", phone: String = "", website: String = "",
+                signatoryName: String = "", mandateLine: String = "", bezwaarAddress: String = "") {
+        self.name = name
+        self.visitingAddress = visitingAddress
+        self.postalAddress = postalAddress
+        self.phone = phone
+        self.website = website
+        self.signatoryName = signatoryName
+        self.mandateLine = mandateLine
+        self.bezwaarAddress = bezwaarAddress
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func field(_ key: CodingKeys) throws -> String { try c.decodeIfPresent(String.self, forKey: key) ?? "" }
+        self.init(name: try field(.name), visitingAddress: try field(.visitingAddress), postalAddress: try field(.postalAddress), phone: try field(.phone),
+                  website: try field(.website), signatoryName: try field(.signatoryName), mandateLine: try field(.mandateLine),
+                  bezwaarAddress: try field(.bezwaarAddress))
+    }
+}
+
 /// What a functioneel beheerder sets per municipality (domain.md §3: practice varies; build settings,
 /// not forks). Defaults follow domain.md.
 public struct MunicipalitySettings: Codable, Sendable, Hashable {
@@ -65,9 +100,11 @@ public struct MunicipalitySettings: Codable, Sendable, Hashable {
     /// Overrides of the PIP letter's text blocks (catalogue key under `letter.` → text).
     public var letterTexts: [String: String]
     public var monitoring: MonitoringSettings
+    public var letterhead: Letterhead
 
     public init(caseloadNorm: Int = 80, law: MunicipalityLawSettings = .standaard, intakeTopics: [CustomIntakeTopic] = [],
-                letterTexts: [String: String] = [:], monitoring: MonitoringSettings = .init()) {
+                letterTexts: [String: String] = [:], monitoring: MonitoringSettings = .init(), letterhead: Letterhead = .init()) {
+        self.letterhead = letterhead
         self.caseloadNorm = caseloadNorm
         self.monitoring = monitoring
         self.law = law
@@ -103,7 +140,8 @@ public struct SettingsStore: Sendable {
             law: try json("law_settings", MunicipalityLawSettings.self),
             intakeTopics: try json("intake_topics", [CustomIntakeTopic].self),
             letterTexts: try json("letter_texts", [String: String].self),
-            monitoring: try json("monitoring", MonitoringSettings.self))
+            monitoring: try json("monitoring", MonitoringSettings.self),
+            letterhead: try json("letterhead", Letterhead.self))
     }
 
     /// The settings of several municipalities at once (a caseload spans the organisation's).
@@ -122,13 +160,14 @@ public struct SettingsStore: Sendable {
         let topics = String(decoding: try encoder.encode(settings.intakeTopics), as: UTF8.self)
         let texts = String(decoding: try encoder.encode(settings.letterTexts), as: UTF8.self)
         let monitoring = String(decoding: try encoder.encode(settings.monitoring), as: UTF8.self)
+        let letterhead = String(decoding: try encoder.encode(settings.letterhead), as: UTF8.self)
         try await database.transaction { db in
             try await db.raw("""
-                INSERT INTO municipality_settings (municipality_code, caseload_norm, law_settings, intake_topics, letter_texts, monitoring, updated_by, updated_at)
-                VALUES (\(bind: code), \(bind: settings.caseloadNorm), \(bind: law), \(bind: topics), \(bind: texts), \(bind: monitoring), \(bind: userId),
+                INSERT INTO municipality_settings (municipality_code, caseload_norm, law_settings, intake_topics, letter_texts, monitoring, letterhead, updated_by, updated_at)
+                VALUES (\(bind: code), \(bind: settings.caseloadNorm), \(bind: law), \(bind: topics), \(bind: texts), \(bind: monitoring), \(bind: letterhead), \(bind: userId),
                         \(bind: now.epochSeconds))
                 ON CONFLICT (municipality_code) DO UPDATE SET caseload_norm = excluded.caseload_norm, law_settings = excluded.law_settings,
-                    intake_topics = excluded.intake_topics, letter_texts = excluded.letter_texts, monitoring = excluded.monitoring, updated_by = excluded.updated_by,
+                    intake_topics = excluded.intake_topics, letter_texts = excluded.letter_texts, monitoring = excluded.monitoring, letterhead = excluded.letterhead, updated_by = excluded.updated_by,
                     updated_at = excluded.updated_at
                 """).run()
             try await db.raw("UPDATE trajecten SET next_due_kind = NULL WHERE municipality_code = \(bind: code) AND closed_date IS NULL").run()

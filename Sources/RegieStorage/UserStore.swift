@@ -174,6 +174,23 @@ public struct UserStore: Sendable {
             municipalities: municipalities, passwordChangedAt: Date(epochSeconds: row.passwordChangedAt))
     }
 
+    /// Who a letter names as its contact person: the user's name, e-mail and phone (M0010).
+    public struct LetterContact: Sendable, Hashable {
+        public let name: String
+        public let email: String
+        public let phone: String?
+    }
+
+    public func fetchLetterContact(userId: String) async throws -> LetterContact? {
+        guard let row = try await database.sql.raw("SELECT name, email, phone FROM users WHERE id = \(bind: userId)").first() else { return nil }
+        return LetterContact(name: try row.decode(column: "name", as: String.self), email: try row.decode(column: "email", as: String.self),
+                             phone: try row.decode(column: "phone", as: String?.self))
+    }
+
+    public func updatePhone(userId: String, phone: String?) async throws {
+        try await database.sql.raw("UPDATE users SET phone = \(bind: phone) WHERE id = \(bind: userId)").run()
+    }
+
     public func fetchUserId(email: String) async throws -> String? {
         try await database.sql.raw("SELECT id FROM users WHERE email = \(bind: email.lowercased())").first()?.decode(column: "id", as: String.self)
     }

@@ -39,6 +39,8 @@ struct PIPController {
 
     struct VersionRow {
         let version: Int; let status: String; let isConcept: Bool; let date: String; let route: String; let reason: String; let letterHref: String
+        /// A fixed version's beschikking can be marked as sent (and is then kept as it was).
+        let canSend: Bool
         /// The version's message to DUO: waiting, sent, refused or stopped (nil for a concept).
         let duoStatus: String?; let duoStatusKey: String?; let duoHref: String
     }
@@ -56,7 +58,12 @@ struct PIPController {
         let action: String
         let fixHref: String
         let termNotice: String
+        let sendAction: String
+        let sent: [SentRow]
+        let hasSent: Bool
     }
+
+    struct SentRow { let date: String; let subject: String; let reference: String; let href: String; let who: String }
 
     struct Case {
         let loaded: CaseLoader.Loaded
@@ -137,17 +144,23 @@ struct PIPController {
                               route: t.text("routes.\(v.leerroute)", l) + (v.niveau.map { " (\($0))" } ?? ""),
                               reason: v.changeReason.map { t.text("pip.changeReasons.\($0)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
                               letterHref: SiteRoute.pipLetter(person.id, v.version).path,
+                              canSend: v.isFixed && Policy.allows(c.loaded.principal, .editPersons),
                               duoStatus: message.map { t.text("duo.outboxStatus.\($0.status)", l) }, duoStatusKey: message?.status,
                               duoHref: SiteRoute.personDUO(person.id).path)
         }
         let termNotice = isFirst ? t.text("pip.conceptStartsNoTerm", l) : t.text("pip.laterVersionNoTermChange", l)
+        let sent = try await services.letters.list(personId: person.id, scope: c.loaded.scope).map {
+            SentRow(date: DisplayDate.format($0.sentDate, l), subject: $0.subject, reference: $0.reference,
+                    href: SiteRoute.sentLetter(person.id, $0.id).path, who: $0.recordedBy)
+        }
         return try services.views.render(
             "pip", titleKey: "pip.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
             content: PIPView(name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, versions: versions, hasVersions: !versions.isEmpty,
                              hasConcept: c.concept != nil, conceptVersion: c.concept?.version ?? (c.versions.count + 1), isFirst: isFirst,
                              summary: ErrorSummary(errors), fields: fields, action: SiteRoute.pip(person.id).path,
-                             fixHref: SiteRoute.pipFix(person.id).path, termNotice: termNotice),
-            context: context, notice: FormNotice.text(context, prefix: "pip.saved", keys: ["concept", "route"], t), status: status)
+                             fixHref: SiteRoute.pipFix(person.id).path, termNotice: termNotice,
+                             sendAction: SiteRoute.sentLetters(person.id).path, sent: sent, hasSent: !sent.isEmpty),
+            context: context, notice: FormNotice.text(context, prefix: "pip.saved", keys: ["concept", "route", "verzonden"], t), status: status)
     }
 
     /// Validates the concept form. Content gaps (R5) do not stop a concept; they stop fixing it.
@@ -399,11 +412,8 @@ struct PIPController {
 
     struct LetterView {
         struct Section { let heading: String; let text: String }
-        let lang: String
-        let title: String
-        let isConcept: Bool
-        let municipality: String
-        let date: String
+        struct Annex { let lang: String; let heading: String; let paragraphs: [String] }
+        let frame: LetterFrame
         let name: String
         let bsn: String
         let dateOfBirth: String
@@ -417,23 +427,36 @@ struct PIPController {
         let hasTerm: Bool
         let deviation: String
         let hasDeviation: Bool
-        let signer: String
-        let backHref: String
+        let bezwaarAddress: String
+        /// The optional plain-language summary in the newcomer's language (not part of the decision).
+        let annex: Annex?
         let intro: String
         let obligations: String
-        let closing: String
     }
 
     /// The printable decision letter, in formal Dutch with the bezwaar clause (Awb 6:7). A concept
-    /// prints with a "concept" mark; a fixed version is the beschikking as sent.
+    /// prints with a "concept" mark; a fixed version is the beschikking as sent. A decision is always
+    /// in Dutch (Awb 2:6: the administration uses Dutch), whatever the user's interface language.
     func letter(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .readCasework)
         guard let number = Int(try context.parameters.require("version")), let version = c.versions.first(where: { $0.version == number }) else {
             throw AppError.notFound
         }
         try await services.record("casework.pip.letter", context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
+        let rendered = try await letterHTML(c, version: version, annex: Self.annexLocale(context))
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: rendered.html)))
+    }
+
+    /// The rendered beschikking of one version, with its kenmerk and subject (for keeping it as sent).
+    /// The language of the plain-language annex asked for (`bijlage`), if any other than Dutch.
+    static func annexLocale(_ context: RegieRequestContext) -> UILocale? {
+        context.form["bijlage"].flatMap(UILocale.init(rawValue:)).flatMap { $0 == .nl ? nil : $0 }
+    }
+
+    func letterHTML(_ c: Case, version: PIPRecord, annex annexLocale: UILocale? = nil) async throws -> (html: String, reference: String, subject: String) {
         let t = services.catalogue
-        let l = context.locale
+        let l = UILocale.nl
         let person = c.loaded.person
         let text = { (key: String) in t.text(key, l) }
         let dash = "—"
@@ -465,9 +488,19 @@ struct PIPController {
         let municipality = c.loaded.principal.municipalities.first { $0.code == person.municipalityCode }?.name ?? person.municipalityCode
         // The municipality's own wording of the adjustable blocks (settings); the bezwaar clause is fixed.
         let own = try await services.settings.fetch(person.municipalityCode).letterTexts
+        let parties = try await LetterFrame.parties(services, person: person, consulentId: c.loaded.traject.consulentId, municipalityName: municipality,
+                                                    scope: c.loaded.scope)
+        let name = person.displayName(t, l)
+        let subject = text("letter.subjectText") + (version.version > 1 ? " (\(text("letter.version")) \(version.version))" : "")
+        let reference = CaseReference.of(municipalityCode: person.municipalityCode, trajectId: c.loaded.traject.id) + "/PIP-\(version.version)"
+        var frame = LetterFrame.make(parties, title: t.text("letter.title", l, ["name": name]), subject: subject, reference: reference,
+                                     date: dagtekening.map { DisplayDate.format($0.iso, l) } ?? text("letter.noDateYet"), isConcept: !version.isFixed,
+                                     backHref: SiteRoute.pip(person.id).path, backLabelKey: "letter.back", catalogue: t, locale: l)
+        // The municipality's own closing and signer wording (settings), where its letterhead names no mandate.
+        if let closing = own["closing"] { frame.closing = closing }
+        if parties.letterhead.mandateLine.isEmpty, let signer = own["signer"] { frame.mandateLine = signer }
         let view = LetterView(
-            lang: l.rawValue, title: t.text("letter.title", l, ["name": person.displayName(services.catalogue, context.locale)]), isConcept: !version.isFixed, municipality: municipality,
-            date: dagtekening.map { DisplayDate.format($0.iso, l) } ?? text("letter.noDateYet"), name: person.displayName(services.catalogue, context.locale),
+            frame: frame, name: name,
             bsn: person.bsn ?? dash, dateOfBirth: DisplayDate.format(person.dateOfBirth, l), version: version.version,
             isChange: version.version > 1,
             changeText: version.changeReason.map { t.text("letter.change", l, ["reason": t.text("pip.changeReasons.\($0)", l).lowercased(), "note": version.changeNote ?? ""]) } ?? "",
@@ -475,8 +508,19 @@ struct PIPController {
             sections: sections,
             term: term.map { t.text("letter.term", l, ["start": DisplayDate.format($0.start.iso, l), "end": DisplayDate.format($0.end.iso, l)]) } ?? "",
             hasTerm: term != nil, deviation: version.redenAfwijking ?? "", hasDeviation: !(version.redenAfwijking ?? "").isEmpty,
-            signer: own["signer"] ?? t.text("letter.signer", l, ["municipality": municipality]), backHref: SiteRoute.pip(person.id).path,
-            intro: own["intro"] ?? text("letter.intro"), obligations: own["obligations"] ?? text("letter.obligations"), closing: own["closing"] ?? text("letter.closing"))
-        return try services.views.renderStandalone("pip-letter", content: view, context: context)
+            bezwaarAddress: LetterFrame.bezwaarAddress(parties, catalogue: t),
+            annex: annexLocale.map { a in
+                // Plain language in the newcomer's language: what was decided, until when, what to do if they disagree.
+                var paragraphs = [t.text("letterAnnex.intro", a),
+                                  t.text("letterAnnex.route", a, ["route": route.map { t.text("routes.\($0.rawValue)", a) } ?? version.leerroute])]
+                if let term {
+                    paragraphs.append(t.text("letterAnnex.term", a, ["start": DisplayDate.format(term.start.iso, a), "end": DisplayDate.format(term.end.iso, a)]))
+                }
+                paragraphs += [t.text("letterAnnex.obligations", a), t.text("letterAnnex.bezwaar", a),
+                               t.text("letterAnnex.contact", a, ["name": parties.contact?.name ?? parties.municipalityName])]
+                return LetterView.Annex(lang: a.rawValue, heading: t.text("letterAnnex.heading", a), paragraphs: paragraphs)
+            },
+            intro: own["intro"] ?? text("letter.intro"), obligations: own["obligations"] ?? text("letter.obligations"))
+        return (try services.views.renderStandaloneHTML("pip-letter", content: view, locale: .nl), reference, subject)
     }
 }

@@ -24,6 +24,12 @@ struct SettingsController {
     }
     /// PIP letter blocks a municipality may rewrite. The bezwaar clause is fixed: the law requires it.
     static let letterBlocks = ["intro", "obligations", "closing", "signer"]
+    /// The letterhead's fields: (form name, maximum length, several lines allowed, where it is kept).
+    static var letterheadFields: [(String, Int, Bool, WritableKeyPath<Letterhead, String>)] { [
+        ("name", 80, false, \.name), ("visitingAddress", 200, true, \.visitingAddress), ("postalAddress", 200, true, \.postalAddress),
+        ("phone", 30, false, \.phone), ("website", 80, false, \.website), ("signatoryName", 80, false, \.signatoryName),
+        ("mandateLine", 200, true, \.mandateLine), ("bezwaarAddress", 300, true, \.bezwaarAddress),
+    ] }
     static let stepKinds = ["", "waarschuwing", "boete", "boeteEnPIPZonderInbreng"]
     /// How many own targets a municipality can set for the figures.
     static let targetCount = 3
@@ -70,6 +76,7 @@ struct SettingsController {
             values["amount\(index + 1)"] = step.bedragCent.map { String($0 / 100) } ?? ""
         }
         for block in letterBlocks { values["letter-\(block)"] = settings.letterTexts[block] ?? "" }
+        for (field, _, _, path) in letterheadFields { values["letterhead-\(field)"] = settings.letterhead[keyPath: path] }
         for route in FiguresController.routes { values["plan-\(route)"] = settings.monitoring.routePlan[route].map(String.init) ?? "" }
         for (index, target) in settings.monitoring.targets.prefix(Self.targetCount).enumerated() {
             values["target\(index + 1)"] = target.metric
@@ -127,6 +134,11 @@ struct SettingsController {
             Group(legend: t.text("settings.topics", l), fields: [
                 FieldView(.textarea, name: "topics", label: t.text("settings.topicsLabel", l), hint: t.text("settings.topicsHint", l), value: value("topics"), errors: errors),
             ]),
+            Group(legend: t.text("settings.letterhead.legend", l), fields: Self.letterheadFields.map { field, maxLength, multiline, _ in
+                FieldView(multiline ? .textarea : .input(field == "website" ? "url" : (field == "phone" ? "tel" : "text")), name: "letterhead-\(field)",
+                          label: t.text("settings.letterhead.\(field)", l), hint: t.text("settings.letterhead.hints.\(field)", l),
+                          value: value("letterhead-\(field)"), errors: errors, extra: multiline ? "" : "maxlength=\"\(maxLength)\"")
+            }),
             Group(legend: t.text("settings.letter", l), fields: Self.letterBlocks.map { block in
                 FieldView(.textarea, name: "letter-\(block)", label: t.text("settings.letterBlocks.\(block)", l),
                           hint: t.text("settings.letterDefault", l, ["text": t.text("letter.\(block)", l, ["municipality": municipality.name])]),
@@ -194,6 +206,24 @@ struct SettingsController {
             }
         }
         settings.letterTexts = texts
+        for (field, maxLength, multiline, path) in letterheadFields {
+            let typed = (form.raw("letterhead-\(field)") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if typed.isEmpty { settings.letterhead[keyPath: path] = ""; continue }
+            let lines = typed.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if !multiline && lines.count > 1 || lines.count > 5 || !TextLength.fits(typed, within: maxLength) {
+                v.fail("letterhead-\(field)", "settings.letterhead.errors.tooLong", ["field": catalogue.text("settings.letterhead.\(field)", locale), "max": String(maxLength)])
+                continue
+            }
+            if field == "website", !(typed.hasPrefix("https://") || typed.hasPrefix("http://") || typed.hasPrefix("www.")) || typed.contains(" ") {
+                v.fail("letterhead-website", "settings.letterhead.errors.website")
+                continue
+            }
+            if field == "phone", !typed.allSatisfy({ $0.isNumber || " +-()".contains($0) }) || typed.filter(\.isNumber).count < 3 {
+                v.fail("letterhead-phone", "settings.letterhead.errors.phone")
+                continue
+            }
+            settings.letterhead[keyPath: path] = lines.joined(separator: "\n")
+        }
         // The planned route mix: all three adding up to 100, or none.
         var plan: [String: Int] = [:]
         for route in FiguresController.routes where !(form["plan-\(route)"] ?? "").isEmpty {

@@ -248,8 +248,9 @@ extension OntzorgenController {
     /// language from the catalogue (so it can be translated), printable.
     func statement(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readOntzorgen)
-        // The statement is for the newcomer: its language can differ from the user's (`taal`).
-        let t = services.catalogue, l = context.form["taal"].flatMap(UILocale.init(rawValue:)) ?? context.locale
+        // The statement is a letter from the municipality to the newcomer: Dutch unless another language
+        // is asked for (`taal`), whatever the user's interface language.
+        let t = services.catalogue, l = context.form["taal"].flatMap(UILocale.init(rawValue:)) ?? .nl
         let today = loader.today
         let requested = context.form["maand"]
         guard let month = requested.map({ Maand(iso: $0) }) ?? Maand(today) else {
@@ -275,7 +276,17 @@ extension OntzorgenController {
             }
         }
         let leefgeldLine = statement.betalingen.first { $0.soort == "leefgeld" && $0.retryOf == nil }
+        // The shared letter layout, in the statement's language: it is an information letter, not a decision.
+        let municipalityName = loaded.principal.municipalities.first { $0.code == loaded.person.municipalityCode }?.name ?? loaded.person.municipalityCode
+        let parties = try await LetterFrame.parties(services, person: loaded.person, consulentId: loaded.traject.consulentId,
+                                                    municipalityName: municipalityName, scope: loaded.scope)
+        let frame = LetterFrame.make(parties, title: "\(t.text("statement.title", l)) \(MonthText.name(month.iso, l)) — \(loaded.person.displayName(t, l))",
+                                     subject: "\(t.text("statement.heading", l)) \(MonthText.name(month.iso, l))",
+                                     reference: CaseReference.of(municipalityCode: loaded.person.municipalityCode, trajectId: loaded.traject.id) + "/ONT-\(month.iso)",
+                                     date: DisplayDate.format(today.iso, l), isConcept: false,
+                                     backHref: SiteRoute.personOntzorgen(loaded.person.id).path, backLabelKey: "statement.back", catalogue: t, locale: l)
         let content: [String: Any] = [
+            "frame": frame,
             "name": loaded.person.displayName(t, l), "month": MonthText.name(month.iso, l), "hasData": person != nil, "provisional": provisional,
             "benefit": person.map { money($0.benefitCents) } ?? "", "deducted": person.map { money($0.deductedCents) } ?? "",
             "leefgeld": person.map { money($0.leefgeldCents) } ?? "", "hasGift": (person?.giftCents ?? 0) > 0,

@@ -82,6 +82,8 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     AccountController(services: services).addRoutes(to: web)
     HomeController(services: services).addRoutes(to: web)
     PersonController(services: services).addRoutes(to: web)
+    AddressController(services: services).addRoutes(to: web)
+    SentLettersController(services: services).addRoutes(to: web)
     RegistrationController(services: services).addRoutes(to: web)
     IntakeController(services: services).addRoutes(to: web)
     LBTController(services: services).addRoutes(to: web)

@@ -61,6 +61,7 @@ public struct AppServices: Sendable {
     public let persons: PersonStore
     public let casework: CaseworkStore
     public let settings: SettingsStore
+    public let letters: SentLetterStore
     public let figures: FiguresStore
     public let ontzorgen: OntzorgenStore
     /// bcrypt cost: 12 in production; tests lower it to stay fast.
@@ -84,6 +85,7 @@ public struct AppServices: Sendable {
         self.persons = PersonStore(database: database)
         self.casework = CaseworkStore(database: database, seal: config.fieldSeal)
         self.settings = SettingsStore(database: database)
+        self.letters = SentLetterStore(database: database, seal: config.fieldSeal)
         self.figures = FiguresStore(database: database)
         self.ontzorgen = OntzorgenStore(database: database, seal: config.fieldSeal)
         self.duoStore = DUOStore(database: database)

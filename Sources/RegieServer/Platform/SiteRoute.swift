@@ -7,10 +7,15 @@ public enum SiteRoute: Sendable, Hashable {
     case account
     case accountPassword
     case accountLocale
+    case accountPhone
     case switchMunicipality
     case person(String)
     case personBSN(String)
     case personContact(String)
+    case personAddress(String)
+    case sentLetters(String)
+    case sentLetter(String, String)
+    case sentLetterStyle(String, String)
     case registerPerson
     case intake(String)
     case intakeGesprek(String)
@@ -79,10 +84,15 @@ public enum SiteRoute: Sendable, Hashable {
         case .account: return "/account"
         case .accountPassword: return "/account/wachtwoord"
         case .accountLocale: return "/account/taal"
+        case .accountPhone: return "/account/telefoon"
         case .switchMunicipality: return "/gemeente"
         case .person(let id): return "/personen/\(id)"
         case .personBSN(let id): return "/personen/\(id)/bsn"
         case .personContact(let id): return "/personen/\(id)/contact"
+        case .personAddress(let id): return "/personen/\(id)/adres"
+        case .sentLetters(let id): return "/personen/\(id)/brieven"
+        case .sentLetter(let id, let letter): return "/personen/\(id)/brieven/\(letter)"
+        case .sentLetterStyle(let id, let letter): return "/personen/\(id)/brieven/\(letter)/stijl.css"
         case .registerPerson: return "/personen/nieuw"
         case .intake(let id): return "/personen/\(id)/intake"
         case .intakeGesprek(let id): return "/personen/\(id)/intake/gesprekken"
@@ -149,6 +159,10 @@ public enum SiteRoute: Sendable, Hashable {
     static let personPattern = "/personen/{id}"
     static let personBSNPattern = "/personen/{id}/bsn"
     static let personContactPattern = "/personen/{id}/contact"
+    static let personAddressPattern = "/personen/{id}/adres"
+    static let sentLettersPattern = "/personen/{id}/brieven"
+    static let sentLetterPattern = "/personen/{id}/brieven/{letter}"
+    static let sentLetterStylePattern = "/personen/{id}/brieven/{letter}/stijl.css"
     static let apiKeyRevokePattern = "/beheer/api-sleutels/{id}/intrekken"
     static let apiKeyApprovePattern = "/account/api-sleutels/{id}/goedkeuren"
     static let userPattern = "/beheer/gebruikers/{id}"
@@ -202,7 +216,7 @@ public enum SiteRoute: Sendable, Hashable {
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
-        personPattern, personBSNPattern, personContactPattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
+        personPattern, personBSNPattern, personContactPattern, personAddressPattern, sentLettersPattern, sentLetterPattern, sentLetterStylePattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
         progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,

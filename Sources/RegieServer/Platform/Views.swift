@@ -130,11 +130,19 @@ public struct Views: Sendable {
 extension Views {
     /// Renders a page without the site's frame (a printable letter): `t` and `content` only.
     func renderStandalone<Content>(_ template: String, content: Content, context: RegieRequestContext, locale: UILocale? = nil) throws -> Response {
-        guard let html = library.render(StandalonePage(t: catalogue.root(locale ?? context.locale), content: content), withTemplate: template) else {
-            throw AppStartError("Template \(template) is missing.")
-        }
+        let html = try renderStandaloneHTML(template, content: content, locale: locale ?? context.locale)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+extension Views {
+    /// The HTML of a page without the site's frame, e.g. to keep a letter as it was sent.
+    func renderStandaloneHTML<Content>(_ template: String, content: Content, locale: UILocale) throws -> String {
+        guard let html = library.render(StandalonePage(t: catalogue.root(locale), content: content), withTemplate: template) else {
+            throw AppStartError("Template \(template) is missing.")
+        }
+        return html
     }
 }
 

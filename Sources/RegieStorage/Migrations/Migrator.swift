@@ -20,7 +20,7 @@ let allMigrations: [Migration] = [
     M0007_LawFacts.migration,
     M0008_DUODelivery.migration,
     M0009_Accounts.migration,
-    // M0010_Letters is registered here
+    M0010_Letters.migration,
     M0011_DelayNote.migration,
 ]
 

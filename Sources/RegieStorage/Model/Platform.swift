@@ -144,6 +144,8 @@ public struct PersonRecord: Codable, Sendable, Hashable {
     public let email: String?
     /// Created from a DUO signal (M0003): name, birth date and gender still to come from the BRP.
     public var detailsPending: Int? = nil
+    /// The language an interpreter speaks with the person (M0010), when one is needed.
+    public var interpreterLanguage: String? = nil
 
     public init(id: String, municipalityCode: String, householdId: String?, bsn: String?, vNummer: String?, givenNames: String, familyName: String, dateOfBirth: String, gender: String, doelgroep: String, language: String, interpreterNeeded: Int, phone: String?, email: String?) {
         self.id = id

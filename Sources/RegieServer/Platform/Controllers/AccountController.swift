@@ -14,6 +14,7 @@ struct AccountController {
         router.get(RouterPath(SiteRoute.account.path), use: show)
         router.post(RouterPath(SiteRoute.accountPassword.path), use: changePassword)
         router.post(RouterPath(SiteRoute.accountLocale.path), use: changeLocale)
+        router.post(RouterPath(SiteRoute.accountPhone.path), use: changePhone)
         router.post(RouterPath(SiteRoute.switchMunicipality.path), use: switchMunicipality)
         router.post(RouterPath(SiteRoute.apiKeyApprovePattern), use: approveKey)
     }
@@ -40,19 +41,26 @@ struct AccountController {
         let minimumLength: Int
         let approvals: [Approval]
         let hasApprovals: Bool
+        /// The phone number letters give for this user as contact person.
+        let phone: String
+        let phoneError: String?
+        let phoneAction: String
     }
 
     struct FieldMessage { let field: String; let message: String }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let notice = context.form["melding"].flatMap { key -> String? in
-            ["wachtwoord": "account.passwordChanged", "taal": "account.localeChanged", "sleutel": "account.keyApproved"][key].map { services.catalogue.text($0, context.locale) }
+            ["wachtwoord": "account.passwordChanged", "taal": "account.localeChanged", "sleutel": "account.keyApproved", "telefoon": "account.phoneSaved"][key].map { services.catalogue.text($0, context.locale) }
         }
         return try await render(context, errors: [], notice: notice, status: .ok)
     }
 
-    private func render(_ context: RegieRequestContext, errors: [AppError.FieldError], notice: String?, status: HTTPResponse.Status) async throws -> Response {
+    private func render(_ context: RegieRequestContext, errors: [AppError.FieldError], notice: String?, status: HTTPResponse.Status,
+                        typedPhone: String? = nil) async throws -> Response {
         guard let user = try context.requirePrincipal().user else { throw AppError.forbidden }
+        var phone = typedPhone ?? ""
+        if typedPhone == nil { phone = try await services.users.fetchLetterContact(userId: user.id)?.phone ?? "" }
         let t = services.catalogue
         let message = { (name: String) in errors.first { $0.name == name }?.message }
         let waiting = try await services.apiKeys.listAwaitingApproval(organisationId: user.organisationId, roles: user.roles.filter(Policy.needsApproval),
@@ -73,7 +81,8 @@ struct AccountController {
                 passwordAction: SiteRoute.accountPassword.path, localeAction: SiteRoute.accountLocale.path,
                 errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
                 currentError: message("current"), newError: message("new"), confirmError: message("confirm"),
-                minimumLength: Self.minimumPasswordLength, approvals: approvals, hasApprovals: !approvals.isEmpty),
+                minimumLength: Self.minimumPasswordLength, approvals: approvals, hasApprovals: !approvals.isEmpty,
+                phone: phone, phoneError: message("phone"), phoneAction: SiteRoute.accountPhone.path),
             context: context, current: SiteRoute.account.path, notice: notice, status: status)
     }
 
@@ -157,6 +166,20 @@ struct AccountController {
         }
         try await services.users.updateLocale(userId: user.id, locale: locale.rawValue)
         return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=taal"])
+    }
+
+    /// The user's own work phone number, which letters give with their name as contact person.
+    func changePhone(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        guard let user = try context.requirePrincipal().user else { throw AppError.forbidden }
+        let typed = context.form["phone"] ?? ""
+        let digits = typed.filter(\.isNumber).count
+        guard typed.isEmpty || (typed.allSatisfy({ $0.isNumber || " +-()".contains($0) }) && (10...15).contains(digits)) else {
+            let error = AppError.FieldError(name: "phone", message: services.catalogue.text("contact.errors.phone", context.locale))
+            return try await render(context, errors: [error], notice: nil, status: .badRequest, typedPhone: typed)
+        }
+        try await services.users.updatePhone(userId: user.id, phone: typed.isEmpty ? nil : typed)
+        try await services.record("account.phone.change", context: context, permission: nil)
+        return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=telefoon"])
     }
 
     /// Narrows the interface to one municipality of the organisation (or back to all).

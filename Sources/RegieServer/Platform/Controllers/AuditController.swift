@@ -214,12 +214,12 @@ public enum CSV {
 /// action recorded in the code is listed here.
 public enum AuditActions {
     public static let all: Set<String> = [
-        "login", "logout", "caseload.view", "person.view", "person.bsn.reveal", "person.contact.view", "person.contact.update",
-        "account.password.change", "audit.search", "audit.export", "apikey.create", "apikey.revoke", "apikey.approve",
+        "login", "logout", "caseload.view", "person.view", "person.bsn.reveal", "person.contact.view", "person.contact.update", "person.address.view", "person.address.update",
+        "account.password.change", "account.phone.change", "audit.search", "audit.export", "apikey.create", "apikey.revoke", "apikey.approve",
         "user.create", "user.update", "user.deactivate", "user.reactivate", "user.passwordLink", "user.passwordSet",
         "person.register", "person.registerRefused", "person.registerProbe", "casework.intake.view", "casework.intake.gesprek", "casework.intake.topic", "casework.lbt.view",
         "casework.lbt.record", "casework.advies.record", "casework.route.view", "casework.route.decide", "casework.pip.view",
-        "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.progress.view", "casework.route.start",
+        "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.letter.send", "casework.letter.view", "casework.progress.view", "casework.route.start",
         "casework.progress.meeting", "casework.progress.hours", "casework.progress.result", "casework.enforcement.view",
         "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update", "casework.handover.view", "casework.handover.update", "casework.derden.view", "casework.derden.request", "casework.derden.receive", "casework.derden.withdraw", "casework.task.add", "casework.task.done", "tasks.view", "casework.documents.view", "casework.document.upload", "casework.document.download",
         "person.details.update", "figures.view", "figures.cases", "figures.export", "figures.council", "duo.view", "duo.retry", "duo.contact", "duo.person.view", "duo.person.refresh", "duo.reconciliation.view", "duo.notification.process",

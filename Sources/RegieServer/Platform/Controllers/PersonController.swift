@@ -45,6 +45,7 @@ struct PersonController {
         let hasTerms: Bool
         let phase: String
         let contactHref: String?
+        let addressHref: String?
         /// Financieel ontzorgen (R8): for asylum permit holders, to roles that may read it.
         let ontzorgenHref: String?
         let steps: [Step]
@@ -130,10 +131,16 @@ struct PersonController {
         }
         let contact = [
             Fact(label: text("person.language"), value: person.language.isEmpty ? dash : person.language),
-            Fact(label: text("person.interpreter"), value: text(person.interpreterNeeded == 1 ? "common.yes" : "common.no")),
+            Fact(label: text("person.interpreter"), value: person.interpreterNeeded == 1
+                 ? [text("common.yes"), person.interpreterLanguage].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ") : text("common.no")),
             Fact(label: text("person.phone"), value: person.phone ?? dash),
             Fact(label: text("person.email"), value: person.email ?? dash),
         ]
+        let addresses = try await services.persons.currentAddresses(personId: person.id, scope: scope)
+        let addressFacts = AddressKind.allCases.map { kind in
+            Fact(label: t.text("address.kinds.\(kind.rawValue)", locale),
+                 value: addresses[kind]?.singleLine ?? (kind == .post && addresses[.woon] != nil ? text("address.sameAsWoon") : dash))
+        }
         // The phase stepper (ui.md): the chain up to the end; a closed case shows how it ended.
         let current = traject.flatMap { TrajectFase(rawValue: $0.phase) } ?? .signaal
         let steps = TrajectFase.allCases.filter { $0 != .beeindigd || current == .beeindigd }.filter { $0 != .afgerond || current != .beeindigd }.map { phase in
@@ -185,12 +192,13 @@ struct PersonController {
             id: person.id, name: person.displayName(services.catalogue, context.locale),
             bsn: revealBSN ? (person.bsn ?? dash) : Self.mask(person.bsn), bsnRevealed: revealBSN,
             revealHref: SiteRoute.personBSN(person.id).path, vNummer: person.vNummer ?? dash,
-            facts: facts, dates: dates, contact: contact,
+            facts: facts, dates: dates, contact: contact + addressFacts,
             members: members.map { Member(href: SiteRoute.person($0.id).path, name: "\($0.givenNames) \($0.familyName)", phase: $0.phase.map { t.text("phases.\($0)", locale) } ?? dash) },
             hasMembers: !members.isEmpty,
             terms: termRows, hasTerms: !termRows.isEmpty,
             phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
             contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : nil,
+            addressHref: Policy.allows(principal, .editPersons) ? SiteRoute.personAddress(person.id).path : nil,
             ontzorgenHref: Policy.allows(principal, .readOntzorgen) && Doelgroep(rawValue: person.doelgroep)?.categorie == .asielstatushouder
                 ? SiteRoute.personOntzorgen(person.id).path : nil,
             steps: steps, tasks: tasks, hasTasks: !tasks.isEmpty,
@@ -200,7 +208,7 @@ struct PersonController {
                 FieldView(.input("date"), name: "taskDue", label: text("tasks.due"), value: taskInput.raw("taskDue") ?? "", errors: taskErrors),
             ],
             taskAction: SiteRoute.tasks(person.id).path, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty)
-        let notices = ["contact": "person.contactSaved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice",
+        let notices = ["contact": "person.contactSaved", "adres": "address.saved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice",
                        "taak": "tasks.saved", "taakAfgerond": "tasks.done", "gegevens": "details.saved"]
         return try services.views.render(
             "person", titleKey: "person.title", titleArguments: ["name": view.name], content: view,
@@ -234,6 +242,9 @@ struct PersonController {
         case "ontzorgen.verlengd": return DisplayDate.format(event.detail, locale)
         case "ontzorgen.evaluatie": return t.text("ontzorgen.outcomes.\(event.detail)", locale)
         case "ontzorgen.beeindigd": return t.text("ontzorgen.closeReasons.\(event.detail)", locale)
+        case "adres.woon", "adres.post":
+            let parts = event.detail.components(separatedBy: " → ")
+            return t.text("address.changeDetail", locale, ["old": parts.first ?? "—", "new": parts.count > 1 ? parts[1] : "—"])
         case "pip.schakelen": return event.detail.split(separator: ">").map { t.text("routes.\($0)", locale) }.joined(separator: " → ")
         default: return event.detail
         }
@@ -252,11 +263,13 @@ struct PersonController {
         let email: String
         let language: String
         let interpreterNeeded: Bool
+        let interpreterLanguage: String
         let errors: [FieldMessage]
         let hasErrors: Bool
         let phoneError: String?
         let emailError: String?
         let languageError: String?
+        let interpreterLanguageError: String?
         let action: String
         let backHref: String
         let name: String
@@ -268,17 +281,18 @@ struct PersonController {
         let (_, person) = try await load(context, permission: .editPersons)
         try await services.record("person.contact.view", context: context, permission: .editPersons, person: person)
         return try renderForm(person, phone: person.phone ?? "", email: person.email ?? "", language: person.language,
-                              interpreter: person.interpreterNeeded == 1, errors: [], context: context, status: .ok)
+                              interpreter: person.interpreterNeeded == 1, interpreterLanguage: person.interpreterLanguage ?? "", errors: [], context: context, status: .ok)
     }
 
-    private func renderForm(_ person: PersonRecord, phone: String, email: String, language: String, interpreter: Bool,
+    private func renderForm(_ person: PersonRecord, phone: String, email: String, language: String, interpreter: Bool, interpreterLanguage: String,
                             errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
         let message = { (name: String) in errors.first { $0.name == name }?.message }
         return try services.views.render(
             "person-contact", titleKey: "contact.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
-            content: ContactForm(phone: phone, email: email, language: language, interpreterNeeded: interpreter,
+            content: ContactForm(phone: phone, email: email, language: language, interpreterNeeded: interpreter, interpreterLanguage: interpreterLanguage,
                                  errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
                                  phoneError: message("phone"), emailError: message("email"), languageError: message("language"),
+                                 interpreterLanguageError: message("interpreterLanguage"),
                                  action: SiteRoute.personContact(person.id).path, backHref: SiteRoute.person(person.id).path, name: person.displayName(services.catalogue, context.locale)),
             context: context, status: status)
     }
@@ -289,11 +303,17 @@ struct PersonController {
         let email = context.form["email"] ?? ""
         let language = context.form["language"] ?? ""
         let interpreter = context.form["interpreter"] == "ja"
-        let errors = ContactValidation.validate(phone: phone, email: email, language: language, catalogue: services.catalogue, locale: context.locale)
-        guard errors.isEmpty else {
-            return try renderForm(person, phone: phone, email: email, language: language, interpreter: interpreter, errors: errors, context: context, status: .badRequest)
+        let interpreterLanguage = context.form["interpreterLanguage"] ?? ""
+        var errors = ContactValidation.validate(phone: phone, email: email, language: language, catalogue: services.catalogue, locale: context.locale)
+        if !TextLength.fits(interpreterLanguage, within: 60) || !TextCharacters.isClean(interpreterLanguage, as: .name) {
+            errors.append(.init(name: "interpreterLanguage", message: services.catalogue.text("contact.errors.interpreterLanguage", context.locale)))
         }
-        let update = PersonStore.ContactUpdate(phone: phone.isEmpty ? nil : phone, email: email.isEmpty ? nil : email.lowercased(), language: language, interpreterNeeded: interpreter)
+        guard errors.isEmpty else {
+            return try renderForm(person, phone: phone, email: email, language: language, interpreter: interpreter, interpreterLanguage: interpreterLanguage,
+                                  errors: errors, context: context, status: .badRequest)
+        }
+        let update = PersonStore.ContactUpdate(phone: phone.isEmpty ? nil : phone, email: email.isEmpty ? nil : email.lowercased(), language: language,
+                                               interpreterNeeded: interpreter, interpreterLanguage: interpreter && !interpreterLanguage.isEmpty ? interpreterLanguage : nil)
         let event = services.auditEvent("person.contact.update", context: context, permission: .editPersons, person: person, detail: ContactValidation.changedFields(person, update))
         guard try await services.persons.updateContact(personId: person.id, scope: Policy.scope(for: principal), update, audit: event, now: services.clock.now()) != nil else {
             throw AppError.notFound
@@ -334,6 +354,7 @@ enum ContactValidation {
         if person.email != update.email { fields.append("email") }
         if person.language != update.language { fields.append("language") }
         if (person.interpreterNeeded == 1) != update.interpreterNeeded { fields.append("interpreter_needed") }
+        if person.interpreterLanguage != update.interpreterLanguage { fields.append("interpreter_language") }
         return "gewijzigd: " + (fields.isEmpty ? "geen" : fields.joined(separator: ","))
     }
 }

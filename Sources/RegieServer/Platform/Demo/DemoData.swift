@@ -94,6 +94,11 @@ public struct DemoData: Sendable {
         weert.monitoring = MonitoringSettings(routePlan: ["b1": 60, "onderwijs": 15, "z": 25],
                                               targets: [MonitoringTarget(metric: "routeStartAfterHousing", months: 3, percent: 90),
                                                         MonitoringTarget(metric: "intakeAfterHousing", months: 1, percent: 75)])
+        // The letterhead every letter of Weert carries (its town hall's published addresses).
+        weert.letterhead = Letterhead(name: "Gemeente Weert", visitingAddress: "Wilhelminasingel 101\n6001 GS Weert", postalAddress: "Postbus 950\n6000 AZ Weert",
+                                      phone: "0495 575 000", website: "https://www.weert.nl", signatoryName: "M. Hendriks",
+                                      mandateLine: "namens dezen, de teamleider Inburgering",
+                                      bezwaarAddress: "Het college van burgemeester en wethouders van Weert\nPostbus 950\n6000 AZ Weert")
         try await settings.save("GM0988", weert, by: Self.id("user", 7), audit: AuditEvent(
             actorId: Self.id("user", 7), actorName: "Ruud Smeets", actorRole: Role.functioneelBeheerder.rawValue, organisationId: organisationId,
             action: "settings.update", purpose: "beheer", requestId: "demo", detail: "GM0988"), now: today)
