@@ -38,6 +38,7 @@ try:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.common.exceptions import WebDriverException
 except ImportError:  # pragma: no cover - reported as "missing"
     webdriver = None
 
@@ -250,18 +251,38 @@ def main() -> int:
     letters = None
     try:
         letters = Letters(server.base_url, args.out)
-        for journey in (letters.pip_letter, letters.statement):
-            try:
-                journey()
-            except Failed as error:
-                letters.check(False, str(error))
+        for name in ("pip_letter", "statement"):
+            # A browser that crashes or stalls on a loaded machine is not a finding about the letters:
+            # the journey is told what happened and run once more in a fresh browser. A check that
+            # failed stays failed.
+            for attempt in (1, 2):
+                try:
+                    getattr(letters, name)()
+                    break
+                except Failed as error:
+                    letters.check(False, str(error))
+                    break
+                except WebDriverException as error:
+                    url = ""
+                    try:
+                        url = letters.driver.current_url
+                        letters.driver.save_screenshot(str(args.out / f"{name}-browser-error.png"))
+                    except WebDriverException:
+                        pass
+                    print(f"letters: the browser failed in '{name}' ({type(error).__name__}: {(error.msg or '').strip()[:200]}) at {url}")
+                    if attempt == 2:
+                        raise
+                    failures = letters.failures
+                    letters.close()
+                    letters = Letters(server.base_url, args.out)
+                    letters.failures = failures
         if letters.failures:
             print(f"letters: {len(letters.failures)} check(s) failed")
             return 1
         print("letters: all checks passed")
         return 0
     except Exception as error:  # noqa: BLE001 - any crash means the test could not run
-        print(f"letters: could not run: {error!r}")
+        print(f"letters: could not run: {type(error).__name__}: {getattr(error, 'msg', None) or error!r}")
         return 2
     finally:
         if letters:
