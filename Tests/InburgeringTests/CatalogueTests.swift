@@ -95,12 +95,13 @@ struct SourceCitationTests {
         #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
     }
 
-    @Test("No page template or translation catalogue cites a seed document, domain.md or a line number")
+    @Test("No page template, translation catalogue or the API's OpenAPI document cites a seed document, domain.md or a line number")
     func resources() throws {
-        let resources = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/RegieServer/Resources")
-        let files = FileManager.default.enumerator(at: resources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }
-            .filter { ["json", "mustache"].contains($0.pathExtension) } ?? []
+        let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let resources = root.appendingPathComponent("Sources/RegieServer/Resources")
+        let files = (FileManager.default.enumerator(at: resources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }
+            .filter { ["json", "mustache"].contains($0.pathExtension) } ?? []) + [root.appendingPathComponent("Sources/RegieAPI/openapi.json")]
         #expect(files.count > 20, "the templates and catalogues were found: \(resources.path)")
         var found: [String] = []
         for file in files {

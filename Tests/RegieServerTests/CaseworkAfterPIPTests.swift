@@ -380,6 +380,8 @@ struct CaseworkAfterPIPTests {
     static let audited: [(method: HTTPRequest.Method, path: String, form: [(String, String)], action: String)] = [
         (.get, "/personen/person-a-weert/overdracht", [], "casework.handover.view"),
         (.post, "/personen/person-a-weert/overdracht", [("scenario", "azc")], "casework.handover.update"),
+        (.get, "/personen/person-a-weert/derden", [], "casework.derden.view"),
+        (.post, "/personen/person-a-weert/derden", [("party", "Huisarts"), ("subject", "Medische informatie"), ("requestedOn", "2026-11-10")], "casework.derden.request"),
         (.get, "/personen/person-a-weert/intake", [], "casework.intake.view"),
         (.post, "/personen/person-a-weert/intake/gesprekken", [("date", "2026-11-10"), ("attendees", "consulent")], "casework.intake.gesprek"),
         (.get, "/personen/person-a-weert/intake/onderwerpen/taalniveau", [], "casework.intake.view"),
