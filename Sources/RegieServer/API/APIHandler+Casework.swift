@@ -2,6 +2,7 @@ import Foundation
 import Inburgering
 import OpenAPIRuntime
 import RegieAPI
+import RegieCasework
 import RegieStorage
 
 /// The casework operations of `/api/v1`. Each one runs the same validation, authorisation, store
@@ -147,8 +148,15 @@ extension APIHandler {
         let context = try context
         let principal = try context.require(.registerPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        var r = InputReader()
+        let command = RegisterNewcomer(
+            givenNames: r.text(body.givenNames), familyName: r.text(body.familyName), dateOfBirth: r.date("dateOfBirth", body.dateOfBirth),
+            gender: APIValues.law(body.gender), bsn: r.text(body.bsn), vNummer: r.text(body.vNummer), doelgroep: APIValues.law(body.doelgroep),
+            municipalityCode: r.text(body.municipality), language: r.text(body.language), interpreterNeeded: body.interpreter ?? false,
+            household: r.text(body.household), kennisgeving: r.date("kennisgeving", body.kennisgeving), koppeling: r.date("koppeling", body.koppeling),
+            housing: r.date("housing", body.housing), brp: r.date("brp", body.brp), read: r.issues)
         let person = try await perform {
-            try await RegistrationController(services: services).recordRegistration(principal, try form(body), context: context)
+            try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .registerPersons, context: context)
         }
         let loaded = try await loadCase(person.id, .readPersons)
         return .created(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(loaded))))
@@ -159,7 +167,12 @@ extension APIHandler {
     func addIntakeConversation(_ input: Operations.AddIntakeConversation.Input) async throws -> Operations.AddIntakeConversation.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await IntakeController(services: services).recordGesprek(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordIntakeConversation(
+            file: loaded.file, date: r.date("date", body.date), attendees: r.text(body.attendees), interpreter: body.interpreter ?? false,
+            cultureMediator: body.cultureMediator ?? false, withoutPartner: body.withoutPartner ?? false, noShow: body.noShow ?? false,
+            topics: body.topics ?? [], note: r.text(body.note), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
             id: saved.id, date: saved.conversationDate, attendees: saved.attendees, interpreter: saved.interpreter, cultureMediator: saved.cultureMediator,
             withoutPartner: saved.withoutPartner, noShow: saved.noShow, topics: saved.topics))))
@@ -168,20 +181,27 @@ extension APIHandler {
     func saveIntakeTopic(_ input: Operations.SaveIntakeTopic.Input) async throws -> Operations.SaveIntakeTopic.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let controller = IntakeController(services: services)
-        let topic = try await controller.topic(key: input.path.topic, municipality: loaded.person.municipalityCode)
+        guard let topic = try await IntakeTopic.all(loaded.person.municipalityCode, settings: services.settings).first(where: { $0.key == input.path.topic }) else {
+            throw AppError.notFound
+        }
         let known = Set(topic.fields.map(\.0))
         if let unknown = body.additionalProperties.keys.sorted().first(where: { !known.contains($0) }) {
             throw AppError.invalid(detail: "Onbekend veld \(unknown) voor dit onderwerp.", fields: [.init(name: "body.\(unknown)", message: "is geen veld van dit onderwerp")])
         }
-        let saved = try await perform { try await controller.recordTopic(loaded, topic: topic, try form(body), context: try context) }
+        let saved = try await perform {
+            try await services.run(SaveIntakeTopic(file: loaded.file, topic: topic, answers: body.additionalProperties), on: loaded, context: try context)
+        }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(additionalProperties: saved.answers))))
     }
 
     func recordLBT(_ input: Operations.RecordLBT.Input) async throws -> Operations.RecordLBT.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await LBTController(services: services).recordLBT(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordLBT(file: loaded.file, invitedDate: r.date("invitedDate", body.invitedDate), testDate: r.date("testDate", body.testDate),
+                                administrator: r.text(body.administrator), conditions: r.text(body.conditions), score: body.score,
+                                exemption: APIValues.law(body.exemption), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         let verdict: Components.Schemas.Lbt.VerdictPayload
         switch LeerbaarheidstoetsRule.uitslag(saved.toets) {
         case .b1RouteHaalbaar: verdict = .haalbaar
@@ -198,16 +218,21 @@ extension APIHandler {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
         let names = ["date": "adviceDate", "route": "adviesRoute", "level": "adviesNiveau", "note": "adviesNote"]
-        let saved = try await perform(renaming: names) {
-            try await LBTController(services: services).recordAdvies(loaded, try form(body, renaming: names), context: try context)
-        }
+        var r = InputReader()
+        let command = RecordSchoolAdvice(file: loaded.file, date: r.date("adviceDate", body.date), school: r.text(body.school), route: APIValues.law(body.route),
+                                         level: APIValues.law(body.level), note: r.text(body.note), read: r.issues)
+        let saved = try await perform(renaming: names) { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
     }
 
     func decideRoute(_ input: Operations.DecideRoute.Input) async throws -> Operations.DecideRoute.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await LBTController(services: services).recordRoute(loaded, try form(body), context: try context) }
+        let r = InputReader()
+        let command = DecideRoute(file: loaded.file, leerroute: APIValues.law(body.leerroute), niveau: APIValues.law(body.niveau),
+                                  considered: (body.considered ?? []).compactMap { APIValues.law($0) }, considerations: r.text(body.considerations),
+                                  deviationReason: r.text(body.deviationReason), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
             id: saved.id, decidedDate: saved.decidedDate, leerroute: .init(rawValue: saved.leerroute)!, deviation: .init(rawValue: saved.deviation) ?? .geenUitslag,
             lbtScore: saved.lbtScore))))
