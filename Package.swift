@@ -81,7 +81,7 @@ let package = Package(
         // Casework commands: one typed command per action, with typed input and a typed refusal that
         // names the field and the rule. Every door (web, API, partners, the newcomer) calls these.
         // No web framework.
-        .target(name: "RegieCasework", dependencies: ["Inburgering", "RegieStorage"], swiftSettings: swiftSettings),
+        .target(name: "RegieCasework", dependencies: ["Inburgering", "DUO", "RegieStorage"], swiftSettings: swiftSettings),
 
         // The only module that imports Hummingbird.
         .target(

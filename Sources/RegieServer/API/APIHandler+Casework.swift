@@ -281,38 +281,50 @@ extension APIHandler {
     func startRoute(_ input: Operations.StartRoute.Input) async throws -> Operations.StartRoute.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        _ = try await perform { try await ProgressController(services: services).recordStart(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = StartRoute(file: loaded.file, startDate: r.date("startDate", body.startDate), instellingsnummer: r.text(body.instellingsnummer),
+                                 expectedEndDate: r.date("expectedEndDate", body.expectedEndDate), literacy: APIValues.law(body.literacy), read: r.issues)
+        _ = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .noContent(.init(headers: .init(apiVersion: version)))
     }
 
     func addProgressMeeting(_ input: Operations.AddProgressMeeting.Input) async throws -> Operations.AddProgressMeeting.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await ProgressController(services: services).recordMeeting(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordProgressMeeting(file: loaded.file, heldDate: r.date("heldDate", body.heldDate), outcome: APIValues.law(body.outcome),
+                                            noShow: body.noShow ?? false, note: r.text(body.meetingNote), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
     }
 
     func addHours(_ input: Operations.AddHours.Input) async throws -> Operations.AddHours.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await ProgressController(services: services).recordHours(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordHours(file: loaded.file, soort: APIValues.law(body.soort), periodEnd: r.date("periodEnd", body.periodEnd), hours: body.hours,
+                                  provider: r.text(body.provider), duringIntake: body.duringIntake ?? false, read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
     }
 
     func addResult(_ input: Operations.AddResult.Input) async throws -> Operations.AddResult.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        _ = try await perform { try await ProgressController(services: services).recordResult(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordRouteResult(file: loaded.file, kind: APIValues.law(body.kind), resultDate: r.date("resultDate", body.resultDate), read: r.issues)
+        _ = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .noContent(.init(headers: .init(apiVersion: version)))
     }
 
     func addEnforcementStep(_ input: Operations.AddEnforcementStep.Input) async throws -> Operations.AddEnforcementStep.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        var values = try form(body)
-        // `false` is an answer here (not culpable), not an absent checkbox.
-        if body.culpable == false { values.values["culpable"] = ["nee"] }
-        let saved = try await perform { try await ProgressController(services: services).recordEnforcement(loaded, values, context: try context) }
+        var r = InputReader()
+        let command = RecordEnforcementStep(
+            file: loaded.file, overtreding: APIValues.law(body.overtreding), decidedDate: r.date("decidedDate", body.decidedDate), efforts: r.text(body.efforts),
+            circumstances: r.text(body.circumstances), culpable: body.culpable, assessedBy: loaded.principal.displayName, read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
             id: saved.id, overtreding: saved.overtreding, step: .init(rawValue: saved.step) ?? .waarschuwing, amountCents: saved.amountCents,
             decidedDate: saved.decidedDate))))
@@ -321,7 +333,9 @@ extension APIHandler {
     func closeCase(_ input: Operations.CloseCase.Input) async throws -> Operations.CloseCase.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        _ = try await perform { try await ProgressController(services: services).recordClose(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = CloseCase(file: loaded.file, reason: APIValues.law(body.reason), closeDate: r.date("closeDate", body.closeDate), read: r.issues)
+        _ = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(try await loadCase(input.path.id, .readPersons)))))
     }
 
@@ -455,7 +469,7 @@ extension APIHandler {
                                aanbodStart: w.aanbodStart, voortgangsgesprek: w.voortgangsgesprek, ontzorgenEinde: w.ontzorgenEinde,
                                ontzorgenEvaluatie: w.ontzorgenEvaluatie, aowLeeftijd: w.aowLeeftijd, cbsLevering: w.cbsLevering),
             meetingMonthsFirstYear: s.law.voortgang.eersteJaarMaanden, meetingMonthsAfter: s.law.voortgang.daarnaMaanden,
-            ladder: s.law.handhaving.ladder.map { .init(step: .init(rawValue: ProgressController.stepKey($0))!, amountEuros: $0.bedragCent.map { $0 / 100 }) },
+            ladder: s.law.handhaving.ladder.map { .init(step: .init(rawValue: Enforcement.stepKey($0))!, amountEuros: $0.bedragCent.map { $0 / 100 }) },
             suspendFinesForAsylumHolders: s.law.handhaving.boetesAsielstatushoudersOpschorten, intakeTopics: s.intakeTopics.map(\.label),
             letterTexts: .init(intro: s.letterTexts["intro"], obligations: s.letterTexts["obligations"], closing: s.letterTexts["closing"], signer: s.letterTexts["signer"]))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// The functioneel beheerder's settings per municipality (domain.md: build settings, not forks):
@@ -72,7 +73,7 @@ struct SettingsController {
                                         "topics": settings.intakeTopics.map(\.label).joined(separator: "\n")]
         for (key, path) in windows { values["window-\(key)"] = String(settings.law.dueSoon[keyPath: path]) }
         for (index, step) in settings.law.handhaving.ladder.prefix(3).enumerated() {
-            values["step\(index + 1)"] = ProgressController.stepKey(step)
+            values["step\(index + 1)"] = Enforcement.stepKey(step)
             values["amount\(index + 1)"] = step.bedragCent.map { String($0 / 100) } ?? ""
         }
         for block in letterBlocks { values["letter-\(block)"] = settings.letterTexts[block] ?? "" }
