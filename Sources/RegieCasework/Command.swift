@@ -51,12 +51,14 @@ public struct CaseFile: Sendable {
 /// One problem with one input field: the field's name, the rule it broke (the catalogue key of the
 /// message the door shows), and the values the message needs. The door localises it; the field's
 /// label comes from the command's `labels`.
-public struct FieldIssue: Sendable, Hashable {
-    public enum Argument: Sendable, Hashable {
+public struct FieldIssue: Sendable {
+    public enum Argument: Sendable {
         case text(String)
         /// A catalogue key, shown in the reader's language.
         case label(String)
         case date(CalendarDate)
+        /// A finding of the law module on a PIP, in the reader's words.
+        case problem(PIPProblem)
     }
 
     public let field: String

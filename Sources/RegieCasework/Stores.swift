@@ -6,11 +6,13 @@ public struct CaseworkStores: Sendable {
     public let persons: PersonStore
     public let casework: CaseworkStore
     public let settings: SettingsStore
+    public let duo: DUOStore
 
-    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore) {
+    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore, duo: DUOStore) {
         self.persons = persons
         self.casework = casework
         self.settings = settings
+        self.duo = duo
     }
 }
 

@@ -257,22 +257,32 @@ extension APIHandler {
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: versions.map(pipBody)))))
     }
 
-    func pipCase(_ id: String) async throws -> PIPController.Case {
+    func pipCase(_ id: String) async throws -> (loaded: CaseLoader.Loaded, pips: PIPVersions) {
         let loaded = try await loadCase(id, .editPersons)
-        return PIPController.Case(loaded: loaded, versions: try await services.casework.listPIPs(personId: loaded.person.id, scope: loaded.scope))
+        return (loaded, try await PIPVersions.load(loaded.file, scope: loaded.scope, stores: services.stores))
     }
 
     func savePIPConcept(_ input: Operations.SavePIPConcept.Input) async throws -> Operations.SavePIPConcept.Output {
         let c = try await pipCase(input.path.id)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await PIPController(services: services).recordConcept(c, try form(body), context: try context) }
+        var r = InputReader()
+        let command = SavePIPConcept(
+            pips: c.pips, changeReason: APIValues.law(body.changeReason), changeNote: r.text(body.changeNote), leerroute: APIValues.law(body.leerroute),
+            niveau: APIValues.law(body.niveau), begeleiding: r.text(body.begeleiding), ondersteuning: r.text(body.ondersteuning), pvt: r.text(body.pvt),
+            pvtUren: body.pvtUren, map: r.text(body.map), mapUren: body.mapUren, vveNietVanToepassing: body.vveNvt ?? false, vve: r.text(body.vve),
+            voortgangsgesprekken: body.voortgangsgesprekken, cadansMaanden: body.cadansMaanden, einddoel: APIValues.law(body.einddoel),
+            redenAfwijking: r.text(body.redenAfwijking), intensiteitB1: body.intensiteitB1, read: r.issues)
+        let saved = try await perform { try await services.run(command, on: c.loaded, context: try context) }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(pipBody(saved))))
     }
 
     func fixPIP(_ input: Operations.FixPIP.Input) async throws -> Operations.FixPIP.Output {
         let c = try await pipCase(input.path.id)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let fixed = try await perform { try await PIPController(services: services).recordFix(c, try form(body), context: try context) }
+        var r = InputReader()
+        let command = FixPIP(pips: c.pips, dagtekening: r.date("dagtekening", body.dagtekening), delayReason: APIValues.law(body.delayReason),
+                             delayNote: r.text(body.delayNote), read: r.issues)
+        let fixed = try await perform { try await services.run(command, on: c.loaded, context: try context) }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(pipBody(fixed))))
     }
 

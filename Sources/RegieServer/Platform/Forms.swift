@@ -150,6 +150,7 @@ extension Catalogue {
                 case .text(let text): text
                 case .label(let key): self.text(key, locale)
                 case .date(let date): DisplayDate.format(date.iso, locale)
+                case .problem(let problem): LawText.problem(problem, self, locale)
                 }
             }
             if arguments["field"] == nil, let label = labels[issue.field] { arguments["field"] = text(label, locale) }

@@ -47,6 +47,15 @@ public enum LawText {
         t.text(refusal.messageKey, l)
     }
 
+    /// A finding that stops a PIP from being fixed.
+    public static func problem(_ problem: PIPProblem, _ t: Catalogue, _ l: UILocale) -> String {
+        switch problem {
+        case .content(let gap): Self.gap(gap, t, l)
+        case .change(let gebrek, let dagtekening): change(gebrek, dagtekening: dagtekening, t, l)
+        case .duo(let violation): Self.violation(violation, t, l)
+        }
+    }
+
     /// What a new PIP version changes that the law does not allow on its dagtekening (R7a, R7b).
     public static func change(_ gebrek: PIPWijzigingGebrek, dagtekening: CalendarDate, _ t: Catalogue, _ l: UILocale) -> String {
         let date = { (day: CalendarDate) in DisplayDate.format(day.iso, l) }
