@@ -79,6 +79,8 @@ public struct CaseworkError: Error, Sendable {
         case invalid
         case conflict(existingId: String?)
         case rejected
+        /// An upload over its limit (413).
+        case tooLarge
     }
 
     public let kind: Kind

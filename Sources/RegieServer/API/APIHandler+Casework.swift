@@ -392,7 +392,15 @@ extension APIHandler {
     func saveHandover(_ input: Operations.SaveHandover.Input) async throws -> Operations.SaveHandover.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await HandoverController(services: services).recordHandover(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let profile: [String: String?] = [
+            "verblijfsvergunning": body.verblijfsvergunning, "azcLocatie": body.azcLocatie, "coaContact": body.coaContact, "gezin": body.gezin,
+            "opleiding": body.opleiding, "werkervaring": body.werkervaring, "talen": body.talen, "gezondheid": body.gezondheid, "bijzonderheden": body.bijzonderheden,
+        ]
+        let command = SaveHandover(file: loaded.file, profile: profile.compactMapValues { $0 }, scenario: APIValues.law(body.scenario),
+                                   meetingPlanned: r.date("meetingPlanned", body.meetingPlanned), meetingHeld: r.date("meetingHeld", body.meetingHeld),
+                                   attendees: (body.attendees ?? []).compactMap { APIValues.law($0) }, read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(handoverBody(saved))))
     }
 }
@@ -413,21 +421,15 @@ extension APIHandler {
     func addTask(_ input: Operations.AddTask.Input) async throws -> Operations.AddTask.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await TasksController(services: services).recordTask(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = AddTask(file: loaded.file, title: r.text(body.taskTitle), due: r.date("taskDue", body.taskDue), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(taskBody(saved))))
     }
 
     func completeTask(_ input: Operations.CompleteTask.Input) async throws -> Operations.CompleteTask.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
-        let event = services.auditEvent("casework.task.done", context: try context, permission: .editPersons, person: loaded.person)
-        do {
-            guard try await services.casework.completeTaak(personId: loaded.person.id, taakId: input.path.task, by: loaded.principal.actorId, scope: loaded.scope,
-                                                           actor: CaseLoader.actor(loaded.principal), audit: event, now: services.clock.now()) != nil else {
-                throw AppError.notFound
-            }
-        } catch CaseworkStore.TaakError.notOpen {
-            throw AppError.notFound
-        }
+        try await services.run(CompleteTask(file: loaded.file, taskId: input.path.task), on: loaded, context: try context)
         return .noContent(.init(headers: .init(apiVersion: version)))
     }
 }
@@ -453,9 +455,10 @@ extension APIHandler {
         }
         // The runtime decodes the base64 (invalid base64 is a 400 before this point).
         let data = Data(body.content.data)
+        let r = InputReader()
         let saved = try await perform(renaming: ["content": "file"]) {
-            try await DocumentsController(services: services).recordDocument(loaded, title: body.title, file: .data(filename: body.filename, bytes: data),
-                                                                              context: try context)
+            try await services.run(AddDocument(file: loaded.file, title: r.text(body.title), upload: UploadedFile(filename: body.filename, bytes: data, limit: AddDocument.maximumBytes)),
+                                   on: loaded, context: try context)
         }
         return .created(.init(headers: .init(apiVersion: version), body: .json(documentBody(saved))))
     }

@@ -165,6 +165,7 @@ extension Catalogue {
         case .invalid: return FormErrors(fields)
         case .conflict(let existing): return FormErrors(fields, status: .conflict, existingId: existing)
         case .rejected: return FormErrors(fields, status: .unprocessableContent)
+        case .tooLarge: return FormErrors(fields, status: .contentTooLarge)
         }
     }
 }
