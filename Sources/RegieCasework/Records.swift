@@ -230,3 +230,133 @@ public struct AddDocument: CaseworkCommand {
         return saved
     }
 }
+
+/// Corrects the person's details (name, birth date, gender, language, BRP registration date); the
+/// timeline keeps the old values.
+public struct CorrectDetails: CaseworkCommand {
+    public let file: CaseFile
+    public var givenNames: String?
+    public var familyName: String?
+    public var dateOfBirth: CalendarDate?
+    public var gender: PersonGender?
+    public var language: String?
+    public var interpreterNeeded: Bool
+    public var brp: CalendarDate?
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, givenNames: String?, familyName: String?, dateOfBirth: CalendarDate?, gender: PersonGender?, language: String?,
+                interpreterNeeded: Bool, brp: CalendarDate?, read: [FieldIssue] = []) {
+        self.file = file
+        self.givenNames = givenNames
+        self.familyName = familyName
+        self.dateOfBirth = dateOfBirth
+        self.gender = gender
+        self.language = language
+        self.interpreterNeeded = interpreterNeeded
+        self.brp = brp
+        self.read = read
+    }
+
+    public static let labels = ["givenNames": "register.givenNames", "familyName": "register.familyName", "dateOfBirth": "register.dateOfBirth",
+                                "gender": "register.gender", "language": "register.language", "brp": "person.brp"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws {
+        var v = Checks(labels: Self.labels, read: read)
+        let today = context.today
+        let givenNames = v.text("givenNames", givenNames, maxLength: 100, characters: .name)
+        let familyName = v.text("familyName", familyName, maxLength: 100, characters: .name)
+        let dateOfBirth = v.date("dateOfBirth", dateOfBirth, notAfter: today, plausible: .birth)
+        let gender = v.choice("gender", gender)
+        let language = v.text("language", language, maxLength: 60)
+        let brp = v.date("brp", brp, required: false, notAfter: today)
+        if let dateOfBirth, let brp, brp < dateOfBirth { v.fail("brp", "register.errors.beforeBirth") }
+        guard v.isValid, let givenNames, let familyName, let dateOfBirth, let gender, let language else { throw v.error() }
+        let details = PersonDetails(givenNames: givenNames, familyName: familyName, dateOfBirth: dateOfBirth.iso, gender: gender.rawValue, language: language,
+                                    interpreterNeeded: interpreterNeeded, brpDate: brp?.iso)
+        let event = context.audit("person.details.update", file.person, "")
+        guard try await stores.casework.updateDetails(personId: file.person.id, details, scope: context.scope, actor: context.actor,
+                                                      audit: event, now: context.now) != nil else { throw CaseNotFound() }
+    }
+}
+
+/// A request for information to a third party (R1a: the PIP term waits while it is out).
+public struct RequestFromThirdParty: CaseworkCommand {
+    public let file: CaseFile
+    public var party: String?
+    public var subject: String?
+    public var requestedOn: CalendarDate?
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, party: String?, subject: String?, requestedOn: CalendarDate?, read: [FieldIssue] = []) {
+        self.file = file
+        self.party = party
+        self.subject = subject
+        self.requestedOn = requestedOn
+        self.read = read
+    }
+
+    public static let labels = ["party": "derden.party", "subject": "derden.subject", "requestedOn": "derden.requestedOn"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> DerdenVerzoekRecord {
+        var v = Checks(labels: Self.labels, read: read)
+        let party = v.text("party", party, maxLength: 200)
+        let subject = v.text("subject", subject, maxLength: 500)
+        let requested = v.date("requestedOn", requestedOn, notAfter: context.today)
+        if file.traject.closedDate != nil { v.fail("party", "close.errors.alreadyClosed") }
+        guard v.isValid, let party, let subject, let requested else { throw v.error() }
+        let record = DerdenVerzoekRecord(id: CommandContext.newID(), personId: file.person.id, party: party, subject: subject, requestedOn: requested.iso,
+                                         createdBy: context.actorId, createdAt: context.now.epochSeconds)
+        let event = context.audit("casework.derden.request", file.person, party)
+        guard let saved = try await stores.casework.insertDerdenVerzoek(record, scope: context.scope, actor: context.actor, audit: event,
+                                                                         now: context.now) else { throw CaseNotFound() }
+        return saved
+    }
+}
+
+/// The answer to a third-party request arrived, or the request is withdrawn with a reason.
+public struct SettleThirdPartyRequest: CaseworkCommand {
+    public enum Outcome: Sendable {
+        case received(CalendarDate?)
+        case withdrawn(reason: String?)
+    }
+
+    public let file: CaseFile
+    public let requestId: String
+    public var outcome: Outcome
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, requestId: String, outcome: Outcome, read: [FieldIssue] = []) {
+        self.file = file
+        self.requestId = requestId
+        self.outcome = outcome
+        self.read = read
+    }
+
+    public static let labels = ["receivedOn": "derden.receivedOn", "reason": "derden.reason"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws {
+        var v = Checks(labels: Self.labels, read: read)
+        let stored: Bool?
+        do {
+            switch outcome {
+            case .received(let date):
+                let day = v.date("receivedOn", date, notAfter: context.today)
+                guard v.isValid, let day else { throw v.error() }
+                let event = context.audit("casework.derden.receive", file.person, day.iso)
+                stored = try await stores.casework.receiveDerdenVerzoek(personId: file.person.id, requestId: requestId, receivedOn: day,
+                                                                        scope: context.scope, actor: context.actor, audit: event, now: context.now)
+            case .withdrawn(let reason):
+                let reason = v.text("reason", reason, maxLength: 500)
+                guard v.isValid, let reason else { throw v.error() }
+                let event = context.audit("casework.derden.withdraw", file.person, reason)
+                stored = try await stores.casework.withdrawDerdenVerzoek(personId: file.person.id, requestId: requestId, reason: reason,
+                                                                         scope: context.scope, actor: context.actor, audit: event, now: context.now)
+            }
+        } catch CaseworkStore.DerdenStoreError.unknownRequest {
+            throw CaseNotFound()
+        } catch CaseworkStore.DerdenStoreError.receivedBeforeRequested {
+            throw CaseworkError(.rejected, [FieldIssue(field: "receivedOn", rule: "derden.errors.beforeRequested")], labels: Self.labels)
+        }
+        guard stored != nil else { throw CaseNotFound() }
+    }
+}
