@@ -35,15 +35,6 @@ extension APIHandler {
         }
     }
 
-    /// The body as form values, with API names mapped to the form's where they differ.
-    func form(_ body: some Encodable, renaming names: [String: String] = [:]) throws -> FormData {
-        let form = try FormData(encoding: body)
-        guard !names.isEmpty else { return form }
-        var renamed = FormData()
-        for (name, values) in form.values { renamed.values[names[name] ?? name] = values }
-        return renamed
-    }
-
     var version: String { RegieAPISpec.version }
 
     // MARK: Caseload and case file
@@ -505,7 +496,7 @@ extension APIHandler {
         let (principal, context) = try settingsMunicipality(input.path.code)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
         let base = try await services.settings.fetch(input.path.code)
-        var values = SettingsController.input(from: base)
+        var values = SettingsForm.input(from: base)
         values["caseloadNorm"] = String(body.caseloadNorm)
         let days = body.dueSoonDays
         for (key, value) in [("pipVaststelling", days.pipVaststelling), ("inburgeringstermijn", days.inburgeringstermijn), ("schakelVenster", days.schakelVenster),
@@ -527,7 +518,7 @@ extension APIHandler {
         }
         var form = FormData()
         for (name, value) in values { form.values[name] = [value] }
-        let (settings, errors) = SettingsController.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
+        let (settings, errors) = SettingsForm.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
         guard errors.isEmpty else {
             func apiName(_ name: String) -> String {
                 if name.hasPrefix("window-") { return "body.dueSoonDays." + name.dropFirst("window-".count) }
