@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "RegieServerTests",
             dependencies: [
-                "RegieServer", "RegieStorage", "RegieCasework", "Inburgering", "DUO",
+                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "Inburgering", "DUO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -55,9 +55,9 @@ extension APIHandler {
         }
         var filter = PersonStore.ListFilter(
             municipalityCode: query.municipality, phase: query.phase?.rawValue, leerroute: query.route?.rawValue,
-            doelgroepen: query.group.flatMap { DoelgroepCategorie(rawValue: $0.rawValue) }.map { group in Doelgroep.allCases.filter { $0.categorie == group }.map(\.rawValue) } ?? [],
-            term: query.term.flatMap { PersonStore.TermFilter(rawValue: $0.rawValue) }, includeClosed: query.closed ?? false, search: query.q,
-            sort: query.sort.flatMap { PersonStore.CaseloadSort(rawValue: $0.rawValue) } ?? .termijn)
+            doelgroepen: (APIValues.law(query.group) as DoelgroepCategorie?).map { group in Doelgroep.allCases.filter { $0.categorie == group }.map(\.rawValue) } ?? [],
+            term: APIValues.law(query.term), includeClosed: query.closed ?? false, search: query.q,
+            sort: APIValues.law(query.sort) ?? .termijn)
         if let consulent = query.consulent { if consulent == "geen" { filter.unassigned = true } else { filter.consulentId = consulent } }
         let today = CalendarDate.today(now: services.clock.now())
         let page = try await services.persons.listPersons(scope: Policy.scope(for: principal), filter: filter, after: query.after, limit: limit, today: today)
@@ -68,10 +68,10 @@ extension APIHandler {
         let rows = page.rows.map { row -> Components.Schemas.CaseSummary in
             let law = settings[row.municipalityCode]?.law ?? .standaard
             let next = row.lawFacts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: law, on: today)) }
-            return .init(id: row.id, givenNames: row.givenNames, familyName: row.familyName, doelgroep: .init(rawValue: row.doelgroep) ?? .overig,
-                         municipalityCode: row.municipalityCode, phase: row.phase.flatMap { .init(rawValue: $0) } ?? .signaal,
-                         leerroute: row.leerroute.flatMap { .init(rawValue: $0) }, consulent: row.consulentName,
-                         nextTerm: next.map { .init(kind: .init(rawValue: $0.kind.rawValue)!, due: $0.due.iso, status: .init(rawValue: $0.status.rawValue)!) })
+            return .init(id: row.id, givenNames: row.givenNames, familyName: row.familyName, doelgroep: APIValues.spec(stored: row.doelgroep) ?? .overig,
+                         municipalityCode: row.municipalityCode, phase: APIValues.spec(stored: row.phase) ?? .signaal,
+                         leerroute: APIValues.spec(stored: row.leerroute), consulent: row.consulentName,
+                         nextTerm: next.flatMap(Self.nextTerm))
         }
         var link: String?
         if let cursor = page.next {
@@ -98,19 +98,31 @@ extension APIHandler {
         let terms = traject.lawFacts(person: person).map { StatutoryClock.terms(for: $0, settings: law, on: today) } ?? []
         return .init(
             id: person.id, givenNames: person.givenNames, familyName: person.familyName, dateOfBirth: person.dateOfBirth,
-            gender: .init(rawValue: person.gender) ?? .x, bsn: person.bsn, vNummer: person.vNummer,
-            doelgroep: .init(rawValue: person.doelgroep) ?? .overig, municipalityCode: person.municipalityCode, language: person.language,
-            interpreterNeeded: person.interpreterNeeded == 1, phase: .init(rawValue: traject.phase) ?? .signaal, consulentId: traject.consulentId,
-            leerroute: traject.leerroute.flatMap { .init(rawValue: $0) }, closedReason: traject.closedReason,
+            gender: APIValues.spec(stored: person.gender) ?? .x, bsn: person.bsn, vNummer: person.vNummer,
+            doelgroep: APIValues.spec(stored: person.doelgroep) ?? .overig, municipalityCode: person.municipalityCode, language: person.language,
+            interpreterNeeded: person.interpreterNeeded == 1, phase: APIValues.spec(stored: traject.phase) ?? .signaal, consulentId: traject.consulentId,
+            leerroute: APIValues.spec(stored: traject.leerroute), closedReason: traject.closedReason,
             dates: .init(kennisgeving: traject.kennisgevingDate, koppeling: traject.koppelingDate, housing: traject.housingDate, brp: traject.brpDate,
                          intake: traject.intakeDate, pip: traject.pipDate, routeStart: traject.routeStartDate, closed: traject.closedDate,
                          lastContact: nil, lastMeeting: traject.lastMeetingDate),
-            terms: terms.filter { $0.status != .notApplicable }.map { term in
-                .init(kind: .init(rawValue: term.kind.rawValue)!, start: term.start.iso, due: term.due.iso, status: .init(rawValue: term.status.rawValue)!,
-                      rule: term.rule.rawValue, source: term.source, completedOn: term.completedOn?.iso)
-            },
+            terms: terms.filter { $0.status != .notApplicable }.compactMap(Self.term),
             householdMemberIds: members.map(\.id),
-            rights: Self.rights(Doelgroep(rawValue: person.doelgroep)?.categorie, settings: law))
+            rights: Self.rights((APIValues.spec(stored: person.doelgroep) as Doelgroep?)?.categorie, settings: law))
+    }
+
+    /// A running term as the spec describes it; a kind or status the spec does not know yet (the law
+    /// module gained it first) is left out of the answer, never a crash.
+    static func term(_ term: Term) -> Components.Schemas.Term? {
+        guard let kind: Components.Schemas.Term.KindPayload = APIValues.spec(term.kind),
+              let status: Components.Schemas.Term.StatusPayload = APIValues.spec(term.status) else { return nil }
+        return .init(kind: kind, start: term.start.iso, due: term.due.iso, status: status, rule: term.rule.rawValue, source: term.source,
+                     completedOn: term.completedOn?.iso)
+    }
+
+    static func nextTerm(_ term: Term) -> Components.Schemas.TermRef? {
+        guard let kind: Components.Schemas.TermRef.KindPayload = APIValues.spec(term.kind),
+              let status: Components.Schemas.TermRef.StatusPayload = APIValues.spec(term.status) else { return nil }
+        return .init(kind: kind, due: term.due.iso, status: status)
     }
 
     /// R0: what the law gives the person by target group, from the law module.
@@ -225,19 +237,19 @@ extension APIHandler {
                                   deviationReason: r.text(body.deviationReason), read: r.issues)
         let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
-            id: saved.id, decidedDate: saved.decidedDate, leerroute: .init(rawValue: saved.leerroute)!, deviation: .init(rawValue: saved.deviation) ?? .geenUitslag,
+            id: saved.id, decidedDate: saved.decidedDate, leerroute: APIValues.spec(stored: saved.leerroute) ?? .b1, deviation: APIValues.spec(stored: saved.deviation) ?? .geenUitslag,
             lbtScore: saved.lbtScore))))
     }
 
     // MARK: PIP
 
     func pipBody(_ pip: PIPRecord) -> Components.Schemas.Pip {
-        .init(leerroute: .init(rawValue: pip.leerroute) ?? .b1, niveau: pip.niveau.flatMap { .init(rawValue: $0) }, einddoel: pip.einddoel.flatMap { .init(rawValue: $0) },
+        .init(leerroute: APIValues.spec(stored: pip.leerroute) ?? .b1, niveau: APIValues.spec(stored: pip.niveau), einddoel: APIValues.spec(stored: pip.einddoel),
               begeleiding: pip.begeleiding.nonEmpty, ondersteuning: pip.ondersteuning.nonEmpty, pvt: pip.pvt.nonEmpty, pvtUren: pip.pvtUren,
               map: pip.map.nonEmpty, mapUren: pip.mapUren, vveNvt: pip.vve == PIPRecord.vveNotApplicable,
               vve: pip.vve == PIPRecord.vveNotApplicable ? nil : pip.vve.nonEmpty, voortgangsgesprekken: pip.voortgangsgesprekken,
               cadansMaanden: pip.cadansMaanden, redenAfwijking: pip.redenAfwijking, intensiteitB1: pip.intensiteitB1,
-              changeReason: pip.changeReason.flatMap { .init(rawValue: $0) }, changeNote: pip.changeNote,
+              changeReason: APIValues.spec(stored: pip.changeReason), changeNote: pip.changeNote,
               id: pip.id, version: pip.version, status: pip.isFixed ? .vastgesteld : .concept, dagtekening: pip.dagtekening)
     }
 
@@ -327,7 +339,7 @@ extension APIHandler {
             circumstances: r.text(body.circumstances), culpable: body.culpable, assessedBy: loaded.principal.displayName, read: r.issues)
         let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
-            id: saved.id, overtreding: saved.overtreding, step: .init(rawValue: saved.step) ?? .waarschuwing, amountCents: saved.amountCents,
+            id: saved.id, overtreding: saved.overtreding, step: APIValues.spec(stored: saved.step) ?? .waarschuwing, amountCents: saved.amountCents,
             decidedDate: saved.decidedDate))))
     }
 
@@ -368,9 +380,9 @@ extension APIHandler {
         let p = record?.profile ?? [:]
         return .init(verblijfsvergunning: p["verblijfsvergunning"], azcLocatie: p["azcLocatie"], coaContact: p["coaContact"], gezin: p["gezin"],
                      opleiding: p["opleiding"], werkervaring: p["werkervaring"], talen: p["talen"], gezondheid: p["gezondheid"],
-                     bijzonderheden: p["bijzonderheden"], scenario: record?.scenario.flatMap { .init(rawValue: $0) },
+                     bijzonderheden: p["bijzonderheden"], scenario: APIValues.spec(stored: record?.scenario),
                      meetingPlanned: record?.meetingPlanned, meetingHeld: record?.meetingHeld,
-                     attendees: record.map { $0.meetingAttendees.split(separator: ",").compactMap { .init(rawValue: String($0)) } })
+                     attendees: record.map { $0.meetingAttendees.split(separator: ",").compactMap { APIValues.spec(stored: String($0)) } })
     }
 
     func getHandover(_ input: Operations.GetHandover.Input) async throws -> Operations.GetHandover.Output {
@@ -398,7 +410,7 @@ extension APIHandler {
 
 extension APIHandler {
     func taskBody(_ taak: TaakRecord) -> Components.Schemas.Task {
-        .init(id: taak.id, title: taak.title, due: taak.dueDate, assigneeId: taak.assigneeId, source: .init(rawValue: taak.source) ?? .handmatig,
+        .init(id: taak.id, title: taak.title, due: taak.dueDate, assigneeId: taak.assigneeId, source: APIValues.spec(stored: taak.source) ?? .handmatig,
               done: taak.doneAt != nil)
     }
 
@@ -473,7 +485,7 @@ extension APIHandler {
                                aanbodStart: w.aanbodStart, voortgangsgesprek: w.voortgangsgesprek, ontzorgenEinde: w.ontzorgenEinde,
                                ontzorgenEvaluatie: w.ontzorgenEvaluatie, aowLeeftijd: w.aowLeeftijd, cbsLevering: w.cbsLevering),
             meetingMonthsFirstYear: s.law.voortgang.eersteJaarMaanden, meetingMonthsAfter: s.law.voortgang.daarnaMaanden,
-            ladder: s.law.handhaving.ladder.map { .init(step: .init(rawValue: Enforcement.stepKey($0))!, amountEuros: $0.bedragCent.map { $0 / 100 }) },
+            ladder: s.law.handhaving.ladder.compactMap { step in APIValues.spec(stored: Enforcement.stepKey(step)).map { .init(step: $0, amountEuros: step.bedragCent.map { $0 / 100 }) } },
             suspendFinesForAsylumHolders: s.law.handhaving.boetesAsielstatushoudersOpschorten, intakeTopics: s.intakeTopics.map(\.label),
             letterTexts: .init(intro: s.letterTexts["intro"], obligations: s.letterTexts["obligations"], closing: s.letterTexts["closing"], signer: s.letterTexts["signer"]))
     }
