@@ -62,7 +62,7 @@ struct PIPController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .readCasework)
-        try await services.record("casework.pip.view", context: context, permission: .readCasework, person: c.loaded.person)
+        try await services.record(.caseworkPipView, context: context, permission: .readCasework, person: c.loaded.person)
         return try await render(c, input: nil, errors: [], context: context, status: .ok)
     }
 
@@ -308,7 +308,7 @@ struct PIPController {
         guard let number = Int(try context.parameters.require("version")), let version = c.versions.first(where: { $0.version == number }) else {
             throw AppError.notFound
         }
-        try await services.record("casework.pip.letter", context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
+        try await services.record(.caseworkPipLetter, context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
         let rendered = try await letterHTML(c, version: version, annex: Self.annexLocale(context))
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: rendered.html)))

@@ -56,7 +56,7 @@ struct ProgressController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.progress.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkProgressView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, failed: nil, input: FormData(), errors: [], context: context, status: .ok)
     }
 
@@ -234,7 +234,7 @@ struct ProgressController {
 
     func showEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.enforcement.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkEnforcementView, context: context, permission: .readCasework, person: loaded.person)
         return try await renderEnforcement(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 

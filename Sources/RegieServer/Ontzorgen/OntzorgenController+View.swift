@@ -258,7 +258,7 @@ extension OntzorgenController {
         }
         guard let statement = try await store.statement(personId: loaded.person.id, month: month, scope: loaded.scope) else { throw AppError.notFound }
         let dossier = try await store.dossier(personId: loaded.person.id, scope: loaded.scope)
-        try await services.record("ontzorgen.statement", context: context, permission: .readOntzorgen, person: loaded.person, detail: month.iso)
+        try await services.record(.ontzorgenStatement, context: context, permission: .readOntzorgen, person: loaded.person, detail: month.iso)
         let money = { (cents: Int) in Money.format(cents, l) }
         let soortLabel = { (code: String) in SoortText.label(code, policy: dossier.beleid, t, l) }
         var person = statement.runPersoon
