@@ -230,7 +230,6 @@ struct ProgressController {
         let action: String
     }
 
-    static func euro(_ cents: Int) -> String { String(format: "€ %d,%02d", cents / 100, cents % 100) }
 
     func showEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
@@ -252,7 +251,7 @@ struct ProgressController {
             let label = t.text("enforcement.offences.\(offence.rawValue)", l)
             switch HandhavingRule.volgendeStap(dossier, categorie: categorie, pipVastgesteld: loaded.traject.pipDate != nil, settings: settings.law.handhaving) {
             case .success(let voorstel):
-                return label + ": " + t.text("enforcement.steps.\(Enforcement.stepKey(voorstel.stap))", l) + (voorstel.stap.bedragCent.map { " " + Self.euro($0) } ?? "")
+                return label + ": " + t.text("enforcement.steps.\(Enforcement.stepKey(voorstel.stap))", l) + (voorstel.stap.bedragCent.map { " " + Money.format($0, l) } ?? "")
             case .failure(let refusal): return label + ": " + LawText.refusal(refusal, t, l)
             }
         }
@@ -268,7 +267,7 @@ struct ProgressController {
         ]
         let rows = records.reversed().map { r in
             EnforcementRow(date: DisplayDate.format(r.decidedDate, l), offence: t.text("enforcement.offences.\(r.overtreding)", l),
-                           step: t.text("enforcement.steps.\(r.step)", l) + (r.amountCents.map { " " + Self.euro($0) } ?? ""),
+                           step: t.text("enforcement.steps.\(r.step)", l) + (r.amountCents.map { " " + Money.format($0, l) } ?? ""),
                            assessment: r.culpable.map { t.text($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo", l) } ?? "")
         }
         return try services.views.render(

@@ -496,7 +496,7 @@ struct FiguresController {
         func fines() async throws -> Table {
             let c = try await counts(.fines)
             let steps = ["waarschuwing", "boete", "boeteEnPIPZonderInbreng"]
-            let euros = { (cents: Int) in String(format: "€ %d,%02d", cents / 100, cents % 100) }
+            let euros = { (cents: Int) in Money.format(cents, locale) }
             return Table(key: "fines", title: t("tables.fines"), definition: t("defs.fines"),
                          columns: [t("columns.step"), t("columns.decisions"), t("columns.amount")],
                          rows: steps.map { step in
