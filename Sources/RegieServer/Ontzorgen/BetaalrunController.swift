@@ -199,7 +199,7 @@ struct BetaalrunController {
              "amount": money(b.amountCents), "endToEndId": b.endToEndId, "reason": b.failureReason ?? "",
              "failedOn": b.failedOn.map { DisplayDate.format($0, l) } ?? "", "repayRequested": b.repay == 1,
              "repayOpen": repay?.id == b.id, "repayIban": repay?.id == b.id ? repay?.iban ?? "" : "",
-             "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw"]
+             "repayAction": SiteRoute.ontzorgenPaymentAction(b.id, action: "opnieuw").path]
         }
         let isPreparer = run.preparedBy == principal.actorId
         let base = SiteRoute.ontzorgenRun(run.id).path
@@ -221,8 +221,9 @@ struct BetaalrunController {
             "nextHref": page * Self.pageSize < lineTotal ? base + "?pagina=\(page + 1)#betalingen-kop" : "", "hasNext": page * Self.pageSize < lineTotal,
             "canRecordFailure": exported, "failures": failureRows, "hasFailures": !failureRows.isEmpty, "failureOpen": failure != nil,
             "failureE2E": failure?.raw("endToEndId") ?? "", "failureReason": failure?.raw("reason") ?? "",
-            "failureDate": failure?.raw("failedOn") ?? today.iso, "failureAction": base + "/terugboeking",
-            "recomputeAction": base + "/opnieuw-berekenen", "deleteAction": base + "/verwijderen", "approveAction": base + "/goedkeuren",
+            "failureDate": failure?.raw("failedOn") ?? today.iso, "failureAction": SiteRoute.ontzorgenRunAction(run.id, action: "terugboeking").path,
+            "recomputeAction": SiteRoute.ontzorgenRunAction(run.id, action: "opnieuw-berekenen").path,
+            "deleteAction": SiteRoute.ontzorgenRunAction(run.id, action: "verwijderen").path, "approveAction": SiteRoute.ontzorgenRunAction(run.id, action: "goedkeuren").path,
             "fileHref": SiteRoute.ontzorgenRunFile(run.id).path, "error": error ?? "", "hasError": error != nil,
         ]
         return try services.views.render("ontzorgen-run", titleKey: "ontzorgen.runTitle",

@@ -27,7 +27,7 @@ extension OntzorgenController {
         let today = loader.today
         let canManage = Policy.allows(loaded.principal, .manageOntzorgen)
         let name = p.displayName(t, l)
-        let action = { (form: String) in SiteRoute.personOntzorgen(p.id).path + "/" + form }
+        let action = { (form: String) in SiteRoute.personOntzorgenForm(p.id, form: form).path }
         // A failed form shows what was typed; the others show what is stored.
         func value(_ form: String, _ field: String, _ stored: String?) -> String {
             failed == form ? (input.raw(field) ?? "") : (stored ?? "")
