@@ -278,7 +278,7 @@ public struct CaseworkStore: Sendable {
             let existing = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: pip.personId) AND status = 'concept'")
                 .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
             var saved = pip
-            saved.status = "concept"
+            saved.status = .concept
             saved.updatedAt = now.epochSeconds
             if let existing {
                 saved.id = existing.id
@@ -324,13 +324,13 @@ public struct CaseworkStore: Sendable {
         try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
             guard var concept = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) AND status = 'concept'")
                 .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw PIPStoreError.notAConcept }
-            concept.status = "vastgesteld"
-            concept.dagtekening = dagtekening.iso
+            concept.status = .vastgesteld
+            concept.dagtekening = dagtekening
             concept.fixedBy = actor.id
             concept.fixedAt = now.epochSeconds
             let previousRoute = try await db.raw("""
                 SELECT leerroute FROM pips WHERE person_id = \(bind: personId) AND status = 'vastgesteld' ORDER BY version DESC LIMIT 1
-                """).first().map { try $0.decode(column: "leerroute", as: String.self) }
+                """).first().map { try $0.decode(column: "leerroute", as: Leerroute.self) }
             try await db.raw("""
                 UPDATE pips SET status = 'vastgesteld', dagtekening = \(bind: dagtekening.iso), fixed_by = \(bind: actor.id), fixed_at = \(bind: now.epochSeconds)
                 WHERE id = \(bind: concept.id)
@@ -344,14 +344,14 @@ public struct CaseworkStore: Sendable {
                 """).run()
             try await Self.advance(personId: personId, to: .pipVastgesteld, current: traject.phase, on: db, now: now)
             // The fixed PIP goes to DUO in this same transaction (outbox): never fixed without being sent.
-            let bericht = DUOPIPBericht(dagtekeningPip: dagtekening, leerroute: Leerroute(rawValue: concept.leerroute)?.duoCode ?? concept.leerroute,
-                                        niveau: concept.niveau, geschatteIntensiteitB1Route: concept.intensiteitB1)
+            let bericht = DUOPIPBericht(dagtekeningPip: dagtekening, leerroute: concept.leerroute.duoCode,
+                                        niveau: concept.niveau?.rawValue, geschatteIntensiteitB1Route: concept.intensiteitB1)
             try await DUOStore.enqueue([try DUOOutboxMessage(.pip, body: bericht, sourceId: concept.id)], personId: personId,
                                        municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
             var changes = [CaseChange(kind: "pip.vastgesteld", date: dagtekening.iso, detail: "versie \(concept.version)")]
             // R7b: a switch of route takes effect on the dagtekening of the version that makes it.
             if let previousRoute, previousRoute != concept.leerroute {
-                changes.append(CaseChange(kind: "pip.schakelen", date: dagtekening.iso, detail: "\(previousRoute)>\(concept.leerroute)"))
+                changes.append(CaseChange(kind: "pip.schakelen", date: dagtekening.iso, detail: "\(previousRoute.rawValue)>\(concept.leerroute.rawValue)"))
             }
             return (concept, changes)
         }
