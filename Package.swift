@@ -78,11 +78,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Casework commands: one typed command per action, with typed input and a typed refusal that
+        // names the field and the rule. Every door (web, API, partners, the newcomer) calls these.
+        // No web framework.
+        .target(name: "RegieCasework", dependencies: ["Inburgering", "DUO", "RegieStorage"], swiftSettings: swiftSettings),
+
         // The only module that imports Hummingbird.
         .target(
             name: "RegieServer",
             dependencies: [
-                "Inburgering", "RegieStorage", "RegieAPI", "DUO",
+                "Inburgering", "RegieStorage", "RegieCasework", "RegieAPI", "DUO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -120,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "RegieServerTests",
             dependencies: [
-                "RegieServer", "RegieStorage", "Inburgering", "DUO",
+                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "Inburgering", "DUO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

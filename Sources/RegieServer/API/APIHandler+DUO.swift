@@ -30,7 +30,7 @@ extension APIHandler {
                     (regie.map { $0.iso + (regieRoute.map { " " + $0.duoCode } ?? "") }, duo.map { $0.iso + (duoRoute.map { " " + $0.duoCode } ?? "") })
                 case .termijn(let regie, let duo): (regie?.iso, duo?.iso)
                 }
-                return .init(caseId: row.personId, municipality: row.municipalityCode, kind: .init(rawValue: difference.key) ?? .plicht, regie: regie, duo: duo)
+                return .init(caseId: row.personId, municipality: row.municipalityCode, kind: APIValues.spec(stored: difference.key) ?? .plicht, regie: regie, duo: duo)
             }
         }
         return .ok(.init(headers: .init(apiVersion: RegieAPISpec.version), body: .json(.init(data: data))))

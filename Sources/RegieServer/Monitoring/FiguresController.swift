@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// Monitoring (domain.md §6): the dashboard of a municipality (or every municipality of the
@@ -36,7 +37,7 @@ struct FiguresController {
         return result
     }
 
-    static let delayReasons = ["derden", "nietBereikbaar", "lbt", "tolk", "ziekte", "capaciteit", "overig"]
+    static let delayReasons = PIPDelayReason.allCases.map(\.rawValue)
 
     /// "1 maand" or "3 maanden" (`n` may be a placeholder such as "N").
     static func months(_ n: Int, _ t: Catalogue, _ l: UILocale) -> String {

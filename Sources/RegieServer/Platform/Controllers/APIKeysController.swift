@@ -42,13 +42,6 @@ struct APIKeysController {
         let action: String
     }
 
-    /// The key is `regie_<prefix>_<secret>`: the prefix finds the row, the secret is checked against its hash.
-    static func parse(_ key: String) -> (prefix: String, secret: String)? {
-        let parts = key.split(separator: "_", maxSplits: 2).map(String.init)
-        guard parts.count == 3, parts[0] == "regie", parts[1].count == 12, !parts[2].isEmpty else { return nil }
-        return (parts[1], parts[2])
-    }
-
     private func render(_ context: RegieRequestContext, principal: Principal, name: String = "", role: String? = nil, errors: [AppError.FieldError] = [],
                         newKey: String? = nil, newKeyRole: Role? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = services.catalogue
