@@ -3,8 +3,8 @@ import RegieStorage
 
 /// A member of a partner organisation (a language school, social guidance) that works for the
 /// municipality on the people it referred there, and on nobody else (AVG art. 28: a processor acts
-/// on the controller's instructions only; Wi2021 art. 7 and 13: the municipality offers the route
-/// and the guidance through others). Signing in is issue 18; the policy already knows it.
+/// on the controller's instructions only; Wi2021 art. 7–9 and 13: the routes and the guidance the
+/// municipality offers, often through such a partner). Signing in is issue 18; the policy already knows it.
 public struct PartnerUser: Sendable, Hashable {
     public let id: String
     public let name: String
@@ -211,7 +211,7 @@ public enum Policy {
     /// The classes of data a principal's permissions let it read: who a person is with any right to
     /// read persons; the content of casework, with its special categories (AVG art. 9: health in the
     /// brede intake), only for the case worker's purpose (Wi2021 art. 14–16); the ontzorgen file for
-    /// that purpose (Participatiewet art. 56a); figures for monitoring (Wi2021 art. 38).
+    /// that purpose (Participatiewet art. 56a); figures without personal data (AVG art. 89).
     static func dataClasses(for principal: Principal) -> DataClasses {
         var classes: DataClasses = []
         if allows(principal, .readPersons) { classes.insert(.identity) }

@@ -8,17 +8,19 @@ public struct DataClasses: OptionSet, Sendable, Hashable {
     public init(rawValue: Int) { self.rawValue = rawValue }
 
     /// Who the person is and where their case stands: name, BSN, address, target group, the
-    /// traject's dates and phase (Wi2021 art. 3, art. 6: the municipality's register of newcomers).
+    /// traject's dates and phase (Wi2021 art. 3: who is obliged; AVG art. 6(1)(e): the municipality's
+    /// public task).
     public static let identity = DataClasses(rawValue: 1 << 0)
     /// The content of casework: timeline, intake conversations, LBT, route, PIP, progress, hours,
-    /// enforcement, tasks, letters and what DUO registered (Wi2021 art. 14–16, art. 18–19, art. 33).
+    /// enforcement, tasks, letters and what DUO registered (Wi2021 art. 13–16: brede intake, PIP and
+    /// guidance).
     public static let casework = DataClasses(rawValue: 1 << 1)
     /// Special categories of personal data (AVG art. 9: health), found in the brede intake's topics,
     /// the warm handover's profile and documents; read on top of `casework`.
     public static let specialCategory = DataClasses(rawValue: 1 << 2)
-    /// The ontzorgen arrangement, benefit, posts and payments (Participatiewet art. 56a; Wi2021 art. 29).
+    /// The ontzorgen arrangement, benefit, posts and payments (Participatiewet art. 56a).
     public static let ontzorgen = DataClasses(rawValue: 1 << 3)
-    /// Figures without personal data (Wi2021 art. 38: monitoring by the municipality).
+    /// Figures without personal data (AVG art. 89: statistics with safeguards; art. 5(1)(c)).
     public static let figures = DataClasses(rawValue: 1 << 4)
 
     public static let all: DataClasses = [.identity, .casework, .specialCategory, .ontzorgen, .figures]

@@ -25,7 +25,7 @@ public struct FiguresFilter: Sendable, Hashable {
     }
 
     /// The municipalities in view as an access scope for figures only: counts without personal data
-    /// (Wi2021 art. 38), compiled to SQL where every other scope is.
+    /// (AVG art. 89), compiled to SQL where every other scope is.
     public var scope: AccessScope { AccessScope(municipalityCodes: municipalityCodes, dataClasses: .figures) }
 }
 
