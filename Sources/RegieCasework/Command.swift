@@ -18,10 +18,10 @@ public struct CommandContext: Sendable {
     public let municipalityCodes: [String]
     public let now: Date
     /// The audit entry for an action, stamped with the door's request (user, role, purpose, request id).
-    public let audit: @Sendable (_ action: String, _ person: PersonRecord?, _ detail: String) -> AuditEvent
+    public let audit: @Sendable (_ action: AuditAction, _ person: PersonRecord?, _ detail: String) -> AuditEvent
 
     public init(scope: TenantScope, actor: CaseActor, actorId: String, actsAsConsulent: Bool, municipalityCodes: [String], now: Date,
-                audit: @escaping @Sendable (_ action: String, _ person: PersonRecord?, _ detail: String) -> AuditEvent) {
+                audit: @escaping @Sendable (_ action: AuditAction, _ person: PersonRecord?, _ detail: String) -> AuditEvent) {
         self.scope = scope
         self.actor = actor
         self.actorId = actorId

@@ -100,7 +100,7 @@ public struct RecordEnforcementStep: CaseworkCommand {
         let record = HandhavingRecord(id: CommandContext.newID(), personId: file.person.id, overtreding: offence.rawValue, step: Enforcement.stepKey(proposal.stap),
                                       amountCents: proposal.stap.bedragCent, decidedDate: date.iso, efforts: efforts, circumstances: circumstances,
                                       culpable: culpable, createdBy: context.actorId, createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.enforcement.step", file.person, "\(offence.rawValue): \(record.step)")
+        let event = context.audit(.caseworkEnforcementStep, file.person, "\(offence.rawValue): \(record.step)")
         guard let saved = try await stores.casework.insertHandhaving(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }

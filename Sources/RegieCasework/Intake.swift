@@ -102,7 +102,7 @@ public struct RecordIntakeConversation: CaseworkCommand {
             id: CommandContext.newID(), personId: file.person.id, conversationDate: date.iso, attendees: attendees,
             interpreter: interpreter, cultureMediator: cultureMediator, withoutPartner: withoutPartner, noShow: noShow, topics: topics, note: note,
             createdBy: context.actorId, createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.intake.gesprek", file.person, "datum: \(date.iso)")
+        let event = context.audit(.caseworkIntakeGesprek, file.person, "datum: \(date.iso)")
         guard let saved = try await stores.casework.insertGesprek(gesprek, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }
@@ -153,7 +153,7 @@ public struct SaveIntakeTopic: CaseworkCommand {
         }
         guard v.isValid else { throw v.error() }
         let record = IntakeOnderwerpRecord(topic: topic.key, answers: stored, updatedBy: context.actorId, updatedAt: context.now.epochSeconds)
-        let event = context.audit("casework.intake.topic", file.person, topic.key)
+        let event = context.audit(.caseworkIntakeTopic, file.person, topic.key)
         guard let saved = try await stores.casework.saveOnderwerp(personId: file.person.id, record, scope: context.scope, actor: context.actor,
                                                                   audit: event, now: context.now) else { throw CaseNotFound() }
         return saved

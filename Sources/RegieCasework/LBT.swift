@@ -58,7 +58,7 @@ public struct RecordLBT: CaseworkCommand {
         let record = LBTRecord(id: CommandContext.newID(), personId: file.person.id, invitedDate: invited?.iso, testDate: tested?.iso,
                                administrator: administrator, conditions: conditions, score: score, exemption: exemption?.rawValue,
                                createdBy: context.actorId, createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.lbt.record", file.person,
+        let event = context.audit(.caseworkLbtRecord, file.person,
                                   score.map { "score: \($0)/40" } ?? (exemption.map { "vrijstelling: \($0.rawValue)" } ?? "uitnodiging"))
         guard let saved = try await stores.casework.insertLBT(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
@@ -101,7 +101,7 @@ public struct RecordSchoolAdvice: CaseworkCommand {
         let record = TaalschoolAdviesRecord(id: CommandContext.newID(), personId: file.person.id, adviceDate: date.iso, school: school,
                                             leerroute: route.rawValue, niveau: level?.rawValue, note: note, createdBy: context.actorId,
                                             createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.advies.record", file.person, "route: \(route.rawValue)")
+        let event = context.audit(.caseworkAdviesRecord, file.person, "route: \(route.rawValue)")
         guard let saved = try await stores.casework.insertAdvies(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }
@@ -163,7 +163,7 @@ public struct DecideRoute: CaseworkCommand {
             considered: Leerroute.allCases.filter(consideredSet.contains).map(\.rawValue).joined(separator: ","), considerations: considerations,
             deviation: deviation.rawValue, deviationReason: reason, lbtScore: lbt?.score,
             createdBy: context.actorId, createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.route.decide", file.person, "route: \(route.rawValue), afwijking: \(deviation.rawValue)")
+        let event = context.audit(.caseworkRouteDecide, file.person, "route: \(route.rawValue), afwijking: \(deviation.rawValue)")
         guard let saved = try await stores.casework.insertRouteBesluit(record, scope: context.scope, actor: context.actor, audit: event,
                                                                        now: context.now) else { throw CaseNotFound() }
         return saved

@@ -222,7 +222,7 @@ public struct SavePIPConcept: CaseworkCommand {
                 FieldIssue(field: gebrek.rule == .r7b ? "leerroute" : "niveau", rule: "pip.errors.rule", arguments: ["problem": .problem(.change(gebrek, dagtekening: today))])
             }, labels: Self.labels)
         }
-        let event = context.audit("casework.pip.concept", pips.file.person, "route: \(record.leerroute)")
+        let event = context.audit(.caseworkPipConcept, pips.file.person, "route: \(record.leerroute)")
         guard let saved = try await stores.casework.saveConcept(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }
@@ -272,7 +272,7 @@ public struct FixPIP: CaseworkCommand {
             throw CaseworkError(.rejected, [summary] + problems.map { FieldIssue(field: "rules.\($0.code)", rule: "pip.errors.rule", arguments: ["problem": .problem($0)]) },
                                 labels: Self.labels)
         }
-        let event = context.audit("casework.pip.fix", pips.file.person, "versie \(concept.version), dagtekening \(day.iso)")
+        let event = context.audit(.caseworkPipFix, pips.file.person, "versie \(concept.version), dagtekening \(day.iso)")
         do {
             guard let fixed = try await stores.casework.fixPIP(personId: pips.file.person.id, dagtekening: day, delayReason: deadline != nil ? delayReason?.rawValue : nil,
                                                                delayNote: note, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {

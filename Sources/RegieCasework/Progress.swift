@@ -57,7 +57,7 @@ public struct StartRoute: CaseworkCommand {
         guard v.isValid, let date else { throw v.error() }
         let aanbod = instellingsnummer.map { ($0, DUOInburgeringsaanbod(datumInburgeringsaanbod: date, verwachteStartdatumOpleiding: date,
                                                                         verwachteEinddatumOpleiding: end, indicatorAlfabetiseringsonderwijs: literacy.rawValue)) }
-        let event = context.audit("casework.route.start", file.person, "start: \(date.iso)")
+        let event = context.audit(.caseworkRouteStart, file.person, "start: \(date.iso)")
         guard try await stores.casework.startRoute(personId: file.person.id, date: date, aanbod: aanbod, scope: context.scope, actor: context.actor,
                                                    audit: event, now: context.now) != nil else { throw CaseNotFound() }
         return date
@@ -95,7 +95,7 @@ public struct RecordProgressMeeting: CaseworkCommand {
         guard v.isValid, let date, let outcome else { throw v.error() }
         let record = VoortgangsgesprekRecord(id: CommandContext.newID(), personId: file.person.id, heldDate: date.iso, outcome: outcome.rawValue, noShow: noShow,
                                              note: note, createdBy: context.actorId, createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.progress.meeting", file.person, "datum: \(date.iso)")
+        let event = context.audit(.caseworkProgressMeeting, file.person, "datum: \(date.iso)")
         guard let saved = try await stores.casework.insertVoortgangsgesprek(record, scope: context.scope, actor: context.actor, audit: event,
                                                                             now: context.now) else { throw CaseNotFound() }
         return saved
@@ -134,7 +134,7 @@ public struct RecordHours: CaseworkCommand {
         guard v.isValid, let soort, let date, let hours else { throw v.error() }
         let record = UrenRecord(id: CommandContext.newID(), personId: file.person.id, soort: soort.rawValue, periodEnd: date.iso, hours: hours, provider: provider,
                                 duringIntake: duringIntake, createdBy: context.actorId, createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.progress.hours", file.person, "\(hours) \(soort.rawValue)")
+        let event = context.audit(.caseworkProgressHours, file.person, "\(hours) \(soort.rawValue)")
         guard let saved = try await stores.casework.insertUren(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }
@@ -168,7 +168,7 @@ public struct RecordRouteResult: CaseworkCommand {
             if kind == .pvtOndertekend, !UrenRules.pvtVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.pvtHours") }
         }
         guard v.isValid, let kind, let date else { throw v.error() }
-        let event = context.audit("casework.progress.result", file.person, kind.rawValue)
+        let event = context.audit(.caseworkProgressResult, file.person, kind.rawValue)
         guard try await stores.casework.saveResultaat(personId: file.person.id, kind: kind.rawValue, date: date, by: context.actorId, scope: context.scope,
                                                       actor: context.actor, audit: event, now: context.now) != nil else { throw CaseNotFound() }
         return RouteResultaatRecord(personId: file.person.id, kind: kind.rawValue, resultDate: date.iso)
@@ -205,7 +205,7 @@ public struct CloseCase: CaseworkCommand {
         guard v.isValid, let einde, let date else {
             throw v.error(alreadyClosed ? .conflict(existingId: nil) : einde != nil && date != nil ? .rejected : .invalid)
         }
-        let event = context.audit("casework.close", file.person, einde.rawValue)
+        let event = context.audit(.caseworkClose, file.person, einde.rawValue)
         guard try await stores.casework.close(personId: file.person.id, date: date, einde: einde, scope: context.scope, actor: context.actor,
                                               audit: event, now: context.now) != nil else { throw CaseNotFound() }
         return einde

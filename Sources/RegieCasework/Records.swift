@@ -55,7 +55,7 @@ public struct SaveHandover: CaseworkCommand {
             personId: file.person.id, scenario: scenario?.rawValue, profile: stored, meetingPlanned: planned?.iso, meetingHeld: held?.iso,
             meetingAttendees: Attendee.allCases.filter(attendees.contains).map(\.rawValue).joined(separator: ","), updatedBy: context.actorId,
             updatedAt: context.now.epochSeconds)
-        let event = context.audit("casework.handover.update", file.person, "scenario: \(scenario?.rawValue ?? "-")")
+        let event = context.audit(.caseworkHandoverUpdate, file.person, "scenario: \(scenario?.rawValue ?? "-")")
         guard let saved = try await stores.casework.saveOverdracht(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }
@@ -87,7 +87,7 @@ public struct AddTask: CaseworkCommand {
         guard v.isValid, let title else { throw v.error() }
         let taak = TaakRecord(id: CommandContext.newID(), personId: file.person.id, title: title, dueDate: due?.iso, assigneeId: nil, source: "handmatig",
                               createdBy: context.actorId, createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.task.add", file.person, "")
+        let event = context.audit(.caseworkTaskAdd, file.person, "")
         guard let saved = try await stores.casework.insertTaak(taak, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }
@@ -108,7 +108,7 @@ public struct CompleteTask: CaseworkCommand {
     public static var labels: [String: String] { [:] }
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws {
-        let event = context.audit("casework.task.done", file.person, "")
+        let event = context.audit(.caseworkTaskDone, file.person, "")
         do {
             guard try await stores.casework.completeTaak(personId: file.person.id, taakId: taskId, by: context.actorId, scope: context.scope,
                                                          actor: context.actor, audit: event, now: context.now) != nil else { throw CaseNotFound() }
@@ -224,7 +224,7 @@ public struct AddDocument: CaseworkCommand {
             .filter { !$0.isNewline && $0 != "\"" }.prefix(120)
         let record = DocumentRecord(id: CommandContext.newID(), personId: file.person.id, title: title, filename: String(safeName), contentType: kind.contentType,
                                     sizeBytes: upload.size, uploadedBy: context.actorId, uploadedAt: context.now.epochSeconds)
-        let event = context.audit("casework.document.upload", file.person, "document: \(record.id)")
+        let event = context.audit(.caseworkDocumentUpload, file.person, "document: \(record.id)")
         guard let saved = try await stores.casework.insertDocument(record, content: content, scope: context.scope, actor: context.actor,
                                                                    audit: event, now: context.now) else { throw CaseNotFound() }
         return saved
@@ -273,7 +273,7 @@ public struct CorrectDetails: CaseworkCommand {
         guard v.isValid, let givenNames, let familyName, let dateOfBirth, let gender, let language else { throw v.error() }
         let details = PersonDetails(givenNames: givenNames, familyName: familyName, dateOfBirth: dateOfBirth.iso, gender: gender.rawValue, language: language,
                                     interpreterNeeded: interpreterNeeded, brpDate: brp?.iso)
-        let event = context.audit("person.details.update", file.person, "")
+        let event = context.audit(.personDetailsUpdate, file.person, "")
         guard try await stores.casework.updateDetails(personId: file.person.id, details, scope: context.scope, actor: context.actor,
                                                       audit: event, now: context.now) != nil else { throw CaseNotFound() }
     }
@@ -306,7 +306,7 @@ public struct RequestFromThirdParty: CaseworkCommand {
         guard v.isValid, let party, let subject, let requested else { throw v.error() }
         let record = DerdenVerzoekRecord(id: CommandContext.newID(), personId: file.person.id, party: party, subject: subject, requestedOn: requested.iso,
                                          createdBy: context.actorId, createdAt: context.now.epochSeconds)
-        let event = context.audit("casework.derden.request", file.person, party)
+        let event = context.audit(.caseworkDerdenRequest, file.person, party)
         guard let saved = try await stores.casework.insertDerdenVerzoek(record, scope: context.scope, actor: context.actor, audit: event,
                                                                          now: context.now) else { throw CaseNotFound() }
         return saved
@@ -342,13 +342,13 @@ public struct SettleThirdPartyRequest: CaseworkCommand {
             case .received(let date):
                 let day = v.date("receivedOn", date, notAfter: context.today)
                 guard v.isValid, let day else { throw v.error() }
-                let event = context.audit("casework.derden.receive", file.person, day.iso)
+                let event = context.audit(.caseworkDerdenReceive, file.person, day.iso)
                 stored = try await stores.casework.receiveDerdenVerzoek(personId: file.person.id, requestId: requestId, receivedOn: day,
                                                                         scope: context.scope, actor: context.actor, audit: event, now: context.now)
             case .withdrawn(let reason):
                 let reason = v.text("reason", reason, maxLength: 500)
                 guard v.isValid, let reason else { throw v.error() }
-                let event = context.audit("casework.derden.withdraw", file.person, reason)
+                let event = context.audit(.caseworkDerdenWithdraw, file.person, reason)
                 stored = try await stores.casework.withdrawDerdenVerzoek(personId: file.person.id, requestId: requestId, reason: reason,
                                                                          scope: context.scope, actor: context.actor, audit: event, now: context.now)
             }

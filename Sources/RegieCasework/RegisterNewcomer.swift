@@ -128,7 +128,7 @@ public struct RegisterNewcomer: CaseworkCommand {
             }
             householdWith = matches[0].id
         }
-        let event = context.audit("person.register", registration.person, "doelgroep: \(registration.person.doelgroep)")
+        let event = context.audit(.personRegister, registration.person, "doelgroep: \(registration.person.doelgroep)")
         let outcome = try await stores.persons.registerPerson(
             .init(person: registration.person, traject: registration.traject), householdWith: householdWith, scope: context.scope,
             actor: context.actor, audit: event, now: context.now)

@@ -62,7 +62,7 @@ extension APIHandler {
         let today = CalendarDate.today(now: services.clock.now())
         let page = try await services.persons.listPersons(scope: Policy.scope(for: principal), filter: filter, after: query.after, limit: limit, today: today)
         if !page.rows.isEmpty {
-            try await services.record("caseload.view", context: context, permission: .readPersons, detail: "api; personen: " + page.rows.map(\.id).joined(separator: ","))
+            try await services.record(.caseloadView, context: context, permission: .readPersons, detail: "api; personen: " + page.rows.map(\.id).joined(separator: ","))
         }
         let settings = try await services.settings.fetch(Array(Set(page.rows.map(\.municipalityCode))))
         let rows = page.rows.map { row -> Components.Schemas.CaseSummary in
@@ -134,13 +134,13 @@ extension APIHandler {
 
     func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output {
         let loaded = try await loadCase(input.path.id, .readPersons)
-        try await services.record("person.view", context: try context, permission: .readPersons, person: loaded.person, detail: "api")
+        try await services.record(.personView, context: try context, permission: .readPersons, person: loaded.person, detail: "api")
         return .ok(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(loaded))))
     }
 
     func getCaseTimeline(_ input: Operations.GetCaseTimeline.Input) async throws -> Operations.GetCaseTimeline.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("person.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api: tijdlijn")
+        try await services.record(.personView, context: try context, permission: .readCasework, person: loaded.person, detail: "api: tijdlijn")
         let events = try await services.casework.listEvents(personId: loaded.person.id, scope: loaded.scope)
         let data = events.map { Components.Schemas.TimelineEvent(date: $0.eventDate, kind: $0.kind, actor: $0.actorName,
                                                                  recordedAt: Date(timeIntervalSince1970: TimeInterval($0.occurredAt)), detail: $0.detail.nonEmpty) }
@@ -255,7 +255,7 @@ extension APIHandler {
 
     func listPIPs(_ input: Operations.ListPIPs.Input) async throws -> Operations.ListPIPs.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("casework.pip.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        try await services.record(.caseworkPipView, context: try context, permission: .readCasework, person: loaded.person, detail: "api")
         let versions = try await services.casework.listPIPs(personId: loaded.person.id, scope: loaded.scope)
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: versions.map(pipBody)))))
     }
@@ -367,7 +367,7 @@ extension APIHandler {
             }
             worker = found
         }
-        let event = services.auditEvent("team.assign", context: context, permission: .assignCases,
+        let event = services.auditEvent(.teamAssign, context: context, permission: .assignCases,
                                         detail: "api; naar: \(worker?.id ?? "niemand"); personen: " + body.caseIds.joined(separator: ","))
         let count = try await services.casework.assign(personIds: body.caseIds, to: worker?.id, consulentName: worker?.name ?? "niemand",
                                                        scope: Policy.scope(for: principal), actor: CaseLoader.actor(principal), audit: event, now: services.clock.now())
@@ -387,7 +387,7 @@ extension APIHandler {
 
     func getHandover(_ input: Operations.GetHandover.Input) async throws -> Operations.GetHandover.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("casework.handover.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        try await services.record(.caseworkHandoverView, context: try context, permission: .readCasework, person: loaded.person, detail: "api")
         let record = try await services.casework.fetchOverdracht(personId: loaded.person.id, scope: loaded.scope)
         return .ok(.init(headers: .init(apiVersion: version), body: .json(handoverBody(record))))
     }
@@ -416,7 +416,7 @@ extension APIHandler {
 
     func listTasks(_ input: Operations.ListTasks.Input) async throws -> Operations.ListTasks.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("person.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api: taken")
+        try await services.record(.personView, context: try context, permission: .readCasework, person: loaded.person, detail: "api: taken")
         let tasks = try await services.casework.listTaken(personId: loaded.person.id, scope: loaded.scope, includeDone: true)
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: tasks.map(taskBody)))))
     }
@@ -445,7 +445,7 @@ extension APIHandler {
 
     func listDocuments(_ input: Operations.ListDocuments.Input) async throws -> Operations.ListDocuments.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("casework.documents.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        try await services.record(.caseworkDocumentsView, context: try context, permission: .readCasework, person: loaded.person, detail: "api")
         let documents = try await services.casework.listDocuments(personId: loaded.person.id, scope: loaded.scope)
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: documents.map(documentBody)))))
     }
@@ -471,7 +471,7 @@ extension APIHandler {
         guard let (record, data) = try await services.casework.fetchDocument(personId: loaded.person.id, documentId: input.path.document, scope: loaded.scope) else {
             throw AppError.notFound
         }
-        try await services.record("casework.document.download", context: try context, permission: .readCasework, person: loaded.person, detail: "api; document: \(record.id)")
+        try await services.record(.caseworkDocumentDownload, context: try context, permission: .readCasework, person: loaded.person, detail: "api; document: \(record.id)")
         return .ok(.init(headers: .init(apiVersion: version), body: .binary(HTTPBody(data))))
     }
 }
@@ -499,7 +499,7 @@ extension APIHandler {
 
     func getSettings(_ input: Operations.GetSettings.Input) async throws -> Operations.GetSettings.Output {
         let (_, context) = try settingsMunicipality(input.path.code)
-        try await services.record("settings.view", context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
+        try await services.record(.settingsView, context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
         return .ok(.init(headers: .init(apiVersion: version), body: .json(settingsBody(try await services.settings.fetch(input.path.code)))))
     }
 
@@ -540,7 +540,7 @@ extension APIHandler {
             }
             throw AppError.invalid(detail: errors[0].message, fields: errors.map { .init(name: apiName($0.name), message: $0.message) })
         }
-        let event = services.auditEvent("settings.update", context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
+        let event = services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
         try await services.settings.save(input.path.code, settings, by: principal.actorId, audit: event, now: services.clock.now())
         try await services.casework.backfillNextDue(now: services.clock.now())
         return .ok(.init(headers: .init(apiVersion: version), body: .json(settingsBody(settings))))

@@ -18,7 +18,7 @@ extension APIHandler {
         }
         let rows = try await services.duoStore.reconciliation(scope: scope)
         if !rows.isEmpty {
-            try await services.record("duo.reconciliation.view", context: try context, permission: .readCasework,
+            try await services.record(.duoReconciliationView, context: try context, permission: .readCasework,
                                       detail: "api; personen: " + rows.map(\.personId).joined(separator: ","))
         }
         let data = rows.flatMap { row in

@@ -45,7 +45,7 @@ struct DerdenController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.derden.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkDerdenView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, input: FormData(), failed: nil, errors: [], context: context, status: .ok)
     }
 

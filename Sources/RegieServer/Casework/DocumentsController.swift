@@ -79,7 +79,7 @@ struct DocumentsController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.documents.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkDocumentsView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 
@@ -128,7 +128,7 @@ struct DocumentsController {
         guard let (record, data) = try await services.casework.fetchDocument(personId: loaded.person.id, documentId: documentId, scope: loaded.scope) else {
             throw AppError.notFound
         }
-        try await services.record("casework.document.download", context: context, permission: .readCasework, person: loaded.person, detail: "document: \(record.id)")
+        try await services.record(.caseworkDocumentDownload, context: context, permission: .readCasework, person: loaded.person, detail: "document: \(record.id)")
         let ascii = record.filename.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()
         let encoded = record.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
         return Response(status: .ok, headers: [

@@ -33,7 +33,7 @@ struct HandoverController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.handover.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkHandoverView, context: context, permission: .readCasework, person: loaded.person)
         let saved = try await services.casework.fetchOverdracht(personId: loaded.person.id, scope: loaded.scope)
         var values = saved?.profile ?? [:]
         values["scenario"] = saved?.scenario ?? ""

@@ -47,7 +47,7 @@ struct IntakeController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.intake.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkIntakeView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 
@@ -155,7 +155,7 @@ struct IntakeController {
     func editTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
         let topic = try await topic(context, municipality: loaded.person.municipalityCode)
-        try await services.record("casework.intake.view", context: context, permission: .readCasework, person: loaded.person, detail: topic.key)
+        try await services.record(.caseworkIntakeView, context: context, permission: .readCasework, person: loaded.person, detail: topic.key)
         let saved = try await services.casework.listOnderwerpen(personId: loaded.person.id, scope: loaded.scope).first { $0.topic == topic.key }
         return try renderTopic(loaded, topic: topic, answers: saved?.answers ?? [:], errors: [], context: context, status: .ok)
     }

@@ -52,7 +52,7 @@ struct LBTController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.lbt.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkLbtView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, lbtInput: FormData(), lbtErrors: [], adviesInput: FormData(), adviesErrors: [], context: context, status: .ok)
     }
 
@@ -159,7 +159,7 @@ struct LBTController {
 
     func showRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.route.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkRouteView, context: context, permission: .readCasework, person: loaded.person)
         return try await renderRoute(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 

@@ -62,7 +62,7 @@ struct PIPController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .readCasework)
-        try await services.record("casework.pip.view", context: context, permission: .readCasework, person: c.loaded.person)
+        try await services.record(.caseworkPipView, context: context, permission: .readCasework, person: c.loaded.person)
         return try await render(c, input: nil, errors: [], context: context, status: .ok)
     }
 
@@ -126,7 +126,7 @@ struct PIPController {
                               date: v.dagtekening.map { DisplayDate.format($0, l) } ?? "—",
                               route: t.text("routes.\(v.leerroute)", l) + (v.niveau.map { " (\($0))" } ?? ""),
                               reason: v.changeReason.map { t.text("pip.changeReasons.\($0)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
-                              letterHref: SiteRoute.pipLetter(person.id, v.version).path,
+                              letterHref: SiteRoute.pipLetter(person.id, version: String(v.version)).path,
                               canSend: v.isFixed && Policy.allows(c.loaded.principal, .editPersons),
                               duoStatus: message.map { t.text("duo.outboxStatus.\($0.status)", l) }, duoStatusKey: message?.status,
                               duoHref: SiteRoute.personDUO(person.id).path)
@@ -242,7 +242,7 @@ struct PIPController {
                 fields: [FieldView(.input("date"), name: "dagtekening", label: t.text("pip.dagtekening", l), hint: t.text("pip.dagtekeningHint", l),
                                    value: typed, required: true, errors: errors)]
                     + delayFields(c, dagtekening: dagtekening, input: context.form, errors: errors, locale: l),
-                action: SiteRoute.pipFix(c.loaded.person.id).path, letterHref: SiteRoute.pipLetter(c.loaded.person.id, concept.version).path),
+                action: SiteRoute.pipFix(c.loaded.person.id).path, letterHref: SiteRoute.pipLetter(c.loaded.person.id, version: String(concept.version)).path),
             context: context, status: status)
     }
 
@@ -308,7 +308,7 @@ struct PIPController {
         guard let number = Int(try context.parameters.require("version")), let version = c.versions.first(where: { $0.version == number }) else {
             throw AppError.notFound
         }
-        try await services.record("casework.pip.letter", context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
+        try await services.record(.caseworkPipLetter, context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
         let rendered = try await letterHTML(c, version: version, annex: Self.annexLocale(context))
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: rendered.html)))

@@ -42,7 +42,7 @@ struct SettingsController {
         let principal = try context.require(.manageSettings)
         guard let municipality = municipality(principal, context.form["gemeente"]) else { throw AppError.notFound }
         let settings = try await services.settings.fetch(municipality.code)
-        try await services.record("settings.view", context: context, permission: .manageSettings, detail: municipality.code)
+        try await services.record(.settingsView, context: context, permission: .manageSettings, detail: municipality.code)
         return try await render(principal, municipality, input: SettingsForm.input(from: settings), errors: [], context: context, status: .ok)
     }
 
@@ -135,7 +135,7 @@ struct SettingsController {
             let typed = Dictionary(context.form.values.compactMap { key, values in values.first.map { (key, $0) } }, uniquingKeysWith: { a, _ in a })
             return try await render(principal, municipality, input: typed, errors: errors, context: context, status: .badRequest)
         }
-        let event = services.auditEvent("settings.update", context: context, permission: .manageSettings, detail: municipality.code)
+        let event = services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: municipality.code)
         try await services.settings.save(municipality.code, settings, by: principal.actorId, audit: event, now: services.clock.now())
         // The windows and cadence feed every traject's nearest term: recompute them now.
         try await services.casework.backfillNextDue(now: services.clock.now())
@@ -159,7 +159,7 @@ struct SettingsController {
             return try await render(principal, municipality, input: input, errors: v.errors, context: context, status: .badRequest)
         }
         try await services.users.insertTeam(Team(id: "team-" + CaseLoader.newID(), organisationId: principal.organisationId, name: name))
-        try await services.record("settings.update", context: context, permission: .manageSettings, detail: "team: \(name)")
+        try await services.record(.settingsUpdate, context: context, permission: .manageSettings, detail: "team: \(name)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=team"])
     }
 
@@ -175,7 +175,7 @@ struct SettingsController {
             return try await render(principal, municipality, input: input, errors: v.errors, context: context, status: .badRequest)
         }
         try await services.users.updateFiguresMinimumCell(organisationId: principal.organisationId, value: value)
-        try await services.record("settings.update", context: context, permission: .manageSettings, detail: "figures_min_cell: \(value)")
+        try await services.record(.settingsUpdate, context: context, permission: .manageSettings, detail: "figures_min_cell: \(value)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=cijfers"])
     }
 }

@@ -49,7 +49,7 @@ struct TasksController {
         let today = CalendarDate.today(now: services.clock.now())
         let open = try await services.casework.listOpenTaken(assigneeId: principal.actorId, scope: Policy.scope(for: principal))
         if !open.isEmpty {
-            try await services.record("tasks.view", context: context, permission: .readPersons, detail: "personen: " + Set(open.map(\.personId)).sorted().joined(separator: ","))
+            try await services.record(.tasksView, context: context, permission: .readPersons, detail: "personen: " + Set(open.map(\.personId)).sorted().joined(separator: ","))
         }
         let rows = open.map { taak in
             Row(href: SiteRoute.person(taak.personId).path + "#taken", name: "\(taak.familyName), \(taak.givenNames)", title: taak.title,

@@ -105,7 +105,7 @@ struct APIKeysController {
                                   role: role, createdBy: principal.actorId, createdAt: now, lastUsedAt: nil, revokedAt: nil,
                                   approvedBy: waits ? nil : principal.actorId, approvedAt: waits ? nil : now)
         try await services.apiKeys.insertKey(record, secretHash: services.hasher.digest(secret))
-        try await services.record("apikey.create", context: context, permission: .manageAPIKeys,
+        try await services.record(.apikeyCreate, context: context, permission: .manageAPIKeys,
                                   detail: "key \(record.id) (\(prefix)), rol \(role.rawValue)" + (waits ? ", wacht op goedkeuring door een tweede persoon met die rol" : ""))
         return try await render(context, principal: principal, newKey: "regie_\(prefix)_\(secret)", newKeyRole: role, status: .created)
     }
@@ -116,7 +116,7 @@ struct APIKeysController {
         guard try await services.apiKeys.revokeKey(id: id, organisationId: principal.organisationId, at: services.clock.now()) else {
             throw AppError.notFound
         }
-        try await services.record("apikey.revoke", context: context, permission: .manageAPIKeys, detail: "key \(id)")
+        try await services.record(.apikeyRevoke, context: context, permission: .manageAPIKeys, detail: "key \(id)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.apiKeys.path + "?melding=ingetrokken"])
     }
 }
