@@ -398,17 +398,15 @@ public struct DUOStore: Sendable {
     }
 
     public func snapshots(personId: String, scope: TenantScope) async throws -> [Snapshot] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT s.kind AS "kind", s.body AS "body", s.fetched_at AS "fetchedAt" FROM duo_snapshots s JOIN persons p ON p.id = s.person_id
-            WHERE s.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE s.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
             ORDER BY s.kind
             """).all(decoding: Snapshot.self)
     }
 
     public func listNotifications(scope: TenantScope, personId: String? = nil, status: String? = nil, limit: Int = 100) async throws -> [DUONotificationRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        var query = SQLQueryString("SELECT * FROM duo_notifications WHERE municipality_code IN (\(binds: scope.municipalityCodes))")
+        var query: SQLQueryString = "SELECT * FROM duo_notifications WHERE \(scope.municipalities(needs: .casework))"
         if let personId { query = query + " AND person_id = \(bind: personId)" }
         if let status { query = query + " AND status = \(bind: status)" }
         query = query + " ORDER BY received_at DESC, arrival_seq DESC LIMIT \(bind: limit)"
@@ -417,9 +415,8 @@ public struct DUOStore: Sendable {
 
     /// Notifications received since `since` in scope (the caseload's "new signals" tile; index on municipality and time).
     public func countNotifications(scope: TenantScope, since: Date) async throws -> Int {
-        guard !scope.municipalityCodes.isEmpty else { return 0 }
         return try await database.sql.raw("""
-            SELECT COUNT(*) AS n FROM duo_notifications WHERE municipality_code IN (\(binds: scope.municipalityCodes)) AND received_at >= \(bind: since.epochSeconds)
+            SELECT COUNT(*) AS n FROM duo_notifications WHERE \(scope.municipalities(needs: .casework)) AND received_at >= \(bind: since.epochSeconds)
             """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
@@ -429,9 +426,8 @@ public struct DUOStore: Sendable {
 
     /// Rows per status of one of this store's tables (`table` is a constant of this file, never input).
     private func countByStatus(_ table: String, scope: TenantScope) async throws -> [String: Int] {
-        guard !scope.municipalityCodes.isEmpty else { return [:] }
         let rows = try await database.sql.raw("""
-            SELECT status, COUNT(*) AS n FROM \(unsafeRaw: table) WHERE municipality_code IN (\(binds: scope.municipalityCodes)) GROUP BY status
+            SELECT status, COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(scope.municipalities(needs: .casework)) GROUP BY status
             """).all()
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "status", as: String.self), try $0.decode(column: "n", as: Int.self)) })
     }
@@ -463,12 +459,11 @@ public struct DUOStore: Sendable {
     /// timeline line and the audit entry; nil when the person is not in scope.
     public func enqueueContactpersoon(personId: String, _ gegevens: DUOContactpersoonGegevens, scope: TenantScope, actor: CaseActor,
                                       audit: AuditEvent, now: Date) async throws -> Bool? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let kind = database.kind
         let message = try DUOOutboxMessage(.contactpersoon, body: gegevens)
         return try await database.transaction { db in
             guard let person = try await db.raw("""
-                SELECT id, municipality_code, bsn FROM persons WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                SELECT p.id, p.municipality_code, p.bsn FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: .casework))
                 """).first() else { return nil }
             try await Self.enqueue([message], personId: personId, municipalityCode: try person.decode(column: "municipality_code", as: String.self),
                                    bsn: try person.decode(column: "bsn", as: String?.self), createdBy: actor.id ?? "-", now: now, on: db)
@@ -612,11 +607,10 @@ public struct DUOStore: Sendable {
     /// Staff ask to send a waiting or refused message again now; nil when not in scope. A message
     /// whose outcome is unknown stays `sending`, so that DUO is asked before it goes again.
     public func retryNow(_ id: String, scope: TenantScope, audit: AuditEvent, now: Date) async throws -> DUOOutboxRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let kind = database.kind
         return try await database.transaction { db in
             guard let row = try await db.raw("""
-                SELECT * FROM duo_outbox WHERE id = \(bind: id) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                SELECT * FROM duo_outbox WHERE id = \(bind: id) AND \(scope.municipalities(needs: .casework))
                 """).first(decoding: DUOOutboxRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
             guard row.status != "sent" else { return row }
             try await db.raw("""
@@ -633,8 +627,7 @@ public struct DUOStore: Sendable {
     }
 
     public func listOutbox(scope: TenantScope, personId: String? = nil, statuses: [String]? = nil, limit: Int = 100) async throws -> [DUOOutboxRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        var query = SQLQueryString("SELECT * FROM duo_outbox WHERE municipality_code IN (\(binds: scope.municipalityCodes))")
+        var query: SQLQueryString = "SELECT * FROM duo_outbox WHERE \(scope.municipalities(needs: .casework))"
         if let personId { query = query + " AND person_id = \(bind: personId)" }
         if let statuses { query = query + " AND status IN (\(binds: statuses))" }
         query = query + " ORDER BY seq DESC LIMIT \(bind: limit)"
@@ -664,12 +657,11 @@ public struct DUOStore: Sendable {
     /// People in scope whose Regie facts differ from what DUO last reported, most recently pulled
     /// first. Reads only people with something pulled from DUO, at most `limit` of them.
     public func reconciliation(scope: TenantScope, limit: Int = 500) async throws -> [ReconciliationRow] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         let rows = try await database.sql.raw("""
             SELECT p.id, p.given_names, p.family_name, p.municipality_code, p.doelgroep, t.closed_date,
                    (SELECT MAX(s.fetched_at) FROM duo_snapshots s WHERE s.person_id = p.id) AS fetched_at
             FROM persons p JOIN trajecten t ON t.person_id = p.id
-            WHERE p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE \(scope.persons(needs: .casework))
               AND EXISTS (SELECT 1 FROM duo_snapshots s WHERE s.person_id = p.id)
             ORDER BY fetched_at DESC, p.id LIMIT \(bind: limit)
             """).all()
