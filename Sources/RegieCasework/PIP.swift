@@ -89,16 +89,13 @@ public struct PIPVersions: Sendable {
         let pip = concept.pip(dagtekening: dagtekening)
         let lbt = try await DecideRoute.currentLBT(file, scope: scope, stores: stores)
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
-        let fixedDates = fixed.compactMap(\.dagtekening)
-        let categorie = Doelgroep(rawValue: file.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
-        // What DUO last said (its start of the obligation, the PIP it holds) wins over Regie's own dates:
-        // a PIP DUO would refuse is refused here, before it becomes a beschikking (R6).
-        let atDUO = try await stores.duo.pipContext(personId: file.person.id, excludingSource: concept.id)
-        let validation = PIPValidationContext(
-            startInburgeringsplicht: atDUO.startInburgeringsplicht ?? date(file.traject.kennisgevingDate),
-            vestigingInGemeente: date(file.traject.brpDate),
-            dagtekeningInitielePIP: fixedDates.min(), dagtekeningHuidigePIP: [fixedDates.max(), atDUO.dagtekeningHuidigePIP].compactMap { $0 }.max(),
-            categorie: categorie)
+        // What DUO last said wins over Regie's own dates: a PIP DUO would refuse is refused here,
+        // before it becomes a beschikking (R6). The worker checks again with the same assembly.
+        let atDUO = try await stores.duo.whatDUOSaid(personId: file.person.id)
+        let validation = PIPValidationContext.voorZaak(
+            categorie: Doelgroep(rawValue: file.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig, kennisgeving: date(file.traject.kennisgevingDate),
+            brpInschrijving: date(file.traject.brpDate), vastgesteldeDagtekeningen: fixed.filter { $0.id != concept.id }.compactMap(\.dagtekening),
+            duoStart: atDUO.start, duoHuidigePIP: atDUO.currentPIP)
         let content = PIPContentRule.gebreken(pip, toets: lbt?.toets).map(PIPProblem.content)
         let duo = PIPValidator.validate(PIPSubmission(pip), context: validation).map(PIPProblem.duo)
         let changes = try await changeProblems(route: concept.leerroute, niveau: concept.niveau, dagtekening: dagtekening, scope: scope, stores: stores)

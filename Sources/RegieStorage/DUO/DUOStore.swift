@@ -550,15 +550,11 @@ public struct DUOStore: Sendable {
         }
     }
 
-    /// What DUO knows when a PIP arrives (R6): the obligation's start as last pulled, the day the
-    /// person settled here (BRP), the first PIP fixed in Regie, and the PIP DUO last reported or
-    /// accepted from Regie. `excludingSource` leaves out the PIP being sent.
-    public func pipContext(personId: String, excludingSource: String?) async throws -> PIPValidationContext {
+    /// What DUO last said about a person's obligation and PIP: the start of the obligation (its
+    /// Inburgeringsplicht `begindatum`) and the dagtekening of the PIP it holds (what it returned, or
+    /// the last PIP Regie sent that it accepted).
+    public func whatDUOSaid(personId: String) async throws -> (start: CalendarDate?, currentPIP: CalendarDate?) {
         let sql = database.sql
-        guard let person = try await sql.raw("SELECT p.doelgroep, t.brp_date FROM persons p JOIN trajecten t ON t.person_id = p.id WHERE p.id = \(bind: personId)").first() else {
-            return PIPValidationContext(categorie: .gezinsmigrantEnOverig)
-        }
-        let categorie = Doelgroep(rawValue: try person.decode(column: "doelgroep", as: String.self))?.categorie ?? .gezinsmigrantEnOverig
         let snapshots = try await sql.raw("SELECT kind, body FROM duo_snapshots WHERE person_id = \(bind: personId) AND kind IN ('inburgeringsplicht', 'pip')").all()
         var start: CalendarDate?
         var current: CalendarDate?
@@ -573,11 +569,26 @@ public struct DUOStore: Sendable {
             SELECT body FROM duo_outbox WHERE person_id = \(bind: personId) AND kind = 'pip' AND status = 'sent' ORDER BY seq DESC LIMIT 1
             """).first().flatMap { try? DUOJSON.decode(DUOPIPBericht.self, from: Data(try $0.decode(column: "body", as: String.self).utf8)) }
         if let sentDay = sent?.dagtekeningPip, current.map({ sentDay > $0 }) ?? true { current = sentDay }
-        let first = try await sql.raw("""
-            SELECT MIN(dagtekening) AS first FROM pips WHERE person_id = \(bind: personId) AND status = 'vastgesteld' AND id <> \(bind: excludingSource ?? "-")
-            """).first().flatMap { try $0.decode(column: "first", as: String?.self) }.flatMap(CalendarDate.init(iso:))
-        return PIPValidationContext(startInburgeringsplicht: start, vestigingInGemeente: try person.decode(column: "brp_date", as: String?.self).flatMap(CalendarDate.init(iso:)),
-                                    dagtekeningInitielePIP: first, dagtekeningHuidigePIP: current, categorie: categorie)
+        return (start, current)
+    }
+
+    /// DUO's PIP rules' context for a message about to be sent (the worker's check), assembled as the
+    /// PIP page assembles it (`PIPValidationContext.voorZaak`), without the message's own version.
+    public func pipContext(personId: String, excludingSource: String?) async throws -> PIPValidationContext {
+        let sql = database.sql
+        guard let person = try await sql.raw("""
+            SELECT p.doelgroep, t.kennisgeving_date, t.brp_date FROM persons p JOIN trajecten t ON t.person_id = p.id WHERE p.id = \(bind: personId)
+            """).first() else {
+            return PIPValidationContext(categorie: .gezinsmigrantEnOverig)
+        }
+        let date = { (column: String) in try person.decode(column: column, as: String?.self).flatMap(CalendarDate.init(iso:)) }
+        let fixed = try await sql.raw("""
+            SELECT dagtekening FROM pips WHERE person_id = \(bind: personId) AND status = 'vastgesteld' AND id <> \(bind: excludingSource ?? "-")
+            """).all().compactMap { try $0.decode(column: "dagtekening", as: String?.self).flatMap(CalendarDate.init(iso:)) }
+        let duo = try await whatDUOSaid(personId: personId)
+        return .voorZaak(categorie: Doelgroep(rawValue: try person.decode(column: "doelgroep", as: String.self))?.categorie ?? .gezinsmigrantEnOverig,
+                         kennisgeving: try date("kennisgeving_date"), brpInschrijving: try date("brp_date"), vastgesteldeDagtekeningen: fixed,
+                         duoStart: duo.start, duoHuidigePIP: duo.currentPIP)
     }
 
     /// DUO could not be reached: keep the message and try again at `retryAt`.
