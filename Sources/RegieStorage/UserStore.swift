@@ -164,10 +164,26 @@ public struct UserStore: Sendable {
             FROM users u JOIN organisations o ON o.id = u.organisation_id
             WHERE u.id = \(bind: id)
             """).first(decoding: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
-        let roles = try await database.sql.raw("SELECT role FROM user_roles WHERE user_id = \(bind: id)").all()
-            .compactMap { Role(rawValue: try $0.decode(column: "role", as: String.self)) }
-            .sorted()
-        let municipalities = try await listMunicipalities(organisationId: row.organisationId)
+        // The roles and the organisation's municipalities in one round trip (read on every request).
+        let rows = try await database.sql.raw("""
+            SELECT 'r' AS kind, role AS code, '' AS name FROM user_roles WHERE user_id = \(bind: id)
+            UNION ALL
+            SELECT 'm' AS kind, m.code, m.name FROM municipalities m
+            JOIN organisation_municipalities om ON om.municipality_code = m.code
+            WHERE om.organisation_id = \(bind: row.organisationId)
+            ORDER BY kind, name, code
+            """).all()
+        var roles: [Role] = []
+        var municipalities: [Municipality] = []
+        for entry in rows {
+            let code = try entry.decode(column: "code", as: String.self)
+            if try entry.decode(column: "kind", as: String.self) == "r" {
+                if let role = Role(rawValue: code) { roles.append(role) }
+            } else {
+                municipalities.append(Municipality(code: code, name: try entry.decode(column: "name", as: String.self)))
+            }
+        }
+        roles.sort()
         return User(
             id: row.id, organisationId: row.organisationId, organisationName: row.organisationName, teamId: row.teamId,
             email: row.email, name: row.name, locale: row.locale, active: row.active == 1, roles: roles,

@@ -21,8 +21,10 @@ public struct CaseworkStore: Sendable {
     /// Loads the person (in scope) and traject inside a transaction, runs `body`, writes the
     /// timeline lines it returns, recomputes the nearest term and appends the audit entry.
     /// Returns nil when the person is not in scope.
+    /// `changesPerson`: the body updates the person's row, so the terms are recomputed from the row
+    /// as it is afterwards (otherwise the row read at the start is used again).
     func change<T: Sendable>(
-        personId: String, scope: TenantScope, needs: DataClasses = .casework, actor: CaseActor, audit: AuditEvent, now: Date,
+        personId: String, scope: TenantScope, needs: DataClasses = .casework, changesPerson: Bool = false, actor: CaseActor, audit: AuditEvent, now: Date,
         _ body: @escaping @Sendable (any SQLDatabase, PersonRecord, TrajectRecord) async throws -> (T, [CaseChange])
     ) async throws -> T? {
         let kind = database.kind
@@ -37,7 +39,7 @@ public struct CaseworkStore: Sendable {
             for change in changes {
                 try await Self.insertEvent(change, personId: personId, actor: actor, at: now, on: db)
             }
-            try await Self.refreshNextDue(personId: personId, on: db, today: CalendarDate.today(now: now))
+            try await Self.refreshNextDue(personId: personId, person: changesPerson ? nil : person, on: db, today: CalendarDate.today(now: now))
             try await AuditStore.append([audit], at: now, on: db, kind: kind)
             return result
         }
@@ -53,9 +55,11 @@ public struct CaseworkStore: Sendable {
 
     /// Rebuilds the case's law facts from its tables and stores them with the traject's nearest running
     /// term (the lists' sort key) and the PIP deadline, all from the law module.
-    static func refreshNextDue(personId: String, on db: any SQLDatabase, today: CalendarDate) async throws {
-        guard let person = try await db.raw("SELECT * FROM persons WHERE id = \(bind: personId)")
-                .first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
+    /// `person`: the person's row when the caller has it as it is now.
+    static func refreshNextDue(personId: String, person known: PersonRecord? = nil, on db: any SQLDatabase, today: CalendarDate) async throws {
+        let read = known == nil ? try await db.raw("SELECT * FROM persons WHERE id = \(bind: personId)")
+            .first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase) : nil
+        guard let person = known ?? read,
               let traject = try await db.raw("SELECT * FROM trajecten WHERE person_id = \(bind: personId)")
                 .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return }
         let settings = try await SettingsStore.fetch(traject.municipalityCode, on: db)
@@ -721,7 +725,7 @@ extension CaseworkStore {
     /// Stores the person's BRP details; a BRP registration date moves the case to "gehuisvest" and
     /// starts an asylum permit holder's PIP term (R1) — the nearest term is recomputed.
     public func updateDetails(personId: String, _ details: PersonDetails, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, needs: .identity, actor: actor, audit: audit, now: now) { db, _, traject in
+        try await change(personId: personId, scope: scope, needs: .identity, changesPerson: true, actor: actor, audit: audit, now: now) { db, _, traject in
             try await db.raw("""
                 UPDATE persons SET given_names = \(bind: details.givenNames), family_name = \(bind: details.familyName),
                     search_name = \(bind: PersonStore.searchKey(details.givenNames + " " + details.familyName)), date_of_birth = \(bind: details.dateOfBirth),
