@@ -1,4 +1,5 @@
 import DUO
+import DUOClient
 import Foundation
 import Inburgering
 import Logging
