@@ -99,11 +99,16 @@ let package = Package(
         // The SEPA credit-transfer writer (pain.001.001.03) for ontzorgen's payment runs. Foundation only.
         .target(name: "SEPA", swiftSettings: swiftSettings),
 
+        // Casework commands: one typed command per action, with typed input and a typed refusal that
+        // names the field and the rule. Every door (web, API, partners, the newcomer) calls these.
+        // No web framework.
+        .target(name: "RegieCasework", dependencies: ["Inburgering", "DUO", "RegieStorage"], swiftSettings: swiftSettings),
+
         // The only module that imports Hummingbird.
         .target(
             name: "RegieServer",
             dependencies: [
-                "Inburgering", "RegieStorage", "RegieAPI", "DUO", "DUOClient", "SEPA",
+                "Inburgering", "RegieStorage", "RegieCasework", "RegieAPI", "DUO", "DUOClient", "SEPA",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -143,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "RegieServerTests",
             dependencies: [
-                "RegieServer", "RegieStorage", "Inburgering", "DUO", "DUOClient", "DUOSimulator",
+                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "Inburgering", "DUO", "DUOClient", "DUOSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -92,3 +92,13 @@ public struct APIKeyStore: Sendable {
         try await database.sql.raw("UPDATE api_keys SET last_used_at = \(bind: now.epochSeconds) WHERE id = \(bind: id)").run()
     }
 }
+
+/// An API key as its holder presents it: `regie_<prefix>_<secret>`. The prefix finds the row, the
+/// secret is checked against its hash.
+public enum APIKeyToken {
+    public static func parse(_ key: String) -> (prefix: String, secret: String)? {
+        let parts = key.split(separator: "_", maxSplits: 2).map(String.init)
+        guard parts.count == 3, parts[0] == "regie", parts[1].count == 12, !parts[2].isEmpty else { return nil }
+        return (parts[1], parts[2])
+    }
+}

@@ -2,6 +2,126 @@ import Crypto
 import Foundation
 import SQLKit
 
+
+/// Every action the audit log records. The stored value is the raw value; the catalogue names each
+/// (`auditActions.<raw value>`), and the audit page filters on them.
+public enum AuditAction: String, CaseIterable, Sendable {
+    case login = "login"
+
+    case logout = "logout"
+
+    case caseloadView = "caseload.view"
+
+    case personView = "person.view"
+    case personBsnReveal = "person.bsn.reveal"
+    case personContactView = "person.contact.view"
+    case personContactUpdate = "person.contact.update"
+    case personAddressView = "person.address.view"
+    case personAddressUpdate = "person.address.update"
+
+    case accountPasswordChange = "account.password.change"
+    case accountPhoneChange = "account.phone.change"
+
+    case auditSearch = "audit.search"
+    case auditExport = "audit.export"
+
+    case apikeyCreate = "apikey.create"
+    case apikeyRevoke = "apikey.revoke"
+    case apikeyApprove = "apikey.approve"
+
+    case userCreate = "user.create"
+    case userUpdate = "user.update"
+    case userDeactivate = "user.deactivate"
+    case userReactivate = "user.reactivate"
+    case userPasswordLink = "user.passwordLink"
+    case userPasswordSet = "user.passwordSet"
+
+    case personRegister = "person.register"
+    case personRegisterRefused = "person.registerRefused"
+    case personRegisterProbe = "person.registerProbe"
+
+    case caseworkIntakeView = "casework.intake.view"
+    case caseworkIntakeGesprek = "casework.intake.gesprek"
+    case caseworkIntakeTopic = "casework.intake.topic"
+    case caseworkLbtView = "casework.lbt.view"
+    case caseworkLbtRecord = "casework.lbt.record"
+    case caseworkAdviesRecord = "casework.advies.record"
+    case caseworkRouteView = "casework.route.view"
+    case caseworkRouteDecide = "casework.route.decide"
+    case caseworkPipView = "casework.pip.view"
+    case caseworkPipConcept = "casework.pip.concept"
+    case caseworkPipFix = "casework.pip.fix"
+    case caseworkPipLetter = "casework.pip.letter"
+    case caseworkLetterSend = "casework.letter.send"
+    case caseworkLetterView = "casework.letter.view"
+    case caseworkProgressView = "casework.progress.view"
+    case caseworkRouteStart = "casework.route.start"
+    case caseworkProgressMeeting = "casework.progress.meeting"
+    case caseworkProgressHours = "casework.progress.hours"
+    case caseworkProgressResult = "casework.progress.result"
+    case caseworkEnforcementView = "casework.enforcement.view"
+    case caseworkEnforcementStep = "casework.enforcement.step"
+    case caseworkClose = "casework.close"
+
+    case teamView = "team.view"
+    case teamAssign = "team.assign"
+
+    case settingsView = "settings.view"
+    case settingsUpdate = "settings.update"
+
+    case caseworkHandoverView = "casework.handover.view"
+    case caseworkHandoverUpdate = "casework.handover.update"
+    case caseworkDerdenView = "casework.derden.view"
+    case caseworkDerdenRequest = "casework.derden.request"
+    case caseworkDerdenReceive = "casework.derden.receive"
+    case caseworkDerdenWithdraw = "casework.derden.withdraw"
+    case caseworkTaskAdd = "casework.task.add"
+    case caseworkTaskDone = "casework.task.done"
+
+    case tasksView = "tasks.view"
+
+    case caseworkDocumentsView = "casework.documents.view"
+    case caseworkDocumentUpload = "casework.document.upload"
+    case caseworkDocumentDownload = "casework.document.download"
+
+    case personDetailsUpdate = "person.details.update"
+
+    case figuresView = "figures.view"
+    case figuresCases = "figures.cases"
+    case figuresExport = "figures.export"
+    case figuresCouncil = "figures.council"
+
+    case duoView = "duo.view"
+    case duoRetry = "duo.retry"
+    case duoContact = "duo.contact"
+    case duoPersonView = "duo.person.view"
+    case duoPersonRefresh = "duo.person.refresh"
+    case duoReconciliationView = "duo.reconciliation.view"
+    case duoNotificationProcess = "duo.notification.process"
+
+    case ontzorgenView = "ontzorgen.view"
+    case ontzorgenDecide = "ontzorgen.decide"
+    case ontzorgenBenefit = "ontzorgen.benefit"
+    case ontzorgenPayeeAdd = "ontzorgen.payee.add"
+    case ontzorgenPayeeChange = "ontzorgen.payee.change"
+    case ontzorgenPayeeEnd = "ontzorgen.payee.end"
+    case ontzorgenReview = "ontzorgen.review"
+    case ontzorgenExtend = "ontzorgen.extend"
+    case ontzorgenClose = "ontzorgen.close"
+    case ontzorgenSelfReliance = "ontzorgen.selfReliance"
+    case ontzorgenStatement = "ontzorgen.statement"
+    case ontzorgenOverview = "ontzorgen.overview"
+    case ontzorgenRunPrepare = "ontzorgen.run.prepare"
+    case ontzorgenRunView = "ontzorgen.run.view"
+    case ontzorgenRunRecompute = "ontzorgen.run.recompute"
+    case ontzorgenRunDelete = "ontzorgen.run.delete"
+    case ontzorgenRunApprove = "ontzorgen.run.approve"
+    case ontzorgenRunExport = "ontzorgen.run.export"
+    case ontzorgenPaymentFailed = "ontzorgen.payment.failed"
+    case ontzorgenPaymentRepay = "ontzorgen.payment.repay"
+    case ontzorgenPolicyAdd = "ontzorgen.policy.add"
+}
+
 /// What happened, to whom, by whom, why: one line of the audit log before it is chained.
 public struct AuditEvent: Sendable, Hashable {
     public var actorId: String?

@@ -107,6 +107,9 @@ public final class Database: Sendable {
     /// SQLite allows one writer: write transactions queue here, in the process, instead of
     /// spinning in SQLite's busy handler.
     private let writeGate = WriteGate()
+    /// Every statement run through this handle, counted (a bench note and a test read it: what one
+    /// action costs in round trips).
+    public let statements = StatementCounter()
 
     enum Pool: Sendable {
         case sqlite(EventLoopGroupConnectionPool<SQLiteSource>)
@@ -173,8 +176,8 @@ public final class Database: Sendable {
     /// A pooled database for single statements. Prefer `withSession` or `transaction` for several.
     public var sql: any SQLDatabase {
         switch pool {
-        case .sqlite(let pool): return PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: nil)
-        case .postgres(let pool): return pool.database(logger: logger).sql(queryLogLevel: nil)
+        case .sqlite(let pool): return CountingSQLDatabase(base: PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: nil), counter: statements)
+        case .postgres(let pool): return CountingSQLDatabase(base: pool.database(logger: logger).sql(queryLogLevel: nil), counter: statements)
         }
     }
 
@@ -269,6 +272,39 @@ actor WriteGate {
         } else {
             waiters.removeFirst().resume()
         }
+    }
+}
+
+/// The number of statements a database has run; a lock-protected integer.
+public final class StatementCounter: Sendable {
+    private let value = NIOLockedValueBox(0)
+    public var count: Int { value.withLockedValue { $0 } }
+    func add() { value.withLockedValue { $0 += 1 } }
+}
+
+/// Forwards to a database and counts each statement, in its sessions too.
+struct CountingSQLDatabase: SQLDatabase {
+    let base: any SQLDatabase
+    let counter: StatementCounter
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        counter.add()
+        return base.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        counter.add()
+        try await base.execute(sql: query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await base.withSession { [counter] session in try await closure(CountingSQLDatabase(base: session, counter: counter)) }
     }
 }
 

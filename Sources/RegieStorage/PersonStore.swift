@@ -127,7 +127,7 @@ public struct PersonStore: Sendable {
                 let caller = try await db.raw("SELECT name FROM organisations WHERE id = \(bind: audit.organisationId ?? "")").first()?
                     .decode(column: "name", as: String.self) ?? audit.organisationId ?? "-"
                 var refused = audit
-                refused.action = "person.registerRefused"
+                refused.action = AuditAction.personRegisterRefused.rawValue
                 refused.personId = nil
                 refused.detail = "\(label) bestaat al bij een gemeente buiten deze organisatie; geen dossier aangemaakt"
                 var entries = [refused]
@@ -135,7 +135,7 @@ public struct PersonStore: Sendable {
                 for holder in try holders.map({ try $0.decode(column: "organisation_id", as: String.self) }) where holder != audit.organisationId {
                     var probe = audit
                     probe.organisationId = holder
-                    probe.action = "person.registerProbe"
+                    probe.action = AuditAction.personRegisterProbe.rawValue
                     probe.personId = id
                     probe.municipalityCode = code
                     probe.detail = "\(label) van dit dossier opgegeven bij een registratie door \(audit.actorName) van \(caller)"

@@ -1,3 +1,4 @@
+import Inburgering
 import Testing
 @testable import RegieServer
 
@@ -14,9 +15,9 @@ struct MoneyTests {
 
     @Test("Shown the Dutch or English way; a form field reads back the same")
     func format() {
-        #expect(Money.format(123_456, .nl) == "€ 1.234,56")
-        #expect(Money.format(123_456, .en) == "€1,234.56")
-        #expect(Money.format(5, .nl) == "€ 0,05")
+        #expect(Money.format(123_456, UILocale.nl) == "€ 1.234,56")
+        #expect(Money.format(123_456, UILocale.en) == "€1,234.56")
+        #expect(Money.format(5, UILocale.nl) == "€ 0,05")
         #expect(Money.parse(Money.field(123_456)) == 123_456)
     }
 }

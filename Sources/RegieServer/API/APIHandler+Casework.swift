@@ -2,6 +2,7 @@ import Foundation
 import Inburgering
 import OpenAPIRuntime
 import RegieAPI
+import RegieCasework
 import RegieStorage
 
 /// The casework operations of `/api/v1`. Each one runs the same validation, authorisation, store
@@ -34,15 +35,6 @@ extension APIHandler {
         }
     }
 
-    /// The body as form values, with API names mapped to the form's where they differ.
-    func form(_ body: some Encodable, renaming names: [String: String] = [:]) throws -> FormData {
-        let form = try FormData(encoding: body)
-        guard !names.isEmpty else { return form }
-        var renamed = FormData()
-        for (name, values) in form.values { renamed.values[names[name] ?? name] = values }
-        return renamed
-    }
-
     var version: String { RegieAPISpec.version }
 
     // MARK: Caseload and case file
@@ -63,23 +55,23 @@ extension APIHandler {
         }
         var filter = PersonStore.ListFilter(
             municipalityCode: query.municipality, phase: query.phase?.rawValue, leerroute: query.route?.rawValue,
-            doelgroepen: query.group.flatMap { DoelgroepCategorie(rawValue: $0.rawValue) }.map { group in Doelgroep.allCases.filter { $0.categorie == group }.map(\.rawValue) } ?? [],
-            term: query.term.flatMap { PersonStore.TermFilter(rawValue: $0.rawValue) }, includeClosed: query.closed ?? false, search: query.q,
-            sort: query.sort.flatMap { PersonStore.CaseloadSort(rawValue: $0.rawValue) } ?? .termijn)
+            doelgroepen: (APIValues.law(query.group) as DoelgroepCategorie?).map { group in Doelgroep.allCases.filter { $0.categorie == group }.map(\.rawValue) } ?? [],
+            term: APIValues.law(query.term), includeClosed: query.closed ?? false, search: query.q,
+            sort: APIValues.law(query.sort) ?? .termijn)
         if let consulent = query.consulent { if consulent == "geen" { filter.unassigned = true } else { filter.consulentId = consulent } }
         let today = CalendarDate.today(now: services.clock.now())
         let page = try await services.persons.listPersons(scope: Policy.scope(for: principal), filter: filter, after: query.after, limit: limit, today: today)
         if !page.rows.isEmpty {
-            try await services.record("caseload.view", context: context, permission: .readPersons, detail: "api; personen: " + page.rows.map(\.id).joined(separator: ","))
+            try await services.record(.caseloadView, context: context, permission: .readPersons, detail: "api; personen: " + page.rows.map(\.id).joined(separator: ","))
         }
         let settings = try await services.settings.fetch(Array(Set(page.rows.map(\.municipalityCode))))
         let rows = page.rows.map { row -> Components.Schemas.CaseSummary in
             let law = settings[row.municipalityCode]?.law ?? .standaard
             let next = row.lawFacts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: law, on: today)) }
-            return .init(id: row.id, givenNames: row.givenNames, familyName: row.familyName, doelgroep: .init(rawValue: row.doelgroep) ?? .overig,
-                         municipalityCode: row.municipalityCode, phase: row.phase.flatMap { .init(rawValue: $0) } ?? .signaal,
-                         leerroute: row.leerroute.flatMap { .init(rawValue: $0) }, consulent: row.consulentName,
-                         nextTerm: next.map { .init(kind: .init(rawValue: $0.kind.rawValue)!, due: $0.due.iso, status: .init(rawValue: $0.status.rawValue)!) })
+            return .init(id: row.id, givenNames: row.givenNames, familyName: row.familyName, doelgroep: APIValues.spec(stored: row.doelgroep) ?? .overig,
+                         municipalityCode: row.municipalityCode, phase: APIValues.spec(stored: row.phase) ?? .signaal,
+                         leerroute: APIValues.spec(stored: row.leerroute), consulent: row.consulentName,
+                         nextTerm: next.flatMap(Self.nextTerm))
         }
         var link: String?
         if let cursor = page.next {
@@ -106,19 +98,31 @@ extension APIHandler {
         let terms = traject.lawFacts(person: person).map { StatutoryClock.terms(for: $0, settings: law, on: today) } ?? []
         return .init(
             id: person.id, givenNames: person.givenNames, familyName: person.familyName, dateOfBirth: person.dateOfBirth,
-            gender: .init(rawValue: person.gender) ?? .x, bsn: person.bsn, vNummer: person.vNummer,
-            doelgroep: .init(rawValue: person.doelgroep) ?? .overig, municipalityCode: person.municipalityCode, language: person.language,
-            interpreterNeeded: person.interpreterNeeded == 1, phase: .init(rawValue: traject.phase) ?? .signaal, consulentId: traject.consulentId,
-            leerroute: traject.leerroute.flatMap { .init(rawValue: $0) }, closedReason: traject.closedReason,
+            gender: APIValues.spec(stored: person.gender) ?? .x, bsn: person.bsn, vNummer: person.vNummer,
+            doelgroep: APIValues.spec(stored: person.doelgroep) ?? .overig, municipalityCode: person.municipalityCode, language: person.language,
+            interpreterNeeded: person.interpreterNeeded == 1, phase: APIValues.spec(stored: traject.phase) ?? .signaal, consulentId: traject.consulentId,
+            leerroute: APIValues.spec(stored: traject.leerroute), closedReason: traject.closedReason,
             dates: .init(kennisgeving: traject.kennisgevingDate, koppeling: traject.koppelingDate, housing: traject.housingDate, brp: traject.brpDate,
                          intake: traject.intakeDate, pip: traject.pipDate, routeStart: traject.routeStartDate, closed: traject.closedDate,
                          lastContact: nil, lastMeeting: traject.lastMeetingDate),
-            terms: terms.filter { $0.status != .notApplicable }.map { term in
-                .init(kind: .init(rawValue: term.kind.rawValue)!, start: term.start.iso, due: term.due.iso, status: .init(rawValue: term.status.rawValue)!,
-                      rule: term.rule.rawValue, source: term.source, completedOn: term.completedOn?.iso)
-            },
+            terms: terms.filter { $0.status != .notApplicable }.compactMap(Self.term),
             householdMemberIds: members.map(\.id),
-            rights: Self.rights(Doelgroep(rawValue: person.doelgroep)?.categorie, settings: law))
+            rights: Self.rights((APIValues.spec(stored: person.doelgroep) as Doelgroep?)?.categorie, settings: law))
+    }
+
+    /// A running term as the spec describes it; a kind or status the spec does not know yet (the law
+    /// module gained it first) is left out of the answer, never a crash.
+    static func term(_ term: Term) -> Components.Schemas.Term? {
+        guard let kind: Components.Schemas.Term.KindPayload = APIValues.spec(term.kind),
+              let status: Components.Schemas.Term.StatusPayload = APIValues.spec(term.status) else { return nil }
+        return .init(kind: kind, start: term.start.iso, due: term.due.iso, status: status, rule: term.rule.rawValue, source: term.source,
+                     completedOn: term.completedOn?.iso)
+    }
+
+    static func nextTerm(_ term: Term) -> Components.Schemas.TermRef? {
+        guard let kind: Components.Schemas.TermRef.KindPayload = APIValues.spec(term.kind),
+              let status: Components.Schemas.TermRef.StatusPayload = APIValues.spec(term.status) else { return nil }
+        return .init(kind: kind, due: term.due.iso, status: status)
     }
 
     /// R0: what the law gives the person by target group, from the law module.
@@ -130,13 +134,13 @@ extension APIHandler {
 
     func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output {
         let loaded = try await loadCase(input.path.id, .readPersons)
-        try await services.record("person.view", context: try context, permission: .readPersons, person: loaded.person, detail: "api")
+        try await services.record(.personView, context: try context, permission: .readPersons, person: loaded.person, detail: "api")
         return .ok(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(loaded))))
     }
 
     func getCaseTimeline(_ input: Operations.GetCaseTimeline.Input) async throws -> Operations.GetCaseTimeline.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("person.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api: tijdlijn")
+        try await services.record(.personView, context: try context, permission: .readCasework, person: loaded.person, detail: "api: tijdlijn")
         let events = try await services.casework.listEvents(personId: loaded.person.id, scope: loaded.scope)
         let data = events.map { Components.Schemas.TimelineEvent(date: $0.eventDate, kind: $0.kind, actor: $0.actorName,
                                                                  recordedAt: Date(timeIntervalSince1970: TimeInterval($0.occurredAt)), detail: $0.detail.nonEmpty) }
@@ -147,8 +151,15 @@ extension APIHandler {
         let context = try context
         let principal = try context.require(.registerPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        var r = InputReader()
+        let command = RegisterNewcomer(
+            givenNames: r.text(body.givenNames), familyName: r.text(body.familyName), dateOfBirth: r.date("dateOfBirth", body.dateOfBirth),
+            gender: APIValues.law(body.gender), bsn: r.text(body.bsn), vNummer: r.text(body.vNummer), doelgroep: APIValues.law(body.doelgroep),
+            municipalityCode: r.text(body.municipality), language: r.text(body.language), interpreterNeeded: body.interpreter ?? false,
+            household: r.text(body.household), kennisgeving: r.date("kennisgeving", body.kennisgeving), koppeling: r.date("koppeling", body.koppeling),
+            housing: r.date("housing", body.housing), brp: r.date("brp", body.brp), read: r.issues)
         let person = try await perform {
-            try await RegistrationController(services: services).recordRegistration(principal, try form(body), context: context)
+            try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .registerPersons, context: context)
         }
         let loaded = try await loadCase(person.id, .readPersons)
         return .created(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(loaded))))
@@ -159,7 +170,12 @@ extension APIHandler {
     func addIntakeConversation(_ input: Operations.AddIntakeConversation.Input) async throws -> Operations.AddIntakeConversation.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await IntakeController(services: services).recordGesprek(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordIntakeConversation(
+            file: loaded.file, date: r.date("date", body.date), attendees: r.text(body.attendees), interpreter: body.interpreter ?? false,
+            cultureMediator: body.cultureMediator ?? false, withoutPartner: body.withoutPartner ?? false, noShow: body.noShow ?? false,
+            topics: body.topics ?? [], note: r.text(body.note), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
             id: saved.id, date: saved.conversationDate, attendees: saved.attendees, interpreter: saved.interpreter, cultureMediator: saved.cultureMediator,
             withoutPartner: saved.withoutPartner, noShow: saved.noShow, topics: saved.topics))))
@@ -168,20 +184,27 @@ extension APIHandler {
     func saveIntakeTopic(_ input: Operations.SaveIntakeTopic.Input) async throws -> Operations.SaveIntakeTopic.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let controller = IntakeController(services: services)
-        let topic = try await controller.topic(key: input.path.topic, municipality: loaded.person.municipalityCode)
+        guard let topic = try await IntakeTopic.all(loaded.person.municipalityCode, settings: services.settings).first(where: { $0.key == input.path.topic }) else {
+            throw AppError.notFound
+        }
         let known = Set(topic.fields.map(\.0))
         if let unknown = body.additionalProperties.keys.sorted().first(where: { !known.contains($0) }) {
             throw AppError.invalid(detail: "Onbekend veld \(unknown) voor dit onderwerp.", fields: [.init(name: "body.\(unknown)", message: "is geen veld van dit onderwerp")])
         }
-        let saved = try await perform { try await controller.recordTopic(loaded, topic: topic, try form(body), context: try context) }
+        let saved = try await perform {
+            try await services.run(SaveIntakeTopic(file: loaded.file, topic: topic, answers: body.additionalProperties), on: loaded, context: try context)
+        }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(additionalProperties: saved.answers))))
     }
 
     func recordLBT(_ input: Operations.RecordLBT.Input) async throws -> Operations.RecordLBT.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await LBTController(services: services).recordLBT(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordLBT(file: loaded.file, invitedDate: r.date("invitedDate", body.invitedDate), testDate: r.date("testDate", body.testDate),
+                                administrator: r.text(body.administrator), conditions: r.text(body.conditions), score: body.score,
+                                exemption: APIValues.law(body.exemption), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         let verdict: Components.Schemas.Lbt.VerdictPayload
         switch LeerbaarheidstoetsRule.uitslag(saved.toets) {
         case .b1RouteHaalbaar: verdict = .haalbaar
@@ -198,56 +221,71 @@ extension APIHandler {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
         let names = ["date": "adviceDate", "route": "adviesRoute", "level": "adviesNiveau", "note": "adviesNote"]
-        let saved = try await perform(renaming: names) {
-            try await LBTController(services: services).recordAdvies(loaded, try form(body, renaming: names), context: try context)
-        }
+        var r = InputReader()
+        let command = RecordSchoolAdvice(file: loaded.file, date: r.date("adviceDate", body.date), school: r.text(body.school), route: APIValues.law(body.route),
+                                         level: APIValues.law(body.level), note: r.text(body.note), read: r.issues)
+        let saved = try await perform(renaming: names) { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
     }
 
     func decideRoute(_ input: Operations.DecideRoute.Input) async throws -> Operations.DecideRoute.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await LBTController(services: services).recordRoute(loaded, try form(body), context: try context) }
+        let r = InputReader()
+        let command = DecideRoute(file: loaded.file, leerroute: APIValues.law(body.leerroute), niveau: APIValues.law(body.niveau),
+                                  considered: (body.considered ?? []).compactMap { APIValues.law($0) }, considerations: r.text(body.considerations),
+                                  deviationReason: r.text(body.deviationReason), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
-            id: saved.id, decidedDate: saved.decidedDate, leerroute: .init(rawValue: saved.leerroute)!, deviation: .init(rawValue: saved.deviation) ?? .geenUitslag,
+            id: saved.id, decidedDate: saved.decidedDate, leerroute: APIValues.spec(stored: saved.leerroute) ?? .b1, deviation: APIValues.spec(stored: saved.deviation) ?? .geenUitslag,
             lbtScore: saved.lbtScore))))
     }
 
     // MARK: PIP
 
     func pipBody(_ pip: PIPRecord) -> Components.Schemas.Pip {
-        .init(leerroute: .init(rawValue: pip.leerroute) ?? .b1, niveau: pip.niveau.flatMap { .init(rawValue: $0) }, einddoel: pip.einddoel.flatMap { .init(rawValue: $0) },
+        .init(leerroute: APIValues.spec(stored: pip.leerroute) ?? .b1, niveau: APIValues.spec(stored: pip.niveau), einddoel: APIValues.spec(stored: pip.einddoel),
               begeleiding: pip.begeleiding.nonEmpty, ondersteuning: pip.ondersteuning.nonEmpty, pvt: pip.pvt.nonEmpty, pvtUren: pip.pvtUren,
               map: pip.map.nonEmpty, mapUren: pip.mapUren, vveNvt: pip.vve == PIPRecord.vveNotApplicable,
               vve: pip.vve == PIPRecord.vveNotApplicable ? nil : pip.vve.nonEmpty, voortgangsgesprekken: pip.voortgangsgesprekken,
               cadansMaanden: pip.cadansMaanden, redenAfwijking: pip.redenAfwijking, intensiteitB1: pip.intensiteitB1,
-              changeReason: pip.changeReason.flatMap { .init(rawValue: $0) }, changeNote: pip.changeNote,
+              changeReason: APIValues.spec(stored: pip.changeReason), changeNote: pip.changeNote,
               id: pip.id, version: pip.version, status: pip.isFixed ? .vastgesteld : .concept, dagtekening: pip.dagtekening)
     }
 
     func listPIPs(_ input: Operations.ListPIPs.Input) async throws -> Operations.ListPIPs.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("casework.pip.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        try await services.record(.caseworkPipView, context: try context, permission: .readCasework, person: loaded.person, detail: "api")
         let versions = try await services.casework.listPIPs(personId: loaded.person.id, scope: loaded.scope)
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: versions.map(pipBody)))))
     }
 
-    func pipCase(_ id: String) async throws -> PIPController.Case {
+    func pipCase(_ id: String) async throws -> (loaded: CaseLoader.Loaded, pips: PIPVersions) {
         let loaded = try await loadCase(id, .editPersons)
-        return PIPController.Case(loaded: loaded, versions: try await services.casework.listPIPs(personId: loaded.person.id, scope: loaded.scope))
+        return (loaded, try await PIPVersions.load(loaded.file, scope: loaded.scope, stores: services.stores))
     }
 
     func savePIPConcept(_ input: Operations.SavePIPConcept.Input) async throws -> Operations.SavePIPConcept.Output {
         let c = try await pipCase(input.path.id)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await PIPController(services: services).recordConcept(c, try form(body), context: try context) }
+        var r = InputReader()
+        let command = SavePIPConcept(
+            pips: c.pips, changeReason: APIValues.law(body.changeReason), changeNote: r.text(body.changeNote), leerroute: APIValues.law(body.leerroute),
+            niveau: APIValues.law(body.niveau), begeleiding: r.text(body.begeleiding), ondersteuning: r.text(body.ondersteuning), pvt: r.text(body.pvt),
+            pvtUren: body.pvtUren, map: r.text(body.map), mapUren: body.mapUren, vveNietVanToepassing: body.vveNvt ?? false, vve: r.text(body.vve),
+            voortgangsgesprekken: body.voortgangsgesprekken, cadansMaanden: body.cadansMaanden, einddoel: APIValues.law(body.einddoel),
+            redenAfwijking: r.text(body.redenAfwijking), intensiteitB1: body.intensiteitB1, read: r.issues)
+        let saved = try await perform { try await services.run(command, on: c.loaded, context: try context) }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(pipBody(saved))))
     }
 
     func fixPIP(_ input: Operations.FixPIP.Input) async throws -> Operations.FixPIP.Output {
         let c = try await pipCase(input.path.id)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let fixed = try await perform { try await PIPController(services: services).recordFix(c, try form(body), context: try context) }
+        var r = InputReader()
+        let command = FixPIP(pips: c.pips, dagtekening: r.date("dagtekening", body.dagtekening), delayReason: APIValues.law(body.delayReason),
+                             delayNote: r.text(body.delayNote), read: r.issues)
+        let fixed = try await perform { try await services.run(command, on: c.loaded, context: try context) }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(pipBody(fixed))))
     }
 
@@ -256,47 +294,61 @@ extension APIHandler {
     func startRoute(_ input: Operations.StartRoute.Input) async throws -> Operations.StartRoute.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        _ = try await perform { try await ProgressController(services: services).recordStart(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = StartRoute(file: loaded.file, startDate: r.date("startDate", body.startDate), instellingsnummer: r.text(body.instellingsnummer),
+                                 expectedEndDate: r.date("expectedEndDate", body.expectedEndDate), literacy: APIValues.law(body.literacy), read: r.issues)
+        _ = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .noContent(.init(headers: .init(apiVersion: version)))
     }
 
     func addProgressMeeting(_ input: Operations.AddProgressMeeting.Input) async throws -> Operations.AddProgressMeeting.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await ProgressController(services: services).recordMeeting(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordProgressMeeting(file: loaded.file, heldDate: r.date("heldDate", body.heldDate), outcome: APIValues.law(body.outcome),
+                                            noShow: body.noShow ?? false, note: r.text(body.meetingNote), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
     }
 
     func addHours(_ input: Operations.AddHours.Input) async throws -> Operations.AddHours.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await ProgressController(services: services).recordHours(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordHours(file: loaded.file, soort: APIValues.law(body.soort), periodEnd: r.date("periodEnd", body.periodEnd), hours: body.hours,
+                                  provider: r.text(body.provider), duringIntake: body.duringIntake ?? false, read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
     }
 
     func addResult(_ input: Operations.AddResult.Input) async throws -> Operations.AddResult.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        _ = try await perform { try await ProgressController(services: services).recordResult(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = RecordRouteResult(file: loaded.file, kind: APIValues.law(body.kind), resultDate: r.date("resultDate", body.resultDate), read: r.issues)
+        _ = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .noContent(.init(headers: .init(apiVersion: version)))
     }
 
     func addEnforcementStep(_ input: Operations.AddEnforcementStep.Input) async throws -> Operations.AddEnforcementStep.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        var values = try form(body)
-        // `false` is an answer here (not culpable), not an absent checkbox.
-        if body.culpable == false { values.values["culpable"] = ["nee"] }
-        let saved = try await perform { try await ProgressController(services: services).recordEnforcement(loaded, values, context: try context) }
+        var r = InputReader()
+        let command = RecordEnforcementStep(
+            file: loaded.file, overtreding: APIValues.law(body.overtreding), decidedDate: r.date("decidedDate", body.decidedDate), efforts: r.text(body.efforts),
+            circumstances: r.text(body.circumstances), culpable: body.culpable, assessedBy: loaded.principal.displayName, read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
-            id: saved.id, overtreding: saved.overtreding, step: .init(rawValue: saved.step) ?? .waarschuwing, amountCents: saved.amountCents,
+            id: saved.id, overtreding: saved.overtreding, step: APIValues.spec(stored: saved.step) ?? .waarschuwing, amountCents: saved.amountCents,
             decidedDate: saved.decidedDate))))
     }
 
     func closeCase(_ input: Operations.CloseCase.Input) async throws -> Operations.CloseCase.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        _ = try await perform { try await ProgressController(services: services).recordClose(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = CloseCase(file: loaded.file, reason: APIValues.law(body.reason), closeDate: r.date("closeDate", body.closeDate), read: r.issues)
+        _ = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(try await caseBody(try await loadCase(input.path.id, .readPersons)))))
     }
 
@@ -315,7 +367,7 @@ extension APIHandler {
             }
             worker = found
         }
-        let event = services.auditEvent("team.assign", context: context, permission: .assignCases,
+        let event = services.auditEvent(.teamAssign, context: context, permission: .assignCases,
                                         detail: "api; naar: \(worker?.id ?? "niemand"); personen: " + body.caseIds.joined(separator: ","))
         let count = try await services.casework.assign(personIds: body.caseIds, to: worker?.id, consulentName: worker?.name ?? "niemand",
                                                        scope: Policy.scope(for: principal), actor: CaseLoader.actor(principal), audit: event, now: services.clock.now())
@@ -328,14 +380,14 @@ extension APIHandler {
         let p = record?.profile ?? [:]
         return .init(verblijfsvergunning: p["verblijfsvergunning"], azcLocatie: p["azcLocatie"], coaContact: p["coaContact"], gezin: p["gezin"],
                      opleiding: p["opleiding"], werkervaring: p["werkervaring"], talen: p["talen"], gezondheid: p["gezondheid"],
-                     bijzonderheden: p["bijzonderheden"], scenario: record?.scenario.flatMap { .init(rawValue: $0) },
+                     bijzonderheden: p["bijzonderheden"], scenario: APIValues.spec(stored: record?.scenario),
                      meetingPlanned: record?.meetingPlanned, meetingHeld: record?.meetingHeld,
-                     attendees: record.map { $0.meetingAttendees.split(separator: ",").compactMap { .init(rawValue: String($0)) } })
+                     attendees: record.map { $0.meetingAttendees.split(separator: ",").compactMap { APIValues.spec(stored: String($0)) } })
     }
 
     func getHandover(_ input: Operations.GetHandover.Input) async throws -> Operations.GetHandover.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("casework.handover.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        try await services.record(.caseworkHandoverView, context: try context, permission: .readCasework, person: loaded.person, detail: "api")
         let record = try await services.casework.fetchOverdracht(personId: loaded.person.id, scope: loaded.scope)
         return .ok(.init(headers: .init(apiVersion: version), body: .json(handoverBody(record))))
     }
@@ -343,20 +395,28 @@ extension APIHandler {
     func saveHandover(_ input: Operations.SaveHandover.Input) async throws -> Operations.SaveHandover.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await HandoverController(services: services).recordHandover(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let profile: [String: String?] = [
+            "verblijfsvergunning": body.verblijfsvergunning, "azcLocatie": body.azcLocatie, "coaContact": body.coaContact, "gezin": body.gezin,
+            "opleiding": body.opleiding, "werkervaring": body.werkervaring, "talen": body.talen, "gezondheid": body.gezondheid, "bijzonderheden": body.bijzonderheden,
+        ]
+        let command = SaveHandover(file: loaded.file, profile: profile.compactMapValues { $0 }, scenario: APIValues.law(body.scenario),
+                                   meetingPlanned: r.date("meetingPlanned", body.meetingPlanned), meetingHeld: r.date("meetingHeld", body.meetingHeld),
+                                   attendees: (body.attendees ?? []).compactMap { APIValues.law($0) }, read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(handoverBody(saved))))
     }
 }
 
 extension APIHandler {
     func taskBody(_ taak: TaakRecord) -> Components.Schemas.Task {
-        .init(id: taak.id, title: taak.title, due: taak.dueDate, assigneeId: taak.assigneeId, source: .init(rawValue: taak.source) ?? .handmatig,
+        .init(id: taak.id, title: taak.title, due: taak.dueDate, assigneeId: taak.assigneeId, source: APIValues.spec(stored: taak.source) ?? .handmatig,
               done: taak.doneAt != nil)
     }
 
     func listTasks(_ input: Operations.ListTasks.Input) async throws -> Operations.ListTasks.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("person.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api: taken")
+        try await services.record(.personView, context: try context, permission: .readCasework, person: loaded.person, detail: "api: taken")
         let tasks = try await services.casework.listTaken(personId: loaded.person.id, scope: loaded.scope, includeDone: true)
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: tasks.map(taskBody)))))
     }
@@ -364,21 +424,15 @@ extension APIHandler {
     func addTask(_ input: Operations.AddTask.Input) async throws -> Operations.AddTask.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        let saved = try await perform { try await TasksController(services: services).recordTask(loaded, try form(body), context: try context) }
+        var r = InputReader()
+        let command = AddTask(file: loaded.file, title: r.text(body.taskTitle), due: r.date("taskDue", body.taskDue), read: r.issues)
+        let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(taskBody(saved))))
     }
 
     func completeTask(_ input: Operations.CompleteTask.Input) async throws -> Operations.CompleteTask.Output {
         let loaded = try await loadCase(input.path.id, .editPersons)
-        let event = services.auditEvent("casework.task.done", context: try context, permission: .editPersons, person: loaded.person)
-        do {
-            guard try await services.casework.completeTaak(personId: loaded.person.id, taakId: input.path.task, by: loaded.principal.actorId, scope: loaded.scope,
-                                                           actor: CaseLoader.actor(loaded.principal), audit: event, now: services.clock.now()) != nil else {
-                throw AppError.notFound
-            }
-        } catch CaseworkStore.TaakError.notOpen {
-            throw AppError.notFound
-        }
+        try await services.run(CompleteTask(file: loaded.file, taskId: input.path.task), on: loaded, context: try context)
         return .noContent(.init(headers: .init(apiVersion: version)))
     }
 }
@@ -391,7 +445,7 @@ extension APIHandler {
 
     func listDocuments(_ input: Operations.ListDocuments.Input) async throws -> Operations.ListDocuments.Output {
         let loaded = try await loadCase(input.path.id, .readCasework)
-        try await services.record("casework.documents.view", context: try context, permission: .readCasework, person: loaded.person, detail: "api")
+        try await services.record(.caseworkDocumentsView, context: try context, permission: .readCasework, person: loaded.person, detail: "api")
         let documents = try await services.casework.listDocuments(personId: loaded.person.id, scope: loaded.scope)
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(data: documents.map(documentBody)))))
     }
@@ -404,9 +458,10 @@ extension APIHandler {
         }
         // The runtime decodes the base64 (invalid base64 is a 400 before this point).
         let data = Data(body.content.data)
+        let r = InputReader()
         let saved = try await perform(renaming: ["content": "file"]) {
-            try await DocumentsController(services: services).recordDocument(loaded, title: body.title, file: .data(filename: body.filename, bytes: data),
-                                                                              context: try context)
+            try await services.run(AddDocument(file: loaded.file, title: r.text(body.title), upload: UploadedFile(filename: body.filename, bytes: data, limit: AddDocument.maximumBytes)),
+                                   on: loaded, context: try context)
         }
         return .created(.init(headers: .init(apiVersion: version), body: .json(documentBody(saved))))
     }
@@ -416,7 +471,7 @@ extension APIHandler {
         guard let (record, data) = try await services.casework.fetchDocument(personId: loaded.person.id, documentId: input.path.document, scope: loaded.scope) else {
             throw AppError.notFound
         }
-        try await services.record("casework.document.download", context: try context, permission: .readCasework, person: loaded.person, detail: "api; document: \(record.id)")
+        try await services.record(.caseworkDocumentDownload, context: try context, permission: .readCasework, person: loaded.person, detail: "api; document: \(record.id)")
         return .ok(.init(headers: .init(apiVersion: version), body: .binary(HTTPBody(data))))
     }
 }
@@ -430,7 +485,7 @@ extension APIHandler {
                                aanbodStart: w.aanbodStart, voortgangsgesprek: w.voortgangsgesprek, ontzorgenEinde: w.ontzorgenEinde,
                                ontzorgenEvaluatie: w.ontzorgenEvaluatie, aowLeeftijd: w.aowLeeftijd, cbsLevering: w.cbsLevering),
             meetingMonthsFirstYear: s.law.voortgang.eersteJaarMaanden, meetingMonthsAfter: s.law.voortgang.daarnaMaanden,
-            ladder: s.law.handhaving.ladder.map { .init(step: .init(rawValue: ProgressController.stepKey($0))!, amountEuros: $0.bedragCent.map { $0 / 100 }) },
+            ladder: s.law.handhaving.ladder.compactMap { step in APIValues.spec(stored: Enforcement.stepKey(step)).map { .init(step: $0, amountEuros: step.bedragCent.map { $0 / 100 }) } },
             suspendFinesForAsylumHolders: s.law.handhaving.boetesAsielstatushoudersOpschorten, intakeTopics: s.intakeTopics.map(\.label),
             letterTexts: .init(intro: s.letterTexts["intro"], obligations: s.letterTexts["obligations"], closing: s.letterTexts["closing"], signer: s.letterTexts["signer"]))
     }
@@ -444,7 +499,7 @@ extension APIHandler {
 
     func getSettings(_ input: Operations.GetSettings.Input) async throws -> Operations.GetSettings.Output {
         let (_, context) = try settingsMunicipality(input.path.code)
-        try await services.record("settings.view", context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
+        try await services.record(.settingsView, context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
         return .ok(.init(headers: .init(apiVersion: version), body: .json(settingsBody(try await services.settings.fetch(input.path.code)))))
     }
 
@@ -453,7 +508,7 @@ extension APIHandler {
         let (principal, context) = try settingsMunicipality(input.path.code)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
         let base = try await services.settings.fetch(input.path.code)
-        var values = SettingsController.input(from: base)
+        var values = SettingsForm.input(from: base)
         values["caseloadNorm"] = String(body.caseloadNorm)
         let days = body.dueSoonDays
         for (key, value) in [("pipVaststelling", days.pipVaststelling), ("inburgeringstermijn", days.inburgeringstermijn), ("schakelVenster", days.schakelVenster),
@@ -475,7 +530,7 @@ extension APIHandler {
         }
         var form = FormData()
         for (name, value) in values { form.values[name] = [value] }
-        let (settings, errors) = SettingsController.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
+        let (settings, errors) = SettingsForm.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
         guard errors.isEmpty else {
             func apiName(_ name: String) -> String {
                 if name.hasPrefix("window-") { return "body.dueSoonDays." + name.dropFirst("window-".count) }
@@ -485,7 +540,7 @@ extension APIHandler {
             }
             throw AppError.invalid(detail: errors[0].message, fields: errors.map { .init(name: apiName($0.name), message: $0.message) })
         }
-        let event = services.auditEvent("settings.update", context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
+        let event = services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
         try await services.settings.save(input.path.code, settings, by: principal.actorId, audit: event, now: services.clock.now())
         try await services.casework.backfillNextDue(now: services.clock.now())
         return .ok(.init(headers: .init(apiVersion: version), body: .json(settingsBody(settings))))

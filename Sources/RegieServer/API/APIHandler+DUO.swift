@@ -18,7 +18,7 @@ extension APIHandler {
         }
         let rows = try await services.duoStore.reconciliation(scope: scope)
         if !rows.isEmpty {
-            try await services.record("duo.reconciliation.view", context: try context, permission: .readCasework,
+            try await services.record(.duoReconciliationView, context: try context, permission: .readCasework,
                                       detail: "api; personen: " + rows.map(\.personId).joined(separator: ","))
         }
         let data = rows.flatMap { row in
@@ -30,7 +30,7 @@ extension APIHandler {
                     (regie.map { $0.iso + (regieRoute.map { " " + $0.duoCode } ?? "") }, duo.map { $0.iso + (duoRoute.map { " " + $0.duoCode } ?? "") })
                 case .termijn(let regie, let duo): (regie?.iso, duo?.iso)
                 }
-                return .init(caseId: row.personId, municipality: row.municipalityCode, kind: .init(rawValue: difference.key) ?? .plicht, regie: regie, duo: duo)
+                return .init(caseId: row.personId, municipality: row.municipalityCode, kind: APIValues.spec(stored: difference.key) ?? .plicht, regie: regie, duo: duo)
             }
         }
         return .ok(.init(headers: .init(apiVersion: RegieAPISpec.version), body: .json(.init(data: data))))

@@ -24,7 +24,7 @@ struct APIHandler: APIProtocol {
             _type: principal.user == nil ? .apiKey : .user,
             name: principal.displayName,
             organisation: organisation,
-            roles: principal.roles.compactMap { .init(rawValue: $0.rawValue) },
+            roles: principal.roles.compactMap { APIValues.spec($0) },
             municipalities: principal.municipalities.map { .init(code: $0.code, name: $0.name) })
         return .ok(.init(headers: .init(apiVersion: RegieAPISpec.version), body: .json(body)))
     }

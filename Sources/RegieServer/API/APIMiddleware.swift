@@ -40,7 +40,7 @@ struct APIMiddleware: RouterMiddleware {
             throw AppError.unauthenticated
         }
         let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let (prefix, secret) = APIKeysController.parse(token),
+        guard let (prefix, secret) = APIKeyToken.parse(token),
               let (record, secretHash) = try await services.apiKeys.fetchKey(prefix: prefix),
               record.revokedAt == nil,
               TokenHasher.equal(services.hasher.digest(secret), secretHash) else {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// Information asked of third parties for the PIP (R1a; Besluit inburgering 2021 art. 5.3): a request
@@ -44,7 +45,7 @@ struct DerdenController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.derden.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkDerdenView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, input: FormData(), failed: nil, errors: [], context: context, status: .ok)
     }
 
@@ -101,20 +102,12 @@ struct DerdenController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.derden(loaded.person.id).path + "?melding=gevraagd"])
     }
 
-    /// Records a request to a third party; throws `FormErrors`.
+    /// Records a request to a third party from the form; throws `FormErrors`.
     func recordRequest(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> DerdenVerzoekRecord {
-        var v = Validator(services.catalogue, context.locale)
-        let party = v.text("party", input["party"], label: "derden.party", maxLength: 200)
-        let subject = v.text("subject", input["subject"], label: "derden.subject", maxLength: 500)
-        let requested = v.date("requestedOn", input["requestedOn"], label: "derden.requestedOn", notAfter: loader.today)
-        if loaded.traject.closedDate != nil { v.fail("party", "close.errors.alreadyClosed") }
-        guard v.isValid, let party, let subject, let requested else { throw FormErrors(v.errors) }
-        let record = DerdenVerzoekRecord(id: CaseLoader.newID(), personId: loaded.person.id, party: party, subject: subject, requestedOn: requested.iso,
-                                         createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.derden.request", context: context, permission: .editPersons, person: loaded.person, detail: party)
-        guard let saved = try await services.casework.insertDerdenVerzoek(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
-                                                                           audit: event, now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        var r = InputReader()
+        let command = RequestFromThirdParty(file: loaded.file, party: input["party"], subject: input["subject"],
+                                            requestedOn: r.date("requestedOn", input["requestedOn"]), read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 
     func act(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -122,35 +115,14 @@ struct DerdenController {
         let requestId = try context.parameters.require("request")
         let action = try context.parameters.require("action")
         guard action == "ontvangen" || action == "intrekken" else { throw AppError.notFound }
-        let t = services.catalogue
-        var v = Validator(t, context.locale)
-        let now = services.clock.now()
-        let actor = CaseLoader.actor(loaded.principal)
-        let failed = action == "ontvangen" ? requestId : "w-" + requestId
+        var r = InputReader()
+        let outcome: SettleThirdPartyRequest.Outcome = action == "ontvangen"
+            ? .received(r.date("receivedOn", context.form["receivedOn"])) : .withdrawn(reason: context.form["reason"])
         do {
-            let stored: Bool?
-            if action == "ontvangen" {
-                let day = v.date("receivedOn", context.form["receivedOn"], label: "derden.receivedOn", notAfter: loader.today)
-                guard v.isValid, let day else { throw FormErrors(v.errors) }
-                let event = services.auditEvent("casework.derden.receive", context: context, permission: .editPersons, person: loaded.person, detail: day.iso)
-                stored = try await services.casework.receiveDerdenVerzoek(personId: loaded.person.id, requestId: requestId, receivedOn: day,
-                                                                          scope: loaded.scope, actor: actor, audit: event, now: now)
-            } else {
-                let reason = v.text("reason", context.form["reason"], label: "derden.reason", maxLength: 500)
-                guard v.isValid, let reason else { throw FormErrors(v.errors) }
-                let event = services.auditEvent("casework.derden.withdraw", context: context, permission: .editPersons, person: loaded.person, detail: reason)
-                stored = try await services.casework.withdrawDerdenVerzoek(personId: loaded.person.id, requestId: requestId, reason: reason,
-                                                                           scope: loaded.scope, actor: actor, audit: event, now: now)
-            }
-            guard stored != nil else { throw AppError.notFound }
+            try await services.run(SettleThirdPartyRequest(file: loaded.file, requestId: requestId, outcome: outcome, read: r.issues), on: loaded, context: context)
         } catch let invalid as FormErrors {
+            let failed = action == "ontvangen" ? requestId : "w-" + requestId
             return try await render(loaded, input: context.form, failed: failed, errors: invalid.fields, context: context, status: invalid.status)
-        } catch CaseworkStore.DerdenStoreError.unknownRequest {
-            throw AppError.notFound
-        } catch CaseworkStore.DerdenStoreError.receivedBeforeRequested {
-            return try await render(loaded, input: context.form, failed: failed,
-                                    errors: [.init(name: "receivedOn", message: t.text("derden.errors.beforeRequested", context.locale))],
-                                    context: context, status: .unprocessableContent)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.derden(loaded.person.id).path + "?melding=" + (action == "ontvangen" ? "ontvangen" : "ingetrokken")])
     }

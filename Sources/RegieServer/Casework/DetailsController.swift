@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// The person's details from the BRP: name, birth date, gender, language and the BRP registration
@@ -63,23 +64,13 @@ struct DetailsController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=gegevens"])
     }
 
-    /// Validates and stores the details; throws `FormErrors`.
+    /// Stores the corrected details from the form; throws `FormErrors`.
     func recordDetails(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws {
-        var v = Validator(services.catalogue, context.locale)
-        let today = loader.today
-        let givenNames = v.text("givenNames", input["givenNames"], label: "register.givenNames", maxLength: 100, characters: .name)
-        let familyName = v.text("familyName", input["familyName"], label: "register.familyName", maxLength: 100, characters: .name)
-        let dateOfBirth = v.date("dateOfBirth", input["dateOfBirth"], label: "register.dateOfBirth", notAfter: today, plausible: .birth)
-        let gender = input["gender"].flatMap { ["vrouw", "man", "x"].contains($0) ? $0 : nil }
-        if gender == nil { v.fail("gender", "validation.choose", ["field": services.catalogue.text("register.gender", context.locale)]) }
-        let language = v.text("language", input["language"], label: "register.language", maxLength: 60)
-        let brp = v.date("brp", input["brp"], label: "person.brp", required: false, notAfter: today)
-        if let dateOfBirth, let brp, brp < dateOfBirth { v.fail("brp", "register.errors.beforeBirth") }
-        guard v.isValid, let givenNames, let familyName, let dateOfBirth, let gender, let language else { throw FormErrors(v.errors) }
-        let details = PersonDetails(givenNames: givenNames, familyName: familyName, dateOfBirth: dateOfBirth.iso, gender: gender, language: language,
-                                    interpreterNeeded: input["interpreter"] == "ja", brpDate: brp?.iso)
-        let event = services.auditEvent("person.details.update", context: context, permission: .editPersons, person: loaded.person)
-        guard try await services.casework.updateDetails(personId: loaded.person.id, details, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
-                                                        audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
+        var r = InputReader()
+        let command = CorrectDetails(
+            file: loaded.file, givenNames: input["givenNames"], familyName: input["familyName"], dateOfBirth: r.date("dateOfBirth", input["dateOfBirth"]),
+            gender: r.choice("gender", input["gender"], as: PersonGender.self), language: input["language"], interpreterNeeded: r.flag(input["interpreter"]),
+            brp: r.date("brp", input["brp"]), read: r.issues)
+        try await services.run(command, on: loaded, context: context)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RegieCasework
 import RegieStorage
 
 /// Documents in a case file: uploaded with a title (size-limited, type-checked by content, sealed
@@ -8,11 +9,8 @@ struct DocumentsController {
     let services: AppServices
     var loader: CaseLoader { CaseLoader(services: services) }
 
-    /// Largest document the API accepts (7 MiB: in base64 it still fits a JSON body under the 10 MiB limit).
-    static let maximumBytes = 7 * 1024 * 1024
-    /// Largest document the web form accepts: a scanned letter of several pages. Streamed to sealed
-    /// chunks as it arrives (`StreamedMultipart`), never held whole in memory.
-    static let maximumStreamedBytes = 20 * 1024 * 1024
+    static let maximumBytes = AddDocument.maximumBytes
+    static let maximumStreamedBytes = AddDocument.maximumStreamedBytes
 
     /// A file to store: from the API (its bytes) or from the web form (streamed and sealed).
     enum Upload {
@@ -61,6 +59,11 @@ struct DocumentsController {
             case .streamed(let upload): upload.sealedChunks.map(DocumentContent.sealedChunks)
             }
         }
+
+        /// The file as the document command reads it (no content when over the limit).
+        var uploaded: UploadedFile {
+            UploadedFile(filename: filename, size: size, head: head, tail: tail, limit: limit, content: tooLarge ? nil : content)
+        }
     }
 
     func addRoutes(to router: RouterGroup<RegieRequestContext>) {
@@ -69,51 +72,18 @@ struct DocumentsController {
         router.get(RouterPath(SiteRoute.documentPattern), use: download)
     }
 
-    /// The kinds accepted, recognised by their first bytes (never by the name or the browser's claim).
-    enum Kind: String, CaseIterable {
-        case pdf, png, jpeg, docx, odt
-
-        var contentType: String {
-            switch self {
-            case .pdf: "application/pdf"
-            case .png: "image/png"
-            case .jpeg: "image/jpeg"
-            case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            case .odt: "application/vnd.oasis.opendocument.text"
-            }
-        }
-
-        /// From the file's first bytes (`head`) and, for a ZIP, its last ones (`tail`, the central directory).
-        static func detect(head: Data, tail: Data, size: Int) -> Kind? {
-            let bytes = [UInt8](head.prefix(8))
-            if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
-            if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-            if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
-            if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-                // A ZIP is whatever it holds, never what its name says: a zip of anything named .docx is refused.
-                if ZipContainer.isWordDocument(tail: tail, size: size) { return .docx }
-                if ZipContainer.isOpenDocumentText(head: head, tail: tail, size: size) { return .odt }
-            }
-            return nil
-        }
-    }
+    typealias Kind = DocumentKind
 
     struct Row { let title: String; let filename: String; let size: String; let date: String; let href: String }
     struct DocumentsView { let name: String; let backHref: String; let rows: [Row]; let hasRows: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let canUpload: Bool }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.documents.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkDocumentsView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 
-    /// "20 MB", "1,4 MB" (Dutch decimal comma), "12 kB".
-    static func size(_ bytes: Int) -> String {
-        guard bytes >= 1024 * 1024 else { return "\(max(1, bytes / 1024)) kB" }
-        if bytes % (1024 * 1024) == 0 { return "\(bytes / (1024 * 1024)) MB" }
-        let tenths = Int((Double(bytes) / 104_857.6).rounded())
-        return "\(tenths / 10),\(tenths % 10) MB"
-    }
+    static func size(_ bytes: Int) -> String { UploadedFile.size(bytes) }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         let t = services.catalogue
@@ -149,33 +119,7 @@ struct DocumentsController {
 
     /// Checks and stores a document; throws `FormErrors`.
     func recordDocument(_ loaded: CaseLoader.Loaded, title: String?, file: Upload?, context: RegieRequestContext) async throws -> DocumentRecord {
-        var v = Validator(services.catalogue, context.locale)
-        let title = v.text("title", title, label: "documents.titleField", maxLength: 200)
-        var kind: Kind?
-        var tooLarge = false
-        if let file, file.size > 0 {
-            if file.tooLarge {
-                v.fail("file", "documents.errors.tooLarge", ["max": Self.size(file.limit)])
-                tooLarge = true
-            } else if let detected = Kind.detect(head: file.head, tail: file.tail, size: file.size) {
-                kind = detected
-            } else {
-                v.fail("file", "documents.errors.type")
-            }
-        } else {
-            v.fail("file", "documents.errors.missing")
-        }
-        guard v.isValid, let title, let file, let kind, let content = file.content else {
-            throw FormErrors(v.errors, status: tooLarge ? .contentTooLarge : .badRequest)
-        }
-        let safeName = String(file.filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "document")
-            .filter { !$0.isNewline && $0 != "\"" }.prefix(120)
-        let record = DocumentRecord(id: CaseLoader.newID(), personId: loaded.person.id, title: title, filename: String(safeName), contentType: kind.contentType,
-                                    sizeBytes: file.size, uploadedBy: loaded.principal.actorId, uploadedAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.document.upload", context: context, permission: .editPersons, person: loaded.person, detail: "document: \(record.id)")
-        guard let saved = try await services.casework.insertDocument(record, content: content, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
-                                                                     audit: event, now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        try await services.run(AddDocument(file: loaded.file, title: title, upload: file?.uploaded), on: loaded, context: context)
     }
 
     func download(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -184,7 +128,7 @@ struct DocumentsController {
         guard let (record, data) = try await services.casework.fetchDocument(personId: loaded.person.id, documentId: documentId, scope: loaded.scope) else {
             throw AppError.notFound
         }
-        try await services.record("casework.document.download", context: context, permission: .readCasework, person: loaded.person, detail: "document: \(record.id)")
+        try await services.record(.caseworkDocumentDownload, context: context, permission: .readCasework, person: loaded.person, detail: "document: \(record.id)")
         let ascii = record.filename.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()
         let encoded = record.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
         return Response(status: .ok, headers: [

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// The warm handover from COA (domain.md §3 step 4; seed 001:548, 001:903): the client profile from
@@ -16,12 +17,9 @@ struct HandoverController {
     }
 
     /// The COA client profile's fields (TVS), in the order of COA's form.
-    static let profileFields: [(key: String, long: Bool)] = [
-        ("verblijfsvergunning", false), ("azcLocatie", false), ("coaContact", false), ("gezin", true), ("opleiding", true),
-        ("werkervaring", true), ("talen", false), ("gezondheid", true), ("bijzonderheden", true),
-    ]
-    static let scenarios = ["azc", "gecombineerd", "naVerhuizing"]
-    static let attendees = ["coa", "gemeente", "inburgeraar", "tolk", "begeleiding"]
+    static let profileFields = SaveHandover.profileFields
+    static let scenarios = SaveHandover.Scenario.allCases.map(\.rawValue)
+    static let attendees = SaveHandover.Attendee.allCases.map(\.rawValue)
 
     struct HandoverView {
         let name: String
@@ -35,7 +33,7 @@ struct HandoverController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.handover.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkHandoverView, context: context, permission: .readCasework, person: loaded.person)
         let saved = try await services.casework.fetchOverdracht(personId: loaded.person.id, scope: loaded.scope)
         var values = saved?.profile ?? [:]
         values["scenario"] = saved?.scenario ?? ""
@@ -81,32 +79,14 @@ struct HandoverController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.handover(loaded.person.id).path + "?melding=opgeslagen"])
     }
 
-    /// Validates and stores the handover (asylum permit holders only: COA hands over); throws `FormErrors`.
+    /// Stores the handover from the form (asylum permit holders only: COA hands over); throws `FormErrors`.
     func recordHandover(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> WarmeOverdrachtRecord {
-        let t = services.catalogue
-        var v = Validator(t, context.locale)
-        if Doelgroep(rawValue: loaded.person.doelgroep)?.categorie != .asielstatushouder { v.fail("scenario", "handover.errors.notAsylum") }
-        var profile: [String: String] = [:]
-        for field in Self.profileFields {
-            profile[field.key] = v.text(field.key, input[field.key], label: "handover.fields.\(field.key)", required: false, maxLength: field.long ? 5000 : 200)
-        }
-        let scenario = input["scenario"]
-        if let scenario, !Self.scenarios.contains(scenario) { v.fail("scenario", "validation.choose", ["field": t.text("handover.scenario", context.locale)]) }
-        let koppeling = loaded.traject.koppelingDate.flatMap(CalendarDate.init(iso:))
-        let planned = v.date("meetingPlanned", input["meetingPlanned"], label: "handover.planned", required: false, notBefore: koppeling)
-        let held = v.date("meetingHeld", input["meetingHeld"], label: "handover.held", required: false, notAfter: loader.today, notBefore: koppeling)
-        let attendees = input.all("attendees")
-        if attendees.contains(where: { !Self.attendees.contains($0) }) { v.fail("attendees", "validation.choose", ["field": t.text("handover.attendees", context.locale)]) }
-        if held != nil && attendees.isEmpty { v.fail("attendees", "handover.errors.attendees") }
-        guard v.isValid else { throw FormErrors(v.errors) }
-        let record = WarmeOverdrachtRecord(
-            personId: loaded.person.id, scenario: scenario, profile: profile, meetingPlanned: planned?.iso, meetingHeld: held?.iso,
-            meetingAttendees: Self.attendees.filter(attendees.contains).joined(separator: ","), updatedBy: loaded.principal.actorId,
-            updatedAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.handover.update", context: context, permission: .editPersons, person: loaded.person,
-                                        detail: "scenario: \(scenario ?? "-")")
-        guard let saved = try await services.casework.saveOverdracht(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                     now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        var r = InputReader()
+        let command = SaveHandover(
+            file: loaded.file, profile: Dictionary(Self.profileFields.compactMap { f in input[f.key].map { (f.key, $0) } }, uniquingKeysWith: { a, _ in a }),
+            scenario: r.choice("scenario", input["scenario"], as: SaveHandover.Scenario.self), meetingPlanned: r.date("meetingPlanned", input["meetingPlanned"]),
+            meetingHeld: r.date("meetingHeld", input["meetingHeld"]), attendees: r.choices("attendees", input.all("attendees"), as: SaveHandover.Attendee.self),
+            read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 }

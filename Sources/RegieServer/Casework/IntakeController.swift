@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// The brede intake (Wi2021 art. 14; Besluit 5.2): conversations as records, and per topic a short
@@ -16,63 +17,12 @@ struct IntakeController {
         router.post(RouterPath(SiteRoute.intakeTopicPattern), use: saveTopic)
     }
 
-    /// The structured part of each topic: answer keys and, for choices, their option keys. Labels
-    /// come from the catalogue (`intake.fields.*`, `intake.options.*`). Every topic also has a note.
-    enum TopicFields {
-        enum Kind { case text, number, longText, choice([String]), consent }
-        static func fields(_ topic: IntakeOnderwerp) -> [(String, Kind)] {
-            let specific: [(String, Kind)] = switch topic {
-            case .opleidingEnWerkervaring:
-                [("hoogsteOpleiding", .choice(["geen", "basis", "voortgezet", "beroeps", "hoger", "universitair"])),
-                 ("landOpleiding", .text), ("jarenOnderwijs", .number), ("werkervaring", .longText)]
-            case .persoonlijkeOmstandighedenEnGezondheid:
-                [("beperkingLeren", .choice(["nee", "ja", "onbekend"])), ("toestemmingGezondheid", .consent)]
-            case .voorschoolseEducatie:
-                [("kinderenVVE", .number), ("vveAfspraken", .longText)]
-            case .taalniveau:
-                [("alfabetisering", .choice(["gealfabetiseerd", "andersGealfabetiseerd", "analfabeet"])),
-                 ("nederlands", .choice(["geen", "A1", "A2", "B1", "B2"])), ("andereTalen", .text)]
-            case .arbeidsparticipatie:
-                [("beroep", .text), ("werkwens", .longText)]
-            case .digitaleVaardigheden:
-                [("digitaalNiveau", .choice(["geen", "basis", "zelfstandig"]))]
-            case .zelfredzaamheid, .gezinssituatie, .sociaalNetwerk, .motivatie:
-                []
-            }
-            return specific + [("notitie", .longText)]
-        }
-    }
-
-    /// A topic of the brede intake: one of the law's, or one the municipality added in its settings.
-    enum TopicRef {
-        case law(IntakeOnderwerp)
-        case municipal(CustomIntakeTopic)
-
-        var key: String {
-            switch self {
-            case .law(let topic): topic.rawValue
-            case .municipal(let topic): topic.key
-            }
-        }
-        var statutory: Bool { if case .law(let topic) = self { topic.isWettelijk } else { false } }
-        var fields: [(String, TopicFields.Kind)] {
-            switch self {
-            case .law(let topic): TopicFields.fields(topic)
-            case .municipal: [("notitie", .longText)]
-            }
-        }
-        func title(_ t: Catalogue, _ l: UILocale) -> String {
-            switch self {
-            case .law(let topic): t.text("intake.topics.\(topic.rawValue)", l)
-            case .municipal(let topic): topic.label
-            }
-        }
-    }
+    typealias TopicRef = IntakeTopic
+    typealias TopicFields = IntakeTopic.Fields
 
     /// Every topic for a municipality: the law's, then its own.
     func topics(_ municipalityCode: String) async throws -> [TopicRef] {
-        let custom = try await services.settings.fetch(municipalityCode).intakeTopics
-        return IntakeOnderwerp.allCases.map(TopicRef.law) + custom.map(TopicRef.municipal)
+        try await IntakeTopic.all(municipalityCode, settings: services.settings)
     }
 
     struct TopicRow { let href: String; let title: String; let statutory: Bool; let filled: Bool; let status: String }
@@ -97,7 +47,7 @@ struct IntakeController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.intake.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkIntakeView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 
@@ -172,30 +122,18 @@ struct IntakeController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=gesprek"])
     }
 
-    /// Validates and stores an intake conversation (web form and API alike); throws `FormErrors`.
+    /// The form's values as the intake-conversation command reads them.
+    static func conversation(_ loaded: CaseLoader.Loaded, _ input: FormData) -> RecordIntakeConversation {
+        var r = InputReader()
+        return RecordIntakeConversation(
+            file: loaded.file, date: r.date("date", input["date"]), attendees: input["attendees"], interpreter: r.flag(input["interpreter"]),
+            cultureMediator: r.flag(input["cultureMediator"]), withoutPartner: r.flag(input["withoutPartner"]), noShow: r.flag(input["noShow"]),
+            topics: input.all("topics"), note: input["note"], read: r.issues)
+    }
+
+    /// Stores an intake conversation from the form; throws `FormErrors`.
     func recordGesprek(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> IntakeGesprekRecord {
-        var v = Validator(services.catalogue, context.locale)
-        let date = v.date("date", input["date"], label: "intake.date", notAfter: loader.today)
-        let attendees = v.text("attendees", input["attendees"], label: "intake.attendees", maxLength: 300)
-        let topics = input.all("topics")
-        let known = Set(try await self.topics(loaded.person.municipalityCode).map(\.key))
-        if topics.contains(where: { !known.contains($0) }) {
-            v.fail("topics", "validation.choose", ["field": services.catalogue.text("intake.topicsDiscussed", context.locale)])
-        }
-        let noShow = input["noShow"] == "ja"
-        if noShow && !topics.isEmpty { v.fail("topics", "intake.errors.noShowTopics") }
-        let note = v.text("note", input["note"], label: "intake.note", required: false, maxLength: 5000) ?? ""
-        guard v.isValid, let date, let attendees else { throw FormErrors(v.errors) }
-        let gesprek = IntakeGesprekRecord(
-            id: CaseLoader.newID(), personId: loaded.person.id, conversationDate: date.iso, attendees: attendees,
-            interpreter: input["interpreter"] == "ja", cultureMediator: input["cultureMediator"] == "ja",
-            withoutPartner: input["withoutPartner"] == "ja", noShow: noShow, topics: topics, note: note,
-            createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.intake.gesprek", context: context, permission: .editPersons, person: loaded.person,
-                                        detail: "datum: \(date.iso)")
-        guard let saved = try await services.casework.insertGesprek(gesprek, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                    now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        try await services.run(Self.conversation(loaded, input), on: loaded, context: context)
     }
 
     // MARK: One topic
@@ -217,7 +155,7 @@ struct IntakeController {
     func editTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
         let topic = try await topic(context, municipality: loaded.person.municipalityCode)
-        try await services.record("casework.intake.view", context: context, permission: .readCasework, person: loaded.person, detail: topic.key)
+        try await services.record(.caseworkIntakeView, context: context, permission: .readCasework, person: loaded.person, detail: topic.key)
         let saved = try await services.casework.listOnderwerpen(personId: loaded.person.id, scope: loaded.scope).first { $0.topic == topic.key }
         return try renderTopic(loaded, topic: topic, answers: saved?.answers ?? [:], errors: [], context: context, status: .ok)
     }
@@ -265,36 +203,18 @@ struct IntakeController {
         return topic
     }
 
-    /// Validates and stores the answers for one topic; throws `FormErrors`.
+    /// Stores the answers for one topic from the form; throws `FormErrors`.
     func recordTopic(_ loaded: CaseLoader.Loaded, topic: TopicRef, _ input: FormData, context: RegieRequestContext) async throws -> IntakeOnderwerpRecord {
-        var v = Validator(services.catalogue, context.locale)
-        var answers: [String: String] = [:]
-        for (key, kind) in topic.fields {
-            let label = "intake.fields.\(key)"
-            switch kind {
-            case .text: answers[key] = v.text(key, input[key], label: label, required: false, maxLength: 200)
-            case .longText: answers[key] = v.text(key, input[key], label: label, required: false, maxLength: 5000)
-            case .number: answers[key] = v.integer(key, input[key], label: label, range: 0...99, required: false).map(String.init)
-            case .consent:
-                if let value = input[key], value != "ja" { v.fail(key, "validation.choose", ["field": services.catalogue.text(label, context.locale)]) }
-                answers[key] = input[key] == "ja" ? "ja" : nil
-            case .choice(let options):
-                if let value = input[key] {
-                    if options.contains(value) { answers[key] = value } else { v.fail(key, "validation.choose", ["field": services.catalogue.text(label, context.locale)]) }
-                }
-            }
+        let answers = Dictionary(topic.fields.compactMap { key, _ in input[key].map { (key, $0) } }, uniquingKeysWith: { a, _ in a })
+        return try await services.run(SaveIntakeTopic(file: loaded.file, topic: topic, answers: answers), on: loaded, context: context)
+    }
+}
+
+extension IntakeTopic {
+    func title(_ t: Catalogue, _ l: UILocale) -> String {
+        switch self {
+        case .law(let topic): t.text("intake.topics.\(topic.rawValue)", l)
+        case .municipal(let topic): topic.label
         }
-        // Health details are recorded only with the newcomer's consent noted (AVG art. 9).
-        if case .law(.persoonlijkeOmstandighedenEnGezondheid) = topic, answers["toestemmingGezondheid"] == nil,
-           answers["beperkingLeren"] == "ja" || !(answers["notitie"] ?? "").isEmpty {
-            v.fail("toestemmingGezondheid", "intake.errors.consent")
-        }
-        guard v.isValid else { throw FormErrors(v.errors) }
-        let record = IntakeOnderwerpRecord(topic: topic.key, answers: answers, updatedBy: loaded.principal.actorId,
-                                           updatedAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.intake.topic", context: context, permission: .editPersons, person: loaded.person, detail: topic.key)
-        guard let saved = try await services.casework.saveOnderwerp(personId: loaded.person.id, record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
-                                                                    audit: event, now: services.clock.now()) else { throw AppError.notFound }
-        return saved
     }
 }

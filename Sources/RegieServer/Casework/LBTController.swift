@@ -1,18 +1,8 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
-
-extension LBTRecord {
-    /// The test as the law module reads it.
-    var toets: Leerbaarheidstoets {
-        Leerbaarheidstoets(datumAfname: testDate.flatMap(CalendarDate.init(iso:)), score: score.flatMap { LBTScore($0) },
-                           vrijstelling: exemption.flatMap(LBTVrijstelling.init(rawValue:)))
-    }
-
-    /// Taken (with a score) or exempted: a result to decide the route on.
-    var isResult: Bool { score != nil || exemption != nil }
-}
 
 /// The leerbaarheidstoets (R3) with its verdict by the rule, the language school's advice, and the
 /// route decision (R4) that weighs them: a deviation from the LBT cannot be saved without a reason.
@@ -62,7 +52,7 @@ struct LBTController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.lbt.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkLbtView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, lbtInput: FormData(), lbtErrors: [], adviesInput: FormData(), adviesErrors: [], context: context, status: .ok)
     }
 
@@ -121,29 +111,14 @@ struct LBTController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + "?melding=lbt"])
     }
 
-    /// Validates and stores an LBT invitation, result or exemption (R3); throws `FormErrors`.
+    /// Stores an LBT invitation, result or exemption from the form (R3); throws `FormErrors`.
     func recordLBT(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> LBTRecord {
-        let today = loader.today
-        var v = Validator(services.catalogue, context.locale)
-        let invited = v.date("invitedDate", input["invitedDate"], label: "lbt.invitedDate", required: false)
-        let tested = v.date("testDate", input["testDate"], label: "lbt.testDate", required: false, notAfter: today, notBefore: invited)
-        let administrator = v.text("administrator", input["administrator"], label: "lbt.administrator", required: false, maxLength: 120) ?? ""
-        let conditions = v.text("conditions", input["conditions"], label: "lbt.conditions", required: false, maxLength: 2000) ?? ""
-        let score = v.integer("score", input["score"], label: "lbt.score", range: 0...LBTScore.maximumQuestions, required: false)
-        let exemption = v.choice("exemption", input["exemption"], label: "lbt.exemption", as: LBTVrijstelling.self, required: false)
-        if score != nil && exemption != nil { v.fail("exemption", "lbt.errors.scoreAndExemption") }
-        if score != nil && input["testDate"] == nil { v.fail("testDate", "lbt.errors.scoreWithoutDate") }
-        if score != nil && administrator.isEmpty { v.fail("administrator", "lbt.errors.administrator") }
-        if score == nil && exemption == nil && invited == nil && input["testDate"] == nil { v.fail("invitedDate", "lbt.errors.empty") }
-        guard v.isValid else { throw FormErrors(v.errors) }
-        let record = LBTRecord(id: CaseLoader.newID(), personId: loaded.person.id, invitedDate: invited?.iso, testDate: tested?.iso,
-                               administrator: administrator, conditions: conditions, score: score, exemption: exemption?.rawValue,
-                               createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.lbt.record", context: context, permission: .editPersons, person: loaded.person,
-                                        detail: score.map { "score: \($0)/40" } ?? (exemption.map { "vrijstelling: \($0.rawValue)" } ?? "uitnodiging"))
-        guard let saved = try await services.casework.insertLBT(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        var r = InputReader()
+        let command = RecordLBT(
+            file: loaded.file, invitedDate: r.date("invitedDate", input["invitedDate"]), testDate: r.date("testDate", input["testDate"]),
+            administrator: input["administrator"], conditions: input["conditions"], score: r.integer("score", input["score"], range: RecordLBT.scoreRange),
+            exemption: r.choice("exemption", input["exemption"], as: LBTVrijstelling.self), read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 
     func addAdvies(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -156,22 +131,14 @@ struct LBTController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + "?melding=advies"])
     }
 
-    /// Validates and stores the language school's advice; throws `FormErrors`.
+    /// Stores the language school's advice from the form; throws `FormErrors`.
     func recordAdvies(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> TaalschoolAdviesRecord {
-        var v = Validator(services.catalogue, context.locale)
-        let date = v.date("adviceDate", input["adviceDate"], label: "advies.date", notAfter: loader.today)
-        let school = v.text("school", input["school"], label: "advies.school", maxLength: 120)
-        let route = v.choice("adviesRoute", input["adviesRoute"], label: "advies.route", as: Leerroute.self)
-        let level = v.choice("adviesNiveau", input["adviesNiveau"], label: "advies.level", as: Taalniveau.self, required: false)
-        let note = v.text("adviesNote", input["adviesNote"], label: "advies.note", required: false, maxLength: 2000) ?? ""
-        guard v.isValid, let date, let school, let route else { throw FormErrors(v.errors) }
-        let record = TaalschoolAdviesRecord(id: CaseLoader.newID(), personId: loaded.person.id, adviceDate: date.iso, school: school,
-                                            leerroute: route.rawValue, niveau: level?.rawValue, note: note, createdBy: loaded.principal.actorId,
-                                            createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.advies.record", context: context, permission: .editPersons, person: loaded.person, detail: "route: \(route.rawValue)")
-        guard let saved = try await services.casework.insertAdvies(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                   now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        var r = InputReader()
+        let command = RecordSchoolAdvice(
+            file: loaded.file, date: r.date("adviceDate", input["adviceDate"]), school: input["school"],
+            route: r.choice("adviesRoute", input["adviesRoute"], as: Leerroute.self), level: r.choice("adviesNiveau", input["adviesNiveau"], as: Taalniveau.self),
+            note: input["adviesNote"], read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 
     // MARK: Route decision
@@ -192,13 +159,13 @@ struct LBTController {
 
     func showRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.route.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkRouteView, context: context, permission: .readCasework, person: loaded.person)
         return try await renderRoute(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 
     /// The LBT result the route is weighed against: the latest test taken or exemption.
     func currentLBT(_ loaded: CaseLoader.Loaded) async throws -> LBTRecord? {
-        try await services.casework.listLBT(personId: loaded.person.id, scope: loaded.scope).last { $0.isResult }
+        try await DecideRoute.currentLBT(loaded.file, scope: loaded.scope, stores: services.stores)
     }
 
     private func renderRoute(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
@@ -249,39 +216,13 @@ struct LBTController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.pip(loaded.person.id).path + "?melding=route"])
     }
 
-    /// Validates and stores the route decision with the law's checks (R4 reason for a deviation from
-    /// the LBT, R6 level per route); throws `FormErrors`.
+    /// Stores the route decision from the form; throws `FormErrors`.
     func recordRoute(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> RouteBesluitRecord {
-        let t = services.catalogue
-        var v = Validator(t, context.locale)
-        let route = v.choice("leerroute", input["leerroute"], label: "route.leerroute", as: Leerroute.self)
-        let level = v.choice("niveau", input["niveau"], label: "route.level", as: Taalniveau.self, required: false)
-        let considered = input.all("considered")
-        if considered.contains(where: { Leerroute(rawValue: $0) == nil }) { v.fail("considered", "validation.choose", ["field": t.text("route.considered", context.locale)]) }
-        let considerations = v.text("considerations", input["considerations"], label: "route.considerations", maxLength: 5000)
-        let reason = v.text("deviationReason", input["deviationReason"], label: "route.deviationReason", required: false, maxLength: 5000)
-        let lbt = try await currentLBT(loaded)
-        var deviation = RouteAfwijking.geenUitslag
-        if let route {
-            // R4: a route other than the LBT suggests needs a written reason (Besluit, toelichting art. 2.3.3).
-            deviation = RouteDeviationRule.afwijking(route: route, toets: lbt?.toets)
-            if deviation.vereistMotivering && reason == nil { v.fail("deviationReason", "route.errors.reasonRequired.\(deviation.rawValue)") }
-            // R6: the level must fit the route as DUO accepts it on a PIP.
-            if let level, !LeerrouteRules.toegestaneNiveaus(route, eerstePIP: loaded.traject.pipDate == nil).contains(level) {
-                v.fail("niveau", "route.errors.level", ["route": t.text("routes.\(route.rawValue)", context.locale), "level": level.rawValue])
-            }
-        }
-        guard v.isValid, let route, let considerations else { throw FormErrors(v.errors) }
-        let consideredSet = Set(considered + [route.rawValue])
-        let record = RouteBesluitRecord(
-            id: CaseLoader.newID(), personId: loaded.person.id, decidedDate: loader.today.iso, leerroute: route.rawValue, niveau: level?.rawValue,
-            considered: Leerroute.allCases.map(\.rawValue).filter(consideredSet.contains).joined(separator: ","), considerations: considerations,
-            deviation: deviation.rawValue, deviationReason: reason, lbtScore: lbt?.score,
-            createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.route.decide", context: context, permission: .editPersons, person: loaded.person,
-                                        detail: "route: \(route.rawValue), afwijking: \(deviation.rawValue)")
-        guard let saved = try await services.casework.insertRouteBesluit(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                         now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        var r = InputReader()
+        let command = DecideRoute(
+            file: loaded.file, leerroute: r.choice("leerroute", input["leerroute"], as: Leerroute.self), niveau: r.choice("niveau", input["niveau"], as: Taalniveau.self),
+            considered: r.choices("considered", input.all("considered"), as: Leerroute.self), considerations: input["considerations"],
+            deviationReason: input["deviationReason"], read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 }

@@ -1,26 +1,8 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
-
-extension PIPRecord {
-    /// Stored marker for "VVE does not apply" (as opposed to no agreement recorded).
-    static let vveNotApplicable = "__nvt__"
-
-    /// The version as the law module reads it; the letter always carries the bezwaar clause.
-    func pip(dagtekening: CalendarDate) -> PIP? {
-        guard let route = Leerroute(rawValue: leerroute) else { return nil }
-        let vveValue: VVEAfspraak? = vve.isEmpty ? nil : (vve == Self.vveNotApplicable ? .nietVanToepassing : .afspraken(vve))
-        return PIP(
-            versie: version, dagtekening: dagtekening, leerroute: route, niveau: niveau.flatMap(Taalniveau.init(rawValue:)),
-            begeleiding: begeleiding, ondersteuning: ondersteuning,
-            pvt: pvt.isEmpty && pvtUren == nil ? nil : PVTAfspraak(invulling: pvt, uren: pvtUren ?? 0),
-            map: map.isEmpty && mapUren == nil ? nil : MAPAfspraak(invulling: map, praktijkuren: mapUren ?? 0),
-            vve: vveValue, aantalVoortgangsgesprekken: voortgangsgesprekken, voortgangCadansMaanden: cadansMaanden,
-            einddoel: einddoel.flatMap(Einddoel.init(rawValue:)), bevatBezwaarclausule: true, redenAfwijkingLBT: redenAfwijking,
-            geschatteIntensiteitB1Route: intensiteitB1, wijzigingsreden: changeReason.flatMap(PIPWijzigingsreden.init(rawValue:)))
-    }
-}
 
 /// The PIP (Wi2021 art. 15): a concept that starts no term, fixed as a beschikking with its
 /// dagtekening (the first one starts the inburgeringstermijn, R2), later versions with a reason,
@@ -68,6 +50,7 @@ struct PIPController {
     struct Case {
         let loaded: CaseLoader.Loaded
         let versions: [PIPRecord]
+        var pips: PIPVersions { PIPVersions(file: loaded.file, versions: versions) }
         var concept: PIPRecord? { versions.first { !$0.isFixed } }
         var fixed: [PIPRecord] { versions.filter(\.isFixed) }
     }
@@ -79,7 +62,7 @@ struct PIPController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .readCasework)
-        try await services.record("casework.pip.view", context: context, permission: .readCasework, person: c.loaded.person)
+        try await services.record(.caseworkPipView, context: context, permission: .readCasework, person: c.loaded.person)
         return try await render(c, input: nil, errors: [], context: context, status: .ok)
     }
 
@@ -143,7 +126,7 @@ struct PIPController {
                               date: v.dagtekening.map { DisplayDate.format($0, l) } ?? "—",
                               route: t.text("routes.\(v.leerroute)", l) + (v.niveau.map { " (\($0))" } ?? ""),
                               reason: v.changeReason.map { t.text("pip.changeReasons.\($0)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
-                              letterHref: SiteRoute.pipLetter(person.id, v.version).path,
+                              letterHref: SiteRoute.pipLetter(person.id, version: String(v.version)).path,
                               canSend: v.isFixed && Policy.allows(c.loaded.principal, .editPersons),
                               duoStatus: message.map { t.text("duo.outboxStatus.\($0.status)", l) }, duoStatusKey: message?.status,
                               duoHref: SiteRoute.personDUO(person.id).path)
@@ -163,42 +146,18 @@ struct PIPController {
             context: context, notice: FormNotice.text(context, prefix: "pip.saved", keys: ["concept", "route", "verzonden"], t), status: status)
     }
 
-    /// Validates the concept form. Content gaps (R5) do not stop a concept; they stop fixing it.
-    func validateConcept(_ input: FormData, _ c: Case, locale: UILocale) -> Result<PIPRecord, AppError> {
-        let t = services.catalogue
-        var v = Validator(t, locale)
-        let isFirst = c.fixed.isEmpty
-        // A first PIP has no change: a reason or note sent with it is checked (never accepted unchecked) but not kept.
-        var changeReason = v.choice("changeReason", input["changeReason"], label: "pip.changeReason", as: PIPWijzigingsreden.self, required: !isFirst)
-        var changeNote = v.text("changeNote", input["changeNote"], label: "pip.changeNote", required: !isFirst, maxLength: 2000)
-        if isFirst { changeReason = nil; changeNote = nil }
-        let route = v.choice("leerroute", input["leerroute"], label: "route.leerroute", as: Leerroute.self)
-        let level = v.choice("niveau", input["niveau"], label: "route.level", as: Taalniveau.self, required: false)
-        if let route, let level, !LeerrouteRules.toegestaneNiveaus(route, eerstePIP: isFirst).contains(level) {
-            v.fail("niveau", "route.errors.level", ["route": t.text("routes.\(route.rawValue)", locale), "level": level.rawValue])
-        }
-        let long = { (name: String, label: String) in v.text(name, input[name], label: label, required: false, maxLength: 5000) ?? "" }
-        let begeleiding = long("begeleiding", "pip.begeleiding")
-        let ondersteuning = long("ondersteuning", "pip.ondersteuning")
-        let pvt = long("pvt", "pip.pvt")
-        let map = long("map", "pip.map")
-        let vveText = long("vve", "pip.vve")
-        let reden = v.text("redenAfwijking", input["redenAfwijking"], label: "pip.redenAfwijking", required: false, maxLength: 5000)
-        let pvtUren = v.integer("pvtUren", input["pvtUren"], label: "pip.pvtUren", range: 0...999, required: false)
-        let mapUren = v.integer("mapUren", input["mapUren"], label: "pip.mapUren", range: 0...999, required: false)
-        let gesprekken = v.integer("voortgangsgesprekken", input["voortgangsgesprekken"], label: "pip.voortgangsgesprekken", range: 0...36, required: false)
-        let cadans = v.integer("cadansMaanden", input["cadansMaanden"], label: "pip.cadansMaanden", range: 1...12, required: false)
-        let intensiteit = v.integer("intensiteitB1", input["intensiteitB1"], label: "pip.intensiteitB1", range: PIPValidator.intensiteitBereik, required: false)
-        let einddoel = v.choice("einddoel", input["einddoel"], label: "pip.einddoel", as: Einddoel.self, required: false)
-        if input["vveNvt"] == "ja" && !vveText.isEmpty { v.fail("vve", "pip.errors.vveBoth") }
-        guard v.isValid, let route else { return .failure(.invalid(detail: t.text("common.errorSummary", locale), fields: v.errors)) }
-        let now = services.clock.now().epochSeconds
-        return .success(PIPRecord(
-            id: CaseLoader.newID(), personId: c.loaded.person.id, version: 0, status: "concept", dagtekening: nil, leerroute: route.rawValue,
-            niveau: level?.rawValue, begeleiding: begeleiding, ondersteuning: ondersteuning, pvt: pvt, pvtUren: pvtUren, map: map, mapUren: mapUren,
-            vve: input["vveNvt"] == "ja" ? PIPRecord.vveNotApplicable : vveText, voortgangsgesprekken: gesprekken, cadansMaanden: cadans,
-            einddoel: einddoel?.rawValue, redenAfwijking: reden, intensiteitB1: intensiteit, changeReason: changeReason?.rawValue,
-            changeNote: changeNote, createdBy: c.loaded.principal.actorId, createdAt: now, updatedAt: now))
+    /// The form's values as the concept command reads them.
+    static func concept(_ c: Case, _ input: FormData) -> SavePIPConcept {
+        var r = InputReader()
+        let number = { (name: String, range: ClosedRange<Int>) in r.integer(name, input[name], range: range) }
+        return SavePIPConcept(
+            pips: c.pips, changeReason: r.choice("changeReason", input["changeReason"], as: PIPWijzigingsreden.self), changeNote: input["changeNote"],
+            leerroute: r.choice("leerroute", input["leerroute"], as: Leerroute.self), niveau: r.choice("niveau", input["niveau"], as: Taalniveau.self),
+            begeleiding: input["begeleiding"], ondersteuning: input["ondersteuning"], pvt: input["pvt"], pvtUren: number("pvtUren", SavePIPConcept.hoursRange),
+            map: input["map"], mapUren: number("mapUren", SavePIPConcept.hoursRange), vveNietVanToepassing: r.flag(input["vveNvt"]), vve: input["vve"],
+            voortgangsgesprekken: number("voortgangsgesprekken", SavePIPConcept.meetingsRange), cadansMaanden: number("cadansMaanden", SavePIPConcept.cadenceRange),
+            einddoel: r.choice("einddoel", input["einddoel"], as: Einddoel.self), redenAfwijking: input["redenAfwijking"],
+            intensiteitB1: number("intensiteitB1", PIPValidator.intensiteitBereik), read: r.issues)
     }
 
     func saveConcept(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -211,27 +170,9 @@ struct PIPController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path + "?melding=concept"])
     }
 
-    /// Validates and stores the concept (creating the next version or updating the open one); throws `FormErrors`.
+    /// Stores the concept from the form (creating the next version or updating the open one); throws `FormErrors`.
     func recordConcept(_ c: Case, _ input: FormData, context: RegieRequestContext) async throws -> PIPRecord {
-        let record: PIPRecord
-        switch validateConcept(input, c, locale: context.locale) {
-        case .failure(.invalid(_, let fields)): throw FormErrors(fields)
-        case .failure(let error): throw error
-        case .success(let value): record = value
-        }
-        // R7a/R7b: what the new version changes is checked whatever reason was chosen; the window again
-        // on the dagtekening when it is fixed (a concept saved in time may be fixed too late).
-        let gebreken = try await changeProblems(c, route: record.leerroute, niveau: record.niveau, dagtekening: loader.today)
-        if !gebreken.isEmpty {
-            throw FormErrors(gebreken.map { gebrek in
-                .init(name: gebrek.rule == .r7b ? "leerroute" : "niveau", message: LawText.change(gebrek, dagtekening: loader.today, services.catalogue, context.locale))
-            }, status: .unprocessableContent)
-        }
-        let event = services.auditEvent("casework.pip.concept", context: context, permission: .editPersons, person: c.loaded.person,
-                                        detail: "route: \(record.leerroute)")
-        guard let saved = try await services.casework.saveConcept(record, scope: c.loaded.scope, actor: CaseLoader.actor(c.loaded.principal), audit: event,
-                                                                  now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        try await services.run(Self.concept(c, input), on: c.loaded, context: context)
     }
 
     // MARK: Fixing the PIP
@@ -251,47 +192,11 @@ struct PIPController {
     }
     struct Problem { let rule: String; let ruleHref: String; let message: String }
 
-    /// The limits on what a later version changes (R7a, R7b) for a concept with this route and level,
-    /// fixed on `dagtekening`. Empty for a first PIP.
-    func changeProblems(_ c: Case, route: String, niveau: String?, dagtekening: CalendarDate) async throws -> [PIPWijzigingGebrek] {
-        guard let current = c.fixed.last, let vorige = Leerroute(rawValue: current.leerroute), let nieuwe = Leerroute(rawValue: route),
-              let first = c.fixed.compactMap({ $0.dagtekening.flatMap(CalendarDate.init(iso:)) }).min() else { return [] }
-        let wijzigingen = PIPWijzigingRule.wijzigingen(vorigeRoute: vorige, vorigNiveau: current.niveau.flatMap(Taalniveau.init(rawValue:)),
-                                                       nieuweRoute: nieuwe, nieuwNiveau: niveau.flatMap(Taalniveau.init(rawValue:)))
-        guard !wijzigingen.isEmpty else { return [] }
-        let hours = wijzigingen.contains(.afschalen)
-            ? UrenRules.routeCursusuren(try await services.casework.listUren(personId: c.loaded.person.id, scope: c.loaded.scope).compactMap(\.registratie))
-            : 0
-        return PIPWijzigingRule.gebreken(wijzigingen, ingangsdatum: dagtekening,
-                                         termijnStart: InburgeringstermijnRule.basis(eerstePIPDagtekening: first).start, routeCursusuren: hours)
-    }
-
-    /// What stops fixing the concept on `dagtekening`: content gaps (R5, R4, R7d), limits on changes
-    /// (R7a, R7b) and DUO's rules (R6).
+    /// What stops fixing the concept on `dagtekening`, as the fix page lists it.
     func problems(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate, locale: UILocale) async throws -> [Problem] {
-        guard let pip = concept.pip(dagtekening: dagtekening) else { return [] }
-        let lbt = try await services.casework.listLBT(personId: c.loaded.person.id, scope: c.loaded.scope).last { $0.isResult }
-        let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
-        let fixedDates = c.fixed.compactMap { date($0.dagtekening) }
-        let categorie = Doelgroep(rawValue: c.loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
-        // What DUO last said (its start of the obligation, the PIP it holds) wins over Regie's own dates:
-        // a PIP DUO would refuse is refused here, before it becomes a beschikking (R6).
-        let atDUO = try await services.duoStore.pipContext(personId: c.loaded.person.id, excludingSource: concept.id)
-        let validation = PIPValidationContext(
-            startInburgeringsplicht: atDUO.startInburgeringsplicht ?? date(c.loaded.traject.kennisgevingDate),
-            vestigingInGemeente: date(c.loaded.traject.brpDate),
-            dagtekeningInitielePIP: fixedDates.min(), dagtekeningHuidigePIP: [fixedDates.max(), atDUO.dagtekeningHuidigePIP].compactMap { $0 }.max(),
-            categorie: categorie)
-        let content = PIPContentRule.gebreken(pip, toets: lbt?.toets).map {
-            Problem(rule: $0.rule.rawValue, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.gap($0, services.catalogue, locale))
+        try await c.pips.problems(concept: concept, dagtekening: dagtekening, scope: c.loaded.scope, stores: services.stores).map {
+            Problem(rule: $0.code, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.problem($0, services.catalogue, locale))
         }
-        let duo = PIPValidator.validate(PIPSubmission(pip), context: validation).map {
-            Problem(rule: $0.code, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.violation($0, services.catalogue, locale))
-        }
-        let changes = try await changeProblems(c, route: concept.leerroute, niveau: concept.niveau, dagtekening: dagtekening).map {
-            Problem(rule: $0.rule.rawValue, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.change($0, dagtekening: dagtekening, services.catalogue, locale))
-        }
-        return content + changes + duo
     }
 
     func consequence(_ c: Case, dagtekening: CalendarDate, locale: UILocale) -> String {
@@ -301,22 +206,14 @@ struct PIPController {
         return t.text("pip.fixStartsTerm", locale, ["start": DisplayDate.format(term.start.iso, locale), "end": DisplayDate.format(term.end.iso, locale)])
     }
 
-    /// The last day of the 10-week PIP term (R1) when a first PIP dated `dagtekening` comes after
-    /// it: the case worker then says why, for the figures. Nil for later versions or on time.
-    func lateDeadline(_ c: Case, dagtekening: CalendarDate) -> CalendarDate? {
-        // The last day as the law module computed and stored it with the traject's terms (R1, R1a).
-        guard c.fixed.isEmpty, let deadline = c.loaded.traject.pipDueDate.flatMap(CalendarDate.init(iso:)), dagtekening > deadline else { return nil }
-        return deadline
-    }
-
     /// The reason a first PIP came after its 10 weeks (R1), with an explanation when it is "another reason".
     func delayFields(_ c: Case, dagtekening: CalendarDate, input: FormData, errors: [AppError.FieldError], locale l: UILocale) -> [FieldView] {
-        guard let deadline = lateDeadline(c, dagtekening: dagtekening) else { return [] }
+        guard let deadline = c.pips.lateDeadline(dagtekening: dagtekening) else { return [] }
         let t = services.catalogue
         return [
             FieldView(.select, name: "delayReason", label: t.text("pip.delayReason", l),
                       hint: t.text("pip.delayReasonHint", l, ["date": DisplayDate.format(deadline.iso, l)]), value: input["delayReason"] ?? "",
-                      options: Choices.withEmpty(FiguresController.delayReasons.map { ($0, t.text("pip.delayReasons.\($0)", l)) }, t, l),
+                      options: Choices.withEmpty(PIPDelayReason.allCases.map { ($0.rawValue, t.text("pip.delayReasons.\($0.rawValue)", l)) }, t, l),
                       required: true, errors: errors),
             FieldView(.input("text"), name: "delayNote", label: t.text("pip.delayNote", l), hint: t.text("pip.delayNoteHint", l),
                       value: input.raw("delayNote") ?? "", errors: errors),
@@ -345,7 +242,7 @@ struct PIPController {
                 fields: [FieldView(.input("date"), name: "dagtekening", label: t.text("pip.dagtekening", l), hint: t.text("pip.dagtekeningHint", l),
                                    value: typed, required: true, errors: errors)]
                     + delayFields(c, dagtekening: dagtekening, input: context.form, errors: errors, locale: l),
-                action: SiteRoute.pipFix(c.loaded.person.id).path, letterHref: SiteRoute.pipLetter(c.loaded.person.id, concept.version).path),
+                action: SiteRoute.pipFix(c.loaded.person.id).path, letterHref: SiteRoute.pipLetter(c.loaded.person.id, version: String(concept.version)).path),
             context: context, status: status)
     }
 
@@ -368,44 +265,13 @@ struct PIPController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(c.loaded.person.id).path + "?melding=pip"])
     }
 
-    /// Fixes the open concept as a beschikking after the content (R5) and DUO (R6) checks; throws
-    /// `FormErrors` (one field error per problem, on `dagtekening` for the web page).
+    /// Fixes the open concept from the form; throws `FormErrors` (one field error per problem, on
+    /// `dagtekening` for the web page).
     func recordFix(_ c: Case, _ input: FormData, context: RegieRequestContext) async throws -> PIPRecord {
-        guard let concept = c.concept else {
-            throw FormErrors([.init(name: "concept", message: services.catalogue.text("pip.errors.noConcept", context.locale))], status: .conflict)
-        }
-        var v = Validator(services.catalogue, context.locale)
-        // A beschikking is dated today or earlier.
-        let day = v.date("dagtekening", input["dagtekening"], label: "pip.dagtekening", notAfter: loader.today)
-        // A beschikking is addressed to a named person: a case opened on a DUO signal needs its BRP details first.
-        if c.loaded.person.detailsPending == 1 { v.fail("dagtekening", "pip.errors.detailsPending") }
-        guard v.isValid, let day else { throw FormErrors(v.errors) }
-        // R1: a first PIP after the 10 weeks says why (for the figures).
-        let delayReason = input["delayReason"].flatMap { FiguresController.delayReasons.contains($0) ? $0 : nil }
-        var delayNote: String?
-        if let deadline = lateDeadline(c, dagtekening: day) {
-            if delayReason == nil { v.fail("delayReason", "pip.errors.delayReason", ["date": DisplayDate.format(deadline.iso, context.locale)]) }
-            // "Another reason" says which.
-            delayNote = v.text("delayNote", input["delayNote"], label: "pip.delayNote", required: delayReason == "overig", maxLength: 500)
-            if !v.isValid { throw FormErrors(v.errors) }
-        }
-        let problems = try await problems(c, concept: concept, dagtekening: day, locale: context.locale)
-        if let first = problems.first {
-            let summary = AppError.FieldError(name: "dagtekening", message: services.catalogue.text("pip.errors.problems", context.locale, ["count": String(problems.count), "first": first.message]))
-            throw FormErrors([summary] + problems.map { .init(name: "rules.\($0.rule)", message: $0.message) }, status: .unprocessableContent)
-        }
-        let event = services.auditEvent("casework.pip.fix", context: context, permission: .editPersons, person: c.loaded.person,
-                                        detail: "versie \(concept.version), dagtekening \(day.iso)")
-        do {
-            guard let fixed = try await services.casework.fixPIP(personId: c.loaded.person.id, dagtekening: day,
-                                                                 delayReason: lateDeadline(c, dagtekening: day) != nil ? delayReason : nil, delayNote: delayNote, scope: c.loaded.scope,
-                                                                 actor: CaseLoader.actor(c.loaded.principal), audit: event, now: services.clock.now()) else {
-                throw AppError.notFound
-            }
-            return fixed
-        } catch CaseworkStore.PIPStoreError.notAConcept {
-            throw FormErrors([.init(name: "concept", message: services.catalogue.text("pip.errors.noConcept", context.locale))], status: .conflict)
-        }
+        var r = InputReader()
+        let command = FixPIP(pips: c.pips, dagtekening: r.date("dagtekening", input["dagtekening"]),
+                             delayReason: r.choice("delayReason", input["delayReason"], as: PIPDelayReason.self), delayNote: input["delayNote"], read: r.issues)
+        return try await services.run(command, on: c.loaded, context: context)
     }
 
     // MARK: The decision letter
@@ -442,7 +308,7 @@ struct PIPController {
         guard let number = Int(try context.parameters.require("version")), let version = c.versions.first(where: { $0.version == number }) else {
             throw AppError.notFound
         }
-        try await services.record("casework.pip.letter", context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
+        try await services.record(.caseworkPipLetter, context: context, permission: .readCasework, person: c.loaded.person, detail: "versie \(number)")
         let rendered = try await letterHTML(c, version: version, annex: Self.annexLocale(context))
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: rendered.html)))

@@ -2,17 +2,11 @@ import DUO
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
-extension UrenRecord {
-    var registratie: UrenRegistratie? {
-        guard let date = CalendarDate(iso: periodEnd), let soort = UrenSoort(rawValue: soort) else { return nil }
-        return UrenRegistratie(datum: date, soort: soort, uren: hours, tijdensBredeIntake: duringIntake == 1)
-    }
-}
-
 /// After the PIP: the start of the route (R12), progress meetings (R5b), hours against the norms
-/// (R7), the MAP final interview and PVT signing (R7d); the enforcement ladder (R9); closing a case.
+/// (R7), the MAP final interview and PVT signing (R7d).
 struct ProgressController {
     let services: AppServices
     var loader: CaseLoader { CaseLoader(services: services) }
@@ -23,14 +17,10 @@ struct ProgressController {
         router.post(RouterPath(SiteRoute.progressMeetingPattern), use: addMeeting)
         router.post(RouterPath(SiteRoute.progressHoursPattern), use: addHours)
         router.post(RouterPath(SiteRoute.progressResultPattern), use: addResult)
-        router.get(RouterPath(SiteRoute.enforcementPattern), use: showEnforcement)
-        router.post(RouterPath(SiteRoute.enforcementPattern), use: addEnforcement)
-        router.get(RouterPath(SiteRoute.closePattern), use: showClose)
-        router.post(RouterPath(SiteRoute.closePattern), use: close)
     }
 
-    static let outcomes = ["opSchema", "vertraging", "zorgen"]
-    static let resultKinds = ["mapEindgesprek", "pvtOndertekend", "zRouteAfgerond"]
+    static let outcomes = MeetingOutcome.allCases.map(\.rawValue)
+    static let resultKinds = RouteResultKind.allCases.map(\.rawValue)
 
     struct Form {
         let id: String
@@ -62,7 +52,7 @@ struct ProgressController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.progress.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.caseworkProgressView, context: context, permission: .readCasework, person: loaded.person)
         return try await render(loaded, failed: nil, input: FormData(), errors: [], context: context, status: .ok)
     }
 
@@ -187,267 +177,38 @@ struct ProgressController {
         try await web(context, form: "resultaat") { _ = try await recordResult($0, context.form, context: context) }
     }
 
-    /// The start of the learning route (R12); throws `FormErrors`.
+    /// The start of the learning route from the form (R12); throws `FormErrors`.
     func recordStart(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> CalendarDate {
-        var v = Validator(services.catalogue, context.locale)
-        let pipDate = loaded.traject.pipDate.flatMap(CalendarDate.init(iso:))
-        if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
-        let date = v.date("startDate", input["startDate"], label: "progress.startDate", notAfter: loader.today, notBefore: pipDate)
-        // The offer as DUO registers it (Inburgeringsaanbod API): the institution's 10-character number.
-        let instelling = input["instellingsnummer"]
-        if let instelling, instelling.count != 10 || !instelling.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            v.fail("instellingsnummer", "progress.errors.instellingsnummer")
-        }
-        let end = v.date("expectedEndDate", input["expectedEndDate"], label: "progress.expectedEndDate", required: false, notBefore: date)
-        let literacy = input["literacy"].map { Alfabetiseringsonderwijs(rawValue: $0) } ?? .nietVanToepassing
-        if literacy == nil { v.fail("literacy", "validation.choose", ["field": services.catalogue.text("progress.literacy", context.locale)]) }
-        guard v.isValid, let date, let literacy else { throw FormErrors(v.errors) }
-        let aanbod = instelling.map { ($0, DUOInburgeringsaanbod(datumInburgeringsaanbod: date, verwachteStartdatumOpleiding: date,
-                                                                 verwachteEinddatumOpleiding: end, indicatorAlfabetiseringsonderwijs: literacy.rawValue)) }
-        let event = services.auditEvent("casework.route.start", context: context, permission: .editPersons, person: loaded.person, detail: "start: \(date.iso)")
-        guard try await services.casework.startRoute(personId: loaded.person.id, date: date, aanbod: aanbod, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
-                                                     audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
-        return date
+        var r = InputReader()
+        let command = StartRoute(file: loaded.file, startDate: r.date("startDate", input["startDate"]), instellingsnummer: input["instellingsnummer"],
+                                 expectedEndDate: r.date("expectedEndDate", input["expectedEndDate"]),
+                                 literacy: r.choice("literacy", input["literacy"], as: Alfabetiseringsonderwijs.self), read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 
-    /// A progress meeting (R5b); throws `FormErrors`.
+    /// A progress meeting from the form (R5b); throws `FormErrors`.
     func recordMeeting(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> VoortgangsgesprekRecord {
-        var v = Validator(services.catalogue, context.locale)
-        let pipDate = loaded.traject.pipDate.flatMap(CalendarDate.init(iso:))
-        if pipDate == nil { v.fail("heldDate", "progress.errors.meetingWithoutPIP") }
-        let date = v.date("heldDate", input["heldDate"], label: "progress.heldDate", notAfter: loader.today, notBefore: pipDate)
-        let noShow = input["noShow"] == "ja"
-        var outcome = input["outcome"]
-        if noShow { outcome = outcome ?? "zorgen" } else if outcome == nil || !Self.outcomes.contains(outcome!) {
-            v.fail("outcome", "validation.choose", ["field": services.catalogue.text("progress.outcome", context.locale)])
-        }
-        let note = v.text("meetingNote", input["meetingNote"], label: "progress.note", required: false, maxLength: 5000) ?? ""
-        guard v.isValid, let date, let outcome else { throw FormErrors(v.errors) }
-        let record = VoortgangsgesprekRecord(id: CaseLoader.newID(), personId: loaded.person.id, heldDate: date.iso, outcome: outcome, noShow: noShow,
-                                             note: note, createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.progress.meeting", context: context, permission: .editPersons, person: loaded.person, detail: "datum: \(date.iso)")
-        guard let saved = try await services.casework.insertVoortgangsgesprek(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                              now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        var r = InputReader()
+        let command = RecordProgressMeeting(file: loaded.file, heldDate: r.date("heldDate", input["heldDate"]),
+                                            outcome: r.choice("outcome", input["outcome"], as: MeetingOutcome.self), noShow: r.flag(input["noShow"]),
+                                            note: input["meetingNote"], read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 
-    /// Hours followed; throws `FormErrors`.
+    /// Hours followed, from the form; throws `FormErrors`.
     func recordHours(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> UrenRecord {
-        var v = Validator(services.catalogue, context.locale)
-        let soort = v.choice("soort", input["soort"], label: "progress.kind", as: UrenSoort.self)
-        let date = v.date("periodEnd", input["periodEnd"], label: "progress.periodEnd", notAfter: loader.today)
-        let hours = v.integer("hours", input["hours"], label: "progress.hours", range: 1...2000)
-        let provider = v.text("provider", input["provider"], label: "progress.provider", required: false, maxLength: 120) ?? ""
-        guard v.isValid, let soort, let date, let hours else { throw FormErrors(v.errors) }
-        let record = UrenRecord(id: CaseLoader.newID(), personId: loaded.person.id, soort: soort.rawValue, periodEnd: date.iso, hours: hours, provider: provider,
-                                duringIntake: input["duringIntake"] == "ja", createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.progress.hours", context: context, permission: .editPersons, person: loaded.person, detail: "\(hours) \(soort.rawValue)")
-        guard let saved = try await services.casework.insertUren(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                 now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        var r = InputReader()
+        let command = RecordHours(file: loaded.file, soort: r.choice("soort", input["soort"], as: UrenSoort.self), periodEnd: r.date("periodEnd", input["periodEnd"]),
+                                  hours: r.integer("hours", input["hours"], range: RecordHours.hoursRange), provider: input["provider"],
+                                  duringIntake: r.flag(input["duringIntake"]), read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 
-    /// A completed part of the route (R7d: the MAP and PVT need their minimum hours first); throws `FormErrors`.
+    /// A completed part of the route, from the form; throws `FormErrors`.
     func recordResult(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> RouteResultaatRecord {
-        var v = Validator(services.catalogue, context.locale)
-        let kind = input["kind"]
-        if kind == nil || !Self.resultKinds.contains(kind!) { v.fail("kind", "validation.choose", ["field": services.catalogue.text("progress.resultKind", context.locale)]) }
-        let date = v.date("resultDate", input["resultDate"], label: "progress.resultDate", notAfter: loader.today)
-        if let kind, v.isValid {
-            let registraties = try await services.casework.listUren(personId: loaded.person.id, scope: loaded.scope).compactMap(\.registratie)
-            if kind == "mapEindgesprek", !UrenRules.mapVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.mapHours") }
-            if kind == "pvtOndertekend", !UrenRules.pvtVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.pvtHours") }
-        }
-        guard v.isValid, let kind, let date else { throw FormErrors(v.errors) }
-        let event = services.auditEvent("casework.progress.result", context: context, permission: .editPersons, person: loaded.person, detail: kind)
-        guard try await services.casework.saveResultaat(personId: loaded.person.id, kind: kind, date: date, by: loaded.principal.actorId, scope: loaded.scope,
-                                                        actor: CaseLoader.actor(loaded.principal), audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
-        return RouteResultaatRecord(personId: loaded.person.id, kind: kind, resultDate: date.iso)
-    }
-
-    // MARK: Enforcement (R9)
-
-    struct EnforcementRow { let date: String; let offence: String; let step: String; let assessment: String }
-    struct EnforcementView {
-        let name: String
-        let backHref: String
-        let steps: [EnforcementRow]
-        let hasSteps: Bool
-        let proposals: [String]
-        let summary: ErrorSummary
-        let fields: [FieldView]
-        let action: String
-    }
-
-    /// The enforcement file per offence, as the law module reads it.
-    static func dossier(_ records: [HandhavingRecord], _ overtreding: Overtreding) -> HandhavingsDossier {
-        let own = records.filter { $0.overtreding == overtreding.rawValue }
-        let steps = own.compactMap { r -> GezetteHandhavingsStap? in
-            guard let date = CalendarDate(iso: r.decidedDate) else { return nil }
-            let stap: HandhavingsStap = switch r.step {
-            case "boete": .boete(bedragCent: r.amountCents ?? 0)
-            case "boeteEnPIPZonderInbreng": .boeteEnPIPZonderInbreng(bedragCent: r.amountCents ?? 0)
-            default: .waarschuwing
-            }
-            return GezetteHandhavingsStap(datum: date, stap: stap)
-        }
-        return HandhavingsDossier(overtreding: overtreding, gezetteStappen: steps)
-    }
-
-    static func stepKey(_ stap: HandhavingsStap) -> String {
-        switch stap {
-        case .waarschuwing: "waarschuwing"
-        case .boete: "boete"
-        case .boeteEnPIPZonderInbreng: "boeteEnPIPZonderInbreng"
-        }
-    }
-
-    static func euro(_ cents: Int) -> String { String(format: "€ %d,%02d", cents / 100, cents % 100) }
-
-    func showEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let loaded = try await loader.load(context, permission: .readCasework)
-        try await services.record("casework.enforcement.view", context: context, permission: .readCasework, person: loaded.person)
-        return try await renderEnforcement(loaded, input: FormData(), errors: [], context: context, status: .ok)
-    }
-
-    private func renderEnforcement(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
-                                   status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
-        let l = context.locale
-        let records = try await services.casework.listHandhavingen(personId: loaded.person.id, scope: loaded.scope)
-        let settings = try await services.settings.fetch(loaded.person.municipalityCode)
-        let categorie = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
-        // What the ladder proposes next per offence, assuming a complete, culpable assessment.
-        let proposals = Overtreding.allCases.map { offence -> String in
-            var dossier = Self.dossier(records, offence)
-            dossier.beoordeling = OmstandighedenBeoordeling(datum: loader.today, beoordeeldDoor: "-", inspanningenGemeente: "x", omstandigheden: "x", verwijtbaar: true)
-            let label = t.text("enforcement.offences.\(offence.rawValue)", l)
-            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, pipVastgesteld: loaded.traject.pipDate != nil, settings: settings.law.handhaving) {
-            case .success(let voorstel):
-                return label + ": " + t.text("enforcement.steps.\(Self.stepKey(voorstel.stap))", l) + (voorstel.stap.bedragCent.map { " " + Self.euro($0) } ?? "")
-            case .failure(let refusal): return label + ": " + LawText.refusal(refusal, t, l)
-            }
-        }
-        let value = { (name: String) in input.raw(name) ?? "" }
-        let fields: [FieldView] = [
-            FieldView(.select, name: "overtreding", label: t.text("enforcement.offence", l), value: value("overtreding"),
-                      options: Choices.withEmpty(Overtreding.allCases.map { ($0.rawValue, t.text("enforcement.offences.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
-            FieldView(.input("date"), name: "decidedDate", label: t.text("enforcement.date", l), value: input.raw("decidedDate") ?? loader.today.iso, required: true, errors: errors),
-            FieldView(.textarea, name: "efforts", label: t.text("enforcement.efforts", l), hint: t.text("enforcement.effortsHint", l), value: value("efforts"), errors: errors),
-            FieldView(.textarea, name: "circumstances", label: t.text("enforcement.circumstances", l), hint: t.text("enforcement.circumstancesHint", l), value: value("circumstances"), errors: errors),
-            FieldView(.radios, name: "culpable", label: t.text("enforcement.culpable", l), hint: t.text("enforcement.culpableHint", l), value: value("culpable"),
-                      options: [("ja", t.text("common.yes", l)), ("nee", t.text("common.no", l))], errors: errors),
-        ]
-        let rows = records.reversed().map { r in
-            EnforcementRow(date: DisplayDate.format(r.decidedDate, l), offence: t.text("enforcement.offences.\(r.overtreding)", l),
-                           step: t.text("enforcement.steps.\(r.step)", l) + (r.amountCents.map { " " + Self.euro($0) } ?? ""),
-                           assessment: r.culpable.map { t.text($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo", l) } ?? "")
-        }
-        return try services.views.render(
-            "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
-            content: EnforcementView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
-                                     proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path),
-            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap"], services.catalogue), status: status)
-    }
-
-    func addEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let loaded = try await loader.load(context, permission: .editPersons)
-        do {
-            _ = try await recordEnforcement(loaded, context.form, context: context)
-        } catch let invalid as FormErrors {
-            return try await renderEnforcement(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
-        }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.enforcement(loaded.person.id).path + "?melding=stap"])
-    }
-
-    /// The next step on the ladder (R9): a fine only with a complete, culpable assessment; throws `FormErrors`.
-    func recordEnforcement(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> HandhavingRecord {
-        let t = services.catalogue
-        var v = Validator(t, context.locale)
-        let offence = v.choice("overtreding", input["overtreding"], label: "enforcement.offence", as: Overtreding.self)
-        let date = v.date("decidedDate", input["decidedDate"], label: "enforcement.date", notAfter: loader.today)
-        let efforts = v.text("efforts", input["efforts"], label: "enforcement.efforts", required: false, maxLength: 5000) ?? ""
-        let circumstances = v.text("circumstances", input["circumstances"], label: "enforcement.circumstances", required: false, maxLength: 5000) ?? ""
-        let culpable: Bool? = input["culpable"].map { $0 == "ja" }
-        var proposal: HandhavingsVoorstel?
-        if let offence, let date {
-            let records = try await services.casework.listHandhavingen(personId: loaded.person.id, scope: loaded.scope)
-            let settings = try await services.settings.fetch(loaded.person.municipalityCode)
-            var dossier = Self.dossier(records, offence)
-            if let culpable {
-                dossier.beoordeling = OmstandighedenBeoordeling(datum: date, beoordeeldDoor: loaded.principal.displayName, inspanningenGemeente: efforts,
-                                                                omstandigheden: circumstances, verwijtbaar: culpable)
-            }
-            let categorie = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
-            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, pipVastgesteld: loaded.traject.pipDate != nil, settings: settings.law.handhaving) {
-            case .success(let voorstel): proposal = voorstel
-            case .failure(let refusal):
-                // A fine without a recorded, complete and culpable assessment is refused (R9; Awb 5:41).
-                let field = switch refusal { case .geenBeoordelingOmstandigheden, .nietVerwijtbaar: "culpable"; case .beoordelingOnvolledig: "circumstances"; default: "overtreding" }
-                v.fail(field, "enforcement.errors.refused", ["reason": LawText.refusal(refusal, t, context.locale)])
-            }
-        }
-        guard v.isValid, let offence, let date, let proposal else { throw FormErrors(v.errors, status: .unprocessableContent) }
-        let record = HandhavingRecord(id: CaseLoader.newID(), personId: loaded.person.id, overtreding: offence.rawValue, step: Self.stepKey(proposal.stap),
-                                      amountCents: proposal.stap.bedragCent, decidedDate: date.iso, efforts: efforts, circumstances: circumstances,
-                                      culpable: culpable, createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.enforcement.step", context: context, permission: .editPersons, person: loaded.person, detail: "\(offence.rawValue): \(record.step)")
-        guard let saved = try await services.casework.insertHandhaving(record, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                       now: services.clock.now()) else { throw AppError.notFound }
-        return saved
-    }
-
-    // MARK: Closing
-
-    struct CloseView { let name: String; let backHref: String; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let closed: String? }
-
-    func showClose(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let loaded = try await loader.load(context, permission: .editPersons)
-        return try renderClose(loaded, input: FormData(), errors: [], context: context, status: .ok)
-    }
-
-    private func renderClose(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
-        let t = services.catalogue
-        let l = context.locale
-        let closed = loaded.traject.closedReason.map { t.text("person.closedAs", l, ["reason": t.text("closeReasons.\($0)", l), "date": DisplayDate.format(loaded.traject.closedDate ?? "", l)]) }
-        return try services.views.render(
-            "close", titleKey: "close.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
-            content: CloseView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, summary: ErrorSummary(errors), fields: [
-                FieldView(.select, name: "reason", label: t.text("close.reason", l), value: input.raw("reason") ?? "",
-                          options: Choices.withEmpty(TrajectEinde.allCases.map { ($0.rawValue, t.text("closeReasons.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
-                FieldView(.input("date"), name: "closeDate", label: t.text("close.date", l), value: input.raw("closeDate") ?? loader.today.iso, required: true, errors: errors),
-            ], action: SiteRoute.close(loaded.person.id).path, closed: closed),
-            context: context, status: status)
-    }
-
-    func close(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let loaded = try await loader.load(context, permission: .editPersons)
-        do {
-            _ = try await recordClose(loaded, context.form, context: context)
-        } catch let invalid as FormErrors {
-            return try renderClose(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
-        }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=afgesloten"])
-    }
-
-    /// Closes the case with its reason; throws `FormErrors`.
-    func recordClose(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> TrajectEinde {
-        var v = Validator(services.catalogue, context.locale)
-        let einde = v.choice("reason", input["reason"], label: "close.reason", as: TrajectEinde.self)
-        let date = v.date("closeDate", input["closeDate"], label: "close.date", notAfter: loader.today)
-        if loaded.traject.closedDate != nil { v.fail("reason", "close.errors.alreadyClosed") }
-        // R11: the obligation ends at AOW age on the day Regie computes from the birth date.
-        if let einde, let date,
-           case .aowLeeftijdNietBereikt(let aow) = InburgeringsplichtRule.afsluiten(einde, op: date, geboortedatum: CalendarDate(iso: loaded.person.dateOfBirth)) {
-            if let aow { v.fail("closeDate", "close.errors.aowNotReached", ["date": DisplayDate.format(aow.iso, context.locale)]) }
-            else { v.fail("reason", "close.errors.aowNoBirthDate") }
-        }
-        guard v.isValid, let einde, let date else {
-            throw FormErrors(v.errors, status: loaded.traject.closedDate != nil ? .conflict : einde != nil && date != nil ? .unprocessableContent : .badRequest)
-        }
-        let event = services.auditEvent("casework.close", context: context, permission: .editPersons, person: loaded.person, detail: einde.rawValue)
-        guard try await services.casework.close(personId: loaded.person.id, date: date, einde: einde, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal),
-                                                audit: event, now: services.clock.now()) != nil else { throw AppError.notFound }
-        return einde
+        var r = InputReader()
+        let command = RecordRouteResult(file: loaded.file, kind: r.choice("kind", input["kind"], as: RouteResultKind.self),
+                                        resultDate: r.date("resultDate", input["resultDate"]), read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
     }
 }

@@ -29,7 +29,7 @@ struct SentLettersController {
         let id = UUID().uuidString.lowercased()
         let document = SentLetterStore.Document(html: Self.linkingOwnStyle(rendered.html, personId: c.loaded.person.id, letterId: id),
                                                 css: try String(contentsOfFile: Views.publicDirectory + "/letter.css", encoding: .utf8))
-        let event = services.auditEvent("casework.letter.send", context: context, permission: .editPersons, person: c.loaded.person, detail: rendered.reference)
+        let event = services.auditEvent(.caseworkLetterSend, context: context, permission: .editPersons, person: c.loaded.person, detail: rendered.reference)
         guard try await services.letters.insert(id: id, personId: c.loaded.person.id, scope: c.loaded.scope, kind: "pip", reference: rendered.reference,
                                                 subject: rendered.subject, sentDate: CalendarDate.today(now: services.clock.now()), document: document,
                                                 actor: CaseLoader.actor(c.loaded.principal), audit: event, now: services.clock.now()) != nil else {
@@ -52,7 +52,7 @@ struct SentLettersController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (person, summary, document) = try await load(context)
-        try await services.record("casework.letter.view", context: context, permission: .readCasework, person: person, detail: summary.reference)
+        try await services.record(.caseworkLetterView, context: context, permission: .readCasework, person: person, detail: summary.reference)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: document.html)))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RegieCasework
 import Inburgering
 import RegieStorage
 
@@ -26,33 +27,16 @@ struct TasksController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=taak#taken"])
     }
 
-    /// Validates and stores a task for the case (assigned to the case's consulent); throws `FormErrors`.
+    /// Stores a task from the form (assigned to the case's consulent); throws `FormErrors`.
     func recordTask(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> TaakRecord {
-        var v = Validator(services.catalogue, context.locale)
-        let title = v.text("taskTitle", input["taskTitle"], label: "tasks.title", maxLength: 200)
-        let due = v.date("taskDue", input["taskDue"], label: "tasks.due", required: false, notBefore: CalendarDate.today(now: services.clock.now()))
-        if loaded.traject.closedDate != nil { v.fail("taskTitle", "tasks.errors.closed") }
-        guard v.isValid, let title else { throw FormErrors(v.errors) }
-        let taak = TaakRecord(id: CaseLoader.newID(), personId: loaded.person.id, title: title, dueDate: due?.iso, assigneeId: nil, source: "handmatig",
-                              createdBy: loaded.principal.actorId, createdAt: services.clock.now().epochSeconds)
-        let event = services.auditEvent("casework.task.add", context: context, permission: .editPersons, person: loaded.person)
-        guard let saved = try await services.casework.insertTaak(taak, scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
-                                                                 now: services.clock.now()) else { throw AppError.notFound }
-        return saved
+        var r = InputReader()
+        return try await services.run(AddTask(file: loaded.file, title: input["taskTitle"], due: r.date("taskDue", input["taskDue"]), read: r.issues),
+                                      on: loaded, context: context)
     }
 
     func complete(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let taakId = try context.parameters.require("task")
-        let event = services.auditEvent("casework.task.done", context: context, permission: .editPersons, person: loaded.person)
-        do {
-            guard try await services.casework.completeTaak(personId: loaded.person.id, taakId: taakId, by: loaded.principal.actorId, scope: loaded.scope,
-                                                           actor: CaseLoader.actor(loaded.principal), audit: event, now: services.clock.now()) != nil else {
-                throw AppError.notFound
-            }
-        } catch CaseworkStore.TaakError.notOpen {
-            throw AppError.notFound
-        }
+        try await services.run(CompleteTask(file: loaded.file, taskId: try context.parameters.require("task")), on: loaded, context: context)
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=taakAfgerond#taken"])
     }
 
@@ -65,7 +49,7 @@ struct TasksController {
         let today = CalendarDate.today(now: services.clock.now())
         let open = try await services.casework.listOpenTaken(assigneeId: principal.actorId, scope: Policy.scope(for: principal))
         if !open.isEmpty {
-            try await services.record("tasks.view", context: context, permission: .readPersons, detail: "personen: " + Set(open.map(\.personId)).sorted().joined(separator: ","))
+            try await services.record(.tasksView, context: context, permission: .readPersons, detail: "personen: " + Set(open.map(\.personId)).sorted().joined(separator: ","))
         }
         let rows = open.map { taak in
             Row(href: SiteRoute.person(taak.personId).path + "#taken", name: "\(taak.familyName), \(taak.givenNames)", title: taak.title,

@@ -47,7 +47,7 @@ struct TeamController {
                            ? parts.map { t.text("team.part", l, ["municipality": name($0.municipalityCode), "open": String($0.open), "norm": String(norms[$0.municipalityCode] ?? 0)]) }.joined(separator: " · ")
                            : "")
         }
-        try await services.record("team.view", context: context, permission: .assignCases)
+        try await services.record(.teamView, context: context, permission: .assignCases)
         let scopeText = chosen.map { t.text("team.scopeOne", l, ["municipality": $0.name]) } ?? t.text("team.scopeAll", l, ["count": String(municipalities.count)])
         return try services.views.render(
             "team", titleKey: "team.title",
@@ -73,7 +73,7 @@ struct TeamController {
         }
         let worker = workers.first { $0.id == target }
         let name = worker?.name ?? services.catalogue.text("caseload.unassigned", context.locale)
-        let event = services.auditEvent("team.assign", context: context, permission: .assignCases,
+        let event = services.auditEvent(.teamAssign, context: context, permission: .assignCases,
                                         detail: "naar: \(worker?.id ?? "niemand"); personen: " + ids.joined(separator: ","))
         let count = try await services.casework.assign(personIds: ids, to: worker?.id, consulentName: name, scope: Policy.scope(for: principal),
                                                        actor: CaseLoader.actor(principal), audit: event, now: services.clock.now())

@@ -105,7 +105,7 @@ struct DUOController {
         let notifications = try await store.listNotifications(scope: scope)
         let ids = Set(outbox.map(\.personId) + notifications.compactMap(\.personId)).sorted()
         if !ids.isEmpty {
-            try await services.record("duo.view", context: context, permission: .readCasework, detail: "personen: " + ids.joined(separator: ","))
+            try await services.record(.duoView, context: context, permission: .readCasework, detail: "personen: " + ids.joined(separator: ","))
         }
         let t = services.catalogue, l = context.locale
         let nCounts = try await store.countNotifications(scope: scope)
@@ -123,7 +123,7 @@ struct DUOController {
     func retry(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.editPersons)
         let id = try context.parameters.require("id")
-        let event = services.auditEvent("duo.retry", context: context, permission: .editPersons, detail: id)
+        let event = services.auditEvent(.duoRetry, context: context, permission: .editPersons, detail: id)
         guard let message = try await services.duoStore.retryNow(id, scope: Policy.scope(for: principal), audit: event, now: services.clock.now()) else {
             throw AppError.notFound
         }
@@ -160,7 +160,7 @@ struct DUOController {
 
     func renderPersonTab(_ loaded: CaseLoader.Loaded, request: Request, contactInput: FormData?, contactErrors: [AppError.FieldError],
                          context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        try await services.record("duo.person.view", context: context, permission: .readCasework, person: loaded.person)
+        try await services.record(.duoPersonView, context: context, permission: .readCasework, person: loaded.person)
         let store = services.duoStore
         let t = services.catalogue, l = context.locale
         let snapshots = try await store.snapshots(personId: loaded.person.id, scope: loaded.scope).map { snapshot in
@@ -308,7 +308,7 @@ struct DUOController {
             v.fail("telefoonnummer", "duo.contact.errors.telefoonnummer")
         }
         guard v.isValid, let naam, let email, let phone else { throw FormErrors(v.errors) }
-        let event = services.auditEvent("duo.contact", context: context, permission: .editPersons, person: loaded.person)
+        let event = services.auditEvent(.duoContact, context: context, permission: .editPersons, person: loaded.person)
         guard try await services.duoStore.enqueueContactpersoon(personId: loaded.person.id, DUOContactpersoonGegevens(naam: naam, email: email, telefoonnummer: phone),
                                                                 scope: loaded.scope, actor: CaseLoader.actor(loaded.principal), audit: event,
                                                                 now: services.clock.now()) != nil else { throw AppError.notFound }
@@ -329,7 +329,7 @@ struct DUOController {
         } catch {
             return Response(status: .seeOther, headers: [.location: back + "?melding=onbereikbaar"])
         }
-        let event = services.auditEvent("duo.person.refresh", context: context, permission: .editPersons, person: loaded.person)
+        let event = services.auditEvent(.duoPersonRefresh, context: context, permission: .editPersons, person: loaded.person)
         try await services.duoStore.saveRefresh(pulled, personId: loaded.person.id, audit: event, now: services.clock.now())
         return Response(status: .seeOther, headers: [.location: back + "?melding=opgehaald"])
     }
@@ -341,7 +341,7 @@ struct DUOController {
         let principal = try context.require(.readCasework)
         let rows = try await services.duoStore.reconciliation(scope: Policy.scope(for: principal))
         if !rows.isEmpty {
-            try await services.record("duo.reconciliation.view", context: context, permission: .readCasework,
+            try await services.record(.duoReconciliationView, context: context, permission: .readCasework,
                                       detail: "personen: " + rows.map(\.personId).joined(separator: ","))
         }
         let view = ReconciliationView(rows: differenceRows(rows, locale: context.locale), hasRows: !rows.isEmpty, backHref: SiteRoute.duo.path)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// Monitoring (domain.md §6): the dashboard of a municipality (or every municipality of the
@@ -36,7 +37,7 @@ struct FiguresController {
         return result
     }
 
-    static let delayReasons = ["derden", "nietBereikbaar", "lbt", "tolk", "ziekte", "capaciteit", "overig"]
+    static let delayReasons = PIPDelayReason.allCases.map(\.rawValue)
 
     /// "1 maand" or "3 maanden" (`n` may be a placeholder such as "N").
     static func months(_ n: Int, _ t: Catalogue, _ l: UILocale) -> String {
@@ -495,7 +496,7 @@ struct FiguresController {
         func fines() async throws -> Table {
             let c = try await counts(.fines)
             let steps = ["waarschuwing", "boete", "boeteEnPIPZonderInbreng"]
-            let euros = { (cents: Int) in String(format: "€ %d,%02d", cents / 100, cents % 100) }
+            let euros = { (cents: Int) in Money.format(cents, locale) }
             return Table(key: "fines", title: t("tables.fines"), definition: t("defs.fines"),
                          columns: [t("columns.step"), t("columns.decisions"), t("columns.amount")],
                          rows: steps.map { step in
@@ -661,7 +662,7 @@ struct FiguresController {
         let canSeeCases = Policy.allows(principal, .readPersons)
         if let filter = s.filter {
             (tiles, tables) = try await allTables(try await builder(s, filter, principal, locale: l, links: true))
-            try await services.record("figures.view", context: context, permission: .viewFigures, detail: s.query)
+            try await services.record(.figuresView, context: context, permission: .viewFigures, detail: s.query)
         }
         var municipalities = principal.municipalities.map { ($0.code, $0.name) }
         if municipalities.count > 1 {
@@ -711,7 +712,7 @@ struct FiguresController {
         for row in table.rows {
             out += row.cells.map { Int($0.csv) != nil ? $0.csv : CSV.escape($0.csv) }.joined(separator: ",") + "\r\n"
         }
-        try await services.record("figures.export", context: context, permission: .viewFigures, detail: "\(key): \(s.query)")
+        try await services.record(.figuresExport, context: context, permission: .viewFigures, detail: "\(key): \(s.query)")
         let name = "regie-\(key)-\(s.municipality)-\(filter.from.iso)-\(filter.to.iso).csv"
         return Response(status: .ok,
                         headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
@@ -751,7 +752,7 @@ struct FiguresController {
         let place = s.municipality == "alle"
             ? t.text("figures.allMunicipalities", l, ["organisation": principal.organisationName])
             : principal.municipalities.first { $0.code == s.municipality }?.name ?? s.municipality
-        try await services.record("figures.council", context: context, permission: .viewFigures, detail: s.query)
+        try await services.record(.figuresCouncil, context: context, permission: .viewFigures, detail: s.query)
         return try services.views.render(
             "figures-council", titleKey: "figures.councilTitle", titleArguments: ["place": place, "quarter": String(number), "year": String(quarter.year)],
             content: CouncilView(
@@ -797,7 +798,7 @@ struct FiguresController {
                 ? try await services.users.listUsers(organisationId: principal.organisationId).first { $0.id == part }?.name : nil
             label = t.text("figures.figureNames.\(figure.rawValue)", l) + " — " + (worker ?? partLabel(figure, part, l))
         }
-        try await services.record("figures.cases", context: context, permission: .readPersons,
+        try await services.record(.figuresCases, context: context, permission: .readPersons,
                                   detail: "\(context.form["cijfer"] ?? "doel \(context.form["doel"] ?? "")")/\(part): \(result.total) · \(s.query)")
         let names = Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: String]] = result.rows.map { row in

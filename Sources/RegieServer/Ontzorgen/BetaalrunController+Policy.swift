@@ -107,7 +107,7 @@ extension BetaalrunController {
                                            firstRentGift: input["gift"] == "ja", debtorName: name, debtorIban: iban, debtorBic: bic,
                                            createdBy: principal.actorId, createdAt: services.clock.now().epochSeconds)
         do {
-            try await store.insertPolicy(record, audit: services.auditEvent("ontzorgen.policy.add", context: context, permission: .manageSettings,
+            try await store.insertPolicy(record, audit: services.auditEvent(.ontzorgenPolicyAdd, context: context, permission: .manageSettings,
                                                                             detail: "\(m.code) \(from.iso)"), now: services.clock.now())
         } catch OntzorgenError.duplicatePolicyDate {
             return try await renderPolicy(m, principal, input: input, errors: [.init(name: "effectiveFrom", message: t.text("ontzorgen.errors.duplicatePolicy", l))],

@@ -49,7 +49,7 @@ struct BetaalrunController {
         async let undecidedQuery = store.undecided(scope: scope)
         async let failuresQuery = store.openFailures(scope: scope)
         let (runs, arrangements, undecided, failures) = try await (runsQuery, arrangementsQuery, undecidedQuery, failuresQuery)
-        try await services.record("ontzorgen.overview", context: context, permission: .manageOntzorgen)
+        try await services.record(.ontzorgenOverview, context: context, permission: .manageOntzorgen)
 
         var policies: [[String: Any]] = []
         for m in municipalities {
@@ -131,7 +131,7 @@ struct BetaalrunController {
             return try await renderOverview(principal, input: input, errors: [.init(name: "gemeente", message: services.catalogue.text("ontzorgen.errors.noAccount", context.locale))],
                                             context: context, status: .unprocessableContent)
         }
-        let audit = services.auditEvent("ontzorgen.run.prepare", context: context, permission: .manageOntzorgen, detail: "\(code) \(month.iso)")
+        let audit = services.auditEvent(.ontzorgenRunPrepare, context: context, permission: .manageOntzorgen, detail: "\(code) \(month.iso)")
         do {
             let run = try await store.prepareRun(municipalityCode: code, month: month, executionDate: execution, by: actor(principal), audit: audit, now: services.clock.now())
             return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(run.id).path])
@@ -153,7 +153,7 @@ struct BetaalrunController {
         let principal = try context.require(.manageOntzorgen)
         let id = try context.parameters.require("id")
         guard let run = try await store.fetchRun(id: id, scope: Policy.scope(for: principal)) else { throw AppError.notFound }
-        try await services.record("ontzorgen.run.view", context: context, permission: .manageOntzorgen, detail: run.id)
+        try await services.record(.ontzorgenRunView, context: context, permission: .manageOntzorgen, detail: run.id)
         return try await renderRun(run, principal, error: nil, context: context, status: .ok)
     }
 
@@ -200,7 +200,7 @@ struct BetaalrunController {
              "amount": money(b.amountCents), "endToEndId": b.endToEndId, "reason": b.failureReason ?? "",
              "failedOn": b.failedOn.map { DisplayDate.format($0, l) } ?? "", "repayRequested": b.repay == 1,
              "repayOpen": repay?.id == b.id, "repayIban": repay?.id == b.id ? repay?.iban ?? "" : "",
-             "repayAction": SiteRoute.ontzorgenPayment(b.id).path + "/opnieuw"]
+             "repayAction": SiteRoute.ontzorgenPaymentAction(b.id, action: "opnieuw").path]
         }
         let isPreparer = run.preparedBy == principal.actorId
         let base = SiteRoute.ontzorgenRun(run.id).path
@@ -222,8 +222,9 @@ struct BetaalrunController {
             "nextHref": page * Self.pageSize < lineTotal ? base + "?pagina=\(page + 1)#betalingen-kop" : "", "hasNext": page * Self.pageSize < lineTotal,
             "canRecordFailure": exported, "failures": failureRows, "hasFailures": !failureRows.isEmpty, "failureOpen": failure != nil,
             "failureE2E": failure?.raw("endToEndId") ?? "", "failureReason": failure?.raw("reason") ?? "",
-            "failureDate": failure?.raw("failedOn") ?? today.iso, "failureAction": base + "/terugboeking",
-            "recomputeAction": base + "/opnieuw-berekenen", "deleteAction": base + "/verwijderen", "approveAction": base + "/goedkeuren",
+            "failureDate": failure?.raw("failedOn") ?? today.iso, "failureAction": SiteRoute.ontzorgenRunAction(run.id, action: "terugboeking").path,
+            "recomputeAction": SiteRoute.ontzorgenRunAction(run.id, action: "opnieuw-berekenen").path,
+            "deleteAction": SiteRoute.ontzorgenRunAction(run.id, action: "verwijderen").path, "approveAction": SiteRoute.ontzorgenRunAction(run.id, action: "goedkeuren").path,
             "fileHref": SiteRoute.ontzorgenRunFile(run.id).path, "error": error ?? "", "hasError": error != nil,
         ]
         return try services.views.render("ontzorgen-run", titleKey: "ontzorgen.runTitle",
@@ -241,16 +242,16 @@ struct BetaalrunController {
         let scope = Policy.scope(for: principal)
         guard let run = try await store.fetchRun(id: id, scope: scope) else { throw AppError.notFound }
         let now = services.clock.now()
-        let event = { (name: String) in self.services.auditEvent(name, context: context, permission: .manageOntzorgen, detail: run.id) }
+        let event = { (name: AuditAction) in self.services.auditEvent(name, context: context, permission: .manageOntzorgen, detail: run.id) }
         do {
             switch action {
             case "opnieuw-berekenen":
-                _ = try await store.recomputeRun(id: id, scope: scope, by: actor(principal), audit: event("ontzorgen.run.recompute"), now: now)
+                _ = try await store.recomputeRun(id: id, scope: scope, by: actor(principal), audit: event(.ontzorgenRunRecompute), now: now)
             case "verwijderen":
-                try await store.deleteRun(id: id, scope: scope, audit: event("ontzorgen.run.delete"), now: now)
+                try await store.deleteRun(id: id, scope: scope, audit: event(.ontzorgenRunDelete), now: now)
                 return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgen.path + "?melding=verwijderd"])
             case "goedkeuren":
-                _ = try await store.approveRun(id: id, scope: scope, by: actor(principal), audit: event("ontzorgen.run.approve"), now: now)
+                _ = try await store.approveRun(id: id, scope: scope, by: actor(principal), audit: event(.ontzorgenRunApprove), now: now)
             case "terugboeking":
                 // The bank's report names the payment by its EndToEndId.
                 var v = Validator(services.catalogue, context.locale)
@@ -268,7 +269,7 @@ struct BetaalrunController {
                                                context: context, status: .badRequest)
                 }
                 try await store.recordFailure(id: line.id, reason: reason, on: day, scope: scope, by: actor(principal),
-                                              audit: services.auditEvent("ontzorgen.payment.failed", context: context, permission: .manageOntzorgen,
+                                              audit: services.auditEvent(.ontzorgenPaymentFailed, context: context, permission: .manageOntzorgen,
                                                                          person: person, detail: line.endToEndId), now: now)
                 return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(id).path + "?melding=terugboeking"])
             default:
@@ -288,7 +289,7 @@ struct BetaalrunController {
         let id = try context.parameters.require("id")
         let scope = Policy.scope(for: principal)
         guard let run = try await store.fetchRun(id: id, scope: scope) else { throw AppError.notFound }
-        let audit = services.auditEvent("ontzorgen.run.export", context: context, permission: .manageOntzorgen, detail: "\(run.id) \(run.messageId)")
+        let audit = services.auditEvent(.ontzorgenRunExport, context: context, permission: .manageOntzorgen, detail: "\(run.id) \(run.messageId)")
         let export: OntzorgenStore.Export
         do {
             export = try await store.exportRun(id: id, scope: scope, audit: audit, now: services.clock.now())
@@ -328,7 +329,7 @@ struct BetaalrunController {
                                                repay: (id, input.raw("iban") ?? ""), context: context, status: .badRequest)
                 }
                 try await store.requestRepay(id: id, iban: iban, scope: scope,
-                                             audit: services.auditEvent("ontzorgen.payment.repay", context: context, permission: .manageOntzorgen, person: person, detail: line.endToEndId),
+                                             audit: services.auditEvent(.ontzorgenPaymentRepay, context: context, permission: .manageOntzorgen, person: person, detail: line.endToEndId),
                                              now: now)
             default:
                 throw AppError.notFound

@@ -27,7 +27,7 @@ extension OntzorgenController {
         let today = loader.today
         let canManage = Policy.allows(loaded.principal, .manageOntzorgen)
         let name = p.displayName(t, l)
-        let action = { (form: String) in SiteRoute.personOntzorgen(p.id).path + "/" + form }
+        let action = { (form: String) in SiteRoute.personOntzorgenForm(p.id, form: form).path }
         // A failed form shows what was typed; the others show what is stored.
         func value(_ form: String, _ field: String, _ stored: String?) -> String {
             failed == form ? (input.raw(field) ?? "") : (stored ?? "")
@@ -258,7 +258,7 @@ extension OntzorgenController {
         }
         guard let statement = try await store.statement(personId: loaded.person.id, month: month, scope: loaded.scope) else { throw AppError.notFound }
         let dossier = try await store.dossier(personId: loaded.person.id, scope: loaded.scope)
-        try await services.record("ontzorgen.statement", context: context, permission: .readOntzorgen, person: loaded.person, detail: month.iso)
+        try await services.record(.ontzorgenStatement, context: context, permission: .readOntzorgen, person: loaded.person, detail: month.iso)
         let money = { (cents: Int) in Money.format(cents, l) }
         let soortLabel = { (code: String) in SoortText.label(code, policy: dossier.beleid, t, l) }
         var person = statement.runPersoon

@@ -29,7 +29,7 @@ struct OntzorgenController {
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readOntzorgen)
         let dossier = try await store.dossier(personId: loaded.person.id, scope: loaded.scope)
-        try await services.record("ontzorgen.view", context: context, permission: .readOntzorgen, person: loaded.person)
+        try await services.record(.ontzorgenView, context: context, permission: .readOntzorgen, person: loaded.person)
         return try await render(loaded, dossier, form: nil, input: FormData(), errors: [], context: context, status: .ok)
     }
 
@@ -56,7 +56,7 @@ struct OntzorgenController {
         let actor = CaseLoader.actor(loaded.principal)
         let today = loader.today
         let now = services.clock.now()
-        let event = { (action: String) in self.services.auditEvent(action, context: context, permission: .manageOntzorgen, person: p) }
+        let event = { (action: AuditAction) in self.services.auditEvent(action, context: context, permission: .manageOntzorgen, person: p) }
         let dossier = try await store.dossier(personId: p.id, scope: loaded.scope)
         func need(_ ok: Bool, _ field: String, _ key: String) {
             if !ok { v.fail(field, key) }
@@ -95,14 +95,14 @@ struct OntzorgenController {
                 note: note, plannedEnd: plan.periode.end, reviews: plan.evaluaties, mandateSignedOn: mandate,
                 leefgeldName: leefgeldName, leefgeldIban: leefgeldIban)
             stored = try await store.decide(personId: p.id, besluit, reviewTitle: { t.text("ontzorgen.reviewTask", l, ["date": DisplayDate.format($0.iso, l)]) },
-                                            scope: loaded.scope, actor: actor, audit: event("ontzorgen.decide"), now: now)
+                                            scope: loaded.scope, actor: actor, audit: event(.ontzorgenDecide), now: now)
         case "uitkering":
             try requireOntzorgd(dossier, context)
             let from = v.date("benefitFrom", input["benefitFrom"], label: "ontzorgen.validFrom")
             let amount = v.amount("benefitAmount", input["benefitAmount"], label: "ontzorgen.benefitAmount", minimum: 0)
             guard v.isValid, let from, let amount else { throw FormErrors(v.errors) }
             stored = try await store.setUitkering(personId: p.id, validFrom: from, amountCents: amount, scope: loaded.scope, actor: actor,
-                                                  audit: event("ontzorgen.benefit"), now: now)
+                                                  audit: event(.ontzorgenBenefit), now: now)
         case "post":
             try requireOntzorgd(dossier, context)
             let existing = input["postId"].flatMap { id in dossier.currentPosten.first { $0.postId == id } }
@@ -113,7 +113,7 @@ struct OntzorgenController {
                 if existing == nil { v.fail("postId", "ontzorgen.errors.choosePayee") }
                 guard v.isValid, let existing, let from else { throw FormErrors(v.errors) }
                 stored = try await store.endPost(personId: p.id, postId: existing.postId, lastDay: from.adding(days: -1), scope: loaded.scope,
-                                                 actor: actor, audit: event("ontzorgen.payee.end"), now: now)
+                                                 actor: actor, audit: event(.ontzorgenPayeeEnd), now: now)
                 break
             }
             let soorten = (dossier.beleid?.soortenList ?? OntzorgSoort.standaard).map(\.code)
@@ -127,7 +127,7 @@ struct OntzorgenController {
             guard v.isValid, let soort, let payee, let iban, let reference, let amount, let from else { throw FormErrors(v.errors) }
             stored = try await store.savePost(personId: p.id, postId: existing?.postId,
                                               .init(soort: soort, payeeName: payee, iban: iban, reference: reference, amountCents: amount, validFrom: from),
-                                              scope: loaded.scope, actor: actor, audit: event(existing == nil ? "ontzorgen.payee.add" : "ontzorgen.payee.change"), now: now)
+                                              scope: loaded.scope, actor: actor, audit: event(existing == nil ? .ontzorgenPayeeAdd : .ontzorgenPayeeChange), now: now)
         case "evaluatie":
             try requireOntzorgd(dossier, context)
             let held = v.date("heldOn", input["heldOn"], label: "ontzorgen.heldOn", notAfter: today)
@@ -136,7 +136,7 @@ struct OntzorgenController {
             let note = v.text("reviewNote", input["reviewNote"], label: "ontzorgen.note", required: false, maxLength: 2000)
             guard v.isValid, let held, let outcome else { throw FormErrors(v.errors) }
             stored = try await store.addEvaluatie(personId: p.id, heldOn: held, outcome: outcome, note: note, scope: loaded.scope, actor: actor,
-                                                  audit: event("ontzorgen.review"), now: now)
+                                                  audit: event(.ontzorgenReview), now: now)
         case "verlenging":
             let record = try requireOntzorgd(dossier, context)
             let decided = v.date("extensionDecided", input["extensionDecided"], label: "ontzorgen.decisionDate", notAfter: today)
@@ -151,7 +151,7 @@ struct OntzorgenController {
             let reviewDue = OntzorgenRule.evaluatieNaVerlenging(besluit: decided, tot: until)
             stored = try await store.extend(personId: p.id, decidedOn: decided, until: until, reason: reason, reviewDue: reviewDue,
                                             reviewTitle: t.text("ontzorgen.reviewTask", l, ["date": DisplayDate.format(reviewDue.iso, l)]),
-                                            scope: loaded.scope, actor: actor, audit: event("ontzorgen.extend"), now: now)
+                                            scope: loaded.scope, actor: actor, audit: event(.ontzorgenExtend), now: now)
         case "beeindigen":
             let record = try requireOntzorgd(dossier, context)
             let start = CalendarDate(iso: record.bijstandStart) ?? today
@@ -162,7 +162,7 @@ struct OntzorgenController {
             let handover = v.text("handover", input["handover"], label: "ontzorgen.handover", maxLength: 2000)
             guard v.isValid, let last, let reason, let handover else { throw FormErrors(v.errors) }
             stored = try await store.close(personId: p.id, closedOn: last, reason: reason, handover: handover, scope: loaded.scope, actor: actor,
-                                           audit: event("ontzorgen.close"), now: now)
+                                           audit: event(.ontzorgenClose), now: now)
         case "zelfredzaamheid":
             try requireArrangement(dossier, context)
             let intake = v.date("skillsIntake", input["skillsIntake"], label: "ontzorgen.skillsIntake", required: false, notAfter: today)
@@ -181,7 +181,7 @@ struct OntzorgenController {
             stored = try await store.saveZelfredzaamheid(personId: p.id, .init(intakeDate: intake, intakeResult: intakeResult, courseName: course,
                                                                                 courseStart: courseStart, courseEnd: courseEnd, completedOn: completed,
                                                                                 retestDate: retest, retestResult: retestResult),
-                                                         scope: loaded.scope, actor: actor, audit: event("ontzorgen.selfReliance"), now: now)
+                                                         scope: loaded.scope, actor: actor, audit: event(.ontzorgenSelfReliance), now: now)
         default:
             throw AppError.notFound
         }

@@ -90,6 +90,8 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     LBTController(services: services).addRoutes(to: web)
     PIPController(services: services).addRoutes(to: web)
     ProgressController(services: services).addRoutes(to: web)
+    EnforcementController(services: services).addRoutes(to: web)
+    CloseController(services: services).addRoutes(to: web)
     TeamController(services: services).addRoutes(to: web)
     HandoverController(services: services).addRoutes(to: web)
     DerdenController(services: services).addRoutes(to: web)

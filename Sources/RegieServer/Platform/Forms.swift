@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Inburgering
+import RegieCasework
 
 /// One form field as the shared `fields` partial renders it: label, hint, the value as typed, the
 /// message beside the field, and for choices the options. Templates stay logic-less, so the kind
@@ -84,112 +85,88 @@ struct ErrorSummary {
     }
 }
 
-/// Server-side validation of typed input, collecting one specific Dutch (or English) message per
-/// field from the catalogue. Values come back typed; errors end up beside the field.
+/// Validation of a web form's raw values for the pages outside casework (settings, accounts,
+/// addresses): the law module's and `RegieCasework`'s checks, with each message localised from the
+/// catalogue at once. Casework commands use `Checks` directly and are localised by their door.
 struct Validator {
     let catalogue: Catalogue
     let locale: UILocale
-    private(set) var errors: [AppError.FieldError] = []
+    private var checks = Checks(labels: [:])
 
     init(_ catalogue: Catalogue, _ locale: UILocale) {
         self.catalogue = catalogue
         self.locale = locale
     }
 
-    var isValid: Bool { errors.isEmpty }
+    var isValid: Bool { checks.isValid }
+    var errors: [AppError.FieldError] { catalogue.fieldErrors(checks.issues, labels: checks.labels, locale) }
 
     mutating func fail(_ field: String, _ key: String, _ arguments: [String: String] = [:]) {
-        guard !errors.contains(where: { $0.name == field }) else { return }
-        errors.append(.init(name: field, message: catalogue.text(key, locale, arguments)))
+        checks.fail(field, key, arguments.mapValues { .text($0) })
     }
 
-    private func label(_ key: String) -> String { catalogue.text(key, locale) }
-
-    /// Required text, at most `maxLength` code points (`TextLength`, as the API's spec counts), with
-    /// only the characters `TextCharacters` allows for its kind (a name: one line, no bidi controls).
-    mutating func text(_ field: String, _ value: String?, label labelKey: String, required: Bool = true, maxLength: Int = 200,
-                       characters: TextCharacters.Kind = .text) -> String? {
-        guard let value, !value.isEmpty else {
-            if required { fail(field, "validation.required", ["field": label(labelKey)]) }
-            return nil
-        }
-        if !TextCharacters.isClean(value, as: characters) {
-            fail(field, "validation.characters", ["field": label(labelKey)])
-            return nil
-        }
-        if !TextLength.fits(value, within: maxLength) {
-            fail(field, "validation.tooLong", ["field": label(labelKey), "max": String(maxLength)])
-            return nil
-        }
+    /// Reads one raw value, keeping what could not be read as the field's issue.
+    private mutating func read<T>(_ field: String, label: String, _ parse: (inout InputReader) -> T?) -> T? {
+        checks.labels[field] = label
+        var reader = InputReader()
+        let value = parse(&reader)
+        for issue in reader.issues { checks.fail(issue.field, issue.rule, issue.arguments) }
         return value
     }
 
-    /// The dates a field can plausibly hold: a birth date from 1900; anything that happens in a case
-    /// (a signal, a conversation, a decision, a payment, a planned date) from 2000 to 2049 — so a
-    /// typo such as 0224 or 2224 is caught, not stored as a real date.
-    enum Plausible {
-        case birth, event
-
-        // Literal dates that exist: the force-unwraps cannot fail.
-        static let birthRange = CalendarDate(year: 1900, month: 1, day: 1)!...CalendarDate(year: 2100, month: 12, day: 31)!
-        static let eventRange = CalendarDate(year: 2000, month: 1, day: 1)!...CalendarDate(year: 2049, month: 12, day: 31)!
-
-        var range: ClosedRange<CalendarDate> { self == .birth ? Self.birthRange : Self.eventRange }
+    mutating func text(_ field: String, _ value: String?, label: String, required: Bool = true, maxLength: Int = 200,
+                       characters: TextCharacters.Kind = .text) -> String? {
+        checks.labels[field] = label
+        return checks.text(field, value, required: required, maxLength: maxLength, characters: characters)
     }
 
-    /// An ISO date (as a native date input sends it), within the field's plausible range and, when
-    /// `notAfter` is given, not after it (e.g. today for things that already happened).
-    mutating func date(_ field: String, _ value: String?, label labelKey: String, required: Bool = true, notAfter: CalendarDate? = nil,
-                       notBefore: CalendarDate? = nil, plausible: Plausible = .event) -> CalendarDate? {
-        guard let value, !value.isEmpty else {
-            if required { fail(field, "validation.dateRequired", ["field": label(labelKey)]) }
-            return nil
-        }
-        guard let date = CalendarDate(iso: value) else {
-            fail(field, "validation.dateInvalid", ["field": label(labelKey)])
-            return nil
-        }
-        guard plausible.range.contains(date) else {
-            fail(field, "validation.dateImplausible", ["field": label(labelKey), "from": String(plausible.range.lowerBound.year),
-                                                       "until": String(plausible.range.upperBound.year)])
-            return nil
-        }
-        if let notAfter, date > notAfter {
-            fail(field, "validation.dateInFuture", ["field": label(labelKey), "date": DisplayDate.format(notAfter.iso, locale)])
-            return nil
-        }
-        if let notBefore, date < notBefore {
-            fail(field, "validation.dateTooEarly", ["field": label(labelKey), "date": DisplayDate.format(notBefore.iso, locale)])
-            return nil
-        }
-        return date
+    mutating func date(_ field: String, _ value: String?, label: String, required: Bool = true, notAfter: CalendarDate? = nil,
+                       notBefore: CalendarDate? = nil, plausible: Checks.Plausible = .event) -> CalendarDate? {
+        let date = read(field, label: label) { $0.date(field, value) }
+        guard !checks.failed(field) else { return nil }
+        return checks.date(field, date, required: required, notAfter: notAfter, notBefore: notBefore, plausible: plausible)
     }
 
-    /// A whole number within `range`.
-    mutating func integer(_ field: String, _ value: String?, label labelKey: String, range: ClosedRange<Int>, required: Bool = true) -> Int? {
-        guard let value, !value.isEmpty else {
-            if required { fail(field, "validation.required", ["field": label(labelKey)]) }
-            return nil
-        }
-        guard let number = Int(value), range.contains(number) else {
-            fail(field, "validation.numberRange", ["field": label(labelKey), "min": String(range.lowerBound), "max": String(range.upperBound)])
-            return nil
-        }
-        return number
+    mutating func integer(_ field: String, _ value: String?, label: String, range: ClosedRange<Int>, required: Bool = true) -> Int? {
+        let number = read(field, label: label) { $0.integer(field, value, range: range) }
+        guard !checks.failed(field) else { return nil }
+        return checks.integer(field, number, range: range, required: required)
     }
 
-    /// One of a closed set.
-    mutating func choice<E: RawRepresentable>(_ field: String, _ value: String?, label labelKey: String, as type: E.Type,
+    mutating func choice<E: RawRepresentable>(_ field: String, _ value: String?, label: String, as type: E.Type,
                                               required: Bool = true) -> E? where E.RawValue == String {
-        guard let value, !value.isEmpty else {
-            if required { fail(field, "validation.choose", ["field": label(labelKey)]) }
-            return nil
+        let choice = read(field, label: label) { $0.choice(field, value, as: type) }
+        guard !checks.failed(field) else { return nil }
+        return checks.choice(field, choice, required: required)
+    }
+}
+
+extension Catalogue {
+    /// A command's field issues as messages in the reader's language, each naming its field's label.
+    func fieldErrors(_ issues: [FieldIssue], labels: [String: String], _ locale: UILocale) -> [AppError.FieldError] {
+        issues.map { issue in
+            var arguments = issue.arguments.mapValues { argument -> String in
+                switch argument {
+                case .text(let text): text
+                case .label(let key): self.text(key, locale)
+                case .date(let date): DisplayDate.format(date.iso, locale)
+                case .problem(let problem): LawText.problem(problem, self, locale)
+                }
+            }
+            if arguments["field"] == nil, let label = labels[issue.field] { arguments["field"] = text(label, locale) }
+            return AppError.FieldError(name: issue.field, message: text(issue.rule, locale, arguments))
         }
-        guard let choice = E(rawValue: value) else {
-            fail(field, "validation.choose", ["field": label(labelKey)])
-            return nil
+    }
+
+    /// A refused command as the web form shows it: the messages beside the fields, and the status.
+    func formErrors(_ error: CaseworkError, _ locale: UILocale) -> FormErrors {
+        let fields = fieldErrors(error.issues, labels: error.labels, locale)
+        switch error.kind {
+        case .invalid: return FormErrors(fields)
+        case .conflict(let existing): return FormErrors(fields, status: .conflict, existingId: existing)
+        case .rejected: return FormErrors(fields, status: .unprocessableContent)
+        case .tooLarge: return FormErrors(fields, status: .contentTooLarge)
         }
-        return choice
     }
 }
 
@@ -216,43 +193,5 @@ struct FormErrors: Error {
         self.fields = fields
         self.status = status
         self.existingId = existingId
-    }
-}
-
-extension FormData {
-    /// An API body as form values, so the API and the web share one validation: strings as they
-    /// are, numbers as digits, `true` as "ja", arrays as repeated values; nulls and `false` absent.
-    init(encoding body: some Encodable) throws {
-        self.init()
-        let object = try JSONDecoder().decode([String: JSONValue].self, from: try JSONEncoder().encode(body))
-        for (name, value) in object {
-            for item in value.formValues { values[name, default: []].append(item) }
-        }
-    }
-}
-
-/// Just enough of JSON to flatten an API body into form values.
-private enum JSONValue: Decodable {
-    case bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), other
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .other }
-    }
-
-    var formValues: [String] {
-        switch self {
-        case .bool(let value): value ? ["ja"] : []
-        case .int(let value): [String(value)]
-        case .double(let value): [String(value)]
-        case .string(let value): [value]
-        case .array(let items): items.flatMap(\.formValues)
-        case .other: []
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Inburgering
+import RegieCasework
 
 /// How the law module's findings read in the interface, from the catalogue (nl and en). The law
 /// module names the rule and carries the facts; the words live here, beside every other string.
@@ -43,15 +44,16 @@ public enum LawText {
 
     /// Why the enforcement ladder proposes no (further) step (R9).
     public static func refusal(_ refusal: HandhavingsWeigering, _ t: Catalogue, _ l: UILocale) -> String {
-        let key = switch refusal {
-        case .ladderDoorlopen: "ladderDone"
-        case .geenBeoordelingOmstandigheden: "noAssessment"
-        case .beoordelingOnvolledig: "assessmentIncomplete"
-        case .nietVerwijtbaar: "notCulpable"
-        case .boetesOpgeschortVoorAsielstatushouders: "suspended"
-        case .geenPIP: "noPIP"
+        t.text(refusal.messageKey, l)
+    }
+
+    /// A finding that stops a PIP from being fixed.
+    public static func problem(_ problem: PIPProblem, _ t: Catalogue, _ l: UILocale) -> String {
+        switch problem {
+        case .content(let gap): Self.gap(gap, t, l)
+        case .change(let gebrek, let dagtekening): change(gebrek, dagtekening: dagtekening, t, l)
+        case .duo(let violation): Self.violation(violation, t, l)
         }
-        return t.text("law.enforcement.\(key)", l)
     }
 
     /// What a new PIP version changes that the law does not allow on its dagtekening (R7a, R7b).

@@ -95,14 +95,14 @@ public struct AppServices: Sendable {
     }
 
     /// The audit event for an action by the request's principal.
-    public func auditEvent(_ action: String, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") -> AuditEvent {
+    public func auditEvent(_ action: AuditAction, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") -> AuditEvent {
         let principal = context.principal
         return AuditEvent(
             actorId: principal?.actorId,
             actorName: principal?.displayName ?? "anoniem",
             actorRole: principal.flatMap { Policy.actingRole(for: $0, permission: permission)?.rawValue } ?? "-",
             organisationId: principal?.organisationId,
-            action: action,
+            action: action.rawValue,
             personId: person?.id,
             municipalityCode: person?.municipalityCode,
             purpose: principal.map(Policy.purpose(for:)) ?? "-",
@@ -111,12 +111,12 @@ public struct AppServices: Sendable {
     }
 
     /// Appends one audit entry for the request.
-    public func record(_ action: String, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") async throws {
+    public func record(_ action: AuditAction, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") async throws {
         try await audit.append(auditEvent(action, context: context, permission: permission, person: person, detail: detail), at: clock.now())
     }
 
     /// Appends one audit entry about a person known only by id (an audit-log search by BSN).
-    public func record(_ action: String, context: RegieRequestContext, permission: Permission?, personId: String, detail: String = "") async throws {
+    public func record(_ action: AuditAction, context: RegieRequestContext, permission: Permission?, personId: String, detail: String = "") async throws {
         var event = auditEvent(action, context: context, permission: permission, detail: detail)
         event.personId = personId
         try await audit.append(event, at: clock.now())

@@ -25,7 +25,7 @@ public enum SiteRoute: Sendable, Hashable {
     case route(String)
     case pip(String)
     case pipFix(String)
-    case pipLetter(String, Int)
+    case pipLetter(String, version: String)
     case progress(String)
     case progressStart(String)
     case progressMeeting(String)
@@ -75,6 +75,9 @@ public enum SiteRoute: Sendable, Hashable {
     case ontzorgenRun(String)
     case ontzorgenRunFile(String)
     case ontzorgenPayment(String)
+    case personOntzorgenForm(String, form: String)
+    case ontzorgenRunAction(String, action: String)
+    case ontzorgenPaymentAction(String, action: String)
 
     public var path: String {
         switch self {
@@ -152,23 +155,27 @@ public enum SiteRoute: Sendable, Hashable {
         case .ontzorgenRun(let id): return "/ontzorgen/runs/\(id)"
         case .ontzorgenRunFile(let id): return "/ontzorgen/runs/\(id)/betaalbestand.xml"
         case .ontzorgenPayment(let id): return "/ontzorgen/betalingen/\(id)"
+        case .personOntzorgenForm(let id, let form): return "/personen/\(id)/ontzorgen/\(form)"
+        case .ontzorgenRunAction(let id, let action): return "/ontzorgen/runs/\(id)/\(action)"
+        case .ontzorgenPaymentAction(let id, let action): return "/ontzorgen/betalingen/\(id)/\(action)"
         }
     }
 
-    /// Route patterns for the router (`{id}` marks a parameter).
-    static let personPattern = "/personen/{id}"
-    static let personBSNPattern = "/personen/{id}/bsn"
-    static let personContactPattern = "/personen/{id}/contact"
-    static let personAddressPattern = "/personen/{id}/adres"
-    static let sentLettersPattern = "/personen/{id}/brieven"
-    static let sentLetterPattern = "/personen/{id}/brieven/{letter}"
-    static let sentLetterStylePattern = "/personen/{id}/brieven/{letter}/stijl.css"
-    static let apiKeyRevokePattern = "/beheer/api-sleutels/{id}/intrekken"
-    static let apiKeyApprovePattern = "/account/api-sleutels/{id}/goedkeuren"
-    static let userPattern = "/beheer/gebruikers/{id}"
-    static let userActionPattern = "/beheer/gebruikers/{id}/{action}"
+    /// Route patterns for the router, derived from the routes themselves (`{id}` marks a parameter),
+    /// so a path is spelled once.
+    static let personPattern = SiteRoute.person("{id}").path
+    static let personBSNPattern = SiteRoute.personBSN("{id}").path
+    static let personContactPattern = SiteRoute.personContact("{id}").path
+    static let personAddressPattern = SiteRoute.personAddress("{id}").path
+    static let sentLettersPattern = SiteRoute.sentLetters("{id}").path
+    static let sentLetterPattern = SiteRoute.sentLetter("{id}", "{letter}").path
+    static let sentLetterStylePattern = SiteRoute.sentLetterStyle("{id}", "{letter}").path
+    static let apiKeyRevokePattern = SiteRoute.apiKeyRevoke("{id}").path
+    static let apiKeyApprovePattern = SiteRoute.apiKeyApprove("{id}").path
+    static let userPattern = SiteRoute.user("{id}").path
+    static let userActionPattern = SiteRoute.user("{id}").path + "/{action}"
     /// Not in `patternsWithID`: the token itself is the authority (unauthenticated, no organisation to scope by).
-    static let passwordSetPattern = "/wachtwoord-instellen/{token}"
+    static let passwordSetPattern = SiteRoute.passwordSet("{token}").path
 
     /// What can be done to an account from its page (the last segment of its path).
     public enum UserAction: String, Sendable, Hashable, CaseIterable {
@@ -176,42 +183,42 @@ public enum SiteRoute: Sendable, Hashable {
         case reactivate = "activeren"
         case passwordLink = "wachtwoordlink"
     }
-    static let intakePattern = "/personen/{id}/intake"
-    static let intakeGesprekPattern = "/personen/{id}/intake/gesprekken"
-    static let intakeTopicPattern = "/personen/{id}/intake/onderwerpen/{topic}"
-    static let lbtPattern = "/personen/{id}/lbt"
-    static let lbtAdviesPattern = "/personen/{id}/lbt/advies"
-    static let routePattern = "/personen/{id}/route"
-    static let pipPattern = "/personen/{id}/pip"
-    static let pipFixPattern = "/personen/{id}/pip/vaststellen"
-    static let pipLetterPattern = "/personen/{id}/pip/{version}/brief"
-    static let progressPattern = "/personen/{id}/voortgang"
-    static let progressStartPattern = "/personen/{id}/voortgang/start"
-    static let progressMeetingPattern = "/personen/{id}/voortgang/gesprekken"
-    static let progressHoursPattern = "/personen/{id}/voortgang/uren"
-    static let progressResultPattern = "/personen/{id}/voortgang/resultaten"
-    static let enforcementPattern = "/personen/{id}/handhaving"
-    static let closePattern = "/personen/{id}/afsluiten"
-    static let handoverPattern = "/personen/{id}/overdracht"
-    static let derdenPattern = "/personen/{id}/derden"
-    static let derdenActionPattern = "/personen/{id}/derden/{request}/{action}"
-    static let tasksPattern = "/personen/{id}/taken"
-    static let taskDonePattern = "/personen/{id}/taken/{task}/afronden"
-    static let documentsPattern = "/personen/{id}/documenten"
-    static let documentPattern = "/personen/{id}/documenten/{document}"
-    static let duoRetryPattern = "/duo/berichten/{id}/opnieuw"
-    static let personDUOPattern = "/personen/{id}/duo"
-    static let personDUORefreshPattern = "/personen/{id}/duo/ophalen"
-    static let personDetailsPattern = "/personen/{id}/gegevens"
-    static let personDUOContactPattern = "/personen/{id}/duo/contactpersoon"
-    static let personOntzorgenPattern = "/personen/{id}/ontzorgen"
-    static let personOntzorgenFormPattern = "/personen/{id}/ontzorgen/{form}"
-    static let ontzorgenStatementPattern = "/personen/{id}/ontzorgen/overzicht"
-    static let ontzorgenRunPattern = "/ontzorgen/runs/{id}"
-    static let ontzorgenRunActionPattern = "/ontzorgen/runs/{id}/{action}"
-    static let ontzorgenRunFilePattern = "/ontzorgen/runs/{id}/betaalbestand.xml"
-    static let ontzorgenPaymentPattern = "/ontzorgen/betalingen/{id}"
-    static let ontzorgenPaymentActionPattern = "/ontzorgen/betalingen/{id}/{action}"
+    static let intakePattern = SiteRoute.intake("{id}").path
+    static let intakeGesprekPattern = SiteRoute.intakeGesprek("{id}").path
+    static let intakeTopicPattern = SiteRoute.intakeTopic("{id}", "{topic}").path
+    static let lbtPattern = SiteRoute.lbt("{id}").path
+    static let lbtAdviesPattern = SiteRoute.lbtAdvies("{id}").path
+    static let routePattern = SiteRoute.route("{id}").path
+    static let pipPattern = SiteRoute.pip("{id}").path
+    static let pipFixPattern = SiteRoute.pipFix("{id}").path
+    static let pipLetterPattern = SiteRoute.pipLetter("{id}", version: "{version}").path
+    static let progressPattern = SiteRoute.progress("{id}").path
+    static let progressStartPattern = SiteRoute.progressStart("{id}").path
+    static let progressMeetingPattern = SiteRoute.progressMeeting("{id}").path
+    static let progressHoursPattern = SiteRoute.progressHours("{id}").path
+    static let progressResultPattern = SiteRoute.progressResult("{id}").path
+    static let enforcementPattern = SiteRoute.enforcement("{id}").path
+    static let closePattern = SiteRoute.close("{id}").path
+    static let handoverPattern = SiteRoute.handover("{id}").path
+    static let derdenPattern = SiteRoute.derden("{id}").path
+    static let derdenActionPattern = SiteRoute.derdenAction("{id}", "{request}", "{action}").path
+    static let tasksPattern = SiteRoute.tasks("{id}").path
+    static let taskDonePattern = SiteRoute.taskDone("{id}", "{task}").path
+    static let documentsPattern = SiteRoute.documents("{id}").path
+    static let documentPattern = SiteRoute.document("{id}", "{document}").path
+    static let duoRetryPattern = SiteRoute.duoRetry("{id}").path
+    static let personDUOPattern = SiteRoute.personDUO("{id}").path
+    static let personDUORefreshPattern = SiteRoute.personDUORefresh("{id}").path
+    static let personDetailsPattern = SiteRoute.personDetails("{id}").path
+    static let personDUOContactPattern = SiteRoute.personDUOContact("{id}").path
+    static let personOntzorgenPattern = SiteRoute.personOntzorgen("{id}").path
+    static let personOntzorgenFormPattern = SiteRoute.personOntzorgenForm("{id}", form: "{form}").path
+    static let ontzorgenStatementPattern = SiteRoute.ontzorgenStatement("{id}").path
+    static let ontzorgenRunPattern = SiteRoute.ontzorgenRun("{id}").path
+    static let ontzorgenRunActionPattern = SiteRoute.ontzorgenRunAction("{id}", action: "{action}").path
+    static let ontzorgenRunFilePattern = SiteRoute.ontzorgenRunFile("{id}").path
+    static let ontzorgenPaymentPattern = SiteRoute.ontzorgenPayment("{id}").path
+    static let ontzorgenPaymentActionPattern = SiteRoute.ontzorgenPaymentAction("{id}", action: "{action}").path
 
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.

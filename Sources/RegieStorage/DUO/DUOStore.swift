@@ -302,7 +302,7 @@ public struct DUOStore: Sendable {
                     """).run()
             }
             try await AuditStore.append([AuditEvent(
-                actorId: "duo", actorName: "DUO", actorRole: "systeem", organisationId: nil, action: "duo.notification.process",
+                actorId: "duo", actorName: "DUO", actorRole: "systeem", organisationId: nil, action: AuditAction.duoNotificationProcess.rawValue,
                 personId: id, municipalityCode: municipality, purpose: "inburgering", requestId: n.berichtId, detail: n.gebeurtenisId)],
                 at: now, on: db, kind: kind)
             return id

@@ -331,15 +331,5 @@ public struct OntzorgenStore: Sendable {
     }
 
     /// "€ 1.234,56" for timeline lines (the UI formats amounts itself).
-    static func euro(_ cents: Int) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let value = abs(cents)
-        var whole = String(value / 100)
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "." + whole.suffix(3) + grouped
-            whole = String(whole.dropLast(3))
-        }
-        return "€ \(sign)\(whole)\(grouped),\(String(format: "%02d", value % 100))"
-    }
+    static func euro(_ cents: Int) -> String { Money.format(cents) }
 }

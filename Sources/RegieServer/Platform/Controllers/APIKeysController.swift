@@ -42,13 +42,6 @@ struct APIKeysController {
         let action: String
     }
 
-    /// The key is `regie_<prefix>_<secret>`: the prefix finds the row, the secret is checked against its hash.
-    static func parse(_ key: String) -> (prefix: String, secret: String)? {
-        let parts = key.split(separator: "_", maxSplits: 2).map(String.init)
-        guard parts.count == 3, parts[0] == "regie", parts[1].count == 12, !parts[2].isEmpty else { return nil }
-        return (parts[1], parts[2])
-    }
-
     private func render(_ context: RegieRequestContext, principal: Principal, name: String = "", role: String? = nil, errors: [AppError.FieldError] = [],
                         newKey: String? = nil, newKeyRole: Role? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = services.catalogue
@@ -112,7 +105,7 @@ struct APIKeysController {
                                   role: role, createdBy: principal.actorId, createdAt: now, lastUsedAt: nil, revokedAt: nil,
                                   approvedBy: waits ? nil : principal.actorId, approvedAt: waits ? nil : now)
         try await services.apiKeys.insertKey(record, secretHash: services.hasher.digest(secret))
-        try await services.record("apikey.create", context: context, permission: .manageAPIKeys,
+        try await services.record(.apikeyCreate, context: context, permission: .manageAPIKeys,
                                   detail: "key \(record.id) (\(prefix)), rol \(role.rawValue)" + (waits ? ", wacht op goedkeuring door een tweede persoon met die rol" : ""))
         return try await render(context, principal: principal, newKey: "regie_\(prefix)_\(secret)", newKeyRole: role, status: .created)
     }
@@ -123,7 +116,7 @@ struct APIKeysController {
         guard try await services.apiKeys.revokeKey(id: id, organisationId: principal.organisationId, at: services.clock.now()) else {
             throw AppError.notFound
         }
-        try await services.record("apikey.revoke", context: context, permission: .manageAPIKeys, detail: "key \(id)")
+        try await services.record(.apikeyRevoke, context: context, permission: .manageAPIKeys, detail: "key \(id)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.apiKeys.path + "?melding=ingetrokken"])
     }
 }

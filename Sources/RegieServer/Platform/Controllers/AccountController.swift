@@ -96,7 +96,7 @@ struct AccountController {
             throw AppError.notFound
         }
         let maker = try await services.users.fetchUser(id: key.createdBy)?.name ?? key.createdBy
-        try await services.record("apikey.approve", context: context, permission: nil,
+        try await services.record(.apikeyApprove, context: context, permission: nil,
                                   detail: "key \(key.id) (\(key.prefix)), rol \(key.role.rawValue), aangemaakt door \(maker) (\(key.createdBy)), goedgekeurd door \(user.name) (\(user.id))")
         return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=sleutel"])
     }
@@ -141,7 +141,7 @@ struct AccountController {
         let cost = services.bcryptCost
         let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(new, cost: cost) }
         try await services.users.updatePassword(userId: user.id, passwordHash: hash, now: services.clock.now(), keepSession: session.tokenHash)
-        try await services.record("account.password.change", context: context, permission: nil)
+        try await services.record(.accountPasswordChange, context: context, permission: nil)
         return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=wachtwoord"])
     }
 
@@ -178,7 +178,7 @@ struct AccountController {
             return try await render(context, errors: [error], notice: nil, status: .badRequest, typedPhone: typed)
         }
         try await services.users.updatePhone(userId: user.id, phone: typed.isEmpty ? nil : typed)
-        try await services.record("account.phone.change", context: context, permission: nil)
+        try await services.record(.accountPhoneChange, context: context, permission: nil)
         return Response(status: .seeOther, headers: [.location: SiteRoute.account.path + "?melding=telefoon"])
     }
 

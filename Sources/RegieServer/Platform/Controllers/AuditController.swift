@@ -105,7 +105,7 @@ struct AuditController {
     }
 
     /// One audit entry per person the search was about, or one without a person.
-    private func recordSearch(_ action: String, _ filter: AuditFilter, context: RegieRequestContext) async throws {
+    private func recordSearch(_ action: AuditAction, _ filter: AuditFilter, context: RegieRequestContext) async throws {
         let people = filter.personId.map { [$0] } ?? filter.personIds ?? []
         if people.isEmpty {
             try await services.record(action, context: context, permission: .viewAuditLog, detail: auditDetail(context))
@@ -133,7 +133,7 @@ struct AuditController {
             }
             let query = filterQuery(context)
             next = page.next.map { "?" + (query.isEmpty ? "" : query + "&") + "voor=\($0)" }
-            try await recordSearch("audit.search", filter, context: context)
+            try await recordSearch(.auditSearch, filter, context: context)
         }
         // By name only for a beheerder who may also look up persons: the matches show names.
         let canSearchName = Policy.allows(principal, .readPersons)
@@ -144,7 +144,7 @@ struct AuditController {
             matches = found.rows.map { p in
                 Match(label: "\(p.familyName), \(p.givenNames) — \(DisplayDate.format(p.dateOfBirth, l))", href: SiteRoute.auditLog.path + "?persoon=\(p.id)")
             }
-            try await services.record("audit.search", context: context, permission: .viewAuditLog, detail: "naam (\(matches.count) gevonden)")
+            try await services.record(.auditSearch, context: context, permission: .viewAuditLog, detail: "naam (\(matches.count) gevonden)")
         }
         let query = filterQuery(context)
         let onePerson = errors.isEmpty && (filter.personId != nil || filter.personIds?.isEmpty == false)
@@ -189,7 +189,7 @@ struct AuditController {
                 csv += fields.map(CSV.escape).joined(separator: ",") + "\r\n"
             }
         }
-        try await recordSearch("audit.export", filter, context: context)
+        try await recordSearch(.auditExport, filter, context: context)
         let filename = access ? "inzage-auditlog.csv" : "auditlog.csv"
         return Response(
             status: .ok,
@@ -213,19 +213,5 @@ public enum CSV {
 /// Every action the audit log records; the catalogue names each, and a test checks that every
 /// action recorded in the code is listed here.
 public enum AuditActions {
-    public static let all: Set<String> = [
-        "login", "logout", "caseload.view", "person.view", "person.bsn.reveal", "person.contact.view", "person.contact.update", "person.address.view", "person.address.update",
-        "account.password.change", "account.phone.change", "audit.search", "audit.export", "apikey.create", "apikey.revoke", "apikey.approve",
-        "user.create", "user.update", "user.deactivate", "user.reactivate", "user.passwordLink", "user.passwordSet",
-        "person.register", "person.registerRefused", "person.registerProbe", "casework.intake.view", "casework.intake.gesprek", "casework.intake.topic", "casework.lbt.view",
-        "casework.lbt.record", "casework.advies.record", "casework.route.view", "casework.route.decide", "casework.pip.view",
-        "casework.pip.concept", "casework.pip.fix", "casework.pip.letter", "casework.letter.send", "casework.letter.view", "casework.progress.view", "casework.route.start",
-        "casework.progress.meeting", "casework.progress.hours", "casework.progress.result", "casework.enforcement.view",
-        "casework.enforcement.step", "casework.close", "team.view", "team.assign", "settings.view", "settings.update", "casework.handover.view", "casework.handover.update", "casework.derden.view", "casework.derden.request", "casework.derden.receive", "casework.derden.withdraw", "casework.task.add", "casework.task.done", "tasks.view", "casework.documents.view", "casework.document.upload", "casework.document.download",
-        "person.details.update", "figures.view", "figures.cases", "figures.export", "figures.council", "duo.view", "duo.retry", "duo.contact", "duo.person.view", "duo.person.refresh", "duo.reconciliation.view", "duo.notification.process",
-        "ontzorgen.view", "ontzorgen.decide", "ontzorgen.benefit", "ontzorgen.payee.add", "ontzorgen.payee.change", "ontzorgen.payee.end",
-        "ontzorgen.review", "ontzorgen.extend", "ontzorgen.close", "ontzorgen.selfReliance", "ontzorgen.statement", "ontzorgen.overview",
-        "ontzorgen.run.prepare", "ontzorgen.run.view", "ontzorgen.run.recompute", "ontzorgen.run.delete", "ontzorgen.run.approve",
-        "ontzorgen.run.export", "ontzorgen.payment.failed", "ontzorgen.payment.repay", "ontzorgen.policy.add",
-    ]
+    public static let all: Set<String> = Set(AuditAction.allCases.map(\.rawValue))
 }

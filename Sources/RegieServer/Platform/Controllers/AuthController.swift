@@ -107,7 +107,7 @@ struct AuthController {
         if let user = try await services.users.fetchUser(id: credentials.userId) {
             var signedIn = context
             signedIn.principal = .user(user, session: session)
-            try await services.record("login", context: signedIn, permission: nil)
+            try await services.record(.login, context: signedIn, permission: nil)
         }
         var response = Response(status: .seeOther, headers: [.location: back])
         // A session cookie (no Max-Age): it ends when the browser closes; the session row keeps the
@@ -141,7 +141,7 @@ struct AuthController {
 
     func logout(_ request: Request, context: RegieRequestContext) async throws -> Response {
         if let session = context.principal?.session {
-            try await services.record("logout", context: context, permission: nil)
+            try await services.record(.logout, context: context, permission: nil)
             try await services.sessions.deleteSession(tokenHash: session.tokenHash)
         }
         var response = Response(status: .seeOther, headers: [.location: SiteRoute.login.path + "?reden=uitgelogd"])

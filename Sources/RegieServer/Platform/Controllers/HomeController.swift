@@ -152,7 +152,7 @@ struct HomeController {
                 lastContact: row.lastContactDate.map { DisplayDate.format($0, l) } ?? "—", checked: ticked.contains(row.id))
         }
         if !page.rows.isEmpty {
-            try await services.record("caseload.view", context: context, permission: .readPersons,
+            try await services.record(.caseloadView, context: context, permission: .readPersons,
                                       detail: "personen: " + page.rows.map(\.id).joined(separator: ","))
         }
         var consulentOptions: [(String, String)] = [("alle", t.text("caseload.consulentAll", l)), ("geen", t.text("caseload.unassigned", l))]

@@ -130,7 +130,7 @@ struct PasswordSetController {
         // Nobody is signed in: the entry names the account whose password was set, by the link.
         try await services.audit.append(AuditEvent(
             actorId: user.id, actorName: user.name, actorRole: user.roles.first?.rawValue ?? "-", organisationId: user.organisationId,
-            action: "user.passwordSet", purpose: "beheer", requestId: context.requestID, detail: "wachtwoord ingesteld met een eenmalige link"),
+            action: AuditAction.userPasswordSet.rawValue, purpose: "beheer", requestId: context.requestID, detail: "wachtwoord ingesteld met een eenmalige link"),
             at: services.clock.now())
         return Response(status: .seeOther, headers: [.location: SiteRoute.login.path + "?reden=wachtwoord"])
     }

@@ -37,7 +37,7 @@ struct AddressController {
 
     func edit(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, person) = try await load(context)
-        try await services.record("person.address.view", context: context, permission: .editPersons, person: person)
+        try await services.record(.personAddressView, context: context, permission: .editPersons, person: person)
         let current = try await services.persons.currentAddresses(personId: person.id, scope: Policy.scope(for: principal))
         var input: [String: String] = [:]
         for (kind, address) in current {
@@ -121,7 +121,7 @@ struct AddressController {
             return try await render(person, principal: principal, input: typed, errors: v.errors, context: context, status: .badRequest)
         }
         let services = self.services
-        let base = services.auditEvent("person.address.update", context: context, permission: .editPersons, person: person)
+        let base = services.auditEvent(.personAddressUpdate, context: context, permission: .editPersons, person: person)
         guard try await services.persons.saveAddresses(
             personId: person.id, scope: Policy.scope(for: principal), addresses, actor: CaseLoader.actor(principal),
             audit: { changed in

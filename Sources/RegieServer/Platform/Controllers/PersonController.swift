@@ -78,14 +78,14 @@ struct PersonController {
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, person) = try await load(context, permission: .readPersons)
-        try await services.record("person.view", context: context, permission: .readPersons, person: person)
+        try await services.record(.personView, context: context, permission: .readPersons, person: person)
         return try await render(person, principal: principal, context: context, revealBSN: false)
     }
 
     /// Shows the full BSN; the reveal is its own audited read (ui.md "masked until clicked").
     func revealBSN(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, person) = try await load(context, permission: .readPersons)
-        try await services.record("person.bsn.reveal", context: context, permission: .readPersons, person: person)
+        try await services.record(.personBsnReveal, context: context, permission: .readPersons, person: person)
         return try await render(person, principal: principal, context: context, revealBSN: true)
     }
 
@@ -280,7 +280,7 @@ struct PersonController {
 
     func editContact(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (_, person) = try await load(context, permission: .editPersons)
-        try await services.record("person.contact.view", context: context, permission: .editPersons, person: person)
+        try await services.record(.personContactView, context: context, permission: .editPersons, person: person)
         return try renderForm(person, phone: person.phone ?? "", email: person.email ?? "", language: person.language,
                               interpreter: person.interpreterNeeded == 1, interpreterLanguage: person.interpreterLanguage ?? "", errors: [], context: context, status: .ok)
     }
@@ -315,7 +315,7 @@ struct PersonController {
         }
         let update = PersonStore.ContactUpdate(phone: phone.isEmpty ? nil : phone, email: email.isEmpty ? nil : email.lowercased(), language: language,
                                                interpreterNeeded: interpreter, interpreterLanguage: interpreter && !interpreterLanguage.isEmpty ? interpreterLanguage : nil)
-        let event = services.auditEvent("person.contact.update", context: context, permission: .editPersons, person: person, detail: ContactValidation.changedFields(person, update))
+        let event = services.auditEvent(.personContactUpdate, context: context, permission: .editPersons, person: person, detail: ContactValidation.changedFields(person, update))
         guard try await services.persons.updateContact(personId: person.id, scope: Policy.scope(for: principal), update, audit: event, now: services.clock.now()) != nil else {
             throw AppError.notFound
         }

@@ -157,7 +157,7 @@ struct UsersController {
         let now = services.clock.now()
         try await services.users.insertUser(.init(id: id, organisationId: principal.organisationId, teamId: team, email: email, name: name,
                                                   passwordHash: hash, roles: roles), now: now)
-        try await services.record("user.create", context: context, permission: .manageUsers,
+        try await services.record(.userCreate, context: context, permission: .manageUsers,
                                   detail: "gebruiker \(id), rollen \(roles.map(\.rawValue).sorted().joined(separator: ", ")), team \(team ?? "-")")
         let link = try await issueLink(userId: id, principal: principal, request: request, context: context)
         return try await renderUser(principal, id: id, input: [:], roles: nil, errors: [], link: link, context: context, status: .created)
@@ -221,7 +221,7 @@ struct UsersController {
         } catch AccountChangeError.notFound {
             throw AppError.notFound
         }
-        try await services.record("user.update", context: context, permission: .manageUsers,
+        try await services.record(.userUpdate, context: context, permission: .manageUsers,
                                   detail: "gebruiker \(account.id), rollen \(account.roles.map(\.rawValue).joined(separator: ", ")) → "
                                       + "\(roles.map(\.rawValue).sorted().joined(separator: ", ")), team \(account.teamId ?? "-") → \(team ?? "-")")
         return Response(status: .seeOther, headers: [.location: SiteRoute.user(account.id).path + "?melding=opgeslagen"])
@@ -259,7 +259,7 @@ struct UsersController {
                 // Already in the state asked for (a second click): show the page as it is now.
                 return Response(status: .seeOther, headers: [.location: SiteRoute.user(account.id).path])
             }
-            try await services.record(action == .deactivate ? "user.deactivate" : "user.reactivate", context: context, permission: .manageUsers,
+            try await services.record(action == .deactivate ? .userDeactivate : .userReactivate, context: context, permission: .manageUsers,
                                       detail: "gebruiker \(account.id), reden: \(reason)")
             return Response(status: .seeOther, headers: [.location: SiteRoute.user(account.id).path
                                 + (action == .deactivate ? "?melding=gedeactiveerd" : "?melding=geactiveerd")])
@@ -274,7 +274,7 @@ struct UsersController {
         let expires = now.addingTimeInterval(Self.linkLifetime)
         try await services.users.insertPasswordLink(tokenHash: services.hasher.digest(token), userId: userId, createdBy: principal.actorId,
                                                     at: now, expiresAt: expires)
-        try await services.record("user.passwordLink", context: context, permission: .manageUsers,
+        try await services.record(.userPasswordLink, context: context, permission: .manageUsers,
                                   detail: "gebruiker \(userId), geldig tot \(DisplayDate.formatMoment(expires))")
         let path = SiteRoute.passwordSet(token).path
         let origin = services.config.publicURL ?? request.head.authority.map { (services.config.cookieSecure ? "https://" : "http://") + $0 } ?? ""

@@ -101,7 +101,7 @@ public struct DemoData: Sendable {
                                       bezwaarAddress: "Het college van burgemeester en wethouders van Weert\nPostbus 950\n6000 AZ Weert")
         try await settings.save("GM0988", weert, by: Self.id("user", 7), audit: AuditEvent(
             actorId: Self.id("user", 7), actorName: "Ruud Smeets", actorRole: Role.functioneelBeheerder.rawValue, organisationId: organisationId,
-            action: "settings.update", purpose: "beheer", requestId: "demo", detail: "GM0988"), now: today)
+            action: AuditAction.settingsUpdate.rawValue, purpose: "beheer", requestId: "demo", detail: "GM0988"), now: today)
         let generated = DemoPeople.generate(count: people, seed: seed, today: today, municipalities: Self.municipalities.map(\.code), consulentIds: consulentIds)
         let (enriched, history) = DemoCasework.enrich(generated, consulentNames: names, seed: seed, today: today)
         try await persons.insertPersons(enriched, now: today)

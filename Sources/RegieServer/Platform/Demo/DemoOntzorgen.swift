@@ -23,8 +23,8 @@ enum DemoOntzorgen {
         return "NL" + String(format: "%02d", 98 - remainder) + bban
     }
 
-    static func audit(_ action: String, person: PersonRecord?, organisationId: String, actor: (id: String, name: String)) -> AuditEvent {
-        AuditEvent(actorId: actor.id, actorName: actor.name, actorRole: Role.budgetbeheerder.rawValue, organisationId: organisationId, action: action,
+    static func audit(_ action: AuditAction, person: PersonRecord?, organisationId: String, actor: (id: String, name: String)) -> AuditEvent {
+        AuditEvent(actorId: actor.id, actorName: actor.name, actorRole: Role.budgetbeheerder.rawValue, organisationId: organisationId, action: action.rawValue,
                    personId: person?.id, municipalityCode: person?.municipalityCode, purpose: "ontzorgen", requestId: "demo", detail: "")
     }
 
@@ -38,14 +38,14 @@ enum DemoOntzorgen {
                 id: DemoData.id("ontzorgen-beleid", index * 2 + 1), municipalityCode: m.code, effectiveFrom: "2022-01-01", beleid: "jaTenzij",
                 soorten: OntzorgSoort.standaard, durationMonths: 6, reviewMonths: [2, 5], firstRentGift: false, debtorName: "Gemeente \(m.name)",
                 debtorIban: iban(bank: "BNGH", account: 285_000_000 + index), debtorBic: "BNGHNL2G", createdBy: administrator.id, createdAt: today.epochSeconds)
-            try await store.insertPolicy(base, audit: audit("ontzorgen.policy.add", person: nil, organisationId: organisationId, actor: administrator), now: today)
+            try await store.insertPolicy(base, audit: audit(.ontzorgenPolicyAdd, person: nil, organisationId: organisationId, actor: administrator), now: today)
         }
         let weert = OntzorgenBeleidRecord(
             id: DemoData.id("ontzorgen-beleid", 10), municipalityCode: "GM0988", effectiveFrom: "2024-01-01", beleid: "jaTenzij",
             soorten: OntzorgSoort.standaard + [OntzorgSoort(code: "internet", label: "Internet", categorie: nil)], durationMonths: 6, reviewMonths: [2, 5],
             firstRentGift: true, debtorName: "Gemeente Weert", debtorIban: iban(bank: "BNGH", account: 285_000_000), debtorBic: "BNGHNL2G",
             createdBy: administrator.id, createdAt: today.epochSeconds)
-        try await store.insertPolicy(weert, audit: audit("ontzorgen.policy.add", person: nil, organisationId: organisationId, actor: administrator), now: today)
+        try await store.insertPolicy(weert, audit: audit(.ontzorgenPolicyAdd, person: nil, organisationId: organisationId, actor: administrator), now: today)
 
         // Asylum permit holders housed in the last eight months, with an open case.
         let recent = people.filter { p in
@@ -73,13 +73,13 @@ enum DemoOntzorgen {
                       mandateSignedOn: n == 3 ? nil : decided, leefgeldName: "\(p.givenNames) \(p.familyName)",
                       leefgeldIban: iban(bank: ["INGB", "RABO", "ABNA"][n % 3], account: 4_100_000 + n * 37)),
                 reviewTitle: { "Evaluatie ontzorgen (uiterlijk \(DisplayDate.format($0.iso, .nl)))" },
-                scope: scope, actor: actor, audit: audit("ontzorgen.decide", person: p, organisationId: organisationId, actor: manager), now: today)
+                scope: scope, actor: actor, audit: audit(.ontzorgenDecide, person: p, organisationId: organisationId, actor: manager), now: today)
             guard !optOut else { continue }
-            let event = { (action: String) in audit(action, person: p, organisationId: organisationId, actor: manager) }
+            let event = { (action: AuditAction) in audit(action, person: p, organisationId: organisationId, actor: manager) }
             // A single person's bijstand is about € 1.300; the first months are lower until the allowances arrive.
             let early = n % 9 == 4 ? 78_000 : 131_500
-            _ = try await store.setUitkering(personId: p.id, validFrom: start, amountCents: early, scope: scope, actor: actor, audit: event("ontzorgen.benefit"), now: today)
-            if n % 9 == 4 { _ = try await store.setUitkering(personId: p.id, validFrom: Maand(day).next.first, amountCents: 131_500, scope: scope, actor: actor, audit: event("ontzorgen.benefit"), now: today) }
+            _ = try await store.setUitkering(personId: p.id, validFrom: start, amountCents: early, scope: scope, actor: actor, audit: event(.ontzorgenBenefit), now: today)
+            if n % 9 == 4 { _ = try await store.setUitkering(personId: p.id, validFrom: Maand(day).next.first, amountCents: 131_500, scope: scope, actor: actor, audit: event(.ontzorgenBenefit), now: today) }
             let rent = 62_000 + (n % 5) * 2_500
             let posts: [(String, String, Int, String)] = [
                 ("huur", landlords[n % 3], rent, "Huurcontract \(20_260 + n)"),
@@ -92,7 +92,7 @@ enum DemoOntzorgen {
                 _ = try await store.savePost(personId: p.id, postId: nil,
                                              .init(soort: post.0, payeeName: post.1, iban: iban(bank: ["RABO", "INGB", "ABNA", "BNGH", "RABO"][index], account: 10_000_000 + index * 1_000 + n),
                                                    reference: post.3, amountCents: post.2, validFrom: start),
-                                             scope: scope, actor: actor, audit: event("ontzorgen.payee.add"), now: today)
+                                             scope: scope, actor: actor, audit: event(.ontzorgenPayeeAdd), now: today)
             }
             // The course: planned in time for most, after the end for some (R8c), completed for the earliest.
             let courseEnd = n % 6 == 5 ? plan.periode.end.adding(days: 20) : plan.periode.end.adding(days: -21)
@@ -101,12 +101,12 @@ enum DemoOntzorgen {
                 .init(intakeDate: start.adding(days: 14) <= day ? start.adding(days: 14) : nil, intakeResult: start.adding(days: 14) <= day ? (n % 2 == 0 ? "deels" : "nietZelfredzaam") : nil,
                       courseName: n % 7 == 6 ? nil : "Geldzaken op orde (Humanitas)", courseStart: n % 7 == 6 ? nil : courseEnd.adding(days: -56),
                       courseEnd: n % 7 == 6 ? nil : courseEnd, completedOn: courseEnd <= day ? courseEnd : nil, retestDate: nil, retestResult: nil),
-                scope: scope, actor: actor, audit: event("ontzorgen.selfReliance"), now: today)
+                scope: scope, actor: actor, audit: event(.ontzorgenSelfReliance), now: today)
             // Reviews that fell due were held a few days early, except for one person in ten (R8a: a signal to act on).
             if n % 10 != 9 {
                 for due in plan.evaluaties where due <= day {
                     _ = try await store.addEvaluatie(personId: p.id, heldOn: max(start, due.adding(days: -3)), outcome: "doorgaan", note: nil, scope: scope,
-                                                     actor: actor, audit: event("ontzorgen.review"), now: today)
+                                                     actor: actor, audit: event(.ontzorgenReview), now: today)
                 }
             }
             if n == 2 {
@@ -114,7 +114,7 @@ enum DemoOntzorgen {
                 _ = try await store.extend(personId: p.id, decidedOn: decided, until: until, reason: "Toeslagen nog niet toegekend",
                                            reviewDue: OntzorgenRule.evaluatieNaVerlenging(besluit: decided, tot: until),
                                            reviewTitle: "Evaluatie ontzorgen na verlenging", scope: scope, actor: actor,
-                                           audit: event("ontzorgen.extend"), now: today)
+                                           audit: event(.ontzorgenExtend), now: today)
             }
         }
         // Last month's and this month's runs: prepared by one budget manager, approved by the other, exported.
@@ -125,13 +125,13 @@ enum DemoOntzorgen {
                 do {
                     run = try await store.prepareRun(municipalityCode: m.code, month: month, executionDate: month.first.adding(days: -3),
                                                      by: .init(id: managers[0].id, name: managers[0].name),
-                                                     audit: audit("ontzorgen.run.prepare", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
+                                                     audit: audit(.ontzorgenRunPrepare, person: nil, organisationId: organisationId, actor: managers[0]), now: today)
                 } catch OntzorgenError.nothingToPay {
                     continue
                 }
                 _ = try await store.approveRun(id: run.id, scope: scope, by: .init(id: managers[1].id, name: managers[1].name),
-                                               audit: audit("ontzorgen.run.approve", person: nil, organisationId: organisationId, actor: managers[1]), now: today)
-                _ = try await store.exportRun(id: run.id, scope: scope, audit: audit("ontzorgen.run.export", person: nil, organisationId: organisationId, actor: managers[1]), now: today)
+                                               audit: audit(.ontzorgenRunApprove, person: nil, organisationId: organisationId, actor: managers[1]), now: today)
+                _ = try await store.exportRun(id: run.id, scope: scope, audit: audit(.ontzorgenRunExport, person: nil, organisationId: organisationId, actor: managers[1]), now: today)
                 // Last month in Weert the bank returned two payments: one is paid again in this month's run, one waits.
                 if month < Maand(day), m.code == "GM0988" {
                     let returned = try await store.runBetalingen(runId: run.id).filter { $0.status == "klaar" && $0.soort != "leefgeld" }.prefix(2)
@@ -139,10 +139,10 @@ enum DemoOntzorgen {
                         let actor = OntzorgenStore.Actor(id: managers[0].id, name: managers[0].name)
                         try await store.recordFailure(id: line.id, reason: index == 0 ? "Rekening opgeheven (AC04)" : "Naam en rekening komen niet overeen",
                                                       on: day.adding(days: -5), scope: scope, by: actor,
-                                                      audit: audit("ontzorgen.payment.failed", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
+                                                      audit: audit(.ontzorgenPaymentFailed, person: nil, organisationId: organisationId, actor: managers[0]), now: today)
                         if index == 0 {
                             try await store.requestRepay(id: line.id, iban: iban(bank: "RABO", account: 98_765_432), scope: scope,
-                                                         audit: audit("ontzorgen.payment.repay", person: nil, organisationId: organisationId, actor: managers[0]), now: today)
+                                                         audit: audit(.ontzorgenPaymentRepay, person: nil, organisationId: organisationId, actor: managers[0]), now: today)
                         }
                     }
                 }

@@ -3,7 +3,7 @@ import Foundation
 /// Reads what a ZIP file says it holds (the central directory's names), without unpacking it, to tell
 /// an Office Open XML or OpenDocument text from any other ZIP renamed to `.docx` or `.odt`
 /// (APPNOTE.TXT 6.3: end of central directory record 4.3.16, central directory header 4.3.12).
-enum ZipContainer {
+public enum ZipContainer {
     /// The entries' names, or nil when the central directory cannot be read. Needs only the file's
     /// last bytes (`tail`, the end of a file of `size` bytes): a document's central directory is a
     /// few kilobytes, so a large upload never has to be held whole.

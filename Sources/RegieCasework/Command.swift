@@ -1,0 +1,101 @@
+import Foundation
+import Inburgering
+import RegieStorage
+
+/// Who acts, within which scope, and when: everything a casework command needs from the door that
+/// calls it (a web form, `/api/v1`, later a partner's or the newcomer's portal). Commands never see
+/// HTTP; the door builds this from its request.
+public struct CommandContext: Sendable {
+    /// The people the principal may see (the access model's scope).
+    public let scope: TenantScope
+    /// The actor as the case timeline names them.
+    public let actor: CaseActor
+    /// The id stored as `created_by` (a user id, or `apikey:…` for a machine client).
+    public let actorId: String
+    /// Whether the actor is a case worker (a registration is then assigned to them).
+    public let actsAsConsulent: Bool
+    /// The municipalities the principal may register people in.
+    public let municipalityCodes: [String]
+    public let now: Date
+    /// The audit entry for an action, stamped with the door's request (user, role, purpose, request id).
+    public let audit: @Sendable (_ action: AuditAction, _ person: PersonRecord?, _ detail: String) -> AuditEvent
+
+    public init(scope: TenantScope, actor: CaseActor, actorId: String, actsAsConsulent: Bool, municipalityCodes: [String], now: Date,
+                audit: @escaping @Sendable (_ action: AuditAction, _ person: PersonRecord?, _ detail: String) -> AuditEvent) {
+        self.scope = scope
+        self.actor = actor
+        self.actorId = actorId
+        self.actsAsConsulent = actsAsConsulent
+        self.municipalityCodes = municipalityCodes
+        self.now = now
+        self.audit = audit
+    }
+
+    /// Today in the Netherlands, the day every legal term counts in.
+    public var today: CalendarDate { CalendarDate.today(now: now) }
+
+    public static func newID() -> String { UUID().uuidString.lowercased() }
+}
+
+/// A case as a command acts on it: the person and their traject, found in the caller's scope.
+public struct CaseFile: Sendable {
+    public let person: PersonRecord
+    public let traject: TrajectRecord
+
+    public init(person: PersonRecord, traject: TrajectRecord) {
+        self.person = person
+        self.traject = traject
+    }
+}
+
+/// One problem with one input field: the field's name, the rule it broke (the catalogue key of the
+/// message the door shows), and the values the message needs. The door localises it; the field's
+/// label comes from the command's `labels`.
+public struct FieldIssue: Sendable {
+    public enum Argument: Sendable {
+        case text(String)
+        /// A catalogue key, shown in the reader's language.
+        case label(String)
+        case date(CalendarDate)
+        /// A finding of the law module on a PIP, in the reader's words.
+        case problem(PIPProblem)
+    }
+
+    public let field: String
+    public let rule: String
+    public let arguments: [String: Argument]
+
+    public init(field: String, rule: String, arguments: [String: Argument] = [:]) {
+        self.field = field
+        self.rule = rule
+        self.arguments = arguments
+    }
+}
+
+/// Why a command refused: the input is invalid (400), it clashes with something recorded (409,
+/// with the existing record when the caller may open it), or the law does not allow it now (422).
+public struct CaseworkError: Error, Sendable {
+    public enum Kind: Sendable, Equatable {
+        case invalid
+        case conflict(existingId: String?)
+        case rejected
+        /// An upload over its limit (413).
+        case tooLarge
+    }
+
+    public let kind: Kind
+    public let issues: [FieldIssue]
+    /// The command's field labels (field → catalogue key), for the messages.
+    public let labels: [String: String]
+
+    public init(_ kind: Kind = .invalid, _ issues: [FieldIssue], labels: [String: String] = [:]) {
+        self.kind = kind
+        self.issues = issues
+        self.labels = labels
+    }
+}
+
+/// The case or record the command acts on is not in the caller's scope (or does not exist).
+public struct CaseNotFound: Error, Sendable {
+    public init() {}
+}

@@ -1,0 +1,213 @@
+import DUO
+import Foundation
+import Inburgering
+import RegieStorage
+
+extension UrenRecord {
+    /// The hours as the law module counts them.
+    public var registratie: UrenRegistratie? {
+        guard let date = CalendarDate(iso: periodEnd), let soort = UrenSoort(rawValue: soort) else { return nil }
+        return UrenRegistratie(datum: date, soort: soort, uren: hours, tijdensBredeIntake: duringIntake == 1)
+    }
+}
+
+/// How a progress meeting went.
+public enum MeetingOutcome: String, CaseIterable, Sendable {
+    case opSchema, vertraging, zorgen
+}
+
+/// A completed part of the route that ends a part of the duty.
+public enum RouteResultKind: String, CaseIterable, Sendable {
+    case mapEindgesprek, pvtOndertekend, zRouteAfgerond
+}
+
+/// The start of the learning route (R12), with the offer as DUO registers it.
+public struct StartRoute: CaseworkCommand {
+    public let file: CaseFile
+    public var startDate: CalendarDate?
+    /// The institution's number at DUO (Inburgeringsaanbod API): 10 letters or digits.
+    public var instellingsnummer: String?
+    public var expectedEndDate: CalendarDate?
+    public var literacy: Alfabetiseringsonderwijs?
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, startDate: CalendarDate?, instellingsnummer: String?, expectedEndDate: CalendarDate?, literacy: Alfabetiseringsonderwijs?,
+                read: [FieldIssue] = []) {
+        self.file = file
+        self.startDate = startDate
+        self.instellingsnummer = instellingsnummer
+        self.expectedEndDate = expectedEndDate
+        self.literacy = literacy
+        self.read = read
+    }
+
+    public static let labels = ["startDate": "progress.startDate", "instellingsnummer": "progress.instellingsnummer",
+                                "expectedEndDate": "progress.expectedEndDate", "literacy": "progress.literacy"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> CalendarDate {
+        var v = Checks(labels: Self.labels, read: read)
+        let pipDate = file.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
+        let date = v.date("startDate", startDate, notAfter: context.today, notBefore: pipDate)
+        if let instelling = instellingsnummer, instelling.count != 10 || !instelling.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            v.fail("instellingsnummer", "progress.errors.instellingsnummer")
+        }
+        let end = v.date("expectedEndDate", expectedEndDate, required: false, notBefore: date)
+        let literacy = literacy ?? .nietVanToepassing
+        guard v.isValid, let date else { throw v.error() }
+        let aanbod = instellingsnummer.map { ($0, DUOInburgeringsaanbod(datumInburgeringsaanbod: date, verwachteStartdatumOpleiding: date,
+                                                                        verwachteEinddatumOpleiding: end, indicatorAlfabetiseringsonderwijs: literacy.rawValue)) }
+        let event = context.audit(.caseworkRouteStart, file.person, "start: \(date.iso)")
+        guard try await stores.casework.startRoute(personId: file.person.id, date: date, aanbod: aanbod, scope: context.scope, actor: context.actor,
+                                                   audit: event, now: context.now) != nil else { throw CaseNotFound() }
+        return date
+    }
+}
+
+/// A progress meeting (R5b), or that the newcomer did not come.
+public struct RecordProgressMeeting: CaseworkCommand {
+    public let file: CaseFile
+    public var heldDate: CalendarDate?
+    public var outcome: MeetingOutcome?
+    public var noShow: Bool
+    public var note: String?
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, heldDate: CalendarDate?, outcome: MeetingOutcome?, noShow: Bool, note: String?, read: [FieldIssue] = []) {
+        self.file = file
+        self.heldDate = heldDate
+        self.outcome = outcome
+        self.noShow = noShow
+        self.note = note
+        self.read = read
+    }
+
+    public static let labels = ["heldDate": "progress.heldDate", "outcome": "progress.outcome", "meetingNote": "progress.note"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> VoortgangsgesprekRecord {
+        var v = Checks(labels: Self.labels, read: read)
+        let pipDate = file.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        if pipDate == nil { v.fail("heldDate", "progress.errors.meetingWithoutPIP") }
+        let date = v.date("heldDate", heldDate, notAfter: context.today, notBefore: pipDate)
+        // A meeting the newcomer missed is a concern unless said otherwise.
+        let outcome = noShow ? (outcome ?? .zorgen) : v.choice("outcome", outcome)
+        let note = v.text("meetingNote", note, required: false, maxLength: 5000) ?? ""
+        guard v.isValid, let date, let outcome else { throw v.error() }
+        let record = VoortgangsgesprekRecord(id: CommandContext.newID(), personId: file.person.id, heldDate: date.iso, outcome: outcome.rawValue, noShow: noShow,
+                                             note: note, createdBy: context.actorId, createdAt: context.now.epochSeconds)
+        let event = context.audit(.caseworkProgressMeeting, file.person, "datum: \(date.iso)")
+        guard let saved = try await stores.casework.insertVoortgangsgesprek(record, scope: context.scope, actor: context.actor, audit: event,
+                                                                            now: context.now) else { throw CaseNotFound() }
+        return saved
+    }
+}
+
+/// Hours followed in a period (MAP, PVT, participation, course).
+public struct RecordHours: CaseworkCommand {
+    public let file: CaseFile
+    public var soort: UrenSoort?
+    public var periodEnd: CalendarDate?
+    public var hours: Int?
+    public var provider: String?
+    public var duringIntake: Bool
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, soort: UrenSoort?, periodEnd: CalendarDate?, hours: Int?, provider: String?, duringIntake: Bool, read: [FieldIssue] = []) {
+        self.file = file
+        self.soort = soort
+        self.periodEnd = periodEnd
+        self.hours = hours
+        self.provider = provider
+        self.duringIntake = duringIntake
+        self.read = read
+    }
+
+    public static let hoursRange = 1...2000
+    public static let labels = ["soort": "progress.kind", "periodEnd": "progress.periodEnd", "hours": "progress.hours", "provider": "progress.provider"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> UrenRecord {
+        var v = Checks(labels: Self.labels, read: read)
+        let soort = v.choice("soort", soort)
+        let date = v.date("periodEnd", periodEnd, notAfter: context.today)
+        let hours = v.integer("hours", hours, range: Self.hoursRange)
+        let provider = v.text("provider", provider, required: false, maxLength: 120) ?? ""
+        guard v.isValid, let soort, let date, let hours else { throw v.error() }
+        let record = UrenRecord(id: CommandContext.newID(), personId: file.person.id, soort: soort.rawValue, periodEnd: date.iso, hours: hours, provider: provider,
+                                duringIntake: duringIntake, createdBy: context.actorId, createdAt: context.now.epochSeconds)
+        let event = context.audit(.caseworkProgressHours, file.person, "\(hours) \(soort.rawValue)")
+        guard let saved = try await stores.casework.insertUren(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
+            throw CaseNotFound()
+        }
+        return saved
+    }
+}
+
+/// A completed part of the route (R7d: the MAP and PVT need their minimum hours first).
+public struct RecordRouteResult: CaseworkCommand {
+    public let file: CaseFile
+    public var kind: RouteResultKind?
+    public var resultDate: CalendarDate?
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, kind: RouteResultKind?, resultDate: CalendarDate?, read: [FieldIssue] = []) {
+        self.file = file
+        self.kind = kind
+        self.resultDate = resultDate
+        self.read = read
+    }
+
+    public static let labels = ["kind": "progress.resultKind", "resultDate": "progress.resultDate"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> RouteResultaatRecord {
+        var v = Checks(labels: Self.labels, read: read)
+        let kind = v.choice("kind", kind)
+        let date = v.date("resultDate", resultDate, notAfter: context.today)
+        if let kind, v.isValid {
+            let registraties = try await stores.casework.listUren(personId: file.person.id, scope: context.scope).compactMap(\.registratie)
+            if kind == .mapEindgesprek, !UrenRules.mapVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.mapHours") }
+            if kind == .pvtOndertekend, !UrenRules.pvtVoortgang(registraties).urenVoldaan { v.fail("kind", "progress.errors.pvtHours") }
+        }
+        guard v.isValid, let kind, let date else { throw v.error() }
+        let event = context.audit(.caseworkProgressResult, file.person, kind.rawValue)
+        guard try await stores.casework.saveResultaat(personId: file.person.id, kind: kind.rawValue, date: date, by: context.actorId, scope: context.scope,
+                                                      actor: context.actor, audit: event, now: context.now) != nil else { throw CaseNotFound() }
+        return RouteResultaatRecord(personId: file.person.id, kind: kind.rawValue, resultDate: date.iso)
+    }
+}
+
+/// Closes the case with its reason (R11 for the AOW age).
+public struct CloseCase: CaseworkCommand {
+    public let file: CaseFile
+    public var reason: TrajectEinde?
+    public var closeDate: CalendarDate?
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, reason: TrajectEinde?, closeDate: CalendarDate?, read: [FieldIssue] = []) {
+        self.file = file
+        self.reason = reason
+        self.closeDate = closeDate
+        self.read = read
+    }
+
+    public static let labels = ["reason": "close.reason", "closeDate": "close.date"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> TrajectEinde {
+        var v = Checks(labels: Self.labels, read: read)
+        let einde = v.choice("reason", reason)
+        let date = v.date("closeDate", closeDate, notAfter: context.today)
+        let alreadyClosed = file.traject.closedDate != nil
+        if alreadyClosed { v.fail("reason", "close.errors.alreadyClosed") }
+        // R11: the obligation ends at AOW age on the day Regie computes from the birth date.
+        if let einde, let date,
+           case .aowLeeftijdNietBereikt(let aow) = InburgeringsplichtRule.afsluiten(einde, op: date, geboortedatum: CalendarDate(iso: file.person.dateOfBirth)) {
+            if let aow { v.fail("closeDate", "close.errors.aowNotReached", ["date": .date(aow)]) } else { v.fail("reason", "close.errors.aowNoBirthDate") }
+        }
+        guard v.isValid, let einde, let date else {
+            throw v.error(alreadyClosed ? .conflict(existingId: nil) : einde != nil && date != nil ? .rejected : .invalid)
+        }
+        let event = context.audit(.caseworkClose, file.person, einde.rawValue)
+        guard try await stores.casework.close(personId: file.person.id, date: date, einde: einde, scope: context.scope, actor: context.actor,
+                                              audit: event, now: context.now) != nil else { throw CaseNotFound() }
+        return einde
+    }
+}

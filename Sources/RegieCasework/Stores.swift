@@ -1,0 +1,32 @@
+import Inburgering
+import RegieStorage
+
+/// The stores casework commands write through, built once by the application.
+public struct CaseworkStores: Sendable {
+    public let persons: PersonStore
+    public let casework: CaseworkStore
+    public let settings: SettingsStore
+    public let duo: DUOStore
+
+    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore, duo: DUOStore) {
+        self.persons = persons
+        self.casework = casework
+        self.settings = settings
+        self.duo = duo
+    }
+}
+
+/// One action on casework, whatever door it comes through: the value is the typed input, `run`
+/// checks it against the law and stores it (the change, its timeline line, the audit entry and the
+/// recomputed terms in one transaction), or throws `CaseworkError` / `CaseNotFound`.
+public protocol CaseworkCommand: Sendable {
+    associatedtype Output: Sendable
+    /// Each input field's label (a catalogue key), for the messages of its issues.
+    static var labels: [String: String] { get }
+    func run(_ context: CommandContext, stores: CaseworkStores) async throws -> Output
+}
+
+/// A person's gender as Regie records it; "x" where the BRP records neither.
+public enum PersonGender: String, CaseIterable, Sendable {
+    case vrouw, man, x
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieCasework
+import RegieStorage
+
+/// The enforcement ladder (R9): the steps taken per offence, what the ladder proposes next, and a
+/// new step (a fine only with a complete, culpable assessment of the circumstances).
+struct EnforcementController {
+    let services: AppServices
+    var loader: CaseLoader { CaseLoader(services: services) }
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.enforcementPattern), use: showEnforcement)
+        router.post(RouterPath(SiteRoute.enforcementPattern), use: addEnforcement)
+    }
+
+    struct EnforcementRow { let date: String; let offence: String; let step: String; let assessment: String }
+    struct EnforcementView {
+        let name: String
+        let backHref: String
+        let steps: [EnforcementRow]
+        let hasSteps: Bool
+        let proposals: [String]
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+    }
+
+
+    func showEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .readCasework)
+        try await services.record(.caseworkEnforcementView, context: context, permission: .readCasework, person: loaded.person)
+        return try await renderEnforcement(loaded, input: FormData(), errors: [], context: context, status: .ok)
+    }
+
+    private func renderEnforcement(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
+                                   status: HTTPResponse.Status) async throws -> Response {
+        let t = services.catalogue
+        let l = context.locale
+        let records = try await services.casework.listHandhavingen(personId: loaded.person.id, scope: loaded.scope)
+        let settings = try await services.settings.fetch(loaded.person.municipalityCode)
+        let categorie = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+        // What the ladder proposes next per offence, assuming a complete, culpable assessment.
+        let proposals = Overtreding.allCases.map { offence -> String in
+            var dossier = Enforcement.dossier(records, offence)
+            dossier.beoordeling = OmstandighedenBeoordeling(datum: loader.today, beoordeeldDoor: "-", inspanningenGemeente: "x", omstandigheden: "x", verwijtbaar: true)
+            let label = t.text("enforcement.offences.\(offence.rawValue)", l)
+            switch HandhavingRule.volgendeStap(dossier, categorie: categorie, pipVastgesteld: loaded.traject.pipDate != nil, settings: settings.law.handhaving) {
+            case .success(let voorstel):
+                return label + ": " + t.text("enforcement.steps.\(Enforcement.stepKey(voorstel.stap))", l) + (voorstel.stap.bedragCent.map { " " + Money.format($0, l) } ?? "")
+            case .failure(let refusal): return label + ": " + LawText.refusal(refusal, t, l)
+            }
+        }
+        let value = { (name: String) in input.raw(name) ?? "" }
+        let fields: [FieldView] = [
+            FieldView(.select, name: "overtreding", label: t.text("enforcement.offence", l), value: value("overtreding"),
+                      options: Choices.withEmpty(Overtreding.allCases.map { ($0.rawValue, t.text("enforcement.offences.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
+            FieldView(.input("date"), name: "decidedDate", label: t.text("enforcement.date", l), value: input.raw("decidedDate") ?? loader.today.iso, required: true, errors: errors),
+            FieldView(.textarea, name: "efforts", label: t.text("enforcement.efforts", l), hint: t.text("enforcement.effortsHint", l), value: value("efforts"), errors: errors),
+            FieldView(.textarea, name: "circumstances", label: t.text("enforcement.circumstances", l), hint: t.text("enforcement.circumstancesHint", l), value: value("circumstances"), errors: errors),
+            FieldView(.radios, name: "culpable", label: t.text("enforcement.culpable", l), hint: t.text("enforcement.culpableHint", l), value: value("culpable"),
+                      options: [("ja", t.text("common.yes", l)), ("nee", t.text("common.no", l))], errors: errors),
+        ]
+        let rows = records.reversed().map { r in
+            EnforcementRow(date: DisplayDate.format(r.decidedDate, l), offence: t.text("enforcement.offences.\(r.overtreding)", l),
+                           step: t.text("enforcement.steps.\(r.step)", l) + (r.amountCents.map { " " + Money.format($0, l) } ?? ""),
+                           assessment: r.culpable.map { t.text($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo", l) } ?? "")
+        }
+        return try services.views.render(
+            "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
+            content: EnforcementView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
+                                     proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path),
+            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap"], services.catalogue), status: status)
+    }
+
+    func addEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        do {
+            _ = try await recordEnforcement(loaded, context.form, context: context)
+        } catch let invalid as FormErrors {
+            return try await renderEnforcement(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.enforcement(loaded.person.id).path + "?melding=stap"])
+    }
+
+    /// The next step on the ladder from the form (R9); throws `FormErrors`.
+    func recordEnforcement(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> HandhavingRecord {
+        var r = InputReader()
+        let command = RecordEnforcementStep(
+            file: loaded.file, overtreding: r.choice("overtreding", input["overtreding"], as: Overtreding.self), decidedDate: r.date("decidedDate", input["decidedDate"]),
+            efforts: input["efforts"], circumstances: input["circumstances"], culpable: input["culpable"].map { $0 == "ja" },
+            assessedBy: loaded.principal.displayName, read: r.issues)
+        return try await services.run(command, on: loaded, context: context)
+    }
+}

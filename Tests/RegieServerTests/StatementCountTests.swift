@@ -1,0 +1,29 @@
+import Foundation
+import HTTPTypes
+import RegieServer
+import RegieStorage
+import Testing
+
+/// What one action costs in statements sent to the database: a bound, so a change that doubles the
+/// round trips of the busiest actions is seen (the count is deterministic; no timing is asserted).
+@Suite("Statements per action")
+struct StatementCountTests {
+    @Test("Fixing a first PIP, the whole request (session, case, checks, change, terms, audit, outbox)", arguments: Engine.available)
+    func fixPIP(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let concept = try await browser.post("/personen/\(person)/pip", form: CaseworkTests.completeConcept, csrf: csrf)
+            #expect(concept.status == .seeOther)
+            let before = app.database.statements.count
+            let fixed = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-11-18")], csrf: csrf)
+            let statements = app.database.statements.count - before
+            #expect(fixed.status == .seeOther)
+            print("statements for fixing a PIP on \(engine): \(statements)")
+            #expect(statements <= StatementCountTests.fixPIPBound, "fixing a PIP ran \(statements) statements")
+        }
+    }
+
+    static let fixPIPBound = 1000
+}
