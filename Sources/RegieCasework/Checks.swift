@@ -86,7 +86,7 @@ public struct Checks: Sendable {
     }
 
     /// Whether the field already has its issue (an unread value is placed now, in check order).
-    private mutating func placed(_ field: String) -> Bool {
+    mutating func placed(_ field: String) -> Bool {
         if let index = unread.firstIndex(where: { $0.field == field }) { found.append(unread.remove(at: index)) }
         return found.contains { $0.field == field }
     }

@@ -7,12 +7,14 @@ public struct CaseworkStores: Sendable {
     public let casework: CaseworkStore
     public let settings: SettingsStore
     public let duo: DUOStore
+    public let ontzorgen: OntzorgenStore
 
-    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore, duo: DUOStore) {
+    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore, duo: DUOStore, ontzorgen: OntzorgenStore) {
         self.persons = persons
         self.casework = casework
         self.settings = settings
         self.duo = duo
+        self.ontzorgen = ontzorgen
     }
 }
 

@@ -81,7 +81,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     let web = router.group().add(middleware: WebMiddleware(services: services))
     AuthController(services: services).addRoutes(to: web)
     AccountController(services: services).addRoutes(to: web)
-    HomeController(services: services).addRoutes(to: web)
+    CaseloadController(services: services).addRoutes(to: web)
     PersonController(services: services).addRoutes(to: web)
     AddressController(services: services).addRoutes(to: web)
     SentLettersController(services: services).addRoutes(to: web)

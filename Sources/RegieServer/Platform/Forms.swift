@@ -133,6 +133,12 @@ struct Validator {
         return checks.integer(field, number, range: range, required: required)
     }
 
+    /// An IBAN, mod-97 checked; returned compact and upper case.
+    mutating func iban(_ field: String, _ value: String?, label: String, required: Bool = true) -> String? {
+        checks.labels[field] = label
+        return checks.iban(field, value, required: required)
+    }
+
     mutating func choice<E: RawRepresentable>(_ field: String, _ value: String?, label: String, as type: E.Type,
                                               required: Bool = true) -> E? where E.RawValue == String {
         let choice = read(field, label: label) { $0.choice(field, value, as: type) }

@@ -5,7 +5,7 @@ import RegieStorage
 
 /// The home page: the caseload for staff who work with people, the figures for those who may
 /// only see figures, the administration for the functioneel beheerder.
-struct HomeController {
+struct CaseloadController {
     let services: AppServices
     static let pageSize = 50
 
