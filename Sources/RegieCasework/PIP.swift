@@ -4,21 +4,21 @@ import Inburgering
 import RegieStorage
 
 extension PIPRecord {
-    /// Stored marker for "VVE does not apply" (as opposed to no agreement recorded).
-    public static let vveNotApplicable = "__nvt__"
-
     /// The version as the law module reads it; the letter always carries the bezwaar clause.
-    public func pip(dagtekening: CalendarDate) -> PIP? {
-        guard let route = Leerroute(rawValue: leerroute) else { return nil }
-        let vveValue: VVEAfspraak? = vve.isEmpty ? nil : (vve == Self.vveNotApplicable ? .nietVanToepassing : .afspraken(vve))
+    public func pip(dagtekening: CalendarDate) -> PIP {
+        let vveValue: VVEAfspraak? = switch vve {
+        case .none: nil
+        case .notApplicable: .nietVanToepassing
+        case .agreements(let text): .afspraken(text)
+        }
         return PIP(
-            versie: version, dagtekening: dagtekening, leerroute: route, niveau: niveau.flatMap(Taalniveau.init(rawValue:)),
+            versie: version, dagtekening: dagtekening, leerroute: leerroute, niveau: niveau,
             begeleiding: begeleiding, ondersteuning: ondersteuning,
             pvt: pvt.isEmpty && pvtUren == nil ? nil : PVTAfspraak(invulling: pvt, uren: pvtUren ?? 0),
             map: map.isEmpty && mapUren == nil ? nil : MAPAfspraak(invulling: map, praktijkuren: mapUren ?? 0),
             vve: vveValue, aantalVoortgangsgesprekken: voortgangsgesprekken, voortgangCadansMaanden: cadansMaanden,
-            einddoel: einddoel.flatMap(Einddoel.init(rawValue:)), bevatBezwaarclausule: true, redenAfwijkingLBT: redenAfwijking,
-            geschatteIntensiteitB1Route: intensiteitB1, wijzigingsreden: changeReason.flatMap(PIPWijzigingsreden.init(rawValue:)))
+            einddoel: einddoel, bevatBezwaarclausule: true, redenAfwijkingLBT: redenAfwijking,
+            geschatteIntensiteitB1Route: intensiteitB1, wijzigingsreden: changeReason)
     }
 }
 
@@ -71,12 +71,10 @@ public struct PIPVersions: Sendable {
 
     /// The limits on what a later version changes (R7a, R7b) for a concept with this route and level,
     /// fixed on `dagtekening`. Empty for a first PIP.
-    public func changeProblems(route: String, niveau: String?, dagtekening: CalendarDate, scope: TenantScope,
+    public func changeProblems(route: Leerroute, niveau: Taalniveau?, dagtekening: CalendarDate, scope: TenantScope,
                                stores: CaseworkStores) async throws -> [PIPWijzigingGebrek] {
-        guard let current = fixed.last, let vorige = Leerroute(rawValue: current.leerroute), let nieuwe = Leerroute(rawValue: route),
-              let first = fixed.compactMap({ $0.dagtekening.flatMap(CalendarDate.init(iso:)) }).min() else { return [] }
-        let wijzigingen = PIPWijzigingRule.wijzigingen(vorigeRoute: vorige, vorigNiveau: current.niveau.flatMap(Taalniveau.init(rawValue:)),
-                                                       nieuweRoute: nieuwe, nieuwNiveau: niveau.flatMap(Taalniveau.init(rawValue:)))
+        guard let current = fixed.last, let first = fixed.compactMap(\.dagtekening).min() else { return [] }
+        let wijzigingen = PIPWijzigingRule.wijzigingen(vorigeRoute: current.leerroute, vorigNiveau: current.niveau, nieuweRoute: route, nieuwNiveau: niveau)
         guard !wijzigingen.isEmpty else { return [] }
         let hours = wijzigingen.contains(.afschalen)
             ? UrenRules.routeCursusuren(try await stores.casework.listUren(personId: file.person.id, scope: scope).compactMap(\.registratie))
@@ -88,19 +86,16 @@ public struct PIPVersions: Sendable {
     /// What stops fixing `concept` on `dagtekening`: content gaps (R5, R4, R7d), limits on changes
     /// (R7a, R7b) and DUO's rules (R6) — the same checks the PIP page shows and the fix applies.
     public func problems(concept: PIPRecord, dagtekening: CalendarDate, scope: TenantScope, stores: CaseworkStores) async throws -> [PIPProblem] {
-        guard let pip = concept.pip(dagtekening: dagtekening) else { return [] }
+        let pip = concept.pip(dagtekening: dagtekening)
         let lbt = try await DecideRoute.currentLBT(file, scope: scope, stores: stores)
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
-        let fixedDates = fixed.compactMap { date($0.dagtekening) }
-        let categorie = Doelgroep(rawValue: file.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
-        // What DUO last said (its start of the obligation, the PIP it holds) wins over Regie's own dates:
-        // a PIP DUO would refuse is refused here, before it becomes a beschikking (R6).
-        let atDUO = try await stores.duo.pipContext(personId: file.person.id, excludingSource: concept.id)
-        let validation = PIPValidationContext(
-            startInburgeringsplicht: atDUO.startInburgeringsplicht ?? date(file.traject.kennisgevingDate),
-            vestigingInGemeente: date(file.traject.brpDate),
-            dagtekeningInitielePIP: fixedDates.min(), dagtekeningHuidigePIP: [fixedDates.max(), atDUO.dagtekeningHuidigePIP].compactMap { $0 }.max(),
-            categorie: categorie)
+        // What DUO last said wins over Regie's own dates: a PIP DUO would refuse is refused here,
+        // before it becomes a beschikking (R6). The worker checks again with the same assembly.
+        let atDUO = try await stores.duo.whatDUOSaid(personId: file.person.id)
+        let validation = PIPValidationContext.voorZaak(
+            categorie: Doelgroep(rawValue: file.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig, kennisgeving: date(file.traject.kennisgevingDate),
+            brpInschrijving: date(file.traject.brpDate), vastgesteldeDagtekeningen: fixed.filter { $0.id != concept.id }.compactMap(\.dagtekening),
+            duoStart: atDUO.start, duoHuidigePIP: atDUO.currentPIP)
         let content = PIPContentRule.gebreken(pip, toets: lbt?.toets).map(PIPProblem.content)
         let duo = PIPValidator.validate(PIPSubmission(pip), context: validation).map(PIPProblem.duo)
         let changes = try await changeProblems(route: concept.leerroute, niveau: concept.niveau, dagtekening: dagtekening, scope: scope, stores: stores)
@@ -204,10 +199,10 @@ public struct SavePIPConcept: CaseworkCommand {
         guard v.isValid, let route else { throw v.error() }
         let now = context.now.epochSeconds
         return PIPRecord(
-            id: CommandContext.newID(), personId: pips.file.person.id, version: 0, status: "concept", dagtekening: nil, leerroute: route.rawValue,
-            niveau: level?.rawValue, begeleiding: begeleiding, ondersteuning: ondersteuning, pvt: pvt, pvtUren: pvtUren, map: map, mapUren: mapUren,
-            vve: vveNietVanToepassing ? PIPRecord.vveNotApplicable : vveText, voortgangsgesprekken: gesprekken, cadansMaanden: cadans,
-            einddoel: einddoel?.rawValue, redenAfwijking: reden, intensiteitB1: intensiteit, changeReason: changeReason?.rawValue,
+            id: CommandContext.newID(), personId: pips.file.person.id, version: 0, status: .concept, dagtekening: nil, leerroute: route,
+            niveau: level, begeleiding: begeleiding, ondersteuning: ondersteuning, pvt: pvt, pvtUren: pvtUren, map: map, mapUren: mapUren,
+            vve: vveNietVanToepassing ? .notApplicable : PIPVVE(stored: vveText), voortgangsgesprekken: gesprekken, cadansMaanden: cadans,
+            einddoel: einddoel, redenAfwijking: reden, intensiteitB1: intensiteit, changeReason: changeReason,
             changeNote: changeNote, createdBy: context.actorId, createdAt: now, updatedAt: now)
     }
 
@@ -222,7 +217,7 @@ public struct SavePIPConcept: CaseworkCommand {
                 FieldIssue(field: gebrek.rule == .r7b ? "leerroute" : "niveau", rule: "pip.errors.rule", arguments: ["problem": .problem(.change(gebrek, dagtekening: today))])
             }, labels: Self.labels)
         }
-        let event = context.audit(.caseworkPipConcept, pips.file.person, "route: \(record.leerroute)")
+        let event = context.audit(.caseworkPipConcept, pips.file.person, "route: \(record.leerroute.rawValue)")
         guard let saved = try await stores.casework.saveConcept(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }

@@ -30,10 +30,9 @@ extension PersonStore {
 
     /// Every address the person had, newest first.
     public func addressHistory(personId: String, scope: TenantScope) async throws -> [AddressRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT a.* FROM person_addresses a JOIN persons p ON p.id = a.person_id
-            WHERE a.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE a.person_id = \(bind: personId) AND \(scope.persons())
             ORDER BY a.recorded_at DESC, a.kind
             """).all().map(Self.addressRecord)
     }
@@ -56,10 +55,9 @@ extension PersonStore {
     /// the person is not in scope.
     public func saveAddresses(personId: String, scope: TenantScope, _ addresses: [AddressKind: DutchAddress], actor: CaseActor,
                               audit: @escaping @Sendable (_ changed: [AddressKind]) -> AuditEvent, now: Date) async throws -> [AddressKind]? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let kind = database.kind
         return try await database.transaction { db in
-            guard try await db.raw("SELECT id FROM persons WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))").first() != nil else {
+            guard try await db.raw("SELECT p.id FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons())").first() != nil else {
                 return nil
             }
             let current = try await db.raw("SELECT * FROM person_addresses WHERE person_id = \(bind: personId) AND replaced_at IS NULL").all().map(Self.addressRecord)

@@ -119,7 +119,7 @@ public struct PersonStore: Sendable {
                 guard let row = try await db.raw("SELECT id, municipality_code FROM persons WHERE \(ident: column) = \(bind: value)").first() else { return (false, nil) }
                 let code = try row.decode(column: "municipality_code", as: String.self)
                 let id = try row.decode(column: "id", as: String.self)
-                if scope.municipalityCodes.contains(code) { return (true, id) }
+                if scope.includes(municipalityCode: code, personId: id) { return (true, id) }
                 // Held outside the caller's municipalities: a probe or a real move between regions. Both
                 // organisations' beheerders see it in their audit log: the caller's, without the person,
                 // and the holder's, on the person's file ("who asked about my file?").
@@ -150,7 +150,7 @@ public struct PersonStore: Sendable {
             if vNummer.found { return .failure(.vNummer(existingId: vNummer.id)) }
             var item = new
             if let other = householdWith, let member = try await db.raw("""
-                SELECT id, household_id, municipality_code FROM persons WHERE id = \(bind: other) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                SELECT p.id, p.household_id, p.municipality_code FROM persons p WHERE p.id = \(bind: other) AND \(scope.persons())
                 """).first() {
                 let householdId = try member.decode(column: "household_id", as: String?.self) ?? "hh-" + UUID().uuidString.lowercased()
                 try await db.raw("INSERT INTO households (id, municipality_code) VALUES (\(bind: householdId), \(bind: try member.decode(column: "municipality_code", as: String.self))) ON CONFLICT (id) DO NOTHING").run()
@@ -181,43 +181,37 @@ public struct PersonStore: Sendable {
     /// The ids of the people with this BSN or V-nummer in the given municipalities, for the audit log's
     /// "who saw this person" (AVG art. 15): ids only, no personal data.
     public func ids(identifier: String, municipalityCodes: [String]) async throws -> [String] {
-        guard !municipalityCodes.isEmpty, !identifier.isEmpty else { return [] }
+        guard !identifier.isEmpty else { return [] }
         return try await database.sql.raw("""
-            SELECT id FROM persons WHERE (bsn = \(bind: identifier) OR v_nummer = \(bind: identifier))
-              AND municipality_code IN (\(binds: municipalityCodes)) ORDER BY id
+            SELECT p.id FROM persons p WHERE (p.bsn = \(bind: identifier) OR p.v_nummer = \(bind: identifier))
+              AND \(TenantScope(municipalityCodes: municipalityCodes).persons()) ORDER BY p.id
             """).all().map { try $0.decode(column: "id", as: String.self) }
     }
 
     /// The person if, and only if, they belong to a municipality in scope.
     public func fetchPerson(id: String, scope: TenantScope) async throws -> PersonRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
-        let person = try await database.sql.raw("""
-            SELECT * FROM persons WHERE id = \(bind: id) AND municipality_code IN (\(binds: scope.municipalityCodes))
+        try await database.sql.raw("""
+            SELECT p.* FROM persons p WHERE p.id = \(bind: id) AND \(scope.persons())
             """).first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
-        return person.flatMap { scope.includes(doelgroep: $0.doelgroep) ? $0 : nil }
     }
 
     public func fetchTraject(personId: String, scope: TenantScope) async throws -> TrajectRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
-        var query: SQLQueryString = """
-            SELECT * FROM trajecten WHERE person_id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
-            """
-        if let groups = scope.doelgroepen {
-            query += " AND person_id IN (SELECT id FROM persons WHERE doelgroep IN (\(binds: groups.isEmpty ? ["-"] : groups)))"
-        }
-        return try await database.sql.raw(query).first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await database.sql.raw("""
+            SELECT t.* FROM trajecten t
+            WHERE t.person_id = \(bind: personId) AND \(scope.personRows(person: "t.person_id", municipality: "t.municipality_code", needs: .identity))
+            """).first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// Other members of the person's household, in scope.
     public func listHouseholdMembers(of person: PersonRecord, scope: TenantScope) async throws -> [PersonSummary] {
-        guard let householdId = person.householdId, !scope.municipalityCodes.isEmpty else { return [] }
+        guard let householdId = person.householdId else { return [] }
         return try await database.sql.raw("""
             SELECT \(unsafeRaw: Self.summaryColumns)
             FROM persons p LEFT JOIN trajecten t ON t.person_id = p.id LEFT JOIN users u ON u.id = t.consulent_id
             WHERE p.household_id = \(bind: householdId) AND p.id <> \(bind: person.id)
-              AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+              AND \(scope.persons())
             ORDER BY p.date_of_birth, p.id
-            """).all(decoding: PersonSummary.self).filter { scope.includes(doelgroep: $0.doelgroep) }
+            """).all(decoding: PersonSummary.self)
     }
 
     public struct ContactUpdate: Sendable, Hashable {
@@ -239,14 +233,13 @@ public struct PersonStore: Sendable {
     /// Updates contact details of a person in scope, together with its audit entry; nil when the
     /// person is not in scope.
     public func updateContact(personId: String, scope: TenantScope, _ update: ContactUpdate, audit: AuditEvent, now: Date) async throws -> PersonRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let kind = database.kind
         return try await database.transaction { db in
             let updated = try await db.raw("""
                 UPDATE persons SET phone = \(bind: update.phone), email = \(bind: update.email), language = \(bind: update.language),
                     interpreter_needed = \(bind: update.interpreterNeeded ? 1 : 0),
                     interpreter_language = \(bind: update.interpreterLanguage), updated_at = \(bind: now.epochSeconds)
-                WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                WHERE persons.id = \(bind: personId) AND \(scope.persons("persons"))
                 RETURNING *
                 """).first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
             if updated != nil {
@@ -330,13 +323,6 @@ public struct PersonStore: Sendable {
     /// The caseload in scope, sorted by the nearest statutory term (or by name) and keyset-paginated:
     /// the cursor is the last row's (sort key, id), so every page costs the same as the first.
     public func listPersons(scope: TenantScope, filter: ListFilter, after cursor: String?, limit: Int, today: CalendarDate) async throws -> Page<PersonSummary> {
-        guard !scope.municipalityCodes.isEmpty else { return Page(rows: [], next: nil) }
-        var filter = filter
-        if let groups = scope.doelgroepen {
-            // The scope's target groups bound any chosen in the filter.
-            filter.doelgroepen = filter.doelgroepen.isEmpty ? groups : filter.doelgroepen.filter(groups.contains)
-            if filter.doelgroepen.isEmpty { return Page(rows: [], next: nil) }
-        }
         // SQLite, given bound values, prefers an index on the scope column and then sorts everyone in
         // it; `+` keeps it off that index so it walks the sort index and stops after one page.
         // (PostgreSQL weighs LIMIT itself, and has no unary + on text.)
@@ -345,7 +331,7 @@ public struct PersonStore: Sendable {
         var query: SQLQueryString = """
             SELECT \(unsafeRaw: Self.summaryColumns)
             FROM trajecten t JOIN persons p ON p.id = t.person_id LEFT JOIN users u ON u.id = t.consulent_id
-            WHERE \(scopeColumn) IN (\(binds: scope.municipalityCodes))
+            WHERE \(scope.restriction(municipality: scopeColumn, person: "p.id", doelgroep: "p.doelgroep", needs: .identity))
             """
         query += caseloadConditions(filter, today: today)
         let (key, id): (SQLQueryString, SQLQueryString) = filter.sort == .naam ? ("p.family_name", "p.id") : ("t.next_due_date", "t.person_id")
@@ -362,7 +348,6 @@ public struct PersonStore: Sendable {
     /// The summary strip: open cases in the filter's scope whose nearest term is overdue, or due
     /// within `soonDays`. Walks only the near end of the due-date index.
     public func countDue(scope: TenantScope, filter: ListFilter, today: CalendarDate) async throws -> (overdue: Int, soon: Int) {
-        guard !scope.municipalityCodes.isEmpty else { return (0, 0) }
         var unfiltered = filter
         unfiltered.term = nil
         let soon = today.adding(days: Self.soonDays).iso
@@ -375,7 +360,7 @@ public struct PersonStore: Sendable {
             FROM trajecten t
             """
         if needsPersons { query += " JOIN persons p ON p.id = t.person_id" }
-        query += " WHERE t.municipality_code IN (\(binds: scope.municipalityCodes)) AND t.next_due_date <= \(bind: soon)"
+        query += " WHERE \(scope.personRows(person: "t.person_id", municipality: "t.municipality_code", needs: .identity)) AND t.next_due_date <= \(bind: soon)"
         query += caseloadConditions(unfiltered, today: today)
         guard let row = try await database.sql.raw(query).first() else { return (0, 0) }
         return (try row.decode(column: "overdue", as: Int.self), try row.decode(column: "soon", as: Int.self))
@@ -406,13 +391,12 @@ public struct PersonStore: Sendable {
     }
 
     public func loadPerConsulent(scope: TenantScope, today: CalendarDate) async throws -> [Load] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         let soon = today.adding(days: Self.soonDays).iso
         return try await database.sql.raw("""
             SELECT consulent_id, municipality_code, COUNT(*) AS n,
                    COALESCE(SUM(CASE WHEN next_due_date < \(bind: today.iso) THEN 1 ELSE 0 END), 0) AS overdue,
                    COALESCE(SUM(CASE WHEN next_due_date >= \(bind: today.iso) AND next_due_date <= \(bind: soon) THEN 1 ELSE 0 END), 0) AS soon
-            FROM trajecten WHERE municipality_code IN (\(binds: scope.municipalityCodes)) AND closed_date IS NULL
+            FROM trajecten WHERE \(scope.personRows(person: "person_id", municipality: "municipality_code", needs: .identity)) AND closed_date IS NULL
             GROUP BY consulent_id, municipality_code
             """).all().map { row in
                 Load(consulentId: try row.decode(column: "consulent_id", as: String?.self),
@@ -423,8 +407,7 @@ public struct PersonStore: Sendable {
 
     /// Counts per phase in scope (for the home page tiles).
     public func countByPhase(scope: TenantScope, consulentId: String?) async throws -> [String: Int] {
-        guard !scope.municipalityCodes.isEmpty else { return [:] }
-        var query: SQLQueryString = "SELECT phase, COUNT(*) AS n FROM trajecten WHERE municipality_code IN (\(binds: scope.municipalityCodes))"
+        var query: SQLQueryString = "SELECT phase, COUNT(*) AS n FROM trajecten WHERE \(scope.personRows(person: "person_id", municipality: "municipality_code", needs: .identity))"
         if let consulentId { query += " AND consulent_id = \(bind: consulentId)" }
         query += " GROUP BY phase"
         var result: [String: Int] = [:]

@@ -38,12 +38,11 @@ public struct SentLetterStore: Sendable {
     /// person is not in scope.
     public func insert(id: String, personId: String, scope: TenantScope, kind: String, reference: String, subject: String, sentDate: CalendarDate,
                        document: Document, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> String? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let sealed = try seal.seal(String(decoding: try JSONEncoder.sorted.encode(document), as: UTF8.self))
         let kindOfDatabase = database.kind
         return try await database.transaction { db in
             guard let row = try await db.raw("""
-                SELECT municipality_code FROM persons WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                SELECT p.municipality_code FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: .casework))
                 """).first() else { return nil }
             try await db.raw("""
                 INSERT INTO sent_letters (id, person_id, municipality_code, kind, reference, subject, sent_date, document_sealed, recorded_by, recorded_at)
@@ -58,10 +57,9 @@ public struct SentLetterStore: Sendable {
     }
 
     public func list(personId: String, scope: TenantScope) async throws -> [Summary] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT id, kind, reference, subject, sent_date, recorded_by FROM sent_letters
-            WHERE person_id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE person_id = \(bind: personId) AND \(scope.personRows(person: "person_id", municipality: "municipality_code", needs: .casework))
             ORDER BY recorded_at DESC, id
             """).all().map(Self.summary)
     }
@@ -74,8 +72,8 @@ public struct SentLetterStore: Sendable {
 
     /// One kept letter of a person in scope, opened.
     public func fetch(id: String, personId: String, scope: TenantScope) async throws -> (Summary, Document)? {
-        guard !scope.municipalityCodes.isEmpty, let row = try await database.sql.raw("""
-            SELECT * FROM sent_letters WHERE id = \(bind: id) AND person_id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+        guard let row = try await database.sql.raw("""
+            SELECT * FROM sent_letters WHERE id = \(bind: id) AND person_id = \(bind: personId) AND \(scope.personRows(person: "person_id", municipality: "municipality_code", needs: .casework))
             """).first() else { return nil }
         let json = try seal.open(try row.decode(column: "document_sealed", as: String.self))
         return (try Self.summary(row), try JSONDecoder().decode(Document.self, from: Data(json.utf8)))

@@ -414,7 +414,7 @@ struct CaseworkTests {
             #expect(try await Self.traject(app, person: person)?.pipDate == "2026-11-18")
             let versions = try await app.services.casework.listPIPs(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"]))
             #expect(versions.map(\.version) == [1, 2])
-            #expect(versions.map(\.dagtekening) == ["2026-11-18", "2026-12-18"])
+            #expect(versions.map { $0.dagtekening?.iso } == ["2026-11-18", "2026-12-18"])
         }
     }
 

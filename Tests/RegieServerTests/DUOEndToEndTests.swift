@@ -65,14 +65,14 @@ struct DUOEndToEndTests {
         }
 
         /// Fixes a PIP for the person in Regie (a concept, then fixed): the outbox gets the message.
-        func fixPIP(_ personId: String, on day: CalendarDate, route: String = "b1", level: String = "B1") async throws {
+        func fixPIP(_ personId: String, on day: CalendarDate, route: Leerroute = .b1, level: Taalniveau = .b1) async throws {
             let now = clock.now
             let audit = AuditEvent(actorId: "a-consulent", actorName: "consulent A", actorRole: "consulent", organisationId: world.orgA,
                                    action: "casework.pip.fix", personId: personId, purpose: "inburgering", requestId: "test")
             let actor = CaseActor(id: "a-consulent", name: "consulent A")
-            let concept = PIPRecord(id: UUID().uuidString.lowercased(), personId: personId, version: 1, status: "concept", dagtekening: nil,
+            let concept = PIPRecord(id: UUID().uuidString.lowercased(), personId: personId, version: 1, status: .concept, dagtekening: nil,
                                     leerroute: route, niveau: level, begeleiding: "", ondersteuning: "", pvt: "", pvtUren: nil, map: "", mapUren: nil,
-                                    vve: "", voortgangsgesprekken: nil, cadansMaanden: nil, einddoel: nil, redenAfwijking: nil, intensiteitB1: nil,
+                                    vve: .none, voortgangsgesprekken: nil, cadansMaanden: nil, einddoel: nil, redenAfwijking: nil, intensiteitB1: nil,
                                     changeReason: nil, changeNote: nil, createdBy: "a-consulent", createdAt: now.epochSeconds, updatedAt: now.epochSeconds)
             _ = try await services.casework.saveConcept(concept, scope: scope, actor: actor, audit: audit, now: now)
             _ = try await services.casework.fixPIP(personId: personId, dagtekening: day, scope: scope, actor: actor, audit: audit, now: now)

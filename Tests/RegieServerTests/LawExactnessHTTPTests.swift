@@ -133,7 +133,7 @@ struct LawExactnessHTTPTests {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains("Schakelen naar een andere leerroute kon tot en met 18 mei 2028"))
             let versions = try await app.services.casework.listPIPs(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"]))
-            #expect(versions.map(\.status) == ["vastgesteld", "concept"], "the switch was not fixed")
+            #expect(versions.map(\.status) == [.vastgesteld, .concept], "the switch was not fixed")
             // Dated back inside the window it may be fixed, and the switch is recorded on that day.
             let inTime = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2028-05-18")], csrf: csrf)
             #expect(inTime.status == .seeOther)

@@ -22,6 +22,18 @@ public struct PIPValidationContext: Hashable, Codable, Sendable {
 
     /// No PIP is registered yet: this one will be the person's first.
     public var isEerstePIP: Bool { dagtekeningInitielePIP == nil && dagtekeningHuidigePIP == nil }
+
+    /// The context for a case, assembled one way wherever a PIP is checked (the fix page, the fix
+    /// itself and the DUO worker before sending): what DUO last said wins over Regie's own dates —
+    /// its start of the obligation over the day of the notification, the PIP it holds when it is
+    /// later than the last one Regie fixed.
+    public static func voorZaak(categorie: DoelgroepCategorie, kennisgeving: CalendarDate?, brpInschrijving: CalendarDate?,
+                                vastgesteldeDagtekeningen: [CalendarDate], duoStart: CalendarDate?, duoHuidigePIP: CalendarDate?) -> PIPValidationContext {
+        PIPValidationContext(startInburgeringsplicht: duoStart ?? kennisgeving, vestigingInGemeente: brpInschrijving,
+                             dagtekeningInitielePIP: vastgesteldeDagtekeningen.min(),
+                             dagtekeningHuidigePIP: [vastgesteldeDagtekeningen.max(), duoHuidigePIP].compactMap { $0 }.max(),
+                             categorie: categorie)
+    }
 }
 
 /// A rule of DUO's PIP service a submission would break (R6). Each case has a stable code.

@@ -244,13 +244,12 @@ extension APIHandler {
     // MARK: PIP
 
     func pipBody(_ pip: PIPRecord) -> Components.Schemas.Pip {
-        .init(leerroute: APIValues.spec(stored: pip.leerroute) ?? .b1, niveau: APIValues.spec(stored: pip.niveau), einddoel: APIValues.spec(stored: pip.einddoel),
+        .init(leerroute: APIValues.spec(pip.leerroute) ?? .b1, niveau: APIValues.spec(pip.niveau), einddoel: APIValues.spec(pip.einddoel),
               begeleiding: pip.begeleiding.nonEmpty, ondersteuning: pip.ondersteuning.nonEmpty, pvt: pip.pvt.nonEmpty, pvtUren: pip.pvtUren,
-              map: pip.map.nonEmpty, mapUren: pip.mapUren, vveNvt: pip.vve == PIPRecord.vveNotApplicable,
-              vve: pip.vve == PIPRecord.vveNotApplicable ? nil : pip.vve.nonEmpty, voortgangsgesprekken: pip.voortgangsgesprekken,
-              cadansMaanden: pip.cadansMaanden, redenAfwijking: pip.redenAfwijking, intensiteitB1: pip.intensiteitB1,
-              changeReason: APIValues.spec(stored: pip.changeReason), changeNote: pip.changeNote,
-              id: pip.id, version: pip.version, status: pip.isFixed ? .vastgesteld : .concept, dagtekening: pip.dagtekening)
+              map: pip.map.nonEmpty, mapUren: pip.mapUren, vveNvt: pip.vve == .notApplicable, vve: pip.vve.text,
+              voortgangsgesprekken: pip.voortgangsgesprekken, cadansMaanden: pip.cadansMaanden, redenAfwijking: pip.redenAfwijking,
+              intensiteitB1: pip.intensiteitB1, changeReason: APIValues.spec(pip.changeReason), changeNote: pip.changeNote,
+              id: pip.id, version: pip.version, status: pip.isFixed ? .vastgesteld : .concept, dagtekening: pip.dagtekening?.iso)
     }
 
     func listPIPs(_ input: Operations.ListPIPs.Input) async throws -> Operations.ListPIPs.Output {

@@ -14,7 +14,7 @@ extension APIHandler {
             guard code.count == 6, code.hasPrefix("GM"), code.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 throw AppError.invalid(detail: "municipality moet een CBS-code zijn, zoals GM0988.", fields: [.init(name: "municipality", message: "moet een CBS-code zijn")])
             }
-            scope = TenantScope(municipalityCodes: scope.municipalityCodes.filter { $0 == code })
+            scope = scope.narrowed(toMunicipality: code)
         }
         let rows = try await services.duoStore.reconciliation(scope: scope)
         if !rows.isEmpty {

@@ -15,11 +15,7 @@ struct APIHandler: APIProtocol {
 
     func getCurrentPrincipal(_ input: Operations.GetCurrentPrincipal.Input) async throws -> Operations.GetCurrentPrincipal.Output {
         let principal = try principal()
-        let organisation: Components.Schemas.Organisation
-        switch principal {
-        case .user(let user, _): organisation = .init(id: user.organisationId, name: user.organisationName)
-        case .apiClient(let key, let name, _): organisation = .init(id: key.organisationId, name: name)
-        }
+        let organisation = Components.Schemas.Organisation(id: principal.organisationId, name: principal.organisationName)
         let body = Components.Schemas.Principal(
             _type: principal.user == nil ? .apiKey : .user,
             name: principal.displayName,

@@ -71,13 +71,13 @@ struct PIPController {
     func initialInput(_ c: Case) async throws -> [String: String] {
         if let base = c.concept ?? c.fixed.last {
             var values: [String: String] = [
-                "leerroute": base.leerroute, "niveau": base.niveau ?? "", "begeleiding": base.begeleiding, "ondersteuning": base.ondersteuning,
+                "leerroute": base.leerroute.rawValue, "niveau": base.niveau?.rawValue ?? "", "begeleiding": base.begeleiding, "ondersteuning": base.ondersteuning,
                 "pvt": base.pvt, "pvtUren": base.pvtUren.map(String.init) ?? "", "map": base.map, "mapUren": base.mapUren.map(String.init) ?? "",
-                "vve": base.vve == PIPRecord.vveNotApplicable ? "" : base.vve, "vveNvt": base.vve == PIPRecord.vveNotApplicable ? "ja" : "",
+                "vve": base.vve.text ?? "", "vveNvt": base.vve == .notApplicable ? "ja" : "",
                 "voortgangsgesprekken": base.voortgangsgesprekken.map(String.init) ?? "", "cadansMaanden": base.cadansMaanden.map(String.init) ?? "",
-                "einddoel": base.einddoel ?? "", "redenAfwijking": base.redenAfwijking ?? "", "intensiteitB1": base.intensiteitB1.map(String.init) ?? "",
+                "einddoel": base.einddoel?.rawValue ?? "", "redenAfwijking": base.redenAfwijking ?? "", "intensiteitB1": base.intensiteitB1.map(String.init) ?? "",
             ]
-            if c.concept != nil { values["changeReason"] = base.changeReason ?? ""; values["changeNote"] = base.changeNote ?? "" }
+            if c.concept != nil { values["changeReason"] = base.changeReason?.rawValue ?? ""; values["changeNote"] = base.changeNote ?? "" }
             return values
         }
         let decision = try await services.casework.listRouteBesluiten(personId: c.loaded.person.id, scope: c.loaded.scope).last
@@ -123,9 +123,9 @@ struct PIPController {
         let versions = c.versions.reversed().map { v in
             let message = messages.first { $0.sourceId == v.id }
             return VersionRow(version: v.version, status: t.text(v.isFixed ? "pip.fixed" : "pip.concept", l), isConcept: !v.isFixed,
-                              date: v.dagtekening.map { DisplayDate.format($0, l) } ?? "—",
-                              route: t.text("routes.\(v.leerroute)", l) + (v.niveau.map { " (\($0))" } ?? ""),
-                              reason: v.changeReason.map { t.text("pip.changeReasons.\($0)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
+                              date: v.dagtekening.map { DisplayDate.format($0.iso, l) } ?? "—",
+                              route: t.text("routes.\(v.leerroute.rawValue)", l) + (v.niveau.map { " (\($0.rawValue))" } ?? ""),
+                              reason: v.changeReason.map { t.text("pip.changeReasons.\($0.rawValue)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
                               letterHref: SiteRoute.pipLetter(person.id, version: String(v.version)).path,
                               canSend: v.isFixed && Policy.allows(c.loaded.principal, .editPersons),
                               duoStatus: message.map { t.text("duo.outboxStatus.\($0.status)", l) }, duoStatusKey: message?.status,
@@ -326,15 +326,13 @@ struct PIPController {
         let person = c.loaded.person
         let text = { (key: String) in t.text(key, l) }
         let dash = "—"
-        let dagtekening = version.dagtekening.flatMap(CalendarDate.init(iso:))
-        let route = Leerroute(rawValue: version.leerroute)
+        let dagtekening = version.dagtekening
+        let route = version.leerroute
         var parts: [String] = []
-        if let route {
-            let onderdelen = LeerrouteRules.onderdelen(route)
-            parts.append(t.text("letter.target", l, ["level": (version.niveau ?? onderdelen.doelniveau.rawValue)]))
-            if onderdelen.map == true { parts.append(text("letter.withMAP")) }
-            if onderdelen.pvt { parts.append(text("letter.withPVT")) }
-        }
+        let onderdelen = LeerrouteRules.onderdelen(route)
+        parts.append(t.text("letter.target", l, ["level": (version.niveau ?? onderdelen.doelniveau).rawValue]))
+        if onderdelen.map == true { parts.append(text("letter.withMAP")) }
+        if onderdelen.pvt { parts.append(text("letter.withPVT")) }
         var sections: [LetterView.Section] = []
         func add(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
@@ -344,11 +342,11 @@ struct PIPController {
         add("ondersteuning", version.ondersteuning)
         add("pvt", [version.pvt, version.pvtUren.map { t.text("letter.hours", l, ["hours": String($0)]) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
         add("map", [version.map, version.mapUren.map { t.text("letter.practiceHours", l, ["hours": String($0)]) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
-        add("vve", version.vve == PIPRecord.vveNotApplicable ? text("letter.vveNotApplicable") : version.vve)
+        add("vve", version.vve == .notApplicable ? text("letter.vveNotApplicable") : version.vve.text)
         add("voortgang", [version.voortgangsgesprekken.map { t.text("letter.meetings", l, ["count": String($0)]) },
                           version.cadansMaanden.map { t.text("letter.cadence", l, ["months": String($0)]) }].compactMap { $0 }.joined(separator: " "))
-        add("einddoel", version.einddoel.map { t.text("pip.einddoelen.\($0)", l) })
-        let firstFixed = c.fixed.first.flatMap { $0.dagtekening }.flatMap(CalendarDate.init(iso:))
+        add("einddoel", version.einddoel.map { t.text("pip.einddoelen.\($0.rawValue)", l) })
+        let firstFixed = c.fixed.first?.dagtekening
         let termStart = firstFixed ?? (c.fixed.isEmpty ? dagtekening : nil)
         let term = termStart.map { InburgeringstermijnRule.basis(eerstePIPDagtekening: $0) }
         let municipality = c.loaded.principal.municipalities.first { $0.code == person.municipalityCode }?.name ?? person.municipalityCode
@@ -369,8 +367,8 @@ struct PIPController {
             frame: frame, name: name,
             bsn: person.bsn ?? dash, dateOfBirth: DisplayDate.format(person.dateOfBirth, l), version: version.version,
             isChange: version.version > 1,
-            changeText: version.changeReason.map { t.text("letter.change", l, ["reason": t.text("pip.changeReasons.\($0)", l).lowercased(), "note": version.changeNote ?? ""]) } ?? "",
-            route: route.map { t.text("routes.\($0.rawValue)", l) } ?? version.leerroute, routeParts: parts.joined(separator: " "),
+            changeText: version.changeReason.map { t.text("letter.change", l, ["reason": t.text("pip.changeReasons.\($0.rawValue)", l).lowercased(), "note": version.changeNote ?? ""]) } ?? "",
+            route: t.text("routes.\(route.rawValue)", l), routeParts: parts.joined(separator: " "),
             sections: sections,
             term: term.map { t.text("letter.term", l, ["start": DisplayDate.format($0.start.iso, l), "end": DisplayDate.format($0.end.iso, l)]) } ?? "",
             hasTerm: term != nil, deviation: version.redenAfwijking ?? "", hasDeviation: !(version.redenAfwijking ?? "").isEmpty,
@@ -378,7 +376,7 @@ struct PIPController {
             annex: annexLocale.map { a in
                 // Plain language in the newcomer's language: what was decided, until when, what to do if they disagree.
                 var paragraphs = [t.text("letterAnnex.intro", a),
-                                  t.text("letterAnnex.route", a, ["route": route.map { t.text("routes.\($0.rawValue)", a) } ?? version.leerroute])]
+                                  t.text("letterAnnex.route", a, ["route": t.text("routes.\(route.rawValue)", a)])]
                 if let term {
                     paragraphs.append(t.text("letterAnnex.term", a, ["start": DisplayDate.format(term.start.iso, a), "end": DisplayDate.format(term.end.iso, a)]))
                 }

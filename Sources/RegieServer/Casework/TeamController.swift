@@ -26,7 +26,7 @@ struct TeamController {
         let full = Policy.scope(for: principal)
         let chosen = principal.session?.municipalityCode.flatMap { code in principal.municipalities.first { $0.code == code } }
         let municipalities = chosen.map { [$0] } ?? principal.municipalities
-        let scope = TenantScope(municipalityCodes: municipalities.map(\.code), doelgroepen: full.doelgroepen)
+        let scope = chosen.map { full.narrowed(toMunicipality: $0.code) } ?? full
         let today = CalendarDate.today(now: services.clock.now())
         let loads = try await services.persons.loadPerConsulent(scope: scope, today: today)
         let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId, teamId: principal.user?.teamId)

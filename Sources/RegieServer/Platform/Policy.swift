@@ -1,15 +1,48 @@
 import Inburgering
 import RegieStorage
 
-/// Who is asking: a member of staff with a session, or a machine client with an API key.
+/// A member of a partner organisation (a language school, social guidance) that works for the
+/// municipality on the people it referred there, and on nobody else (AVG art. 28: a processor acts
+/// on the controller's instructions only; Wi2021 art. 7–9 and 13: the routes and the guidance the
+/// municipality offers, often through such a partner). Signing in is issue 18; the policy already knows it.
+public struct PartnerUser: Sendable, Hashable {
+    public let id: String
+    public let name: String
+    public let organisationId: String
+    public let organisationName: String
+    /// The municipalities whose people were referred to the partner.
+    public let municipalities: [Municipality]
+    /// The people referred to the partner (person ids).
+    public let referredPersonIds: [String]
+
+    public init(id: String, name: String, organisationId: String, organisationName: String, municipalities: [Municipality], referredPersonIds: [String]) {
+        self.id = id
+        self.name = name
+        self.organisationId = organisationId
+        self.organisationName = organisationName
+        self.municipalities = municipalities
+        self.referredPersonIds = referredPersonIds
+    }
+}
+
+/// Who is asking: a member of staff with a session, a machine client with an API key, a partner's
+/// user, or a newcomer looking at their own file.
 public enum Principal: Sendable {
     case user(User, session: SessionRecord)
     case apiClient(APIKeyRecord, organisationName: String, municipalities: [Municipality])
+    /// A partner's user: the people referred to its organisation only.
+    case partner(PartnerUser)
+    /// A newcomer (inburgeraar) reading their own file in the municipality that keeps it (AVG art. 15:
+    /// the data subject's right of access). Signing in with DigiD is issue 17.
+    case newcomer(personId: String, municipality: Municipality)
 
     public var organisationId: String {
         switch self {
         case .user(let user, _): return user.organisationId
         case .apiClient(let key, _, _): return key.organisationId
+        case .partner(let partner): return partner.organisationId
+        // A newcomer belongs to no organisation.
+        case .newcomer: return ""
         }
     }
 
@@ -17,6 +50,8 @@ public enum Principal: Sendable {
         switch self {
         case .user(let user, _): return user.organisationName
         case .apiClient(_, let name, _): return name
+        case .partner(let partner): return partner.organisationName
+        case .newcomer: return ""
         }
     }
 
@@ -26,6 +61,8 @@ public enum Principal: Sendable {
         switch self {
         case .user(let user, _): return user.roles
         case .apiClient(let key, _, _): return Policy.awaitsApproval(key) ? [] : [key.role]
+        // Staff roles are the municipality's; partners and newcomers hold none (see `Policy.allows`).
+        case .partner, .newcomer: return []
         }
     }
 
@@ -33,6 +70,8 @@ public enum Principal: Sendable {
         switch self {
         case .user(let user, _): return user.id
         case .apiClient(let key, _, _): return "apikey:\(key.id)"
+        case .partner(let partner): return "partner:\(partner.id)"
+        case .newcomer(let personId, _): return "inburgeraar:\(personId)"
         }
     }
 
@@ -40,6 +79,8 @@ public enum Principal: Sendable {
         switch self {
         case .user(let user, _): return user.name
         case .apiClient(let key, _, _): return "API: \(key.name)" + (Policy.awaitsApproval(key) ? " (wacht op goedkeuring)" : "")
+        case .partner(let partner): return "\(partner.name) (\(partner.organisationName))"
+        case .newcomer: return "Inburgeraar"
         }
     }
 
@@ -47,6 +88,8 @@ public enum Principal: Sendable {
         switch self {
         case .user(let user, _): return user.municipalities
         case .apiClient(_, _, let municipalities): return municipalities
+        case .partner(let partner): return partner.municipalities
+        case .newcomer(_, let municipality): return [municipality]
         }
     }
 
@@ -94,7 +137,7 @@ public enum Permission: String, Sendable, CaseIterable {
 /// Authorisation is decided here, in one place: which roles hold which permissions, which
 /// municipalities a principal may see, and on which purpose (doelbinding) a role reads personal data.
 public enum Policy {
-    /// Roles per permission (issue 2 §5; domain.md §7 purpose limitation).
+    /// Roles per permission (issue 2 §5; AVG art. 5(1)(b) purpose limitation).
     static func roles(for permission: Permission) -> Set<Role> {
         switch permission {
         case .readPersons: return [.consulent, .teamleider, .budgetbeheerder]
@@ -106,7 +149,7 @@ public enum Policy {
         case .manageSettings: return [.functioneelBeheerder]
         case .manageAPIKeys: return [.functioneelBeheerder]
         case .manageUsers: return [.functioneelBeheerder]
-        // Ontzorgen is its own purpose (Participatiewet, domain.md §7): the budget manager works on
+        // Ontzorgen is its own purpose (Participatiewet art. 56a): the budget manager works on
         // it; the case worker and team lead see the arrangement beside the case.
         case .readOntzorgen: return [.budgetbeheerder, .consulent, .teamleider]
         case .manageOntzorgen: return [.budgetbeheerder]
@@ -130,18 +173,52 @@ public enum Policy {
     }
 
     public static func allows(_ principal: Principal, _ permission: Permission) -> Bool {
-        !roles(for: permission).isDisjoint(with: principal.roles)
+        switch principal {
+        case .user, .apiClient: return !roles(for: permission).isDisjoint(with: principal.roles)
+        // A partner reads the file of the people referred to it, to do what it was asked to do; it
+        // changes no casework, decides nothing and sees no figures (AVG art. 28(3)(a): a processor
+        // acts on the controller's instructions only).
+        case .partner: return permission == .readPersons
+        // A newcomer reads their own file: who they are, their case, their plan and their ontzorgen
+        // statement (AVG art. 15: the data subject's right of access); they change nothing here.
+        case .newcomer: return [.readPersons, .readCasework, .readOntzorgen].contains(permission)
+        }
     }
 
-    /// The municipalities whose people the principal may see: those its organisation serves.
-    /// Without a permission to read persons the scope is empty, so every lookup finds nothing.
+    /// What the principal may see (`AccessScope`, compiled to SQL in RegieStorage): the municipalities
+    /// its organisation serves, for a partner or a newcomer only some persons, and the classes of data
+    /// its permissions need. Without a permission to read persons the scope is empty, so every lookup
+    /// finds nothing.
     public static func scope(for principal: Principal) -> TenantScope {
-        guard allows(principal, .readPersons) else { return TenantScope(municipalityCodes: []) }
+        guard allows(principal, .readPersons) else { return .empty }
         let codes = principal.municipalities.map(\.code)
-        // Reading persons only to run ontzorgen (a budget manager): only those who may be ontzorgd,
-        // asylum permit holders (Participatiewet art. 56a); never family migrants.
-        guard ontzorgenOnly(principal) else { return TenantScope(municipalityCodes: codes) }
-        return TenantScope(municipalityCodes: codes, doelgroepen: Doelgroep.allCases.filter { $0.categorie == .asielstatushouder }.map(\.rawValue))
+        switch principal {
+        case .partner(let partner):
+            // Only the people the municipality referred to the partner, and only who they are
+            // (AVG art. 5(1)(c) data minimisation; the case's content stays with the municipality).
+            return TenantScope(municipalityCodes: codes, personIds: partner.referredPersonIds, dataClasses: dataClasses(for: principal))
+        case .newcomer(let personId, _):
+            // Their own file only (AVG art. 15).
+            return TenantScope(municipalityCodes: codes, personIds: [personId], dataClasses: dataClasses(for: principal))
+        case .user, .apiClient:
+            // Reading persons only to run ontzorgen (a budget manager): only those who may be ontzorgd,
+            // asylum permit holders (Participatiewet art. 56a); never family migrants.
+            let groups = ontzorgenOnly(principal) ? Doelgroep.allCases.filter { $0.categorie == .asielstatushouder }.map(\.rawValue) : nil
+            return TenantScope(municipalityCodes: codes, doelgroepen: groups, dataClasses: dataClasses(for: principal))
+        }
+    }
+
+    /// The classes of data a principal's permissions let it read: who a person is with any right to
+    /// read persons; the content of casework, with its special categories (AVG art. 9: health in the
+    /// brede intake), only for the case worker's purpose (Wi2021 art. 14–16); the ontzorgen file for
+    /// that purpose (Participatiewet art. 56a); figures without personal data (AVG art. 89).
+    static func dataClasses(for principal: Principal) -> DataClasses {
+        var classes: DataClasses = []
+        if allows(principal, .readPersons) { classes.insert(.identity) }
+        if allows(principal, .readCasework) { classes.formUnion([.casework, .specialCategory]) }
+        if allows(principal, .readOntzorgen) { classes.insert(.ontzorgen) }
+        if allows(principal, .viewFigures) { classes.insert(.figures) }
+        return classes
     }
 
     /// Reads persons for ontzorgen only: no casework role besides it.
@@ -151,6 +228,13 @@ public enum Policy {
 
     /// The purpose on which the principal processes personal data, recorded with every audit entry.
     public static func purpose(for principal: Principal) -> String {
+        switch principal {
+        // A partner works on the newcomer's route or guidance: the purpose is integration.
+        case .partner: return "inburgering"
+        // The data subject reading their own data (AVG art. 15).
+        case .newcomer: return "inzage"
+        case .user, .apiClient: break
+        }
         let roles = Set(principal.roles)
         if !roles.isDisjoint(with: [.consulent, .teamleider]) { return "inburgering" }
         if roles.contains(.budgetbeheerder) { return "ontzorgen" }

@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 
 /// Who did something in a case, as the timeline shows it.
 public struct CaseActor: Sendable, Hashable {
@@ -180,29 +181,68 @@ public struct RouteBesluitRecord: Codable, Sendable, Hashable {
 
 /// One version of the PIP, a concept or fixed as a beschikking (Wi2021 art. 15; R5). Every
 /// version is kept.
+/// A PIP version's state: a concept starts no term; a fixed version is a beschikking.
+public enum PIPStatus: String, Codable, Sendable, Hashable {
+    case concept, vastgesteld
+}
+
+/// What a PIP says about voorschoolse educatie (VVE) for the newcomer's children: nothing yet, that
+/// it does not apply, or the agreements made. Stored in one text column (the marker for "does not
+/// apply" never leaves this type).
+public enum PIPVVE: Codable, Sendable, Hashable {
+    case none
+    case notApplicable
+    case agreements(String)
+
+    static let notApplicableMarker = "__nvt__"
+
+    public init(stored: String) {
+        self = stored.isEmpty ? .none : (stored == Self.notApplicableMarker ? .notApplicable : .agreements(stored))
+    }
+
+    /// The column's value.
+    public var stored: String {
+        switch self {
+        case .none: ""
+        case .notApplicable: Self.notApplicableMarker
+        case .agreements(let text): text
+        }
+    }
+
+    /// The agreements, when there are any.
+    public var text: String? { if case .agreements(let text) = self { text } else { nil } }
+
+    public init(from decoder: any Decoder) throws { self.init(stored: try decoder.singleValueContainer().decode(String.self)) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(stored)
+    }
+}
+
+/// One version of a person's PIP (Wi2021 art. 15), typed as the law module reads it.
 public struct PIPRecord: Codable, Sendable, Hashable {
     public var id: String
     public var personId: String
     public var version: Int
-    /// `concept` or `vastgesteld`.
-    public var status: String
-    public var dagtekening: String?
-    public var leerroute: String
-    public var niveau: String?
+    public var status: PIPStatus
+    public var dagtekening: CalendarDate?
+    public var leerroute: Leerroute
+    public var niveau: Taalniveau?
     public var begeleiding: String
     public var ondersteuning: String
     public var pvt: String
     public var pvtUren: Int?
     public var map: String
     public var mapUren: Int?
-    public var vve: String
+    public var vve: PIPVVE
     public var voortgangsgesprekken: Int?
     public var cadansMaanden: Int?
-    public var einddoel: String?
+    public var einddoel: Einddoel?
     public var redenAfwijking: String?
     public var intensiteitB1: Int?
-    /// `PIPWijzigingsreden` raw value, for versions after the first.
-    public var changeReason: String?
+    /// For versions after the first.
+    public var changeReason: PIPWijzigingsreden?
     public var changeNote: String?
     public var createdBy: String
     public var createdAt: Int64
@@ -210,10 +250,10 @@ public struct PIPRecord: Codable, Sendable, Hashable {
     public var fixedBy: String?
     public var fixedAt: Int64?
 
-    public init(id: String, personId: String, version: Int, status: String, dagtekening: String?, leerroute: String, niveau: String?,
-                begeleiding: String, ondersteuning: String, pvt: String, pvtUren: Int?, map: String, mapUren: Int?, vve: String,
-                voortgangsgesprekken: Int?, cadansMaanden: Int?, einddoel: String?, redenAfwijking: String?, intensiteitB1: Int?,
-                changeReason: String?, changeNote: String?, createdBy: String, createdAt: Int64, updatedAt: Int64,
+    public init(id: String, personId: String, version: Int, status: PIPStatus, dagtekening: CalendarDate?, leerroute: Leerroute, niveau: Taalniveau?,
+                begeleiding: String, ondersteuning: String, pvt: String, pvtUren: Int?, map: String, mapUren: Int?, vve: PIPVVE,
+                voortgangsgesprekken: Int?, cadansMaanden: Int?, einddoel: Einddoel?, redenAfwijking: String?, intensiteitB1: Int?,
+                changeReason: PIPWijzigingsreden?, changeNote: String?, createdBy: String, createdAt: Int64, updatedAt: Int64,
                 fixedBy: String? = nil, fixedAt: Int64? = nil) {
         self.id = id
         self.personId = personId
@@ -243,7 +283,7 @@ public struct PIPRecord: Codable, Sendable, Hashable {
         self.fixedAt = fixedAt
     }
 
-    public var isFixed: Bool { status == "vastgesteld" }
+    public var isFixed: Bool { status == .vastgesteld }
 }
 
 /// A progress meeting held (or missed) after the PIP (R5b). The note is sealed at rest.

@@ -22,14 +22,13 @@ public struct CaseworkStore: Sendable {
     /// timeline lines it returns, recomputes the nearest term and appends the audit entry.
     /// Returns nil when the person is not in scope.
     func change<T: Sendable>(
-        personId: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date,
+        personId: String, scope: TenantScope, needs: DataClasses = .casework, actor: CaseActor, audit: AuditEvent, now: Date,
         _ body: @escaping @Sendable (any SQLDatabase, PersonRecord, TrajectRecord) async throws -> (T, [CaseChange])
     ) async throws -> T? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let kind = database.kind
         return try await database.transaction { db in
             guard let person = try await db.raw("""
-                SELECT * FROM persons WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                SELECT p.* FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: needs))
                 """).first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
                 let traject = try await db.raw("SELECT * FROM trajecten WHERE person_id = \(bind: personId)")
                     .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
@@ -97,11 +96,10 @@ public struct CaseworkStore: Sendable {
 
     /// Rows of one casework table for a person in scope, decoded by their snake_case columns.
     /// `table` and `order` are constants of this file, never input.
-    func rows<T: Decodable>(_ table: String, personId: String, scope: TenantScope, order: String, as type: T.Type) async throws -> [T] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
+    func rows<T: Decodable>(_ table: String, personId: String, scope: TenantScope, order: String, needs: DataClasses = .casework, as type: T.Type) async throws -> [T] {
         return try await database.sql.raw("""
             SELECT x.* FROM \(unsafeRaw: table) x JOIN persons p ON p.id = x.person_id
-            WHERE x.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE x.person_id = \(bind: personId) AND \(scope.persons(needs: needs))
             ORDER BY \(unsafeRaw: order)
             """).all(decoding: T.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
@@ -109,10 +107,9 @@ public struct CaseworkStore: Sendable {
     // MARK: Timeline
 
     public func listEvents(personId: String, scope: TenantScope, limit: Int = 200) async throws -> [CaseEventRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT e.* FROM case_events e JOIN persons p ON p.id = e.person_id
-            WHERE e.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE e.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
             ORDER BY e.event_date DESC, e.occurred_at DESC, e.id DESC LIMIT \(bind: limit)
             """).all(decoding: CaseEventRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
@@ -151,10 +148,9 @@ public struct CaseworkStore: Sendable {
     }
 
     public func listGesprekken(personId: String, scope: TenantScope) async throws -> [IntakeGesprekRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         let rows = try await database.sql.raw("""
             SELECT g.* FROM intake_gesprekken g JOIN persons p ON p.id = g.person_id
-            WHERE g.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE g.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
             ORDER BY g.conversation_date, g.created_at, g.id
             """).all()
         return try rows.map { row in
@@ -190,10 +186,9 @@ public struct CaseworkStore: Sendable {
     }
 
     public func listOnderwerpen(personId: String, scope: TenantScope) async throws -> [IntakeOnderwerpRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         let rows = try await database.sql.raw("""
             SELECT o.* FROM intake_onderwerpen o JOIN persons p ON p.id = o.person_id
-            WHERE o.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE o.person_id = \(bind: personId) AND \(scope.persons(needs: [.casework, .specialCategory]))
             ORDER BY o.topic
             """).all()
         return try rows.map { row in
@@ -277,7 +272,7 @@ public struct CaseworkStore: Sendable {
             let existing = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: pip.personId) AND status = 'concept'")
                 .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
             var saved = pip
-            saved.status = "concept"
+            saved.status = .concept
             saved.updatedAt = now.epochSeconds
             if let existing {
                 saved.id = existing.id
@@ -323,13 +318,13 @@ public struct CaseworkStore: Sendable {
         try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
             guard var concept = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) AND status = 'concept'")
                 .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw PIPStoreError.notAConcept }
-            concept.status = "vastgesteld"
-            concept.dagtekening = dagtekening.iso
+            concept.status = .vastgesteld
+            concept.dagtekening = dagtekening
             concept.fixedBy = actor.id
             concept.fixedAt = now.epochSeconds
             let previousRoute = try await db.raw("""
                 SELECT leerroute FROM pips WHERE person_id = \(bind: personId) AND status = 'vastgesteld' ORDER BY version DESC LIMIT 1
-                """).first().map { try $0.decode(column: "leerroute", as: String.self) }
+                """).first().map { try $0.decode(column: "leerroute", as: Leerroute.self) }
             try await db.raw("""
                 UPDATE pips SET status = 'vastgesteld', dagtekening = \(bind: dagtekening.iso), fixed_by = \(bind: actor.id), fixed_at = \(bind: now.epochSeconds)
                 WHERE id = \(bind: concept.id)
@@ -345,14 +340,14 @@ public struct CaseworkStore: Sendable {
                 """).run()
             try await Self.advance(personId: personId, to: .pipVastgesteld, current: traject.phase, on: db, now: now)
             // The fixed PIP goes to DUO in this same transaction (outbox): never fixed without being sent.
-            let bericht = DUOPIPBericht(dagtekeningPip: dagtekening, leerroute: Leerroute(rawValue: concept.leerroute)?.duoCode ?? concept.leerroute,
-                                        niveau: concept.niveau, geschatteIntensiteitB1Route: concept.intensiteitB1)
+            let bericht = DUOPIPBericht(dagtekeningPip: dagtekening, leerroute: concept.leerroute.duoCode,
+                                        niveau: concept.niveau?.rawValue, geschatteIntensiteitB1Route: concept.intensiteitB1)
             try await DUOStore.enqueue([try DUOOutboxMessage(.pip, body: bericht, sourceId: concept.id)], personId: personId,
                                        municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
             var changes = [CaseChange(kind: "pip.vastgesteld", date: dagtekening.iso, detail: "versie \(concept.version)")]
             // R7b: a switch of route takes effect on the dagtekening of the version that makes it.
             if let previousRoute, previousRoute != concept.leerroute {
-                changes.append(CaseChange(kind: "pip.schakelen", date: dagtekening.iso, detail: "\(previousRoute)>\(concept.leerroute)"))
+                changes.append(CaseChange(kind: "pip.schakelen", date: dagtekening.iso, detail: "\(previousRoute.rawValue)>\(concept.leerroute.rawValue)"))
             }
             return (concept, changes)
         }
@@ -398,10 +393,9 @@ extension CaseworkStore {
     }
 
     public func listVoortgangsgesprekken(personId: String, scope: TenantScope) async throws -> [VoortgangsgesprekRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         let rows = try await database.sql.raw("""
             SELECT v.* FROM voortgangsgesprekken v JOIN persons p ON p.id = v.person_id
-            WHERE v.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE v.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
             ORDER BY v.held_date, v.created_at
             """).all()
         return try rows.map { row in
@@ -482,10 +476,9 @@ extension CaseworkStore {
     }
 
     public func listResultaten(personId: String, scope: TenantScope) async throws -> [RouteResultaatRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT r.person_id, r.kind, r.result_date FROM route_resultaten r JOIN persons p ON p.id = r.person_id
-            WHERE r.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE r.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
             ORDER BY r.result_date
             """).all(decoding: RouteResultaatRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
@@ -523,21 +516,19 @@ extension CaseworkStore {
 
     /// The documents of a person (without their content), newest first.
     public func listDocuments(personId: String, scope: TenantScope) async throws -> [DocumentRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT d.id, d.person_id, d.title, d.filename, d.content_type, d.size_bytes, d.uploaded_by, d.uploaded_at
             FROM documenten d JOIN persons p ON p.id = d.person_id
-            WHERE d.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE d.person_id = \(bind: personId) AND \(scope.persons(needs: [.casework, .specialCategory]))
             ORDER BY d.uploaded_at DESC, d.id
             """).all(decoding: DocumentRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// One document with its opened content, in scope.
     public func fetchDocument(personId: String, documentId: String, scope: TenantScope) async throws -> (DocumentRecord, Data)? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         guard let row = try await database.sql.raw("""
             SELECT d.* FROM documenten d JOIN persons p ON p.id = d.person_id
-            WHERE d.id = \(bind: documentId) AND d.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE d.id = \(bind: documentId) AND d.person_id = \(bind: personId) AND \(scope.persons(needs: [.casework, .specialCategory]))
             """).first() else { return nil }
         let record = try row.decode(model: DocumentRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
         let inline = try row.decode(column: "content_sealed", as: String.self)
@@ -580,10 +571,9 @@ extension CaseworkStore {
     public enum TaakError: Error { case notOpen }
 
     public func listTaken(personId: String, scope: TenantScope, includeDone: Bool = false) async throws -> [TaakRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         var query: SQLQueryString = """
             SELECT k.* FROM taken k JOIN persons p ON p.id = k.person_id
-            WHERE k.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE k.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
             """
         if !includeDone { query += " AND k.done_at IS NULL" }
         query += " ORDER BY k.done_at IS NOT NULL, COALESCE(k.due_date, '9999-12-31'), k.created_at"
@@ -592,31 +582,28 @@ extension CaseworkStore {
 
     /// A worker's open tasks across their cases, earliest due first.
     public func listOpenTaken(assigneeId: String, scope: TenantScope, limit: Int = 200) async throws -> [OpenTaak] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT k.id AS "id", k.person_id AS "personId", k.title AS "title", k.due_date AS "dueDate",
                    p.given_names AS "givenNames", p.family_name AS "familyName"
             FROM taken k JOIN persons p ON p.id = k.person_id
-            WHERE k.assignee_id = \(bind: assigneeId) AND k.done_at IS NULL AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE k.assignee_id = \(bind: assigneeId) AND k.done_at IS NULL AND \(scope.persons(needs: .casework))
             ORDER BY COALESCE(k.due_date, '9999-12-31'), k.created_at LIMIT \(bind: limit)
             """).all(decoding: OpenTaak.self)
     }
 
     public func countOpenTaken(assigneeId: String, scope: TenantScope) async throws -> Int {
-        guard !scope.municipalityCodes.isEmpty else { return 0 }
         return try await database.sql.raw("""
             SELECT COUNT(*) AS n FROM taken k JOIN persons p ON p.id = k.person_id
-            WHERE k.assignee_id = \(bind: assigneeId) AND k.done_at IS NULL AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE k.assignee_id = \(bind: assigneeId) AND k.done_at IS NULL AND \(scope.persons(needs: .casework))
             """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     // MARK: Warm handover
 
     public func fetchOverdracht(personId: String, scope: TenantScope) async throws -> WarmeOverdrachtRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         guard let row = try await database.sql.raw("""
             SELECT w.* FROM warme_overdrachten w JOIN persons p ON p.id = w.person_id
-            WHERE w.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE w.person_id = \(bind: personId) AND \(scope.persons(needs: [.casework, .specialCategory]))
             """).first() else { return nil }
         let profile = try JSONDecoder().decode([String: String].self, from: Data(try seal.open(try row.decode(column: "profile_sealed", as: String.self)).utf8))
         return WarmeOverdrachtRecord(
@@ -682,11 +669,11 @@ extension CaseworkStore {
 
     /// Assigns cases to a case worker (or none), each in scope, with a timeline line per case.
     public func assign(personIds: [String], to consulentId: String?, consulentName: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Int {
-        guard !scope.municipalityCodes.isEmpty, !personIds.isEmpty else { return 0 }
+        guard !personIds.isEmpty else { return 0 }
         let kind = database.kind
         return try await database.transaction { db in
             let rows = try await db.raw("""
-                SELECT person_id FROM trajecten WHERE person_id IN (\(binds: personIds)) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                SELECT person_id FROM trajecten WHERE person_id IN (\(binds: personIds)) AND \(scope.personRows(person: "person_id", municipality: "municipality_code", needs: .casework))
                 """).all().map { try $0.decode(column: "person_id", as: String.self) }
             guard !rows.isEmpty else { return 0 }
             try await db.raw("""
@@ -735,7 +722,7 @@ extension CaseworkStore {
     /// Stores the person's BRP details; a BRP registration date moves the case to "gehuisvest" and
     /// starts an asylum permit holder's PIP term (R1) — the nearest term is recomputed.
     public func updateDetails(personId: String, _ details: PersonDetails, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+        try await change(personId: personId, scope: scope, needs: .identity, actor: actor, audit: audit, now: now) { db, _, traject in
             try await db.raw("""
                 UPDATE persons SET given_names = \(bind: details.givenNames), family_name = \(bind: details.familyName),
                     search_name = \(bind: PersonStore.searchKey(details.givenNames + " " + details.familyName)), date_of_birth = \(bind: details.dateOfBirth),

@@ -351,17 +351,15 @@ public struct DUOStore: Sendable {
     }
 
     public func snapshots(personId: String, scope: TenantScope) async throws -> [Snapshot] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT s.kind AS "kind", s.body AS "body", s.fetched_at AS "fetchedAt" FROM duo_snapshots s JOIN persons p ON p.id = s.person_id
-            WHERE s.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE s.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
             ORDER BY s.kind
             """).all(decoding: Snapshot.self)
     }
 
     public func listNotifications(scope: TenantScope, personId: String? = nil, status: String? = nil, limit: Int = 100) async throws -> [DUONotificationRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        var query = SQLQueryString("SELECT * FROM duo_notifications WHERE municipality_code IN (\(binds: scope.municipalityCodes))")
+        var query: SQLQueryString = "SELECT * FROM duo_notifications WHERE \(scope.municipalities(needs: .casework))"
         if let personId { query = query + " AND person_id = \(bind: personId)" }
         if let status { query = query + " AND status = \(bind: status)" }
         query = query + " ORDER BY received_at DESC, arrival_seq DESC LIMIT \(bind: limit)"
@@ -370,9 +368,8 @@ public struct DUOStore: Sendable {
 
     /// Notifications received since `since` in scope (the caseload's "new signals" tile; index on municipality and time).
     public func countNotifications(scope: TenantScope, since: Date) async throws -> Int {
-        guard !scope.municipalityCodes.isEmpty else { return 0 }
         return try await database.sql.raw("""
-            SELECT COUNT(*) AS n FROM duo_notifications WHERE municipality_code IN (\(binds: scope.municipalityCodes)) AND received_at >= \(bind: since.epochSeconds)
+            SELECT COUNT(*) AS n FROM duo_notifications WHERE \(scope.municipalities(needs: .casework)) AND received_at >= \(bind: since.epochSeconds)
             """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
@@ -382,10 +379,9 @@ public struct DUOStore: Sendable {
 
     /// Rows per status of one of this store's tables (`table` is a constant of this file, never input).
     private func countByStatus(_ table: String, scope: TenantScope, destination: OutboxDestination? = nil) async throws -> [String: Int] {
-        guard !scope.municipalityCodes.isEmpty else { return [:] }
         let only: SQLQueryString = destination.map { " AND destination = \(bind: $0.rawValue)" } ?? ""
         let rows = try await database.sql.raw("""
-            SELECT status, COUNT(*) AS n FROM \(unsafeRaw: table) WHERE municipality_code IN (\(binds: scope.municipalityCodes))\(only) GROUP BY status
+            SELECT status, COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(scope.municipalities(needs: .casework))\(only) GROUP BY status
             """).all()
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "status", as: String.self), try $0.decode(column: "n", as: Int.self)) })
     }
@@ -417,12 +413,11 @@ public struct DUOStore: Sendable {
     /// timeline line and the audit entry; nil when the person is not in scope.
     public func enqueueContactpersoon(personId: String, _ gegevens: DUOContactpersoonGegevens, scope: TenantScope, actor: CaseActor,
                                       audit: AuditEvent, now: Date) async throws -> Bool? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let kind = database.kind
         let message = try DUOOutboxMessage(.contactpersoon, body: gegevens)
         return try await database.transaction { db in
             guard let person = try await db.raw("""
-                SELECT id, municipality_code, bsn FROM persons WHERE id = \(bind: personId) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                SELECT p.id, p.municipality_code, p.bsn FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: .casework))
                 """).first() else { return nil }
             try await Self.enqueue([message], personId: personId, municipalityCode: try person.decode(column: "municipality_code", as: String.self),
                                    bsn: try person.decode(column: "bsn", as: String?.self), createdBy: actor.id ?? "-", now: now, on: db)
@@ -512,15 +507,11 @@ public struct DUOStore: Sendable {
         }
     }
 
-    /// What DUO knows when a PIP arrives (R6): the obligation's start as last pulled, the day the
-    /// person settled here (BRP), the first PIP fixed in Regie, and the PIP DUO last reported or
-    /// accepted from Regie. `excludingSource` leaves out the PIP being sent.
-    public func pipContext(personId: String, excludingSource: String?) async throws -> PIPValidationContext {
+    /// What DUO last said about a person's obligation and PIP: the start of the obligation (its
+    /// Inburgeringsplicht `begindatum`) and the dagtekening of the PIP it holds (what it returned, or
+    /// the last PIP Regie sent that it accepted).
+    public func whatDUOSaid(personId: String) async throws -> (start: CalendarDate?, currentPIP: CalendarDate?) {
         let sql = database.sql
-        guard let person = try await sql.raw("SELECT p.doelgroep, t.brp_date FROM persons p JOIN trajecten t ON t.person_id = p.id WHERE p.id = \(bind: personId)").first() else {
-            return PIPValidationContext(categorie: .gezinsmigrantEnOverig)
-        }
-        let categorie = Doelgroep(rawValue: try person.decode(column: "doelgroep", as: String.self))?.categorie ?? .gezinsmigrantEnOverig
         let snapshots = try await sql.raw("SELECT kind, body FROM duo_snapshots WHERE person_id = \(bind: personId) AND kind IN ('inburgeringsplicht', 'pip')").all()
         var start: CalendarDate?
         var current: CalendarDate?
@@ -535,11 +526,26 @@ public struct DUOStore: Sendable {
             SELECT body FROM duo_outbox WHERE person_id = \(bind: personId) AND destination = 'duo' AND kind = 'pip' AND status = 'sent' ORDER BY seq DESC LIMIT 1
             """).first().flatMap { try? DUOJSON.decode(DUOPIPBericht.self, from: Data(try $0.decode(column: "body", as: String.self).utf8)) }
         if let sentDay = sent?.dagtekeningPip, current.map({ sentDay > $0 }) ?? true { current = sentDay }
-        let first = try await sql.raw("""
-            SELECT MIN(dagtekening) AS first FROM pips WHERE person_id = \(bind: personId) AND status = 'vastgesteld' AND id <> \(bind: excludingSource ?? "-")
-            """).first().flatMap { try $0.decode(column: "first", as: String?.self) }.flatMap(CalendarDate.init(iso:))
-        return PIPValidationContext(startInburgeringsplicht: start, vestigingInGemeente: try person.decode(column: "brp_date", as: String?.self).flatMap(CalendarDate.init(iso:)),
-                                    dagtekeningInitielePIP: first, dagtekeningHuidigePIP: current, categorie: categorie)
+        return (start, current)
+    }
+
+    /// DUO's PIP rules' context for a message about to be sent (the worker's check), assembled as the
+    /// PIP page assembles it (`PIPValidationContext.voorZaak`), without the message's own version.
+    public func pipContext(personId: String, excludingSource: String?) async throws -> PIPValidationContext {
+        let sql = database.sql
+        guard let person = try await sql.raw("""
+            SELECT p.doelgroep, t.kennisgeving_date, t.brp_date FROM persons p JOIN trajecten t ON t.person_id = p.id WHERE p.id = \(bind: personId)
+            """).first() else {
+            return PIPValidationContext(categorie: .gezinsmigrantEnOverig)
+        }
+        let date = { (column: String) in try person.decode(column: column, as: String?.self).flatMap(CalendarDate.init(iso:)) }
+        let fixed = try await sql.raw("""
+            SELECT dagtekening FROM pips WHERE person_id = \(bind: personId) AND status = 'vastgesteld' AND id <> \(bind: excludingSource ?? "-")
+            """).all().compactMap { try $0.decode(column: "dagtekening", as: String?.self).flatMap(CalendarDate.init(iso:)) }
+        let duo = try await whatDUOSaid(personId: personId)
+        return .voorZaak(categorie: Doelgroep(rawValue: try person.decode(column: "doelgroep", as: String.self))?.categorie ?? .gezinsmigrantEnOverig,
+                         kennisgeving: try date("kennisgeving_date"), brpInschrijving: try date("brp_date"), vastgesteldeDagtekeningen: fixed,
+                         duoStart: duo.start, duoHuidigePIP: duo.currentPIP)
     }
 
     /// DUO could not be reached: keep the message and try again at `retryAt`.
@@ -569,11 +575,10 @@ public struct DUOStore: Sendable {
     /// Staff ask to send a waiting or refused message again now; nil when not in scope. A message
     /// whose outcome is unknown stays `sending`, so that DUO is asked before it goes again.
     public func retryNow(_ id: String, scope: TenantScope, audit: AuditEvent, now: Date) async throws -> DUOOutboxRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let kind = database.kind
         return try await database.transaction { db in
             guard let row = try await db.raw("""
-                SELECT * FROM duo_outbox WHERE id = \(bind: id) AND municipality_code IN (\(binds: scope.municipalityCodes))
+                SELECT * FROM duo_outbox WHERE id = \(bind: id) AND \(scope.municipalities(needs: .casework))
                 """).first(decoding: DUOOutboxRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
             guard row.status != "sent" else { return row }
             try await db.raw("""
@@ -591,8 +596,7 @@ public struct DUOStore: Sendable {
 
     /// The messages for DUO (what the DUO pages and the case's DUO tab list), newest first.
     public func listOutbox(scope: TenantScope, personId: String? = nil, statuses: [String]? = nil, limit: Int = 100) async throws -> [DUOOutboxRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
-        var query = SQLQueryString("SELECT * FROM duo_outbox WHERE municipality_code IN (\(binds: scope.municipalityCodes))")
+        var query: SQLQueryString = "SELECT * FROM duo_outbox WHERE \(scope.municipalities(needs: .casework))"
         query = query + " AND destination = \(bind: OutboxDestination.duo.rawValue)"
         if let personId { query = query + " AND person_id = \(bind: personId)" }
         if let statuses { query = query + " AND status IN (\(binds: statuses))" }
@@ -623,12 +627,11 @@ public struct DUOStore: Sendable {
     /// People in scope whose Regie facts differ from what DUO last reported, most recently pulled
     /// first. Reads only people with something pulled from DUO, at most `limit` of them.
     public func reconciliation(scope: TenantScope, limit: Int = 500) async throws -> [ReconciliationRow] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         let rows = try await database.sql.raw("""
             SELECT p.id, p.given_names, p.family_name, p.municipality_code, p.doelgroep, t.closed_date,
                    (SELECT MAX(s.fetched_at) FROM duo_snapshots s WHERE s.person_id = p.id) AS fetched_at
             FROM persons p JOIN trajecten t ON t.person_id = p.id
-            WHERE p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE \(scope.persons(needs: .casework))
               AND EXISTS (SELECT 1 FROM duo_snapshots s WHERE s.person_id = p.id)
             ORDER BY fetched_at DESC, p.id LIMIT \(bind: limit)
             """).all()

@@ -268,23 +268,6 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     }
 }
 
-/// Which municipalities a request may see. Every store method that touches personal data takes one,
-/// so a query for a person outside it finds nothing (and the edge answers 404).
-public struct TenantScope: Sendable, Hashable {
-    public let municipalityCodes: [String]
-    /// When set, only people of these target groups (`Doelgroep` raw values) are in scope: a budget
-    /// manager sees only those who may be ontzorgd (asylum permit holders, Participatiewet art. 56a).
-    public let doelgroepen: [String]?
-
-    public init(municipalityCodes: [String], doelgroepen: [String]? = nil) {
-        self.municipalityCodes = municipalityCodes
-        self.doelgroepen = doelgroepen
-    }
-
-    /// Whether a person of this target group is in scope (the municipality is checked in SQL).
-    public func includes(doelgroep: String) -> Bool { doelgroepen.map { $0.contains(doelgroep) } ?? true }
-}
-
 /// A keyset page: the rows and the cursor for the next page, if there is one.
 public struct Page<Row: Sendable>: Sendable {
     public let rows: [Row]

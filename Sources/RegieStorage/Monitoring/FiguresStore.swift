@@ -23,6 +23,10 @@ public struct FiguresFilter: Sendable, Hashable {
         self.gender = gender
         self.today = today
     }
+
+    /// The municipalities in view as an access scope for figures only: counts without personal data
+    /// (AVG art. 89), compiled to SQL where every other scope is.
+    public var scope: AccessScope { AccessScope(municipalityCodes: municipalityCodes, dataClasses: .figures) }
 }
 
 /// One figure of the dashboard: which cases it counts (a condition on the traject, its person and
@@ -272,7 +276,7 @@ public struct FiguresStore: Sendable {
         let person: SQLQueryString = d.readsPerson || listing || !f.doelgroepen.isEmpty || f.gender != nil ? " JOIN persons p ON p.id = t.person_id" : ""
         var query: SQLQueryString = """
             FROM \(d.from ?? "trajecten t")\(person)\(d.joins)
-            WHERE t.municipality_code IN (\(binds: f.municipalityCodes)) AND \(d.condition)
+            WHERE \(f.scope.municipalities("t.municipality_code", needs: .figures)) AND \(d.condition)
             """
         if !f.doelgroepen.isEmpty { query += " AND p.doelgroep IN (\(binds: f.doelgroepen))" }
         switch f.gender {
@@ -287,7 +291,6 @@ public struct FiguresStore: Sendable {
 
     /// The figure's count (and sum) per part.
     public func counts(_ figure: Figure, _ f: FiguresFilter) async throws -> [FigureCount] {
-        guard !f.municipalityCodes.isEmpty else { return [] }
         let d = definition(figure, f)
         let sum: SQLQueryString = d.sum.map { "COALESCE(SUM(\($0)), 0)" } ?? "0"
         let query: SQLQueryString = "SELECT \(d.part) AS part, COUNT(*) AS n, \(sum) AS total " + base(d, f) + " GROUP BY 1 ORDER BY 1"
@@ -300,7 +303,7 @@ public struct FiguresStore: Sendable {
     /// The days a figure measures, per part, as a histogram.
     public func distributions(_ figure: Figure, _ f: FiguresFilter) async throws -> [DayDistribution] {
         let d = definition(figure, f)
-        guard !f.municipalityCodes.isEmpty, let days = d.days else { return [] }
+        guard let days = d.days else { return [] }
         let query: SQLQueryString = "SELECT \(d.part) AS part, \(days) AS days, COUNT(*) AS n " + base(d, f) + " GROUP BY 1, 2 ORDER BY 1, 2"
         var byPart: [(String, [(days: Int, count: Int)])] = []
         for row in try await database.sql.raw(query).all() {
@@ -313,7 +316,6 @@ public struct FiguresStore: Sendable {
 
     /// The cases behind one part of a figure (each once), by name, at most `limit`; with the total.
     public func cases(_ figure: Figure, part: String, _ f: FiguresFilter, limit: Int = 500) async throws -> (rows: [FigureCase], total: Int) {
-        guard !f.municipalityCodes.isEmpty else { return ([], 0) }
         let d = definition(figure, f)
         return try await list(base(d, f, listing: true) + " AND \(d.part) = \(bind: part)", limit: limit)
     }
@@ -372,7 +374,7 @@ public struct FiguresStore: Sendable {
     }
 
     public func target(_ target: MonitoringTarget, _ f: FiguresFilter) async throws -> TargetResult {
-        guard !f.municipalityCodes.isEmpty, let d = targetDefinition(target, f) else { return TargetResult(target: target, met: 0, total: 0) }
+        guard let d = targetDefinition(target, f) else { return TargetResult(target: target, met: 0, total: 0) }
         let query: SQLQueryString = "SELECT \(d.part) AS part, COUNT(*) AS n " + base(d, f) + " GROUP BY 1"
         var met = 0, total = 0
         for row in try await database.sql.raw(query).all() {
@@ -385,7 +387,7 @@ public struct FiguresStore: Sendable {
 
     /// The cases behind a target's part (`gehaald` / `nietGehaald`).
     public func targetCases(_ target: MonitoringTarget, part: String, _ f: FiguresFilter, limit: Int = 500) async throws -> (rows: [FigureCase], total: Int) {
-        guard !f.municipalityCodes.isEmpty, let d = targetDefinition(target, f) else { return ([], 0) }
+        guard let d = targetDefinition(target, f) else { return ([], 0) }
         return try await list(base(d, f, listing: true) + " AND \(d.part) = \(bind: part)", limit: limit)
     }
 }

@@ -14,13 +14,12 @@ extension OntzorgenStore {
     /// Arrangements not closed by hand more than 60 days ago, soonest end first (the page drops
     /// those whose period ran out long ago).
     public func listArrangements(scope: TenantScope, today: CalendarDate) async throws -> [ArrangementRow] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         let since = today.adding(days: -60).iso
         let rows = try await database.sql.raw("""
             SELECT o.*, p.given_names, p.family_name,
                    (SELECT MIN(k.due_date) FROM taken k WHERE k.person_id = o.person_id AND k.source = 'ontzorgen' AND k.done_at IS NULL) AS next_review
             FROM ontzorgingen o JOIN persons p ON p.id = o.person_id
-            WHERE o.municipality_code IN (\(binds: scope.municipalityCodes)) AND (o.closed_on IS NULL OR o.closed_on >= \(bind: since))
+            WHERE \(scope.persons(needs: .ontzorgen)) AND (o.closed_on IS NULL OR o.closed_on >= \(bind: since))
             ORDER BY o.planned_end, p.family_name
             """).all()
         return try rows.map { row in
@@ -41,10 +40,9 @@ extension OntzorgenStore {
 
     /// Asylum permit holders with an open case and no ontzorgen decision yet, newest registration first.
     public func undecided(scope: TenantScope, limit: Int = 50) async throws -> (rows: [Candidate], total: Int) {
-        guard !scope.municipalityCodes.isEmpty else { return ([], 0) }
         let condition: SQLQueryString = """
             FROM persons p JOIN trajecten t ON t.person_id = p.id
-            WHERE p.municipality_code IN (\(binds: scope.municipalityCodes)) AND p.doelgroep IN (\(binds: Self.asylumGroups))
+            WHERE \(scope.persons(needs: .ontzorgen)) AND p.doelgroep IN (\(binds: Self.asylumGroups))
               AND t.closed_date IS NULL AND NOT EXISTS (SELECT 1 FROM ontzorgingen o WHERE o.person_id = p.id)
             """
         let total = try await database.sql.raw("SELECT COUNT(*) AS n " + condition).first()?.decode(column: "n", as: Int.self) ?? 0
@@ -70,11 +68,10 @@ extension OntzorgenStore {
 
     /// The newcomer's statement for one month: from the latest run that holds them for that month.
     public func statement(personId: String, month: Maand, scope: TenantScope) async throws -> Statement? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         let db = database.sql
         guard try await db.raw("""
             SELECT o.person_id FROM ontzorgingen o JOIN persons p ON p.id = o.person_id
-            WHERE o.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE o.person_id = \(bind: personId) AND \(scope.persons(needs: .ontzorgen))
             """).first() != nil else { return nil }
         let row = try await db.raw("""
             SELECT r.*, u.status AS run_status FROM ontzorgen_run_personen r JOIN ontzorgen_runs u ON u.id = r.run_id
@@ -106,10 +103,9 @@ extension OntzorgenStore {
     /// The dashboard's filter (municipalities, period, target group, gender) applied to the people
     /// behind each number, as on the other figures.
     public func figures(_ filter: FiguresFilter) async throws -> Figures {
-        guard !filter.municipalityCodes.isEmpty else { return Figures() }
-        let db = database.sql
+                let db = database.sql
         let from = filter.from.iso, to = filter.to.iso
-        var people: SQLQueryString = "JOIN persons p ON p.id = o.person_id WHERE o.municipality_code IN (\(binds: filter.municipalityCodes))"
+        var people: SQLQueryString = "JOIN persons p ON p.id = o.person_id WHERE \(filter.scope.municipalities("o.municipality_code", needs: .figures))"
         if !filter.doelgroepen.isEmpty { people += " AND p.doelgroep IN (\(binds: filter.doelgroepen))" }
         switch filter.gender {
         case "onbekend": people += " AND p.details_pending = 1"

@@ -18,17 +18,15 @@ extension OntzorgenStore {
     static var asylumGroups: [String] { DoelgroepRechten.doelgroepen(met: \.financieelOntzorgenBijBijstand).map(\.rawValue) }
 
     public func listRuns(scope: TenantScope, limit: Int = 60) async throws -> [BetaalrunRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
-            SELECT * FROM ontzorgen_runs WHERE municipality_code IN (\(binds: scope.municipalityCodes))
+            SELECT * FROM ontzorgen_runs WHERE \(scope.municipalities(needs: .ontzorgen))
             ORDER BY month DESC, prepared_at DESC LIMIT \(bind: limit)
             """).all(decoding: BetaalrunRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     public func fetchRun(id: String, scope: TenantScope) async throws -> BetaalrunRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         return try await database.sql.raw("""
-            SELECT * FROM ontzorgen_runs WHERE id = \(bind: id) AND municipality_code IN (\(binds: scope.municipalityCodes))
+            SELECT * FROM ontzorgen_runs WHERE id = \(bind: id) AND \(scope.municipalities(needs: .ontzorgen))
             """).first(decoding: BetaalrunRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
@@ -74,27 +72,24 @@ extension OntzorgenStore {
 
     /// The payment of a run with the EndToEndId the bank reports back.
     public func fetchBetaling(runId: String, endToEndId: String, scope: TenantScope) async throws -> BetalingRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         return try await database.sql.raw("""
             SELECT b.* FROM ontzorgen_betalingen b JOIN persons p ON p.id = b.person_id
-            WHERE b.run_id = \(bind: runId) AND b.end_to_end_id = \(bind: endToEndId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE b.run_id = \(bind: runId) AND b.end_to_end_id = \(bind: endToEndId) AND \(scope.persons(needs: .ontzorgen))
             """).first(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     public func fetchBetaling(id: String, scope: TenantScope) async throws -> BetalingRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         return try await database.sql.raw("""
             SELECT b.* FROM ontzorgen_betalingen b JOIN persons p ON p.id = b.person_id
-            WHERE b.id = \(bind: id) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE b.id = \(bind: id) AND \(scope.persons(needs: .ontzorgen))
             """).first(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// Failed or returned payments not yet paid again, for the overview.
     public func openFailures(scope: TenantScope) async throws -> [BetalingRecord] {
-        guard !scope.municipalityCodes.isEmpty else { return [] }
         return try await database.sql.raw("""
             SELECT b.* FROM ontzorgen_betalingen b JOIN persons p ON p.id = b.person_id
-            WHERE b.status = 'mislukt' AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE b.status = 'mislukt' AND \(scope.persons(needs: .ontzorgen))
               AND NOT EXISTS (SELECT 1 FROM ontzorgen_betalingen r WHERE r.retry_of = b.id)
             ORDER BY b.failed_on, b.id
             """).all(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
@@ -248,17 +243,16 @@ extension OntzorgenStore {
     }
 
     static func scopedRun(_ id: String, _ scope: TenantScope, _ db: any SQLDatabase) async throws -> BetaalrunRecord {
-        guard !scope.municipalityCodes.isEmpty, let run = try await db.raw("""
-            SELECT * FROM ontzorgen_runs WHERE id = \(bind: id) AND municipality_code IN (\(binds: scope.municipalityCodes))
+        guard let run = try await db.raw("""
+            SELECT * FROM ontzorgen_runs WHERE id = \(bind: id) AND \(scope.municipalities(needs: .ontzorgen))
             """).first(decoding: BetaalrunRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw OntzorgenError.notFound }
         return run
     }
 
     static func scopedLine(_ id: String, _ scope: TenantScope, _ db: any SQLDatabase) async throws -> BetalingRecord? {
-        guard !scope.municipalityCodes.isEmpty else { return nil }
         return try await db.raw("""
             SELECT b.* FROM ontzorgen_betalingen b JOIN persons p ON p.id = b.person_id
-            WHERE b.id = \(bind: id) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE b.id = \(bind: id) AND \(scope.persons(needs: .ontzorgen))
             """).first(decoding: BetalingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 

@@ -59,11 +59,10 @@ public struct OntzorgenStore: Sendable {
     // MARK: One person
 
     public func dossier(personId: String, scope: TenantScope) async throws -> OntzorgenDossier {
-        guard !scope.municipalityCodes.isEmpty else { throw OntzorgenError.notFound }
         let db = database.sql
         let ontzorging = try await db.raw("""
             SELECT o.* FROM ontzorgingen o JOIN persons p ON p.id = o.person_id
-            WHERE o.person_id = \(bind: personId) AND p.municipality_code IN (\(binds: scope.municipalityCodes))
+            WHERE o.person_id = \(bind: personId) AND \(scope.persons(needs: .ontzorgen))
             """).first(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
         guard let ontzorging else {
             return OntzorgenDossier(ontzorging: nil, beleid: nil, uitkering: [], posten: [], evaluaties: [], betalingen: [], runPersonen: [])
@@ -125,7 +124,7 @@ public struct OntzorgenStore: Sendable {
                        actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
         let note = try b.note.map { try seal.seal($0) }
         let epoch = now.epochSeconds
-        return try await casework.change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, _ in
+        return try await casework.change(personId: personId, scope: scope, needs: .ontzorgen, actor: actor, audit: audit, now: now) { db, person, _ in
             let existing = try await db.raw("SELECT person_id FROM ontzorgingen WHERE person_id = \(bind: personId)").first()
             if existing == nil {
                 try await db.raw("""
@@ -164,7 +163,7 @@ public struct OntzorgenStore: Sendable {
     /// Runs `body` on the person's arrangement in one casework change; nil when the person is out of scope.
     func onArrangement<T: Sendable>(personId: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date,
                                     _ body: @escaping @Sendable (any SQLDatabase, OntzorgingRecord) async throws -> (T, [CaseChange])) async throws -> T? {
-        try await casework.change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await casework.change(personId: personId, scope: scope, needs: .ontzorgen, actor: actor, audit: audit, now: now) { db, _, _ in
             guard let record = try await db.raw("SELECT * FROM ontzorgingen WHERE person_id = \(bind: personId)")
                 .first(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw OntzorgenError.noArrangement }
             return try await body(db, record)

@@ -141,13 +141,13 @@ enum DemoCasework {
             event("route.besluit", decided, route.rawValue)
             cadence = 3
             h.pips.append(PIPRecord(
-                id: DemoPeople.uuid(&rng), personId: id, version: 1, status: "vastgesteld", dagtekening: pipDate.iso, leerroute: route.rawValue, niveau: nil,
+                id: DemoPeople.uuid(&rng), personId: id, version: 1, status: .vastgesteld, dagtekening: pipDate, leerroute: route, niveau: nil,
                 begeleiding: "Maandelijks contact met de consulent; maatschappelijke begeleiding door VluchtelingenWerk.",
                 ondersteuning: "Kinderopvang tijdens de lessen; reiskosten naar de taalschool.",
                 pvt: "Groepstraject bij de bibliotheek, met tolk waar nodig.", pvtUren: 12,
                 map: route == .onderwijs ? "" : "Oriëntatie op werk via het Werkplein, met werkervaringsplaats.", mapUren: route == .onderwijs ? nil : 64,
-                vve: PIPRecord.vveNotApplicable, voortgangsgesprekken: 6, cadansMaanden: 3,
-                einddoel: route == .onderwijs ? "onderwijs" : (route == .z ? "zelfredzaamheid" : "werk"), redenAfwijking: reason,
+                vve: .notApplicable, voortgangsgesprekken: 6, cadansMaanden: 3,
+                einddoel: route == .onderwijs ? .onderwijs : (route == .z ? .zelfredzaamheid : .werk), redenAfwijking: reason,
                 intensiteitB1: nil, changeReason: nil, changeNote: nil, createdBy: by, createdAt: epoch(decided), updatedAt: epoch(pipDate),
                 fixedBy: t.consulentId, fixedAt: epoch(pipDate)))
             event("pip.vastgesteld", pipDate, "versie 1")
