@@ -63,12 +63,14 @@ let package = Package(
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
 
-        // The DUO interface: message types, the events and what they change, the HTTP client with
-        // mutual TLS, and the simulator's state (no web framework).
+        // The DUO interface: message types, the events and what they change, reconciliation. Pure.
+        .target(name: "DUO", dependencies: ["Inburgering"], swiftSettings: swiftSettings),
+
+        // DUO's HTTP client with mutual TLS (the only DUO code that talks over the network).
         .target(
-            name: "DUO",
+            name: "DUOClient",
             dependencies: [
-                "Inburgering",
+                "DUO",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -77,6 +79,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // The DUO simulator (state, rules and its HTTP server) for development, demos and tests;
+        // linked by the `regie` executable and the tests only, never by a production module.
+        .target(
+            name: "DUOSimulator",
+            dependencies: [
+                "Inburgering", "DUO", "DUOClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The SEPA credit-transfer writer (pain.001.001.03) for ontzorgen's payment runs. Foundation only.
+        .target(name: "SEPA", swiftSettings: swiftSettings),
 
         // Casework commands: one typed command per action, with typed input and a typed refusal that
         // names the field and the rule. Every door (web, API, partners, the newcomer) calls these.
@@ -87,7 +108,7 @@ let package = Package(
         .target(
             name: "RegieServer",
             dependencies: [
-                "Inburgering", "RegieStorage", "RegieCasework", "RegieAPI", "DUO",
+                "Inburgering", "RegieStorage", "RegieCasework", "RegieAPI", "DUO", "DUOClient", "SEPA",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -107,11 +128,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The executable only starts things.
+        // The executable only starts things (the server, or the DUO simulator for development).
         .executableTarget(
             name: "regie",
             dependencies: [
-                "RegieServer", "RegieStorage", "Inburgering",
+                "RegieServer", "RegieStorage", "Inburgering", "DUOSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -122,10 +143,12 @@ let package = Package(
 
         .testTarget(name: "InburgeringTests", dependencies: ["Inburgering"], swiftSettings: swiftSettings),
         .testTarget(name: "DUOTests", dependencies: ["DUO", "Inburgering"], swiftSettings: swiftSettings),
+        .testTarget(name: "DUOSimulatorTests", dependencies: ["DUOSimulator", "DUOClient", "DUO", "Inburgering"], swiftSettings: swiftSettings),
+        .testTarget(name: "SEPATests", dependencies: ["SEPA"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RegieServerTests",
             dependencies: [
-                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "Inburgering", "DUO",
+                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "Inburgering", "DUO", "DUOClient", "DUOSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

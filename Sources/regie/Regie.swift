@@ -1,4 +1,5 @@
 import ArgumentParser
+import DUOSimulator
 import Foundation
 import Inburgering
 import RegieServer
@@ -209,6 +210,7 @@ struct DUOSimulatorCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-demo"), help: "Do not seed the demo persons.") var noDemo = false
 
     func run() async throws {
+        JSONLogHandler.bootstrap(format: .text, level: .info)
         try await DUOSimulatorServer.run(.init(
             host: host, port: port, regieNotifyURL: regieNotifyURL, duoOIN: duoOIN, municipalities: municipalities, scenario: scenario,
             weekSeconds: week, tlsCert: tlsCert, tlsKey: tlsKey, tlsCA: tlsCA, seedDemo: !noDemo))

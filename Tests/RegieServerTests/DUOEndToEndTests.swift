@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import DUO
+import DUOClient
+import DUOSimulator
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,4 +1,6 @@
 import DUO
+import DUOClient
+import DUOSimulator
 import Foundation
 import Inburgering
 import RegieServer

@@ -1,4 +1,5 @@
 import DUO
+import DUOSimulator
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,5 +1,6 @@
 import DUO
 import Foundation
+import Inburgering
 import RegieServer
 import RegieStorage
 import SQLKit
@@ -141,6 +142,60 @@ struct DUOOutboxTests {
             }
             #expect(ids.count == 30)
             #expect(Set(ids).count == 30)
+        }
+    }
+
+    @Test("One outbox: rows written before destinations existed become DUO's and are still sent; new pushes are DUO's", arguments: Engine.available)
+    func existingRowsBecomeDUO(engine: Engine) async throws {
+        try await TestDatabase.with(engine, migrateThrough: "M0011_DelayNote") { db in
+            let now = Date(timeIntervalSince1970: 1_795_000_000)
+            _ = try await World.seed(db, now: now)
+            let persons = try await Self.insertPersons(db, count: 1, now: now)
+            try await Self.insertMessage(db, id: "before", person: persons[0], seq: 1, status: "rejected")
+            try await Self.insertMessage(db, id: "waiting", person: persons[0], seq: 2)
+            // The new build starts: a fresh instance on the same database migrates and works on.
+            let upgraded = try await Database.connect(db.location, maxConnections: 2, logger: db.logger)
+            do {
+                #expect(try await Migrator(database: upgraded).migrate() == ["M0012_Outbox"])
+                let store = DUOStore(database: upgraded)
+                #expect(try await store.fetchOutbox("before")?.destination == .duo)
+                let stored = try await upgraded.sql.raw("SELECT destination FROM duo_outbox ORDER BY seq").all().map { try $0.decode(column: "destination", as: String.self) }
+                #expect(stored == ["duo", "duo"])
+                #expect(try await store.fetchOutbox("before")?.status == "rejected")
+                let claimed = try await store.claimOutbox(worker: "a", now: now)
+                #expect(claimed.map(\.id) == ["waiting"])
+                #expect(claimed.map(\.destination) == [.duo])
+            } catch {
+                await upgraded.shutdown()
+                throw error
+            }
+            await upgraded.shutdown()
+            let message = try OutboxMessage(.zroute, body: DUOResultaatZroute(datumAfrondingZroute: CalendarDate(year: 2026, month: 11, day: 1)!))
+            #expect(message.destination == .duo && message.kind == "zroute")
+        }
+    }
+
+    @Test("Each destination keeps its own order per person; a destination this build does not know is left alone and not listed as DUO's", arguments: Engine.available)
+    func destinations(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let now = Date(timeIntervalSince1970: 1_795_000_000)
+            _ = try await World.seed(db, now: now)
+            let persons = try await Self.insertPersons(db, count: 1, now: now)
+            // An older message for a destination a later build adds: it neither blocks DUO's nor is claimed here.
+            try await db.sql.raw("""
+                INSERT INTO duo_outbox (id, seq, destination, person_id, municipality_code, kind, bsn, body, bericht_id, status, next_attempt_at, created_by, created_at)
+                VALUES ('later', 1, 'archief', \(bind: persons[0]), 'GM0988', 'dossier', NULL, '{}', \(bind: UUID().uuidString), 'pending', 0, 'test', 0)
+                """).run()
+            try await Self.insertMessage(db, id: "duo", person: persons[0], seq: 2)
+            let store = DUOStore(database: db)
+            let claimed = try await store.claimOutbox(worker: "a", now: now)
+            #expect(claimed.map(\.id) == ["duo"])
+            #expect(claimed.map(\.destination) == [.duo])
+            let scope = TenantScope(municipalityCodes: ["GM0988"])
+            #expect(try await store.listOutbox(scope: scope).map(\.id) == ["duo"])
+            #expect(try await store.countOutbox(scope: scope) == ["sending": 1])
+            let left = try await db.sql.raw("SELECT status FROM duo_outbox WHERE id = 'later'").first()?.decode(column: "status", as: String.self)
+            #expect(left == "pending")
         }
     }
 }

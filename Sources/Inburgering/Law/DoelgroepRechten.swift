@@ -1,4 +1,4 @@
-/// Which services, hours and obligations apply to a target group (domain.md §2).
+/// Which services, hours and obligations apply to a target group (R0).
 public struct DoelgroepRechten: Hashable, Sendable, LegalRule {
     public let categorie: DoelgroepCategorie
     /// Brede intake, LBT, PIP and progress meetings: everyone.
@@ -20,7 +20,7 @@ public struct DoelgroepRechten: Hashable, Sendable, LegalRule {
     /// A late offer earns a non-culpable extension (R12).
     public let signaalTeLaatAanbod: Bool
 
-    // R0 — Wi2021 art. 13–16; seed 001:638 (box verschillen doelgroepen); domain.md §2
+    // R0 — Wi2021 art. 13–16; Participatiewet art. 56a (ontzorgen for asylum permit holders on bijstand)
     public static func voor(_ categorie: DoelgroepCategorie, settings: MunicipalityLawSettings = .standaard) -> DoelgroepRechten {
         switch categorie {
         case .asielstatushouder:
@@ -36,6 +36,12 @@ public struct DoelgroepRechten: Hashable, Sendable, LegalRule {
                              zRouteParticipatieuren: settings.zRouteParticipatieurenGezinsmigrant,
                              geschatteIntensiteitInPIP: false, signaalTeLaatAanbod: false)
         }
+    }
+
+    /// DUO's detailed target groups that hold a right, e.g. `doelgroepen(met: \.financieelOntzorgenBijBijstand)`
+    /// for the people ontzorgen may apply to (for SQL filters and menus).
+    public static func doelgroepen(met recht: KeyPath<DoelgroepRechten, Bool>, settings: MunicipalityLawSettings = .standaard) -> [Doelgroep] {
+        Doelgroep.allCases.filter { voor($0.categorie, settings: settings)[keyPath: recht] }
     }
 
     public static let descriptions: [RuleDescription] = [

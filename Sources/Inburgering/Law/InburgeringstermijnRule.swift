@@ -15,6 +15,15 @@ public enum InburgeringstermijnRule: LegalRule {
         return TermijnVerlengingRule.verleng(basis(eerstePIPDagtekening: first), met: verlengingen)
     }
 
+    /// What fixing a PIP does to the term: the first fixed PIP's dagtekening starts the term (and is
+    /// the case's PIP date); a later version keeps the date already recorded and starts nothing.
+    // R2 — Wi2021 art. 11 lid 1: the term runs from the day after the dagtekening of the first PIP;
+    // a changed PIP, bezwaar or beroep does not move its start.
+    public static func bijVaststelling(eerstePIPDagtekening: CalendarDate?, dagtekening: CalendarDate) -> PIPVaststelling {
+        if let eerste = eerstePIPDagtekening { return PIPVaststelling(eerstePIPDagtekening: eerste, startTermijn: false) }
+        return PIPVaststelling(eerstePIPDagtekening: dagtekening, startTermijn: true)
+    }
+
     /// The term for a case's facts: DUO's registered term once known (R10), else Regie's computation.
     public static func termijn(for facts: TrajectFacts) -> Period? {
         if let duo = facts.duoTermijn { return Period(start: duo.start, end: duo.laatsteDag) }
@@ -28,4 +37,17 @@ public enum InburgeringstermijnRule: LegalRule {
             textEnglish: "The integration term is 3 years and starts the day after the date of the first PIP. A changed PIP, objection or appeal does not move the start. A PIP dated 1 May 2024 gives a term from 2 May 2024 up to and including 1 May 2027.",
             source: "Wi2021 art. 11"),
     ]
+}
+
+/// The outcome of fixing a PIP for the inburgeringstermijn (R2).
+public struct PIPVaststelling: Hashable, Sendable {
+    /// The dagtekening that starts the term: the first fixed PIP's.
+    public let eerstePIPDagtekening: CalendarDate
+    /// This PIP is the first: it starts the term (and its reason for a late PIP is the one kept, R1).
+    public let startTermijn: Bool
+
+    public init(eerstePIPDagtekening: CalendarDate, startTermijn: Bool) {
+        self.eerstePIPDagtekening = eerstePIPDagtekening
+        self.startTermijn = startTermijn
+    }
 }

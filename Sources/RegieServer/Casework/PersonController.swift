@@ -199,7 +199,8 @@ struct PersonController {
             phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
             contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : nil,
             addressHref: Policy.allows(principal, .editPersons) ? SiteRoute.personAddress(person.id).path : nil,
-            ontzorgenHref: Policy.allows(principal, .readOntzorgen) && Doelgroep(rawValue: person.doelgroep)?.categorie == .asielstatushouder
+            ontzorgenHref: Policy.allows(principal, .readOntzorgen)
+                && Doelgroep(rawValue: person.doelgroep).map { DoelgroepRechten.voor($0.categorie).financieelOntzorgenBijBijstand } == true
                 ? SiteRoute.personOntzorgen(person.id).path : nil,
             steps: steps, tasks: tasks, hasTasks: !tasks.isEmpty,
             canAddTask: Policy.allows(principal, .editPersons) && traject?.closedDate == nil, taskSummary: ErrorSummary(taskErrors),

@@ -1,5 +1,6 @@
 import Configuration
 import DUO
+import DUOClient
 import Foundation
 
 /// How this Regie instance talks with DUO (README, configuration table):
@@ -24,9 +25,9 @@ public struct DUOConfig: Sendable {
     public var pollInterval: Duration
 
     /// Development values: never valid OINs of real organisations.
-    public static let developmentDUOOIN = "00000009999999999000"
+    public static let developmentDUOOIN = DevelopmentOIN.duo
     public static func developmentOIN(for municipalityCode: String) -> String {
-        "00000009" + "0000" + String(municipalityCode.suffix(4)) + "0000"
+        DevelopmentOIN.municipality(municipalityCode)
     }
 
     public init(baseURL: String? = nil, duoOIN: String = DUOConfig.developmentDUOOIN, municipalityOINs: [String: String] = [:],

@@ -1,11 +1,13 @@
 import DUO
+import DUOClient
 import Foundation
 import Inburgering
 import Logging
 import RegieStorage
 import ServiceLifecycle
 
-/// Processes stored notifications (pull → plan → apply) and sends the outbox, claiming each row in
+/// Processes stored notifications (pull → plan → apply) and sends the outbox — one outbox for every
+/// destination, each claimed message handed to its destination's sender (`deliver`) — claiming each row in
 /// the database so that several Regie instances on one PostgreSQL each handle it once. A failed
 /// call to DUO is retried with backoff, never dropped; a restart resumes where it stopped (a claim
 /// is a short lease, `DUOStore.leaseSeconds`, that the worker renews while it works: a heartbeat).
@@ -52,7 +54,7 @@ public struct DUOWorker: Service, CustomStringConvertible {
         }
         let messages = try await store.claimOutbox(worker: workerId, now: services.clock.now(), leaseSeconds: DUOStore.leaseSeconds)
         await withHeartbeat({ try await store.renewOutboxClaims(messages.map(\.id), worker: workerId, now: $0, leaseSeconds: DUOStore.leaseSeconds) }) {
-            for message in messages { await send(message) }
+            for message in messages { await deliver(message) }
         }
         return notifications.count + messages.count
     }
@@ -157,7 +159,16 @@ public struct DUOWorker: Service, CustomStringConvertible {
 
     // MARK: Outbox
 
-    func send(_ m: DUOOutboxRecord) async {
+    /// Hands a claimed message to its destination's sender. Every sender keeps the row's lease,
+    /// retries with `backoff`, and never sends blind a message whose outcome is unknown.
+    func deliver(_ m: OutboxRecord) async {
+        switch m.destination {
+        case .duo: await send(m)
+        }
+    }
+
+    /// Sends a message to DUO.
+    func send(_ m: OutboxRecord) async {
         let now = services.clock.now()
         let retryAt = now.addingTimeInterval(Self.backoff(attempts: m.attempts + 1))
         // Set once the request may have left: from then on a failure leaves the outcome unknown.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Inburgering
 import RegieStorage
+import SEPA
 
 /// The budget manager's work: the overview of arrangements, the municipality's policy versions,
 /// and the monthly runs — prepared, checked for shortfalls, approved by a second budget manager,
@@ -295,7 +296,12 @@ struct BetaalrunController {
         } catch OntzorgenError.notApproved {
             return try await renderRun(run, principal, error: services.catalogue.text("ontzorgen.errors.notApproved", context.locale), context: context, status: .conflict)
         }
-        let xml = SEPACreditTransfer.document(export)
+        let xml = SEPACreditTransfer.document(SEPACreditTransfer.Batch(
+            messageId: export.run.messageId, executionDate: export.run.executionDate,
+            debtorName: export.debtorName, debtorIban: export.debtorIban, debtorBic: export.debtorBic, createdAt: export.createdAt,
+            payments: export.betalingen.map {
+                SEPACreditTransfer.Payment(endToEndId: $0.endToEndId, amountCents: $0.amountCents, payeeName: $0.payeeName, iban: $0.iban, reference: $0.reference)
+            }))
         return Response(status: .ok, headers: [
             .contentType: "application/xml; charset=utf-8", .cacheControl: "no-store",
             .contentDisposition: "attachment; filename=\"\(run.messageId).xml\"",

@@ -7,6 +7,7 @@ import OpenAPIHummingbird
 import RegieAPI
 import RegieStorage
 import DUO
+import DUOClient
 import ServiceLifecycle
 
 /// Builds the application from configuration: the database (migrated before traffic), the

@@ -203,7 +203,7 @@ public enum Policy {
         case .user, .apiClient:
             // Reading persons only to run ontzorgen (a budget manager): only those who may be ontzorgd,
             // asylum permit holders (Participatiewet art. 56a); never family migrants.
-            let groups = ontzorgenOnly(principal) ? Doelgroep.allCases.filter { $0.categorie == .asielstatushouder }.map(\.rawValue) : nil
+            let groups = ontzorgenOnly(principal) ? DoelgroepRechten.doelgroepen(met: \.financieelOntzorgenBijBijstand).map(\.rawValue) : nil
             return TenantScope(municipalityCodes: codes, doelgroepen: groups, dataClasses: dataClasses(for: principal))
         }
     }

@@ -1,4 +1,5 @@
 import DUO
+import DUOClient
 import Crypto
 import Foundation
 import Logging

@@ -76,9 +76,8 @@ public struct CaseworkStore: Sendable {
 
     /// Moves the traject's phase forward to `phase` (never back) and notes the last contact.
     static func advance(personId: String, to phase: TrajectFase, current: String, on db: any SQLDatabase, now: Date) async throws {
-        let currentPhase = TrajectFase(rawValue: current) ?? .signaal
-        guard phase > currentPhase, !currentPhase.isAfgesloten else { return }
-        try await db.raw("UPDATE trajecten SET phase = \(bind: phase.rawValue), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
+        guard let next = FaseVolgordeRule.volgende(huidig: TrajectFase(rawValue: current) ?? .signaal, bereikt: phase) else { return }
+        try await db.raw("UPDATE trajecten SET phase = \(bind: next.rawValue), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
     }
 
     /// Recomputes the nearest term of open trajecten that have none stored yet (after the migration
@@ -334,10 +333,12 @@ public struct CaseworkStore: Sendable {
                 UPDATE pips SET status = 'vastgesteld', dagtekening = \(bind: dagtekening.iso), fixed_by = \(bind: actor.id), fixed_at = \(bind: now.epochSeconds)
                 WHERE id = \(bind: concept.id)
                 """).run()
+            // R2: only the first fixed PIP sets the PIP date (the term's start) and its reason for being late.
+            let termijn = InburgeringstermijnRule.bijVaststelling(eerstePIPDagtekening: traject.pipDate.flatMap(CalendarDate.init(iso:)), dagtekening: dagtekening)
+            let firstPIP: SQLQueryString = termijn.startTermijn
+                ? "pip_date = \(bind: termijn.eerstePIPDagtekening.iso), pip_delay_reason = \(bind: delayReason), pip_delay_note = \(bind: delayNote), " : ""
             try await db.raw("""
-                UPDATE trajecten SET pip_date = COALESCE(pip_date, \(bind: dagtekening.iso)),
-                    pip_delay_reason = CASE WHEN pip_date IS NULL THEN \(bind: delayReason) ELSE pip_delay_reason END,
-                    pip_delay_note = CASE WHEN pip_date IS NULL THEN \(bind: delayNote) ELSE pip_delay_note END, leerroute = \(bind: concept.leerroute),
+                UPDATE trajecten SET \(firstPIP)leerroute = \(bind: concept.leerroute),
                     language_level = \(bind: concept.niveau), pip_cadence_months = \(bind: concept.cadansMaanden), updated_at = \(bind: now.epochSeconds)
                 WHERE person_id = \(bind: personId)
                 """).run()

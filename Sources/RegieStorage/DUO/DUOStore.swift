@@ -47,53 +47,6 @@ public struct DUONotificationRecord: Codable, Sendable, Hashable {
     }
 }
 
-/// A push waiting for, being sent to, or answered by DUO.
-public struct DUOOutboxRecord: Codable, Sendable, Hashable {
-    public var id: String
-    public var seq: Int64
-    public var personId: String
-    public var municipalityCode: String
-    public var kind: String
-    public var bsn: String?
-    public var body: String
-    public var reference: String?
-    public var berichtId: String
-    public var status: String
-    public var attempts: Int
-    public var nextAttemptAt: Int64
-    public var lastError: String?
-    /// DUO's error texts (JSON array of strings) for a rejected message, or the law's reasons for a stopped one.
-    public var fouten: String?
-    public var sourceId: String?
-    public var createdBy: String
-    public var createdAt: Int64
-    public var sentAt: Int64?
-
-    /// Claimed from status `sending`: an earlier attempt started and its outcome was never recorded
-    /// (the instance died, or DUO's answer was lost), so DUO may already hold it. Meaningful on a
-    /// record returned by `claimOutbox` (which reads the row before marking it `sending`).
-    public var outcomeUnknown: Bool { status == "sending" }
-
-    public var foutTeksten: [String] {
-        fouten.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
-    }
-}
-
-/// A message for DUO, built by the change that causes it.
-public struct DUOOutboxMessage: Sendable, Hashable {
-    public var kind: DUOPush
-    public var body: String
-    public var reference: String?
-    public var sourceId: String?
-
-    public init<T: Encodable>(_ kind: DUOPush, body: T, reference: String? = nil, sourceId: String? = nil) throws {
-        self.kind = kind
-        self.body = String(decoding: try DUOJSON.encode(body), as: UTF8.self)
-        self.reference = reference
-        self.sourceId = sourceId
-    }
-}
-
 public enum DUOApplyError: Error, Equatable, Sendable {
     /// The BSN belongs to a person of a municipality outside this organisation.
     case personOfOtherOrganisation
@@ -425,9 +378,10 @@ public struct DUOStore: Sendable {
     }
 
     /// Rows per status of one of this store's tables (`table` is a constant of this file, never input).
-    private func countByStatus(_ table: String, scope: TenantScope) async throws -> [String: Int] {
+    private func countByStatus(_ table: String, scope: TenantScope, destination: OutboxDestination? = nil) async throws -> [String: Int] {
+        let only: SQLQueryString = destination.map { " AND destination = \(bind: $0.rawValue)" } ?? ""
         let rows = try await database.sql.raw("""
-            SELECT status, COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(scope.municipalities(needs: .casework)) GROUP BY status
+            SELECT status, COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(scope.municipalities(needs: .casework))\(only) GROUP BY status
             """).all()
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "status", as: String.self), try $0.decode(column: "n", as: Int.self)) })
     }
@@ -439,16 +393,16 @@ public struct DUOStore: Sendable {
 
     // MARK: Outbox
 
-    /// Writes pushes for a person inside the caller's transaction, in order.
+    /// Writes outbox messages for a person inside the caller's transaction, in order (each with its destination).
     static func enqueue(_ messages: [DUOOutboxMessage], personId: String, municipalityCode: String, bsn: String?, createdBy: String,
                         now: Date, on db: any SQLDatabase) async throws {
         let base = Int64(now.timeIntervalSince1970 * 1_000_000)
         for (offset, message) in messages.enumerated() {
             try await db.raw("""
-                INSERT INTO duo_outbox (id, seq, person_id, municipality_code, kind, bsn, body, reference, bericht_id, status, attempts,
+                INSERT INTO duo_outbox (id, seq, destination, person_id, municipality_code, kind, bsn, body, reference, bericht_id, status, attempts,
                     next_attempt_at, source_id, created_by, created_at)
-                VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: base + Int64(offset)), \(bind: personId), \(bind: municipalityCode),
-                    \(bind: message.kind.rawValue), \(bind: bsn), \(bind: message.body), \(bind: message.reference),
+                VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: base + Int64(offset)), \(bind: message.destination.rawValue), \(bind: personId), \(bind: municipalityCode),
+                    \(bind: message.kind), \(bind: bsn), \(bind: message.body), \(bind: message.reference),
                     \(bind: UUID().uuidString.lowercased()), 'pending', 0, \(bind: now.epochSeconds), \(bind: message.sourceId),
                     \(bind: createdBy), \(bind: now.epochSeconds))
                 """).run()
@@ -474,7 +428,8 @@ public struct DUOStore: Sendable {
         }
     }
 
-    /// Claims due messages, at most the oldest unfinished one per person (order per person), for `worker`.
+    /// Claims due messages of every destination this build knows, at most the oldest unfinished one
+    /// per person and destination (order per person and destination), for `worker`.
     public func claimOutbox(worker: String, now: Date, leaseSeconds: Int64 = DUOStore.leaseSeconds, limit: Int = 20) async throws -> [DUOOutboxRecord] {
         let t = now.epochSeconds
         let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
@@ -483,7 +438,9 @@ public struct DUOStore: Sendable {
                 SELECT o.* FROM duo_outbox o
                 WHERE o.status IN ('pending', 'sending') AND o.next_attempt_at <= \(bind: t)
                   AND (o.claimed_until IS NULL OR o.claimed_until < \(bind: t))
-                  AND NOT EXISTS (SELECT 1 FROM duo_outbox e WHERE e.person_id = o.person_id AND e.seq < o.seq AND e.status IN ('pending', 'sending'))
+                  AND o.destination IN (\(binds: OutboxDestination.allCases.map(\.rawValue)))
+                  AND NOT EXISTS (SELECT 1 FROM duo_outbox e WHERE e.person_id = o.person_id AND e.destination = o.destination
+                                  AND e.seq < o.seq AND e.status IN ('pending', 'sending'))
                 ORDER BY o.seq LIMIT \(bind: limit)\(lock)
                 """).all(decoding: DUOOutboxRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
             guard !rows.isEmpty else { return [] }
@@ -516,7 +473,7 @@ public struct DUOStore: Sendable {
             try await CaseworkStore.insertEvent(CaseChange(kind: "duo.sent", date: CalendarDate.today(now: now).iso, detail: m.kind),
                                                 personId: m.personId, actor: Self.actor, at: now, on: db)
             // DUO now holds this PIP: what Regie knows of DUO's side follows.
-            if m.kind == DUOPush.pip.rawValue, let bericht = try? DUOJSON.decode(DUOPIPBericht.self, from: Data(m.body.utf8)) {
+            if m.destination == .duo, m.kind == DUOPush.pip.rawValue, let bericht = try? DUOJSON.decode(DUOPIPBericht.self, from: Data(m.body.utf8)) {
                 var pulled = DUOPulled()
                 pulled.pip = DUOGemeentePIP(gemeentecode: String(m.municipalityCode.suffix(4)), pip: bericht)
                 try await Self.saveSnapshots(pulled, personId: m.personId, now: now, on: db)
@@ -566,7 +523,7 @@ public struct DUOStore: Sendable {
             }
         }
         let sent = try await sql.raw("""
-            SELECT body FROM duo_outbox WHERE person_id = \(bind: personId) AND kind = 'pip' AND status = 'sent' ORDER BY seq DESC LIMIT 1
+            SELECT body FROM duo_outbox WHERE person_id = \(bind: personId) AND destination = 'duo' AND kind = 'pip' AND status = 'sent' ORDER BY seq DESC LIMIT 1
             """).first().flatMap { try? DUOJSON.decode(DUOPIPBericht.self, from: Data(try $0.decode(column: "body", as: String.self).utf8)) }
         if let sentDay = sent?.dagtekeningPip, current.map({ sentDay > $0 }) ?? true { current = sentDay }
         return (start, current)
@@ -637,8 +594,10 @@ public struct DUOStore: Sendable {
         }
     }
 
+    /// The messages for DUO (what the DUO pages and the case's DUO tab list), newest first.
     public func listOutbox(scope: TenantScope, personId: String? = nil, statuses: [String]? = nil, limit: Int = 100) async throws -> [DUOOutboxRecord] {
         var query: SQLQueryString = "SELECT * FROM duo_outbox WHERE \(scope.municipalities(needs: .casework))"
+        query = query + " AND destination = \(bind: OutboxDestination.duo.rawValue)"
         if let personId { query = query + " AND person_id = \(bind: personId)" }
         if let statuses { query = query + " AND status IN (\(binds: statuses))" }
         query = query + " ORDER BY seq DESC LIMIT \(bind: limit)"
@@ -646,7 +605,7 @@ public struct DUOStore: Sendable {
     }
 
     public func countOutbox(scope: TenantScope) async throws -> [String: Int] {
-        try await countByStatus("duo_outbox", scope: scope)
+        try await countByStatus("duo_outbox", scope: scope, destination: .duo)
     }
 
     public func fetchOutbox(_ id: String) async throws -> DUOOutboxRecord? {

@@ -22,6 +22,7 @@ let allMigrations: [Migration] = [
     M0009_Accounts.migration,
     M0010_Letters.migration,
     M0011_DelayNote.migration,
+    M0012_Outbox.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
@@ -38,9 +39,10 @@ public struct Migrator: Sendable {
     /// The advisory lock every instance takes before touching the schema (PostgreSQL).
     static let lockKey = 7_272_021
 
-    /// Applies what is pending and returns the ids it applied.
+    /// Applies what is pending and returns the ids it applied. `through` stops after that migration
+    /// (tests of a migration start from the schema before it, with rows in it).
     @discardableResult
-    public func migrate(now: Date = Date()) async throws -> [String] {
+    public func migrate(now: Date = Date(), through lastID: String? = nil) async throws -> [String] {
         let kind = database.kind
         // The lock comes before anything else: two instances starting together on an empty
         // PostgreSQL database would otherwise both run CREATE TABLE IF NOT EXISTS, which PostgreSQL
@@ -57,7 +59,8 @@ public struct Migrator: Sendable {
                 """).run()
         }
         var applied: [String] = []
-        for migration in allMigrations {
+        let upTo = lastID.flatMap { id in allMigrations.firstIndex { $0.id == id } }.map { $0 + 1 } ?? allMigrations.count
+        for migration in allMigrations.prefix(upTo) {
             let didApply = try await database.transaction { db in
                 if kind == .postgres {
                     try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockKey)))").run()

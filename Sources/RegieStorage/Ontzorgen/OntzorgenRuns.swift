@@ -14,8 +14,8 @@ extension OntzorgenStore {
         }
     }
 
-    /// Asylum permit holders' doelgroepen (the law's category, R0), for SQL filters.
-    static var asylumGroups: [String] { Doelgroep.allCases.filter { $0.categorie == .asielstatushouder }.map(\.rawValue) }
+    /// The doelgroepen ontzorgen may apply to (R0: asylum permit holders), for SQL filters.
+    static var asylumGroups: [String] { DoelgroepRechten.doelgroepen(met: \.financieelOntzorgenBijBijstand).map(\.rawValue) }
 
     public func listRuns(scope: TenantScope, limit: Int = 60) async throws -> [BetaalrunRecord] {
         return try await database.sql.raw("""
@@ -286,21 +286,15 @@ extension OntzorgenStore {
         }
         let result = OntzorgenBetaalRule.bereken(maand: month, uitkeringCent: benefit ?? 0, posten: bills)
         var lines = bills
-        var hold: String?
-        if a.mandateSignedOn == nil { hold = "geenMachtiging" }
-        else if benefit == nil { hold = "geenUitkering" }
-        else if result.heeftTekort { hold = "tekort" }
-        else if result.leefgeldCent > 0 {
-            if let iban = a.leefgeldIban, let name = a.leefgeldName {
-                lines.append(OntzorgPost(sleutel: "leefgeld", soort: "leefgeld", categorie: nil, begunstigde: name, iban: iban,
-                                         kenmerk: "Leefgeld \(month.iso)", bedragCent: result.leefgeldCent))
-            } else {
-                hold = "geenRekening"
-            }
+        let hold = OntzorgenBetaalRule.aanhouding(machtiging: a.mandateSignedOn != nil, uitkeringBekend: benefit != nil, berekening: result,
+                                                  leefgeldRekening: a.leefgeldIban != nil && a.leefgeldName != nil)
+        if hold == nil, result.leefgeldCent > 0, let iban = a.leefgeldIban, let name = a.leefgeldName {
+            lines.append(OntzorgPost(sleutel: "leefgeld", soort: "leefgeld", categorie: nil, begunstigde: name, iban: iban,
+                                     kenmerk: "Leefgeld \(month.iso)", bedragCent: result.leefgeldCent))
         }
         let record = RunPersoonRecord(runId: runId, personId: a.personId, month: month.iso, benefitCents: result.uitkeringCent,
                                       deductedCents: result.ingehoudenCent, giftCents: result.geschenkCent, leefgeldCents: result.leefgeldCent,
-                                      shortfallCents: result.tekortCent, holdReason: hold)
+                                      shortfallCents: result.tekortCent, holdReason: hold?.rawValue)
         return PersonMonth(record: record, lines: lines)
     }
 

@@ -45,14 +45,15 @@ struct TestDatabase {
     let database: Database
     let cleanup: @Sendable () async -> Void
 
-    static func make(_ engine: Engine) async throws -> TestDatabase {
+    /// A fresh database with every migration applied, or those through `migrateThrough`.
+    static func make(_ engine: Engine, migrateThrough: String? = nil) async throws -> TestDatabase {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         switch engine {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("regie-test-\(UUID().uuidString).sqlite").path
             let database = try await Database.connect(.sqlite(path: path), logger: logger)
-            try await Migrator(database: database).migrate()
+            try await Migrator(database: database).migrate(through: migrateThrough)
             return TestDatabase(database: database) {
                 await database.shutdown()
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -74,7 +75,7 @@ struct TestDatabase {
                 throw error
             }
             do {
-                try await Migrator(database: database).migrate()
+                try await Migrator(database: database).migrate(through: migrateThrough)
             } catch {
                 await database.shutdown()
                 await admin.shutdown()
@@ -111,8 +112,8 @@ actor PostgresSlots {
 
 extension TestDatabase {
     /// Runs `body` on a fresh database and removes it afterwards, also when the body throws.
-    static func with(_ engine: Engine, _ body: (Database) async throws -> Void) async throws {
-        let test = try await make(engine)
+    static func with(_ engine: Engine, migrateThrough: String? = nil, _ body: (Database) async throws -> Void) async throws {
+        let test = try await make(engine, migrateThrough: migrateThrough)
         do {
             try await body(test.database)
         } catch {

@@ -1,16 +1,57 @@
 import Foundation
-import RegieStorage
 
 /// A SEPA credit-transfer initiation (ISO 20022 `pain.001.001.03`, the version Dutch banks accept
 /// for batches) for one approved ontzorgen run: one payment information block from the
 /// municipality's account, one transaction per payment. Texts are reduced to the SEPA character
 /// set and the schema's lengths; the same run always gives the same bytes.
-enum SEPACreditTransfer {
+public enum SEPACreditTransfer {
     static let namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 
-    static func document(_ export: OntzorgenStore.Export) -> String {
-        let run = export.run
-        let lines = export.betalingen
+    /// One batch: the debtor (the municipality's account), the requested execution day and the payments.
+    public struct Batch: Sendable, Hashable {
+        /// The message id (also the payment information id): the same run, the same id.
+        public var messageId: String
+        /// `YYYY-MM-DD`.
+        public var executionDate: String
+        public var debtorName: String
+        public var debtorIban: String
+        public var debtorBic: String?
+        /// The file's creation time (the first export's moment, so a copy is byte for byte the same).
+        public var createdAt: Date
+        public var payments: [Payment]
+
+        public init(messageId: String, executionDate: String, debtorName: String, debtorIban: String, debtorBic: String?,
+                    createdAt: Date, payments: [Payment]) {
+            self.messageId = messageId
+            self.executionDate = executionDate
+            self.debtorName = debtorName
+            self.debtorIban = debtorIban
+            self.debtorBic = debtorBic
+            self.createdAt = createdAt
+            self.payments = payments
+        }
+    }
+
+    /// One credit transfer.
+    public struct Payment: Sendable, Hashable {
+        public var endToEndId: String
+        public var amountCents: Int
+        public var payeeName: String
+        public var iban: String
+        public var reference: String
+
+        public init(endToEndId: String, amountCents: Int, payeeName: String, iban: String, reference: String) {
+            self.endToEndId = endToEndId
+            self.amountCents = amountCents
+            self.payeeName = payeeName
+            self.iban = iban
+            self.reference = reference
+        }
+    }
+
+    public static func document(_ export: Batch) -> String {
+        let run = export
+        let lines = export.payments
         let total = lines.reduce(0) { $0 + $1.amountCents }
         var xml = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -64,7 +105,7 @@ enum SEPACreditTransfer {
     }
 
     /// Euros with a point and two decimals: 1234.5 → "1234.50".
-    static func amount(_ cents: Int) -> String {
+    public static func amount(_ cents: Int) -> String {
         let rest = cents % 100
         return "\(cents / 100).\(rest < 10 ? "0" : "")\(rest)"
     }
@@ -82,7 +123,7 @@ enum SEPACreditTransfer {
     static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ ")
     static let posix = Locale(identifier: "en_US_POSIX")
 
-    static func text(_ value: String, _ max: Int) -> String {
+    public static func text(_ value: String, _ max: Int) -> String {
         // Most names and references are plain ASCII already: folding (slow on Linux) only when needed.
         let plain = value.utf8.allSatisfy { $0 < 128 }
         let folded = plain ? value : value.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: posix)

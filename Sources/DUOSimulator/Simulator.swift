@@ -1,11 +1,12 @@
 import Foundation
 import Inburgering
+import DUO
 
 // The DUO simulator: plays DUO's side of the koppeling for development, demos, training and tests.
 // It answers the requests Regie makes (paths below `/v{major}`, headers `Bron`/`Doel`/`BerichtId`,
 // status codes and bodies as DUO's published OpenAPI descriptions give them, domain.md §5), applies
 // DUO's PIP rules through the law module (R6), and scripts the notifications DUO would send.
-// No web framework here: `RegieServer/DUO/SimulatorServer.swift` binds it to HTTP.
+// No web framework here: `SimulatorServer.swift` beside it binds it to HTTP.
 
 // MARK: - State
 
@@ -176,36 +177,6 @@ public struct SimExchange: Codable, Sendable, Hashable {
         self.responseBody = responseBody
         self.reason = reason
         self.at = at
-    }
-}
-
-/// DUO's APIs, each with the version of its published description (`info.version`), sent as `API-Version`.
-public enum DUOAPI: String, CaseIterable, Codable, Sendable {
-    case inburgeringsplicht, inburgeringstermijn, leerbaarheidstoets, vrijstelling, ontheffing, examen, pip
-    case mapPvtZroute, gevolgdeUren, inburgeringsaanbod, contactpersoon, notificatie
-
-    public var version: String {
-        switch self {
-        case .inburgeringsplicht: "1.2.2"
-        case .leerbaarheidstoets, .pip, .inburgeringsaanbod: "1.2.0"
-        case .notificatie: "1.8.0"
-        case .inburgeringstermijn, .vrijstelling, .ontheffing, .examen, .mapPvtZroute, .gevolgdeUren, .contactpersoon: "1.0.0"
-        }
-    }
-}
-
-extension DUOPull {
-    /// The API that serves this pull.
-    public var api: DUOAPI {
-        switch self {
-        case .inburgeringsplicht, .plichtHistorie, .doelgroep, .doelgroepHistorie: .inburgeringsplicht
-        case .termijn, .termijnHistorie: .inburgeringstermijn
-        case .lbtResultaten, .lbtExamennummer: .leerbaarheidstoets
-        case .vrijstellingen: .vrijstelling
-        case .ontheffingen: .ontheffing
-        case .examens: .examen
-        case .pip: .pip
-        }
     }
 }
 

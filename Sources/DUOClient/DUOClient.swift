@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DUO
 import Foundation
 import Logging
 import NIOCore
@@ -55,19 +56,6 @@ public struct DUOTLSFiles: Sendable, Hashable {
         }
         tls.minimumTLSVersion = .tlsv12
         return tls
-    }
-}
-
-/// The headers of DUO's interface (domain.md §5).
-public enum DUOHeader {
-    public static let bron = "Bron"
-    public static let doel = "Doel"
-    public static let berichtId = "BerichtId"
-    public static let apiVersion = "API-Version"
-
-    /// An OIN is 20 digits.
-    public static func isOIN(_ value: String) -> Bool {
-        value.count == 20 && value.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
 
@@ -243,33 +231,5 @@ public final class DUOClient: Sendable {
     /// A path with the BSN replaced, for logs (never a BSN in a log line).
     static func template(_ path: String) -> String {
         path.split(separator: "/").map { part in part.count == 9 && part.allSatisfy(\.isNumber) ? "{bsn}" : String(part) }.joined(separator: "/")
-    }
-}
-
-/// The pushes of Regie to DUO. Raw values are stored in the outbox.
-public enum DUOPush: String, CaseIterable, Codable, Sendable {
-    case pip
-    case inburgeringsaanbod
-    case map
-    case pvt
-    case zroute
-    case urenTaallesKNM = "uren.taallesknm"
-    case urenParticipatie = "uren.participatie"
-    case urenParticipatieTaalles = "uren.participatietaalles"
-    case contactpersoon
-
-    /// Method and path below `/v1`. The institution number of an offer is part of its body key.
-    public func route(bsn: String, instellingsnummer: String? = nil) -> (String, String) {
-        switch self {
-        case .pip: ("POST", "/personen/\(bsn)/PIP")
-        case .inburgeringsaanbod: ("POST", "/personen/\(bsn)/Inburgeringsaanbod/\(instellingsnummer ?? "")")
-        case .map: ("PUT", "/personen/\(bsn)/map")
-        case .pvt: ("PUT", "/personen/\(bsn)/pvt")
-        case .zroute: ("PUT", "/personen/\(bsn)/zroute")
-        case .urenTaallesKNM: ("PUT", "/personen/\(bsn)/uren/bredeintake/taallesknm")
-        case .urenParticipatie: ("PUT", "/personen/\(bsn)/uren/participatieactiviteiten")
-        case .urenParticipatieTaalles: ("PUT", "/personen/\(bsn)/uren/participatietaalles")
-        case .contactpersoon: ("POST", "/contactpersonen")
-        }
     }
 }

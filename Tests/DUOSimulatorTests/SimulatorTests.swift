@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import Inburgering
 @testable import DUO
+@testable import DUOClient
+@testable import DUOSimulator
 
 // The DUO simulator must refuse what DUO refuses and answer what DUO answers (DUO's published OpenAPI
 // descriptions; domain.md §5 and R6), so that Regie is tested against a faithful counterpart.

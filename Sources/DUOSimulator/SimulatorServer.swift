@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DUO
+import DUOClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -278,7 +279,7 @@ extension DUOSimulatorServer {
         public var seedDemo: Bool
 
         public init(host: String = "127.0.0.1", port: Int = 9090, regieNotifyURL: String? = "http://127.0.0.1:8081/v1/notificaties",
-                    duoOIN: String = DUOConfig.developmentDUOOIN, municipalities: String? = nil, scenario: String? = nil,
+                    duoOIN: String = DevelopmentOIN.duo, municipalities: String? = nil, scenario: String? = nil,
                     weekSeconds: Double = 604_800, tlsCert: String? = nil, tlsKey: String? = nil, tlsCA: String? = nil, seedDemo: Bool = true) {
             self.host = host
             self.port = port
@@ -299,9 +300,9 @@ extension DUOSimulatorServer {
         SimScenario.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n")
     }
 
-    /// The demo region's municipalities with their development OINs (as `DUOConfig` generates them for Regie).
+    /// The demo region's municipalities with their development OINs (as Regie's configuration generates them in development).
     public static let developmentMunicipalities: [(code: String, oin: String)] =
-        ["GM0988", "GM1706", "GM0946"].map { (code: String($0.suffix(4)), oin: DUOConfig.developmentOIN(for: $0)) }
+        ["GM0988", "GM1706", "GM0946"].map { (code: String($0.suffix(4)), oin: DevelopmentOIN.municipality($0)) }
 
     /// Parses `GM0988=<OIN>,GM1706=<OIN>` (the `DUO_MUNICIPALITY_OINS` format; `0988=<OIN>` works too), in order.
     public static func parseMunicipalities(_ text: String) throws -> [(code: String, oin: String)] {
@@ -309,32 +310,31 @@ extension DUOSimulatorServer {
             let parts = pair.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, [4, 6].contains(parts[0].count), parts[0].suffix(4).allSatisfy({ $0.isASCII && $0.isNumber }),
                   DUOHeader.isOIN(parts[1]) else {
-                throw AppStartError("--municipalities: '\(pair)' is not GM0988=<20-digit OIN>.")
+                throw SimulatorStartError("--municipalities: '\(pair)' is not GM0988=<20-digit OIN>.")
             }
             return (String(parts[0].suffix(4)), parts[1])
         }
-        guard !pairs.isEmpty else { throw AppStartError("--municipalities: give at least one municipality.") }
+        guard !pairs.isEmpty else { throw SimulatorStartError("--municipalities: give at least one municipality.") }
         return pairs
     }
 
     /// `regie duo-simulator`: starts the simulator and, once it listens, the scenario given.
     public static func run(_ options: Options) async throws {
-        JSONLogHandler.bootstrap(format: .text, level: .info)
         let logger = Logger(label: "duo-simulator")
         let municipalities = try options.municipalities.map(parseMunicipalities) ?? developmentMunicipalities
-        guard DUOHeader.isOIN(options.duoOIN) else { throw AppStartError("--duo-oin must be 20 digits.") }
+        guard DUOHeader.isOIN(options.duoOIN) else { throw SimulatorStartError("--duo-oin must be 20 digits.") }
         let scenario = try options.scenario.map { name -> SimScenario in
             guard let scenario = SimScenario(rawValue: name) else {
-                throw AppStartError("Unknown scenario '\(name)'. Known: \(SimScenario.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw SimulatorStartError("Unknown scenario '\(name)'. Known: \(SimScenario.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             return scenario
         }
-        guard options.weekSeconds >= 0 else { throw AppStartError("--week must be zero or more seconds.") }
+        guard options.weekSeconds >= 0 else { throw SimulatorStartError("--week must be zero or more seconds.") }
         let tls: DUOTLSFiles?
         switch (options.tlsCert, options.tlsKey) {
         case let (.some(cert), .some(key)): tls = DUOTLSFiles(certificatePath: cert, keyPath: key, caPath: options.tlsCA)
         case (nil, nil): tls = nil
-        default: throw AppStartError("Give both --tls-cert and --tls-key, or neither.")
+        default: throw SimulatorStartError("Give both --tls-cert and --tls-key, or neither.")
         }
 
         var byOIN: [String: String] = [:]
@@ -369,4 +369,10 @@ extension DUOSimulatorServer {
         })
         try await app.runService()
     }
+}
+
+/// A reason the simulator cannot start (a bad option), printed as it is.
+public struct SimulatorStartError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
