@@ -173,6 +173,14 @@ public final class Database: Sendable {
         self.stats = PoolStats()
     }
 
+    /// The same database through a fresh pool, this one closed. After a migration on SQLite: a
+    /// connection opened before it prepares `SELECT *` with the old column list once (the schema is
+    /// reloaded only when the statement steps), so a column just added would read as absent.
+    public func reconnected() async throws -> Database {
+        await shutdown()
+        return try await Database.connect(location, maxConnections: maxConnections, logger: logger, eventLoopGroup: eventLoopGroup)
+    }
+
     /// A pooled database for single statements. Prefer `withSession` or `transaction` for several.
     public var sql: any SQLDatabase {
         switch pool {

@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// services, the middleware chain and every route. Tests build the same application in memory.
 public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
     let config = try AppConfig(reader: reader)
-    let database = try await Database.connect(config.database, maxConnections: config.databaseMaxConnections, logger: logger)
+    var database = try await Database.connect(config.database, maxConnections: config.databaseMaxConnections, logger: logger)
     let router: Router<RegieRequestContext>
     let sweeper: SessionSweeper
     var duoServices: [any Service] = []
@@ -22,6 +22,8 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         let applied = try await Migrator(database: database).migrate()
         if !applied.isEmpty {
             logger.info("migrations applied", metadata: ["migrations": .string(applied.joined(separator: ","))])
+            // SQLite connections opened before the migration would read the old columns once.
+            if database.kind == .sqlite { database = try await database.reconnected() }
         }
         let views = try await Views.load()
         // The DUO koppeling: a client when DUO_URL is set, the worker, and the Notificatie API listener.
