@@ -320,15 +320,15 @@ public struct CaseworkStore: Sendable {
     public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: String? = nil, delayNote: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
                        now: Date) async throws -> PIPRecord? {
         try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
-            guard var concept = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) AND status = 'concept'")
-                .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw PIPStoreError.notAConcept }
+            // Every version in one read: the open concept and the route of the last fixed one.
+            let versions = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) ORDER BY version")
+                .all(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+            guard var concept = versions.first(where: { $0.status == .concept }) else { throw PIPStoreError.notAConcept }
             concept.status = .vastgesteld
             concept.dagtekening = dagtekening
             concept.fixedBy = actor.id
             concept.fixedAt = now.epochSeconds
-            let previousRoute = try await db.raw("""
-                SELECT leerroute FROM pips WHERE person_id = \(bind: personId) AND status = 'vastgesteld' ORDER BY version DESC LIMIT 1
-                """).first().map { try $0.decode(column: "leerroute", as: Leerroute.self) }
+            let previousRoute = versions.last(where: \.isFixed)?.leerroute
             try await db.raw("""
                 UPDATE pips SET status = 'vastgesteld', dagtekening = \(bind: dagtekening.iso), fixed_by = \(bind: actor.id), fixed_at = \(bind: now.epochSeconds)
                 WHERE id = \(bind: concept.id)
@@ -337,12 +337,14 @@ public struct CaseworkStore: Sendable {
             let termijn = InburgeringstermijnRule.bijVaststelling(eerstePIPDagtekening: traject.pipDate.flatMap(CalendarDate.init(iso:)), dagtekening: dagtekening)
             let firstPIP: SQLQueryString = termijn.startTermijn
                 ? "pip_date = \(bind: termijn.eerstePIPDagtekening.iso), pip_delay_reason = \(bind: delayReason), pip_delay_note = \(bind: delayNote), " : ""
+            // The phase moves on to "PIP vastgesteld" in the same statement, never back (FaseVolgordeRule).
+            let phase: SQLQueryString = FaseVolgordeRule.volgende(huidig: TrajectFase(rawValue: traject.phase) ?? .signaal, bereikt: .pipVastgesteld)
+                .map { "phase = \(bind: $0.rawValue), " } ?? ""
             try await db.raw("""
-                UPDATE trajecten SET \(firstPIP)leerroute = \(bind: concept.leerroute),
+                UPDATE trajecten SET \(firstPIP)\(phase)leerroute = \(bind: concept.leerroute),
                     language_level = \(bind: concept.niveau), pip_cadence_months = \(bind: concept.cadansMaanden), updated_at = \(bind: now.epochSeconds)
                 WHERE person_id = \(bind: personId)
                 """).run()
-            try await Self.advance(personId: personId, to: .pipVastgesteld, current: traject.phase, on: db, now: now)
             // The fixed PIP goes to DUO in this same transaction (outbox): never fixed without being sent.
             let bericht = DUOPIPBericht(dagtekeningPip: dagtekening, leerroute: concept.leerroute.duoCode,
                                         niveau: concept.niveau?.rawValue, geschatteIntensiteitB1Route: concept.intensiteitB1)
