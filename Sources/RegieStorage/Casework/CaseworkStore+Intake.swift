@@ -1,0 +1,92 @@
+import DUO
+import Foundation
+import Inburgering
+import SQLKit
+
+/// The brede intake: conversations and topics.
+extension CaseworkStore {
+    /// Records a conversation; the first one that took place moves the case to the brede intake.
+    public func insertGesprek(_ gesprek: IntakeGesprekRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> IntakeGesprekRecord? {
+        let sealedNote = gesprek.note.isEmpty ? nil : try seal.seal(gesprek.note)
+        return try await change(personId: gesprek.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+            try await db.raw("""
+                INSERT INTO intake_gesprekken (id, person_id, conversation_date, attendees, interpreter, culture_mediator, without_partner,
+                    no_show, topics, note_sealed, created_by, created_at)
+                VALUES (\(bind: gesprek.id), \(bind: gesprek.personId), \(bind: gesprek.conversationDate), \(bind: gesprek.attendees),
+                    \(bind: gesprek.interpreter ? 1 : 0), \(bind: gesprek.cultureMediator ? 1 : 0), \(bind: gesprek.withoutPartner ? 1 : 0),
+                    \(bind: gesprek.noShow ? 1 : 0), \(bind: gesprek.topics.joined(separator: ",")), \(bind: sealedNote),
+                    \(bind: gesprek.createdBy), \(bind: gesprek.createdAt))
+                """).run()
+            if !gesprek.noShow {
+                if traject.intakeDate == nil || gesprek.conversationDate < traject.intakeDate! {
+                    try await db.raw("UPDATE trajecten SET intake_date = \(bind: gesprek.conversationDate) WHERE person_id = \(bind: gesprek.personId)").run()
+                }
+                try await Self.touchContact(personId: gesprek.personId, date: gesprek.conversationDate, on: db)
+                try await Self.advance(personId: gesprek.personId, to: .bredeIntake, current: traject.phase, on: db, now: now)
+            }
+            return (gesprek, [CaseChange(kind: gesprek.noShow ? "intake.noShow" : "intake.gesprek", date: gesprek.conversationDate,
+                                         detail: gesprek.topics.isEmpty ? "" : "\(gesprek.topics.count)")])
+        }
+    }
+
+    static func touchContact(personId: String, date: String, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE trajecten SET last_contact_date = \(bind: date)
+            WHERE person_id = \(bind: personId) AND (last_contact_date IS NULL OR last_contact_date < \(bind: date))
+            """).run()
+    }
+
+    public func listGesprekken(personId: String, scope: TenantScope) async throws -> [IntakeGesprekRecord] {
+        let rows = try await database.sql.raw("""
+            SELECT g.* FROM intake_gesprekken g JOIN persons p ON p.id = g.person_id
+            WHERE g.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
+            ORDER BY g.conversation_date, g.created_at, g.id
+            """).all()
+        return try rows.map { row in
+            let topics = try row.decode(column: "topics", as: String.self)
+            let sealed = try row.decode(column: "note_sealed", as: String?.self)
+            return IntakeGesprekRecord(
+                id: try row.decode(column: "id", as: String.self), personId: personId,
+                conversationDate: try row.decode(column: "conversation_date", as: String.self),
+                attendees: try row.decode(column: "attendees", as: String.self),
+                interpreter: try row.decode(column: "interpreter", as: Int.self) == 1,
+                cultureMediator: try row.decode(column: "culture_mediator", as: Int.self) == 1,
+                withoutPartner: try row.decode(column: "without_partner", as: Int.self) == 1,
+                noShow: try row.decode(column: "no_show", as: Int.self) == 1,
+                topics: topics.split(separator: ",").map(String.init),
+                note: try sealed.map { try seal.open($0) } ?? "",
+                createdBy: try row.decode(column: "created_by", as: String.self),
+                createdAt: try row.decode(column: "created_at", as: Int64.self))
+        }
+    }
+
+    /// Saves the answers for one intake topic (sealed), replacing what was there.
+    public func saveOnderwerp(personId: String, _ onderwerp: IntakeOnderwerpRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> IntakeOnderwerpRecord? {
+        let sealed = try seal.seal(String(decoding: try JSONEncoder.sorted.encode(onderwerp.answers), as: UTF8.self))
+        return try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            try await db.raw("""
+                INSERT INTO intake_onderwerpen (person_id, topic, content_sealed, updated_by, updated_at)
+                VALUES (\(bind: personId), \(bind: onderwerp.topic), \(bind: sealed), \(bind: onderwerp.updatedBy), \(bind: onderwerp.updatedAt))
+                ON CONFLICT (person_id, topic) DO UPDATE SET content_sealed = excluded.content_sealed,
+                    updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                """).run()
+            return (onderwerp, [CaseChange(kind: "intake.onderwerp", date: CalendarDate.today(now: now).iso, detail: onderwerp.topic)])
+        }
+    }
+
+    public func listOnderwerpen(personId: String, scope: TenantScope) async throws -> [IntakeOnderwerpRecord] {
+        let rows = try await database.sql.raw("""
+            SELECT o.* FROM intake_onderwerpen o JOIN persons p ON p.id = o.person_id
+            WHERE o.person_id = \(bind: personId) AND \(scope.persons(needs: [.casework, .specialCategory]))
+            ORDER BY o.topic
+            """).all()
+        return try rows.map { row in
+            let text = try seal.open(try row.decode(column: "content_sealed", as: String.self))
+            return IntakeOnderwerpRecord(
+                topic: try row.decode(column: "topic", as: String.self),
+                answers: try JSONDecoder().decode([String: String].self, from: Data(text.utf8)),
+                updatedBy: try row.decode(column: "updated_by", as: String.self),
+                updatedAt: try row.decode(column: "updated_at", as: Int64.self))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import DUO
+import Foundation
+import Inburgering
+import SQLKit
+
+/// Tasks on a case.
+extension CaseworkStore {
+    public func insertTaak(_ taak: TaakRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> TaakRecord? {
+        try await change(personId: taak.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+            var stored = taak
+            stored.assigneeId = taak.assigneeId ?? traject.consulentId
+            try await db.raw("""
+                INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
+                VALUES (\(bind: stored.id), \(bind: stored.personId), \(bind: stored.title), \(bind: stored.dueDate), \(bind: stored.assigneeId),
+                    \(bind: stored.source), \(bind: stored.createdBy), \(bind: stored.createdAt))
+                """).run()
+            return (stored, [CaseChange(kind: "taak.nieuw", date: CalendarDate.today(now: now).iso, detail: stored.title)])
+        }
+    }
+
+    /// Marks an open task of the person done; nil when there is no such open task in scope.
+    public func completeTaak(personId: String, taakId: String, by userId: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+            guard let row = try await db.raw("SELECT title FROM taken WHERE id = \(bind: taakId) AND person_id = \(bind: personId) AND done_at IS NULL").first() else {
+                throw TaakError.notOpen
+            }
+            try await db.raw("UPDATE taken SET done_at = \(bind: now.epochSeconds), done_by = \(bind: userId) WHERE id = \(bind: taakId)").run()
+            return (true, [CaseChange(kind: "taak.afgerond", date: CalendarDate.today(now: now).iso, detail: try row.decode(column: "title", as: String.self))])
+        }
+    }
+
+    public enum TaakError: Error { case notOpen }
+
+    public func listTaken(personId: String, scope: TenantScope, includeDone: Bool = false) async throws -> [TaakRecord] {
+        var query: SQLQueryString = """
+            SELECT k.* FROM taken k JOIN persons p ON p.id = k.person_id
+            WHERE k.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
+            """
+        if !includeDone { query += " AND k.done_at IS NULL" }
+        query += " ORDER BY k.done_at IS NOT NULL, COALESCE(k.due_date, '9999-12-31'), k.created_at"
+        return try await database.sql.raw(query).all(decoding: TaakRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// A worker's open tasks across their cases, earliest due first.
+    public func listOpenTaken(assigneeId: String, scope: TenantScope, limit: Int = 200) async throws -> [OpenTaak] {
+        return try await database.sql.raw("""
+            SELECT k.id AS "id", k.person_id AS "personId", k.title AS "title", k.due_date AS "dueDate",
+                   p.given_names AS "givenNames", p.family_name AS "familyName"
+            FROM taken k JOIN persons p ON p.id = k.person_id
+            WHERE k.assignee_id = \(bind: assigneeId) AND k.done_at IS NULL AND \(scope.persons(needs: .casework))
+            ORDER BY COALESCE(k.due_date, '9999-12-31'), k.created_at LIMIT \(bind: limit)
+            """).all(decoding: OpenTaak.self)
+    }
+
+    public func countOpenTaken(assigneeId: String, scope: TenantScope) async throws -> Int {
+        return try await database.sql.raw("""
+            SELECT COUNT(*) AS n FROM taken k JOIN persons p ON p.id = k.person_id
+            WHERE k.assignee_id = \(bind: assigneeId) AND k.done_at IS NULL AND \(scope.persons(needs: .casework))
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}
