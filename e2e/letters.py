@@ -36,7 +36,6 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
     from selenium.common.exceptions import WebDriverException
 except ImportError:  # pragma: no cover - reported as "missing"
@@ -87,9 +86,21 @@ class Letters:
         self.driver.get(self.base + path)
 
     def click_and_wait(self, button) -> None:
+        """Click something that navigates and wait until the new page has loaded. The old page is
+        gone when asking its root element fails in any way: while a document is torn down Chromium
+        answers "Node with given id does not belong to the document", which `staleness_of` does not
+        take for stale (that flaked the PIP letter's journey on CI twice)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         button.click()
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(page))
+
+        def loaded(driver) -> bool:
+            try:
+                page.tag_name
+                return False
+            except WebDriverException:
+                return driver.execute_script("return document.readyState") == "complete"
+
+        WebDriverWait(self.driver, 20).until(loaded)
 
     def login(self, email: str) -> None:
         self.driver.delete_all_cookies()
