@@ -46,6 +46,13 @@ public struct CaseFile: Sendable {
         self.person = person
         self.traject = traject
     }
+
+    /// A closed case takes no new plan: no PIP, route decision or route start (the obligation this
+    /// municipality directs has ended, or moved). Refused as a conflict on `field`.
+    public func requireOpenForPlanning(field: String, labels: [String: String]) throws(CaseworkError) {
+        guard traject.closedDate != nil else { return }
+        throw CaseworkError(.conflict(existingId: nil), [FieldIssue(field: field, rule: "close.errors.planClosed")], labels: labels)
+    }
 }
 
 /// One problem with one input field: the field's name, the rule it broke (the catalogue key of the

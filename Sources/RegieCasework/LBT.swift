@@ -139,6 +139,7 @@ public struct DecideRoute: CaseworkCommand {
     }
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> RouteBesluitRecord {
+        try file.requireOpenForPlanning(field: "leerroute", labels: Self.labels)
         var v = Checks(labels: Self.labels, read: read)
         let route = v.choice("leerroute", leerroute)
         let level = v.choice("niveau", niveau, required: false)

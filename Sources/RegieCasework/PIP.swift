@@ -207,6 +207,7 @@ public struct SavePIPConcept: CaseworkCommand {
     }
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> PIPRecord {
+        try pips.file.requireOpenForPlanning(field: "leerroute", labels: Self.labels)
         let record = try validate(context)
         // R7a/R7b: what the new version changes is checked whatever reason was chosen; the window again
         // on the dagtekening when it is fixed (a concept saved in time may be fixed too late).
@@ -247,6 +248,7 @@ public struct FixPIP: CaseworkCommand {
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> PIPRecord {
         let noConcept = CaseworkError(.conflict(existingId: nil), [FieldIssue(field: "concept", rule: "pip.errors.noConcept")], labels: Self.labels)
         guard let concept = pips.concept else { throw noConcept }
+        try pips.file.requireOpenForPlanning(field: "dagtekening", labels: Self.labels)
         var v = Checks(labels: Self.labels, read: read)
         // A beschikking is dated today or earlier.
         let day = v.date("dagtekening", dagtekening, notAfter: context.today)

@@ -45,6 +45,7 @@ public struct StartRoute: CaseworkCommand {
                                 "expectedEndDate": "progress.expectedEndDate", "literacy": "progress.literacy"]
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> CalendarDate {
+        try file.requireOpenForPlanning(field: "startDate", labels: Self.labels)
         var v = Checks(labels: Self.labels, read: read)
         let pipDate = file.traject.pipDate.flatMap(CalendarDate.init(iso:))
         if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
