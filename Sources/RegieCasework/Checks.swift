@@ -85,6 +85,12 @@ public struct Checks: Sendable {
         found.append(FieldIssue(field: field, rule: rule, arguments: arguments))
     }
 
+    /// A field whose typed value needs no check beyond being read: its unread value, if any, takes
+    /// its place among the issues here.
+    public mutating func read(_ field: String) {
+        _ = placed(field)
+    }
+
     /// Whether the field already has its issue (an unread value is placed now, in check order).
     mutating func placed(_ field: String) -> Bool {
         if let index = unread.firstIndex(where: { $0.field == field }) { found.append(unread.remove(at: index)) }

@@ -143,7 +143,7 @@ public struct DecideRoute: CaseworkCommand {
         var v = Checks(labels: Self.labels, read: read)
         let route = v.choice("leerroute", leerroute)
         let level = v.choice("niveau", niveau, required: false)
-        _ = v.choice("considered", considered, required: false)
+        v.read("considered")
         let considerations = v.text("considerations", considerations, maxLength: 5000)
         let reason = v.text("deviationReason", deviationReason, required: false, maxLength: 5000)
         let lbt = try await Self.currentLBT(file, scope: context.scope, stores: stores)

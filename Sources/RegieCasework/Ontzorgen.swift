@@ -102,11 +102,13 @@ public struct ChangeOntzorgen: CaseworkCommand {
         CaseworkError(kind, [FieldIssue(field: field, rule: rule, arguments: arguments)], labels: Self.labels)
     }
 
+    @discardableResult
     func arrangement(_ dossier: OntzorgenDossier) throws -> OntzorgingRecord {
         guard let record = dossier.ontzorging else { throw refuse(.conflict(existingId: nil), "bijstandStart", "ontzorgen.errors.decideFirst") }
         return record
     }
 
+    @discardableResult
     func ontzorgd(_ dossier: OntzorgenDossier) throws -> OntzorgingRecord {
         let record = try arrangement(dossier)
         guard record.ontzorgd == 1, record.closedOn == nil else { throw refuse(.conflict(existingId: nil), "bijstandStart", "ontzorgen.errors.notOntzorgd") }

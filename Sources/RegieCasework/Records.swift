@@ -44,11 +44,11 @@ public struct SaveHandover: CaseworkCommand {
         for field in Self.profileFields {
             stored[field.key] = v.text(field.key, reader.text(profile[field.key]), required: false, maxLength: field.long ? 5000 : 200)
         }
-        _ = v.choice("scenario", scenario, required: false)
+        v.read("scenario")
         let koppeling = file.traject.koppelingDate.flatMap(CalendarDate.init(iso:))
         let planned = v.date("meetingPlanned", meetingPlanned, required: false, notBefore: koppeling)
         let held = v.date("meetingHeld", meetingHeld, required: false, notAfter: context.today, notBefore: koppeling)
-        _ = v.choice("attendees", attendees, required: false)
+        v.read("attendees")
         if held != nil && attendees.isEmpty { v.fail("attendees", "handover.errors.attendees") }
         guard v.isValid else { throw v.error() }
         let record = WarmeOverdrachtRecord(

@@ -267,7 +267,7 @@ extension APIHandler {
     func savePIPConcept(_ input: Operations.SavePIPConcept.Input) async throws -> Operations.SavePIPConcept.Output {
         let c = try await pipCase(input.path.id)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
-        var r = InputReader()
+        let r = InputReader()
         let command = SavePIPConcept(
             pips: c.pips, changeReason: APIValues.law(body.changeReason), changeNote: r.text(body.changeNote), leerroute: APIValues.law(body.leerroute),
             niveau: APIValues.law(body.niveau), begeleiding: r.text(body.begeleiding), ondersteuning: r.text(body.ondersteuning), pvt: r.text(body.pvt),
