@@ -34,4 +34,22 @@ struct ClosedCaseTests {
             #expect(try await CaseworkTests.traject(app, person: person)?.routeStartDate == nil)
         }
     }
+
+    @Test("Through the API too: 409 problem+json naming the field, nothing stored")
+    func api() async throws {
+        try await TestSupport.withApp(.sqlite) { client, app in
+            let person = app.world.personA
+            let key = try await APITests.createKey(client)
+            let close = try await APICaseworkTests.send(client, .post, "/api/v1/cases/\(person)/close", key: key,
+                                                        body: ["reason": "verhuisd", "closeDate": "2026-11-18"])
+            #expect(close.status == .ok)
+            let start = try await APICaseworkTests.send(client, .post, "/api/v1/cases/\(person)/route-start", key: key, body: ["startDate": "2026-11-18"])
+            #expect(start.status == .conflict)
+            #expect(start.problems["body.startDate"] == Self.message)
+            let concept = try await APICaseworkTests.send(client, .put, "/api/v1/cases/\(person)/pips/concept", key: key, body: ["leerroute": "b1"])
+            #expect(concept.status == .conflict)
+            #expect(concept.problems["body.leerroute"] == Self.message)
+            #expect(try await app.services.casework.listPIPs(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"])).isEmpty)
+        }
+    }
 }

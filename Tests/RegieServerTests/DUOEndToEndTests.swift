@@ -291,7 +291,7 @@ struct DUOEndToEndTests {
     @Test("DUO refuses a PIP: the message is marked refused with DUO's reason, the case worker gets a task and sees it", arguments: Engine.available)
     func refused(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in
-            let (run, person) = try await h.openCase()
+            let (_, person) = try await h.openCase()
             _ = try await h.services.casework.assign(personIds: [person.id], to: "a-consulent", consulentName: "consulent A", scope: h.scope,
                                                      actor: CaseActor(id: "a-teamleider", name: "teamleider A"),
                                                      audit: AuditEvent(actorId: "a-teamleider", actorName: "teamleider A", actorRole: "teamleider", organisationId: h.world.orgA,
@@ -326,7 +326,7 @@ struct DUOEndToEndTests {
     @Test("A PIP cannot be fixed for a person whose BRP details are still missing (a beschikking names its addressee)", arguments: Engine.available)
     func noPIPWithoutDetails(engine: Engine) async throws {
         try await Self.withHarness(engine) { h in
-            let (run, person) = try await h.openCase()
+            let (_, person) = try await h.openCase()
             let browser = Browser(h.web)
             let csrf = try await browser.login(World.email(.consulent))
             let concept = try await browser.post("/personen/\(person.id)/pip", form: [("leerroute", "z")], csrf: csrf)
