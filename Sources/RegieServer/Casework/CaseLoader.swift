@@ -34,8 +34,6 @@ struct CaseLoader {
     }
 
     var today: CalendarDate { CalendarDate.today(now: services.clock.now()) }
-
-    static func newID() -> String { UUID().uuidString.lowercased() }
 }
 
 /// Options for choice fields, labelled from the catalogue.

@@ -9,70 +9,11 @@ struct DocumentsController {
     let services: AppServices
     var loader: CaseLoader { CaseLoader(services: services) }
 
-    static let maximumBytes = AddDocument.maximumBytes
-    static let maximumStreamedBytes = AddDocument.maximumStreamedBytes
-
-    /// A file to store: from the API (its bytes) or from the web form (streamed and sealed).
-    enum Upload {
-        case data(filename: String, bytes: Data)
-        case streamed(StreamedUpload)
-
-        var filename: String {
-            switch self {
-            case .data(let filename, _): filename
-            case .streamed(let upload): upload.filename
-            }
-        }
-        var size: Int {
-            switch self {
-            case .data(_, let bytes): bytes.count
-            case .streamed(let upload): upload.size
-            }
-        }
-        var limit: Int {
-            switch self {
-            case .data: DocumentsController.maximumBytes
-            case .streamed: DocumentsController.maximumStreamedBytes
-            }
-        }
-        var head: Data {
-            switch self {
-            case .data(_, let bytes): Data(bytes.prefix(1024))
-            case .streamed(let upload): upload.head
-            }
-        }
-        var tail: Data {
-            switch self {
-            case .data(_, let bytes): Data(bytes.suffix(256 * 1024))
-            case .streamed(let upload): upload.tail
-            }
-        }
-        var tooLarge: Bool {
-            switch self {
-            case .data(_, let bytes): bytes.count > DocumentsController.maximumBytes
-            case .streamed(let upload): upload.tooLarge
-            }
-        }
-        var content: DocumentContent? {
-            switch self {
-            case .data(_, let bytes): .data(bytes)
-            case .streamed(let upload): upload.sealedChunks.map(DocumentContent.sealedChunks)
-            }
-        }
-
-        /// The file as the document command reads it (no content when over the limit).
-        var uploaded: UploadedFile {
-            UploadedFile(filename: filename, size: size, head: head, tail: tail, limit: limit, content: tooLarge ? nil : content)
-        }
-    }
-
     func addRoutes(to router: RouterGroup<RegieRequestContext>) {
         router.get(RouterPath(SiteRoute.documentsPattern), use: show)
         router.post(RouterPath(SiteRoute.documentsPattern), use: upload)
         router.get(RouterPath(SiteRoute.documentPattern), use: download)
     }
-
-    typealias Kind = DocumentKind
 
     struct Row { let title: String; let filename: String; let size: String; let date: String; let href: String }
     struct DocumentsView { let name: String; let backHref: String; let rows: [Row]; let hasRows: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let canUpload: Bool }
@@ -83,14 +24,12 @@ struct DocumentsController {
         return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
     }
 
-    static func size(_ bytes: Int) -> String { UploadedFile.size(bytes) }
-
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         let t = services.catalogue
         let l = context.locale
         let documents = try await services.casework.listDocuments(personId: loaded.person.id, scope: loaded.scope)
         let rows = documents.map { d in
-            Row(title: d.title, filename: d.filename, size: Self.size(d.sizeBytes),
+            Row(title: d.title, filename: d.filename, size: UploadedFile.size(d.sizeBytes),
                 date: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(d.uploadedAt))), href: SiteRoute.document(loaded.person.id, d.id).path)
         }
         return try services.views.render(
@@ -108,7 +47,7 @@ struct DocumentsController {
 
     func upload(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
-        let file = context.streamedUploads["file"].map(Upload.streamed)
+        let file = context.streamedUploads["file"].map(\.uploaded)
         do {
             _ = try await recordDocument(loaded, title: context.form["title"], file: file, context: context)
         } catch let invalid as FormErrors {
@@ -118,8 +57,8 @@ struct DocumentsController {
     }
 
     /// Checks and stores a document; throws `FormErrors`.
-    func recordDocument(_ loaded: CaseLoader.Loaded, title: String?, file: Upload?, context: RegieRequestContext) async throws -> DocumentRecord {
-        try await services.run(AddDocument(file: loaded.file, title: title, upload: file?.uploaded), on: loaded, context: context)
+    func recordDocument(_ loaded: CaseLoader.Loaded, title: String?, file: UploadedFile?, context: RegieRequestContext) async throws -> DocumentRecord {
+        try await services.run(AddDocument(file: loaded.file, title: title, upload: file), on: loaded, context: context)
     }
 
     func download(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -135,5 +74,14 @@ struct DocumentsController {
             .contentType: record.contentType, .cacheControl: "no-store",
             .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
         ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension StreamedUpload {
+    /// The file as the document command reads it: streamed to sealed chunks as it arrived, with no
+    /// content when it was larger than the form's limit.
+    var uploaded: UploadedFile {
+        UploadedFile(filename: filename, size: size, head: head, tail: tail, limit: AddDocument.maximumStreamedBytes,
+                     content: sealedChunks.map(DocumentContent.sealedChunks))
     }
 }

@@ -18,7 +18,6 @@ struct IntakeController {
     }
 
     typealias TopicRef = IntakeTopic
-    typealias TopicFields = IntakeTopic.Fields
 
     /// Every topic for a municipality: the law's, then its own.
     func topics(_ municipalityCode: String) async throws -> [TopicRef] {

@@ -158,7 +158,7 @@ struct SettingsController {
             input["teamName"] = typed
             return try await render(principal, municipality, input: input, errors: v.errors, context: context, status: .badRequest)
         }
-        try await services.users.insertTeam(Team(id: "team-" + CaseLoader.newID(), organisationId: principal.organisationId, name: name))
+        try await services.users.insertTeam(Team(id: "team-" + CommandContext.newID(), organisationId: principal.organisationId, name: name))
         try await services.record(.settingsUpdate, context: context, permission: .manageSettings, detail: "team: \(name)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=team"])
     }

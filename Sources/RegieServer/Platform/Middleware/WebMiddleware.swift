@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import NIOCore
 import RegieStorage
 
@@ -44,7 +45,7 @@ struct WebMiddleware: RouterMiddleware {
                     // server seal 20 MiB.
                     guard context.principal != nil else { throw AppError.unauthenticated }
                     (context.form, context.streamedUploads) = try await StreamedMultipart.parse(
-                        request.body, boundary: boundary, seal: services.config.fieldSeal, fileLimit: DocumentsController.maximumStreamedBytes)
+                        request.body, boundary: boundary, seal: services.config.fieldSeal, fileLimit: AddDocument.maximumStreamedBytes)
                     streamed = Array(context.streamedUploads.values)
                 } else {
                     let body = try await request.collectBody(upTo: context.maxUploadSize)
