@@ -283,11 +283,22 @@ actor WriteGate {
     }
 }
 
-/// The number of statements a database has run; a lock-protected integer.
+/// The number of statements a database has run; while `record` is on, also their SQL text (a test
+/// names the statements of an action when it exceeds its bound).
 public final class StatementCounter: Sendable {
-    private let value = NIOLockedValueBox(0)
-    public var count: Int { value.withLockedValue { $0 } }
-    func add() { value.withLockedValue { $0 += 1 } }
+    private struct State { var count = 0, recording = false, log: [String] = [] }
+    private let state = NIOLockedValueBox(State())
+    public var count: Int { state.withLockedValue { $0.count } }
+    /// The SQL of each statement since `record()`.
+    public var recorded: [String] { state.withLockedValue { $0.log } }
+    public func record() { state.withLockedValue { $0.recording = true; $0.log = [] } }
+    func add(_ query: any SQLExpression, on database: any SQLDatabase) {
+        let recording = state.withLockedValue { $0.count += 1; return $0.recording }
+        guard recording else { return }
+        var serializer = SQLSerializer(database: database)
+        query.serialize(to: &serializer)
+        state.withLockedValue { $0.log.append(serializer.sql) }
+    }
 }
 
 /// Forwards to a database and counts each statement, in its sessions too.
@@ -302,12 +313,12 @@ struct CountingSQLDatabase: SQLDatabase {
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        counter.add()
+        counter.add(query, on: base)
         return base.execute(sql: query, onRow)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        counter.add()
+        counter.add(query, on: base)
         try await base.execute(sql: query, onRow)
     }
 

@@ -9,31 +9,12 @@ public struct SessionStore: Sendable {
         self.database = database
     }
 
-    struct Row: Decodable {
-        let tokenHash: String
-        let userId: String
-        let csrfToken: String
-        let municipalityCode: String?
-        let createdAt: Int64
-        let lastSeenAt: Int64
-        let expiresAt: Int64
-    }
-
     public func insertSession(_ session: SessionRecord) async throws {
         try await database.sql.raw("""
             INSERT INTO sessions (token_hash, user_id, csrf_token, municipality_code, created_at, last_seen_at, expires_at)
             VALUES (\(bind: session.tokenHash), \(bind: session.userId), \(bind: session.csrfToken), \(bind: session.municipalityCode),
                 \(bind: session.createdAt.epochSeconds), \(bind: session.lastSeenAt.epochSeconds), \(bind: session.expiresAt.epochSeconds))
             """).run()
-    }
-
-    public func fetchSession(tokenHash: String) async throws -> SessionRecord? {
-        guard let row = try await database.sql.raw("SELECT * FROM sessions WHERE token_hash = \(bind: tokenHash)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
-        return SessionRecord(
-            tokenHash: row.tokenHash, userId: row.userId, csrfToken: row.csrfToken, municipalityCode: row.municipalityCode,
-            createdAt: Date(epochSeconds: row.createdAt), lastSeenAt: Date(epochSeconds: row.lastSeenAt),
-            expiresAt: Date(epochSeconds: row.expiresAt))
     }
 
     public func touchSession(tokenHash: String, at now: Date) async throws {

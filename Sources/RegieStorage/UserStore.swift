@@ -9,18 +9,6 @@ public struct UserStore: Sendable {
         self.database = database
     }
 
-    struct UserRow: Decodable {
-        let id: String
-        let organisationId: String
-        let organisationName: String
-        let teamId: String?
-        let email: String
-        let name: String
-        let locale: String
-        let active: Int
-        let passwordChangedAt: Int64
-    }
-
     public struct Credentials: Sendable {
         public let userId: String
         public let passwordHash: String
@@ -159,23 +147,41 @@ public struct UserStore: Sendable {
     }
 
     public func fetchUser(id: String) async throws -> User? {
-        guard let row = try await database.sql.raw("""
-            SELECT u.id, u.organisation_id, o.name AS organisation_name, u.team_id, u.email, u.name, u.locale, u.active, u.password_changed_at
-            FROM users u JOIN organisations o ON o.id = u.organisation_id
-            WHERE u.id = \(bind: id)
-            """).first(decoding: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
-        // The roles and the organisation's municipalities in one round trip (read on every request).
+        try await signedIn(from: "users u", where: "u.id = \(bind: id)", session: false)?.user
+    }
+
+    /// A session and its user, with the user's roles and the organisation's municipalities: what
+    /// every page reads first, in one round trip.
+    public func fetchSignedIn(tokenHash: String) async throws -> (session: SessionRecord, user: User)? {
+        guard let found = try await signedIn(from: "sessions s JOIN users u ON u.id = s.user_id", where: "s.token_hash = \(bind: tokenHash)", session: true),
+              let session = found.session else { return nil }
+        return (session, found.user)
+    }
+
+    /// One statement in three parts: the user's own row (with the session's columns when `session`),
+    /// a row per role, a row per municipality of the organisation. Columns are shared by position,
+    /// so the parts that lack one fill it with NULL.
+    private func signedIn(from: SQLQueryString, where condition: SQLQueryString, session: Bool) async throws -> (user: User, session: SessionRecord?)? {
+        let sessionColumns: SQLQueryString = session
+            ? "s.token_hash, s.csrf_token, s.municipality_code AS session_municipality, s.created_at, s.last_seen_at, s.expires_at"
+            : "NULL, NULL, NULL, NULL, NULL, NULL"
         let rows = try await database.sql.raw("""
-            SELECT 'r' AS kind, role AS code, '' AS name FROM user_roles WHERE user_id = \(bind: id)
+            SELECT 'u' AS kind, u.id AS code, o.name AS name, u.organisation_id, u.team_id, u.email, u.locale, u.active, u.password_changed_at,
+                u.name AS user_name, \(sessionColumns)
+            FROM \(from) JOIN organisations o ON o.id = u.organisation_id WHERE \(condition)
             UNION ALL
-            SELECT 'm' AS kind, m.code, m.name FROM municipalities m
-            JOIN organisation_municipalities om ON om.municipality_code = m.code
-            WHERE om.organisation_id = \(bind: row.organisationId)
-            ORDER BY kind, name, code
+            SELECT 'r', r.role, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM \(from) JOIN user_roles r ON r.user_id = u.id WHERE \(condition)
+            UNION ALL
+            SELECT 'm', m.code, m.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM \(from) JOIN organisation_municipalities om ON om.organisation_id = u.organisation_id
+            JOIN municipalities m ON m.code = om.municipality_code WHERE \(condition)
+            ORDER BY kind DESC, name, code
             """).all()
+        guard let row = rows.first, try row.decode(column: "kind", as: String.self) == "u" else { return nil }
         var roles: [Role] = []
         var municipalities: [Municipality] = []
-        for entry in rows {
+        for entry in rows.dropFirst() {
             let code = try entry.decode(column: "code", as: String.self)
             if try entry.decode(column: "kind", as: String.self) == "r" {
                 if let role = Role(rawValue: code) { roles.append(role) }
@@ -184,10 +190,20 @@ public struct UserStore: Sendable {
             }
         }
         roles.sort()
-        return User(
-            id: row.id, organisationId: row.organisationId, organisationName: row.organisationName, teamId: row.teamId,
-            email: row.email, name: row.name, locale: row.locale, active: row.active == 1, roles: roles,
-            municipalities: municipalities, passwordChangedAt: Date(epochSeconds: row.passwordChangedAt))
+        let user = User(
+            id: try row.decode(column: "code", as: String.self), organisationId: try row.decode(column: "organisation_id", as: String.self),
+            organisationName: try row.decode(column: "name", as: String.self), teamId: try row.decode(column: "team_id", as: String?.self),
+            email: try row.decode(column: "email", as: String.self), name: try row.decode(column: "user_name", as: String.self),
+            locale: try row.decode(column: "locale", as: String.self), active: try row.decode(column: "active", as: Int.self) == 1, roles: roles,
+            municipalities: municipalities, passwordChangedAt: Date(epochSeconds: try row.decode(column: "password_changed_at", as: Int64.self)))
+        guard session else { return (user, nil) }
+        let record = SessionRecord(
+            tokenHash: try row.decode(column: "token_hash", as: String.self), userId: user.id, csrfToken: try row.decode(column: "csrf_token", as: String.self),
+            municipalityCode: try row.decode(column: "session_municipality", as: String?.self),
+            createdAt: Date(epochSeconds: try row.decode(column: "created_at", as: Int64.self)),
+            lastSeenAt: Date(epochSeconds: try row.decode(column: "last_seen_at", as: Int64.self)),
+            expiresAt: Date(epochSeconds: try row.decode(column: "expires_at", as: Int64.self)))
+        return (user, record)
     }
 
     /// Who a letter names as its contact person: the user's name, e-mail and phone (M0010).

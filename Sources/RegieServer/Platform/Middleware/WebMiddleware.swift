@@ -97,14 +97,14 @@ struct WebMiddleware: RouterMiddleware {
         context.locale = Self.preferredLocale(request)
         guard let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty else { return }
         let tokenHash = services.hasher.digest(token)
-        guard let session = try await services.sessions.fetchSession(tokenHash: tokenHash) else { return }
+        guard let (session, user) = try await services.users.fetchSignedIn(tokenHash: tokenHash) else { return }
         let idleDeadline = session.lastSeenAt.addingTimeInterval(services.config.sessionIdleTimeout)
         guard now < session.expiresAt, now < idleDeadline else {
             try await services.sessions.deleteSession(tokenHash: tokenHash)
             context.sessionExpired = true
             return
         }
-        guard let user = try await services.users.fetchUser(id: session.userId), user.active else {
+        guard user.active else {
             try await services.sessions.deleteSession(tokenHash: tokenHash)
             return
         }
