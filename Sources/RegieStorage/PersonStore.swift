@@ -202,6 +202,22 @@ public struct PersonStore: Sendable {
             """).first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
+    /// A person in scope and their traject, in one read (every case page and every change starts here).
+    public func fetchCase(personId: String, scope: TenantScope) async throws -> (person: PersonRecord, traject: TrajectRecord)? {
+        try await Self.fetchCase(personId: personId, scope: scope, on: database.sql)
+    }
+
+    static func fetchCase(personId: String, scope: TenantScope, needs: DataClasses = .identity,
+                          on db: any SQLDatabase) async throws -> (person: PersonRecord, traject: TrajectRecord)? {
+        guard let row = try await db.raw("""
+            SELECT p.*, \(unsafeRaw: TrajectRecord.columns.map { "t.\($0) AS t_\($0)" }.joined(separator: ", "))
+            FROM persons p JOIN trajecten t ON t.person_id = p.id
+            WHERE p.id = \(bind: personId) AND \(scope.persons(needs: needs))
+            """).first() else { return nil }
+        return (try row.decode(model: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
+                try row.decode(model: TrajectRecord.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase))
+    }
+
     /// Other members of the person's household, in scope.
     public func listHouseholdMembers(of person: PersonRecord, scope: TenantScope) async throws -> [PersonSummary] {
         guard let householdId = person.householdId else { return [] }

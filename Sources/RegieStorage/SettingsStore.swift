@@ -144,6 +144,12 @@ public struct SettingsStore: Sendable {
             letterhead: try json("letterhead", Letterhead.self))
     }
 
+    /// A municipality's law settings from their stored JSON; the defaults when none are stored.
+    static func lawSettings(json: String?) throws -> MunicipalityLawSettings {
+        guard let json else { return MunicipalitySettings.defaults.law }
+        return try JSONDecoder().decode(MunicipalityLawSettings.self, from: Data(json.utf8))
+    }
+
     /// The settings of several municipalities at once (a caseload spans the organisation's).
     public func fetch(_ codes: [String]) async throws -> [String: MunicipalitySettings] {
         var result: [String: MunicipalitySettings] = [:]

@@ -22,11 +22,8 @@ struct CaseLoader {
     func load(id: String, context: RegieRequestContext, permission: Permission) async throws -> Loaded {
         let principal = try context.require(permission)
         let scope = Policy.scope(for: principal)
-        guard let person = try await services.persons.fetchPerson(id: id, scope: scope),
-              let traject = try await services.persons.fetchTraject(personId: id, scope: scope) else {
-            throw AppError.notFound
-        }
-        return Loaded(principal: principal, person: person, traject: traject, scope: scope)
+        guard let found = try await services.persons.fetchCase(personId: id, scope: scope) else { throw AppError.notFound }
+        return Loaded(principal: principal, person: found.person, traject: found.traject, scope: scope)
     }
 
     static func actor(_ principal: Principal) -> CaseActor {

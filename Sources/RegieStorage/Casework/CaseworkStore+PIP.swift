@@ -65,19 +65,14 @@ extension CaseworkStore {
     public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: String? = nil, delayNote: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
                        now: Date) async throws -> PIPRecord? {
         try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
-            // Every version in one read: the open concept and the route of the last fixed one.
-            let versions = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: personId) ORDER BY version")
-                .all(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
-            guard var concept = versions.first(where: { $0.status == .concept }) else { throw PIPStoreError.notAConcept }
-            concept.status = .vastgesteld
-            concept.dagtekening = dagtekening
-            concept.fixedBy = actor.id
-            concept.fixedAt = now.epochSeconds
-            let previousRoute = versions.last(where: \.isFixed)?.leerroute
-            try await db.raw("""
+            // The open concept becomes the fixed version; none open (fixed meanwhile) is refused.
+            guard let concept = try await db.raw("""
                 UPDATE pips SET status = 'vastgesteld', dagtekening = \(bind: dagtekening.iso), fixed_by = \(bind: actor.id), fixed_at = \(bind: now.epochSeconds)
-                WHERE id = \(bind: concept.id)
-                """).run()
+                WHERE person_id = \(bind: personId) AND status = 'concept'
+                RETURNING *
+                """).first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw PIPStoreError.notAConcept }
+            // The traject carries the route of the last fixed version (only a fix writes it).
+            let previousRoute = traject.pipDate == nil ? nil : traject.leerroute.flatMap(Leerroute.init(rawValue:))
             // R2: only the first fixed PIP sets the PIP date (the term's start) and its reason for being late.
             let termijn = InburgeringstermijnRule.bijVaststelling(eerstePIPDagtekening: traject.pipDate.flatMap(CalendarDate.init(iso:)), dagtekening: dagtekening)
             let firstPIP: SQLQueryString = termijn.startTermijn

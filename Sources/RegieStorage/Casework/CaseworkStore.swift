@@ -29,12 +29,7 @@ public struct CaseworkStore: Sendable {
     ) async throws -> T? {
         let kind = database.kind
         return try await database.transaction { db in
-            guard let person = try await db.raw("""
-                SELECT p.* FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: needs))
-                """).first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
-                let traject = try await db.raw("SELECT * FROM trajecten WHERE person_id = \(bind: personId)")
-                    .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
-            else { return nil }
+            guard let (person, traject) = try await PersonStore.fetchCase(personId: personId, scope: scope, needs: needs, on: db) else { return nil }
             let (result, changes) = try await body(db, person, traject)
             for change in changes {
                 try await Self.insertEvent(change, personId: personId, actor: actor, at: now, on: db)
@@ -60,11 +55,14 @@ public struct CaseworkStore: Sendable {
         let read = known == nil ? try await db.raw("SELECT * FROM persons WHERE id = \(bind: personId)")
             .first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase) : nil
         guard let person = known ?? read,
-              let traject = try await db.raw("SELECT * FROM trajecten WHERE person_id = \(bind: personId)")
-                .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return }
-        let settings = try await SettingsStore.fetch(traject.municipalityCode, on: db)
+              let row = try await db.raw("""
+                SELECT t.*, s.law_settings AS municipality_law_settings FROM trajecten t
+                LEFT JOIN municipality_settings s ON s.municipality_code = t.municipality_code WHERE t.person_id = \(bind: personId)
+                """).first() else { return }
+        let traject = try row.decode(model: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let law = try SettingsStore.lawSettings(json: try row.decode(column: "municipality_law_settings", as: String?.self))
         let facts = try await LawFactsLoader.load(person: person, traject: traject, on: db)
-        let next = facts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: settings.law, on: today)) }
+        let next = facts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: law, on: today)) }
         // R1: the last day of the 10-week PIP term, for the figures (M0004).
         let pipDue = facts.flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
         try await db.raw("""

@@ -14,29 +14,43 @@ enum LawFactsLoader {
                                         lastMeeting: nil, cadence: nil, duoTenWeeksStart: traject.duoTenWeeksStart) else { return nil }
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         let id = person.id
-        // Every fixed version in the order fixed: the first one's route sets R12, the last one's cadence R5b.
-        facts.pips = try await db.raw("""
-            SELECT dagtekening, leerroute, cadans_maanden FROM pips WHERE person_id = \(bind: id) AND status = 'vastgesteld' ORDER BY version
-            """).all().compactMap { row in
-            guard let day = date(try row.decode(column: "dagtekening", as: String?.self)),
-                  let route = Leerroute(rawValue: try row.decode(column: "leerroute", as: String.self)) else { return nil }
-            return PIPFeit(dagtekening: day, leerroute: route, voortgangCadansMaanden: try row.decode(column: "cadans_maanden", as: Int?.self))
+        // The facts kept in other tables, in one read: every fixed PIP version (the first one's route
+        // sets R12, the last one's cadence R5b), held progress meetings, requests to third parties
+        // (R1a), the ontzorgen arrangement and its evaluations (R8). Columns are shared by position.
+        let rows = try await db.raw("""
+            SELECT 'pip' AS kind, dagtekening AS a, leerroute AS b, NULL AS c, NULL AS d, cadans_maanden AS n, version AS o
+                FROM pips WHERE person_id = \(bind: id) AND status = 'vastgesteld'
+            UNION ALL SELECT 'gesprek', held_date, NULL, NULL, NULL, NULL, 0 FROM voortgangsgesprekken WHERE person_id = \(bind: id) AND no_show = 0
+            UNION ALL SELECT 'derde', requested_on, received_on, NULL, NULL, NULL, 0 FROM derden_verzoeken
+                WHERE person_id = \(bind: id) AND withdrawn_reason IS NULL
+            UNION ALL SELECT 'ontzorging', bijstand_start, extended_until, closed_on, municipality_code, ontzorgd, 0 FROM ontzorgingen WHERE person_id = \(bind: id)
+            UNION ALL SELECT 'evaluatie', held_on, NULL, NULL, NULL, NULL, 0 FROM ontzorgen_evaluaties WHERE person_id = \(bind: id)
+            ORDER BY kind, o, a
+            """).all()
+        var arrangement: (bijstandStart: CalendarDate, ontzorgd: Bool, extendedUntil: CalendarDate?, closedOn: CalendarDate?, municipalityCode: String)?
+        var evaluaties: [CalendarDate] = []
+        for row in rows {
+            let a = date(try row.decode(column: "a", as: String?.self)), b = try row.decode(column: "b", as: String?.self)
+            switch try row.decode(column: "kind", as: String.self) {
+            case "pip":
+                if let a, let route = b.flatMap(Leerroute.init(rawValue:)) {
+                    facts.pips.append(PIPFeit(dagtekening: a, leerroute: route, voortgangCadansMaanden: try row.decode(column: "n", as: Int?.self)))
+                }
+            case "gesprek": if let a { facts.voortgangsgesprekken.append(a) }
+            case "derde": if let a { facts.wachtenOpDerden.append(WachtenOpDerden(gevraagd: a, ontvangen: date(b))) }
+            case "evaluatie": if let a { evaluaties.append(a) }
+            default:
+                if let a {
+                    arrangement = (a, try row.decode(column: "n", as: Int?.self) == 1, date(b), date(try row.decode(column: "c", as: String?.self)),
+                                   try row.decode(column: "d", as: String.self))
+                }
+            }
         }
         if facts.pips.isEmpty, let day = date(traject.pipDate), let route = traject.leerroute.flatMap(Leerroute.init(rawValue:)) {
             // A case imported with its PIP date but without its versions.
             facts.pips = [PIPFeit(dagtekening: day, leerroute: route, voortgangCadansMaanden: traject.pipCadenceMonths)]
         }
-        facts.voortgangsgesprekken = try await db.raw("""
-            SELECT held_date FROM voortgangsgesprekken WHERE person_id = \(bind: id) AND no_show = 0 ORDER BY held_date
-            """).all().compactMap { date(try $0.decode(column: "held_date", as: String.self)) }
         if facts.voortgangsgesprekken.isEmpty, let last = date(traject.lastMeetingDate) { facts.voortgangsgesprekken = [last] }
-        facts.wachtenOpDerden = try await db.raw("""
-            SELECT requested_on, received_on FROM derden_verzoeken WHERE person_id = \(bind: id) AND withdrawn_reason IS NULL ORDER BY requested_on
-            """).all().compactMap { row in
-            date(try row.decode(column: "requested_on", as: String.self)).map {
-                WachtenOpDerden(gevraagd: $0, ontvangen: date(try? row.decode(column: "received_on", as: String?.self)))
-            }
-        }
         // DUO's registered term counts from the day Regie learned it (rows from before M0007: from its start).
         if let start = date(traject.duoTermStart), let last = date(traject.duoTermEnd) {
             facts.duoTermijn = DUOTermijnFeit(start: start, laatsteDag: last, bekendSinds: date(traject.duoTermKnown) ?? start,
@@ -46,15 +60,13 @@ enum LawFactsLoader {
             let from = date(traject.duoExemptFrom) ?? facts.kennisgeving ?? LawDates.wi2021
             facts.tijdelijkeVrijstellingen = [TijdelijkeVrijstellingFeit(vanaf: from, tot: date(traject.duoExemptUntil))]
         }
-        if let arrangement = try await db.raw("SELECT * FROM ontzorgingen WHERE person_id = \(bind: id)")
-            .first(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase), let start = date(arrangement.bijstandStart) {
-            facts.bijstandStart = start
-            facts.ontzorgenBesloten = arrangement.ontzorgd == 1
-            facts.ontzorgenVerlengdTot = date(arrangement.extendedUntil)
-            facts.ontzorgenBeeindigd = date(arrangement.closedOn)
-            facts.ontzorgenEvaluaties = try await db.raw("SELECT held_on FROM ontzorgen_evaluaties WHERE person_id = \(bind: id) ORDER BY held_on")
-                .all().compactMap { date(try $0.decode(column: "held_on", as: String.self)) }
-            if let policy = try await OntzorgenStore.policy(municipalityCode: arrangement.municipalityCode, on: arrangement.bijstandStart, db: db) {
+        if let arrangement {
+            facts.bijstandStart = arrangement.bijstandStart
+            facts.ontzorgenBesloten = arrangement.ontzorgd
+            facts.ontzorgenVerlengdTot = arrangement.extendedUntil
+            facts.ontzorgenBeeindigd = arrangement.closedOn
+            facts.ontzorgenEvaluaties = evaluaties
+            if let policy = try await OntzorgenStore.policy(municipalityCode: arrangement.municipalityCode, on: arrangement.bijstandStart.iso, db: db) {
                 facts.ontzorgenBeleid = policy.lawSettings
             }
         }

@@ -511,20 +511,25 @@ public struct DUOStore: Sendable {
     /// Inburgeringsplicht `begindatum`) and the dagtekening of the PIP it holds (what it returned, or
     /// the last PIP Regie sent that it accepted).
     public func whatDUOSaid(personId: String) async throws -> (start: CalendarDate?, currentPIP: CalendarDate?) {
-        let sql = database.sql
-        let snapshots = try await sql.raw("SELECT kind, body FROM duo_snapshots WHERE person_id = \(bind: personId) AND kind IN ('inburgeringsplicht', 'pip')").all()
+        // DUO's last word on the duty and the PIP, and the last PIP DUO accepted from Regie, in one read.
+        let rows = try await database.sql.raw("""
+            SELECT kind, body FROM duo_snapshots WHERE person_id = \(bind: personId) AND kind IN ('inburgeringsplicht', 'pip')
+            UNION ALL
+            SELECT 'sent', body FROM (
+                SELECT body FROM duo_outbox WHERE person_id = \(bind: personId) AND destination = 'duo' AND kind = 'pip' AND status = 'sent'
+                ORDER BY seq DESC LIMIT 1) last_sent
+            """).all()
         var start: CalendarDate?
         var current: CalendarDate?
-        for row in snapshots {
+        var sent: DUOPIPBericht?
+        for row in rows {
             let body = Data(try row.decode(column: "body", as: String.self).utf8)
             switch try row.decode(column: "kind", as: String.self) {
             case "inburgeringsplicht": start = (try? DUOJSON.decode(Inburgeringsplicht.self, from: body))?.begindatum
-            default: current = (try? DUOJSON.decode(DUOGemeentePIP.self, from: body))?.pip.dagtekeningPip
+            case "pip": current = (try? DUOJSON.decode(DUOGemeentePIP.self, from: body))?.pip.dagtekeningPip
+            default: sent = try? DUOJSON.decode(DUOPIPBericht.self, from: body)
             }
         }
-        let sent = try await sql.raw("""
-            SELECT body FROM duo_outbox WHERE person_id = \(bind: personId) AND destination = 'duo' AND kind = 'pip' AND status = 'sent' ORDER BY seq DESC LIMIT 1
-            """).first().flatMap { try? DUOJSON.decode(DUOPIPBericht.self, from: Data(try $0.decode(column: "body", as: String.self).utf8)) }
         if let sentDay = sent?.dagtekeningPip, current.map({ sentDay > $0 }) ?? true { current = sentDay }
         return (start, current)
     }

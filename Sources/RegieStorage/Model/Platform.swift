@@ -268,6 +268,17 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     }
 }
 
+extension TrajectRecord {
+    /// The columns of `trajecten` a record reads, for a join that names them apart from the person's
+    /// (`PersonStore.fetchCase`). A test holds this list to the table.
+    public static let columns = [
+        "id", "person_id", "municipality_code", "phase", "consulent_id", "kennisgeving_date", "koppeling_date", "housing_date", "brp_date",
+        "intake_date", "pip_date", "route_start_date", "leerroute", "closed_date", "closed_reason", "last_meeting_date", "pip_cadence_months",
+        "last_contact_date", "duo_ten_weeks_start", "duo_term_start", "duo_term_end", "duo_exempt_until", "duo_exempt", "pip_due_date",
+        "pip_delay_reason", "pip_delay_note", "duo_term_known", "duo_term_ground", "duo_exempt_from", "facts_json",
+    ]
+}
+
 /// A keyset page: the rows and the cursor for the next page, if there is one.
 public struct Page<Row: Sendable>: Sendable {
     public let rows: [Row]
