@@ -124,6 +124,25 @@ struct AuditTests {
         }
     }
 
+    @Test("A batch of entries (more than one statement's worth) chains on, and the head follows the last entry", arguments: Engine.available)
+    func batchAppend(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { _, app in
+            let audit = app.services.audit
+            let before = try await audit.count()
+            let events = (1...1_203).map { n in
+                AuditEvent(actorId: nil, actorName: "systeem", actorRole: "systeem", organisationId: nil, action: AuditAction.login.rawValue,
+                           purpose: "beveiliging", requestId: "batch", detail: "\(n)")
+            }
+            try await audit.append(events, at: app.clock.now)
+            let last = try #require(try await app.database.sql.raw("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first())
+            let anchor = try await audit.anchor(at: app.clock.now)
+            #expect(anchor.seq == before + 1_203)
+            #expect(anchor.seq == (try last.decode(column: "seq", as: Int64.self)))
+            #expect(anchor.hash == (try last.decode(column: "hash", as: String.self)))
+            #expect(try await audit.verify() == .intact(entries: before + 1_203))
+        }
+    }
+
     @Test("Concurrent reads all succeed and still make one unbroken chain", arguments: Engine.available)
     func concurrentAppends(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in

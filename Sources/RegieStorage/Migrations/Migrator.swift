@@ -23,6 +23,7 @@ let allMigrations: [Migration] = [
     M0010_Letters.migration,
     M0011_DelayNote.migration,
     M0012_Outbox.migration,
+    M0013_AuditHead.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
