@@ -130,3 +130,34 @@ struct TrajectPIPContextTests {
         #expect(StatutoryClock.terms(for: traject, on: d("2024-06-02")).contains { $0.kind == .inburgeringstermijn && $0.start == d("2024-04-06") })
     }
 }
+
+@Suite("Chain — a step is checked against the case as it stands (TrajectGebeurtenisRule)")
+struct TrajectGebeurtenisRuleTests {
+    static let pip = PIP(dagtekening: d("2024-05-01"), leerroute: .b1)
+
+    @Test("Each step on each kind of case: allowed, or refused with the reason", arguments: [
+        (TrajectEvent.kennisgeving(d("2024-01-10")), TrajectStand(categorie: .asielstatushouder, afgesloten: false), TrajectError?.none),
+        (.kennisgeving(d("2024-01-10")), TrajectStand(categorie: .asielstatushouder, afgesloten: true), .trajectAfgesloten),
+        (.afgesloten(d("2024-06-01"), .verhuisd), TrajectStand(categorie: .gezinsmigrantEnOverig, afgesloten: true), .trajectAfgesloten),
+        (.gekoppeld(d("2024-01-20")), TrajectStand(categorie: .asielstatushouder, afgesloten: false), nil),
+        (.gekoppeld(d("2024-01-20")), TrajectStand(categorie: .gezinsmigrantEnOverig, afgesloten: false), .koppelingAlleenVoorAsielstatushouder),
+        (.ontzorgenBesluit(d("2024-02-01"), ontzorgen: true), TrajectStand(categorie: .gezinsmigrantEnOverig, afgesloten: false),
+         .ontzorgenAlleenVoorAsielstatushouder),
+        (.ontzorgenEvaluatie(d("2024-02-01")), TrajectStand(categorie: .asielstatushouder, afgesloten: false), nil),
+        (.leerrouteGestart(d("2024-06-01")), TrajectStand(categorie: .asielstatushouder, afgesloten: false), .leerrouteZonderPIP),
+        (.leerrouteGestart(d("2024-06-01")), TrajectStand(categorie: .asielstatushouder, afgesloten: false, pipDagtekeningen: [d("2024-05-01")]), nil),
+        (.pipVastgesteld(pip), TrajectStand(categorie: .asielstatushouder, afgesloten: false), nil),
+        (.pipVastgesteld(pip), TrajectStand(categorie: .asielstatushouder, afgesloten: false, pipDagtekeningen: [d("2024-05-01")]), nil),
+        (.pipVastgesteld(pip), TrajectStand(categorie: .asielstatushouder, afgesloten: false, pipDagtekeningen: [d("2024-04-01"), d("2024-05-02")]),
+         .pipDagtekeningVoorVorige(vorige: d("2024-05-02"))),
+        (.derdenInformatieOntvangen(d("2024-03-20")), TrajectStand(categorie: .gezinsmigrantEnOverig, afgesloten: false), .derdenInformatieNietGevraagd),
+        (.derdenInformatieOntvangen(d("2024-03-20")), TrajectStand(categorie: .gezinsmigrantEnOverig, afgesloten: false, derdenInformatieGevraagd: true), nil),
+    ])
+    func check(event: TrajectEvent, stand: TrajectStand, refused: TrajectError?) {
+        if let refused {
+            #expect(throws: refused) { try TrajectGebeurtenisRule.controleer(event, in: stand) }
+        } else {
+            #expect(throws: Never.self) { try TrajectGebeurtenisRule.controleer(event, in: stand) }
+        }
+    }
+}

@@ -11,32 +11,22 @@ public struct Traject: Hashable, Codable, Sendable {
         for event in events { try record(event) }
     }
 
-    /// Records an event after checking it can happen now. Events may arrive out of date order (DUO
-    /// notifications can come late); the phase is the furthest phase reached.
+    /// Records an event after checking it can happen now (`TrajectGebeurtenisRule`, the check the
+    /// casework commands apply). Events may arrive out of date order (DUO notifications can come
+    /// late); the phase is the furthest phase reached.
     public mutating func record(_ event: TrajectEvent) throws(TrajectError) {
-        if fase.isAfgesloten { throw .trajectAfgesloten }
-        switch event {
-        case .gekoppeld:
-            guard categorie == .asielstatushouder else { throw .koppelingAlleenVoorAsielstatushouder }
-        case .bijstandGestart, .ontzorgenBesluit, .ontzorgenEvaluatie, .ontzorgenVerlengd:
-            guard categorie == .asielstatushouder else { throw .ontzorgenAlleenVoorAsielstatushouder }
-        case .leerrouteGestart:
-            guard !pipVersies.isEmpty else { throw .leerrouteZonderPIP }
-        case .pipVastgesteld(let pip):
-            if let last = pipVersies.last, pip.dagtekening < last.dagtekening {
-                throw .pipDagtekeningVoorVorige(vorige: last.dagtekening)
-            }
-        case .derdenInformatieOntvangen:
-            guard events.contains(where: { if case .derdenInformatieGevraagd = $0 { true } else { false } }) else {
-                throw .derdenInformatieNietGevraagd
-            }
-        case .doelgroepGewijzigd(_, let doelgroep):
+        try TrajectGebeurtenisRule.controleer(event, in: stand)
+        if case .doelgroepGewijzigd(_, let doelgroep) = event {
             inburgeraar.doelgroep = doelgroep
             inburgeraar.duoIndeling = nil
-        default:
-            break
         }
         events.append(event)
+    }
+
+    /// The case as it stands, for the check of the next event.
+    public var stand: TrajectStand {
+        TrajectStand(categorie: categorie, afgesloten: fase.isAfgesloten, pipDagtekeningen: pipVersies.map(\.dagtekening),
+                     derdenInformatieGevraagd: events.contains { if case .derdenInformatieGevraagd = $0 { true } else { false } })
     }
 
     public var categorie: DoelgroepCategorie { inburgeraar.categorie }
