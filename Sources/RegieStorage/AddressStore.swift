@@ -55,7 +55,6 @@ extension PersonStore {
     /// the person is not in scope.
     public func saveAddresses(personId: String, scope: TenantScope, _ addresses: [AddressKind: DutchAddress], actor: CaseActor,
                               audit: @escaping @Sendable (_ changed: [AddressKind]) -> AuditEvent, now: Date) async throws -> [AddressKind]? {
-        let kind = database.kind
         return try await database.transaction { db in
             guard try await db.raw("SELECT p.id FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons())").first() != nil else {
                 return nil
@@ -87,7 +86,7 @@ extension PersonStore {
                     personId: personId, actor: actor, at: now, on: db)
             }
             if !changed.isEmpty {
-                try await AuditStore.append([audit(changed)], at: now, on: db, kind: kind)
+                try await AuditStore.append([audit(changed)], at: now, on: db)
             }
             return changed
         }

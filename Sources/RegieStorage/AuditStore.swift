@@ -272,7 +272,7 @@ public struct AuditStore: Sendable {
     public func append(_ events: [AuditEvent], at now: Date) async throws {
         guard !events.isEmpty else { return }
         try await database.transaction { db in
-            try await Self.append(events, at: now, on: db, kind: database.kind)
+            try await Self.append(events, at: now, on: db)
         }
     }
 
@@ -281,8 +281,9 @@ public struct AuditStore: Sendable {
     }
 
     /// Appends inside a transaction the caller already holds, so a change and its audit entry commit together.
-    public static func append(_ events: [AuditEvent], at now: Date, on db: any SQLDatabase, kind: DatabaseKind) async throws {
-        let lock: SQLQueryString = kind == .postgres ? " FOR UPDATE" : ""
+    public static func append(_ events: [AuditEvent], at now: Date, on db: any SQLDatabase) async throws {
+        // PostgreSQL locks the head row; SQLite's transaction already holds the database's write lock.
+        let lock: SQLQueryString = db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
         guard let head = try await db.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1\(lock)").first() else {
             throw DatabaseError.unexpected("audit_head is missing")
         }

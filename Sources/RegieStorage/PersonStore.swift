@@ -112,7 +112,6 @@ public struct PersonStore: Sendable {
     /// `householdWith` names a person in scope, the new person joins (or starts) their household.
     public func registerPerson(_ new: NewPerson, householdWith: String?, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
                                now: Date) async throws -> Result<PersonRecord, RegistrationConflict> {
-        let kind = database.kind
         return try await database.transaction { db in
             func existing(_ column: String, _ value: String?) async throws -> (found: Bool, id: String?) {
                 guard let value else { return (false, nil) }
@@ -141,7 +140,7 @@ public struct PersonStore: Sendable {
                     probe.detail = "\(label) van dit dossier opgegeven bij een registratie door \(audit.actorName) van \(caller)"
                     entries.append(probe)
                 }
-                try await AuditStore.append(entries, at: now, on: db, kind: kind)
+                try await AuditStore.append(entries, at: now, on: db)
                 return (true, nil)
             }
             let bsn = try await existing("bsn", new.person.bsn)
@@ -160,7 +159,7 @@ public struct PersonStore: Sendable {
             try await Self.insert([item], on: db, now: now)
             try await CaseworkStore.insertEvent(CaseChange(kind: "registered", date: CalendarDate.today(now: now).iso), personId: item.person.id,
                                                 actor: actor, at: now, on: db)
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
             return .success(item.person)
         }
     }
@@ -204,18 +203,23 @@ public struct PersonStore: Sendable {
 
     /// A person in scope and their traject, in one read (every case page and every change starts here).
     public func fetchCase(personId: String, scope: TenantScope) async throws -> (person: PersonRecord, traject: TrajectRecord)? {
-        try await Self.fetchCase(personId: personId, scope: scope, on: database.sql)
+        try await Self.fetchCase(personId: personId, scope: scope, on: database.sql).map { ($0.person, $0.traject) }
     }
 
-    static func fetchCase(personId: String, scope: TenantScope, needs: DataClasses = .identity,
-                          on db: any SQLDatabase) async throws -> (person: PersonRecord, traject: TrajectRecord)? {
+    /// The case with its municipality's law settings; `scope` nil for the system's own work
+    /// (DUO's messages, recomputing terms after new settings).
+    static func fetchCase(personId: String, scope: TenantScope?, needs: DataClasses = .identity,
+                          on db: any SQLDatabase) async throws -> (person: PersonRecord, traject: TrajectRecord, law: MunicipalityLawSettings)? {
+        let inScope: SQLQueryString = scope.map { " AND \($0.persons(needs: needs))" } ?? ""
         guard let row = try await db.raw("""
-            SELECT p.*, \(unsafeRaw: TrajectRecord.columns.map { "t.\($0) AS t_\($0)" }.joined(separator: ", "))
-            FROM persons p JOIN trajecten t ON t.person_id = p.id
-            WHERE p.id = \(bind: personId) AND \(scope.persons(needs: needs))
+            SELECT p.*, \(unsafeRaw: TrajectRecord.columns.map { "t.\($0) AS t_\($0)" }.joined(separator: ", ")),
+                s.law_settings AS municipality_law_settings
+            FROM persons p JOIN trajecten t ON t.person_id = p.id LEFT JOIN municipality_settings s ON s.municipality_code = t.municipality_code
+            WHERE p.id = \(bind: personId)\(inScope)
             """).first() else { return nil }
         return (try row.decode(model: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
-                try row.decode(model: TrajectRecord.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase))
+                try row.decode(model: TrajectRecord.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase),
+                try SettingsStore.lawSettings(json: try row.decode(column: "municipality_law_settings", as: String?.self)))
     }
 
     /// Other members of the person's household, in scope.
@@ -249,7 +253,6 @@ public struct PersonStore: Sendable {
     /// Updates contact details of a person in scope, together with its audit entry; nil when the
     /// person is not in scope.
     public func updateContact(personId: String, scope: TenantScope, _ update: ContactUpdate, audit: AuditEvent, now: Date) async throws -> PersonRecord? {
-        let kind = database.kind
         return try await database.transaction { db in
             let updated = try await db.raw("""
                 UPDATE persons SET phone = \(bind: update.phone), email = \(bind: update.email), language = \(bind: update.language),
@@ -259,7 +262,7 @@ public struct PersonStore: Sendable {
                 RETURNING *
                 """).first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
             if updated != nil {
-                try await AuditStore.append([audit], at: now, on: db, kind: kind)
+                try await AuditStore.append([audit], at: now, on: db)
             }
             return updated
         }

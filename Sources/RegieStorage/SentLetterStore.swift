@@ -39,7 +39,6 @@ public struct SentLetterStore: Sendable {
     public func insert(id: String, personId: String, scope: TenantScope, kind: String, reference: String, subject: String, sentDate: CalendarDate,
                        document: Document, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> String? {
         let sealed = try seal.seal(String(decoding: try JSONEncoder.sorted.encode(document), as: UTF8.self))
-        let kindOfDatabase = database.kind
         return try await database.transaction { db in
             guard let row = try await db.raw("""
                 SELECT p.municipality_code FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: .casework))
@@ -51,7 +50,7 @@ public struct SentLetterStore: Sendable {
                 """).run()
             try await CaseworkStore.insertEvent(CaseChange(kind: "brief.verzonden", date: sentDate.iso, detail: "\(subject) (\(reference))"),
                                                 personId: personId, actor: actor, at: now, on: db)
-            try await AuditStore.append([audit], at: now, on: db, kind: kindOfDatabase)
+            try await AuditStore.append([audit], at: now, on: db)
             return id
         }
     }

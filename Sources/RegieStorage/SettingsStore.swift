@@ -160,7 +160,6 @@ public struct SettingsStore: Sendable {
     /// Saves the settings with their audit entry, and marks the open trajecten of the municipality
     /// for a fresh nearest term (the windows and cadence may have changed).
     public func save(_ code: String, _ settings: MunicipalitySettings, by userId: String, audit: AuditEvent, now: Date) async throws {
-        let kind = database.kind
         let encoder = JSONEncoder.sorted
         let law = String(decoding: try encoder.encode(settings.law), as: UTF8.self)
         let topics = String(decoding: try encoder.encode(settings.intakeTopics), as: UTF8.self)
@@ -177,7 +176,7 @@ public struct SettingsStore: Sendable {
                     updated_at = excluded.updated_at
                 """).run()
             try await db.raw("UPDATE trajecten SET next_due_kind = NULL WHERE municipality_code = \(bind: code) AND closed_date IS NULL").run()
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
         }
     }
 }

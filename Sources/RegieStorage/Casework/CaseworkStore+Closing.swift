@@ -6,7 +6,8 @@ import SQLKit
 /// Enforcement steps and closing a case.
 extension CaseworkStore {
     public func insertHandhaving(_ step: HandhavingRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> HandhavingRecord? {
-        try await change(personId: step.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: step.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO handhavingen (id, person_id, overtreding, step, amount_cents, decided_date, efforts, circumstances, culpable, created_by, created_at)
                 VALUES (\(bind: step.id), \(bind: step.personId), \(bind: step.overtreding), \(bind: step.step), \(bind: step.amountCents), \(bind: step.decidedDate),
@@ -22,12 +23,8 @@ extension CaseworkStore {
 
     /// Closes the case with its reason; the phase becomes `afgerond` or `beeindigd` by the law's reading of it.
     public func close(personId: String, date: CalendarDate, einde: TrajectEinde, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
-            try await db.raw("""
-                UPDATE trajecten SET closed_date = \(bind: date.iso), closed_reason = \(bind: einde.rawValue), phase = \(bind: einde.fase.rawValue),
-                    updated_at = \(bind: now.epochSeconds)
-                WHERE person_id = \(bind: personId)
-                """).run()
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            try await unit.updateTraject("closed_date = \(bind: date.iso), closed_reason = \(bind: einde.rawValue), phase = \(bind: einde.fase.rawValue)")
             return (true, [CaseChange(kind: "afgesloten", date: date.iso, detail: einde.rawValue)])
         }
     }
@@ -35,7 +32,6 @@ extension CaseworkStore {
     /// Assigns cases to a case worker (or none), each in scope, with a timeline line per case.
     public func assign(personIds: [String], to consulentId: String?, consulentName: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Int {
         guard !personIds.isEmpty else { return 0 }
-        let kind = database.kind
         return try await database.transaction { db in
             let rows = try await db.raw("""
                 SELECT person_id FROM trajecten WHERE person_id IN (\(binds: personIds)) AND \(scope.personRows(person: "person_id", municipality: "municipality_code", needs: .casework))
@@ -48,7 +44,7 @@ extension CaseworkStore {
                 try await Self.insertEvent(CaseChange(kind: "toegewezen", date: CalendarDate.today(now: now).iso, detail: consulentName), personId: id,
                                            actor: actor, at: now, on: db)
             }
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
             return rows.count
         }
     }

@@ -15,7 +15,8 @@ extension CaseworkStore {
         case .data(let data): sealed = try seal.seal(data: data)
         case .sealedChunks: sealed = ""
         }
-        return try await change(personId: document.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        return try await change(personId: document.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO documenten (id, person_id, title, filename, content_type, size_bytes, content_sealed, uploaded_by, uploaded_at)
                 VALUES (\(bind: document.id), \(bind: document.personId), \(bind: document.title), \(bind: document.filename), \(bind: document.contentType),

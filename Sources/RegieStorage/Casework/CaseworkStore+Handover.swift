@@ -22,7 +22,8 @@ extension CaseworkStore {
     public func saveOverdracht(_ record: WarmeOverdrachtRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> WarmeOverdrachtRecord? {
         let sealed = try seal.seal(String(decoding: try JSONEncoder.sorted.encode(record.profile), as: UTF8.self))
         let previous = try await fetchOverdracht(personId: record.personId, scope: scope)
-        return try await change(personId: record.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        return try await change(personId: record.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO warme_overdrachten (person_id, scenario, profile_sealed, meeting_planned, meeting_held, meeting_attendees, updated_by, updated_at)
                 VALUES (\(bind: record.personId), \(bind: record.scenario), \(bind: sealed), \(bind: record.meetingPlanned), \(bind: record.meetingHeld),
@@ -37,7 +38,7 @@ extension CaseworkStore {
             }
             if let held = record.meetingHeld, held != previous?.meetingHeld {
                 changes.append(CaseChange(kind: "overdracht.gehouden", date: held))
-                try await Self.touchContact(personId: record.personId, date: held, on: db)
+                try await unit.updateTraject(CaseUnit.atLeast("last_contact_date", held))
             }
             return (record, changes)
         }

@@ -8,8 +8,8 @@ extension CaseworkStore {
     /// Records a conversation; the first one that took place moves the case to the brede intake.
     public func insertGesprek(_ gesprek: IntakeGesprekRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> IntakeGesprekRecord? {
         let sealedNote = gesprek.note.isEmpty ? nil : try seal.seal(gesprek.note)
-        return try await change(personId: gesprek.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
-            try await db.raw("""
+        return try await change(personId: gesprek.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            try await unit.db.raw("""
                 INSERT INTO intake_gesprekken (id, person_id, conversation_date, attendees, interpreter, culture_mediator, without_partner,
                     no_show, topics, note_sealed, created_by, created_at)
                 VALUES (\(bind: gesprek.id), \(bind: gesprek.personId), \(bind: gesprek.conversationDate), \(bind: gesprek.attendees),
@@ -18,22 +18,14 @@ extension CaseworkStore {
                     \(bind: gesprek.createdBy), \(bind: gesprek.createdAt))
                 """).run()
             if !gesprek.noShow {
-                if traject.intakeDate == nil || gesprek.conversationDate < traject.intakeDate! {
-                    try await db.raw("UPDATE trajecten SET intake_date = \(bind: gesprek.conversationDate) WHERE person_id = \(bind: gesprek.personId)").run()
-                }
-                try await Self.touchContact(personId: gesprek.personId, date: gesprek.conversationDate, on: db)
-                try await Self.advance(personId: gesprek.personId, to: .bredeIntake, current: traject.phase, on: db, now: now)
+                // The intake date is the first conversation held; the last contact the latest.
+                try await unit.advance(to: .bredeIntake, also: """
+                    \(CaseUnit.atMost("intake_date", gesprek.conversationDate)), \(CaseUnit.atLeast("last_contact_date", gesprek.conversationDate))
+                    """)
             }
             return (gesprek, [CaseChange(kind: gesprek.noShow ? "intake.noShow" : "intake.gesprek", date: gesprek.conversationDate,
                                          detail: gesprek.topics.isEmpty ? "" : "\(gesprek.topics.count)")])
         }
-    }
-
-    static func touchContact(personId: String, date: String, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            UPDATE trajecten SET last_contact_date = \(bind: date)
-            WHERE person_id = \(bind: personId) AND (last_contact_date IS NULL OR last_contact_date < \(bind: date))
-            """).run()
     }
 
     public func listGesprekken(personId: String, scope: TenantScope) async throws -> [IntakeGesprekRecord] {
@@ -63,7 +55,8 @@ extension CaseworkStore {
     /// Saves the answers for one intake topic (sealed), replacing what was there.
     public func saveOnderwerp(personId: String, _ onderwerp: IntakeOnderwerpRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> IntakeOnderwerpRecord? {
         let sealed = try seal.seal(String(decoding: try JSONEncoder.sorted.encode(onderwerp.answers), as: UTF8.self))
-        return try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        return try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO intake_onderwerpen (person_id, topic, content_sealed, updated_by, updated_at)
                 VALUES (\(bind: personId), \(bind: onderwerp.topic), \(bind: sealed), \(bind: onderwerp.updatedBy), \(bind: onderwerp.updatedAt))

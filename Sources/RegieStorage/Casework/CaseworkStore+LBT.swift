@@ -6,7 +6,8 @@ import SQLKit
 /// The leerbaarheidstoets, the language school's advice and the route decision.
 extension CaseworkStore {
     public func insertLBT(_ lbt: LBTRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> LBTRecord? {
-        try await change(personId: lbt.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: lbt.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO leerbaarheidstoetsen (id, person_id, invited_date, test_date, administrator, conditions, score, exemption, created_by, created_at)
                 VALUES (\(bind: lbt.id), \(bind: lbt.personId), \(bind: lbt.invitedDate), \(bind: lbt.testDate), \(bind: lbt.administrator),
@@ -23,7 +24,8 @@ extension CaseworkStore {
     }
 
     public func insertAdvies(_ advies: TaalschoolAdviesRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> TaalschoolAdviesRecord? {
-        try await change(personId: advies.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: advies.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO taalschool_adviezen (id, person_id, advice_date, school, leerroute, niveau, note, created_by, created_at)
                 VALUES (\(bind: advies.id), \(bind: advies.personId), \(bind: advies.adviceDate), \(bind: advies.school), \(bind: advies.leerroute),
@@ -40,7 +42,8 @@ extension CaseworkStore {
     // MARK: Route decision
 
     public func insertRouteBesluit(_ besluit: RouteBesluitRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> RouteBesluitRecord? {
-        try await change(personId: besluit.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: besluit.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO route_besluiten (id, person_id, decided_date, leerroute, niveau, considered, considerations, deviation,
                     deviation_reason, lbt_score, created_by, created_at)

@@ -17,7 +17,8 @@ extension CaseworkStore {
     /// Creates the concept (the next version number) or updates the open concept. The concept is not
     /// a beschikking: it starts no term.
     public func saveConcept(_ pip: PIPRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> PIPRecord? {
-        try await change(personId: pip.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: pip.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             let existing = try await db.raw("SELECT * FROM pips WHERE person_id = \(bind: pip.personId) AND status = 'concept'")
                 .first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
             var saved = pip
@@ -64,7 +65,10 @@ extension CaseworkStore {
     /// 10 weeks (R1), for the figures.
     public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: String? = nil, delayNote: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
                        now: Date) async throws -> PIPRecord? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
+            let person = unit.person
+            let traject = unit.traject
             // The open concept becomes the fixed version; none open (fixed meanwhile) is refused.
             guard let concept = try await db.raw("""
                 UPDATE pips SET status = 'vastgesteld', dagtekening = \(bind: dagtekening.iso), fixed_by = \(bind: actor.id), fixed_at = \(bind: now.epochSeconds)
@@ -78,13 +82,9 @@ extension CaseworkStore {
             let firstPIP: SQLQueryString = termijn.startTermijn
                 ? "pip_date = \(bind: termijn.eerstePIPDagtekening.iso), pip_delay_reason = \(bind: delayReason), pip_delay_note = \(bind: delayNote), " : ""
             // The phase moves on to "PIP vastgesteld" in the same statement, never back (FaseVolgordeRule).
-            let phase: SQLQueryString = FaseVolgordeRule.volgende(huidig: TrajectFase(rawValue: traject.phase) ?? .signaal, bereikt: .pipVastgesteld)
-                .map { "phase = \(bind: $0.rawValue), " } ?? ""
-            try await db.raw("""
-                UPDATE trajecten SET \(firstPIP)\(phase)leerroute = \(bind: concept.leerroute),
-                    language_level = \(bind: concept.niveau), pip_cadence_months = \(bind: concept.cadansMaanden), updated_at = \(bind: now.epochSeconds)
-                WHERE person_id = \(bind: personId)
-                """).run()
+            try await unit.advance(to: .pipVastgesteld, also: """
+                \(firstPIP)leerroute = \(bind: concept.leerroute), language_level = \(bind: concept.niveau), pip_cadence_months = \(bind: concept.cadansMaanden)
+                """)
             // The fixed PIP goes to DUO in this same transaction (outbox): never fixed without being sent.
             let bericht = DUOPIPBericht(dagtekeningPip: dagtekening, leerroute: concept.leerroute.duoCode,
                                         niveau: concept.niveau?.rawValue, geschatteIntensiteitB1Route: concept.intensiteitB1)

@@ -9,13 +9,12 @@ extension CaseworkStore {
     /// With `aanbod` (institution number and offer), the offer goes to DUO in the same transaction.
     public func startRoute(personId: String, date: CalendarDate, aanbod: (String, DUOInburgeringsaanbod)? = nil, scope: TenantScope, actor: CaseActor,
                            audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
-            try await db.raw("UPDATE trajecten SET route_start_date = \(bind: date.iso), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            try await unit.advance(to: .inLeerroute, also: "route_start_date = \(bind: date.iso)")
             if let (instelling, offer) = aanbod {
                 try await DUOStore.enqueue([try DUOOutboxMessage(.inburgeringsaanbod, body: offer, reference: instelling)], personId: personId,
-                                           municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
+                                           municipalityCode: unit.person.municipalityCode, bsn: unit.person.bsn, createdBy: actor.id ?? "-", now: now, on: unit.db)
             }
-            try await Self.advance(personId: personId, to: .inLeerroute, current: traject.phase, on: db, now: now)
             return (true, [CaseChange(kind: "route.start", date: date.iso)])
         }
     }
@@ -23,18 +22,15 @@ extension CaseworkStore {
     /// Records a progress meeting; a held meeting (not a no-show) restarts the clock for the next (R5b).
     public func insertVoortgangsgesprek(_ meeting: VoortgangsgesprekRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> VoortgangsgesprekRecord? {
         let sealed = meeting.note.isEmpty ? nil : try seal.seal(meeting.note)
-        return try await change(personId: meeting.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        return try await change(personId: meeting.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO voortgangsgesprekken (id, person_id, held_date, outcome, no_show, note_sealed, created_by, created_at)
                 VALUES (\(bind: meeting.id), \(bind: meeting.personId), \(bind: meeting.heldDate), \(bind: meeting.outcome), \(bind: meeting.noShow ? 1 : 0),
                     \(bind: sealed), \(bind: meeting.createdBy), \(bind: meeting.createdAt))
                 """).run()
             if !meeting.noShow {
-                try await db.raw("""
-                    UPDATE trajecten SET last_meeting_date = \(bind: meeting.heldDate)
-                    WHERE person_id = \(bind: meeting.personId) AND (last_meeting_date IS NULL OR last_meeting_date < \(bind: meeting.heldDate))
-                    """).run()
-                try await Self.touchContact(personId: meeting.personId, date: meeting.heldDate, on: db)
+                try await unit.updateTraject("\(CaseUnit.atLeast("last_meeting_date", meeting.heldDate)), \(CaseUnit.atLeast("last_contact_date", meeting.heldDate))")
             }
             return (meeting, [CaseChange(kind: meeting.noShow ? "voortgang.noShow" : "voortgang.gesprek", date: meeting.heldDate, detail: meeting.outcome)])
         }
@@ -57,7 +53,9 @@ extension CaseworkStore {
     }
 
     public func insertUren(_ uren: UrenRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> UrenRecord? {
-        try await change(personId: uren.personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, _ in
+        try await change(personId: uren.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
+            let person = unit.person
             try await db.raw("""
                 INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at)
                 VALUES (\(bind: uren.id), \(bind: uren.personId), \(bind: uren.soort), \(bind: uren.periodEnd), \(bind: uren.hours), \(bind: uren.provider),
@@ -103,7 +101,9 @@ extension CaseworkStore {
     /// Records a completed part of the route (MAP final interview, PVT signed, Z-route completed).
     public func saveResultaat(personId: String, kind: String, date: CalendarDate, by userId: String, scope: TenantScope, actor: CaseActor,
                               audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, _ in
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
+            let person = unit.person
             let message: DUOOutboxMessage? = switch kind {
             case "mapEindgesprek": try DUOOutboxMessage(.map, body: DUOResultaatMAP(datumEindgesprekMap: date, verwijtbaar: "Nee"))
             case "pvtOndertekend": try DUOOutboxMessage(.pvt, body: DUOResultaatPVT(datumOndertekeningPvt: date, verwijtbaar: "Nee"))

@@ -6,7 +6,9 @@ import SQLKit
 /// Tasks on a case.
 extension CaseworkStore {
     public func insertTaak(_ taak: TaakRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> TaakRecord? {
-        try await change(personId: taak.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, traject in
+        try await change(personId: taak.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
+            let traject = unit.traject
             var stored = taak
             stored.assigneeId = taak.assigneeId ?? traject.consulentId
             try await db.raw("""
@@ -20,7 +22,8 @@ extension CaseworkStore {
 
     /// Marks an open task of the person done; nil when there is no such open task in scope.
     public func completeTaak(personId: String, taakId: String, by userId: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             guard let row = try await db.raw("SELECT title FROM taken WHERE id = \(bind: taakId) AND person_id = \(bind: personId) AND done_at IS NULL").first() else {
                 throw TaakError.notOpen
             }

@@ -16,67 +16,7 @@ public struct CaseworkStore: Sendable {
         self.seal = seal
     }
 
-    // MARK: The one way to change a case
-
-    /// Loads the person (in scope) and traject inside a transaction, runs `body`, writes the
-    /// timeline lines it returns, recomputes the nearest term and appends the audit entry.
-    /// Returns nil when the person is not in scope.
-    /// `changesPerson`: the body updates the person's row, so the terms are recomputed from the row
-    /// as it is afterwards (otherwise the row read at the start is used again).
-    func change<T: Sendable>(
-        personId: String, scope: TenantScope, needs: DataClasses = .casework, changesPerson: Bool = false, actor: CaseActor, audit: AuditEvent, now: Date,
-        _ body: @escaping @Sendable (any SQLDatabase, PersonRecord, TrajectRecord) async throws -> (T, [CaseChange])
-    ) async throws -> T? {
-        let kind = database.kind
-        return try await database.transaction { db in
-            guard let (person, traject) = try await PersonStore.fetchCase(personId: personId, scope: scope, needs: needs, on: db) else { return nil }
-            let (result, changes) = try await body(db, person, traject)
-            for change in changes {
-                try await Self.insertEvent(change, personId: personId, actor: actor, at: now, on: db)
-            }
-            try await Self.refreshNextDue(personId: personId, person: changesPerson ? nil : person, on: db, today: CalendarDate.today(now: now))
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
-            return result
-        }
-    }
-
-    static func insertEvent(_ change: CaseChange, personId: String, actor: CaseActor, at now: Date, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO case_events (id, person_id, occurred_at, event_date, kind, actor_id, actor_name, detail)
-            VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: personId), \(bind: now.epochSeconds), \(bind: change.date),
-                    \(bind: change.kind), \(bind: actor.id), \(bind: actor.name), \(bind: change.detail))
-            """).run()
-    }
-
-    /// Rebuilds the case's law facts from its tables and stores them with the traject's nearest running
-    /// term (the lists' sort key) and the PIP deadline, all from the law module.
-    /// `person`: the person's row when the caller has it as it is now.
-    static func refreshNextDue(personId: String, person known: PersonRecord? = nil, on db: any SQLDatabase, today: CalendarDate) async throws {
-        let read = known == nil ? try await db.raw("SELECT * FROM persons WHERE id = \(bind: personId)")
-            .first(decoding: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase) : nil
-        guard let person = known ?? read,
-              let row = try await db.raw("""
-                SELECT t.*, s.law_settings AS municipality_law_settings FROM trajecten t
-                LEFT JOIN municipality_settings s ON s.municipality_code = t.municipality_code WHERE t.person_id = \(bind: personId)
-                """).first() else { return }
-        let traject = try row.decode(model: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
-        let law = try SettingsStore.lawSettings(json: try row.decode(column: "municipality_law_settings", as: String?.self))
-        let facts = try await LawFactsLoader.load(person: person, traject: traject, on: db)
-        let next = facts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: law, on: today)) }
-        // R1: the last day of the 10-week PIP term, for the figures (M0004).
-        let pipDue = facts.flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
-        try await db.raw("""
-            UPDATE trajecten SET next_due_date = \(bind: next?.due.iso ?? M0002_Casework.noDueDate),
-                next_due_kind = \(bind: next?.kind.rawValue ?? ""), pip_due_date = \(bind: pipDue), facts_json = \(bind: try LawFactsLoader.encode(facts))
-            WHERE person_id = \(bind: personId)
-            """).run()
-    }
-
-    /// Moves the traject's phase forward to `phase` (never back) and notes the last contact.
-    static func advance(personId: String, to phase: TrajectFase, current: String, on db: any SQLDatabase, now: Date) async throws {
-        guard let next = FaseVolgordeRule.volgende(huidig: TrajectFase(rawValue: current) ?? .signaal, bereikt: phase) else { return }
-        try await db.raw("UPDATE trajecten SET phase = \(bind: next.rawValue), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
-    }
+    // MARK: The one way to change a case: `change` (CaseUnit.swift)
 
     /// Recomputes the nearest term of open trajecten that have none stored yet (after the migration
     /// that added it, or an import), in batches. Returns how many were updated.
@@ -151,8 +91,8 @@ extension CaseworkStore {
     /// Stores the person's BRP details; a BRP registration date moves the case to "gehuisvest" and
     /// starts an asylum permit holder's PIP term (R1) — the nearest term is recomputed.
     public func updateDetails(personId: String, _ details: PersonDetails, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, needs: .identity, changesPerson: true, actor: actor, audit: audit, now: now) { db, _, traject in
-            try await db.raw("""
+        try await change(personId: personId, scope: scope, needs: .identity, changesPerson: true, actor: actor, audit: audit, now: now) { unit in
+            try await unit.db.raw("""
                 UPDATE persons SET given_names = \(bind: details.givenNames), family_name = \(bind: details.familyName),
                     search_name = \(bind: PersonStore.searchKey(details.givenNames + " " + details.familyName)), date_of_birth = \(bind: details.dateOfBirth),
                     gender = \(bind: details.gender), language = \(bind: details.language), interpreter_needed = \(bind: details.interpreterNeeded ? 1 : 0),
@@ -160,8 +100,7 @@ extension CaseworkStore {
                 WHERE id = \(bind: personId)
                 """).run()
             if let brp = details.brpDate {
-                try await db.raw("UPDATE trajecten SET brp_date = \(bind: brp), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
-                try await Self.advance(personId: personId, to: .gehuisvest, current: traject.phase, on: db, now: now)
+                try await unit.advance(to: .gehuisvest, also: "brp_date = \(bind: brp)")
             }
             return (true, [CaseChange(kind: "gegevens", date: CalendarDate.today(now: now).iso)])
         }

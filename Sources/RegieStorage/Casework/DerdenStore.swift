@@ -43,7 +43,8 @@ extension CaseworkStore {
 
     /// Records a request; the PIP term is held from `requestedOn` when it was made within the 10 weeks (R1a).
     public func insertDerdenVerzoek(_ request: DerdenVerzoekRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> DerdenVerzoekRecord? {
-        try await change(personId: request.personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: request.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             try await db.raw("""
                 INSERT INTO derden_verzoeken (id, person_id, party, subject, requested_on, created_by, created_at)
                 VALUES (\(bind: request.id), \(bind: request.personId), \(bind: request.party), \(bind: request.subject), \(bind: request.requestedOn),
@@ -56,7 +57,8 @@ extension CaseworkStore {
     /// Records (or corrects) the day the answer arrived: the PIP is then due at most 2 weeks later (R1a).
     public func receiveDerdenVerzoek(personId: String, requestId: String, receivedOn: CalendarDate, scope: TenantScope, actor: CaseActor,
                                      audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             let request = try await Self.openRequest(personId: personId, requestId: requestId, on: db)
             guard let asked = CalendarDate(iso: request.requestedOn), receivedOn >= asked else { throw DerdenStoreError.receivedBeforeRequested }
             try await db.raw("""
@@ -71,7 +73,8 @@ extension CaseworkStore {
     /// Withdraws a request recorded by mistake; it no longer holds the term. The row and the reason stay.
     public func withdrawDerdenVerzoek(personId: String, requestId: String, reason: String, scope: TenantScope, actor: CaseActor,
                                       audit: AuditEvent, now: Date) async throws -> Bool? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             let request = try await Self.openRequest(personId: personId, requestId: requestId, on: db)
             try await db.raw("""
                 UPDATE derden_verzoeken SET withdrawn_reason = \(bind: reason), updated_by = \(bind: actor.id), updated_at = \(bind: now.epochSeconds)

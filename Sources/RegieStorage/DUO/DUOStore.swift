@@ -175,7 +175,6 @@ public struct DUOStore: Sendable {
         notification n: DUONotificationRecord, updates: [DUOCaseUpdate], pulled: DUOPulled, notified: CalendarDate,
         taskTitles: [DUOTaak: String], now: Date
     ) async throws -> String {
-        let kind = database.kind
         return try await database.transaction { db in
             var personId = try await db.raw("""
                 SELECT id, municipality_code FROM persons WHERE bsn = \(bind: n.bsn ?? "-") OR v_nummer = \(bind: n.vNummer ?? "-") LIMIT 1
@@ -304,7 +303,7 @@ public struct DUOStore: Sendable {
             try await AuditStore.append([AuditEvent(
                 actorId: "duo", actorName: "DUO", actorRole: "systeem", organisationId: nil, action: AuditAction.duoNotificationProcess.rawValue,
                 personId: id, municipalityCode: municipality, purpose: "inburgering", requestId: n.berichtId, detail: n.gebeurtenisId)],
-                at: now, on: db, kind: kind)
+                at: now, on: db)
             return id
         }
     }
@@ -337,10 +336,9 @@ public struct DUOStore: Sendable {
 
     /// Stores a refresh's pulled state for a person in scope (reconciliation), with its audit entry.
     public func saveRefresh(_ pulled: DUOPulled, personId: String, audit: AuditEvent, now: Date) async throws {
-        let kind = database.kind
         try await database.transaction { db in
             try await Self.saveSnapshots(pulled, personId: personId, now: now, on: db)
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
         }
     }
 
@@ -413,7 +411,6 @@ public struct DUOStore: Sendable {
     /// timeline line and the audit entry; nil when the person is not in scope.
     public func enqueueContactpersoon(personId: String, _ gegevens: DUOContactpersoonGegevens, scope: TenantScope, actor: CaseActor,
                                       audit: AuditEvent, now: Date) async throws -> Bool? {
-        let kind = database.kind
         let message = try DUOOutboxMessage(.contactpersoon, body: gegevens)
         return try await database.transaction { db in
             guard let person = try await db.raw("""
@@ -423,7 +420,7 @@ public struct DUOStore: Sendable {
                                    bsn: try person.decode(column: "bsn", as: String?.self), createdBy: actor.id ?? "-", now: now, on: db)
             try await CaseworkStore.insertEvent(CaseChange(kind: "duo.contactpersoon", date: CalendarDate.today(now: now).iso, detail: gegevens.naam),
                                                 personId: personId, actor: actor, at: now, on: db)
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
             return true
         }
     }
@@ -580,7 +577,6 @@ public struct DUOStore: Sendable {
     /// Staff ask to send a waiting or refused message again now; nil when not in scope. A message
     /// whose outcome is unknown stays `sending`, so that DUO is asked before it goes again.
     public func retryNow(_ id: String, scope: TenantScope, audit: AuditEvent, now: Date) async throws -> DUOOutboxRecord? {
-        let kind = database.kind
         return try await database.transaction { db in
             guard let row = try await db.raw("""
                 SELECT * FROM duo_outbox WHERE id = \(bind: id) AND \(scope.municipalities(needs: .casework))
@@ -594,7 +590,7 @@ public struct DUOStore: Sendable {
             var audited = audit
             audited.personId = row.personId
             audited.municipalityCode = row.municipalityCode
-            try await AuditStore.append([audited], at: now, on: db, kind: kind)
+            try await AuditStore.append([audited], at: now, on: db)
             return row
         }
     }

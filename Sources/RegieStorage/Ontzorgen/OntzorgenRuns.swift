@@ -98,7 +98,6 @@ extension OntzorgenStore {
     /// Prepares the run of `month` for one municipality: every person ontzorgd on the month's
     /// first day and not yet paid for that month, plus failed payments marked to be paid again.
     public func prepareRun(municipalityCode: String, month: Maand, executionDate: CalendarDate, by actor: Actor, audit: AuditEvent, now: Date) async throws -> BetaalrunRecord {
-        let kind = database.kind
         return try await database.transaction { db in
             if let open = try await db.raw("""
                 SELECT id FROM ontzorgen_runs WHERE municipality_code = \(bind: municipalityCode) AND status = 'concept'
@@ -119,14 +118,13 @@ extension OntzorgenStore {
                 let held = try await db.raw("SELECT COUNT(*) AS n FROM ontzorgen_run_personen WHERE run_id = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0
                 throw OntzorgenError.nothingToPay(held: held)
             }
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
             return run
         }
     }
 
     /// Computes a concept run again (after amounts were corrected); whoever does it becomes its preparer.
     public func recomputeRun(id: String, scope: TenantScope, by actor: Actor, audit: AuditEvent, now: Date) async throws -> BetaalrunRecord {
-        let kind = database.kind
         return try await database.transaction { db in
             let run = try await Self.scopedRun(id, scope, db)
             guard run.status == "concept", let month = Maand(iso: run.month) else { throw OntzorgenError.notConcept }
@@ -137,27 +135,25 @@ extension OntzorgenStore {
                 WHERE id = \(bind: id)
                 """).run()
             try await Self.compute(runId: id, municipalityCode: run.municipalityCode, month: month, on: db)
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
             return try await Self.run(id, db)
         }
     }
 
     /// Removes a concept run; nothing of it was paid.
     public func deleteRun(id: String, scope: TenantScope, audit: AuditEvent, now: Date) async throws {
-        let kind = database.kind
         try await database.transaction { db in
             let run = try await Self.scopedRun(id, scope, db)
             guard run.status == "concept" else { throw OntzorgenError.notConcept }
             try await db.raw("DELETE FROM ontzorgen_betalingen WHERE run_id = \(bind: id)").run()
             try await db.raw("DELETE FROM ontzorgen_run_personen WHERE run_id = \(bind: id)").run()
             try await db.raw("DELETE FROM ontzorgen_runs WHERE id = \(bind: id)").run()
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
         }
     }
 
     /// Four eyes: a second budget manager approves what the first prepared.
     public func approveRun(id: String, scope: TenantScope, by actor: Actor, audit: AuditEvent, now: Date) async throws -> BetaalrunRecord {
-        let kind = database.kind
         return try await database.transaction { db in
             let run = try await Self.scopedRun(id, scope, db)
             guard run.status == "concept" else { throw OntzorgenError.notConcept }
@@ -168,7 +164,7 @@ extension OntzorgenStore {
                 UPDATE ontzorgen_runs SET status = 'goedgekeurd', approved_by = \(bind: actor.id), approved_by_name = \(bind: actor.name),
                     approved_at = \(bind: now.epochSeconds) WHERE id = \(bind: id) AND status = 'concept'
                 """).run()
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
             return try await Self.run(id, db)
         }
     }
@@ -186,7 +182,6 @@ extension OntzorgenStore {
     /// The approved run's payments for the bank file. Exporting again gives the same file (same
     /// message id), which a bank refuses as a duplicate; the count of exports is kept.
     public func exportRun(id: String, scope: TenantScope, audit: AuditEvent, now: Date) async throws -> Export {
-        let kind = database.kind
         return try await database.transaction { db in
             let run = try await Self.scopedRun(id, scope, db)
             guard run.status == "goedgekeurd" else { throw OntzorgenError.notApproved }
@@ -194,7 +189,7 @@ extension OntzorgenStore {
             try await db.raw("""
                 UPDATE ontzorgen_runs SET export_count = export_count + 1, exported_at = COALESCE(exported_at, \(bind: now.epochSeconds)) WHERE id = \(bind: id)
                 """).run()
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
             let exported = try await Self.run(id, db)
             let lines = try await db.raw("""
                 SELECT * FROM ontzorgen_betalingen WHERE run_id = \(bind: id) AND status <> 'aangehouden' ORDER BY end_to_end_id
@@ -206,7 +201,6 @@ extension OntzorgenStore {
 
     /// The bank reported a payment failed or returned: recorded on the line (it stays paid once).
     public func recordFailure(id: String, reason: String, on day: CalendarDate, scope: TenantScope, by actor: Actor, audit: AuditEvent, now: Date) async throws {
-        let kind = database.kind
         try await database.transaction { db in
             guard let line = try await Self.scopedLine(id, scope, db) else { throw OntzorgenError.notFound }
             let run = try await Self.run(line.runId, db)
@@ -218,19 +212,18 @@ extension OntzorgenStore {
                 """).run()
             try await CaseworkStore.insertEvent(CaseChange(kind: "ontzorgen.betalingMislukt", date: day.iso, detail: "\(line.payeeName): \(reason)"),
                                                 personId: line.personId, actor: CaseActor(id: actor.id, name: actor.name), at: now, on: db)
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
         }
     }
 
     /// Marks a failed payment to be paid again in the next run, to the same or a corrected account.
     public func requestRepay(id: String, iban: String?, scope: TenantScope, audit: AuditEvent, now: Date) async throws {
-        let kind = database.kind
         try await database.transaction { db in
             guard let line = try await Self.scopedLine(id, scope, db) else { throw OntzorgenError.notFound }
             guard line.status == "mislukt" else { throw OntzorgenError.notFailed }
             if try await db.raw("SELECT id FROM ontzorgen_betalingen WHERE retry_of = \(bind: id)").first() != nil { throw OntzorgenError.alreadyRepaid }
             try await db.raw("UPDATE ontzorgen_betalingen SET repay = 1, repay_iban = \(bind: iban) WHERE id = \(bind: id)").run()
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
         }
     }
 

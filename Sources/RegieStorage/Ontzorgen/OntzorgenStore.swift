@@ -40,7 +40,6 @@ public struct OntzorgenStore: Sendable {
 
     /// Adds a version; a version with the same start day is refused (history is not rewritten).
     public func insertPolicy(_ p: OntzorgenBeleidRecord, audit: AuditEvent, now: Date) async throws {
-        let kind = database.kind
         try await database.transaction { db in
             if try await db.raw("SELECT id FROM ontzorgen_beleid WHERE municipality_code = \(bind: p.municipalityCode) AND effective_from = \(bind: p.effectiveFrom)").first() != nil {
                 throw OntzorgenError.duplicatePolicyDate
@@ -52,7 +51,7 @@ public struct OntzorgenStore: Sendable {
                     \(bind: p.durationMonths), \(bind: p.reviewMonths), \(bind: p.firstRentGift), \(bind: p.debtorName), \(bind: p.debtorIban),
                     \(bind: p.debtorBic), \(bind: p.createdBy), \(bind: p.createdAt))
                 """).run()
-            try await AuditStore.append([audit], at: now, on: db, kind: kind)
+            try await AuditStore.append([audit], at: now, on: db)
         }
     }
 
@@ -124,7 +123,9 @@ public struct OntzorgenStore: Sendable {
                        actor: CaseActor, audit: AuditEvent, now: Date) async throws -> Bool? {
         let note = try b.note.map { try seal.seal($0) }
         let epoch = now.epochSeconds
-        return try await casework.change(personId: personId, scope: scope, needs: .ontzorgen, actor: actor, audit: audit, now: now) { db, person, _ in
+        return try await casework.change(personId: personId, scope: scope, needs: .ontzorgen, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
+            let person = unit.person
             let existing = try await db.raw("SELECT person_id FROM ontzorgingen WHERE person_id = \(bind: personId)").first()
             if existing == nil {
                 try await db.raw("""
@@ -163,7 +164,8 @@ public struct OntzorgenStore: Sendable {
     /// Runs `body` on the person's arrangement in one casework change; nil when the person is out of scope.
     func onArrangement<T: Sendable>(personId: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date,
                                     _ body: @escaping @Sendable (any SQLDatabase, OntzorgingRecord) async throws -> (T, [CaseChange])) async throws -> T? {
-        try await casework.change(personId: personId, scope: scope, needs: .ontzorgen, actor: actor, audit: audit, now: now) { db, _, _ in
+        try await casework.change(personId: personId, scope: scope, needs: .ontzorgen, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
             guard let record = try await db.raw("SELECT * FROM ontzorgingen WHERE person_id = \(bind: personId)")
                 .first(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw OntzorgenError.noArrangement }
             return try await body(db, record)
