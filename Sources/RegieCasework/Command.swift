@@ -47,11 +47,30 @@ public struct CaseFile: Sendable {
         self.traject = traject
     }
 
+    /// The case as it stands for the law's check of a step (`TrajectGebeurtenisRule`).
+    public func stand(pipDagtekeningen: [CalendarDate] = []) -> TrajectStand {
+        TrajectStand(categorie: Doelgroep(rawValue: person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig, afgesloten: traject.closedDate != nil,
+                     pipDagtekeningen: pipDagtekeningen)
+    }
+
     /// A closed case takes no new plan: no PIP, route decision or route start (the obligation this
     /// municipality directs has ended, or moved). Refused as a conflict on `field`.
     public func requireOpenForPlanning(field: String, labels: [String: String]) throws(CaseworkError) {
-        guard traject.closedDate != nil else { return }
-        throw CaseworkError(.conflict(existingId: nil), [FieldIssue(field: field, rule: "close.errors.planClosed")], labels: labels)
+        do throws(TrajectError) {
+            try TrajectGebeurtenisRule.controleerOpen(stand())
+        } catch {
+            throw CaseworkError(.conflict(existingId: nil), [FieldIssue(field: field, rule: "close.errors.planClosed")], labels: labels)
+        }
+    }
+
+    /// Why the law refuses `event` in this case as it stands (`TrajectGebeurtenisRule`), or nil.
+    public func refusal(of event: TrajectEvent, pipDagtekeningen: [CalendarDate] = []) -> TrajectError? {
+        do throws(TrajectError) {
+            try TrajectGebeurtenisRule.controleer(event, in: stand(pipDagtekeningen: pipDagtekeningen))
+            return nil
+        } catch {
+            return error
+        }
     }
 }
 

@@ -254,6 +254,11 @@ public struct FixPIP: CaseworkCommand {
         let day = v.date("dagtekening", dagtekening, notAfter: context.today)
         // A beschikking is addressed to a named person: a case opened on a DUO signal needs its BRP details first.
         if pips.file.person.detailsPending == 1 { v.fail("dagtekening", "pip.errors.detailsPending") }
+        // A later version is not dated before the one in force (TrajectGebeurtenisRule).
+        if let day, case .pipDagtekeningVoorVorige(let vorige)? = pips.file.refusal(
+            of: .pipVastgesteld(PIP(dagtekening: day, leerroute: concept.leerroute)), pipDagtekeningen: pips.fixed.compactMap(\.dagtekening)) {
+            v.fail("dagtekening", "pip.errors.beforePrevious", ["date": .date(vorige)])
+        }
         guard v.isValid, let day else { throw v.error() }
         // R1: a first PIP after the 10 weeks says why (for the figures); "another reason" says which.
         let deadline = pips.lateDeadline(dagtekening: day)

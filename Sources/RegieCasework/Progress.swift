@@ -48,7 +48,10 @@ public struct StartRoute: CaseworkCommand {
         try file.requireOpenForPlanning(field: "startDate", labels: Self.labels)
         var v = Checks(labels: Self.labels, read: read)
         let pipDate = file.traject.pipDate.flatMap(CalendarDate.init(iso:))
-        if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
+        // A route starts only after a PIP (TrajectGebeurtenisRule).
+        if file.refusal(of: .leerrouteGestart(startDate ?? context.today), pipDagtekeningen: pipDate.map { [$0] } ?? []) == .leerrouteZonderPIP {
+            v.fail("startDate", "progress.errors.noPIP")
+        }
         let date = v.date("startDate", startDate, notAfter: context.today, notBefore: pipDate)
         if let instelling = instellingsnummer, instelling.count != 10 || !instelling.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
             v.fail("instellingsnummer", "progress.errors.instellingsnummer")
@@ -196,7 +199,7 @@ public struct CloseCase: CaseworkCommand {
         var v = Checks(labels: Self.labels, read: read)
         let einde = v.choice("reason", reason)
         let date = v.date("closeDate", closeDate, notAfter: context.today)
-        let alreadyClosed = file.traject.closedDate != nil
+        let alreadyClosed = file.refusal(of: .afgesloten(date ?? context.today, einde ?? .verhuisd)) == .trajectAfgesloten
         if alreadyClosed { v.fail("reason", "close.errors.alreadyClosed") }
         // R11: the obligation ends at AOW age on the day Regie computes from the birth date.
         if let einde, let date,

@@ -38,7 +38,11 @@ public struct SaveHandover: CaseworkCommand {
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> WarmeOverdrachtRecord {
         var v = Checks(labels: Self.labels, read: read)
-        if Doelgroep(rawValue: file.person.doelgroep)?.categorie != .asielstatushouder { v.fail("scenario", "handover.errors.notAsylum") }
+        // The warm handover belongs to the koppeling, which is for asylum permit holders only; a
+        // closed case may still have its handover completed (TrajectGebeurtenisRule, category only).
+        var stand = file.stand()
+        stand.afgesloten = false
+        if (try? TrajectGebeurtenisRule.controleer(.gekoppeld(context.today), in: stand)) == nil { v.fail("scenario", "handover.errors.notAsylum") }
         var stored: [String: String] = [:]
         let reader = InputReader()
         for field in Self.profileFields {
@@ -302,7 +306,7 @@ public struct RequestFromThirdParty: CaseworkCommand {
         let party = v.text("party", party, maxLength: 200)
         let subject = v.text("subject", subject, maxLength: 500)
         let requested = v.date("requestedOn", requestedOn, notAfter: context.today)
-        if file.traject.closedDate != nil { v.fail("party", "close.errors.alreadyClosed") }
+        if file.refusal(of: .derdenInformatieGevraagd(requested ?? context.today)) == .trajectAfgesloten { v.fail("party", "close.errors.alreadyClosed") }
         guard v.isValid, let party, let subject, let requested else { throw v.error() }
         let record = DerdenVerzoekRecord(id: CommandContext.newID(), personId: file.person.id, party: party, subject: subject, requestedOn: requested.iso,
                                          createdBy: context.actorId, createdAt: context.now.epochSeconds)

@@ -409,6 +409,11 @@ struct CaseworkTests {
             #expect(laterConfirm.body.contains("de inburgeringstermijn blijft zoals hij is"))
             app.clock.advance(86_400 * 30)
             let csrfLater = try await browser.login(World.email(.consulent))
+            // A later version is not dated before the version in force (TrajectGebeurtenisRule).
+            let backdated = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-11-17")], csrf: csrfLater)
+            #expect(backdated.status == .badRequest)
+            #expect(backdated.body.contains("De dagtekening kan niet vóór die van het PIP dat nu geldt liggen (18 november 2026)."))
+            #expect(try await app.services.casework.listPIPs(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"])).filter(\.isFixed).count == 1)
             let secondFix = try await browser.post("/personen/\(person)/pip/vaststellen", form: [("dagtekening", "2026-12-18")], csrf: csrfLater)
             #expect(secondFix.status == .seeOther)
             #expect(try await Self.traject(app, person: person)?.pipDate == "2026-11-18")

@@ -11,7 +11,7 @@ public enum TrajectGebeurtenisRule {
     // asylum permit holders on bijstand); Besluit inburgering 2021 art. 5.3 (the PIP term waits on
     // information asked of a third party, from when it was asked).
     public static func controleer(_ event: TrajectEvent, in stand: TrajectStand) throws(TrajectError) {
-        if stand.afgesloten { throw .trajectAfgesloten }
+        try controleerOpen(stand)
         switch event {
         case .gekoppeld:
             guard stand.categorie == .asielstatushouder else { throw .koppelingAlleenVoorAsielstatushouder }
@@ -26,6 +26,13 @@ public enum TrajectGebeurtenisRule {
         default:
             break
         }
+    }
+}
+
+extension TrajectGebeurtenisRule {
+    /// A closed case takes no new step, nor a new plan (a PIP concept, a route decision) or request.
+    public static func controleerOpen(_ stand: TrajectStand) throws(TrajectError) {
+        if stand.afgesloten { throw .trajectAfgesloten }
     }
 }
 
