@@ -11,7 +11,8 @@ extension AppServices {
     func commandContext(_ context: RegieRequestContext, principal: Principal, scope: TenantScope, permission: Permission) -> CommandContext {
         CommandContext(
             scope: scope, actor: CaseLoader.actor(principal), actorId: principal.actorId, actsAsConsulent: principal.roles.contains(.consulent),
-            municipalityCodes: principal.municipalities.map(\.code), now: clock.now(),
+            municipalityCodes: principal.municipalities.map(\.code),
+            municipalityNames: Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }), now: clock.now(),
             audit: { action, person, detail in self.auditEvent(action, context: context, permission: permission, person: person, detail: detail) })
     }
 
