@@ -526,19 +526,21 @@ extension APIHandler {
         }
         var form = FormData()
         for (name, value) in values { form.values[name] = [value] }
-        let (settings, errors) = SettingsForm.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
-        guard errors.isEmpty else {
-            func apiName(_ name: String) -> String {
-                if name.hasPrefix("window-") { return "body.dueSoonDays." + name.dropFirst("window-".count) }
-                if name.hasPrefix("letter-") { return "body.letterTexts." + name.dropFirst("letter-".count) }
-                if name.hasPrefix("step") || name.hasPrefix("amount") { return "body.ladder" }
-                return "body." + (["eersteJaar": "meetingMonthsFirstYear", "daarna": "meetingMonthsAfter", "topics": "intakeTopics"][name] ?? name)
-            }
-            throw AppError.invalid(detail: errors[0].message, fields: errors.map { .init(name: apiName($0.name), message: $0.message) })
+        let (typed, errors) = SettingsForm.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
+        func apiName(_ name: String) -> String {
+            if name.hasPrefix("window-") { return "body.dueSoonDays." + name.dropFirst("window-".count) }
+            if name.hasPrefix("letter-") { return "body.letterTexts." + name.dropFirst("letter-".count) }
+            if name.hasPrefix("step") || name.hasPrefix("amount") { return "body.ladder" }
+            return "body." + (["eersteJaar": "meetingMonthsFirstYear", "daarna": "meetingMonthsAfter", "topics": "intakeTopics"][name] ?? name)
         }
-        let event = services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
-        try await services.settings.save(input.path.code, settings, by: principal.actorId, audit: event, now: services.clock.now())
-        try await services.casework.backfillNextDue(now: services.clock.now())
+        let settings: MunicipalitySettings
+        do {
+            guard errors.isEmpty else { throw FormErrors(errors) }
+            settings = try await services.run(SaveSettings(municipalityCode: input.path.code, settings: typed, door: "api"), principal: principal,
+                                              scope: Policy.scope(for: principal), permission: .manageSettings, context: context)
+        } catch let refused as FormErrors {
+            throw AppError.invalid(detail: refused.fields[0].message, fields: refused.fields.map { .init(name: apiName($0.name), message: $0.message) })
+        }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(settingsBody(settings))))
     }
 }
