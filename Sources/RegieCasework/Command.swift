@@ -16,23 +16,30 @@ public struct CommandContext: Sendable {
     public let actsAsConsulent: Bool
     /// The municipalities the principal may register people in.
     public let municipalityCodes: [String]
+    /// Their names by code, for messages that name a municipality.
+    public let municipalityNames: [String: String]
     public let now: Date
     /// The audit entry for an action, stamped with the door's request (user, role, purpose, request id).
     public let audit: @Sendable (_ action: AuditAction, _ person: PersonRecord?, _ detail: String) -> AuditEvent
 
-    public init(scope: TenantScope, actor: CaseActor, actorId: String, actsAsConsulent: Bool, municipalityCodes: [String], now: Date,
+    public init(scope: TenantScope, actor: CaseActor, actorId: String, actsAsConsulent: Bool, municipalityCodes: [String],
+                municipalityNames: [String: String] = [:], now: Date,
                 audit: @escaping @Sendable (_ action: AuditAction, _ person: PersonRecord?, _ detail: String) -> AuditEvent) {
         self.scope = scope
         self.actor = actor
         self.actorId = actorId
         self.actsAsConsulent = actsAsConsulent
         self.municipalityCodes = municipalityCodes
+        self.municipalityNames = municipalityNames
         self.now = now
         self.audit = audit
     }
 
     /// Today in the Netherlands, the day every legal term counts in.
     public var today: CalendarDate { CalendarDate.today(now: now) }
+
+    /// A municipality's name, or its code when the principal's list does not name it.
+    public func municipalityName(_ code: String) -> String { municipalityNames[code] ?? code }
 
     public static func newID() -> String { UUID().uuidString.lowercased() }
 }
@@ -85,6 +92,10 @@ public struct FieldIssue: Sendable {
         case date(CalendarDate)
         /// A finding of the law module on a PIP, in the reader's words.
         case problem(PIPProblem)
+        /// A month ("2026-12"), by its name in the reader's language.
+        case month(String)
+        /// Several arguments as one, separated by a space.
+        indirect case words([Argument])
     }
 
     public let field: String
@@ -98,11 +109,14 @@ public struct FieldIssue: Sendable {
     }
 }
 
-/// Why a command refused: the input is invalid (400), it clashes with something recorded (409,
-/// with the existing record when the caller may open it), or the law does not allow it now (422).
+/// Why a command refused: the input is invalid (400), the actor may not do it themselves (403, e.g.
+/// the four-eyes rule), it clashes with something recorded (409, with the existing record when the
+/// caller may open it), or the law does not allow it now (422).
 public struct CaseworkError: Error, Sendable {
     public enum Kind: Sendable, Equatable {
         case invalid
+        /// This actor may not do it, though another may (403).
+        case forbidden
         case conflict(existingId: String?)
         case rejected
         /// An upload over its limit (413).

@@ -8,13 +8,16 @@ public struct CaseworkStores: Sendable {
     public let settings: SettingsStore
     public let duo: DUOStore
     public let ontzorgen: OntzorgenStore
+    /// The organisation's accounts: who may take cases.
+    public let users: UserStore
 
-    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore, duo: DUOStore, ontzorgen: OntzorgenStore) {
+    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore, duo: DUOStore, ontzorgen: OntzorgenStore, users: UserStore) {
         self.persons = persons
         self.casework = casework
         self.settings = settings
         self.duo = duo
         self.ontzorgen = ontzorgen
+        self.users = users
     }
 }
 

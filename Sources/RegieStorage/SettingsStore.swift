@@ -42,6 +42,10 @@ public struct MonitoringSettings: Codable, Sendable, Hashable {
     public var routePlan: [String: Int]
     public var targets: [MonitoringTarget]
 
+    /// The leerroutes of the route plan and the figures, in their order (Wi2021 art. 7–9: B1-route,
+    /// onderwijsroute, Z-route).
+    public static let routes = ["b1", "onderwijs", "z"]
+
     public init(routePlan: [String: Int] = [:], targets: [MonitoringTarget] = []) {
         self.routePlan = routePlan
         self.targets = targets

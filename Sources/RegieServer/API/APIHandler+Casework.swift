@@ -355,21 +355,18 @@ extension APIHandler {
         let context = try context
         let principal = try context.require(.assignCases)
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
+        // The spec's bounds of one request (minItems, maxItems).
         guard (1...500).contains(body.caseIds.count) else {
             throw AppError.invalid(detail: "Geef 1 tot 500 dossiers.", fields: [.init(name: "body.caseIds", message: "1 tot 500 dossiers")])
         }
-        let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId)
-        var worker: (id: String, name: String)?
-        if let id = body.consulentId {
-            guard let found = workers.first(where: { $0.id == id }) else {
+        let command = AssignCases(caseIds: body.caseIds, consulentId: body.consulentId, organisationId: principal.organisationId, nobody: "niemand", door: "api")
+        let count = try await perform {
+            do {
+                return try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .assignCases, context: context)
+            } catch let refused as FormErrors where refused.fields.contains(where: { $0.name == "consulentId" }) {
                 throw AppError.invalid(detail: "Onbekende consulent.", fields: [.init(name: "body.consulentId", message: "is geen consulent van uw organisatie")])
             }
-            worker = found
         }
-        let event = services.auditEvent(.teamAssign, context: context, permission: .assignCases,
-                                        detail: "api; naar: \(worker?.id ?? "niemand"); personen: " + body.caseIds.joined(separator: ","))
-        let count = try await services.casework.assign(personIds: body.caseIds, to: worker?.id, consulentName: worker?.name ?? "niemand",
-                                                       scope: Policy.scope(for: principal), actor: CaseLoader.actor(principal), audit: event, now: services.clock.now())
         return .ok(.init(headers: .init(apiVersion: version), body: .json(.init(assigned: count))))
     }
 }
@@ -529,19 +526,21 @@ extension APIHandler {
         }
         var form = FormData()
         for (name, value) in values { form.values[name] = [value] }
-        let (settings, errors) = SettingsForm.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
-        guard errors.isEmpty else {
-            func apiName(_ name: String) -> String {
-                if name.hasPrefix("window-") { return "body.dueSoonDays." + name.dropFirst("window-".count) }
-                if name.hasPrefix("letter-") { return "body.letterTexts." + name.dropFirst("letter-".count) }
-                if name.hasPrefix("step") || name.hasPrefix("amount") { return "body.ladder" }
-                return "body." + (["eersteJaar": "meetingMonthsFirstYear", "daarna": "meetingMonthsAfter", "topics": "intakeTopics"][name] ?? name)
-            }
-            throw AppError.invalid(detail: errors[0].message, fields: errors.map { .init(name: apiName($0.name), message: $0.message) })
+        let (typed, errors) = SettingsForm.validate(form, base: base, catalogue: services.catalogue, locale: context.locale)
+        func apiName(_ name: String) -> String {
+            if name.hasPrefix("window-") { return "body.dueSoonDays." + name.dropFirst("window-".count) }
+            if name.hasPrefix("letter-") { return "body.letterTexts." + name.dropFirst("letter-".count) }
+            if name.hasPrefix("step") || name.hasPrefix("amount") { return "body.ladder" }
+            return "body." + (["eersteJaar": "meetingMonthsFirstYear", "daarna": "meetingMonthsAfter", "topics": "intakeTopics"][name] ?? name)
         }
-        let event = services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: "api: \(input.path.code)")
-        try await services.settings.save(input.path.code, settings, by: principal.actorId, audit: event, now: services.clock.now())
-        try await services.casework.backfillNextDue(now: services.clock.now())
+        let settings: MunicipalitySettings
+        do {
+            guard errors.isEmpty else { throw FormErrors(errors) }
+            settings = try await services.run(SaveSettings(municipalityCode: input.path.code, settings: typed, door: "api"), principal: principal,
+                                              scope: Policy.scope(for: principal), permission: .manageSettings, context: context)
+        } catch let refused as FormErrors {
+            throw AppError.invalid(detail: refused.fields[0].message, fields: refused.fields.map { .init(name: apiName($0.name), message: $0.message) })
+        }
         return .ok(.init(headers: .init(apiVersion: version), body: .json(settingsBody(settings))))
     }
 }

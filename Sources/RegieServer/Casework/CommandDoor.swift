@@ -6,12 +6,13 @@ import RegieStorage
 /// How the web and the API call casework commands: the request's principal, scope and audit stamp
 /// become the command's context; a refusal becomes the field messages in the reader's language.
 extension AppServices {
-    var stores: CaseworkStores { CaseworkStores(persons: persons, casework: casework, settings: settings, duo: duoStore, ontzorgen: ontzorgen) }
+    var stores: CaseworkStores { CaseworkStores(persons: persons, casework: casework, settings: settings, duo: duoStore, ontzorgen: ontzorgen, users: users) }
 
     func commandContext(_ context: RegieRequestContext, principal: Principal, scope: TenantScope, permission: Permission) -> CommandContext {
         CommandContext(
             scope: scope, actor: CaseLoader.actor(principal), actorId: principal.actorId, actsAsConsulent: principal.roles.contains(.consulent),
-            municipalityCodes: principal.municipalities.map(\.code), now: clock.now(),
+            municipalityCodes: principal.municipalities.map(\.code),
+            municipalityNames: Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }), now: clock.now(),
             audit: { action, person, detail in self.auditEvent(action, context: context, permission: permission, person: person, detail: detail) })
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// A person's residential and correspondence address: typed by a case worker now (the BRP fills them
@@ -25,7 +26,7 @@ struct AddressController {
         let hasHistory: Bool
     }
 
-    static let parts = ["straat", "huisnummer", "postcode", "plaats"]
+    static let parts = SaveAddresses.parts
 
     private func load(_ context: RegieRequestContext) async throws -> (Principal, PersonRecord) {
         let principal = try context.require(.editPersons)
@@ -75,61 +76,22 @@ struct AddressController {
             context: context, status: status)
     }
 
-    /// Reads one address from the form: all four parts empty is no address; otherwise every part is
-    /// needed, the house number and postcode as the BAG and PostNL write them.
-    static func parse(_ kind: AddressKind, _ form: FormData, _ v: inout Validator) -> DutchAddress? {
-        let value = { (part: String) in (form["\(kind.rawValue)-\(part)"] ?? "") }
-        guard parts.contains(where: { !value($0).isEmpty }) else { return nil }
-        let name = { (part: String) in "\(kind.rawValue)-\(part)" }
-        let street = v.text(name("straat"), value("straat"), label: "address.straat", maxLength: 80, characters: .name)
-        let city = v.text(name("plaats"), value("plaats"), label: "address.plaats", maxLength: 80, characters: .name)
-        var number: HouseNumber?
-        if value("huisnummer").isEmpty {
-            v.fail(name("huisnummer"), "validation.required", ["field": v.catalogue.text("address.huisnummer", v.locale)])
-        } else {
-            do { number = try HouseNumber(value("huisnummer")) } catch {
-                switch error {
-                case .missing: v.fail(name("huisnummer"), "address.errors.houseNumberMissing")
-                case .outOfRange: v.fail(name("huisnummer"), "address.errors.houseNumberRange")
-                case .addition: v.fail(name("huisnummer"), "address.errors.houseNumberAddition")
-                }
-            }
-        }
-        var postcode: Postcode?
-        if value("postcode").isEmpty {
-            v.fail(name("postcode"), "validation.required", ["field": v.catalogue.text("address.postcode", v.locale)])
-        } else {
-            do { postcode = try Postcode(value("postcode")) } catch {
-                switch error {
-                case .format: v.fail(name("postcode"), "address.errors.postcodeFormat")
-                case .reservedLetters: v.fail(name("postcode"), "address.errors.postcodeLetters")
-                }
-            }
-        }
-        guard let street, let city, let number, let postcode else { return nil }
-        return DutchAddress(street: street, houseNumber: number, postcode: postcode, city: city)
-    }
-
     func save(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, person) = try await load(context)
-        var v = Validator(services.catalogue, context.locale)
-        var addresses: [AddressKind: DutchAddress] = [:]
-        for kind in AddressKind.allCases { addresses[kind] = Self.parse(kind, context.form, &v) }
-        guard v.isValid else {
-            var typed: [String: String] = [:]
-            for kind in AddressKind.allCases { for part in Self.parts { typed["\(kind.rawValue)-\(part)"] = context.form.raw("\(kind.rawValue)-\(part)") ?? "" } }
-            return try await render(person, principal: principal, input: typed, errors: v.errors, context: context, status: .badRequest)
+        let form = context.form
+        var addresses: [AddressKind: AddressInput] = [:]
+        for kind in AddressKind.allCases {
+            let value = { (part: String) in form[SaveAddresses.field(kind, part)] }
+            addresses[kind] = AddressInput(street: value("straat"), houseNumber: value("huisnummer"), postcode: value("postcode"), city: value("plaats"))
         }
-        let services = self.services
-        let base = services.auditEvent(.personAddressUpdate, context: context, permission: .editPersons, person: person)
-        guard try await services.persons.saveAddresses(
-            personId: person.id, scope: Policy.scope(for: principal), addresses, actor: CaseLoader.actor(principal),
-            audit: { changed in
-                var event = base
-                // The audit names what changed, never the address itself (that is in the file's history).
-                event.detail = "gewijzigd: " + changed.map { $0 == .woon ? "woonadres" : "correspondentieadres" }.joined(separator: ",")
-                return event
-            }, now: services.clock.now()) != nil else { throw AppError.notFound }
+        do {
+            try await services.run(SaveAddresses(person: person, addresses: addresses), principal: principal, scope: Policy.scope(for: principal),
+                                   permission: .editPersons, context: context)
+        } catch let refused as FormErrors {
+            var typed: [String: String] = [:]
+            for kind in AddressKind.allCases { for part in Self.parts { typed["\(kind.rawValue)-\(part)"] = form.raw("\(kind.rawValue)-\(part)") ?? "" } }
+            return try await render(person, principal: principal, input: typed, errors: refused.fields, context: context, status: refused.status)
+        }
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(person.id).path + "?melding=adres"])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// A newcomer's file as far as the platform goes: identity, household, key dates, contact details.
@@ -300,62 +301,16 @@ struct PersonController {
 
     func updateContact(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, person) = try await load(context, permission: .editPersons)
-        let phone = context.form["phone"] ?? ""
-        let email = context.form["email"] ?? ""
-        let language = context.form["language"] ?? ""
-        let interpreter = context.form["interpreter"] == "ja"
-        let interpreterLanguage = context.form["interpreterLanguage"] ?? ""
-        var errors = ContactValidation.validate(phone: phone, email: email, language: language, catalogue: services.catalogue, locale: context.locale)
-        if !TextLength.fits(interpreterLanguage, within: 60) || !TextCharacters.isClean(interpreterLanguage, as: .name) {
-            errors.append(.init(name: "interpreterLanguage", message: services.catalogue.text("contact.errors.interpreterLanguage", context.locale)))
-        }
-        guard errors.isEmpty else {
-            return try renderForm(person, phone: phone, email: email, language: language, interpreter: interpreter, interpreterLanguage: interpreterLanguage,
-                                  errors: errors, context: context, status: .badRequest)
-        }
-        let update = PersonStore.ContactUpdate(phone: phone.isEmpty ? nil : phone, email: email.isEmpty ? nil : email.lowercased(), language: language,
-                                               interpreterNeeded: interpreter, interpreterLanguage: interpreter && !interpreterLanguage.isEmpty ? interpreterLanguage : nil)
-        let event = services.auditEvent(.personContactUpdate, context: context, permission: .editPersons, person: person, detail: ContactValidation.changedFields(person, update))
-        guard try await services.persons.updateContact(personId: person.id, scope: Policy.scope(for: principal), update, audit: event, now: services.clock.now()) != nil else {
-            throw AppError.notFound
+        let form = context.form
+        let command = UpdateContact(person: person, phone: form["phone"], email: form["email"], language: form["language"],
+                                    interpreterNeeded: form["interpreter"] == "ja", interpreterLanguage: form["interpreterLanguage"])
+        do {
+            _ = try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .editPersons, context: context)
+        } catch let refused as FormErrors {
+            return try renderForm(person, phone: form["phone"] ?? "", email: form["email"] ?? "", language: form["language"] ?? "",
+                                  interpreter: command.interpreterNeeded, interpreterLanguage: form["interpreterLanguage"] ?? "",
+                                  errors: refused.fields, context: context, status: refused.status)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(person.id).path + "?melding=contact"])
-    }
-}
-
-/// Validation of contact details, shared by the web form and (later) the API.
-enum ContactValidation {
-    static func validate(phone: String, email: String, language: String, catalogue: Catalogue, locale: UILocale) -> [AppError.FieldError] {
-        var errors: [AppError.FieldError] = []
-        if !phone.isEmpty {
-            let digits = phone.filter(\.isNumber)
-            let allowed = phone.allSatisfy { $0.isNumber || " +-()".contains($0) }
-            if !allowed || digits.count < 10 || digits.count > 15 {
-                errors.append(.init(name: "phone", message: catalogue.text("contact.errors.phone", locale)))
-            }
-        }
-        if !email.isEmpty {
-            let parts = email.split(separator: "@")
-            if parts.count != 2 || !parts[1].contains(".") || email.contains(" ") || !TextLength.fits(email, within: 254) {
-                errors.append(.init(name: "email", message: catalogue.text("contact.errors.email", locale)))
-            }
-        }
-        if language.isEmpty {
-            errors.append(.init(name: "language", message: catalogue.text("contact.errors.languageMissing", locale)))
-        } else if !TextLength.fits(language, within: 60) {
-            errors.append(.init(name: "language", message: catalogue.text("contact.errors.languageLong", locale)))
-        }
-        return errors
-    }
-
-    /// Names (not values) of the fields that changed, for the audit entry.
-    static func changedFields(_ person: PersonRecord, _ update: PersonStore.ContactUpdate) -> String {
-        var fields: [String] = []
-        if person.phone != update.phone { fields.append("phone") }
-        if person.email != update.email { fields.append("email") }
-        if person.language != update.language { fields.append("language") }
-        if (person.interpreterNeeded == 1) != update.interpreterNeeded { fields.append("interpreter_needed") }
-        if person.interpreterLanguage != update.interpreterLanguage { fields.append("interpreter_language") }
-        return "gewijzigd: " + (fields.isEmpty ? "geen" : fields.joined(separator: ","))
     }
 }

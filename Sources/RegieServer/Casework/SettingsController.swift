@@ -85,9 +85,9 @@ struct SettingsController {
             Group(legend: t.text("settings.ladder", l), fields: ladder + [
                 FieldView(.checkbox, name: "opschorten", label: t.text("settings.suspend", l), hint: t.text("settings.suspendHint", l), value: value("opschorten"), errors: errors),
             ]),
-            Group(legend: t.text("settings.routePlan", l), fields: FiguresController.routes.map { route in
+            Group(legend: t.text("settings.routePlan", l), fields: MonitoringSettings.routes.map { route in
                 FieldView(.input("number"), name: "plan-\(route)", label: t.text("settings.planFor", l, ["route": t.text("figures.routeParts.\(route)", l)]),
-                          hint: route == FiguresController.routes.first ? t.text("settings.planHint", l) : nil, value: value("plan-\(route)"), errors: errors,
+                          hint: route == MonitoringSettings.routes.first ? t.text("settings.planHint", l) : nil, value: value("plan-\(route)"), errors: errors,
                           extra: "min=\"0\" max=\"100\"")
             }),
             Group(legend: t.text("settings.targets", l), fields: targetFields),
@@ -135,10 +135,13 @@ struct SettingsController {
             let typed = Dictionary(context.form.values.compactMap { key, values in values.first.map { (key, $0) } }, uniquingKeysWith: { a, _ in a })
             return try await render(principal, municipality, input: typed, errors: errors, context: context, status: .badRequest)
         }
-        let event = services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: municipality.code)
-        try await services.settings.save(municipality.code, settings, by: principal.actorId, audit: event, now: services.clock.now())
-        // The windows and cadence feed every traject's nearest term: recompute them now.
-        try await services.casework.backfillNextDue(now: services.clock.now())
+        do {
+            try await services.run(SaveSettings(municipalityCode: municipality.code, settings: settings), principal: principal,
+                                   scope: Policy.scope(for: principal), permission: .manageSettings, context: context)
+        } catch let refused as FormErrors {
+            let typed = Dictionary(context.form.values.compactMap { key, values in values.first.map { (key, $0) } }, uniquingKeysWith: { a, _ in a })
+            return try await render(principal, municipality, input: typed, errors: refused.fields, context: context, status: refused.status)
+        }
         return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?gemeente=\(municipality.code)&melding=opgeslagen"])
     }
 

@@ -7,11 +7,7 @@ import RegieStorage
 /// settings body (mapped to these names) are both read here, with one validation.
 enum SettingsForm {
     /// Term kinds whose due-soon window is set here.
-    static var windows: [(String, WritableKeyPath<DueSoonWindows, Int>)] {
-        [("pipVaststelling", \.pipVaststelling), ("inburgeringstermijn", \.inburgeringstermijn), ("schakelVenster", \.schakelVenster),
-         ("aanbodStart", \.aanbodStart), ("voortgangsgesprek", \.voortgangsgesprek), ("ontzorgenEinde", \.ontzorgenEinde),
-         ("ontzorgenEvaluatie", \.ontzorgenEvaluatie), ("aowLeeftijd", \.aowLeeftijd), ("cbsLevering", \.cbsLevering)]
-    }
+    static var windows: [(String, WritableKeyPath<DueSoonWindows, Int>)] { SaveSettings.windows }
     /// PIP letter blocks a municipality may rewrite. The bezwaar clause is fixed: the law requires it.
     static let letterBlocks = ["intro", "obligations", "closing", "signer"]
     /// The letterhead's fields: (form name, maximum length, several lines allowed, where it is kept).
@@ -38,7 +34,7 @@ enum SettingsForm {
         }
         for block in letterBlocks { values["letter-\(block)"] = settings.letterTexts[block] ?? "" }
         for (field, _, _, path) in letterheadFields { values["letterhead-\(field)"] = settings.letterhead[keyPath: path] }
-        for route in FiguresController.routes { values["plan-\(route)"] = settings.monitoring.routePlan[route].map(String.init) ?? "" }
+        for route in MonitoringSettings.routes { values["plan-\(route)"] = settings.monitoring.routePlan[route].map(String.init) ?? "" }
         for (index, target) in settings.monitoring.targets.prefix(targetCount).enumerated() {
             values["target\(index + 1)"] = target.metric
             values["targetMonths\(index + 1)"] = String(target.months)
@@ -107,12 +103,12 @@ enum SettingsForm {
         }
         // The planned route mix: all three adding up to 100, or none.
         var plan: [String: Int] = [:]
-        for route in FiguresController.routes where !(form["plan-\(route)"] ?? "").isEmpty {
+        for route in MonitoringSettings.routes where !(form["plan-\(route)"] ?? "").isEmpty {
             if let share = v.integer("plan-\(route)", form["plan-\(route)"], label: "settings.routePlan", range: 0...100) { plan[route] = share }
         }
         let planSum = plan.values.reduce(0, +)
-        if !plan.isEmpty && (plan.count != FiguresController.routes.count || planSum != 100) && v.isValid {
-            v.fail("plan-\(FiguresController.routes[0])", "settings.errors.planSum", ["sum": String(planSum)])
+        if !plan.isEmpty && (plan.count != MonitoringSettings.routes.count || planSum != 100) && v.isValid {
+            v.fail("plan-\(MonitoringSettings.routes[0])", "settings.errors.planSum", ["sum": String(planSum)])
         }
         var targets: [MonitoringTarget] = []
         for n in 1...targetCount {

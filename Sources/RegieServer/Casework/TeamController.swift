@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// The team lead's view: load per case worker against the caseload norm, overdue terms per case
@@ -63,20 +64,17 @@ struct TeamController {
         let principal = try context.require(.assignCases)
         let ids = context.form.all("persoon").filter { !$0.isEmpty }
         let target = context.form["naar"] ?? ""
-        let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId)
         let back = LocalPath.safe(context.form["terug"], or: SiteRoute.home.path)
-        guard !ids.isEmpty, target == "geen" || workers.contains(where: { $0.id == target }) else {
+        let command = AssignCases(caseIds: ids, consulentId: target == "geen" ? nil : target, organisationId: principal.organisationId,
+                                  nobody: services.catalogue.text("caseload.unassigned", context.locale))
+        do {
+            let count = try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .assignCases, context: context)
+            return Response(status: .seeOther, headers: [.location: SiteRoute.team.path + "?toegewezen=\(count)"])
+        } catch is FormErrors {
             let separator = back.contains("?") ? "&" : "?"
             // Back to the list with the ticked cases still ticked, so nothing chosen is lost.
             let ticked = ids.prefix(200).map { "&persoon=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }.joined()
             return Response(status: .seeOther, headers: [.location: back + separator + "toewijzen=ongeldig" + ticked])
         }
-        let worker = workers.first { $0.id == target }
-        let name = worker?.name ?? services.catalogue.text("caseload.unassigned", context.locale)
-        let event = services.auditEvent(.teamAssign, context: context, permission: .assignCases,
-                                        detail: "naar: \(worker?.id ?? "niemand"); personen: " + ids.joined(separator: ","))
-        let count = try await services.casework.assign(personIds: ids, to: worker?.id, consulentName: name, scope: Policy.scope(for: principal),
-                                                       actor: CaseLoader.actor(principal), audit: event, now: services.clock.now())
-        return Response(status: .seeOther, headers: [.location: SiteRoute.team.path + "?toegewezen=\(count)"])
     }
 }

@@ -18,7 +18,7 @@ struct FiguresController {
         router.get(RouterPath(SiteRoute.figuresCases.path), use: cases)
     }
 
-    static let routes = ["b1", "onderwijs", "z"]
+    static let routes = MonitoringSettings.routes
     /// Characters a query value keeps as they are (dates and codes stay readable in links).
     static let queryValue = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~:"))
     static let bands = ["lt20", "20-27", "28-30", "gt30", "geen"]

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 
 /// The municipality's ontzorgen policy (R8) in dated versions: a change takes effect from a day
@@ -74,44 +75,17 @@ extension BetaalrunController {
         let principal = try context.require(.manageSettings)
         let m = try policyMunicipality(principal, context)
         let input = context.form
-        let t = services.catalogue, l = context.locale
-        var v = Validator(t, l)
-        let from = v.date("effectiveFrom", input["effectiveFrom"], label: "ontzorgen.policy.effectiveFrom", notBefore: today)
-        let beleid = v.choice("beleid", input["beleid"], label: "ontzorgen.policy.kind", as: OntzorgenBeleid.self)
-        let duration = v.integer("duration", input["duration"], label: "ontzorgen.policy.duration", range: 1...36)
-        let reviewText = input["reviews"] ?? ""
-        let reviews = reviewText.split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map { Int($0) }
-        if reviews.isEmpty || reviews.contains(where: { $0 == nil || $0! < 1 || $0! > 36 }) { v.fail("reviews", "ontzorgen.errors.reviews") }
-        if let duration, reviews.contains(where: { ($0 ?? 0) >= duration }) { v.fail("reviews", "ontzorgen.errors.reviewsBeforeEnd") }
-        let standard = OntzorgSoort.standaard
-        let versions = try await store.listPolicies(municipalityCode: m.code)
-        let known = standard + (versions.first?.soortenList ?? []).filter { s in !standard.contains { $0.code == s.code } }
-        var soorten = known.filter { input.all("soorten").contains($0.code) }
-        for line in (input.raw("extraSoorten") ?? "").split(whereSeparator: \.isNewline) {
-            let label = line.trimmingCharacters(in: .whitespaces)
-            guard !label.isEmpty else { continue }
-            let code = label.lowercased().folding(options: .diacriticInsensitive, locale: nil).filter { $0.isLetter || $0.isNumber }
-            guard !code.isEmpty, TextLength.fits(label, within: 60) else { v.fail("extraSoorten", "ontzorgen.errors.extraBill"); break }
-            if !soorten.contains(where: { $0.code == code }) { soorten.append(OntzorgSoort(code: code, label: label, categorie: nil)) }
-        }
-        if soorten.isEmpty { v.fail("soorten", "ontzorgen.errors.noBills") }
-        let name = v.text("debtorName", input["debtorName"], label: "ontzorgen.policy.debtorName", maxLength: 70)
-        let iban = v.iban("debtorIban", input["debtorIban"], label: "ontzorgen.policy.debtorIban")
-        let bic = input["debtorBic"]?.nonEmpty.map { $0.uppercased().replacingOccurrences(of: " ", with: "") }
-        if let bic, bic.range(of: "^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$", options: .regularExpression) == nil { v.fail("debtorBic", "ontzorgen.errors.bic") }
-        guard v.isValid, let from, let beleid, let duration, let name, let iban else {
-            return try await renderPolicy(m, principal, input: input, errors: v.errors, context: context, status: .badRequest)
-        }
-        let record = OntzorgenBeleidRecord(id: UUID().uuidString.lowercased(), municipalityCode: m.code, effectiveFrom: from.iso, beleid: beleid.rawValue,
-                                           soorten: soorten, durationMonths: duration, reviewMonths: reviews.compactMap { $0 }.sorted(),
-                                           firstRentGift: input["gift"] == "ja", debtorName: name, debtorIban: iban, debtorBic: bic,
-                                           createdBy: principal.actorId, createdAt: services.clock.now().epochSeconds)
+        var r = InputReader()
+        let command = SaveOntzorgenPolicy(
+            municipalityCode: m.code, effectiveFrom: r.date("effectiveFrom", input["effectiveFrom"]), beleid: r.choice("beleid", input["beleid"], as: OntzorgenBeleid.self),
+            durationMonths: r.integer("duration", input["duration"], range: 1...36), reviewMonths: r.months("reviews", input["reviews"]),
+            soorten: input.all("soorten"), extraSoorten: (input.raw("extraSoorten") ?? "").split(whereSeparator: \.isNewline).map(String.init),
+            firstRentGift: r.flag(input["gift"]), debtorName: r.text(input["debtorName"]), debtorIban: r.text(input["debtorIban"]),
+            debtorBic: r.text(input["debtorBic"]), read: r.issues)
         do {
-            try await store.insertPolicy(record, audit: services.auditEvent(.ontzorgenPolicyAdd, context: context, permission: .manageSettings,
-                                                                            detail: "\(m.code) \(from.iso)"), now: services.clock.now())
-        } catch OntzorgenError.duplicatePolicyDate {
-            return try await renderPolicy(m, principal, input: input, errors: [.init(name: "effectiveFrom", message: t.text("ontzorgen.errors.duplicatePolicy", l))],
-                                          context: context, status: .conflict)
+            try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .manageSettings, context: context)
+        } catch let refused as FormErrors {
+            return try await renderPolicy(m, principal, input: input, errors: refused.fields, context: context, status: refused.status)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenPolicy.path + "?gemeente=\(m.code)&melding=ja"])
     }

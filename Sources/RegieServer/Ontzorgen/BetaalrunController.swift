@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inburgering
+import RegieCasework
 import RegieStorage
 import SEPA
 
@@ -21,10 +22,6 @@ struct BetaalrunController {
         router.post(RouterPath(SiteRoute.ontzorgenRunActionPattern), use: runAction)
         router.get(RouterPath(SiteRoute.ontzorgenRunFilePattern), use: download)
         router.post(RouterPath(SiteRoute.ontzorgenPaymentActionPattern), use: paymentAction)
-    }
-
-    func actor(_ principal: Principal) -> OntzorgenStore.Actor {
-        OntzorgenStore.Actor(id: principal.actorId, name: principal.displayName)
     }
 
     func municipalityName(_ code: String, _ principal: Principal) -> String {
@@ -117,33 +114,14 @@ struct BetaalrunController {
     func prepare(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageOntzorgen)
         let input = context.form
-        var v = Validator(services.catalogue, context.locale)
-        let code = input["gemeente"].flatMap { c in principal.municipalities.contains { $0.code == c } ? c : nil }
-        if code == nil { v.fail("gemeente", "validation.choose", ["field": services.catalogue.text("ontzorgen.municipality", context.locale)]) }
-        let month = input["maand"].flatMap(Maand.init(iso:))
-        if month == nil { v.fail("maand", "ontzorgen.errors.month") }
-        let execution = v.date("uitvoerdatum", input["uitvoerdatum"], label: "ontzorgen.executionDate", notBefore: today)
-        if let month, month > Maand(today).next.next { v.fail("maand", "ontzorgen.errors.monthTooFar") }
-        guard v.isValid, let code, let month, let execution else {
-            return try await renderOverview(principal, input: input, errors: v.errors, context: context, status: .badRequest)
-        }
-        if try await store.policy(municipalityCode: code, on: execution.iso) == nil {
-            return try await renderOverview(principal, input: input, errors: [.init(name: "gemeente", message: services.catalogue.text("ontzorgen.errors.noAccount", context.locale))],
-                                            context: context, status: .unprocessableContent)
-        }
-        let audit = services.auditEvent(.ontzorgenRunPrepare, context: context, permission: .manageOntzorgen, detail: "\(code) \(month.iso)")
+        var r = InputReader()
+        let command = PrepareBetaalrun(municipalityCode: r.text(input["gemeente"]), month: r.month("maand", input["maand"]),
+                                       executionDate: r.date("uitvoerdatum", input["uitvoerdatum"]), read: r.issues)
         do {
-            let run = try await store.prepareRun(municipalityCode: code, month: month, executionDate: execution, by: actor(principal), audit: audit, now: services.clock.now())
+            let run = try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .manageOntzorgen, context: context)
             return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(run.id).path])
-        } catch OntzorgenError.conceptExists(let id) {
-            let open = try await store.fetchRun(id: id, scope: Policy.scope(for: principal))
-            let message = services.catalogue.text("ontzorgen.errors.conceptExists", context.locale, [
-                "run": open.map { MonthText.name($0.month, context.locale) + " " + municipalityName($0.municipalityCode, principal) } ?? ""])
-            return try await renderOverview(principal, input: input, errors: [.init(name: "maand", message: message)], context: context, status: .conflict)
-        } catch OntzorgenError.nothingToPay(let held) {
-            let message = services.catalogue.text("ontzorgen.errors.nothingToPay", context.locale, [
-                "month": MonthText.name(month.iso, context.locale), "held": String(held)])
-            return try await renderOverview(principal, input: input, errors: [.init(name: "maand", message: message)], context: context, status: .conflict)
+        } catch let refused as FormErrors {
+            return try await renderOverview(principal, input: input, errors: refused.fields, context: context, status: refused.status)
         }
     }
 
@@ -241,44 +219,37 @@ struct BetaalrunController {
         let action = try context.parameters.require("action")
         let scope = Policy.scope(for: principal)
         guard let run = try await store.fetchRun(id: id, scope: scope) else { throw AppError.notFound }
-        let now = services.clock.now()
-        let event = { (name: AuditAction) in self.services.auditEvent(name, context: context, permission: .manageOntzorgen, detail: run.id) }
+        @discardableResult
+        func perform<C: CaseworkCommand>(_ command: C) async throws -> C.Output {
+            try await services.run(command, principal: principal, scope: scope, permission: .manageOntzorgen, context: context)
+        }
         do {
             switch action {
             case "opnieuw-berekenen":
-                _ = try await store.recomputeRun(id: id, scope: scope, by: actor(principal), audit: event(.ontzorgenRunRecompute), now: now)
+                try await perform(RecomputeBetaalrun(runId: id))
             case "verwijderen":
-                try await store.deleteRun(id: id, scope: scope, audit: event(.ontzorgenRunDelete), now: now)
+                try await perform(DeleteBetaalrun(runId: id))
                 return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgen.path + "?melding=verwijderd"])
             case "goedkeuren":
-                _ = try await store.approveRun(id: id, scope: scope, by: actor(principal), audit: event(.ontzorgenRunApprove), now: now)
+                try await perform(ApproveBetaalrun(runId: id))
             case "terugboeking":
                 // The bank's report names the payment by its EndToEndId.
-                var v = Validator(services.catalogue, context.locale)
-                let e2e = v.text("endToEndId", context.form["endToEndId"], label: "ontzorgen.endToEndId", maxLength: 35)
-                let reason = v.text("reason", context.form["reason"], label: "ontzorgen.failureReason", maxLength: 200)
-                let day = v.date("failedOn", context.form["failedOn"], label: "ontzorgen.failedOn", notAfter: today)
-                var line: BetalingRecord?
-                if let e2e {
-                    line = try await store.fetchBetaling(runId: id, endToEndId: e2e, scope: scope)
-                    if line == nil { v.fail("endToEndId", "ontzorgen.errors.unknownEndToEnd", ["id": e2e]) }
-                }
-                guard v.isValid, let line, let reason, let day,
-                      let person = try await services.persons.fetchPerson(id: line.personId, scope: scope) else {
-                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "), failure: context.form,
+                var r = InputReader()
+                let command = RecordPaymentFailure(runId: id, endToEndId: r.text(context.form["endToEndId"]), reason: r.text(context.form["reason"]),
+                                                   failedOn: r.date("failedOn", context.form["failedOn"]), read: r.issues)
+                do {
+                    try await perform(command)
+                } catch let refused as FormErrors where refused.status == .badRequest {
+                    return try await renderRun(run, principal, error: refused.fields.map(\.message).joined(separator: " "), failure: context.form,
                                                context: context, status: .badRequest)
                 }
-                try await store.recordFailure(id: line.id, reason: reason, on: day, scope: scope, by: actor(principal),
-                                              audit: services.auditEvent(.ontzorgenPaymentFailed, context: context, permission: .manageOntzorgen,
-                                                                         person: person, detail: line.endToEndId), now: now)
                 return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(id).path + "?melding=terugboeking"])
             default:
                 throw AppError.notFound
             }
-        } catch let error as OntzorgenError {
-            guard let (key, status) = Self.refusal(error) else { throw error }
+        } catch let refused as FormErrors {
             let current = try await store.fetchRun(id: id, scope: scope) ?? run
-            return try await renderRun(current, principal, error: services.catalogue.text(key, context.locale), context: context, status: status)
+            return try await renderRun(current, principal, error: refused.fields.map(\.message).joined(separator: " "), context: context, status: refused.status)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(id).path])
     }
@@ -289,12 +260,11 @@ struct BetaalrunController {
         let id = try context.parameters.require("id")
         let scope = Policy.scope(for: principal)
         guard let run = try await store.fetchRun(id: id, scope: scope) else { throw AppError.notFound }
-        let audit = services.auditEvent(.ontzorgenRunExport, context: context, permission: .manageOntzorgen, detail: "\(run.id) \(run.messageId)")
         let export: OntzorgenStore.Export
         do {
-            export = try await store.exportRun(id: id, scope: scope, audit: audit, now: services.clock.now())
-        } catch OntzorgenError.notApproved {
-            return try await renderRun(run, principal, error: services.catalogue.text("ontzorgen.errors.notApproved", context.locale), context: context, status: .conflict)
+            export = try await services.run(ExportBetaalrun(runId: id), principal: principal, scope: scope, permission: .manageOntzorgen, context: context)
+        } catch let refused as FormErrors {
+            return try await renderRun(run, principal, error: refused.fields.map(\.message).joined(separator: " "), context: context, status: refused.status)
         }
         let xml = SEPACreditTransfer.document(SEPACreditTransfer.Batch(
             messageId: export.run.messageId, executionDate: export.run.executionDate,
@@ -314,48 +284,23 @@ struct BetaalrunController {
         let action = try context.parameters.require("action")
         let scope = Policy.scope(for: principal)
         guard let line = try await store.fetchBetaling(id: id, scope: scope),
-              let run = try await store.fetchRun(id: line.runId, scope: scope),
-              let person = try await services.persons.fetchPerson(id: line.personId, scope: scope) else { throw AppError.notFound }
+              let run = try await store.fetchRun(id: line.runId, scope: scope) else { throw AppError.notFound }
         let input = context.form
-        let t = services.catalogue, l = context.locale
-        var v = Validator(t, l)
-        let now = services.clock.now()
-        do {
-            switch action {
-            case "opnieuw":
-                let iban = v.iban("iban", input["iban"], label: "ontzorgen.iban", required: false)
-                guard v.isValid else {
-                    return try await renderRun(run, principal, error: v.errors.map(\.message).joined(separator: " "),
-                                               repay: (id, input.raw("iban") ?? ""), context: context, status: .badRequest)
-                }
-                try await store.requestRepay(id: id, iban: iban, scope: scope,
-                                             audit: services.auditEvent(.ontzorgenPaymentRepay, context: context, permission: .manageOntzorgen, person: person, detail: line.endToEndId),
-                                             now: now)
-            default:
-                throw AppError.notFound
+        switch action {
+        case "opnieuw":
+            do {
+                try await services.run(RequestRepayment(paymentId: id, iban: InputReader().text(input["iban"])), principal: principal, scope: scope,
+                                       permission: .manageOntzorgen, context: context)
+            } catch let refused as FormErrors {
+                // A refused account keeps what was typed beside the payment; a refused state says why.
+                let typed = refused.status == .badRequest ? (id, input.raw("iban") ?? "") : nil
+                return try await renderRun(run, principal, error: refused.fields.map(\.message).joined(separator: " "), repay: typed,
+                                           context: context, status: refused.status)
             }
-        } catch let error as OntzorgenError {
-            guard let (key, status) = Self.refusal(error) else { throw error }
-            return try await renderRun(run, principal, error: t.text(key, l), context: context, status: status)
+        default:
+            throw AppError.notFound
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.ontzorgenRun(run.id).path + "#betaling-\(id)"])
-    }
-}
-
-extension BetaalrunController {
-    /// What a refused run or payment action tells the user, and its status: 403 for the four-eyes
-    /// rule, 409 for a state that does not allow it. Nil for errors that are not a refusal.
-    static func refusal(_ error: OntzorgenError) -> (key: String, status: HTTPResponse.Status)? {
-        switch error {
-        case .fourEyes: ("ontzorgen.errors.fourEyes", .forbidden)
-        case .notConcept: ("ontzorgen.errors.notConcept", .conflict)
-        case .emptyRun: ("ontzorgen.errors.emptyRun", .conflict)
-        case .notExported: ("ontzorgen.errors.notExported", .conflict)
-        case .notFailed: ("ontzorgen.errors.notFailed", .conflict)
-        case .alreadyFailed: ("ontzorgen.errors.alreadyFailed", .conflict)
-        case .alreadyRepaid: ("ontzorgen.errors.alreadyRepaid", .conflict)
-        default: nil
-        }
     }
 }
 

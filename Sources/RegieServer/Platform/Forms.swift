@@ -151,16 +151,20 @@ extension Catalogue {
     /// A command's field issues as messages in the reader's language, each naming its field's label.
     func fieldErrors(_ issues: [FieldIssue], labels: [String: String], _ locale: UILocale) -> [AppError.FieldError] {
         issues.map { issue in
-            var arguments = issue.arguments.mapValues { argument -> String in
-                switch argument {
-                case .text(let text): text
-                case .label(let key): self.text(key, locale)
-                case .date(let date): DisplayDate.format(date.iso, locale)
-                case .problem(let problem): LawText.problem(problem, self, locale)
-                }
-            }
+            var arguments = issue.arguments.mapValues { argumentText($0, locale) }
             if arguments["field"] == nil, let label = labels[issue.field] { arguments["field"] = text(label, locale) }
             return AppError.FieldError(name: issue.field, message: text(issue.rule, locale, arguments))
+        }
+    }
+
+    func argumentText(_ argument: FieldIssue.Argument, _ locale: UILocale) -> String {
+        switch argument {
+        case .text(let text): text
+        case .label(let key): self.text(key, locale)
+        case .date(let date): DisplayDate.format(date.iso, locale)
+        case .problem(let problem): LawText.problem(problem, self, locale)
+        case .month(let iso): MonthText.name(iso, locale)
+        case .words(let parts): parts.map { argumentText($0, locale) }.joined(separator: " ")
         }
     }
 
@@ -169,6 +173,7 @@ extension Catalogue {
         let fields = fieldErrors(error.issues, labels: error.labels, locale)
         switch error.kind {
         case .invalid: return FormErrors(fields)
+        case .forbidden: return FormErrors(fields, status: .forbidden)
         case .conflict(let existing): return FormErrors(fields, status: .conflict, existingId: existing)
         case .rejected: return FormErrors(fields, status: .unprocessableContent)
         case .tooLarge: return FormErrors(fields, status: .contentTooLarge)

@@ -1,0 +1,43 @@
+import Foundation
+import Inburgering
+import RegieStorage
+
+/// Assigns cases to one case worker of the organisation, or to nobody: the team lead's action on the
+/// caseload. Cases outside the actor's scope are left alone and not counted.
+public struct AssignCases: CaseworkCommand {
+    public var caseIds: [String]
+    /// The case worker's user id; nil assigns the cases to nobody.
+    public var consulentId: String?
+    /// The organisation whose case workers may take cases.
+    public let organisationId: String
+    /// What the case timeline says when the cases go to nobody, in the door's words.
+    public var nobody: String
+    /// How the audit entry names the door ("api"); nil for the web.
+    public var door: String?
+
+    public init(caseIds: [String], consulentId: String?, organisationId: String, nobody: String, door: String? = nil) {
+        self.caseIds = caseIds
+        self.consulentId = consulentId
+        self.organisationId = organisationId
+        self.nobody = nobody
+        self.door = door
+    }
+
+    public static let labels = ["caseIds": "team.cases", "consulentId": "team.consulent"]
+
+    /// The number of cases assigned.
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> Int {
+        var v = Checks(labels: Self.labels)
+        let ids = caseIds.filter { !$0.isEmpty }
+        if ids.isEmpty { v.fail("caseIds", "team.errors.noCases") }
+        var worker: (id: String, name: String)?
+        if let consulentId {
+            worker = try await stores.users.listCaseWorkers(organisationId: organisationId).first { $0.id == consulentId }
+            if worker == nil { v.fail("consulentId", "team.errors.unknownConsulent") }
+        }
+        guard v.isValid else { throw v.error() }
+        let detail = (door.map { "\($0); " } ?? "") + "naar: \(worker?.id ?? "niemand"); personen: " + ids.joined(separator: ",")
+        return try await stores.casework.assign(personIds: ids, to: worker?.id, consulentName: worker?.name ?? nobody, scope: context.scope,
+                                                actor: context.actor, audit: context.audit(.teamAssign, nil, detail), now: context.now)
+    }
+}
