@@ -47,7 +47,7 @@ public struct StartRoute: CaseworkCommand {
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> CalendarDate {
         try file.requireOpenForPlanning(field: "startDate", labels: Self.labels)
         var v = Checks(labels: Self.labels, read: read)
-        let pipDate = file.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        let pipDate = file.traject.pipDate
         if pipDate == nil { v.fail("startDate", "progress.errors.noPIP") }
         let date = v.date("startDate", startDate, notAfter: context.today, notBefore: pipDate)
         if let instelling = instellingsnummer, instelling.count != 10 || !instelling.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
@@ -87,7 +87,7 @@ public struct RecordProgressMeeting: CaseworkCommand {
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> VoortgangsgesprekRecord {
         var v = Checks(labels: Self.labels, read: read)
-        let pipDate = file.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        let pipDate = file.traject.pipDate
         if pipDate == nil { v.fail("heldDate", "progress.errors.meetingWithoutPIP") }
         let date = v.date("heldDate", heldDate, notAfter: context.today, notBefore: pipDate)
         // A meeting the newcomer missed is a concern unless said otherwise.
@@ -200,7 +200,7 @@ public struct CloseCase: CaseworkCommand {
         if alreadyClosed { v.fail("reason", "close.errors.alreadyClosed") }
         // R11: the obligation ends at AOW age on the day Regie computes from the birth date.
         if let einde, let date,
-           case .aowLeeftijdNietBereikt(let aow) = InburgeringsplichtRule.afsluiten(einde, op: date, geboortedatum: CalendarDate(iso: file.person.dateOfBirth)) {
+           case .aowLeeftijdNietBereikt(let aow) = InburgeringsplichtRule.afsluiten(einde, op: date, geboortedatum: file.person.dateOfBirth) {
             if let aow { v.fail("closeDate", "close.errors.aowNotReached", ["date": .date(aow)]) } else { v.fail("reason", "close.errors.aowNoBirthDate") }
         }
         guard v.isValid, let einde, let date else {

@@ -38,14 +38,14 @@ public struct SaveHandover: CaseworkCommand {
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> WarmeOverdrachtRecord {
         var v = Checks(labels: Self.labels, read: read)
-        if Doelgroep(rawValue: file.person.doelgroep)?.categorie != .asielstatushouder { v.fail("scenario", "handover.errors.notAsylum") }
+        if file.person.doelgroep.categorie != .asielstatushouder { v.fail("scenario", "handover.errors.notAsylum") }
         var stored: [String: String] = [:]
         let reader = InputReader()
         for field in Self.profileFields {
             stored[field.key] = v.text(field.key, reader.text(profile[field.key]), required: false, maxLength: field.long ? 5000 : 200)
         }
         v.read("scenario")
-        let koppeling = file.traject.koppelingDate.flatMap(CalendarDate.init(iso:))
+        let koppeling = file.traject.koppelingDate
         let planned = v.date("meetingPlanned", meetingPlanned, required: false, notBefore: koppeling)
         let held = v.date("meetingHeld", meetingHeld, required: false, notAfter: context.today, notBefore: koppeling)
         v.read("attendees")

@@ -137,8 +137,8 @@ struct DUOExactTests {
         let nextDue = try await h.services.database.sql.raw("SELECT next_due_date FROM trajecten WHERE person_id = \(bind: person.id)").first()?
             .decode(column: "next_due_date", as: String?.self) ?? ""
         let notifications = try await h.services.duoStore.listNotifications(scope: h.scope, personId: person.id).map(\.status)
-        return ["doelgroep \(person.doelgroep)", "kennisgeving \(traject.kennisgevingDate ?? "")", "phase \(traject.phase)",
-                "tenWeeks \(traject.duoTenWeeksStart ?? "")", "term \(traject.duoTermStart ?? "")–\(traject.duoTermEnd ?? "")",
+        return ["doelgroep \(person.doelgroep.rawValue)", "kennisgeving \(traject.kennisgevingDate?.iso ?? "")", "phase \(traject.phase.rawValue)",
+                "tenWeeks \(traject.duoTenWeeksStart?.iso ?? "")", "term \(traject.duoTermStart?.iso ?? "")–\(traject.duoTermEnd?.iso ?? "")",
                 "nextDue \(nextDue)", "notifications \(notifications.sorted())"]
             + lbt.sorted() + tasks.sorted() + events.sorted()
     }

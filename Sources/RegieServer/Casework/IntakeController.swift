@@ -61,7 +61,7 @@ struct IntakeController {
     /// Whether the household has a child of pre-school age, by the law module's reading (R5a).
     func hasYoungChildren(_ loaded: CaseLoader.Loaded) async throws -> Bool {
         let members = try await services.persons.listHouseholdMembers(of: loaded.person, scope: loaded.scope)
-        return BredeIntakeRule.heeftJongeKinderen(geboortedata: members.compactMap { CalendarDate(iso: $0.dateOfBirth) }, op: loader.today)
+        return BredeIntakeRule.heeftJongeKinderen(geboortedata: members.compactMap(\.dateOfBirth), op: loader.today)
     }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,

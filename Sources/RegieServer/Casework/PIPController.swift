@@ -365,7 +365,7 @@ struct PIPController {
         if parties.letterhead.mandateLine.isEmpty, let signer = own["signer"] { frame.mandateLine = signer }
         let view = LetterView(
             frame: frame, name: name,
-            bsn: person.bsn ?? dash, dateOfBirth: DisplayDate.format(person.dateOfBirth, l), version: version.version,
+            bsn: person.bsn ?? dash, dateOfBirth: person.dateOfBirth.map { DisplayDate.format($0, l) } ?? "", version: version.version,
             isChange: version.version > 1,
             changeText: version.changeReason.map { t.text("letter.change", l, ["reason": t.text("pip.changeReasons.\($0.rawValue)", l).lowercased(), "note": version.changeNote ?? ""]) } ?? "",
             route: t.text("routes.\(route.rawValue)", l), routeParts: parts.joined(separator: " "),

@@ -40,4 +40,10 @@ public struct FormData: Sendable, Hashable {
     public func all(_ name: String) -> [String] {
         values[name] ?? []
     }
+
+    /// The first value as one of a closed set; nil when absent or not one of it. For filters and
+    /// links, which ignore what they do not know; a form that reports it reads through `InputReader`.
+    public func choice<E: RawRepresentable>(_ name: String, _ type: E.Type) -> E? where E.RawValue == String {
+        self[name].flatMap(E.init(rawValue:))
+    }
 }

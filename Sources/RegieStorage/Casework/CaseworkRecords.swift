@@ -179,6 +179,11 @@ public struct RouteBesluitRecord: Codable, Sendable, Hashable {
     }
 }
 
+/// Why a first PIP came after its 10 weeks (R1), for the figures.
+public enum PIPDelayReason: String, CaseIterable, Codable, Sendable {
+    case derden, nietBereikbaar, lbt, tolk, ziekte, capaciteit, overig
+}
+
 /// One version of the PIP, a concept or fixed as a beschikking (Wi2021 art. 15; R5). Every
 /// version is kept.
 /// A PIP version's state: a concept starts no term; a fixed version is a beschikking.

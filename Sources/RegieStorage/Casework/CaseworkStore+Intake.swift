@@ -18,7 +18,7 @@ extension CaseworkStore {
                     \(bind: gesprek.createdBy), \(bind: gesprek.createdAt))
                 """).run()
             if !gesprek.noShow {
-                if traject.intakeDate == nil || gesprek.conversationDate < traject.intakeDate! {
+                if traject.intakeDate.map({ gesprek.conversationDate < $0.iso }) ?? true {
                     try await db.raw("UPDATE trajecten SET intake_date = \(bind: gesprek.conversationDate) WHERE person_id = \(bind: gesprek.personId)").run()
                 }
                 try await Self.touchContact(personId: gesprek.personId, date: gesprek.conversationDate, on: db)

@@ -62,7 +62,7 @@ extension CaseworkStore {
     /// later versions never move it.
     /// Fixes the open concept. `delayReason` is stored with the first PIP when it came after the
     /// 10 weeks (R1), for the figures.
-    public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: String? = nil, delayNote: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
+    public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: PIPDelayReason? = nil, delayNote: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
                        now: Date) async throws -> PIPRecord? {
         try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { db, person, traject in
             // Every version in one read: the open concept and the route of the last fixed one.
@@ -79,11 +79,11 @@ extension CaseworkStore {
                 WHERE id = \(bind: concept.id)
                 """).run()
             // R2: only the first fixed PIP sets the PIP date (the term's start) and its reason for being late.
-            let termijn = InburgeringstermijnRule.bijVaststelling(eerstePIPDagtekening: traject.pipDate.flatMap(CalendarDate.init(iso:)), dagtekening: dagtekening)
+            let termijn = InburgeringstermijnRule.bijVaststelling(eerstePIPDagtekening: traject.pipDate, dagtekening: dagtekening)
             let firstPIP: SQLQueryString = termijn.startTermijn
-                ? "pip_date = \(bind: termijn.eerstePIPDagtekening.iso), pip_delay_reason = \(bind: delayReason), pip_delay_note = \(bind: delayNote), " : ""
+                ? "pip_date = \(bind: termijn.eerstePIPDagtekening.iso), pip_delay_reason = \(bind: delayReason?.rawValue), pip_delay_note = \(bind: delayNote), " : ""
             // The phase moves on to "PIP vastgesteld" in the same statement, never back (FaseVolgordeRule).
-            let phase: SQLQueryString = FaseVolgordeRule.volgende(huidig: TrajectFase(rawValue: traject.phase) ?? .signaal, bereikt: .pipVastgesteld)
+            let phase: SQLQueryString = FaseVolgordeRule.volgende(huidig: traject.phase, bereikt: .pipVastgesteld)
                 .map { "phase = \(bind: $0.rawValue), " } ?? ""
             try await db.raw("""
                 UPDATE trajecten SET \(firstPIP)\(phase)leerroute = \(bind: concept.leerroute),

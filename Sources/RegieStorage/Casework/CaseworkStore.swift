@@ -64,9 +64,9 @@ public struct CaseworkStore: Sendable {
                 .first(decoding: TrajectRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { return }
         let settings = try await SettingsStore.fetch(traject.municipalityCode, on: db)
         let facts = try await LawFactsLoader.load(person: person, traject: traject, on: db)
-        let next = facts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: settings.law, on: today)) }
+        let next = NextTerm.pick(StatutoryClock.terms(for: facts, settings: settings.law, on: today))
         // R1: the last day of the 10-week PIP term, for the figures (M0004).
-        let pipDue = facts.flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
+        let pipDue = PIPDeadlineRule.deadline(for: facts)?.deadline.iso
         try await db.raw("""
             UPDATE trajecten SET next_due_date = \(bind: next?.due.iso ?? M0002_Casework.noDueDate),
                 next_due_kind = \(bind: next?.kind.rawValue ?? ""), pip_due_date = \(bind: pipDue), facts_json = \(bind: try LawFactsLoader.encode(facts))
@@ -75,8 +75,8 @@ public struct CaseworkStore: Sendable {
     }
 
     /// Moves the traject's phase forward to `phase` (never back) and notes the last contact.
-    static func advance(personId: String, to phase: TrajectFase, current: String, on db: any SQLDatabase, now: Date) async throws {
-        guard let next = FaseVolgordeRule.volgende(huidig: TrajectFase(rawValue: current) ?? .signaal, bereikt: phase) else { return }
+    static func advance(personId: String, to phase: TrajectFase, current: TrajectFase, on db: any SQLDatabase, now: Date) async throws {
+        guard let next = FaseVolgordeRule.volgende(huidig: current, bereikt: phase) else { return }
         try await db.raw("UPDATE trajecten SET phase = \(bind: next.rawValue), updated_at = \(bind: now.epochSeconds) WHERE person_id = \(bind: personId)").run()
     }
 

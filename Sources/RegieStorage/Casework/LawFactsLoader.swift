@@ -7,11 +7,11 @@ import SQLKit
 /// (R10, R1b) and the ontzorgen arrangement (R8). The one place the facts are put together: the
 /// result is stored with the traject (`facts_json`) in the transaction of every change.
 enum LawFactsLoader {
-    static func load(person: PersonRecord, traject: TrajectRecord, on db: any SQLDatabase) async throws -> TrajectFacts? {
-        guard var facts = LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: traject.kennisgevingDate,
+    static func load(person: PersonRecord, traject: TrajectRecord, on db: any SQLDatabase) async throws -> TrajectFacts {
+        var facts = LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: traject.kennisgevingDate,
                                         koppeling: traject.koppelingDate, brp: traject.brpDate, pip: nil, leerroute: nil,
                                         routeStart: traject.routeStartDate, closed: traject.closedDate, closedReason: traject.closedReason,
-                                        lastMeeting: nil, cadence: nil, duoTenWeeksStart: traject.duoTenWeeksStart) else { return nil }
+                                        lastMeeting: nil, cadence: nil, duoTenWeeksStart: traject.duoTenWeeksStart)
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         let id = person.id
         // Every fixed version in the order fixed: the first one's route sets R12, the last one's cadence R5b.
@@ -22,14 +22,14 @@ enum LawFactsLoader {
                   let route = Leerroute(rawValue: try row.decode(column: "leerroute", as: String.self)) else { return nil }
             return PIPFeit(dagtekening: day, leerroute: route, voortgangCadansMaanden: try row.decode(column: "cadans_maanden", as: Int?.self))
         }
-        if facts.pips.isEmpty, let day = date(traject.pipDate), let route = traject.leerroute.flatMap(Leerroute.init(rawValue:)) {
+        if facts.pips.isEmpty, let day = traject.pipDate, let route = traject.leerroute {
             // A case imported with its PIP date but without its versions.
             facts.pips = [PIPFeit(dagtekening: day, leerroute: route, voortgangCadansMaanden: traject.pipCadenceMonths)]
         }
         facts.voortgangsgesprekken = try await db.raw("""
             SELECT held_date FROM voortgangsgesprekken WHERE person_id = \(bind: id) AND no_show = 0 ORDER BY held_date
             """).all().compactMap { date(try $0.decode(column: "held_date", as: String.self)) }
-        if facts.voortgangsgesprekken.isEmpty, let last = date(traject.lastMeetingDate) { facts.voortgangsgesprekken = [last] }
+        if facts.voortgangsgesprekken.isEmpty, let last = traject.lastMeetingDate { facts.voortgangsgesprekken = [last] }
         facts.wachtenOpDerden = try await db.raw("""
             SELECT requested_on, received_on FROM derden_verzoeken WHERE person_id = \(bind: id) AND withdrawn_reason IS NULL ORDER BY requested_on
             """).all().compactMap { row in
@@ -38,13 +38,13 @@ enum LawFactsLoader {
             }
         }
         // DUO's registered term counts from the day Regie learned it (rows from before M0007: from its start).
-        if let start = date(traject.duoTermStart), let last = date(traject.duoTermEnd) {
-            facts.duoTermijn = DUOTermijnFeit(start: start, laatsteDag: last, bekendSinds: date(traject.duoTermKnown) ?? start,
+        if let start = traject.duoTermStart, let last = traject.duoTermEnd {
+            facts.duoTermijn = DUOTermijnFeit(start: start, laatsteDag: last, bekendSinds: traject.duoTermKnown ?? start,
                                               verlengingsgrond: traject.duoTermGround)
         }
-        if traject.duoExempt == 1 || traject.duoExemptFrom != nil {
-            let from = date(traject.duoExemptFrom) ?? facts.kennisgeving ?? LawDates.wi2021
-            facts.tijdelijkeVrijstellingen = [TijdelijkeVrijstellingFeit(vanaf: from, tot: date(traject.duoExemptUntil))]
+        if traject.duoExempt || traject.duoExemptFrom != nil {
+            let from = traject.duoExemptFrom ?? facts.kennisgeving ?? LawDates.wi2021
+            facts.tijdelijkeVrijstellingen = [TijdelijkeVrijstellingFeit(vanaf: from, tot: traject.duoExemptUntil)]
         }
         if let arrangement = try await db.raw("SELECT * FROM ontzorgingen WHERE person_id = \(bind: id)")
             .first(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase), let start = date(arrangement.bijstandStart) {

@@ -142,7 +142,7 @@ struct AuditController {
             let found = try await services.persons.listPersons(scope: Policy.scope(for: principal), filter: .init(includeClosed: true, search: name, sort: .naam),
                                                                after: nil, limit: 20, today: CalendarDate.today(now: services.clock.now()))
             matches = found.rows.map { p in
-                Match(label: "\(p.familyName), \(p.givenNames) — \(DisplayDate.format(p.dateOfBirth, l))", href: SiteRoute.auditLog.path + "?persoon=\(p.id)")
+                Match(label: "\(p.familyName), \(p.givenNames) — \(p.dateOfBirth.map { DisplayDate.format($0, l) } ?? "")", href: SiteRoute.auditLog.path + "?persoon=\(p.id)")
             }
             try await services.record(.auditSearch, context: context, permission: .viewAuditLog, detail: "naam (\(matches.count) gevonden)")
         }
