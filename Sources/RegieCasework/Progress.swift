@@ -172,7 +172,7 @@ public struct RecordRouteResult: CaseworkCommand {
         let event = context.audit(.caseworkProgressResult, file.person, kind.rawValue)
         guard try await stores.casework.saveResultaat(personId: file.person.id, kind: kind.rawValue, date: date, by: context.actorId, scope: context.scope,
                                                       actor: context.actor, audit: event, now: context.now) != nil else { throw CaseNotFound() }
-        return RouteResultaatRecord(personId: file.person.id, kind: kind.rawValue, resultDate: date.iso)
+        return RouteResultaatRecord(personId: file.person.id, kind: kind.rawValue, resultDate: date)
     }
 }
 

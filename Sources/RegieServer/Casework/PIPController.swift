@@ -252,14 +252,14 @@ struct PIPController {
         // "Gevolgen tonen": the term, the lateness and the checks for the date typed, without fixing anything.
         if context.form["controleer"] != nil {
             let typed = context.form.raw("dagtekening") ?? ""
-            let day = CalendarDate(iso: typed).flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
+            let day = context.form.date("dagtekening").flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
             return try await renderFix(c, concept: concept, dagtekening: day, typed: typed, errors: [], context: context, status: .ok)
         }
         do {
             _ = try await recordFix(c, context.form, context: context)
         } catch let invalid as FormErrors {
             let typed = context.form.raw("dagtekening") ?? ""
-            let day = CalendarDate(iso: typed).flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
+            let day = context.form.date("dagtekening").flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
             return try await renderFix(c, concept: concept, dagtekening: day, typed: typed, errors: invalid.fields.filter { !$0.name.hasPrefix("rules.") }, context: context, status: invalid.status)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(c.loaded.person.id).path + "?melding=pip"])
@@ -317,7 +317,7 @@ struct PIPController {
     /// The rendered beschikking of one version, with its kenmerk and subject (for keeping it as sent).
     /// The language of the plain-language annex asked for (`bijlage`), if any other than Dutch.
     static func annexLocale(_ context: RegieRequestContext) -> UILocale? {
-        context.form["bijlage"].flatMap(UILocale.init(rawValue:)).flatMap { $0 == .nl ? nil : $0 }
+        context.form.choice("bijlage", UILocale.self).flatMap { $0 == .nl ? nil : $0 }
     }
 
     func letterHTML(_ c: Case, version: PIPRecord, annex annexLocale: UILocale? = nil) async throws -> (html: String, reference: String, subject: String) {

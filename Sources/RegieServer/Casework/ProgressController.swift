@@ -67,7 +67,7 @@ struct ProgressController {
         let results = try await services.casework.listResultaten(personId: person.id, scope: loaded.scope)
         let settings = try await services.settings.fetch(person.municipalityCode)
         let registraties = hours.compactMap(\.registratie)
-        let date = { (kind: String) in results.first { $0.kind == kind }.flatMap { CalendarDate(iso: $0.resultDate) } }
+        let date = { (kind: String) in results.first { $0.kind == kind }?.resultDate }
         let afronding = RouteAfronding(mapEindgesprek: date("mapEindgesprek"), pvtOndertekend: date("pvtOndertekend"), zRouteAfgerond: date("zRouteAfgerond"))
         func meter(_ key: String, _ value: Int, _ norm: Int) -> Meter {
             Meter(label: t.text("progress.meters.\(key)", l), value: min(value, norm), max: norm, hasNorm: true,

@@ -89,7 +89,7 @@ extension CaseworkStore {
                 "(\(bind: u.id), \(bind: u.personId), \(bind: u.soort), \(bind: u.periodEnd), \(bind: u.hours), \(bind: u.provider), \(bind: u.duringIntake), \(bind: u.createdBy), \(bind: u.createdAt))"
             })
             try await insert("INSERT INTO route_resultaten (person_id, kind, result_date, created_by, created_at)", history.resultaten.map { r in
-                "(\(bind: r.personId), \(bind: r.kind), \(bind: r.resultDate), 'import', 0)"
+                "(\(bind: r.personId), \(bind: r.kind), \(bind: r.resultDate.iso), 'import', 0)"
             })
             try await insert("INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, done_at, done_by, created_by, created_at)", history.taken.map { k in
                 "(\(bind: k.id), \(bind: k.personId), \(bind: k.title), \(bind: k.dueDate), \(bind: k.assigneeId), \(bind: k.source), \(bind: k.doneAt), \(bind: k.doneBy), \(bind: k.createdBy), \(bind: k.createdAt))"

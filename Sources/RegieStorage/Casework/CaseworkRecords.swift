@@ -50,7 +50,7 @@ public struct IntakeGesprekRecord: Sendable, Hashable {
     /// The newcomer spoke without their partner present (a right: seed 003:4580).
     public var withoutPartner: Bool
     public var noShow: Bool
-    /// Topic keys discussed.
+    /// Topic keys discussed: the law's and the municipality's own.
     public var topics: [String]
     public var note: String
     public var createdBy: String
@@ -71,10 +71,14 @@ public struct IntakeGesprekRecord: Sendable, Hashable {
         self.createdBy = createdBy
         self.createdAt = createdAt
     }
+
+    /// The topics discussed that the law names (R5a); a municipality's own topics are left out.
+    public var lawTopics: [IntakeOnderwerp] { topics.compactMap(IntakeOnderwerp.init(rawValue:)) }
 }
 
 /// What is recorded for one intake topic: its structured answers and a note, sealed together.
 public struct IntakeOnderwerpRecord: Sendable, Hashable {
+    /// The law's topic key or one of the municipality's own.
     public var topic: String
     public var answers: [String: String]
     public var updatedBy: String
@@ -86,6 +90,9 @@ public struct IntakeOnderwerpRecord: Sendable, Hashable {
         self.updatedBy = updatedBy
         self.updatedAt = updatedAt
     }
+
+    /// The topic as the law names it (R5a); nil for one of the municipality's own.
+    public var lawTopic: IntakeOnderwerp? { IntakeOnderwerp(rawValue: topic) }
 }
 
 /// A leerbaarheidstoets: invitation, administration and score (R3).
@@ -346,9 +353,9 @@ public struct UrenRecord: Codable, Sendable, Hashable {
 public struct RouteResultaatRecord: Codable, Sendable, Hashable {
     public var personId: String
     public var kind: String
-    public var resultDate: String
+    public var resultDate: CalendarDate
 
-    public init(personId: String, kind: String, resultDate: String) {
+    public init(personId: String, kind: String, resultDate: CalendarDate) {
         self.personId = personId
         self.kind = kind
         self.resultDate = resultDate

@@ -195,11 +195,11 @@ enum DemoCasework {
             }
             let signed = start.adding(months: 6), interview = start.adding(months: 12)
             if pvt >= 12, signed <= end {
-                h.resultaten.append(RouteResultaatRecord(personId: id, kind: "pvtOndertekend", resultDate: signed.iso))
+                h.resultaten.append(RouteResultaatRecord(personId: id, kind: "pvtOndertekend", resultDate: signed))
                 event("resultaat.pvtOndertekend", signed)
             }
             if map >= 40, interview <= end {
-                h.resultaten.append(RouteResultaatRecord(personId: id, kind: "mapEindgesprek", resultDate: interview.iso))
+                h.resultaten.append(RouteResultaatRecord(personId: id, kind: "mapEindgesprek", resultDate: interview))
                 event("resultaat.mapEindgesprek", interview)
             }
         }
