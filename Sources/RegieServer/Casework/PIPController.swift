@@ -236,7 +236,7 @@ struct PIPController {
             "pip-fix", titleKey: "pip.fixTitle", titleArguments: ["name": c.loaded.person.displayName(services.catalogue, context.locale)],
             content: FixView(
                 name: c.loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.pip(c.loaded.person.id).path, version: concept.version,
-                route: t.text("routes.\(concept.leerroute)", l) + (concept.niveau.map { " (\($0))" } ?? ""),
+                route: t.text("routes.\(concept.leerroute.rawValue)", l) + (concept.niveau.map { " (\($0.rawValue))" } ?? ""),
                 consequence: consequence(c, dagtekening: dagtekening, locale: l), problems: problems, hasProblems: !problems.isEmpty,
                 summary: ErrorSummary(errors),
                 fields: [FieldView(.input("date"), name: "dagtekening", label: t.text("pip.dagtekening", l), hint: t.text("pip.dagtekeningHint", l),
