@@ -126,8 +126,8 @@ extension APIHandler {
     }
 
     /// R0: what the law gives the person by target group, from the law module.
-    static func rights(_ categorie: DoelgroepCategorie?, settings: MunicipalityLawSettings) -> Components.Schemas.Rights {
-        let r = DoelgroepRechten.voor(categorie ?? .gezinsmigrantEnOverig, settings: settings)
+    static func rights(_ categorie: DoelgroepCategorie, settings: MunicipalityLawSettings) -> Components.Schemas.Rights {
+        let r = DoelgroepRechten.voor(categorie, settings: settings)
         return .init(inburgeringsaanbod: r.inburgeringsaanbodDoorGemeente, maatschappelijkeBegeleiding: r.maatschappelijkeBegeleiding,
                      ontzorgenBijBijstand: r.financieelOntzorgenBijBijstand, leningDUO: r.leningDUO, zRouteParticipatieuren: r.zRouteParticipatieuren)
     }

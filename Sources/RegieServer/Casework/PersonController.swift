@@ -121,11 +121,12 @@ struct PersonController {
         // The running terms come from the law module's statutory clock, never from this handler.
         let today = CalendarDate.today(now: services.clock.now())
         let settings = try await services.settings.fetch(person.municipalityCode)
-        let terms = traject.map { StatutoryClock.terms(for: $0.lawFacts(person: person), settings: settings.law, on: today) } ?? []
+        let lawFacts = traject?.lawFacts(person: person)
+        let terms = lawFacts.map { StatutoryClock.terms(for: $0, settings: settings.law, on: today) } ?? []
         let termRows = TermText.shown(terms).map { term in
             TermRow(title: t.text("terms.\(term.kind.rawValue)", locale), due: DisplayDate.format(term.due.iso, locale),
                     status: TermText.status(term, t, locale), statusClass: TermText.statusClass(term),
-                    remaining: TermText.remaining(term, t, locale), note: TermText.note(term, facts: traject?.lawFacts(person: person), t, locale),
+                    remaining: TermText.remaining(term, t, locale), note: TermText.note(term, facts: lawFacts, t, locale),
                     rule: term.rule.rawValue,
                     ruleHref: SiteRoute.rules.path + "#" + term.rule.rawValue, source: term.source)
         }
