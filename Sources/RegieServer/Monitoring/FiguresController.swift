@@ -800,9 +800,9 @@ struct FiguresController {
                                   detail: "\(context.form["cijfer"] ?? "doel \(context.form["doel"] ?? "")")/\(part): \(result.total) · \(s.query)")
         let names = Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: String]] = result.rows.map { row in
-            ["name": row.detailsPending == 1 ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
+            ["name": row.detailsPending ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
              "href": SiteRoute.person(row.id).path, "municipality": names[row.municipalityCode] ?? row.municipalityCode,
-             "phase": t.text("phases.\(row.phase)", l), "doelgroep": t.text("doelgroepen.\(row.doelgroep)", l)]
+             "phase": t.text("phases.\(row.phase.rawValue)", l), "doelgroep": t.text("doelgroepen.\(row.doelgroep.rawValue)", l)]
         }
         return try services.views.render(
             "figures-cases", titleKey: "figures.casesTitle",

@@ -118,9 +118,20 @@ public struct FigureCase: Codable, Sendable, Hashable {
     public let municipalityCode: String
     public let givenNames: String
     public let familyName: String
-    public let detailsPending: Int
-    public let phase: String
-    public let doelgroep: String
+    public let detailsPending: Bool
+    public let phase: TrajectFase
+    public let doelgroep: Doelgroep
+
+    public init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        id = try row.decode(String.self, forKey: .id)
+        municipalityCode = try row.decode(String.self, forKey: .municipalityCode)
+        givenNames = try row.decode(String.self, forKey: .givenNames)
+        familyName = try row.decode(String.self, forKey: .familyName)
+        detailsPending = try row.storedFlag(.detailsPending)
+        phase = try row.decode(TrajectFase.self, forKey: .phase)
+        doelgroep = try row.decode(Doelgroep.self, forKey: .doelgroep)
+    }
 }
 
 /// How a local target scores: cases whose window ended in the period, and how many made it.
