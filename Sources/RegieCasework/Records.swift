@@ -85,7 +85,7 @@ public struct AddTask: CaseworkCommand {
         let due = v.date("taskDue", due, required: false, notBefore: context.today)
         if file.traject.closedDate != nil { v.fail("taskTitle", "tasks.errors.closed") }
         guard v.isValid, let title else { throw v.error() }
-        let taak = TaakRecord(id: CommandContext.newID(), personId: file.person.id, title: title, dueDate: due?.iso, assigneeId: nil, source: "handmatig",
+        let taak = TaakRecord(id: CommandContext.newID(), personId: file.person.id, title: title, dueDate: due, assigneeId: nil, source: "handmatig",
                               createdBy: context.actorId, createdAt: context.now.epochSeconds)
         let event = context.audit(.caseworkTaskAdd, file.person, "")
         guard let saved = try await stores.casework.insertTaak(taak, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {

@@ -246,7 +246,7 @@ struct DUOEndToEndTests {
             func state(_ bsn: String) async throws -> [String] {
                 let person = try #require(try await h.person(bsn: bsn))
                 let traject = try #require(try await h.services.persons.fetchTraject(personId: person.id, scope: h.scope))
-                let lbt = try await h.services.casework.listLBT(personId: person.id, scope: h.scope).map { "\($0.testDate ?? "") \($0.score ?? -1)" }
+                let lbt = try await h.services.casework.listLBT(personId: person.id, scope: h.scope).map { "\($0.testDate?.iso ?? "") \($0.score ?? -1)" }
                 let tasks = try await h.services.casework.listTaken(personId: person.id, scope: h.scope).map(\.title).sorted()
                 return [person.doelgroep.rawValue, traject.kennisgevingDate?.iso ?? "", traject.phase.rawValue, lbt.joined(separator: ","), tasks.joined(separator: "|")]
             }

@@ -211,9 +211,9 @@ extension APIHandler {
         case .b1RouteNietHaalbaar: verdict = .nietHaalbaar
         case .onbekend: verdict = .onbekend
         }
-        let threshold = saved.testDate.flatMap(CalendarDate.init(iso:)).flatMap { LeerbaarheidstoetsRule.drempel(op: $0) }.map { $0.hundredths / 100 }
+        let threshold = saved.testDate.flatMap { LeerbaarheidstoetsRule.drempel(op: $0) }.map { $0.hundredths / 100 }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
-            id: saved.id, invitedDate: saved.invitedDate, testDate: saved.testDate, score: saved.score, exemption: saved.exemption,
+            id: saved.id, invitedDate: saved.invitedDate?.iso, testDate: saved.testDate?.iso, score: saved.score, exemption: saved.exemption,
             verdict: verdict, threshold: saved.score == nil ? nil : threshold))))
     }
 
@@ -409,7 +409,7 @@ extension APIHandler {
 
 extension APIHandler {
     func taskBody(_ taak: TaakRecord) -> Components.Schemas.Task {
-        .init(id: taak.id, title: taak.title, due: taak.dueDate, assigneeId: taak.assigneeId, source: APIValues.spec(stored: taak.source) ?? .handmatig,
+        .init(id: taak.id, title: taak.title, due: taak.dueDate?.iso, assigneeId: taak.assigneeId, source: APIValues.spec(stored: taak.source) ?? .handmatig,
               done: taak.doneAt != nil)
     }
 

@@ -223,7 +223,7 @@ struct PIPController {
     func confirmFix(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .editPersons)
         guard let concept = c.concept else { return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path]) }
-        let day = context.form["dagtekening"].flatMap(CalendarDate.init(iso:)) ?? loader.today
+        let day = context.form.date("dagtekening") ?? loader.today
         return try await renderFix(c, concept: concept, dagtekening: day, typed: day.iso, errors: [], context: context, status: .ok)
     }
 

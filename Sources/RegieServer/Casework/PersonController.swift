@@ -178,7 +178,7 @@ struct PersonController {
             }
             let canEdit = Policy.allows(principal, .editPersons)
             tasks = try await services.casework.listTaken(personId: person.id, scope: scope).map { taak in
-                let overdue = taak.dueDate.flatMap(CalendarDate.init(iso:)).map { $0 < today } ?? false
+                let overdue = taak.dueDate.map { $0 < today } ?? false
                 return TaskRow(title: taak.title, due: taak.dueDate.map { DisplayDate.format($0, locale) },
                                overdue: overdue, source: t.text("tasks.sources.\(taak.source)", locale),
                                doneAction: canEdit ? SiteRoute.taskDone(person.id, taak.id).path : nil)

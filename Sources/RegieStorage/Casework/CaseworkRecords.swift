@@ -99,8 +99,8 @@ public struct IntakeOnderwerpRecord: Sendable, Hashable {
 public struct LBTRecord: Codable, Sendable, Hashable {
     public var id: String
     public var personId: String
-    public var invitedDate: String?
-    public var testDate: String?
+    public var invitedDate: CalendarDate?
+    public var testDate: CalendarDate?
     public var administrator: String
     public var conditions: String
     /// Correct answers out of 40.
@@ -110,7 +110,7 @@ public struct LBTRecord: Codable, Sendable, Hashable {
     public var createdBy: String
     public var createdAt: Int64
 
-    public init(id: String, personId: String, invitedDate: String?, testDate: String?, administrator: String, conditions: String,
+    public init(id: String, personId: String, invitedDate: CalendarDate?, testDate: CalendarDate?, administrator: String, conditions: String,
                 score: Int?, exemption: String?, createdBy: String, createdAt: Int64) {
         self.id = id
         self.personId = personId
@@ -426,7 +426,7 @@ public struct TaakRecord: Codable, Sendable, Hashable {
     public var id: String
     public var personId: String
     public var title: String
-    public var dueDate: String?
+    public var dueDate: CalendarDate?
     public var assigneeId: String?
     /// `handmatig`, `regie` or `duo`.
     public var source: String
@@ -435,7 +435,7 @@ public struct TaakRecord: Codable, Sendable, Hashable {
     public var createdBy: String
     public var createdAt: Int64
 
-    public init(id: String, personId: String, title: String, dueDate: String?, assigneeId: String?, source: String, createdBy: String, createdAt: Int64) {
+    public init(id: String, personId: String, title: String, dueDate: CalendarDate?, assigneeId: String?, source: String, createdBy: String, createdAt: Int64) {
         self.id = id
         self.personId = personId
         self.title = title
@@ -454,7 +454,7 @@ public struct OpenTaak: Codable, Sendable, Hashable {
     public let id: String
     public let personId: String
     public let title: String
-    public let dueDate: String?
+    public let dueDate: CalendarDate?
     public let givenNames: String
     public let familyName: String
 }

@@ -37,7 +37,6 @@ enum DemoCasework {
         let consulentId = t.consulentId ?? names.keys.sorted().first ?? "import"
         let actor = CaseActor(id: t.consulentId, name: t.consulentId.flatMap { names[$0] } ?? "Regie (import)")
         let by = t.consulentId ?? "import"
-        let d = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         func event(_ kind: String, _ day: CalendarDate, _ detail: String = "") {
             h.events.append(.init(personId: id, change: CaseChange(kind: kind, date: day.iso, detail: detail), actor: actor, at: epoch(day)))
         }
@@ -107,7 +106,7 @@ enum DemoCasework {
                 let tested = intake.adding(days: Int.random(in: 5...20, using: &rng))
                 if tested <= end {
                     let score = route == .z ? Int.random(in: 8...30, using: &rng) : Int.random(in: 22...39, using: &rng)
-                    let record = LBTRecord(id: DemoPeople.uuid(&rng), personId: id, invitedDate: intake.adding(days: 2).iso, testDate: tested.iso,
+                    let record = LBTRecord(id: DemoPeople.uuid(&rng), personId: id, invitedDate: intake.adding(days: 2), testDate: tested,
                                            administrator: administrators.randomElement(using: &rng)!, conditions: "Digitale afname op tablet, voorbereid met oefentoets.",
                                            score: score, exemption: nil, createdBy: by, createdAt: epoch(tested))
                     h.toetsen.append(record)
@@ -129,7 +128,7 @@ enum DemoCasework {
         var lastMeeting: CalendarDate?
         var cadence: Int?
         if let pipDate, let route = t.leerroute {
-            let toets = lbt.map { Leerbaarheidstoets(datumAfname: d($0.testDate), score: $0.score.flatMap { LBTScore($0) }) }
+            let toets = lbt.map { Leerbaarheidstoets(datumAfname: $0.testDate, score: $0.score.flatMap { LBTScore($0) }) }
             let deviation = RouteDeviationRule.afwijking(route: route, toets: toets)
             let reason = deviation.vereistMotivering
                 ? (deviation == .omhoog ? "De taalschool ziet in de eigen intake een snelle leerder; de motivatie is hoog." : "Door gezondheidsklachten is een intensieve route nu niet haalbaar.")
@@ -209,7 +208,7 @@ enum DemoCasework {
         if closed == nil, t.consulentId != nil, Int.random(in: 0..<100, using: &rng) < 18 {
             let title = ["Taalschool bellen over de startdatum", "Vertaling diploma opvragen", "Huisbezoek plannen met tolk", "Kinderopvang regelen voor de lesdagen",
                          "Verklaring voor DUO opstellen (verlenging)"].randomElement(using: &rng)!
-            let taak = TaakRecord(id: DemoPeople.uuid(&rng), personId: id, title: title, dueDate: today.adding(days: Int.random(in: -5...25, using: &rng)).iso,
+            let taak = TaakRecord(id: DemoPeople.uuid(&rng), personId: id, title: title, dueDate: today.adding(days: Int.random(in: -5...25, using: &rng)),
                                   assigneeId: t.consulentId, source: "handmatig", createdBy: consulentId, createdAt: epoch(today.adding(days: -7)))
             h.taken.append(taak)
         }
