@@ -56,7 +56,7 @@ public struct CaseFile: Sendable {
 
     /// The case as it stands for the law's check of a step (`TrajectGebeurtenisRule`).
     public func stand(pipDagtekeningen: [CalendarDate] = []) -> TrajectStand {
-        TrajectStand(categorie: Doelgroep(rawValue: person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig, afgesloten: traject.closedDate != nil,
+        TrajectStand(categorie: person.doelgroep.categorie, afgesloten: traject.closedDate != nil,
                      pipDagtekeningen: pipDagtekeningen)
     }
 

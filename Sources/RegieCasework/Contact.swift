@@ -42,7 +42,7 @@ public struct UpdateContact: CaseworkCommand {
         if person.phone != update.phone { fields.append("phone") }
         if person.email != update.email { fields.append("email") }
         if person.language != update.language { fields.append("language") }
-        if (person.interpreterNeeded == 1) != update.interpreterNeeded { fields.append("interpreter_needed") }
+        if person.interpreterNeeded != update.interpreterNeeded { fields.append("interpreter_needed") }
         if person.interpreterLanguage != update.interpreterLanguage { fields.append("interpreter_language") }
         return "gewijzigd: " + (fields.isEmpty ? "geen" : fields.joined(separator: ","))
     }

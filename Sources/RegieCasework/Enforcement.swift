@@ -87,7 +87,7 @@ public struct RecordEnforcementStep: CaseworkCommand {
                 dossier.beoordeling = OmstandighedenBeoordeling(datum: date, beoordeeldDoor: assessedBy, inspanningenGemeente: efforts,
                                                                 omstandigheden: circumstances, verwijtbaar: culpable)
             }
-            let categorie = Doelgroep(rawValue: file.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+            let categorie = file.person.doelgroep.categorie
             switch HandhavingRule.volgendeStap(dossier, categorie: categorie, pipVastgesteld: file.traject.pipDate != nil, settings: settings.law.handhaving) {
             case .success(let voorstel): proposal = voorstel
             case .failure(let refusal):

@@ -5,7 +5,7 @@ import RegieStorage
 extension LBTRecord {
     /// The test as the law module reads it.
     public var toets: Leerbaarheidstoets {
-        Leerbaarheidstoets(datumAfname: testDate.flatMap(CalendarDate.init(iso:)), score: score.flatMap { LBTScore($0) },
+        Leerbaarheidstoets(datumAfname: testDate, score: score.flatMap { LBTScore($0) },
                            vrijstelling: exemption.flatMap(LBTVrijstelling.init(rawValue:)))
     }
 
@@ -55,7 +55,7 @@ public struct RecordLBT: CaseworkCommand {
         if score != nil && administrator.isEmpty { v.fail("administrator", "lbt.errors.administrator") }
         if score == nil && exemption == nil && invited == nil && !testGiven { v.fail("invitedDate", "lbt.errors.empty") }
         guard v.isValid else { throw v.error() }
-        let record = LBTRecord(id: CommandContext.newID(), personId: file.person.id, invitedDate: invited?.iso, testDate: tested?.iso,
+        let record = LBTRecord(id: CommandContext.newID(), personId: file.person.id, invitedDate: invited, testDate: tested,
                                administrator: administrator, conditions: conditions, score: score, exemption: exemption?.rawValue,
                                createdBy: context.actorId, createdAt: context.now.epochSeconds)
         let event = context.audit(.caseworkLbtRecord, file.person,

@@ -136,7 +136,7 @@ public struct ChangeOntzorgen: CaseworkCommand {
             let leefgeldName = v.text("leefgeldName", leefgeldNameGiven, required: leefgeldIban != nil, maxLength: 70)
             guard v.isValid, let start, let decided, let reason, let ontzorgd else { throw v.error() }
             // R8: eligibility and the period come from the law module, with the policy in force on the first day of bijstand.
-            guard let doelgroep = Doelgroep(rawValue: p.doelgroep) else { throw refuse(.invalid, "bijstandStart", "ontzorgen.errors.notEligible") }
+            let doelgroep = p.doelgroep
             let policy = try await store.policy(municipalityCode: p.municipalityCode, on: start.iso)
             var settings = MunicipalityLawSettings.standaard
             if let policy { settings.ontzorgen = policy.lawSettings }

@@ -22,11 +22,6 @@ extension PIPRecord {
     }
 }
 
-/// Why a first PIP came after its 10 weeks (R1), for the figures.
-public enum PIPDelayReason: String, CaseIterable, Sendable {
-    case derden, nietBereikbaar, lbt, tolk, ziekte, capaciteit, overig
-}
-
 /// What stops a PIP version from being fixed: a gap in its content (R5, R4, R7d), a change the law
 /// does not allow on its dagtekening (R7a, R7b), or a rule DUO applies to PIPs it receives (R6).
 public enum PIPProblem: Sendable {
@@ -88,13 +83,12 @@ public struct PIPVersions: Sendable {
     public func problems(concept: PIPRecord, dagtekening: CalendarDate, scope: TenantScope, stores: CaseworkStores) async throws -> [PIPProblem] {
         let pip = concept.pip(dagtekening: dagtekening)
         let lbt = try await DecideRoute.currentLBT(file, scope: scope, stores: stores)
-        let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         // What DUO last said wins over Regie's own dates: a PIP DUO would refuse is refused here,
         // before it becomes a beschikking (R6). The worker checks again with the same assembly.
         let atDUO = try await stores.duo.whatDUOSaid(personId: file.person.id)
         let validation = PIPValidationContext.voorZaak(
-            categorie: Doelgroep(rawValue: file.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig, kennisgeving: date(file.traject.kennisgevingDate),
-            brpInschrijving: date(file.traject.brpDate), vastgesteldeDagtekeningen: fixed.filter { $0.id != concept.id }.compactMap(\.dagtekening),
+            categorie: file.person.doelgroep.categorie, kennisgeving: file.traject.kennisgevingDate,
+            brpInschrijving: file.traject.brpDate, vastgesteldeDagtekeningen: fixed.filter { $0.id != concept.id }.compactMap(\.dagtekening),
             duoStart: atDUO.start, duoHuidigePIP: atDUO.currentPIP)
         let content = PIPContentRule.gebreken(pip, toets: lbt?.toets).map(PIPProblem.content)
         let duo = PIPValidator.validate(PIPSubmission(pip), context: validation).map(PIPProblem.duo)
@@ -107,7 +101,7 @@ public struct PIPVersions: Sendable {
     /// it: the case worker then says why, for the figures. Nil for later versions or on time.
     public func lateDeadline(dagtekening: CalendarDate) -> CalendarDate? {
         // The last day as the law module computed and stored it with the traject's terms (R1, R1a).
-        guard fixed.isEmpty, let deadline = file.traject.pipDueDate.flatMap(CalendarDate.init(iso:)), dagtekening > deadline else { return nil }
+        guard fixed.isEmpty, let deadline = file.traject.pipDueDate, dagtekening > deadline else { return nil }
         return deadline
     }
 }
@@ -253,7 +247,7 @@ public struct FixPIP: CaseworkCommand {
         // A beschikking is dated today or earlier.
         let day = v.date("dagtekening", dagtekening, notAfter: context.today)
         // A beschikking is addressed to a named person: a case opened on a DUO signal needs its BRP details first.
-        if pips.file.person.detailsPending == 1 { v.fail("dagtekening", "pip.errors.detailsPending") }
+        if pips.file.person.detailsPending { v.fail("dagtekening", "pip.errors.detailsPending") }
         // A later version is not dated before the one in force (TrajectGebeurtenisRule).
         if let day, case .pipDagtekeningVoorVorige(let vorige)? = pips.file.refusal(
             of: .pipVastgesteld(PIP(dagtekening: day, leerroute: concept.leerroute)), pipDagtekeningen: pips.fixed.compactMap(\.dagtekening)) {
@@ -276,7 +270,7 @@ public struct FixPIP: CaseworkCommand {
         }
         let event = context.audit(.caseworkPipFix, pips.file.person, "versie \(concept.version), dagtekening \(day.iso)")
         do {
-            guard let fixed = try await stores.casework.fixPIP(personId: pips.file.person.id, dagtekening: day, delayReason: deadline != nil ? delayReason?.rawValue : nil,
+            guard let fixed = try await stores.casework.fixPIP(personId: pips.file.person.id, dagtekening: day, delayReason: deadline != nil ? delayReason : nil,
                                                                delayNote: note, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
                 throw CaseNotFound()
             }

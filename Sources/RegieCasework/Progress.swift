@@ -47,7 +47,7 @@ public struct StartRoute: CaseworkCommand {
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> CalendarDate {
         try file.requireOpenForPlanning(field: "startDate", labels: Self.labels)
         var v = Checks(labels: Self.labels, read: read)
-        let pipDate = file.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        let pipDate = file.traject.pipDate
         // A route starts only after a PIP (TrajectGebeurtenisRule).
         if file.refusal(of: .leerrouteGestart(startDate ?? context.today), pipDagtekeningen: pipDate.map { [$0] } ?? []) == .leerrouteZonderPIP {
             v.fail("startDate", "progress.errors.noPIP")
@@ -90,7 +90,7 @@ public struct RecordProgressMeeting: CaseworkCommand {
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> VoortgangsgesprekRecord {
         var v = Checks(labels: Self.labels, read: read)
-        let pipDate = file.traject.pipDate.flatMap(CalendarDate.init(iso:))
+        let pipDate = file.traject.pipDate
         if pipDate == nil { v.fail("heldDate", "progress.errors.meetingWithoutPIP") }
         let date = v.date("heldDate", heldDate, notAfter: context.today, notBefore: pipDate)
         // A meeting the newcomer missed is a concern unless said otherwise.
@@ -175,7 +175,7 @@ public struct RecordRouteResult: CaseworkCommand {
         let event = context.audit(.caseworkProgressResult, file.person, kind.rawValue)
         guard try await stores.casework.saveResultaat(personId: file.person.id, kind: kind.rawValue, date: date, by: context.actorId, scope: context.scope,
                                                       actor: context.actor, audit: event, now: context.now) != nil else { throw CaseNotFound() }
-        return RouteResultaatRecord(personId: file.person.id, kind: kind.rawValue, resultDate: date.iso)
+        return RouteResultaatRecord(personId: file.person.id, kind: kind.rawValue, resultDate: date)
     }
 }
 
@@ -203,7 +203,7 @@ public struct CloseCase: CaseworkCommand {
         if alreadyClosed { v.fail("reason", "close.errors.alreadyClosed") }
         // R11: the obligation ends at AOW age on the day Regie computes from the birth date.
         if let einde, let date,
-           case .aowLeeftijdNietBereikt(let aow) = InburgeringsplichtRule.afsluiten(einde, op: date, geboortedatum: CalendarDate(iso: file.person.dateOfBirth)) {
+           case .aowLeeftijdNietBereikt(let aow) = InburgeringsplichtRule.afsluiten(einde, op: date, geboortedatum: file.person.dateOfBirth) {
             if let aow { v.fail("closeDate", "close.errors.aowNotReached", ["date": .date(aow)]) } else { v.fail("reason", "close.errors.aowNoBirthDate") }
         }
         guard v.isValid, let einde, let date else {

@@ -49,7 +49,7 @@ public struct SaveHandover: CaseworkCommand {
             stored[field.key] = v.text(field.key, reader.text(profile[field.key]), required: false, maxLength: field.long ? 5000 : 200)
         }
         v.read("scenario")
-        let koppeling = file.traject.koppelingDate.flatMap(CalendarDate.init(iso:))
+        let koppeling = file.traject.koppelingDate
         let planned = v.date("meetingPlanned", meetingPlanned, required: false, notBefore: koppeling)
         let held = v.date("meetingHeld", meetingHeld, required: false, notAfter: context.today, notBefore: koppeling)
         v.read("attendees")
@@ -89,7 +89,7 @@ public struct AddTask: CaseworkCommand {
         let due = v.date("taskDue", due, required: false, notBefore: context.today)
         if file.traject.closedDate != nil { v.fail("taskTitle", "tasks.errors.closed") }
         guard v.isValid, let title else { throw v.error() }
-        let taak = TaakRecord(id: CommandContext.newID(), personId: file.person.id, title: title, dueDate: due?.iso, assigneeId: nil, source: "handmatig",
+        let taak = TaakRecord(id: CommandContext.newID(), personId: file.person.id, title: title, dueDate: due, assigneeId: nil, source: "handmatig",
                               createdBy: context.actorId, createdAt: context.now.epochSeconds)
         let event = context.audit(.caseworkTaskAdd, file.person, "")
         guard let saved = try await stores.casework.insertTaak(taak, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {

@@ -105,12 +105,12 @@ public struct RegisterNewcomer: CaseworkCommand {
         let phase: TrajectFase = brp != nil ? .gehuisvest : (koppeling != nil ? .gekoppeld : .signaal)
         let person = PersonRecord(
             id: id, municipalityCode: municipality, householdId: nil, bsn: bsnValue, vNummer: vNummerValue, givenNames: givenNames,
-            familyName: familyName, dateOfBirth: dateOfBirth.iso, gender: gender.rawValue, doelgroep: doelgroep.rawValue, language: language,
-            interpreterNeeded: interpreterNeeded ? 1 : 0, phone: nil, email: nil)
+            familyName: familyName, dateOfBirth: dateOfBirth, gender: gender, doelgroep: doelgroep, language: language,
+            interpreterNeeded: interpreterNeeded, phone: nil, email: nil)
         let traject = TrajectRecord(
-            id: "t-" + id, personId: id, municipalityCode: municipality, phase: phase.rawValue,
+            id: "t-" + id, personId: id, municipalityCode: municipality, phase: phase,
             consulentId: context.actsAsConsulent ? context.actor.id : nil,
-            kennisgevingDate: kennisgeving?.iso, koppelingDate: koppeling?.iso, housingDate: housing?.iso, brpDate: brp?.iso,
+            kennisgevingDate: kennisgeving, koppelingDate: koppeling, housingDate: housing, brpDate: brp,
             intakeDate: nil, pipDate: nil, routeStartDate: nil, leerroute: nil, closedDate: nil, closedReason: nil)
         return Registration(person: person, traject: traject)
     }
@@ -128,7 +128,7 @@ public struct RegisterNewcomer: CaseworkCommand {
             }
             householdWith = matches[0].id
         }
-        let event = context.audit(.personRegister, registration.person, "doelgroep: \(registration.person.doelgroep)")
+        let event = context.audit(.personRegister, registration.person, "doelgroep: \(registration.person.doelgroep.rawValue)")
         let outcome = try await stores.persons.registerPerson(
             .init(person: registration.person, traject: registration.traject), householdWith: householdWith, scope: context.scope,
             actor: context.actor, audit: event, now: context.now)

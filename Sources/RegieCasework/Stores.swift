@@ -30,8 +30,3 @@ public protocol CaseworkCommand: Sendable {
     static var labels: [String: String] { get }
     func run(_ context: CommandContext, stores: CaseworkStores) async throws -> Output
 }
-
-/// A person's gender as Regie records it; "x" where the BRP records neither.
-public enum PersonGender: String, CaseIterable, Sendable {
-    case vrouw, man, x
-}

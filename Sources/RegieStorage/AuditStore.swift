@@ -167,6 +167,8 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     public let hash: String
 
     public var occurredDate: Date { Date(epochSeconds: occurredAt) }
+    /// The actor's role when it is one of staff's; other actors (the DUO worker, an import) have their own word.
+    public var role: Role? { Role(rawValue: actorRole) }
 }
 
 /// The hash chain: each entry's hash covers its own fields and the previous entry's hash, so

@@ -45,19 +45,20 @@ public struct PersonStore: Sendable {
             let p = item.person
             personRows.append("""
                 (\(bind: p.id), \(bind: p.municipalityCode), \(bind: p.householdId), \(bind: p.bsn), \(bind: p.vNummer), \(bind: p.givenNames),
-                \(bind: p.familyName), \(bind: Self.searchKey(p.givenNames + " " + p.familyName)), \(bind: p.dateOfBirth), \(bind: p.gender),
-                \(bind: p.doelgroep), \(bind: p.language), \(bind: p.interpreterNeeded), \(bind: p.phone), \(bind: p.email), \(bind: time), \(bind: time))
+                \(bind: p.familyName), \(bind: Self.searchKey(p.givenNames + " " + p.familyName)), \(bind: p.dateOfBirth?.iso ?? ""), \(bind: p.gender.rawValue),
+                \(bind: p.doelgroep.rawValue), \(bind: p.language), \(bind: p.interpreterNeeded ? 1 : 0), \(bind: p.phone), \(bind: p.email), \(bind: time), \(bind: time))
                 """)
             let t = item.traject
             let facts = t.lawFacts(person: p)
-            let next = facts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, on: today)) }
-            let pipDue = facts.flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
+            let next = NextTerm.pick(StatutoryClock.terms(for: facts, on: today))
+            let pipDue = PIPDeadlineRule.deadline(for: facts)?.deadline.iso
             trajectRows.append("""
-                (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase), \(bind: t.consulentId),
-                \(bind: t.kennisgevingDate), \(bind: t.koppelingDate), \(bind: t.housingDate), \(bind: t.brpDate), \(bind: t.intakeDate),
-                \(bind: t.pipDate), \(bind: t.routeStartDate), \(bind: t.leerroute), \(bind: t.closedDate), \(bind: t.closedReason),
-                \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: t.lastMeetingDate),
-                \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate), \(bind: pipDue), \(bind: t.pipDelayReason),
+                (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase.rawValue), \(bind: t.consulentId),
+                \(bind: t.kennisgevingDate?.iso), \(bind: t.koppelingDate?.iso), \(bind: t.housingDate?.iso), \(bind: t.brpDate?.iso),
+                \(bind: t.intakeDate?.iso), \(bind: t.pipDate?.iso), \(bind: t.routeStartDate?.iso), \(bind: t.leerroute?.rawValue),
+                \(bind: t.closedDate?.iso), \(bind: t.closedReason?.rawValue),
+                \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: t.lastMeetingDate?.iso),
+                \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate?.iso), \(bind: pipDue), \(bind: t.pipDelayReason?.rawValue),
                 \(bind: try LawFactsLoader.encode(facts)), \(bind: time), \(bind: time))
                 """)
         }
@@ -165,13 +166,14 @@ public struct PersonStore: Sendable {
     }
 
     /// The columns of a `PersonSummary`, from `persons p`, `trajecten t` and `users u`, named as the
-    /// struct's properties so rows decode without converting every key of every row.
+    /// struct's properties so rows decode without converting every key of every row. The stored
+    /// "no term" sort key reads as no date.
     static let summaryColumns = """
         p.id AS "id", p.municipality_code AS "municipalityCode", p.given_names AS "givenNames", p.family_name AS "familyName",
         p.doelgroep AS "doelgroep", p.date_of_birth AS "dateOfBirth", t.phase AS "phase", u.name AS "consulentName",
         t.kennisgeving_date AS "kennisgevingDate", t.koppeling_date AS "koppelingDate", t.brp_date AS "brpDate",
         t.pip_date AS "pipDate", t.route_start_date AS "routeStartDate", t.leerroute AS "leerroute",
-        t.closed_date AS "closedDate", t.closed_reason AS "closedReason", COALESCE(t.next_due_date, '9999-12-31') AS "nextDueDate",
+        t.closed_date AS "closedDate", t.closed_reason AS "closedReason", NULLIF(t.next_due_date, '\(M0002_Casework.noDueDate)') AS "nextDueDate",
         t.last_contact_date AS "lastContactDate", t.last_meeting_date AS "lastMeetingDate", t.pip_cadence_months AS "pipCadenceMonths",
         t.duo_ten_weeks_start AS "duoTenWeeksStart", t.duo_term_end AS "duoTermEnd", p.details_pending AS "detailsPending",
         t.facts_json AS "factsJson"
@@ -283,16 +285,16 @@ public struct PersonStore: Sendable {
         public var municipalityCode: String?
         public var consulentId: String?
         public var unassigned: Bool
-        public var phase: String?
-        public var leerroute: String?
-        public var doelgroepen: [String]
+        public var phase: TrajectFase?
+        public var leerroute: Leerroute?
+        public var doelgroepen: [Doelgroep]
         public var term: TermFilter?
         public var includeClosed: Bool
         public var search: String?
         public var sort: CaseloadSort
 
-        public init(municipalityCode: String? = nil, consulentId: String? = nil, unassigned: Bool = false, phase: String? = nil,
-                    leerroute: String? = nil, doelgroepen: [String] = [], term: TermFilter? = nil, includeClosed: Bool = false,
+        public init(municipalityCode: String? = nil, consulentId: String? = nil, unassigned: Bool = false, phase: TrajectFase? = nil,
+                    leerroute: Leerroute? = nil, doelgroepen: [Doelgroep] = [], term: TermFilter? = nil, includeClosed: Bool = false,
                     search: String? = nil, sort: CaseloadSort = .termijn) {
             self.municipalityCode = municipalityCode
             self.consulentId = consulentId
@@ -316,9 +318,9 @@ public struct PersonStore: Sendable {
         if let code = filter.municipalityCode { query += " AND t.municipality_code = \(bind: code)" }
         if let consulentId = filter.consulentId { query += " AND t.consulent_id = \(bind: consulentId)" }
         if filter.unassigned { query += " AND t.consulent_id IS NULL" }
-        if let phase = filter.phase { query += " AND t.phase = \(bind: phase)" }
-        if let route = filter.leerroute { query += " AND t.leerroute = \(bind: route)" }
-        if !filter.doelgroepen.isEmpty { query += " AND p.doelgroep IN (\(binds: filter.doelgroepen))" }
+        if let phase = filter.phase { query += " AND t.phase = \(bind: phase.rawValue)" }
+        if let route = filter.leerroute { query += " AND t.leerroute = \(bind: route.rawValue)" }
+        if !filter.doelgroepen.isEmpty { query += " AND p.doelgroep IN (\(binds: filter.doelgroepen.map(\.rawValue)))" }
         if !filter.includeClosed { query += " AND t.closed_date IS NULL" }
         let soon = today.adding(days: Self.soonDays).iso
         switch filter.term {
@@ -360,7 +362,7 @@ public struct PersonStore: Sendable {
         query += " ORDER BY \(key), \(id) LIMIT \(bind: limit + 1)"
         let rows = try await database.sql.raw(query).all(decoding: PersonSummary.self)
         let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Self.encodeCursor(name: filter.sort == .naam ? $0.familyName : $0.nextDueDate, id: $0.id) } : nil
+        let next = rows.count > limit ? page.last.map { Self.encodeCursor(name: filter.sort == .naam ? $0.familyName : $0.nextDueDate?.iso ?? M0002_Casework.noDueDate, id: $0.id) } : nil
         return Page(rows: page, next: next)
     }
 

@@ -130,15 +130,15 @@ struct DUOExactTests {
     static func state(_ h: DUOEndToEndTests.Harness, bsn: String) async throws -> [String] {
         let person = try #require(try await h.person(bsn: bsn))
         let traject = try #require(try await h.services.persons.fetchTraject(personId: person.id, scope: h.scope))
-        let lbt = try await h.services.casework.listLBT(personId: person.id, scope: h.scope).map { "lbt \($0.testDate ?? "") \($0.score ?? -1)" }
-        let tasks = try await h.services.casework.listTaken(personId: person.id, scope: h.scope).map { "task \($0.title) \($0.dueDate ?? "")" }
+        let lbt = try await h.services.casework.listLBT(personId: person.id, scope: h.scope).map { "lbt \($0.testDate?.iso ?? "") \($0.score ?? -1)" }
+        let tasks = try await h.services.casework.listTaken(personId: person.id, scope: h.scope).map { "task \($0.title) \($0.dueDate?.iso ?? "")" }
         let events = try await h.services.casework.listEvents(personId: person.id, scope: h.scope)
             .filter { $0.kind.hasPrefix("duo.") || $0.kind.hasPrefix("lbt.") }.map { "event \($0.kind) \($0.eventDate)" }
         let nextDue = try await h.services.database.sql.raw("SELECT next_due_date FROM trajecten WHERE person_id = \(bind: person.id)").first()?
             .decode(column: "next_due_date", as: String?.self) ?? ""
         let notifications = try await h.services.duoStore.listNotifications(scope: h.scope, personId: person.id).map(\.status)
-        return ["doelgroep \(person.doelgroep)", "kennisgeving \(traject.kennisgevingDate ?? "")", "phase \(traject.phase)",
-                "tenWeeks \(traject.duoTenWeeksStart ?? "")", "term \(traject.duoTermStart ?? "")–\(traject.duoTermEnd ?? "")",
+        return ["doelgroep \(person.doelgroep.rawValue)", "kennisgeving \(traject.kennisgevingDate?.iso ?? "")", "phase \(traject.phase.rawValue)",
+                "tenWeeks \(traject.duoTenWeeksStart?.iso ?? "")", "term \(traject.duoTermStart?.iso ?? "")–\(traject.duoTermEnd?.iso ?? "")",
                 "nextDue \(nextDue)", "notifications \(notifications.sorted())"]
             + lbt.sorted() + tasks.sorted() + events.sorted()
     }

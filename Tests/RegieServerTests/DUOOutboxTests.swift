@@ -22,8 +22,8 @@ struct DUOOutboxTests {
         let ids = (0..<count).map { "p\($0)" }
         try await persons.insertPersons(ids.enumerated().map { index, id in
             .init(person: PersonRecord(id: id, municipalityCode: "GM0988", householdId: nil, bsn: nil, vNummer: "V\(index)", givenNames: "A", familyName: "B\(index)",
-                                       dateOfBirth: "1990-01-01", gender: "man", doelgroep: "Asielstatushouder", language: "Tigrinya", interpreterNeeded: 0, phone: nil, email: nil),
-                  traject: TrajectRecord(id: "t-\(id)", personId: id, municipalityCode: "GM0988", phase: "signaal", consulentId: nil, kennisgevingDate: nil,
+                                       dateOfBirth: isoDay("1990-01-01"), gender: .man, doelgroep: .asielstatushouder, language: "Tigrinya", interpreterNeeded: false, phone: nil, email: nil),
+                  traject: TrajectRecord(id: "t-\(id)", personId: id, municipalityCode: "GM0988", phase: .signaal, consulentId: nil, kennisgevingDate: nil,
                                          koppelingDate: nil, housingDate: nil, brpDate: nil, intakeDate: nil, pipDate: nil, routeStartDate: nil, leerroute: nil,
                                          closedDate: nil, closedReason: nil))
         }, now: now)

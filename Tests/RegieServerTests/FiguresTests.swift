@@ -18,32 +18,32 @@ struct FiguresTests {
     /// The known cases. For p1–p3 the BRP registration (1 August) is later than the kennisgeving,
     /// so the 10-week PIP term ends on 10 October (1 August + 70 days).
     static func seed(_ app: AppContext) async throws {
-        func person(_ id: String, _ municipality: String, family: String, gender: String = "vrouw", doelgroep: String = "Asielstatushouder",
+        func person(_ id: String, _ municipality: String, family: String, gender: PersonGender = .vrouw, doelgroep: Doelgroep = .asielstatushouder,
                     consulent: String? = "a-consulent", kennisgeving: String = "2026-07-01", koppeling: String? = nil, housing: String? = nil,
-                    brp: String? = "2026-08-01", intake: String? = nil, pip: String? = nil, route: String? = nil, closed: String? = nil) -> PersonStore.NewPerson {
-            var traject = TrajectRecord(id: "traject-\(id)", personId: id, municipalityCode: municipality, phase: pip == nil ? "bredeIntake" : "pipVastgesteld",
-                                        consulentId: consulent, kennisgevingDate: kennisgeving, koppelingDate: koppeling, housingDate: housing, brpDate: brp,
-                                        intakeDate: intake, pipDate: pip, routeStartDate: nil, leerroute: route, closedDate: closed,
-                                        closedReason: closed == nil ? nil : "verhuisd")
-            traject.pipDelayReason = pip == "2026-10-11" ? "tolk" : nil
+                    brp: String? = "2026-08-01", intake: String? = nil, pip: String? = nil, route: Leerroute? = nil, closed: String? = nil) -> PersonStore.NewPerson {
+            var traject = TrajectRecord(id: "traject-\(id)", personId: id, municipalityCode: municipality, phase: pip == nil ? .bredeIntake : .pipVastgesteld,
+                                        consulentId: consulent, kennisgevingDate: isoDay(kennisgeving), koppelingDate: koppeling.map(isoDay),
+                                        housingDate: housing.map(isoDay), brpDate: brp.map(isoDay), intakeDate: intake.map(isoDay), pipDate: pip.map(isoDay),
+                                        routeStartDate: nil, leerroute: route, closedDate: closed.map(isoDay), closedReason: closed == nil ? nil : .verhuisd)
+            traject.pipDelayReason = pip == "2026-10-11" ? .tolk : nil
             return .init(person: PersonRecord(id: id, municipalityCode: municipality, householdId: nil, bsn: nil, vNummer: nil, givenNames: "Test",
-                                              familyName: family, dateOfBirth: "1990-01-01", gender: gender, doelgroep: doelgroep, language: "Arabisch",
-                                              interpreterNeeded: 0, phone: nil, email: nil),
+                                              familyName: family, dateOfBirth: isoDay("1990-01-01"), gender: gender, doelgroep: doelgroep, language: "Arabisch",
+                                              interpreterNeeded: false, phone: nil, email: nil),
                          traject: traject)
         }
         try await app.services.persons.insertPersons([
             // PIP on day 70: on time.
-            person("p1", "GM0988", family: "Dag-zeventig", housing: "2026-08-10", intake: "2026-09-01", pip: "2026-10-10", route: "b1"),
+            person("p1", "GM0988", family: "Dag-zeventig", housing: "2026-08-10", intake: "2026-09-01", pip: "2026-10-10", route: .b1),
             // PIP on day 71: late, with its reason.
-            person("p2", "GM0988", family: "Dag-eenenzeventig", gender: "man", housing: "2026-08-10", intake: "2026-09-10", pip: "2026-10-11", route: "z"),
+            person("p2", "GM0988", family: "Dag-eenenzeventig", gender: .man, housing: "2026-08-10", intake: "2026-09-10", pip: "2026-10-11", route: .z),
             // No PIP and the term has passed; BRP details still to come (gender unknown).
-            person("p3", "GM0988", family: "", gender: "x", doelgroep: "Gezinshereniger", consulent: nil, koppeling: "2026-09-20",
+            person("p3", "GM0988", family: "", gender: .x, doelgroep: .gezinshereniger, consulent: nil, koppeling: "2026-09-20",
                    housing: "2026-08-31", intake: "2026-10-05"),
             // Closed before the term ended without a PIP: owed none.
             person("p4", "GM0988", family: "Verhuisd", closed: "2026-09-20"),
             // Another municipality of the same organisation, and one of another organisation.
-            person("p6", "GM1706", family: "Cranendonck", pip: "2026-10-10", route: "b1"),
-            person("p5", "GM0957", family: "Roermond", consulent: "b-consulent", pip: "2026-10-10", route: "b1"),
+            person("p6", "GM1706", family: "Cranendonck", pip: "2026-10-10", route: .b1),
+            person("p5", "GM0957", family: "Roermond", consulent: "b-consulent", pip: "2026-10-10", route: .b1),
         ], now: app.clock.now)
         let db = app.database.sql
         try await db.raw("UPDATE persons SET details_pending = 1, given_names = '' WHERE id = 'p3'").run()
@@ -78,7 +78,7 @@ struct FiguresTests {
         try await app.services.casework.backfillNextDue(now: app.clock.now)
     }
 
-    static func filter(_ codes: [String] = ["GM0988"], doelgroepen: [String] = [], gender: String? = nil) -> FiguresFilter {
+    static func filter(_ codes: [String] = ["GM0988"], doelgroepen: [Doelgroep] = [], gender: String? = nil) -> FiguresFilter {
         FiguresFilter(municipalityCodes: codes, from: CalendarDate(iso: "2026-10-01")!, to: CalendarDate(iso: "2026-10-31")!,
                       doelgroepen: doelgroepen, gender: gender, today: CalendarDate(iso: "2026-11-18")!)
     }
@@ -142,7 +142,7 @@ struct FiguresTests {
             #expect(try await Self.counts(app, .obligation, Self.filter(gender: "onbekend")) == ["Gezinshereniger": 1])
             #expect(try await Self.counts(app, .obligation, Self.filter(gender: "x")) == [:])
             #expect(try await Self.counts(app, .obligation, Self.filter(gender: "vrouw")) == ["Asielstatushouder": 2])
-            let migrants = Doelgroep.allCases.filter { $0.categorie == .gezinsmigrantEnOverig }.map(\.rawValue)
+            let migrants = Doelgroep.allCases.filter { $0.categorie == .gezinsmigrantEnOverig }
             #expect(try await Self.counts(app, .pipOnTime, Self.filter(doelgroepen: migrants)) == ["ontbreekt": 1])
 
             // The cases behind a number are exactly the ones counted.

@@ -29,16 +29,16 @@ struct OntzorgenTests {
                                            debtorName: "Gemeente Weert", debtorIban: municipalityIBAN, debtorBic: "BNGHNL2G", createdBy: "test", createdAt: 0)
         try await app.services.ontzorgen.insertPolicy(policy, audit: AuditEvent(actorId: "test", actorName: "test", actorRole: "functioneelBeheerder", organisationId: app.world.orgA,
                                                                                action: "ontzorgen.policy.add", purpose: "beheer", requestId: "test", detail: ""), now: app.clock.now)
-        func person(_ id: String, _ family: String, doelgroep: String) -> PersonStore.NewPerson {
+        func person(_ id: String, _ family: String, doelgroep: Doelgroep) -> PersonStore.NewPerson {
             .init(person: PersonRecord(id: id, municipalityCode: "GM0988", householdId: nil, bsn: nil, vNummer: nil, givenNames: "Test", familyName: family,
-                                       dateOfBirth: "1991-05-05", gender: "man", doelgroep: doelgroep, language: "Tigrinya", interpreterNeeded: 1, phone: nil, email: nil),
-                  traject: TrajectRecord(id: "traject-\(id)", personId: id, municipalityCode: "GM0988", phase: "bredeIntake", consulentId: "a-consulent",
-                                         kennisgevingDate: "2026-08-01", koppelingDate: nil, housingDate: nil, brpDate: "2026-09-10", intakeDate: nil, pipDate: nil,
+                                       dateOfBirth: isoDay("1991-05-05"), gender: .man, doelgroep: doelgroep, language: "Tigrinya", interpreterNeeded: true, phone: nil, email: nil),
+                  traject: TrajectRecord(id: "traject-\(id)", personId: id, municipalityCode: "GM0988", phase: .bredeIntake, consulentId: "a-consulent",
+                                         kennisgevingDate: isoDay("2026-08-01"), koppelingDate: nil, housingDate: nil, brpDate: isoDay("2026-09-10"), intakeDate: nil, pipDate: nil,
                                          routeStartDate: nil, leerroute: nil, closedDate: nil, closedReason: nil))
         }
         try await PersonStore(database: app.database).insertPersons([
-            person("person-short", "Tesfay", doelgroep: "Asielstatushouder"),
-            person("person-family", "Jansen", doelgroep: "Gezinshereniger"),
+            person("person-short", "Tesfay", doelgroep: .asielstatushouder),
+            person("person-family", "Jansen", doelgroep: .gezinshereniger),
         ], now: app.clock.now)
     }
 
@@ -105,7 +105,7 @@ struct OntzorgenTests {
             #expect(dossier.ontzorging?.beleidId == "beleid-weert")
             let tasks = try await app.services.casework.listTaken(personId: app.world.personA, scope: TenantScope(municipalityCodes: ["GM0988"]))
             // Reviews after 2 and 5 months (R8a): the first (14 November) has passed, so one task, for 14 February.
-            #expect(tasks.filter { $0.source == "ontzorgen" }.map(\.dueDate) == ["2027-02-14"])
+            #expect(tasks.filter { $0.source == "ontzorgen" }.map(\.dueDate) == [isoDay("2027-02-14")])
         }
     }
 

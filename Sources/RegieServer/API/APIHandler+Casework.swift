@@ -54,8 +54,8 @@ extension APIHandler {
             throw AppError.invalid(detail: "\(name) is te lang.", fields: [.init(name: name, message: "is te lang")])
         }
         var filter = PersonStore.ListFilter(
-            municipalityCode: query.municipality, phase: query.phase?.rawValue, leerroute: query.route?.rawValue,
-            doelgroepen: (APIValues.law(query.group) as DoelgroepCategorie?).map { group in Doelgroep.allCases.filter { $0.categorie == group }.map(\.rawValue) } ?? [],
+            municipalityCode: query.municipality, phase: APIValues.law(query.phase), leerroute: APIValues.law(query.route),
+            doelgroepen: (APIValues.law(query.group) as DoelgroepCategorie?).map { group in Doelgroep.allCases.filter { $0.categorie == group } } ?? [],
             term: APIValues.law(query.term), includeClosed: query.closed ?? false, search: query.q,
             sort: APIValues.law(query.sort) ?? .termijn)
         if let consulent = query.consulent { if consulent == "geen" { filter.unassigned = true } else { filter.consulentId = consulent } }
@@ -68,9 +68,9 @@ extension APIHandler {
         let rows = page.rows.map { row -> Components.Schemas.CaseSummary in
             let law = settings[row.municipalityCode]?.law ?? .standaard
             let next = row.lawFacts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: law, on: today)) }
-            return .init(id: row.id, givenNames: row.givenNames, familyName: row.familyName, doelgroep: APIValues.spec(stored: row.doelgroep) ?? .overig,
-                         municipalityCode: row.municipalityCode, phase: APIValues.spec(stored: row.phase) ?? .signaal,
-                         leerroute: APIValues.spec(stored: row.leerroute), consulent: row.consulentName,
+            return .init(id: row.id, givenNames: row.givenNames, familyName: row.familyName, doelgroep: APIValues.spec(row.doelgroep) ?? .overig,
+                         municipalityCode: row.municipalityCode, phase: APIValues.spec(row.phase) ?? .signaal,
+                         leerroute: APIValues.spec(row.leerroute), consulent: row.consulentName,
                          nextTerm: next.flatMap(Self.nextTerm))
         }
         var link: String?
@@ -95,19 +95,19 @@ extension APIHandler {
         let members = try await services.persons.listHouseholdMembers(of: person, scope: loaded.scope)
         let law = try await services.settings.fetch(person.municipalityCode).law
         let today = CalendarDate.today(now: services.clock.now())
-        let terms = traject.lawFacts(person: person).map { StatutoryClock.terms(for: $0, settings: law, on: today) } ?? []
+        let terms = StatutoryClock.terms(for: traject.lawFacts(person: person), settings: law, on: today)
         return .init(
-            id: person.id, givenNames: person.givenNames, familyName: person.familyName, dateOfBirth: person.dateOfBirth,
-            gender: APIValues.spec(stored: person.gender) ?? .x, bsn: person.bsn, vNummer: person.vNummer,
-            doelgroep: APIValues.spec(stored: person.doelgroep) ?? .overig, municipalityCode: person.municipalityCode, language: person.language,
-            interpreterNeeded: person.interpreterNeeded == 1, phase: APIValues.spec(stored: traject.phase) ?? .signaal, consulentId: traject.consulentId,
-            leerroute: APIValues.spec(stored: traject.leerroute), closedReason: traject.closedReason,
-            dates: .init(kennisgeving: traject.kennisgevingDate, koppeling: traject.koppelingDate, housing: traject.housingDate, brp: traject.brpDate,
-                         intake: traject.intakeDate, pip: traject.pipDate, routeStart: traject.routeStartDate, closed: traject.closedDate,
-                         lastContact: nil, lastMeeting: traject.lastMeetingDate),
+            id: person.id, givenNames: person.givenNames, familyName: person.familyName, dateOfBirth: person.dateOfBirth?.iso ?? "",
+            gender: APIValues.spec(person.gender) ?? .x, bsn: person.bsn, vNummer: person.vNummer,
+            doelgroep: APIValues.spec(person.doelgroep) ?? .overig, municipalityCode: person.municipalityCode, language: person.language,
+            interpreterNeeded: person.interpreterNeeded, phase: APIValues.spec(traject.phase) ?? .signaal, consulentId: traject.consulentId,
+            leerroute: APIValues.spec(traject.leerroute), closedReason: traject.closedReason?.rawValue,
+            dates: .init(kennisgeving: traject.kennisgevingDate?.iso, koppeling: traject.koppelingDate?.iso, housing: traject.housingDate?.iso,
+                         brp: traject.brpDate?.iso, intake: traject.intakeDate?.iso, pip: traject.pipDate?.iso, routeStart: traject.routeStartDate?.iso,
+                         closed: traject.closedDate?.iso, lastContact: nil, lastMeeting: traject.lastMeetingDate?.iso),
             terms: terms.filter { $0.status != .notApplicable }.compactMap(Self.term),
             householdMemberIds: members.map(\.id),
-            rights: Self.rights((APIValues.spec(stored: person.doelgroep) as Doelgroep?)?.categorie, settings: law))
+            rights: Self.rights(person.doelgroep.categorie, settings: law))
     }
 
     /// A running term as the spec describes it; a kind or status the spec does not know yet (the law
@@ -126,8 +126,8 @@ extension APIHandler {
     }
 
     /// R0: what the law gives the person by target group, from the law module.
-    static func rights(_ categorie: DoelgroepCategorie?, settings: MunicipalityLawSettings) -> Components.Schemas.Rights {
-        let r = DoelgroepRechten.voor(categorie ?? .gezinsmigrantEnOverig, settings: settings)
+    static func rights(_ categorie: DoelgroepCategorie, settings: MunicipalityLawSettings) -> Components.Schemas.Rights {
+        let r = DoelgroepRechten.voor(categorie, settings: settings)
         return .init(inburgeringsaanbod: r.inburgeringsaanbodDoorGemeente, maatschappelijkeBegeleiding: r.maatschappelijkeBegeleiding,
                      ontzorgenBijBijstand: r.financieelOntzorgenBijBijstand, leningDUO: r.leningDUO, zRouteParticipatieuren: r.zRouteParticipatieuren)
     }
@@ -211,9 +211,9 @@ extension APIHandler {
         case .b1RouteNietHaalbaar: verdict = .nietHaalbaar
         case .onbekend: verdict = .onbekend
         }
-        let threshold = saved.testDate.flatMap(CalendarDate.init(iso:)).flatMap { LeerbaarheidstoetsRule.drempel(op: $0) }.map { $0.hundredths / 100 }
+        let threshold = saved.testDate.flatMap { LeerbaarheidstoetsRule.drempel(op: $0) }.map { $0.hundredths / 100 }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(
-            id: saved.id, invitedDate: saved.invitedDate, testDate: saved.testDate, score: saved.score, exemption: saved.exemption,
+            id: saved.id, invitedDate: saved.invitedDate?.iso, testDate: saved.testDate?.iso, score: saved.score, exemption: saved.exemption,
             verdict: verdict, threshold: saved.score == nil ? nil : threshold))))
     }
 
@@ -406,7 +406,7 @@ extension APIHandler {
 
 extension APIHandler {
     func taskBody(_ taak: TaakRecord) -> Components.Schemas.Task {
-        .init(id: taak.id, title: taak.title, due: taak.dueDate, assigneeId: taak.assigneeId, source: APIValues.spec(stored: taak.source) ?? .handmatig,
+        .init(id: taak.id, title: taak.title, due: taak.dueDate?.iso, assigneeId: taak.assigneeId, source: APIValues.spec(stored: taak.source) ?? .handmatig,
               done: taak.doneAt != nil)
     }
 

@@ -64,7 +64,7 @@ struct CaseloadController {
     /// The caseload's filters as typed in the query string; unknown values are ignored, not errors.
     struct Query {
         var q: String?
-        var phase: String?
+        var phase: TrajectFase?
         var term: PersonStore.TermFilter?
         var groep: DoelgroepCategorie?
         var route: Leerroute?
@@ -76,21 +76,21 @@ struct CaseloadController {
 
         init(_ form: FormData) {
             q = form["q"]
-            phase = form["fase"].flatMap { TrajectFase(rawValue: $0)?.rawValue }
-            term = form["termijn"].flatMap(PersonStore.TermFilter.init(rawValue:))
-            groep = form["groep"].flatMap(DoelgroepCategorie.init(rawValue:))
-            route = form["route"].flatMap(Leerroute.init(rawValue:))
+            phase = form.choice("fase", TrajectFase.self)
+            term = form.choice("termijn", PersonStore.TermFilter.self)
+            groep = form.choice("groep", DoelgroepCategorie.self)
+            route = form.choice("route", Leerroute.self)
             gemeente = form["gemeente"]
             consulent = form["consulent"]
             closed = form["afgesloten"] == "ja"
-            sort = form["sort"].flatMap(PersonStore.CaseloadSort.init(rawValue:)) ?? .termijn
+            sort = form.choice("sort", PersonStore.CaseloadSort.self) ?? .termijn
         }
 
         /// The query string for these filters, without the cursor.
         func queryString(sort override: PersonStore.CaseloadSort? = nil) -> String {
             var items: [URLQueryItem] = []
             if let q { items.append(.init(name: "q", value: q)) }
-            if let phase { items.append(.init(name: "fase", value: phase)) }
+            if let phase { items.append(.init(name: "fase", value: phase.rawValue)) }
             if let term { items.append(.init(name: "termijn", value: term.rawValue)) }
             if let groep { items.append(.init(name: "groep", value: groep.rawValue)) }
             if let route { items.append(.init(name: "route", value: route.rawValue)) }
@@ -122,8 +122,8 @@ struct CaseloadController {
         let consulentChoice = query.consulent ?? (isConsulent ? "mij" : "alle")
         var filter = PersonStore.ListFilter(
             municipalityCode: query.gemeente.flatMap { code in principal.municipalities.contains { $0.code == code } ? code : nil } ?? principal.session?.municipalityCode,
-            phase: query.phase, leerroute: query.route?.rawValue,
-            doelgroepen: query.groep.map { groep in Doelgroep.allCases.filter { $0.categorie == groep }.map(\.rawValue) } ?? [],
+            phase: query.phase, leerroute: query.route,
+            doelgroepen: query.groep.map { groep in Doelgroep.allCases.filter { $0.categorie == groep } } ?? [],
             term: query.term, includeClosed: query.closed, search: query.q, sort: query.sort)
         switch consulentChoice {
         case "mij": filter.consulentId = principal.actorId
@@ -141,14 +141,14 @@ struct CaseloadController {
         let rows = page.rows.map { row in
             let next = row.lawFacts.flatMap { TermText.next(StatutoryClock.terms(for: $0, on: today)) }
             return Row(
-                id: row.id, href: SiteRoute.person(row.id).path, name: row.detailsPending == 1 && row.familyName.isEmpty ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
-                doelgroep: t.text("doelgroepen.\(row.doelgroep)", l), phase: row.phase.map { t.text("phases.\($0)", l) } ?? "—",
+                id: row.id, href: SiteRoute.person(row.id).path, name: row.detailsPending && row.familyName.isEmpty ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
+                doelgroep: t.text("doelgroepen.\(row.doelgroep.rawValue)", l), phase: row.phase.map { t.text("phases.\($0.rawValue)", l) } ?? "—",
                 municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", l),
                 nextTerm: next.map { t.text("terms.\($0.kind.rawValue)", l) } ?? t.text("caseload.noTerm", l),
                 nextTermDue: next.map { DisplayDate.format($0.due.iso, l) } ?? "",
                 nextTermRemaining: next.map { TermText.remaining($0, t, l) } ?? "",
                 nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "",
-                leerroute: row.leerroute.map { t.text("routes.\($0)", l) } ?? "—",
+                leerroute: row.leerroute.map { t.text("routes.\($0.rawValue)", l) } ?? "—",
                 lastContact: row.lastContactDate.map { DisplayDate.format($0, l) } ?? "—", checked: ticked.contains(row.id))
         }
         if !page.rows.isEmpty {
@@ -166,7 +166,7 @@ struct CaseloadController {
             FieldView(.select, name: "consulent", label: t.text("caseload.consulent", l), value: consulentChoice, options: consulentOptions, errors: []),
             FieldView(.select, name: "termijn", label: t.text("caseload.termFilter", l), value: query.term?.rawValue ?? "",
                       options: [("", any)] + PersonStore.TermFilter.allCases.map { ($0.rawValue, t.text("caseload.termFilters.\($0.rawValue)", l)) }, errors: []),
-            FieldView(.select, name: "fase", label: t.text("caseload.phase", l), value: query.phase ?? "",
+            FieldView(.select, name: "fase", label: t.text("caseload.phase", l), value: query.phase?.rawValue ?? "",
                       options: [("", any)] + TrajectFase.allCases.map { ($0.rawValue, t.text("phases.\($0.rawValue)", l)) }, errors: []),
             FieldView(.select, name: "groep", label: t.text("caseload.doelgroep", l), value: query.groep?.rawValue ?? "",
                       options: [("", any)] + DoelgroepCategorie.allCases.map { ($0.rawValue, t.text("categories.\($0.rawValue)", l)) }, errors: []),

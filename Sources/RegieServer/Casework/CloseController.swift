@@ -24,7 +24,7 @@ struct CloseController {
     private func renderClose(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
         let t = services.catalogue
         let l = context.locale
-        let closed = loaded.traject.closedReason.map { t.text("person.closedAs", l, ["reason": t.text("closeReasons.\($0)", l), "date": DisplayDate.format(loaded.traject.closedDate ?? "", l)]) }
+        let closed = loaded.traject.closedReason.map { t.text("person.closedAs", l, ["reason": t.text("closeReasons.\($0.rawValue)", l), "date": loaded.traject.closedDate.map { DisplayDate.format($0, l) } ?? ""]) }
         return try services.views.render(
             "close", titleKey: "close.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
             content: CloseView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, summary: ErrorSummary(errors), fields: [

@@ -71,8 +71,8 @@ struct DerdenController {
         // What the clock makes of the requests (R1a), in the words of the case file.
         let today = loader.today
         let settings = try await services.settings.fetch(loaded.person.municipalityCode)
-        let pipTerm = loaded.traject.lawFacts(person: loaded.person)
-            .flatMap { StatutoryClock.terms(for: $0, settings: settings.law, on: today).first { $0.kind == .pipVaststelling } }
+        let pipTerm = StatutoryClock.terms(for: loaded.traject.lawFacts(person: loaded.person), settings: settings.law, on: today)
+            .first { $0.kind == .pipVaststelling }
         let term = pipTerm.map { term in
             t.text("derden.term", l, ["date": DisplayDate.format(term.due.iso, l), "status": TermText.status(term, t, l)])
                 + (term.flags.contains(.wachtOpDerden) ? " " + t.text("terms.flags.wachtOpDerden", l) : "")

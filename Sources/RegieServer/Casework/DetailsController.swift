@@ -22,11 +22,12 @@ struct DetailsController {
         let loaded = try await loader.load(context, permission: .editPersons)
         let p = loaded.person
         var input = FormData()
-        if p.detailsPending != 1 {
-            input = FormData(pairs: [("givenNames", p.givenNames), ("familyName", p.familyName), ("dateOfBirth", p.dateOfBirth), ("gender", p.gender),
-                                     ("language", p.language), ("interpreter", p.interpreterNeeded == 1 ? "ja" : ""), ("brp", loaded.traject.brpDate ?? "")])
+        if !p.detailsPending {
+            input = FormData(pairs: [("givenNames", p.givenNames), ("familyName", p.familyName), ("dateOfBirth", p.dateOfBirth?.iso ?? ""),
+                                     ("gender", p.gender.rawValue), ("language", p.language), ("interpreter", p.interpreterNeeded ? "ja" : ""),
+                                     ("brp", loaded.traject.brpDate?.iso ?? "")])
         } else if let brp = loaded.traject.brpDate {
-            input = FormData(pairs: [("brp", brp)])
+            input = FormData(pairs: [("brp", brp.iso)])
         }
         return try render(loaded, input: input, errors: [], context: context, status: .ok)
     }
@@ -35,7 +36,7 @@ struct DetailsController {
         let t = services.catalogue, l = context.locale
         let text = { (key: String) in t.text(key, l) }
         let value = { (name: String) in input.raw(name) ?? "" }
-        let pending = loaded.person.detailsPending == 1
+        let pending = loaded.person.detailsPending
         let name = loaded.person.displayName(t, l)
         let fields: [FieldView] = [
             FieldView(.input("text"), name: "givenNames", label: text("register.givenNames"), value: value("givenNames"), required: true, errors: errors, extra: "autocomplete=\"off\""),

@@ -40,7 +40,7 @@ struct EnforcementController {
         let l = context.locale
         let records = try await services.casework.listHandhavingen(personId: loaded.person.id, scope: loaded.scope)
         let settings = try await services.settings.fetch(loaded.person.municipalityCode)
-        let categorie = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+        let categorie = loaded.person.doelgroep.categorie
         // What the ladder proposes next per offence, assuming a complete, culpable assessment.
         let proposals = Overtreding.allCases.map { offence -> String in
             var dossier = Enforcement.dossier(records, offence)

@@ -59,7 +59,7 @@ struct HandoverController {
             FieldView(.checkboxes, name: "attendees", label: t.text("handover.attendees", l), values: attendees,
                       options: Self.attendees.map { ($0, t.text("handover.attendeeKinds.\($0)", l)) }, errors: errors),
         ]
-        let notAsylum = Doelgroep(rawValue: loaded.person.doelgroep)?.categorie != .asielstatushouder
+        let notAsylum = loaded.person.doelgroep.categorie != .asielstatushouder
         return try services.views.render(
             "handover", titleKey: "handover.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
             content: HandoverView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, notAsylum: notAsylum,

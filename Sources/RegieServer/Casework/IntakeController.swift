@@ -53,15 +53,15 @@ struct IntakeController {
     /// Statutory topics still empty (R5a), counting a topic as covered when a conversation
     /// discussed it or its answers are recorded.
     static func missingTopics(gesprekken: [IntakeGesprekRecord], onderwerpen: [IntakeOnderwerpRecord], youngChildren: Bool) -> [IntakeOnderwerp] {
-        var covered = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.compactMap { IntakeOnderwerp(rawValue: $0.topic) })
-        for gesprek in gesprekken where !gesprek.noShow { covered.formUnion(gesprek.topics.compactMap(IntakeOnderwerp.init(rawValue:))) }
+        var covered = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.compactMap(\.lawTopic))
+        for gesprek in gesprekken where !gesprek.noShow { covered.formUnion(gesprek.lawTopics) }
         return BredeIntakeRule.ontbrekendeOnderwerpen(besproken: covered, heeftJongeKinderen: youngChildren)
     }
 
     /// Whether the household has a child of pre-school age, by the law module's reading (R5a).
     func hasYoungChildren(_ loaded: CaseLoader.Loaded) async throws -> Bool {
         let members = try await services.persons.listHouseholdMembers(of: loaded.person, scope: loaded.scope)
-        return BredeIntakeRule.heeftJongeKinderen(geboortedata: members.compactMap { CalendarDate(iso: $0.dateOfBirth) }, op: loader.today)
+        return BredeIntakeRule.heeftJongeKinderen(geboortedata: members.compactMap(\.dateOfBirth), op: loader.today)
     }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,

@@ -41,7 +41,7 @@ struct LBTController {
     func verdict(_ record: LBTRecord, _ l: UILocale) -> (text: String, band: String, cssClass: String) {
         let t = services.catalogue
         if let exemption = record.exemption { return (t.text("lbt.exemptions.\(exemption)", l), "", "") }
-        guard let score = record.score, let date = record.testDate.flatMap(CalendarDate.init(iso:)), let lbtScore = LBTScore(score) else {
+        guard let score = record.score, let date = record.testDate, let lbtScore = LBTScore(score) else {
             return (t.text("lbt.pending", l), "", "")
         }
         let uitslag = LeerbaarheidstoetsRule.uitslag(score: lbtScore, afname: date)

@@ -223,7 +223,7 @@ struct PIPController {
     func confirmFix(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let c = try await loadCase(context, permission: .editPersons)
         guard let concept = c.concept else { return Response(status: .seeOther, headers: [.location: SiteRoute.pip(c.loaded.person.id).path]) }
-        let day = context.form["dagtekening"].flatMap(CalendarDate.init(iso:)) ?? loader.today
+        let day = context.form.date("dagtekening") ?? loader.today
         return try await renderFix(c, concept: concept, dagtekening: day, typed: day.iso, errors: [], context: context, status: .ok)
     }
 
@@ -236,7 +236,7 @@ struct PIPController {
             "pip-fix", titleKey: "pip.fixTitle", titleArguments: ["name": c.loaded.person.displayName(services.catalogue, context.locale)],
             content: FixView(
                 name: c.loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.pip(c.loaded.person.id).path, version: concept.version,
-                route: t.text("routes.\(concept.leerroute)", l) + (concept.niveau.map { " (\($0))" } ?? ""),
+                route: t.text("routes.\(concept.leerroute.rawValue)", l) + (concept.niveau.map { " (\($0.rawValue))" } ?? ""),
                 consequence: consequence(c, dagtekening: dagtekening, locale: l), problems: problems, hasProblems: !problems.isEmpty,
                 summary: ErrorSummary(errors),
                 fields: [FieldView(.input("date"), name: "dagtekening", label: t.text("pip.dagtekening", l), hint: t.text("pip.dagtekeningHint", l),
@@ -252,14 +252,14 @@ struct PIPController {
         // "Gevolgen tonen": the term, the lateness and the checks for the date typed, without fixing anything.
         if context.form["controleer"] != nil {
             let typed = context.form.raw("dagtekening") ?? ""
-            let day = CalendarDate(iso: typed).flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
+            let day = context.form.date("dagtekening").flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
             return try await renderFix(c, concept: concept, dagtekening: day, typed: typed, errors: [], context: context, status: .ok)
         }
         do {
             _ = try await recordFix(c, context.form, context: context)
         } catch let invalid as FormErrors {
             let typed = context.form.raw("dagtekening") ?? ""
-            let day = CalendarDate(iso: typed).flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
+            let day = context.form.date("dagtekening").flatMap { $0 <= loader.today ? $0 : nil } ?? loader.today
             return try await renderFix(c, concept: concept, dagtekening: day, typed: typed, errors: invalid.fields.filter { !$0.name.hasPrefix("rules.") }, context: context, status: invalid.status)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(c.loaded.person.id).path + "?melding=pip"])
@@ -317,7 +317,7 @@ struct PIPController {
     /// The rendered beschikking of one version, with its kenmerk and subject (for keeping it as sent).
     /// The language of the plain-language annex asked for (`bijlage`), if any other than Dutch.
     static func annexLocale(_ context: RegieRequestContext) -> UILocale? {
-        context.form["bijlage"].flatMap(UILocale.init(rawValue:)).flatMap { $0 == .nl ? nil : $0 }
+        context.form.choice("bijlage", UILocale.self).flatMap { $0 == .nl ? nil : $0 }
     }
 
     func letterHTML(_ c: Case, version: PIPRecord, annex annexLocale: UILocale? = nil) async throws -> (html: String, reference: String, subject: String) {
@@ -365,7 +365,7 @@ struct PIPController {
         if parties.letterhead.mandateLine.isEmpty, let signer = own["signer"] { frame.mandateLine = signer }
         let view = LetterView(
             frame: frame, name: name,
-            bsn: person.bsn ?? dash, dateOfBirth: DisplayDate.format(person.dateOfBirth, l), version: version.version,
+            bsn: person.bsn ?? dash, dateOfBirth: person.dateOfBirth.map { DisplayDate.format($0, l) } ?? "", version: version.version,
             isChange: version.version > 1,
             changeText: version.changeReason.map { t.text("letter.change", l, ["reason": t.text("pip.changeReasons.\($0.rawValue)", l).lowercased(), "note": version.changeNote ?? ""]) } ?? "",
             route: t.text("routes.\(route.rawValue)", l), routeParts: parts.joined(separator: " "),

@@ -101,10 +101,10 @@ struct PersonController {
         let text = { (key: String) in t.text(key, locale) }
         let dash = "—"
         let facts = [
-            Fact(label: text("person.doelgroep"), value: t.text("doelgroepen.\(person.doelgroep)", locale)),
+            Fact(label: text("person.doelgroep"), value: t.text("doelgroepen.\(person.doelgroep.rawValue)", locale)),
             // A person opened on a DUO signal has no birth date or gender yet (the BRP's, to be completed).
-            Fact(label: text("person.dateOfBirth"), value: person.dateOfBirth.isEmpty ? dash : DisplayDate.format(person.dateOfBirth, locale)),
-            Fact(label: text("person.gender"), value: person.detailsPending == 1 ? dash : t.text("genders.\(person.gender)", locale)),
+            Fact(label: text("person.dateOfBirth"), value: person.dateOfBirth.map { DisplayDate.format($0, locale) } ?? dash),
+            Fact(label: text("person.gender"), value: person.detailsPending ? dash : t.text("genders.\(person.gender.rawValue)", locale)),
             Fact(label: text("person.municipality"), value: municipality),
         ] + Self.rights(person, settings: try await services.settings.fetch(person.municipalityCode).law, t, locale)
         var dates = [
@@ -114,25 +114,26 @@ struct PersonController {
         ].map { Fact(label: text($0.0), value: $0.1.map { DisplayDate.format($0, locale) } ?? dash) }
         if let reason = traject?.pipDelayReason {
             // R1: why the first PIP came after its 10 weeks, as recorded when it was fixed.
-            dates.append(Fact(label: text("person.pipDelay"), value: t.text("pip.delayReasons.\(reason)", locale) + (traject?.pipDelayNote.map { ": \($0)" } ?? "")))
+            dates.append(Fact(label: text("person.pipDelay"), value: t.text("pip.delayReasons.\(reason.rawValue)", locale) + (traject?.pipDelayNote.map { ": \($0)" } ?? "")))
         }
         if let reason = traject?.closedReason {
-            dates.append(Fact(label: text("person.closedReason"), value: t.text("closeReasons.\(reason)", locale)))
+            dates.append(Fact(label: text("person.closedReason"), value: t.text("closeReasons.\(reason.rawValue)", locale)))
         }
         // The running terms come from the law module's statutory clock, never from this handler.
         let today = CalendarDate.today(now: services.clock.now())
         let settings = try await services.settings.fetch(person.municipalityCode)
-        let terms = traject?.lawFacts(person: person).map { StatutoryClock.terms(for: $0, settings: settings.law, on: today) } ?? []
+        let lawFacts = traject?.lawFacts(person: person)
+        let terms = lawFacts.map { StatutoryClock.terms(for: $0, settings: settings.law, on: today) } ?? []
         let termRows = TermText.shown(terms).map { term in
             TermRow(title: t.text("terms.\(term.kind.rawValue)", locale), due: DisplayDate.format(term.due.iso, locale),
                     status: TermText.status(term, t, locale), statusClass: TermText.statusClass(term),
-                    remaining: TermText.remaining(term, t, locale), note: TermText.note(term, facts: traject?.lawFacts(person: person), t, locale),
+                    remaining: TermText.remaining(term, t, locale), note: TermText.note(term, facts: lawFacts, t, locale),
                     rule: term.rule.rawValue,
                     ruleHref: SiteRoute.rules.path + "#" + term.rule.rawValue, source: term.source)
         }
         let contact = [
             Fact(label: text("person.language"), value: person.language.isEmpty ? dash : person.language),
-            Fact(label: text("person.interpreter"), value: person.interpreterNeeded == 1
+            Fact(label: text("person.interpreter"), value: person.interpreterNeeded
                  ? [text("common.yes"), person.interpreterLanguage].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ") : text("common.no")),
             Fact(label: text("person.phone"), value: person.phone ?? dash),
             Fact(label: text("person.email"), value: person.email ?? dash),
@@ -143,7 +144,7 @@ struct PersonController {
                  value: addresses[kind]?.singleLine ?? (kind == .post && addresses[.woon] != nil ? text("address.sameAsWoon") : dash))
         }
         // The phase stepper (ui.md): the chain up to the end; a closed case shows how it ended.
-        let current = traject.flatMap { TrajectFase(rawValue: $0.phase) } ?? .signaal
+        let current = traject?.phase ?? .signaal
         let steps = TrajectFase.allCases.filter { $0 != .beeindigd || current == .beeindigd }.filter { $0 != .afgerond || current != .beeindigd }.map { phase in
             Step(label: t.text("phases.\(phase.rawValue)", locale), state: phase < current ? "done" : (phase == current ? "current" : "todo"), current: phase == current)
         }
@@ -152,18 +153,18 @@ struct PersonController {
         var tasks: [TaskRow] = []
         if Policy.allows(principal, .readCasework) {
             sections = []
-            if Doelgroep(rawValue: person.doelgroep)?.categorie == .asielstatushouder {
+            if person.doelgroep.categorie == .asielstatushouder {
                 sections.append(SectionLink(href: SiteRoute.handover(person.id).path, label: text("person.sections.handover"),
                                             detail: traject?.koppelingDate.map { t.text("person.sections.linkedOn", locale, ["date": DisplayDate.format($0, locale)]) } ?? ""))
             }
             sections.insert(SectionLink(href: SiteRoute.personDetails(person.id).path, label: text("person.sections.details"),
-                                        detail: person.detailsPending == 1 ? text("person.sections.detailsPending") : ""), at: 0)
+                                        detail: person.detailsPending ? text("person.sections.detailsPending") : ""), at: 0)
             sections += [
                 SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
                             detail: traject?.intakeDate.map { t.text("person.sections.intakeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
                 SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"), detail: ""),
                 SectionLink(href: SiteRoute.route(person.id).path, label: text("person.sections.route"),
-                            detail: traject?.leerroute.map { t.text("routes.\($0)", locale) } ?? ""),
+                            detail: traject?.leerroute.map { t.text("routes.\($0.rawValue)", locale) } ?? ""),
                 SectionLink(href: SiteRoute.derden(person.id).path, label: text("person.sections.derden"), detail: ""),
                 SectionLink(href: SiteRoute.pip(person.id).path, label: text("person.sections.pip"),
                             detail: traject?.pipDate.map { t.text("person.sections.pipSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.noPIP")),
@@ -178,7 +179,7 @@ struct PersonController {
             }
             let canEdit = Policy.allows(principal, .editPersons)
             tasks = try await services.casework.listTaken(personId: person.id, scope: scope).map { taak in
-                let overdue = taak.dueDate.flatMap(CalendarDate.init(iso:)).map { $0 < today } ?? false
+                let overdue = taak.dueDate.map { $0 < today } ?? false
                 return TaskRow(title: taak.title, due: taak.dueDate.map { DisplayDate.format($0, locale) },
                                overdue: overdue, source: t.text("tasks.sources.\(taak.source)", locale),
                                doneAction: canEdit ? SiteRoute.taskDone(person.id, taak.id).path : nil)
@@ -194,14 +195,14 @@ struct PersonController {
             bsn: revealBSN ? (person.bsn ?? dash) : Self.mask(person.bsn), bsnRevealed: revealBSN,
             revealHref: SiteRoute.personBSN(person.id).path, vNummer: person.vNummer ?? dash,
             facts: facts, dates: dates, contact: contact + addressFacts,
-            members: members.map { Member(href: SiteRoute.person($0.id).path, name: "\($0.givenNames) \($0.familyName)", phase: $0.phase.map { t.text("phases.\($0)", locale) } ?? dash) },
+            members: members.map { Member(href: SiteRoute.person($0.id).path, name: "\($0.givenNames) \($0.familyName)", phase: $0.phase.map { t.text("phases.\($0.rawValue)", locale) } ?? dash) },
             hasMembers: !members.isEmpty,
             terms: termRows, hasTerms: !termRows.isEmpty,
-            phase: traject.map { t.text("phases.\($0.phase)", locale) } ?? dash,
+            phase: traject.map { t.text("phases.\($0.phase.rawValue)", locale) } ?? dash,
             contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : nil,
             addressHref: Policy.allows(principal, .editPersons) ? SiteRoute.personAddress(person.id).path : nil,
             ontzorgenHref: Policy.allows(principal, .readOntzorgen)
-                && Doelgroep(rawValue: person.doelgroep).map { DoelgroepRechten.voor($0.categorie).financieelOntzorgenBijBijstand } == true
+                && DoelgroepRechten.voor(person.doelgroep.categorie).financieelOntzorgenBijBijstand
                 ? SiteRoute.personOntzorgen(person.id).path : nil,
             steps: steps, tasks: tasks, hasTasks: !tasks.isEmpty,
             canAddTask: Policy.allows(principal, .editPersons) && traject?.closedDate == nil, taskSummary: ErrorSummary(taskErrors),
@@ -219,8 +220,7 @@ struct PersonController {
 
     /// R0: the rights the law gives the person by target group, as the law module decides them.
     static func rights(_ person: PersonRecord, settings: MunicipalityLawSettings, _ t: Catalogue, _ l: UILocale) -> [Fact] {
-        guard let categorie = Doelgroep(rawValue: person.doelgroep)?.categorie else { return [] }
-        let r = DoelgroepRechten.voor(categorie, settings: settings)
+        let r = DoelgroepRechten.voor(person.doelgroep.categorie, settings: settings)
         let yesNo = { (value: Bool) in t.text(value ? "common.yes" : "common.no", l) }
         return [
             Fact(label: t.text("person.rights.inburgeringsaanbod", l), value: yesNo(r.inburgeringsaanbodDoorGemeente)),
@@ -283,7 +283,7 @@ struct PersonController {
         let (_, person) = try await load(context, permission: .editPersons)
         try await services.record(.personContactView, context: context, permission: .editPersons, person: person)
         return try renderForm(person, phone: person.phone ?? "", email: person.email ?? "", language: person.language,
-                              interpreter: person.interpreterNeeded == 1, interpreterLanguage: person.interpreterLanguage ?? "", errors: [], context: context, status: .ok)
+                              interpreter: person.interpreterNeeded, interpreterLanguage: person.interpreterLanguage ?? "", errors: [], context: context, status: .ok)
     }
 
     private func renderForm(_ person: PersonRecord, phone: String, email: String, language: String, interpreter: Bool, interpreterLanguage: String,

@@ -67,15 +67,15 @@ struct ProgressController {
         let results = try await services.casework.listResultaten(personId: person.id, scope: loaded.scope)
         let settings = try await services.settings.fetch(person.municipalityCode)
         let registraties = hours.compactMap(\.registratie)
-        let date = { (kind: String) in results.first { $0.kind == kind }.flatMap { CalendarDate(iso: $0.resultDate) } }
+        let date = { (kind: String) in results.first { $0.kind == kind }?.resultDate }
         let afronding = RouteAfronding(mapEindgesprek: date("mapEindgesprek"), pvtOndertekend: date("pvtOndertekend"), zRouteAfgerond: date("zRouteAfgerond"))
         func meter(_ key: String, _ value: Int, _ norm: Int) -> Meter {
             Meter(label: t.text("progress.meters.\(key)", l), value: min(value, norm), max: norm, hasNorm: true,
                   text: t.text("progress.meterText", l, ["hours": String(value), "norm": String(norm)]), met: value >= norm)
         }
         var meters: [Meter] = []
-        let route = traject.leerroute.flatMap(Leerroute.init(rawValue:))
-        let categorie = Doelgroep(rawValue: person.doelgroep)?.categorie ?? .gezinsmigrantEnOverig
+        let route = traject.leerroute
+        let categorie = person.doelgroep.categorie
         if route == .z {
             let z = UrenRules.zRouteVoortgang(registraties, categorie: categorie, settings: settings.law)
             meters.append(meter("zCursus", z.cursusuren, z.cursusNorm))
@@ -91,15 +91,13 @@ struct ProgressController {
         let pvt = UrenRules.pvtVoortgang(registraties, afronding: afronding)
         meters.append(meter("pvt", pvt.uren, pvt.minimum))
         let today = loader.today
-        let next = traject.lawFacts(person: person).flatMap { facts in
-            StatutoryClock.terms(for: facts, settings: settings.law, on: today).first { $0.kind == .voortgangsgesprek }
-        }
+        let next = StatutoryClock.terms(for: traject.lawFacts(person: person), settings: settings.law, on: today).first { $0.kind == .voortgangsgesprek }
         let value = { (name: String) in input.raw(name) ?? "" }
         let errorsFor = { (form: String) in failed == form ? errors : [] }
         let forms = [
             Form(id: "start", action: SiteRoute.progressStart(person.id).path, summary: ErrorSummary(errorsFor("start")), fields: [
                 FieldView(.input("date"), name: "startDate", label: t.text("progress.startDate", l), hint: t.text("progress.startDateHint", l),
-                          value: failed == "start" ? value("startDate") : (traject.routeStartDate ?? ""), required: true, errors: errorsFor("start")),
+                          value: failed == "start" ? value("startDate") : (traject.routeStartDate?.iso ?? ""), required: true, errors: errorsFor("start")),
                 FieldView(.input("text"), name: "instellingsnummer", label: t.text("progress.instellingsnummer", l), hint: t.text("progress.instellingsnummerHint", l),
                           value: failed == "start" ? value("instellingsnummer") : "", errors: errorsFor("start"), extra: "autocomplete=\"off\""),
                 FieldView(.input("date"), name: "expectedEndDate", label: t.text("progress.expectedEndDate", l), value: failed == "start" ? value("expectedEndDate") : "",

@@ -53,7 +53,7 @@ struct TasksController {
         }
         let rows = open.map { taak in
             Row(href: SiteRoute.person(taak.personId).path + "#taken", name: "\(taak.familyName), \(taak.givenNames)", title: taak.title,
-                due: taak.dueDate.map { DisplayDate.format($0, context.locale) }, overdue: taak.dueDate.flatMap(CalendarDate.init(iso:)).map { $0 < today } ?? false)
+                due: taak.dueDate.map { DisplayDate.format($0, context.locale) }, overdue: taak.dueDate.map { $0 < today } ?? false)
         }
         return try services.views.render("tasks", titleKey: "tasks.mine", content: MineView(rows: rows, hasRows: !rows.isEmpty), context: context,
                                           current: SiteRoute.myTasks.path)

@@ -200,7 +200,7 @@ struct DUOController {
             notifications: notificationRows(notifications, context: context), hasNotifications: !notifications.isEmpty,
             canEdit: Policy.allows(loaded.principal, .editPersons),
             summary: ErrorSummary(contactErrors), contactFields: contactFields, contactAction: SiteRoute.personDUOContact(loaded.person.id).path,
-            exempt: traject.duoExempt == 1 ? (traject.duoExemptUntil.map { t.text("duo.exemptUntil", l, ["date": DisplayDate.format($0, l)]) } ?? t.text("duo.exempt", l)) : nil,
+            exempt: traject.duoExempt ? (traject.duoExemptUntil.map { t.text("duo.exemptUntil", l, ["date": DisplayDate.format($0, l)]) } ?? t.text("duo.exempt", l)) : nil,
             tenWeeks: traject.duoTenWeeksStart.map { DisplayDate.format($0, l) },
             term: traject.duoTermStart.flatMap { start in traject.duoTermEnd.map { t.text("duo.termRange", l, ["from": DisplayDate.format(start, l), "to": DisplayDate.format($0, l)]) } })
         return try services.views.render("person-duo", titleKey: "duo.personTitle", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],

@@ -174,7 +174,7 @@ public struct DUOWorker: Service, CustomStringConvertible {
         // Set once the request may have left: from then on a failure leaves the outcome unknown.
         var attempted = false
         do {
-            guard let push = DUOPush(rawValue: m.kind) else {
+            guard let push = m.duoPush else {
                 try await store.refuse(m, status: "stopped", reasons: [services.catalogue.text("duo.stopped.unknownKind", .nl)], now: now)
                 return
             }

@@ -101,16 +101,13 @@ struct FiguresController {
             }
         }
         let doelgroep = form["doelgroep"] ?? ""
-        let doelgroepen: [String]
-        switch doelgroep {
-        case "": doelgroepen = []
-        case let value where value.hasPrefix("cat:"):
-            let category = DoelgroepCategorie(rawValue: String(value.dropFirst(4)))
-            if category == nil { v.fail("doelgroep", "figures.errors.doelgroep") }
-            doelgroepen = Doelgroep.allCases.filter { $0.categorie == category }.map(\.rawValue)
-        case let value:
-            if Doelgroep(rawValue: value) == nil { v.fail("doelgroep", "figures.errors.doelgroep") }
-            doelgroepen = [value]
+        var doelgroepen: [Doelgroep] = []
+        if let category = form.choice("doelgroep", DoelgroepCategorie.self, prefix: "cat:") {
+            doelgroepen = Doelgroep.allCases.filter { $0.categorie == category }
+        } else if let group = form.choice("doelgroep", Doelgroep.self) {
+            doelgroepen = [group]
+        } else if !doelgroep.isEmpty {
+            v.fail("doelgroep", "figures.errors.doelgroep")
         }
         let gender = form["geslacht"] ?? ""
         if !gender.isEmpty && !Self.genders.contains(gender) { v.fail("geslacht", "figures.errors.gender") }
@@ -507,7 +504,8 @@ struct FiguresController {
 
         func closures() async throws -> Table {
             let c = try await counts(.closures)
-            let reasons = TrajectEinde.allCases.map(\.rawValue).filter { c[$0] != nil } + c.keys.filter { TrajectEinde(rawValue: $0) == nil }.sorted()
+            let known = TrajectEinde.allCases.map(\.rawValue)
+            let reasons = known.filter { c[$0] != nil } + c.keys.filter { !known.contains($0) }.sorted()
             let label = { (reason: String) in services.catalogue.text("closeReasons.\(reason)", locale) }
             let share = shares(reasons.map { ($0, c[$0]?.count ?? 0) })
             return Table(key: "closures", title: t("tables.closures"), definition: t("defs.closures"),
@@ -792,7 +790,7 @@ struct FiguresController {
             result = try await services.figures.targetCases(target, part: part, filter)
             label = t.text("figures.targetMetrics.\(target.metric)", l, ["months": Self.months(target.months, t, l)]) + " — " + t.text("figures.columns.\(part == "gehaald" ? "met" : "notMet")", l)
         } else {
-            guard let figure = context.form["cijfer"].flatMap(Figure.init(rawValue:)) else { throw AppError.notFound }
+            guard let figure = context.form.choice("cijfer", Figure.self) else { throw AppError.notFound }
             result = try await services.figures.cases(figure, part: part, filter)
             let worker = figure == .caseload && part != FiguresStore.unassigned
                 ? try await services.users.listUsers(organisationId: principal.organisationId).first { $0.id == part }?.name : nil
@@ -802,9 +800,9 @@ struct FiguresController {
                                   detail: "\(context.form["cijfer"] ?? "doel \(context.form["doel"] ?? "")")/\(part): \(result.total) · \(s.query)")
         let names = Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: String]] = result.rows.map { row in
-            ["name": row.detailsPending == 1 ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
+            ["name": row.detailsPending ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
              "href": SiteRoute.person(row.id).path, "municipality": names[row.municipalityCode] ?? row.municipalityCode,
-             "phase": t.text("phases.\(row.phase)", l), "doelgroep": t.text("doelgroepen.\(row.doelgroep)", l)]
+             "phase": t.text("phases.\(row.phase.rawValue)", l), "doelgroep": t.text("doelgroepen.\(row.doelgroep.rawValue)", l)]
         }
         return try services.views.render(
             "figures-cases", titleKey: "figures.casesTitle",

@@ -250,7 +250,7 @@ extension OntzorgenController {
         let loaded = try await loader.load(context, permission: .readOntzorgen)
         // The statement is a letter from the municipality to the newcomer: Dutch unless another language
         // is asked for (`taal`), whatever the user's interface language.
-        let t = services.catalogue, l = context.form["taal"].flatMap(UILocale.init(rawValue:)) ?? .nl
+        let t = services.catalogue, l = context.form.choice("taal", UILocale.self) ?? .nl
         let today = loader.today
         let requested = context.form["maand"]
         guard let month = requested.map({ Maand(iso: $0) }) ?? Maand(today) else {

@@ -8,11 +8,14 @@ enum DisplayDate {
     static let dutchMonths = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
     static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
-    /// Formats an ISO calendar date (`YYYY-MM-DD`); anything else is shown as it is.
-    static func format(_ iso: String, _ locale: UILocale) -> String {
-        guard let date = CalendarDate(iso: iso) else { return iso }
+    static func format(_ date: CalendarDate, _ locale: UILocale) -> String {
         let months = locale == .nl ? dutchMonths : englishMonths
         return "\(date.day) \(months[date.month - 1]) \(date.year)"
+    }
+
+    /// Formats an ISO calendar date (`YYYY-MM-DD`); anything else is shown as it is.
+    static func format(_ iso: String, _ locale: UILocale) -> String {
+        CalendarDate(iso: iso).map { format($0, locale) } ?? iso
     }
 
     /// A moment as local date and time in Europe/Amsterdam, e.g. "23-11-2026 14:05:09".

@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 
 /// A decoded `application/x-www-form-urlencoded` body (or query string): repeated names keep
 /// every value, in order.
@@ -39,5 +40,25 @@ public struct FormData: Sendable, Hashable {
 
     public func all(_ name: String) -> [String] {
         values[name] ?? []
+    }
+
+    /// The first value (after `prefix`, which it must start with) as one of a closed set; nil when
+    /// absent or not one of it. For filters and links, which ignore what they do not know, and for
+    /// forms that say so themselves; a command's input reads through `InputReader`.
+    public func choice<E: RawRepresentable>(_ name: String, _ type: E.Type, prefix: String = "") -> E? where E.RawValue == String {
+        guard let value = self[name], value.hasPrefix(prefix) else { return nil }
+        return E(rawValue: String(value.dropFirst(prefix.count)))
+    }
+
+    /// Every value as one of a closed set, in order; nil when any value is not one of it.
+    public func choices<E: RawRepresentable>(_ name: String, _ type: E.Type) -> [E]? where E.RawValue == String {
+        let values = all(name)
+        let parsed = values.compactMap(E.init(rawValue:))
+        return parsed.count == values.count ? parsed : nil
+    }
+
+    /// The first value as an ISO date; nil when absent or not a date (as `choice`).
+    public func date(_ name: String) -> CalendarDate? {
+        self[name].flatMap(CalendarDate.init(iso:))
     }
 }

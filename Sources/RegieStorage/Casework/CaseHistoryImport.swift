@@ -66,7 +66,7 @@ extension CaseworkStore {
                 "(\(bind: o.personId), \(bind: o.record.topic), \(bind: content), \(bind: o.record.updatedBy), \(bind: o.record.updatedAt))"
             })
             try await insert("INSERT INTO leerbaarheidstoetsen (id, person_id, invited_date, test_date, administrator, conditions, score, exemption, created_by, created_at)", history.toetsen.map { l in
-                "(\(bind: l.id), \(bind: l.personId), \(bind: l.invitedDate), \(bind: l.testDate), \(bind: l.administrator), \(bind: l.conditions), \(bind: l.score), \(bind: l.exemption), \(bind: l.createdBy), \(bind: l.createdAt))"
+                "(\(bind: l.id), \(bind: l.personId), \(bind: l.invitedDate?.iso), \(bind: l.testDate?.iso), \(bind: l.administrator), \(bind: l.conditions), \(bind: l.score), \(bind: l.exemption), \(bind: l.createdBy), \(bind: l.createdAt))"
             })
             try await insert("INSERT INTO taalschool_adviezen (id, person_id, advice_date, school, leerroute, niveau, note, created_by, created_at)", history.adviezen.map { a in
                 "(\(bind: a.id), \(bind: a.personId), \(bind: a.adviceDate), \(bind: a.school), \(bind: a.leerroute), \(bind: a.niveau), \(bind: a.note), \(bind: a.createdBy), \(bind: a.createdAt))"
@@ -89,10 +89,10 @@ extension CaseworkStore {
                 "(\(bind: u.id), \(bind: u.personId), \(bind: u.soort), \(bind: u.periodEnd), \(bind: u.hours), \(bind: u.provider), \(bind: u.duringIntake), \(bind: u.createdBy), \(bind: u.createdAt))"
             })
             try await insert("INSERT INTO route_resultaten (person_id, kind, result_date, created_by, created_at)", history.resultaten.map { r in
-                "(\(bind: r.personId), \(bind: r.kind), \(bind: r.resultDate), 'import', 0)"
+                "(\(bind: r.personId), \(bind: r.kind), \(bind: r.resultDate.iso), 'import', 0)"
             })
             try await insert("INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, done_at, done_by, created_by, created_at)", history.taken.map { k in
-                "(\(bind: k.id), \(bind: k.personId), \(bind: k.title), \(bind: k.dueDate), \(bind: k.assigneeId), \(bind: k.source), \(bind: k.doneAt), \(bind: k.doneBy), \(bind: k.createdBy), \(bind: k.createdAt))"
+                "(\(bind: k.id), \(bind: k.personId), \(bind: k.title), \(bind: k.dueDate?.iso), \(bind: k.assigneeId), \(bind: k.source), \(bind: k.doneAt), \(bind: k.doneBy), \(bind: k.createdBy), \(bind: k.createdAt))"
             })
             try await insert("INSERT INTO warme_overdrachten (person_id, scenario, profile_sealed, meeting_planned, meeting_held, meeting_attendees, updated_by, updated_at)", zip(history.overdrachten, profiles).map { w, profile in
                 "(\(bind: w.personId), \(bind: w.scenario), \(bind: profile), \(bind: w.meetingPlanned), \(bind: w.meetingHeld), \(bind: w.meetingAttendees), \(bind: w.updatedBy), \(bind: w.updatedAt))"

@@ -37,7 +37,7 @@ public struct CaseUnit: Sendable {
 
     /// Moves the phase forward to `phase`, never back (`FaseVolgordeRule`); `also` are set with it.
     public mutating func advance(to phase: TrajectFase, also assignments: SQLQueryString? = nil) async throws {
-        let next = FaseVolgordeRule.volgende(huidig: TrajectFase(rawValue: traject.phase) ?? .signaal, bereikt: phase)
+        let next = FaseVolgordeRule.volgende(huidig: traject.phase, bereikt: phase)
         switch (next, assignments) {
         case (let next?, let assignments?): try await updateTraject("phase = \(bind: next.rawValue), \(assignments)")
         case (let next?, nil): try await updateTraject("phase = \(bind: next.rawValue)")
@@ -103,9 +103,9 @@ extension CaseworkStore {
     static func refreshTerms(person: PersonRecord, traject: TrajectRecord, law: MunicipalityLawSettings, on db: any SQLDatabase,
                              today: CalendarDate) async throws {
         let facts = try await LawFactsLoader.load(person: person, traject: traject, on: db)
-        let next = facts.flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: law, on: today)) }
+        let next = NextTerm.pick(StatutoryClock.terms(for: facts, settings: law, on: today))
         // R1: the last day of the 10-week PIP term, for the figures (M0004).
-        let pipDue = facts.flatMap(PIPDeadlineRule.deadline(for:))?.deadline.iso
+        let pipDue = PIPDeadlineRule.deadline(for: facts)?.deadline.iso
         try await db.raw("""
             UPDATE trajecten SET next_due_date = \(bind: next?.due.iso ?? M0002_Casework.noDueDate),
                 next_due_kind = \(bind: next?.kind.rawValue ?? ""), pip_due_date = \(bind: pipDue), facts_json = \(bind: try LawFactsLoader.encode(facts))

@@ -50,7 +50,7 @@ public struct IntakeGesprekRecord: Sendable, Hashable {
     /// The newcomer spoke without their partner present (a right: seed 003:4580).
     public var withoutPartner: Bool
     public var noShow: Bool
-    /// Topic keys discussed.
+    /// Topic keys discussed: the law's and the municipality's own.
     public var topics: [String]
     public var note: String
     public var createdBy: String
@@ -71,10 +71,14 @@ public struct IntakeGesprekRecord: Sendable, Hashable {
         self.createdBy = createdBy
         self.createdAt = createdAt
     }
+
+    /// The topics discussed that the law names (R5a); a municipality's own topics are left out.
+    public var lawTopics: [IntakeOnderwerp] { topics.compactMap(IntakeOnderwerp.init(rawValue:)) }
 }
 
 /// What is recorded for one intake topic: its structured answers and a note, sealed together.
 public struct IntakeOnderwerpRecord: Sendable, Hashable {
+    /// The law's topic key or one of the municipality's own.
     public var topic: String
     public var answers: [String: String]
     public var updatedBy: String
@@ -86,14 +90,17 @@ public struct IntakeOnderwerpRecord: Sendable, Hashable {
         self.updatedBy = updatedBy
         self.updatedAt = updatedAt
     }
+
+    /// The topic as the law names it (R5a); nil for one of the municipality's own.
+    public var lawTopic: IntakeOnderwerp? { IntakeOnderwerp(rawValue: topic) }
 }
 
 /// A leerbaarheidstoets: invitation, administration and score (R3).
 public struct LBTRecord: Codable, Sendable, Hashable {
     public var id: String
     public var personId: String
-    public var invitedDate: String?
-    public var testDate: String?
+    public var invitedDate: CalendarDate?
+    public var testDate: CalendarDate?
     public var administrator: String
     public var conditions: String
     /// Correct answers out of 40.
@@ -103,7 +110,7 @@ public struct LBTRecord: Codable, Sendable, Hashable {
     public var createdBy: String
     public var createdAt: Int64
 
-    public init(id: String, personId: String, invitedDate: String?, testDate: String?, administrator: String, conditions: String,
+    public init(id: String, personId: String, invitedDate: CalendarDate?, testDate: CalendarDate?, administrator: String, conditions: String,
                 score: Int?, exemption: String?, createdBy: String, createdAt: Int64) {
         self.id = id
         self.personId = personId
@@ -177,6 +184,11 @@ public struct RouteBesluitRecord: Codable, Sendable, Hashable {
         self.createdBy = createdBy
         self.createdAt = createdAt
     }
+}
+
+/// Why a first PIP came after its 10 weeks (R1), for the figures.
+public enum PIPDelayReason: String, CaseIterable, Codable, Sendable {
+    case derden, nietBereikbaar, lbt, tolk, ziekte, capaciteit, overig
 }
 
 /// One version of the PIP, a concept or fixed as a beschikking (Wi2021 art. 15; R5). Every
@@ -341,9 +353,9 @@ public struct UrenRecord: Codable, Sendable, Hashable {
 public struct RouteResultaatRecord: Codable, Sendable, Hashable {
     public var personId: String
     public var kind: String
-    public var resultDate: String
+    public var resultDate: CalendarDate
 
-    public init(personId: String, kind: String, resultDate: String) {
+    public init(personId: String, kind: String, resultDate: CalendarDate) {
         self.personId = personId
         self.kind = kind
         self.resultDate = resultDate
@@ -414,7 +426,7 @@ public struct TaakRecord: Codable, Sendable, Hashable {
     public var id: String
     public var personId: String
     public var title: String
-    public var dueDate: String?
+    public var dueDate: CalendarDate?
     public var assigneeId: String?
     /// `handmatig`, `regie` or `duo`.
     public var source: String
@@ -423,7 +435,7 @@ public struct TaakRecord: Codable, Sendable, Hashable {
     public var createdBy: String
     public var createdAt: Int64
 
-    public init(id: String, personId: String, title: String, dueDate: String?, assigneeId: String?, source: String, createdBy: String, createdAt: Int64) {
+    public init(id: String, personId: String, title: String, dueDate: CalendarDate?, assigneeId: String?, source: String, createdBy: String, createdAt: Int64) {
         self.id = id
         self.personId = personId
         self.title = title
@@ -442,7 +454,7 @@ public struct OpenTaak: Codable, Sendable, Hashable {
     public let id: String
     public let personId: String
     public let title: String
-    public let dueDate: String?
+    public let dueDate: CalendarDate?
     public let givenNames: String
     public let familyName: String
 }

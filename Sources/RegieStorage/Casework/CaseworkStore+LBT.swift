@@ -10,10 +10,10 @@ extension CaseworkStore {
             let db = unit.db
             try await db.raw("""
                 INSERT INTO leerbaarheidstoetsen (id, person_id, invited_date, test_date, administrator, conditions, score, exemption, created_by, created_at)
-                VALUES (\(bind: lbt.id), \(bind: lbt.personId), \(bind: lbt.invitedDate), \(bind: lbt.testDate), \(bind: lbt.administrator),
+                VALUES (\(bind: lbt.id), \(bind: lbt.personId), \(bind: lbt.invitedDate?.iso), \(bind: lbt.testDate?.iso), \(bind: lbt.administrator),
                     \(bind: lbt.conditions), \(bind: lbt.score), \(bind: lbt.exemption), \(bind: lbt.createdBy), \(bind: lbt.createdAt))
                 """).run()
-            let date = lbt.testDate ?? lbt.invitedDate ?? CalendarDate.today(now: now).iso
+            let date = (lbt.testDate ?? lbt.invitedDate ?? CalendarDate.today(now: now)).iso
             let kind = lbt.exemption != nil ? "lbt.vrijgesteld" : (lbt.score != nil ? "lbt.afgenomen" : "lbt.uitgenodigd")
             return (lbt, [CaseChange(kind: kind, date: date, detail: lbt.score.map { "\($0)/40" } ?? "")])
         }

@@ -63,7 +63,7 @@ extension CaseworkStore {
     /// later versions never move it.
     /// Fixes the open concept. `delayReason` is stored with the first PIP when it came after the
     /// 10 weeks (R1), for the figures.
-    public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: String? = nil, delayNote: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
+    public func fixPIP(personId: String, dagtekening: CalendarDate, delayReason: PIPDelayReason? = nil, delayNote: String? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
                        now: Date) async throws -> PIPRecord? {
         try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
             let db = unit.db
@@ -76,11 +76,11 @@ extension CaseworkStore {
                 RETURNING *
                 """).first(decoding: PIPRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw PIPStoreError.notAConcept }
             // The traject carries the route of the last fixed version (only a fix writes it).
-            let previousRoute = traject.pipDate == nil ? nil : traject.leerroute.flatMap(Leerroute.init(rawValue:))
+            let previousRoute = traject.pipDate == nil ? nil : traject.leerroute
             // R2: only the first fixed PIP sets the PIP date (the term's start) and its reason for being late.
-            let termijn = InburgeringstermijnRule.bijVaststelling(eerstePIPDagtekening: traject.pipDate.flatMap(CalendarDate.init(iso:)), dagtekening: dagtekening)
+            let termijn = InburgeringstermijnRule.bijVaststelling(eerstePIPDagtekening: traject.pipDate, dagtekening: dagtekening)
             let firstPIP: SQLQueryString = termijn.startTermijn
-                ? "pip_date = \(bind: termijn.eerstePIPDagtekening.iso), pip_delay_reason = \(bind: delayReason), pip_delay_note = \(bind: delayNote), " : ""
+                ? "pip_date = \(bind: termijn.eerstePIPDagtekening.iso), pip_delay_reason = \(bind: delayReason?.rawValue), pip_delay_note = \(bind: delayNote), " : ""
             // The phase moves on to "PIP vastgesteld" in the same statement, never back (FaseVolgordeRule).
             try await unit.advance(to: .pipVastgesteld, also: """
                 \(firstPIP)leerroute = \(bind: concept.leerroute), language_level = \(bind: concept.niveau), pip_cadence_months = \(bind: concept.cadansMaanden)

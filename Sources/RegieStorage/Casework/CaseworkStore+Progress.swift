@@ -85,7 +85,7 @@ extension CaseworkStore {
         case .cursus:
             let intake = duringIntake ? 1 : 0
             messages.append(try send(duringIntake ? .urenTaallesKNM : .urenParticipatieTaalles, try await total(.cursus, duringIntake: intake)))
-        case .participatie where Doelgroep(rawValue: person.doelgroep)?.categorie == .asielstatushouder:
+        case .participatie where person.doelgroep.categorie == .asielstatushouder:
             messages.append(try send(.urenParticipatie, try await total(.participatie, duringIntake: nil)))
         default:
             return

@@ -13,7 +13,7 @@ extension CaseworkStore {
             stored.assigneeId = taak.assigneeId ?? traject.consulentId
             try await db.raw("""
                 INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
-                VALUES (\(bind: stored.id), \(bind: stored.personId), \(bind: stored.title), \(bind: stored.dueDate), \(bind: stored.assigneeId),
+                VALUES (\(bind: stored.id), \(bind: stored.personId), \(bind: stored.title), \(bind: stored.dueDate?.iso), \(bind: stored.assigneeId),
                     \(bind: stored.source), \(bind: stored.createdBy), \(bind: stored.createdAt))
                 """).run()
             return (stored, [CaseChange(kind: "taak.nieuw", date: CalendarDate.today(now: now).iso, detail: stored.title)])

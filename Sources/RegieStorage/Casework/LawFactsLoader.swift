@@ -7,11 +7,11 @@ import SQLKit
 /// (R10, R1b) and the ontzorgen arrangement (R8). The one place the facts are put together: the
 /// result is stored with the traject (`facts_json`) in the transaction of every change.
 enum LawFactsLoader {
-    static func load(person: PersonRecord, traject: TrajectRecord, on db: any SQLDatabase) async throws -> TrajectFacts? {
-        guard var facts = LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: traject.kennisgevingDate,
+    static func load(person: PersonRecord, traject: TrajectRecord, on db: any SQLDatabase) async throws -> TrajectFacts {
+        var facts = LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: traject.kennisgevingDate,
                                         koppeling: traject.koppelingDate, brp: traject.brpDate, pip: nil, leerroute: nil,
                                         routeStart: traject.routeStartDate, closed: traject.closedDate, closedReason: traject.closedReason,
-                                        lastMeeting: nil, cadence: nil, duoTenWeeksStart: traject.duoTenWeeksStart) else { return nil }
+                                        lastMeeting: nil, cadence: nil, duoTenWeeksStart: traject.duoTenWeeksStart)
         let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         let id = person.id
         // The facts kept in other tables, in one read: every fixed PIP version (the first one's route
@@ -46,19 +46,19 @@ enum LawFactsLoader {
                 }
             }
         }
-        if facts.pips.isEmpty, let day = date(traject.pipDate), let route = traject.leerroute.flatMap(Leerroute.init(rawValue:)) {
+        if facts.pips.isEmpty, let day = traject.pipDate, let route = traject.leerroute {
             // A case imported with its PIP date but without its versions.
             facts.pips = [PIPFeit(dagtekening: day, leerroute: route, voortgangCadansMaanden: traject.pipCadenceMonths)]
         }
-        if facts.voortgangsgesprekken.isEmpty, let last = date(traject.lastMeetingDate) { facts.voortgangsgesprekken = [last] }
+        if facts.voortgangsgesprekken.isEmpty, let last = traject.lastMeetingDate { facts.voortgangsgesprekken = [last] }
         // DUO's registered term counts from the day Regie learned it (rows from before M0007: from its start).
-        if let start = date(traject.duoTermStart), let last = date(traject.duoTermEnd) {
-            facts.duoTermijn = DUOTermijnFeit(start: start, laatsteDag: last, bekendSinds: date(traject.duoTermKnown) ?? start,
+        if let start = traject.duoTermStart, let last = traject.duoTermEnd {
+            facts.duoTermijn = DUOTermijnFeit(start: start, laatsteDag: last, bekendSinds: traject.duoTermKnown ?? start,
                                               verlengingsgrond: traject.duoTermGround)
         }
-        if traject.duoExempt == 1 || traject.duoExemptFrom != nil {
-            let from = date(traject.duoExemptFrom) ?? facts.kennisgeving ?? LawDates.wi2021
-            facts.tijdelijkeVrijstellingen = [TijdelijkeVrijstellingFeit(vanaf: from, tot: date(traject.duoExemptUntil))]
+        if traject.duoExempt || traject.duoExemptFrom != nil {
+            let from = traject.duoExemptFrom ?? facts.kennisgeving ?? LawDates.wi2021
+            facts.tijdelijkeVrijstellingen = [TijdelijkeVrijstellingFeit(vanaf: from, tot: traject.duoExemptUntil)]
         }
         if let arrangement {
             facts.bijstandStart = arrangement.bijstandStart

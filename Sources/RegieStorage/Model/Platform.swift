@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 
 /// The roles a member of staff can hold (issue 2 §5). A user may hold several.
 public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
@@ -126,6 +127,11 @@ public struct APIKeyRecord: Sendable, Hashable, Codable {
     }
 }
 
+/// A person's gender as Regie records it; "x" where the BRP records neither.
+public enum PersonGender: String, CaseIterable, Codable, Sendable {
+    case vrouw, man, x
+}
+
 /// A newcomer as far as the platform needs them: identity, tenancy, and contact details.
 public struct PersonRecord: Codable, Sendable, Hashable {
     public let id: String
@@ -135,19 +141,21 @@ public struct PersonRecord: Codable, Sendable, Hashable {
     public let vNummer: String?
     public let givenNames: String
     public let familyName: String
-    public let dateOfBirth: String
-    public let gender: String
-    public let doelgroep: String
+    /// Nil while the details are pending (the column holds an empty text until the BRP tells).
+    public let dateOfBirth: CalendarDate?
+    public let gender: PersonGender
+    public let doelgroep: Doelgroep
     public let language: String
-    public let interpreterNeeded: Int
+    public let interpreterNeeded: Bool
     public let phone: String?
     public let email: String?
     /// Created from a DUO signal (M0003): name, birth date and gender still to come from the BRP.
-    public var detailsPending: Int? = nil
+    public var detailsPending: Bool = false
     /// The language an interpreter speaks with the person (M0010), when one is needed.
     public var interpreterLanguage: String? = nil
 
-    public init(id: String, municipalityCode: String, householdId: String?, bsn: String?, vNummer: String?, givenNames: String, familyName: String, dateOfBirth: String, gender: String, doelgroep: String, language: String, interpreterNeeded: Int, phone: String?, email: String?) {
+    public init(id: String, municipalityCode: String, householdId: String?, bsn: String?, vNummer: String?, givenNames: String, familyName: String,
+                dateOfBirth: CalendarDate?, gender: PersonGender, doelgroep: Doelgroep, language: String, interpreterNeeded: Bool, phone: String?, email: String?) {
         self.id = id
         self.municipalityCode = municipalityCode
         self.householdId = householdId
@@ -162,6 +170,20 @@ public struct PersonRecord: Codable, Sendable, Hashable {
         self.interpreterNeeded = interpreterNeeded
         self.phone = phone
         self.email = email
+    }
+
+    /// A `persons` row: flags are 0/1 integers on both engines, an unknown birth date is empty text.
+    public init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try row.decode(String.self, forKey: .id), municipalityCode: try row.decode(String.self, forKey: .municipalityCode),
+                  householdId: try row.decodeIfPresent(String.self, forKey: .householdId), bsn: try row.decodeIfPresent(String.self, forKey: .bsn),
+                  vNummer: try row.decodeIfPresent(String.self, forKey: .vNummer), givenNames: try row.decode(String.self, forKey: .givenNames),
+                  familyName: try row.decode(String.self, forKey: .familyName), dateOfBirth: try row.storedDate(.dateOfBirth),
+                  gender: try row.decode(PersonGender.self, forKey: .gender), doelgroep: try row.decode(Doelgroep.self, forKey: .doelgroep),
+                  language: try row.decode(String.self, forKey: .language), interpreterNeeded: try row.storedFlag(.interpreterNeeded),
+                  phone: try row.decodeIfPresent(String.self, forKey: .phone), email: try row.decodeIfPresent(String.self, forKey: .email))
+        detailsPending = try row.storedFlag(.detailsPending)
+        interpreterLanguage = try row.decodeIfPresent(String.self, forKey: .interpreterLanguage)
     }
 
     public var fullName: String { "\(givenNames) \(familyName)" }
@@ -181,29 +203,60 @@ public struct PersonSummary: Codable, Sendable, Hashable {
     public let municipalityCode: String
     public let givenNames: String
     public let familyName: String
-    public let doelgroep: String
-    public let dateOfBirth: String
-    public let phase: String?
+    public let doelgroep: Doelgroep
+    /// Nil while the details are pending.
+    public let dateOfBirth: CalendarDate?
+    /// Nil for a person without a traject.
+    public let phase: TrajectFase?
     public let consulentName: String?
-    public let kennisgevingDate: String?
-    public let koppelingDate: String?
-    public let brpDate: String?
-    public let pipDate: String?
-    public let routeStartDate: String?
-    public let leerroute: String?
-    public let closedDate: String?
-    public let closedReason: String?
-    /// The stored due date of the nearest running term (the sort key), or 9999-12-31.
-    public let nextDueDate: String
-    public let lastContactDate: String?
-    public let lastMeetingDate: String?
+    public let kennisgevingDate: CalendarDate?
+    public let koppelingDate: CalendarDate?
+    public let brpDate: CalendarDate?
+    public let pipDate: CalendarDate?
+    public let routeStartDate: CalendarDate?
+    public let leerroute: Leerroute?
+    public let closedDate: CalendarDate?
+    public let closedReason: TrajectEinde?
+    /// The stored due date of the nearest running term (the sort key); nil when no term runs.
+    public let nextDueDate: CalendarDate?
+    public let lastContactDate: CalendarDate?
+    public let lastMeetingDate: CalendarDate?
     public let pipCadenceMonths: Int?
-    public var duoTenWeeksStart: String? = nil
-    public var duoTermEnd: String? = nil
+    public var duoTenWeeksStart: CalendarDate? = nil
+    public var duoTermEnd: CalendarDate? = nil
     /// Created from a DUO signal: name and birth date still to come from the BRP.
-    public var detailsPending: Int? = nil
+    public var detailsPending: Bool = false
     /// The case's law facts as stored with the traject (M0007).
     public var factsJson: String? = nil
+
+    /// A row of `PersonStore.summaryColumns`.
+    public init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        id = try row.decode(String.self, forKey: .id)
+        municipalityCode = try row.decode(String.self, forKey: .municipalityCode)
+        givenNames = try row.decode(String.self, forKey: .givenNames)
+        familyName = try row.decode(String.self, forKey: .familyName)
+        doelgroep = try row.decode(Doelgroep.self, forKey: .doelgroep)
+        dateOfBirth = try row.storedDate(.dateOfBirth)
+        phase = try row.decodeIfPresent(TrajectFase.self, forKey: .phase)
+        consulentName = try row.decodeIfPresent(String.self, forKey: .consulentName)
+        kennisgevingDate = try row.storedDate(.kennisgevingDate)
+        koppelingDate = try row.storedDate(.koppelingDate)
+        brpDate = try row.storedDate(.brpDate)
+        pipDate = try row.storedDate(.pipDate)
+        routeStartDate = try row.storedDate(.routeStartDate)
+        leerroute = try row.decodeIfPresent(Leerroute.self, forKey: .leerroute)
+        closedDate = try row.storedDate(.closedDate)
+        closedReason = try row.decodeIfPresent(TrajectEinde.self, forKey: .closedReason)
+        nextDueDate = try row.storedDate(.nextDueDate)
+        lastContactDate = try row.storedDate(.lastContactDate)
+        lastMeetingDate = try row.storedDate(.lastMeetingDate)
+        pipCadenceMonths = try row.decodeIfPresent(Int.self, forKey: .pipCadenceMonths)
+        duoTenWeeksStart = try row.storedDate(.duoTenWeeksStart)
+        duoTermEnd = try row.storedDate(.duoTermEnd)
+        detailsPending = try row.storedFlag(.detailsPending)
+        factsJson = try row.decodeIfPresent(String.self, forKey: .factsJson)
+    }
 }
 
 /// The traject's key dates as stored; the law module computes terms from them.
@@ -211,42 +264,46 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     public let id: String
     public let personId: String
     public let municipalityCode: String
-    public let phase: String
+    public let phase: TrajectFase
     public let consulentId: String?
-    public let kennisgevingDate: String?
-    public let koppelingDate: String?
-    public let housingDate: String?
-    public let brpDate: String?
-    public let intakeDate: String?
-    public let pipDate: String?
-    public let routeStartDate: String?
-    public let leerroute: String?
-    public let closedDate: String?
-    public let closedReason: String?
+    public let kennisgevingDate: CalendarDate?
+    public let koppelingDate: CalendarDate?
+    public let housingDate: CalendarDate?
+    public let brpDate: CalendarDate?
+    public let intakeDate: CalendarDate?
+    public let pipDate: CalendarDate?
+    public let routeStartDate: CalendarDate?
+    public let leerroute: Leerroute?
+    public let closedDate: CalendarDate?
+    public let closedReason: TrajectEinde?
     /// The last progress meeting held and the current PIP's cadence: what the clock needs for the next one.
-    public let lastMeetingDate: String?
+    public let lastMeetingDate: CalendarDate?
     public let pipCadenceMonths: Int?
-    public let lastContactDate: String?
+    public let lastContactDate: CalendarDate?
     /// DUO's facts (M0003): SS139's start of the 10-week term, the term as DUO registered it (last
     /// day inclusive), and a temporary exemption.
-    public var duoTenWeeksStart: String? = nil
-    public var duoTermStart: String? = nil
-    public var duoTermEnd: String? = nil
-    public var duoExemptUntil: String? = nil
-    public var duoExempt: Int? = nil
+    public var duoTenWeeksStart: CalendarDate? = nil
+    public var duoTermStart: CalendarDate? = nil
+    public var duoTermEnd: CalendarDate? = nil
+    public var duoExemptUntil: CalendarDate? = nil
+    public var duoExempt: Bool = false
     /// The last day of the 10-week PIP term (R1) and why the first PIP came later (M0004).
-    public var pipDueDate: String? = nil
-    public var pipDelayReason: String? = nil
+    public var pipDueDate: CalendarDate? = nil
+    public var pipDelayReason: PIPDelayReason? = nil
     /// M0011: what "another reason" (`overig`) was.
     public var pipDelayNote: String? = nil
-    /// M0007: the day Regie learned DUO's term and DUO's extension ground; the first day of a temporary
-    /// exemption; every law fact of the case as JSON (`TrajectFacts`), rebuilt with each change.
-    public var duoTermKnown: String? = nil
+    /// M0007: the day Regie learned DUO's term and DUO's description of its extension ground (its own
+    /// words, `verlengingsgrondomschrijving`); the first day of a temporary exemption; every law fact
+    /// of the case as JSON (`TrajectFacts`), rebuilt with each change.
+    public var duoTermKnown: CalendarDate? = nil
     public var duoTermGround: String? = nil
-    public var duoExemptFrom: String? = nil
+    public var duoExemptFrom: CalendarDate? = nil
     public var factsJson: String? = nil
 
-    public init(id: String, personId: String, municipalityCode: String, phase: String, consulentId: String?, kennisgevingDate: String?, koppelingDate: String?, housingDate: String?, brpDate: String?, intakeDate: String?, pipDate: String?, routeStartDate: String?, leerroute: String?, closedDate: String?, closedReason: String?, lastMeetingDate: String? = nil, pipCadenceMonths: Int? = nil, lastContactDate: String? = nil) {
+    public init(id: String, personId: String, municipalityCode: String, phase: TrajectFase, consulentId: String?, kennisgevingDate: CalendarDate?,
+                koppelingDate: CalendarDate?, housingDate: CalendarDate?, brpDate: CalendarDate?, intakeDate: CalendarDate?, pipDate: CalendarDate?,
+                routeStartDate: CalendarDate?, leerroute: Leerroute?, closedDate: CalendarDate?, closedReason: TrajectEinde?,
+                lastMeetingDate: CalendarDate? = nil, pipCadenceMonths: Int? = nil, lastContactDate: CalendarDate? = nil) {
         self.id = id
         self.personId = personId
         self.municipalityCode = municipalityCode
@@ -265,6 +322,49 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
         self.lastMeetingDate = lastMeetingDate
         self.pipCadenceMonths = pipCadenceMonths
         self.lastContactDate = lastContactDate
+    }
+
+    /// A `trajecten` row: flags are 0/1 integers on both engines.
+    public init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try row.decode(String.self, forKey: .id), personId: try row.decode(String.self, forKey: .personId),
+                  municipalityCode: try row.decode(String.self, forKey: .municipalityCode), phase: try row.decode(TrajectFase.self, forKey: .phase),
+                  consulentId: try row.decodeIfPresent(String.self, forKey: .consulentId), kennisgevingDate: try row.storedDate(.kennisgevingDate),
+                  koppelingDate: try row.storedDate(.koppelingDate), housingDate: try row.storedDate(.housingDate), brpDate: try row.storedDate(.brpDate),
+                  intakeDate: try row.storedDate(.intakeDate), pipDate: try row.storedDate(.pipDate), routeStartDate: try row.storedDate(.routeStartDate),
+                  leerroute: try row.decodeIfPresent(Leerroute.self, forKey: .leerroute), closedDate: try row.storedDate(.closedDate),
+                  closedReason: try row.decodeIfPresent(TrajectEinde.self, forKey: .closedReason), lastMeetingDate: try row.storedDate(.lastMeetingDate),
+                  pipCadenceMonths: try row.decodeIfPresent(Int.self, forKey: .pipCadenceMonths), lastContactDate: try row.storedDate(.lastContactDate))
+        duoTenWeeksStart = try row.storedDate(.duoTenWeeksStart)
+        duoTermStart = try row.storedDate(.duoTermStart)
+        duoTermEnd = try row.storedDate(.duoTermEnd)
+        duoExemptUntil = try row.storedDate(.duoExemptUntil)
+        duoExempt = try row.storedFlag(.duoExempt)
+        pipDueDate = try row.storedDate(.pipDueDate)
+        pipDelayReason = try row.decodeIfPresent(PIPDelayReason.self, forKey: .pipDelayReason)
+        pipDelayNote = try row.decodeIfPresent(String.self, forKey: .pipDelayNote)
+        duoTermKnown = try row.storedDate(.duoTermKnown)
+        duoTermGround = try row.decodeIfPresent(String.self, forKey: .duoTermGround)
+        duoExemptFrom = try row.storedDate(.duoExemptFrom)
+        factsJson = try row.decodeIfPresent(String.self, forKey: .factsJson)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A flag column: an integer 0/1 on both engines (a boolean would not decode from an integer
+    /// column on PostgreSQL). Absent or NULL reads as false.
+    func storedFlag(_ key: Key) throws -> Bool {
+        (try decodeIfPresent(Int.self, forKey: key) ?? 0) != 0
+    }
+
+    /// A date column (ISO text). NULL, absent or the empty text of a NOT NULL column not known yet
+    /// read as nil; anything else must be a date.
+    func storedDate(_ key: Key) throws -> CalendarDate? {
+        guard let text = try decodeIfPresent(String.self, forKey: key), !text.isEmpty else { return nil }
+        guard let date = CalendarDate(iso: text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "not a date: \(text)")
+        }
+        return date
     }
 }
 

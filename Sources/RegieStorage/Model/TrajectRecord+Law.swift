@@ -1,28 +1,24 @@
 import Inburgering
 
 /// The stored dates of a traject as the law module's facts, so the statutory clock can compute its
-/// terms. Values the law does not know (an unknown doelgroep or route) are left out, not guessed.
+/// terms.
 enum LawFacts {
-    static func make(doelgroep: String, dateOfBirth: String, kennisgeving: String?, koppeling: String?, brp: String?,
-                     pip: String?, leerroute: String?, routeStart: String?, closed: String?, closedReason: String?,
-                     lastMeeting: String?, cadence: Int?, duoTenWeeksStart: String? = nil, duoTermStart: String? = nil,
-                     duoTermEnd: String? = nil) -> TrajectFacts? {
-        guard let doelgroep = Doelgroep(rawValue: doelgroep) else { return nil }
-        let date = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
-        let pips: [PIPFeit] = date(pip).flatMap { day in
-            leerroute.flatMap(Leerroute.init(rawValue:)).map { [PIPFeit(dagtekening: day, leerroute: $0, voortgangCadansMaanden: cadence)] }
+    static func make(doelgroep: Doelgroep, dateOfBirth: CalendarDate?, kennisgeving: CalendarDate?, koppeling: CalendarDate?, brp: CalendarDate?,
+                     pip: CalendarDate?, leerroute: Leerroute?, routeStart: CalendarDate?, closed: CalendarDate?, closedReason: TrajectEinde?,
+                     lastMeeting: CalendarDate?, cadence: Int?, duoTenWeeksStart: CalendarDate? = nil, duoTermStart: CalendarDate? = nil,
+                     duoTermEnd: CalendarDate? = nil) -> TrajectFacts {
+        let pips: [PIPFeit] = pip.flatMap { day in
+            leerroute.map { [PIPFeit(dagtekening: day, leerroute: $0, voortgangCadansMaanden: cadence)] }
         } ?? []
-        let closing: TrajectAfsluiting? = date(closed).flatMap { day in
-            closedReason.flatMap(TrajectEinde.init(rawValue:)).map { TrajectAfsluiting(datum: day, einde: $0) }
-        }
+        let closing: TrajectAfsluiting? = closed.flatMap { day in closedReason.map { TrajectAfsluiting(datum: day, einde: $0) } }
         // The term as DUO registered it (SS102–SS104) is the term (R2, R10).
-        let duoTermijn = date(duoTermStart).flatMap { start in
-            date(duoTermEnd).map { DUOTermijnFeit(start: start, laatsteDag: $0, bekendSinds: start) }
+        let duoTermijn = duoTermStart.flatMap { start in
+            duoTermEnd.map { DUOTermijnFeit(start: start, laatsteDag: $0, bekendSinds: start) }
         }
         return TrajectFacts(
-            categorie: doelgroep.categorie, geboortedatum: date(dateOfBirth), kennisgeving: date(kennisgeving),
-            brpInschrijving: date(brp), duoTienWekenStart: date(duoTenWeeksStart), koppeling: date(koppeling), pips: pips,
-            leerrouteStart: date(routeStart), voortgangsgesprekken: date(lastMeeting).map { [$0] } ?? [], afgesloten: closing,
+            categorie: doelgroep.categorie, geboortedatum: dateOfBirth, kennisgeving: kennisgeving,
+            brpInschrijving: brp, duoTienWekenStart: duoTenWeeksStart, koppeling: koppeling, pips: pips,
+            leerrouteStart: routeStart, voortgangsgesprekken: lastMeeting.map { [$0] } ?? [], afgesloten: closing,
             duoTermijn: duoTermijn)
     }
 }
@@ -30,7 +26,7 @@ enum LawFacts {
 extension TrajectRecord {
     /// The facts stored with the traject at its last change (`LawFactsLoader`); a row written in bulk
     /// (demo, import) before any change falls back to its own columns.
-    public func lawFacts(person: PersonRecord) -> TrajectFacts? {
+    public func lawFacts(person: PersonRecord) -> TrajectFacts {
         LawFactsLoader.decode(factsJson) ?? LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: kennisgevingDate,
                       koppeling: koppelingDate, brp: brpDate, pip: pipDate, leerroute: leerroute, routeStart: routeStartDate,
                       closed: closedDate, closedReason: closedReason, lastMeeting: lastMeetingDate, cadence: pipCadenceMonths,
@@ -65,6 +61,6 @@ public enum NextTerm {
 extension TrajectRecord {
     /// The running term due first, per the statutory clock.
     public func nextTerm(person: PersonRecord, today: CalendarDate, settings: MunicipalityLawSettings = .standaard) -> Term? {
-        lawFacts(person: person).flatMap { NextTerm.pick(StatutoryClock.terms(for: $0, settings: settings, on: today)) }
+        NextTerm.pick(StatutoryClock.terms(for: lawFacts(person: person), settings: settings, on: today))
     }
 }

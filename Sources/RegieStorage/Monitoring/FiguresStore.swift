@@ -9,13 +9,13 @@ public struct FiguresFilter: Sendable, Hashable {
     public var from: CalendarDate
     public var to: CalendarDate
     /// Detailed target groups (`persons.doelgroep`); empty for all.
-    public var doelgroepen: [String]
+    public var doelgroepen: [Doelgroep]
     /// `vrouw`, `man`, `x`, or `onbekend` (a case opened on a DUO signal whose BRP details are not
     /// in yet: its stored gender is a placeholder); nil for all.
     public var gender: String?
     public var today: CalendarDate
 
-    public init(municipalityCodes: [String], from: CalendarDate, to: CalendarDate, doelgroepen: [String] = [], gender: String? = nil, today: CalendarDate) {
+    public init(municipalityCodes: [String], from: CalendarDate, to: CalendarDate, doelgroepen: [Doelgroep] = [], gender: String? = nil, today: CalendarDate) {
         self.municipalityCodes = municipalityCodes
         self.from = from
         self.to = to
@@ -118,9 +118,20 @@ public struct FigureCase: Codable, Sendable, Hashable {
     public let municipalityCode: String
     public let givenNames: String
     public let familyName: String
-    public let detailsPending: Int
-    public let phase: String
-    public let doelgroep: String
+    public let detailsPending: Bool
+    public let phase: TrajectFase
+    public let doelgroep: Doelgroep
+
+    public init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        id = try row.decode(String.self, forKey: .id)
+        municipalityCode = try row.decode(String.self, forKey: .municipalityCode)
+        givenNames = try row.decode(String.self, forKey: .givenNames)
+        familyName = try row.decode(String.self, forKey: .familyName)
+        detailsPending = try row.storedFlag(.detailsPending)
+        phase = try row.decode(TrajectFase.self, forKey: .phase)
+        doelgroep = try row.decode(Doelgroep.self, forKey: .doelgroep)
+    }
 }
 
 /// How a local target scores: cases whose window ended in the period, and how many made it.
@@ -278,7 +289,7 @@ public struct FiguresStore: Sendable {
             FROM \(d.from ?? "trajecten t")\(person)\(d.joins)
             WHERE \(f.scope.municipalities("t.municipality_code", needs: .figures)) AND \(d.condition)
             """
-        if !f.doelgroepen.isEmpty { query += " AND p.doelgroep IN (\(binds: f.doelgroepen))" }
+        if !f.doelgroepen.isEmpty { query += " AND p.doelgroep IN (\(binds: f.doelgroepen.map(\.rawValue)))" }
         switch f.gender {
         case "onbekend": query += " AND p.details_pending = 1"
         case let gender?: query += " AND p.gender = \(bind: gender) AND p.details_pending = 0"

@@ -106,7 +106,7 @@ extension OntzorgenStore {
                 let db = database.sql
         let from = filter.from.iso, to = filter.to.iso
         var people: SQLQueryString = "JOIN persons p ON p.id = o.person_id WHERE \(filter.scope.municipalities("o.municipality_code", needs: .figures))"
-        if !filter.doelgroepen.isEmpty { people += " AND p.doelgroep IN (\(binds: filter.doelgroepen))" }
+        if !filter.doelgroepen.isEmpty { people += " AND p.doelgroep IN (\(binds: filter.doelgroepen.map(\.rawValue)))" }
         switch filter.gender {
         case "onbekend": people += " AND p.details_pending = 1"
         case let gender?: people += " AND p.gender = \(bind: gender) AND p.details_pending = 0"

@@ -40,6 +40,9 @@ public struct OutboxRecord: Codable, Sendable, Hashable {
     /// record returned by `claimOutbox` (which reads the row before marking it `sending`).
     public var outcomeUnknown: Bool { status == "sending" }
 
+    /// The DUO push a message for DUO is; nil for another destination, or a kind this version does not know.
+    public var duoPush: DUOPush? { destination == .duo ? DUOPush(rawValue: kind) : nil }
+
     public var foutTeksten: [String] {
         fouten.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
     }

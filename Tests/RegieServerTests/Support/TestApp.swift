@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
 import HummingbirdTesting
+import Inburgering
 import Logging
 import NIOCore
 import RegieServer
@@ -156,11 +157,11 @@ struct World: Sendable {
         let persons = PersonStore(database: database)
         func person(_ id: String, _ municipality: String, _ bsn: String, family: String, consulent: String?) -> PersonStore.NewPerson {
             .init(person: PersonRecord(id: id, municipalityCode: municipality, householdId: nil, bsn: bsn, vNummer: nil, givenNames: "Amal",
-                                       familyName: family, dateOfBirth: "1990-02-28", gender: "vrouw", doelgroep: "Asielstatushouder",
-                                       language: "Arabisch", interpreterNeeded: 1, phone: nil, email: nil),
-                  traject: TrajectRecord(id: "traject-\(id)", personId: id, municipalityCode: municipality, phase: "bredeIntake",
-                                         consulentId: consulent, kennisgevingDate: "2026-09-01", koppelingDate: nil, housingDate: nil,
-                                         brpDate: "2026-09-15", intakeDate: "2026-10-01", pipDate: nil, routeStartDate: nil,
+                                       familyName: family, dateOfBirth: isoDay("1990-02-28"), gender: .vrouw, doelgroep: .asielstatushouder,
+                                       language: "Arabisch", interpreterNeeded: true, phone: nil, email: nil),
+                  traject: TrajectRecord(id: "traject-\(id)", personId: id, municipalityCode: municipality, phase: .bredeIntake,
+                                         consulentId: consulent, kennisgevingDate: isoDay("2026-09-01"), koppelingDate: nil, housingDate: nil,
+                                         brpDate: isoDay("2026-09-15"), intakeDate: isoDay("2026-10-01"), pipDate: nil, routeStartDate: nil,
                                          leerroute: nil, closedDate: nil, closedReason: nil))
         }
         try await persons.insertPersons([
@@ -242,4 +243,10 @@ final class LogRecorder: Sendable {
             recorder.append("\(event.level) \(event.message) \(merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
         }
     }
+}
+
+/// A date written as in the law's sources, `YYYY-MM-DD`.
+func isoDay(_ iso: String) -> CalendarDate {
+    guard let day = CalendarDate(iso: iso) else { preconditionFailure("not a date: \(iso)") }
+    return day
 }

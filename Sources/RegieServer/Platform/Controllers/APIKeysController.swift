@@ -87,7 +87,7 @@ struct APIKeysController {
         let roleValue = context.form["role"]
         var errors: [AppError.FieldError] = []
         if name.isEmpty || !TextLength.fits(name, within: 100) { errors.append(.init(name: "name", message: t.text("apiKeys.errors.name", context.locale))) }
-        let role = roleValue.flatMap(Role.init(rawValue:))
+        let role = context.form.choice("role", Role.self)
         if role == nil { errors.append(.init(name: "role", message: t.text("apiKeys.errors.role", context.locale))) }
         // Nobody grants a key more than they hold: a key that reads personal data waits for a second
         // person who holds its role; any other key only for a maker who holds all its rights.

@@ -161,7 +161,7 @@ struct AccountController {
 
     func changeLocale(_ request: Request, context: RegieRequestContext) async throws -> Response {
         guard let user = try context.requirePrincipal().user else { throw AppError.forbidden }
-        guard let value = context.form["locale"], let locale = UILocale(rawValue: value) else {
+        guard let locale = context.form.choice("locale", UILocale.self) else {
             throw AppError.invalid(detail: services.catalogue.text("account.errors.locale", context.locale), fields: [.init(name: "locale", message: "")])
         }
         try await services.users.updateLocale(userId: user.id, locale: locale.rawValue)

@@ -127,7 +127,7 @@ struct AuditController {
             let page = try await services.audit.search(filter, before: context.form["voor"].flatMap { Int64($0) }, limit: Self.pageSize)
             rows = page.rows.map { entry in
                 Row(seq: entry.seq, time: DisplayDate.formatMoment(entry.occurredDate), actor: entry.actorName,
-                    role: Role(rawValue: entry.actorRole).map { t.text("roles.\($0.rawValue)", l) } ?? entry.actorRole,
+                    role: entry.role.map { t.text("roles.\($0.rawValue)", l) } ?? entry.actorRole,
                     action: t.text("auditActions.\(entry.action)", l), person: entry.personId ?? "", purpose: entry.purpose,
                     requestId: entry.requestId, detail: entry.detail)
             }
@@ -142,7 +142,7 @@ struct AuditController {
             let found = try await services.persons.listPersons(scope: Policy.scope(for: principal), filter: .init(includeClosed: true, search: name, sort: .naam),
                                                                after: nil, limit: 20, today: CalendarDate.today(now: services.clock.now()))
             matches = found.rows.map { p in
-                Match(label: "\(p.familyName), \(p.givenNames) — \(DisplayDate.format(p.dateOfBirth, l))", href: SiteRoute.auditLog.path + "?persoon=\(p.id)")
+                Match(label: "\(p.familyName), \(p.givenNames) — \(p.dateOfBirth.map { DisplayDate.format($0, l) } ?? "")", href: SiteRoute.auditLog.path + "?persoon=\(p.id)")
             }
             try await services.record(.auditSearch, context: context, permission: .viewAuditLog, detail: "naam (\(matches.count) gevonden)")
         }
@@ -181,7 +181,7 @@ struct AuditController {
             for e in entries {
                 let fields: [String] = access
                     ? DisplayDate.formatMoment(e.occurredDate).split(separator: " ").map(String.init) + [e.actorName,
-                       Role(rawValue: e.actorRole).map { t.text("roles.\($0.rawValue)", .nl) } ?? e.actorRole, principal.organisationName,
+                       e.role.map { t.text("roles.\($0.rawValue)", .nl) } ?? e.actorRole, principal.organisationName,
                        t.text("auditActions.\(e.action)", .nl), e.purpose]
                     : [String(e.seq), ISO8601DateFormatter().string(from: e.occurredDate), e.actorId ?? "", e.actorName, e.actorRole,
                        e.organisationId ?? "", e.action, e.personId ?? "", e.municipalityCode ?? "", e.purpose, e.requestId, e.detail,

@@ -114,9 +114,8 @@ struct UsersController {
 
     /// Roles and team from the form, checked against the organisation's teams.
     private func readRolesAndTeam(_ principal: Principal, _ context: RegieRequestContext, _ v: inout Validator) async throws -> (roles: [Role], team: String?) {
-        let values = context.form.all("roles")
-        let roles = values.compactMap(Role.init(rawValue:))
-        if roles.isEmpty || roles.count != values.count { v.fail("roles", "users.errors.roles") }
+        let roles = context.form.choices("roles", Role.self) ?? []
+        if roles.isEmpty { v.fail("roles", "users.errors.roles") }
         let team = context.form["team"]?.nonEmpty
         if let team, !(try await services.users.listTeams(organisationId: principal.organisationId)).contains(where: { $0.id == team }) {
             v.fail("team", "users.errors.team")
@@ -229,7 +228,7 @@ struct UsersController {
 
     func act(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageUsers)
-        guard let action = SiteRoute.UserAction(rawValue: try context.parameters.require("action")) else { throw AppError.notFound }
+        guard let action = context.parameters.get("action", as: SiteRoute.UserAction.self) else { throw AppError.notFound }
         let account = try await account(principal, context)
         let t = services.catalogue
         switch action {

@@ -37,22 +37,21 @@ enum DemoCasework {
         let consulentId = t.consulentId ?? names.keys.sorted().first ?? "import"
         let actor = CaseActor(id: t.consulentId, name: t.consulentId.flatMap { names[$0] } ?? "Regie (import)")
         let by = t.consulentId ?? "import"
-        let d = { (iso: String?) in iso.flatMap(CalendarDate.init(iso:)) }
         func event(_ kind: String, _ day: CalendarDate, _ detail: String = "") {
             h.events.append(.init(personId: id, change: CaseChange(kind: kind, date: day.iso, detail: detail), actor: actor, at: epoch(day)))
         }
-        let closed = d(t.closedDate)
+        let closed = t.closedDate
         let end = min(closed ?? today, today)
         var contact: CalendarDate?
         func touch(_ day: CalendarDate) { if contact.map({ day > $0 }) ?? true { contact = day } }
-        guard let kennisgeving = d(t.kennisgevingDate) else { return nil }
+        guard let kennisgeving = t.kennisgevingDate else { return nil }
         event("registered", kennisgeving)
-        let asylum = Doelgroep(rawValue: p.doelgroep)?.categorie == .asielstatushouder
+        let asylum = p.doelgroep.categorie == .asielstatushouder
 
         // Warm handover (asylum permit holders linked by COA).
-        if asylum, let koppeling = d(t.koppelingDate) {
+        if asylum, let koppeling = t.koppelingDate {
             let planned = koppeling.adding(days: Int.random(in: 7...21, using: &rng))
-            let held = d(t.housingDate) != nil && planned <= end && Int.random(in: 0..<100, using: &rng) < 75 ? planned : nil
+            let held = t.housingDate != nil && planned <= end && Int.random(in: 0..<100, using: &rng) < 75 ? planned : nil
             h.overdrachten.append(WarmeOverdrachtRecord(
                 personId: id, scenario: ["azc", "gecombineerd", "naVerhuizing", "naVerhuizing"].randomElement(using: &rng),
                 profile: ["azcLocatie": ["Azc Budel-Cranendonck", "Azc Weert", "Azc Venlo", "Azc Sweikhuizen"].randomElement(using: &rng)!,
@@ -67,13 +66,13 @@ enum DemoCasework {
         }
 
         // Brede intake: conversations and topics.
-        let pipDate = d(t.pipDate)
+        let pipDate = t.pipDate
         var lbt: LBTRecord?
-        if let intake = d(t.intakeDate) {
+        if let intake = t.intakeDate {
             let first = ["opleidingEnWerkervaring", "persoonlijkeOmstandighedenEnGezondheid", "taalniveau", "motivatie"]
             h.gesprekken.append(IntakeGesprekRecord(
-                id: DemoPeople.uuid(&rng), personId: id, conversationDate: intake.iso, attendees: "inburgeraar, consulent" + (p.interpreterNeeded == 1 ? ", tolk" : ""),
-                interpreter: p.interpreterNeeded == 1, cultureMediator: false, withoutPartner: false, noShow: false, topics: first,
+                id: DemoPeople.uuid(&rng), personId: id, conversationDate: intake.iso, attendees: "inburgeraar, consulent" + (p.interpreterNeeded ? ", tolk" : ""),
+                interpreter: p.interpreterNeeded, cultureMediator: false, withoutPartner: false, noShow: false, topics: first,
                 note: "Kennismaking. Verteld over opleiding en werk in het land van herkomst; eerste indruk van het taalniveau.", createdBy: by, createdAt: epoch(intake)))
             event("intake.gesprek", intake, "\(first.count)")
             touch(intake)
@@ -82,7 +81,7 @@ enum DemoCasework {
                 let topics = ["arbeidsparticipatie", "zelfredzaamheid", "gezinssituatie", "sociaalNetwerk", "voorschoolseEducatie", "digitaleVaardigheden"]
                 h.gesprekken.append(IntakeGesprekRecord(
                     id: DemoPeople.uuid(&rng), personId: id, conversationDate: second.iso, attendees: "inburgeraar, consulent",
-                    interpreter: p.interpreterNeeded == 1, cultureMediator: false, withoutPartner: p.gender == "vrouw" && Bool.random(using: &rng),
+                    interpreter: p.interpreterNeeded, cultureMediator: false, withoutPartner: p.gender == .vrouw && Bool.random(using: &rng),
                     noShow: false, topics: topics, note: "Vervolggesprek over werk, zelfredzaamheid en het gezin.", createdBy: by, createdAt: epoch(second)))
                 event("intake.gesprek", second, "\(topics.count)")
                 touch(second)
@@ -102,12 +101,12 @@ enum DemoCasework {
             event("intake.onderwerp", intake, "opleidingEnWerkervaring")
 
             // Leerbaarheidstoets and the school's advice, before the route decision.
-            let route = t.leerroute.flatMap(Leerroute.init(rawValue:))
+            let route = t.leerroute
             if pipDate != nil || Bool.random(using: &rng) {
                 let tested = intake.adding(days: Int.random(in: 5...20, using: &rng))
                 if tested <= end {
                     let score = route == .z ? Int.random(in: 8...30, using: &rng) : Int.random(in: 22...39, using: &rng)
-                    let record = LBTRecord(id: DemoPeople.uuid(&rng), personId: id, invitedDate: intake.adding(days: 2).iso, testDate: tested.iso,
+                    let record = LBTRecord(id: DemoPeople.uuid(&rng), personId: id, invitedDate: intake.adding(days: 2), testDate: tested,
                                            administrator: administrators.randomElement(using: &rng)!, conditions: "Digitale afname op tablet, voorbereid met oefentoets.",
                                            score: score, exemption: nil, createdBy: by, createdAt: epoch(tested))
                     h.toetsen.append(record)
@@ -128,8 +127,8 @@ enum DemoCasework {
         // Route decision and the fixed PIP.
         var lastMeeting: CalendarDate?
         var cadence: Int?
-        if let pipDate, let route = t.leerroute.flatMap(Leerroute.init(rawValue:)) {
-            let toets = lbt.map { Leerbaarheidstoets(datumAfname: d($0.testDate), score: $0.score.flatMap { LBTScore($0) }) }
+        if let pipDate, let route = t.leerroute {
+            let toets = lbt.map { Leerbaarheidstoets(datumAfname: $0.testDate, score: $0.score.flatMap { LBTScore($0) }) }
             let deviation = RouteDeviationRule.afwijking(route: route, toets: toets)
             let reason = deviation.vereistMotivering
                 ? (deviation == .omhoog ? "De taalschool ziet in de eigen intake een snelle leerder; de motivatie is hoog." : "Door gezondheidsklachten is een intensieve route nu niet haalbaar.")
@@ -169,7 +168,7 @@ enum DemoCasework {
         }
 
         // Hours and results once the route runs.
-        if let start = d(t.routeStartDate), let route = t.leerroute.flatMap(Leerroute.init(rawValue:)) {
+        if let start = t.routeStartDate, let route = t.leerroute {
             event("route.start", start)
             var quarterEnd = start.adding(months: 3).adding(days: -1)
             var map = 0, pvt = 0
@@ -195,21 +194,21 @@ enum DemoCasework {
             }
             let signed = start.adding(months: 6), interview = start.adding(months: 12)
             if pvt >= 12, signed <= end {
-                h.resultaten.append(RouteResultaatRecord(personId: id, kind: "pvtOndertekend", resultDate: signed.iso))
+                h.resultaten.append(RouteResultaatRecord(personId: id, kind: "pvtOndertekend", resultDate: signed))
                 event("resultaat.pvtOndertekend", signed)
             }
             if map >= 40, interview <= end {
-                h.resultaten.append(RouteResultaatRecord(personId: id, kind: "mapEindgesprek", resultDate: interview.iso))
+                h.resultaten.append(RouteResultaatRecord(personId: id, kind: "mapEindgesprek", resultDate: interview))
                 event("resultaat.mapEindgesprek", interview)
             }
         }
-        if let closed, let reason = t.closedReason { event("afgesloten", closed, reason) }
+        if let closed, let reason = t.closedReason { event("afgesloten", closed, reason.rawValue) }
 
         // An open task now and then, for the case worker.
         if closed == nil, t.consulentId != nil, Int.random(in: 0..<100, using: &rng) < 18 {
             let title = ["Taalschool bellen over de startdatum", "Vertaling diploma opvragen", "Huisbezoek plannen met tolk", "Kinderopvang regelen voor de lesdagen",
                          "Verklaring voor DUO opstellen (verlenging)"].randomElement(using: &rng)!
-            let taak = TaakRecord(id: DemoPeople.uuid(&rng), personId: id, title: title, dueDate: today.adding(days: Int.random(in: -5...25, using: &rng)).iso,
+            let taak = TaakRecord(id: DemoPeople.uuid(&rng), personId: id, title: title, dueDate: today.adding(days: Int.random(in: -5...25, using: &rng)),
                                   assigneeId: t.consulentId, source: "handmatig", createdBy: consulentId, createdAt: epoch(today.adding(days: -7)))
             h.taken.append(taak)
         }
@@ -217,7 +216,7 @@ enum DemoCasework {
             id: t.id, personId: t.personId, municipalityCode: t.municipalityCode, phase: t.phase, consulentId: t.consulentId,
             kennisgevingDate: t.kennisgevingDate, koppelingDate: t.koppelingDate, housingDate: t.housingDate, brpDate: t.brpDate,
             intakeDate: t.intakeDate, pipDate: t.pipDate, routeStartDate: t.routeStartDate, leerroute: t.leerroute, closedDate: t.closedDate,
-            closedReason: t.closedReason, lastMeetingDate: lastMeeting?.iso, pipCadenceMonths: cadence, lastContactDate: contact?.iso)
+            closedReason: t.closedReason, lastMeetingDate: lastMeeting, pipCadenceMonths: cadence, lastContactDate: contact)
         traject.pipDelayReason = t.pipDelayReason
         return traject
     }

@@ -49,14 +49,15 @@ enum DemoOntzorgen {
 
         // Asylum permit holders housed in the last eight months, with an open case.
         let recent = people.filter { p in
-            guard Doelgroep(rawValue: p.person.doelgroep)?.categorie == .asielstatushouder, p.traject.closedDate == nil,
-                  p.person.detailsPending != 1, let brp = p.traject.brpDate.flatMap(CalendarDate.init(iso:)) else { return false }
+            guard p.person.doelgroep.categorie == .asielstatushouder, p.traject.closedDate == nil,
+                  !p.person.detailsPending, let brp = p.traject.brpDate else { return false }
             return brp >= day.adding(months: -8) && brp <= day.adding(days: -7)
         }.prefix(40)
         let manager = managers[0]
         for (n, item) in recent.enumerated() {
             let p = item.person
-            guard let brp = item.traject.brpDate.flatMap(CalendarDate.init(iso:)), let doelgroep = Doelgroep(rawValue: p.doelgroep) else { continue }
+            guard let brp = item.traject.brpDate else { continue }
+            let doelgroep = p.doelgroep
             let start = brp.adding(days: 3 + n % 10)
             guard start <= day, let policy = try await store.policy(municipalityCode: p.municipalityCode, on: start.iso) else { continue }
             var settings = MunicipalityLawSettings.standaard

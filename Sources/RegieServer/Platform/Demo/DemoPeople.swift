@@ -46,9 +46,9 @@ enum DemoPeople {
     ]
 
     /// Phases with their share of the demo (weights), in chain order.
-    static let phaseWeights: [(String, Int)] = [
-        ("signaal", 8), ("gekoppeld", 10), ("gehuisvest", 12), ("bredeIntake", 14),
-        ("pipVastgesteld", 12), ("inLeerroute", 30), ("afgerond", 9), ("beeindigd", 5),
+    static let phaseWeights: [(TrajectFase, Int)] = [
+        (.signaal, 8), (.gekoppeld, 10), (.gehuisvest, 12), (.bredeIntake, 14),
+        (.pipVastgesteld, 12), (.inLeerroute, 30), (.afgerond, 9), (.beeindigd, 5),
     ]
 
     static func generate(count: Int, seed: UInt64, today: Date, municipalities: [String], consulentIds: [String]) -> [PersonStore.NewPerson] {
@@ -72,12 +72,13 @@ enum DemoPeople {
                 let isWoman = member == 0 ? Bool.random(using: &rng) : member == 1 ? true : Bool.random(using: &rng)
                 let adultAge = Int.random(in: 18...58, using: &rng)
                 let age = member < 2 ? adultAge : Int.random(in: 18...24, using: &rng)
-                let doelgroep: String
+                let doelgroep: Doelgroep
                 if asylum {
                     // The first member came as asylum seeker; the others joined (nareizigers) or came along.
-                    doelgroep = member == 0 || Bool.random(using: &rng) ? "Asielstatushouder" : ["Gezinshereniger met Asielstatushouder", "Gezinsvormer met Asielstatushouder"].randomElement(using: &rng)!
+                    doelgroep = member == 0 || Bool.random(using: &rng) ? .asielstatushouder
+                        : [Doelgroep.gezinsherenigerMetAsielstatushouder, .gezinsvormerMetAsielstatushouder].randomElement(using: &rng)!
                 } else {
-                    doelgroep = ["Gezinsvormer", "Gezinsvormer", "Gezinshereniger", "Overig", "Geestelijk bedienaar"].randomElement(using: &rng)!
+                    doelgroep = [Doelgroep.gezinsvormer, .gezinsvormer, .gezinshereniger, .overig, .geestelijkBedienaar].randomElement(using: &rng)!
                 }
                 let personId = uuid(&rng)
                 var bsn = makeBSN(&rng)
@@ -98,38 +99,38 @@ enum DemoPeople {
                 let person = PersonRecord(
                     id: personId, municipalityCode: municipality, householdId: householdId, bsn: bsn, vNummer: vNummer,
                     givenNames: given, familyName: family,
-                    dateOfBirth: isoDate(birth), gender: isWoman ? "vrouw" : "man", doelgroep: doelgroep, language: origin.language,
-                    interpreterNeeded: Int.random(in: 0..<100, using: &rng) < 55 ? 1 : 0,
+                    dateOfBirth: CalendarDate.today(now: birth), gender: isWoman ? .vrouw : .man, doelgroep: doelgroep, language: origin.language,
+                    interpreterNeeded: Int.random(in: 0..<100, using: &rng) < 55,
                     phone: Int.random(in: 0..<100, using: &rng) < 70 ? String(format: "06 %08d", Int.random(in: 10_000_000...99_999_999, using: &rng)) : nil,
                     email: nil)
                 let traject = makeTraject(personId: personId, municipality: municipality, phase: phase, asylum: asylum,
-                                          consulent: phase == "signaal" && Bool.random(using: &rng) ? nil : consulent, today: today, rng: &rng)
+                                          consulent: phase == .signaal && Bool.random(using: &rng) ? nil : consulent, today: today, rng: &rng)
                 people.append(.init(person: person, traject: traject))
             }
         }
         return people
     }
 
-    static func weightedPhase(_ rng: inout SeededGenerator) -> String {
+    static func weightedPhase(_ rng: inout SeededGenerator) -> TrajectFase {
         let total = phaseWeights.reduce(0) { $0 + $1.1 }
         var pick = Int.random(in: 0..<total, using: &rng)
         for (phase, weight) in phaseWeights {
             if pick < weight { return phase }
             pick -= weight
         }
-        return "inLeerroute"
+        return .inLeerroute
     }
 
     /// Dates consistent with the phase: each step some days after the previous one, ending in the past.
-    static func makeTraject(personId: String, municipality: String, phase: String, asylum: Bool, consulent: String?, today: Date, rng: inout SeededGenerator) -> TrajectRecord {
+    static func makeTraject(personId: String, municipality: String, phase: TrajectFase, asylum: Bool, consulent: String?, today: Date, rng: inout SeededGenerator) -> TrajectRecord {
         let order = phaseWeights.map(\.0)
         let reached = order.firstIndex(of: phase)!
         // How long ago the chain started grows with the phase reached.
         let spans = [20, 50, 100, 160, 230, 600, 1100, 700]
         var day = -Int.random(in: spans[reached] / 2...spans[reached], using: &rng)
-        func step(_ minDays: Int, _ maxDays: Int) -> String {
+        func step(_ minDays: Int, _ maxDays: Int) -> CalendarDate {
             day = min(day + Int.random(in: minDays...maxDays, using: &rng), -1)
-            return isoDate(DisplayDate.amsterdamCalendar.date(byAdding: .day, value: day, to: today)!)
+            return CalendarDate.today(now: DisplayDate.amsterdamCalendar.date(byAdding: .day, value: day, to: today)!)
         }
         let kennisgeving = step(0, 0)
         let koppeling = asylum && reached >= 1 ? step(3, 14) : nil
@@ -139,10 +140,10 @@ enum DemoPeople {
         let pip = reached >= 4 ? step(20, 55) : nil
         let routeStart = reached >= 5 ? step(20, 100) : nil
         let closed = reached >= 6 ? step(300, 900) : nil
-        let route = reached >= 4 ? ["b1", "b1", "b1", "onderwijs", "z"].randomElement(using: &rng)! : nil
-        let reason: String? = switch phase {
-        case "afgerond": ["examenBehaald", "examenBehaald", "zRouteAfgerond", "volledigeVrijstelling", "volledigeOntheffing"].randomElement(using: &rng)!
-        case "beeindigd": ["verhuisd", "verhuisd", "plichtVervallen", "vertrokken", "verblijfsdoelGewijzigd"].randomElement(using: &rng)!
+        let route = reached >= 4 ? [Leerroute.b1, .b1, .b1, .onderwijs, .z].randomElement(using: &rng)! : nil
+        let reason: TrajectEinde? = switch phase {
+        case .afgerond: [TrajectEinde.examenBehaald, .examenBehaald, .zRouteAfgerond, .volledigeVrijstelling, .volledigeOntheffing].randomElement(using: &rng)!
+        case .beeindigd: [TrajectEinde.verhuisd, .verhuisd, .plichtVervallen, .vertrokken, .verblijfsdoelGewijzigd].randomElement(using: &rng)!
         default: nil
         }
         var traject = TrajectRecord(
@@ -151,11 +152,11 @@ enum DemoPeople {
             pipDate: pip, routeStartDate: routeStart, leerroute: route, closedDate: closed, closedReason: reason)
         // A first PIP after the 10 weeks (R1) has the reason the case worker gave; chosen from the id,
         // so the random sequence (and every other demo value) stays as it was.
-        if let pip = pip.flatMap(CalendarDate.init(iso:)),
-           let trigger = PIPDeadlineRule.trigger(kennisgeving: CalendarDate(iso: kennisgeving), brpInschrijving: brp.flatMap(CalendarDate.init(iso:)),
+        if let pip,
+           let trigger = PIPDeadlineRule.trigger(kennisgeving: kennisgeving, brpInschrijving: brp,
                                                  categorie: asylum ? .asielstatushouder : .gezinsmigrantEnOverig),
            pip > PIPDeadlineRule.deadline(trigger: trigger, wachtenOpDerden: []).deadline {
-            let reasons = ["nietBereikbaar", "lbt", "tolk", "derden", "capaciteit", "ziekte", "overig"]
+            let reasons: [PIPDelayReason] = [.nietBereikbaar, .lbt, .tolk, .derden, .capaciteit, .ziekte, .overig]
             traject.pipDelayReason = reasons[personId.unicodeScalars.reduce(0) { $0 + Int($1.value) } % reasons.count]
         }
         return traject
@@ -181,9 +182,5 @@ enum DemoPeople {
         let hex = bytes.map { String(format: "%02x", $0) }.joined()
         let chars = Array(hex)
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
-    }
-
-    static func isoDate(_ date: Date) -> String {
-        CalendarDate.today(now: date).iso
     }
 }

@@ -74,7 +74,7 @@ struct LetterFrame {
             lang: l.rawValue, title: title, isConcept: isConcept, conceptMark: t.text("letter.conceptMark", l),
             sender: sender, senderLines: lines, recipient: recipient, hasRecipient: !recipient.isEmpty,
             noAddress: t.text("letterFrame.noAddress", l), meta: meta,
-            salutation: l == .nl ? DutchSalutation.text(gender: person.gender, givenNames: person.givenNames, familyName: person.familyName)
+            salutation: l == .nl ? DutchSalutation.text(gender: person.gender.rawValue, givenNames: person.givenNames, familyName: person.familyName)
                                  : t.text("letterFrame.salutation", l, ["name": person.fullName]),
             closing: t.text("letterFrame.closing", l),
             signatoryName: head.signatoryName,
