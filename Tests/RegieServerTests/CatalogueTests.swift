@@ -113,12 +113,12 @@ struct CatalogueTests {
                                           .intensiteitAlleenVoorAsielstatushouder, .intensiteitBuitenBereik(0), .verwijderenNaStartTermijn]
         let refusals: [HandhavingsWeigering] = [.ladderDoorlopen, .geenBeoordelingOmstandigheden, .beoordelingOnvolledig, .nietVerwijtbaar, .boetesOpgeschortVoorAsielstatushouders]
         for locale in [UILocale.nl, .en] {
-            let texts = gaps.map { LawText.gap($0, catalogue, locale) } + violations.map { LawText.violation($0, catalogue, locale) }
-                + refusals.map { LawText.refusal($0, catalogue, locale) }
+            let t = Localizer(catalogue: catalogue, locale: locale)
+            let texts = gaps.map { LawText.gap($0, t) } + violations.map { LawText.violation($0, t) } + refusals.map { LawText.refusal($0, t) }
             #expect(texts.allSatisfy { !$0.hasPrefix("law.") && !$0.contains("{") }, "\(locale): \(texts.filter { $0.hasPrefix("law.") || $0.contains("{") })")
             #expect(Set(texts).count == texts.count, "each finding has its own words")
         }
-        #expect(LawText.gap(.pvtMinderDanMinimum(uren: 8), catalogue, .nl) == "Het PVT duurt minimaal 12 uur; het PIP noemt 8 uur.")
-        #expect(LawText.violation(.dagtekeningVoorVestiging(dagtekening: day, vestiging: day.adding(days: 1)), catalogue, .en).contains("19 November 2026"))
+        #expect(LawText.gap(.pvtMinderDanMinimum(uren: 8), Localizer(catalogue: catalogue, locale: .nl)) == "Het PVT duurt minimaal 12 uur; het PIP noemt 8 uur.")
+        #expect(LawText.violation(.dagtekeningVoorVestiging(dagtekening: day, vestiging: day.adding(days: 1)), Localizer(catalogue: catalogue, locale: .en)).contains("19 November 2026"))
     }
 }

@@ -108,7 +108,7 @@ struct LawExactnessHTTPTests {
             // 18 November 2026: the window for the third quarter closed on 28 October.
             let page = try await browser.get("/cijfers").body
             #expect(page.contains("Volgende levering aan CBS, over kwartaal 4 van 2026: van 1 januari 2027 tot en met 28 januari 2027."))
-            #expect(FiguresController.cbsText(today: CalendarDate(iso: "2026-10-20")!, app.services.catalogue, .nl)
+            #expect(FiguresController.cbsText(today: CalendarDate(iso: "2026-10-20")!, Localizer(catalogue: app.services.catalogue, locale: .nl))
                 == "Levering aan CBS over kwartaal 3 van 2026: uiterlijk 28 oktober 2026 (nog 8 dagen).")
         }
     }

@@ -35,12 +35,12 @@ struct CaseLoader {
 
 /// Options for choice fields, labelled from the catalogue.
 enum Choices {
-    static func doelgroepen(_ t: Catalogue, _ locale: UILocale) -> [(String, String)] {
-        Doelgroep.allCases.map { ($0.rawValue, t.text("doelgroepen.\($0.rawValue)", locale)) }
+    static func doelgroepen(_ t: Localizer) -> [(String, String)] {
+        Doelgroep.allCases.map { ($0.rawValue, t("doelgroepen.\($0.rawValue)")) }
     }
 
-    static func routes(_ t: Catalogue, _ locale: UILocale) -> [(String, String)] {
-        Leerroute.allCases.map { ($0.rawValue, t.text("routes.\($0.rawValue)", locale)) }
+    static func routes(_ t: Localizer) -> [(String, String)] {
+        Leerroute.allCases.map { ($0.rawValue, t("routes.\($0.rawValue)")) }
     }
 
     static func levels(_ levels: [Taalniveau]) -> [(String, String)] {
@@ -48,7 +48,7 @@ enum Choices {
     }
 
     /// A select's "choose" first option.
-    static func withEmpty(_ options: [(String, String)], _ t: Catalogue, _ locale: UILocale) -> [(String, String)] {
-        [("", t.text("common.choose", locale))] + options
+    static func withEmpty(_ options: [(String, String)], _ t: Localizer) -> [(String, String)] {
+        [("", t("common.choose"))] + options
     }
 }

@@ -113,7 +113,7 @@ struct CaseloadController {
             let target = Policy.allows(principal, .viewFigures) ? SiteRoute.figures : (Policy.allows(principal, .viewAuditLog) ? .auditLog : .account)
             return Response(status: .seeOther, headers: [.location: target.path])
         }
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let scope = Policy.scope(for: principal)
         let isConsulent = principal.roles.contains(.consulent)
@@ -141,43 +141,43 @@ struct CaseloadController {
         let rows = page.rows.map { row in
             let next = row.lawFacts.flatMap { TermText.next(StatutoryClock.terms(for: $0, on: today)) }
             return Row(
-                id: row.id, href: SiteRoute.person(row.id).path, name: row.detailsPending && row.familyName.isEmpty ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
-                doelgroep: t.text("doelgroepen.\(row.doelgroep.rawValue)", l), phase: row.phase.map { t.text("phases.\($0.rawValue)", l) } ?? "—",
-                municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t.text("caseload.unassigned", l),
-                nextTerm: next.map { t.text("terms.\($0.kind.rawValue)", l) } ?? t.text("caseload.noTerm", l),
+                id: row.id, href: SiteRoute.person(row.id).path, name: row.detailsPending && row.familyName.isEmpty ? t("person.namePending") : "\(row.familyName), \(row.givenNames)",
+                doelgroep: t("doelgroepen.\(row.doelgroep.rawValue)"), phase: row.phase.map { t("phases.\($0.rawValue)") } ?? "—",
+                municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t("caseload.unassigned"),
+                nextTerm: next.map { t("terms.\($0.kind.rawValue)") } ?? t("caseload.noTerm"),
                 nextTermDue: next.map { DisplayDate.format($0.due.iso, l) } ?? "",
-                nextTermRemaining: next.map { TermText.remaining($0, t, l) } ?? "",
+                nextTermRemaining: next.map { TermText.remaining($0, t) } ?? "",
                 nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "",
-                leerroute: row.leerroute.map { t.text("routes.\($0.rawValue)", l) } ?? "—",
+                leerroute: row.leerroute.map { t("routes.\($0.rawValue)") } ?? "—",
                 lastContact: row.lastContactDate.map { DisplayDate.format($0, l) } ?? "—", checked: ticked.contains(row.id))
         }
         if !page.rows.isEmpty {
             try await services.record(.caseloadView, context: context, permission: .readPersons,
                                       detail: "personen: " + page.rows.map(\.id).joined(separator: ","))
         }
-        var consulentOptions: [(String, String)] = [("alle", t.text("caseload.consulentAll", l)), ("geen", t.text("caseload.unassigned", l))]
-        if isConsulent { consulentOptions.insert(("mij", t.text("caseload.consulentMine", l)), at: 0) }
+        var consulentOptions: [(String, String)] = [("alle", t("caseload.consulentAll")), ("geen", t("caseload.unassigned"))]
+        if isConsulent { consulentOptions.insert(("mij", t("caseload.consulentMine")), at: 0) }
         if principal.roles.contains(.teamleider) {
             // A team lead works with their own team (all of the organisation's when they have none).
             consulentOptions += try await services.users.listCaseWorkers(organisationId: principal.organisationId, teamId: principal.user?.teamId).map { ($0.id, $0.name) }
         }
-        let any = t.text("caseload.any", l)
+        let any = t("caseload.any")
         var filters: [FieldView] = [
-            FieldView(.select, name: "consulent", label: t.text("caseload.consulent", l), value: consulentChoice, options: consulentOptions, errors: []),
-            FieldView(.select, name: "termijn", label: t.text("caseload.termFilter", l), value: query.term?.rawValue ?? "",
-                      options: [("", any)] + PersonStore.TermFilter.allCases.map { ($0.rawValue, t.text("caseload.termFilters.\($0.rawValue)", l)) }, errors: []),
-            FieldView(.select, name: "fase", label: t.text("caseload.phase", l), value: query.phase?.rawValue ?? "",
-                      options: [("", any)] + TrajectFase.allCases.map { ($0.rawValue, t.text("phases.\($0.rawValue)", l)) }, errors: []),
-            FieldView(.select, name: "groep", label: t.text("caseload.doelgroep", l), value: query.groep?.rawValue ?? "",
-                      options: [("", any)] + DoelgroepCategorie.allCases.map { ($0.rawValue, t.text("categories.\($0.rawValue)", l)) }, errors: []),
-            FieldView(.select, name: "route", label: t.text("caseload.leerroute", l), value: query.route?.rawValue ?? "",
-                      options: [("", any)] + Choices.routes(t, l), errors: []),
+            FieldView(.select, name: "consulent", label: t("caseload.consulent"), value: consulentChoice, options: consulentOptions, errors: []),
+            FieldView(.select, name: "termijn", label: t("caseload.termFilter"), value: query.term?.rawValue ?? "",
+                      options: [("", any)] + PersonStore.TermFilter.allCases.map { ($0.rawValue, t("caseload.termFilters.\($0.rawValue)")) }, errors: []),
+            FieldView(.select, name: "fase", label: t("caseload.phase"), value: query.phase?.rawValue ?? "",
+                      options: [("", any)] + TrajectFase.allCases.map { ($0.rawValue, t("phases.\($0.rawValue)")) }, errors: []),
+            FieldView(.select, name: "groep", label: t("caseload.doelgroep"), value: query.groep?.rawValue ?? "",
+                      options: [("", any)] + DoelgroepCategorie.allCases.map { ($0.rawValue, t("categories.\($0.rawValue)")) }, errors: []),
+            FieldView(.select, name: "route", label: t("caseload.leerroute"), value: query.route?.rawValue ?? "",
+                      options: [("", any)] + Choices.routes(t), errors: []),
         ]
         if principal.municipalities.count > 1 && principal.session?.municipalityCode == nil {
-            filters.append(FieldView(.select, name: "gemeente", label: t.text("caseload.municipality", l), value: query.gemeente ?? "",
+            filters.append(FieldView(.select, name: "gemeente", label: t("caseload.municipality"), value: query.gemeente ?? "",
                                      options: [("", any)] + principal.municipalities.map { ($0.code, $0.name) }, errors: []))
         }
-        filters.append(FieldView(.checkbox, name: "afgesloten", label: t.text("caseload.includeClosed", l), value: query.closed ? "ja" : "", errors: []))
+        filters.append(FieldView(.checkbox, name: "afgesloten", label: t("caseload.includeClosed"), value: query.closed ? "ja" : "", errors: []))
         let base = query.queryString()
         let withBase = { (extra: String) in "/?" + [base, extra].filter { !$0.isEmpty }.joined(separator: "&") }
         var overdueQuery = query
@@ -185,24 +185,24 @@ struct CaseloadController {
         var soonQuery = query
         soonQuery.term = .soon
         var tiles = [
-            Tile(label: t.text("caseload.tiles.overdue", l), count: String(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
-            Tile(label: t.text("caseload.tiles.soon", l, ["days": String(PersonStore.soonDays)]), count: String(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
+            Tile(label: t("caseload.tiles.overdue"), count: String(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
+            Tile(label: t("caseload.tiles.soon", ["days": String(PersonStore.soonDays)]), count: String(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
         ]
         if Policy.allows(principal, .editPersons) {
             let open = try await services.casework.countOpenTaken(assigneeId: principal.actorId, scope: scope)
-            tiles.append(Tile(label: t.text("caseload.tiles.tasks", l), count: String(open), href: SiteRoute.myTasks.path, cssClass: "tile--tasks"))
+            tiles.append(Tile(label: t("caseload.tiles.tasks"), count: String(open), href: SiteRoute.myTasks.path, cssClass: "tile--tasks"))
         }
         if Policy.allows(principal, .readCasework) {
             let signals = try await services.duoStore.countNotifications(scope: scope, since: services.clock.now().addingTimeInterval(-7 * 86_400))
-            tiles.append(Tile(label: t.text("caseload.tiles.duo", l), count: String(signals), href: SiteRoute.duo.path, cssClass: "tile--duo"))
+            tiles.append(Tile(label: t("caseload.tiles.duo"), count: String(signals), href: SiteRoute.duo.path, cssClass: "tile--duo"))
         }
         let canAssign = Policy.allows(principal, .assignCases)
         let assign: FieldView? = canAssign ? FieldView(
-            .select, name: "naar", label: t.text("caseload.assignTo", l), value: "",
-            options: Choices.withEmpty(consulentOptions.filter { $0.0 != "mij" && $0.0 != "alle" }, t, l), errors: []) : nil
+            .select, name: "naar", label: t("caseload.assignTo"), value: "",
+            options: Choices.withEmpty(consulentOptions.filter { $0.0 != "mij" && $0.0 != "alle" }, t), errors: []) : nil
         let currentQuery = [base, context.form["na"].map { "na=\($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "&")
         let sortLinks = PersonStore.CaseloadSort.allCases.map { sort in
-            SortLink(label: t.text("caseload.sorts.\(sort.rawValue)", l), href: "/" + { $0.isEmpty ? "" : "?" + $0 }(query.queryString(sort: sort)), current: sort == query.sort)
+            SortLink(label: t("caseload.sorts.\(sort.rawValue)"), href: "/" + { $0.isEmpty ? "" : "?" + $0 }(query.queryString(sort: sort)), current: sort == query.sort)
         }
         return try services.views.render(
             "home", titleKey: "caseload.title",

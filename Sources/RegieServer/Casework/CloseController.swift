@@ -22,15 +22,15 @@ struct CloseController {
     }
 
     private func renderClose(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
-        let closed = loaded.traject.closedReason.map { t.text("person.closedAs", l, ["reason": t.text("closeReasons.\($0.rawValue)", l), "date": loaded.traject.closedDate.map { DisplayDate.format($0, l) } ?? ""]) }
+        let closed = loaded.traject.closedReason.map { t("person.closedAs", ["reason": t("closeReasons.\($0.rawValue)"), "date": loaded.traject.closedDate.map { DisplayDate.format($0, l) } ?? ""]) }
         return try services.views.render(
-            "close", titleKey: "close.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
-            content: CloseView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, summary: ErrorSummary(errors), fields: [
-                FieldView(.select, name: "reason", label: t.text("close.reason", l), value: input.raw("reason") ?? "",
-                          options: Choices.withEmpty(TrajectEinde.allCases.map { ($0.rawValue, t.text("closeReasons.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
-                FieldView(.input("date"), name: "closeDate", label: t.text("close.date", l), value: input.raw("closeDate") ?? loader.today.iso, required: true, errors: errors),
+            "close", titleKey: "close.title", titleArguments: ["name": loaded.person.displayName(services.localizer(context))],
+            content: CloseView(name: loaded.person.displayName(services.localizer(context)), backHref: SiteRoute.person(loaded.person.id).path, summary: ErrorSummary(errors), fields: [
+                FieldView(.select, name: "reason", label: t("close.reason"), value: input.raw("reason") ?? "",
+                          options: Choices.withEmpty(TrajectEinde.allCases.map { ($0.rawValue, t("closeReasons.\($0.rawValue)")) }, t), required: true, errors: errors),
+                FieldView(.input("date"), name: "closeDate", label: t("close.date"), value: input.raw("closeDate") ?? loader.today.iso, required: true, errors: errors),
             ], action: SiteRoute.close(loaded.person.id).path, closed: closed),
             context: context, status: status)
     }

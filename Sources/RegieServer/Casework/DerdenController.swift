@@ -51,7 +51,7 @@ struct DerdenController {
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, failed: String?, errors: [AppError.FieldError],
                         context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let id = loaded.person.id
         let requests = try await services.casework.listDerdenVerzoeken(personId: id, scope: loaded.scope)
@@ -60,12 +60,12 @@ struct DerdenController {
         let rows = requests.map { r in
             Row(party: r.party, subject: r.subject, requested: DisplayDate.format(r.requestedOn, l),
                 received: r.receivedOn.map { DisplayDate.format($0, l) },
-                withdrawn: r.withdrawnReason.map { t.text("derden.withdrawnBecause", l, ["reason": $0]) },
+                withdrawn: r.withdrawnReason.map { t("derden.withdrawnBecause", ["reason": $0]) },
                 open: canEdit && r.withdrawnReason == nil,
                 receiveAction: SiteRoute.derdenAction(id, r.id, "ontvangen").path, withdrawAction: SiteRoute.derdenAction(id, r.id, "intrekken").path,
-                receiveField: FieldView(.input("date"), name: "receivedOn", id: "receivedOn-\(r.id)", label: t.text("derden.receivedOn", l),
+                receiveField: FieldView(.input("date"), name: "receivedOn", id: "receivedOn-\(r.id)", label: t("derden.receivedOn"),
                                         value: failed == r.id ? input.raw("receivedOn") ?? "" : (r.receivedOn ?? loader.today.iso), required: true, errors: errorsFor(r.id)),
-                reasonField: FieldView(.input("text"), name: "reason", id: "reason-\(r.id)", label: t.text("derden.reason", l),
+                reasonField: FieldView(.input("text"), name: "reason", id: "reason-\(r.id)", label: t("derden.reason"),
                                        value: failed == "w-" + r.id ? input.raw("reason") ?? "" : "", required: true, errors: errorsFor("w-" + r.id)))
         }
         // What the clock makes of the requests (R1a), in the words of the case file.
@@ -74,20 +74,20 @@ struct DerdenController {
         let pipTerm = StatutoryClock.terms(for: loaded.traject.lawFacts(person: loaded.person), settings: settings.law, on: today)
             .first { $0.kind == .pipVaststelling }
         let term = pipTerm.map { term in
-            t.text("derden.term", l, ["date": DisplayDate.format(term.due.iso, l), "status": TermText.status(term, t, l)])
-                + (term.flags.contains(.wachtOpDerden) ? " " + t.text("terms.flags.wachtOpDerden", l) : "")
-        } ?? t.text("derden.noTerm", l)
+            t("derden.term", ["date": DisplayDate.format(term.due.iso, l), "status": TermText.status(term, t)])
+                + (term.flags.contains(.wachtOpDerden) ? " " + t("terms.flags.wachtOpDerden") : "")
+        } ?? t("derden.noTerm")
         let value = { (name: String) in failed == "new" ? input.raw(name) ?? "" : "" }
         let fields = [
-            FieldView(.input("text"), name: "party", label: t.text("derden.party", l), hint: t.text("derden.partyHint", l), value: value("party"),
+            FieldView(.input("text"), name: "party", label: t("derden.party"), hint: t("derden.partyHint"), value: value("party"),
                       required: true, errors: errorsFor("new")),
-            FieldView(.input("text"), name: "subject", label: t.text("derden.subject", l), value: value("subject"), required: true, errors: errorsFor("new")),
-            FieldView(.input("date"), name: "requestedOn", label: t.text("derden.requestedOn", l),
+            FieldView(.input("text"), name: "subject", label: t("derden.subject"), value: value("subject"), required: true, errors: errorsFor("new")),
+            FieldView(.input("date"), name: "requestedOn", label: t("derden.requestedOn"),
                       value: failed == "new" ? input.raw("requestedOn") ?? "" : today.iso, required: true, errors: errorsFor("new")),
         ]
         return try services.views.render(
-            "derden", titleKey: "derden.title", titleArguments: ["name": loaded.person.displayName(t, l)],
-            content: DerdenView(name: loaded.person.displayName(t, l), backHref: SiteRoute.person(id).path, term: term, rows: rows, hasRows: !rows.isEmpty,
+            "derden", titleKey: "derden.title", titleArguments: ["name": loaded.person.displayName(t)],
+            content: DerdenView(name: loaded.person.displayName(t), backHref: SiteRoute.person(id).path, term: term, rows: rows, hasRows: !rows.isEmpty,
                                 canEdit: canEdit, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.derden(id).path),
             context: context, notice: FormNotice.text(context, prefix: "derden.saved", keys: ["gevraagd", "ontvangen", "ingetrokken"], t), status: status)
     }

@@ -33,17 +33,17 @@ struct DetailsController {
     }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
-        let t = services.catalogue, l = context.locale
-        let text = { (key: String) in t.text(key, l) }
+        let t = services.localizer(context), l = t.locale
+        let text = { (key: String) in t(key) }
         let value = { (name: String) in input.raw(name) ?? "" }
         let pending = loaded.person.detailsPending
-        let name = loaded.person.displayName(t, l)
+        let name = loaded.person.displayName(t)
         let fields: [FieldView] = [
             FieldView(.input("text"), name: "givenNames", label: text("register.givenNames"), value: value("givenNames"), required: true, errors: errors, extra: "autocomplete=\"off\""),
             FieldView(.input("text"), name: "familyName", label: text("register.familyName"), value: value("familyName"), required: true, errors: errors, extra: "autocomplete=\"off\""),
             FieldView(.input("date"), name: "dateOfBirth", label: text("register.dateOfBirth"), value: value("dateOfBirth"), required: true, errors: errors),
             FieldView(.radios, name: "gender", label: text("register.gender"), value: value("gender"),
-                      options: ["vrouw", "man", "x"].map { ($0, t.text("genders.\($0)", l)) }, required: true, errors: errors),
+                      options: ["vrouw", "man", "x"].map { ($0, t("genders.\($0)")) }, required: true, errors: errors),
             FieldView(.input("text"), name: "language", label: text("register.language"), hint: text("register.languageHint"), value: value("language"), required: true, errors: errors),
             FieldView(.checkbox, name: "interpreter", label: text("register.interpreter"), value: value("interpreter"), errors: errors),
             FieldView(.input("date"), name: "brp", label: text("person.brp"), hint: text("register.brpHint"), value: value("brp"), errors: errors),

@@ -25,7 +25,7 @@ struct DocumentsController {
     }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let documents = try await services.casework.listDocuments(personId: loaded.person.id, scope: loaded.scope)
         let rows = documents.map { d in
@@ -33,16 +33,16 @@ struct DocumentsController {
                 date: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(d.uploadedAt))), href: SiteRoute.document(loaded.person.id, d.id).path)
         }
         return try services.views.render(
-            "documents", titleKey: "documents.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
+            "documents", titleKey: "documents.title", titleArguments: ["name": loaded.person.displayName(services.localizer(context))],
             content: DocumentsView(
-                name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, rows: rows, hasRows: !rows.isEmpty,
+                name: loaded.person.displayName(services.localizer(context)), backHref: SiteRoute.person(loaded.person.id).path, rows: rows, hasRows: !rows.isEmpty,
                 summary: ErrorSummary(errors), fields: [
-                    FieldView(.input("text"), name: "title", label: t.text("documents.titleField", l), hint: t.text("documents.titleHint", l), value: input.raw("title") ?? "", required: true, errors: errors),
-                    FieldView(.input("file"), name: "file", label: t.text("documents.file", l), hint: t.text("documents.fileHint", l), required: true, errors: errors,
+                    FieldView(.input("text"), name: "title", label: t("documents.titleField"), hint: t("documents.titleHint"), value: input.raw("title") ?? "", required: true, errors: errors),
+                    FieldView(.input("file"), name: "file", label: t("documents.file"), hint: t("documents.fileHint"), required: true, errors: errors,
                               extra: "accept=\".pdf,.png,.jpg,.jpeg,.docx,.odt\""),
                 ],
                 action: SiteRoute.documents(loaded.person.id).path, canUpload: Policy.allows(loaded.principal, .editPersons)),
-            context: context, notice: context.form["melding"] == "opgeslagen" ? t.text("documents.saved", l) : nil, status: status)
+            context: context, notice: context.form["melding"] == "opgeslagen" ? t("documents.saved") : nil, status: status)
     }
 
     func upload(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -36,7 +36,7 @@ struct EnforcementController {
 
     private func renderEnforcement(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
                                    status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let records = try await services.casework.listHandhavingen(personId: loaded.person.id, scope: loaded.scope)
         let settings = try await services.settings.fetch(loaded.person.municipalityCode)
@@ -45,33 +45,33 @@ struct EnforcementController {
         let proposals = Overtreding.allCases.map { offence -> String in
             var dossier = Enforcement.dossier(records, offence)
             dossier.beoordeling = OmstandighedenBeoordeling(datum: loader.today, beoordeeldDoor: "-", inspanningenGemeente: "x", omstandigheden: "x", verwijtbaar: true)
-            let label = t.text("enforcement.offences.\(offence.rawValue)", l)
+            let label = t("enforcement.offences.\(offence.rawValue)")
             switch HandhavingRule.volgendeStap(dossier, categorie: categorie, pipVastgesteld: loaded.traject.pipDate != nil, settings: settings.law.handhaving) {
             case .success(let voorstel):
-                return label + ": " + t.text("enforcement.steps.\(Enforcement.stepKey(voorstel.stap))", l) + (voorstel.stap.bedragCent.map { " " + Money.format($0, l) } ?? "")
-            case .failure(let refusal): return label + ": " + LawText.refusal(refusal, t, l)
+                return label + ": " + t("enforcement.steps.\(Enforcement.stepKey(voorstel.stap))") + (voorstel.stap.bedragCent.map { " " + Money.format($0, l) } ?? "")
+            case .failure(let refusal): return label + ": " + LawText.refusal(refusal, t)
             }
         }
         let value = { (name: String) in input.raw(name) ?? "" }
         let fields: [FieldView] = [
-            FieldView(.select, name: "overtreding", label: t.text("enforcement.offence", l), value: value("overtreding"),
-                      options: Choices.withEmpty(Overtreding.allCases.map { ($0.rawValue, t.text("enforcement.offences.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
-            FieldView(.input("date"), name: "decidedDate", label: t.text("enforcement.date", l), value: input.raw("decidedDate") ?? loader.today.iso, required: true, errors: errors),
-            FieldView(.textarea, name: "efforts", label: t.text("enforcement.efforts", l), hint: t.text("enforcement.effortsHint", l), value: value("efforts"), errors: errors),
-            FieldView(.textarea, name: "circumstances", label: t.text("enforcement.circumstances", l), hint: t.text("enforcement.circumstancesHint", l), value: value("circumstances"), errors: errors),
-            FieldView(.radios, name: "culpable", label: t.text("enforcement.culpable", l), hint: t.text("enforcement.culpableHint", l), value: value("culpable"),
-                      options: [("ja", t.text("common.yes", l)), ("nee", t.text("common.no", l))], errors: errors),
+            FieldView(.select, name: "overtreding", label: t("enforcement.offence"), value: value("overtreding"),
+                      options: Choices.withEmpty(Overtreding.allCases.map { ($0.rawValue, t("enforcement.offences.\($0.rawValue)")) }, t), required: true, errors: errors),
+            FieldView(.input("date"), name: "decidedDate", label: t("enforcement.date"), value: input.raw("decidedDate") ?? loader.today.iso, required: true, errors: errors),
+            FieldView(.textarea, name: "efforts", label: t("enforcement.efforts"), hint: t("enforcement.effortsHint"), value: value("efforts"), errors: errors),
+            FieldView(.textarea, name: "circumstances", label: t("enforcement.circumstances"), hint: t("enforcement.circumstancesHint"), value: value("circumstances"), errors: errors),
+            FieldView(.radios, name: "culpable", label: t("enforcement.culpable"), hint: t("enforcement.culpableHint"), value: value("culpable"),
+                      options: [("ja", t("common.yes")), ("nee", t("common.no"))], errors: errors),
         ]
         let rows = records.reversed().map { r in
-            EnforcementRow(date: DisplayDate.format(r.decidedDate, l), offence: t.text("enforcement.offences.\(r.overtreding)", l),
-                           step: t.text("enforcement.steps.\(r.step)", l) + (r.amountCents.map { " " + Money.format($0, l) } ?? ""),
-                           assessment: r.culpable.map { t.text($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo", l) } ?? "")
+            EnforcementRow(date: DisplayDate.format(r.decidedDate, l), offence: t("enforcement.offences.\(r.overtreding)"),
+                           step: t("enforcement.steps.\(r.step)") + (r.amountCents.map { " " + Money.format($0, l) } ?? ""),
+                           assessment: r.culpable.map { t($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo") } ?? "")
         }
         return try services.views.render(
-            "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
-            content: EnforcementView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
+            "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.displayName(services.localizer(context))],
+            content: EnforcementView(name: loaded.person.displayName(services.localizer(context)), backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
                                      proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path),
-            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap"], services.catalogue), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap"], services.localizer(context)), status: status)
     }
 
     func addEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {

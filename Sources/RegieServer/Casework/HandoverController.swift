@@ -45,26 +45,26 @@ struct HandoverController {
 
     private func render(_ loaded: CaseLoader.Loaded, values: [String: String], attendees: [String], errors: [AppError.FieldError],
                         context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let profile = Self.profileFields.map { field in
-            FieldView(field.long ? .textarea : .input("text"), name: field.key, label: t.text("handover.fields.\(field.key)", l),
-                      hint: field.key == "gezondheid" ? t.text("handover.healthHint", l) : nil, value: values[field.key] ?? "", errors: errors)
+            FieldView(field.long ? .textarea : .input("text"), name: field.key, label: t("handover.fields.\(field.key)"),
+                      hint: field.key == "gezondheid" ? t("handover.healthHint") : nil, value: values[field.key] ?? "", errors: errors)
         }
         let meeting = [
-            FieldView(.radios, name: "scenario", label: t.text("handover.scenario", l), hint: t.text("handover.scenarioHint", l), value: values["scenario"] ?? "",
-                      options: Self.scenarios.map { ($0, t.text("handover.scenarios.\($0)", l)) }, errors: errors),
-            FieldView(.input("date"), name: "meetingPlanned", label: t.text("handover.planned", l), value: values["meetingPlanned"] ?? "", errors: errors),
-            FieldView(.input("date"), name: "meetingHeld", label: t.text("handover.held", l), hint: t.text("handover.heldHint", l), value: values["meetingHeld"] ?? "", errors: errors),
-            FieldView(.checkboxes, name: "attendees", label: t.text("handover.attendees", l), values: attendees,
-                      options: Self.attendees.map { ($0, t.text("handover.attendeeKinds.\($0)", l)) }, errors: errors),
+            FieldView(.radios, name: "scenario", label: t("handover.scenario"), hint: t("handover.scenarioHint"), value: values["scenario"] ?? "",
+                      options: Self.scenarios.map { ($0, t("handover.scenarios.\($0)")) }, errors: errors),
+            FieldView(.input("date"), name: "meetingPlanned", label: t("handover.planned"), value: values["meetingPlanned"] ?? "", errors: errors),
+            FieldView(.input("date"), name: "meetingHeld", label: t("handover.held"), hint: t("handover.heldHint"), value: values["meetingHeld"] ?? "", errors: errors),
+            FieldView(.checkboxes, name: "attendees", label: t("handover.attendees"), values: attendees,
+                      options: Self.attendees.map { ($0, t("handover.attendeeKinds.\($0)")) }, errors: errors),
         ]
         let notAsylum = loaded.person.doelgroep.categorie != .asielstatushouder
         return try services.views.render(
-            "handover", titleKey: "handover.title", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
-            content: HandoverView(name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path, notAsylum: notAsylum,
+            "handover", titleKey: "handover.title", titleArguments: ["name": loaded.person.displayName(services.localizer(context))],
+            content: HandoverView(name: loaded.person.displayName(services.localizer(context)), backHref: SiteRoute.person(loaded.person.id).path, notAsylum: notAsylum,
                                   summary: ErrorSummary(errors), profile: profile, meeting: meeting, action: SiteRoute.handover(loaded.person.id).path),
-            context: context, notice: context.form["melding"] == "opgeslagen" ? t.text("handover.saved", l) : nil, status: status)
+            context: context, notice: context.form["melding"] == "opgeslagen" ? t("handover.saved") : nil, status: status)
     }
 
     func save(_ request: Request, context: RegieRequestContext) async throws -> Response {

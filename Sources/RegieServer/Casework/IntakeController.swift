@@ -66,45 +66,45 @@ struct IntakeController {
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
                         status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let person = loaded.person
         let gesprekken = try await services.casework.listGesprekken(personId: person.id, scope: loaded.scope)
         let onderwerpen = try await services.casework.listOnderwerpen(personId: person.id, scope: loaded.scope)
         let missing = Self.missingTopics(gesprekken: gesprekken, onderwerpen: onderwerpen, youngChildren: try await hasYoungChildren(loaded))
         let allTopics = try await topics(person.municipalityCode)
-        let titles = Dictionary(uniqueKeysWithValues: allTopics.map { ($0.key, $0.title(t, l)) })
+        let titles = Dictionary(uniqueKeysWithValues: allTopics.map { ($0.key, $0.title(t)) })
         let topicTitle = { (key: String) in titles[key] ?? key }
         let rows = gesprekken.reversed().map { g in
             var flags: [String] = []
-            if g.noShow { flags.append(t.text("intake.noShow", l)) }
-            if g.interpreter { flags.append(t.text("intake.interpreter", l)) }
-            if g.cultureMediator { flags.append(t.text("intake.cultureMediator", l)) }
-            if g.withoutPartner { flags.append(t.text("intake.withoutPartner", l)) }
+            if g.noShow { flags.append(t("intake.noShow")) }
+            if g.interpreter { flags.append(t("intake.interpreter")) }
+            if g.cultureMediator { flags.append(t("intake.cultureMediator")) }
+            if g.withoutPartner { flags.append(t("intake.withoutPartner")) }
             return GesprekRow(date: DisplayDate.format(g.conversationDate, l), attendees: g.attendees, flags: flags.joined(separator: " · ").nonEmpty,
                               topics: g.topics.map(topicTitle).joined(separator: ", ").nonEmpty, note: g.note.nonEmpty, noShow: g.noShow)
         }
         let filled = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.map(\.topic))
         let topics = allTopics.map { topic in
-            TopicRow(href: SiteRoute.intakeTopic(person.id, topic.key).path, title: topic.title(t, l), statutory: topic.statutory,
-                     filled: filled.contains(topic.key), status: t.text(filled.contains(topic.key) ? "intake.filled" : "intake.empty", l))
+            TopicRow(href: SiteRoute.intakeTopic(person.id, topic.key).path, title: topic.title(t), statutory: topic.statutory,
+                     filled: filled.contains(topic.key), status: t(filled.contains(topic.key) ? "intake.filled" : "intake.empty"))
         }
         let value = { (name: String) in input.raw(name) ?? "" }
         let fields: [FieldView] = [
-            FieldView(.input("date"), name: "date", label: t.text("intake.date", l), value: input.raw("date") ?? loader.today.iso, required: true, errors: errors),
-            FieldView(.input("text"), name: "attendees", label: t.text("intake.attendees", l), hint: t.text("intake.attendeesHint", l), value: value("attendees"), required: true, errors: errors),
-            FieldView(.checkbox, name: "interpreter", label: t.text("intake.interpreter", l), value: value("interpreter"), errors: errors),
-            FieldView(.checkbox, name: "cultureMediator", label: t.text("intake.cultureMediator", l), value: value("cultureMediator"), errors: errors),
-            FieldView(.checkbox, name: "withoutPartner", label: t.text("intake.withoutPartner", l), hint: t.text("intake.withoutPartnerHint", l), value: value("withoutPartner"), errors: errors),
-            FieldView(.checkbox, name: "noShow", label: t.text("intake.noShow", l), hint: t.text("intake.noShowHint", l), value: value("noShow"), errors: errors),
-            FieldView(.checkboxes, name: "topics", label: t.text("intake.topicsDiscussed", l), values: input.all("topics"),
-                      options: allTopics.map { ($0.key, $0.title(t, l)) }, errors: errors),
-            FieldView(.textarea, name: "note", label: t.text("intake.note", l), hint: t.text("intake.noteHint", l), value: value("note"), errors: errors),
+            FieldView(.input("date"), name: "date", label: t("intake.date"), value: input.raw("date") ?? loader.today.iso, required: true, errors: errors),
+            FieldView(.input("text"), name: "attendees", label: t("intake.attendees"), hint: t("intake.attendeesHint"), value: value("attendees"), required: true, errors: errors),
+            FieldView(.checkbox, name: "interpreter", label: t("intake.interpreter"), value: value("interpreter"), errors: errors),
+            FieldView(.checkbox, name: "cultureMediator", label: t("intake.cultureMediator"), value: value("cultureMediator"), errors: errors),
+            FieldView(.checkbox, name: "withoutPartner", label: t("intake.withoutPartner"), hint: t("intake.withoutPartnerHint"), value: value("withoutPartner"), errors: errors),
+            FieldView(.checkbox, name: "noShow", label: t("intake.noShow"), hint: t("intake.noShowHint"), value: value("noShow"), errors: errors),
+            FieldView(.checkboxes, name: "topics", label: t("intake.topicsDiscussed"), values: input.all("topics"),
+                      options: allTopics.map { ($0.key, $0.title(t)) }, errors: errors),
+            FieldView(.textarea, name: "note", label: t("intake.note"), hint: t("intake.noteHint"), value: value("note"), errors: errors),
         ]
         return try services.views.render(
-            "intake", titleKey: "intake.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
+            "intake", titleKey: "intake.title", titleArguments: ["name": person.displayName(services.localizer(context))],
             content: IntakeView(
-                name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, gesprekken: rows, hasGesprekken: !rows.isEmpty,
+                name: person.displayName(services.localizer(context)), backHref: SiteRoute.person(person.id).path, gesprekken: rows, hasGesprekken: !rows.isEmpty,
                 topics: topics, missing: missing.map { topicTitle($0.rawValue) }, hasMissing: !missing.isEmpty, missingCount: missing.count,
                 summary: ErrorSummary(errors), fields: fields, action: SiteRoute.intakeGesprek(person.id).path,
                 canEdit: Policy.allows(loaded.principal, .editPersons)),
@@ -161,24 +161,24 @@ struct IntakeController {
 
     private func renderTopic(_ loaded: CaseLoader.Loaded, topic: TopicRef, answers: [String: String], errors: [AppError.FieldError],
                              context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let fields = topic.fields.map { key, kind -> FieldView in
-            let label = t.text("intake.fields.\(key)", l)
+            let label = t("intake.fields.\(key)")
             let value = answers[key] ?? ""
             switch kind {
             case .text: return FieldView(.input("text"), name: key, label: label, value: value, errors: errors)
             case .number: return FieldView(.input("number"), name: key, label: label, value: value, errors: errors, extra: "min=\"0\" max=\"99\"")
             case .longText: return FieldView(.textarea, name: key, label: label, value: value, errors: errors)
-            case .consent: return FieldView(.checkbox, name: key, label: label, hint: t.text("intake.consentHint", l), value: value, errors: errors)
+            case .consent: return FieldView(.checkbox, name: key, label: label, hint: t("intake.consentHint"), value: value, errors: errors)
             case .choice(let options):
                 return FieldView(.select, name: key, label: label, value: value,
-                                 options: Choices.withEmpty(options.map { ($0, t.text("intake.options.\(key).\($0)", l)) }, t, l), errors: errors)
+                                 options: Choices.withEmpty(options.map { ($0, t("intake.options.\(key).\($0)")) }, t), errors: errors)
             }
         }
         return try services.views.render(
-            "intake-topic", titleKey: "intake.topicTitle", titleArguments: ["topic": topic.title(t, l), "name": loaded.person.displayName(services.catalogue, context.locale)],
-            content: TopicView(name: loaded.person.displayName(services.catalogue, context.locale), title: topic.title(t, l), statutory: topic.statutory,
+            "intake-topic", titleKey: "intake.topicTitle", titleArguments: ["topic": topic.title(t), "name": loaded.person.displayName(services.localizer(context))],
+            content: TopicView(name: loaded.person.displayName(services.localizer(context)), title: topic.title(t), statutory: topic.statutory,
                                backHref: SiteRoute.intake(loaded.person.id).path, summary: ErrorSummary(errors), fields: fields,
                                action: SiteRoute.intakeTopic(loaded.person.id, topic.key).path),
             context: context, status: status)
@@ -210,9 +210,9 @@ struct IntakeController {
 }
 
 extension IntakeTopic {
-    func title(_ t: Catalogue, _ l: UILocale) -> String {
+    func title(_ t: Localizer) -> String {
         switch self {
-        case .law(let topic): t.text("intake.topics.\(topic.rawValue)", l)
+        case .law(let topic): t("intake.topics.\(topic.rawValue)")
         case .municipal(let topic): topic.label
         }
     }

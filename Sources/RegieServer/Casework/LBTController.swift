@@ -39,15 +39,15 @@ struct LBTController {
 
     /// "26/40 — B1-route niet haalbaar (drempel 28 op de toetsdatum)".
     func verdict(_ record: LBTRecord, _ l: UILocale) -> (text: String, band: String, cssClass: String) {
-        let t = services.catalogue
-        if let exemption = record.exemption { return (t.text("lbt.exemptions.\(exemption)", l), "", "") }
+        let t = Localizer(catalogue: services.catalogue, locale: l)
+        if let exemption = record.exemption { return (t("lbt.exemptions.\(exemption)"), "", "") }
         guard let score = record.score, let date = record.testDate, let lbtScore = LBTScore(score) else {
-            return (t.text("lbt.pending", l), "", "")
+            return (t("lbt.pending"), "", "")
         }
         let uitslag = LeerbaarheidstoetsRule.uitslag(score: lbtScore, afname: date)
         let threshold = LeerbaarheidstoetsRule.drempel(op: date).map { "\($0.hundredths / 100)" } ?? "—"
         let key = switch uitslag { case .b1RouteHaalbaar: "haalbaar"; case .b1RouteNietHaalbaar: "nietHaalbaar"; case .onbekend: "onbekend" }
-        return (t.text("lbt.verdicts.\(key)", l, ["threshold": threshold]), LBTScoreBand(lbtScore).rawValue, "verdict--\(key)")
+        return (t("lbt.verdicts.\(key)", ["threshold": threshold]), LBTScoreBand(lbtScore).rawValue, "verdict--\(key)")
     }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -58,7 +58,7 @@ struct LBTController {
 
     private func render(_ loaded: CaseLoader.Loaded, lbtInput: FormData, lbtErrors: [AppError.FieldError], adviesInput: FormData,
                         adviesErrors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let person = loaded.person
         let tests = try await services.casework.listLBT(personId: person.id, scope: loaded.scope)
@@ -72,29 +72,29 @@ struct LBTController {
         }
         let adviesRows = adviezen.reversed().map { a in
             AdviesRow(date: DisplayDate.format(a.adviceDate, l), school: a.school,
-                      route: t.text("routes.\(a.leerroute)", l) + (a.niveau.map { " (\($0))" } ?? ""), note: a.note.nonEmpty)
+                      route: t("routes.\(a.leerroute)") + (a.niveau.map { " (\($0))" } ?? ""), note: a.note.nonEmpty)
         }
         let lv = { (name: String) in lbtInput.raw(name) ?? "" }
         let av = { (name: String) in adviesInput.raw(name) ?? "" }
         let lbtFields: [FieldView] = [
-            FieldView(.input("date"), name: "invitedDate", label: t.text("lbt.invitedDate", l), value: lv("invitedDate"), errors: lbtErrors),
-            FieldView(.input("date"), name: "testDate", label: t.text("lbt.testDate", l), hint: t.text("lbt.testDateHint", l), value: lv("testDate"), errors: lbtErrors),
-            FieldView(.input("text"), name: "administrator", label: t.text("lbt.administrator", l), hint: t.text("lbt.administratorHint", l), value: lv("administrator"), errors: lbtErrors),
-            FieldView(.textarea, name: "conditions", label: t.text("lbt.conditions", l), hint: t.text("lbt.conditionsHint", l), value: lv("conditions"), errors: lbtErrors),
-            FieldView(.input("number"), name: "score", label: t.text("lbt.score", l), hint: t.text("lbt.scoreHint", l), value: lv("score"), errors: lbtErrors, extra: "min=\"0\" max=\"40\" inputmode=\"numeric\""),
-            FieldView(.select, name: "exemption", label: t.text("lbt.exemption", l), hint: t.text("lbt.exemptionHint", l), value: lv("exemption"),
-                      options: [("", t.text("lbt.noExemption", l))] + LBTVrijstelling.allCases.map { ($0.rawValue, t.text("lbt.exemptions.\($0.rawValue)", l)) }, errors: lbtErrors),
+            FieldView(.input("date"), name: "invitedDate", label: t("lbt.invitedDate"), value: lv("invitedDate"), errors: lbtErrors),
+            FieldView(.input("date"), name: "testDate", label: t("lbt.testDate"), hint: t("lbt.testDateHint"), value: lv("testDate"), errors: lbtErrors),
+            FieldView(.input("text"), name: "administrator", label: t("lbt.administrator"), hint: t("lbt.administratorHint"), value: lv("administrator"), errors: lbtErrors),
+            FieldView(.textarea, name: "conditions", label: t("lbt.conditions"), hint: t("lbt.conditionsHint"), value: lv("conditions"), errors: lbtErrors),
+            FieldView(.input("number"), name: "score", label: t("lbt.score"), hint: t("lbt.scoreHint"), value: lv("score"), errors: lbtErrors, extra: "min=\"0\" max=\"40\" inputmode=\"numeric\""),
+            FieldView(.select, name: "exemption", label: t("lbt.exemption"), hint: t("lbt.exemptionHint"), value: lv("exemption"),
+                      options: [("", t("lbt.noExemption"))] + LBTVrijstelling.allCases.map { ($0.rawValue, t("lbt.exemptions.\($0.rawValue)")) }, errors: lbtErrors),
         ]
         let adviesFields: [FieldView] = [
-            FieldView(.input("date"), name: "adviceDate", label: t.text("advies.date", l), value: adviesInput.raw("adviceDate") ?? loader.today.iso, required: true, errors: adviesErrors),
-            FieldView(.input("text"), name: "school", label: t.text("advies.school", l), value: av("school"), required: true, errors: adviesErrors),
-            FieldView(.select, name: "adviesRoute", label: t.text("advies.route", l), value: av("adviesRoute"), options: Choices.withEmpty(Choices.routes(t, l), t, l), required: true, errors: adviesErrors),
-            FieldView(.select, name: "adviesNiveau", label: t.text("advies.level", l), value: av("adviesNiveau"), options: Choices.withEmpty(Choices.levels(Taalniveau.allCases), t, l), errors: adviesErrors),
-            FieldView(.textarea, name: "adviesNote", label: t.text("advies.note", l), value: av("adviesNote"), errors: adviesErrors),
+            FieldView(.input("date"), name: "adviceDate", label: t("advies.date"), value: adviesInput.raw("adviceDate") ?? loader.today.iso, required: true, errors: adviesErrors),
+            FieldView(.input("text"), name: "school", label: t("advies.school"), value: av("school"), required: true, errors: adviesErrors),
+            FieldView(.select, name: "adviesRoute", label: t("advies.route"), value: av("adviesRoute"), options: Choices.withEmpty(Choices.routes(t), t), required: true, errors: adviesErrors),
+            FieldView(.select, name: "adviesNiveau", label: t("advies.level"), value: av("adviesNiveau"), options: Choices.withEmpty(Choices.levels(Taalniveau.allCases), t), errors: adviesErrors),
+            FieldView(.textarea, name: "adviesNote", label: t("advies.note"), value: av("adviesNote"), errors: adviesErrors),
         ]
         return try services.views.render(
-            "lbt", titleKey: "lbt.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
-            content: LBTView(name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, tests: rows, hasTests: !rows.isEmpty,
+            "lbt", titleKey: "lbt.title", titleArguments: ["name": person.displayName(services.localizer(context))],
+            content: LBTView(name: person.displayName(services.localizer(context)), backHref: SiteRoute.person(person.id).path, tests: rows, hasTests: !rows.isEmpty,
                              adviezen: adviesRows, hasAdviezen: !adviesRows.isEmpty, lbtSummary: ErrorSummary(lbtErrors), lbtFields: lbtFields,
                              lbtAction: SiteRoute.lbt(person.id).path, adviesSummary: ErrorSummary(adviesErrors), adviesFields: adviesFields,
                              adviesAction: SiteRoute.lbtAdvies(person.id).path, routeHref: SiteRoute.route(person.id).path),
@@ -170,37 +170,37 @@ struct LBTController {
 
     private func renderRoute(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
                              status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let person = loaded.person
         let lbt = try await currentLBT(loaded)
         let advies = try await services.casework.listAdviezen(personId: person.id, scope: loaded.scope).last
         let decisions = try await services.casework.listRouteBesluiten(personId: person.id, scope: loaded.scope)
-        let lbtText = lbt.map { r in (r.score.map { "\($0)/40 — " } ?? "") + verdict(r, l).text } ?? t.text("route.noLBT", l)
-        let adviesText = advies.map { "\($0.school): " + t.text("routes.\($0.leerroute)", l) + ($0.niveau.map { " (\($0))" } ?? "") } ?? t.text("route.noAdvies", l)
+        let lbtText = lbt.map { r in (r.score.map { "\($0)/40 — " } ?? "") + verdict(r, l).text } ?? t("route.noLBT")
+        let adviesText = advies.map { "\($0.school): " + t("routes.\($0.leerroute)") + ($0.niveau.map { " (\($0))" } ?? "") } ?? t("route.noAdvies")
         let value = { (name: String) in input.raw(name) ?? "" }
         let fields: [FieldView] = [
-            FieldView(.radios, name: "leerroute", label: t.text("route.leerroute", l), value: value("leerroute"), options: Choices.routes(t, l), required: true, errors: errors),
-            FieldView(.select, name: "niveau", label: t.text("route.level", l), hint: t.text("route.levelHint", l), value: value("niveau"),
-                      options: Choices.withEmpty(Choices.levels(Taalniveau.allCases), t, l), errors: errors),
-            FieldView(.checkboxes, name: "considered", label: t.text("route.considered", l), values: input.all("considered"), options: Choices.routes(t, l), errors: errors),
-            FieldView(.textarea, name: "considerations", label: t.text("route.considerations", l), hint: t.text("route.considerationsHint", l), value: value("considerations"), required: true, errors: errors),
-            FieldView(.textarea, name: "deviationReason", label: t.text("route.deviationReason", l), hint: t.text("route.deviationReasonHint", l), value: value("deviationReason"), errors: errors),
+            FieldView(.radios, name: "leerroute", label: t("route.leerroute"), value: value("leerroute"), options: Choices.routes(t), required: true, errors: errors),
+            FieldView(.select, name: "niveau", label: t("route.level"), hint: t("route.levelHint"), value: value("niveau"),
+                      options: Choices.withEmpty(Choices.levels(Taalniveau.allCases), t), errors: errors),
+            FieldView(.checkboxes, name: "considered", label: t("route.considered"), values: input.all("considered"), options: Choices.routes(t), errors: errors),
+            FieldView(.textarea, name: "considerations", label: t("route.considerations"), hint: t("route.considerationsHint"), value: value("considerations"), required: true, errors: errors),
+            FieldView(.textarea, name: "deviationReason", label: t("route.deviationReason"), hint: t("route.deviationReasonHint"), value: value("deviationReason"), errors: errors),
         ]
         let rows = decisions.reversed().map { d in
-            DecisionRow(date: DisplayDate.format(d.decidedDate, l), route: t.text("routes.\(d.leerroute)", l) + (d.niveau.map { " (\($0))" } ?? ""),
-                        deviation: t.text("route.deviations.\(d.deviation)", l), considerations: d.considerations, reason: d.deviationReason)
+            DecisionRow(date: DisplayDate.format(d.decidedDate, l), route: t("routes.\(d.leerroute)") + (d.niveau.map { " (\($0))" } ?? ""),
+                        deviation: t("route.deviations.\(d.deviation)"), considerations: d.considerations, reason: d.deviationReason)
         }
         let suggested = lbt.flatMap { r -> String? in
             switch LeerbaarheidstoetsRule.uitslag(r.toets) {
-            case .b1RouteHaalbaar: t.text("route.suggestsB1", l)
-            case .b1RouteNietHaalbaar: t.text("route.suggestsZ", l)
+            case .b1RouteHaalbaar: t("route.suggestsB1")
+            case .b1RouteNietHaalbaar: t("route.suggestsZ")
             case .onbekend: nil
             }
         }
         return try services.views.render(
-            "route", titleKey: "route.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
-            content: RouteView(name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, lbt: lbtText, advies: adviesText,
+            "route", titleKey: "route.title", titleArguments: ["name": person.displayName(services.localizer(context))],
+            content: RouteView(name: person.displayName(services.localizer(context)), backHref: SiteRoute.person(person.id).path, lbt: lbtText, advies: adviesText,
                                decisions: rows, hasDecisions: !rows.isEmpty, summary: ErrorSummary(errors), fields: fields,
                                action: SiteRoute.route(person.id).path, deviationNotice: suggested),
             context: context, status: status)

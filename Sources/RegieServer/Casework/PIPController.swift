@@ -86,7 +86,7 @@ struct PIPController {
     }
 
     private func render(_ c: Case, input: FormData?, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let person = c.loaded.person
         let initial = input == nil ? try await initialInput(c) : [:]
@@ -95,50 +95,50 @@ struct PIPController {
         var fields: [FieldView] = []
         if !isFirst {
             fields += [
-                FieldView(.select, name: "changeReason", label: t.text("pip.changeReason", l), value: value("changeReason"),
-                          options: Choices.withEmpty(PIPWijzigingsreden.allCases.map { ($0.rawValue, t.text("pip.changeReasons.\($0.rawValue)", l)) }, t, l), required: true, errors: errors),
-                FieldView(.textarea, name: "changeNote", label: t.text("pip.changeNote", l), value: value("changeNote"), required: true, errors: errors),
+                FieldView(.select, name: "changeReason", label: t("pip.changeReason"), value: value("changeReason"),
+                          options: Choices.withEmpty(PIPWijzigingsreden.allCases.map { ($0.rawValue, t("pip.changeReasons.\($0.rawValue)")) }, t), required: true, errors: errors),
+                FieldView(.textarea, name: "changeNote", label: t("pip.changeNote"), value: value("changeNote"), required: true, errors: errors),
             ]
         }
         fields += [
-            FieldView(.radios, name: "leerroute", label: t.text("route.leerroute", l), value: value("leerroute"), options: Choices.routes(t, l), required: true, errors: errors),
-            FieldView(.select, name: "niveau", label: t.text("route.level", l), hint: t.text("pip.levelHint", l), value: value("niveau"),
-                      options: Choices.withEmpty(Choices.levels([.a2, .b1]), t, l), errors: errors),
-            FieldView(.textarea, name: "redenAfwijking", label: t.text("pip.redenAfwijking", l), hint: t.text("pip.redenAfwijkingHint", l), value: value("redenAfwijking"), errors: errors),
-            FieldView(.select, name: "einddoel", label: t.text("pip.einddoel", l), value: value("einddoel"),
-                      options: Choices.withEmpty(Einddoel.allCases.map { ($0.rawValue, t.text("pip.einddoelen.\($0.rawValue)", l)) }, t, l), errors: errors),
-            FieldView(.textarea, name: "begeleiding", label: t.text("pip.begeleiding", l), value: value("begeleiding"), errors: errors),
-            FieldView(.textarea, name: "ondersteuning", label: t.text("pip.ondersteuning", l), value: value("ondersteuning"), errors: errors),
-            FieldView(.textarea, name: "pvt", label: t.text("pip.pvt", l), value: value("pvt"), errors: errors),
-            FieldView(.input("number"), name: "pvtUren", label: t.text("pip.pvtUren", l), hint: t.text("pip.pvtUrenHint", l), value: value("pvtUren"), errors: errors, extra: "min=\"0\" max=\"999\""),
-            FieldView(.textarea, name: "map", label: t.text("pip.map", l), hint: t.text("pip.mapHint", l), value: value("map"), errors: errors),
-            FieldView(.input("number"), name: "mapUren", label: t.text("pip.mapUren", l), hint: t.text("pip.mapUrenHint", l), value: value("mapUren"), errors: errors, extra: "min=\"0\" max=\"999\""),
-            FieldView(.checkbox, name: "vveNvt", label: t.text("pip.vveNvt", l), value: value("vveNvt"), errors: errors),
-            FieldView(.textarea, name: "vve", label: t.text("pip.vve", l), value: value("vve"), errors: errors),
-            FieldView(.input("number"), name: "voortgangsgesprekken", label: t.text("pip.voortgangsgesprekken", l), value: value("voortgangsgesprekken"), errors: errors, extra: "min=\"0\" max=\"36\""),
-            FieldView(.input("number"), name: "cadansMaanden", label: t.text("pip.cadansMaanden", l), hint: t.text("pip.cadansHint", l), value: value("cadansMaanden"), errors: errors, extra: "min=\"1\" max=\"12\""),
-            FieldView(.input("number"), name: "intensiteitB1", label: t.text("pip.intensiteitB1", l), hint: t.text("pip.intensiteitHint", l), value: value("intensiteitB1"), errors: errors, extra: "min=\"1\" max=\"9999\""),
+            FieldView(.radios, name: "leerroute", label: t("route.leerroute"), value: value("leerroute"), options: Choices.routes(t), required: true, errors: errors),
+            FieldView(.select, name: "niveau", label: t("route.level"), hint: t("pip.levelHint"), value: value("niveau"),
+                      options: Choices.withEmpty(Choices.levels([.a2, .b1]), t), errors: errors),
+            FieldView(.textarea, name: "redenAfwijking", label: t("pip.redenAfwijking"), hint: t("pip.redenAfwijkingHint"), value: value("redenAfwijking"), errors: errors),
+            FieldView(.select, name: "einddoel", label: t("pip.einddoel"), value: value("einddoel"),
+                      options: Choices.withEmpty(Einddoel.allCases.map { ($0.rawValue, t("pip.einddoelen.\($0.rawValue)")) }, t), errors: errors),
+            FieldView(.textarea, name: "begeleiding", label: t("pip.begeleiding"), value: value("begeleiding"), errors: errors),
+            FieldView(.textarea, name: "ondersteuning", label: t("pip.ondersteuning"), value: value("ondersteuning"), errors: errors),
+            FieldView(.textarea, name: "pvt", label: t("pip.pvt"), value: value("pvt"), errors: errors),
+            FieldView(.input("number"), name: "pvtUren", label: t("pip.pvtUren"), hint: t("pip.pvtUrenHint"), value: value("pvtUren"), errors: errors, extra: "min=\"0\" max=\"999\""),
+            FieldView(.textarea, name: "map", label: t("pip.map"), hint: t("pip.mapHint"), value: value("map"), errors: errors),
+            FieldView(.input("number"), name: "mapUren", label: t("pip.mapUren"), hint: t("pip.mapUrenHint"), value: value("mapUren"), errors: errors, extra: "min=\"0\" max=\"999\""),
+            FieldView(.checkbox, name: "vveNvt", label: t("pip.vveNvt"), value: value("vveNvt"), errors: errors),
+            FieldView(.textarea, name: "vve", label: t("pip.vve"), value: value("vve"), errors: errors),
+            FieldView(.input("number"), name: "voortgangsgesprekken", label: t("pip.voortgangsgesprekken"), value: value("voortgangsgesprekken"), errors: errors, extra: "min=\"0\" max=\"36\""),
+            FieldView(.input("number"), name: "cadansMaanden", label: t("pip.cadansMaanden"), hint: t("pip.cadansHint"), value: value("cadansMaanden"), errors: errors, extra: "min=\"1\" max=\"12\""),
+            FieldView(.input("number"), name: "intensiteitB1", label: t("pip.intensiteitB1"), hint: t("pip.intensiteitHint"), value: value("intensiteitB1"), errors: errors, extra: "min=\"1\" max=\"9999\""),
         ]
         let messages = try await services.duoStore.listOutbox(scope: c.loaded.scope, personId: person.id).filter { $0.kind == "pip" }
         let versions = c.versions.reversed().map { v in
             let message = messages.first { $0.sourceId == v.id }
-            return VersionRow(version: v.version, status: t.text(v.isFixed ? "pip.fixed" : "pip.concept", l), isConcept: !v.isFixed,
+            return VersionRow(version: v.version, status: t(v.isFixed ? "pip.fixed" : "pip.concept"), isConcept: !v.isFixed,
                               date: v.dagtekening.map { DisplayDate.format($0.iso, l) } ?? "—",
-                              route: t.text("routes.\(v.leerroute.rawValue)", l) + (v.niveau.map { " (\($0.rawValue))" } ?? ""),
-                              reason: v.changeReason.map { t.text("pip.changeReasons.\($0.rawValue)", l) } ?? (v.version == 1 ? t.text("pip.initial", l) : ""),
+                              route: t("routes.\(v.leerroute.rawValue)") + (v.niveau.map { " (\($0.rawValue))" } ?? ""),
+                              reason: v.changeReason.map { t("pip.changeReasons.\($0.rawValue)") } ?? (v.version == 1 ? t("pip.initial") : ""),
                               letterHref: SiteRoute.pipLetter(person.id, version: String(v.version)).path,
                               canSend: v.isFixed && Policy.allows(c.loaded.principal, .editPersons),
-                              duoStatus: message.map { t.text("duo.outboxStatus.\($0.status)", l) }, duoStatusKey: message?.status,
+                              duoStatus: message.map { t("duo.outboxStatus.\($0.status)") }, duoStatusKey: message?.status,
                               duoHref: SiteRoute.personDUO(person.id).path)
         }
-        let termNotice = isFirst ? t.text("pip.conceptStartsNoTerm", l) : t.text("pip.laterVersionNoTermChange", l)
+        let termNotice = isFirst ? t("pip.conceptStartsNoTerm") : t("pip.laterVersionNoTermChange")
         let sent = try await services.letters.list(personId: person.id, scope: c.loaded.scope).map {
             SentRow(date: DisplayDate.format($0.sentDate, l), subject: $0.subject, reference: $0.reference,
                     href: SiteRoute.sentLetter(person.id, $0.id).path, who: $0.recordedBy)
         }
         return try services.views.render(
-            "pip", titleKey: "pip.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
-            content: PIPView(name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path, versions: versions, hasVersions: !versions.isEmpty,
+            "pip", titleKey: "pip.title", titleArguments: ["name": person.displayName(services.localizer(context))],
+            content: PIPView(name: person.displayName(services.localizer(context)), backHref: SiteRoute.person(person.id).path, versions: versions, hasVersions: !versions.isEmpty,
                              hasConcept: c.concept != nil, conceptVersion: c.concept?.version ?? (c.versions.count + 1), isFirst: isFirst,
                              summary: ErrorSummary(errors), fields: fields, action: SiteRoute.pip(person.id).path,
                              fixHref: SiteRoute.pipFix(person.id).path, termNotice: termNotice,
@@ -195,27 +195,27 @@ struct PIPController {
     /// What stops fixing the concept on `dagtekening`, as the fix page lists it.
     func problems(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate, locale: UILocale) async throws -> [Problem] {
         try await c.pips.problems(concept: concept, dagtekening: dagtekening, scope: c.loaded.scope, stores: services.stores).map {
-            Problem(rule: $0.code, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.problem($0, services.catalogue, locale))
+            Problem(rule: $0.code, ruleHref: SiteRoute.rules.path + "#" + $0.rule.rawValue, message: LawText.problem($0, Localizer(catalogue: services.catalogue, locale: locale)))
         }
     }
 
     func consequence(_ c: Case, dagtekening: CalendarDate, locale: UILocale) -> String {
-        let t = services.catalogue
-        guard c.fixed.isEmpty else { return t.text("pip.fixLaterVersion", locale) }
+        let t = Localizer(catalogue: services.catalogue, locale: locale)
+        guard c.fixed.isEmpty else { return t("pip.fixLaterVersion") }
         let term = InburgeringstermijnRule.basis(eerstePIPDagtekening: dagtekening)
-        return t.text("pip.fixStartsTerm", locale, ["start": DisplayDate.format(term.start.iso, locale), "end": DisplayDate.format(term.end.iso, locale)])
+        return t("pip.fixStartsTerm", ["start": DisplayDate.format(term.start.iso, locale), "end": DisplayDate.format(term.end.iso, locale)])
     }
 
     /// The reason a first PIP came after its 10 weeks (R1), with an explanation when it is "another reason".
     func delayFields(_ c: Case, dagtekening: CalendarDate, input: FormData, errors: [AppError.FieldError], locale l: UILocale) -> [FieldView] {
         guard let deadline = c.pips.lateDeadline(dagtekening: dagtekening) else { return [] }
-        let t = services.catalogue
+        let t = Localizer(catalogue: services.catalogue, locale: l)
         return [
-            FieldView(.select, name: "delayReason", label: t.text("pip.delayReason", l),
-                      hint: t.text("pip.delayReasonHint", l, ["date": DisplayDate.format(deadline.iso, l)]), value: input["delayReason"] ?? "",
-                      options: Choices.withEmpty(PIPDelayReason.allCases.map { ($0.rawValue, t.text("pip.delayReasons.\($0.rawValue)", l)) }, t, l),
+            FieldView(.select, name: "delayReason", label: t("pip.delayReason"),
+                      hint: t("pip.delayReasonHint", ["date": DisplayDate.format(deadline.iso, l)]), value: input["delayReason"] ?? "",
+                      options: Choices.withEmpty(PIPDelayReason.allCases.map { ($0.rawValue, t("pip.delayReasons.\($0.rawValue)")) }, t),
                       required: true, errors: errors),
-            FieldView(.input("text"), name: "delayNote", label: t.text("pip.delayNote", l), hint: t.text("pip.delayNoteHint", l),
+            FieldView(.input("text"), name: "delayNote", label: t("pip.delayNote"), hint: t("pip.delayNoteHint"),
                       value: input.raw("delayNote") ?? "", errors: errors),
         ]
     }
@@ -229,17 +229,17 @@ struct PIPController {
 
     private func renderFix(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate, typed: String, errors: [AppError.FieldError],
                            context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let problems = try await problems(c, concept: concept, dagtekening: dagtekening, locale: l)
         return try services.views.render(
-            "pip-fix", titleKey: "pip.fixTitle", titleArguments: ["name": c.loaded.person.displayName(services.catalogue, context.locale)],
+            "pip-fix", titleKey: "pip.fixTitle", titleArguments: ["name": c.loaded.person.displayName(services.localizer(context))],
             content: FixView(
-                name: c.loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.pip(c.loaded.person.id).path, version: concept.version,
-                route: t.text("routes.\(concept.leerroute.rawValue)", l) + (concept.niveau.map { " (\($0.rawValue))" } ?? ""),
+                name: c.loaded.person.displayName(services.localizer(context)), backHref: SiteRoute.pip(c.loaded.person.id).path, version: concept.version,
+                route: t("routes.\(concept.leerroute.rawValue)") + (concept.niveau.map { " (\($0.rawValue))" } ?? ""),
                 consequence: consequence(c, dagtekening: dagtekening, locale: l), problems: problems, hasProblems: !problems.isEmpty,
                 summary: ErrorSummary(errors),
-                fields: [FieldView(.input("date"), name: "dagtekening", label: t.text("pip.dagtekening", l), hint: t.text("pip.dagtekeningHint", l),
+                fields: [FieldView(.input("date"), name: "dagtekening", label: t("pip.dagtekening"), hint: t("pip.dagtekeningHint"),
                                    value: typed, required: true, errors: errors)]
                     + delayFields(c, dagtekening: dagtekening, input: context.form, errors: errors, locale: l),
                 action: SiteRoute.pipFix(c.loaded.person.id).path, letterHref: SiteRoute.pipLetter(c.loaded.person.id, version: String(concept.version)).path),
@@ -321,16 +321,17 @@ struct PIPController {
     }
 
     func letterHTML(_ c: Case, version: PIPRecord, annex annexLocale: UILocale? = nil) async throws -> (html: String, reference: String, subject: String) {
-        let t = services.catalogue
+        // A decision letter is Dutch, whatever the reader's interface language.
         let l = UILocale.nl
+        let t = Localizer(catalogue: services.catalogue, locale: l)
         let person = c.loaded.person
-        let text = { (key: String) in t.text(key, l) }
+        let text = { (key: String) in t(key) }
         let dash = "—"
         let dagtekening = version.dagtekening
         let route = version.leerroute
         var parts: [String] = []
         let onderdelen = LeerrouteRules.onderdelen(route)
-        parts.append(t.text("letter.target", l, ["level": (version.niveau ?? onderdelen.doelniveau).rawValue]))
+        parts.append(t("letter.target", ["level": (version.niveau ?? onderdelen.doelniveau).rawValue]))
         if onderdelen.map == true { parts.append(text("letter.withMAP")) }
         if onderdelen.pvt { parts.append(text("letter.withPVT")) }
         var sections: [LetterView.Section] = []
@@ -340,12 +341,12 @@ struct PIPController {
         }
         add("begeleiding", version.begeleiding)
         add("ondersteuning", version.ondersteuning)
-        add("pvt", [version.pvt, version.pvtUren.map { t.text("letter.hours", l, ["hours": String($0)]) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
-        add("map", [version.map, version.mapUren.map { t.text("letter.practiceHours", l, ["hours": String($0)]) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
+        add("pvt", [version.pvt, version.pvtUren.map { t("letter.hours", ["hours": String($0)]) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
+        add("map", [version.map, version.mapUren.map { t("letter.practiceHours", ["hours": String($0)]) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
         add("vve", version.vve == .notApplicable ? text("letter.vveNotApplicable") : version.vve.text)
-        add("voortgang", [version.voortgangsgesprekken.map { t.text("letter.meetings", l, ["count": String($0)]) },
-                          version.cadansMaanden.map { t.text("letter.cadence", l, ["months": String($0)]) }].compactMap { $0 }.joined(separator: " "))
-        add("einddoel", version.einddoel.map { t.text("pip.einddoelen.\($0.rawValue)", l) })
+        add("voortgang", [version.voortgangsgesprekken.map { t("letter.meetings", ["count": String($0)]) },
+                          version.cadansMaanden.map { t("letter.cadence", ["months": String($0)]) }].compactMap { $0 }.joined(separator: " "))
+        add("einddoel", version.einddoel.map { t("pip.einddoelen.\($0.rawValue)") })
         let firstFixed = c.fixed.first?.dagtekening
         let termStart = firstFixed ?? (c.fixed.isEmpty ? dagtekening : nil)
         let term = termStart.map { InburgeringstermijnRule.basis(eerstePIPDagtekening: $0) }
@@ -354,12 +355,12 @@ struct PIPController {
         let own = try await services.settings.fetch(person.municipalityCode).letterTexts
         let parties = try await LetterFrame.parties(services, person: person, consulentId: c.loaded.traject.consulentId, municipalityName: municipality,
                                                     scope: c.loaded.scope)
-        let name = person.displayName(t, l)
+        let name = person.displayName(t)
         let subject = text("letter.subjectText") + (version.version > 1 ? " (\(text("letter.version")) \(version.version))" : "")
         let reference = CaseReference.of(municipalityCode: person.municipalityCode, trajectId: c.loaded.traject.id) + "/PIP-\(version.version)"
-        var frame = LetterFrame.make(parties, title: t.text("letter.title", l, ["name": name]), subject: subject, reference: reference,
+        var frame = LetterFrame.make(parties, title: t("letter.title", ["name": name]), subject: subject, reference: reference,
                                      date: dagtekening.map { DisplayDate.format($0.iso, l) } ?? text("letter.noDateYet"), isConcept: !version.isFixed,
-                                     backHref: SiteRoute.pip(person.id).path, backLabelKey: "letter.back", catalogue: t, locale: l)
+                                     backHref: SiteRoute.pip(person.id).path, backLabelKey: "letter.back", localizer: t)
         // The municipality's own closing and signer wording (settings), where its letterhead names no mandate.
         if let closing = own["closing"] { frame.closing = closing }
         if parties.letterhead.mandateLine.isEmpty, let signer = own["signer"] { frame.mandateLine = signer }
@@ -367,22 +368,23 @@ struct PIPController {
             frame: frame, name: name,
             bsn: person.bsn ?? dash, dateOfBirth: person.dateOfBirth.map { DisplayDate.format($0, l) } ?? "", version: version.version,
             isChange: version.version > 1,
-            changeText: version.changeReason.map { t.text("letter.change", l, ["reason": t.text("pip.changeReasons.\($0.rawValue)", l).lowercased(), "note": version.changeNote ?? ""]) } ?? "",
-            route: t.text("routes.\(route.rawValue)", l), routeParts: parts.joined(separator: " "),
+            changeText: version.changeReason.map { t("letter.change", ["reason": t("pip.changeReasons.\($0.rawValue)").lowercased(), "note": version.changeNote ?? ""]) } ?? "",
+            route: t("routes.\(route.rawValue)"), routeParts: parts.joined(separator: " "),
             sections: sections,
-            term: term.map { t.text("letter.term", l, ["start": DisplayDate.format($0.start.iso, l), "end": DisplayDate.format($0.end.iso, l)]) } ?? "",
+            term: term.map { t("letter.term", ["start": DisplayDate.format($0.start.iso, l), "end": DisplayDate.format($0.end.iso, l)]) } ?? "",
             hasTerm: term != nil, deviation: version.redenAfwijking ?? "", hasDeviation: !(version.redenAfwijking ?? "").isEmpty,
-            bezwaarAddress: LetterFrame.bezwaarAddress(parties, catalogue: t),
+            bezwaarAddress: LetterFrame.bezwaarAddress(parties, localizer: t),
             annex: annexLocale.map { a in
+                let annexText = Localizer(catalogue: services.catalogue, locale: a)
                 // Plain language in the newcomer's language: what was decided, until when, what to do if they disagree.
-                var paragraphs = [t.text("letterAnnex.intro", a),
-                                  t.text("letterAnnex.route", a, ["route": t.text("routes.\(route.rawValue)", a)])]
+                var paragraphs = [annexText("letterAnnex.intro"),
+                                  annexText("letterAnnex.route", ["route": annexText("routes.\(route.rawValue)")])]
                 if let term {
-                    paragraphs.append(t.text("letterAnnex.term", a, ["start": DisplayDate.format(term.start.iso, a), "end": DisplayDate.format(term.end.iso, a)]))
+                    paragraphs.append(annexText("letterAnnex.term", ["start": DisplayDate.format(term.start.iso, a), "end": DisplayDate.format(term.end.iso, a)]))
                 }
-                paragraphs += [t.text("letterAnnex.obligations", a), t.text("letterAnnex.bezwaar", a),
-                               t.text("letterAnnex.contact", a, ["name": parties.contact?.name ?? parties.municipalityName])]
-                return LetterView.Annex(lang: a.rawValue, heading: t.text("letterAnnex.heading", a), paragraphs: paragraphs)
+                paragraphs += [annexText("letterAnnex.obligations"), annexText("letterAnnex.bezwaar"),
+                               annexText("letterAnnex.contact", ["name": parties.contact?.name ?? parties.municipalityName])]
+                return LetterView.Annex(lang: a.rawValue, heading: annexText("letterAnnex.heading"), paragraphs: paragraphs)
             },
             intro: own["intro"] ?? text("letter.intro"), obligations: own["obligations"] ?? text("letter.obligations"))
         return (try services.views.renderStandaloneHTML("pip-letter", content: view, locale: .nl), reference, subject)

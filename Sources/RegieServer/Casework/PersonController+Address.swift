@@ -52,23 +52,23 @@ struct AddressController {
 
     private func render(_ person: PersonRecord, principal: Principal, input: [String: String], errors: [AppError.FieldError],
                         context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue, l = context.locale
+        let t = services.localizer(context), l = t.locale
         let groups = AddressKind.allCases.map { kind in
-            Group(legend: t.text("address.kinds.\(kind.rawValue)", l), hint: t.text("address.hints.\(kind.rawValue)", l), fields: Self.parts.map { part in
+            Group(legend: t("address.kinds.\(kind.rawValue)"), hint: t("address.hints.\(kind.rawValue)"), fields: Self.parts.map { part in
                 let name = "\(kind.rawValue)-\(part)"
-                return FieldView(.input("text"), name: name, label: t.text("address.\(part)", l),
-                                 hint: part == "huisnummer" || part == "postcode" ? t.text("address.\(part)Hint", l) : nil,
+                return FieldView(.input("text"), name: name, label: t("address.\(part)"),
+                                 hint: part == "huisnummer" || part == "postcode" ? t("address.\(part)Hint") : nil,
                                  value: input[name] ?? "", errors: errors,
                                  extra: part == "postcode" ? "autocomplete=\"off\" maxlength=\"8\"" : (part == "huisnummer" ? "maxlength=\"12\"" : "maxlength=\"80\""))
             })
         }
         let history = try await services.persons.addressHistory(personId: person.id, scope: Policy.scope(for: principal)).map { record in
-            HistoryRow(kind: t.text("address.kinds.\(record.kind.rawValue)", l), address: record.address.singleLine,
+            HistoryRow(kind: t("address.kinds.\(record.kind.rawValue)"), address: record.address.singleLine,
                        from: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(record.recordedAt))),
-                       until: record.replacedAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) } ?? t.text("address.current", l),
+                       until: record.replacedAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) } ?? t("address.current"),
                        who: record.recordedBy)
         }
-        let name = person.displayName(t, l)
+        let name = person.displayName(t)
         return try services.views.render(
             "person-address", titleKey: "address.title", titleArguments: ["name": name],
             content: AddressForm(name: name, summary: ErrorSummary(errors), groups: groups, action: SiteRoute.personAddress(person.id).path,

@@ -92,21 +92,21 @@ struct PersonController {
 
     func render(_ person: PersonRecord, principal: Principal, context: RegieRequestContext, revealBSN: Bool,
                 taskInput: FormData = FormData(), taskErrors: [AppError.FieldError] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let locale = context.locale
         let scope = Policy.scope(for: principal)
         let traject = try await services.persons.fetchTraject(personId: person.id, scope: scope)
         let members = try await services.persons.listHouseholdMembers(of: person, scope: scope)
         let municipality = principal.municipalities.first { $0.code == person.municipalityCode }?.name ?? person.municipalityCode
-        let text = { (key: String) in t.text(key, locale) }
+        let text = { (key: String) in t(key) }
         let dash = "—"
         let facts = [
-            Fact(label: text("person.doelgroep"), value: t.text("doelgroepen.\(person.doelgroep.rawValue)", locale)),
+            Fact(label: text("person.doelgroep"), value: t("doelgroepen.\(person.doelgroep.rawValue)")),
             // A person opened on a DUO signal has no birth date or gender yet (the BRP's, to be completed).
             Fact(label: text("person.dateOfBirth"), value: person.dateOfBirth.map { DisplayDate.format($0, locale) } ?? dash),
-            Fact(label: text("person.gender"), value: person.detailsPending ? dash : t.text("genders.\(person.gender.rawValue)", locale)),
+            Fact(label: text("person.gender"), value: person.detailsPending ? dash : t("genders.\(person.gender.rawValue)")),
             Fact(label: text("person.municipality"), value: municipality),
-        ] + Self.rights(person, settings: try await services.settings.fetch(person.municipalityCode).law, t, locale)
+        ] + Self.rights(person, settings: try await services.settings.fetch(person.municipalityCode).law, t)
         var dates = [
             ("person.kennisgeving", traject?.kennisgevingDate), ("person.koppeling", traject?.koppelingDate),
             ("person.housing", traject?.housingDate), ("person.brp", traject?.brpDate), ("person.intake", traject?.intakeDate),
@@ -114,10 +114,10 @@ struct PersonController {
         ].map { Fact(label: text($0.0), value: $0.1.map { DisplayDate.format($0, locale) } ?? dash) }
         if let reason = traject?.pipDelayReason {
             // R1: why the first PIP came after its 10 weeks, as recorded when it was fixed.
-            dates.append(Fact(label: text("person.pipDelay"), value: t.text("pip.delayReasons.\(reason.rawValue)", locale) + (traject?.pipDelayNote.map { ": \($0)" } ?? "")))
+            dates.append(Fact(label: text("person.pipDelay"), value: t("pip.delayReasons.\(reason.rawValue)") + (traject?.pipDelayNote.map { ": \($0)" } ?? "")))
         }
         if let reason = traject?.closedReason {
-            dates.append(Fact(label: text("person.closedReason"), value: t.text("closeReasons.\(reason.rawValue)", locale)))
+            dates.append(Fact(label: text("person.closedReason"), value: t("closeReasons.\(reason.rawValue)")))
         }
         // The running terms come from the law module's statutory clock, never from this handler.
         let today = CalendarDate.today(now: services.clock.now())
@@ -125,9 +125,9 @@ struct PersonController {
         let lawFacts = traject?.lawFacts(person: person)
         let terms = lawFacts.map { StatutoryClock.terms(for: $0, settings: settings.law, on: today) } ?? []
         let termRows = TermText.shown(terms).map { term in
-            TermRow(title: t.text("terms.\(term.kind.rawValue)", locale), due: DisplayDate.format(term.due.iso, locale),
-                    status: TermText.status(term, t, locale), statusClass: TermText.statusClass(term),
-                    remaining: TermText.remaining(term, t, locale), note: TermText.note(term, facts: lawFacts, t, locale),
+            TermRow(title: t("terms.\(term.kind.rawValue)"), due: DisplayDate.format(term.due.iso, locale),
+                    status: TermText.status(term, t), statusClass: TermText.statusClass(term),
+                    remaining: TermText.remaining(term, t), note: TermText.note(term, facts: lawFacts, t),
                     rule: term.rule.rawValue,
                     ruleHref: SiteRoute.rules.path + "#" + term.rule.rawValue, source: term.source)
         }
@@ -140,13 +140,13 @@ struct PersonController {
         ]
         let addresses = try await services.persons.currentAddresses(personId: person.id, scope: scope)
         let addressFacts = AddressKind.allCases.map { kind in
-            Fact(label: t.text("address.kinds.\(kind.rawValue)", locale),
+            Fact(label: t("address.kinds.\(kind.rawValue)"),
                  value: addresses[kind]?.singleLine ?? (kind == .post && addresses[.woon] != nil ? text("address.sameAsWoon") : dash))
         }
         // The phase stepper (ui.md): the chain up to the end; a closed case shows how it ended.
         let current = traject?.phase ?? .signaal
         let steps = TrajectFase.allCases.filter { $0 != .beeindigd || current == .beeindigd }.filter { $0 != .afgerond || current != .beeindigd }.map { phase in
-            Step(label: t.text("phases.\(phase.rawValue)", locale), state: phase < current ? "done" : (phase == current ? "current" : "todo"), current: phase == current)
+            Step(label: t("phases.\(phase.rawValue)"), state: phase < current ? "done" : (phase == current ? "current" : "todo"), current: phase == current)
         }
         var sections: [SectionLink] = []
         var timeline: [TimelineRow] = []
@@ -155,21 +155,21 @@ struct PersonController {
             sections = []
             if person.doelgroep.categorie == .asielstatushouder {
                 sections.append(SectionLink(href: SiteRoute.handover(person.id).path, label: text("person.sections.handover"),
-                                            detail: traject?.koppelingDate.map { t.text("person.sections.linkedOn", locale, ["date": DisplayDate.format($0, locale)]) } ?? ""))
+                                            detail: traject?.koppelingDate.map { t("person.sections.linkedOn", ["date": DisplayDate.format($0, locale)]) } ?? ""))
             }
             sections.insert(SectionLink(href: SiteRoute.personDetails(person.id).path, label: text("person.sections.details"),
                                         detail: person.detailsPending ? text("person.sections.detailsPending") : ""), at: 0)
             sections += [
                 SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
-                            detail: traject?.intakeDate.map { t.text("person.sections.intakeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
+                            detail: traject?.intakeDate.map { t("person.sections.intakeSince", ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
                 SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"), detail: ""),
                 SectionLink(href: SiteRoute.route(person.id).path, label: text("person.sections.route"),
-                            detail: traject?.leerroute.map { t.text("routes.\($0.rawValue)", locale) } ?? ""),
+                            detail: traject?.leerroute.map { t("routes.\($0.rawValue)") } ?? ""),
                 SectionLink(href: SiteRoute.derden(person.id).path, label: text("person.sections.derden"), detail: ""),
                 SectionLink(href: SiteRoute.pip(person.id).path, label: text("person.sections.pip"),
-                            detail: traject?.pipDate.map { t.text("person.sections.pipSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.noPIP")),
+                            detail: traject?.pipDate.map { t("person.sections.pipSince", ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.noPIP")),
                 SectionLink(href: SiteRoute.progress(person.id).path, label: text("person.sections.progress"),
-                            detail: traject?.routeStartDate.map { t.text("person.sections.routeSince", locale, ["date": DisplayDate.format($0, locale)]) } ?? ""),
+                            detail: traject?.routeStartDate.map { t("person.sections.routeSince", ["date": DisplayDate.format($0, locale)]) } ?? ""),
                 SectionLink(href: SiteRoute.enforcement(person.id).path, label: text("person.sections.enforcement"), detail: ""),
                 SectionLink(href: SiteRoute.documents(person.id).path, label: text("person.sections.documents"), detail: ""),
                 SectionLink(href: SiteRoute.personDUO(person.id).path, label: text("person.sections.duo"), detail: ""),
@@ -181,24 +181,24 @@ struct PersonController {
             tasks = try await services.casework.listTaken(personId: person.id, scope: scope).map { taak in
                 let overdue = taak.dueDate.map { $0 < today } ?? false
                 return TaskRow(title: taak.title, due: taak.dueDate.map { DisplayDate.format($0, locale) },
-                               overdue: overdue, source: t.text("tasks.sources.\(taak.source)", locale),
+                               overdue: overdue, source: t("tasks.sources.\(taak.source)"),
                                doneAction: canEdit ? SiteRoute.taskDone(person.id, taak.id).path : nil)
             }
             timeline = try await services.casework.listEvents(personId: person.id, scope: scope, limit: 50).map { event in
                 TimelineRow(date: DisplayDate.format(event.eventDate, locale),
-                            what: t.text("events.\(event.kind)", locale, ["detail": Self.eventDetail(event, t, locale)]),
+                            what: t("events.\(event.kind)", ["detail": Self.eventDetail(event, t)]),
                             who: event.actorName, when: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(event.occurredAt))))
             }
         }
         let view = PersonView(
-            id: person.id, name: person.displayName(services.catalogue, context.locale),
+            id: person.id, name: person.displayName(services.localizer(context)),
             bsn: revealBSN ? (person.bsn ?? dash) : Self.mask(person.bsn), bsnRevealed: revealBSN,
             revealHref: SiteRoute.personBSN(person.id).path, vNummer: person.vNummer ?? dash,
             facts: facts, dates: dates, contact: contact + addressFacts,
-            members: members.map { Member(href: SiteRoute.person($0.id).path, name: "\($0.givenNames) \($0.familyName)", phase: $0.phase.map { t.text("phases.\($0.rawValue)", locale) } ?? dash) },
+            members: members.map { Member(href: SiteRoute.person($0.id).path, name: "\($0.givenNames) \($0.familyName)", phase: $0.phase.map { t("phases.\($0.rawValue)") } ?? dash) },
             hasMembers: !members.isEmpty,
             terms: termRows, hasTerms: !termRows.isEmpty,
-            phase: traject.map { t.text("phases.\($0.phase.rawValue)", locale) } ?? dash,
+            phase: traject.map { t("phases.\($0.phase.rawValue)") } ?? dash,
             contactHref: Policy.allows(principal, .editPersons) ? SiteRoute.personContact(person.id).path : nil,
             addressHref: Policy.allows(principal, .editPersons) ? SiteRoute.personAddress(person.id).path : nil,
             ontzorgenHref: Policy.allows(principal, .readOntzorgen)
@@ -215,39 +215,39 @@ struct PersonController {
                        "taak": "tasks.saved", "taakAfgerond": "tasks.done", "gegevens": "details.saved"]
         return try services.views.render(
             "person", titleKey: "person.title", titleArguments: ["name": view.name], content: view,
-            context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t.text($0, locale) }, status: status)
+            context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t($0) }, status: status)
     }
 
     /// R0: the rights the law gives the person by target group, as the law module decides them.
-    static func rights(_ person: PersonRecord, settings: MunicipalityLawSettings, _ t: Catalogue, _ l: UILocale) -> [Fact] {
+    static func rights(_ person: PersonRecord, settings: MunicipalityLawSettings, _ t: Localizer) -> [Fact] {
         let r = DoelgroepRechten.voor(person.doelgroep.categorie, settings: settings)
-        let yesNo = { (value: Bool) in t.text(value ? "common.yes" : "common.no", l) }
+        let yesNo = { (value: Bool) in t(value ? "common.yes" : "common.no") }
         return [
-            Fact(label: t.text("person.rights.inburgeringsaanbod", l), value: yesNo(r.inburgeringsaanbodDoorGemeente)),
-            Fact(label: t.text("person.rights.maatschappelijkeBegeleiding", l), value: yesNo(r.maatschappelijkeBegeleiding)),
-            Fact(label: t.text("person.rights.ontzorgen", l), value: yesNo(r.financieelOntzorgenBijBijstand)),
-            Fact(label: t.text("person.rights.participatieuren", l),
-                 value: r.zRouteParticipatieuren.map { t.text("person.rights.hours", l, ["hours": String($0)]) } ?? t.text("person.rights.none", l)),
+            Fact(label: t("person.rights.inburgeringsaanbod"), value: yesNo(r.inburgeringsaanbodDoorGemeente)),
+            Fact(label: t("person.rights.maatschappelijkeBegeleiding"), value: yesNo(r.maatschappelijkeBegeleiding)),
+            Fact(label: t("person.rights.ontzorgen"), value: yesNo(r.financieelOntzorgenBijBijstand)),
+            Fact(label: t("person.rights.participatieuren"),
+                 value: r.zRouteParticipatieuren.map { t("person.rights.hours", ["hours": String($0)]) } ?? t("person.rights.none")),
         ]
     }
 
     /// The factual detail of a timeline line, translated where it is a code (a route, a topic).
-    static func eventDetail(_ event: CaseEventRecord, _ t: Catalogue, _ locale: UILocale) -> String {
+    static func eventDetail(_ event: CaseEventRecord, _ t: Localizer) -> String {
         switch event.kind {
-        case "route.besluit", "advies": return t.text("routes.\(event.detail)", locale)
-        case "overdracht.gepland": return DisplayDate.format(event.detail, locale)
-        case "intake.onderwerp": return event.detail.hasPrefix("gm-") ? event.detail.dropFirst(3).replacingOccurrences(of: "-", with: " ") : t.text("intake.topics.\(event.detail)", locale)
-        case "voortgang.gesprek": return t.text("progress.outcomes.\(event.detail)", locale)
-        case "afgesloten": return t.text("closeReasons.\(event.detail)", locale)
+        case "route.besluit", "advies": return t("routes.\(event.detail)")
+        case "overdracht.gepland": return DisplayDate.format(event.detail, t.locale)
+        case "intake.onderwerp": return event.detail.hasPrefix("gm-") ? event.detail.dropFirst(3).replacingOccurrences(of: "-", with: " ") : t("intake.topics.\(event.detail)")
+        case "voortgang.gesprek": return t("progress.outcomes.\(event.detail)")
+        case "afgesloten": return t("closeReasons.\(event.detail)")
         case "ontzorgen.besluit", "ontzorgen.besluitGewijzigd":
-            return event.detail.isEmpty ? t.text("ontzorgen.decidedNo", locale) : t.text("ontzorgen.decidedUntil", locale, ["date": DisplayDate.format(event.detail, locale)])
-        case "ontzorgen.verlengd": return DisplayDate.format(event.detail, locale)
-        case "ontzorgen.evaluatie": return t.text("ontzorgen.outcomes.\(event.detail)", locale)
-        case "ontzorgen.beeindigd": return t.text("ontzorgen.closeReasons.\(event.detail)", locale)
+            return event.detail.isEmpty ? t("ontzorgen.decidedNo") : t("ontzorgen.decidedUntil", ["date": DisplayDate.format(event.detail, t.locale)])
+        case "ontzorgen.verlengd": return DisplayDate.format(event.detail, t.locale)
+        case "ontzorgen.evaluatie": return t("ontzorgen.outcomes.\(event.detail)")
+        case "ontzorgen.beeindigd": return t("ontzorgen.closeReasons.\(event.detail)")
         case "adres.woon", "adres.post":
             let parts = event.detail.components(separatedBy: " → ")
-            return t.text("address.changeDetail", locale, ["old": parts.first ?? "—", "new": parts.count > 1 ? parts[1] : "—"])
-        case "pip.schakelen": return event.detail.split(separator: ">").map { t.text("routes.\($0)", locale) }.joined(separator: " → ")
+            return t("address.changeDetail", ["old": parts.first ?? "—", "new": parts.count > 1 ? parts[1] : "—"])
+        case "pip.schakelen": return event.detail.split(separator: ">").map { t("routes.\($0)") }.joined(separator: " → ")
         default: return event.detail
         }
     }
@@ -290,12 +290,12 @@ struct PersonController {
                             errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
         let message = { (name: String) in errors.first { $0.name == name }?.message }
         return try services.views.render(
-            "person-contact", titleKey: "contact.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
+            "person-contact", titleKey: "contact.title", titleArguments: ["name": person.displayName(services.localizer(context))],
             content: ContactForm(phone: phone, email: email, language: language, interpreterNeeded: interpreter, interpreterLanguage: interpreterLanguage,
                                  errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
                                  phoneError: message("phone"), emailError: message("email"), languageError: message("language"),
                                  interpreterLanguageError: message("interpreterLanguage"),
-                                 action: SiteRoute.personContact(person.id).path, backHref: SiteRoute.person(person.id).path, name: person.displayName(services.catalogue, context.locale)),
+                                 action: SiteRoute.personContact(person.id).path, backHref: SiteRoute.person(person.id).path, name: person.displayName(services.localizer(context))),
             context: context, status: status)
     }
 

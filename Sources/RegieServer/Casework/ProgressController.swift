@@ -58,7 +58,7 @@ struct ProgressController {
 
     private func render(_ loaded: CaseLoader.Loaded, failed: String?, input: FormData, errors: [AppError.FieldError],
                         context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let person = loaded.person
         let traject = loaded.traject
@@ -70,8 +70,8 @@ struct ProgressController {
         let date = { (kind: String) in results.first { $0.kind == kind }?.resultDate }
         let afronding = RouteAfronding(mapEindgesprek: date("mapEindgesprek"), pvtOndertekend: date("pvtOndertekend"), zRouteAfgerond: date("zRouteAfgerond"))
         func meter(_ key: String, _ value: Int, _ norm: Int) -> Meter {
-            Meter(label: t.text("progress.meters.\(key)", l), value: min(value, norm), max: norm, hasNorm: true,
-                  text: t.text("progress.meterText", l, ["hours": String(value), "norm": String(norm)]), met: value >= norm)
+            Meter(label: t("progress.meters.\(key)"), value: min(value, norm), max: norm, hasNorm: true,
+                  text: t("progress.meterText", ["hours": String(value), "norm": String(norm)]), met: value >= norm)
         }
         var meters: [Meter] = []
         let route = traject.leerroute
@@ -81,8 +81,8 @@ struct ProgressController {
             meters.append(meter("zCursus", z.cursusuren, z.cursusNorm))
             if let norm = z.participatieNorm { meters.append(meter("zParticipatie", z.participatieuren, norm)) }
         } else {
-            meters.append(Meter(label: t.text("progress.meters.cursus", l), value: 0, max: 0, hasNorm: false,
-                                text: t.text("progress.hoursOnly", l, ["hours": String(UrenRules.routeCursusuren(registraties))]), met: false))
+            meters.append(Meter(label: t("progress.meters.cursus"), value: 0, max: 0, hasNorm: false,
+                                text: t("progress.hoursOnly", ["hours": String(UrenRules.routeCursusuren(registraties))]), met: false))
         }
         if route != .onderwijs {
             let map = UrenRules.mapVoortgang(registraties, afronding: afronding)
@@ -96,48 +96,48 @@ struct ProgressController {
         let errorsFor = { (form: String) in failed == form ? errors : [] }
         let forms = [
             Form(id: "start", action: SiteRoute.progressStart(person.id).path, summary: ErrorSummary(errorsFor("start")), fields: [
-                FieldView(.input("date"), name: "startDate", label: t.text("progress.startDate", l), hint: t.text("progress.startDateHint", l),
+                FieldView(.input("date"), name: "startDate", label: t("progress.startDate"), hint: t("progress.startDateHint"),
                           value: failed == "start" ? value("startDate") : (traject.routeStartDate?.iso ?? ""), required: true, errors: errorsFor("start")),
-                FieldView(.input("text"), name: "instellingsnummer", label: t.text("progress.instellingsnummer", l), hint: t.text("progress.instellingsnummerHint", l),
+                FieldView(.input("text"), name: "instellingsnummer", label: t("progress.instellingsnummer"), hint: t("progress.instellingsnummerHint"),
                           value: failed == "start" ? value("instellingsnummer") : "", errors: errorsFor("start"), extra: "autocomplete=\"off\""),
-                FieldView(.input("date"), name: "expectedEndDate", label: t.text("progress.expectedEndDate", l), value: failed == "start" ? value("expectedEndDate") : "",
+                FieldView(.input("date"), name: "expectedEndDate", label: t("progress.expectedEndDate"), value: failed == "start" ? value("expectedEndDate") : "",
                           errors: errorsFor("start")),
-                FieldView(.select, name: "literacy", label: t.text("progress.literacy", l), value: failed == "start" ? value("literacy") : "NVT",
-                          options: Alfabetiseringsonderwijs.allCases.map { ($0.rawValue, t.text("progress.literacyOptions.\($0.rawValue)", l)) }, errors: errorsFor("start")),
-            ], submit: t.text("progress.saveStart", l)),
+                FieldView(.select, name: "literacy", label: t("progress.literacy"), value: failed == "start" ? value("literacy") : "NVT",
+                          options: Alfabetiseringsonderwijs.allCases.map { ($0.rawValue, t("progress.literacyOptions.\($0.rawValue)")) }, errors: errorsFor("start")),
+            ], submit: t("progress.saveStart")),
             Form(id: "gesprek", action: SiteRoute.progressMeeting(person.id).path, summary: ErrorSummary(errorsFor("gesprek")), fields: [
-                FieldView(.input("date"), name: "heldDate", label: t.text("progress.heldDate", l), value: failed == "gesprek" ? value("heldDate") : today.iso, required: true, errors: errorsFor("gesprek")),
-                FieldView(.select, name: "outcome", label: t.text("progress.outcome", l), value: failed == "gesprek" ? value("outcome") : "",
-                          options: Choices.withEmpty(Self.outcomes.map { ($0, t.text("progress.outcomes.\($0)", l)) }, t, l), required: true, errors: errorsFor("gesprek")),
-                FieldView(.checkbox, name: "noShow", label: t.text("progress.noShow", l), value: failed == "gesprek" ? value("noShow") : "", errors: errorsFor("gesprek")),
-                FieldView(.textarea, name: "meetingNote", label: t.text("progress.note", l), hint: t.text("intake.noteHint", l), value: failed == "gesprek" ? value("meetingNote") : "", errors: errorsFor("gesprek")),
-            ], submit: t.text("progress.saveMeeting", l)),
+                FieldView(.input("date"), name: "heldDate", label: t("progress.heldDate"), value: failed == "gesprek" ? value("heldDate") : today.iso, required: true, errors: errorsFor("gesprek")),
+                FieldView(.select, name: "outcome", label: t("progress.outcome"), value: failed == "gesprek" ? value("outcome") : "",
+                          options: Choices.withEmpty(Self.outcomes.map { ($0, t("progress.outcomes.\($0)")) }, t), required: true, errors: errorsFor("gesprek")),
+                FieldView(.checkbox, name: "noShow", label: t("progress.noShow"), value: failed == "gesprek" ? value("noShow") : "", errors: errorsFor("gesprek")),
+                FieldView(.textarea, name: "meetingNote", label: t("progress.note"), hint: t("intake.noteHint"), value: failed == "gesprek" ? value("meetingNote") : "", errors: errorsFor("gesprek")),
+            ], submit: t("progress.saveMeeting")),
             Form(id: "uren", action: SiteRoute.progressHours(person.id).path, summary: ErrorSummary(errorsFor("uren")), fields: [
-                FieldView(.select, name: "soort", label: t.text("progress.kind", l), value: failed == "uren" ? value("soort") : "",
-                          options: Choices.withEmpty(UrenSoort.allCases.map { ($0.rawValue, t.text("progress.kinds.\($0.rawValue)", l)) }, t, l), required: true, errors: errorsFor("uren")),
-                FieldView(.input("date"), name: "periodEnd", label: t.text("progress.periodEnd", l), hint: t.text("progress.periodEndHint", l), value: failed == "uren" ? value("periodEnd") : today.iso, required: true, errors: errorsFor("uren")),
-                FieldView(.input("number"), name: "hours", label: t.text("progress.hours", l), value: failed == "uren" ? value("hours") : "", required: true, errors: errorsFor("uren"), extra: "min=\"1\" max=\"2000\""),
-                FieldView(.input("text"), name: "provider", label: t.text("progress.provider", l), value: failed == "uren" ? value("provider") : "", errors: errorsFor("uren")),
-                FieldView(.checkbox, name: "duringIntake", label: t.text("progress.duringIntake", l), hint: t.text("progress.duringIntakeHint", l), value: failed == "uren" ? value("duringIntake") : "", errors: errorsFor("uren")),
-            ], submit: t.text("progress.saveHours", l)),
+                FieldView(.select, name: "soort", label: t("progress.kind"), value: failed == "uren" ? value("soort") : "",
+                          options: Choices.withEmpty(UrenSoort.allCases.map { ($0.rawValue, t("progress.kinds.\($0.rawValue)")) }, t), required: true, errors: errorsFor("uren")),
+                FieldView(.input("date"), name: "periodEnd", label: t("progress.periodEnd"), hint: t("progress.periodEndHint"), value: failed == "uren" ? value("periodEnd") : today.iso, required: true, errors: errorsFor("uren")),
+                FieldView(.input("number"), name: "hours", label: t("progress.hours"), value: failed == "uren" ? value("hours") : "", required: true, errors: errorsFor("uren"), extra: "min=\"1\" max=\"2000\""),
+                FieldView(.input("text"), name: "provider", label: t("progress.provider"), value: failed == "uren" ? value("provider") : "", errors: errorsFor("uren")),
+                FieldView(.checkbox, name: "duringIntake", label: t("progress.duringIntake"), hint: t("progress.duringIntakeHint"), value: failed == "uren" ? value("duringIntake") : "", errors: errorsFor("uren")),
+            ], submit: t("progress.saveHours")),
             Form(id: "resultaat", action: SiteRoute.progressResult(person.id).path, summary: ErrorSummary(errorsFor("resultaat")), fields: [
-                FieldView(.select, name: "kind", label: t.text("progress.resultKind", l), value: failed == "resultaat" ? value("kind") : "",
-                          options: Choices.withEmpty(Self.resultKinds.map { ($0, t.text("progress.results.\($0)", l)) }, t, l), required: true, errors: errorsFor("resultaat")),
-                FieldView(.input("date"), name: "resultDate", label: t.text("progress.resultDate", l), value: failed == "resultaat" ? value("resultDate") : today.iso, required: true, errors: errorsFor("resultaat")),
-            ], submit: t.text("progress.saveResult", l)),
+                FieldView(.select, name: "kind", label: t("progress.resultKind"), value: failed == "resultaat" ? value("kind") : "",
+                          options: Choices.withEmpty(Self.resultKinds.map { ($0, t("progress.results.\($0)")) }, t), required: true, errors: errorsFor("resultaat")),
+                FieldView(.input("date"), name: "resultDate", label: t("progress.resultDate"), value: failed == "resultaat" ? value("resultDate") : today.iso, required: true, errors: errorsFor("resultaat")),
+            ], submit: t("progress.saveResult")),
         ]
         return try services.views.render(
-            "progress", titleKey: "progress.title", titleArguments: ["name": person.displayName(services.catalogue, context.locale)],
+            "progress", titleKey: "progress.title", titleArguments: ["name": person.displayName(services.localizer(context))],
             content: ProgressView(
-                name: person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(person.id).path,
-                route: route.map { t.text("routes.\($0.rawValue)", l) } ?? t.text("progress.noRoute", l),
-                routeStart: traject.routeStartDate.map { DisplayDate.format($0, l) } ?? t.text("progress.notStarted", l),
+                name: person.displayName(services.localizer(context)), backHref: SiteRoute.person(person.id).path,
+                route: route.map { t("routes.\($0.rawValue)") } ?? t("progress.noRoute"),
+                routeStart: traject.routeStartDate.map { DisplayDate.format($0, l) } ?? t("progress.notStarted"),
                 hasPIP: traject.pipDate != nil, meters: meters,
-                results: results.map { t.text("progress.results.\($0.kind)", l) + ": " + DisplayDate.format($0.resultDate, l) }, hasResults: !results.isEmpty,
-                meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t.text("progress.noShow", l) : t.text("progress.outcomes.\($0.outcome)", l), note: $0.note.nonEmpty, noShow: $0.noShow) },
+                results: results.map { t("progress.results.\($0.kind)") + ": " + DisplayDate.format($0.resultDate, l) }, hasResults: !results.isEmpty,
+                meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t("progress.noShow") : t("progress.outcomes.\($0.outcome)"), note: $0.note.nonEmpty, noShow: $0.noShow) },
                 hasMeetings: !meetings.isEmpty,
-                nextMeeting: next.map { t.text("progress.nextMeeting", l, ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t, l)]) },
-                hours: hours.reversed().map { HoursRow(date: DisplayDate.format($0.periodEnd, l), kind: t.text("progress.kinds.\($0.soort)", l), hours: String($0.hours), provider: $0.provider) },
+                nextMeeting: next.map { t("progress.nextMeeting", ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t)]) },
+                hours: hours.reversed().map { HoursRow(date: DisplayDate.format($0.periodEnd, l), kind: t("progress.kinds.\($0.soort)"), hours: String($0.hours), provider: $0.provider) },
                 hasHours: !hours.isEmpty, forms: forms),
             context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat"], t), status: status)
     }

@@ -30,9 +30,9 @@ struct RegistrationController {
 
     private func render(principal: Principal, input: FormData, errors: [AppError.FieldError], duplicate: String?,
                         context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
-        let text = { (key: String) in t.text(key, l) }
+        let text = { (key: String) in t(key) }
         let value = { (name: String) in input.raw(name) ?? "" }
         let municipalities = principal.municipalities.map { ($0.code, $0.name) }
         let defaultMunicipality = principal.session?.municipalityCode ?? (municipalities.count == 1 ? municipalities[0].0 : "")
@@ -41,13 +41,13 @@ struct RegistrationController {
             FieldView(.input("text"), name: "familyName", label: text("register.familyName"), value: value("familyName"), required: true, errors: errors, extra: "autocomplete=\"off\""),
             FieldView(.input("date"), name: "dateOfBirth", label: text("register.dateOfBirth"), value: value("dateOfBirth"), required: true, errors: errors),
             FieldView(.radios, name: "gender", label: text("register.gender"), value: value("gender"),
-                      options: ["vrouw", "man", "x"].map { ($0, t.text("genders.\($0)", l)) }, required: true, errors: errors),
+                      options: ["vrouw", "man", "x"].map { ($0, t("genders.\($0)")) }, required: true, errors: errors),
             FieldView(.input("text"), name: "bsn", label: text("register.bsn"), hint: text("register.bsnHint"), value: value("bsn"), errors: errors, extra: "inputmode=\"numeric\" autocomplete=\"off\""),
             FieldView(.input("text"), name: "vNummer", label: text("register.vNummer"), hint: text("register.vNummerHint"), value: value("vNummer"), errors: errors, extra: "inputmode=\"numeric\" autocomplete=\"off\""),
             FieldView(.select, name: "doelgroep", label: text("register.doelgroep"), value: value("doelgroep"),
-                      options: Choices.withEmpty(Choices.doelgroepen(t, l), t, l), required: true, errors: errors),
+                      options: Choices.withEmpty(Choices.doelgroepen(t), t), required: true, errors: errors),
             FieldView(.select, name: "municipality", label: text("register.municipality"), value: input.raw("municipality") ?? defaultMunicipality,
-                      options: Choices.withEmpty(municipalities, t, l), required: true, errors: errors),
+                      options: Choices.withEmpty(municipalities, t), required: true, errors: errors),
             FieldView(.input("text"), name: "language", label: text("register.language"), hint: text("register.languageHint"), value: value("language"), required: true, errors: errors),
             FieldView(.checkbox, name: "interpreter", label: text("register.interpreter"), value: value("interpreter"), errors: errors),
             FieldView(.input("text"), name: "household", label: text("register.household"), hint: text("register.householdHint"), value: value("household"), errors: errors, extra: "inputmode=\"numeric\" autocomplete=\"off\""),

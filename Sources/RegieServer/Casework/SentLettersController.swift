@@ -19,11 +19,11 @@ struct SentLettersController {
     func markSent(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let pip = PIPController(services: services)
         let c = try await pip.loadCase(context, permission: .editPersons)
-        let t = services.catalogue
+        let t = services.localizer(context)
         guard context.form["soort"] == "pip", let number = context.form["versie"].flatMap(Int.init),
               let version = c.versions.first(where: { $0.version == number }) else { throw AppError.notFound }
         guard version.isFixed else {
-            throw AppError.rejected(status: 409, detail: t.text("sentLetters.errors.concept", context.locale), fields: [])
+            throw AppError.rejected(status: 409, detail: t("sentLetters.errors.concept"), fields: [])
         }
         let rendered = try await pip.letterHTML(c, version: version, annex: PIPController.annexLocale(context))
         let id = UUID().uuidString.lowercased()

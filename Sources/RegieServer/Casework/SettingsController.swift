@@ -49,59 +49,59 @@ struct SettingsController {
     private func render(_ principal: Principal, _ municipality: Municipality, input: [String: String], errors: [AppError.FieldError],
                         context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         let minimumCell = try await services.users.fetchFiguresMinimumCell(organisationId: principal.organisationId)
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let value = { (name: String) in input[name] ?? "" }
         let number = { (name: String, label: String, range: String) in
             FieldView(.input("number"), name: name, label: label, value: value(name), errors: errors, extra: range)
         }
         let ladder = (1...3).flatMap { index in [
-            FieldView(.select, name: "step\(index)", label: t.text("settings.step", l, ["n": String(index)]), value: value("step\(index)"),
-                      options: SettingsForm.stepKinds.map { ($0, $0.isEmpty ? t.text("settings.noStep", l) : t.text("enforcement.steps.\($0)", l)) }, errors: errors),
-            number("amount\(index)", t.text("settings.amount", l, ["n": String(index)]), "min=\"0\" max=\"800\""),
+            FieldView(.select, name: "step\(index)", label: t("settings.step", ["n": String(index)]), value: value("step\(index)"),
+                      options: SettingsForm.stepKinds.map { ($0, $0.isEmpty ? t("settings.noStep") : t("enforcement.steps.\($0)")) }, errors: errors),
+            number("amount\(index)", t("settings.amount", ["n": String(index)]), "min=\"0\" max=\"800\""),
         ] }
-        let metrics: [(String, String)] = [("", t.text("settings.noTarget", l))]
-            + MonitoringTarget.metrics.map { ($0, t.text("figures.targetMetrics.\($0)", l, ["months": t.text("figures.months", l, ["n": "N"])])) }
+        let metrics: [(String, String)] = [("", t("settings.noTarget"))]
+            + MonitoringTarget.metrics.map { ($0, t("figures.targetMetrics.\($0)", ["months": t("figures.months", ["n": "N"])])) }
         var targetFields: [FieldView] = []
         for n in 1...SettingsForm.targetCount {
             let index = String(n)
-            targetFields.append(FieldView(.select, name: "target" + index, label: t.text("settings.targetMetric", l, ["n": index]),
+            targetFields.append(FieldView(.select, name: "target" + index, label: t("settings.targetMetric", ["n": index]),
                                           value: value("target" + index), options: metrics, errors: errors))
-            targetFields.append(number("targetMonths" + index, t.text("settings.targetMonths", l, ["n": index]), "min=\"1\" max=\"60\""))
-            targetFields.append(number("targetPercent" + index, t.text("settings.targetPercent", l, ["n": index]), "min=\"1\" max=\"100\""))
+            targetFields.append(number("targetMonths" + index, t("settings.targetMonths", ["n": index]), "min=\"1\" max=\"60\""))
+            targetFields.append(number("targetPercent" + index, t("settings.targetPercent", ["n": index]), "min=\"1\" max=\"100\""))
         }
         let groups = [
-            Group(legend: t.text("settings.caseload", l), fields: [
-                FieldView(.input("number"), name: "caseloadNorm", label: t.text("settings.caseloadNorm", l), hint: t.text("settings.caseloadNormHint", l),
+            Group(legend: t("settings.caseload"), fields: [
+                FieldView(.input("number"), name: "caseloadNorm", label: t("settings.caseloadNorm"), hint: t("settings.caseloadNormHint"),
                           value: value("caseloadNorm"), required: true, errors: errors, extra: "min=\"10\" max=\"300\""),
             ]),
-            Group(legend: t.text("settings.windows", l), fields: SettingsForm.windows.map { key, _ in
-                number("window-\(key)", t.text("settings.windowFor", l, ["term": t.text("terms.\(key)", l)]), "min=\"0\" max=\"365\"")
+            Group(legend: t("settings.windows"), fields: SettingsForm.windows.map { key, _ in
+                number("window-\(key)", t("settings.windowFor", ["term": t("terms.\(key)")]), "min=\"0\" max=\"365\"")
             }),
-            Group(legend: t.text("settings.cadence", l), fields: [
-                number("eersteJaar", t.text("settings.firstYear", l), "min=\"1\" max=\"12\""),
-                number("daarna", t.text("settings.after", l), "min=\"1\" max=\"12\""),
+            Group(legend: t("settings.cadence"), fields: [
+                number("eersteJaar", t("settings.firstYear"), "min=\"1\" max=\"12\""),
+                number("daarna", t("settings.after"), "min=\"1\" max=\"12\""),
             ]),
-            Group(legend: t.text("settings.ladder", l), fields: ladder + [
-                FieldView(.checkbox, name: "opschorten", label: t.text("settings.suspend", l), hint: t.text("settings.suspendHint", l), value: value("opschorten"), errors: errors),
+            Group(legend: t("settings.ladder"), fields: ladder + [
+                FieldView(.checkbox, name: "opschorten", label: t("settings.suspend"), hint: t("settings.suspendHint"), value: value("opschorten"), errors: errors),
             ]),
-            Group(legend: t.text("settings.routePlan", l), fields: MonitoringSettings.routes.map { route in
-                FieldView(.input("number"), name: "plan-\(route)", label: t.text("settings.planFor", l, ["route": t.text("figures.routeParts.\(route)", l)]),
-                          hint: route == MonitoringSettings.routes.first ? t.text("settings.planHint", l) : nil, value: value("plan-\(route)"), errors: errors,
+            Group(legend: t("settings.routePlan"), fields: MonitoringSettings.routes.map { route in
+                FieldView(.input("number"), name: "plan-\(route)", label: t("settings.planFor", ["route": t("figures.routeParts.\(route)")]),
+                          hint: route == MonitoringSettings.routes.first ? t("settings.planHint") : nil, value: value("plan-\(route)"), errors: errors,
                           extra: "min=\"0\" max=\"100\"")
             }),
-            Group(legend: t.text("settings.targets", l), fields: targetFields),
-            Group(legend: t.text("settings.topics", l), fields: [
-                FieldView(.textarea, name: "topics", label: t.text("settings.topicsLabel", l), hint: t.text("settings.topicsHint", l), value: value("topics"), errors: errors),
+            Group(legend: t("settings.targets"), fields: targetFields),
+            Group(legend: t("settings.topics"), fields: [
+                FieldView(.textarea, name: "topics", label: t("settings.topicsLabel"), hint: t("settings.topicsHint"), value: value("topics"), errors: errors),
             ]),
-            Group(legend: t.text("settings.letterhead.legend", l), fields: SettingsForm.letterheadFields.map { field, maxLength, multiline, _ in
+            Group(legend: t("settings.letterhead.legend"), fields: SettingsForm.letterheadFields.map { field, maxLength, multiline, _ in
                 FieldView(multiline ? .textarea : .input(field == "website" ? "url" : (field == "phone" ? "tel" : "text")), name: "letterhead-\(field)",
-                          label: t.text("settings.letterhead.\(field)", l), hint: t.text("settings.letterhead.hints.\(field)", l),
+                          label: t("settings.letterhead.\(field)"), hint: t("settings.letterhead.hints.\(field)"),
                           value: value("letterhead-\(field)"), errors: errors, extra: multiline ? "" : "maxlength=\"\(maxLength)\"")
             }),
-            Group(legend: t.text("settings.letter", l), fields: SettingsForm.letterBlocks.map { block in
-                FieldView(.textarea, name: "letter-\(block)", label: t.text("settings.letterBlocks.\(block)", l),
-                          hint: t.text("settings.letterDefault", l, ["text": t.text("letter.\(block)", l, ["municipality": municipality.name])]),
+            Group(legend: t("settings.letter"), fields: SettingsForm.letterBlocks.map { block in
+                FieldView(.textarea, name: "letter-\(block)", label: t("settings.letterBlocks.\(block)"),
+                          hint: t("settings.letterDefault", ["text": t("letter.\(block)", ["municipality": municipality.name])]),
                           value: value("letter-\(block)"), errors: errors)
             }),
         ]
@@ -110,19 +110,19 @@ struct SettingsController {
             "settings", titleKey: "settings.title",
             content: SettingsView(
                 municipality: municipality.name,
-                switcher: FieldView(.select, name: "gemeente", label: t.text("settings.municipality", l), value: municipality.code,
+                switcher: FieldView(.select, name: "gemeente", label: t("settings.municipality"), value: municipality.code,
                                     options: principal.municipalities.map { ($0.code, $0.name) }, errors: []),
                 summary: ErrorSummary(errors), groups: groups, action: SiteRoute.settings.path, code: municipality.code,
                 teams: teams.map { TeamRow(name: $0.name) },
-                teamField: FieldView(.input("text"), name: "teamName", label: t.text("settings.teamName", l), value: input["teamName"] ?? "", errors: errors,
+                teamField: FieldView(.input("text"), name: "teamName", label: t("settings.teamName"), value: input["teamName"] ?? "", errors: errors,
                                      extra: "maxlength=\"80\""),
                 teamAction: SiteRoute.settingsTeams.path,
-                minimumCellField: FieldView(.input("number"), name: "minimumCell", label: t.text("settings.minimumCell", l), hint: t.text("settings.minimumCellHint", l),
+                minimumCellField: FieldView(.input("number"), name: "minimumCell", label: t("settings.minimumCell"), hint: t("settings.minimumCellHint"),
                                             value: input["minimumCell"] ?? String(minimumCell),
                                             required: true, errors: errors, extra: "min=\"2\" max=\"50\""),
                 minimumCellAction: SiteRoute.settingsFigures.path),
             context: context, current: SiteRoute.settings.path,
-            notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded", "cijfers": "settings.minimumCellSaved"][$0] }.map { t.text($0, l) },
+            notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded", "cijfers": "settings.minimumCellSaved"][$0] }.map { t($0) },
             status: status)
     }
 
@@ -147,7 +147,7 @@ struct SettingsController {
 
     func addTeam(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageSettings)
-        var v = Validator(services.catalogue, context.locale)
+        var v = Validator(services.localizer(context))
         let typed = context.form.raw("teamName") ?? ""
         let name = v.text("teamName", context.form["teamName"], label: "settings.teamName", maxLength: 80, characters: .name)
         let existing = try await services.users.listTeams(organisationId: principal.organisationId)
@@ -170,7 +170,7 @@ struct SettingsController {
     /// the default 5 is common practice for statistics about people).
     func saveMinimumCell(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageSettings)
-        var v = Validator(services.catalogue, context.locale)
+        var v = Validator(services.localizer(context))
         guard let value = v.integer("minimumCell", context.form["minimumCell"], label: "settings.minimumCell", range: 2...50) else {
             guard let municipality = municipality(principal, context.form["gemeente"]) else { throw AppError.notFound }
             var input = SettingsForm.input(from: try await services.settings.fetch(municipality.code))

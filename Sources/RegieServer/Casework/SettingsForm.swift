@@ -46,7 +46,7 @@ enum SettingsForm {
     /// Validates the form into settings; every number within its range, at least one ladder step,
     /// fines within the legal maximum of € 800 (R9).
     static func validate(_ form: FormData, base: MunicipalitySettings, catalogue: Catalogue, locale: UILocale) -> (MunicipalitySettings, [AppError.FieldError]) {
-        var v = Validator(catalogue, locale)
+        var v = Validator(Localizer(catalogue: catalogue, locale: locale))
         var settings = base
         settings.caseloadNorm = v.integer("caseloadNorm", form["caseloadNorm"], label: "settings.caseloadNorm", range: 10...300) ?? base.caseloadNorm
         for (key, path) in windows {

@@ -22,7 +22,7 @@ struct TeamController {
     /// municipality chosen in the header only its cases and its norm count.
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.assignCases)
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let full = Policy.scope(for: principal)
         let chosen = principal.session?.municipalityCode.flatMap { code in principal.municipalities.first { $0.code == code } }
@@ -43,20 +43,20 @@ struct TeamController {
             return Row(name: worker.name, href: "/?consulent=\(worker.id)", open: open, overdue: parts.reduce(0) { $0 + $1.overdue },
                        hasOverdue: parts.contains { $0.overdue > 0 }, soon: parts.reduce(0) { $0 + $1.soon },
                        percent: min(100, percent) / 5 * 5, over: usage > 1,
-                       load: t.text("team.load", l, ["open": String(open), "percent": String(percent)]),
+                       load: t("team.load", ["open": String(open), "percent": String(percent)]),
                        parts: parts.count > 1 || chosen == nil
-                           ? parts.map { t.text("team.part", l, ["municipality": name($0.municipalityCode), "open": String($0.open), "norm": String(norms[$0.municipalityCode] ?? 0)]) }.joined(separator: " · ")
+                           ? parts.map { t("team.part", ["municipality": name($0.municipalityCode), "open": String($0.open), "norm": String(norms[$0.municipalityCode] ?? 0)]) }.joined(separator: " · ")
                            : "")
         }
         try await services.record(.teamView, context: context, permission: .assignCases)
-        let scopeText = chosen.map { t.text("team.scopeOne", l, ["municipality": $0.name]) } ?? t.text("team.scopeAll", l, ["count": String(municipalities.count)])
+        let scopeText = chosen.map { t("team.scopeOne", ["municipality": $0.name]) } ?? t("team.scopeAll", ["count": String(municipalities.count)])
         return try services.views.render(
             "team", titleKey: "team.title",
             content: TeamView(rows: rows, unassigned: loads.filter { $0.consulentId == nil }.reduce(0) { $0 + $1.open }, unassignedHref: "/?consulent=geen",
                               scopeText: scopeText,
-                              norms: municipalities.map { t.text("team.norm", l, ["municipality": $0.name, "norm": String(norms[$0.code] ?? 0)]) }.joined(separator: ", ")),
+                              norms: municipalities.map { t("team.norm", ["municipality": $0.name, "norm": String(norms[$0.code] ?? 0)]) }.joined(separator: ", ")),
             context: context, current: SiteRoute.team.path,
-            notice: context.form["toegewezen"].map { t.text("team.assigned", l, ["count": $0]) })
+            notice: context.form["toegewezen"].map { t("team.assigned", ["count": $0]) })
     }
 
     /// Assigns the ticked cases of the caseload to one case worker (or to nobody).

@@ -51,28 +51,28 @@ struct DUOController {
     struct Count { let label: String; let count: Int; let key: String }
 
     func messageRows(_ records: [DUOOutboxRecord], context: RegieRequestContext) -> [MessageRow] {
-        let t = services.catalogue, l = context.locale
+        let t = services.localizer(context), l = t.locale
         return records.map { m in
-            MessageRow(id: m.id, personHref: SiteRoute.personDUO(m.personId).path, kind: t.text("duo.kinds.\(m.kind)", l),
-                       status: t.text("duo.outboxStatus.\(m.status)", l), statusKey: m.status,
+            MessageRow(id: m.id, personHref: SiteRoute.personDUO(m.personId).path, kind: t("duo.kinds.\(m.kind)"),
+                       status: t("duo.outboxStatus.\(m.status)"), statusKey: m.status,
                        created: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(m.createdAt))), sent: m.sentAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) },
                        reasons: m.foutTeksten, hasReasons: !m.foutTeksten.isEmpty,
-                       lastError: m.status == "pending" ? m.lastError.map { t.text("duo.errors.\(Self.errorKey($0))", l) } : nil,
+                       lastError: m.status == "pending" ? m.lastError.map { t("duo.errors.\(Self.errorKey($0))") } : nil,
                        attempts: m.attempts, canRetry: m.status != "sent" && m.status != "sending",
                        retryAction: SiteRoute.duoRetry(m.id).path)
         }
     }
 
     func notificationRows(_ records: [DUONotificationRecord], context: RegieRequestContext) -> [NotificationRow] {
-        let t = services.catalogue, l = context.locale
+        let t = services.localizer(context), l = t.locale
         return records.map { n in
             let known = Gebeurtenis(id: n.gebeurtenisId) != nil
             return NotificationRow(
                 received: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(n.receivedAt))), event: n.gebeurtenisId,
-                eventText: known ? t.text("duo.events.\(n.gebeurtenisId)", l) : t.text("duo.unknownEvent", l),
-                status: t.text("duo.notificationStatus.\(n.status)", l), statusKey: n.status,
+                eventText: known ? t("duo.events.\(n.gebeurtenisId)") : t("duo.unknownEvent"),
+                status: t("duo.notificationStatus.\(n.status)"), statusKey: n.status,
                 personHref: n.personId.map { SiteRoute.person($0).path },
-                error: n.lastError.map { t.text("duo.errors.\(Self.errorKey($0))", l) })
+                error: n.lastError.map { t("duo.errors.\(Self.errorKey($0))") })
         }
     }
 
@@ -107,16 +107,16 @@ struct DUOController {
         if !ids.isEmpty {
             try await services.record(.duoView, context: context, permission: .readCasework, detail: "personen: " + ids.joined(separator: ","))
         }
-        let t = services.catalogue, l = context.locale
+        let t = services.localizer(context), l = t.locale
         let nCounts = try await store.countNotifications(scope: scope)
         let oCounts = try await store.countOutbox(scope: scope)
         let view = OverviewView(
-            notificationCounts: ["received", "waiting", "processed", "unknown", "failed"].map { Count(label: t.text("duo.notificationStatus.\($0)", l), count: nCounts[$0] ?? 0, key: $0) },
-            outboxCounts: ["pending", "sending", "sent", "rejected", "stopped"].map { Count(label: t.text("duo.outboxStatus.\($0)", l), count: oCounts[$0] ?? 0, key: $0) },
+            notificationCounts: ["received", "waiting", "processed", "unknown", "failed"].map { Count(label: t("duo.notificationStatus.\($0)"), count: nCounts[$0] ?? 0, key: $0) },
+            outboxCounts: ["pending", "sending", "sent", "rejected", "stopped"].map { Count(label: t("duo.outboxStatus.\($0)"), count: oCounts[$0] ?? 0, key: $0) },
             messages: messageRows(outbox, context: context), hasMessages: !outbox.isEmpty,
             notifications: notificationRows(notifications, context: context), hasNotifications: !notifications.isEmpty,
             showAll: showAll, connected: services.duoClient != nil, reconciliationHref: SiteRoute.duoReconciliation.path)
-        let notice = request.uri.queryParameters.get("melding") == "opnieuw" ? t.text("duo.retried", l) : nil
+        let notice = request.uri.queryParameters.get("melding") == "opnieuw" ? t("duo.retried") : nil
         return try services.views.render("duo", titleKey: "duo.title", content: view, context: context, current: SiteRoute.duo.path, notice: notice)
     }
 
@@ -162,21 +162,21 @@ struct DUOController {
                          context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         try await services.record(.duoPersonView, context: context, permission: .readCasework, person: loaded.person)
         let store = services.duoStore
-        let t = services.catalogue, l = context.locale
+        let t = services.localizer(context), l = t.locale
         let snapshots = try await store.snapshots(personId: loaded.person.id, scope: loaded.scope).map { snapshot in
             let facts = facts(snapshot, context: context)
-            return SnapshotView(title: t.text("duo.snapshots.\(snapshot.kind)", l), fetched: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(snapshot.fetchedAt))),
+            return SnapshotView(title: t("duo.snapshots.\(snapshot.kind)"), fetched: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(snapshot.fetchedAt))),
                                 facts: facts, hasFacts: !facts.isEmpty)
         }
         let messages = try await store.listOutbox(scope: loaded.scope, personId: loaded.person.id)
         let notifications = try await store.listNotifications(scope: loaded.scope, personId: loaded.person.id)
         let notice: String? = switch request.uri.queryParameters.get("melding") {
-        case "opgehaald": t.text("duo.refreshed", l)
-        case "opnieuw": t.text("duo.retried", l)
-        case "geenVerbinding": t.text("duo.errors.noConnection", l)
-        case "onbereikbaar": t.text("duo.errors.unavailable", l)
-        case "geenBSN": t.text("duo.errors.noBSN", l)
-        case "contactpersoon": t.text("duo.contact.saved", l)
+        case "opgehaald": t("duo.refreshed")
+        case "opnieuw": t("duo.retried")
+        case "geenVerbinding": t("duo.errors.noConnection")
+        case "onbereikbaar": t("duo.errors.unavailable")
+        case "geenBSN": t("duo.errors.noBSN")
+        case "contactpersoon": t("duo.contact.saved")
         default: nil
         }
         let traject = loaded.traject
@@ -187,53 +187,53 @@ struct DUOController {
         }
         let value = { (name: String) in input.raw(name) ?? "" }
         let contactFields = [
-            FieldView(.input("text"), name: "naam", label: t.text("duo.contact.naam", l), value: value("naam"), required: true, errors: contactErrors),
-            FieldView(.input("email"), name: "email", label: t.text("duo.contact.email", l), value: value("email"), required: true, errors: contactErrors),
-            FieldView(.input("tel"), name: "telefoonnummer", label: t.text("duo.contact.telefoonnummer", l), hint: t.text("duo.contact.telefoonnummerHint", l),
+            FieldView(.input("text"), name: "naam", label: t("duo.contact.naam"), value: value("naam"), required: true, errors: contactErrors),
+            FieldView(.input("email"), name: "email", label: t("duo.contact.email"), value: value("email"), required: true, errors: contactErrors),
+            FieldView(.input("tel"), name: "telefoonnummer", label: t("duo.contact.telefoonnummer"), hint: t("duo.contact.telefoonnummerHint"),
                       value: value("telefoonnummer"), required: true, errors: contactErrors),
         ]
         let view = PersonTabView(
-            name: loaded.person.displayName(services.catalogue, context.locale), backHref: SiteRoute.person(loaded.person.id).path,
+            name: loaded.person.displayName(services.localizer(context)), backHref: SiteRoute.person(loaded.person.id).path,
             refreshAction: SiteRoute.personDUORefresh(loaded.person.id).path,
             snapshots: snapshots, hasSnapshots: !snapshots.isEmpty,
             messages: messageRows(messages, context: context), hasMessages: !messages.isEmpty,
             notifications: notificationRows(notifications, context: context), hasNotifications: !notifications.isEmpty,
             canEdit: Policy.allows(loaded.principal, .editPersons),
             summary: ErrorSummary(contactErrors), contactFields: contactFields, contactAction: SiteRoute.personDUOContact(loaded.person.id).path,
-            exempt: traject.duoExempt ? (traject.duoExemptUntil.map { t.text("duo.exemptUntil", l, ["date": DisplayDate.format($0, l)]) } ?? t.text("duo.exempt", l)) : nil,
+            exempt: traject.duoExempt ? (traject.duoExemptUntil.map { t("duo.exemptUntil", ["date": DisplayDate.format($0, l)]) } ?? t("duo.exempt")) : nil,
             tenWeeks: traject.duoTenWeeksStart.map { DisplayDate.format($0, l) },
-            term: traject.duoTermStart.flatMap { start in traject.duoTermEnd.map { t.text("duo.termRange", l, ["from": DisplayDate.format(start, l), "to": DisplayDate.format($0, l)]) } })
-        return try services.views.render("person-duo", titleKey: "duo.personTitle", titleArguments: ["name": loaded.person.displayName(services.catalogue, context.locale)],
+            term: traject.duoTermStart.flatMap { start in traject.duoTermEnd.map { t("duo.termRange", ["from": DisplayDate.format(start, l), "to": DisplayDate.format($0, l)]) } })
+        return try services.views.render("person-duo", titleKey: "duo.personTitle", titleArguments: ["name": loaded.person.displayName(services.localizer(context))],
                                           content: view, context: context, notice: notice, status: status)
     }
 
     /// The facts of one snapshot, labelled from the catalogue.
     func facts(_ snapshot: DUOStore.Snapshot, context: RegieRequestContext) -> [Fact] {
-        let t = services.catalogue, l = context.locale
+        let t = services.localizer(context), l = t.locale
         let data = Data(snapshot.body.utf8)
         func date(_ d: CalendarDate?) -> String { d.map { DisplayDate.format($0.iso, l) } ?? "—" }
-        func fact(_ key: String, _ value: String?) -> Fact { Fact(label: t.text("duo.facts.\(key)", l), value: value ?? "—") }
+        func fact(_ key: String, _ value: String?) -> Fact { Fact(label: t("duo.facts.\(key)"), value: value ?? "—") }
         /// One of DUO's codes in words; a code DUO added later is shown as DUO sent it.
         func code(_ group: String, _ value: String) -> String {
             let key = "duo.facts.\(group).\(value)"
-            let text = t.text(key, l)
+            let text = t(key)
             return text == key ? value : text
         }
         switch snapshot.kind {
         case "inburgeringsplicht":
             guard let p = try? DUOJSON.decode(Inburgeringsplicht.self, from: data) else { return [] }
-            return [fact("plicht", t.text(p.indicatorInburgeringsplicht ? "common.yes" : "common.no", l)), fact("begindatum", date(p.begindatum)),
+            return [fact("plicht", t(p.indicatorInburgeringsplicht ? "common.yes" : "common.no")), fact("begindatum", date(p.begindatum)),
                     fact("kennisgeving", date(p.datumKennisgevingInburgeringsplicht)), fact("einddatum", date(p.einddatum)),
                     fact("reden", p.redenGeenInburgeringsplicht?.rawValue)]
         case "doelgroep":
             guard let d = try? DUOJSON.decode(DoelgroepInfo.self, from: data) else { return [] }
-            return [fact("doelgroep", d.gedetailleerdeDoelgroep.map { t.text("doelgroepen.\($0.rawValue)", l) } ?? d.indeling), fact("begindatum", date(d.begindatum))]
+            return [fact("doelgroep", d.gedetailleerdeDoelgroep.map { t("doelgroepen.\($0.rawValue)") } ?? d.indeling), fact("begindatum", date(d.begindatum))]
         case "termijn":
             guard let d = try? DUOJSON.decode(DUOTermijn.self, from: data) else { return [] }
             return [fact("startdatum", date(d.startdatum)), fact("laatsteDag", date(d.laatsteDag)), fact("verlenging", d.verlengingsgrondomschrijving)]
         case "pip":
             guard let d = try? DUOJSON.decode(DUOGemeentePIP.self, from: data) else { return [] }
-            return [fact("dagtekening", date(d.pip.dagtekeningPip)), fact("leerroute", Leerroute(duoCode: d.pip.leerroute).map { t.text("routes.\($0.rawValue)", l) }),
+            return [fact("dagtekening", date(d.pip.dagtekeningPip)), fact("leerroute", Leerroute(duoCode: d.pip.leerroute).map { t("routes.\($0.rawValue)") }),
                     fact("niveau", d.pip.niveau), fact("gemeente", d.gemeentecode)]
         case "lbt":
             guard let results = try? DUOJSON.decode([LBTResultaat].self, from: data) else { return [] }
@@ -258,10 +258,10 @@ struct DUOController {
                 var parts = [code("oordelen", b.oordeel.rawValue), code("vrijstellingRedenen", b.reden)]
                 if let part = b.examenonderdeel { parts.append([code("onderdelen", part), b.examenniveau].compactMap { $0 }.joined(separator: " ")) }
                 if b.startdatum != nil || b.einddatum != nil {
-                    parts.append(t.text("duo.termRange", l, ["from": date(b.startdatum), "to": date(b.einddatum)]))
+                    parts.append(t("duo.termRange", ["from": date(b.startdatum), "to": date(b.einddatum)]))
                 }
-                if let decided = b.datumOordeel { parts.append(t.text("duo.facts.decided", l, ["date": date(decided)])) }
-                return Fact(label: t.text("duo.facts.vrijstellingSoorten.\(kind)", l), value: parts.joined(separator: ", "))
+                if let decided = b.datumOordeel { parts.append(t("duo.facts.decided", ["date": date(decided)])) }
+                return Fact(label: t("duo.facts.vrijstellingSoorten.\(kind)"), value: parts.joined(separator: ", "))
             }
         case "ontheffingen":
             // Ontheffing API 1.0.0: a whole or partial ontheffing on medical or BIO grounds.
@@ -274,13 +274,13 @@ struct DUOController {
                 var parts = [code("oordelen", b.oordeel.rawValue), code("gronden", b.grond)]
                 if let part = b.examenonderdeel { parts.append(code("onderdelen", part)) }
                 if let hours = b.urenBelastbaarheidParticipatieactiviteit {
-                    parts.append(t.text("duo.facts.urenBelastbaarheid", l, ["hours": String(hours)]))
+                    parts.append(t("duo.facts.urenBelastbaarheid", ["hours": String(hours)]))
                 }
-                parts.append(t.text("duo.facts.decided", l, ["date": date(b.datumOordeel)]))
-                return Fact(label: t.text("duo.facts.ontheffingSoorten.\(kind)", l), value: parts.joined(separator: ", "))
+                parts.append(t("duo.facts.decided", ["date": date(b.datumOordeel)]))
+                return Fact(label: t("duo.facts.ontheffingSoorten.\(kind)"), value: parts.joined(separator: ", "))
             }
         default:
-            return [Fact(label: t.text("duo.facts.registered", l), value: t.text("common.yes", l))]
+            return [Fact(label: t("duo.facts.registered"), value: t("common.yes"))]
         }
     }
 
@@ -297,7 +297,7 @@ struct DUOController {
     }
 
     func recordContact(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws {
-        var v = Validator(services.catalogue, context.locale)
+        var v = Validator(services.localizer(context))
         // Contactpersoon API 1.0.0: naam ≤ 100 letters, spaces, apostrophes, dots and dashes; e-mail 4–241; phone 3–22 characters.
         let naam = v.text("naam", input["naam"], label: "duo.contact.naam", maxLength: 100, characters: .name)
         if let naam, naam.range(of: #"^[\s'‘.\p{L}\p{Pd}]{1,100}$"#, options: .regularExpression) == nil { v.fail("naam", "duo.contact.errors.naam") }
@@ -349,24 +349,24 @@ struct DUOController {
     }
 
     func differenceRows(_ rows: [DUOStore.ReconciliationRow], locale l: UILocale) -> [DifferenceRow] {
-        let t = services.catalogue
-        let none = t.text("duo.reconciliation.none", l)
+        let t = Localizer(catalogue: services.catalogue, locale: l)
+        let none = t("duo.reconciliation.none")
         func date(_ d: CalendarDate?) -> String { d.map { DisplayDate.format($0.iso, l) } ?? none }
-        func group(_ g: Doelgroep?) -> String { g.map { t.text("doelgroepen.\($0.rawValue)", l) } ?? none }
-        func route(_ r: Leerroute?) -> String { r.map { t.text("routes.\($0.rawValue)", l) } ?? "" }
+        func group(_ g: Doelgroep?) -> String { g.map { t("doelgroepen.\($0.rawValue)") } ?? none }
+        func route(_ r: Leerroute?) -> String { r.map { t("routes.\($0.rawValue)") } ?? "" }
         return rows.flatMap { row in
             row.verschillen.map { difference -> DifferenceRow in
                 let (regie, duo): (String, String) = switch difference {
                 case .plicht(let open, let plicht):
-                    (t.text(open ? "duo.reconciliation.caseOpen" : "duo.reconciliation.caseClosed", l),
-                     t.text(plicht ? "duo.reconciliation.obliged" : "duo.reconciliation.notObliged", l))
+                    (t(open ? "duo.reconciliation.caseOpen" : "duo.reconciliation.caseClosed"),
+                     t(plicht ? "duo.reconciliation.obliged" : "duo.reconciliation.notObliged"))
                 case .doelgroep(let regie, let duo): (group(regie), group(duo))
                 case .pip(let regie, let regieRoute, let duo, let duoRoute):
                     ("\(date(regie)) \(route(regieRoute))".trimmingCharacters(in: .whitespaces), "\(date(duo)) \(route(duoRoute))".trimmingCharacters(in: .whitespaces))
                 case .termijn(let regie, let duo): (date(regie), date(duo))
                 }
-                return DifferenceRow(href: SiteRoute.personDUO(row.personId).path, name: row.name.isEmpty ? t.text("person.namePending", l) : row.name,
-                                     municipality: row.municipalityCode, what: t.text("duo.reconciliation.kinds.\(difference.key)", l), regie: regie, duo: duo)
+                return DifferenceRow(href: SiteRoute.personDUO(row.personId).path, name: row.name.isEmpty ? t("person.namePending") : row.name,
+                                     municipality: row.municipalityCode, what: t("duo.reconciliation.kinds.\(difference.key)"), regie: regie, duo: duo)
             }
         }
     }

@@ -274,6 +274,6 @@ public struct DUOWorker: Service, CustomStringConvertible {
         guard let bericht = try? DUOJSON.decode(DUOPIPBericht.self, from: Data(m.body.utf8)) else { return nil }
         guard let submission = bericht.submission else { return [services.catalogue.text("duo.stopped.unreadable", .nl)] }
         let context = try await store.pipContext(personId: m.personId, excludingSource: m.sourceId)
-        return PIPValidator.validate(submission, context: context).map { LawText.violation($0, services.catalogue, .nl) }
+        return PIPValidator.validate(submission, context: context).map { LawText.violation($0, Localizer(catalogue: services.catalogue, locale: .nl)) }
     }
 }

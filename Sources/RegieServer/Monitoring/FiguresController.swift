@@ -40,8 +40,8 @@ struct FiguresController {
     static let delayReasons = PIPDelayReason.allCases.map(\.rawValue)
 
     /// "1 maand" or "3 maanden" (`n` may be a placeholder such as "N").
-    static func months(_ n: Int, _ t: Catalogue, _ l: UILocale) -> String {
-        n == 1 ? t.text("figures.oneMonth", l) : t.text("figures.months", l, ["n": String(n)])
+    static func months(_ n: Int, _ t: Localizer) -> String {
+        n == 1 ? t("figures.oneMonth") : t("figures.months", ["n": String(n)])
     }
 
     // MARK: Selection
@@ -73,7 +73,7 @@ struct FiguresController {
     func selection(_ context: RegieRequestContext, _ principal: Principal) -> Selection {
         let form = context.form
         let today = CalendarDate.today(now: services.clock.now())
-        var v = Validator(services.catalogue, context.locale)
+        var v = Validator(services.localizer(context))
         // The header's choice; "Alle gemeenten" (no choice) shows all of them, never silently the first.
         let requested = form["gemeente"] ?? principal.session?.municipalityCode ?? (principal.municipalities.count > 1 ? "alle" : principal.municipalities.first?.code ?? "")
         var codes: [String] = []
@@ -271,7 +271,7 @@ struct FiguresController {
         func days(_ value: Int?) -> String { value.map { t("days", ["n": String($0)]) } ?? "—" }
         /// A number of days for the page, and the bare number for the CSV.
         func dayCell(_ value: Int?) -> Cell { Cell(days(value), csv: value.map(String.init) ?? "") }
-        func months(_ n: Int) -> String { FiguresController.months(n, services.catalogue, locale) }
+        func months(_ n: Int) -> String { FiguresController.months(n, Localizer(catalogue: services.catalogue, locale: locale)) }
         var store: FiguresStore { services.figures }
 
         func counts(_ figure: Figure) async throws -> [String: FigureCount] {
@@ -561,17 +561,17 @@ struct FiguresController {
 
     /// R13: the delivery of the Statistiek Wet inburgering to CBS: open now for the last quarter, or
     /// the next window. Regie does not record the delivery itself, so it states the window, not a status.
-    static func cbsText(today: CalendarDate, _ t: Catalogue, _ l: UILocale) -> String {
+    static func cbsText(today: CalendarDate, _ t: Localizer) -> String {
         let last = Kwartaal(containing: today).vorige
         let window = CBSLeveringRule.leverVenster(last)
-        let date = { (day: CalendarDate) in DisplayDate.format(day.iso, l) }
-        let name = { (q: Kwartaal) in t.text("figures.cbs.quarter", l, ["number": String(q.nummer), "year": String(q.jaar)]) }
+        let date = { (day: CalendarDate) in DisplayDate.format(day.iso, t.locale) }
+        let name = { (q: Kwartaal) in t("figures.cbs.quarter", ["number": String(q.nummer), "year": String(q.jaar)]) }
         if window.contains(today) {
-            return t.text("figures.cbs.due", l, ["quarter": name(last), "end": date(window.end), "days": String(today.days(until: window.end))])
+            return t("figures.cbs.due", ["quarter": name(last), "end": date(window.end), "days": String(today.days(until: window.end))])
         }
         let current = Kwartaal(containing: today)
         let next = CBSLeveringRule.leverVenster(current)
-        return t.text("figures.cbs.next", l, ["quarter": name(current), "start": date(next.start), "end": date(next.end)])
+        return t("figures.cbs.next", ["quarter": name(current), "start": date(next.start), "end": date(next.end)])
     }
 
     /// The builder for one selection; with `links`, numbers link to their cases for staff who may see them.
@@ -637,13 +637,13 @@ struct FiguresController {
     }
 
     func scopeText(_ s: Selection, _ principal: Principal, locale: UILocale) -> String {
-        let t = services.catalogue
+        let t = Localizer(catalogue: services.catalogue, locale: locale)
         let place = s.municipality == "alle"
-            ? t.text("figures.allMunicipalities", locale, ["organisation": principal.organisationName])
+            ? t("figures.allMunicipalities", ["organisation": principal.organisationName])
             : principal.municipalities.first { $0.code == s.municipality }?.name ?? s.municipality
-        var text = t.text("figures.scope", locale, ["place": place, "from": DisplayDate.format(s.from, locale), "to": DisplayDate.format(s.to, locale)])
+        var text = t("figures.scope", ["place": place, "from": DisplayDate.format(s.from, locale), "to": DisplayDate.format(s.to, locale)])
         if !s.doelgroep.isEmpty { text += " · " + doelgroepLabel(s.doelgroep, locale) }
-        if !s.gender.isEmpty { text += " · " + t.text("figures.genders.\(s.gender)", locale) }
+        if !s.gender.isEmpty { text += " · " + t("figures.genders.\(s.gender)") }
         return text
     }
 
@@ -654,7 +654,7 @@ struct FiguresController {
     func dashboard(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.viewFigures)
         let l = context.locale
-        let t = services.catalogue
+        let t = services.localizer(context)
         let s = selection(context, principal)
         var tiles: [Tile] = [], tables: [Table] = []
         let canSeeCases = Policy.allows(principal, .readPersons)
@@ -664,18 +664,18 @@ struct FiguresController {
         }
         var municipalities = principal.municipalities.map { ($0.code, $0.name) }
         if municipalities.count > 1 {
-            municipalities.insert(("alle", t.text("figures.allMunicipalities", l, ["organisation": principal.organisationName])), at: 0)
+            municipalities.insert(("alle", t("figures.allMunicipalities", ["organisation": principal.organisationName])), at: 0)
         }
-        let doelgroepen = [("", t.text("figures.allDoelgroepen", l))]
-            + DoelgroepCategorie.allCases.map { ("cat:\($0.rawValue)", t.text("figures.categories.\($0.rawValue)", l)) }
-            + Choices.doelgroepen(t, l)
+        let doelgroepen = [("", t("figures.allDoelgroepen"))]
+            + DoelgroepCategorie.allCases.map { ("cat:\($0.rawValue)", t("figures.categories.\($0.rawValue)")) }
+            + Choices.doelgroepen(t)
         let fields = [
-            FieldView(.select, name: "gemeente", label: t.text("figures.municipality", l), value: s.municipality, options: municipalities, errors: s.errors),
-            FieldView(.input("date"), name: "van", label: t.text("figures.from", l), value: s.from, required: true, errors: s.errors),
-            FieldView(.input("date"), name: "tot", label: t.text("figures.to", l), value: s.to, required: true, errors: s.errors),
-            FieldView(.select, name: "doelgroep", label: t.text("figures.doelgroep", l), value: s.doelgroep, options: doelgroepen, errors: s.errors),
-            FieldView(.select, name: "geslacht", label: t.text("figures.gender", l), value: s.gender,
-                      options: [("", t.text("figures.allGenders", l))] + Self.genders.map { ($0, t.text("figures.genders.\($0)", l)) }, errors: s.errors),
+            FieldView(.select, name: "gemeente", label: t("figures.municipality"), value: s.municipality, options: municipalities, errors: s.errors),
+            FieldView(.input("date"), name: "van", label: t("figures.from"), value: s.from, required: true, errors: s.errors),
+            FieldView(.input("date"), name: "tot", label: t("figures.to"), value: s.to, required: true, errors: s.errors),
+            FieldView(.select, name: "doelgroep", label: t("figures.doelgroep"), value: s.doelgroep, options: doelgroepen, errors: s.errors),
+            FieldView(.select, name: "geslacht", label: t("figures.gender"), value: s.gender,
+                      options: [("", t("figures.allGenders"))] + Self.genders.map { ($0, t("figures.genders.\($0)")) }, errors: s.errors),
         ]
         let today = CalendarDate.today(now: services.clock.now())
         let (thisQuarter, _) = Self.quarter(of: today)
@@ -683,10 +683,10 @@ struct FiguresController {
         let keep = [("gemeente", s.municipality), ("doelgroep", s.doelgroep), ("geslacht", s.gender)].filter { !$0.1.isEmpty }
             .map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: FiguresController.queryValue) ?? "")" }.joined()
         let periods: [[String: String]] = [
-            ["label": t.text("figures.periods.thisQuarter", l), "href": "?van=\(thisQuarter.iso)&tot=\(today.iso)" + keep],
-            ["label": t.text("figures.periods.lastQuarter", l), "href": "?van=\(lastQuarter.iso)&tot=\(thisQuarter.adding(days: -1).iso)" + keep],
-            ["label": t.text("figures.periods.thisYear", l), "href": "?van=\(today.year)-01-01&tot=\(today.iso)" + keep],
-            ["label": t.text("figures.periods.last12", l), "href": "?van=\(today.adding(years: -1).adding(days: 1).iso)&tot=\(today.iso)" + keep],
+            ["label": t("figures.periods.thisQuarter"), "href": "?van=\(thisQuarter.iso)&tot=\(today.iso)" + keep],
+            ["label": t("figures.periods.lastQuarter"), "href": "?van=\(lastQuarter.iso)&tot=\(thisQuarter.adding(days: -1).iso)" + keep],
+            ["label": t("figures.periods.thisYear"), "href": "?van=\(today.year)-01-01&tot=\(today.iso)" + keep],
+            ["label": t("figures.periods.last12"), "href": "?van=\(today.adding(years: -1).adding(days: 1).iso)&tot=\(today.iso)" + keep],
         ]
         let quarterKey = "\(lastQuarter.year)-\((lastQuarter.month - 1) / 3 + 1)"
         return try services.views.render(
@@ -695,8 +695,8 @@ struct FiguresController {
                 summary: ErrorSummary(s.errors), fields: fields, action: SiteRoute.figures.path, periods: periods, hasFigures: s.filter != nil,
                 scopeText: scopeText(s, principal, locale: l), tiles: tiles, tables: tables.map(\.view),
                 councilHref: SiteRoute.figuresCouncil.path + "?kwartaal=\(quarterKey)" + keep,
-                showCouncil: s.filter != nil, casesNote: canSeeCases ? t.text("figures.casesNote", l) : t.text("figures.noCasesNote", l),
-                cbs: Self.cbsText(today: today, t, l)),
+                showCouncil: s.filter != nil, casesNote: canSeeCases ? t("figures.casesNote") : t("figures.noCasesNote"),
+                cbs: Self.cbsText(today: today, t)),
             context: context, current: SiteRoute.figures.path, status: s.filter == nil ? .badRequest : .ok)
     }
 
@@ -731,10 +731,10 @@ struct FiguresController {
     func council(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.viewFigures)
         let l = context.locale
-        let t = services.catalogue
+        let t = services.localizer(context)
         let s = selection(context, principal)
         guard var filter = s.filter, let (quarter, _) = context.form["kwartaal"].flatMap(Self.parseQuarter) else {
-            throw AppError.invalid(detail: t.text("figures.errors.quarter", l), fields: [.init(name: "kwartaal", message: t.text("figures.errors.quarter", l))])
+            throw AppError.invalid(detail: t("figures.errors.quarter"), fields: [.init(name: "kwartaal", message: t("figures.errors.quarter"))])
         }
         // A past quarter is reported as it stood at its end: terms are judged on that day, and the figures
         // that only exist for today (who is waiting now, which terms are overdue now) are left out.
@@ -748,18 +748,18 @@ struct FiguresController {
         if !past { keys.insert("waits") }
         let number = (quarter.month - 1) / 3 + 1
         let place = s.municipality == "alle"
-            ? t.text("figures.allMunicipalities", l, ["organisation": principal.organisationName])
+            ? t("figures.allMunicipalities", ["organisation": principal.organisationName])
             : principal.municipalities.first { $0.code == s.municipality }?.name ?? s.municipality
         try await services.record(.figuresCouncil, context: context, permission: .viewFigures, detail: s.query)
         return try services.views.render(
             "figures-council", titleKey: "figures.councilTitle", titleArguments: ["place": place, "quarter": String(number), "year": String(quarter.year)],
             content: CouncilView(
-                title: t.text("figures.councilTitle", l, ["place": place, "quarter": String(number), "year": String(quarter.year)]),
-                scopeText: scopeText(s, principal, locale: l) + (past ? " · " + t.text("figures.asAtEnd", l, ["date": DisplayDate.format(filter.to.iso, l)]) : ""),
+                title: t("figures.councilTitle", ["place": place, "quarter": String(number), "year": String(quarter.year)]),
+                scopeText: scopeText(s, principal, locale: l) + (past ? " · " + t("figures.asAtEnd", ["date": DisplayDate.format(filter.to.iso, l)]) : ""),
                 highlights: tiles.map { "\($0.label): \($0.value) (\($0.detail))" },
                 tables: tables.filter { keys.contains($0.key) }.map(\.view),
                 backHref: SiteRoute.figures.path + "?" + s.query,
-                made: t.text("figures.made", l, ["date": DisplayDate.format(CalendarDate.today(now: services.clock.now()).iso, l)])),
+                made: t("figures.made", ["date": DisplayDate.format(CalendarDate.today(now: services.clock.now()).iso, l)])),
             context: context, current: SiteRoute.figures.path)
     }
 
@@ -778,7 +778,7 @@ struct FiguresController {
         let principal = try context.require(.viewFigures)
         _ = try context.require(.readPersons)
         let l = context.locale
-        let t = services.catalogue
+        let t = services.localizer(context)
         let s = selection(context, principal)
         guard let filter = s.filter, let part = context.form["deel"] else { throw AppError.notFound }
         let result: (rows: [FigureCase], total: Int)
@@ -788,51 +788,50 @@ struct FiguresController {
                   let target = try await services.settings.fetch(filter.municipalityCodes[0]).monitoring.targets.dropFirst(index).first,
                   ["gehaald", "nietGehaald"].contains(part) else { throw AppError.notFound }
             result = try await services.figures.targetCases(target, part: part, filter)
-            label = t.text("figures.targetMetrics.\(target.metric)", l, ["months": Self.months(target.months, t, l)]) + " — " + t.text("figures.columns.\(part == "gehaald" ? "met" : "notMet")", l)
+            label = t("figures.targetMetrics.\(target.metric)", ["months": Self.months(target.months, t)]) + " — " + t("figures.columns.\(part == "gehaald" ? "met" : "notMet")")
         } else {
             guard let figure = context.form.choice("cijfer", Figure.self) else { throw AppError.notFound }
             result = try await services.figures.cases(figure, part: part, filter)
             let worker = figure == .caseload && part != FiguresStore.unassigned
                 ? try await services.users.listUsers(organisationId: principal.organisationId).first { $0.id == part }?.name : nil
-            label = t.text("figures.figureNames.\(figure.rawValue)", l) + " — " + (worker ?? partLabel(figure, part, l))
+            label = t("figures.figureNames.\(figure.rawValue)") + " — " + (worker ?? partLabel(figure, part, l))
         }
         try await services.record(.figuresCases, context: context, permission: .readPersons,
                                   detail: "\(context.form["cijfer"] ?? "doel \(context.form["doel"] ?? "")")/\(part): \(result.total) · \(s.query)")
         let names = Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: String]] = result.rows.map { row in
-            ["name": row.detailsPending ? t.text("person.namePending", l) : "\(row.familyName), \(row.givenNames)",
+            ["name": row.detailsPending ? t("person.namePending") : "\(row.familyName), \(row.givenNames)",
              "href": SiteRoute.person(row.id).path, "municipality": names[row.municipalityCode] ?? row.municipalityCode,
-             "phase": t.text("phases.\(row.phase.rawValue)", l), "doelgroep": t.text("doelgroepen.\(row.doelgroep.rawValue)", l)]
+             "phase": t("phases.\(row.phase.rawValue)"), "doelgroep": t("doelgroepen.\(row.doelgroep.rawValue)")]
         }
         return try services.views.render(
             "figures-cases", titleKey: "figures.casesTitle",
             content: CasesView(title: label, scopeText: scopeText(s, principal, locale: l), rows: rows, hasRows: !rows.isEmpty,
-                               total: t.text(result.total > result.rows.count ? "figures.casesTruncated" : "figures.casesCount", l,
-                                             ["n": String(result.total), "shown": String(result.rows.count)]),
+                               total: t(result.total > result.rows.count ? "figures.casesTruncated" : "figures.casesCount", ["n": String(result.total), "shown": String(result.rows.count)]),
                                backHref: SiteRoute.figures.path + "?" + s.query),
             context: context, current: SiteRoute.figures.path)
     }
 
     func partLabel(_ figure: Figure, _ part: String, _ l: UILocale) -> String {
-        let t = services.catalogue
+        let t = Localizer(catalogue: services.catalogue, locale: l)
         switch figure {
-        case .obligation: return t.text("doelgroepen.\(part)", l)
-        case .routes, .routeMix: return t.text("figures.routeParts.\(part)", l)
-        case .pipOnTime: return t.text("figures.pipParts.\(part)", l)
-        case .delayReasons: return t.text("pip.delayReasons.\(part)", l)
-        case .waits: return t.text("figures.waits.\(part)", l)
+        case .obligation: return t("doelgroepen.\(part)")
+        case .routes, .routeMix: return t("figures.routeParts.\(part)")
+        case .pipOnTime: return t("figures.pipParts.\(part)")
+        case .delayReasons: return t("pip.delayReasons.\(part)")
+        case .waits: return t("figures.waits.\(part)")
         case .lbtRoute:
             let pieces = part.split(separator: ".").map(String.init)
-            return pieces.count == 2 ? t.text("figures.bands.\(pieces[0])", l) + ", " + t.text("figures.routeParts.\(pieces[1])", l) : part
-        case .lbtMatch: return t.text("route.deviations.\(part)", l)
-        case .caseload: return part == FiguresStore.unassigned ? t.text("figures.unassigned", l) : part
+            return pieces.count == 2 ? t("figures.bands.\(pieces[0])") + ", " + t("figures.routeParts.\(pieces[1])") : part
+        case .lbtMatch: return t("route.deviations.\(part)")
+        case .caseload: return part == FiguresStore.unassigned ? t("figures.unassigned") : part
         case .terms:
             let pieces = part.split(separator: ".").map(String.init)
-            return pieces.count == 2 ? t.text("terms.\(pieces[0])", l) + ", " + t.text("figures.columns.\(pieces[1] == "verlopen" ? "overdue" : "dueSoon")", l) : part
-        case .results: return t.text("figures.resultKinds.\(part)", l)
-        case .fines: return t.text("enforcement.steps.\(part)", l)
-        case .closures: return t.text("closeReasons.\(part)", l)
-        case .koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart, .brpToPIP: return t.text("figures.steps.\(figure.rawValue)", l)
+            return pieces.count == 2 ? t("terms.\(pieces[0])") + ", " + t("figures.columns.\(pieces[1] == "verlopen" ? "overdue" : "dueSoon")") : part
+        case .results: return t("figures.resultKinds.\(part)")
+        case .fines: return t("enforcement.steps.\(part)")
+        case .closures: return t("closeReasons.\(part)")
+        case .koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart, .brpToPIP: return t("figures.steps.\(figure.rawValue)")
         }
     }
 }

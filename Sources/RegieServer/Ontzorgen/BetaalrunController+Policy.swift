@@ -24,12 +24,12 @@ extension BetaalrunController {
 
     func renderPolicy(_ m: Municipality, _ principal: Principal, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
                       status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue, l = context.locale
-        let text = { (key: String) in t.text(key, l) }
+        let t = services.localizer(context), l = t.locale
+        let text = { (key: String) in t(key) }
         let versions = try await store.listPolicies(municipalityCode: m.code)
         let current = versions.first { $0.effectiveFrom <= today.iso }
         let rows: [[String: Any]] = versions.map { p in
-            ["from": DisplayDate.format(p.effectiveFrom, l), "summary": PolicyText.summary(p, t, l), "current": p.id == current?.id,
+            ["from": DisplayDate.format(p.effectiveFrom, l), "summary": PolicyText.summary(p, t), "current": p.id == current?.id,
              "future": p.effectiveFrom > today.iso, "account": "\(p.debtorName) — \((try? IBAN(p.debtorIban).grouped) ?? p.debtorIban)"]
         }
         let canEdit = Policy.allows(principal, .manageSettings)
@@ -44,7 +44,7 @@ extension BetaalrunController {
             FieldView(.radios, name: "beleid", label: text("ontzorgen.policy.kind"), value: value("beleid", base?.beleid ?? "jaTenzij"),
                       options: ["jaTenzij", "neeTenzij"].map { ($0, text("ontzorgen.policy.beleid.\($0)")) }, required: true, errors: errors),
             FieldView(.checkboxes, name: "soorten", label: text("ontzorgen.policy.bills"), values: chosen,
-                      options: (standard + custom).map { ($0.code, SoortText.label($0.code, policy: base, t, l)) }, errors: errors),
+                      options: (standard + custom).map { ($0.code, SoortText.label($0.code, policy: base, t)) }, errors: errors),
             FieldView(.textarea, name: "extraSoorten", label: text("ontzorgen.policy.extraBills"), hint: text("ontzorgen.policy.extraBillsHint"),
                       value: value("extraSoorten", nil), errors: errors),
             FieldView(.input("number"), name: "duration", label: text("ontzorgen.policy.duration"), hint: text("ontzorgen.policy.durationHint"),
@@ -64,7 +64,7 @@ extension BetaalrunController {
             "municipality": m.name, "code": m.code, "rows": rows, "hasRows": !rows.isEmpty, "canEdit": canEdit, "fields": fields,
             "summary": ErrorSummary(errors), "action": SiteRoute.ontzorgenPolicy.path + "?gemeente=\(m.code)", "others": others, "hasOthers": !others.isEmpty,
             "backHref": Policy.allows(principal, .manageOntzorgen) ? SiteRoute.ontzorgen.path : SiteRoute.settings.path + "?gemeente=\(m.code)",
-            "backLabel": t.text(Policy.allows(principal, .manageOntzorgen) ? "ontzorgen.heading" : "settings.heading", l),
+            "backLabel": t(Policy.allows(principal, .manageOntzorgen) ? "ontzorgen.heading" : "settings.heading"),
         ]
         return try services.views.render("ontzorgen-policy", titleKey: "ontzorgen.policy.title", titleArguments: ["municipality": m.name], content: content,
                                           context: context, current: SiteRoute.ontzorgen.path,

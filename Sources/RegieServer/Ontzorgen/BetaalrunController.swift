@@ -36,8 +36,8 @@ struct BetaalrunController {
     }
 
     func renderOverview(_ principal: Principal, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue, l = context.locale
-        let text = { (key: String) in t.text(key, l) }
+        let t = services.localizer(context), l = t.locale
+        let text = { (key: String) in t(key) }
         let date = { (iso: String?) in iso.map { DisplayDate.format($0, l) } ?? "—" }
         let scope = Policy.scope(for: principal)
         let municipalities = principal.municipalities
@@ -52,7 +52,7 @@ struct BetaalrunController {
         for m in municipalities {
             let current = try await store.policy(municipalityCode: m.code, on: today.iso)
             policies.append(["municipality": m.name, "has": current != nil,
-                             "summary": current.map { PolicyText.summary($0, t, l) } ?? text("ontzorgen.policy.none"),
+                             "summary": current.map { PolicyText.summary($0, t) } ?? text("ontzorgen.policy.none"),
                              "href": SiteRoute.ontzorgenPolicy.path + "?gemeente=\(m.code)"])
         }
         let runRows: [[String: Any]] = runs.map { r in
@@ -140,8 +140,8 @@ struct BetaalrunController {
     func renderRun(_ run: BetaalrunRecord, _ principal: Principal, error: String?, failure: FormData? = nil, repay: (id: String, iban: String)? = nil,
                    context: RegieRequestContext,
                    status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue, l = context.locale
-        let text = { (key: String) in t.text(key, l) }
+        let t = services.localizer(context), l = t.locale
+        let text = { (key: String) in t(key) }
         let money = { (cents: Int) in Money.format(cents, l) }
         async let personsQuery = store.runPersonen(runId: run.id)
         // The payments a page at a time (a municipality's run can hold thousands); the persons in full.
@@ -151,7 +151,7 @@ struct BetaalrunController {
         let (persons, (lines, lineTotal), failures) = try await (personsQuery, linesQuery, failuresQuery)
         let names = Dictionary(persons.map { ($0.record.personId, "\($0.givenNames) \($0.familyName)") }, uniquingKeysWith: { a, _ in a })
         let policy = try await store.policy(municipalityCode: run.municipalityCode, on: run.executionDate)
-        let soortLabel = { (code: String) in SoortText.label(code, policy: policy, t, l) }
+        let soortLabel = { (code: String) in SoortText.label(code, policy: policy, t) }
         let exported = run.exportCount > 0
         let held: [[String: Any]] = persons.filter { $0.record.holdReason != nil }.map { p in
             ["name": names[p.record.personId] ?? "", "href": SiteRoute.personOntzorgen(p.record.personId).path,
@@ -183,10 +183,10 @@ struct BetaalrunController {
         let isPreparer = run.preparedBy == principal.actorId
         let base = SiteRoute.ontzorgenRun(run.id).path
         let content: [String: Any] = [
-            "title": t.text("ontzorgen.runTitle", l, ["month": MonthText.name(run.month, l), "municipality": municipalityName(run.municipalityCode, principal)]),
+            "title": t("ontzorgen.runTitle", ["month": MonthText.name(run.month, l), "municipality": municipalityName(run.municipalityCode, principal)]),
             "backHref": SiteRoute.ontzorgen.path, "status": text(exported ? "ontzorgen.runStatus.exported" : "ontzorgen.runStatus.\(run.status)"),
             "isConcept": run.status == "concept", "isApproved": run.status == "goedgekeurd", "exported": exported,
-            "exportInfo": exported ? t.text("ontzorgen.exportInfo", l, ["count": String(run.exportCount), "moment": run.exportedAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) } ?? "", "id": run.messageId]) : "",
+            "exportInfo": exported ? t("ontzorgen.exportInfo", ["count": String(run.exportCount), "moment": run.exportedAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) } ?? "", "id": run.messageId]) : "",
             "canApprove": run.status == "concept" && !isPreparer && run.payments > 0, "isPreparer": isPreparer && run.status == "concept",
             "empty": run.payments == 0,
             "preparedBy": run.preparedByName, "preparedAt": DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(run.preparedAt))),
@@ -194,7 +194,7 @@ struct BetaalrunController {
             "executionDate": DisplayDate.format(run.executionDate, l), "payments": String(run.payments), "total": Money.format(Int(run.totalCents), l),
             "personCount": String(persons.count), "heldCount": String(held.count), "held": held, "hasHeld": !held.isEmpty,
             "persons": personRows, "hasPersons": !personRows.isEmpty, "lines": lineRows, "hasLines": !lineRows.isEmpty,
-            "lineRange": lineTotal == 0 ? "" : t.text("ontzorgen.lineRange", l, ["from": String((page - 1) * Self.pageSize + 1),
+            "lineRange": lineTotal == 0 ? "" : t("ontzorgen.lineRange", ["from": String((page - 1) * Self.pageSize + 1),
                                                                                    "to": String((page - 1) * Self.pageSize + lines.count), "total": String(lineTotal)]),
             "previousHref": page > 1 ? base + "?pagina=\(page - 1)#betalingen-kop" : "", "hasPrevious": page > 1,
             "nextHref": page * Self.pageSize < lineTotal ? base + "?pagina=\(page + 1)#betalingen-kop" : "", "hasNext": page * Self.pageSize < lineTotal,
@@ -306,13 +306,13 @@ struct BetaalrunController {
 
 /// A policy version in one sentence.
 enum PolicyText {
-    static func summary(_ p: OntzorgenBeleidRecord, _ t: Catalogue, _ l: UILocale) -> String {
-        t.text("ontzorgen.policy.summary", l, [
-            "beleid": t.text("ontzorgen.policy.beleid.\(p.beleid)", l), "months": String(p.durationMonths),
-            "bills": p.soortenList.map { SoortText.label($0.code, policy: p, t, l) }.joined(separator: ", "),
+    static func summary(_ p: OntzorgenBeleidRecord, _ t: Localizer) -> String {
+        t("ontzorgen.policy.summary", [
+            "beleid": t("ontzorgen.policy.beleid.\(p.beleid)"), "months": String(p.durationMonths),
+            "bills": p.soortenList.map { SoortText.label($0.code, policy: p, t) }.joined(separator: ", "),
             "reviews": p.reviewMonthsList.map(String.init).joined(separator: ", "),
-            "gift": p.firstRentGift == 1 ? t.text("ontzorgen.policy.giftYes", l) : t.text("ontzorgen.policy.giftNo", l),
-            "from": DisplayDate.format(p.effectiveFrom, l),
+            "gift": p.firstRentGift == 1 ? t("ontzorgen.policy.giftYes") : t("ontzorgen.policy.giftNo"),
+            "from": DisplayDate.format(p.effectiveFrom, t.locale),
         ])
     }
 }

@@ -10,9 +10,9 @@ extension Money {
 /// The name of a kind of bill for people: the statutory kinds and leefgeld from the catalogue (so a
 /// statement can be translated), a municipality's own kinds by the label its policy gives them.
 enum SoortText {
-    static func label(_ code: String, policy: OntzorgenBeleidRecord?, _ t: Catalogue, _ l: UILocale) -> String {
-        if code == "leefgeld" { return t.text("ontzorgen.leefgeld", l) }
-        if OntzorgSoort.standaard.contains(where: { $0.code == code }) { return t.text("ontzorgen.soorten.\(code)", l) }
+    static func label(_ code: String, policy: OntzorgenBeleidRecord?, _ t: Localizer) -> String {
+        if code == "leefgeld" { return t("ontzorgen.leefgeld") }
+        if OntzorgSoort.standaard.contains(where: { $0.code == code }) { return t("ontzorgen.soorten.\(code)") }
         return (policy?.soortenList ?? []).first { $0.code == code }?.label ?? code
     }
 }

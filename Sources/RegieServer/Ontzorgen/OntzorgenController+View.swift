@@ -18,15 +18,15 @@ struct FormBlock {
 extension OntzorgenController {
     func render(_ loaded: CaseLoader.Loaded, _ dossier: OntzorgenDossier, form failed: String?, input: FormData, errors: [AppError.FieldError],
                 context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue, l = context.locale
-        let text = { (key: String) in t.text(key, l) }
+        let t = services.localizer(context), l = t.locale
+        let text = { (key: String) in t(key) }
         let date = { (iso: String?) in iso.map { DisplayDate.format($0, l) } ?? "—" }
         let money = { (cents: Int) in Money.format(cents, l) }
         let p = loaded.person
         let record = dossier.ontzorging
         let today = loader.today
         let canManage = Policy.allows(loaded.principal, .manageOntzorgen)
-        let name = p.displayName(t, l)
+        let name = p.displayName(t)
         let action = { (form: String) in SiteRoute.personOntzorgenForm(p.id, form: form).path }
         // A failed form shows what was typed; the others show what is stored.
         func value(_ form: String, _ field: String, _ stored: String?) -> String {
@@ -34,7 +34,7 @@ extension OntzorgenController {
         }
         func errs(_ form: String) -> [AppError.FieldError] { failed == form ? errors : [] }
         let soorten = dossier.beleid?.soortenList ?? OntzorgSoort.standaard
-        let soortLabel = { (code: String) in SoortText.label(code, policy: dossier.beleid, t, l) }
+        let soortLabel = { (code: String) in SoortText.label(code, policy: dossier.beleid, t) }
 
         var facts: [[String: String]] = []
         var warnings: [String] = []
@@ -64,13 +64,13 @@ extension OntzorgenController {
                     if dossier.uitkering.isEmpty { warnings.append(text("ontzorgen.warnings.noBenefit")) }
                     if let end = r.lastDay, let warning = OntzorgenBetaalRule.cursusWaarschuwing(
                         einde: end, cursusEinde: r.courseEnd.flatMap(CalendarDate.init(iso:)), afgerond: r.courseCompletedOn.flatMap(CalendarDate.init(iso:))) {
-                        warnings.append(t.text("ontzorgen.warnings.course.\(warning.rawValue)", l, ["date": date(end.iso)]))
+                        warnings.append(t("ontzorgen.warnings.course.\(warning.rawValue)", ["date": date(end.iso)]))
                     }
                 }
             }
         }
         if let latest = dossier.runPersonen.first, latest.shortfallCents > 0 {
-            warnings.append(t.text("ontzorgen.warnings.shortfall", l, ["amount": money(latest.shortfallCents), "month": MonthText.name(latest.month, l)]))
+            warnings.append(t("ontzorgen.warnings.shortfall", ["amount": money(latest.shortfallCents), "month": MonthText.name(latest.month, l)]))
         }
 
         // The next paid month as the run would divide it (R8b).
@@ -125,7 +125,7 @@ extension OntzorgenController {
                     FieldView(.radios, name: "ontzorgd", label: text("ontzorgen.decision"), value: value("besluit", "ontzorgd", r.map { $0.ontzorgd == 1 ? "ja" : "nee" }),
                               options: [("ja", text("ontzorgen.yes")), ("nee", text("ontzorgen.no"))], required: true, errors: errs("besluit")),
                     FieldView(.select, name: "reason", label: text("ontzorgen.reason"), value: value("besluit", "reason", r?.decisionReason),
-                              options: Choices.withEmpty(reasonOptions, t, l), required: true, errors: errs("besluit")),
+                              options: Choices.withEmpty(reasonOptions, t), required: true, errors: errs("besluit")),
                     FieldView(.textarea, name: "note", label: text("ontzorgen.note"), hint: text("ontzorgen.noteHint"),
                               value: value("besluit", "note", store.openNote(r?.decisionNoteSealed)), errors: errs("besluit")),
                     FieldView(.input("date"), name: "decisionDate", label: text("ontzorgen.decisionDate"),
@@ -156,7 +156,7 @@ extension OntzorgenController {
                                   value: value("post", "postId", nil),
                                   options: [("", text("ontzorgen.newPayee"))] + current.map { ($0.postId, "\(soortLabel($0.soort)) — \($0.payeeName)") }, errors: errs("post")),
                         FieldView(.select, name: "soort", label: text("ontzorgen.soort"), value: value("post", "soort", nil),
-                                  options: Choices.withEmpty(soorten.map { ($0.code, soortLabel($0.code)) }, t, l), required: true, errors: errs("post")),
+                                  options: Choices.withEmpty(soorten.map { ($0.code, soortLabel($0.code)) }, t), required: true, errors: errs("post")),
                         FieldView(.input("text"), name: "payee", label: text("ontzorgen.payee"), value: value("post", "payee", nil), required: true, errors: errs("post")),
                         FieldView(.input("text"), name: "iban", label: text("ontzorgen.iban"), hint: text("ontzorgen.ibanHint"), value: value("post", "iban", nil),
                                   required: true, errors: errs("post"), extra: "autocomplete=\"off\" spellcheck=\"false\""),
@@ -174,7 +174,7 @@ extension OntzorgenController {
                     fields: [
                         FieldView(.input("date"), name: "heldOn", label: text("ontzorgen.heldOn"), value: value("evaluatie", "heldOn", today.iso), required: true, errors: errs("evaluatie")),
                         FieldView(.select, name: "outcome", label: text("ontzorgen.outcome"), value: value("evaluatie", "outcome", nil),
-                                  options: Choices.withEmpty(Self.outcomes.map { ($0, text("ontzorgen.outcomes.\($0)")) }, t, l), required: true, errors: errs("evaluatie")),
+                                  options: Choices.withEmpty(Self.outcomes.map { ($0, text("ontzorgen.outcomes.\($0)")) }, t), required: true, errors: errs("evaluatie")),
                         FieldView(.textarea, name: "reviewNote", label: text("ontzorgen.note"), value: value("evaluatie", "reviewNote", nil), errors: errs("evaluatie")),
                     ], submit: text("ontzorgen.forms.saveReview")))
                 forms.append(FormBlock(
@@ -195,7 +195,7 @@ extension OntzorgenController {
                         FieldView(.input("date"), name: "closedOn", label: text("ontzorgen.closedOn"), hint: text("ontzorgen.closedOnHint"),
                                   value: value("beeindigen", "closedOn", r.lastDay?.iso), required: true, errors: errs("beeindigen")),
                         FieldView(.select, name: "closeReason", label: text("ontzorgen.closeReason"), value: value("beeindigen", "closeReason", nil),
-                                  options: Choices.withEmpty(Self.closeReasons.map { ($0, text("ontzorgen.closeReasons.\($0)")) }, t, l), required: true, errors: errs("beeindigen")),
+                                  options: Choices.withEmpty(Self.closeReasons.map { ($0, text("ontzorgen.closeReasons.\($0)")) }, t), required: true, errors: errs("beeindigen")),
                         FieldView(.textarea, name: "handover", label: text("ontzorgen.handover"), hint: text("ontzorgen.handoverHint"),
                                   value: value("beeindigen", "handover", nil), required: true, errors: errs("beeindigen")),
                     ], submit: text("ontzorgen.forms.saveClose")))
@@ -250,17 +250,17 @@ extension OntzorgenController {
         let loaded = try await loader.load(context, permission: .readOntzorgen)
         // The statement is a letter from the municipality to the newcomer: Dutch unless another language
         // is asked for (`taal`), whatever the user's interface language.
-        let t = services.catalogue, l = context.form.choice("taal", UILocale.self) ?? .nl
+        let l = context.form.choice("taal", UILocale.self) ?? .nl, t = Localizer(catalogue: services.catalogue, locale: l)
         let today = loader.today
         let requested = context.form["maand"]
         guard let month = requested.map({ Maand(iso: $0) }) ?? Maand(today) else {
-            throw AppError.invalid(detail: t.text("ontzorgen.errors.month", l), fields: [.init(name: "maand", message: t.text("ontzorgen.errors.month", l))])
+            throw AppError.invalid(detail: t("ontzorgen.errors.month"), fields: [.init(name: "maand", message: t("ontzorgen.errors.month"))])
         }
         guard let statement = try await store.statement(personId: loaded.person.id, month: month, scope: loaded.scope) else { throw AppError.notFound }
         let dossier = try await store.dossier(personId: loaded.person.id, scope: loaded.scope)
         try await services.record(.ontzorgenStatement, context: context, permission: .readOntzorgen, person: loaded.person, detail: month.iso)
         let money = { (cents: Int) in Money.format(cents, l) }
-        let soortLabel = { (code: String) in SoortText.label(code, policy: dossier.beleid, t, l) }
+        let soortLabel = { (code: String) in SoortText.label(code, policy: dossier.beleid, t) }
         var person = statement.runPersoon
         var lines: [[String: Any]] = statement.betalingen.filter { $0.soort != "leefgeld" }.map { b in
             ["what": soortLabel(b.soort), "payee": b.payeeName, "amount": money(b.amountCents), "gift": b.gift == 1,
@@ -280,14 +280,14 @@ extension OntzorgenController {
         let municipalityName = loaded.principal.municipalities.first { $0.code == loaded.person.municipalityCode }?.name ?? loaded.person.municipalityCode
         let parties = try await LetterFrame.parties(services, person: loaded.person, consulentId: loaded.traject.consulentId,
                                                     municipalityName: municipalityName, scope: loaded.scope)
-        let frame = LetterFrame.make(parties, title: "\(t.text("statement.title", l)) \(MonthText.name(month.iso, l)) — \(loaded.person.displayName(t, l))",
-                                     subject: "\(t.text("statement.heading", l)) \(MonthText.name(month.iso, l))",
+        let frame = LetterFrame.make(parties, title: "\(t("statement.title")) \(MonthText.name(month.iso, l)) — \(loaded.person.displayName(t))",
+                                     subject: "\(t("statement.heading")) \(MonthText.name(month.iso, l))",
                                      reference: CaseReference.of(municipalityCode: loaded.person.municipalityCode, trajectId: loaded.traject.id) + "/ONT-\(month.iso)",
                                      date: DisplayDate.format(today.iso, l), isConcept: false,
-                                     backHref: SiteRoute.personOntzorgen(loaded.person.id).path, backLabelKey: "statement.back", catalogue: t, locale: l)
+                                     backHref: SiteRoute.personOntzorgen(loaded.person.id).path, backLabelKey: "statement.back", localizer: t)
         let content: [String: Any] = [
             "frame": frame,
-            "name": loaded.person.displayName(t, l), "month": MonthText.name(month.iso, l), "hasData": person != nil, "provisional": provisional,
+            "name": loaded.person.displayName(t), "month": MonthText.name(month.iso, l), "hasData": person != nil, "provisional": provisional,
             "benefit": person.map { money($0.benefitCents) } ?? "", "deducted": person.map { money($0.deductedCents) } ?? "",
             "leefgeld": person.map { money($0.leefgeldCents) } ?? "", "hasGift": (person?.giftCents ?? 0) > 0,
             "gift": person.map { money($0.giftCents) } ?? "", "held": person?.holdReason != nil,
@@ -301,7 +301,7 @@ extension OntzorgenController {
             "nextHref": SiteRoute.ontzorgenStatement(loaded.person.id).path + "?maand=\(month.next.iso)&taal=\(l.rawValue)",
             "languages": UILocale.allCases.map { locale -> [String: Any] in
                 ["href": SiteRoute.ontzorgenStatement(loaded.person.id).path + "?maand=\(month.iso)&taal=\(locale.rawValue)",
-                 "label": t.text("locales.\(locale.rawValue)", locale), "lang": locale.rawValue, "current": locale == l]
+                 "label": t("locales.\(locale.rawValue)"), "lang": locale.rawValue, "current": locale == l]
             },
         ]
         return try services.views.renderStandalone("ontzorgen-statement", content: content, context: context, locale: l)

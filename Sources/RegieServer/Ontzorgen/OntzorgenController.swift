@@ -52,8 +52,8 @@ struct OntzorgenController {
 
     /// The form's values as the change they ask for.
     func change(_ form: String, _ input: FormData, reader r: inout InputReader, locale l: UILocale) -> OntzorgenChange? {
-        let t = services.catalogue
-        let reviewTitle: @Sendable (CalendarDate) -> String = { t.text("ontzorgen.reviewTask", l, ["date": DisplayDate.format($0.iso, l)]) }
+        let t = Localizer(catalogue: services.catalogue, locale: l)
+        let reviewTitle: @Sendable (CalendarDate) -> String = { t("ontzorgen.reviewTask", ["date": DisplayDate.format($0.iso, l)]) }
         switch form {
         case "besluit":
             return .decide(bijstandStart: r.date("bijstandStart", input["bijstandStart"]), decisionDate: r.date("decisionDate", input["decisionDate"]),

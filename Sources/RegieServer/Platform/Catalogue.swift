@@ -85,3 +85,19 @@ public struct Catalogue: Sendable {
         roots[locale]?.keyPaths() ?? []
     }
 }
+
+/// The catalogue in one language: a request's texts in the reader's language
+/// (`services.localizer(context)`), or a letter's, always Dutch. `t("key")`, `t("key", ["n": "3"])`.
+public struct Localizer: Sendable {
+    public let catalogue: Catalogue
+    public let locale: UILocale
+
+    public init(catalogue: Catalogue, locale: UILocale) {
+        self.catalogue = catalogue
+        self.locale = locale
+    }
+
+    public func callAsFunction(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        catalogue.text(key, locale, arguments)
+    }
+}

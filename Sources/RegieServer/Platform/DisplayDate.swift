@@ -40,8 +40,8 @@ enum DisplayDate {
 extension PersonRecord {
     /// The name as the interface shows it: "Naam volgt uit de BRP" for a person opened on a DUO
     /// signal whose details have not been completed yet.
-    func displayName(_ t: Catalogue, _ locale: UILocale) -> String {
+    func displayName(_ t: Localizer) -> String {
         let name = fullName.trimmingCharacters(in: .whitespaces)
-        return name.isEmpty ? t.text("person.namePending", locale) : name
+        return name.isEmpty ? t("person.namePending") : name
     }
 }

@@ -89,17 +89,15 @@ struct ErrorSummary {
 /// addresses): the law module's and `RegieCasework`'s checks, with each message localised from the
 /// catalogue at once. Casework commands use `Checks` directly and are localised by their door.
 struct Validator {
-    let catalogue: Catalogue
-    let locale: UILocale
+    let t: Localizer
     private var checks = Checks(labels: [:])
 
-    init(_ catalogue: Catalogue, _ locale: UILocale) {
-        self.catalogue = catalogue
-        self.locale = locale
+    init(_ t: Localizer) {
+        self.t = t
     }
 
     var isValid: Bool { checks.isValid }
-    var errors: [AppError.FieldError] { catalogue.fieldErrors(checks.issues, labels: checks.labels, locale) }
+    var errors: [AppError.FieldError] { t.catalogue.fieldErrors(checks.issues, labels: checks.labels, t.locale) }
 
     mutating func fail(_ field: String, _ key: String, _ arguments: [String: String] = [:]) {
         checks.fail(field, key, arguments.mapValues { .text($0) })
@@ -162,7 +160,7 @@ extension Catalogue {
         case .text(let text): text
         case .label(let key): self.text(key, locale)
         case .date(let date): DisplayDate.format(date.iso, locale)
-        case .problem(let problem): LawText.problem(problem, self, locale)
+        case .problem(let problem): LawText.problem(problem, Localizer(catalogue: self, locale: locale))
         case .month(let iso): MonthText.name(iso, locale)
         case .words(let parts): parts.map { argumentText($0, locale) }.joined(separator: " ")
         }
@@ -188,8 +186,8 @@ extension String {
 
 /// The notice after a saved form (`?melding=key`), only for keys the page knows.
 enum FormNotice {
-    static func text(_ context: RegieRequestContext, prefix: String, keys: Set<String>, _ t: Catalogue) -> String? {
-        context.form["melding"].flatMap { keys.contains($0) ? t.text("\(prefix).\($0)", context.locale) : nil }
+    static func text(_ context: RegieRequestContext, prefix: String, keys: Set<String>, _ t: Localizer) -> String? {
+        context.form["melding"].flatMap { keys.contains($0) ? t("\(prefix).\($0)") : nil }
     }
 }
 

@@ -122,3 +122,8 @@ public struct AppServices: Sendable {
         try await audit.append(event, at: clock.now())
     }
 }
+
+extension AppServices {
+    /// The catalogue bound to a request's language.
+    func localizer(_ context: RegieRequestContext) -> Localizer { Localizer(catalogue: catalogue, locale: context.locale) }
+}

@@ -44,35 +44,35 @@ struct APIKeysController {
 
     private func render(_ context: RegieRequestContext, principal: Principal, name: String = "", role: String? = nil, errors: [AppError.FieldError] = [],
                         newKey: String? = nil, newKeyRole: Role? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let locale = context.locale
         let keys = try await services.apiKeys.listKeys(organisationId: principal.organisationId)
         let names = Dictionary(try await services.users.listUsers(organisationId: principal.organisationId).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let message = { (name: String) in errors.first { $0.name == name }?.message }
         // In a sentence: "door een teamleider".
-        let roleName = { (role: Role) in t.text("roles.\(role.rawValue)", locale).lowercased() }
+        let roleName = { (role: Role) in t("roles.\(role.rawValue)").lowercased() }
         func approval(_ key: APIKeyRecord) -> String? {
             if let by = key.approvedBy, by != key.createdBy {
-                return t.text("apiKeys.approvedBy", locale, ["name": names[by] ?? by])
+                return t("apiKeys.approvedBy", ["name": names[by] ?? by])
             }
-            return Policy.awaitsApproval(key) ? t.text("apiKeys.waiting", locale, ["role": roleName(key.role)]) : nil
+            return Policy.awaitsApproval(key) ? t("apiKeys.waiting", ["role": roleName(key.role)]) : nil
         }
         return try services.views.render(
             "api-keys", titleKey: "apiKeys.title",
             content: KeysView(
                 keys: keys.map { key in
-                    KeyRow(name: key.name, prefix: key.prefix, role: t.text("roles.\(key.role.rawValue)", locale),
+                    KeyRow(name: key.name, prefix: key.prefix, role: t("roles.\(key.role.rawValue)"),
                            created: DisplayDate.formatMoment(key.createdAt), lastUsed: key.lastUsedAt.map(DisplayDate.formatMoment) ?? "—",
                            revoked: key.revokedAt.map(DisplayDate.formatMoment), revokeAction: SiteRoute.apiKeyRevoke(key.id).path,
                            approval: key.revokedAt == nil ? approval(key) : nil, waiting: key.revokedAt == nil && Policy.awaitsApproval(key))
                 },
                 hasKeys: !keys.isEmpty,
-                roles: Role.allCases.map { Option(value: $0.rawValue, label: t.text("roles.\($0.rawValue)", locale), selected: $0.rawValue == role) },
+                roles: Role.allCases.map { Option(value: $0.rawValue, label: t("roles.\($0.rawValue)"), selected: $0.rawValue == role) },
                 name: name, nameError: message("name"), roleError: message("role"), hasErrors: !errors.isEmpty, newKey: newKey,
-                newKeyWaits: newKeyRole.flatMap { Policy.needsApproval($0) ? t.text("apiKeys.createdWaits", locale, ["role": roleName($0)]) : nil },
+                newKeyWaits: newKeyRole.flatMap { Policy.needsApproval($0) ? t("apiKeys.createdWaits", ["role": roleName($0)]) : nil },
                 action: SiteRoute.apiKeys.path),
             context: context, current: SiteRoute.apiKeys.path,
-            notice: context.form["melding"] == "ingetrokken" ? t.text("apiKeys.revoked", locale) : nil, status: status)
+            notice: context.form["melding"] == "ingetrokken" ? t("apiKeys.revoked") : nil, status: status)
     }
 
     func list(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -82,17 +82,17 @@ struct APIKeysController {
 
     func create(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageAPIKeys)
-        let t = services.catalogue
+        let t = services.localizer(context)
         let name = context.form["name"] ?? ""
         let roleValue = context.form["role"]
         var errors: [AppError.FieldError] = []
-        if name.isEmpty || !TextLength.fits(name, within: 100) { errors.append(.init(name: "name", message: t.text("apiKeys.errors.name", context.locale))) }
+        if name.isEmpty || !TextLength.fits(name, within: 100) { errors.append(.init(name: "name", message: t("apiKeys.errors.name"))) }
         let role = context.form.choice("role", Role.self)
-        if role == nil { errors.append(.init(name: "role", message: t.text("apiKeys.errors.role", context.locale))) }
+        if role == nil { errors.append(.init(name: "role", message: t("apiKeys.errors.role"))) }
         // Nobody grants a key more than they hold: a key that reads personal data waits for a second
         // person who holds its role; any other key only for a maker who holds all its rights.
         if let role, !Policy.needsApproval(role), !Policy.holdsAllRights(of: role, principal) {
-            errors.append(.init(name: "role", message: t.text("apiKeys.errors.moreThanHeld", context.locale, ["role": t.text("roles.\(role.rawValue)", context.locale)])))
+            errors.append(.init(name: "role", message: t("apiKeys.errors.moreThanHeld", ["role": t("roles.\(role.rawValue)")])))
         }
         guard errors.isEmpty, let role else {
             return try await render(context, principal: principal, name: name, role: roleValue, errors: errors, status: .badRequest)

@@ -61,23 +61,23 @@ struct AccountController {
         guard let user = try context.requirePrincipal().user else { throw AppError.forbidden }
         var phone = typedPhone ?? ""
         if typedPhone == nil { phone = try await services.users.fetchLetterContact(userId: user.id)?.phone ?? "" }
-        let t = services.catalogue
+        let t = services.localizer(context)
         let message = { (name: String) in errors.first { $0.name == name }?.message }
         let waiting = try await services.apiKeys.listAwaitingApproval(organisationId: user.organisationId, roles: user.roles.filter(Policy.needsApproval),
                                                                       excludingCreator: user.id)
         let names = waiting.isEmpty ? [:] : Dictionary(try await services.users.listUsers(organisationId: user.organisationId).map { ($0.id, $0.name) },
                                                        uniquingKeysWith: { a, _ in a })
         let approvals = waiting.map { key in
-            Approval(name: key.name, prefix: key.prefix, role: t.text("roles.\(key.role.rawValue)", context.locale), madeBy: names[key.createdBy] ?? key.createdBy,
+            Approval(name: key.name, prefix: key.prefix, role: t("roles.\(key.role.rawValue)"), madeBy: names[key.createdBy] ?? key.createdBy,
                      created: DisplayDate.formatMoment(key.createdAt), action: SiteRoute.apiKeyApprove(key.id).path)
         }
         return try services.views.render(
             "account", titleKey: "account.title",
             content: AccountView(
                 name: user.name, email: user.email, organisation: user.organisationName,
-                roles: user.roles.map { .init(label: t.text("roles.\($0.rawValue)", context.locale)) },
+                roles: user.roles.map { .init(label: t("roles.\($0.rawValue)")) },
                 municipalities: user.municipalities.map(\.name).joined(separator: ", "),
-                locales: UILocale.allCases.map { .init(value: $0.rawValue, label: t.text("locales.\($0.rawValue)", context.locale), selected: $0 == context.locale) },
+                locales: UILocale.allCases.map { .init(value: $0.rawValue, label: t("locales.\($0.rawValue)"), selected: $0 == context.locale) },
                 passwordAction: SiteRoute.accountPassword.path, localeAction: SiteRoute.accountLocale.path,
                 errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
                 currentError: message("current"), newError: message("new"), confirmError: message("confirm"),
@@ -104,7 +104,7 @@ struct AccountController {
     func changePassword(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         guard let user = principal.user, let session = principal.session else { throw AppError.forbidden }
-        let t = services.catalogue
+        let t = services.localizer(context)
         let locale = context.locale
         let current = context.form.raw("current") ?? ""
         let new = context.form.raw("new") ?? ""
@@ -118,7 +118,7 @@ struct AccountController {
         if case .limited(let retryAt) = try await services.sessions.reserveAttempt(
             username: attemptKey, address: "account", at: now, window: config.loginWindow, maxForUsername: config.loginMaxFailures, maxForAddress: nil) {
             let minutes = AuthController.waitMinutes(until: retryAt, now: now)
-            errors.append(.init(name: "current", message: t.text("account.errors.tooMany", locale, ["minutes": String(minutes)])))
+            errors.append(.init(name: "current", message: t("account.errors.tooMany", ["minutes": String(minutes)])))
             var response = try await render(context, errors: errors, notice: nil, status: .tooManyRequests)
             response.headers[.retryAfter] = String(minutes * 60)
             return response
@@ -126,14 +126,14 @@ struct AccountController {
         let storedHash = try await services.users.fetchPasswordHash(userId: user.id) ?? ""
         let currentMatches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(current, hash: storedHash) }
         if !currentMatches {
-            errors.append(.init(name: "current", message: t.text("account.errors.currentWrong", locale)))
+            errors.append(.init(name: "current", message: t("account.errors.currentWrong")))
         } else {
             try await services.sessions.clearFailedLogins(username: attemptKey)
         }
         if new == current && new.count >= Self.minimumPasswordLength {
-            errors.append(.init(name: "new", message: t.text("account.errors.notNew", locale)))
+            errors.append(.init(name: "new", message: t("account.errors.notNew")))
         }
-        errors += Self.newPasswordErrors(new: new, confirm: confirm, email: user.email, catalogue: t, locale: locale)
+        errors += Self.newPasswordErrors(new: new, confirm: confirm, email: user.email, localizer: t)
             .filter { error in !errors.contains { $0.name == error.name } }
         guard errors.isEmpty else {
             return try await render(context, errors: errors, notice: nil, status: .badRequest)
@@ -147,15 +147,15 @@ struct AccountController {
 
     /// The rules every new password meets, here and on the password-set page: long enough, not the
     /// e-mail address, typed the same twice.
-    static func newPasswordErrors(new: String, confirm: String, email: String, catalogue t: Catalogue, locale: UILocale,
+    static func newPasswordErrors(new: String, confirm: String, email: String, localizer t: Localizer,
                                   notEmailKey: String = "account.errors.notNew") -> [AppError.FieldError] {
         var errors: [AppError.FieldError] = []
         if new.count < minimumPasswordLength {
-            errors.append(.init(name: "new", message: t.text("account.errors.tooShort", locale, ["min": String(minimumPasswordLength)])))
+            errors.append(.init(name: "new", message: t("account.errors.tooShort", ["min": String(minimumPasswordLength)])))
         } else if new.lowercased() == email.lowercased() {
-            errors.append(.init(name: "new", message: t.text(notEmailKey, locale)))
+            errors.append(.init(name: "new", message: t(notEmailKey)))
         }
-        if confirm != new { errors.append(.init(name: "confirm", message: t.text("account.errors.mismatch", locale))) }
+        if confirm != new { errors.append(.init(name: "confirm", message: t("account.errors.mismatch"))) }
         return errors
     }
 

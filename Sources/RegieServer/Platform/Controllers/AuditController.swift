@@ -56,33 +56,33 @@ struct AuditController {
     /// file"); only their ids enter the filter, so no personal data is shown.
     private func filter(_ context: RegieRequestContext, principal: Principal) async throws -> (AuditFilter, [AppError.FieldError]) {
         var errors: [AppError.FieldError] = []
-        let t = services.catalogue
+        let t = services.localizer(context)
         let action = context.form["actie"].flatMap { AuditActions.all.contains($0) ? $0 : nil }
-        if context.form["actie"] != nil && action == nil { errors.append(.init(name: "actie", message: t.text("audit.errors.action", context.locale))) }
+        if context.form["actie"] != nil && action == nil { errors.append(.init(name: "actie", message: t("audit.errors.action"))) }
         var filter = AuditFilter(personId: context.form["persoon"], actorId: context.form["gebruiker"], organisationId: principal.organisationId,
                                  action: action)
         if let identifier = context.form["bsn"] {
             if identifier.count > 10 || !identifier.allSatisfy(\.isASCII) || !identifier.allSatisfy(\.isNumber) {
-                errors.append(.init(name: "bsn", message: t.text("audit.errors.identifier", context.locale)))
+                errors.append(.init(name: "bsn", message: t("audit.errors.identifier")))
             } else {
                 let ids = try await services.persons.ids(identifier: identifier, municipalityCodes: principal.municipalities.map(\.code))
-                if ids.isEmpty { errors.append(.init(name: "bsn", message: t.text("audit.errors.notFound", context.locale))) }
+                if ids.isEmpty { errors.append(.init(name: "bsn", message: t("audit.errors.notFound"))) }
                 if filter.personId == nil { filter.personIds = ids }
             }
         }
         if let from = context.form["van"] {
             if let date = DisplayDate.startOfDay(from) { filter.from = date } else {
-                errors.append(.init(name: "van", message: t.text("audit.errors.from", context.locale)))
+                errors.append(.init(name: "van", message: t("audit.errors.from")))
             }
         }
         if let until = context.form["tot"] {
             // "tot en met": the whole last day counts.
             if let date = DisplayDate.startOfDay(until) { filter.until = date.addingTimeInterval(86_400) } else {
-                errors.append(.init(name: "tot", message: t.text("audit.errors.until", context.locale)))
+                errors.append(.init(name: "tot", message: t("audit.errors.until")))
             }
         }
         if let from = filter.from, let until = filter.until, until <= from {
-            errors.append(.init(name: "tot", message: t.text("audit.errors.order", context.locale)))
+            errors.append(.init(name: "tot", message: t("audit.errors.order")))
         }
         return (filter, errors)
     }
@@ -119,7 +119,7 @@ struct AuditController {
         let principal = try context.require(.viewAuditLog)
         let (filter, errors) = try await filter(context, principal: principal)
         let users = try await services.users.listUsers(organisationId: principal.organisationId)
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         var rows: [Row] = []
         var next: String?
@@ -127,8 +127,8 @@ struct AuditController {
             let page = try await services.audit.search(filter, before: context.form["voor"].flatMap { Int64($0) }, limit: Self.pageSize)
             rows = page.rows.map { entry in
                 Row(seq: entry.seq, time: DisplayDate.formatMoment(entry.occurredDate), actor: entry.actorName,
-                    role: entry.role.map { t.text("roles.\($0.rawValue)", l) } ?? entry.actorRole,
-                    action: t.text("auditActions.\(entry.action)", l), person: entry.personId ?? "", purpose: entry.purpose,
+                    role: entry.role.map { t("roles.\($0.rawValue)") } ?? entry.actorRole,
+                    action: t("auditActions.\(entry.action)"), person: entry.personId ?? "", purpose: entry.purpose,
                     requestId: entry.requestId, detail: entry.detail)
             }
             let query = filterQuery(context)
@@ -148,7 +148,7 @@ struct AuditController {
         }
         let query = filterQuery(context)
         let onePerson = errors.isEmpty && (filter.personId != nil || filter.personIds?.isEmpty == false)
-        let actions = AuditActions.all.sorted().map { Option(value: $0, label: t.text("auditActions.\($0)", l), selected: $0 == filter.action) }
+        let actions = AuditActions.all.sorted().map { Option(value: $0, label: t("auditActions.\($0)"), selected: $0 == filter.action) }
             .sorted { $0.label < $1.label }
         return try services.views.render(
             "audit", titleKey: "audit.title",
@@ -172,7 +172,7 @@ struct AuditController {
         guard !access || filter.personId != nil || filter.personIds?.isEmpty == false else {
             throw AppError.invalid(detail: services.catalogue.text("audit.errors.accessNeedsPerson", context.locale), fields: [])
         }
-        let t = services.catalogue
+        let dutch = Localizer(catalogue: services.catalogue, locale: .nl)
         // For a subject-access request (AVG art. 15): who, in which role and organisation, did what and
         // why, in words — without hashes or internal ids. The full export keeps every column.
         var csv = access ? "Datum,Tijd,Medewerker,Rol,Organisatie,Handeling,Doel\r\n"
@@ -181,8 +181,8 @@ struct AuditController {
             for e in entries {
                 let fields: [String] = access
                     ? DisplayDate.formatMoment(e.occurredDate).split(separator: " ").map(String.init) + [e.actorName,
-                       e.role.map { t.text("roles.\($0.rawValue)", .nl) } ?? e.actorRole, principal.organisationName,
-                       t.text("auditActions.\(e.action)", .nl), e.purpose]
+                       e.role.map { dutch("roles.\($0.rawValue)") } ?? e.actorRole, principal.organisationName,
+                       dutch("auditActions.\(e.action)"), e.purpose]
                     : [String(e.seq), ISO8601DateFormatter().string(from: e.occurredDate), e.actorId ?? "", e.actorName, e.actorRole,
                        e.organisationId ?? "", e.action, e.personId ?? "", e.municipalityCode ?? "", e.purpose, e.requestId, e.detail,
                        e.previousHash, e.hash]

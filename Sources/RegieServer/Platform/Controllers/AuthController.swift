@@ -42,12 +42,12 @@ struct AuthController {
         if context.principal != nil {
             return Response(status: .seeOther, headers: [.location: SiteRoute.home.path])
         }
-        let t = services.catalogue
+        let t = services.localizer(context)
         let notice: String? = switch context.form["reden"] {
-        case "verlopen": t.text("login.expired", context.locale)
-        case "uitgelogd": t.text("login.loggedOut", context.locale)
-        case "wachtwoord": t.text("login.passwordSet", context.locale)
-        default: context.sessionExpired ? t.text("login.expired", context.locale) : nil
+        case "verlopen": t("login.expired")
+        case "uitgelogd": t("login.loggedOut")
+        case "wachtwoord": t("login.passwordSet")
+        default: context.sessionExpired ? t("login.expired") : nil
         }
         return try render(context, email: "", back: Self.safeBack(context.form["terug"]), error: nil, notice: notice)
     }
@@ -63,7 +63,7 @@ struct AuthController {
     static func safeBack(_ value: String?) -> String { LocalPath.safe(value, or: SiteRoute.home.path) }
 
     func login(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let now = services.clock.now()
         let email = (context.form["email"] ?? "").lowercased()
         let password = context.form.raw("password") ?? ""
@@ -71,7 +71,7 @@ struct AuthController {
         let config = services.config
 
         guard !email.isEmpty, !password.isEmpty else {
-            return try render(context, email: email, back: back, error: t.text("login.missing", context.locale), notice: nil, status: .badRequest)
+            return try render(context, email: email, back: back, error: t("login.missing"), notice: nil, status: .badRequest)
         }
 
         // Rate limit, counted and decided in one step before the password is checked: per account
@@ -83,7 +83,7 @@ struct AuthController {
             maxForUsername: config.loginMaxFailures, maxForAddress: config.loginMaxFailures * 4)
         if case .limited(let retryAt) = reservation {
             let minutes = Self.waitMinutes(until: retryAt, now: now)
-            var response = try render(context, email: email, back: back, error: t.text("login.tooMany", context.locale, ["minutes": String(minutes)]), notice: nil, status: .tooManyRequests)
+            var response = try render(context, email: email, back: back, error: t("login.tooMany", ["minutes": String(minutes)]), notice: nil, status: .tooManyRequests)
             response.headers[.retryAfter] = String(minutes * 60)
             return response
         }
@@ -93,7 +93,7 @@ struct AuthController {
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard let credentials, credentials.active, matches else {
             // The reserved attempt stays as the failure.
-            return try render(context, email: email, back: back, error: t.text("login.failed", context.locale), notice: nil, status: .unauthorized)
+            return try render(context, email: email, back: back, error: t("login.failed"), notice: nil, status: .unauthorized)
         }
 
         try await services.sessions.recordLoginAttempt(username: email, address: context.remoteAddress, succeeded: true, at: now)

@@ -47,14 +47,14 @@ struct PasswordSetController {
 
     private func render(_ context: RegieRequestContext, state: PasswordLinkState, email: String, errors: [AppError.FieldError],
                         tooManyMinutes: Int? = nil, status: HTTPResponse.Status) throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
-        let problem = tooManyMinutes.map { t.text("passwordSet.tooMany", l, ["minutes": String($0)]) } ?? Self.problemKey(state).map { t.text($0, l) }
+        let problem = tooManyMinutes.map { t("passwordSet.tooMany", ["minutes": String($0)]) } ?? Self.problemKey(state).map { t($0) }
         let fields = [
-            FieldView(.input("password"), name: "new", label: t.text("passwordSet.new", l),
-                      hint: t.text("passwordSet.newHint", l, ["min": String(AccountController.minimumPasswordLength)]), required: true, errors: errors,
+            FieldView(.input("password"), name: "new", label: t("passwordSet.new"),
+                      hint: t("passwordSet.newHint", ["min": String(AccountController.minimumPasswordLength)]), required: true, errors: errors,
                       extra: "autocomplete=\"new-password\" minlength=\"\(AccountController.minimumPasswordLength)\""),
-            FieldView(.input("password"), name: "confirm", label: t.text("passwordSet.confirm", l), required: true, errors: errors,
+            FieldView(.input("password"), name: "confirm", label: t("passwordSet.confirm"), required: true, errors: errors,
                       extra: "autocomplete=\"new-password\""),
         ]
         var response = try services.views.render(
@@ -116,7 +116,7 @@ struct PasswordSetController {
         }
         let new = context.form.raw("new") ?? ""
         let confirm = context.form.raw("confirm") ?? ""
-        let errors = AccountController.newPasswordErrors(new: new, confirm: confirm, email: user.email, catalogue: services.catalogue, locale: context.locale,
+        let errors = AccountController.newPasswordErrors(new: new, confirm: confirm, email: user.email, localizer: services.localizer(context),
                                                                notEmailKey: "passwordSet.notEmail")
         guard errors.isEmpty else {
             return try render(context, state: state, email: user.email, errors: errors, status: .badRequest)

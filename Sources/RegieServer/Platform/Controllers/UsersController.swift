@@ -72,19 +72,19 @@ struct UsersController {
 
     private func renderList(_ principal: Principal, input: [String: String], roles: [String], errors: [AppError.FieldError],
                             context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let accounts = try await services.users.listAccounts(organisationId: principal.organisationId)
         let rows = accounts.map { account in
-            Row(name: account.name, email: account.email, roles: account.roles.map { t.text("roles.\($0.rawValue)", l) }.joined(separator: ", "),
+            Row(name: account.name, email: account.email, roles: account.roles.map { t("roles.\($0.rawValue)") }.joined(separator: ", "),
                 team: account.teamName ?? "—", active: account.active,
-                status: t.text(account.active ? "users.active" : "users.deactivated", l),
-                lastLogin: account.lastLoginAt.map(DisplayDate.formatMoment) ?? t.text("users.never", l), href: SiteRoute.user(account.id).path)
+                status: t(account.active ? "users.active" : "users.deactivated"),
+                lastLogin: account.lastLoginAt.map(DisplayDate.formatMoment) ?? t("users.never"), href: SiteRoute.user(account.id).path)
         }
         let fields = [
-            FieldView(.input("text"), name: "name", label: t.text("users.name", l), value: input["name"] ?? "", required: true, errors: errors,
+            FieldView(.input("text"), name: "name", label: t("users.name"), value: input["name"] ?? "", required: true, errors: errors,
                       extra: "maxlength=\"200\" autocomplete=\"off\""),
-            FieldView(.input("email"), name: "email", label: t.text("users.email", l), hint: t.text("users.emailHint", l), value: input["email"] ?? "",
+            FieldView(.input("email"), name: "email", label: t("users.email"), hint: t("users.emailHint"), value: input["email"] ?? "",
                       required: true, errors: errors, extra: "maxlength=\"254\" autocomplete=\"off\""),
         ] + (try await roleAndTeamFields(principal, team: input["team"] ?? "", roles: roles, errors: errors, context: context))
         return try services.views.render(
@@ -101,14 +101,14 @@ struct UsersController {
 
     private func roleAndTeamFields(_ principal: Principal, team: String, roles: [String], errors: [AppError.FieldError],
                                    context: RegieRequestContext) async throws -> [FieldView] {
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let teams = try await services.users.listTeams(organisationId: principal.organisationId)
         return [
-            FieldView(.checkboxes, name: "roles", label: t.text("users.roles", l), hint: t.text("users.rolesHint", l), values: roles,
-                      options: Role.allCases.map { ($0.rawValue, t.text("roles.\($0.rawValue)", l)) }, errors: errors),
-            FieldView(.select, name: "team", label: t.text("users.team", l), value: team,
-                      options: [("", t.text("users.noTeam", l))] + teams.map { ($0.id, $0.name) }, errors: errors),
+            FieldView(.checkboxes, name: "roles", label: t("users.roles"), hint: t("users.rolesHint"), values: roles,
+                      options: Role.allCases.map { ($0.rawValue, t("roles.\($0.rawValue)")) }, errors: errors),
+            FieldView(.select, name: "team", label: t("users.team"), value: team,
+                      options: [("", t("users.noTeam"))] + teams.map { ($0.id, $0.name) }, errors: errors),
         ]
     }
 
@@ -133,7 +133,7 @@ struct UsersController {
 
     func create(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageUsers)
-        var v = Validator(services.catalogue, context.locale)
+        var v = Validator(services.localizer(context))
         let name = v.text("name", context.form["name"]?.trimmingCharacters(in: .whitespaces), label: "users.name", characters: .name)
         let email = (context.form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         if email.isEmpty {
@@ -180,33 +180,33 @@ struct UsersController {
     private func renderUser(_ principal: Principal, id: String, input: [String: String], roles: [String]?, errors: [AppError.FieldError],
                             link: (url: String, expires: Date)?, context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         guard let account = try await services.users.fetchAccount(id: id, organisationId: principal.organisationId) else { throw AppError.notFound }
-        let t = services.catalogue
+        let t = services.localizer(context)
         let l = context.locale
         let deactivation = account.deactivatedAt.map { at in
-            t.text("users.deactivatedOn", l, ["date": DisplayDate.formatMoment(at), "reason": account.deactivationReason ?? "—"])
+            t("users.deactivatedOn", ["date": DisplayDate.formatMoment(at), "reason": account.deactivationReason ?? "—"])
         }
         let fields = try await roleAndTeamFields(principal, team: input["team"] ?? account.teamId ?? "", roles: roles ?? account.roles.map(\.rawValue),
                                                  errors: errors, context: context)
-        let reasonField = FieldView(.textarea, name: "reason", label: t.text(account.active ? "users.deactivateReason" : "users.reactivateReason", l),
-                                    hint: t.text("users.reasonHint", l), value: input["reason"] ?? "", required: true, errors: errors,
+        let reasonField = FieldView(.textarea, name: "reason", label: t(account.active ? "users.deactivateReason" : "users.reactivateReason"),
+                                    hint: t("users.reasonHint"), value: input["reason"] ?? "", required: true, errors: errors,
                                     extra: "maxlength=\"\(Self.maximumReasonLength)\"")
         return try services.views.render(
             "user", titleKey: "users.userTitle", titleArguments: ["name": account.name],
             content: UserView(
-                name: account.name, email: account.email, status: t.text(account.active ? "users.active" : "users.deactivated", l),
+                name: account.name, email: account.email, status: t(account.active ? "users.active" : "users.deactivated"),
                 active: account.active, deactivation: deactivation,
-                lastLogin: account.lastLoginAt.map(DisplayDate.formatMoment) ?? t.text("users.never", l),
+                lastLogin: account.lastLoginAt.map(DisplayDate.formatMoment) ?? t("users.never"),
                 isSelf: account.id == principal.user?.id, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.user(account.id).path,
                 reasonField: reasonField, deactivateAction: SiteRoute.userAction(account.id, .deactivate).path,
                 reactivateAction: SiteRoute.userAction(account.id, .reactivate).path, linkAction: SiteRoute.userAction(account.id, .passwordLink).path,
                 link: link?.url, linkExpires: link.map { DisplayDate.formatMoment($0.expires) }, back: SiteRoute.users.path),
-            context: context, current: SiteRoute.users.path, notice: status == .created ? t.text("users.created", l) : notice(context), status: status)
+            context: context, current: SiteRoute.users.path, notice: status == .created ? t("users.created") : notice(context), status: status)
     }
 
     func update(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageUsers)
         let account = try await account(principal, context)
-        var v = Validator(services.catalogue, context.locale)
+        var v = Validator(services.localizer(context))
         let (roles, team) = try await readRolesAndTeam(principal, context, &v)
         let retry = { (errors: [AppError.FieldError]) in
             try await renderUser(principal, id: account.id, input: ["team": context.form["team"] ?? ""], roles: context.form.all("roles"),
@@ -230,14 +230,14 @@ struct UsersController {
         let principal = try context.require(.manageUsers)
         guard let action = context.parameters.get("action", as: SiteRoute.UserAction.self) else { throw AppError.notFound }
         let account = try await account(principal, context)
-        let t = services.catalogue
+        let t = services.localizer(context)
         switch action {
         case .passwordLink:
             guard account.active else { throw AppError.notFound }
             let link = try await issueLink(userId: account.id, principal: principal, request: request, context: context)
             return try await renderUser(principal, id: account.id, input: [:], roles: nil, errors: [], link: link, context: context, status: .ok)
         case .deactivate, .reactivate:
-            var v = Validator(t, context.locale)
+            var v = Validator(t)
             let reason = v.text("reason", context.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines), label: "users.reason",
                                 maxLength: Self.maximumReasonLength)
             if action == .deactivate && account.id == principal.user?.id { v.fail("reason", "users.errors.self") }
@@ -253,7 +253,7 @@ struct UsersController {
                     try await services.users.reactivate(userId: account.id, organisationId: principal.organisationId)
                 }
             } catch AccountChangeError.lastAdministrator {
-                return try await retry([.init(name: "reason", message: t.text("users.errors.lastAdministrator", context.locale))])
+                return try await retry([.init(name: "reason", message: t("users.errors.lastAdministrator"))])
             } catch AccountChangeError.notFound {
                 // Already in the state asked for (a second click): show the page as it is now.
                 return Response(status: .seeOther, headers: [.location: SiteRoute.user(account.id).path])

@@ -50,11 +50,12 @@ struct LetterFrame {
 
     /// The frame in `locale`; a decision letter passes `.nl` whatever the user's language.
     static func make(_ parties: Parties, title: String, subject: String, reference: String, date: String, isConcept: Bool,
-                     backHref: String, backLabelKey: String, catalogue t: Catalogue, locale l: UILocale) -> LetterFrame {
+                     backHref: String, backLabelKey: String, localizer t: Localizer) -> LetterFrame {
+        let l = t.locale
         let head = parties.letterhead
-        let sender = head.name.isEmpty ? t.text("letterFrame.municipalityOf", l, ["municipality": parties.municipalityName]) : head.name
+        let sender = head.name.isEmpty ? t("letterFrame.municipalityOf", ["municipality": parties.municipalityName]) : head.name
         var lines: [Line] = []
-        func add(_ key: String, _ value: String) { if !value.isEmpty { lines.append(Line(label: t.text("letterFrame.\(key)", l), text: value)) } }
+        func add(_ key: String, _ value: String) { if !value.isEmpty { lines.append(Line(label: t("letterFrame.\(key)"), text: value)) } }
         add("visitingAddress", head.visitingAddress)
         add("postalAddress", head.postalAddress)
         add("phone", head.phone)
@@ -62,31 +63,31 @@ struct LetterFrame {
         let person = parties.person
         // The addressee: the name as the BRP writes it, then the address (PostNL: postcode, two spaces, place in capitals).
         let recipient = parties.address.map { [person.fullName] + $0.lines } ?? []
-        var meta = [Meta(label: t.text("letterFrame.date", l), value: date),
-                    Meta(label: t.text("letterFrame.reference", l), value: reference)]
+        var meta = [Meta(label: t("letterFrame.date"), value: date),
+                    Meta(label: t("letterFrame.reference"), value: reference)]
         if let contact = parties.contact {
-            meta.append(Meta(label: t.text("letterFrame.contactPerson", l), value: contact.name))
-            meta.append(Meta(label: t.text("letterFrame.phone", l), value: contact.phone ?? (head.phone.isEmpty ? "—" : head.phone)))
-            meta.append(Meta(label: t.text("letterFrame.email", l), value: contact.email))
+            meta.append(Meta(label: t("letterFrame.contactPerson"), value: contact.name))
+            meta.append(Meta(label: t("letterFrame.phone"), value: contact.phone ?? (head.phone.isEmpty ? "—" : head.phone)))
+            meta.append(Meta(label: t("letterFrame.email"), value: contact.email))
         }
-        meta.append(Meta(label: t.text("letterFrame.subject", l), value: subject))
+        meta.append(Meta(label: t("letterFrame.subject"), value: subject))
         return LetterFrame(
-            lang: l.rawValue, title: title, isConcept: isConcept, conceptMark: t.text("letter.conceptMark", l),
+            lang: l.rawValue, title: title, isConcept: isConcept, conceptMark: t("letter.conceptMark"),
             sender: sender, senderLines: lines, recipient: recipient, hasRecipient: !recipient.isEmpty,
-            noAddress: t.text("letterFrame.noAddress", l), meta: meta,
+            noAddress: t("letterFrame.noAddress"), meta: meta,
             salutation: l == .nl ? DutchSalutation.text(gender: person.gender.rawValue, givenNames: person.givenNames, familyName: person.familyName)
-                                 : t.text("letterFrame.salutation", l, ["name": person.fullName]),
-            closing: t.text("letterFrame.closing", l),
+                                 : t("letterFrame.salutation", ["name": person.fullName]),
+            closing: t("letterFrame.closing"),
             signatoryName: head.signatoryName,
-            mandateLine: head.mandateLine.isEmpty ? t.text("letterFrame.mandate", l, ["municipality": parties.municipalityName]) : head.mandateLine,
-            backHref: backHref, backLabel: t.text(backLabelKey, l), printHint: t.text("letter.printHint", l))
+            mandateLine: head.mandateLine.isEmpty ? t("letterFrame.mandate", ["municipality": parties.municipalityName]) : head.mandateLine,
+            backHref: backHref, backLabel: t(backLabelKey), printHint: t("letter.printHint"))
     }
 
     /// The bezwaar address of the municipality: its own, else its postal address, else the college.
-    static func bezwaarAddress(_ parties: Parties, catalogue t: Catalogue) -> String {
+    static func bezwaarAddress(_ parties: Parties, localizer t: Localizer) -> String {
         let head = parties.letterhead
         if !head.bezwaarAddress.isEmpty { return head.bezwaarAddress }
-        let college = t.text("letterFrame.college", .nl, ["municipality": parties.municipalityName])
+        let college = t.catalogue.text("letterFrame.college", .nl, ["municipality": parties.municipalityName])
         return head.postalAddress.isEmpty ? college : college + "\n" + head.postalAddress
     }
 }
