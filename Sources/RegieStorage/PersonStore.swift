@@ -205,23 +205,30 @@ public struct PersonStore: Sendable {
 
     /// A person in scope and their traject, in one read (every case page and every change starts here).
     public func fetchCase(personId: String, scope: TenantScope) async throws -> (person: PersonRecord, traject: TrajectRecord)? {
-        try await Self.fetchCase(personId: personId, scope: scope, on: database.sql).map { ($0.person, $0.traject) }
+        guard let row = try await Self.caseRow(personId: personId, scope: scope, needs: .identity, withLaw: false, on: database.sql) else { return nil }
+        return (try row.decode(model: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
+                try row.decode(model: TrajectRecord.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase))
     }
 
-    /// The case with its municipality's law settings; `scope` nil for the system's own work
-    /// (DUO's messages, recomputing terms after new settings).
+    /// The case with its municipality's law settings (what a change recomputes the terms with);
+    /// `scope` nil for the system's own work (DUO's messages, recomputing terms after new settings).
     static func fetchCase(personId: String, scope: TenantScope?, needs: DataClasses = .identity,
                           on db: any SQLDatabase) async throws -> (person: PersonRecord, traject: TrajectRecord, law: MunicipalityLawSettings)? {
-        let inScope: SQLQueryString = scope.map { " AND \($0.persons(needs: needs))" } ?? ""
-        guard let row = try await db.raw("""
-            SELECT p.*, \(unsafeRaw: TrajectRecord.columns.map { "t.\($0) AS t_\($0)" }.joined(separator: ", ")),
-                s.law_settings AS municipality_law_settings
-            FROM persons p JOIN trajecten t ON t.person_id = p.id LEFT JOIN municipality_settings s ON s.municipality_code = t.municipality_code
-            WHERE p.id = \(bind: personId)\(inScope)
-            """).first() else { return nil }
+        guard let row = try await caseRow(personId: personId, scope: scope, needs: needs, withLaw: true, on: db) else { return nil }
         return (try row.decode(model: PersonRecord.self, keyDecodingStrategy: .convertFromSnakeCase),
                 try row.decode(model: TrajectRecord.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase),
                 try SettingsStore.lawSettings(json: try row.decode(column: "municipality_law_settings", as: String?.self)))
+    }
+
+    /// The traject's columns named apart from the person's (`t_…`).
+    private static let trajectColumns = TrajectRecord.columns.map { "t.\($0) AS t_\($0)" }.joined(separator: ", ")
+
+    private static func caseRow(personId: String, scope: TenantScope?, needs: DataClasses, withLaw: Bool, on db: any SQLDatabase) async throws -> (any SQLRow)? {
+        let inScope: SQLQueryString = scope.map { " AND \($0.persons(needs: needs))" } ?? ""
+        let law: SQLQueryString = withLaw
+            ? ", s.law_settings AS municipality_law_settings FROM persons p JOIN trajecten t ON t.person_id = p.id LEFT JOIN municipality_settings s ON s.municipality_code = t.municipality_code"
+            : " FROM persons p JOIN trajecten t ON t.person_id = p.id"
+        return try await db.raw("SELECT p.*, \(unsafeRaw: trajectColumns)\(law) WHERE p.id = \(bind: personId)\(inScope)").first()
     }
 
     /// Other members of the person's household, in scope.
