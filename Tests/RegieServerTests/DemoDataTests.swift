@@ -82,4 +82,65 @@ struct DemoDataTests {
         #expect(try await names(seed: 7) == first)
         #expect(try await names(seed: 8) != first)
     }
+
+    @Test("The region is the same whatever the batch size: people, trajecten, history and ontzorgen", arguments: Engine.available)
+    func sameWhateverTheBatchSize(engine: Engine) async throws {
+        // Every column that does not hold a random id (events, ontzorgen's review tasks), a sealed
+        // (randomly encrypted) text or JSON whose key order varies (the facts).
+        let tables: [(String, [String])] = [
+            ("persons", ["id", "municipality_code", "household_id", "bsn", "v_nummer", "given_names", "family_name", "search_name", "date_of_birth",
+                         "gender", "doelgroep", "language", "interpreter_needed", "phone"]),
+            ("trajecten", ["id", "person_id", "phase", "consulent_id", "kennisgeving_date", "koppeling_date", "housing_date", "brp_date", "intake_date",
+                           "pip_date", "route_start_date", "leerroute", "closed_date", "closed_reason", "next_due_date", "next_due_kind",
+                           "last_meeting_date", "pip_cadence_months", "last_contact_date", "pip_due_date", "pip_delay_reason"]),
+            ("case_events", ["person_id", "occurred_at", "event_date", "kind", "actor_id", "actor_name", "detail"]),
+            ("intake_gesprekken", ["id", "person_id", "conversation_date", "attendees", "without_partner", "topics", "created_by"]),
+            ("intake_onderwerpen", ["person_id", "topic", "updated_at"]),
+            ("leerbaarheidstoetsen", ["id", "person_id", "test_date", "administrator", "score"]),
+            ("taalschool_adviezen", ["id", "person_id", "advice_date", "school", "leerroute"]),
+            ("route_besluiten", ["id", "person_id", "decided_date", "leerroute", "deviation"]),
+            ("pips", ["id", "person_id", "version", "dagtekening", "leerroute", "einddoel", "fixed_by"]),
+            ("voortgangsgesprekken", ["id", "person_id", "held_date", "outcome"]),
+            ("uren", ["id", "person_id", "soort", "period_end", "hours", "provider"]),
+            ("route_resultaten", ["person_id", "kind", "result_date"]),
+            ("taken", ["person_id", "title", "due_date", "assignee_id", "created_by"]),
+            ("warme_overdrachten", ["person_id", "scenario", "meeting_planned", "meeting_held"]),
+            ("households", ["id", "municipality_code"]),
+            ("users", ["id", "email", "name", "team_id"]),
+            ("ontzorgingen", ["person_id", "bijstand_start", "regime", "ontzorgd", "planned_end", "mandate_signed_on"]),
+            ("ontzorgen_posten", ["person_id", "soort", "payee_name", "iban", "amount_cents"]),
+        ]
+        func region(batchSize: Int) async throws -> (rows: [String: [String]], progress: [Int]) {
+            var rows: [String: [String]] = [:]
+            let reports = Reports()
+            try await TestDatabase.with(engine) { database in
+                try await DemoData(database: database, seal: FieldSeal(developmentPassphrase: "test"))
+                    .load(people: 300, seed: 2021, today: Date(timeIntervalSince1970: 1_795_000_000), bcryptCost: 4, batchSize: batchSize,
+                          progress: { stored, _ in reports.append(stored) })
+                for (table, columns) in tables {
+                    let line = columns.map { "COALESCE(CAST(\($0) AS TEXT), '-')" }.joined(separator: " || '|' || ")
+                    rows[table] = try await database.sql.raw(SQLQueryString("SELECT \(line) AS line FROM \(table)")).all()
+                        .map { try $0.decode(column: "line", as: String.self) }.sorted()
+                }
+            }
+            return (rows, reports.values)
+        }
+        let whole = try await region(batchSize: DemoData.defaultBatchSize)
+        let small = try await region(batchSize: 7)
+        for (table, _) in tables {
+            #expect(whole.rows[table] == small.rows[table], "\(table) is the same in batches of 7")
+            #expect(whole.rows[table]?.isEmpty == false, "\(table) has demo rows")
+        }
+        #expect(whole.rows["persons"]?.count == 300)
+        // A small region reports once, at the end.
+        #expect(whole.progress == [300] && small.progress == [300])
+    }
+}
+
+/// The progress reports a load made, collected from its callback.
+private final class Reports: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int] = []
+    func append(_ value: Int) { lock.withLock { stored.append(value) } }
+    var values: [Int] { lock.withLock { stored } }
 }

@@ -68,7 +68,19 @@ public enum RegieCommands {
         if config.mode == .production { throw AppStartError("Demo data cannot be loaded in production mode.") }
         try await withDatabase(config, logger) { database in
             try await Migrator(database: database).migrate()
-            try await DemoData(database: database, seal: config.fieldSeal).load(people: people, seed: seed, today: Date())
+            // A large region takes minutes: the operator sees it move (on stderr, so stdout stays the summary).
+            let progress = people < DemoData.progressInterval ? nil : demoProgress(started: ContinuousClock.now)
+            try await DemoData(database: database, seal: config.fieldSeal).load(people: people, seed: seed, today: Date(), progress: progress)
+        }
+    }
+
+    /// A progress line on stderr: people stored, seconds since `started`, people per second.
+    static func demoProgress(started: ContinuousClock.Instant) -> @Sendable (Int, Int) -> Void {
+        { stored, total in
+            let elapsed = started.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let line = String(format: "demo: %d of %d people stored, %.0f s, %.0f people/s\n", stored, total, seconds, Double(stored) / max(seconds, 0.001))
+            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 

@@ -10,17 +10,33 @@ enum DemoCasework {
     static let schools = ["Taalhuis Weert", "Taalschool Midden-Limburg", "ROC Leeuwenborgh Inburgering"]
     static let administrators = ["J. de Vries (gecertificeerd)", "M. Lenders (gecertificeerd)", "S. Bakker (gecertificeerd)"]
 
-    static func enrich(_ people: [PersonStore.NewPerson], consulentNames: [String: String], seed: UInt64, today: Date) -> ([PersonStore.NewPerson], CaseHistory) {
-        var rng = SeededGenerator(seed: seed ^ 0xCA5E)
-        var history = CaseHistory()
-        let now = CalendarDate.today(now: today)
-        var enriched: [PersonStore.NewPerson] = []
-        enriched.reserveCapacity(people.count)
-        for item in people {
-            let traject = add(item, to: &history, names: consulentNames, today: now, rng: &rng)
-            enriched.append(.init(person: item.person, traject: traject ?? item.traject))
+    /// Adds the history batch by batch: one random sequence runs through the whole region, so the
+    /// histories are the same whatever the batch size.
+    struct Enricher {
+        let consulentNames: [String: String]
+        let today: CalendarDate
+        /// Who a task of a case without a consulent is created by: the first consulent by id.
+        let fallbackConsulent: String
+        private var rng: SeededGenerator
+
+        init(consulentNames: [String: String], seed: UInt64, today: Date) {
+            self.consulentNames = consulentNames
+            self.today = CalendarDate.today(now: today)
+            fallbackConsulent = consulentNames.keys.min() ?? "import"
+            rng = SeededGenerator(seed: seed ^ 0xCA5E)
         }
-        return (enriched, history)
+
+        /// The people with their trajecten completed (meeting, cadence and contact dates) and their history.
+        mutating func enrich(_ people: [PersonStore.NewPerson]) -> ([PersonStore.NewPerson], CaseHistory) {
+            var history = CaseHistory()
+            var enriched: [PersonStore.NewPerson] = []
+            enriched.reserveCapacity(people.count)
+            for item in people {
+                let traject = add(item, to: &history, names: consulentNames, fallbackConsulent: fallbackConsulent, today: today, rng: &rng)
+                enriched.append(.init(person: item.person, traject: traject ?? item.traject))
+            }
+            return (enriched, history)
+        }
     }
 
     static func epoch(_ day: CalendarDate, hour: Int = 10) -> Int64 {
@@ -29,12 +45,12 @@ enum DemoCasework {
     }
 
     /// Adds one case's history; returns the traject with the meeting, cadence and contact dates set.
-    static func add(_ item: PersonStore.NewPerson, to h: inout CaseHistory, names: [String: String], today: CalendarDate,
-                    rng: inout SeededGenerator) -> TrajectRecord? {
+    static func add(_ item: PersonStore.NewPerson, to h: inout CaseHistory, names: [String: String], fallbackConsulent: String,
+                    today: CalendarDate, rng: inout SeededGenerator) -> TrajectRecord? {
         let t = item.traject
         let p = item.person
         let id = p.id
-        let consulentId = t.consulentId ?? names.keys.sorted().first ?? "import"
+        let consulentId = t.consulentId ?? fallbackConsulent
         let actor = CaseActor(id: t.consulentId, name: t.consulentId.flatMap { names[$0] } ?? "Regie (import)")
         let by = t.consulentId ?? "import"
         func event(_ kind: String, _ day: CalendarDate, _ detail: String = "") {

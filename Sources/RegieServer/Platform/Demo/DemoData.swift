@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdBcrypt
+import Inburgering
 import NIOPosix
 import RegieStorage
 
@@ -52,11 +53,28 @@ public struct DemoData: Sendable {
 
     public enum DemoError: Error, CustomStringConvertible {
         case notEmpty
-        public var description: String { "The database already holds data; demo data is only loaded into an empty database." }
+        case tooMany(Int)
+        public var description: String {
+            switch self {
+            case .notEmpty: "The database already holds data; demo data is only loaded into an empty database."
+            case let .tooMany(limit): "A demo region has at most \(limit) people."
+            }
+        }
     }
 
+    /// How many people a batch of the demo holds (whole households, so a few more): generated,
+    /// stored in one go with their history, then let go.
+    public static let defaultBatchSize = 2_000
+    /// How often a large load reports its progress: every this many people.
+    public static let progressInterval = 50_000
+
     /// Loads the demo region into an empty database; refuses a database that already has users.
-    public func load(people: Int = 300, seed: UInt64 = 2021, today: Date, bcryptCost: UInt8 = 12) async throws {
+    /// The people are generated and stored in batches of `batchSize`, so memory does not grow with
+    /// the region; the same seed gives the same region whatever the batch size. `progress` hears
+    /// how many people are stored (of how many) every `progressInterval` people and at the end.
+    public func load(people: Int = 300, seed: UInt64 = 2021, today: Date, bcryptCost: UInt8 = 12, batchSize: Int = DemoData.defaultBatchSize,
+                     progress: (@Sendable (_ stored: Int, _ total: Int) -> Void)? = nil) async throws {
+        guard people <= DemoPeople.maximumCount else { throw DemoError.tooMany(DemoPeople.maximumCount) }
         guard try await users.countUsers() == 0, try await users.countMunicipalities() == 0 else { throw DemoError.notEmpty }
         for municipality in Self.municipalities {
             try await users.insertMunicipality(municipality)
@@ -102,11 +120,28 @@ public struct DemoData: Sendable {
         try await settings.save("GM0988", weert, by: Self.id("user", 7), audit: AuditEvent(
             actorId: Self.id("user", 7), actorName: "Ruud Smeets", actorRole: Role.functioneelBeheerder.rawValue, organisationId: organisationId,
             action: AuditAction.settingsUpdate.rawValue, purpose: "beheer", requestId: "demo", detail: "GM0988"), now: today)
-        let generated = DemoPeople.generate(count: people, seed: seed, today: today, municipalities: Self.municipalities.map(\.code), consulentIds: consulentIds)
-        let (enriched, history) = DemoCasework.enrich(generated, consulentNames: names, seed: seed, today: today)
-        try await persons.insertPersons(enriched, now: today)
-        try await casework.importHistory(history)
-        try await DemoOntzorgen.load(people: enriched, store: ontzorgen, organisationId: organisationId,
+        // The people in batches of whole households, each batch stored (people and their history) and
+        // then let go, so memory stays the same for a small and a very large region.
+        var generator = DemoPeople.Generator(count: people, seed: seed, today: today, municipalities: Self.municipalities.map(\.code), consulentIds: consulentIds)
+        var enricher = DemoCasework.Enricher(consulentNames: names, seed: seed, today: today)
+        let day = CalendarDate.today(now: today)
+        var recent: [PersonStore.NewPerson] = []
+        var reported = 0
+        while !generator.isFinished {
+            let (enriched, history) = enricher.enrich(generator.next(max(1, batchSize)))
+            try await persons.insertPersons(enriched, now: today)
+            try await casework.importHistory(history)
+            // Ontzorgen goes to the first people of the region that qualify: only those are kept.
+            let missing = DemoOntzorgen.arrangements - recent.count
+            if missing > 0 {
+                recent.append(contentsOf: enriched.lazy.filter { DemoOntzorgen.qualifies($0, today: day) }.prefix(missing))
+            }
+            if let progress, generator.generated / Self.progressInterval > reported / Self.progressInterval || generator.isFinished {
+                reported = generator.generated
+                progress(reported, people)
+            }
+        }
+        try await DemoOntzorgen.load(recent: recent, store: ontzorgen, organisationId: organisationId,
                                      managers: [(Self.id("user", 6), "Anouk Verbeek"), (Self.id("user", 8), "Bram Coenen")],
                                      administrator: (Self.id("user", 7), "Ruud Smeets"), today: today)
         try await database.refreshStatistics()

@@ -28,7 +28,19 @@ enum DemoOntzorgen {
                    personId: person?.id, municipalityCode: person?.municipalityCode, purpose: "ontzorgen", requestId: "demo", detail: "")
     }
 
-    static func load(people: [PersonStore.NewPerson], store: OntzorgenStore, organisationId: String, managers: [(id: String, name: String)],
+    /// How many people get an arrangement: the first ones of the region that qualify.
+    static let arrangements = 40
+
+    /// Asylum permit holders housed in the last eight months (but at least a week ago), with an open case.
+    static func qualifies(_ item: PersonStore.NewPerson, today day: CalendarDate) -> Bool {
+        guard item.person.doelgroep.categorie == .asielstatushouder, item.traject.closedDate == nil,
+              !item.person.detailsPending, let brp = item.traject.brpDate else { return false }
+        return brp >= day.adding(months: -8) && brp <= day.adding(days: -7)
+    }
+
+    /// Loads the policies, the arrangements of `recent` (the first people that qualify, at most
+    /// `arrangements`) and the payment runs.
+    static func load(recent: [PersonStore.NewPerson], store: OntzorgenStore, organisationId: String, managers: [(id: String, name: String)],
                      administrator: (id: String, name: String), today: Date) async throws {
         let day = CalendarDate.today(now: today)
         let scope = TenantScope(municipalityCodes: DemoData.municipalities.map(\.code))
@@ -47,12 +59,6 @@ enum DemoOntzorgen {
             createdBy: administrator.id, createdAt: today.epochSeconds)
         try await store.insertPolicy(weert, audit: audit(.ontzorgenPolicyAdd, person: nil, organisationId: organisationId, actor: administrator), now: today)
 
-        // Asylum permit holders housed in the last eight months, with an open case.
-        let recent = people.filter { p in
-            guard p.person.doelgroep.categorie == .asielstatushouder, p.traject.closedDate == nil,
-                  !p.person.detailsPending, let brp = p.traject.brpDate else { return false }
-            return brp >= day.adding(months: -8) && brp <= day.adding(days: -7)
-        }.prefix(40)
         let manager = managers[0]
         for (n, item) in recent.enumerated() {
             let p = item.person

@@ -51,19 +51,54 @@ enum DemoPeople {
         (.pipVastgesteld, 12), (.inLeerroute, 30), (.afgerond, 9), (.beeindigd, 5),
     ]
 
-    static func generate(count: Int, seed: UInt64, today: Date, municipalities: [String], consulentIds: [String]) -> [PersonStore.NewPerson] {
-        var rng = SeededGenerator(seed: seed)
-        var people: [PersonStore.NewPerson] = []
-        var usedBSN = Set<String>()
-        var usedNames = Set<String>()
-        var householdNumber = 0
-        while people.count < count {
-            householdNumber += 1
+    /// People that do not fit one BSN range go to the next one down (99, 98, 97, ...): one range
+    /// holds about 909,000 valid numbers, and drawing stays quick while it is at most a third full.
+    static let peoplePerBSNRange = 300_000
+    /// The most people a demo region can have (the BSN ranges 99 down to 10).
+    static let maximumCount = peoplePerBSNRange * 90
+
+    /// Generates the region household by household, in batches, so a large region never has to be
+    /// in memory at once. The batches concatenated are the same people whatever their size: one
+    /// random sequence runs through the whole region, and a batch always ends with a whole household.
+    struct Generator {
+        let count: Int
+        let today: Date
+        let municipalities: [String]
+        let consulentIds: [String]
+        private var rng: SeededGenerator
+        private var usedBSN = Set<Int>()
+        private var usedVNummer = Set<Int>()
+        private var usedNames = Set<String>()
+        /// How many people the batches so far have held.
+        private(set) var generated = 0
+
+        init(count: Int, seed: UInt64, today: Date, municipalities: [String], consulentIds: [String]) {
+            self.count = count
+            self.today = today
+            self.municipalities = municipalities
+            self.consulentIds = consulentIds
+            rng = SeededGenerator(seed: seed)
+        }
+
+        var isFinished: Bool { generated >= count }
+
+        /// The next households, at least `size` people (or the rest of the region), whole households only.
+        mutating func next(_ size: Int) -> [PersonStore.NewPerson] {
+            var people: [PersonStore.NewPerson] = []
+            people.reserveCapacity(min(size, count - generated) + 5)
+            while people.count < size && generated < count {
+                people.append(contentsOf: household())
+            }
+            return people
+        }
+
+        private mutating func household() -> [PersonStore.NewPerson] {
+            var people: [PersonStore.NewPerson] = []
             let asylum = Int.random(in: 0..<100, using: &rng) < 65
             let origin = (asylum ? asylumOrigins : familyOrigins).randomElement(using: &rng)!
             let municipality = municipalities[Int.random(in: 0..<100, using: &rng) < 55 ? 0 : Int.random(in: 1..<municipalities.count, using: &rng)]
             let size = asylum ? [1, 1, 2, 2, 3, 4, 5].randomElement(using: &rng)! : [1, 1, 1, 2].randomElement(using: &rng)!
-            let members = min(size, count - people.count)
+            let members = min(size, count - generated)
             let householdId = members > 1 ? uuid(&rng) : nil
             let family = origin.family.randomElement(using: &rng)!
             let phase = weightedPhase(&rng)
@@ -81,10 +116,14 @@ enum DemoPeople {
                     doelgroep = [Doelgroep.gezinsvormer, .gezinsvormer, .gezinshereniger, .overig, .geestelijkBedienaar].randomElement(using: &rng)!
                 }
                 let personId = uuid(&rng)
-                var bsn = makeBSN(&rng)
-                while usedBSN.contains(bsn) { bsn = makeBSN(&rng) }
+                let range = 99 - generated / peoplePerBSNRange
+                var bsn = makeBSN(&rng, range: range)
+                while usedBSN.contains(bsn) { bsn = makeBSN(&rng, range: range) }
                 usedBSN.insert(bsn)
-                let vNummer = String(Int.random(in: 1_000_000_000...9_999_999_999, using: &rng))
+                // V-nummers are unique too; a repeat (rare below a million people) draws again.
+                var vNummer = Int.random(in: 1_000_000_000...9_999_999_999, using: &rng)
+                while usedVNummer.contains(vNummer) { vNummer = Int.random(in: 1_000_000_000...9_999_999_999, using: &rng) }
+                usedVNummer.insert(vNummer)
                 let birth = DisplayDate.amsterdamCalendar.date(byAdding: .day, value: -(age * 365 + Int.random(in: 0..<365, using: &rng)), to: today)!
                 var given = (isWoman ? origin.givenWomen : origin.givenMen).randomElement(using: &rng)!
                 for _ in 0..<8 where usedNames.contains(given + family) {
@@ -97,7 +136,7 @@ enum DemoPeople {
                 }
                 usedNames.insert(given + family)
                 let person = PersonRecord(
-                    id: personId, municipalityCode: municipality, householdId: householdId, bsn: bsn, vNummer: vNummer,
+                    id: personId, municipalityCode: municipality, householdId: householdId, bsn: String(bsn), vNummer: String(vNummer),
                     givenNames: given, familyName: family,
                     dateOfBirth: CalendarDate.today(now: birth), gender: isWoman ? .vrouw : .man, doelgroep: doelgroep, language: origin.language,
                     interpreterNeeded: Int.random(in: 0..<100, using: &rng) < 55,
@@ -106,9 +145,10 @@ enum DemoPeople {
                 let traject = makeTraject(personId: personId, municipality: municipality, phase: phase, asylum: asylum,
                                           consulent: phase == .signaal && Bool.random(using: &rng) ? nil : consulent, today: today, rng: &rng)
                 people.append(.init(person: person, traject: traject))
+                generated += 1
             }
+            return people
         }
-        return people
     }
 
     static func weightedPhase(_ rng: inout SeededGenerator) -> TrajectFase {
@@ -162,15 +202,16 @@ enum DemoPeople {
         return traject
     }
 
-    /// A BSN in the 99-range (test numbers) that passes the 11-proef: weights 9..2 and −1.
-    static func makeBSN(_ rng: inout SeededGenerator) -> String {
+    /// A BSN in a test range (99 unless a large region needs more) that passes the 11-proef:
+    /// weights 9..2 and −1. As a number: its nine digits, the range first.
+    static func makeBSN(_ rng: inout SeededGenerator, range: Int) -> Int {
         while true {
-            var digits = [9, 9] + (0..<6).map { _ in Int.random(in: 0...9, using: &rng) }
+            var digits = [range / 10, range % 10] + (0..<6).map { _ in Int.random(in: 0...9, using: &rng) }
             let partial = zip(digits, [9, 8, 7, 6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 }
             let last = partial % 11
             if last <= 9 {
                 digits.append(last)
-                return digits.map(String.init).joined()
+                return digits.reduce(0) { $0 * 10 + $1 }
             }
         }
     }
@@ -179,8 +220,16 @@ enum DemoPeople {
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
-        let chars = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
+        // Lower-case hex in the 8-4-4-4-12 form, without a formatter per byte (millions of ids in a large region).
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
