@@ -119,6 +119,7 @@ public final class Database: Sendable {
     public static func connect(
         _ location: DatabaseLocation,
         maxConnections: Int? = nil,
+        poolWait: TimeAmount = .seconds(10),
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Database {
@@ -135,7 +136,7 @@ public final class Database: Sendable {
             threads.start()
             let source = SQLiteSource(path: path, threadPool: threads)
             let pool = EventLoopGroupConnectionPool(
-                source: source, maxConnectionsPerEventLoop: perLoop, logger: logger, on: eventLoopGroup)
+                source: source, maxConnectionsPerEventLoop: perLoop, requestTimeout: poolWait, logger: logger, on: eventLoopGroup)
             let database = Database(kind: .sqlite, location: location, pool: .sqlite(pool), maxConnections: perLoop * eventLoopGroup.loopCount,
                                     logger: logger, eventLoopGroup: eventLoopGroup, threadPool: threads)
             do {
@@ -157,7 +158,7 @@ public final class Database: Sendable {
             let total = maxConnections ?? 16
             let pool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration),
-                maxConnectionsPerEventLoop: max(1, total / loops), logger: logger, on: eventLoopGroup)
+                maxConnectionsPerEventLoop: max(1, total / loops), requestTimeout: poolWait, logger: logger, on: eventLoopGroup)
             return Database(kind: .postgres, location: location, pool: .postgres(pool), maxConnections: total, logger: logger, eventLoopGroup: eventLoopGroup)
         }
     }

@@ -72,8 +72,11 @@ public struct SessionStore: Sendable {
         let kind = database.kind
         return try await database.transaction { db in
             if kind == .postgres {
-                try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "regie-login-user:" + user)))").run()
-                try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "regie-login-address:" + address)))").run()
+                // Both locks in one round trip; every attempt takes them in the same order.
+                try await db.raw("""
+                    SELECT pg_advisory_xact_lock(hashtext(\(bind: "regie-login-user:" + user))),
+                           pg_advisory_xact_lock(hashtext(\(bind: "regie-login-address:" + address)))
+                    """).run()
             }
             let byUser = device
                 ? "username = \(bind: user) AND address = \(bind: address)" as SQLQueryString

@@ -53,7 +53,7 @@ struct TestDatabase {
         switch engine {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("regie-test-\(UUID().uuidString).sqlite").path
-            let database = try await Database.connect(.sqlite(path: path), logger: logger)
+            let database = try await Database.connect(.sqlite(path: path), poolWait: TestSupport.poolWait, logger: logger)
             try await Migrator(database: database).migrate(through: migrateThrough)
             return TestDatabase(database: database) {
                 await database.shutdown()
@@ -69,7 +69,7 @@ struct TestDatabase {
             let database: Database
             do {
                 try await admin.sql.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run()
-                database = try await Database.connect(.postgres(url: url, searchPath: String(schema)), maxConnections: 4, logger: logger)
+                database = try await Database.connect(.postgres(url: url, searchPath: String(schema)), maxConnections: 4, poolWait: TestSupport.poolWait, logger: logger)
             } catch {
                 await admin.shutdown()
                 await PostgresSlots.shared.release()
@@ -174,6 +174,11 @@ struct World: Sendable {
 }
 
 enum TestSupport {
+    /// How long a request waits for a pooled connection. The whole suite runs in parallel on two
+    /// cores and a test database has four connections, so the production default (10 s) can run
+    /// out under CI's load — e.g. fifty simultaneous logins for one account, serialised by its lock.
+    static let poolWait: TimeAmount = .seconds(60)
+
     /// Configuration for tests: development mode, a fixed secret, a short login window.
     static func config(_ extra: [String: String] = [:]) throws -> AppConfig {
         var values = ["SESSION_SECRET": "test-secret-test-secret-test-secret-0123", "LOG_LEVEL": "warning"]
