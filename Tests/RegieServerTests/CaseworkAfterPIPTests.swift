@@ -175,6 +175,9 @@ struct CaseworkAfterPIPTests {
             #expect(foreign.location == "/?toewijzen=ongeldig&persoon=person%2Da%2Dweert", "a case worker of another organisation is refused; the ticks are kept")
             let back = try await browser.get(try #require(foreign.location))
             #expect(back.body.contains("value=\"person-a-weert\" id=\"kies-person-a-weert\" checked"))
+            #expect(Self.ticked(back.body) == ["person-a-weert"], "only the refused case stays ticked")
+            let list = try await browser.get("/")
+            #expect(Self.ticked(list.body).isEmpty && list.body.contains("name=\"persoon\""), "a fresh list ticks nothing")
             #expect(back.body.contains("Kies een of meer dossiers"))
             let consulent = Browser(client)
             _ = try await consulent.login(World.email(.consulent))
@@ -432,6 +435,14 @@ struct CaseworkAfterPIPTests {
             _ = try await admin.login(World.email(.functioneelBeheerder))
             _ = try await admin.get("/beheer/instellingen")
             #expect(try await app.services.audit.search(.init(), before: nil, limit: 1).rows.first?.action == "settings.view")
+        }
+    }
+
+    /// The cases ticked for bulk assignment on a caseload page.
+    static func ticked(_ html: String) -> [String] {
+        html.components(separatedBy: "<input type=\"checkbox\" name=\"persoon\" value=\"").dropFirst().compactMap { tail in
+            let tag = tail.prefix { $0 != ">" }
+            return tag.hasSuffix(" checked") ? String(tag.prefix { $0 != "\"" }) : nil
         }
     }
 }

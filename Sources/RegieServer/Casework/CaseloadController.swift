@@ -13,7 +13,7 @@ struct CaseloadController {
         router.get(RouterPath(SiteRoute.home.path), use: home)
     }
 
-    struct Row {
+    struct Row: Encodable {
         let id: String
         let href: String
         let name: String
@@ -29,19 +29,12 @@ struct CaseloadController {
         let lastContact: String
         /// Ticked for bulk assignment (kept when an assignment was refused).
         let checked: Bool
-
-        /// Templates read a dictionary much faster than a reflected struct; lists of rows use this.
-        var fields: [String: String] {
-            ["id": id, "href": href, "name": name, "doelgroep": doelgroep, "phase": phase, "municipality": municipality, "consulent": consulent,
-             "nextTerm": nextTerm, "nextTermDue": nextTermDue, "nextTermRemaining": nextTermRemaining, "nextTermClass": nextTermClass,
-             "leerroute": leerroute, "lastContact": lastContact, "checked": checked ? "checked" : ""]
-        }
     }
 
-    struct Tile { let label: String; let count: String; let href: String; let cssClass: String }
+    struct Tile: Encodable { let label: String; let count: String; let href: String; let cssClass: String }
 
-    struct CaseloadView {
-        let rows: [[String: String]]
+    struct CaseloadView: Encodable {
+        let rows: [Row]
         let hasRows: Bool
         let query: String
         let filters: [FieldView]
@@ -59,7 +52,7 @@ struct CaseloadController {
         let currentURL: String
         let assignError: Bool
     }
-    struct SortLink { let label: String; let href: String; let current: Bool }
+    struct SortLink: Encodable { let label: String; let href: String; let current: Bool }
 
     /// The caseload's filters as typed in the query string; unknown values are ignored, not errors.
     struct Query {
@@ -207,7 +200,7 @@ struct CaseloadController {
         return try services.views.render(
             "home", titleKey: "caseload.title",
             content: CaseloadView(
-                rows: rows.map(\.fields), hasRows: !rows.isEmpty, query: query.q ?? "", filters: filters, tiles: tiles,
+                rows: rows, hasRows: !rows.isEmpty, query: query.q ?? "", filters: filters, tiles: tiles,
                 nextHref: page.next.map { withBase("na=\($0)") }, firstHref: context.form["na"] != nil ? (base.isEmpty ? "/" : "/?" + base) : nil,
                 action: SiteRoute.home.path, registerHref: SiteRoute.registerPerson.path, canRegister: Policy.allows(principal, .registerPersons),
                 showMunicipality: principal.municipalities.count > 1, sortLinks: sortLinks, canAssign: canAssign, assign: assign,

@@ -14,7 +14,7 @@ struct CloseController {
         router.post(RouterPath(SiteRoute.closePattern), use: close)
     }
 
-    struct CloseView { let name: String; let backHref: String; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let closed: String? }
+    struct CloseView: Encodable { let name: String; let backHref: String; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let closed: String? }
 
     func showClose(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)

@@ -18,7 +18,7 @@ struct DerdenController {
         router.post(RouterPath(SiteRoute.derdenActionPattern), use: act)
     }
 
-    struct Row {
+    struct Row: Encodable {
         let party: String
         let subject: String
         let requested: String
@@ -31,7 +31,7 @@ struct DerdenController {
         let reasonField: FieldView
     }
 
-    struct DerdenView {
+    struct DerdenView: Encodable {
         let name: String
         let backHref: String
         let term: String

@@ -16,7 +16,7 @@ struct DetailsController {
         router.post(RouterPath(SiteRoute.personDetailsPattern), use: save)
     }
 
-    struct DetailsView { let name: String; let backHref: String; let pending: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String }
+    struct DetailsView: Encodable { let name: String; let backHref: String; let pending: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)

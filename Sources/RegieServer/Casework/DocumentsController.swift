@@ -15,8 +15,8 @@ struct DocumentsController {
         router.get(RouterPath(SiteRoute.documentPattern), use: download)
     }
 
-    struct Row { let title: String; let filename: String; let size: String; let date: String; let href: String }
-    struct DocumentsView { let name: String; let backHref: String; let rows: [Row]; let hasRows: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let canUpload: Bool }
+    struct Row: Encodable { let title: String; let filename: String; let size: String; let date: String; let href: String }
+    struct DocumentsView: Encodable { let name: String; let backHref: String; let rows: [Row]; let hasRows: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let canUpload: Bool }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)

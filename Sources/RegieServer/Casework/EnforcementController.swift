@@ -15,8 +15,8 @@ struct EnforcementController {
         router.post(RouterPath(SiteRoute.enforcementPattern), use: addEnforcement)
     }
 
-    struct EnforcementRow { let date: String; let offence: String; let step: String; let assessment: String }
-    struct EnforcementView {
+    struct EnforcementRow: Encodable { let date: String; let offence: String; let step: String; let assessment: String }
+    struct EnforcementView: Encodable {
         let name: String
         let backHref: String
         let steps: [EnforcementRow]

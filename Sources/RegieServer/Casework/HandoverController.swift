@@ -21,7 +21,7 @@ struct HandoverController {
     static let scenarios = SaveHandover.Scenario.allCases.map(\.rawValue)
     static let attendees = SaveHandover.Attendee.allCases.map(\.rawValue)
 
-    struct HandoverView {
+    struct HandoverView: Encodable {
         let name: String
         let backHref: String
         let notAsylum: Bool

@@ -24,12 +24,12 @@ struct IntakeController {
         try await IntakeTopic.all(municipalityCode, settings: services.settings)
     }
 
-    struct TopicRow { let href: String; let title: String; let statutory: Bool; let filled: Bool; let status: String }
-    struct GesprekRow {
+    struct TopicRow: Encodable { let href: String; let title: String; let statutory: Bool; let filled: Bool; let status: String }
+    struct GesprekRow: Encodable {
         let date: String; let attendees: String; let flags: String?; let topics: String?; let note: String?; let noShow: Bool
     }
 
-    struct IntakeView {
+    struct IntakeView: Encodable {
         let name: String
         let backHref: String
         let gesprekken: [GesprekRow]
@@ -137,7 +137,7 @@ struct IntakeController {
 
     // MARK: One topic
 
-    struct TopicView {
+    struct TopicView: Encodable {
         let name: String
         let title: String
         let statutory: Bool

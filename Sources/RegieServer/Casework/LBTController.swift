@@ -18,10 +18,10 @@ struct LBTController {
         router.post(RouterPath(SiteRoute.routePattern), use: decideRoute)
     }
 
-    struct LBTRow { let invited: String; let tested: String; let administrator: String; let conditions: String?; let score: String; let verdict: String; let band: String; let verdictClass: String }
-    struct AdviesRow { let date: String; let school: String; let route: String; let note: String? }
+    struct LBTRow: Encodable { let invited: String; let tested: String; let administrator: String; let conditions: String?; let score: String; let verdict: String; let band: String; let verdictClass: String }
+    struct AdviesRow: Encodable { let date: String; let school: String; let route: String; let note: String? }
 
-    struct LBTView {
+    struct LBTView: Encodable {
         let name: String
         let backHref: String
         let tests: [LBTRow]
@@ -143,7 +143,7 @@ struct LBTController {
 
     // MARK: Route decision
 
-    struct RouteView {
+    struct RouteView: Encodable {
         let name: String
         let backHref: String
         let lbt: String
@@ -155,7 +155,7 @@ struct LBTController {
         let action: String
         let deviationNotice: String?
     }
-    struct DecisionRow { let date: String; let route: String; let deviation: String; let considerations: String; let reason: String? }
+    struct DecisionRow: Encodable { let date: String; let route: String; let deviation: String; let considerations: String; let reason: String? }
 
     func showRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)

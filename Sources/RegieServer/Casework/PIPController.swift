@@ -19,7 +19,7 @@ struct PIPController {
         router.get(RouterPath(SiteRoute.pipLetterPattern), use: letter)
     }
 
-    struct VersionRow {
+    struct VersionRow: Encodable {
         let version: Int; let status: String; let isConcept: Bool; let date: String; let route: String; let reason: String; let letterHref: String
         /// A fixed version's beschikking can be marked as sent (and is then kept as it was).
         let canSend: Bool
@@ -27,7 +27,7 @@ struct PIPController {
         let duoStatus: String?; let duoStatusKey: String?; let duoHref: String
     }
 
-    struct PIPView {
+    struct PIPView: Encodable {
         let name: String
         let backHref: String
         let versions: [VersionRow]
@@ -45,7 +45,7 @@ struct PIPController {
         let hasSent: Bool
     }
 
-    struct SentRow { let date: String; let subject: String; let reference: String; let href: String; let who: String }
+    struct SentRow: Encodable { let date: String; let subject: String; let reference: String; let href: String; let who: String }
 
     struct Case {
         let loaded: CaseLoader.Loaded
@@ -177,7 +177,7 @@ struct PIPController {
 
     // MARK: Fixing the PIP
 
-    struct FixView {
+    struct FixView: Encodable {
         let name: String
         let backHref: String
         let version: Int
@@ -190,7 +190,7 @@ struct PIPController {
         let action: String
         let letterHref: String
     }
-    struct Problem { let rule: String; let ruleHref: String; let message: String }
+    struct Problem: Encodable { let rule: String; let ruleHref: String; let message: String }
 
     /// What stops fixing the concept on `dagtekening`, as the fix page lists it.
     func problems(_ c: Case, concept: PIPRecord, dagtekening: CalendarDate, locale: UILocale) async throws -> [Problem] {
@@ -276,9 +276,9 @@ struct PIPController {
 
     // MARK: The decision letter
 
-    struct LetterView {
-        struct Section { let heading: String; let text: String }
-        struct Annex { let lang: String; let heading: String; let paragraphs: [String] }
+    struct LetterView: Encodable {
+        struct Section: Encodable { let heading: String; let text: String }
+        struct Annex: Encodable { let lang: String; let heading: String; let paragraphs: [String] }
         let frame: LetterFrame
         let name: String
         let bsn: String

@@ -14,9 +14,9 @@ struct AddressController {
         router.post(RouterPath(SiteRoute.personAddressPattern), use: save)
     }
 
-    struct Group { let legend: String; let hint: String; let fields: [FieldView] }
-    struct HistoryRow { let kind: String; let address: String; let from: String; let until: String; let who: String }
-    struct AddressForm {
+    struct Group: Encodable { let legend: String; let hint: String; let fields: [FieldView] }
+    struct HistoryRow: Encodable { let kind: String; let address: String; let from: String; let until: String; let who: String }
+    struct AddressForm: Encodable {
         let name: String
         let summary: ErrorSummary
         let groups: [Group]

@@ -16,9 +16,9 @@ struct PersonController {
         router.post(RouterPath(SiteRoute.personContactPattern), use: updateContact)
     }
 
-    struct Fact { let label: String; let value: String }
-    struct Member { let href: String; let name: String; let phase: String }
-    struct TermRow {
+    struct Fact: Encodable { let label: String; let value: String }
+    struct Member: Encodable { let href: String; let name: String; let phase: String }
+    struct TermRow: Encodable {
         let title: String
         let due: String
         let status: String
@@ -30,7 +30,7 @@ struct PersonController {
         let source: String
     }
 
-    struct PersonView {
+    struct PersonView: Encodable {
         let id: String
         let name: String
         let bsn: String
@@ -62,10 +62,10 @@ struct PersonController {
         let hasTimeline: Bool
     }
 
-    struct Step { let label: String; let state: String; let current: Bool }
-    struct TaskRow { let title: String; let due: String?; let overdue: Bool; let source: String; let doneAction: String? }
-    struct SectionLink { let href: String; let label: String; let detail: String }
-    struct TimelineRow { let date: String; let what: String; let who: String; let when: String }
+    struct Step: Encodable { let label: String; let state: String; let current: Bool }
+    struct TaskRow: Encodable { let title: String; let due: String?; let overdue: Bool; let source: String; let doneAction: String? }
+    struct SectionLink: Encodable { let href: String; let label: String; let detail: String }
+    struct TimelineRow: Encodable { let date: String; let what: String; let who: String; let when: String }
 
     /// Loads the person in the principal's scope or answers 404.
     private func load(_ context: RegieRequestContext, permission: Permission) async throws -> (Principal, PersonRecord) {
@@ -260,7 +260,7 @@ struct PersonController {
 
     // MARK: Contact details
 
-    struct ContactForm {
+    struct ContactForm: Encodable {
         let phone: String
         let email: String
         let language: String
@@ -277,7 +277,7 @@ struct PersonController {
         let name: String
     }
 
-    struct FieldMessage { let field: String; let message: String }
+    struct FieldMessage: Encodable { let field: String; let message: String }
 
     func editContact(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (_, person) = try await load(context, permission: .editPersons)

@@ -22,18 +22,18 @@ struct ProgressController {
     static let outcomes = MeetingOutcome.allCases.map(\.rawValue)
     static let resultKinds = RouteResultKind.allCases.map(\.rawValue)
 
-    struct Form {
+    struct Form: Encodable {
         let id: String
         let action: String
         let summary: ErrorSummary
         let fields: [FieldView]
         let submit: String
     }
-    struct Meter { let label: String; let value: Int; let max: Int; let hasNorm: Bool; let text: String; let met: Bool }
-    struct MeetingRow { let date: String; let outcome: String; let note: String?; let noShow: Bool }
-    struct HoursRow { let date: String; let kind: String; let hours: String; let provider: String }
+    struct Meter: Encodable { let label: String; let value: Int; let max: Int; let hasNorm: Bool; let text: String; let met: Bool }
+    struct MeetingRow: Encodable { let date: String; let outcome: String; let note: String?; let noShow: Bool }
+    struct HoursRow: Encodable { let date: String; let kind: String; let hours: String; let provider: String }
 
-    struct ProgressView {
+    struct ProgressView: Encodable {
         let name: String
         let backHref: String
         let route: String

@@ -14,7 +14,7 @@ struct RegistrationController {
         router.post(RouterPath(SiteRoute.registerPerson.path), use: register)
     }
 
-    struct FormView {
+    struct FormView: Encodable {
         let summary: ErrorSummary
         let fields: [FieldView]
         let dateFields: [FieldView]

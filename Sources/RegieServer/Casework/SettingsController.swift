@@ -17,9 +17,9 @@ struct SettingsController {
         router.post(RouterPath(SiteRoute.settingsFigures.path), use: saveMinimumCell)
     }
 
-    struct Group { let legend: String; let fields: [FieldView] }
-    struct TeamRow { let name: String }
-    struct SettingsView {
+    struct Group: Encodable { let legend: String; let fields: [FieldView] }
+    struct TeamRow: Encodable { let name: String }
+    struct SettingsView: Encodable {
         let municipality: String
         let switcher: FieldView
         let summary: ErrorSummary

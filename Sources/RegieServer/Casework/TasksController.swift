@@ -40,8 +40,8 @@ struct TasksController {
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=taakAfgerond#taken"])
     }
 
-    struct Row { let href: String; let name: String; let title: String; let due: String?; let overdue: Bool }
-    struct MineView { let rows: [Row]; let hasRows: Bool }
+    struct Row: Encodable { let href: String; let name: String; let title: String; let due: String?; let overdue: Bool }
+    struct MineView: Encodable { let rows: [Row]; let hasRows: Bool }
 
     /// The signed-in worker's open tasks across their cases, earliest due first.
     func mine(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -14,8 +14,8 @@ struct TeamController {
         router.post(RouterPath(SiteRoute.teamAssign.path), use: assign)
     }
 
-    struct Row { let name: String; let href: String; let open: Int; let overdue: Int; let hasOverdue: Bool; let soon: Int; let percent: Int; let over: Bool; let load: String; let parts: String }
-    struct TeamView { let rows: [Row]; let unassigned: Int; let unassignedHref: String; let scopeText: String; let norms: String }
+    struct Row: Encodable { let name: String; let href: String; let open: Int; let overdue: Int; let hasOverdue: Bool; let soon: Int; let percent: Int; let over: Bool; let load: String; let parts: String }
+    struct TeamView: Encodable { let rows: [Row]; let unassigned: Int; let unassignedHref: String; let scopeText: String; let norms: String }
 
     /// Each case counts against the norm of its own municipality: a case worker's load is the sum of
     /// their open cases over each municipality's norm (1.0 = exactly at the norm). With one

@@ -22,7 +22,7 @@ struct DUOController {
 
     // MARK: View models
 
-    struct MessageRow {
+    struct MessageRow: Encodable {
         let id: String
         let personHref: String
         let kind: String
@@ -38,7 +38,7 @@ struct DUOController {
         let retryAction: String
     }
 
-    struct NotificationRow {
+    struct NotificationRow: Encodable {
         let received: String
         let event: String
         let eventText: String
@@ -48,7 +48,7 @@ struct DUOController {
         let error: String?
     }
 
-    struct Count { let label: String; let count: Int; let key: String }
+    struct Count: Encodable { let label: String; let count: Int; let key: String }
 
     func messageRows(_ records: [DUOOutboxRecord], context: RegieRequestContext) -> [MessageRow] {
         let t = services.localizer(context), l = t.locale
@@ -83,7 +83,7 @@ struct DUOController {
 
     // MARK: Pages
 
-    struct OverviewView {
+    struct OverviewView: Encodable {
         let notificationCounts: [Count]
         let outboxCounts: [Count]
         let messages: [MessageRow]
@@ -131,9 +131,9 @@ struct DUOController {
         return Response(status: .seeOther, headers: [.location: back + "?melding=opnieuw"])
     }
 
-    struct Fact { let label: String; let value: String }
-    struct SnapshotView { let title: String; let fetched: String; let facts: [Fact]; let hasFacts: Bool }
-    struct PersonTabView {
+    struct Fact: Encodable { let label: String; let value: String }
+    struct SnapshotView: Encodable { let title: String; let fetched: String; let facts: [Fact]; let hasFacts: Bool }
+    struct PersonTabView: Encodable {
         let name: String
         let backHref: String
         let refreshAction: String
@@ -334,8 +334,8 @@ struct DUOController {
         return Response(status: .seeOther, headers: [.location: back + "?melding=opgehaald"])
     }
 
-    struct DifferenceRow { let href: String; let name: String; let municipality: String; let what: String; let regie: String; let duo: String }
-    struct ReconciliationView { let rows: [DifferenceRow]; let hasRows: Bool; let backHref: String }
+    struct DifferenceRow: Encodable { let href: String; let name: String; let municipality: String; let what: String; let regie: String; let duo: String }
+    struct ReconciliationView: Encodable { let rows: [DifferenceRow]; let hasRows: Bool; let backHref: String }
 
     func reconciliation(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.readCasework)

@@ -127,7 +127,7 @@ struct FiguresController {
 
     // MARK: Tables
 
-    struct Cell: Sendable {
+    struct Cell: Sendable, Encodable {
         var text: String
         var href: String?
         let isHeader: Bool
@@ -148,9 +148,9 @@ struct FiguresController {
             href = nil
         }
     }
-    struct Row: Sendable { let cells: [Cell] }
-    /// A table of the dashboard. Mustache reads stored properties only, so the flags are stored.
-    struct Table: Sendable {
+    struct Row: Sendable, Encodable { let cells: [Cell] }
+    /// A table of the dashboard; the template reads stored properties only (see `ViewTree`), so the flags are stored.
+    struct Table: Sendable, Encodable {
         let key: String
         let title: String
         let definition: String
@@ -217,25 +217,8 @@ struct FiguresController {
             table.csvHref = csvHref
             return table
         }
-
-        /// The table for the template, as dictionaries: Mustache reads them much faster than
-        /// reflected structs, which matters for a caseload of hundreds of case workers.
-        var view: [String: Any] {
-            var view: [String: Any] = ["key": key, "title": title, "definition": definition, "columns": columns, "hasRows": hasRows,
-                                       "hasSVG": hasSVG, "columnCount": columnCount, "csvHref": csvHref]
-            view["svg"] = svg
-            view["note"] = note
-            view["rows"] = rows.map { row in
-                ["cells": row.cells.map { cell -> [String: Any] in
-                    var item: [String: Any] = ["text": cell.text, "isHeader": cell.isHeader]
-                    item["href"] = cell.href
-                    return item
-                }]
-            }
-            return view
-        }
     }
-    struct Tile { let label: String; let value: String; let detail: String; let href: String? }
+    struct Tile: Encodable { let label: String; let value: String; let detail: String; let href: String? }
 
     /// Builds every table and tile of the dashboard for one selection.
     struct Builder: Sendable {
@@ -543,7 +526,7 @@ struct FiguresController {
 
     // MARK: Pages
 
-    struct DashboardView {
+    struct DashboardView: Encodable {
         let summary: ErrorSummary
         let fields: [FieldView]
         let action: String
@@ -551,7 +534,7 @@ struct FiguresController {
         let hasFigures: Bool
         let scopeText: String
         let tiles: [Tile]
-        let tables: [[String: Any]]
+        let tables: [Table]
         let councilHref: String
         let showCouncil: Bool
         let casesNote: String?
@@ -693,7 +676,7 @@ struct FiguresController {
             "figures", titleKey: "figures.title",
             content: DashboardView(
                 summary: ErrorSummary(s.errors), fields: fields, action: SiteRoute.figures.path, periods: periods, hasFigures: s.filter != nil,
-                scopeText: scopeText(s, principal, locale: l), tiles: tiles, tables: tables.map(\.view),
+                scopeText: scopeText(s, principal, locale: l), tiles: tiles, tables: tables,
                 councilHref: SiteRoute.figuresCouncil.path + "?kwartaal=\(quarterKey)" + keep,
                 showCouncil: s.filter != nil, casesNote: canSeeCases ? t("figures.casesNote") : t("figures.noCasesNote"),
                 cbs: Self.cbsText(today: today, t)),
@@ -717,11 +700,11 @@ struct FiguresController {
                         body: .init(byteBuffer: ByteBuffer(string: out)))
     }
 
-    struct CouncilView {
+    struct CouncilView: Encodable {
         let title: String
         let scopeText: String
         let highlights: [String]
-        let tables: [[String: Any]]
+        let tables: [Table]
         let backHref: String
         let made: String
     }
@@ -757,13 +740,13 @@ struct FiguresController {
                 title: t("figures.councilTitle", ["place": place, "quarter": String(number), "year": String(quarter.year)]),
                 scopeText: scopeText(s, principal, locale: l) + (past ? " · " + t("figures.asAtEnd", ["date": DisplayDate.format(filter.to.iso, l)]) : ""),
                 highlights: tiles.map { "\($0.label): \($0.value) (\($0.detail))" },
-                tables: tables.filter { keys.contains($0.key) }.map(\.view),
+                tables: tables.filter { keys.contains($0.key) },
                 backHref: SiteRoute.figures.path + "?" + s.query,
                 made: t("figures.made", ["date": DisplayDate.format(CalendarDate.today(now: services.clock.now()).iso, l)])),
             context: context, current: SiteRoute.figures.path)
     }
 
-    struct CasesView {
+    struct CasesView: Encodable {
         let title: String
         let scopeText: String
         let rows: [[String: String]]

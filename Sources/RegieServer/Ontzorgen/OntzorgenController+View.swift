@@ -4,7 +4,7 @@ import Inburgering
 import RegieStorage
 
 /// A form on a page with several: its own error summary, fields and button, open when it failed.
-struct FormBlock {
+struct FormBlock: Encodable {
     let id: String
     let title: String
     let intro: String

@@ -6,7 +6,7 @@ import RegieCasework
 /// One form field as the shared `fields` partial renders it: label, hint, the value as typed, the
 /// message beside the field, and for choices the options. Templates stay logic-less, so the kind
 /// is a set of flags.
-struct FieldView {
+struct FieldView: Encodable {
     let name: String
     let id: String
     let label: String
@@ -24,9 +24,8 @@ struct FieldView {
     let isCheckboxes: Bool
     let isRadios: Bool
     let checked: Bool
-    /// The choices as dictionaries: Mustache reads them much faster than reflected structs, which
-    /// matters for a team lead's select of every case worker.
-    let options: [[String: Any]]
+    struct Option: Encodable { let value: String; let label: String; let selected: Bool; let id: String }
+    let options: [Option]
     let extra: String
     let describedBy: String
     let hasDescribedBy: Bool
@@ -69,13 +68,13 @@ struct FieldView {
         isRadios = flags.radios
         checked = flags.checkbox && (value == "ja")
         let chosen = Set(values.isEmpty ? [value] : values)
-        self.options = options.map { ["value": $0.0, "label": $0.1, "selected": chosen.contains($0.0), "id": "\(name)-\($0.0)"] }
+        self.options = options.map { Option(value: $0.0, label: $0.1, selected: chosen.contains($0.0), id: "\(name)-\($0.0)") }
     }
 }
 
 /// The error summary at the top of a form: each message links to its field.
-struct ErrorSummary {
-    struct Item { let field: String; let message: String }
+struct ErrorSummary: Encodable {
+    struct Item: Encodable { let field: String; let message: String }
     let items: [Item]
     let hasErrors: Bool
 

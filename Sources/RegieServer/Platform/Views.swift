@@ -33,14 +33,14 @@ public struct Views: Sendable {
     }
 
     /// The frame around every page: header, navigation by role, language, CSRF token.
-    struct Chrome {
-        struct NavItem {
+    struct Chrome: Encodable {
+        struct NavItem: Encodable {
             let href: String
             let label: String
             let current: Bool
         }
 
-        struct MunicipalityOption {
+        struct MunicipalityOption: Encodable {
             let code: String
             let name: String
             let selected: Bool
@@ -59,14 +59,6 @@ public struct Views: Sendable {
         let notice: String?
         let switchPath: String
         let logoutPath: String
-    }
-
-    /// One rendered page: `t` is the catalogue of the request's language, `page` the chrome,
-    /// `content` the page's own view model.
-    struct Page<Content> {
-        let t: Catalogue.Node
-        let page: Chrome
-        let content: Content
     }
 
     func chrome(title: String, context: RegieRequestContext, current: String?, notice: String?) -> Chrome {
@@ -111,45 +103,61 @@ public struct Views: Sendable {
             switchPath: SiteRoute.switchMunicipality.path, logoutPath: SiteRoute.logout.path)
     }
 
-    /// Renders `template` inside the layout. `titleKey` is a catalogue key.
-    func render<Content>(_ template: String, titleKey: String, titleArguments: [String: String] = [:], content: Content,
-                         context: RegieRequestContext, current: String? = nil, notice: String? = nil,
-                         status: HTTPResponse.Status = .ok) throws -> Response {
+    /// Renders `template` inside the layout. `titleKey` is a catalogue key; `content` is the page's
+    /// own view model, read by the template as `content.…` beside `t` (the catalogue of the
+    /// request's language) and `page` (the chrome).
+    func render<Content: Encodable>(_ template: String, titleKey: String, titleArguments: [String: String] = [:], content: Content,
+                                    context: RegieRequestContext, current: String? = nil, notice: String? = nil,
+                                    status: HTTPResponse.Status = .ok) throws -> Response {
+        try render(template, titleKey: titleKey, titleArguments: titleArguments, tree: ViewTree.make(content),
+                   context: context, current: current, notice: notice, status: status)
+    }
+
+    /// The same for a view model written as a dictionary.
+    func render(_ template: String, titleKey: String, titleArguments: [String: String] = [:], content: [String: Any],
+                context: RegieRequestContext, current: String? = nil, notice: String? = nil,
+                status: HTTPResponse.Status = .ok) throws -> Response {
+        try render(template, titleKey: titleKey, titleArguments: titleArguments, tree: ViewTree.make(content),
+                   context: context, current: current, notice: notice, status: status)
+    }
+
+    private func render(_ template: String, titleKey: String, titleArguments: [String: String], tree: Any,
+                        context: RegieRequestContext, current: String?, notice: String?, status: HTTPResponse.Status) throws -> Response {
         let title = catalogue.text(titleKey, context.locale, titleArguments)
-        let page = Page(t: catalogue.root(context.locale), page: chrome(title: title, context: context, current: current, notice: notice), content: content)
-        guard let html = library.render(page, withTemplate: template) else {
-            throw AppStartError("Template \(template) is missing.")
-        }
+        let chrome = try ViewTree.make(chrome(title: title, context: context, current: current, notice: notice))
+        let html = try html(template, ["t": catalogue.root(context.locale), "page": chrome, "content": tree])
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
-}
 
-extension Views {
-    /// Renders a page without the site's frame (a printable letter): `t` and `content` only.
-    func renderStandalone<Content>(_ template: String, content: Content, context: RegieRequestContext, locale: UILocale? = nil) throws -> Response {
-        let html = try renderStandaloneHTML(template, content: content, locale: locale ?? context.locale)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-}
-
-extension Views {
-    /// The HTML of a page without the site's frame, e.g. to keep a letter as it was sent.
-    func renderStandaloneHTML<Content>(_ template: String, content: Content, locale: UILocale) throws -> String {
-        guard let html = library.render(StandalonePage(t: catalogue.root(locale), content: content), withTemplate: template) else {
+    /// Renders a plain tree (see `ViewTree`); a debug build refuses anything Mustache would reflect on.
+    private func html(_ template: String, _ tree: [String: Any]) throws -> String {
+        assert(ViewTree.reflected(in: tree) == nil, "The view of \(template) holds a value Mustache would read by reflection: \(ViewTree.reflected(in: tree) ?? "")")
+        guard let html = library.render(tree, withTemplate: template) else {
             throw AppStartError("Template \(template) is missing.")
         }
         return html
     }
 }
 
-/// A page without the site's frame.
-struct StandalonePage<Content> {
-    let t: Catalogue.Node
-    let content: Content
+extension Views {
+    /// Renders a page without the site's frame (a printable letter): `t` and `content` only.
+    func renderStandalone(_ template: String, content: [String: Any], context: RegieRequestContext, locale: UILocale? = nil) throws -> Response {
+        let html = try standaloneHTML(template, tree: ViewTree.make(content), locale: locale ?? context.locale)
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The HTML of a page without the site's frame, e.g. to keep a letter as it was sent.
+    func renderStandaloneHTML<Content: Encodable>(_ template: String, content: Content, locale: UILocale) throws -> String {
+        try standaloneHTML(template, tree: ViewTree.make(content), locale: locale)
+    }
+
+    private func standaloneHTML(_ template: String, tree: Any, locale: UILocale) throws -> String {
+        try html(template, ["t": catalogue.root(locale), "content": tree])
+    }
 }
 
 public struct AppStartError: Error, CustomStringConvertible {

@@ -14,7 +14,7 @@ struct APIKeysController {
         router.post(RouterPath(SiteRoute.apiKeyRevokePattern), use: revoke)
     }
 
-    struct KeyRow {
+    struct KeyRow: Encodable {
         let name: String
         let prefix: String
         let role: String
@@ -27,9 +27,9 @@ struct APIKeysController {
         let waiting: Bool
     }
 
-    struct Option { let value: String; let label: String; let selected: Bool }
+    struct Option: Encodable { let value: String; let label: String; let selected: Bool }
 
-    struct KeysView {
+    struct KeysView: Encodable {
         let keys: [KeyRow]
         let hasKeys: Bool
         let roles: [Option]

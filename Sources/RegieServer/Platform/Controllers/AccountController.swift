@@ -20,11 +20,11 @@ struct AccountController {
     }
 
     /// An API key waiting for this user: of their organisation, with a role they hold, made by someone else.
-    struct Approval { let name: String; let prefix: String; let role: String; let madeBy: String; let created: String; let action: String }
+    struct Approval: Encodable { let name: String; let prefix: String; let role: String; let madeBy: String; let created: String; let action: String }
 
-    struct AccountView {
-        struct RoleItem { let label: String }
-        struct Option { let value: String; let label: String; let selected: Bool }
+    struct AccountView: Encodable {
+        struct RoleItem: Encodable { let label: String }
+        struct Option: Encodable { let value: String; let label: String; let selected: Bool }
         let name: String
         let email: String
         let organisation: String
@@ -47,7 +47,7 @@ struct AccountController {
         let phoneAction: String
     }
 
-    struct FieldMessage { let field: String; let message: String }
+    struct FieldMessage: Encodable { let field: String; let message: String }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let notice = context.form["melding"].flatMap { key -> String? in

@@ -14,8 +14,8 @@ struct AuditController {
         router.get(RouterPath(SiteRoute.auditLogCSV.path), use: export)
     }
 
-    struct Option { let value: String; let label: String; let selected: Bool }
-    struct Row {
+    struct Option: Encodable { let value: String; let label: String; let selected: Bool }
+    struct Row: Encodable {
         let seq: Int64
         let time: String
         let actor: String
@@ -28,9 +28,9 @@ struct AuditController {
     }
 
     /// A person found by name, to pick (only for roles that may look up persons).
-    struct Match { let label: String; let href: String }
+    struct Match: Encodable { let label: String; let href: String }
 
-    struct AuditView {
+    struct AuditView: Encodable {
         let person: String
         let identifier: String
         let name: String

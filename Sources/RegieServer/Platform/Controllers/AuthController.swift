@@ -30,7 +30,7 @@ struct AuthController {
         router.post(RouterPath(SiteRoute.logout.path), use: logout)
     }
 
-    struct LoginView {
+    struct LoginView: Encodable {
         let email: String
         let back: String
         let error: String?

@@ -16,7 +16,7 @@ struct PasswordSetController {
         router.post(RouterPath(SiteRoute.passwordSetPattern), use: save)
     }
 
-    struct View {
+    struct View: Encodable {
         let valid: Bool
         let problem: String?
         let email: String

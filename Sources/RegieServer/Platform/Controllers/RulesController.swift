@@ -9,8 +9,8 @@ struct RulesController {
         router.get(RouterPath(SiteRoute.rules.path), use: list)
     }
 
-    struct Row { let id: String; let title: String; let text: String; let source: String }
-    struct RulesView { let rules: [Row] }
+    struct Row: Encodable { let id: String; let title: String; let text: String; let source: String }
+    struct RulesView: Encodable { let rules: [Row] }
 
     func list(_ request: Request, context: RegieRequestContext) async throws -> Response {
         _ = try context.requirePrincipal()

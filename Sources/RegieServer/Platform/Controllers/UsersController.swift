@@ -24,7 +24,7 @@ struct UsersController {
 
     // MARK: View models
 
-    struct Row {
+    struct Row: Encodable {
         let name: String
         let email: String
         let roles: String
@@ -35,14 +35,14 @@ struct UsersController {
         let href: String
     }
 
-    struct ListView {
+    struct ListView: Encodable {
         let rows: [Row]
         let summary: ErrorSummary
         let fields: [FieldView]
         let action: String
     }
 
-    struct UserView {
+    struct UserView: Encodable {
         let name: String
         let email: String
         let status: String

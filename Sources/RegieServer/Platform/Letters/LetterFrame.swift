@@ -6,9 +6,9 @@ import RegieStorage
 /// letterhead, the addressee where the window of a standard window envelope shows it, date, "Ons
 /// kenmerk", subject, the contact person, the salutation, the signatory with the mandate line, and
 /// page numbers (print CSS). A letter's template extends the frame and fills its `body`.
-struct LetterFrame {
-    struct Line { let label: String; let text: String }
-    struct Meta { let label: String; let value: String }
+struct LetterFrame: Encodable {
+    struct Line: Encodable { let label: String; let text: String }
+    struct Meta: Encodable { let label: String; let value: String }
 
     let lang: String
     let title: String

@@ -193,7 +193,7 @@ struct WebMiddleware: RouterMiddleware {
     }
 }
 
-struct ErrorView {
+struct ErrorView: Encodable {
     let heading: String
     let message: String
 }
