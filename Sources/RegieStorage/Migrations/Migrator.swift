@@ -24,6 +24,7 @@ let allMigrations: [Migration] = [
     M0011_DelayNote.migration,
     M0012_Outbox.migration,
     M0013_AuditHead.migration,
+    M0014_NameSearch.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

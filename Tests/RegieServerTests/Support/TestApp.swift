@@ -68,6 +68,9 @@ struct TestDatabase {
             let admin = try await Database.connect(.postgres(url: url, searchPath: nil), maxConnections: 1, logger: logger)
             let database: Database
             do {
+                // pg_trgm (M0014_NameSearch) is installed once per database, in public: created by the
+                // first test's migration it would live in that test's schema and go when it is dropped.
+                try await PostgresSlots.shared.installExtensions(admin)
                 try await admin.sql.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run()
                 database = try await Database.connect(.postgres(url: url, searchPath: String(schema)), maxConnections: 4, poolWait: TestSupport.poolWait, logger: logger)
             } catch {
@@ -108,6 +111,17 @@ actor PostgresSlots {
 
     func release() {
         if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+
+    private var extensions: Task<Void, any Error>?
+
+    /// Installs the extensions the migrations use into the database's public schema, once per run
+    /// (tests that ask meanwhile wait for the same installation).
+    func installExtensions(_ admin: Database) async throws {
+        if extensions == nil {
+            extensions = Task { try await admin.sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public").run() }
+        }
+        try await extensions!.value
     }
 }
 
