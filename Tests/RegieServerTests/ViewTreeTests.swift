@@ -65,4 +65,15 @@ struct ViewTreeTests {
         #expect(reflected.contains("a &amp; b 3!"), "the struct renders the parent's flag inside a row")
         #expect(template.render(try ViewTree.make(Self.page)) == reflected)
     }
+
+    @Test("Our HTML escaping gives exactly what Mustache's own gives", arguments: [
+        "", "plain", "a < b", "<script>alert('x')</script>", "Tom & Jerry", "\"quoted\"", "l'été", "Zoë Öztürk-Nguyễn",
+        "emoji 👩🏽‍⚕️ & <b>", "&amp; already", "&", "<>&\"'", "e\u{301} combining", "tab\tnew\nline",
+    ])
+    func escaping(input: String) throws {
+        let theirs = try MustacheTemplate(string: "{{v}}").render(["v": input])
+        #expect(HTMLEscaping().escapeText(input) == theirs)
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
+        #expect(try MustacheTemplate(string: "{{% CONTENT_TYPE: \(HTMLEscaping.name) }}{{v}}").render(["v": input]) == theirs)
+    }
 }

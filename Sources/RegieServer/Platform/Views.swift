@@ -18,9 +18,26 @@ public struct Views: Sendable {
         guard let resources = resourcesDirectory else {
             throw AppStartError("The RegieServer resources are missing.")
         }
-        let library = try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path)
+        let library = try loadTemplates(from: resources.appendingPathComponent("Templates"))
         let catalogue = try Catalogue.load(from: resources.appendingPathComponent("Locales"))
         return Views(library: library, catalogue: catalogue)
+    }
+
+    /// Every `.mustache` file of `directory`, named by its file name, each escaping with `HTMLEscaping`
+    /// (the library's own escaper walks grapheme clusters and looks each up in a dictionary; this one
+    /// scans bytes and returns the string untouched when nothing needs escaping, as most values do).
+    static func loadTemplates(from directory: URL) throws -> MustacheLibrary {
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
+        var library = MustacheLibrary()
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where file.hasSuffix(".mustache") {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            do {
+                try library.register("{{% CONTENT_TYPE: \(HTMLEscaping.name) }}\n" + text, named: String(file.dropLast(".mustache".count)))
+            } catch {
+                throw AppStartError("Template \(file) does not parse: \(error)")
+            }
+        }
+        return library
     }
 
     /// The copied `Resources` folder of this module (its location differs per platform, so ask the bundle).
@@ -163,4 +180,35 @@ extension Views {
 public struct AppStartError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// HTML escaping for templates: the same five characters as Mustache's own (`<`, `>`, `&`, `"`,
+/// `'`), found by scanning UTF-8 bytes (none of them occurs inside a multi-byte character).
+struct HTMLEscaping: MustacheContentType {
+    static let name = "REGIE_HTML"
+
+    func escapeText(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let first = bytes.firstIndex(where: Self.needsEscape) else { return nil as String? }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 32)
+            out.append(contentsOf: bytes[..<first])
+            for byte in bytes[first...] {
+                switch byte {
+                case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+                case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+                default: out.append(byte)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        } ?? text
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Inburgering
 import SQLKit
+import Synchronization
 
 /// Builds a case's `TrajectFacts` from every table that holds one: the traject's dates, the fixed PIP
 /// versions, held progress meetings, requests to third parties (R1a), DUO's term and exemptions
@@ -78,8 +79,22 @@ enum LawFactsLoader {
         return String(decoding: try JSONEncoder().encode(facts), as: UTF8.self)
     }
 
+    /// The facts of a stored snapshot. Decoding JSON was a tenth of a caseload page's CPU (50 rows,
+    /// each read again on every visit), so decoded snapshots are kept by their text: the same text is
+    /// always the same facts, so a hit can never be stale, and a changed case stores a new text.
     static func decode(_ json: String?) -> TrajectFacts? {
         guard let json, !json.isEmpty else { return nil }
-        return try? JSONDecoder().decode(TrajectFacts.self, from: Data(json.utf8))
+        if let known = decoded.withLock({ $0[json] }) { return known }
+        guard let facts = try? JSONDecoder().decode(TrajectFacts.self, from: Data(json.utf8)) else { return nil }
+        decoded.withLock { cache in
+            // Bounded: a few thousand snapshots (a few MiB) cover the caseloads being worked; when
+            // full it starts over rather than keeping an order of use.
+            if cache.count >= decodedLimit { cache.removeAll(keepingCapacity: true) }
+            cache[json] = facts
+        }
+        return facts
     }
+
+    static let decodedLimit = 4_096
+    private static let decoded = Mutex<[String: TrajectFacts]>([:])
 }
