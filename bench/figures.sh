@@ -26,7 +26,9 @@
 #              DASHBOARD_DURATION (DURATION: the dashboard's wrk rows; at 4 connections one round of
 #              requests takes about as long as 15 s, so a longer run gives a throughput worth reading),
 #              WARMUP (2s), TIMEOUT (30s), WARM_REQUESTS (5), SEED (2021), PORT (28183),
-#              ENGINES ("sqlite postgres"), BENCH_DATABASE_URL, SKIP_BUILD=1, REGIE_BIN.
+#              ENGINES ("sqlite postgres"), BENCH_DATABASE_URL, SKIP_BUILD=1, REGIE_BIN,
+#              CONNECTIONS ("1 4 16": the wrk rows), IDLE_WAIT (120: seconds to wait for an idle machine
+#              before a row; 0 on a machine that other work keeps busy — the report then says so).
 #              The report is printed and kept, with the raw wrk and curl output and the server logs,
 #              in bench/results/<stamp>-figures-<N>/ (git-ignored); it is not appended to README.md.
 set -euo pipefail
@@ -45,6 +47,8 @@ WARM_REQUESTS=${WARM_REQUESTS:-5}
 SEED=${SEED:-2021}
 PORT=${PORT:-28183}
 ENGINES=${ENGINES:-"sqlite postgres"}
+CONNECTIONS=${CONNECTIONS:-"1 4 16"}
+IDLE_WAIT=${IDLE_WAIT:-120}
 BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5433/regie_bench_figures}
 PASSWORD=regie-demo-2026
 TABLES=(obligation routes pipOnTime delayReasons throughput waits lbtRoute routeMix caseload terms results fines targets)
@@ -99,6 +103,7 @@ if curl -s -o /dev/null --max-time 2 "$BASE/health/live"; then
 fi
 
 NOTES=()
+[[ "$IDLE_WAIT" == 0 ]] && NOTES+=("rows ran without waiting for an idle machine (IDLE_WAIT=0): read them with the load averages below")
 TABLE_ROWS=()
 DETAILS=()
 ENGINE_LABEL=
@@ -123,15 +128,16 @@ timed() { rm -f "$RUN_DIR/last-body"; curl -s -o "$RUN_DIR/last-body" -b "$2" -w
 # wrk stops after its duration, but the server (and PostgreSQL) finish the requests still in flight,
 # several seconds each for the dashboard; without this they would run into the next row.
 wait_idle() {
-  local i a b busy
-  for i in $(seq 1 240); do
+  local i a b busy=?
+  [[ "$IDLE_WAIT" == 0 ]] && return 0
+  for i in $(seq 1 $((IDLE_WAIT * 2))); do
     a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
     sleep 0.5
     b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
     busy=$(awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2]; print (t > 0 ? (y[1] - x[1]) * 100 / t : 0) }')
     awk -v u="$busy" 'BEGIN { exit !(u < 15) }' && return 0
   done
-  NOTES+=("$ENGINE_LABEL: the machine was still busy (${busy}% CPU) 120 s after a row; the next row ran anyway")
+  NOTES+=("$ENGINE_LABEL: the machine was still busy (${busy}% CPU) $IDLE_WAIT s after a row; the next row ran anyway")
 }
 
 # wrk row: label, path, cookie, connections, duration.
@@ -264,10 +270,11 @@ run_engine() {
   log "$ENGINE_LABEL: dashboard cold ${cold}s, warm median ${warm}s ($bytes bytes); CSV: $csv_times ms"
 
   # --- wrk ---
-  measure '`GET /health/live`' /health/live "" 1 "$DURATION"
-  measure "\`GET /cijfers?…\` ($MUNICIPALITY)" "$DASHBOARD" "$cookie" 1 "$DASHBOARD_DURATION"
-  measure '`GET /health/live`' /health/live "" 4 "$DURATION"
-  measure "\`GET /cijfers?…\` ($MUNICIPALITY)" "$DASHBOARD" "$cookie" 4 "$DASHBOARD_DURATION"
+  local conns
+  for conns in $CONNECTIONS; do
+    measure '`GET /health/live`' /health/live "" "$conns" "$DURATION"
+    measure "\`GET /cijfers?…\` ($MUNICIPALITY)" "$DASHBOARD" "$cookie" "$conns" "$DASHBOARD_DURATION"
+  done
 
   local peak_kb load_after
   peak_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
@@ -292,7 +299,7 @@ if [[ "$COMMIT" != unknown && -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$ROOT" status -
 fi
 REPORT="### $(date '+%Y-%m-%d %H:%M') — figures dashboard, N=$N
 
-Machine: $(nproc) CPUs, $CPU, $MEM RAM. Commit \`$COMMIT\`. Binary \`$BIN\`. \`GET $DASHBOARD\` as teamleider@regie.example; wrk $DURATION per row (the dashboard's rows $DASHBOARD_DURATION) after a $WARMUP warm-up (all 1-connection rows first), \`-t1 -c1\` and \`-t2 -c4\`, \`--timeout $TIMEOUT\`, loopback.
+Machine: $(nproc) CPUs, $CPU, $MEM RAM. Commit \`$COMMIT\`. Binary \`$BIN\`. \`GET $DASHBOARD\` as teamleider@regie.example; wrk $DURATION per row (the dashboard's rows $DASHBOARD_DURATION) after a $WARMUP warm-up (connections $CONNECTIONS, each \`-t1\` at one connection, else \`-t2\`), \`--timeout $TIMEOUT\`, loopback.
 
 | engine | request | connections | duration | p50 ms | p99 ms | req/s | responses |
 |---|---|---:|---:|---:|---:|---:|---:|"

@@ -578,6 +578,8 @@ struct FiguresController {
         let query = b.selection.query
         let link: @Sendable (Int, String) -> String = { index, part in SiteRoute.figuresCases.path + "?doel=\(index)&deel=\(part)&" + query }
         let targetLink = b.casesLink == nil ? nil : link
+        // The totals first take in every change committed so far, so the figures are exact.
+        try await b.store.refreshTotals()
         // The figures are independent aggregates: they run side by side, each on its own connection.
         async let obligation = b.obligation()
         async let routes = b.routes()

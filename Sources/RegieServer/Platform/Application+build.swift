@@ -38,6 +38,8 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         try await services.persons.backfillSearchNames()
         let backfilled = try await services.casework.backfillNextDue(now: services.clock.now())
         if backfilled > 0 { logger.info("nearest terms computed", metadata: ["trajecten": .stringConvertible(backfilled)]) }
+        // The figures' totals take in what changed while no server ran (all of it after the upgrade that adds them).
+        try await services.figures.refreshTotals()
         router = try buildRouter(services: services)
         sweeper = SessionSweeper(services: services, logger: logger)
     } catch {

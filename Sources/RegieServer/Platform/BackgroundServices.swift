@@ -3,8 +3,9 @@ import Logging
 import RegieStorage
 import ServiceLifecycle
 
-/// Removes expired sessions and old login attempts every few minutes, and keeps the planner's
-/// statistics fresh (SQLite; PostgreSQL's autovacuum does its own).
+/// Removes expired sessions and old login attempts every few minutes, keeps the planner's
+/// statistics fresh (SQLite; PostgreSQL's autovacuum does its own), and takes the changes of the
+/// last minutes into the figures' totals, so the next dashboard finds little to do.
 struct SessionSweeper: Service, CustomStringConvertible {
     // Service lifecycle logs services by description: name them, never dump their configuration.
     var description: String { "SessionSweeper" }
@@ -27,6 +28,9 @@ struct SessionSweeper: Service, CustomStringConvertible {
                 try await services.sessions.deleteLoginAttempts(before: now.addingTimeInterval(-86_400))
             } catch {
                 logger.warning("session sweep failed", metadata: ["error": .string(String(describing: type(of: error)))])
+            }
+            do { try await services.figures.refreshTotals() } catch {
+                logger.warning("refreshing the figures' totals failed", metadata: ["error": .string(String(describing: type(of: error)))])
             }
             // Wakes at once when the application shuts down, so SIGTERM stops Regie promptly.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(300)) }

@@ -25,6 +25,7 @@ let allMigrations: [Migration] = [
     M0012_Outbox.migration,
     M0013_AuditHead.migration,
     M0014_NameSearch.migration,
+    M0016_FigureTotals.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

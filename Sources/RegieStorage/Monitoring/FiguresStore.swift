@@ -147,10 +147,16 @@ public struct TargetResult: Sendable, Hashable {
 /// in view, grouped by part, never a load of cases into memory.
 public struct FiguresStore: Sendable {
     let database: Database
+    let totals: FigureTotals
 
-    public init(database: Database) {
+    public init(database: Database, totals: FigureTotals = FigureTotals()) {
         self.database = database
+        self.totals = totals
     }
+
+    /// Where a figure is read from: the maintained totals (the dashboard), or the definition over
+    /// the cases themselves (what the totals are held to).
+    public enum Source: Sendable { case totals, live }
 
     // MARK: Definitions
 
@@ -162,6 +168,27 @@ public struct FiguresStore: Sendable {
     /// The caseload's part for files without a case worker (user ids are never this word).
     public static let unassigned = "geen"
     static let contactJoin: SQLQueryString = " LEFT JOIN warme_overdrachten w ON w.person_id = t.person_id"
+    /// The day an open traject began waiting for its next step (see `waitingFor`).
+    static let waitingSince: SQLQueryString = """
+        (CASE WHEN t.pip_date IS NOT NULL THEN t.pip_date WHEN t.intake_date IS NOT NULL THEN t.intake_date
+              WHEN w.meeting_held IS NOT NULL THEN w.meeting_held ELSE COALESCE(t.koppeling_date, t.brp_date, t.kennisgeving_date) END)
+        """
+    /// The first step still missing: first contact, intake start, PIP or route start.
+    static let waitingFor: SQLQueryString = """
+        (CASE WHEN t.pip_date IS NOT NULL THEN 'routeStart' WHEN t.intake_date IS NOT NULL THEN 'pip'
+              WHEN w.meeting_held IS NOT NULL THEN 'intake' ELSE 'contact' END)
+        """
+    /// A route decision (`rb`) that no later decision of the person replaced.
+    static let latestDecision: SQLQueryString = """
+        NOT EXISTS (SELECT 1 FROM route_besluiten r2 WHERE r2.person_id = rb.person_id
+                    AND (r2.decided_date > rb.decided_date OR (r2.decided_date = rb.decided_date
+                         AND (r2.created_at > rb.created_at OR (r2.created_at = rb.created_at AND r2.id > rb.id)))))
+        """
+    /// DUO's LBT score bands of a route decision (`rb`).
+    static let lbtBand: SQLQueryString = """
+        (CASE WHEN rb.lbt_score IS NULL THEN 'geen' WHEN rb.lbt_score < 20 THEN 'lt20' WHEN rb.lbt_score <= 27 THEN '20-27'
+              WHEN rb.lbt_score <= 30 THEN '28-30' ELSE 'gt30' END)
+        """
     /// The day housing started: the housing date, else the BRP registration.
     static let housed: SQLQueryString = "COALESCE(t.housing_date, t.brp_date)"
 
@@ -227,31 +254,14 @@ public struct FiguresStore: Sendable {
         case .brpToPIP:
             return step("t.brp_date", "t.pip_date")
         case .waits:
-            let since: SQLQueryString = """
-                (CASE WHEN t.pip_date IS NOT NULL THEN t.pip_date WHEN t.intake_date IS NOT NULL THEN t.intake_date
-                      WHEN w.meeting_held IS NOT NULL THEN w.meeting_held ELSE COALESCE(t.koppeling_date, t.brp_date, t.kennisgeving_date) END)
-                """
             return Definition(
                 joins: Self.contactJoin,
-                condition: "t.closed_date IS NULL AND t.route_start_date IS NULL AND \(since) IS NOT NULL AND \(since) <= \(bind: today)",
-                part: """
-                    (CASE WHEN t.pip_date IS NOT NULL THEN 'routeStart' WHEN t.intake_date IS NOT NULL THEN 'pip'
-                          WHEN w.meeting_held IS NOT NULL THEN 'intake' ELSE 'contact' END)
-                    """,
-                days: days(from: since, to: "\(bind: today)"))
+                condition: "t.closed_date IS NULL AND t.route_start_date IS NULL AND \(Self.waitingSince) IS NOT NULL AND \(Self.waitingSince) <= \(bind: today)",
+                part: Self.waitingFor,
+                days: days(from: Self.waitingSince, to: "\(bind: today)"))
         case .lbtRoute, .lbtMatch:
-            // Decisions of the period that no later decision of the person replaced.
-            let latest: SQLQueryString = """
-                NOT EXISTS (SELECT 1 FROM route_besluiten r2 WHERE r2.person_id = rb.person_id
-                            AND (r2.decided_date > rb.decided_date OR (r2.decided_date = rb.decided_date
-                                 AND (r2.created_at > rb.created_at OR (r2.created_at = rb.created_at AND r2.id > rb.id)))))
-                """
-            let band: SQLQueryString = """
-                (CASE WHEN rb.lbt_score IS NULL THEN 'geen' WHEN rb.lbt_score < 20 THEN 'lt20' WHEN rb.lbt_score <= 27 THEN '20-27'
-                      WHEN rb.lbt_score <= 30 THEN '28-30' ELSE 'gt30' END)
-                """
-            return Definition(condition: "rb.person_id = t.person_id AND rb.decided_date >= \(bind: from) AND rb.decided_date <= \(bind: to) AND \(latest)",
-                              part: figure == .lbtRoute ? "\(band) || '.' || rb.leerroute" : "rb.deviation",
+            return Definition(condition: "rb.person_id = t.person_id AND rb.decided_date >= \(bind: from) AND rb.decided_date <= \(bind: to) AND \(Self.latestDecision)",
+                              part: figure == .lbtRoute ? "\(Self.lbtBand) || '.' || rb.leerroute" : "rb.deviation",
                               from: "trajecten t CROSS JOIN route_besluiten rb")
         case .routeMix:
             return Definition(condition: "t.pip_date >= \(bind: from) AND t.pip_date <= \(bind: to)", part: "COALESCE(t.leerroute, 'onbekend')")
@@ -300,8 +310,10 @@ public struct FiguresStore: Sendable {
 
     // MARK: Queries
 
-    /// The figure's count (and sum) per part.
-    public func counts(_ figure: Figure, _ f: FiguresFilter) async throws -> [FigureCount] {
+    /// The figure's count (and sum) per part: from the maintained totals, which `refreshTotals`
+    /// brings up to date, or live from the cases.
+    public func counts(_ figure: Figure, _ f: FiguresFilter, from source: Source = .totals) async throws -> [FigureCount] {
+        if source == .totals { return try await totalsCounts(figure, f) }
         let d = definition(figure, f)
         let sum: SQLQueryString = d.sum.map { "COALESCE(SUM(\($0)), 0)" } ?? "0"
         let query: SQLQueryString = "SELECT \(d.part) AS part, COUNT(*) AS n, \(sum) AS total " + base(d, f) + " GROUP BY 1 ORDER BY 1"
@@ -312,10 +324,15 @@ public struct FiguresStore: Sendable {
     }
 
     /// The days a figure measures, per part, as a histogram.
-    public func distributions(_ figure: Figure, _ f: FiguresFilter) async throws -> [DayDistribution] {
+    public func distributions(_ figure: Figure, _ f: FiguresFilter, from source: Source = .totals) async throws -> [DayDistribution] {
+        if source == .totals { return try await totalsDistributions(figure, f) }
         let d = definition(figure, f)
         guard let days = d.days else { return [] }
-        let query: SQLQueryString = "SELECT \(d.part) AS part, \(days) AS days, COUNT(*) AS n " + base(d, f) + " GROUP BY 1, 2 ORDER BY 1, 2"
+        return try await histograms("SELECT \(d.part) AS part, \(days) AS days, COUNT(*) AS n " + base(d, f) + " GROUP BY 1, 2 ORDER BY 1, 2")
+    }
+
+    /// Rows of part, days and count, in order of part, into one histogram per part.
+    func histograms(_ query: SQLQueryString) async throws -> [DayDistribution] {
         var byPart: [(String, [(days: Int, count: Int)])] = []
         for row in try await database.sql.raw(query).all() {
             let part = try row.decode(column: "part", as: String.self)

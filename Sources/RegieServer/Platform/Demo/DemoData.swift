@@ -144,6 +144,8 @@ public struct DemoData: Sendable {
         try await DemoOntzorgen.load(recent: recent, store: ontzorgen, organisationId: organisationId,
                                      managers: [(Self.id("user", 6), "Anouk Verbeek"), (Self.id("user", 8), "Bram Coenen")],
                                      administrator: (Self.id("user", 7), "Ruud Smeets"), today: today)
+        // The figures' totals at once from the whole region, not person by person from the marks.
+        try await FiguresStore(database: database).rebuildTotals()
         try await database.refreshStatistics()
     }
 

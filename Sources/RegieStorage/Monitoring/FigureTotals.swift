@@ -1,0 +1,268 @@
+import Foundation
+import SQLKit
+
+/// The figures from maintained totals (M0016): each figure's definition in `FiguresStore` split in
+/// what a person's traject contributes whatever the period and today (`contribution`), stored per
+/// person and summed in `figure_totals`, and what a selection asks of those sums (`reading`). The
+/// dashboard then sums rows per day, part and days instead of reading every case. The live
+/// definitions stay: they list the cases behind a number, and a test holds the two to each other.
+extension FiguresStore {
+    /// A figure's rows in `figure_contributions`, computed from the same columns and expressions as
+    /// the live definition, minus the period and today.
+    struct Contribution {
+        var joins: SQLQueryString = ""
+        var condition: SQLQueryString = "1 = 1"
+        var part: SQLQueryString
+        var day: SQLQueryString = "''"
+        var until: SQLQueryString = "'\(unsafeRaw: FiguresStore.open)'"
+        var days: SQLQueryString = "0"
+        var total: SQLQueryString = "0"
+    }
+
+    /// `until_day` of what is still counted: later than any date.
+    static let open = "9999-12-31"
+    /// `day` of what counts from the beginning (no kennisgeving date): earlier than any date.
+    static let beginning = "0000-01-01"
+    /// The rows of `.routes`: trajecten with a PIP, counted like `.obligation` once the PIP is
+    /// fixed; the rest of the obligation is "no PIP yet".
+    static let withPIP = "routes"
+
+    func contribution(_ figure: Figure) -> Contribution {
+        let kennisgeving: SQLQueryString = "COALESCE(t.kennisgeving_date, '\(unsafeRaw: Self.beginning)')"
+        let closed: SQLQueryString = "COALESCE(t.closed_date, '\(unsafeRaw: Self.open)')"
+        func step(_ start: SQLQueryString, _ end: SQLQueryString, joins: SQLQueryString = "") -> Contribution {
+            Contribution(joins: joins, condition: "\(end) IS NOT NULL AND \(start) IS NOT NULL AND \(start) <= \(end)",
+                         part: "'alle'", day: end, days: days(from: start, to: end))
+        }
+        switch figure {
+        case .obligation:
+            return Contribution(part: "p.doelgroep", day: kennisgeving, until: closed)
+        case .routes:
+            let later: SQLQueryString = database.kind == .sqlite ? "MAX(\(kennisgeving), t.pip_date)" : "GREATEST(\(kennisgeving), t.pip_date)"
+            return Contribution(condition: "t.pip_date IS NOT NULL", part: "COALESCE(t.leerroute, 'onbekend')", day: later, until: closed)
+        case .pipOnTime:
+            return Contribution(
+                condition: "t.pip_due_date IS NOT NULL AND NOT (t.pip_date IS NULL AND t.closed_date IS NOT NULL AND t.closed_date <= t.pip_due_date)",
+                part: """
+                    (CASE WHEN t.pip_date IS NOT NULL AND t.pip_date <= t.pip_due_date THEN 'opTijd'
+                          WHEN t.pip_date IS NOT NULL THEN 'teLaat' ELSE 'zonder' END)
+                    """,
+                day: "t.pip_due_date")
+        case .delayReasons:
+            return Contribution(condition: "t.pip_due_date IS NOT NULL AND t.pip_date > t.pip_due_date",
+                                part: "COALESCE(t.pip_delay_reason, 'onbekend')", day: "t.pip_due_date")
+        case .koppelingToContact:
+            return step("t.koppeling_date", Self.firstContact, joins: Self.contactJoin)
+        case .contactToIntake:
+            return step(Self.firstContact, "t.intake_date", joins: Self.contactJoin)
+        case .intakeToPIP:
+            return step("t.intake_date", "t.pip_date")
+        case .pipToRouteStart:
+            return step("t.pip_date", "t.route_start_date")
+        case .brpToPIP:
+            return step("t.brp_date", "t.pip_date")
+        case .waits:
+            return Contribution(joins: Self.contactJoin,
+                                condition: "t.closed_date IS NULL AND t.route_start_date IS NULL AND \(Self.waitingSince) IS NOT NULL",
+                                part: Self.waitingFor, day: Self.waitingSince)
+        case .lbtRoute, .lbtMatch:
+            return Contribution(joins: " JOIN route_besluiten rb ON rb.person_id = t.person_id", condition: Self.latestDecision,
+                                part: figure == .lbtRoute ? "\(Self.lbtBand) || '.' || rb.leerroute" : "rb.deviation", day: "rb.decided_date")
+        case .routeMix:
+            return Contribution(condition: "t.pip_date IS NOT NULL", part: "COALESCE(t.leerroute, 'onbekend')", day: "t.pip_date")
+        case .caseload:
+            return Contribution(condition: "t.closed_date IS NULL", part: "COALESCE(t.consulent_id, '\(unsafeRaw: Self.unassigned)')")
+        case .terms:
+            return Contribution(condition: "t.closed_date IS NULL AND t.next_due_kind IS NOT NULL AND t.next_due_kind <> ''",
+                                part: "t.next_due_kind", day: "t.next_due_date")
+        case .results:
+            return Contribution(joins: " JOIN route_resultaten rr ON rr.person_id = t.person_id", part: "rr.kind", day: "rr.result_date")
+        case .fines:
+            return Contribution(joins: " JOIN handhavingen h ON h.person_id = t.person_id", part: "h.step", day: "h.decided_date",
+                                total: "COALESCE(h.amount_cents, 0)")
+        case .closures:
+            return Contribution(condition: "t.closed_date IS NOT NULL", part: "COALESCE(t.closed_reason, 'onbekend')", day: "t.closed_date")
+        }
+    }
+
+    /// Which summed rows a selection counts, and as which part and days.
+    struct Reading {
+        var condition: SQLQueryString
+        var part: SQLQueryString = "ft.part"
+        var days: SQLQueryString = "ft.days"
+    }
+
+    func reading(_ figure: Figure, _ f: FiguresFilter) -> Reading {
+        let from = f.from.iso, to = f.to.iso, today = f.today.iso
+        let period: SQLQueryString = "ft.day >= \(bind: from) AND ft.day <= \(bind: to)"
+        switch figure {
+        case .obligation, .routes:
+            return Reading(condition: "ft.day <= \(bind: to) AND ft.until_day >= \(bind: from)")
+        case .pipOnTime:
+            return Reading(condition: period,
+                           part: "(CASE WHEN ft.part <> 'zonder' THEN ft.part WHEN ft.day < \(bind: today) THEN 'ontbreekt' ELSE 'lopend' END)")
+        case .waits:
+            return Reading(condition: "ft.day <= \(bind: today)", days: days(from: "ft.day", to: "\(bind: today)"))
+        case .caseload:
+            return Reading(condition: "1 = 1")
+        case .terms:
+            return Reading(condition: "ft.day <= \(bind: f.today.adding(days: PersonStore.soonDays).iso)",
+                           part: "ft.part || (CASE WHEN ft.day < \(bind: today) THEN '.verlopen' ELSE '.binnenkort' END)")
+        case .delayReasons, .koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart, .brpToPIP, .lbtRoute, .lbtMatch,
+             .routeMix, .results, .fines, .closures:
+            return Reading(condition: period)
+        }
+    }
+
+    /// FROM and WHERE of a reading: the figure's rows of the municipalities in view, the filters.
+    func totalsBase(_ figure: String, _ r: Reading, _ f: FiguresFilter) -> SQLQueryString {
+        var query: SQLQueryString = """
+            FROM figure_totals ft
+            WHERE ft.figure = \(bind: figure) AND \(f.scope.municipalities("ft.municipality_code", needs: .figures)) AND \(r.condition)
+            """
+        if !f.doelgroepen.isEmpty { query += " AND ft.doelgroep IN (\(binds: f.doelgroepen.map(\.rawValue)))" }
+        if let gender = f.gender { query += " AND ft.gender = \(bind: gender)" }
+        return query
+    }
+
+    func totalsCounts(_ figure: Figure, _ f: FiguresFilter) async throws -> [FigureCount] {
+        try await refreshTotals()
+        let r = reading(figure, f)
+        let key = figure == .routes ? Self.withPIP : figure.rawValue
+        let query: SQLQueryString = "SELECT \(r.part) AS part, CAST(SUM(ft.n) AS BIGINT) AS n, CAST(SUM(ft.total) AS BIGINT) AS total "
+            + totalsBase(key, r, f) + " GROUP BY 1 HAVING SUM(ft.n) > 0 ORDER BY 1"
+        var counts = try await database.sql.raw(query).all().map { row in
+            FigureCount(part: try row.decode(column: "part", as: String.self), count: try row.decode(column: "n", as: Int.self),
+                        sum: try row.decode(column: "total", as: Int.self))
+        }
+        if figure == .routes {
+            // Everyone obliged in the period without a PIP fixed by its end.
+            let obliged = try await database.sql.raw("SELECT CAST(COALESCE(SUM(ft.n), 0) AS BIGINT) AS n " + totalsBase(Figure.obligation.rawValue, r, f))
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let withoutPIP = obliged - counts.reduce(0) { $0 + $1.count }
+            if withoutPIP > 0 {
+                counts.append(FigureCount(part: "geenPIP", count: withoutPIP, sum: 0))
+            }
+        }
+        return counts
+    }
+
+    func totalsDistributions(_ figure: Figure, _ f: FiguresFilter) async throws -> [DayDistribution] {
+        guard figure.measuresDays else { return [] }
+        try await refreshTotals()
+        let r = reading(figure, f)
+        let query: SQLQueryString = "SELECT \(r.part) AS part, \(r.days) AS days, CAST(SUM(ft.n) AS BIGINT) AS n "
+            + totalsBase(figure.rawValue, r, f) + " GROUP BY 1, 2 HAVING SUM(ft.n) > 0 ORDER BY 1, 2"
+        return try await histograms(query)
+    }
+
+    // MARK: Keeping the totals
+
+    /// The contributions of every figure, of the persons in `figure_batch` (or of everyone).
+    private func insertContributions(onlyBatch: Bool, on db: any SQLDatabase) async throws {
+        for figure in Figure.allCases {
+            let c = contribution(figure)
+            let key = figure == .routes ? Self.withPIP : figure.rawValue
+            var query: SQLQueryString = """
+                INSERT INTO figure_contributions (person_id, figure, municipality_code, doelgroep, gender, part, day, until_day, days, total)
+                SELECT t.person_id, \(bind: key), t.municipality_code, p.doelgroep,
+                       (CASE WHEN p.details_pending = 1 THEN 'onbekend' ELSE p.gender END), \(c.part), \(c.day), \(c.until), \(c.days), \(c.total)
+                FROM trajecten t JOIN persons p ON p.id = t.person_id\(c.joins)
+                WHERE \(c.condition)
+                """
+            if onlyBatch { query += " AND t.person_id IN (SELECT person_id FROM figure_batch)" }
+            try await db.raw(query).run()
+        }
+    }
+
+    /// Moves the totals by the batch's contributions, added (`sign` 1) or taken back (-1).
+    private func addContributions(sign: Int, onlyBatch: Bool, on db: any SQLDatabase) async throws {
+        let keys = "figure, municipality_code, day, until_day, part, days, doelgroep, gender"
+        let batch = onlyBatch ? " WHERE c.person_id IN (SELECT person_id FROM figure_batch)" : " WHERE 1 = 1"
+        let query: SQLQueryString = """
+            INSERT INTO figure_totals (\(unsafeRaw: keys), n, total)
+            SELECT c.figure, c.municipality_code, c.day, c.until_day, c.part, c.days, c.doelgroep, c.gender,
+                   \(literal: sign) * COUNT(*), \(literal: sign) * SUM(c.total)
+            FROM figure_contributions c\(unsafeRaw: batch)
+            GROUP BY c.figure, c.municipality_code, c.day, c.until_day, c.part, c.days, c.doelgroep, c.gender
+            ON CONFLICT (\(unsafeRaw: keys)) DO UPDATE SET n = figure_totals.n + excluded.n, total = figure_totals.total + excluded.total
+            """
+        try await db.raw(query).run()
+    }
+
+    /// The advisory lock that keeps two servers on one PostgreSQL database from refreshing at once
+    /// (on SQLite the write transaction is already exclusive).
+    private static let refreshLock: Int64 = 0x5245_4749_4546_4947  // "REGIEFIG"
+
+    /// Brings the totals up to date with every change committed so far: recomputes the
+    /// contributions of the persons marked in `figure_dirty` and moves the totals by the difference,
+    /// in one transaction. Cheap when nothing changed (one read); refreshes of this process run one
+    /// after another.
+    public func refreshTotals() async throws {
+        guard try await database.sql.raw("SELECT 1 AS dirty FROM figure_dirty LIMIT 1").first() != nil else { return }
+        try await totals.gate.run {
+            try await database.transaction { db in
+                if db.dialect.name == "postgresql" {
+                    try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.refreshLock))").run()
+                    // Taken out of the queue in the same statement, so a mark committed meanwhile stays for the next refresh.
+                    try await db.raw("""
+                        WITH taken AS (DELETE FROM figure_dirty RETURNING person_id)
+                        INSERT INTO figure_batch (person_id) SELECT DISTINCT person_id FROM taken
+                        """).run()
+                } else {
+                    try await db.raw("INSERT INTO figure_batch (person_id) SELECT DISTINCT person_id FROM figure_dirty").run()
+                    try await db.raw("DELETE FROM figure_dirty").run()
+                }
+                try await addContributions(sign: -1, onlyBatch: true, on: db)
+                try await db.raw("DELETE FROM figure_contributions WHERE person_id IN (SELECT person_id FROM figure_batch)").run()
+                try await insertContributions(onlyBatch: true, on: db)
+                try await addContributions(sign: 1, onlyBatch: true, on: db)
+                try await db.raw("DELETE FROM figure_totals WHERE n = 0").run()
+                try await db.raw("DELETE FROM figure_batch").run()
+            }
+        }
+    }
+
+    /// Computes the totals from scratch (after seeding a region, where marking and refreshing
+    /// person by person would be slower).
+    public func rebuildTotals() async throws {
+        try await totals.gate.run {
+            try await database.transaction { db in
+                if db.dialect.name == "postgresql" {
+                    try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.refreshLock))").run()
+                }
+                for table in ["figure_dirty", "figure_batch", "figure_contributions", "figure_totals"] {
+                    try await db.raw(SQLQueryString("DELETE FROM \(table)")).run()
+                }
+                try await insertContributions(onlyBatch: false, on: db)
+                try await addContributions(sign: 1, onlyBatch: false, on: db)
+            }
+        }
+    }
+}
+
+/// What the figures of one process share: refreshes run one after another, so a dashboard request
+/// that finds marks waits for the refresh running now instead of starting a second one.
+public final class FigureTotals: Sendable {
+    let gate = SerialGate()
+    public init() {}
+}
+
+/// Runs operations one at a time, in the order they arrive.
+actor SerialGate {
+    private var tail: Task<Void, Never>?
+
+    private func enqueue(_ operation: @escaping @Sendable () async throws -> Void) -> Task<Void, any Error> {
+        let previous = tail
+        let task = Task {
+            await previous?.value
+            try await operation()
+        }
+        tail = Task { _ = await task.result }
+        return task
+    }
+
+    nonisolated func run(_ operation: @escaping @Sendable () async throws -> Void) async throws {
+        try await enqueue(operation).value
+    }
+}

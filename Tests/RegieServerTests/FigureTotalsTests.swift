@@ -1,0 +1,126 @@
+import Foundation
+import Inburgering
+import RegieServer
+import RegieStorage
+import SQLKit
+import Testing
+
+/// The dashboard reads maintained totals (M0016); these tests hold them to the live definitions:
+/// on the demo region, and after random changes to every table a figure reads.
+@Suite("Figures from maintained totals equal a recomputation")
+struct FigureTotalsTests {
+    static let today = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
+    static let municipalities = ["GM0988", "GM1706", "GM0946"]
+
+    /// Selections that reach every kind of reading: each municipality and all three, periods from
+    /// one day to five years, another today, and the target-group and gender filters.
+    static var selections: [FiguresFilter] {
+        let day = CalendarDate(iso: "2026-11-18")!
+        let periods: [(String, String)] = [("2026-01-01", "2026-11-30"), ("2026-10-01", "2026-12-31"), ("2022-01-01", "2026-12-31"),
+                                           ("2026-11-18", "2026-11-18"), ("2025-01-01", "2025-12-31")]
+        var result: [FiguresFilter] = []
+        for codes in Self.municipalities.map({ [$0] }) + [Self.municipalities] {
+            for (from, to) in periods {
+                result.append(FiguresFilter(municipalityCodes: codes, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!, today: day))
+            }
+        }
+        let year = (CalendarDate(iso: "2026-01-01")!, CalendarDate(iso: "2026-12-31")!)
+        for gender in ["vrouw", "man", "x", "onbekend"] {
+            result.append(FiguresFilter(municipalityCodes: Self.municipalities, from: year.0, to: year.1, gender: gender, today: day))
+        }
+        result.append(FiguresFilter(municipalityCodes: Self.municipalities, from: year.0, to: year.1,
+                                    doelgroepen: [.asielstatushouder, .gezinsvormer], today: day))
+        result.append(FiguresFilter(municipalityCodes: ["GM0988"], from: year.0, to: year.1, doelgroepen: [.overig], gender: "vrouw", today: day))
+        result.append(FiguresFilter(municipalityCodes: Self.municipalities, from: year.0, to: year.1, today: CalendarDate(iso: "2026-06-30")!))
+        return result
+    }
+
+    /// Every figure's counts and histograms, from the totals and live, must be the same.
+    static func expectEqual(_ store: FiguresStore, _ label: String) async throws -> Int {
+        var compared = 0
+        for f in selections {
+            for figure in Figure.allCases {
+                let fromTotals = try await store.counts(figure, f).sorted { $0.part < $1.part }
+                let live = try await store.counts(figure, f, from: .live).sorted { $0.part < $1.part }
+                #expect(fromTotals == live, "\(label): \(figure) for \(f.municipalityCodes) \(f.from.iso)…\(f.to.iso) today \(f.today.iso) \(f.doelgroepen) \(f.gender ?? "")")
+                let histograms = try await store.distributions(figure, f)
+                let liveHistograms = try await store.distributions(figure, f, from: .live)
+                #expect(histograms == liveHistograms, "\(label): \(figure) days for \(f.municipalityCodes) \(f.from.iso)…\(f.to.iso)")
+                compared += live.count
+            }
+        }
+        return compared
+    }
+
+    @Test("On the demo region every figure from the totals equals the live count, for every selection", arguments: Engine.available)
+    func demoRegion(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { database in
+            try await DemoData(database: database, seal: FieldSeal(developmentPassphrase: "test")).load(people: 500, seed: 2021, today: Self.today, bcryptCost: 4)
+            let store = FiguresStore(database: database)
+            let compared = try await Self.expectEqual(store, "after seeding")
+            #expect(compared > 1_000, "the selections reach many parts (\(compared))")
+            // Nothing is left to refresh after the rebuild, and a refresh then changes nothing.
+            #expect(try await database.sql.raw("SELECT COUNT(*) AS n FROM figure_dirty").first()?.decode(column: "n", as: Int.self) == 0)
+        }
+    }
+
+    @Test("Random changes to every table a figure reads, refreshed, still equal a recomputation and a rebuild", arguments: Engine.available)
+    func randomChanges(engine: Engine) async throws {
+        let seed = UInt64(ProcessInfo.processInfo.environment["REGIE_FIGURES_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970)
+        print("FigureTotalsTests.randomChanges: seed \(seed) (REGIE_FIGURES_SEED)")
+        var random = SeededOrder(seed: seed)
+        try await TestDatabase.with(engine) { database in
+            try await DemoData(database: database, seal: FieldSeal(developmentPassphrase: "test")).load(people: 300, seed: 2021, today: Self.today, bcryptCost: 4)
+            let store = FiguresStore(database: database)
+            let sql = database.sql
+            let people = try await sql.raw("SELECT person_id FROM trajecten ORDER BY person_id").all().map { try $0.decode(column: "person_id", as: String.self) }
+            let workers = try await sql.raw("SELECT DISTINCT consulent_id FROM trajecten WHERE consulent_id IS NOT NULL ORDER BY consulent_id").all()
+                .map { try $0.decode(column: "consulent_id", as: String.self) }
+            func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+            func date() -> String? {
+                random.next() % 5 == 0 ? nil : CalendarDate(iso: "2024-01-01")!.adding(days: Int(random.next() % 1_200)).iso
+            }
+            let dateColumns = ["kennisgeving_date", "koppeling_date", "brp_date", "intake_date", "pip_date", "pip_due_date", "route_start_date", "closed_date"]
+            for round in 0..<3 {
+                for _ in 0..<40 {
+                    let person = pick(people)
+                    switch random.next() % 9 {
+                    case 0, 1, 2:
+                        let column = pick(dateColumns)
+                        try await sql.raw("UPDATE trajecten SET \(unsafeRaw: column) = \(bind: date()) WHERE person_id = \(bind: person)").run()
+                    case 3:
+                        try await sql.raw("UPDATE trajecten SET consulent_id = \(bind: random.next() % 4 == 0 ? nil : pick(workers)), leerroute = \(bind: pick(["b1", "onderwijs", "z"])), pip_delay_reason = \(bind: random.next() % 2 == 0 ? nil : "overig") WHERE person_id = \(bind: person)").run()
+                    case 4:
+                        try await sql.raw("UPDATE trajecten SET next_due_date = \(bind: date() ?? "2026-11-20"), next_due_kind = \(bind: pick(["pip", "intake", ""])), closed_reason = \(bind: pick(["verhuisd", "examen"])) WHERE person_id = \(bind: person)").run()
+                    case 5:
+                        try await sql.raw("UPDATE persons SET doelgroep = \(bind: pick(Doelgroep.allCases).rawValue), gender = \(bind: pick(["vrouw", "man", "x"])), details_pending = \(bind: Int(random.next() % 2)) WHERE id = \(bind: person)").run()
+                    case 6:
+                        try await sql.raw("DELETE FROM route_besluiten WHERE person_id = \(bind: person)").run()
+                    case 7:
+                        try await sql.raw("UPDATE handhavingen SET decided_date = \(bind: date() ?? "2026-03-01"), amount_cents = \(bind: Int(random.next() % 50_000)) WHERE person_id = \(bind: person)").run()
+                        try await sql.raw("DELETE FROM route_resultaten WHERE person_id = \(bind: person)").run()
+                    default:
+                        try await sql.raw("UPDATE warme_overdrachten SET meeting_held = \(bind: date()) WHERE person_id = \(bind: person)").run()
+                    }
+                }
+                if round == 2 {
+                    // A person removed altogether (their traject and history go by cascade).
+                    try await sql.raw("DELETE FROM persons WHERE id = \(bind: pick(people))").run()
+                }
+                try await store.refreshTotals()
+                _ = try await Self.expectEqual(store, "round \(round) (seed \(seed))")
+            }
+            // The refreshed totals are exactly the totals computed from scratch.
+            let refreshed = try await Self.totalsRows(database)
+            try await store.rebuildTotals()
+            #expect(try await Self.totalsRows(database) == refreshed, "seed \(seed)")
+        }
+    }
+
+    static func totalsRows(_ database: Database) async throws -> [String] {
+        try await database.sql.raw("SELECT figure, municipality_code, day, until_day, part, days, doelgroep, gender, n, total FROM figure_totals").all().map { row in
+            try ["figure", "municipality_code", "day", "until_day", "part", "doelgroep", "gender"].map { try row.decode(column: $0, as: String.self) }.joined(separator: "|")
+                + "|" + (try ["days", "n", "total"].map { String(try row.decode(column: $0, as: Int.self)) }.joined(separator: "|"))
+        }.sorted()
+    }
+}
