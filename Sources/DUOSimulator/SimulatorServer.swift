@@ -25,10 +25,13 @@ public struct DUOSimulatorServer: Sendable {
     let municipalityOINs: [String: String]
     let tls: DUOTLSFiles?
     let logger: Logger
+    /// How long a notification sent to Regie may take before it counts as failed.
+    let sendTimeout: TimeAmount
 
     public init(simulator: DUOSimulator, regieNotifyURL: String?, duoOIN: String, municipalityOINs: [String: String],
-                tls: DUOTLSFiles?, logger: Logger) {
+                tls: DUOTLSFiles?, logger: Logger, sendTimeout: TimeAmount = .seconds(10)) {
         self.simulator = simulator
+        self.sendTimeout = sendTimeout
         self.regieNotifyURL = regieNotifyURL.flatMap { $0.isEmpty ? nil : $0 }
         self.duoOIN = duoOIN
         self.municipalityOINs = municipalityOINs
@@ -148,7 +151,7 @@ public struct DUOSimulatorServer: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             if let tls { request.tlsConfiguration = try tls.clientConfiguration() }
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await HTTPClient.shared.execute(request, timeout: sendTimeout)
             let buffer = try await response.body.collect(upTo: 1 << 20)
             exchange.status = Int(response.status.code)
             for (name, value) in response.headers { exchange.responseHeaders[name] = value }
