@@ -45,8 +45,7 @@ struct AuditGroupCommitTests {
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
             }
             #expect(statuses.count == 64 && statuses.allSatisfy { $0 == .ok })
-            let entries = try await app.database.sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: start) ORDER BY seq")
-                .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let entries = try await Self.entries(app.database, after: start)
             #expect(entries.count == 64, "one entry per read, none lost, none twice")
             #expect(Set(entries.map(\.requestId)).count == 64, "each entry is its own request's")
             for session in sessions {
@@ -108,7 +107,7 @@ struct AuditGroupCommitTests {
             // AUDIT_TEST_SEED replays a run.
             let seed = ProcessInfo.processInfo.environment["AUDIT_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0 ... .max)
             print("orderWithinRequest on \(engine): seed \(seed)")
-            var random = SeededRandom(seed: seed)
+            var random = SeededOrder(seed: seed)
             // 24 "requests" of 5 entries each, with random pauses between them.
             let plans = (0..<24).map { _ in (0..<5).map { _ in UInt64.random(in: 0...3_000_000, using: &random) } }
             let start = try await app.services.audit.count()
@@ -127,8 +126,7 @@ struct AuditGroupCommitTests {
                 }
                 try await group.waitForAll()
             }
-            let entries = try await app.database.sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: start) ORDER BY seq")
-                .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let entries = try await Self.entries(app.database, after: start)
             #expect(entries.count == 24 * 5)
             for request in 0..<24 {
                 let steps = entries.filter { $0.requestId == "request-\(request)" }.map(\.detail)
@@ -158,8 +156,7 @@ struct AuditGroupCommitTests {
             }
             try await hold.release()
             for append in appends { try await append.value }
-            let entries = try await app.database.sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: start) ORDER BY seq")
-                .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let entries = try await Self.entries(app.database, after: start)
             #expect(entries.map(\.requestId) == (0..<13).map { "hand-over-\($0)" }, "chained in the order handed over")
             #expect(commit.backlog.batches - batchesBefore == 2, "thirteen entries, two transactions")
             #expect(try await app.services.audit.verify() == .intact(entries: start + 13))
@@ -192,8 +189,7 @@ struct AuditGroupCommitTests {
             try await writing.value
             try await waiting.value
             #expect(Set(returned.ids.withLock { $0 }) == ["cancelled-writing", "cancelled-waiting"])
-            let entries = try await app.database.sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: start) ORDER BY seq")
-                .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let entries = try await Self.entries(app.database, after: start)
             #expect(entries.map(\.requestId) == ["cancelled-writing", "cancelled-waiting"])
             #expect(try await app.services.audit.verify() == .intact(entries: start + 2))
         }
@@ -221,6 +217,12 @@ struct AuditGroupCommitTests {
     }
 
     // MARK: helpers
+
+    /// The entries after `seq`, in chain order.
+    static func entries(_ database: Database, after seq: Int64) async throws -> [AuditEntry] {
+        try await database.sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: seq) ORDER BY seq")
+            .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
 
     /// An entry told apart by its request id.
     static func event(_ requestId: String) -> AuditEvent {
@@ -351,21 +353,6 @@ struct HeldAuditHead {
     }
 }
 
-/// SplitMix64: a generator that repeats its sequence for a seed, so a failing run can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The order the application stops in, with the real `buildApplication` and ServiceLifecycle: the
 /// server waits for a read still waiting for its audit entry, the entry is written, and only then
 /// does the pool close. PostgreSQL only: its lock table shows when the flush is waiting, so the
@@ -455,8 +442,7 @@ struct AuditShutdownTests {
         }
         let after = try await Database.connect(.postgres(url: fresh, searchPath: nil), maxConnections: 1, logger: logger)
         do {
-            let entries = try await after.sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: start) ORDER BY seq")
-                .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let entries = try await AuditGroupCommitTests.entries(after, after: start)
             #expect(entries.map(\.action) == [AuditAction.personView.rawValue] && entries.first?.personId == world.personA)
             #expect(try await AuditStore(database: after).verify() == .intact(entries: start + 1))
         } catch {
