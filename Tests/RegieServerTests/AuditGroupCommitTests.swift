@@ -452,3 +452,49 @@ struct AuditShutdownTests {
         await after.shutdown()
     }
 }
+
+/// Not a check but a measurement (bench/README.md, issue 14): sixteen tasks append audit entries at
+/// once, each waiting for its own as a request does, first each in its own transaction (as before
+/// the group commit) and then through the group commit, in turns. Run with `AUDIT_BENCH=1`.
+@Suite("Audit group commit: measurement", .enabled(if: ProcessInfo.processInfo.environment["AUDIT_BENCH"] != nil, "set AUDIT_BENCH=1"))
+struct AuditGroupCommitMeasurement {
+    @Test("Sixteen tasks appending at once: one transaction each, against the group commit", arguments: Engine.available)
+    func sixteenAtOnce(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { testDatabase in
+            var logger = Logger(label: "bench")
+            logger.logLevel = .warning
+            // The production pool: 4 connections on SQLite, 16 on PostgreSQL.
+            let database = engine == .postgres ? try await Database.connect(testDatabase.location, maxConnections: 16, logger: logger) : testDatabase
+            let store = AuditStore(database: database)
+            let tasks = 16, perTask = 40
+            for round in 1...3 {
+                for grouped in [false, true] {
+                    let commit = AuditGroupCommit(store: store)
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
+                        for task in 0..<tasks {
+                            group.addTask {
+                                var own: [Duration] = []
+                                for step in 0..<perTask {
+                                    let event = AuditGroupCommitTests.event("bench-\(round)-\(task)-\(step)")
+                                    let begun = clock.now
+                                    if grouped { try await commit.append(event, at: Date()) } else { try await store.append(event, at: Date()) }
+                                    own.append(clock.now - begun)
+                                }
+                                return own
+                            }
+                        }
+                        return try await group.reduce(into: [Duration]()) { $0 += $1 }.sorted()
+                    }
+                    let seconds = Double((clock.now - started).components.attoseconds) / 1e18 + Double((clock.now - started).components.seconds)
+                    func ms(_ d: Duration) -> String { String(format: "%.1f", Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15) }
+                    let transactions = grouped ? commit.backlog.batches : tasks * perTask
+                    print("AUDIT_BENCH \(engine) round \(round) \(grouped ? "group commit" : "one each    "): \(tasks * perTask) entries in \(String(format: "%.2f", seconds)) s = \(Int(Double(tasks * perTask) / seconds)) entries/s; \(transactions) transactions; append p50 \(ms(latencies[latencies.count / 2])) ms, p99 \(ms(latencies[latencies.count * 99 / 100])) ms")
+                }
+            }
+            #expect(try await store.verify() == .intact(entries: Int64(3 * 2 * tasks * perTask)))
+            if engine == .postgres { await database.shutdown() }
+        }
+    }
+}
