@@ -150,6 +150,17 @@ public struct AuditEvent: Sendable, Hashable {
     }
 }
 
+/// An event and the moment it happened (whole seconds, as the log stores it).
+public struct TimedAuditEvent: Sendable, Hashable {
+    public var event: AuditEvent
+    public var occurredAt: Int64
+
+    public init(_ event: AuditEvent, at time: Date) {
+        self.event = event
+        self.occurredAt = time.epochSeconds
+    }
+}
+
 public struct AuditEntry: Codable, Sendable, Hashable {
     public let seq: Int64
     public let occurredAt: Int64
@@ -272,18 +283,31 @@ public struct AuditStore: Sendable {
 
     /// Appends entries in one transaction, serialised on the chain's head row.
     public func append(_ events: [AuditEvent], at now: Date) async throws {
-        guard !events.isEmpty else { return }
-        try await database.transaction { db in
-            try await Self.append(events, at: now, on: db)
-        }
+        try await append(events.map { TimedAuditEvent($0, at: now) })
     }
 
     public func append(_ event: AuditEvent, at now: Date) async throws {
         try await append([event], at: now)
     }
 
+    /// Appends entries that each keep their own time (a batch gathered by `AuditGroupCommit`) in one
+    /// transaction, in the order given.
+    public func append(_ events: [TimedAuditEvent]) async throws {
+        guard !events.isEmpty else { return }
+        try await database.transaction { db in
+            try await Self.append(events, on: db)
+        }
+    }
+
     /// Appends inside a transaction the caller already holds, so a change and its audit entry commit together.
     public static func append(_ events: [AuditEvent], at now: Date, on db: any SQLDatabase) async throws {
+        try await append(events.map { TimedAuditEvent($0, at: now) }, on: db)
+    }
+
+    /// Rows per INSERT: 500 rows of 14 values stay far below either engine's limit on bound values.
+    public static let rowsPerStatement = 500
+
+    static func append(_ events: [TimedAuditEvent], on db: any SQLDatabase) async throws {
         // PostgreSQL locks the head row; SQLite's transaction already holds the database's write lock.
         let lock: SQLQueryString = db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
         guard let head = try await db.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1\(lock)").first() else {
@@ -291,10 +315,10 @@ public struct AuditStore: Sendable {
         }
         var seq = try head.decode(column: "last_seq", as: Int64.self)
         var previous = try head.decode(column: "last_hash", as: String.self)
-        let time = now.epochSeconds
         // The entries in one statement (per 500); the head follows the last one by trigger (M0013).
         var rows: [SQLQueryString] = []
-        for event in events {
+        for timed in events {
+            let event = timed.event, time = timed.occurredAt
             seq += 1
             let hash = AuditChain.hash(seq: seq, occurredAt: time, event: event, previousHash: previous)
             rows.append("""
@@ -304,12 +328,11 @@ public struct AuditStore: Sendable {
                 """)
             previous = hash
         }
-        // 500 rows of 14 values stay far below either engine's limit on bound values.
-        for start in stride(from: 0, to: rows.count, by: 500) {
+        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
             try await db.raw("""
                 INSERT INTO audit_log (seq, occurred_at, actor_id, actor_name, actor_role, organisation_id, action,
                     person_id, municipality_code, purpose, request_id, detail, previous_hash, hash)
-                VALUES \(rows[start..<min(start + 500, rows.count)].joined(separator: ", "))
+                VALUES \(rows[start..<min(start + rowsPerStatement, rows.count)].joined(separator: ", "))
                 """).run()
         }
     }

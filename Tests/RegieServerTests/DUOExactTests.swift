@@ -144,8 +144,9 @@ struct DUOExactTests {
     }
 }
 
-/// A permutation generator with a printed seed (SplitMix64), so a failing order can be replayed.
-struct SeededOrder {
+/// A permutation generator with a printed seed (SplitMix64), so a failing order can be replayed;
+/// also a `RandomNumberGenerator` for other seeded choices.
+struct SeededOrder: RandomNumberGenerator {
     let seed: UInt64
     private var state: UInt64
 

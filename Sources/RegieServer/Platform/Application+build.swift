@@ -17,6 +17,7 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
     var database = try await Database.connect(config.database, maxConnections: config.databaseMaxConnections, logger: logger)
     let router: Router<RegieRequestContext>
     let sweeper: SessionSweeper
+    let auditFlusher: AuditFlusher
     var duoServices: [any Service] = []
     do {
         let applied = try await Migrator(database: database).migrate()
@@ -42,6 +43,7 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         try await services.figures.refreshTotals()
         router = try buildRouter(services: services)
         sweeper = SessionSweeper(services: services, logger: logger)
+        auditFlusher = AuditFlusher(auditCommit: services.auditCommit)
     } catch {
         // A pool must be closed before it is released, also when start-up fails.
         await database.shutdown()
@@ -52,7 +54,10 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: nil),
         onServerRunning: onServerRunning,
         logger: logger)
-    app.addServices(sweeper, DatabaseCloser(database: database))
+    // Hummingbird runs these before its own date cache and server; ServiceLifecycle stops a group in
+    // reverse order, each service once the one after it has finished: the server (which lets the
+    // requests in flight finish), DUO, the audit flusher, then the pool.
+    app.addServices(sweeper, DatabaseCloser(database: database), auditFlusher)
     app.addServices(duoServices)
     return app
 }

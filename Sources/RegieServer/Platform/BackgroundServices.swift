@@ -38,6 +38,21 @@ struct SessionSweeper: Service, CustomStringConvertible {
     }
 }
 
+/// On shutdown, waits until every audit entry handed to the group commit is written (or refused)
+/// before the database closes: the server stops first and the pool closes after this (services stop
+/// in reverse order). A request already waits for its own entry, so after the server has stopped
+/// this finds nothing left unless an entry was handed over outside a request.
+struct AuditFlusher: Service, CustomStringConvertible {
+    var description: String { "AuditFlusher" }
+
+    let auditCommit: AuditGroupCommit
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await auditCommit.drain()
+    }
+}
+
 /// Closes the database pool when the application stops.
 struct DatabaseCloser: Service, CustomStringConvertible {
     var description: String { "DatabaseCloser" }

@@ -58,6 +58,8 @@ public struct AppServices: Sendable {
     public let users: UserStore
     public let sessions: SessionStore
     public let audit: AuditStore
+    /// The group commit every `record` goes through: concurrent requests' entries share one transaction.
+    public let auditCommit: AuditGroupCommit
     public let apiKeys: APIKeyStore
     public let persons: PersonStore
     public let casework: CaseworkStore
@@ -82,6 +84,7 @@ public struct AppServices: Sendable {
         self.users = UserStore(database: database)
         self.sessions = SessionStore(database: database)
         self.audit = AuditStore(database: database)
+        self.auditCommit = AuditGroupCommit(store: audit)
         self.apiKeys = APIKeyStore(database: database)
         self.persons = PersonStore(database: database)
         self.casework = CaseworkStore(database: database, seal: config.fieldSeal)
@@ -110,16 +113,18 @@ public struct AppServices: Sendable {
             detail: detail)
     }
 
-    /// Appends one audit entry for the request.
+    /// Appends one audit entry for the request and returns once it is committed (grouped with the
+    /// entries of concurrent requests by `auditCommit`); throws when it could not be written, so the
+    /// read it records is not served.
     public func record(_ action: AuditAction, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") async throws {
-        try await audit.append(auditEvent(action, context: context, permission: permission, person: person, detail: detail), at: clock.now())
+        try await auditCommit.append(auditEvent(action, context: context, permission: permission, person: person, detail: detail), at: clock.now())
     }
 
     /// Appends one audit entry about a person known only by id (an audit-log search by BSN).
     public func record(_ action: AuditAction, context: RegieRequestContext, permission: Permission?, personId: String, detail: String = "") async throws {
         var event = auditEvent(action, context: context, permission: permission, detail: detail)
         event.personId = personId
-        try await audit.append(event, at: clock.now())
+        try await auditCommit.append(event, at: clock.now())
     }
 }
 

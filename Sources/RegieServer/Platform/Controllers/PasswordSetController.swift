@@ -128,7 +128,7 @@ struct PasswordSetController {
             return try render(context, state: try await linkState(context).state, email: "", errors: [], status: .gone)
         }
         // Nobody is signed in: the entry names the account whose password was set, by the link.
-        try await services.audit.append(AuditEvent(
+        try await services.auditCommit.append(AuditEvent(
             actorId: user.id, actorName: user.name, actorRole: user.roles.first?.rawValue ?? "-", organisationId: user.organisationId,
             action: AuditAction.userPasswordSet.rawValue, purpose: "beheer", requestId: context.requestID, detail: "wachtwoord ingesteld met een eenmalige link"),
             at: services.clock.now())
