@@ -13,7 +13,8 @@
 ///   contributions of those persons and moves the totals by the difference before the figures are
 ///   read. `figure_batch` holds the persons of the refresh running now.
 ///
-/// Every person already there is marked, so the first refresh (at start-up) builds the totals.
+/// Every person already there is marked, so the first refresh (at start-up) builds the totals. The
+/// own targets, still counted from the cases, get an index on the day housing started.
 enum M0016_FigureTotals {
     /// The tables (with the column holding the person's id) whose changes move a figure, and for
     /// the two wide ones the columns that do; a new figure reading another column adds it here.
@@ -69,6 +70,8 @@ enum M0016_FigureTotals {
             "CREATE INDEX figure_totals_by_until ON figure_totals (figure, municipality_code, until_day)",
             // A refresh removes the sums that came back to zero without reading the others.
             "CREATE INDEX figure_totals_empty ON figure_totals (figure) WHERE n = 0",
+            // The own targets stay live: their cohort is a range of housing days (`FiguresStore.housed`).
+            "CREATE INDEX trajecten_by_municipality_housed ON trajecten (municipality_code, (COALESCE(housing_date, brp_date)))",
         ]
         switch kind {
         case .sqlite:
