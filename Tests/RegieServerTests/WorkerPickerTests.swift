@@ -6,10 +6,10 @@ import RegieStorage
 import SQLKit
 import Testing
 
-/// The team lead's caseload at thousands of case workers (issue 14): a select for a small team, a
-/// typed name the server resolves above `WorkerPicker`'s limit, for the consulent filter and the
-/// bulk assignment alike.
-@Suite("Worker picker")
+/// The team lead's caseload at thousands of case workers and cases (issue 14): a select for a small
+/// team, a typed name the server resolves above `WorkerPicker`'s limit, for the consulent filter
+/// and the bulk assignment alike; and the summary strip's counts, bounded by a cap.
+@Suite("Worker picker and the summary strip's bounded counts")
 struct WorkerPickerTests {
     /// The named case workers of organisation A besides the world's "consulent A"; with the fillers
     /// ("Werker 01" …) the organisation has 46 case workers, above the select's limit of 40.
@@ -262,6 +262,85 @@ struct WorkerPickerTests {
             let mine = try await lead.post("/team/toewijzen", form: [("persoon", app.world.personA2), ("naar", "w-in")], csrf: csrf)
             #expect(mine.location == "/team?toegewezen=1")
             #expect(try await CaseworkTests.traject(app, person: app.world.personA2)?.consulentId == "w-in")
+        }
+    }
+
+    // MARK: The summary strip's bounded counts
+
+    /// Adds `count` open cases in Weert (and Cranendonck for every third) with the given due dates,
+    /// numbered from `first`.
+    static func addCases(_ app: AppContext, first: Int = 0, dues: [String]) async throws {
+        try await app.services.persons.insertPersons(dues.indices.map { index in
+            let id = "strip-\(first + index)"
+            let municipality = (first + index) % 3 == 0 ? "GM1706" : "GM0988"
+            return .init(person: PersonRecord(id: id, municipalityCode: municipality, householdId: nil, bsn: "8\(String(format: "%08d", first + index))", vNummer: nil,
+                                              givenNames: "Test", familyName: "Strook \(first + index)", dateOfBirth: isoDay("1990-02-28"), gender: .vrouw,
+                                              doelgroep: .asielstatushouder, language: "Arabisch", interpreterNeeded: false, phone: nil, email: nil),
+                         traject: TrajectRecord(id: "traject-\(id)", personId: id, municipalityCode: municipality, phase: (first + index) % 2 == 0 ? .bredeIntake : .pipVastgesteld,
+                                                consulentId: (first + index) % 4 == 0 ? "a-consulent" : nil, kennisgevingDate: isoDay("2026-09-01"), koppelingDate: nil,
+                                                housingDate: nil, brpDate: nil, intakeDate: nil, pipDate: nil, routeStartDate: nil, leerroute: nil, closedDate: nil,
+                                                closedReason: nil))
+        }, now: app.clock.now)
+        for (index, due) in dues.enumerated() {
+            try await app.database.sql.raw("UPDATE trajecten SET next_due_date = \(bind: due) WHERE person_id = \(bind: "strip-\(first + index)")").run()
+        }
+    }
+
+    @Test("The strip counts exactly up to its cap, and stops one past it, for every filter", arguments: Engine.available)
+    func stripCapped(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { _, app in
+            let db = app.database.sql
+            // 60 cases around today (2026-11-18): overdue, due today, within and after 14 days, no term; some closed.
+            let days = ["2025-01-01", "2026-10-01", "2026-11-17", "2026-11-18", "2026-11-25", "2026-12-02", "2026-12-03", "2027-03-01", "9999-12-31"]
+            try await Self.addCases(app, dues: (0..<60).map { days[$0 % days.count] })
+            try await db.raw("UPDATE trajecten SET closed_date = '2026-11-01' WHERE person_id IN ('strip-5', 'strip-13', 'strip-21')").run()
+            let today = CalendarDate(year: 2026, month: 11, day: 18)!
+            let lead = TenantScope(municipalityCodes: ["GM0988", "GM1706"])
+            let filters: [(String, PersonStore.ListFilter, String)] = [
+                ("everyone", .init(), ""),
+                ("one municipality", .init(municipalityCode: "GM0988"), "AND t.municipality_code = 'GM0988'"),
+                ("one phase", .init(phase: .pipVastgesteld), "AND t.phase = 'pipVastgesteld'"),
+                ("one case worker", .init(consulentId: "a-consulent"), "AND t.consulent_id = 'a-consulent'"),
+                ("unassigned", .init(unassigned: true), "AND t.consulent_id IS NULL"),
+                ("a search", .init(search: "strook"), "AND t.person_id LIKE 'strip-%'"),
+                ("the overdue tile's own filter", .init(term: .overdue), ""),
+            ]
+            for (name, filter, condition) in filters {
+                let row = try #require(try await db.raw(SQLQueryString("""
+                    SELECT COALESCE(SUM(CASE WHEN next_due_date < '2026-11-18' THEN 1 ELSE 0 END), 0) AS overdue,
+                           COALESCE(SUM(CASE WHEN next_due_date >= '2026-11-18' AND next_due_date <= '2026-12-02' THEN 1 ELSE 0 END), 0) AS soon
+                    FROM trajecten t WHERE closed_date IS NULL AND municipality_code IN ('GM0988', 'GM1706') \(condition)
+                    """)).first())
+                let exact = (try row.decode(column: "overdue", as: Int.self), try row.decode(column: "soon", as: Int.self))
+                #expect(exact.0 > 3 && exact.1 > 3, "\(name): the data has more than the smallest cap")
+                #expect(try await app.services.persons.countDue(scope: lead, filter: filter, today: today) == exact, "\(name)")
+                for cap in [0, 1, 3, exact.0, exact.1] {
+                    let counted = try await app.services.persons.countDue(scope: lead, filter: filter, today: today, cap: cap)
+                    #expect(counted == (min(exact.0, cap + 1), min(exact.1, cap + 1)), "\(name), cap \(cap)")
+                }
+            }
+        }
+    }
+
+    @Test("The tiles show the exact count up to 1.000 and “1.000+” above it", arguments: Engine.available)
+    func tilesAboveCap(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            try await app.database.sql.raw("UPDATE trajecten SET next_due_date = '9999-12-31'").run()
+            try await Self.addCases(app, dues: Array(repeating: "2026-11-01", count: 999) + Array(repeating: "2026-11-20", count: 7))
+            let lead = Browser(client)
+            _ = try await lead.login(World.email(.teamleider))
+            func tile(_ label: String) async throws -> String? {
+                let body = try await lead.get("/").body
+                guard let end = body.range(of: "</span> <span class=\"tile__label\">\(label)</span>") else { return nil }
+                return body[..<end.lowerBound].components(separatedBy: "<span class=\"tile__count\">").last
+            }
+            #expect(try await tile("termijn verstreken") == "999")
+            #expect(try await tile("termijn binnen 14 dagen") == "7")
+            try await Self.addCases(app, first: 2_000, dues: ["2026-11-02"])
+            #expect(try await tile("termijn verstreken") == "1.000")
+            try await Self.addCases(app, first: 2_001, dues: ["2026-11-03"])
+            #expect(try await tile("termijn verstreken") == "1.000+")
+            #expect(try await tile("termijn binnen 14 dagen") == "7")
         }
     }
 }

@@ -192,9 +192,13 @@ struct CaseloadController {
         overdueQuery.term = .overdue
         var soonQuery = query
         soonQuery.term = .soon
+        // Each count stops after `PersonStore.stripCap`: above it the tile says "1.000+".
+        let dueCount = { (count: Int) in
+            count > PersonStore.stripCap ? t("caseload.tiles.more", ["count": DisplayNumber.format(PersonStore.stripCap, l)]) : DisplayNumber.format(count, l)
+        }
         var tiles = [
-            Tile(label: t("caseload.tiles.overdue"), count: String(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
-            Tile(label: t("caseload.tiles.soon", ["days": String(PersonStore.soonDays)]), count: String(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
+            Tile(label: t("caseload.tiles.overdue"), count: dueCount(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
+            Tile(label: t("caseload.tiles.soon", ["days": String(PersonStore.soonDays)]), count: dueCount(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
         ]
         if Policy.allows(principal, .editPersons) {
             let open = try await services.casework.countOpenTaken(assigneeId: principal.actorId, scope: scope)
