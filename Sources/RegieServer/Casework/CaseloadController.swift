@@ -294,17 +294,21 @@ struct CaseloadController {
         var moreText = ""
         var notFound: String?
         if let name = form["naarnaam"], state == "kies" || state == "onbekend" {
-            switch try await picker.find(name) {
-            case .one(let worker):
-                choices = FieldView(.radios, name: "naar", id: "naar-keuze", label: t("caseload.picker.several", ["query": name]),
-                                    options: [(worker.id, worker.name)], errors: [])
+            // One match here means the workers changed since the name was typed: it is offered to tick.
+            let found = try await picker.find(name)
+            var matches: [WorkerPicker.Worker] = []
+            switch found {
+            case .one(let worker): matches = [worker]
             case .several(let workers, let more):
-                choices = FieldView(.radios, name: "naar", id: "naar-keuze", label: t("caseload.picker.several", ["query": name]),
-                                    options: workers.map { ($0.id, $0.name) }, errors: [])
+                matches = workers
                 moreText = more ? t("caseload.picker.more", ["count": String(WorkerPicker.matchLimit)]) : ""
             case .none:
                 typed = name
                 notFound = t("caseload.picker.none", ["query": name])
+            }
+            if !matches.isEmpty {
+                choices = FieldView(.radios, name: "naar", id: "naar-keuze", label: t("caseload.picker.several", ["query": name]),
+                                    options: matches.map { ($0.id, $0.name) }, errors: [])
             }
         }
         let search = FieldView(.input("search"), name: "naarnaam", label: t("caseload.picker.assignSearch"), hint: t("caseload.picker.searchHint"),
