@@ -2,23 +2,28 @@ import Foundation
 import Inburgering
 import RegieStorage
 
-/// Assigns cases to one case worker of the organisation, or to nobody: the team lead's action on the
-/// caseload. Cases outside the actor's scope are left alone and not counted.
+/// Assigns cases to one case worker of the organisation (of one team in it, when the door says so),
+/// or to nobody: the team lead's action on the caseload. Cases outside the actor's scope are left
+/// alone and not counted.
 public struct AssignCases: CaseworkCommand {
     public var caseIds: [String]
     /// The case worker's user id; nil assigns the cases to nobody.
     public var consulentId: String?
     /// The organisation whose case workers may take cases.
     public let organisationId: String
+    /// The team whose case workers may take cases (the web's team lead works with their own team);
+    /// nil for the whole organisation.
+    public let teamId: String?
     /// What the case timeline says when the cases go to nobody, in the door's words.
     public var nobody: String
     /// How the audit entry names the door ("api"); nil for the web.
     public var door: String?
 
-    public init(caseIds: [String], consulentId: String?, organisationId: String, nobody: String, door: String? = nil) {
+    public init(caseIds: [String], consulentId: String?, organisationId: String, teamId: String? = nil, nobody: String, door: String? = nil) {
         self.caseIds = caseIds
         self.consulentId = consulentId
         self.organisationId = organisationId
+        self.teamId = teamId
         self.nobody = nobody
         self.door = door
     }
@@ -32,7 +37,7 @@ public struct AssignCases: CaseworkCommand {
         if ids.isEmpty { v.fail("caseIds", "team.errors.noCases") }
         var worker: (id: String, name: String)?
         if let consulentId {
-            worker = try await stores.users.listCaseWorkers(organisationId: organisationId).first { $0.id == consulentId }
+            worker = try await stores.users.fetchCaseWorker(id: consulentId, organisationId: organisationId, teamId: teamId)
             if worker == nil { v.fail("consulentId", "team.errors.unknownConsulent") }
         }
         guard v.isValid else { throw v.error() }

@@ -234,14 +234,37 @@ public struct UserStore: Sendable {
     }
 
     /// The case workers (role consulent) of an organisation, or of one team in it, by name: who
-    /// cases can be assigned to.
-    public func listCaseWorkers(organisationId: String, teamId: String? = nil) async throws -> [(id: String, name: String)] {
+    /// cases can be assigned to. With `limit`, at most that many (the first by name).
+    public func listCaseWorkers(organisationId: String, teamId: String? = nil, limit: Int? = nil) async throws -> [(id: String, name: String)] {
+        try await caseWorkers(organisationId: organisationId, teamId: teamId, limit: limit)
+    }
+
+    /// The case workers of an organisation (or team) whose name contains `name`, ignoring case
+    /// (ASCII case on SQLite), by name, at most `limit`: the worker picker's look-up. It walks the
+    /// organisation's part of `users_by_organisation`, never every user.
+    public func findCaseWorkers(organisationId: String, teamId: String? = nil, named name: String, limit: Int) async throws -> [(id: String, name: String)] {
+        let folded = name.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard !folded.isEmpty else { return [] }
+        return try await caseWorkers(organisationId: organisationId, teamId: teamId, limit: limit,
+                                     condition: " AND LOWER(u.name) LIKE \(bind: "%" + folded + "%")")
+    }
+
+    /// One active case worker of the organisation (or team) by id, or nil: whom a case may be
+    /// assigned to, without loading the others.
+    public func fetchCaseWorker(id: String, organisationId: String, teamId: String? = nil) async throws -> (id: String, name: String)? {
+        try await caseWorkers(organisationId: organisationId, teamId: teamId, limit: 1, condition: " AND u.id = \(bind: id)").first
+    }
+
+    private func caseWorkers(organisationId: String, teamId: String?, limit: Int?, condition: SQLQueryString = "") async throws -> [(id: String, name: String)] {
         var query: SQLQueryString = """
             SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id
             WHERE u.organisation_id = \(bind: organisationId) AND r.role = 'consulent' AND u.active = 1
             """
         if let teamId { query += " AND u.team_id = \(bind: teamId)" }
+        query += condition
         query += " ORDER BY u.name, u.id"
+        if let limit { query += " LIMIT \(bind: limit)" }
         return try await database.sql.raw(query).all()
             .map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self)) }
     }

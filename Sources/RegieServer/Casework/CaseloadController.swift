@@ -39,6 +39,8 @@ struct CaseloadController {
         let query: String
         let filters: [FieldView]
         let tiles: [Tile]
+        /// The case worker filter: a select, or the picker for a large team.
+        let consulent: WorkerPickerView
         let nextHref: String?
         let firstHref: String?
         let action: String
@@ -47,10 +49,13 @@ struct CaseloadController {
         let showMunicipality: Bool
         let sortLinks: [SortLink]
         let canAssign: Bool
-        let assign: FieldView?
+        let assign: WorkerPickerView?
         let assignAction: String
         let currentURL: String
+        /// Why the last assignment did not happen (or which worker to choose), linking to the field.
         let assignError: Bool
+        let assignMessage: String
+        let assignField: String
     }
     struct SortLink: Encodable { let label: String; let href: String; let current: Bool }
 
@@ -64,6 +69,8 @@ struct CaseloadController {
         var gemeente: String?
         /// "mij" (my cases), "alle", "geen" (unassigned) or a consulent's id.
         var consulent: String?
+        /// A case worker's name as a team lead typed it in the picker (resolved into `consulent`).
+        var consulentName: String?
         var closed: Bool
         var sort: PersonStore.CaseloadSort
 
@@ -75,6 +82,7 @@ struct CaseloadController {
             route = form.choice("route", Leerroute.self)
             gemeente = form["gemeente"]
             consulent = form["consulent"]
+            consulentName = form["consulentnaam"]
             closed = form["afgesloten"] == "ja"
             sort = form.choice("sort", PersonStore.CaseloadSort.self) ?? .termijn
         }
@@ -110,7 +118,13 @@ struct CaseloadController {
         let l = context.locale
         let scope = Policy.scope(for: principal)
         let isConsulent = principal.roles.contains(.consulent)
-        let query = Query(context.form)
+        var query = Query(context.form)
+        // A team lead filters and assigns among their case workers: all of them in a select for a
+        // small team, else a typed name the server resolves (`WorkerPicker`).
+        let isLead = principal.roles.contains(.teamleider)
+        let picker = WorkerPicker(users: services.users, principal: principal)
+        let team = isLead ? try await picker.smallTeam() : []
+        let filterPick = isLead ? try await pickFilterWorker(&query, picker: picker, team: team, t: t) : FilterPick()
         // A consulent starts with their own cases; a team lead with everyone's.
         let consulentChoice = query.consulent ?? (isConsulent ? "mij" : "alle")
         var filter = PersonStore.ListFilter(
@@ -150,13 +164,15 @@ struct CaseloadController {
         }
         var consulentOptions: [(String, String)] = [("alle", t("caseload.consulentAll")), ("geen", t("caseload.unassigned"))]
         if isConsulent { consulentOptions.insert(("mij", t("caseload.consulentMine")), at: 0) }
-        if principal.roles.contains(.teamleider) {
-            // A team lead works with their own team (all of the organisation's when they have none).
-            consulentOptions += try await services.users.listCaseWorkers(organisationId: principal.organisationId, teamId: principal.user?.teamId).map { ($0.id, $0.name) }
-        }
+        // A team lead works with their own team (all of the organisation's when they have none).
+        let workerOptions = (team ?? filterPick.chosen.map { [$0] } ?? []).map { ($0.id, $0.name) }
+        let base = query.queryString()
+        let consulentFilter = filterView(
+            FieldView(.select, name: "consulent", label: t("caseload.consulent"), value: consulentChoice, options: consulentOptions + workerOptions,
+                      errors: filterPick.unknown.map { [AppError.FieldError(name: "consulent", message: $0)] } ?? []),
+            pick: filterPick, picker: team == nil, query: query, t: t)
         let any = t("caseload.any")
         var filters: [FieldView] = [
-            FieldView(.select, name: "consulent", label: t("caseload.consulent"), value: consulentChoice, options: consulentOptions, errors: []),
             FieldView(.select, name: "termijn", label: t("caseload.termFilter"), value: query.term?.rawValue ?? "",
                       options: [("", any)] + PersonStore.TermFilter.allCases.map { ($0.rawValue, t("caseload.termFilters.\($0.rawValue)")) }, errors: []),
             FieldView(.select, name: "fase", label: t("caseload.phase"), value: query.phase?.rawValue ?? "",
@@ -171,15 +187,18 @@ struct CaseloadController {
                                      options: [("", any)] + principal.municipalities.map { ($0.code, $0.name) }, errors: []))
         }
         filters.append(FieldView(.checkbox, name: "afgesloten", label: t("caseload.includeClosed"), value: query.closed ? "ja" : "", errors: []))
-        let base = query.queryString()
         let withBase = { (extra: String) in "/?" + [base, extra].filter { !$0.isEmpty }.joined(separator: "&") }
         var overdueQuery = query
         overdueQuery.term = .overdue
         var soonQuery = query
         soonQuery.term = .soon
+        // Each count stops after `PersonStore.stripCap`: above it the tile says "1.000+".
+        let dueCount = { (count: Int) in
+            count > PersonStore.stripCap ? t("caseload.tiles.more", ["count": DisplayNumber.format(PersonStore.stripCap, l)]) : DisplayNumber.format(count, l)
+        }
         var tiles = [
-            Tile(label: t("caseload.tiles.overdue"), count: String(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
-            Tile(label: t("caseload.tiles.soon", ["days": String(PersonStore.soonDays)]), count: String(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
+            Tile(label: t("caseload.tiles.overdue"), count: dueCount(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
+            Tile(label: t("caseload.tiles.soon", ["days": String(PersonStore.soonDays)]), count: dueCount(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
         ]
         if Policy.allows(principal, .editPersons) {
             let open = try await services.casework.countOpenTaken(assigneeId: principal.actorId, scope: scope)
@@ -190,9 +209,7 @@ struct CaseloadController {
             tiles.append(Tile(label: t("caseload.tiles.duo"), count: String(signals), href: SiteRoute.duo.path, cssClass: "tile--duo"))
         }
         let canAssign = Policy.allows(principal, .assignCases)
-        let assign: FieldView? = canAssign ? FieldView(
-            .select, name: "naar", label: t("caseload.assignTo"), value: "",
-            options: Choices.withEmpty(consulentOptions.filter { $0.0 != "mij" && $0.0 != "alle" }, t), errors: []) : nil
+        let assignState = try await canAssign ? assignView(team: team, picker: picker, form: context.form, t: t) : nil
         let currentQuery = [base, context.form["na"].map { "na=\($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "&")
         let sortLinks = PersonStore.CaseloadSort.allCases.map { sort in
             SortLink(label: t("caseload.sorts.\(sort.rawValue)"), href: "/" + { $0.isEmpty ? "" : "?" + $0 }(query.queryString(sort: sort)), current: sort == query.sort)
@@ -200,12 +217,105 @@ struct CaseloadController {
         return try services.views.render(
             "home", titleKey: "caseload.title",
             content: CaseloadView(
-                rows: rows, hasRows: !rows.isEmpty, query: query.q ?? "", filters: filters, tiles: tiles,
+                rows: rows, hasRows: !rows.isEmpty, query: query.q ?? "", filters: filters, tiles: tiles, consulent: consulentFilter,
                 nextHref: page.next.map { withBase("na=\($0)") }, firstHref: context.form["na"] != nil ? (base.isEmpty ? "/" : "/?" + base) : nil,
                 action: SiteRoute.home.path, registerHref: SiteRoute.registerPerson.path, canRegister: Policy.allows(principal, .registerPersons),
-                showMunicipality: principal.municipalities.count > 1, sortLinks: sortLinks, canAssign: canAssign, assign: assign,
+                showMunicipality: principal.municipalities.count > 1, sortLinks: sortLinks, canAssign: canAssign, assign: assignState?.view,
                 assignAction: SiteRoute.teamAssign.path, currentURL: "/" + (currentQuery.isEmpty ? "" : "?" + currentQuery),
-                assignError: context.form["toewijzen"] == "ongeldig"),
+                assignError: assignState?.message != nil, assignMessage: assignState?.message ?? "", assignField: assignState?.field ?? "naar"),
             context: context, current: SiteRoute.home.path)
+    }
+
+    /// What a team lead's consulent filter chose: the worker shown in the select, the matches of a
+    /// typed name, and why a typed name or an id was not used.
+    struct FilterPick {
+        var chosen: WorkerPicker.Worker?
+        var typed = ""
+        var matches: [WorkerPicker.Worker] = []
+        var more = false
+        var notFound: String?
+        var unknown: String?
+    }
+
+    /// Resolves the filter's typed name (`consulentnaam`) into `query.consulent`, and checks an id
+    /// given in the link (`?consulent=<id>`) is one of the lead's case workers; anyone else is
+    /// refused with a message and the list shows everyone.
+    private func pickFilterWorker(_ query: inout Query, picker: WorkerPicker, team: [WorkerPicker.Worker]?, t: Localizer) async throws -> FilterPick {
+        var pick = FilterPick()
+        if let typed = query.consulentName {
+            pick.typed = typed
+            switch try await picker.find(typed) {
+            case .one(let worker): query.consulent = worker.id; pick.chosen = worker; pick.typed = ""
+            case .several(let workers, let more): pick.matches = workers; pick.more = more
+            case .none: pick.notFound = t("caseload.picker.none", ["query": typed])
+            }
+        }
+        if pick.chosen == nil, let id = query.consulent, !["mij", "alle", "geen"].contains(id) {
+            // A small team is on the page already; a large one is asked for this one worker.
+            let found = if let team { team.first { $0.id == id } } else { try await picker.worker(id: id) }
+            if let worker = found {
+                pick.chosen = worker
+            } else {
+                query.consulent = nil
+                pick.unknown = t("caseload.picker.unknown")
+            }
+        }
+        return pick
+    }
+
+    /// The filter's select, and for a large team the text field with what the typed name found.
+    private func filterView(_ select: FieldView, pick: FilterPick, picker: Bool, query: Query, t: Localizer) -> WorkerPickerView {
+        let links = pick.matches.map { worker in
+            var chosen = query
+            chosen.consulent = worker.id
+            return WorkerPickerView.Link(label: worker.name, href: "/?" + chosen.queryString())
+        }
+        // A small team's page has no name field, unless a link brought a name that found nobody or several.
+        let search = picker || !pick.typed.isEmpty ? FieldView(
+            .input("search"), name: "consulentnaam", label: t("caseload.picker.search"), hint: t("caseload.picker.searchHint"), value: pick.typed,
+            errors: pick.notFound.map { [AppError.FieldError(name: "consulentnaam", message: $0)] } ?? []) : nil
+        return WorkerPickerView(select: select, search: search, links: links,
+                                linksMessage: links.isEmpty ? "" : t("caseload.picker.several", ["query": pick.typed]),
+                                more: pick.more ? t("caseload.picker.more", ["count": String(WorkerPicker.matchLimit)]) : "")
+    }
+
+    /// The assignment target: the select (every worker of a small team), else "nobody" and a text
+    /// field; after a typed name found several workers (`toewijzen=kies`) they are radio buttons in
+    /// the form, after it found none (`onbekend`) the field keeps it with the message beside it.
+    private func assignView(team: [WorkerPicker.Worker]?, picker: WorkerPicker, form: FormData, t: Localizer) async throws
+        -> (view: WorkerPickerView, message: String?, field: String) {
+        let state = form["toewijzen"]
+        let refused = state == "ongeldig" ? t("caseload.assignError") : nil
+        let targets = [("geen", t("caseload.unassigned"))] + (team ?? []).map { ($0.id, $0.name) }
+        let select = FieldView(.select, name: "naar", label: t("caseload.assignTo"), value: "", options: Choices.withEmpty(targets, t), errors: [])
+        guard team == nil else { return (WorkerPickerView(select: select), refused, "naar") }
+        var typed = ""
+        var choices: FieldView?
+        var moreText = ""
+        var notFound: String?
+        if let name = form["naarnaam"], state == "kies" || state == "onbekend" {
+            // One match here means the workers changed since the name was typed: it is offered to tick.
+            let found = try await picker.find(name)
+            var matches: [WorkerPicker.Worker] = []
+            switch found {
+            case .one(let worker): matches = [worker]
+            case .several(let workers, let more):
+                matches = workers
+                moreText = more ? t("caseload.picker.more", ["count": String(WorkerPicker.matchLimit)]) : ""
+            case .none:
+                typed = name
+                notFound = t("caseload.picker.none", ["query": name])
+            }
+            if !matches.isEmpty {
+                choices = FieldView(.radios, name: "naar", id: "naar-keuze", label: t("caseload.picker.several", ["query": name]),
+                                    options: matches.map { ($0.id, $0.name) }, errors: [])
+            }
+        }
+        let search = FieldView(.input("search"), name: "naarnaam", label: t("caseload.picker.assignSearch"), hint: t("caseload.picker.searchHint"),
+                               value: typed, errors: notFound.map { [AppError.FieldError(name: "naarnaam", message: $0)] } ?? [])
+        let view = WorkerPickerView(select: select, search: search, choices: choices, more: moreText)
+        if let notFound { return (view, notFound, "naarnaam") }
+        if let choices { return (view, choices.label, "naar-keuze") }
+        return (view, refused, "naar")
     }
 }

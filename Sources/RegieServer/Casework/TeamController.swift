@@ -59,22 +59,39 @@ struct TeamController {
             notice: context.form["toegewezen"].map { t("team.assigned", ["count": $0]) })
     }
 
-    /// Assigns the ticked cases of the caseload to one case worker (or to nobody).
+    /// Assigns the ticked cases of the caseload to one case worker (or to nobody). The worker is
+    /// chosen in the select (or among the picker's matches), or typed by name (`naarnaam`, which
+    /// wins when filled in): a name that fits several workers or none goes back to the list with
+    /// the ticks and the name kept, to choose among the matches or correct it.
     func assign(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.assignCases)
         let ids = context.form.all("persoon").filter { !$0.isEmpty }
-        let target = context.form["naar"] ?? ""
+        var target = context.form.all("naar").first { !$0.isEmpty } ?? ""
         let back = LocalPath.safe(context.form["terug"], or: SiteRoute.home.path)
+        // Back to the list with the ticked cases still ticked, so nothing chosen is lost.
+        func backToList(_ state: String, typed: String? = nil) -> Response {
+            let separator = back.contains("?") ? "&" : "?"
+            let name = typed.map { "&naarnaam=" + ($0.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "") } ?? ""
+            let ticked = ids.prefix(200).map { "&persoon=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }.joined()
+            return Response(status: .seeOther, headers: [.location: back + separator + "toewijzen=" + state + name + ticked])
+        }
+        if let typed = context.form["naarnaam"] {
+            switch try await WorkerPicker(users: services.users, principal: principal).find(typed) {
+            case .one(let worker): target = worker.id
+            case .several: return backToList("kies", typed: typed)
+            case .none: return backToList("onbekend", typed: typed)
+            }
+        }
         let command = AssignCases(caseIds: ids, consulentId: target == "geen" ? nil : target, organisationId: principal.organisationId,
-                                  nobody: services.catalogue.text("caseload.unassigned", context.locale))
+                                  teamId: principal.user?.teamId, nobody: services.catalogue.text("caseload.unassigned", context.locale))
         do {
             let count = try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .assignCases, context: context)
             return Response(status: .seeOther, headers: [.location: SiteRoute.team.path + "?toegewezen=\(count)"])
         } catch is FormErrors {
-            let separator = back.contains("?") ? "&" : "?"
-            // Back to the list with the ticked cases still ticked, so nothing chosen is lost.
-            let ticked = ids.prefix(200).map { "&persoon=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }.joined()
-            return Response(status: .seeOther, headers: [.location: back + separator + "toewijzen=ongeldig" + ticked])
+            return backToList("ongeldig")
         }
     }
+
+    /// The characters a query value keeps unencoded (RFC 3986's unreserved set).
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -45,3 +45,16 @@ extension PersonRecord {
         return name.isEmpty ? t("person.namePending") : name
     }
 }
+
+/// Whole numbers as people read them: "1.000" in Dutch, "1,000" in English.
+enum DisplayNumber {
+    static func format(_ number: Int, _ locale: UILocale) -> String {
+        var whole = String(abs(number))
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = (locale == .nl ? "." : ",") + whole.suffix(3) + grouped
+            whole = String(whole.dropLast(3))
+        }
+        return (number < 0 ? "-" : "") + whole + grouped
+    }
+}
