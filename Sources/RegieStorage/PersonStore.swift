@@ -399,7 +399,7 @@ public struct PersonStore: Sendable {
 
     /// The most cases each count of the summary strip counts exactly (`countDue`): far more than a
     /// team's overdue or nearly due cases, so a real caseload always gets the exact number.
-    public static let stripCap = 1_000
+    public static let stripCap = 10_000
 
     /// The summary strip: open cases in the filter's scope whose nearest term is overdue, or due
     /// within `soonDays`, each counted up to `cap + 1` (more than `cap` reads as "over `cap`").

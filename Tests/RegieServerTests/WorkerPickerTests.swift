@@ -281,8 +281,13 @@ struct WorkerPickerTests {
                                                 housingDate: nil, brpDate: nil, intakeDate: nil, pipDate: nil, routeStartDate: nil, leerroute: nil, closedDate: nil,
                                                 closedReason: nil))
         }, now: app.clock.now)
-        for (index, due) in dues.enumerated() {
-            try await app.database.sql.raw("UPDATE trajecten SET next_due_date = \(bind: due) WHERE person_id = \(bind: "strip-\(first + index)")").run()
+        // One statement per due date and 1,000 cases: the cap's test adds ten thousand.
+        let byDue = Dictionary(grouping: dues.indices, by: { dues[$0] })
+        for (due, indices) in byDue {
+            for start in stride(from: 0, to: indices.count, by: 1_000) {
+                let ids = indices[start..<min(start + 1_000, indices.count)].map { "strip-\(first + $0)" }
+                try await app.database.sql.raw("UPDATE trajecten SET next_due_date = \(bind: due) WHERE person_id IN (\(binds: ids))").run()
+            }
         }
     }
 
@@ -322,11 +327,13 @@ struct WorkerPickerTests {
         }
     }
 
-    @Test("The tiles show the exact count up to 1.000 and “1.000+” above it", arguments: Engine.available)
+    @Test("The tiles show the exact count up to the cap and “10.000+” above it", arguments: Engine.available)
     func tilesAboveCap(engine: Engine) async throws {
+        let cap = PersonStore.stripCap
+        #expect(cap == 10_000, "the tile's words below are written for this cap")
         try await TestSupport.withApp(engine) { client, app in
             try await app.database.sql.raw("UPDATE trajecten SET next_due_date = '9999-12-31'").run()
-            try await Self.addCases(app, dues: Array(repeating: "2026-11-01", count: 999) + Array(repeating: "2026-11-20", count: 7))
+            try await Self.addCases(app, dues: Array(repeating: "2026-11-01", count: cap - 1) + Array(repeating: "2026-11-20", count: 7))
             let lead = Browser(client)
             _ = try await lead.login(World.email(.teamleider))
             func tile(_ label: String) async throws -> String? {
@@ -334,12 +341,12 @@ struct WorkerPickerTests {
                 guard let end = body.range(of: "</span> <span class=\"tile__label\">\(label)</span>") else { return nil }
                 return body[..<end.lowerBound].components(separatedBy: "<span class=\"tile__count\">").last
             }
-            #expect(try await tile("termijn verstreken") == "999")
+            #expect(try await tile("termijn verstreken") == "9.999")
             #expect(try await tile("termijn binnen 14 dagen") == "7")
-            try await Self.addCases(app, first: 2_000, dues: ["2026-11-02"])
-            #expect(try await tile("termijn verstreken") == "1.000")
-            try await Self.addCases(app, first: 2_001, dues: ["2026-11-03"])
-            #expect(try await tile("termijn verstreken") == "1.000+")
+            try await Self.addCases(app, first: 20_000, dues: ["2026-11-02"])
+            #expect(try await tile("termijn verstreken") == "10.000")
+            try await Self.addCases(app, first: 20_001, dues: ["2026-11-03"])
+            #expect(try await tile("termijn verstreken") == "10.000+")
             #expect(try await tile("termijn binnen 14 dagen") == "7")
         }
     }

@@ -192,7 +192,7 @@ struct CaseloadController {
         overdueQuery.term = .overdue
         var soonQuery = query
         soonQuery.term = .soon
-        // Each count stops after `PersonStore.stripCap`: above it the tile says "1.000+".
+        // Each count stops after `PersonStore.stripCap`: above it the tile says "10.000+".
         let dueCount = { (count: Int) in
             count > PersonStore.stripCap ? t("caseload.tiles.more", ["count": DisplayNumber.format(PersonStore.stripCap, l)]) : DisplayNumber.format(count, l)
         }
