@@ -51,16 +51,9 @@ extension FiguresStore {
         case .delayReasons:
             return Contribution(condition: "t.pip_due_date IS NOT NULL AND t.pip_date > t.pip_due_date",
                                 part: "COALESCE(t.pip_delay_reason, 'onbekend')", day: "t.pip_due_date")
-        case .koppelingToContact:
-            return step("t.koppeling_date", Self.firstContact, joins: Self.contactJoin)
-        case .contactToIntake:
-            return step(Self.firstContact, "t.intake_date", joins: Self.contactJoin)
-        case .intakeToPIP:
-            return step("t.intake_date", "t.pip_date")
-        case .pipToRouteStart:
-            return step("t.pip_date", "t.route_start_date")
-        case .brpToPIP:
-            return step("t.brp_date", "t.pip_date")
+        case .koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart, .brpToPIP:
+            let (start, end, joins) = Self.steps(figure)
+            return step(start, end, joins: joins)
         case .waits:
             return Contribution(joins: Self.contactJoin,
                                 condition: "t.closed_date IS NULL AND t.route_start_date IS NULL AND \(Self.waitingSince) IS NOT NULL",

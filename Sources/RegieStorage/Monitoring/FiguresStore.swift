@@ -189,6 +189,17 @@ public struct FiguresStore: Sendable {
         (CASE WHEN rb.lbt_score IS NULL THEN 'geen' WHEN rb.lbt_score < 20 THEN 'lt20' WHEN rb.lbt_score <= 27 THEN '20-27'
               WHEN rb.lbt_score <= 30 THEN '28-30' ELSE 'gt30' END)
         """
+    /// The earlier and the later step a throughput figure (`Figure.throughput` and `.brpToPIP`, the
+    /// only callers) measures between, and the join the first contact needs.
+    static func steps(_ figure: Figure) -> (start: SQLQueryString, end: SQLQueryString, joins: SQLQueryString) {
+        switch figure {
+        case .koppelingToContact: return ("t.koppeling_date", firstContact, contactJoin)
+        case .contactToIntake: return (firstContact, "t.intake_date", contactJoin)
+        case .intakeToPIP: return ("t.intake_date", "t.pip_date", "")
+        case .pipToRouteStart: return ("t.pip_date", "t.route_start_date", "")
+        default: return ("t.brp_date", "t.pip_date", "")  // .brpToPIP
+        }
+    }
     /// The day housing started: the housing date, else the BRP registration.
     static let housed: SQLQueryString = "COALESCE(t.housing_date, t.brp_date)"
 
@@ -243,16 +254,9 @@ public struct FiguresStore: Sendable {
         case .delayReasons:
             return Definition(condition: "t.pip_due_date >= \(bind: from) AND t.pip_due_date <= \(bind: to) AND t.pip_date > t.pip_due_date",
                               part: "COALESCE(t.pip_delay_reason, 'onbekend')")
-        case .koppelingToContact:
-            return step("t.koppeling_date", Self.firstContact, joins: Self.contactJoin)
-        case .contactToIntake:
-            return step(Self.firstContact, "t.intake_date", joins: Self.contactJoin)
-        case .intakeToPIP:
-            return step("t.intake_date", "t.pip_date")
-        case .pipToRouteStart:
-            return step("t.pip_date", "t.route_start_date")
-        case .brpToPIP:
-            return step("t.brp_date", "t.pip_date")
+        case .koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart, .brpToPIP:
+            let (start, end, joins) = Self.steps(figure)
+            return step(start, end, joins: joins)
         case .waits:
             return Definition(
                 joins: Self.contactJoin,
