@@ -53,7 +53,7 @@ struct IntakeController {
     /// Statutory topics still empty (R5a), counting a topic as covered when a conversation
     /// discussed it or its answers are recorded.
     static func missingTopics(gesprekken: [IntakeGesprekRecord], onderwerpen: [IntakeOnderwerpRecord], youngChildren: Bool) -> [IntakeOnderwerp] {
-        var covered = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.compactMap(\.lawTopic))
+        var covered = Set(onderwerpen.filter(\.isRecorded).compactMap(\.lawTopic))
         for gesprek in gesprekken where !gesprek.noShow { covered.formUnion(gesprek.lawTopics) }
         return BredeIntakeRule.ontbrekendeOnderwerpen(besproken: covered, heeftJongeKinderen: youngChildren)
     }
