@@ -50,7 +50,9 @@ public struct PersonStore: Sendable {
                 """)
             let t = item.traject
             let facts = t.lawFacts(person: p)
-            let next = NextTerm.pick(StatutoryClock.terms(for: facts, on: today))
+            let terms = StatutoryClock.terms(for: facts, on: today)
+            let next = NextTerm.pick(terms)
+            let step = NextStepRule.next(facts: facts, progress: t.progress, terms: terms)
             let pipDue = PIPDeadlineRule.deadline(for: facts)?.deadline.iso
             trajectRows.append("""
                 (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase.rawValue), \(bind: t.consulentId),
@@ -59,7 +61,9 @@ public struct PersonStore: Sendable {
                 \(bind: t.closedDate?.iso), \(bind: t.closedReason?.rawValue),
                 \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: t.lastMeetingDate?.iso),
                 \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate?.iso), \(bind: pipDue), \(bind: t.pipDelayReason?.rawValue),
-                \(bind: try LawFactsLoader.encode(facts)), \(bind: time), \(bind: time))
+                \(bind: try LawFactsLoader.encode(facts)), \(bind: time), \(bind: time), \(bind: t.handoverHeld ? 1 : 0), \(bind: t.intakeConversations),
+                \(bind: t.intakeOpenTopics), \(bind: t.lbtDone ? 1 : 0), \(bind: t.routeDecided ? 1 : 0), \(bind: step?.kind.rawValue),
+                \(bind: step?.due?.iso ?? M0002_Casework.noDueDate))
                 """)
         }
         try await db.raw("""
@@ -71,7 +75,8 @@ public struct PersonStore: Sendable {
             INSERT INTO trajecten (id, person_id, municipality_code, phase, consulent_id, kennisgeving_date, koppeling_date,
                 housing_date, brp_date, intake_date, pip_date, route_start_date, leerroute, closed_date, closed_reason,
                 next_due_date, next_due_kind, last_meeting_date, pip_cadence_months, last_contact_date, pip_due_date, pip_delay_reason,
-                facts_json, created_at, updated_at)
+                facts_json, created_at, updated_at, handover_held, intake_conversations, intake_open_topics, lbt_done, route_decided,
+                next_step, next_step_date)
             VALUES \(trajectRows.joined(separator: ", "))
             """).run()
     }

@@ -33,7 +33,7 @@ struct NextStepTests {
         let next = try #require(step)
         let pipTerm = try #require(terms.first { $0.kind == .pipVaststelling })
         #expect(next.kind == expected)
-        #expect(next.due == pipTerm.due && next.due == d("2026-05-10"))
+        #expect(next.due == pipTerm.due && next.due == d("2026-05-11"))
         #expect(next.rule == .r1 && next.status == .open)
     }
 

@@ -32,7 +32,7 @@ struct CaseloadController {
         /// The next step (`NextStepRule`), its date and, when it is past, the days over.
         let nextStep: String
         let nextStepDue: String
-        let nextStepOver: String
+        let nextStepOver: String?
         let nextStepClass: String
         let lastContact: String
         /// Ticked for bulk assignment (kept when an assignment was refused).
@@ -192,7 +192,7 @@ struct CaseloadController {
                 nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "",
                 nextStep: step.map { t("nextSteps.\($0.kind.rawValue)") } ?? "—",
                 nextStepDue: step?.due.map { t("caseload.stepBy", ["date": DisplayDate.compact($0)]) } ?? "",
-                nextStepOver: step.flatMap { s in s.due.flatMap { due in s.status == .overdue ? t("caseload.daysLate", ["days": String(due.days(until: today))]) : nil } } ?? "",
+                nextStepOver: step.flatMap { s in s.due.flatMap { due in s.status == .overdue ? t("caseload.daysLate", ["days": String(due.days(until: today))]) : nil } },
                 nextStepClass: step.map { "term--\($0.status.rawValue)" } ?? "",
                 lastContact: row.lastContactDate.map(DisplayDate.compact) ?? "—", checked: ticked.contains(row.id))
         }
