@@ -83,7 +83,11 @@ struct PersonController {
     /// The brede intake's state in the section list: not started, or how many statutory topics are
     /// still to be recorded (R5a).
     static func intakeStatus(_ traject: TrajectRecord?, _ t: Localizer) -> String {
-        guard let traject, traject.intakeConversations > 0 || traject.intakeDate != nil else { return t("person.sections.notStarted") }
+        guard let traject else { return t("person.sections.notStarted") }
+        guard traject.intakeConversations > 0 else {
+            // An intake date without recorded conversations (an imported case): when it started.
+            return traject.intakeDate.map { t("person.sections.intakeSince", ["date": DisplayDate.format($0, t.locale)]) } ?? t("person.sections.notStarted")
+        }
         return traject.intakeOpenTopics == 0 ? t("person.sections.intakeComplete")
             : t(traject.intakeOpenTopics == 1 ? "person.sections.intakeOpenOne" : "person.sections.intakeOpen", ["count": String(traject.intakeOpenTopics)])
     }
