@@ -61,7 +61,7 @@ def run(smoke: Smoke) -> None:
         for label in (TXT_TILE_OVERDUE, TXT_TILE_SOON):
             smoke.expect(any(re.fullmatch(rf"\d+ {re.escape(label)}", t) for t in tiles), f"a tile 'N {label}'",
                         " | ".join(tiles) or "no tiles")
-        current = smoke.text_of("main .sort-links [aria-current]")
+        current = smoke.text_of("main .sort-links:not(.page-size-links) [aria-current]")
         smoke.expect(current == TXT_SORT_TERM, f"the default sort '{TXT_SORT_TERM}'", current or "none marked")
         # Sorted by the nearest statutory term: due dates ascending, rows without a running term last.
         dues = [dutch_date(r.get("Eerstvolgende termijn", "")) for r in smoke.table("main table.caseload")]
@@ -74,7 +74,7 @@ def run(smoke: Smoke) -> None:
 
         smoke.fill("fase", "gehuisvest")
         smoke.fill("groep", "asielstatushouder")
-        smoke.submit("main form.filters")
+        smoke.submit("main form.filterbar")
         smoke.expect(smoke.path == "/" and smoke.query.get("fase") == ["gehuisvest"]
                     and smoke.query.get("groep") == ["asielstatushouder"],
                     "URL /?fase=gehuisvest&groep=asielstatushouder", smoke.driver.current_url)
@@ -84,7 +84,7 @@ def run(smoke: Smoke) -> None:
         smoke.expect(bool(rows), "at least one new case (phase Gehuisvest, asielstatushouder)", smoke.text_of("main .empty") or "no rows")
         phases = {r.get("Fase") for r in rows}
         smoke.expect(phases == {"Gehuisvest"}, "only cases in phase 'Gehuisvest'", ", ".join(sorted(map(str, phases))))
-        link = smoke.find("main table.caseload tbody tr:first-child td:first-child a[href^='/personen/']",
+        link = smoke.find("main table.caseload tbody tr:first-child th a[href^='/personen/']",
                          "a link to the first case")
         name = link.text.strip()
         smoke.facts.update(case_name=name, case_path=urlparse(link.get_attribute("href")).path)

@@ -302,7 +302,13 @@ class Smoke:
                     if (doc.scrollWidth <= limit) return null;
                     var wide = Array.from(document.querySelectorAll('body *')).filter(function (e) {
                       var r = e.getBoundingClientRect(); return r.width > 0 && r.right > limit + 1;
-                    }).filter(function (e) { return !e.closest('.table-scroll[tabindex]'); });
+                    }).filter(function (e) {
+                      // Content of a box that scrolls (or clips) on its own does not widen the page.
+                      for (var a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                        if (getComputedStyle(a).overflowX !== 'visible') return false;
+                      }
+                      return true;
+                    });
                     var first = wide.find(function (e) { return !wide.some(function (o) { return o !== e && e.contains(o); }); });
                     var name = first ? first.tagName.toLowerCase() + (first.id ? '#' + first.id : '') + (first.className && typeof first.className === 'string' ? '.' + first.className.trim().split(/\\s+/).join('.') : '') : '?';
                     return [doc.scrollWidth, limit, name];
@@ -488,6 +494,8 @@ class Smoke:
         ticks or unticks a box (value True/False). A date or month input is set by script: what to type into
         it depends on the browser's locale."""
         element = self.find(f"main #{field_id}", f"the field '{field_id}'")
+        # A field in a folded panel (the werkvoorraad's filters): open it, as a user would.
+        self.driver.execute_script("var d = arguments[0].closest('details'); if (d && !d.open) { d.open = true; }", element)
         kind = element.get_attribute("type") or ""
         if element.tag_name == "select":
             Select(element).select_by_value(value)
@@ -634,9 +642,13 @@ def short(path: str, width: int = 24) -> str:
 
 
 def dutch_date(text: str) -> date | None:
-    """The first date written the Dutch way ("17 januari 2027") in text."""
+    """The first date written the Dutch way in text: in words ("17 januari 2027") or compact, as lists
+    write it ("17-01-2027")."""
     match = re.search(rf"(\d{{1,2}}) ({'|'.join(DUTCH_MONTHS)}) (\d{{4}})", text)
-    return date(int(match[3]), DUTCH_MONTHS.index(match[2]) + 1, int(match[1])) if match else None
+    if match:
+        return date(int(match[3]), DUTCH_MONTHS.index(match[2]) + 1, int(match[1]))
+    compact = re.search(r"\b(\d{2})-(\d{2})-(\d{4})\b", text)
+    return date(int(compact[3]), int(compact[2]), int(compact[1])) if compact else None
 
 
 def display_date(day: date) -> str:

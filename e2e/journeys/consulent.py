@@ -45,7 +45,7 @@ def run(smoke: Smoke) -> None:
         smoke.expect(smoke.h1() == "Werkvoorraad", "heading 'Werkvoorraad'", smoke.h1())
         rows = smoke.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
         smoke.expect(len(rows) > 0, "a table with at least one person", smoke.text_of("main .empty") or "no rows")
-        links = smoke.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr td:first-child a[href^='/personen/']")
+        links = smoke.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr th a[href^='/personen/']")
         smoke.expect(len(links) == len(rows), "each row to link to /personen/<id>", f"{len(links)} links, {len(rows)} rows")
         # Pick a person from the middle of the table; names are shown as "Familienaam, Voornamen".
         link = links[len(links) // 2]
@@ -60,13 +60,13 @@ def run(smoke: Smoke) -> None:
 
     def search():
         family = smoke.facts["family_name"]
-        box = smoke.find("form.filters input#q", "the search field")
+        box = smoke.find("form.filterbar input#q", "the search field")
         box.clear()
         box.send_keys(family)
-        smoke.click_and_wait(smoke.find("form.filters button[type=submit]", "the search button"))
+        smoke.click_and_wait(smoke.find("form.filterbar button[type=submit]", "the search button"))
         smoke.expect(smoke.path == "/" and smoke.query.get("q") == [family], f"URL /?q={family}", smoke.driver.current_url)
         smoke.expect(smoke.find("input#q").get_attribute("value") == family, "the search field to keep the term")
-        names = [a.text.strip() for a in smoke.driver.find_elements(By.CSS_SELECTOR, "main table tbody td:first-child a")]
+        names = [a.text.strip() for a in smoke.driver.find_elements(By.CSS_SELECTOR, "main table tbody th a")]
         smoke.expect(smoke.facts["person_name"] in names, f"'{smoke.facts['person_name']}' in the results", ", ".join(names) or "no rows")
         others = [n for n in names if family.lower() not in n.lower()]
         smoke.expect(not others, f"every result to contain '{family}'", ", ".join(others))

@@ -70,7 +70,7 @@ def run(smoke: Smoke) -> None:
                     smoke.text_of("main .empty") or "no rows")
         phases = {r.get("Fase") for r in rows}
         smoke.expect(phases == {TXT_PHASE_LEERROUTE}, f"only cases in phase '{TXT_PHASE_LEERROUTE}'", ", ".join(sorted(map(str, phases))))
-        link = smoke.find("main table.caseload tbody tr:first-child td:first-child a[href^='/personen/']",
+        link = smoke.find("main table.caseload tbody tr:first-child th a[href^='/personen/']",
                          "a link to the first case")
         name, path = link.text.strip(), urlparse(link.get_attribute("href")).path
         smoke.facts.update(running_name=name, running_path=path)

@@ -23,6 +23,7 @@ struct CaseloadController {
         /// tells namesakes apart.
         let birthDate: String
         let bsnEnd: String
+        let phase: String
         let municipality: String
         let consulent: String
         let nextTerm: String
@@ -31,7 +32,8 @@ struct CaseloadController {
         let nextTermClass: String
         /// The next step (`NextStepRule`), its date and, when it is past, the days over.
         let nextStep: String
-        let nextStepDue: String
+        /// The step's date and days over, left out when they are the next term's (shown beside it).
+        let nextStepDue: String?
         let nextStepOver: String?
         let nextStepClass: String
         let lastContact: String
@@ -182,17 +184,19 @@ struct CaseloadController {
             let terms = row.lawFacts.map { StatutoryClock.terms(for: $0, on: today) } ?? []
             let next = TermText.next(terms)
             let step = row.lawFacts.flatMap { facts in row.progress.flatMap { NextStepRule.next(facts: facts, progress: $0, terms: terms) } }
+            let stepDate = step?.due == next?.due ? nil : step?.due
             return Row(
                 id: row.id, href: SiteRoute.person(row.id).path, name: row.detailsPending && row.familyName.isEmpty ? t("person.namePending") : "\(row.familyName), \(row.givenNames)",
                 birthDate: row.dateOfBirth.map(DisplayDate.compact) ?? "—", bsnEnd: row.bsnEnd.map { "…" + $0 } ?? "—",
+                phase: row.phase.map { t("phases.\($0.rawValue)") } ?? "—",
                 municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t("caseload.unassigned"),
                 nextTerm: next.map { t("caseload.termKinds.\($0.kind.rawValue)") } ?? t("caseload.noTerm"),
                 nextTermDue: next.map { DisplayDate.compact($0.due) } ?? "",
                 nextTermRemaining: next.map { Self.remaining($0, t) } ?? "",
                 nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "",
                 nextStep: step.map { t("nextSteps.\($0.kind.rawValue)") } ?? "—",
-                nextStepDue: step?.due.map { t("caseload.stepBy", ["date": DisplayDate.compact($0)]) } ?? "",
-                nextStepOver: step.flatMap { s in s.due.flatMap { due in s.status == .overdue ? t("caseload.daysLate", ["days": String(due.days(until: today))]) : nil } },
+                nextStepDue: stepDate.map { t("caseload.stepBy", ["date": DisplayDate.compact($0)]) },
+                nextStepOver: stepDate.flatMap { due in step?.status == .overdue ? t("caseload.daysLate", ["days": String(due.days(until: today))]) : nil },
                 nextStepClass: step.map { "term--\($0.status.rawValue)" } ?? "",
                 lastContact: row.lastContactDate.map(DisplayDate.compact) ?? "—", checked: ticked.contains(row.id))
         }
