@@ -18,8 +18,12 @@ public struct AssignCases: CaseworkCommand {
     public var nobody: String
     /// How the audit entry names the door ("api"); nil for the web.
     public var door: String?
+    /// Also the other members of each case's household with an open case (in scope).
+    public var withHousehold: Bool
 
-    public init(caseIds: [String], consulentId: String?, organisationId: String, teamId: String? = nil, nobody: String, door: String? = nil) {
+    public init(caseIds: [String], consulentId: String?, organisationId: String, teamId: String? = nil, nobody: String, door: String? = nil,
+                withHousehold: Bool = false) {
+        self.withHousehold = withHousehold
         self.caseIds = caseIds
         self.consulentId = consulentId
         self.organisationId = organisationId
@@ -33,8 +37,9 @@ public struct AssignCases: CaseworkCommand {
     /// The number of cases assigned.
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> Int {
         var v = Checks(labels: Self.labels)
-        let ids = caseIds.filter { !$0.isEmpty }
-        if ids.isEmpty { v.fail("caseIds", "team.errors.noCases") }
+        let chosen = caseIds.filter { !$0.isEmpty }
+        if chosen.isEmpty { v.fail("caseIds", "team.errors.noCases") }
+        let ids = withHousehold ? try await stores.persons.withHouseholds(chosen, scope: context.scope) : chosen
         var worker: (id: String, name: String)?
         if let consulentId {
             worker = try await stores.users.fetchCaseWorker(id: consulentId, organisationId: organisationId, teamId: teamId)

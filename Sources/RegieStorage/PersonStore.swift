@@ -238,6 +238,20 @@ public struct PersonStore: Sendable {
         return try await db.raw("SELECT p.*, \(unsafeRaw: trajectColumns)\(law) WHERE p.id = \(bind: personId)\(inScope)").first()
     }
 
+    /// The given people and the other members of their households with an open case, in scope
+    /// (assigning a household together).
+    public func withHouseholds(_ ids: [String], scope: TenantScope) async throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        let members = try await database.sql.raw("""
+            SELECT p.id FROM persons p JOIN trajecten t ON t.person_id = p.id
+            WHERE p.household_id IN (SELECT h.household_id FROM persons h WHERE h.id IN (\(binds: ids)) AND h.household_id IS NOT NULL)
+              AND t.closed_date IS NULL AND \(scope.persons())
+            ORDER BY p.id
+            """).all().map { try $0.decode(column: "id", as: String.self) }
+        var seen = Set<String>()
+        return (ids + members).filter { seen.insert($0).inserted }
+    }
+
     /// Other members of the person's household, in scope.
     public func listHouseholdMembers(of person: PersonRecord, scope: TenantScope) async throws -> [PersonSummary] {
         guard let householdId = person.householdId else { return [] }
@@ -493,13 +507,17 @@ public struct PersonStore: Sendable {
         public let soon: Int
     }
 
-    public func loadPerConsulent(scope: TenantScope, today: CalendarDate) async throws -> [Load] {
+    /// With `consulentIds`, only those case workers' cases (through the case worker index: what a
+    /// team lead's assignment list shows beside each name).
+    public func loadPerConsulent(scope: TenantScope, today: CalendarDate, consulentIds: [String]? = nil) async throws -> [Load] {
         let soon = today.adding(days: Self.soonDays).iso
+        if consulentIds?.isEmpty == true { return [] }
+        let only: SQLQueryString = consulentIds.map { " AND consulent_id IN (\(binds: $0))" } ?? ""
         return try await database.sql.raw("""
             SELECT consulent_id, municipality_code, COUNT(*) AS n,
                    COALESCE(SUM(CASE WHEN next_due_date < \(bind: today.iso) THEN 1 ELSE 0 END), 0) AS overdue,
                    COALESCE(SUM(CASE WHEN next_due_date >= \(bind: today.iso) AND next_due_date <= \(bind: soon) THEN 1 ELSE 0 END), 0) AS soon
-            FROM trajecten WHERE \(scope.personRows(person: "person_id", municipality: "municipality_code", needs: .identity)) AND closed_date IS NULL
+            FROM trajecten WHERE \(scope.personRows(person: "person_id", municipality: "municipality_code", needs: .identity)) AND closed_date IS NULL\(only)
             GROUP BY consulent_id, municipality_code
             """).all().map { row in
                 Load(consulentId: try row.decode(column: "consulent_id", as: String?.self),

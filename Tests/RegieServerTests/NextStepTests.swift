@@ -99,4 +99,35 @@ struct NextStepHTTPTests {
             #expect(try await consulent.get("/?per=7").body.contains("<strong aria-current=\"true\">50</strong>"))
         }
     }
+
+    @Test("A household is assigned together, the list shows each case worker's load, and the lead returns to the list", arguments: Engine.available)
+    func householdTogether(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let now = app.services.clock.now()
+            func member(_ id: String, _ given: String, household: String?) -> PersonStore.NewPerson {
+                .init(person: PersonRecord(id: id, municipalityCode: "GM0988", householdId: household, bsn: nil, vNummer: nil, givenNames: given,
+                                           familyName: "Yilmaz", dateOfBirth: isoDay("1985-03-01"), gender: .vrouw, doelgroep: .asielstatushouder,
+                                           language: "Turks", interpreterNeeded: false, phone: nil, email: nil),
+                      traject: TrajectRecord(id: "t-\(id)", personId: id, municipalityCode: "GM0988", phase: .gehuisvest, consulentId: nil,
+                                             kennisgevingDate: isoDay("2026-10-01"), koppelingDate: nil, housingDate: nil, brpDate: isoDay("2026-10-20"),
+                                             intakeDate: nil, pipDate: nil, routeStartDate: nil, leerroute: nil, closedDate: nil, closedReason: nil))
+            }
+            try await app.services.persons.insertPersons([
+                member("hh-1", "Ayla", household: "hh"), member("hh-2", "Deniz", household: "hh"), member("solo", "Emre", household: nil),
+            ], now: now)
+            let lead = Browser(client)
+            let csrf = try await lead.login(World.email(.teamleider))
+            let list = try await lead.get("/?consulent=geen")
+            // consulent A has one open case (Haddad) against Weert's norm of 80.
+            #expect(list.body.contains("<option value=\"a-consulent\">consulent A — 1 dossiers, 1% van de norm</option>"))
+            let assigned = try await lead.post("/team/toewijzen", form: [
+                ("persoon", "hh-1"), ("naar", "a-consulent"), ("gezin", "ja"), ("terug", "/?consulent=geen"),
+            ], csrf: csrf)
+            #expect(assigned.location == "/?consulent=geen&toegewezen=2")
+            #expect(try await lead.get(try #require(assigned.location)).body.contains("2 dossier(s) toegewezen."))
+            for (id, consulent) in [("hh-1", "a-consulent"), ("hh-2", "a-consulent"), ("solo", nil)] {
+                #expect(try await CaseworkTests.traject(app, person: id)?.consulentId == consulent, "\(id)")
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import Inburgering
-import RegieServer
+@testable import RegieServer
 import RegieStorage
 import SQLKit
 import Testing
@@ -189,14 +189,14 @@ struct WorkerPickerTests {
             #expect(posted.status == .seeOther)
             let consulent = try await CaseworkTests.traject(app, person: app.world.personA2)?.consulentId
             if let assigned = item.assigned {
-                #expect(posted.location == "/team?toegewezen=1")
+                #expect(posted.location == "/?fase=bredeIntake&toegewezen=1")
                 #expect(consulent == assigned)
                 return
             }
             #expect(consulent == nil, "nothing is assigned")
             let state = try #require(item.state)
-            let typed = item.typed.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            #expect(posted.location == "/?fase=bredeIntake&toewijzen=\(state)&naarnaam=\(typed)&persoon=person%2Da%2Dcranendonck")
+            let typed = QueryValue.encode(item.typed)
+            #expect(posted.location == "/?fase=bredeIntake&toewijzen=\(state)&naarnaam=\(typed)&persoon=person-a-cranendonck")
             let back = try await lead.get(try #require(posted.location))
             #expect(CaseworkAfterPIPTests.ticked(back.body) == [app.world.personA2], "the ticked case stays ticked")
             if state == "kies" {
@@ -205,7 +205,7 @@ struct WorkerPickerTests {
                 // Choosing one of them assigns, with the ticks the page kept.
                 let chosen = try await lead.post("/team/toewijzen", form: [("persoon", app.world.personA2), ("naar", ""), ("naar", "w-janssen"), ("naarnaam", ""),
                                                                             ("terug", "/?fase=bredeIntake")], csrf: csrf)
-                #expect(chosen.location == "/team?toegewezen=1")
+                #expect(chosen.location == "/?fase=bredeIntake&toegewezen=1")
                 #expect(try await CaseworkTests.traject(app, person: app.world.personA2)?.consulentId == "w-janssen")
             } else {
                 #expect(Self.radios(back.body).isEmpty)
@@ -224,7 +224,7 @@ struct WorkerPickerTests {
             let csrf = try await lead.login(World.email(.teamleider))
             for target in ["b-consulent", "w-b-amrani", "w-gone", "b-teamleider"] {
                 let posted = try await lead.post("/team/toewijzen", form: [("persoon", app.world.personA2), ("naar", target)], csrf: csrf)
-                #expect(posted.location == "/?toewijzen=ongeldig&persoon=person%2Da%2Dcranendonck", "\(target)")
+                #expect(posted.location == "/?toewijzen=ongeldig&persoon=person-a-cranendonck", "\(target)")
             }
             #expect(try await CaseworkTests.traject(app, person: app.world.personA2)?.consulentId == nil)
         }
@@ -254,13 +254,13 @@ struct WorkerPickerTests {
             #expect(typed.body.contains("Geen consulent gevonden met ‘buiten’ in de naam."))
             for target in ["w-out", "a-consulent"] {
                 let posted = try await lead.post("/team/toewijzen", form: [("persoon", app.world.personA2), ("naar", target)], csrf: csrf)
-                #expect(posted.location == "/?toewijzen=ongeldig&persoon=person%2Da%2Dcranendonck", "\(target)")
+                #expect(posted.location == "/?toewijzen=ongeldig&persoon=person-a-cranendonck", "\(target)")
             }
             let byName = try await lead.post("/team/toewijzen", form: [("persoon", app.world.personA2), ("naar", ""), ("naarnaam", "Otto Buiten")], csrf: csrf)
             #expect(byName.location?.contains("toewijzen=onbekend") == true)
             #expect(try await CaseworkTests.traject(app, person: app.world.personA2)?.consulentId == nil)
             let mine = try await lead.post("/team/toewijzen", form: [("persoon", app.world.personA2), ("naar", "w-in")], csrf: csrf)
-            #expect(mine.location == "/team?toegewezen=1")
+            #expect(mine.location == "/?toegewezen=1")
             #expect(try await CaseworkTests.traject(app, person: app.world.personA2)?.consulentId == "w-in")
         }
     }

@@ -36,7 +36,7 @@ struct APIHandler: APIProtocol {
             throw AppError.invalid(detail: "after mag hoogstens 200 tekens lang zijn.", fields: [.init(name: "after", message: "mag hoogstens 200 tekens lang zijn")])
         }
         let page = try await services.users.listMunicipalities(organisationId: principal.organisationId, after: input.query.after, limit: limit)
-        let next = page.next.map { "/api/v1/municipalities?limit=\(limit)&after=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" }
+        let next = page.next.map { "/api/v1/municipalities?limit=\(limit)&after=\(QueryValue.encode($0))" }
         return .ok(.init(headers: .init(apiVersion: RegieAPISpec.version),
                          body: .json(.init(data: page.rows.map { .init(code: $0.code, name: $0.name) }, next: next))))
     }

@@ -68,6 +68,8 @@ struct CaseloadController {
         let hidden: [Hidden]
         let canAssign: Bool
         let assign: WorkerPickerView?
+        /// "Also the household": each ticked case's household members with an open case go with it.
+        let household: FieldView?
         let assignAction: String
         let currentURL: String
         /// Why the last assignment did not happen (or which worker to choose), linking to the field.
@@ -260,7 +262,8 @@ struct CaseloadController {
             let signals = try await services.duoStore.countNotifications(scope: scope, since: services.clock.now().addingTimeInterval(-7 * 86_400))
             tiles.append(Tile(label: t("caseload.tiles.duo"), count: String(signals), href: SiteRoute.duo.path, cssClass: "tile--duo"))
         }
-        let assignState = try await canAssign ? assignView(team: team, picker: picker, form: context.form, t: t) : nil
+        let loads = try await canAssign && team != nil ? workerLoads(team ?? [], principal: principal, scope: scope, today: today, t: t) : [:]
+        let assignState = try await canAssign ? assignView(team: team, loads: loads, picker: picker, form: context.form, t: t) : nil
         let currentQuery = [base, context.form["na"].map { "na=\($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "&")
         let sortLinks = PersonStore.CaseloadSort.allCases.map { sort in
             SortLink(label: t("caseload.sorts.\(sort.rawValue)"), href: "/" + { $0.isEmpty ? "" : "?" + $0 }(query.queryString(sort: sort)), current: sort == query.sort)
@@ -281,9 +284,12 @@ struct CaseloadController {
                 hidden: (query.sort == .termijn ? [] : [Hidden(name: "sort", value: query.sort.rawValue)])
                     + (query.perPage == Self.pageSize ? [] : [Hidden(name: "per", value: String(query.perPage))]),
                 canAssign: canAssign, assign: assignState?.view,
+                household: canAssign ? FieldView(.checkbox, name: "gezin", label: t("caseload.withHousehold"), hint: t("caseload.withHouseholdHint"),
+                                                 value: context.form["gezin"] ?? "", errors: []) : nil,
                 assignAction: SiteRoute.teamAssign.path, currentURL: "/" + (currentQuery.isEmpty ? "" : "?" + currentQuery),
                 assignError: assignState?.message != nil, assignMessage: assignState?.message ?? "", assignField: assignState?.field ?? "naar"),
-            context: context, current: SiteRoute.home.path)
+            context: context, current: SiteRoute.home.path,
+            notice: context.form["toegewezen"].flatMap(Int.init).map { t("team.assigned", ["count": String($0)]) })
     }
 
     /// A term's days left or over, short enough to keep a row on one line ("nog 12 d", "3 d te laat").
@@ -351,11 +357,24 @@ struct CaseloadController {
     /// The assignment target: the select (every worker of a small team), else "nobody" and a text
     /// field; after a typed name found several workers (`toewijzen=kies`) they are radio buttons in
     /// the form, after it found none (`onbekend`) the field keeps it with the message beside it.
-    private func assignView(team: [WorkerPicker.Worker]?, picker: WorkerPicker, form: FormData, t: Localizer) async throws
+    /// Each case worker of a small team with their open cases against the norm, for the assignment
+    /// list ("Fatima el Amrani — 82 dossiers, 117% van de norm").
+    private func workerLoads(_ team: [WorkerPicker.Worker], principal: Principal, scope: TenantScope, today: CalendarDate, t: Localizer) async throws -> [String: String] {
+        let loads = try await services.persons.loadPerConsulent(scope: scope, today: today, consulentIds: team.map(\.id))
+        var norms: [String: Int] = [:]
+        for m in principal.municipalities { norms[m.code] = try await services.settings.fetch(m.code).caseloadNorm }
+        let byWorker = Dictionary(grouping: loads, by: { $0.consulentId ?? "" })
+        return Dictionary(uniqueKeysWithValues: team.map { worker in
+            let (open, usage) = TeamController.load(byWorker[worker.id] ?? [], norms: norms)
+            return (worker.id, t("caseload.workerLoad", ["name": worker.name, "open": String(open), "percent": String(Int((usage * 100).rounded()))]))
+        })
+    }
+
+    private func assignView(team: [WorkerPicker.Worker]?, loads: [String: String], picker: WorkerPicker, form: FormData, t: Localizer) async throws
         -> (view: WorkerPickerView, message: String?, field: String) {
         let state = form["toewijzen"]
         let refused = state == "ongeldig" ? t("caseload.assignError") : nil
-        let targets = [("geen", t("caseload.unassigned"))] + (team ?? []).map { ($0.id, $0.name) }
+        let targets = [("geen", t("caseload.unassigned"))] + (team ?? []).map { ($0.id, loads[$0.id] ?? $0.name) }
         let select = FieldView(.select, name: "naar", label: t("caseload.assignTo"), value: "", options: Choices.withEmpty(targets, t), errors: [])
         guard team == nil else { return (WorkerPickerView(select: select), refused, "naar") }
         var typed = ""

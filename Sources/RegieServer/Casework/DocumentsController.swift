@@ -69,7 +69,7 @@ struct DocumentsController {
         }
         try await services.record(.caseworkDocumentDownload, context: context, permission: .readCasework, person: loaded.person, detail: "document: \(record.id)")
         let ascii = record.filename.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()
-        let encoded = record.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
+        let encoded = QueryValue.encode(record.filename)
         return Response(status: .ok, headers: [
             .contentType: record.contentType, .cacheControl: "no-store",
             .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",

@@ -37,8 +37,7 @@ struct TeamController {
         let byWorker = Dictionary(grouping: loads.filter { $0.consulentId != nil }, by: { $0.consulentId! })
         let rows = workers.map { worker -> Row in
             let parts = (byWorker[worker.id] ?? []).sorted { name($0.municipalityCode) < name($1.municipalityCode) }
-            let open = parts.reduce(0) { $0 + $1.open }
-            let usage = parts.reduce(0.0) { sum, part in sum + Double(part.open) / Double(max(norms[part.municipalityCode] ?? 1, 1)) }
+            let (open, usage) = Self.load(parts, norms: norms)
             let percent = Int((usage * 100).rounded())
             return Row(name: worker.name, href: "/?consulent=\(worker.id)", open: open, overdue: parts.reduce(0) { $0 + $1.overdue },
                        hasOverdue: parts.contains { $0.overdue > 0 }, soon: parts.reduce(0) { $0 + $1.soon },
@@ -59,6 +58,13 @@ struct TeamController {
             notice: context.form["toegewezen"].map { t("team.assigned", ["count": $0]) })
     }
 
+    /// A case worker's open cases and their load: each case counts against the norm of its own
+    /// municipality (1.0 = exactly at the norm).
+    static func load(_ parts: [PersonStore.Load], norms: [String: Int]) -> (open: Int, usage: Double) {
+        (parts.reduce(0) { $0 + $1.open },
+         parts.reduce(0.0) { sum, part in sum + Double(part.open) / Double(max(norms[part.municipalityCode] ?? 1, 1)) })
+    }
+
     /// Assigns the ticked cases of the caseload to one case worker (or to nobody). The worker is
     /// chosen in the select (or among the picker's matches), or typed by name (`naarnaam`, which
     /// wins when filled in): a name that fits several workers or none goes back to the list with
@@ -71,8 +77,8 @@ struct TeamController {
         // Back to the list with the ticked cases still ticked, so nothing chosen is lost.
         func backToList(_ state: String, typed: String? = nil) -> Response {
             let separator = back.contains("?") ? "&" : "?"
-            let name = typed.map { "&naarnaam=" + ($0.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "") } ?? ""
-            let ticked = ids.prefix(200).map { "&persoon=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }.joined()
+            let name = typed.map { "&naarnaam=" + QueryValue.encode($0) } ?? ""
+            let ticked = ids.prefix(200).map { "&persoon=" + QueryValue.encode($0) }.joined()
             return Response(status: .seeOther, headers: [.location: back + separator + "toewijzen=" + state + name + ticked])
         }
         if let typed = context.form["naarnaam"] {
@@ -83,15 +89,14 @@ struct TeamController {
             }
         }
         let command = AssignCases(caseIds: ids, consulentId: target == "geen" ? nil : target, organisationId: principal.organisationId,
-                                  teamId: principal.user?.teamId, nobody: services.catalogue.text("caseload.unassigned", context.locale))
+                                  teamId: principal.user?.teamId, nobody: services.catalogue.text("caseload.unassigned", context.locale),
+                                  withHousehold: context.form["gezin"] == "ja")
         do {
             let count = try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .assignCases, context: context)
-            return Response(status: .seeOther, headers: [.location: SiteRoute.team.path + "?toegewezen=\(count)"])
+            // Back to the list the cases were chosen from, which says how many were assigned.
+            return Response(status: .seeOther, headers: [.location: back + (back.contains("?") ? "&" : "?") + "toegewezen=\(count)"])
         } catch is FormErrors {
             return backToList("ongeldig")
         }
     }
-
-    /// The characters a query value keeps unencoded (RFC 3986's unreserved set).
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -19,8 +19,6 @@ struct FiguresController {
     }
 
     static let routes = MonitoringSettings.routes
-    /// Characters a query value keeps as they are (dates and codes stay readable in links).
-    static let queryValue = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~:"))
     static let bands = ["lt20", "20-27", "28-30", "gt30", "geen"]
     static let genders = ["vrouw", "man", "x", "onbekend"]
     /// Whole percentages of `counts` that add up to exactly 100 (largest-remainder method); nil for
@@ -60,7 +58,7 @@ struct FiguresController {
         var query: String {
             [("gemeente", municipality), ("van", from), ("tot", to), ("doelgroep", doelgroep), ("geslacht", gender)]
                 .filter { !$0.1.isEmpty }
-                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: FiguresController.queryValue) ?? "")" }
+                .map { "\($0.0)=\(QueryValue.encode($0.1))" }
                 .joined(separator: "&")
         }
     }
@@ -563,7 +561,7 @@ struct FiguresController {
         let query = selection.query
         let users = try await services.users.listUsers(organisationId: principal.organisationId)
         let link: @Sendable (String, String) -> String = { figure, part in
-            let value = part.addingPercentEncoding(withAllowedCharacters: FiguresController.queryValue) ?? ""
+            let value = QueryValue.encode(part)
             return SiteRoute.figuresCases.path + "?cijfer=\(figure)&deel=\(value)&" + query
         }
         // Roles that may not see persons get no count small enough to single someone out.
@@ -666,7 +664,7 @@ struct FiguresController {
         let (thisQuarter, _) = Self.quarter(of: today)
         let lastQuarter = Self.quarter(of: thisQuarter.adding(days: -1)).0
         let keep = [("gemeente", s.municipality), ("doelgroep", s.doelgroep), ("geslacht", s.gender)].filter { !$0.1.isEmpty }
-            .map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: FiguresController.queryValue) ?? "")" }.joined()
+            .map { "&\($0.0)=\(QueryValue.encode($0.1))" }.joined()
         let periods: [[String: String]] = [
             ["label": t("figures.periods.thisQuarter"), "href": "?van=\(thisQuarter.iso)&tot=\(today.iso)" + keep],
             ["label": t("figures.periods.lastQuarter"), "href": "?van=\(lastQuarter.iso)&tot=\(thisQuarter.adding(days: -1).iso)" + keep],

@@ -158,9 +158,5 @@ enum StreamedMultipart {
         return result
     }
 
-    static func encode(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-    }
+    static func encode(_ value: String) -> String { QueryValue.encode(value) }
 }

@@ -92,7 +92,7 @@ struct AuditController {
     private var filterQuery: (RegieRequestContext) -> String {
         { context in
             Self.queryNames.compactMap { name in
-                context.form[name].map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                context.form[name].map { "\(name)=\(QueryValue.encode($0))" }
             }.joined(separator: "&")
         }
     }

@@ -167,7 +167,7 @@ struct WebMiddleware: RouterMiddleware {
         case .unauthenticated:
             let back = request.method == .get ? request.uri.path : SiteRoute.home.path
             let reason = context.sessionExpired ? "&reden=verlopen" : ""
-            let target = SiteRoute.login.path + "?terug=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/") + reason
+            let target = SiteRoute.login.path + "?terug=" + QueryValue.encode(back) + reason
             return Response(status: .seeOther, headers: [.location: target])
         case .notFound:
             return try page(404, "errors.notFoundTitle", "errors.notFound", context)
