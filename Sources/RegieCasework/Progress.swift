@@ -5,8 +5,9 @@ import RegieStorage
 
 extension UrenRecord {
     /// The hours as the law module counts them.
+    /// The hours as the law counts them; nil for a withdrawn row (it no longer counts anywhere).
     public var registratie: UrenRegistratie? {
-        guard let date = CalendarDate(iso: periodEnd), let soort = UrenSoort(rawValue: soort) else { return nil }
+        guard !isWithdrawn, let date = CalendarDate(iso: periodEnd), let soort = UrenSoort(rawValue: soort) else { return nil }
         return UrenRegistratie(datum: date, soort: soort, uren: hours, tijdensBredeIntake: duringIntake == 1)
     }
 }
@@ -114,10 +115,14 @@ public struct RecordHours: CaseworkCommand {
     public var hours: Int?
     public var provider: String?
     public var duringIntake: Bool
+    /// The case worker confirmed a number above the plausible maximum (`UrenRules.plausibelMaximum`).
+    public var confirmed: Bool
     public var read: [FieldIssue]
 
-    public init(file: CaseFile, soort: UrenSoort?, periodEnd: CalendarDate?, hours: Int?, provider: String?, duringIntake: Bool, read: [FieldIssue] = []) {
+    public init(file: CaseFile, soort: UrenSoort?, periodEnd: CalendarDate?, hours: Int?, provider: String?, duringIntake: Bool,
+                confirmed: Bool = false, read: [FieldIssue] = []) {
         self.file = file
+        self.confirmed = confirmed
         self.soort = soort
         self.periodEnd = periodEnd
         self.hours = hours
@@ -136,10 +141,74 @@ public struct RecordHours: CaseworkCommand {
         let hours = v.integer("hours", hours, range: Self.hoursRange)
         let provider = v.text("provider", provider, required: false, maxLength: 120) ?? ""
         guard v.isValid, let soort, let date, let hours else { throw v.error() }
+        try await Self.checkPlausible(hours, soort: soort, periodEnd: date, confirmed: confirmed, personId: file.person.id, stores: stores, checks: &v)
+        guard v.isValid else { throw v.error() }
         let record = UrenRecord(id: CommandContext.newID(), personId: file.person.id, soort: soort.rawValue, periodEnd: date.iso, hours: hours, provider: provider,
                                 duringIntake: duringIntake, createdBy: context.actorId, createdAt: context.now.epochSeconds)
         let event = context.audit(.caseworkProgressHours, file.person, "\(hours) \(soort.rawValue)")
         guard let saved = try await stores.casework.insertUren(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
+            throw CaseNotFound()
+        }
+        return saved
+    }
+}
+
+extension RecordHours {
+    /// More hours than the period can plausibly hold (eight on every working day since the last
+    /// period of the same kind, or in the quarter ending on the period's last day when there is
+    /// none) are refused until the case worker confirms them.
+    static func checkPlausible(_ hours: Int, soort: UrenSoort, periodEnd: CalendarDate, confirmed: Bool, personId: String, excluding id: String? = nil,
+                               stores: CaseworkStores, checks v: inout Checks) async throws {
+        guard !confirmed else { return }
+        let from = try await stores.casework.previousPeriodEnd(personId: personId, soort: soort.rawValue, before: periodEnd, excluding: id)?.adding(days: 1)
+            ?? periodEnd.adding(months: -3).adding(days: 1)
+        let maximum = UrenRules.plausibelMaximum(van: from, tot: periodEnd)
+        if hours > maximum {
+            v.fail("hours", "progress.errors.implausible", ["hours": .text(String(hours)), "maximum": .text(String(maximum)), "from": .date(from), "to": .date(periodEnd)])
+        }
+    }
+}
+
+/// Corrects a row of hours (a new number in its place) or withdraws it; either way with a reason,
+/// and the old row stays in the history (issue 15 item 3).
+public struct CorrectHours: CaseworkCommand {
+    public let file: CaseFile
+    public var hoursId: String
+    /// The corrected number; nil withdraws the row.
+    public var hours: Int?
+    public var withdraw: Bool
+    public var reason: String?
+    public var confirmed: Bool
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, hoursId: String, hours: Int?, withdraw: Bool, reason: String?, confirmed: Bool = false, read: [FieldIssue] = []) {
+        self.file = file
+        self.hoursId = hoursId
+        self.hours = hours
+        self.withdraw = withdraw
+        self.reason = reason
+        self.confirmed = confirmed
+        self.read = read
+    }
+
+    public static let labels = ["hours": "progress.correctHours", "reason": "progress.correctionReason"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> UrenRecord {
+        var v = Checks(labels: Self.labels, read: read)
+        let hours = withdraw ? nil : v.integer("hours", hours, range: RecordHours.hoursRange)
+        let reason = v.text("reason", reason, required: true, maxLength: 500)
+        guard v.isValid, let reason else { throw v.error() }
+        let current = try await stores.casework.listUren(personId: file.person.id, scope: context.scope).first { $0.id == hoursId && !$0.isWithdrawn }
+        guard let current, let soort = UrenSoort(rawValue: current.soort), let periodEnd = CalendarDate(iso: current.periodEnd) else { throw CaseNotFound() }
+        if let hours {
+            try await RecordHours.checkPlausible(hours, soort: soort, periodEnd: periodEnd, confirmed: confirmed, personId: file.person.id,
+                                                 excluding: current.id, stores: stores, checks: &v)
+            guard v.isValid else { throw v.error() }
+        }
+        let detail = hours.map { "\(current.hours) -> \($0) \(current.soort)" } ?? "\(current.hours) \(current.soort) ingetrokken"
+        let event = context.audit(hours == nil ? .caseworkProgressHoursWithdraw : .caseworkProgressHoursCorrect, file.person, detail + "; reden: " + reason)
+        guard let saved = try await stores.casework.correctUren(personId: file.person.id, id: current.id, hours: hours, newId: CommandContext.newID(),
+                                                                 reason: reason, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
             throw CaseNotFound()
         }
         return saved

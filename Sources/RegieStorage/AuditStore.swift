@@ -58,6 +58,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case caseworkRouteStart = "casework.route.start"
     case caseworkProgressMeeting = "casework.progress.meeting"
     case caseworkProgressHours = "casework.progress.hours"
+    case caseworkProgressHoursCorrect = "casework.progress.hoursCorrect"
+    case caseworkProgressHoursWithdraw = "casework.progress.hoursWithdraw"
     case caseworkProgressResult = "casework.progress.result"
     case caseworkEnforcementView = "casework.enforcement.view"
     case caseworkEnforcementStep = "casework.enforcement.step"

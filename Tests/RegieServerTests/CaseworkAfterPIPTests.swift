@@ -373,7 +373,10 @@ struct CaseworkAfterPIPTests {
             let refusedAsOther = try await browser.post("/personen/\(person)/pip", form: asOther, csrf: csrf)
             #expect(refusedAsOther.status == .unprocessableContent)
             #expect(refusedAsOther.body.contains("nu 450."))
-            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-16"), ("hours", "160")], csrf: csrf)
+            // 160 hours for the one day since the last period need the case worker's confirmation.
+            let implausible = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-16"), ("hours", "160")], csrf: csrf)
+            #expect(implausible.status == .badRequest)
+            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-16"), ("hours", "160"), ("bevestigd", "ja")], csrf: csrf)
             let allowed = try await browser.post("/personen/\(person)/pip", form: lower, csrf: csrf)
             #expect(allowed.status == .seeOther)
         }

@@ -55,6 +55,8 @@ struct TenancyTests {
               form: [("heldDate", "2026-11-17"), ("outcome", "opSchema")]),
         Probe(pattern: "/personen/{id}/voortgang/uren", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/uren" },
               form: [("soort", "cursus"), ("periodEnd", "2026-11-17"), ("hours", "4")]),
+        Probe(pattern: "/personen/{id}/voortgang/uren/{uren}", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/uren/onbekend" },
+              form: [("actie", "intrekken"), ("reason", "x")]),
         Probe(pattern: "/personen/{id}/voortgang/resultaten", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/resultaten" },
               form: [("kind", "zRouteAfgerond"), ("resultDate", "2026-11-17")]),
         Probe(pattern: "/personen/{id}/handhaving", method: .post, path: { w, _ in "/personen/\(w.personB)/handhaving" },

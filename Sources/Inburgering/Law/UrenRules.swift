@@ -30,6 +30,19 @@ public enum UrenRules: LegalRule {
     public static let mapMinimumPraktijkuren = 40
     public static let pvtMinimumUren = 12
 
+    /// The most hours of one kind a period can plausibly hold: eight hours on every working day
+    /// (Monday to Friday) from `van` through `tot`. Not a rule of law but a guard against a typing
+    /// error (2000 hours in a quarter): more needs the case worker's explicit confirmation.
+    public static func plausibelMaximum(van: CalendarDate, tot: CalendarDate) -> Int {
+        guard van <= tot else { return 0 }
+        var day = van, workingDays = 0
+        while day <= tot {
+            if day.isoWeekday <= 5 { workingDays += 1 }
+            day = day.adding(days: 1)
+        }
+        return workingDays * 8
+    }
+
     /// School hours in praktijkonderwijs, vso and entree count for the Z-route from 1-7-2025 (law by date).
     // R7c — Z-route schooluren tellen mee vanaf 1-7-2025 (domain.md R7)
     public static let schoolurenTellenMee = LawTimeline<Bool>([

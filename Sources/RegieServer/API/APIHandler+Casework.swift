@@ -315,7 +315,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Verwacht JSON.", fields: []) }
         var r = InputReader()
         let command = RecordHours(file: loaded.file, soort: APIValues.law(body.soort), periodEnd: r.date("periodEnd", body.periodEnd), hours: body.hours,
-                                  provider: r.text(body.provider), duringIntake: body.duringIntake ?? false, read: r.issues)
+                                  provider: r.text(body.provider), duringIntake: body.duringIntake ?? false, confirmed: body.confirmed ?? false, read: r.issues)
         let saved = try await perform { try await services.run(command, on: loaded, context: try context) }
         return .created(.init(headers: .init(apiVersion: version), body: .json(.init(id: saved.id))))
     }

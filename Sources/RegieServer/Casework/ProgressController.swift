@@ -16,6 +16,7 @@ struct ProgressController {
         router.post(RouterPath(SiteRoute.progressStartPattern), use: startRoute)
         router.post(RouterPath(SiteRoute.progressMeetingPattern), use: addMeeting)
         router.post(RouterPath(SiteRoute.progressHoursPattern), use: addHours)
+        router.post(RouterPath(SiteRoute.progressHoursCorrectPattern), use: correctHours)
         router.post(RouterPath(SiteRoute.progressResultPattern), use: addResult)
     }
 
@@ -31,7 +32,15 @@ struct ProgressController {
     }
     struct Meter: Encodable { let label: String; let value: Int; let max: Int; let hasNorm: Bool; let text: String; let met: Bool }
     struct MeetingRow: Encodable { let date: String; let outcome: String; let note: String?; let noShow: Bool }
-    struct HoursRow: Encodable { let date: String; let kind: String; let hours: String; let provider: String }
+    struct HoursRow: Encodable {
+        let date: String; let kind: String; let hours: String; let provider: String
+        /// Withdrawn: who, when and why (the row stays in the history, struck through).
+        let withdrawn: String?
+        /// The correction form of a row that still counts, for a case worker who may edit.
+        let correction: Form?
+        /// The correction form was sent and refused: it opens with the errors.
+        let open: Bool
+    }
 
     struct ProgressView: Encodable {
         let name: String
@@ -94,6 +103,12 @@ struct ProgressController {
         let next = StatutoryClock.terms(for: traject.lawFacts(person: person), settings: settings.law, on: today).first { $0.kind == .voortgangsgesprek }
         let value = { (name: String) in input.raw(name) ?? "" }
         let errorsFor = { (form: String) in failed == form ? errors : [] }
+        let canEdit = Policy.allows(loaded.principal, .editPersons)
+        // Hours above the plausible maximum come back with a box to confirm them.
+        let implausible = errors.contains { $0.name == "hours" && $0.message.hasPrefix(t("progress.implausiblePrefix")) }
+        let confirmation = { (form: String) -> [FieldView] in
+            failed == form && implausible ? [FieldView(.checkbox, name: "bevestigd", id: "bevestigd-\(form)", label: t("progress.confirmHours"), value: "", errors: [])] : []
+        }
         let forms = [
             Form(id: "start", action: SiteRoute.progressStart(person.id).path, summary: ErrorSummary(errorsFor("start")), fields: [
                 FieldView(.input("date"), name: "startDate", label: t("progress.startDate"), hint: t("progress.startDateHint"),
@@ -119,7 +134,7 @@ struct ProgressController {
                 FieldView(.input("number"), name: "hours", label: t("progress.hours"), value: failed == "uren" ? value("hours") : "", required: true, errors: errorsFor("uren"), extra: "min=\"1\" max=\"2000\""),
                 FieldView(.input("text"), name: "provider", label: t("progress.provider"), value: failed == "uren" ? value("provider") : "", errors: errorsFor("uren")),
                 FieldView(.checkbox, name: "duringIntake", label: t("progress.duringIntake"), hint: t("progress.duringIntakeHint"), value: failed == "uren" ? value("duringIntake") : "", errors: errorsFor("uren")),
-            ], submit: t("progress.saveHours")),
+            ] + confirmation("uren"), submit: t("progress.saveHours")),
             Form(id: "resultaat", action: SiteRoute.progressResult(person.id).path, summary: ErrorSummary(errorsFor("resultaat")), fields: [
                 FieldView(.select, name: "kind", label: t("progress.resultKind"), value: failed == "resultaat" ? value("kind") : "",
                           options: Choices.withEmpty(Self.resultKinds.map { ($0, t("progress.results.\($0)")) }, t), required: true, errors: errorsFor("resultaat")),
@@ -137,9 +152,26 @@ struct ProgressController {
                 meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t("progress.noShow") : t("progress.outcomes.\($0.outcome)"), note: $0.note.nonEmpty, noShow: $0.noShow) },
                 hasMeetings: !meetings.isEmpty,
                 nextMeeting: next.map { t("progress.nextMeeting", ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t)]) },
-                hours: hours.reversed().map { HoursRow(date: DisplayDate.format($0.periodEnd, l), kind: t("progress.kinds.\($0.soort)"), hours: String($0.hours), provider: $0.provider) },
+                hours: hours.reversed().map { row in
+                    let form = "correct-\(row.id)"
+                    return HoursRow(
+                        date: DisplayDate.format(row.periodEnd, l), kind: t("progress.kinds.\(row.soort)"), hours: String(row.hours), provider: row.provider,
+                        withdrawn: row.withdrawnAt.map { at in
+                            t(row.replacedBy == nil ? "progress.withdrawnNote" : "progress.correctedNote",
+                              ["date": DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(at))), "reason": row.withdrawnReason ?? ""])
+                        },
+                        correction: row.isWithdrawn || !canEdit ? nil : Form(
+                            id: form, action: SiteRoute.progressHoursCorrect(person.id, row.id).path, summary: ErrorSummary(errorsFor(form), idSuffix: "-\(row.id)"), fields: [
+                                FieldView(.input("number"), name: "hours", id: "hours-\(row.id)", label: t("progress.correctHours"),
+                                          hint: t("progress.correctHoursHint"), value: failed == form ? value("hours") : String(row.hours), errors: errorsFor(form),
+                                          extra: "min=\"1\" max=\"2000\""),
+                                FieldView(.input("text"), name: "reason", id: "reason-\(row.id)", label: t("progress.correctionReason"),
+                                          value: failed == form ? value("reason") : "", required: true, errors: errorsFor(form)),
+                            ] + confirmation(form), submit: t("progress.saveCorrection")),
+                        open: failed == form)
+                },
                 hasHours: !hours.isEmpty, forms: forms),
-            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat"], t), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat", "correctie"], t), status: status)
     }
 
 
@@ -171,6 +203,23 @@ struct ProgressController {
         try await web(context, form: "uren") { _ = try await recordHours($0, context.form, context: context) }
     }
 
+    /// Corrects (`actie=corrigeren`) or withdraws (`actie=intrekken`) one row of hours, with a reason.
+    func correctHours(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let id = try context.parameters.require("uren")
+        let input = context.form
+        let loaded = try await loader.load(context, permission: .editPersons)
+        do {
+            var r = InputReader()
+            let withdraw = input["actie"] == "intrekken"
+            let command = CorrectHours(file: loaded.file, hoursId: id, hours: withdraw ? nil : r.integer("hours", input["hours"], range: RecordHours.hoursRange),
+                                       withdraw: withdraw, reason: input["reason"], confirmed: r.flag(input["bevestigd"]), read: r.issues)
+            _ = try await services.run(command, on: loaded, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(loaded, failed: "correct-\(id)", input: input, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.progress(loaded.person.id).path + "?melding=correctie#uren"])
+    }
+
     func addResult(_ request: Request, context: RegieRequestContext) async throws -> Response {
         try await web(context, form: "resultaat") { _ = try await recordResult($0, context.form, context: context) }
     }
@@ -198,7 +247,7 @@ struct ProgressController {
         var r = InputReader()
         let command = RecordHours(file: loaded.file, soort: r.choice("soort", input["soort"], as: UrenSoort.self), periodEnd: r.date("periodEnd", input["periodEnd"]),
                                   hours: r.integer("hours", input["hours"], range: RecordHours.hoursRange), provider: input["provider"],
-                                  duringIntake: r.flag(input["duringIntake"]), read: r.issues)
+                                  duringIntake: r.flag(input["duringIntake"]), confirmed: r.flag(input["bevestigd"]), read: r.issues)
         return try await services.run(command, on: loaded, context: context)
     }
 

@@ -78,8 +78,9 @@ struct ErrorSummary: Encodable {
     let items: [Item]
     let hasErrors: Bool
 
-    init(_ errors: [AppError.FieldError]) {
-        items = errors.map { Item(field: $0.name, message: $0.message) }
+    /// `suffix`: the fields' ids end in it (a form repeated per row, e.g. `hours-<id>`).
+    init(_ errors: [AppError.FieldError], idSuffix suffix: String = "") {
+        items = errors.map { Item(field: $0.name + suffix, message: $0.message) }
         hasErrors = !errors.isEmpty
     }
 }

@@ -30,6 +30,7 @@ public enum SiteRoute: Sendable, Hashable {
     case progressStart(String)
     case progressMeeting(String)
     case progressHours(String)
+    case progressHoursCorrect(String, String)
     case progressResult(String)
     case enforcement(String)
     case close(String)
@@ -110,6 +111,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .progressStart(let id): return "/personen/\(id)/voortgang/start"
         case .progressMeeting(let id): return "/personen/\(id)/voortgang/gesprekken"
         case .progressHours(let id): return "/personen/\(id)/voortgang/uren"
+        case .progressHoursCorrect(let id, let hoursId): return "/personen/\(id)/voortgang/uren/\(hoursId)"
         case .progressResult(let id): return "/personen/\(id)/voortgang/resultaten"
         case .enforcement(let id): return "/personen/\(id)/handhaving"
         case .close(let id): return "/personen/\(id)/afsluiten"
@@ -196,6 +198,7 @@ public enum SiteRoute: Sendable, Hashable {
     static let progressStartPattern = SiteRoute.progressStart("{id}").path
     static let progressMeetingPattern = SiteRoute.progressMeeting("{id}").path
     static let progressHoursPattern = SiteRoute.progressHours("{id}").path
+    static let progressHoursCorrectPattern = SiteRoute.progressHoursCorrect("{id}", "{uren}").path
     static let progressResultPattern = SiteRoute.progressResult("{id}").path
     static let enforcementPattern = SiteRoute.enforcement("{id}").path
     static let closePattern = SiteRoute.close("{id}").path
@@ -225,7 +228,7 @@ public enum SiteRoute: Sendable, Hashable {
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, personAddressPattern, sentLettersPattern, sentLetterPattern, sentLetterStylePattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
-        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressHoursCorrectPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,
         personOntzorgenPattern, personOntzorgenFormPattern, ontzorgenStatementPattern, ontzorgenRunPattern, ontzorgenRunActionPattern,
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,

@@ -336,6 +336,13 @@ public struct UrenRecord: Codable, Sendable, Hashable {
     public var duringIntake: Int
     public var createdBy: String
     public var createdAt: Int64
+    /// M0019: withdrawn (corrected or taken back) — when, by whom, why, and the row that replaced it.
+    public var withdrawnAt: Int64? = nil
+    public var withdrawnBy: String? = nil
+    public var withdrawnReason: String? = nil
+    public var replacedBy: String? = nil
+
+    public var isWithdrawn: Bool { withdrawnAt != nil }
 
     public init(id: String, personId: String, soort: String, periodEnd: String, hours: Int, provider: String, duringIntake: Bool,
                 createdBy: String, createdAt: Int64) {

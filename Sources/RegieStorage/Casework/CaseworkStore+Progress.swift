@@ -74,7 +74,9 @@ extension CaseworkStore {
     ///   → `ParticipatieactiviteitenBredeIntake` (the Z-route's participation component).
     static func sendHourTotals(soort: String, duringIntake: Bool, person: PersonRecord, sourceId: String, createdBy: String, now: Date, on db: any SQLDatabase) async throws {
         func total(_ kind: UrenSoort, duringIntake: Int?) async throws -> Int {
-            var query = SQLQueryString("SELECT COALESCE(SUM(hours), 0) AS total FROM uren WHERE person_id = \(bind: person.id) AND soort = \(bind: kind.rawValue)")
+            var query = SQLQueryString("""
+                SELECT COALESCE(SUM(hours), 0) AS total FROM uren WHERE person_id = \(bind: person.id) AND soort = \(bind: kind.rawValue) AND withdrawn_at IS NULL
+                """)
             if let duringIntake { query = query + " AND during_intake = \(bind: duringIntake)" }
             return try await db.raw(query).first().map { try $0.decode(column: "total", as: Int.self) } ?? 0
         }
@@ -92,6 +94,50 @@ extension CaseworkStore {
         }
         try await DUOStore.enqueue(messages, personId: person.id, municipalityCode: person.municipalityCode, bsn: person.bsn,
                                    createdBy: createdBy, now: now, on: db)
+    }
+
+    /// Withdraws a row of hours that still counts, with the reason; with `hours`, a new row with the
+    /// corrected number takes its place (same kind, period, provider). DUO gets the new running
+    /// total. Nil when the person is not in scope; `HoursError.notCurrent` when the row is not one
+    /// of theirs that still counts.
+    public func correctUren(personId: String, id: String, hours: Int?, newId: String, reason: String, scope: TenantScope, actor: CaseActor,
+                            audit: AuditEvent, now: Date) async throws -> UrenRecord? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
+            guard let old = try await db.raw("""
+                SELECT * FROM uren WHERE id = \(bind: id) AND person_id = \(bind: personId) AND withdrawn_at IS NULL
+                """).first(decoding: UrenRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw HoursError.notCurrent }
+            let replacement = hours.map { hours in
+                UrenRecord(id: newId, personId: personId, soort: old.soort, periodEnd: old.periodEnd, hours: hours, provider: old.provider,
+                           duringIntake: old.duringIntake == 1, createdBy: actor.id ?? "-", createdAt: now.epochSeconds)
+            }
+            try await db.raw("""
+                UPDATE uren SET withdrawn_at = \(bind: now.epochSeconds), withdrawn_by = \(bind: actor.id ?? "-"), withdrawn_reason = \(bind: reason),
+                    replaced_by = \(bind: replacement?.id) WHERE id = \(bind: id)
+                """).run()
+            if let replacement {
+                try await db.raw("""
+                    INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at)
+                    VALUES (\(bind: replacement.id), \(bind: personId), \(bind: replacement.soort), \(bind: replacement.periodEnd), \(bind: replacement.hours),
+                        \(bind: replacement.provider), \(bind: replacement.duringIntake), \(bind: replacement.createdBy), \(bind: replacement.createdAt))
+                    """).run()
+            }
+            try await Self.sendHourTotals(soort: old.soort, duringIntake: old.duringIntake == 1, person: unit.person, sourceId: replacement?.id ?? id,
+                                          createdBy: actor.id ?? "-", now: now, on: db)
+            let detail = replacement.map { "\(old.hours) → \($0.hours) \(old.soort): \(reason)" } ?? "\(old.hours) \(old.soort): \(reason)"
+            return (replacement ?? old, [CaseChange(kind: replacement == nil ? "urenIngetrokken" : "urenGecorrigeerd", date: old.periodEnd, detail: detail)])
+        }
+    }
+
+    public enum HoursError: Error { case notCurrent }
+
+    /// The latest period end of the person's hours of one kind before `day` that still count: where
+    /// the period of new hours starts (for the plausibility check).
+    public func previousPeriodEnd(personId: String, soort: String, before day: CalendarDate, excluding id: String? = nil) async throws -> CalendarDate? {
+        try await database.sql.raw("""
+            SELECT MAX(period_end) AS last FROM uren WHERE person_id = \(bind: personId) AND soort = \(bind: soort) AND withdrawn_at IS NULL
+              AND period_end < \(bind: day.iso) AND id <> \(bind: id ?? "")
+            """).first().flatMap { try $0.decode(column: "last", as: String?.self) }.flatMap(CalendarDate.init(iso:))
     }
 
     public func listUren(personId: String, scope: TenantScope) async throws -> [UrenRecord] {

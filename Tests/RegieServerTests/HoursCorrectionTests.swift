@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import RegieServer
+@testable import RegieStorage
+
+/// Hours can be corrected or withdrawn with a reason, and a number no period can hold needs a
+/// confirmation (issue 15 item 3): the old value stays in the history and the audit; the meters
+/// and DUO's running totals follow the corrected value.
+@Suite("Hours: plausibility, correction and withdrawal")
+struct HoursCorrectionTests {
+    static func hoursRows(_ app: AppContext, _ person: String) async throws -> [UrenRecord] {
+        try await app.services.casework.listUren(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"]))
+    }
+
+    /// The running totals of participation hours sent to DUO (the test clock stands still, so the
+    /// messages share their sequence number: compared as a set).
+    static func totals(_ app: AppContext, _ person: String) async throws -> Set<Int> {
+        Set(try await app.database.sql.raw("""
+            SELECT body FROM duo_outbox WHERE person_id = \(bind: person) AND kind = 'uren.participatie'
+            """).all().map { row in
+                let body = try row.decode(column: "body", as: String.self)
+                return try JSONDecoder().decode([String: Int].self, from: Data(body.utf8))["uren"] ?? -1
+            })
+    }
+
+    @Test("2000 participation hours need a confirmation; corrected to 200 DUO's total follows, withdrawn they count no more", arguments: Engine.available)
+    func correctAndWithdraw(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let typo = [("soort", "participatie"), ("periodEnd", "2026-11-15"), ("hours", "2000"), ("provider", "Werkplein")]
+            let refused = try await browser.post("/personen/\(person)/voortgang/uren", form: typo, csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("Meer uren dan de periode van 16 augustus 2026 tot en met 15 november 2026 kan bevatten (2000; hoogstens 520"))
+            #expect(refused.body.contains("name=\"bevestigd\""), "the box to confirm is offered")
+            #expect(refused.body.contains("value=\"2000\""), "what was typed is kept")
+            #expect(try await Self.hoursRows(app, person).isEmpty)
+
+            let confirmed = try await browser.post("/personen/\(person)/voortgang/uren", form: typo + [("bevestigd", "ja")], csrf: csrf)
+            #expect(confirmed.status == .seeOther)
+            #expect(try await Self.totals(app, person) == [2000])
+            let original = try #require(try await Self.hoursRows(app, person).first)
+
+            // A correction without a reason is refused; with one, 200 takes the place of 2000.
+            let noReason = try await browser.post("/personen/\(person)/voortgang/uren/\(original.id)", form: [("actie", "corrigeren"), ("hours", "200"), ("reason", "")], csrf: csrf)
+            #expect(noReason.status == .badRequest)
+            #expect(noReason.body.contains("href=\"#reason-\(original.id)\""))
+            let corrected = try await browser.post("/personen/\(person)/voortgang/uren/\(original.id)",
+                                                   form: [("actie", "corrigeren"), ("hours", "200"), ("reason", "Typfout: 200 bedoeld")], csrf: csrf)
+            #expect(corrected.status == .seeOther)
+            var page = try await browser.get("/personen/\(person)/voortgang")
+            #expect(page.body.contains("<del>2000</del>"), "the old value stays, struck through")
+            #expect(page.body.contains("Typfout: 200 bedoeld"))
+            let rows = try await Self.hoursRows(app, person)
+            #expect(rows.count == 2 && rows.filter(\.isWithdrawn).map(\.id) == [original.id])
+            #expect(rows.first { $0.id == original.id }?.replacedBy == rows.first { !$0.isWithdrawn }?.id)
+            #expect(try await Self.totals(app, person) == [2000, 200], "DUO gets the corrected running total")
+            #expect(try await CaseworkTests.actions(app, person: person).contains("casework.progress.hoursCorrect"))
+            #expect(try await CaseworkTests.timeline(app, person: person).contains("urenGecorrigeerd"))
+
+            // A withdrawn row cannot be corrected again; the current one can be withdrawn.
+            let again = try await browser.post("/personen/\(person)/voortgang/uren/\(original.id)", form: [("actie", "intrekken"), ("reason", "x")], csrf: csrf)
+            #expect(again.status == .notFound)
+            let current = try #require(rows.first { !$0.isWithdrawn })
+            let withdrawn = try await browser.post("/personen/\(person)/voortgang/uren/\(current.id)",
+                                                   form: [("actie", "intrekken"), ("reason", "Dubbel geregistreerd")], csrf: csrf)
+            #expect(withdrawn.status == .seeOther)
+            page = try await browser.get("/personen/\(person)/voortgang")
+            #expect(page.body.contains("Ingetrokken op"))
+            #expect(try await Self.totals(app, person) == [2000, 200, 0], "DUO's total is back to 0")
+            #expect(try await CaseworkTests.actions(app, person: person).contains("casework.progress.hoursWithdraw"))
+        }
+    }
+
+    @Test("The meters count the corrected number")
+    func meterFollows() async throws {
+        try await TestSupport.withApp(.sqlite) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "mapPraktijk"), ("periodEnd", "2026-11-15"), ("hours", "400")], csrf: csrf)
+            #expect(try await browser.get("/personen/\(person)/voortgang").body.contains("400 van 40 uur"))
+            let row = try #require(try await Self.hoursRows(app, person).first)
+            _ = try await browser.post("/personen/\(person)/voortgang/uren/\(row.id)", form: [("actie", "corrigeren"), ("hours", "40"), ("reason", "Een nul te veel")], csrf: csrf)
+            #expect(try await browser.get("/personen/\(person)/voortgang").body.contains("40 van 40 uur"))
+        }
+    }
+
+    @Test("Another organisation cannot correct or withdraw a person's hours")
+    func otherOrganisation() async throws {
+        try await TestSupport.withApp(.sqlite) { client, app in
+            let person = app.world.personA
+            let own = Browser(client)
+            let csrf = try await own.login(World.email(.consulent))
+            _ = try await own.post("/personen/\(person)/voortgang/uren", form: [("soort", "pvt"), ("periodEnd", "2026-11-15"), ("hours", "12")], csrf: csrf)
+            let row = try #require(try await Self.hoursRows(app, person).first)
+            let other = Browser(client)
+            let otherCsrf = try await other.login(World.email(.consulent, "b"))
+            let attempt = try await other.post("/personen/\(person)/voortgang/uren/\(row.id)", form: [("actie", "intrekken"), ("reason", "x")], csrf: otherCsrf)
+            #expect(attempt.status == .notFound)
+            #expect(try await Self.hoursRows(app, person).allSatisfy { !$0.isWithdrawn })
+        }
+    }
+}
