@@ -85,7 +85,7 @@ def run(base: str) -> list[str]:
     status, _, _ = browser.request("/inloggen", {"email": CONSULENT, "password": PASSWORD, "_csrf": Client.csrf(login)})
     check(status == 303, "the consulent signs in")
     _, _, caseload = browser.request("/")
-    person = re.search(r'href="/personen/([0-9a-zA-Z-]+)"', caseload)
+    person = re.search(r'href="/personen/(?!nieuw")([0-9a-zA-Z-]+)"', caseload)
     if not person:
         raise RuntimeError("no case on the werkvoorraad")
     person_id = person.group(1)
@@ -105,7 +105,7 @@ def run(base: str) -> list[str]:
 
     _, _, account = browser.request("/account")
     status, _, made = browser.request("/agenda/abonnement", {"_csrf": Client.csrf(account)})
-    found = re.search(r'value="(https?://[^"]+/agenda-feed/[^"]+)"', made)
+    found = re.search(r'>(https?://[^<]+/agenda-feed/[^<]+)</textarea>', made)
     check(status == 200 and found is not None, "the account page makes a secret feed URL")
     feed_path = urllib.parse.urlparse(html.unescape(found.group(1))).path if found else "/agenda-feed/none"
 

@@ -33,6 +33,12 @@ struct AgendaTests {
         try await app.services.casework.fetchAfspraak(personId: "person-a-weert", id: id, scope: scope)
     }
 
+    /// Moves the clock on; the session has expired meanwhile, so the consulent signs in again.
+    static func later(_ app: AppContext, _ browser: Browser, by seconds: TimeInterval) async throws -> String {
+        app.clock.advance(seconds)
+        return try await browser.login(World.email(.consulent))
+    }
+
     static func openTasks(_ app: AppContext) async throws -> [String] {
         try await app.services.casework.listTaken(personId: "person-a-weert", scope: scope).map(\.title)
     }
@@ -43,7 +49,7 @@ struct AgendaTests {
     func planning(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in
             let browser = Browser(client)
-            var csrf = try await browser.login(World.email(.consulent))
+            let csrf = try await browser.login(World.email(.consulent))
             let page = try await browser.get("/personen/person-a-weert/afspraken")
             #expect(page.status == .ok)
             #expect(page.body.contains("Afspraak plannen"))
@@ -117,9 +123,7 @@ struct AgendaTests {
             let early = try await browser.post("/personen/person-a-weert/afspraken/\(intake)/gehouden", form: [], csrf: csrf)
             #expect(early.status == .badRequest)
             #expect(early.body.contains("nog niet begonnen"))
-            app.clock.advance(2 * 86_400)
-            // The session has expired meanwhile: sign in again.
-            csrf = try await browser.login(World.email(.consulent))
+            csrf = try await Self.later(app, browser, by: 2 * 86_400)
             let result = try await browser.post("/personen/person-a-weert/afspraken/\(intake)/gehouden", form: [], csrf: csrf)
             #expect(result.status == .seeOther)
             let location = try #require(result.location)
@@ -144,9 +148,7 @@ struct AgendaTests {
             var csrf = try await browser.login(World.email(.consulent))
             let first = try await Self.planned(browser, csrf: csrf)
             let second = try await Self.planned(browser, csrf: csrf, date: "2026-11-25")
-            app.clock.advance(86_400)
-            // The session has expired meanwhile: sign in again.
-            csrf = try await browser.login(World.email(.consulent))
+            csrf = try await Self.later(app, browser, by: 86_400)
             let noShow = try await browser.post("/personen/person-a-weert/afspraken/\(first)/niet-verschenen", form: [], csrf: csrf)
             #expect(noShow.status == .seeOther)
             #expect(try await Self.afspraak(app, first)?.status == .nietVerschenen)
@@ -170,7 +172,7 @@ struct AgendaTests {
     func move(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in
             let browser = Browser(client)
-            var csrf = try await browser.login(World.email(.consulent))
+            let csrf = try await browser.login(World.email(.consulent))
             let old = try await Self.planned(browser, csrf: csrf)
             let refused = try await browser.post("/personen/person-a-weert/afspraken/\(old)/verplaatsen", form: [("date", "2026-11-10"), ("time", "10:00")], csrf: csrf)
             #expect(refused.status == .badRequest)
@@ -201,9 +203,7 @@ struct AgendaTests {
             let id = try await Self.planned(browser, csrf: csrf)
             _ = try await browser.get("/agenda")
             #expect(try await Self.openTasks(app).isEmpty, "not passed yet")
-            app.clock.advance(86_400)
-            // The session has expired meanwhile: sign in again.
-            csrf = try await browser.login(World.email(.consulent))
+            csrf = try await Self.later(app, browser, by: 86_400)
             _ = try await browser.get("/agenda")
             _ = try await browser.get("/agenda")
             try await app.services.casework.createOutcomeTasks(now: app.clock.now)
@@ -223,12 +223,12 @@ struct AgendaTests {
     func views(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in
             let browser = Browser(client)
-            var csrf = try await browser.login(World.email(.consulent))
+            let csrf = try await browser.login(World.email(.consulent))
             _ = try await Self.planned(browser, csrf: csrf)
             _ = try await Self.planned(browser, csrf: csrf, kind: "lbt", date: "2026-11-24", time: "09:15")
             let week = try await browser.get("/agenda")
             #expect(week.status == .ok)
-            #expect(week.body.contains("Week 47"))
+            #expect(week.body.contains("Mijn agenda: week 47"))
             #expect(week.body.contains("Intakegesprek: Haddad, Amal"))
             #expect(week.body.contains("10:00–11:00"))
             #expect(!week.body.contains("Leerbaarheidstoets: Haddad"), "next week's appointment is not in this week")
@@ -262,7 +262,7 @@ struct AgendaTests {
         try await TestSupport.withApp(engine) { client, app in
             try await app.services.users.updateLocale(userId: "a-consulent", locale: "en")
             let browser = Browser(client)
-            var csrf = try await browser.login(World.email(.consulent))
+            let csrf = try await browser.login(World.email(.consulent))
             let id = try await Self.planned(browser, csrf: csrf)
             #expect(try await browser.get("/agenda").body.contains("My agenda"), "the interface is English")
             let letter = try await browser.get("/personen/person-a-weert/afspraken/\(id)/uitnodiging")
@@ -292,7 +292,7 @@ struct AgendaTests {
     func feed(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in
             let browser = Browser(client)
-            var csrf = try await browser.login(World.email(.consulent))
+            let csrf = try await browser.login(World.email(.consulent))
             let kept = try await Self.planned(browser, csrf: csrf)
             let dropped = try await Self.planned(browser, csrf: csrf, date: "2026-11-20")
             _ = try await browser.post("/personen/person-a-weert/afspraken/\(dropped)/annuleren", form: [("cancelReason", "Ziek")], csrf: csrf)
@@ -353,7 +353,7 @@ struct AgendaTests {
     func otherOrganisation(engine: Engine) async throws {
         try await TestSupport.withApp(engine) { client, app in
             let browser = Browser(client)
-            var csrf = try await browser.login(World.email(.consulent))
+            let csrf = try await browser.login(World.email(.consulent))
             let id = try await Self.planned(browser, csrf: csrf)
             let other = Browser(client)
             let otherCSRF = try await other.login(World.email(.consulent, "b"))

@@ -103,7 +103,7 @@ extension AgendaController {
         if let week = span.week {
             let last = week.monday.adding(days: 6)
             view = WeekView(
-                heading: t("agenda.weekHeading", ["week": String(week.week)]),
+                heading: t("agenda.weekHeading", ["title": t(isTeam ? "agenda.teamTitle" : "agenda.title"), "week": String(week.week)]),
                 range: "\(DisplayDate.format(week.monday, l)) – \(DisplayDate.format(last, l))",
                 prevHref: path + "?week=" + week.previous.text, nextHref: path + "?week=" + week.next.text, currentHref: path,
                 prevLabel: t("agenda.prevWeek"), nextLabel: t("agenda.nextWeek"), currentLabel: t("agenda.thisWeek"),
@@ -112,7 +112,7 @@ extension AgendaController {
         } else {
             let day = span.first
             view = WeekView(
-                heading: dayLabel(day), range: "",
+                heading: t("agenda.dayHeading", ["title": t(isTeam ? "agenda.teamTitle" : "agenda.title"), "day": dayLabel(day)]), range: "",
                 prevHref: path + "?datum=" + day.adding(days: -1).iso, nextHref: path + "?datum=" + day.adding(days: 1).iso, currentHref: path + "?datum=" + today.iso,
                 prevLabel: t("agenda.prevDay"), nextLabel: t("agenda.nextDay"), currentLabel: t("agenda.today"),
                 otherHref: path + "?week=" + ISOWeek(containing: day).text, otherLabel: t("agenda.weekView"),

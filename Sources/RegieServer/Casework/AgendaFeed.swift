@@ -63,7 +63,7 @@ enum ICalendar {
                 "DTSTART:" + utc(a.startsAt.instant),
                 "DTEND:" + utc(a.endsAt.instant),
                 "SUMMARY:" + escape("\(kindName(a.kind)) – \(who) (\(caseNumber))"),
-                "DESCRIPTION:" + escape("Zaak \(caseNumber), \(who). De gegevens staan in Regie."),
+                "DESCRIPTION:" + escape("Zaak \(caseNumber), \(who) – de gegevens staan in Regie."),
                 "STATUS:" + (a.status == .geannuleerd ? "CANCELLED" : "CONFIRMED"),
                 "TRANSP:OPAQUE",
             ]
