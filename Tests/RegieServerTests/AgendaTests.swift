@@ -120,6 +120,9 @@ struct AgendaTests {
             var csrf = try await browser.login(World.email(.consulent))
             let intake = try await Self.planned(browser, csrf: csrf)
             let lbt = try await Self.planned(browser, csrf: csrf, kind: "lbt", date: "2026-11-19", time: "14:00")
+            let progress = try await Self.planned(browser, csrf: csrf, kind: "voortgangsgesprek", date: "2026-11-19", time: "15:00")
+            let handover = try await Self.planned(browser, csrf: csrf, kind: "warmeOverdracht", date: "2026-11-19", time: "16:00")
+            let pip = try await Self.planned(browser, csrf: csrf, kind: "pipGesprek", date: "2026-11-19", time: "17:00")
             let early = try await browser.post("/personen/person-a-weert/afspraken/\(intake)/gehouden", form: [], csrf: csrf)
             #expect(early.status == .badRequest)
             #expect(early.body.contains("nog niet begonnen"))
@@ -135,6 +138,12 @@ struct AgendaTests {
             let lbtResult = try await browser.post("/personen/person-a-weert/afspraken/\(lbt)/gehouden", form: [], csrf: csrf)
             #expect(lbtResult.location == "/personen/person-a-weert/lbt?testDate=2026-11-19")
             #expect(try await browser.get(try #require(lbtResult.location)).body.contains("value=\"2026-11-19\""))
+            for (id, form) in [(progress, "/personen/person-a-weert/voortgang?heldDate=2026-11-19#gesprek"),
+                               (handover, "/personen/person-a-weert/overdracht?meetingHeld=2026-11-19"), (pip, "/personen/person-a-weert/pip")] {
+                let done = try await browser.post("/personen/person-a-weert/afspraken/\(id)/gehouden", form: [], csrf: csrf)
+                #expect(done.location == form)
+                if form.contains("2026-11-19") { #expect(try await browser.get(form).body.contains("value=\"2026-11-19\""), "\(form)") }
+            }
             // Recorded once: a second outcome is a conflict.
             #expect(try await browser.post("/personen/person-a-weert/afspraken/\(intake)/niet-verschenen", form: [], csrf: csrf).status == .conflict)
             #expect(try await CaseworkTests.actions(app, person: "person-a-weert").contains("casework.afspraak.outcome"))
