@@ -221,6 +221,13 @@ struct AgendaTests {
             #expect(try await browser.get("/taken").body.contains(title))
             _ = try await browser.post("/personen/person-a-weert/afspraken/\(id)/gehouden", form: [], csrf: csrf)
             #expect(try await Self.openTasks(app).isEmpty, "recording the outcome completes the task")
+            // Moving a passed appointment instead completes its task too.
+            let other = try await Self.planned(browser, csrf: csrf, date: "2026-11-20", time: "09:00")
+            csrf = try await Self.later(app, browser, by: 86_400)
+            try await app.services.casework.createOutcomeTasks(now: app.clock.now)
+            #expect(try await Self.openTasks(app).count == 1)
+            _ = try await browser.post("/personen/person-a-weert/afspraken/\(other)/verplaatsen", form: [("date", "2026-11-27"), ("time", "09:00")], csrf: csrf)
+            #expect(try await Self.openTasks(app).isEmpty)
             try await app.services.casework.createOutcomeTasks(now: app.clock.now)
             #expect(try await Self.openTasks(app).isEmpty)
         }
@@ -235,6 +242,8 @@ struct AgendaTests {
             let csrf = try await browser.login(World.email(.consulent))
             _ = try await Self.planned(browser, csrf: csrf)
             _ = try await Self.planned(browser, csrf: csrf, kind: "lbt", date: "2026-11-24", time: "09:15")
+            // The case file's section link names the next appointment.
+            #expect(try await browser.get("/personen/person-a-weert").body.contains("volgende: do 19 november 2026, 10:00–11:00"))
             let week = try await browser.get("/agenda")
             #expect(week.status == .ok)
             #expect(week.body.contains("Mijn agenda: week 47"))

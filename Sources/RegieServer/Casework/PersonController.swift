@@ -160,7 +160,10 @@ struct PersonController {
             sections.insert(SectionLink(href: SiteRoute.personDetails(person.id).path, label: text("person.sections.details"),
                                         detail: person.detailsPending ? text("person.sections.detailsPending") : ""), at: 0)
             sections += [
-                SectionLink(href: SiteRoute.afspraken(person.id).path, label: text("person.sections.afspraken"), detail: ""),
+                SectionLink(href: SiteRoute.afspraken(person.id).path, label: text("person.sections.afspraken"),
+                            detail: try await services.casework.nextAfspraak(personId: person.id, scope: scope, now: services.clock.now()).map {
+                                t("person.sections.afsprakenNext", ["date": AgendaController.when($0, t)])
+                            } ?? ""),
                 SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
                             detail: traject?.intakeDate.map { t("person.sections.intakeSince", ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
                 SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"), detail: ""),

@@ -91,6 +91,11 @@ extension CaseworkStore {
                 WHERE id = \(bind: id) AND person_id = \(bind: new.personId) AND status = 'gepland' RETURNING id
                 """).all()
             guard !updated.isEmpty else { throw AfspraakError.notPlanned }
+            // A passed appointment moved instead of recorded: its "record the outcome" task is done.
+            try await unit.db.raw("""
+                UPDATE taken SET done_at = \(bind: now.epochSeconds), done_by = \(bind: new.createdBy)
+                WHERE person_id = \(bind: new.personId) AND afspraak_id = \(bind: id) AND done_at IS NULL
+                """).run()
             return (new, [CaseChange(kind: "afspraak.verplaatst", date: CalendarDate.today(now: now).iso, detail: "\(new.kind.rawValue) \(new.startsAt.iso)")])
         }
     }
@@ -127,6 +132,16 @@ extension CaseworkStore {
         try await database.sql.raw("""
             SELECT a.* FROM afspraken a JOIN persons p ON p.id = a.person_id
             WHERE a.id = \(bind: id) AND a.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
+            """).first(decoding: AfspraakRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// A person's next planned appointment from `now` on, if any.
+    public func nextAfspraak(personId: String, scope: TenantScope, now: Date) async throws -> AfspraakRecord? {
+        try await database.sql.raw("""
+            SELECT a.* FROM afspraken a JOIN persons p ON p.id = a.person_id
+            WHERE a.person_id = \(bind: personId) AND a.status = 'gepland' AND a.starts_at >= \(bind: LocalDateTime.at(now).iso)
+              AND \(scope.persons(needs: .casework))
+            ORDER BY a.starts_at LIMIT 1
             """).first(decoding: AfspraakRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
