@@ -55,7 +55,7 @@ struct AgendaController {
             var r = InputReader()
             let f = context.form
             let input = AfspraakInput(kind: r.choice("kind", f["kind"], as: AfspraakSoort.self), date: r.date("date", f["date"]), time: f["time"],
-                                      duration: r.integer("duration", f["duration"], range: Int.min...Int.max), place: f["place"], videoLink: f["videoLink"],
+                                      duration: r.integer("duration", f["duration"], range: 5...480), place: f["place"], videoLink: f["videoLink"],
                                       interpreter: f["interpreter"], attendees: f["attendees"])
             saved = try await services.run(PlanAfspraak(file: loaded.file, input: input, read: r.issues), on: loaded, context: context)
         } catch let invalid as FormErrors {
