@@ -16,6 +16,8 @@ extension AgendaController {
         let status: String
         let statusClass: String
         let isPlanned: Bool
+        /// Planned and over: its outcome is still to be recorded.
+        let needsOutcome: Bool
     }
     struct Day: Encodable { let heading: String; let isToday: Bool; let items: [Item]; let hasItems: Bool }
     struct Group: Encodable { let name: String?; let days: [Day]; let count: String }
@@ -81,6 +83,7 @@ extension AgendaController {
         let t = services.localizer(context)
         let l = context.locale
         let today = loader.today
+        let now = LocalDateTime.at(services.clock.now())
         let dayLabel = { (d: CalendarDate) in "\(t("agenda.weekdays.\(d.isoWeekday)")) \(DisplayDate.format(d, l))" }
         let views = groups.map { name, entries -> Group in
             let byDay = Dictionary(grouping: entries, by: { $0.afspraak.startsAt.date })
@@ -93,7 +96,8 @@ extension AgendaController {
                         return Item(time: "\(a.startsAt.time)–\(a.endsAt.time)", kind: t("agenda.kinds.\(a.kind.rawValue)"),
                                     name: "\(e.familyName), \(e.givenNames)", href: SiteRoute.afspraak(a.personId, a.id).path, place: Self.place(a, t).nonEmpty,
                                     interpreter: a.interpreterLanguage.map { t("agenda.withInterpreter", ["language": $0]) },
-                                    status: t("agenda.statuses.\(a.status.rawValue)"), statusClass: "afspraak--\(a.status.rawValue)", isPlanned: a.status == .gepland)
+                                    status: t("agenda.statuses.\(a.status.rawValue)"), statusClass: "afspraak--\(a.status.rawValue)", isPlanned: a.status == .gepland,
+                                    needsOutcome: a.status == .gepland && a.endsAt <= now)
                     }
                     return Day(heading: dayLabel(day), isToday: day == today, items: items, hasItems: !items.isEmpty)
                 }
