@@ -50,7 +50,9 @@ public struct PersonStore: Sendable {
                 """)
             let t = item.traject
             let facts = t.lawFacts(person: p)
-            let next = NextTerm.pick(StatutoryClock.terms(for: facts, on: today))
+            let terms = StatutoryClock.terms(for: facts, on: today)
+            let next = NextTerm.pick(terms)
+            let step = NextStepRule.next(facts: facts, progress: t.progress, terms: terms)
             let pipDue = PIPDeadlineRule.deadline(for: facts)?.deadline.iso
             trajectRows.append("""
                 (\(bind: t.id), \(bind: t.personId), \(bind: t.municipalityCode), \(bind: t.phase.rawValue), \(bind: t.consulentId),
@@ -59,7 +61,9 @@ public struct PersonStore: Sendable {
                 \(bind: t.closedDate?.iso), \(bind: t.closedReason?.rawValue),
                 \(bind: next?.due.iso ?? M0002_Casework.noDueDate), \(bind: next?.kind.rawValue ?? ""), \(bind: t.lastMeetingDate?.iso),
                 \(bind: t.pipCadenceMonths), \(bind: t.lastContactDate?.iso), \(bind: pipDue), \(bind: t.pipDelayReason?.rawValue),
-                \(bind: try LawFactsLoader.encode(facts)), \(bind: time), \(bind: time))
+                \(bind: try LawFactsLoader.encode(facts)), \(bind: time), \(bind: time), \(bind: t.handoverHeld ? 1 : 0), \(bind: t.intakeConversations),
+                \(bind: t.intakeOpenTopics), \(bind: t.lbtDone ? 1 : 0), \(bind: t.routeDecided ? 1 : 0), \(bind: step?.kind.rawValue),
+                \(bind: step?.due?.iso ?? M0002_Casework.noDueDate))
                 """)
         }
         try await db.raw("""
@@ -71,7 +75,8 @@ public struct PersonStore: Sendable {
             INSERT INTO trajecten (id, person_id, municipality_code, phase, consulent_id, kennisgeving_date, koppeling_date,
                 housing_date, brp_date, intake_date, pip_date, route_start_date, leerroute, closed_date, closed_reason,
                 next_due_date, next_due_kind, last_meeting_date, pip_cadence_months, last_contact_date, pip_due_date, pip_delay_reason,
-                facts_json, created_at, updated_at)
+                facts_json, created_at, updated_at, handover_held, intake_conversations, intake_open_topics, lbt_done, route_decided,
+                next_step, next_step_date)
             VALUES \(trajectRows.joined(separator: ", "))
             """).run()
     }
@@ -176,7 +181,9 @@ public struct PersonStore: Sendable {
         t.closed_date AS "closedDate", t.closed_reason AS "closedReason", NULLIF(t.next_due_date, '\(M0002_Casework.noDueDate)') AS "nextDueDate",
         t.last_contact_date AS "lastContactDate", t.last_meeting_date AS "lastMeetingDate", t.pip_cadence_months AS "pipCadenceMonths",
         t.duo_ten_weeks_start AS "duoTenWeeksStart", t.duo_term_end AS "duoTermEnd", p.details_pending AS "detailsPending",
-        t.facts_json AS "factsJson"
+        t.facts_json AS "factsJson", t.handover_held AS "handoverHeld", t.intake_conversations AS "intakeConversations",
+        t.intake_open_topics AS "intakeOpenTopics", t.lbt_done AS "lbtDone", t.route_decided AS "routeDecided", t.next_step AS "nextStep",
+        t.next_step_date AS "nextStepDate", SUBSTR(p.bsn, 7, 3) AS "bsnEnd", p.household_id AS "householdId"
         """
 
     /// The ids of the people with this BSN or V-nummer in the given municipalities, for the audit log's
@@ -280,6 +287,10 @@ public struct PersonStore: Sendable {
     public enum CaseloadSort: String, Sendable, CaseIterable {
         /// Nearest statutory term first (ui.md: the default).
         case termijn
+        /// The next step's date first (`NextStepRule`), cases without a dated step last.
+        case stap
+        /// Oldest signal first: the day DUO or COA signalled the case (for new, unassigned signals).
+        case signaal
         case naam
     }
 
@@ -299,10 +310,13 @@ public struct PersonStore: Sendable {
         public var includeClosed: Bool
         public var search: String?
         public var sort: CaseloadSort
+        /// Only cases whose stored next step is this one.
+        public var nextStep: NextStepKind?
 
         public init(municipalityCode: String? = nil, consulentId: String? = nil, unassigned: Bool = false, phase: TrajectFase? = nil,
                     leerroute: Leerroute? = nil, doelgroepen: [Doelgroep] = [], term: TermFilter? = nil, includeClosed: Bool = false,
-                    search: String? = nil, sort: CaseloadSort = .termijn) {
+                    search: String? = nil, sort: CaseloadSort = .termijn, nextStep: NextStepKind? = nil) {
+            self.nextStep = nextStep
             self.municipalityCode = municipalityCode
             self.consulentId = consulentId
             self.unassigned = unassigned
@@ -327,6 +341,7 @@ public struct PersonStore: Sendable {
         if filter.unassigned { query += " AND t.consulent_id IS NULL" }
         if let phase = filter.phase { query += " AND t.phase = \(bind: phase.rawValue)" }
         if let route = filter.leerroute { query += " AND t.leerroute = \(bind: route.rawValue)" }
+        if let step = filter.nextStep { query += " AND t.next_step = \(bind: step.rawValue)" }
         if !filter.doelgroepen.isEmpty { query += " AND p.doelgroep IN (\(binds: filter.doelgroepen.map(\.rawValue)))" }
         if !filter.includeClosed { query += " AND t.closed_date IS NULL" }
         let soon = today.adding(days: Self.soonDays).iso
@@ -386,15 +401,35 @@ public struct PersonStore: Sendable {
             WHERE \(scope.restriction(municipality: scopeColumn, person: "p.id", doelgroep: "p.doelgroep", needs: .identity))
             """
         query += caseloadConditions(filter, today: today)
-        let (key, id): (SQLQueryString, SQLQueryString) = filter.sort == .naam ? ("p.family_name", "p.id") : ("t.next_due_date", "t.person_id")
+        let (key, id) = Self.sortKey(filter.sort)
         if let cursor, let (value, last) = Self.decodeCursor(cursor) {
             query += " AND (\(key), \(id)) > (\(bind: value), \(bind: last))"
         }
         query += " ORDER BY \(key), \(id) LIMIT \(bind: limit + 1)"
         let rows = try await database.sql.raw(query).all(decoding: PersonSummary.self)
         let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Self.encodeCursor(name: filter.sort == .naam ? $0.familyName : $0.nextDueDate?.iso ?? M0002_Casework.noDueDate, id: $0.id) } : nil
+        let next = rows.count > limit ? page.last.map { Self.encodeCursor(name: Self.sortValue(filter.sort, of: $0), id: $0.id) } : nil
         return Page(rows: page, next: next)
+    }
+
+    /// The ORDER BY of each sort (a stored column with its index, then the id) …
+    static func sortKey(_ sort: CaseloadSort) -> (SQLQueryString, SQLQueryString) {
+        switch sort {
+        case .termijn: ("t.next_due_date", "t.person_id")
+        case .stap: ("t.next_step_date", "t.person_id")
+        case .signaal: ("COALESCE(t.kennisgeving_date, t.duo_ten_weeks_start, t.koppeling_date, '\(unsafeRaw: M0002_Casework.noDueDate)')", "t.person_id")
+        case .naam: ("p.family_name", "p.id")
+        }
+    }
+
+    /// … and a row's value of it, for the cursor.
+    static func sortValue(_ sort: CaseloadSort, of row: PersonSummary) -> String {
+        switch sort {
+        case .termijn: row.nextDueDate?.iso ?? M0002_Casework.noDueDate
+        case .stap: row.nextStepDate?.iso ?? M0002_Casework.noDueDate
+        case .signaal: (row.kennisgevingDate ?? row.duoTenWeeksStart ?? row.koppelingDate)?.iso ?? M0002_Casework.noDueDate
+        case .naam: row.familyName
+        }
     }
 
     /// The most cases each count of the summary strip counts exactly (`countDue`): far more than a
@@ -406,23 +441,32 @@ public struct PersonStore: Sendable {
     /// Each count walks the near end of a due-date index and stops after `cap + 1` entries, so its
     /// cost is bounded by the cap, not by the number of cases (a full count grew with them: ~20 ms
     /// at a million).
-    public func countDue(scope: TenantScope, filter: ListFilter, today: CalendarDate, cap: Int = stripCap) async throws -> (overdue: Int, soon: Int) {
+    /// With `unassigned`, also the open cases nobody is assigned to, whoever the filter shows.
+    public func countDue(scope: TenantScope, filter: ListFilter, today: CalendarDate, unassigned: Bool = false,
+                         cap: Int = stripCap) async throws -> (overdue: Int, soon: Int, unassigned: Int) {
         var unfiltered = filter
         unfiltered.term = nil
+        var nobody = unfiltered
+        nobody.consulentId = nil
+        nobody.unassigned = true
         // Persons are joined only when a filter needs them (target group, search): counting the near
         // end of the due-date index alone is what keeps a team lead's strip cheap.
         let needsPersons = !filter.doelgroepen.isEmpty || !(filter.search?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)
         var cases: SQLQueryString = "SELECT 1 FROM trajecten t"
         if needsPersons { cases += " JOIN persons p ON p.id = t.person_id" }
         cases += " WHERE \(scope.personRows(person: "t.person_id", municipality: "t.municipality_code", needs: .identity))"
+        var unassignedCases = cases
         cases += caseloadConditions(unfiltered, today: today)
+        unassignedCases += caseloadConditions(nobody, today: today)
+        let unassignedCount: SQLQueryString = unassigned ? "(SELECT COUNT(*) FROM (\(unassignedCases) LIMIT \(bind: cap + 1)) n)" : "0"
         let query: SQLQueryString = """
             SELECT (SELECT COUNT(*) FROM (\(cases) AND t.next_due_date < \(bind: today.iso) LIMIT \(bind: cap + 1)) o) AS overdue,
                    (SELECT COUNT(*) FROM (\(cases) AND t.next_due_date >= \(bind: today.iso) AND t.next_due_date <= \(bind: today.adding(days: Self.soonDays).iso)
-                                          LIMIT \(bind: cap + 1)) s) AS soon
+                                          LIMIT \(bind: cap + 1)) s) AS soon,
+                   \(unassignedCount) AS unassigned
             """
-        guard let row = try await database.sql.raw(query).first() else { return (0, 0) }
-        return (try row.decode(column: "overdue", as: Int.self), try row.decode(column: "soon", as: Int.self))
+        guard let row = try await database.sql.raw(query).first() else { return (0, 0, 0) }
+        return (try row.decode(column: "overdue", as: Int.self), try row.decode(column: "soon", as: Int.self), try row.decode(column: "unassigned", as: Int.self))
     }
 
     static func encodeCursor(name: String, id: String) -> String {

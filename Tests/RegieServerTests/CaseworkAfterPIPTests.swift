@@ -293,7 +293,7 @@ struct CaseworkAfterPIPTests {
             let mine = try await browser.get("/taken")
             #expect(mine.body.contains("Bel taalschool over startdatum"))
             #expect(mine.body.contains("Haddad, Amal"))
-            #expect(try await browser.get("/").body.contains("<span class=\"tile__count\">1</span> <span class=\"tile__label\">open taken voor mij</span>"))
+            #expect(try await browser.get("/").body.contains("<span class=\"tile__count\">1</span> <span class=\"tile__label\">mijn open taken</span>"))
             let taak = try #require(try await app.services.casework.listTaken(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"])).first)
             #expect(taak.assigneeId == "a-consulent")
             let done = try await browser.post("/personen/\(person)/taken/\(taak.id)/afronden", form: [], csrf: csrf)

@@ -287,8 +287,8 @@ struct CaseworkTests {
             let stored = try await app.database.sql.raw("SELECT content_sealed FROM intake_onderwerpen").first()?.decode(column: "content_sealed", as: String.self)
             #expect(stored?.contains("PTSS") == false)
             let page = try await browser.get("/personen/\(app.world.personA)/intake")
-            #expect(!page.body.contains("<span class=\"tag\">Persoonlijke omstandigheden en gezondheid</span>"), "no longer listed as missing")
-            #expect(page.body.contains("<span class=\"tag\">Opleiding en werkervaring</span>"))
+            #expect(!page.body.contains("<a class=\"tag\" href=\"\(path)\">"), "no longer listed as missing")
+            #expect(page.body.contains("<a class=\"tag\" href=\"/personen/\(app.world.personA)/intake/onderwerpen/opleidingEnWerkervaring\">Opleiding en werkervaring</a>"))
         }
     }
 

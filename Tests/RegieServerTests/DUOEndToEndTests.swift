@@ -156,7 +156,7 @@ struct DUOEndToEndTests {
             // The case worker completes the details from the BRP: refused without a name (typed values kept), then saved.
             let browser = Browser(h.web)
             let csrf = try await browser.login(World.email(.consulent))
-            #expect(try await browser.get("/").body.contains("<span class=\"tile__count\">2</span> <span class=\"tile__label\">nieuwe signalen van DUO (7 dagen)"))
+            #expect(try await browser.get("/").body.contains("<span class=\"tile__count\">2</span> <span class=\"tile__label\">DUO-signalen (7 dagen)"))
             let file = try await browser.get("/personen/\(person.id)")
             #expect(file.body.contains("Naam volgt uit de BRP") && file.body.contains("nog aanvullen uit de BRP"))
             let refused = try await browser.post("/personen/\(person.id)/gegevens", form: [("familyName", "Tesfaye"), ("gender", "vrouw")], csrf: csrf)

@@ -17,16 +17,21 @@ struct DUOOutboxTests {
             """).run()
     }
 
-    static func insertPersons(_ db: Database, count: Int, now: Date) async throws -> [String] {
-        let persons = PersonStore(database: db)
+    /// `legacy`: into a database not yet migrated all the way (`LegacyRows`).
+    static func insertPersons(_ db: Database, count: Int, now: Date, legacy: Bool = false) async throws -> [String] {
         let ids = (0..<count).map { "p\($0)" }
-        try await persons.insertPersons(ids.enumerated().map { index, id in
+        let items: [PersonStore.NewPerson] = ids.enumerated().map { index, id in
             .init(person: PersonRecord(id: id, municipalityCode: "GM0988", householdId: nil, bsn: nil, vNummer: "V\(index)", givenNames: "A", familyName: "B\(index)",
                                        dateOfBirth: isoDay("1990-01-01"), gender: .man, doelgroep: .asielstatushouder, language: "Tigrinya", interpreterNeeded: false, phone: nil, email: nil),
                   traject: TrajectRecord(id: "t-\(id)", personId: id, municipalityCode: "GM0988", phase: .signaal, consulentId: nil, kennisgevingDate: nil,
                                          koppelingDate: nil, housingDate: nil, brpDate: nil, intakeDate: nil, pipDate: nil, routeStartDate: nil, leerroute: nil,
                                          closedDate: nil, closedReason: nil))
-        }, now: now)
+        }
+        if legacy {
+            try await LegacyRows.insert(items, on: db, now: now)
+        } else {
+            try await PersonStore(database: db).insertPersons(items, now: now)
+        }
         return ids
     }
 
@@ -149,8 +154,8 @@ struct DUOOutboxTests {
     func existingRowsBecomeDUO(engine: Engine) async throws {
         try await TestDatabase.with(engine, migrateThrough: "M0011_DelayNote") { db in
             let now = Date(timeIntervalSince1970: 1_795_000_000)
-            _ = try await World.seed(db, now: now)
-            let persons = try await Self.insertPersons(db, count: 1, now: now)
+            _ = try await World.seed(db, now: now, legacy: true)
+            let persons = try await Self.insertPersons(db, count: 1, now: now, legacy: true)
             try await Self.insertMessage(db, id: "before", person: persons[0], seq: 1, status: "rejected")
             try await Self.insertMessage(db, id: "waiting", person: persons[0], seq: 2)
             // The new build starts: a fresh instance on the same database migrates and works on.

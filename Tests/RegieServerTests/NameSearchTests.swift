@@ -80,9 +80,9 @@ struct NameSearchTests {
     func sameRowsAsLike(engine: Engine) async throws {
         try await TestDatabase.with(engine, migrateThrough: "M0013_AuditHead") { database in
             let now = TestClock().now
-            _ = try await World.seed(database, now: now)
+            _ = try await World.seed(database, now: now, legacy: true)
             let persons = PersonStore(database: database)
-            try await persons.insertPersons(Self.before.map { Self.person($0) }, now: now)
+            try await LegacyRows.insert(Self.before.map { Self.person($0) }, on: database, now: now)
             try await Migrator(database: database).migrate(now: now)
             try await persons.insertPersons(Self.after.map { Self.person($0, "GM1706") }, now: now)
             try await Self.checkIndex(database)

@@ -77,6 +77,7 @@ class PageCheck:
     axe_error: str | None = None
     width: int = DESKTOP[0]
     load_errors: list = field(default_factory=list)  # stylesheets/scripts that did not load, console errors
+    reflow: list = field(default_factory=list)  # widths at which the page scrolls sideways (WCAG 1.4.10)
 
     @property
     def blocking(self) -> list:
@@ -88,7 +89,7 @@ class PageCheck:
 
     @property
     def passed(self) -> bool:
-        return self.axe_passed and not self.load_errors
+        return self.axe_passed and not self.load_errors and not self.reflow
 
 
 @dataclass
@@ -270,6 +271,7 @@ class Smoke:
         check = PageCheck(number=self.counter + 1, name=name, url=self.driver.current_url,
                           screenshot=self.screenshot(name), width=width)
         check.load_errors = self.load_errors()
+        check.reflow = self.reflow_errors()
         try:
             axe = Axe(self.driver, self.axe_script)
             axe.inject()
@@ -283,6 +285,33 @@ class Smoke:
         self.pages.append(check)
         self.print_axe(check)
         return check
+
+    # WCAG 1.4.10 Reflow: content fits 320 CSS px without scrolling sideways (a table may scroll inside
+    # its own focusable box). Every checked page is measured at a phone's width and at 320 px.
+    REFLOW_WIDTHS = (MOBILE[0], 320)
+
+    def reflow_errors(self) -> list[str]:
+        size = self.driver.get_window_size()
+        out = []
+        try:
+            for width in self.REFLOW_WIDTHS:
+                self.driver.set_window_size(width, MOBILE[1])
+                inner = self.driver.execute_script("return window.innerWidth")
+                found = self.driver.execute_script("""
+                    var doc = document.documentElement, limit = doc.clientWidth;
+                    if (doc.scrollWidth <= limit) return null;
+                    var wide = Array.from(document.querySelectorAll('body *')).filter(function (e) {
+                      var r = e.getBoundingClientRect(); return r.width > 0 && r.right > limit + 1;
+                    }).filter(function (e) { return !e.closest('.table-scroll[tabindex]'); });
+                    var first = wide.find(function (e) { return !wide.some(function (o) { return o !== e && e.contains(o); }); });
+                    var name = first ? first.tagName.toLowerCase() + (first.id ? '#' + first.id : '') + (first.className && typeof first.className === 'string' ? '.' + first.className.trim().split(/\\s+/).join('.') : '') : '?';
+                    return [doc.scrollWidth, limit, name];
+                """)
+                if found and abs(inner - width) <= 20:
+                    out.append(f"{width}px: the page is {found[0]}px wide in a {found[1]}px viewport (widest: {found[2]})")
+        finally:
+            self.driver.set_window_size(size["width"], size["height"])
+        return out
 
     def load_errors(self) -> list[str]:
         """Stylesheets/scripts of this page that failed to load, and browser console errors (JS errors,
@@ -331,6 +360,8 @@ class Smoke:
     def print_axe(check: PageCheck) -> None:
         for error in check.load_errors:
             print(f"    !! page did not load cleanly: {error}")
+        for error in check.reflow:
+            print(f"    !! page does not reflow: {error}")
         status = "PASS" if check.axe_passed else "FAIL"
         print(f"    axe [{status}] {check.name} ({urlparse(check.url).path}, {check.width}px): "
               f"{len(check.violations)} violation(s), {len(check.blocking)} serious/critical")
@@ -548,7 +579,7 @@ class Smoke:
                 by_impact[v.get("impact") or "?"] = by_impact.get(v.get("impact") or "?", 0) + 1
             counts = ", ".join(f"{n} {i}" for i, n in sorted(by_impact.items())) or "no violations"
             axe = ("ERROR" if p.axe_error else ("PASS" if p.axe_passed else "FAIL")) + f" ({counts})"
-            load = f"{len(p.load_errors)} error(s)" if p.load_errors else "ok"
+            load = f"{len(p.load_errors)} error(s)" if p.load_errors else ("reflow" if p.reflow else "ok")
             print(f"{p.number:>3}  {p.name:<22} {short(urlparse(p.url).path):<24} {p.width:>5}  {load:<10} {axe:<26} {p.screenshot}")
 
         print("\nSteps")
@@ -568,6 +599,11 @@ class Smoke:
             for error, names in grouped.items():
                 where = "every page" if len(names) == len(self.pages) else ", ".join(names)
                 print(f"  {error}\n      on {where}")
+        if any(p.reflow for p in self.pages):
+            print("\nPages that scroll sideways on a narrow screen (WCAG 1.4.10 Reflow)")
+            for p in self.pages:
+                for error in p.reflow:
+                    print(f"  {p.name} ({urlparse(p.url).path}): {error}")
         if any(not p.axe_passed for p in self.pages):
             print("\nSerious/critical accessibility violations")
             for p in failed_pages:

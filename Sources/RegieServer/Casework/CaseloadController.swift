@@ -8,6 +8,8 @@ import RegieStorage
 struct CaseloadController {
     let services: AppServices
     static let pageSize = 50
+    /// The page sizes a case worker can choose.
+    static let pageSizes = [25, 50, 100]
 
     func addRoutes(to router: RouterGroup<RegieRequestContext>) {
         router.get(RouterPath(SiteRoute.home.path), use: home)
@@ -17,15 +19,21 @@ struct CaseloadController {
         let id: String
         let href: String
         let name: String
-        let doelgroep: String
-        let phase: String
+        /// Compact (26-09-1990) so a row stays on one line; with the BSN's last three digits it
+        /// tells namesakes apart.
+        let birthDate: String
+        let bsnEnd: String
         let municipality: String
         let consulent: String
         let nextTerm: String
         let nextTermDue: String
         let nextTermRemaining: String
         let nextTermClass: String
-        let leerroute: String
+        /// The next step (`NextStepRule`), its date and, when it is past, the days over.
+        let nextStep: String
+        let nextStepDue: String
+        let nextStepOver: String?
+        let nextStepClass: String
         let lastContact: String
         /// Ticked for bulk assignment (kept when an assignment was refused).
         let checked: Bool
@@ -47,7 +55,15 @@ struct CaseloadController {
         let registerHref: String
         let canRegister: Bool
         let showMunicipality: Bool
+        /// Under "Mijn dossiers" every row is the user's own: the column would repeat their name.
+        let showConsulent: Bool
+        /// The filter bar opens by itself when a filter is set (else as the user left it).
+        let filtersOpen: Bool
+        let activeFilters: String?
         let sortLinks: [SortLink]
+        let pageSizeLinks: [SortLink]
+        /// The sort and page size a search keeps.
+        let hidden: [Hidden]
         let canAssign: Bool
         let assign: WorkerPickerView?
         let assignAction: String
@@ -58,6 +74,7 @@ struct CaseloadController {
         let assignField: String
     }
     struct SortLink: Encodable { let label: String; let href: String; let current: Bool }
+    struct Hidden: Encodable { let name: String; let value: String }
 
     /// The caseload's filters as typed in the query string; unknown values are ignored, not errors.
     struct Query {
@@ -73,6 +90,8 @@ struct CaseloadController {
         var consulentName: String?
         var closed: Bool
         var sort: PersonStore.CaseloadSort
+        var step: NextStepKind?
+        var perPage: Int
 
         init(_ form: FormData) {
             q = form["q"]
@@ -85,10 +104,18 @@ struct CaseloadController {
             consulentName = form["consulentnaam"]
             closed = form["afgesloten"] == "ja"
             sort = form.choice("sort", PersonStore.CaseloadSort.self) ?? .termijn
+            step = form.choice("stap", NextStepKind.self)
+            perPage = form["per"].flatMap(Int.init).flatMap { CaseloadController.pageSizes.contains($0) ? $0 : nil } ?? CaseloadController.pageSize
+        }
+
+        /// How many of the folded filters are set (the search and the sort are outside the fold).
+        var activeFilters: Int {
+            [phase != nil, term != nil, groep != nil, route != nil, gemeente != nil, step != nil, closed,
+             consulent.map { $0 != "mij" && $0 != "alle" } ?? false].filter { $0 }.count
         }
 
         /// The query string for these filters, without the cursor.
-        func queryString(sort override: PersonStore.CaseloadSort? = nil) -> String {
+        func queryString(sort override: PersonStore.CaseloadSort? = nil, perPage perOverride: Int? = nil) -> String {
             var items: [URLQueryItem] = []
             if let q { items.append(.init(name: "q", value: q)) }
             if let phase { items.append(.init(name: "fase", value: phase.rawValue)) }
@@ -97,9 +124,12 @@ struct CaseloadController {
             if let route { items.append(.init(name: "route", value: route.rawValue)) }
             if let gemeente { items.append(.init(name: "gemeente", value: gemeente)) }
             if let consulent { items.append(.init(name: "consulent", value: consulent)) }
+            if let step { items.append(.init(name: "stap", value: step.rawValue)) }
             if closed { items.append(.init(name: "afgesloten", value: "ja")) }
             let chosenSort = override ?? sort
             if chosenSort != .termijn { items.append(.init(name: "sort", value: chosenSort.rawValue)) }
+            let chosenSize = perOverride ?? perPage
+            if chosenSize != CaseloadController.pageSize { items.append(.init(name: "per", value: String(chosenSize))) }
             var components = URLComponents()
             components.queryItems = items
             return items.isEmpty ? "" : (components.percentEncodedQuery ?? "")
@@ -131,7 +161,7 @@ struct CaseloadController {
             municipalityCode: query.gemeente.flatMap { code in principal.municipalities.contains { $0.code == code } ? code : nil } ?? principal.session?.municipalityCode,
             phase: query.phase, leerroute: query.route,
             doelgroepen: query.groep.map { groep in Doelgroep.allCases.filter { $0.categorie == groep } } ?? [],
-            term: query.term, includeClosed: query.closed, search: query.q, sort: query.sort)
+            term: query.term, includeClosed: query.closed, search: query.q, sort: query.sort, nextStep: query.step)
         switch consulentChoice {
         case "mij": filter.consulentId = principal.actorId
         case "alle": break
@@ -139,24 +169,32 @@ struct CaseloadController {
         default: filter.consulentId = consulentChoice
         }
         let today = CalendarDate.today(now: services.clock.now())
-        let page = try await services.persons.listPersons(scope: scope, filter: filter, after: context.form["na"], limit: Self.pageSize, today: today)
-        let due = try await services.persons.countDue(scope: scope, filter: filter, today: today)
+        let page = try await services.persons.listPersons(scope: scope, filter: filter, after: context.form["na"], limit: query.perPage, today: today)
+        let canAssign = Policy.allows(principal, .assignCases)
+        let due = try await services.persons.countDue(scope: scope, filter: filter, today: today, unassigned: canAssign)
 
         let names = Dictionary(uniqueKeysWithValues: principal.municipalities.map { ($0.code, $0.name) })
         // The next term of each row comes from the law module's statutory clock.
         let ticked = Set(context.form.all("persoon"))
         let rows = page.rows.map { row in
-            let next = row.lawFacts.flatMap { TermText.next(StatutoryClock.terms(for: $0, on: today)) }
+            // The terms and the next step on the day the list is read, from the facts and the
+            // recorded work stored with the case.
+            let terms = row.lawFacts.map { StatutoryClock.terms(for: $0, on: today) } ?? []
+            let next = TermText.next(terms)
+            let step = row.lawFacts.flatMap { facts in row.progress.flatMap { NextStepRule.next(facts: facts, progress: $0, terms: terms) } }
             return Row(
                 id: row.id, href: SiteRoute.person(row.id).path, name: row.detailsPending && row.familyName.isEmpty ? t("person.namePending") : "\(row.familyName), \(row.givenNames)",
-                doelgroep: t("doelgroepen.\(row.doelgroep.rawValue)"), phase: row.phase.map { t("phases.\($0.rawValue)") } ?? "—",
+                birthDate: row.dateOfBirth.map(DisplayDate.compact) ?? "—", bsnEnd: row.bsnEnd.map { "…" + $0 } ?? "—",
                 municipality: names[row.municipalityCode] ?? row.municipalityCode, consulent: row.consulentName ?? t("caseload.unassigned"),
-                nextTerm: next.map { t("terms.\($0.kind.rawValue)") } ?? t("caseload.noTerm"),
-                nextTermDue: next.map { DisplayDate.format($0.due.iso, l) } ?? "",
-                nextTermRemaining: next.map { TermText.remaining($0, t) } ?? "",
+                nextTerm: next.map { t("caseload.termKinds.\($0.kind.rawValue)") } ?? t("caseload.noTerm"),
+                nextTermDue: next.map { DisplayDate.compact($0.due) } ?? "",
+                nextTermRemaining: next.map { Self.remaining($0, t) } ?? "",
                 nextTermClass: next.map { "term--\($0.status.rawValue)" } ?? "",
-                leerroute: row.leerroute.map { t("routes.\($0.rawValue)") } ?? "—",
-                lastContact: row.lastContactDate.map { DisplayDate.format($0, l) } ?? "—", checked: ticked.contains(row.id))
+                nextStep: step.map { t("nextSteps.\($0.kind.rawValue)") } ?? "—",
+                nextStepDue: step?.due.map { t("caseload.stepBy", ["date": DisplayDate.compact($0)]) } ?? "",
+                nextStepOver: step.flatMap { s in s.due.flatMap { due in s.status == .overdue ? t("caseload.daysLate", ["days": String(due.days(until: today))]) : nil } },
+                nextStepClass: step.map { "term--\($0.status.rawValue)" } ?? "",
+                lastContact: row.lastContactDate.map(DisplayDate.compact) ?? "—", checked: ticked.contains(row.id))
         }
         if !page.rows.isEmpty {
             try await services.record(.caseloadView, context: context, permission: .readPersons,
@@ -181,6 +219,8 @@ struct CaseloadController {
                       options: [("", any)] + DoelgroepCategorie.allCases.map { ($0.rawValue, t("categories.\($0.rawValue)")) }, errors: []),
             FieldView(.select, name: "route", label: t("caseload.leerroute"), value: query.route?.rawValue ?? "",
                       options: [("", any)] + Choices.routes(t), errors: []),
+            FieldView(.select, name: "stap", label: t("caseload.nextStep"), value: query.step?.rawValue ?? "",
+                      options: [("", any)] + NextStepKind.allCases.map { ($0.rawValue, t("nextSteps.\($0.rawValue)")) }, errors: []),
         ]
         if principal.municipalities.count > 1 && principal.session?.municipalityCode == nil {
             filters.append(FieldView(.select, name: "gemeente", label: t("caseload.municipality"), value: query.gemeente ?? "",
@@ -188,6 +228,7 @@ struct CaseloadController {
         }
         filters.append(FieldView(.checkbox, name: "afgesloten", label: t("caseload.includeClosed"), value: query.closed ? "ja" : "", errors: []))
         let withBase = { (extra: String) in "/?" + [base, extra].filter { !$0.isEmpty }.joined(separator: "&") }
+        let link = { (query: Query) in query.queryString().isEmpty ? "/" : "/?" + query.queryString() }
         var overdueQuery = query
         overdueQuery.term = .overdue
         var soonQuery = query
@@ -197,9 +238,16 @@ struct CaseloadController {
             count > PersonStore.stripCap ? t("caseload.tiles.more", ["count": DisplayNumber.format(PersonStore.stripCap, l)]) : DisplayNumber.format(count, l)
         }
         var tiles = [
-            Tile(label: t("caseload.tiles.overdue"), count: dueCount(due.overdue), href: "/?" + overdueQuery.queryString(), cssClass: "tile--overdue"),
-            Tile(label: t("caseload.tiles.soon", ["days": String(PersonStore.soonDays)]), count: dueCount(due.soon), href: "/?" + soonQuery.queryString(), cssClass: "tile--soon"),
+            Tile(label: t("caseload.tiles.overdue"), count: dueCount(due.overdue), href: link(overdueQuery), cssClass: "tile--overdue"),
+            Tile(label: t("caseload.tiles.soon", ["days": String(PersonStore.soonDays)]), count: dueCount(due.soon), href: link(soonQuery), cssClass: "tile--soon"),
         ]
+        if canAssign {
+            // New signals nobody works on yet, oldest signal first.
+            var nobody = Query(FormData())
+            nobody.consulent = "geen"
+            nobody.sort = .signaal
+            tiles.append(Tile(label: t("caseload.tiles.unassigned"), count: dueCount(due.unassigned), href: link(nobody), cssClass: "tile--unassigned"))
+        }
         if Policy.allows(principal, .editPersons) {
             let open = try await services.casework.countOpenTaken(assigneeId: principal.actorId, scope: scope)
             tiles.append(Tile(label: t("caseload.tiles.tasks"), count: String(open), href: SiteRoute.myTasks.path, cssClass: "tile--tasks"))
@@ -208,11 +256,13 @@ struct CaseloadController {
             let signals = try await services.duoStore.countNotifications(scope: scope, since: services.clock.now().addingTimeInterval(-7 * 86_400))
             tiles.append(Tile(label: t("caseload.tiles.duo"), count: String(signals), href: SiteRoute.duo.path, cssClass: "tile--duo"))
         }
-        let canAssign = Policy.allows(principal, .assignCases)
         let assignState = try await canAssign ? assignView(team: team, picker: picker, form: context.form, t: t) : nil
         let currentQuery = [base, context.form["na"].map { "na=\($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "&")
         let sortLinks = PersonStore.CaseloadSort.allCases.map { sort in
             SortLink(label: t("caseload.sorts.\(sort.rawValue)"), href: "/" + { $0.isEmpty ? "" : "?" + $0 }(query.queryString(sort: sort)), current: sort == query.sort)
+        }
+        let pageSizeLinks = Self.pageSizes.map { size in
+            SortLink(label: String(size), href: "/" + { $0.isEmpty ? "" : "?" + $0 }(query.queryString(perPage: size)), current: size == query.perPage)
         }
         return try services.views.render(
             "home", titleKey: "caseload.title",
@@ -220,10 +270,25 @@ struct CaseloadController {
                 rows: rows, hasRows: !rows.isEmpty, query: query.q ?? "", filters: filters, tiles: tiles, consulent: consulentFilter,
                 nextHref: page.next.map { withBase("na=\($0)") }, firstHref: context.form["na"] != nil ? (base.isEmpty ? "/" : "/?" + base) : nil,
                 action: SiteRoute.home.path, registerHref: SiteRoute.registerPerson.path, canRegister: Policy.allows(principal, .registerPersons),
-                showMunicipality: principal.municipalities.count > 1, sortLinks: sortLinks, canAssign: canAssign, assign: assignState?.view,
+                showMunicipality: principal.municipalities.count > 1, showConsulent: consulentChoice != "mij",
+                filtersOpen: query.activeFilters > 0 || filterPick.unknown != nil || filterPick.notFound != nil || !filterPick.matches.isEmpty,
+                activeFilters: query.activeFilters == 0 ? nil : t("caseload.activeFilters", ["count": String(query.activeFilters)]),
+                sortLinks: sortLinks, pageSizeLinks: pageSizeLinks,
+                hidden: (query.sort == .termijn ? [] : [Hidden(name: "sort", value: query.sort.rawValue)])
+                    + (query.perPage == Self.pageSize ? [] : [Hidden(name: "per", value: String(query.perPage))]),
+                canAssign: canAssign, assign: assignState?.view,
                 assignAction: SiteRoute.teamAssign.path, currentURL: "/" + (currentQuery.isEmpty ? "" : "?" + currentQuery),
                 assignError: assignState?.message != nil, assignMessage: assignState?.message ?? "", assignField: assignState?.field ?? "naar"),
             context: context, current: SiteRoute.home.path)
+    }
+
+    /// A term's days left or over, short enough to keep a row on one line ("nog 12 d", "3 d te laat").
+    static func remaining(_ term: Term, _ t: Localizer) -> String {
+        switch term.status {
+        case .overdue: t("caseload.daysLate", ["days": String(-term.daysLeft)])
+        case .open, .dueSoon: t("caseload.daysLeft", ["days": String(term.daysLeft)])
+        case .met, .notApplicable: ""
+        }
     }
 
     /// What a team lead's consulent filter chose: the worker shown in the select, the matches of a

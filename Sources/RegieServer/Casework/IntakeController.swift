@@ -24,6 +24,7 @@ struct IntakeController {
         try await IntakeTopic.all(municipalityCode, settings: services.settings)
     }
 
+    struct Missing: Encodable { let title: String; let href: String }
     struct TopicRow: Encodable { let href: String; let title: String; let statutory: Bool; let filled: Bool; let status: String }
     struct GesprekRow: Encodable {
         let date: String; let attendees: String; let flags: String?; let topics: String?; let note: String?; let noShow: Bool
@@ -35,9 +36,10 @@ struct IntakeController {
         let gesprekken: [GesprekRow]
         let hasGesprekken: Bool
         let topics: [TopicRow]
-        let missing: [String]
+        let missing: [Missing]
         let hasMissing: Bool
-        let missingCount: Int
+        /// "4 van 6 wettelijke onderwerpen nog niet vastgelegd" or "Alle 6 … vastgelegd".
+        let count: String
         let summary: ErrorSummary
         let fields: [FieldView]
         let action: String
@@ -56,7 +58,7 @@ struct IntakeController {
     /// Statutory topics still empty (R5a), counting a topic as covered when a conversation
     /// discussed it or its answers are recorded.
     static func missingTopics(gesprekken: [IntakeGesprekRecord], onderwerpen: [IntakeOnderwerpRecord], youngChildren: Bool) -> [IntakeOnderwerp] {
-        var covered = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.compactMap(\.lawTopic))
+        var covered = Set(onderwerpen.filter(\.isRecorded).compactMap(\.lawTopic))
         for gesprek in gesprekken where !gesprek.noShow { covered.formUnion(gesprek.lawTopics) }
         return BredeIntakeRule.ontbrekendeOnderwerpen(besproken: covered, heeftJongeKinderen: youngChildren)
     }
@@ -74,7 +76,8 @@ struct IntakeController {
         let person = loaded.person
         let gesprekken = try await services.casework.listGesprekken(personId: person.id, scope: loaded.scope)
         let onderwerpen = try await services.casework.listOnderwerpen(personId: person.id, scope: loaded.scope)
-        let missing = Self.missingTopics(gesprekken: gesprekken, onderwerpen: onderwerpen, youngChildren: try await hasYoungChildren(loaded))
+        let youngChildren = try await hasYoungChildren(loaded)
+        let missing = Self.missingTopics(gesprekken: gesprekken, onderwerpen: onderwerpen, youngChildren: youngChildren)
         let allTopics = try await topics(person.municipalityCode)
         let titles = Dictionary(uniqueKeysWithValues: allTopics.map { ($0.key, $0.title(t)) })
         let topicTitle = { (key: String) in titles[key] ?? key }
@@ -87,11 +90,22 @@ struct IntakeController {
             return GesprekRow(date: DisplayDate.format(g.conversationDate, l), attendees: g.attendees, flags: flags.joined(separator: " · ").nonEmpty,
                               topics: g.topics.map(topicTitle).joined(separator: ", ").nonEmpty, note: g.note.nonEmpty, noShow: g.noShow)
         }
-        let filled = Set(onderwerpen.filter { $0.answers.values.contains { !$0.isEmpty } }.map(\.topic))
-        let topics = allTopics.map { topic in
-            TopicRow(href: SiteRoute.intakeTopic(person.id, topic.key).path, title: topic.title(t), statutory: topic.statutory,
-                     filled: filled.contains(topic.key), status: t(filled.contains(topic.key) ? "intake.filled" : "intake.empty"))
+        // One status per topic, the same one the count above the table uses (R5a): its answers are
+        // recorded, or a held conversation records it as discussed, or it is not recorded yet.
+        let answered = Set(onderwerpen.filter(\.isRecorded).map(\.topic))
+        var discussedOn: [String: String] = [:]
+        for gesprek in gesprekken where !gesprek.noShow {
+            for topic in gesprek.topics where discussedOn[topic].map({ gesprek.conversationDate < $0 }) ?? true {
+                discussedOn[topic] = gesprek.conversationDate
+            }
         }
+        let topics = allTopics.map { topic in
+            let status = answered.contains(topic.key) ? t("intake.filled")
+                : discussedOn[topic.key].map { t("intake.filledInConversation", ["date": DisplayDate.format($0, l)]) } ?? t("intake.empty")
+            return TopicRow(href: SiteRoute.intakeTopic(person.id, topic.key).path, title: topic.title(t), statutory: topic.statutory,
+                            filled: answered.contains(topic.key) || discussedOn[topic.key] != nil, status: status)
+        }
+        let statutoryCount = BredeIntakeRule.ontbrekendeOnderwerpen(besproken: [], heeftJongeKinderen: youngChildren).count
         let value = { (name: String) in input.raw(name) ?? "" }
         let fields: [FieldView] = [
             FieldView(.input("date"), name: "date", label: t("intake.date"), value: input.raw("date") ?? loader.today.iso, required: true, errors: errors),
@@ -108,7 +122,10 @@ struct IntakeController {
             "intake", titleKey: "intake.title", titleArguments: ["name": person.displayName(services.localizer(context))],
             content: IntakeView(
                 name: person.displayName(services.localizer(context)), backHref: SiteRoute.person(person.id).path, gesprekken: rows, hasGesprekken: !rows.isEmpty,
-                topics: topics, missing: missing.map { topicTitle($0.rawValue) }, hasMissing: !missing.isEmpty, missingCount: missing.count,
+                topics: topics, missing: missing.map { Missing(title: topicTitle($0.rawValue), href: SiteRoute.intakeTopic(person.id, $0.rawValue).path) },
+                hasMissing: !missing.isEmpty,
+                count: missing.isEmpty ? t("intake.complete", ["total": String(statutoryCount)])
+                    : t("intake.missingCount", ["missing": String(missing.count), "total": String(statutoryCount)]),
                 summary: ErrorSummary(errors), fields: fields, action: SiteRoute.intakeGesprek(person.id).path,
                 canEdit: Policy.allows(loaded.principal, .editPersons)),
             context: context, notice: FormNotice.text(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp"], t), status: status)

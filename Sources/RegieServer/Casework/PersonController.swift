@@ -60,11 +60,40 @@ struct PersonController {
         let hasSections: Bool
         let timeline: [TimelineRow]
         let hasTimeline: Bool
+        /// What to do next on the case and by when (`NextStepRule`), linking to where it is done.
+        let nextStep: NextStepView?
     }
 
     struct Step: Encodable { let label: String; let state: String; let current: Bool }
+
+    /// Where each next step is done.
+    static func stepHref(_ kind: NextStepKind, personId id: String) -> String {
+        switch kind {
+        case .vrijstellingAfwachten: SiteRoute.personDUO(id).path
+        case .warmeOverdracht: SiteRoute.handover(id).path
+        case .bredeIntakePlannen, .bredeIntakeAfronden: SiteRoute.intake(id).path
+        case .lbtAfnemen: SiteRoute.lbt(id).path
+        case .routeKiezen: SiteRoute.route(id).path
+        case .pipVaststellen: SiteRoute.pip(id).path
+        case .aanmeldenAanbieder, .voortgangsgesprek: SiteRoute.progress(id).path
+        case .ontzorgenEvalueren: SiteRoute.personOntzorgen(id).path
+        }
+    }
+
+    /// The brede intake's state in the section list: not started, or how many statutory topics are
+    /// still to be recorded (R5a).
+    static func intakeStatus(_ traject: TrajectRecord?, _ t: Localizer) -> String {
+        guard let traject else { return t("person.sections.notStarted") }
+        guard traject.intakeConversations > 0 else {
+            // An intake date without recorded conversations (an imported case): when it started.
+            return traject.intakeDate.map { t("person.sections.intakeSince", ["date": DisplayDate.format($0, t.locale)]) } ?? t("person.sections.notStarted")
+        }
+        return traject.intakeOpenTopics == 0 ? t("person.sections.intakeComplete")
+            : t(traject.intakeOpenTopics == 1 ? "person.sections.intakeOpenOne" : "person.sections.intakeOpen", ["count": String(traject.intakeOpenTopics)])
+    }
     struct TaskRow: Encodable { let title: String; let due: String?; let overdue: Bool; let source: String; let doneAction: String? }
     struct SectionLink: Encodable { let href: String; let label: String; let detail: String }
+    struct NextStepView: Encodable { let label: String; let href: String; let due: String?; let remaining: String?; let cssClass: String }
     struct TimelineRow: Encodable { let date: String; let what: String; let who: String; let when: String }
 
     /// Loads the person in the principal's scope or answers 404.
@@ -148,14 +177,18 @@ struct PersonController {
         let steps = TrajectFase.allCases.filter { $0 != .beeindigd || current == .beeindigd }.filter { $0 != .afgerond || current != .beeindigd }.map { phase in
             Step(label: t("phases.\(phase.rawValue)"), state: phase < current ? "done" : (phase == current ? "current" : "todo"), current: phase == current)
         }
+        let step = lawFacts.flatMap { facts in traject.flatMap { NextStepRule.next(facts: facts, progress: $0.progress, terms: terms, settings: settings.law) } }
         var sections: [SectionLink] = []
         var timeline: [TimelineRow] = []
         var tasks: [TaskRow] = []
         if Policy.allows(principal, .readCasework) {
             sections = []
+            let counts = try await services.casework.sectionCounts(personId: person.id, scope: scope)
+            let count = { (n: Int, key: String) in n == 0 ? text("person.sections.none") : t(n == 1 ? key + "One" : key, ["count": String(n)]) }
             if person.doelgroep.categorie == .asielstatushouder {
                 sections.append(SectionLink(href: SiteRoute.handover(person.id).path, label: text("person.sections.handover"),
-                                            detail: traject?.koppelingDate.map { t("person.sections.linkedOn", ["date": DisplayDate.format($0, locale)]) } ?? ""))
+                                            detail: traject?.handoverHeld == true ? text("person.sections.handoverHeld")
+                                                : traject?.koppelingDate.map { t("person.sections.linkedOn", ["date": DisplayDate.format($0, locale)]) } ?? ""))
             }
             sections.insert(SectionLink(href: SiteRoute.personDetails(person.id).path, label: text("person.sections.details"),
                                         detail: person.detailsPending ? text("person.sections.detailsPending") : ""), at: 0)
@@ -164,18 +197,21 @@ struct PersonController {
                             detail: try await services.casework.nextAfspraak(personId: person.id, scope: scope, now: services.clock.now()).map {
                                 t("person.sections.afsprakenNext", ["date": AgendaController.when($0, t)])
                             } ?? ""),
-                SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"),
-                            detail: traject?.intakeDate.map { t("person.sections.intakeSince", ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.notStarted")),
-                SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"), detail: ""),
+                SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"), detail: Self.intakeStatus(traject, t)),
+                SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"),
+                            detail: text(traject?.lbtDone == true ? "person.sections.lbtDone" : "person.sections.lbtOpen")),
                 SectionLink(href: SiteRoute.route(person.id).path, label: text("person.sections.route"),
-                            detail: traject?.leerroute.map { t("routes.\($0.rawValue)") } ?? ""),
-                SectionLink(href: SiteRoute.derden(person.id).path, label: text("person.sections.derden"), detail: ""),
+                            detail: traject?.leerroute.map { t("routes.\($0.rawValue)") } ?? text("person.sections.routeOpen")),
+                SectionLink(href: SiteRoute.derden(person.id).path, label: text("person.sections.derden"),
+                            detail: count(counts.openRequests, "person.sections.openRequests")),
                 SectionLink(href: SiteRoute.pip(person.id).path, label: text("person.sections.pip"),
                             detail: traject?.pipDate.map { t("person.sections.pipSince", ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.noPIP")),
                 SectionLink(href: SiteRoute.progress(person.id).path, label: text("person.sections.progress"),
-                            detail: traject?.routeStartDate.map { t("person.sections.routeSince", ["date": DisplayDate.format($0, locale)]) } ?? ""),
-                SectionLink(href: SiteRoute.enforcement(person.id).path, label: text("person.sections.enforcement"), detail: ""),
-                SectionLink(href: SiteRoute.documents(person.id).path, label: text("person.sections.documents"), detail: ""),
+                            detail: traject?.routeStartDate.map { t("person.sections.routeSince", ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.routeNotStarted")),
+                SectionLink(href: SiteRoute.enforcement(person.id).path, label: text("person.sections.enforcement"),
+                            detail: count(counts.enforcementSteps, "person.sections.enforcementSteps")),
+                SectionLink(href: SiteRoute.documents(person.id).path, label: text("person.sections.documents"),
+                            detail: count(counts.documents, "person.sections.documentCount")),
                 SectionLink(href: SiteRoute.personDUO(person.id).path, label: text("person.sections.duo"), detail: ""),
             ]
             if Policy.allows(principal, .editPersons) && traject?.closedDate == nil {
@@ -214,7 +250,17 @@ struct PersonController {
                 FieldView(.input("text"), name: "taskTitle", label: text("tasks.title"), value: taskInput.raw("taskTitle") ?? "", required: true, errors: taskErrors),
                 FieldView(.input("date"), name: "taskDue", label: text("tasks.due"), value: taskInput.raw("taskDue") ?? "", errors: taskErrors),
             ],
-            taskAction: SiteRoute.tasks(person.id).path, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty)
+            taskAction: SiteRoute.tasks(person.id).path, sections: sections, hasSections: !sections.isEmpty, timeline: timeline, hasTimeline: !timeline.isEmpty,
+            nextStep: Policy.allows(principal, .readCasework) ? step.map { step in
+                NextStepView(label: t("nextSteps.\(step.kind.rawValue)"), href: Self.stepHref(step.kind, personId: person.id),
+                             due: step.due.map { t("person.nextStepBy", ["date": DisplayDate.format($0, locale)]) },
+                             remaining: step.due.map { due in
+                                 let days = today.days(until: due)
+                                 return days < 0 ? t(days == -1 ? "person.termOverdueOne" : "person.termOverdue", ["days": String(-days)])
+                                     : t(days == 1 ? "person.termDaysLeftOne" : "person.termDaysLeft", ["days": String(days)])
+                             },
+                             cssClass: "term--\(step.status.rawValue)")
+            } : nil)
         let notices = ["contact": "person.contactSaved", "adres": "address.saved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice",
                        "taak": "tasks.saved", "taakAfgerond": "tasks.done", "gegevens": "details.saved"]
         return try services.views.render(

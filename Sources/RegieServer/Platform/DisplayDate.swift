@@ -13,6 +13,11 @@ enum DisplayDate {
         return "\(date.day) \(months[date.month - 1]) \(date.year)"
     }
 
+    /// "26-09-2026": a date in a list row, where it must not wrap.
+    static func compact(_ date: CalendarDate) -> String {
+        String(format: "%02d-%02d-%04d", date.day, date.month, date.year)
+    }
+
     /// Formats an ISO calendar date (`YYYY-MM-DD`); anything else is shown as it is.
     static func format(_ iso: String, _ locale: UILocale) -> String {
         CalendarDate(iso: iso).map { format($0, locale) } ?? iso

@@ -102,13 +102,19 @@ extension CaseworkStore {
 
     static func refreshTerms(person: PersonRecord, traject: TrajectRecord, law: MunicipalityLawSettings, on db: any SQLDatabase,
                              today: CalendarDate) async throws {
-        let facts = try await LawFactsLoader.load(person: person, traject: traject, on: db)
-        let next = NextTerm.pick(StatutoryClock.terms(for: facts, settings: law, on: today))
+        let (facts, progress) = try await LawFactsLoader.load(person: person, traject: traject, on: db, today: today)
+        let terms = StatutoryClock.terms(for: facts, settings: law, on: today)
+        let next = NextTerm.pick(terms)
+        let step = NextStepRule.next(facts: facts, progress: progress, terms: terms, settings: law)
         // R1: the last day of the 10-week PIP term, for the figures (M0004).
         let pipDue = PIPDeadlineRule.deadline(for: facts)?.deadline.iso
         try await db.raw("""
             UPDATE trajecten SET next_due_date = \(bind: next?.due.iso ?? M0002_Casework.noDueDate),
-                next_due_kind = \(bind: next?.kind.rawValue ?? ""), pip_due_date = \(bind: pipDue), facts_json = \(bind: try LawFactsLoader.encode(facts))
+                next_due_kind = \(bind: next?.kind.rawValue ?? ""), pip_due_date = \(bind: pipDue), facts_json = \(bind: try LawFactsLoader.encode(facts)),
+                next_step = \(bind: step?.kind.rawValue), next_step_date = \(bind: step?.due?.iso ?? M0002_Casework.noDueDate),
+                handover_held = \(bind: progress.warmeOverdracht ? 1 : 0), intake_conversations = \(bind: progress.intakeGesprekken),
+                intake_open_topics = \(bind: progress.openOnderwerpen), lbt_done = \(bind: progress.lbtAfgerond ? 1 : 0),
+                route_decided = \(bind: progress.leerrouteBesloten ? 1 : 0)
             WHERE person_id = \(bind: person.id)
             """).run()
     }

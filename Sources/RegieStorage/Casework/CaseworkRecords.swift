@@ -93,6 +93,8 @@ public struct IntakeOnderwerpRecord: Sendable, Hashable {
 
     /// The topic as the law names it (R5a); nil for one of the municipality's own.
     public var lawTopic: IntakeOnderwerp? { IntakeOnderwerp(rawValue: topic) }
+    /// Something is written for the topic: an empty save does not cover it (R5a).
+    public var isRecorded: Bool { answers.values.contains { !$0.isEmpty } }
 }
 
 /// A leerbaarheidstoets: invitation, administration and score (R3).

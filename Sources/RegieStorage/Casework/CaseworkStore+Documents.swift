@@ -63,3 +63,24 @@ extension CaseworkStore {
         return (record, content)
     }
 }
+
+/// What the case file's section links say about sections whose state the traject does not carry.
+public struct SectionCounts: Sendable, Hashable {
+    public var openRequests = 0
+    public var enforcementSteps = 0
+    public var documents = 0
+}
+
+extension CaseworkStore {
+    /// Open requests to third parties, enforcement steps and documents of a person in scope, in one read.
+    public func sectionCounts(personId: String, scope: TenantScope) async throws -> SectionCounts {
+        guard let row = try await database.sql.raw("""
+            SELECT (SELECT COUNT(*) FROM derden_verzoeken d WHERE d.person_id = p.id AND d.received_on IS NULL AND d.withdrawn_reason IS NULL) AS requests,
+                   (SELECT COUNT(*) FROM handhavingen h WHERE h.person_id = p.id) AS steps,
+                   (SELECT COUNT(*) FROM documenten x WHERE x.person_id = p.id) AS documents
+            FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: .casework))
+            """).first() else { return SectionCounts() }
+        return SectionCounts(openRequests: try row.decode(column: "requests", as: Int.self), enforcementSteps: try row.decode(column: "steps", as: Int.self),
+                             documents: try row.decode(column: "documents", as: Int.self))
+    }
+}

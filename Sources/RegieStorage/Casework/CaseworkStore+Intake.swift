@@ -58,9 +58,10 @@ extension CaseworkStore {
         return try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
             let db = unit.db
             try await db.raw("""
-                INSERT INTO intake_onderwerpen (person_id, topic, content_sealed, updated_by, updated_at)
-                VALUES (\(bind: personId), \(bind: onderwerp.topic), \(bind: sealed), \(bind: onderwerp.updatedBy), \(bind: onderwerp.updatedAt))
-                ON CONFLICT (person_id, topic) DO UPDATE SET content_sealed = excluded.content_sealed,
+                INSERT INTO intake_onderwerpen (person_id, topic, content_sealed, recorded, updated_by, updated_at)
+                VALUES (\(bind: personId), \(bind: onderwerp.topic), \(bind: sealed), \(bind: onderwerp.isRecorded ? 1 : 0),
+                    \(bind: onderwerp.updatedBy), \(bind: onderwerp.updatedAt))
+                ON CONFLICT (person_id, topic) DO UPDATE SET content_sealed = excluded.content_sealed, recorded = excluded.recorded,
                     updated_by = excluded.updated_by, updated_at = excluded.updated_at
                 """).run()
             return (onderwerp, [CaseChange(kind: "intake.onderwerp", date: CalendarDate.today(now: now).iso, detail: onderwerp.topic)])

@@ -7,8 +7,12 @@ import Synchronization
 /// versions, held progress meetings, requests to third parties (R1a), DUO's term and exemptions
 /// (R10, R1b) and the ontzorgen arrangement (R8). The one place the facts are put together: the
 /// result is stored with the traject (`facts_json`) in the transaction of every change.
+///
+/// The same read brings the work recorded on the case that the next step needs (`NextStepRule`):
+/// the warme overdracht, intake conversations and topics, the LBT and the route decision.
 enum LawFactsLoader {
-    static func load(person: PersonRecord, traject: TrajectRecord, on db: any SQLDatabase) async throws -> TrajectFacts {
+    static func load(person: PersonRecord, traject: TrajectRecord, on db: any SQLDatabase, today: CalendarDate) async throws
+        -> (facts: TrajectFacts, progress: NextStepRule.Progress) {
         var facts = LawFacts.make(doelgroep: person.doelgroep, dateOfBirth: person.dateOfBirth, kennisgeving: traject.kennisgevingDate,
                                         koppeling: traject.koppelingDate, brp: traject.brpDate, pip: nil, leerroute: nil,
                                         routeStart: traject.routeStartDate, closed: traject.closedDate, closedReason: traject.closedReason,
@@ -26,8 +30,19 @@ enum LawFactsLoader {
                 WHERE person_id = \(bind: id) AND withdrawn_reason IS NULL
             UNION ALL SELECT 'ontzorging', bijstand_start, extended_until, closed_on, municipality_code, ontzorgd, 0 FROM ontzorgingen WHERE person_id = \(bind: id)
             UNION ALL SELECT 'evaluatie', held_on, NULL, NULL, NULL, NULL, 0 FROM ontzorgen_evaluaties WHERE person_id = \(bind: id)
+            UNION ALL SELECT 'overdracht', meeting_held, NULL, NULL, NULL, NULL, 0 FROM warme_overdrachten WHERE person_id = \(bind: id)
+            UNION ALL SELECT 'intake', conversation_date, topics, NULL, NULL, NULL, 0 FROM intake_gesprekken WHERE person_id = \(bind: id) AND no_show = 0
+            UNION ALL SELECT 'onderwerp', NULL, topic, NULL, NULL, NULL, 0 FROM intake_onderwerpen WHERE person_id = \(bind: id) AND recorded = 1
+            UNION ALL SELECT 'lbt', test_date, NULL, NULL, NULL, NULL, 0 FROM leerbaarheidstoetsen
+                WHERE person_id = \(bind: id) AND (score IS NOT NULL OR exemption IS NOT NULL)
+            UNION ALL SELECT 'route', decided_date, NULL, NULL, NULL, NULL, 0 FROM route_besluiten WHERE person_id = \(bind: id)
+            UNION ALL SELECT 'kind', date_of_birth, NULL, NULL, NULL, NULL, 0 FROM persons
+                WHERE household_id = \(bind: person.householdId) AND id <> \(bind: id)
             ORDER BY kind, o, a
             """).all()
+        var progress = NextStepRule.Progress(fase: traject.phase)
+        var covered = Set<IntakeOnderwerp>()
+        var householdBirths: [CalendarDate] = []
         var arrangement: (bijstandStart: CalendarDate, ontzorgd: Bool, extendedUntil: CalendarDate?, closedOn: CalendarDate?, municipalityCode: String)?
         var evaluaties: [CalendarDate] = []
         for row in rows {
@@ -40,6 +55,14 @@ enum LawFactsLoader {
             case "gesprek": if let a { facts.voortgangsgesprekken.append(a) }
             case "derde": if let a { facts.wachtenOpDerden.append(WachtenOpDerden(gevraagd: a, ontvangen: date(b))) }
             case "evaluatie": if let a { evaluaties.append(a) }
+            case "overdracht": progress.warmeOverdracht = progress.warmeOverdracht || a != nil
+            case "intake":
+                progress.intakeGesprekken += 1
+                covered.formUnion((b ?? "").split(separator: ",").compactMap { IntakeOnderwerp(rawValue: String($0)) })
+            case "onderwerp": if let topic = b.flatMap(IntakeOnderwerp.init(rawValue:)) { covered.insert(topic) }
+            case "lbt": progress.lbtAfgerond = true
+            case "route": progress.leerrouteBesloten = true
+            case "kind": if let a { householdBirths.append(a) }
             default:
                 if let a {
                     arrangement = (a, try row.decode(column: "n", as: Int?.self) == 1, date(b), date(try row.decode(column: "c", as: String?.self)),
@@ -71,7 +94,10 @@ enum LawFactsLoader {
                 facts.ontzorgenBeleid = policy.lawSettings
             }
         }
-        return facts
+        // R5a: pre-school education is a topic only with a young child in the household.
+        let youngChildren = BredeIntakeRule.heeftJongeKinderen(geboortedata: householdBirths, op: today)
+        progress.openOnderwerpen = BredeIntakeRule.ontbrekendeOnderwerpen(besproken: covered, heeftJongeKinderen: youngChildren).count
+        return (facts, progress)
     }
 
     static func encode(_ facts: TrajectFacts?) throws -> String? {

@@ -27,6 +27,7 @@ let allMigrations: [Migration] = [
     M0014_NameSearch.migration,
     M0016_FigureTotals.migration,
     M0017_Agenda.migration,
+    M0018_NextStep.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

@@ -228,6 +228,17 @@ public struct PersonSummary: Codable, Sendable, Hashable {
     public var detailsPending: Bool = false
     /// The case's law facts as stored with the traject (M0007).
     public var factsJson: String? = nil
+    /// M0018: the recorded work the next step needs, and the step as stored at the last change.
+    public var handoverHeld = false
+    public var intakeConversations = 0
+    public var intakeOpenTopics = 0
+    public var lbtDone = false
+    public var routeDecided = false
+    public var nextStep: NextStepKind? = nil
+    public var nextStepDate: CalendarDate? = nil
+    /// The last three digits of the BSN, to tell namesakes apart in a list.
+    public var bsnEnd: String? = nil
+    public var householdId: String? = nil
 
     /// A row of `PersonStore.summaryColumns`.
     public init(from decoder: any Decoder) throws {
@@ -256,6 +267,21 @@ public struct PersonSummary: Codable, Sendable, Hashable {
         duoTermEnd = try row.storedDate(.duoTermEnd)
         detailsPending = try row.storedFlag(.detailsPending)
         factsJson = try row.decodeIfPresent(String.self, forKey: .factsJson)
+        handoverHeld = try row.storedFlag(.handoverHeld)
+        intakeConversations = try row.decodeIfPresent(Int.self, forKey: .intakeConversations) ?? 0
+        intakeOpenTopics = try row.decodeIfPresent(Int.self, forKey: .intakeOpenTopics) ?? 0
+        lbtDone = try row.storedFlag(.lbtDone)
+        routeDecided = try row.storedFlag(.routeDecided)
+        nextStep = try row.decodeIfPresent(String.self, forKey: .nextStep).flatMap(NextStepKind.init(rawValue:))
+        nextStepDate = try row.storedDate(.nextStepDate).flatMap { $0.iso == M0002_Casework.noDueDate ? nil : $0 }
+        bsnEnd = try row.decodeIfPresent(String.self, forKey: .bsnEnd)
+        householdId = try row.decodeIfPresent(String.self, forKey: .householdId)
+    }
+
+    /// The recorded work the next step reads (`NextStepRule`); nil for a person without a traject.
+    public var progress: NextStepRule.Progress? {
+        phase.map { NextStepRule.Progress(fase: $0, warmeOverdracht: handoverHeld, intakeGesprekken: intakeConversations,
+                                          openOnderwerpen: intakeOpenTopics, lbtAfgerond: lbtDone, leerrouteBesloten: routeDecided) }
     }
 }
 
@@ -299,6 +325,15 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     public var duoTermGround: String? = nil
     public var duoExemptFrom: CalendarDate? = nil
     public var factsJson: String? = nil
+    /// M0018: the work recorded on the case that its next step needs, and the step with its date as
+    /// computed at the last change (the werkvoorraad's sort key).
+    public var handoverHeld = false
+    public var intakeConversations = 0
+    public var intakeOpenTopics = 0
+    public var lbtDone = false
+    public var routeDecided = false
+    public var nextStep: NextStepKind? = nil
+    public var nextStepDate: CalendarDate? = nil
 
     public init(id: String, personId: String, municipalityCode: String, phase: TrajectFase, consulentId: String?, kennisgevingDate: CalendarDate?,
                 koppelingDate: CalendarDate?, housingDate: CalendarDate?, brpDate: CalendarDate?, intakeDate: CalendarDate?, pipDate: CalendarDate?,
@@ -347,6 +382,19 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
         duoTermGround = try row.decodeIfPresent(String.self, forKey: .duoTermGround)
         duoExemptFrom = try row.storedDate(.duoExemptFrom)
         factsJson = try row.decodeIfPresent(String.self, forKey: .factsJson)
+        handoverHeld = try row.storedFlag(.handoverHeld)
+        intakeConversations = try row.decodeIfPresent(Int.self, forKey: .intakeConversations) ?? 0
+        intakeOpenTopics = try row.decodeIfPresent(Int.self, forKey: .intakeOpenTopics) ?? 0
+        lbtDone = try row.storedFlag(.lbtDone)
+        routeDecided = try row.storedFlag(.routeDecided)
+        nextStep = try row.decodeIfPresent(String.self, forKey: .nextStep).flatMap(NextStepKind.init(rawValue:))
+        nextStepDate = try row.storedDate(.nextStepDate).flatMap { $0.iso == M0002_Casework.noDueDate ? nil : $0 }
+    }
+
+    /// The recorded work the next step reads (`NextStepRule`).
+    public var progress: NextStepRule.Progress {
+        NextStepRule.Progress(fase: phase, warmeOverdracht: handoverHeld, intakeGesprekken: intakeConversations,
+                              openOnderwerpen: intakeOpenTopics, lbtAfgerond: lbtDone, leerrouteBesloten: routeDecided)
     }
 }
 
@@ -376,6 +424,7 @@ extension TrajectRecord {
         "intake_date", "pip_date", "route_start_date", "leerroute", "closed_date", "closed_reason", "last_meeting_date", "pip_cadence_months",
         "last_contact_date", "duo_ten_weeks_start", "duo_term_start", "duo_term_end", "duo_exempt_until", "duo_exempt", "pip_due_date",
         "pip_delay_reason", "pip_delay_note", "duo_term_known", "duo_term_ground", "duo_exempt_from", "facts_json",
+        "handover_held", "intake_conversations", "intake_open_topics", "lbt_done", "route_decided", "next_step", "next_step_date",
     ]
 }
 

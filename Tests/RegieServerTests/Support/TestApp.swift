@@ -152,7 +152,8 @@ struct World: Sendable {
 
     static func email(_ role: Role, _ org: String = "a") -> String { "\(role.rawValue.lowercased())@\(org).example" }
 
-    static func seed(_ database: Database, now: Date) async throws -> World {
+    /// `legacy`: into a database not yet migrated all the way (`LegacyRows`).
+    static func seed(_ database: Database, now: Date, legacy: Bool = false) async throws -> World {
         let world = World()
         let users = UserStore(database: database)
         for m in [Municipality(code: "GM0988", name: "Weert"), Municipality(code: "GM1706", name: "Cranendonck"), Municipality(code: "GM0957", name: "Roermond")] {
@@ -178,11 +179,16 @@ struct World: Sendable {
                                          brpDate: isoDay("2026-09-15"), intakeDate: isoDay("2026-10-01"), pipDate: nil, routeStartDate: nil,
                                          leerroute: nil, closedDate: nil, closedReason: nil))
         }
-        try await persons.insertPersons([
+        let people = [
             person(world.personA, "GM0988", "999990019", family: "Haddad", consulent: "a-consulent"),
             person(world.personA2, "GM1706", "999990020", family: "Khalil", consulent: nil),
             person(world.personB, "GM0957", "999990032", family: "Mansour", consulent: "b-consulent"),
-        ], now: now)
+        ]
+        if legacy {
+            try await LegacyRows.insert(people, on: database, now: now)
+        } else {
+            try await persons.insertPersons(people, now: now)
+        }
         return world
     }
 }

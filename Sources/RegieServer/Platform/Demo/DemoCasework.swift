@@ -234,6 +234,16 @@ enum DemoCasework {
             intakeDate: t.intakeDate, pipDate: t.pipDate, routeStartDate: t.routeStartDate, leerroute: t.leerroute, closedDate: t.closedDate,
             closedReason: t.closedReason, lastMeetingDate: lastMeeting, pipCadenceMonths: cadence, lastContactDate: contact)
         traject.pipDelayReason = t.pipDelayReason
+        // The recorded work the next step reads, as `LawFactsLoader` would count it (no household
+        // child is young enough for pre-school education to be a topic here).
+        let mine = h.gesprekken.suffix(2).filter { $0.personId == id && !$0.noShow }
+        var covered = Set(mine.flatMap(\.lawTopics))
+        covered.formUnion(h.onderwerpen.suffix(2).filter { $0.personId == id && $0.record.isRecorded }.compactMap(\.record.lawTopic))
+        traject.handoverHeld = h.overdrachten.last.map { $0.personId == id && $0.meetingHeld != nil } ?? false
+        traject.intakeConversations = mine.count
+        traject.intakeOpenTopics = mine.isEmpty ? 0 : BredeIntakeRule.ontbrekendeOnderwerpen(besproken: covered, heeftJongeKinderen: false).count
+        traject.lbtDone = lbt != nil
+        traject.routeDecided = h.besluiten.last?.personId == id
         return traject
     }
 }
