@@ -32,7 +32,7 @@ def run(smoke: Smoke) -> None:
         smoke.logged_in_home(CONSULENT, "/")
 
     def plan():
-        links = smoke.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr td:first-child a[href^='/personen/']")
+        links = smoke.driver.find_elements(By.CSS_SELECTOR, "main table tbody .caseload__name a[href^='/personen/'], main table tbody tr td:first-child a[href^='/personen/']")
         smoke.expect(len(links) > 0, "a person on the werkvoorraad", "none")
         person = urlparse(links[0].get_attribute("href")).path
         smoke.facts["agenda_name"] = links[0].text.strip()
