@@ -31,7 +31,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from regie_server import Server, http_status
-from journeys import beheer, beleid, casework, consulent, duo, figures, mobile, ontzorgen, pages
+from journeys import agenda, beheer, beleid, casework, consulent, duo, figures, mobile, ontzorgen, pages
 from journeys.common import (
     DEFAULT_BINARY,
     DEFAULT_SCREENSHOTS,
@@ -112,6 +112,7 @@ def main() -> int:
             "duo": ("duo", duo.run),
             "figures": ("figures", figures.run),
             "ontzorgen": ("ontzorgen", ontzorgen.run),
+            "agenda": ("agenda", agenda.run),
         }.items():
             if key not in selected:
                 continue

@@ -82,6 +82,17 @@ public enum AuditAction: String, CaseIterable, Sendable {
 
     case tasksView = "tasks.view"
 
+    case caseworkAfspraakView = "casework.afspraak.view"
+    case caseworkAfspraakPlan = "casework.afspraak.plan"
+    case caseworkAfspraakMove = "casework.afspraak.move"
+    case caseworkAfspraakCancel = "casework.afspraak.cancel"
+    case caseworkAfspraakOutcome = "casework.afspraak.outcome"
+    case caseworkAfspraakLetter = "casework.afspraak.letter"
+    case agendaView = "agenda.view"
+    case agendaFeedCreate = "agenda.feed.create"
+    case agendaFeedRevoke = "agenda.feed.revoke"
+    case agendaFeedRead = "agenda.feed.read"
+
     case caseworkDocumentsView = "casework.documents.view"
     case caseworkDocumentUpload = "casework.document.upload"
     case caseworkDocumentDownload = "casework.document.download"

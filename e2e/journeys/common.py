@@ -42,7 +42,7 @@ DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", 
                 "november", "december")
 
 # The journeys in the order they run; --journey NAME runs only the ones named.
-JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "figures", "ontzorgen")
+JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "figures", "ontzorgen", "agenda")
 
 DESKTOP = (1366, 900)
 MOBILE = (390, 844)

@@ -17,6 +17,14 @@ public enum VoortgangRule: LegalRule {
         return Termijn.months(months).period(afterTrigger: last)
     }
 
+    /// The date to propose when a progress meeting is planned: the last day of the window the cadence
+    /// gives (`volgendGesprek`), or tomorrow when that day has passed. Nil before there is a PIP.
+    // R5b — Besluit inburgering 2021 art. 5.3 (aantal voortgangsgesprekken in het PIP); issue 15
+    public static func voorgesteldeDatum(for facts: TrajectFacts, cadans: VoortgangCadans, vandaag: CalendarDate) -> CalendarDate? {
+        guard let window = volgendGesprek(for: facts, cadans: cadans) else { return nil }
+        return max(window.end, vandaag.adding(days: 1))
+    }
+
     public static let descriptions: [RuleDescription] = [
         RuleDescription(
             id: .r5b, title: "Voortgangsgesprekken",

@@ -38,7 +38,8 @@ struct HandoverController {
         var values = saved?.profile ?? [:]
         values["scenario"] = saved?.scenario ?? ""
         values["meetingPlanned"] = saved?.meetingPlanned ?? ""
-        values["meetingHeld"] = saved?.meetingHeld ?? ""
+        // A held appointment leads here with its date (`?meetingHeld=`, the agenda).
+        values["meetingHeld"] = context.form.date("meetingHeld")?.iso ?? saved?.meetingHeld ?? ""
         let attendees = saved?.meetingAttendees.split(separator: ",").map(String.init) ?? []
         return try render(loaded, values: values, attendees: attendees, errors: [], context: context, status: .ok)
     }

@@ -49,7 +49,10 @@ struct IntakeController {
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
         try await services.record(.caseworkIntakeView, context: context, permission: .readCasework, person: loaded.person)
-        return try await render(loaded, input: FormData(), errors: [], context: context, status: .ok)
+        // A held appointment leads here with its date (`?date=`, the agenda).
+        var input = FormData()
+        if let date = context.form.date("date") { input.values["date"] = [date.iso] }
+        return try await render(loaded, input: input, errors: [], context: context, status: .ok)
     }
 
     /// Statutory topics still empty (R5a), counting a topic as covered when a conversation

@@ -53,7 +53,10 @@ struct LBTController {
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
         try await services.record(.caseworkLbtView, context: context, permission: .readCasework, person: loaded.person)
-        return try await render(loaded, lbtInput: FormData(), lbtErrors: [], adviesInput: FormData(), adviesErrors: [], context: context, status: .ok)
+        // A held appointment leads here with its date (`?testDate=`, the agenda).
+        var lbtInput = FormData()
+        if let date = context.form.date("testDate") { lbtInput.values["testDate"] = [date.iso] }
+        return try await render(loaded, lbtInput: lbtInput, lbtErrors: [], adviesInput: FormData(), adviesErrors: [], context: context, status: .ok)
     }
 
     private func render(_ loaded: CaseLoader.Loaded, lbtInput: FormData, lbtErrors: [AppError.FieldError], adviesInput: FormData,

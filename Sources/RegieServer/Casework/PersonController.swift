@@ -193,6 +193,10 @@ struct PersonController {
             sections.insert(SectionLink(href: SiteRoute.personDetails(person.id).path, label: text("person.sections.details"),
                                         detail: person.detailsPending ? text("person.sections.detailsPending") : ""), at: 0)
             sections += [
+                SectionLink(href: SiteRoute.afspraken(person.id).path, label: text("person.sections.afspraken"),
+                            detail: try await services.casework.nextAfspraak(personId: person.id, scope: scope, now: services.clock.now()).map {
+                                t("person.sections.afsprakenNext", ["date": AgendaController.when($0, t)])
+                            } ?? ""),
                 SectionLink(href: SiteRoute.intake(person.id).path, label: text("person.sections.intake"), detail: Self.intakeStatus(traject, t)),
                 SectionLink(href: SiteRoute.lbt(person.id).path, label: text("person.sections.lbt"),
                             detail: text(traject?.lbtDone == true ? "person.sections.lbtDone" : "person.sections.lbtOpen")),
@@ -284,6 +288,11 @@ struct PersonController {
         case "overdracht.gepland": return DisplayDate.format(event.detail, t.locale)
         case "intake.onderwerp": return event.detail.hasPrefix("gm-") ? event.detail.dropFirst(3).replacingOccurrences(of: "-", with: " ") : t("intake.topics.\(event.detail)")
         case "voortgang.gesprek": return t("progress.outcomes.\(event.detail)")
+        case "afspraak.gepland", "afspraak.verplaatst", "afspraak.gehouden", "afspraak.nietVerschenen", "afspraak.geannuleerd":
+            // "intakegesprek 2026-12-10T09:30" (the kind and the local moment).
+            let parts = event.detail.split(separator: " ")
+            guard parts.count == 2, let moment = LocalDateTime(iso: String(parts[1])) else { return event.detail }
+            return t("agenda.kinds.\(parts[0])") + ", " + DisplayDate.format(moment.date, t.locale) + " " + moment.time
         case "afgesloten": return t("closeReasons.\(event.detail)")
         case "ontzorgen.besluit", "ontzorgen.besluitGewijzigd":
             return event.detail.isEmpty ? t("ontzorgen.decidedNo") : t("ontzorgen.decidedUntil", ["date": DisplayDate.format(event.detail, t.locale)])

@@ -121,7 +121,7 @@ struct ProgressController {
                           options: Alfabetiseringsonderwijs.allCases.map { ($0.rawValue, t("progress.literacyOptions.\($0.rawValue)")) }, errors: errorsFor("start")),
             ], submit: t("progress.saveStart")),
             Form(id: "gesprek", action: SiteRoute.progressMeeting(person.id).path, summary: ErrorSummary(errorsFor("gesprek")), fields: [
-                FieldView(.input("date"), name: "heldDate", label: t("progress.heldDate"), value: failed == "gesprek" ? value("heldDate") : today.iso, required: true, errors: errorsFor("gesprek")),
+                FieldView(.input("date"), name: "heldDate", label: t("progress.heldDate"), value: failed == "gesprek" ? value("heldDate") : (context.form.date("heldDate")?.iso ?? today.iso), required: true, errors: errorsFor("gesprek")),
                 FieldView(.select, name: "outcome", label: t("progress.outcome"), value: failed == "gesprek" ? value("outcome") : "",
                           options: Choices.withEmpty(Self.outcomes.map { ($0, t("progress.outcomes.\($0)")) }, t), required: true, errors: errorsFor("gesprek")),
                 FieldView(.checkbox, name: "noShow", label: t("progress.noShow"), value: failed == "gesprek" ? value("noShow") : "", errors: errorsFor("gesprek")),

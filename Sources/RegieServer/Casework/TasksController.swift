@@ -47,6 +47,7 @@ struct TasksController {
     func mine(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.editPersons)
         let today = CalendarDate.today(now: services.clock.now())
+        try await services.casework.createOutcomeTasks(now: services.clock.now())
         let open = try await services.casework.listOpenTaken(assigneeId: principal.actorId, scope: Policy.scope(for: principal))
         if !open.isEmpty {
             try await services.record(.tasksView, context: context, permission: .readPersons, detail: "personen: " + Set(open.map(\.personId)).sorted().joined(separator: ","))

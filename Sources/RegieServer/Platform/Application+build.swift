@@ -72,6 +72,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
         SecurityHeadersMiddleware(alwaysHSTS: services.config.cookieSecure)
     }
     OperationsController(services: services).addRoutes(to: router)
+    AgendaFeedController(services: services).addRoutes(to: router)
     router.add(middleware: StaticFilesMiddleware(files: FileMiddleware(
         Views.publicDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]),
         searchForIndexHtml: false, logger: services.database.logger)))
@@ -105,6 +106,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     HandoverController(services: services).addRoutes(to: web)
     DerdenController(services: services).addRoutes(to: web)
     TasksController(services: services).addRoutes(to: web)
+    AgendaController(services: services).addRoutes(to: web)
     DocumentsController(services: services).addRoutes(to: web)
     SettingsController(services: services).addRoutes(to: web)
     FiguresController(services: services).addRoutes(to: web)

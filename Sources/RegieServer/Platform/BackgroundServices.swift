@@ -29,6 +29,10 @@ struct SessionSweeper: Service, CustomStringConvertible {
             } catch {
                 logger.warning("session sweep failed", metadata: ["error": .string(String(describing: type(of: error)))])
             }
+            // Passed appointments without an outcome become a task for their consulent (issue 15).
+            do { try await services.casework.createOutcomeTasks(now: now) } catch {
+                logger.warning("making the agenda's outcome tasks failed", metadata: ["error": .string(String(describing: type(of: error)))])
+            }
             do { try await services.figures.refreshTotals() } catch {
                 logger.warning("refreshing the figures' totals failed", metadata: ["error": .string(String(describing: type(of: error)))])
             }

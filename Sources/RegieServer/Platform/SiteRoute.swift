@@ -40,6 +40,15 @@ public enum SiteRoute: Sendable, Hashable {
     case tasks(String)
     case taskDone(String, String)
     case myTasks
+    case afspraken(String)
+    case afspraak(String, String)
+    case afspraakAction(String, String, String)
+    case afspraakLetter(String, String)
+    case myAgenda
+    case teamAgenda
+    case agendaFeed(String)
+    case agendaFeedCreate
+    case agendaFeedRevoke
     case documents(String)
     case document(String, String)
     case team
@@ -121,6 +130,15 @@ public enum SiteRoute: Sendable, Hashable {
         case .tasks(let id): return "/personen/\(id)/taken"
         case .taskDone(let id, let task): return "/personen/\(id)/taken/\(task)/afronden"
         case .myTasks: return "/taken"
+        case .afspraken(let id): return "/personen/\(id)/afspraken"
+        case .afspraak(let id, let afspraak): return "/personen/\(id)/afspraken/\(afspraak)"
+        case .afspraakAction(let id, let afspraak, let action): return "/personen/\(id)/afspraken/\(afspraak)/\(action)"
+        case .afspraakLetter(let id, let afspraak): return "/personen/\(id)/afspraken/\(afspraak)/uitnodiging"
+        case .myAgenda: return "/agenda"
+        case .teamAgenda: return "/agenda/team"
+        case .agendaFeed(let token): return "/agenda-feed/\(token)"
+        case .agendaFeedCreate: return "/agenda/abonnement"
+        case .agendaFeedRevoke: return "/agenda/abonnement/intrekken"
         case .documents(let id): return "/personen/\(id)/documenten"
         case .document(let id, let document): return "/personen/\(id)/documenten/\(document)"
         case .team: return "/team"
@@ -208,6 +226,12 @@ public enum SiteRoute: Sendable, Hashable {
     static let tasksPattern = SiteRoute.tasks("{id}").path
     static let taskDonePattern = SiteRoute.taskDone("{id}", "{task}").path
     static let documentsPattern = SiteRoute.documents("{id}").path
+    static let afsprakenPattern = SiteRoute.afspraken("{id}").path
+    static let afspraakPattern = SiteRoute.afspraak("{id}", "{afspraak}").path
+    static let afspraakActionPattern = SiteRoute.afspraakAction("{id}", "{afspraak}", "{action}").path
+    static let afspraakLetterPattern = SiteRoute.afspraakLetter("{id}", "{afspraak}").path
+    /// Not in `patternsWithID`: the token itself is the authority (a calendar client has no session).
+    static let agendaFeedPattern = SiteRoute.agendaFeed("{token}").path
     static let documentPattern = SiteRoute.document("{id}", "{document}").path
     static let duoRetryPattern = SiteRoute.duoRetry("{id}").path
     static let personDUOPattern = SiteRoute.personDUO("{id}").path
@@ -232,5 +256,6 @@ public enum SiteRoute: Sendable, Hashable {
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,
         personOntzorgenPattern, personOntzorgenFormPattern, ontzorgenStatementPattern, ontzorgenRunPattern, ontzorgenRunActionPattern,
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,
+        afsprakenPattern, afspraakPattern, afspraakActionPattern, afspraakLetterPattern,
     ]
 }

@@ -89,6 +89,8 @@ public struct Views: Sendable {
             }
             if Policy.allows(principal, .readPersons) && !Policy.ontzorgenOnly(principal) { add(.home, "nav.caseload") }
             if Policy.allows(principal, .editPersons) { add(.myTasks, "nav.tasks") }
+            if Policy.allows(principal, .editPersons) { add(.myAgenda, "nav.agenda") }
+            if Policy.allows(principal, .assignCases) { add(.teamAgenda, "nav.teamAgenda") }
             if Policy.allows(principal, .assignCases) { add(.team, "nav.team") }
             if Policy.allows(principal, .readCasework) { add(.duo, "nav.duo") }
             if Policy.allows(principal, .manageOntzorgen) { add(.ontzorgen, "nav.ontzorgen") }

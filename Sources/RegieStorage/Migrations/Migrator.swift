@@ -26,6 +26,7 @@ let allMigrations: [Migration] = [
     M0013_AuditHead.migration,
     M0014_NameSearch.migration,
     M0016_FigureTotals.migration,
+    M0017_Agenda.migration,
     M0018_NextStep.migration,
     M0019_HoursCorrections.migration,
 ]

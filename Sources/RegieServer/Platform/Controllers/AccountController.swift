@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt
+import Inburgering
 import NIOPosix
 import RegieStorage
 
@@ -45,13 +46,19 @@ struct AccountController {
         let phone: String
         let phoneError: String?
         let phoneAction: String
+        /// The agenda feed (issue 15): since when the user has a link, and where to make or revoke it.
+        let feedSince: String?
+        let canHaveFeed: Bool
+        let feedCreateAction: String
+        let feedRevokeAction: String
     }
 
     struct FieldMessage: Encodable { let field: String; let message: String }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let notice = context.form["melding"].flatMap { key -> String? in
-            ["wachtwoord": "account.passwordChanged", "taal": "account.localeChanged", "sleutel": "account.keyApproved", "telefoon": "account.phoneSaved"][key].map { services.catalogue.text($0, context.locale) }
+            ["wachtwoord": "account.passwordChanged", "taal": "account.localeChanged", "sleutel": "account.keyApproved", "telefoon": "account.phoneSaved",
+             "agendaIngetrokken": "account.agendaRevoked"][key].map { services.catalogue.text($0, context.locale) }
         }
         return try await render(context, errors: [], notice: notice, status: .ok)
     }
@@ -82,7 +89,12 @@ struct AccountController {
                 errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
                 currentError: message("current"), newError: message("new"), confirmError: message("confirm"),
                 minimumLength: Self.minimumPasswordLength, approvals: approvals, hasApprovals: !approvals.isEmpty,
-                phone: phone, phoneError: message("phone"), phoneAction: SiteRoute.accountPhone.path),
+                phone: phone, phoneError: message("phone"), phoneAction: SiteRoute.accountPhone.path,
+                feedSince: try await services.casework.feedCreatedAt(userId: user.id).map {
+                    t("agenda.feedSince", ["date": DisplayDate.format(CalendarDate.today(now: Date(timeIntervalSince1970: TimeInterval($0))), context.locale)])
+                },
+                canHaveFeed: Policy.allows(try context.requirePrincipal(), .editPersons),
+                feedCreateAction: SiteRoute.agendaFeedCreate.path, feedRevokeAction: SiteRoute.agendaFeedRevoke.path),
             context: context, current: SiteRoute.account.path, notice: notice, status: status)
     }
 
