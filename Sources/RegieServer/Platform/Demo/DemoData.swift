@@ -144,6 +144,9 @@ public struct DemoData: Sendable {
         try await DemoOntzorgen.load(recent: recent, store: ontzorgen, organisationId: organisationId,
                                      managers: [(Self.id("user", 6), "Anouk Verbeek"), (Self.id("user", 8), "Bram Coenen")],
                                      administrator: (Self.id("user", 7), "Ruud Smeets"), today: today)
+        // The named consulenten's coming two weeks, planned from their cases' next steps.
+        let named = Self.logins.enumerated().filter { $0.element.roles.contains(.consulent) }.map { (id: Self.id("user", $0.offset + 1), name: $0.element.name) }
+        try await DemoAgenda.load(store: casework, database: database, consulenten: named, organisationId: organisationId, today: today)
         // The figures' totals at once from the whole region, not person by person from the marks.
         try await FiguresStore(database: database).rebuildTotals()
         try await database.refreshStatistics()
