@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 import Testing
 @testable import RegieServer
 @testable import RegieStorage
@@ -128,6 +129,23 @@ struct NextStepHTTPTests {
             for (id, consulent) in [("hh-1", "a-consulent"), ("hh-2", "a-consulent"), ("solo", nil)] {
                 #expect(try await CaseworkTests.traject(app, person: id)?.consulentId == consulent, "\(id)")
             }
+        }
+    }
+
+    @Test("Fixing an asylum permit holder's first PIP leaves the task to register with the provider, due when the offer window closes (R12)", arguments: Engine.available)
+    func taskAfterPIP(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            try await CaseworkAfterPIPTests.fixPIP(browser, person, csrf: csrf)
+            let tasks = try await app.services.casework.listTaken(personId: person, scope: TenantScope(municipalityCodes: ["GM0988"]))
+            let task = try #require(tasks.first { $0.title.hasPrefix("Aanmelden bij de taalschool") })
+            let window = LateOfferRule.venster(eerstePIPDagtekening: try #require(CalendarDate(iso: "2026-11-18")), route: .b1)
+            #expect(task.dueDate == window.end, "due when the offer window closes")
+            #expect(task.assigneeId == "a-consulent" && task.source == "regie")
+            let file = try await browser.get("/personen/\(person)")
+            #expect(file.body.contains("<a href=\"/personen/\(person)/voortgang\">Aanmelden bij taalschool</a>"))
         }
     }
 }

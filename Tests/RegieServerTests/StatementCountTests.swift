@@ -27,11 +27,12 @@ struct StatementCountTests {
         }
     }
 
-    /// 34 when issue 13 was filed; 16 now: authentication 1 (session, user, roles and municipalities
+    /// 34 when issue 13 was filed; 17 now: authentication 1 (session, user, roles and municipalities
     /// in one read), the case 1 (person and traject joined) and its PIP versions 1, the checks 2 (LBT;
-    /// what DUO last said), and one transaction of 11: BEGIN, the case with its law settings, the
+    /// what DUO last said), and one transaction of 12: BEGIN, the case with its law settings, the
     /// concept fixed (UPDATE … RETURNING), the traject (UPDATE … RETURNING), the outbox message, the
-    /// timeline line, the law facts kept in other tables (one union), the recomputed terms, the audit
-    /// head and entry (the head follows by trigger), COMMIT.
-    static let fixPIPBound = 16
+    /// task to register an asylum permit holder with the provider (R12, issue 15), the timeline
+    /// lines, the law facts and recorded work kept in other tables (one union), the recomputed terms
+    /// and next step, the audit head and entry (the head follows by trigger), COMMIT.
+    static let fixPIPBound = 17
 }

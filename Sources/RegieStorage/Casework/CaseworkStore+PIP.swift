@@ -91,6 +91,19 @@ extension CaseworkStore {
             try await DUOStore.enqueue([try DUOOutboxMessage(.pip, body: bericht, sourceId: concept.id)], personId: personId,
                                        municipalityCode: person.municipalityCode, bsn: person.bsn, createdBy: actor.id ?? "-", now: now, on: db)
             var changes = [CaseChange(kind: "pip.vastgesteld", date: dagtekening.iso, detail: "versie \(concept.version)")]
+            // R12: after an asylum permit holder's first PIP the consulent registers them with the
+            // provider, and the route must start within the offer window: a task so it is not forgotten.
+            if termijn.startTermijn, traject.routeStartDate == nil,
+               DoelgroepRechten.voor(person.doelgroep.categorie, settings: unit.law).inburgeringsaanbodDoorGemeente {
+                let due = LateOfferRule.venster(eerstePIPDagtekening: dagtekening, route: concept.leerroute).end
+                let title = "Aanmelden bij de taalschool en de start van de leerroute vastleggen"
+                try await db.raw("""
+                    INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
+                    VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: personId), \(bind: title), \(bind: due.iso), \(bind: traject.consulentId),
+                        'regie', \(bind: actor.id ?? "-"), \(bind: now.epochSeconds))
+                    """).run()
+                changes.append(CaseChange(kind: "taak.nieuw", date: CalendarDate.today(now: now).iso, detail: title))
+            }
             // R7b: a switch of route takes effect on the dagtekening of the version that makes it.
             if let previousRoute, previousRoute != concept.leerroute {
                 changes.append(CaseChange(kind: "pip.schakelen", date: dagtekening.iso, detail: "\(previousRoute.rawValue)>\(concept.leerroute.rawValue)"))
