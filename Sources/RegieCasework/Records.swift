@@ -364,3 +364,34 @@ public struct SettleThirdPartyRequest: CaseworkCommand {
         guard stored != nil else { throw CaseNotFound() }
     }
 }
+
+/// Withdraws an intake conversation or a progress meeting recorded by mistake, with a reason; the
+/// right one is then recorded anew (issue 15 item 3).
+public struct WithdrawRecord: CaseworkCommand {
+    public let file: CaseFile
+    public var kind: WithdrawableRecord
+    public var recordId: String
+    public var reason: String?
+
+    public init(file: CaseFile, kind: WithdrawableRecord, recordId: String, reason: String?) {
+        self.file = file
+        self.kind = kind
+        self.recordId = recordId
+        self.reason = reason
+    }
+
+    public static let labels = ["reason": "withdraw.reason"]
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws {
+        var v = Checks(labels: Self.labels)
+        let reason = v.text("reason", reason, required: true, maxLength: 500)
+        guard v.isValid, let reason else { throw v.error() }
+        let event = context.audit(.caseworkRecordWithdraw, file.person, "\(kind.rawValue) \(recordId); reden: \(reason)")
+        do {
+            guard try await stores.casework.withdraw(kind, personId: file.person.id, id: recordId, reason: reason, scope: context.scope,
+                                                     actor: context.actor, audit: event, now: context.now) != nil else { throw CaseNotFound() }
+        } catch CaseworkStore.WithdrawError.notCurrent {
+            throw CaseNotFound()
+        }
+    }
+}

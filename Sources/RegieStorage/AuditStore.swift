@@ -60,6 +60,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case caseworkProgressHours = "casework.progress.hours"
     case caseworkProgressHoursCorrect = "casework.progress.hoursCorrect"
     case caseworkProgressHoursWithdraw = "casework.progress.hoursWithdraw"
+    case caseworkRecordWithdraw = "casework.record.withdraw"
     case caseworkProgressResult = "casework.progress.result"
     case caseworkEnforcementView = "casework.enforcement.view"
     case caseworkEnforcementStep = "casework.enforcement.step"

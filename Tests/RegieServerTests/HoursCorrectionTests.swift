@@ -103,3 +103,70 @@ struct HoursCorrectionTests {
         }
     }
 }
+
+/// An intake conversation or a progress meeting recorded by mistake is withdrawn with a reason
+/// (issue 15 item 3): it leaves the list and every count, the traject's dates follow, the history
+/// keeps it.
+@Suite("Withdrawing a conversation or a meeting")
+struct WithdrawalTests {
+    @Test("A conversation withdrawn: the next step goes back; without a reason nothing changes", arguments: Engine.available)
+    func conversation(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA2  // Khalil: no conversation recorded; an imported intake date of 1 October
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            _ = try await browser.post("/personen/\(person)/intake/gesprekken", form: [
+                ("date", "2026-11-16"), ("attendees", "inburgeraar, consulent"), ("topics", "taalniveau"),
+            ], csrf: csrf)
+            #expect(try await CaseworkTests.traject(app, person: person)?.intakeDate == isoDay("2026-10-01"))
+            #expect(try await browser.get("/personen/\(person)").body.contains(">Brede intake afronden</a>"))
+            let gesprek = try #require(try await app.services.casework.listGesprekken(personId: person, scope: TenantScope(municipalityCodes: ["GM1706"])).first)
+
+            let noReason = try await browser.post("/personen/\(person)/intrekken/intakegesprek/\(gesprek.id)", form: [("reason", " ")], csrf: csrf)
+            #expect(noReason.location == "/personen/\(person)/intake?intrekken=\(gesprek.id)#intrekken-\(gesprek.id)")
+            let reopened = try await browser.get(try #require(noReason.location))
+            #expect(reopened.body.contains("<details class=\"correction\" id=\"intrekken-\(gesprek.id)\" open>"))
+            #expect(reopened.body.contains("Vul de reden in waarom u dit intrekt."))
+            #expect(try await app.services.casework.listGesprekken(personId: person, scope: TenantScope(municipalityCodes: ["GM1706"])).count == 1)
+
+            let withdrawn = try await browser.post("/personen/\(person)/intrekken/intakegesprek/\(gesprek.id)",
+                                                   form: [("reason", "Vastgelegd bij de verkeerde persoon")], csrf: csrf)
+            #expect(withdrawn.location == "/personen/\(person)/intake?melding=ingetrokken")
+            let page = try await browser.get(try #require(withdrawn.location))
+            #expect(page.body.contains("Het gesprek is ingetrokken."))
+            #expect(page.body.contains("Vastgelegd bij de verkeerde persoon"))
+            #expect(page.body.contains("Er is nog geen gesprek vastgelegd."))
+            #expect(try await CaseworkTests.traject(app, person: person)?.intakeDate == isoDay("2026-10-01"), "a date that did not come from it stays")
+            #expect(try await browser.get("/personen/\(person)").body.contains(">Brede intake plannen</a>"))
+            #expect(try await CaseworkTests.actions(app, person: person).contains("casework.record.withdraw"))
+            #expect(try await CaseworkTests.timeline(app, person: person).contains("registratieIngetrokken"))
+            // Once withdrawn it cannot be withdrawn again; another organisation cannot touch it.
+            #expect(try await browser.post("/personen/\(person)/intrekken/intakegesprek/\(gesprek.id)", form: [("reason", "x")], csrf: csrf).status == .notFound)
+        }
+    }
+
+    @Test("A meeting withdrawn: the next meeting is due from the one before again (R5b)", arguments: Engine.available)
+    func meeting(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            try await CaseworkAfterPIPTests.fixPIP(browser, person, csrf: csrf)
+            let held = try await browser.post("/personen/\(person)/voortgang/gesprekken", form: [("heldDate", "2026-11-18"), ("outcome", "opSchema")], csrf: csrf)
+            #expect(held.status == .seeOther)
+            let scope = TenantScope(municipalityCodes: ["GM0988"])
+            #expect(try await CaseworkTests.traject(app, person: person)?.lastMeetingDate == isoDay("2026-11-18"))
+            let meeting = try #require(try await app.services.casework.listVoortgangsgesprekken(personId: person, scope: scope).first)
+            let other = Browser(client)
+            let otherCsrf = try await other.login(World.email(.consulent, "b"))
+            #expect(try await other.post("/personen/\(person)/intrekken/voortgangsgesprek/\(meeting.id)", form: [("reason", "x")], csrf: otherCsrf).status == .notFound)
+            let withdrawn = try await browser.post("/personen/\(person)/intrekken/voortgangsgesprek/\(meeting.id)", form: [("reason", "Verkeerde datum")], csrf: csrf)
+            #expect(withdrawn.location == "/personen/\(person)/voortgang?melding=ingetrokken")
+            #expect(try await app.services.casework.listVoortgangsgesprekken(personId: person, scope: scope).isEmpty)
+            #expect(try await CaseworkTests.traject(app, person: person)?.lastMeetingDate == nil)
+            #expect(try await browser.get("/personen/\(person)/voortgang").body.contains("Verkeerde datum"))
+            // An unknown kind is not a route.
+            #expect(try await browser.post("/personen/\(person)/intrekken/pip/\(meeting.id)", form: [("reason", "x")], csrf: csrf).status == .notFound)
+        }
+    }
+}

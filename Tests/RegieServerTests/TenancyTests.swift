@@ -57,6 +57,8 @@ struct TenancyTests {
               form: [("soort", "cursus"), ("periodEnd", "2026-11-17"), ("hours", "4")]),
         Probe(pattern: "/personen/{id}/voortgang/uren/{uren}", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/uren/onbekend" },
               form: [("actie", "intrekken"), ("reason", "x")]),
+        Probe(pattern: "/personen/{id}/intrekken/{soort}/{record}", method: .post, path: { w, _ in "/personen/\(w.personB)/intrekken/intakegesprek/onbekend" },
+              form: [("reason", "x")]),
         Probe(pattern: "/personen/{id}/voortgang/resultaten", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/resultaten" },
               form: [("kind", "zRouteAfgerond"), ("resultDate", "2026-11-17")]),
         Probe(pattern: "/personen/{id}/handhaving", method: .post, path: { w, _ in "/personen/\(w.personB)/handhaving" },

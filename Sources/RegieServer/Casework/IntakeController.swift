@@ -28,6 +28,7 @@ struct IntakeController {
     struct TopicRow: Encodable { let href: String; let title: String; let statutory: Bool; let filled: Bool; let status: String }
     struct GesprekRow: Encodable {
         let date: String; let attendees: String; let flags: String?; let topics: String?; let note: String?; let noShow: Bool
+        let withdraw: WithdrawView?
     }
 
     struct IntakeView: Encodable {
@@ -44,6 +45,9 @@ struct IntakeController {
         let fields: [FieldView]
         let action: String
         let canEdit: Bool
+        /// Conversations withdrawn with a reason (issue 15 item 3).
+        let withdrawn: [WithdrawnRow]
+        let hasWithdrawn: Bool
     }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -77,6 +81,7 @@ struct IntakeController {
         let gesprekken = try await services.casework.listGesprekken(personId: person.id, scope: loaded.scope)
         let onderwerpen = try await services.casework.listOnderwerpen(personId: person.id, scope: loaded.scope)
         let youngChildren = try await hasYoungChildren(loaded)
+        let withdrawn = try await services.casework.listWithdrawn(.intakegesprek, personId: person.id, scope: loaded.scope).map { WithdrawnRow($0, t) }
         let missing = Self.missingTopics(gesprekken: gesprekken, onderwerpen: onderwerpen, youngChildren: youngChildren)
         let allTopics = try await topics(person.municipalityCode)
         let titles = Dictionary(uniqueKeysWithValues: allTopics.map { ($0.key, $0.title(t)) })
@@ -88,7 +93,8 @@ struct IntakeController {
             if g.cultureMediator { flags.append(t("intake.cultureMediator")) }
             if g.withoutPartner { flags.append(t("intake.withoutPartner")) }
             return GesprekRow(date: DisplayDate.format(g.conversationDate, l), attendees: g.attendees, flags: flags.joined(separator: " · ").nonEmpty,
-                              topics: g.topics.map(topicTitle).joined(separator: ", ").nonEmpty, note: g.note.nonEmpty, noShow: g.noShow)
+                              topics: g.topics.map(topicTitle).joined(separator: ", ").nonEmpty, note: g.note.nonEmpty, noShow: g.noShow,
+                              withdraw: Policy.allows(loaded.principal, .editPersons) ? WithdrawView(.intakegesprek, personId: person.id, recordId: g.id, form: context.form) : nil)
         }
         // One status per topic, the same one the count above the table uses (R5a): its answers are
         // recorded, or a held conversation records it as discussed, or it is not recorded yet.
@@ -127,8 +133,8 @@ struct IntakeController {
                 count: missing.isEmpty ? t("intake.complete", ["total": String(statutoryCount)])
                     : t("intake.missingCount", ["missing": String(missing.count), "total": String(statutoryCount)]),
                 summary: ErrorSummary(errors), fields: fields, action: SiteRoute.intakeGesprek(person.id).path,
-                canEdit: Policy.allows(loaded.principal, .editPersons)),
-            context: context, notice: FormNotice.text(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp"], t), status: status)
+                canEdit: Policy.allows(loaded.principal, .editPersons), withdrawn: withdrawn, hasWithdrawn: !withdrawn.isEmpty),
+            context: context, notice: FormNotice.text(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp", "ingetrokken"], t), status: status)
     }
 
     func addGesprek(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -31,7 +31,7 @@ struct ProgressController {
         let submit: String
     }
     struct Meter: Encodable { let label: String; let value: Int; let max: Int; let hasNorm: Bool; let text: String; let met: Bool }
-    struct MeetingRow: Encodable { let date: String; let outcome: String; let note: String?; let noShow: Bool }
+    struct MeetingRow: Encodable { let date: String; let outcome: String; let note: String?; let noShow: Bool; let withdraw: WithdrawView? }
     struct HoursRow: Encodable {
         let date: String; let kind: String; let hours: String; let provider: String
         /// Withdrawn: who, when and why (the row stays in the history, struck through).
@@ -53,6 +53,9 @@ struct ProgressController {
         let hasResults: Bool
         let meetings: [MeetingRow]
         let hasMeetings: Bool
+        /// Meetings withdrawn with a reason (issue 15 item 3).
+        let withdrawn: [WithdrawnRow]
+        let hasWithdrawn: Bool
         let nextMeeting: String?
         let hours: [HoursRow]
         let hasHours: Bool
@@ -104,6 +107,7 @@ struct ProgressController {
         let value = { (name: String) in input.raw(name) ?? "" }
         let errorsFor = { (form: String) in failed == form ? errors : [] }
         let canEdit = Policy.allows(loaded.principal, .editPersons)
+        let withdrawnMeetings = try await services.casework.listWithdrawn(.voortgangsgesprek, personId: person.id, scope: loaded.scope).map { WithdrawnRow($0, t) }
         // Hours above the plausible maximum come back with a box to confirm them.
         let implausible = errors.contains { $0.name == "hours" && $0.message.hasPrefix(t("progress.implausiblePrefix")) }
         let confirmation = { (form: String) -> [FieldView] in
@@ -149,8 +153,9 @@ struct ProgressController {
                 routeStart: traject.routeStartDate.map { DisplayDate.format($0, l) } ?? t("progress.notStarted"),
                 hasPIP: traject.pipDate != nil, meters: meters,
                 results: results.map { t("progress.results.\($0.kind)") + ": " + DisplayDate.format($0.resultDate, l) }, hasResults: !results.isEmpty,
-                meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t("progress.noShow") : t("progress.outcomes.\($0.outcome)"), note: $0.note.nonEmpty, noShow: $0.noShow) },
-                hasMeetings: !meetings.isEmpty,
+                meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t("progress.noShow") : t("progress.outcomes.\($0.outcome)"), note: $0.note.nonEmpty, noShow: $0.noShow,
+                                                               withdraw: canEdit ? WithdrawView(.voortgangsgesprek, personId: person.id, recordId: $0.id, form: context.form) : nil) },
+                hasMeetings: !meetings.isEmpty, withdrawn: withdrawnMeetings, hasWithdrawn: !withdrawnMeetings.isEmpty,
                 nextMeeting: next.map { t("progress.nextMeeting", ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t)]) },
                 hours: hours.reversed().map { row in
                     let form = "correct-\(row.id)"
@@ -171,7 +176,7 @@ struct ProgressController {
                         open: failed == form)
                 },
                 hasHours: !hours.isEmpty, forms: forms),
-            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat", "correctie"], t), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat", "correctie", "ingetrokken"], t), status: status)
     }
 
 

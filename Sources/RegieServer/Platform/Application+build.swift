@@ -106,6 +106,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     HandoverController(services: services).addRoutes(to: web)
     DerdenController(services: services).addRoutes(to: web)
     TasksController(services: services).addRoutes(to: web)
+    WithdrawController(services: services).addRoutes(to: web)
     AgendaController(services: services).addRoutes(to: web)
     DocumentsController(services: services).addRoutes(to: web)
     SettingsController(services: services).addRoutes(to: web)

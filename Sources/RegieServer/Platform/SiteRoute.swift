@@ -31,6 +31,7 @@ public enum SiteRoute: Sendable, Hashable {
     case progressMeeting(String)
     case progressHours(String)
     case progressHoursCorrect(String, String)
+    case withdraw(String, String, String)
     case progressResult(String)
     case enforcement(String)
     case close(String)
@@ -121,6 +122,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .progressMeeting(let id): return "/personen/\(id)/voortgang/gesprekken"
         case .progressHours(let id): return "/personen/\(id)/voortgang/uren"
         case .progressHoursCorrect(let id, let hoursId): return "/personen/\(id)/voortgang/uren/\(hoursId)"
+        case .withdraw(let id, let kind, let record): return "/personen/\(id)/intrekken/\(kind)/\(record)"
         case .progressResult(let id): return "/personen/\(id)/voortgang/resultaten"
         case .enforcement(let id): return "/personen/\(id)/handhaving"
         case .close(let id): return "/personen/\(id)/afsluiten"
@@ -217,6 +219,7 @@ public enum SiteRoute: Sendable, Hashable {
     static let progressMeetingPattern = SiteRoute.progressMeeting("{id}").path
     static let progressHoursPattern = SiteRoute.progressHours("{id}").path
     static let progressHoursCorrectPattern = SiteRoute.progressHoursCorrect("{id}", "{uren}").path
+    static let withdrawPattern = SiteRoute.withdraw("{id}", "{soort}", "{record}").path
     static let progressResultPattern = SiteRoute.progressResult("{id}").path
     static let enforcementPattern = SiteRoute.enforcement("{id}").path
     static let closePattern = SiteRoute.close("{id}").path
@@ -252,7 +255,7 @@ public enum SiteRoute: Sendable, Hashable {
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, personAddressPattern, sentLettersPattern, sentLetterPattern, sentLetterStylePattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
-        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressHoursCorrectPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressHoursCorrectPattern, withdrawPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,
         personOntzorgenPattern, personOntzorgenFormPattern, ontzorgenStatementPattern, ontzorgenRunPattern, ontzorgenRunActionPattern,
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,

@@ -31,7 +31,7 @@ extension CaseworkStore {
     public func listGesprekken(personId: String, scope: TenantScope) async throws -> [IntakeGesprekRecord] {
         let rows = try await database.sql.raw("""
             SELECT g.* FROM intake_gesprekken g JOIN persons p ON p.id = g.person_id
-            WHERE g.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
+            WHERE g.person_id = \(bind: personId) AND g.withdrawn_at IS NULL AND \(scope.persons(needs: .casework))
             ORDER BY g.conversation_date, g.created_at, g.id
             """).all()
         return try rows.map { row in

@@ -39,7 +39,7 @@ extension CaseworkStore {
     public func listVoortgangsgesprekken(personId: String, scope: TenantScope) async throws -> [VoortgangsgesprekRecord] {
         let rows = try await database.sql.raw("""
             SELECT v.* FROM voortgangsgesprekken v JOIN persons p ON p.id = v.person_id
-            WHERE v.person_id = \(bind: personId) AND \(scope.persons(needs: .casework))
+            WHERE v.person_id = \(bind: personId) AND v.withdrawn_at IS NULL AND \(scope.persons(needs: .casework))
             ORDER BY v.held_date, v.created_at
             """).all()
         return try rows.map { row in

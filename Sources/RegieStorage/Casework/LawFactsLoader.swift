@@ -25,13 +25,13 @@ enum LawFactsLoader {
         let rows = try await db.raw("""
             SELECT 'pip' AS kind, dagtekening AS a, leerroute AS b, NULL AS c, NULL AS d, cadans_maanden AS n, version AS o
                 FROM pips WHERE person_id = \(bind: id) AND status = 'vastgesteld'
-            UNION ALL SELECT 'gesprek', held_date, NULL, NULL, NULL, NULL, 0 FROM voortgangsgesprekken WHERE person_id = \(bind: id) AND no_show = 0
+            UNION ALL SELECT 'gesprek', held_date, NULL, NULL, NULL, NULL, 0 FROM voortgangsgesprekken WHERE person_id = \(bind: id) AND no_show = 0 AND withdrawn_at IS NULL
             UNION ALL SELECT 'derde', requested_on, received_on, NULL, NULL, NULL, 0 FROM derden_verzoeken
                 WHERE person_id = \(bind: id) AND withdrawn_reason IS NULL
             UNION ALL SELECT 'ontzorging', bijstand_start, extended_until, closed_on, municipality_code, ontzorgd, 0 FROM ontzorgingen WHERE person_id = \(bind: id)
             UNION ALL SELECT 'evaluatie', held_on, NULL, NULL, NULL, NULL, 0 FROM ontzorgen_evaluaties WHERE person_id = \(bind: id)
             UNION ALL SELECT 'overdracht', meeting_held, NULL, NULL, NULL, NULL, 0 FROM warme_overdrachten WHERE person_id = \(bind: id)
-            UNION ALL SELECT 'intake', conversation_date, topics, NULL, NULL, NULL, 0 FROM intake_gesprekken WHERE person_id = \(bind: id) AND no_show = 0
+            UNION ALL SELECT 'intake', conversation_date, topics, NULL, NULL, NULL, 0 FROM intake_gesprekken WHERE person_id = \(bind: id) AND no_show = 0 AND withdrawn_at IS NULL
             UNION ALL SELECT 'onderwerp', NULL, topic, NULL, NULL, NULL, 0 FROM intake_onderwerpen WHERE person_id = \(bind: id) AND recorded = 1
             UNION ALL SELECT 'lbt', test_date, NULL, NULL, NULL, NULL, 0 FROM leerbaarheidstoetsen
                 WHERE person_id = \(bind: id) AND (score IS NOT NULL OR exemption IS NOT NULL)

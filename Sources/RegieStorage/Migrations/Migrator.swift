@@ -29,6 +29,7 @@ let allMigrations: [Migration] = [
     M0017_Agenda.migration,
     M0018_NextStep.migration,
     M0019_HoursCorrections.migration,
+    M0020_Withdrawals.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
