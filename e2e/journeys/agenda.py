@@ -29,6 +29,7 @@ def run(smoke: Smoke) -> None:
     week_path = f"/agenda?week={week[0]}-W{week[1]:02d}"
 
     def login():
+        smoke.open("/inloggen")
         smoke.logged_in_home(CONSULENT, "/")
 
     def plan():

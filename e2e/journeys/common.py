@@ -518,8 +518,11 @@ class Smoke:
         return self.find(f"main #{field_id}", f"the field '{field_id}'").is_selected()
 
     def submit(self, form: str = "main form.form") -> None:
-        """Clicks the submit button of the (first) form matching the selector and waits for the answer."""
-        self.click_and_wait(self.find(f"{form} button[type=submit]", f"the submit button of {form}"))
+        """Clicks the submit button of the first visible form matching the selector (a form folded
+        away in a closed panel, such as a record's "Intrekken", is not the one meant) and waits."""
+        button = self.wait_for(lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, f"{form} button[type=submit]") if b.is_displayed()), None),
+                               f"the submit button of {form}")
+        self.click_and_wait(button)
 
     def link(self, css: str, label: str) -> WebElement:
         return self.wait_for(lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR, css) if a.text.strip() == label), None),
