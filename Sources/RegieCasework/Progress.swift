@@ -158,14 +158,89 @@ extension RecordHours {
     /// period of the same kind, or in the quarter ending on the period's last day when there is
     /// none) are refused until the case worker confirms them.
     static func checkPlausible(_ hours: Int, soort: UrenSoort, periodEnd: CalendarDate, confirmed: Bool, personId: String, excluding id: String? = nil,
-                               stores: CaseworkStores, checks v: inout Checks) async throws {
+                               field: String = "hours", stores: CaseworkStores, checks v: inout Checks) async throws {
         guard !confirmed else { return }
         let from = try await stores.casework.previousPeriodEnd(personId: personId, soort: soort.rawValue, before: periodEnd, excluding: id)?.adding(days: 1)
             ?? periodEnd.adding(months: -3).adding(days: 1)
         let maximum = UrenRules.plausibelMaximum(van: from, tot: periodEnd)
         if hours > maximum {
-            v.fail("hours", "progress.errors.implausible", ["hours": .text(String(hours)), "maximum": .text(String(maximum)), "from": .date(from), "to": .date(periodEnd)])
+            v.fail(field, "progress.errors.implausible", ["hours": .text(String(hours)), "maximum": .text(String(maximum)), "from": .date(from), "to": .date(periodEnd)])
         }
+    }
+}
+
+/// The hours of one period for every kind at once (issue 15 item 4): each kind's hours and its
+/// provider, from the municipality's list when it keeps one. All rows are stored, or none.
+public struct RecordHoursGrid: CaseworkCommand {
+    public struct Row: Sendable {
+        public var soort: UrenSoort
+        public var hours: Int?
+        public var provider: String?
+
+        public init(soort: UrenSoort, hours: Int?, provider: String?) {
+            self.soort = soort
+            self.hours = hours
+            self.provider = provider
+        }
+    }
+
+    public let file: CaseFile
+    public var periodEnd: CalendarDate?
+    public var rows: [Row]
+    public var duringIntake: Bool
+    public var confirmed: Bool
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, periodEnd: CalendarDate?, rows: [Row], duringIntake: Bool, confirmed: Bool = false, read: [FieldIssue] = []) {
+        self.file = file
+        self.periodEnd = periodEnd
+        self.rows = rows
+        self.duringIntake = duringIntake
+        self.confirmed = confirmed
+        self.read = read
+    }
+
+    /// The form's field of each kind's hours and provider.
+    public static func hoursField(_ soort: UrenSoort) -> String { "uren-\(soort.rawValue)" }
+    public static func providerField(_ soort: UrenSoort) -> String { "aanbieder-\(soort.rawValue)" }
+
+    public static var labels: [String: String] {
+        var labels = ["periodEnd": "progress.periodEnd"]
+        for soort in UrenSoort.allCases {
+            labels[hoursField(soort)] = "progress.kinds.\(soort.rawValue)"
+            labels[providerField(soort)] = "progress.provider"
+        }
+        return labels
+    }
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> [UrenRecord] {
+        var v = Checks(labels: Self.labels, read: read)
+        let date = v.date("periodEnd", periodEnd, notAfter: context.today)
+        let providers = try await stores.settings.fetch(file.person.municipalityCode).providers
+        var filled: [(UrenSoort, Int, String)] = []
+        for row in rows where row.hours != nil {
+            let hours = v.integer(Self.hoursField(row.soort), row.hours, range: RecordHours.hoursRange)
+            let provider = v.text(Self.providerField(row.soort), row.provider, required: false, maxLength: 120) ?? ""
+            if !providers.isEmpty && !provider.isEmpty && !providers.contains(provider) {
+                v.fail(Self.providerField(row.soort), "progress.errors.providerUnknown")
+            }
+            if let hours { filled.append((row.soort, hours, provider)) }
+        }
+        if rows.allSatisfy({ $0.hours == nil }) && read.isEmpty { v.fail(Self.hoursField(.cursus), "progress.errors.noHours") }
+        guard v.isValid, let date else { throw v.error() }
+        for (soort, hours, _) in filled {
+            try await RecordHours.checkPlausible(hours, soort: soort, periodEnd: date, confirmed: confirmed, personId: file.person.id,
+                                                 field: Self.hoursField(soort), stores: stores, checks: &v)
+        }
+        guard v.isValid else { throw v.error() }
+        let records = filled.map { soort, hours, provider in
+            UrenRecord(id: CommandContext.newID(), personId: file.person.id, soort: soort.rawValue, periodEnd: date.iso, hours: hours, provider: provider,
+                       duringIntake: duringIntake, createdBy: context.actorId, createdAt: context.now.epochSeconds)
+        }
+        let event = context.audit(.caseworkProgressHours, file.person, records.map { "\($0.hours) \($0.soort)" }.joined(separator: ", "))
+        guard let saved = try await stores.casework.insertUrenBatch(records, personId: file.person.id, scope: context.scope, actor: context.actor,
+                                                                     audit: event, now: context.now) else { throw CaseNotFound() }
+        return saved
     }
 }
 

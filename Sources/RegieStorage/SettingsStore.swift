@@ -105,10 +105,14 @@ public struct MunicipalitySettings: Codable, Sendable, Hashable {
     public var letterTexts: [String: String]
     public var monitoring: MonitoringSettings
     public var letterhead: Letterhead
+    /// The providers hours are recorded against (M0021); empty: the provider is typed.
+    public var providers: [String]
 
     public init(caseloadNorm: Int = 80, law: MunicipalityLawSettings = .standaard, intakeTopics: [CustomIntakeTopic] = [],
-                letterTexts: [String: String] = [:], monitoring: MonitoringSettings = .init(), letterhead: Letterhead = .init()) {
+                letterTexts: [String: String] = [:], monitoring: MonitoringSettings = .init(), letterhead: Letterhead = .init(),
+                providers: [String] = []) {
         self.letterhead = letterhead
+        self.providers = providers
         self.caseloadNorm = caseloadNorm
         self.monitoring = monitoring
         self.law = law
@@ -145,7 +149,8 @@ public struct SettingsStore: Sendable {
             intakeTopics: try json("intake_topics", [CustomIntakeTopic].self),
             letterTexts: try json("letter_texts", [String: String].self),
             monitoring: try json("monitoring", MonitoringSettings.self),
-            letterhead: try json("letterhead", Letterhead.self))
+            letterhead: try json("letterhead", Letterhead.self),
+            providers: try json("providers", [String].self))
     }
 
     /// A municipality's law settings from their stored JSON; the defaults when none are stored.
@@ -170,13 +175,16 @@ public struct SettingsStore: Sendable {
         let texts = String(decoding: try encoder.encode(settings.letterTexts), as: UTF8.self)
         let monitoring = String(decoding: try encoder.encode(settings.monitoring), as: UTF8.self)
         let letterhead = String(decoding: try encoder.encode(settings.letterhead), as: UTF8.self)
+        let providers = String(decoding: try encoder.encode(settings.providers), as: UTF8.self)
         try await database.transaction { db in
             try await db.raw("""
-                INSERT INTO municipality_settings (municipality_code, caseload_norm, law_settings, intake_topics, letter_texts, monitoring, letterhead, updated_by, updated_at)
-                VALUES (\(bind: code), \(bind: settings.caseloadNorm), \(bind: law), \(bind: topics), \(bind: texts), \(bind: monitoring), \(bind: letterhead), \(bind: userId),
-                        \(bind: now.epochSeconds))
+                INSERT INTO municipality_settings (municipality_code, caseload_norm, law_settings, intake_topics, letter_texts, monitoring, letterhead, providers,
+                    updated_by, updated_at)
+                VALUES (\(bind: code), \(bind: settings.caseloadNorm), \(bind: law), \(bind: topics), \(bind: texts), \(bind: monitoring), \(bind: letterhead),
+                        \(bind: providers), \(bind: userId), \(bind: now.epochSeconds))
                 ON CONFLICT (municipality_code) DO UPDATE SET caseload_norm = excluded.caseload_norm, law_settings = excluded.law_settings,
-                    intake_topics = excluded.intake_topics, letter_texts = excluded.letter_texts, monitoring = excluded.monitoring, letterhead = excluded.letterhead, updated_by = excluded.updated_by,
+                    intake_topics = excluded.intake_topics, letter_texts = excluded.letter_texts, monitoring = excluded.monitoring, letterhead = excluded.letterhead,
+                    providers = excluded.providers, updated_by = excluded.updated_by,
                     updated_at = excluded.updated_at
                 """).run()
             try await db.raw("UPDATE trajecten SET next_due_kind = NULL WHERE municipality_code = \(bind: code) AND closed_date IS NULL").run()

@@ -53,9 +53,9 @@ struct CaseworkAfterPIPTests {
     }
 
     static let progressErrors: [(path: String, form: [(String, String)], field: String, message: String)] = [
-        ("uren", [("soort", "cursus"), ("periodEnd", "2026-11-10"), ("hours", "0")], "hours", "Uren moet een heel getal van 1 tot en met 2000 zijn."),
-        ("uren", [("soort", "yoga"), ("periodEnd", "2026-11-10"), ("hours", "4")], "soort", "Kies een waarde bij Soort uren."),
-        ("uren", [("soort", "cursus"), ("periodEnd", "2026-11-30"), ("hours", "4")], "periodEnd", "Tot en met kan niet na 18 november 2026 liggen."),
+        ("uren", [("periodEnd", "2026-11-10"), ("uren-cursus", "0")], "uren-cursus", "Cursus (taal en KNM) moet een heel getal van 1 tot en met 2000 zijn."),
+        ("uren", [("periodEnd", "2026-11-10"), ("uren-cursus", "")], "uren-cursus", "Vul bij ten minste één soort het aantal uren in."),
+        ("uren", [("periodEnd", "2026-11-30"), ("uren-cursus", "4")], "periodEnd", "Tot en met kan niet na 18 november 2026 liggen."),
         ("resultaten", [("kind", "mapEindgesprek"), ("resultDate", "2026-11-10")], "kind", "Het MAP-eindgesprek kan pas na minstens 40 praktijkuren (R7d)."),
         ("resultaten", [("kind", "pvtOndertekend"), ("resultDate", "2026-11-10")], "kind", "na minstens 12 uur PVT"),
         ("start", [("startDate", "2026-11-10")], "startDate", "Een leerroute start pas na het vaststellen van het PIP."),
@@ -82,7 +82,7 @@ struct CaseworkAfterPIPTests {
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(.consulent))
             for (kind, hours) in [("mapPraktijk", "24"), ("mapPraktijk", "16"), ("pvt", "12")] {
-                let result = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", kind), ("periodEnd", "2026-11-15"), ("hours", hours), ("provider", "Werkplein")], csrf: csrf)
+                let result = try await browser.post("/personen/\(person)/voortgang/uren", form: [("periodEnd", "2026-11-15"), ("uren-\(kind)", hours), ("aanbieder-\(kind)", "Werkplein")], csrf: csrf)
                 #expect(result.status == .seeOther)
             }
             let page = try await browser.get("/personen/\(person)/voortgang")
@@ -364,7 +364,7 @@ struct CaseworkAfterPIPTests {
             let csrf = try await browser.login(World.email(.consulent))
             try await Self.fixPIP(browser, person, csrf: csrf)
             let lower = CaseworkTests.completeConcept.map { $0.0 == "niveau" ? ("niveau", "A2") : $0 } + [("niveau", "A2"), ("changeReason", "afschalen"), ("changeNote", "Leert langzaam.")]
-            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-15"), ("hours", "450")], csrf: csrf)
+            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("periodEnd", "2026-11-15"), ("uren-cursus", "450")], csrf: csrf)
             let refused = try await browser.post("/personen/\(person)/pip", form: lower, csrf: csrf)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains("Afschalen naar A2 kan pas na ten minste 600 gevolgde cursusuren in de leerroute; nu 450."))
@@ -374,9 +374,9 @@ struct CaseworkAfterPIPTests {
             #expect(refusedAsOther.status == .unprocessableContent)
             #expect(refusedAsOther.body.contains("nu 450."))
             // 160 hours for the one day since the last period need the case worker's confirmation.
-            let implausible = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-16"), ("hours", "160")], csrf: csrf)
+            let implausible = try await browser.post("/personen/\(person)/voortgang/uren", form: [("periodEnd", "2026-11-16"), ("uren-cursus", "160")], csrf: csrf)
             #expect(implausible.status == .badRequest)
-            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "cursus"), ("periodEnd", "2026-11-16"), ("hours", "160"), ("bevestigd", "ja")], csrf: csrf)
+            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("periodEnd", "2026-11-16"), ("uren-cursus", "160"), ("bevestigd", "ja")], csrf: csrf)
             let allowed = try await browser.post("/personen/\(person)/pip", form: lower, csrf: csrf)
             #expect(allowed.status == .seeOther)
         }
@@ -404,7 +404,7 @@ struct CaseworkAfterPIPTests {
         (.get, "/personen/person-a-weert/voortgang", [], "casework.progress.view"),
         (.post, "/personen/person-a-weert/voortgang/start", [("startDate", "2026-11-18")], "casework.route.start"),
         (.post, "/personen/person-a-weert/voortgang/gesprekken", [("heldDate", "2026-11-18"), ("outcome", "opSchema")], "casework.progress.meeting"),
-        (.post, "/personen/person-a-weert/voortgang/uren", [("soort", "pvt"), ("periodEnd", "2026-11-18"), ("hours", "12")], "casework.progress.hours"),
+        (.post, "/personen/person-a-weert/voortgang/uren", [("periodEnd", "2026-11-18"), ("uren-pvt", "12")], "casework.progress.hours"),
         (.post, "/personen/person-a-weert/voortgang/resultaten", [("kind", "pvtOndertekend"), ("resultDate", "2026-11-18")], "casework.progress.result"),
         (.get, "/personen/person-a-weert/handhaving", [], "casework.enforcement.view"),
         (.post, "/personen/person-a-weert/handhaving", [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-18")], "casework.enforcement.step"),

@@ -29,7 +29,7 @@ struct HoursCorrectionTests {
             let person = app.world.personA
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(.consulent))
-            let typo = [("soort", "participatie"), ("periodEnd", "2026-11-15"), ("hours", "2000"), ("provider", "Werkplein")]
+            let typo = [("periodEnd", "2026-11-15"), ("uren-participatie", "2000"), ("aanbieder-participatie", "Werkplein")]
             let refused = try await browser.post("/personen/\(person)/voortgang/uren", form: typo, csrf: csrf)
             #expect(refused.status == .badRequest)
             #expect(refused.body.contains("Meer uren dan de periode van 16 augustus 2026 tot en met 15 november 2026 kan bevatten (2000; hoogstens 520"))
@@ -79,7 +79,7 @@ struct HoursCorrectionTests {
             let person = app.world.personA
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(.consulent))
-            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("soort", "mapPraktijk"), ("periodEnd", "2026-11-15"), ("hours", "400")], csrf: csrf)
+            _ = try await browser.post("/personen/\(person)/voortgang/uren", form: [("periodEnd", "2026-11-15"), ("uren-mapPraktijk", "400")], csrf: csrf)
             #expect(try await browser.get("/personen/\(person)/voortgang").body.contains("400 van 40 uur"))
             let row = try #require(try await Self.hoursRows(app, person).first)
             _ = try await browser.post("/personen/\(person)/voortgang/uren/\(row.id)", form: [("actie", "corrigeren"), ("hours", "40"), ("reason", "Een nul te veel")], csrf: csrf)
@@ -93,7 +93,7 @@ struct HoursCorrectionTests {
             let person = app.world.personA
             let own = Browser(client)
             let csrf = try await own.login(World.email(.consulent))
-            _ = try await own.post("/personen/\(person)/voortgang/uren", form: [("soort", "pvt"), ("periodEnd", "2026-11-15"), ("hours", "12")], csrf: csrf)
+            _ = try await own.post("/personen/\(person)/voortgang/uren", form: [("periodEnd", "2026-11-15"), ("uren-pvt", "12")], csrf: csrf)
             let row = try #require(try await Self.hoursRows(app, person).first)
             let other = Browser(client)
             let otherCsrf = try await other.login(World.email(.consulent, "b"))
@@ -167,6 +167,48 @@ struct WithdrawalTests {
             #expect(try await browser.get("/personen/\(person)/voortgang").body.contains("Verkeerde datum"))
             // An unknown kind is not a route.
             #expect(try await browser.post("/personen/\(person)/intrekken/pip/\(meeting.id)", form: [("reason", "x")], csrf: csrf).status == .notFound)
+        }
+    }
+}
+
+/// The hours of one period for every kind in one form, the provider from the municipality's list
+/// (issue 15 item 4).
+@Suite("The hours grid")
+struct HoursGridTests {
+    @Test("One submission stores every kind filled in; a refused row stores none; a provider outside the list is refused", arguments: Engine.available)
+    func grid(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            var settings = try await app.services.settings.fetch("GM0988")
+            settings.providers = ["Taalschool Weert", "Werkplein Weert"]
+            try await app.services.settings.save("GM0988", settings, by: "a-functioneelBeheerder", audit: AuditEvent(
+                actorId: "a-functioneelBeheerder", actorName: "beheer", actorRole: "functioneelBeheerder", organisationId: app.world.orgA,
+                action: AuditAction.settingsUpdate.rawValue, purpose: "beheer", requestId: "test"), now: app.services.clock.now())
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            let page = try await browser.get("/personen/\(person)/voortgang")
+            #expect(page.body.contains("<option value=\"Taalschool Weert\">Taalschool Weert</option>"))
+            #expect(page.body.contains("Uren Participatie"))
+
+            let quarter = [("periodEnd", "2026-11-15"), ("uren-cursus", "60"), ("aanbieder-cursus", "Taalschool Weert"),
+                           ("uren-participatie", "40"), ("aanbieder-participatie", "Werkplein Weert"), ("uren-pvt", ""), ("aanbieder-pvt", "")]
+            // Unknown provider, and a number no quarter holds: nothing is stored, everything typed is kept.
+            let refused = try await browser.post("/personen/\(person)/voortgang/uren",
+                                                 form: quarter.map { $0.0 == "aanbieder-cursus" ? ($0.0, "Elders") : $0 } + [("uren-mapPraktijk", "900")], csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("Kies een aanbieder uit de lijst van de gemeente."))
+            #expect(refused.body.contains("href=\"#aanbieder-cursus\""))
+            #expect(refused.body.contains("name=\"uren-participatie\"") && refused.body.contains("value=\"40\""))
+            #expect(try await HoursCorrectionTests.hoursRows(app, person).isEmpty)
+            // Nothing filled in at all.
+            let empty = try await browser.post("/personen/\(person)/voortgang/uren", form: [("periodEnd", "2026-11-15"), ("uren-cursus", "")], csrf: csrf)
+            #expect(empty.status == .badRequest && empty.body.contains("Vul bij ten minste één soort het aantal uren in."))
+
+            let saved = try await browser.post("/personen/\(person)/voortgang/uren", form: quarter, csrf: csrf)
+            #expect(saved.status == .seeOther)
+            let rows = try await HoursCorrectionTests.hoursRows(app, person)
+            #expect(Set(rows.map { "\($0.soort) \($0.hours) \($0.provider)" }) == ["cursus 60 Taalschool Weert", "participatie 40 Werkplein Weert"])
+            #expect(try await HoursCorrectionTests.totals(app, person) == [40], "DUO gets the participation total")
         }
     }
 }

@@ -86,7 +86,7 @@ struct LawExactnessHTTPTests {
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(.consulent))
             for (kind, hours, intake) in [("cursus", "10", false), ("cursus", "6", false), ("cursus", "3", true), ("participatie", "5", true), ("participatie", "7", false)] {
-                let form = [("soort", kind), ("periodEnd", "2026-11-15"), ("hours", hours)] + (intake ? [("duringIntake", "ja")] : [])
+                let form = [("periodEnd", "2026-11-15"), ("uren-\(kind)", hours)] + (intake ? [("duringIntake", "ja")] : [])
                 #expect(try await browser.post("/personen/\(person)/voortgang/uren", form: form, csrf: csrf).status == .seeOther)
             }
             let rows = try await app.services.database.sql.raw("SELECT kind, body FROM duo_outbox WHERE person_id = \(bind: person) ORDER BY seq").all()

@@ -54,7 +54,7 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/voortgang/gesprekken", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/gesprekken" },
               form: [("heldDate", "2026-11-17"), ("outcome", "opSchema")]),
         Probe(pattern: "/personen/{id}/voortgang/uren", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/uren" },
-              form: [("soort", "cursus"), ("periodEnd", "2026-11-17"), ("hours", "4")]),
+              form: [("periodEnd", "2026-11-17"), ("uren-cursus", "4")]),
         Probe(pattern: "/personen/{id}/voortgang/uren/{uren}", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/uren/onbekend" },
               form: [("actie", "intrekken"), ("reason", "x")]),
         Probe(pattern: "/personen/{id}/intrekken/{soort}/{record}", method: .post, path: { w, _ in "/personen/\(w.personB)/intrekken/intakegesprek/onbekend" },

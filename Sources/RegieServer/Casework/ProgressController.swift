@@ -109,7 +109,7 @@ struct ProgressController {
         let canEdit = Policy.allows(loaded.principal, .editPersons)
         let withdrawnMeetings = try await services.casework.listWithdrawn(.voortgangsgesprek, personId: person.id, scope: loaded.scope).map { WithdrawnRow($0, t) }
         // Hours above the plausible maximum come back with a box to confirm them.
-        let implausible = errors.contains { $0.name == "hours" && $0.message.hasPrefix(t("progress.implausiblePrefix")) }
+        let implausible = errors.contains { ($0.name == "hours" || $0.name.hasPrefix("uren-")) && $0.message.hasPrefix(t("progress.implausiblePrefix")) }
         let confirmation = { (form: String) -> [FieldView] in
             failed == form && implausible ? [FieldView(.checkbox, name: "bevestigd", id: "bevestigd-\(form)", label: t("progress.confirmHours"), value: "", errors: [])] : []
         }
@@ -131,12 +131,22 @@ struct ProgressController {
                 FieldView(.checkbox, name: "noShow", label: t("progress.noShow"), value: failed == "gesprek" ? value("noShow") : "", errors: errorsFor("gesprek")),
                 FieldView(.textarea, name: "meetingNote", label: t("progress.note"), hint: t("intake.noteHint"), value: failed == "gesprek" ? value("meetingNote") : "", errors: errorsFor("gesprek")),
             ], submit: t("progress.saveMeeting")),
+            // One period, every kind at once (the hours grid): each kind's hours and its provider,
+            // chosen from the municipality's list when it keeps one.
             Form(id: "uren", action: SiteRoute.progressHours(person.id).path, summary: ErrorSummary(errorsFor("uren")), fields: [
-                FieldView(.select, name: "soort", label: t("progress.kind"), value: failed == "uren" ? value("soort") : "",
-                          options: Choices.withEmpty(UrenSoort.allCases.map { ($0.rawValue, t("progress.kinds.\($0.rawValue)")) }, t), required: true, errors: errorsFor("uren")),
                 FieldView(.input("date"), name: "periodEnd", label: t("progress.periodEnd"), hint: t("progress.periodEndHint"), value: failed == "uren" ? value("periodEnd") : today.iso, required: true, errors: errorsFor("uren")),
-                FieldView(.input("number"), name: "hours", label: t("progress.hours"), value: failed == "uren" ? value("hours") : "", required: true, errors: errorsFor("uren"), extra: "min=\"1\" max=\"2000\""),
-                FieldView(.input("text"), name: "provider", label: t("progress.provider"), value: failed == "uren" ? value("provider") : "", errors: errorsFor("uren")),
+            ] + UrenSoort.allCases.flatMap { soort -> [FieldView] in
+                let hours = RecordHoursGrid.hoursField(soort), provider = RecordHoursGrid.providerField(soort)
+                let kind = t("progress.kinds.\(soort.rawValue)")
+                return [
+                    FieldView(.input("number"), name: hours, label: t("progress.hoursOf", ["kind": kind]), value: failed == "uren" ? value(hours) : "",
+                              errors: errorsFor("uren"), extra: "min=\"1\" max=\"2000\""),
+                    settings.providers.isEmpty
+                        ? FieldView(.input("text"), name: provider, label: t("progress.providerOf", ["kind": kind]), value: failed == "uren" ? value(provider) : "", errors: errorsFor("uren"))
+                        : FieldView(.select, name: provider, label: t("progress.providerOf", ["kind": kind]), value: failed == "uren" ? value(provider) : "",
+                                    options: Choices.withEmpty(settings.providers.map { ($0, $0) }, t), errors: errorsFor("uren")),
+                ]
+            } + [
                 FieldView(.checkbox, name: "duringIntake", label: t("progress.duringIntake"), hint: t("progress.duringIntakeHint"), value: failed == "uren" ? value("duringIntake") : "", errors: errorsFor("uren")),
             ] + confirmation("uren"), submit: t("progress.saveHours")),
             Form(id: "resultaat", action: SiteRoute.progressResult(person.id).path, summary: ErrorSummary(errorsFor("resultaat")), fields: [
@@ -205,7 +215,7 @@ struct ProgressController {
     }
 
     func addHours(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        try await web(context, form: "uren") { _ = try await recordHours($0, context.form, context: context) }
+        try await web(context, form: "uren") { try await recordHours($0, context.form, context: context) }
     }
 
     /// Corrects (`actie=corrigeren`) or withdraws (`actie=intrekken`) one row of hours, with a reason.
@@ -247,13 +257,18 @@ struct ProgressController {
         return try await services.run(command, on: loaded, context: context)
     }
 
-    /// Hours followed, from the form; throws `FormErrors`.
-    func recordHours(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> UrenRecord {
+    /// Hours followed, from the grid (`uren-<kind>`, `aanbieder-<kind>`); throws `FormErrors`.
+    func recordHours(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws {
         var r = InputReader()
-        let command = RecordHours(file: loaded.file, soort: r.choice("soort", input["soort"], as: UrenSoort.self), periodEnd: r.date("periodEnd", input["periodEnd"]),
-                                  hours: r.integer("hours", input["hours"], range: RecordHours.hoursRange), provider: input["provider"],
-                                  duringIntake: r.flag(input["duringIntake"]), confirmed: r.flag(input["bevestigd"]), read: r.issues)
-        return try await services.run(command, on: loaded, context: context)
+        let rows = UrenSoort.allCases.compactMap { soort -> RecordHoursGrid.Row? in
+            let field = RecordHoursGrid.hoursField(soort)
+            guard input[field] != nil else { return nil }
+            return RecordHoursGrid.Row(soort: soort, hours: r.integer(field, input[field], range: RecordHours.hoursRange),
+                                       provider: input[RecordHoursGrid.providerField(soort)])
+        }
+        let grid = RecordHoursGrid(file: loaded.file, periodEnd: r.date("periodEnd", input["periodEnd"]), rows: rows,
+                                   duringIntake: r.flag(input["duringIntake"]), confirmed: r.flag(input["bevestigd"]), read: r.issues)
+        _ = try await services.run(grid, on: loaded, context: context)
     }
 
     /// A completed part of the route, from the form; throws `FormErrors`.

@@ -91,6 +91,9 @@ struct SettingsController {
                           extra: "min=\"0\" max=\"100\"")
             }),
             Group(legend: t("settings.targets"), fields: targetFields),
+            Group(legend: t("settings.providers"), fields: [
+                FieldView(.textarea, name: "providers", label: t("settings.providersLabel"), hint: t("settings.providersHint"), value: value("providers"), errors: errors),
+            ]),
             Group(legend: t("settings.topics"), fields: [
                 FieldView(.textarea, name: "topics", label: t("settings.topicsLabel"), hint: t("settings.topicsHint"), value: value("topics"), errors: errors),
             ]),

@@ -26,7 +26,8 @@ enum SettingsForm {
                                         "eersteJaar": String(settings.law.voortgang.eersteJaarMaanden),
                                         "daarna": String(settings.law.voortgang.daarnaMaanden),
                                         "opschorten": settings.law.handhaving.boetesAsielstatushoudersOpschorten ? "ja" : "",
-                                        "topics": settings.intakeTopics.map(\.label).joined(separator: "\n")]
+                                        "topics": settings.intakeTopics.map(\.label).joined(separator: "\n"),
+                                        "providers": settings.providers.joined(separator: "\n")]
         for (key, path) in windows { values["window-\(key)"] = String(settings.law.dueSoon[keyPath: path]) }
         for (index, step) in settings.law.handhaving.ladder.prefix(3).enumerated() {
             values["step\(index + 1)"] = Enforcement.stepKey(step)
@@ -76,6 +77,10 @@ enum SettingsForm {
         if labels.count > 20 || labels.contains(where: { !TextLength.fits($0, within: 80) }) { v.fail("topics", "settings.errors.topics") }
         settings.intakeTopics = labels.prefix(20).map { CustomIntakeTopic(key: "gm-" + slug($0), label: $0) }
         if Set(settings.intakeTopics.map(\.key)).count != settings.intakeTopics.count { v.fail("topics", "settings.errors.topicsDuplicate") }
+        let providers = (form.raw("providers") ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if providers.count > 50 || providers.contains(where: { !TextLength.fits($0, within: 120) }) { v.fail("providers", "settings.errors.providers") }
+        var seenProviders = Set<String>()
+        settings.providers = providers.prefix(50).filter { seenProviders.insert($0.lowercased()).inserted }
         var texts: [String: String] = [:]
         for block in letterBlocks {
             if let text = v.text("letter-\(block)", form["letter-\(block)"], label: "settings.letterBlocks.\(block)", required: false, maxLength: 3000) {

@@ -66,6 +66,25 @@ extension CaseworkStore {
         }
     }
 
+    /// Several kinds of hours for one period at once (the hours grid), in one transaction: all or none.
+    public func insertUrenBatch(_ batch: [UrenRecord], personId: String, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> [UrenRecord]? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
+            for uren in batch {
+                try await db.raw("""
+                    INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at)
+                    VALUES (\(bind: uren.id), \(bind: personId), \(bind: uren.soort), \(bind: uren.periodEnd), \(bind: uren.hours), \(bind: uren.provider),
+                        \(bind: uren.duringIntake), \(bind: uren.createdBy), \(bind: uren.createdAt))
+                    """).run()
+            }
+            for uren in batch {
+                try await Self.sendHourTotals(soort: uren.soort, duringIntake: uren.duringIntake == 1, person: unit.person, sourceId: uren.id,
+                                              createdBy: actor.id ?? "-", now: now, on: db)
+            }
+            return (batch, batch.map { CaseChange(kind: "uren", date: $0.periodEnd, detail: "\($0.hours) \($0.soort)") })
+        }
+    }
+
     /// DUO registers hours as running totals (GevolgdeUren API): after every change the total it
     /// feeds goes to DUO, always the whole total so a lost or repeated message converges.
     /// - course hours during the brede intake → `TaallesEnKnmBredeIntake`;

@@ -30,6 +30,7 @@ let allMigrations: [Migration] = [
     M0018_NextStep.migration,
     M0019_HoursCorrections.migration,
     M0020_Withdrawals.migration,
+    M0021_Providers.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
