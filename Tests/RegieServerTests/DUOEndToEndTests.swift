@@ -89,7 +89,10 @@ struct DUOEndToEndTests {
         }
     }
 
-    static func withHarness(_ engine: Engine, timeout: Duration = .seconds(15), _ body: @Sendable (Harness) async throws -> Void) async throws {
+    /// `timeout`: how long Regie waits for the simulator. 60 s by default: the whole suite beside a
+    /// build made a 15 s pull time out, the notification went to a later retry and the case was not
+    /// there yet (three tests failed that way in one fresh-clone run).
+    static func withHarness(_ engine: Engine, timeout: Duration = .seconds(60), _ body: @Sendable (Harness) async throws -> Void) async throws {
         try await TestDatabase.with(engine) { database in
             let clock = TestClock()
             let world = try await World.seed(database, now: clock.now)

@@ -108,6 +108,8 @@ public struct DemoData: Sendable {
         var weert = MunicipalitySettings.defaults
         weert.caseloadNorm = 70
         weert.intakeTopics = [CustomIntakeTopic(key: "gm-schulden-en-geldzaken", label: "Schulden en geldzaken")]
+        // The providers its case workers record hours against.
+        weert.providers = DemoCasework.schools + ["Werkplein Weert", "Bibliotheek Weert"]
         // Its route plan and its own target (like Roermond's "90% started within 3 months of housing").
         weert.monitoring = MonitoringSettings(routePlan: ["b1": 60, "onderwijs": 15, "z": 25],
                                               targets: [MonitoringTarget(metric: "routeStartAfterHousing", months: 3, percent: 90),
