@@ -53,17 +53,7 @@ extension CaseworkStore {
     }
 
     public func insertUren(_ uren: UrenRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> UrenRecord? {
-        try await change(personId: uren.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
-            let db = unit.db
-            let person = unit.person
-            try await db.raw("""
-                INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at)
-                VALUES (\(bind: uren.id), \(bind: uren.personId), \(bind: uren.soort), \(bind: uren.periodEnd), \(bind: uren.hours), \(bind: uren.provider),
-                    \(bind: uren.duringIntake), \(bind: uren.createdBy), \(bind: uren.createdAt))
-                """).run()
-            try await Self.sendHourTotals(soort: uren.soort, duringIntake: uren.duringIntake == 1, person: person, sourceId: uren.id, createdBy: actor.id ?? "-", now: now, on: db)
-            return (uren, [CaseChange(kind: "uren", date: uren.periodEnd, detail: "\(uren.hours) \(uren.soort)")])
-        }
+        try await insertUrenBatch([uren], personId: uren.personId, scope: scope, actor: actor, audit: audit, now: now)?.first
     }
 
     /// Several kinds of hours for one period at once (the hours grid), in one transaction: all or none.
