@@ -38,12 +38,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (HOST). Default: 127.0.0.1") var host: String?
     @Option(help: "Port (PORT). Default: 8080") var port: Int?
     @Flag(help: "Load the demo region into an empty database before starting (DEMO=true).") var demo = false
+    @Option(name: .customLong("clock-offset-days"), help: "Run the clock this many days ahead; only with --demo (CLOCK_OFFSET_DAYS).")
+    var clockOffsetDays: Int?
 
     func run() async throws {
         var overrides = common.overrides
         if let host { overrides["HOST"] = host }
         if let port { overrides["PORT"] = String(port) }
         if demo { overrides["DEMO"] = "true" }
+        if let clockOffsetDays { overrides["CLOCK_OFFSET_DAYS"] = String(clockOffsetDays) }
         try await RegieCommands.serve(overrides: overrides)
     }
 }

@@ -22,6 +22,10 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
     public var demo: Bool
+    /// Days the server's clock runs ahead (`CLOCK_OFFSET_DAYS`): a trainer shows what happens when a
+    /// term passes, and the browser test records an appointment's outcome after its time. Only with
+    /// `DEMO=true` in development mode; refused anywhere else.
+    public var clockOffsetDays: Int
     public var trustProxy: Bool
     /// The bearer token `/metrics` asks for (`METRICS_TOKEN`); without one, `/metrics` is open in
     /// development and closed in production.
@@ -45,6 +49,7 @@ public struct AppConfig: Sendable {
         case missingFieldKey
         case invalidFieldKey
         case invalid(key: String, value: String)
+        case clockOffsetOutsideDemo
 
         public var description: String {
             switch self {
@@ -53,6 +58,7 @@ public struct AppConfig: Sendable {
             case .missingFieldKey: return "FIELD_KEY is required when REGIE_ENV=production (32 bytes, base64: `openssl rand -base64 32`)."
             case .invalidFieldKey: return "FIELD_KEY must be 32 bytes, base64-encoded (`openssl rand -base64 32`)."
             case .invalid(let key, let value): return "Invalid value for \(key): \(value)"
+            case .clockOffsetOutsideDemo: return "CLOCK_OFFSET_DAYS is only for a demo server (DEMO=true, REGIE_ENV=development)."
             }
         }
     }
@@ -86,6 +92,11 @@ public struct AppConfig: Sendable {
         guard let format = LogFormat(rawValue: formatText) else { throw ConfigError.invalid(key: "LOG_FORMAT", value: formatText) }
         logFormat = format
         demo = reader.bool(forKey: "demo", default: false)
+        clockOffsetDays = reader.int(forKey: "clock.offset.days", default: 0)
+        if clockOffsetDays != 0 {
+            guard demo, mode == .development else { throw ConfigError.clockOffsetOutsideDemo }
+            guard (-3660...3660).contains(clockOffsetDays) else { throw ConfigError.invalid(key: "CLOCK_OFFSET_DAYS", value: String(clockOffsetDays)) }
+        }
         trustProxy = reader.bool(forKey: "trust.proxy", default: false)
         metricsToken = reader.string(forKey: "metrics.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         loginMaxFailures = reader.int(forKey: "login.max.failures", default: 5)
@@ -123,7 +134,7 @@ public struct AppConfig: Sendable {
 extension AppConfig: CustomStringConvertible, CustomReflectable {
     /// Safe to log: the session secret and database credentials are left out.
     public var description: String {
-        "AppConfig(mode: \(mode.rawValue), address: \(host):\(port), database: \(database), logLevel: \(logLevel), demo: \(demo))"
+        "AppConfig(mode: \(mode.rawValue), address: \(host):\(port), database: \(database), logLevel: \(logLevel), demo: \(demo)\(clockOffsetDays == 0 ? "" : ", clockOffsetDays: \(clockOffsetDays)"))"
     }
 
     public var customMirror: Mirror { Mirror(self, children: ["description": description]) }

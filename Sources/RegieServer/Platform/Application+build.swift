@@ -21,6 +21,9 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
     var duoServices: [any Service] = []
     do {
         let applied = try await Migrator(database: database).migrate()
+        if config.clockOffsetDays != 0 {
+            logger.warning("the clock runs ahead for this demo", metadata: ["days": .stringConvertible(config.clockOffsetDays)])
+        }
         if !applied.isEmpty {
             logger.info("migrations applied", metadata: ["migrations": .string(applied.joined(separator: ","))])
             // SQLite connections opened before the migration would read the old columns once.
@@ -31,7 +34,7 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         let duoClient = try config.duo.baseURL.map {
             try DUOClient(endpoint: DUOEndpoint(baseURL: $0, duoOIN: config.duo.duoOIN, tls: config.duo.tls), logger: logger)
         }
-        let services = AppServices(config: config, database: database, clock: .system, views: views, catalogue: views.catalogue,
+        let services = AppServices(config: config, database: database, clock: .system(offsetDays: config.clockOffsetDays), views: views, catalogue: views.catalogue,
                                    metrics: RegieMetrics(), bcryptCost: 12, duoClient: duoClient)
         if config.duo.worker { duoServices.append(DUOWorker(services: services, client: duoClient, logger: logger)) }
         if config.duo.notifyPort != 0 { duoServices.append(try NotificationAPI(services: services, logger: logger).application()) }

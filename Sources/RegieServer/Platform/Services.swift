@@ -15,6 +15,11 @@ public struct AppClock: Sendable {
     }
 
     public static let system = AppClock { Date() }
+
+    /// The system clock moved by whole days (a demo server's `CLOCK_OFFSET_DAYS`).
+    public static func system(offsetDays days: Int) -> AppClock {
+        days == 0 ? .system : AppClock { Date().addingTimeInterval(TimeInterval(days) * 86_400) }
+    }
 }
 
 /// Keyed hashing for secrets Regie stores only as digests (session tokens, API keys), and random
