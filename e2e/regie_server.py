@@ -3,8 +3,11 @@
 `Server(binary, prefix).start()` runs `regie serve --demo` on a free port with a fresh SQLite file
 in a temporary folder (so a developer's `.env` is not read), waits for `/health/ready`, and
 `stop()` ends it and removes the folder. `Server(..., env={...})` adds environment variables (the
-DUO koppeling: DUO_URL, DUO_NOTIFY_PORT, ...). `DUOSimulator(binary, notify_url).start()` runs
-`regie duo-simulator` on a free port the same way. Problems raise `ServerError`.
+DUO koppeling: DUO_URL, DUO_NOTIFY_PORT, ...). `restart(clock_offset_days=N)` stops the process and
+starts it again on the same port and SQLite file with `--clock-offset-days N`: `--demo` does not load the
+demo into a database that has data, so everything stays and the server's "now" runs N days ahead
+(`restart()` brings it back to 0). `DUOSimulator(binary, notify_url).start()` runs `regie duo-simulator`
+on a free port the same way. Problems raise `ServerError`.
 """
 from __future__ import annotations
 
@@ -55,12 +58,17 @@ class Server:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.extra_env = dict(env or {})
         self.process: subprocess.Popen | None = None
+        # Days the server's clock runs ahead (`--clock-offset-days`, a demo server only); see restart().
+        self.clock_offset_days = 0
         self.stdout_path = self.workdir / "stdout.log"
         self.stderr_path = self.workdir / "stderr.log"
 
     def command(self) -> list[str]:
-        return [str(self.binary), "serve", "--demo", "--port", str(self.port),
-                "--database-path", str(self.workdir / "regie.sqlite")]
+        command = [str(self.binary), "serve", "--demo", "--port", str(self.port),
+                   "--database-path", str(self.workdir / "regie.sqlite")]
+        if self.clock_offset_days:
+            command += ["--clock-offset-days", str(self.clock_offset_days)]
+        return command
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -81,10 +89,12 @@ class Server:
         command = self.command()
         shown = " ".join(f"{k}={v}" for k, v in self.extra_env.items())
         print(f"· starting {shown + ' ' if shown else ''}{' '.join(command)}", flush=True)
-        # cwd = the temporary folder, so a developer's .env in the repository is not read.
+        # cwd = the temporary folder, so a developer's .env in the repository is not read. A restart
+        # appends to the logs, so print_problems() still sees what the earlier process said.
+        mode = "ab" if self.process is not None else "wb"
         self.process = subprocess.Popen(
             command, cwd=self.workdir, env=self.environment(), stdin=subprocess.DEVNULL,
-            stdout=open(self.stdout_path, "wb"), stderr=open(self.stderr_path, "wb"),
+            stdout=open(self.stdout_path, mode), stderr=open(self.stderr_path, mode),
             start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -119,6 +129,11 @@ class Server:
             print("  " + line)
 
     def stop(self, grace: float = 5.0) -> None:
+        self.terminate(grace)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def terminate(self, grace: float = 5.0) -> None:
+        """Ends the process (SIGTERM, then SIGKILL after `grace` seconds) and keeps the folder and its database."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -127,7 +142,26 @@ class Server:
                 print(f"· note: the {self.what} did not stop within {grace:.0f}s of SIGTERM; killed it", file=sys.stderr)
                 self.process.kill()
                 self.process.wait(timeout=5)
-        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def restart(self, clock_offset_days: int = 0, timeout: float = 60.0) -> None:
+        """Stops the running server and starts it again on the same port and database, its clock
+        `clock_offset_days` days ahead (0: the real clock again). The data stays (`--demo` loads the demo
+        into an empty database only); sessions older than their limit have expired when the clock moved."""
+        if self.process is None:
+            raise ServerError(f"{self.what} was never started: nothing to restart")
+        self.terminate()
+        self.clock_offset_days = clock_offset_days
+        # The old process released the port; wait until the kernel lets it go (it may linger a moment).
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    s.bind(("127.0.0.1", self.port))
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        self.start(timeout)
 
 
 class DUOSimulator(Server):

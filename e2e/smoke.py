@@ -10,6 +10,8 @@ on every page it visits and saves a full-page screenshot of each page.
 
 The journey "duo" starts its own Regie with the DUO koppeling and a DUO simulator (from --binary). The journey
 "ontzorgen" validates the SEPA file it exports against pain.001.001.03.xsd when xmllint and sepaxml are there.
+The journey "agenda" restarts the server it started with its clock a few days ahead to record an appointment's
+outcome, and back on the real clock at its end (with --base-url those steps are SKIP).
 
 Exit code 0 only if every step passed and every checked page loaded its stylesheet and script without
 console errors and has no serious/critical axe violation; 1 otherwise; 2 if the test could not run at
@@ -31,7 +33,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from regie_server import Server, http_status
-from journeys import agenda, beheer, beleid, casework, consulent, duo, figures, mobile, ontzorgen, pages
+from journeys import agenda, beheer, beleid, casework, consulent, corrections, duo, figures, mobile, ontzorgen, pages
 from journeys.common import (
     DEFAULT_BINARY,
     DEFAULT_SCREENSHOTS,
@@ -101,7 +103,7 @@ def main() -> int:
         for old in [*args.screenshots.glob("[0-9][0-9]-*.png"), *args.screenshots.glob("[0-9][0-9]-*.pdf"),
                     *args.screenshots.glob("[0-9][0-9]-*.xml")]:
             old.unlink()  # only this run's screenshots (and printed letter, SEPA file) in the folder
-        smoke = Smoke(driver, base_url, args.screenshots, axe_path, binary=args.binary.resolve())
+        smoke = Smoke(driver, base_url, args.screenshots, axe_path, binary=args.binary.resolve(), server=server)
         for key, (label, journey) in {
             "consulent": ("consulent", consulent.run),
             "beheer": ("functioneel beheerder", beheer.run),
@@ -112,7 +114,8 @@ def main() -> int:
             "duo": ("duo", duo.run),
             "figures": ("figures", figures.run),
             "ontzorgen": ("ontzorgen", ontzorgen.run),
-            "agenda": ("agenda", agenda.run),
+            "corrections": ("corrections", corrections.run),
+            "agenda": ("agenda", agenda.run),  # last: it moves the server's clock ahead (and back at its end)
         }.items():
             if key not in selected:
                 continue

@@ -1,5 +1,6 @@
 import Foundation
 import Inburgering
+import RegieStorage
 
 /// Reads a door's raw values (a form field, a JSON string) into typed input, noting each value that
 /// is not what its field holds. What the value means is the command's to check (`Checks`).
@@ -179,5 +180,45 @@ public struct Checks: Sendable {
         guard !placed(field) else { return nil }
         if value == nil && required { fail(field, "validation.choose") }
         return value
+    }
+}
+
+/// A record entered to correct an earlier one of the same kind (issue 15 item 3): the row it
+/// replaces and why that one was wrong. The old row stays, withdrawn, pointing to the new one.
+public struct Correcting: Sendable, Hashable {
+    public var recordId: String
+    public var reason: String?
+
+    public init(recordId: String, reason: String?) {
+        self.recordId = recordId
+        self.reason = reason
+    }
+
+    /// The field the reason is checked and reported on, in every correcting form.
+    public static let reasonField = "correctionReason"
+    public static let reasonLabel = "correction.reason"
+}
+
+extension Checks {
+    /// The replacement a correction asks for, with its reason required; nil for a new record.
+    public mutating func replacement(_ correcting: Correcting?) -> Replacement? {
+        guard let correcting else { return nil }
+        labels[Correcting.reasonField] = Correcting.reasonLabel
+        guard let reason = text(Correcting.reasonField, correcting.reason, maxLength: 500) else { return nil }
+        return Replacement(id: correcting.recordId, reason: reason)
+    }
+}
+
+extension Correcting {
+    /// Runs a store change that may replace a record; the record to correct being already corrected
+    /// or withdrawn (or not the person's) is refused on the reason field, not as a missing case.
+    static func refusedUnlessCurrent<T>(_ change: () async throws -> T) async throws -> T {
+        do {
+            return try await change()
+        } catch CaseworkStore.WithdrawError.notCurrent {
+            var v = Checks(labels: [reasonField: reasonLabel])
+            v.fail(reasonField, "correction.notCurrent")
+            throw v.error()
+        }
     }
 }

@@ -138,4 +138,10 @@ public struct CaseworkError: Error, Sendable {
 /// The case or record the command acts on is not in the caller's scope (or does not exist).
 public struct CaseNotFound: Error, Sendable {
     public init() {}
+
+    /// The stored value, or this error when the store found no such person in scope (nil).
+    static func unless<T>(_ stored: T?) throws -> T {
+        guard let stored else { throw CaseNotFound() }
+        return stored
+    }
 }

@@ -72,6 +72,8 @@ public struct RecordIntakeConversation: CaseworkCommand {
     public var topics: [String]
     public var note: String?
     public var read: [FieldIssue]
+    /// Set when this record corrects an earlier one (which is withdrawn in the same change).
+    public var correcting: Correcting? = nil
 
     public init(file: CaseFile, date: CalendarDate?, attendees: String?, interpreter: Bool, cultureMediator: Bool, withoutPartner: Bool,
                 noShow: Bool, topics: [String], note: String?, read: [FieldIssue] = []) {
@@ -97,16 +99,16 @@ public struct RecordIntakeConversation: CaseworkCommand {
         if topics.contains(where: { !known.contains($0) }) { v.fail("topics", "validation.choose") }
         if noShow && !topics.isEmpty { v.fail("topics", "intake.errors.noShowTopics") }
         let note = v.text("note", note, required: false, maxLength: 5000) ?? ""
+        let replacement = v.replacement(correcting)
         guard v.isValid, let date, let attendees else { throw v.error() }
         let gesprek = IntakeGesprekRecord(
             id: CommandContext.newID(), personId: file.person.id, conversationDate: date.iso, attendees: attendees,
             interpreter: interpreter, cultureMediator: cultureMediator, withoutPartner: withoutPartner, noShow: noShow, topics: topics, note: note,
             createdBy: context.actorId, createdAt: context.now.epochSeconds)
         let event = context.audit(.caseworkIntakeGesprek, file.person, "datum: \(date.iso)")
-        guard let saved = try await stores.casework.insertGesprek(gesprek, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
-            throw CaseNotFound()
-        }
-        return saved
+        return try CaseNotFound.unless(try await Correcting.refusedUnlessCurrent {
+            try await stores.casework.insertGesprek(gesprek, replacing: replacement, scope: context.scope, actor: context.actor, audit: event, now: context.now)
+        })
     }
 }
 

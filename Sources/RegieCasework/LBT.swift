@@ -24,6 +24,8 @@ public struct RecordLBT: CaseworkCommand {
     public var score: Int?
     public var exemption: LBTVrijstelling?
     public var read: [FieldIssue]
+    /// Set when this record corrects an earlier one (which is withdrawn in the same change).
+    public var correcting: Correcting? = nil
 
     public init(file: CaseFile, invitedDate: CalendarDate?, testDate: CalendarDate?, administrator: String?, conditions: String?, score: Int?,
                 exemption: LBTVrijstelling?, read: [FieldIssue] = []) {
@@ -54,16 +56,16 @@ public struct RecordLBT: CaseworkCommand {
         if score != nil && !testGiven { v.fail("testDate", "lbt.errors.scoreWithoutDate") }
         if score != nil && administrator.isEmpty { v.fail("administrator", "lbt.errors.administrator") }
         if score == nil && exemption == nil && invited == nil && !testGiven { v.fail("invitedDate", "lbt.errors.empty") }
+        let replacement = v.replacement(correcting)
         guard v.isValid else { throw v.error() }
         let record = LBTRecord(id: CommandContext.newID(), personId: file.person.id, invitedDate: invited, testDate: tested,
                                administrator: administrator, conditions: conditions, score: score, exemption: exemption?.rawValue,
                                createdBy: context.actorId, createdAt: context.now.epochSeconds)
         let event = context.audit(.caseworkLbtRecord, file.person,
                                   score.map { "score: \($0)/40" } ?? (exemption.map { "vrijstelling: \($0.rawValue)" } ?? "uitnodiging"))
-        guard let saved = try await stores.casework.insertLBT(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
-            throw CaseNotFound()
-        }
-        return saved
+        return try CaseNotFound.unless(try await Correcting.refusedUnlessCurrent {
+            try await stores.casework.insertLBT(record, replacing: replacement, scope: context.scope, actor: context.actor, audit: event, now: context.now)
+        })
     }
 }
 
@@ -76,6 +78,8 @@ public struct RecordSchoolAdvice: CaseworkCommand {
     public var level: Taalniveau?
     public var note: String?
     public var read: [FieldIssue]
+    /// Set when this record corrects an earlier one (which is withdrawn in the same change).
+    public var correcting: Correcting? = nil
 
     public init(file: CaseFile, date: CalendarDate?, school: String?, route: Leerroute?, level: Taalniveau?, note: String?, read: [FieldIssue] = []) {
         self.file = file
@@ -97,15 +101,15 @@ public struct RecordSchoolAdvice: CaseworkCommand {
         let route = v.choice("adviesRoute", route)
         let level = v.choice("adviesNiveau", level, required: false)
         let note = v.text("adviesNote", note, required: false, maxLength: 2000) ?? ""
+        let replacement = v.replacement(correcting)
         guard v.isValid, let date, let school, let route else { throw v.error() }
         let record = TaalschoolAdviesRecord(id: CommandContext.newID(), personId: file.person.id, adviceDate: date.iso, school: school,
                                             leerroute: route.rawValue, niveau: level?.rawValue, note: note, createdBy: context.actorId,
                                             createdAt: context.now.epochSeconds)
         let event = context.audit(.caseworkAdviesRecord, file.person, "route: \(route.rawValue)")
-        guard let saved = try await stores.casework.insertAdvies(record, scope: context.scope, actor: context.actor, audit: event, now: context.now) else {
-            throw CaseNotFound()
-        }
-        return saved
+        return try CaseNotFound.unless(try await Correcting.refusedUnlessCurrent {
+            try await stores.casework.insertAdvies(record, replacing: replacement, scope: context.scope, actor: context.actor, audit: event, now: context.now)
+        })
     }
 }
 

@@ -77,6 +77,8 @@ public struct RecordProgressMeeting: CaseworkCommand {
     public var noShow: Bool
     public var note: String?
     public var read: [FieldIssue]
+    /// Set when this record corrects an earlier one (which is withdrawn in the same change).
+    public var correcting: Correcting? = nil
 
     public init(file: CaseFile, heldDate: CalendarDate?, outcome: MeetingOutcome?, noShow: Bool, note: String?, read: [FieldIssue] = []) {
         self.file = file
@@ -97,13 +99,15 @@ public struct RecordProgressMeeting: CaseworkCommand {
         // A meeting the newcomer missed is a concern unless said otherwise.
         let outcome = noShow ? (outcome ?? .zorgen) : v.choice("outcome", outcome)
         let note = v.text("meetingNote", note, required: false, maxLength: 5000) ?? ""
+        let replacement = v.replacement(correcting)
         guard v.isValid, let date, let outcome else { throw v.error() }
         let record = VoortgangsgesprekRecord(id: CommandContext.newID(), personId: file.person.id, heldDate: date.iso, outcome: outcome.rawValue, noShow: noShow,
                                              note: note, createdBy: context.actorId, createdAt: context.now.epochSeconds)
         let event = context.audit(.caseworkProgressMeeting, file.person, "datum: \(date.iso)")
-        guard let saved = try await stores.casework.insertVoortgangsgesprek(record, scope: context.scope, actor: context.actor, audit: event,
-                                                                            now: context.now) else { throw CaseNotFound() }
-        return saved
+        return try CaseNotFound.unless(try await Correcting.refusedUnlessCurrent {
+            try await stores.casework.insertVoortgangsgesprek(record, replacing: replacement, scope: context.scope, actor: context.actor, audit: event,
+                                                              now: context.now)
+        })
     }
 }
 

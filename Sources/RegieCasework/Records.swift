@@ -99,6 +99,40 @@ public struct AddTask: CaseworkCommand {
     }
 }
 
+/// Corrects an open task in place: its title and due date (the timeline keeps the old values).
+public struct EditTask: CaseworkCommand {
+    public let file: CaseFile
+    public let taskId: String
+    public var title: String?
+    public var due: CalendarDate?
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, taskId: String, title: String?, due: CalendarDate?, read: [FieldIssue] = []) {
+        self.file = file
+        self.taskId = taskId
+        self.title = title
+        self.due = due
+        self.read = read
+    }
+
+    public static let labels = AddTask.labels
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> TaakRecord {
+        var v = Checks(labels: Self.labels, read: read)
+        let title = v.text("taskTitle", title, maxLength: 200)
+        let due = v.date("taskDue", due, required: false)
+        guard v.isValid, let title else { throw v.error() }
+        let event = context.audit(.caseworkTaskEdit, file.person, "")
+        do {
+            return try CaseNotFound.unless(try await stores.casework.updateTaak(personId: file.person.id, taakId: taskId, title: title, dueDate: due,
+                                                                              assigneeId: nil, scope: context.scope, actor: context.actor, audit: event,
+                                                                              now: context.now))
+        } catch CaseworkStore.TaakError.notOpen {
+            throw CaseNotFound()
+        }
+    }
+}
+
 /// Marks an open task of the case as done.
 public struct CompleteTask: CaseworkCommand {
     public let file: CaseFile

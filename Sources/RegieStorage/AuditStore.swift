@@ -80,6 +80,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case caseworkDerdenWithdraw = "casework.derden.withdraw"
     case caseworkTaskAdd = "casework.task.add"
     case caseworkTaskDone = "casework.task.done"
+    case caseworkTaskEdit = "casework.task.edit"
 
     case tasksView = "tasks.view"
 

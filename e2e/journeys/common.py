@@ -42,7 +42,9 @@ DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", 
                 "november", "december")
 
 # The journeys in the order they run; --journey NAME runs only the ones named.
-JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "figures", "ontzorgen", "agenda")
+# "agenda" runs last: it moves the server's clock (and back to today at its end).
+JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "figures", "ontzorgen", "corrections",
+            "agenda")
 
 DESKTOP = (1366, 900)
 MOBILE = (390, 844)
@@ -176,9 +178,11 @@ def make_driver(chromium: str | None, chromedriver: str | None) -> WebDriver:
 
 
 class Smoke:
-    def __init__(self, driver: WebDriver, base_url: str, screenshots: Path, axe_script: str, binary: Path | None = None):
+    def __init__(self, driver: WebDriver, base_url: str, screenshots: Path, axe_script: str, binary: Path | None = None,
+                 server=None):
         self.driver = driver
         self.binary = binary  # for the journeys that start their own servers (duo)
+        self.server = server  # the regie_server.Server this run started; None with --base-url (the clock cannot move)
         self.base_url = base_url.rstrip("/")
         self.screenshots = screenshots
         self.axe_script = axe_script
@@ -461,6 +465,16 @@ class Smoke:
             f"a button '{TXT_LOGOUT}' in the header")
         self.click_and_wait(button)
         self.wait_path("/inloggen")
+
+    def move_clock(self, days: int) -> None:
+        """Restarts the server this run started on the same port and database with its clock `days` days
+        ahead (0: the real clock again); the data stays, sessions may have expired. SKIP with --base-url."""
+        if self.server is None:
+            raise StepSkipped("the clock moves only on a server this run started (not with --base-url)")
+        if self.server.clock_offset_days == days:
+            return
+        self.server.restart(clock_offset_days=days)
+        print(f"    (server restarted, its clock {days:+d} day(s))" if days else "    (server restarted on the real clock)")
 
     def nav(self, label: str, path: str) -> None:
         link = self.wait_for(

@@ -48,6 +48,9 @@ struct IntakeController {
         /// Conversations withdrawn with a reason (issue 15 item 3).
         let withdrawn: [WithdrawnRow]
         let hasWithdrawn: Bool
+        /// The form corrects a conversation (`?corrigeer=`): its heading says so, with a way back.
+        let correcting: String?
+        let cancelHref: String
     }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -56,7 +59,7 @@ struct IntakeController {
         // A held appointment leads here with its date (`?date=`, the agenda).
         var input = FormData()
         if let date = context.form.date("date") { input.values["date"] = [date.iso] }
-        return try await render(loaded, input: input, errors: [], context: context, status: .ok)
+        return try await render(loaded, input: input, errors: [], context: context, status: .ok, correct: CorrectionForm.requested(context))
     }
 
     /// Statutory topics still empty (R5a), counting a topic as covered when a conversation
@@ -74,11 +77,17 @@ struct IntakeController {
     }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
-                        status: HTTPResponse.Status) async throws -> Response {
+                        status: HTTPResponse.Status, correct: String? = nil) async throws -> Response {
         let t = services.localizer(context)
         let l = context.locale
         let person = loaded.person
         let gesprekken = try await services.casework.listGesprekken(personId: person.id, scope: loaded.scope)
+        var input = input
+        CorrectionForm.prefill(&input, requested: correct, in: gesprekken.filter { _ in Policy.allows(loaded.principal, .editPersons) }, id: \.id) { g in
+            [("date", g.conversationDate), ("attendees", g.attendees), ("interpreter", g.interpreter ? "ja" : ""),
+             ("cultureMediator", g.cultureMediator ? "ja" : ""), ("withoutPartner", g.withoutPartner ? "ja" : ""), ("noShow", g.noShow ? "ja" : ""),
+             ("note", g.note)] + g.topics.map { ("topics", $0) }
+        }
         let onderwerpen = try await services.casework.listOnderwerpen(personId: person.id, scope: loaded.scope)
         let youngChildren = try await hasYoungChildren(loaded)
         let withdrawn = try await services.casework.listWithdrawn(.intakegesprek, personId: person.id, scope: loaded.scope).map { WithdrawnRow($0, t) }
@@ -113,7 +122,7 @@ struct IntakeController {
         }
         let statutoryCount = BredeIntakeRule.ontbrekendeOnderwerpen(besproken: [], heeftJongeKinderen: youngChildren).count
         let value = { (name: String) in input.raw(name) ?? "" }
-        let fields: [FieldView] = [
+        let fields: [FieldView] = CorrectionForm.fields(input, t, errors: errors) + [
             FieldView(.input("date"), name: "date", label: t("intake.date"), value: input.raw("date") ?? loader.today.iso, required: true, errors: errors),
             FieldView(.input("text"), name: "attendees", label: t("intake.attendees"), hint: t("intake.attendeesHint"), value: value("attendees"), required: true, errors: errors),
             FieldView(.checkbox, name: "interpreter", label: t("intake.interpreter"), value: value("interpreter"), errors: errors),
@@ -133,8 +142,10 @@ struct IntakeController {
                 count: missing.isEmpty ? t("intake.complete", ["total": String(statutoryCount)])
                     : t("intake.missingCount", ["missing": String(missing.count), "total": String(statutoryCount)]),
                 summary: ErrorSummary(errors), fields: fields, action: SiteRoute.intakeGesprek(person.id).path,
-                canEdit: Policy.allows(loaded.principal, .editPersons), withdrawn: withdrawn, hasWithdrawn: !withdrawn.isEmpty),
-            context: context, notice: FormNotice.text(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp", "ingetrokken"], t), status: status)
+                canEdit: Policy.allows(loaded.principal, .editPersons), withdrawn: withdrawn, hasWithdrawn: !withdrawn.isEmpty,
+                correcting: input["correcting"], cancelHref: SiteRoute.intake(person.id).path),
+            context: context, notice: FormNotice.text(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp", "ingetrokken", "gecorrigeerd"], t),
+            status: status)
     }
 
     func addGesprek(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -144,16 +155,19 @@ struct IntakeController {
         } catch let invalid as FormErrors {
             return try await render(loaded, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
         }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=gesprek"])
+        let notice = context.form["correcting"] == nil ? "gesprek" : "gecorrigeerd"
+        return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=\(notice)"])
     }
 
     /// The form's values as the intake-conversation command reads them.
     static func conversation(_ loaded: CaseLoader.Loaded, _ input: FormData) -> RecordIntakeConversation {
         var r = InputReader()
-        return RecordIntakeConversation(
+        var command = RecordIntakeConversation(
             file: loaded.file, date: r.date("date", input["date"]), attendees: input["attendees"], interpreter: r.flag(input["interpreter"]),
             cultureMediator: r.flag(input["cultureMediator"]), withoutPartner: r.flag(input["withoutPartner"]), noShow: r.flag(input["noShow"]),
             topics: input.all("topics"), note: input["note"], read: r.issues)
+        command.correcting = CorrectionForm.read(input)
+        return command
     }
 
     /// Stores an intake conversation from the form; throws `FormErrors`.

@@ -286,7 +286,19 @@ struct PersonController {
         switch event.kind {
         case "route.besluit", "advies": return t("routes.\(event.detail)")
         case "overdracht.gepland": return DisplayDate.format(event.detail, t.locale)
-        case "intake.onderwerp": return event.detail.hasPrefix("gm-") ? event.detail.dropFirst(3).replacingOccurrences(of: "-", with: " ") : t("intake.topics.\(event.detail)")
+        case "intake.onderwerp":
+            // "topic" or, for a correction, "topic: reason".
+            let parts = event.detail.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let topic = parts[0].hasPrefix("gm-") ? parts[0].dropFirst(3).replacingOccurrences(of: "-", with: " ") : t("intake.topics.\(parts[0])")
+            return parts.count == 2 ? "\(topic): \(parts[1])" : topic
+        case "registratieIngetrokken", "registratieGecorrigeerd":
+            // "kind [day] [label]: reason".
+            let parts = event.detail.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            var words = parts[0].split(separator: " ").map(String.init)
+            guard let kind = words.first.flatMap(WithdrawableRecord.init(rawValue:)) else { return event.detail }
+            words[0] = t("withdraw.kinds.\(kind.rawValue)")
+            if words.count > 1, CalendarDate(iso: words[1]) != nil { words[1] = DisplayDate.format(words[1], t.locale) }
+            return words.joined(separator: " ") + (parts.count == 2 ? ": \(parts[1])" : "")
         case "voortgang.gesprek": return t("progress.outcomes.\(event.detail)")
         case "afspraak.gepland", "afspraak.verplaatst", "afspraak.gehouden", "afspraak.nietVerschenen", "afspraak.geannuleerd":
             // "intakegesprek 2026-12-10T09:30" (the kind and the local moment).

@@ -29,6 +29,8 @@ struct ProgressController {
         let summary: ErrorSummary
         let fields: [FieldView]
         let submit: String
+        /// The record this form corrects (`?corrigeer=`), posted with it.
+        var correcting: String? = nil
     }
     struct Meter: Encodable { let label: String; let value: Int; let max: Int; let hasNorm: Bool; let text: String; let met: Bool }
     struct MeetingRow: Encodable { let date: String; let outcome: String; let note: String?; let noShow: Bool; let withdraw: WithdrawView? }
@@ -65,11 +67,13 @@ struct ProgressController {
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
         try await services.record(.caseworkProgressView, context: context, permission: .readCasework, person: loaded.person)
-        return try await render(loaded, failed: nil, input: FormData(), errors: [], context: context, status: .ok)
+        return try await render(loaded, failed: nil, input: FormData(), errors: [], context: context, status: .ok, correct: CorrectionForm.requested(context))
     }
 
+    /// `failed`: the form whose values come from `input` (with `errors`); `correct`: a meeting to
+    /// correct, whose values fill the meeting form.
     private func render(_ loaded: CaseLoader.Loaded, failed: String?, input: FormData, errors: [AppError.FieldError],
-                        context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+                        context: RegieRequestContext, status: HTTPResponse.Status, correct: String? = nil) async throws -> Response {
         let t = services.localizer(context)
         let l = context.locale
         let person = loaded.person
@@ -107,6 +111,13 @@ struct ProgressController {
         let value = { (name: String) in input.raw(name) ?? "" }
         let errorsFor = { (form: String) in failed == form ? errors : [] }
         let canEdit = Policy.allows(loaded.principal, .editPersons)
+        var failed = failed, input = input
+        if failed == nil, canEdit, correct != nil {
+            CorrectionForm.prefill(&input, requested: correct, in: meetings, id: \.id) { m in
+                [("heldDate", m.heldDate), ("outcome", m.outcome), ("noShow", m.noShow ? "ja" : ""), ("meetingNote", m.note)]
+            }
+            if input["correcting"] != nil { failed = "gesprek" }
+        }
         let withdrawnMeetings = try await services.casework.listWithdrawn(.voortgangsgesprek, personId: person.id, scope: loaded.scope).map { WithdrawnRow($0, t) }
         // Hours above the plausible maximum come back with a box to confirm them.
         let implausible = errors.contains { ($0.name == "hours" || $0.name.hasPrefix("uren-")) && $0.message.hasPrefix(t("progress.implausiblePrefix")) }
@@ -124,13 +135,15 @@ struct ProgressController {
                 FieldView(.select, name: "literacy", label: t("progress.literacy"), value: failed == "start" ? value("literacy") : "NVT",
                           options: Alfabetiseringsonderwijs.allCases.map { ($0.rawValue, t("progress.literacyOptions.\($0.rawValue)")) }, errors: errorsFor("start")),
             ], submit: t("progress.saveStart")),
-            Form(id: "gesprek", action: SiteRoute.progressMeeting(person.id).path, summary: ErrorSummary(errorsFor("gesprek")), fields: [
+            Form(id: "gesprek", action: SiteRoute.progressMeeting(person.id).path, summary: ErrorSummary(errorsFor("gesprek")),
+                 fields: (failed == "gesprek" ? CorrectionForm.fields(input, t, errors: errors) : []) + [
                 FieldView(.input("date"), name: "heldDate", label: t("progress.heldDate"), value: failed == "gesprek" ? value("heldDate") : (context.form.date("heldDate")?.iso ?? today.iso), required: true, errors: errorsFor("gesprek")),
                 FieldView(.select, name: "outcome", label: t("progress.outcome"), value: failed == "gesprek" ? value("outcome") : "",
                           options: Choices.withEmpty(Self.outcomes.map { ($0, t("progress.outcomes.\($0)")) }, t), required: true, errors: errorsFor("gesprek")),
                 FieldView(.checkbox, name: "noShow", label: t("progress.noShow"), value: failed == "gesprek" ? value("noShow") : "", errors: errorsFor("gesprek")),
                 FieldView(.textarea, name: "meetingNote", label: t("progress.note"), hint: t("intake.noteHint"), value: failed == "gesprek" ? value("meetingNote") : "", errors: errorsFor("gesprek")),
-            ], submit: t("progress.saveMeeting")),
+            ], submit: failed == "gesprek" && input["correcting"] != nil ? t("progress.saveMeetingCorrection") : t("progress.saveMeeting"),
+                 correcting: failed == "gesprek" ? input["correcting"] : nil),
             // One period, every kind at once (the hours grid): each kind's hours and its provider,
             // chosen from the municipality's list when it keeps one.
             Form(id: "uren", action: SiteRoute.progressHours(person.id).path, summary: ErrorSummary(errorsFor("uren")), fields: [
@@ -164,7 +177,8 @@ struct ProgressController {
                 hasPIP: traject.pipDate != nil, meters: meters,
                 results: results.map { t("progress.results.\($0.kind)") + ": " + DisplayDate.format($0.resultDate, l) }, hasResults: !results.isEmpty,
                 meetings: meetings.reversed().map { MeetingRow(date: DisplayDate.format($0.heldDate, l), outcome: $0.noShow ? t("progress.noShow") : t("progress.outcomes.\($0.outcome)"), note: $0.note.nonEmpty, noShow: $0.noShow,
-                                                               withdraw: canEdit ? WithdrawView(.voortgangsgesprek, personId: person.id, recordId: $0.id, form: context.form) : nil) },
+                                                               withdraw: canEdit ? WithdrawView(.voortgangsgesprek, personId: person.id, recordId: $0.id, form: context.form,
+                                                                                                  correctAnchor: "form-gesprek") : nil) },
                 hasMeetings: !meetings.isEmpty, withdrawn: withdrawnMeetings, hasWithdrawn: !withdrawnMeetings.isEmpty,
                 nextMeeting: next.map { t("progress.nextMeeting", ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t)]) },
                 hours: hours.reversed().map { row in
@@ -186,7 +200,7 @@ struct ProgressController {
                         open: failed == form)
                 },
                 hasHours: !hours.isEmpty, forms: forms),
-            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat", "correctie", "ingetrokken"], t), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat", "correctie", "ingetrokken", "gecorrigeerd"], t), status: status)
     }
 
 
@@ -203,7 +217,7 @@ struct ProgressController {
         } catch let invalid as FormErrors {
             return try await render(loaded, failed: form, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
         }
-        return done(loaded, form)
+        return done(loaded, form == "gesprek" && context.form["correcting"] != nil ? "gecorrigeerd" : form)
     }
 
     func startRoute(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -251,9 +265,10 @@ struct ProgressController {
     /// A progress meeting from the form (R5b); throws `FormErrors`.
     func recordMeeting(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> VoortgangsgesprekRecord {
         var r = InputReader()
-        let command = RecordProgressMeeting(file: loaded.file, heldDate: r.date("heldDate", input["heldDate"]),
+        var command = RecordProgressMeeting(file: loaded.file, heldDate: r.date("heldDate", input["heldDate"]),
                                             outcome: r.choice("outcome", input["outcome"], as: MeetingOutcome.self), noShow: r.flag(input["noShow"]),
                                             note: input["meetingNote"], read: r.issues)
+        command.correcting = CorrectionForm.read(input)
         return try await services.run(command, on: loaded, context: context)
     }
 

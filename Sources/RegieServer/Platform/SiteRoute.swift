@@ -40,6 +40,7 @@ public enum SiteRoute: Sendable, Hashable {
     case derdenAction(String, String, String)
     case tasks(String)
     case taskDone(String, String)
+    case task(String, String)
     case myTasks
     case afspraken(String)
     case afspraak(String, String)
@@ -131,6 +132,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .derdenAction(let id, let request, let action): return "/personen/\(id)/derden/\(request)/\(action)"
         case .tasks(let id): return "/personen/\(id)/taken"
         case .taskDone(let id, let task): return "/personen/\(id)/taken/\(task)/afronden"
+        case .task(let id, let task): return "/personen/\(id)/taken/\(task)"
         case .myTasks: return "/taken"
         case .afspraken(let id): return "/personen/\(id)/afspraken"
         case .afspraak(let id, let afspraak): return "/personen/\(id)/afspraken/\(afspraak)"
@@ -228,6 +230,7 @@ public enum SiteRoute: Sendable, Hashable {
     static let derdenActionPattern = SiteRoute.derdenAction("{id}", "{request}", "{action}").path
     static let tasksPattern = SiteRoute.tasks("{id}").path
     static let taskDonePattern = SiteRoute.taskDone("{id}", "{task}").path
+    static let taskPattern = SiteRoute.task("{id}", "{task}").path
     static let documentsPattern = SiteRoute.documents("{id}").path
     static let afsprakenPattern = SiteRoute.afspraken("{id}").path
     static let afspraakPattern = SiteRoute.afspraak("{id}", "{afspraak}").path
@@ -255,7 +258,7 @@ public enum SiteRoute: Sendable, Hashable {
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, personAddressPattern, sentLettersPattern, sentLetterPattern, sentLetterStylePattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
-        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressHoursCorrectPattern, withdrawPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, documentsPattern, documentPattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressHoursCorrectPattern, withdrawPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, taskPattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,
         personOntzorgenPattern, personOntzorgenFormPattern, ontzorgenStatementPattern, ontzorgenRunPattern, ontzorgenRunActionPattern,
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,

@@ -443,6 +443,8 @@ public struct TaakRecord: Codable, Sendable, Hashable {
     public var doneBy: String?
     public var createdBy: String
     public var createdAt: Int64
+    /// M0022: withdrawn (closed without being done) — why.
+    public var withdrawnReason: String? = nil
 
     public init(id: String, personId: String, title: String, dueDate: CalendarDate?, assigneeId: String?, source: String, createdBy: String, createdAt: Int64) {
         self.id = id

@@ -18,7 +18,7 @@ extension CaseworkStore {
     }
 
     public func listHandhavingen(personId: String, scope: TenantScope) async throws -> [HandhavingRecord] {
-        try await rows("handhavingen", personId: personId, scope: scope, order: "x.decided_date, x.created_at", as: HandhavingRecord.self)
+        try await rows("handhavingen", personId: personId, scope: scope, current: true, order: "x.decided_date, x.created_at", as: HandhavingRecord.self)
     }
 
     /// Closes the case with its reason; the phase becomes `afgerond` or `beeindigd` by the law's reading of it.

@@ -40,16 +40,16 @@ extension CaseworkStore {
         return try await database.sql.raw("""
             SELECT d.id, d.person_id, d.title, d.filename, d.content_type, d.size_bytes, d.uploaded_by, d.uploaded_at
             FROM documenten d JOIN persons p ON p.id = d.person_id
-            WHERE d.person_id = \(bind: personId) AND \(scope.persons(needs: [.casework, .specialCategory]))
+            WHERE d.person_id = \(bind: personId) AND d.withdrawn_at IS NULL AND \(scope.persons(needs: [.casework, .specialCategory]))
             ORDER BY d.uploaded_at DESC, d.id
             """).all(decoding: DocumentRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
-    /// One document with its opened content, in scope.
+    /// One document with its opened content, in scope; a withdrawn document is not handed out.
     public func fetchDocument(personId: String, documentId: String, scope: TenantScope) async throws -> (DocumentRecord, Data)? {
         guard let row = try await database.sql.raw("""
             SELECT d.* FROM documenten d JOIN persons p ON p.id = d.person_id
-            WHERE d.id = \(bind: documentId) AND d.person_id = \(bind: personId) AND \(scope.persons(needs: [.casework, .specialCategory]))
+            WHERE d.id = \(bind: documentId) AND d.person_id = \(bind: personId) AND d.withdrawn_at IS NULL AND \(scope.persons(needs: [.casework, .specialCategory]))
             """).first() else { return nil }
         let record = try row.decode(model: DocumentRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
         let inline = try row.decode(column: "content_sealed", as: String.self)
@@ -76,8 +76,8 @@ extension CaseworkStore {
     public func sectionCounts(personId: String, scope: TenantScope) async throws -> SectionCounts {
         guard let row = try await database.sql.raw("""
             SELECT (SELECT COUNT(*) FROM derden_verzoeken d WHERE d.person_id = p.id AND d.received_on IS NULL AND d.withdrawn_reason IS NULL) AS requests,
-                   (SELECT COUNT(*) FROM handhavingen h WHERE h.person_id = p.id) AS steps,
-                   (SELECT COUNT(*) FROM documenten x WHERE x.person_id = p.id) AS documents
+                   (SELECT COUNT(*) FROM handhavingen h WHERE h.person_id = p.id AND h.withdrawn_at IS NULL) AS steps,
+                   (SELECT COUNT(*) FROM documenten x WHERE x.person_id = p.id AND x.withdrawn_at IS NULL) AS documents
             FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: .casework))
             """).first() else { return SectionCounts() }
         return SectionCounts(openRequests: try row.decode(column: "requests", as: Int.self), enforcementSteps: try row.decode(column: "steps", as: Int.self),

@@ -6,9 +6,11 @@ import SQLKit
 /// The brede intake: conversations and topics.
 extension CaseworkStore {
     /// Records a conversation; the first one that took place moves the case to the brede intake.
-    public func insertGesprek(_ gesprek: IntakeGesprekRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> IntakeGesprekRecord? {
+    public func insertGesprek(_ gesprek: IntakeGesprekRecord, replacing: Replacement? = nil, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
+                              now: Date) async throws -> IntakeGesprekRecord? {
         let sealedNote = gesprek.note.isEmpty ? nil : try seal.seal(gesprek.note)
         return try await change(personId: gesprek.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let corrected = try await unit.replace(.intakegesprek, replacing, with: gesprek.id, actor: actor)
             try await unit.db.raw("""
                 INSERT INTO intake_gesprekken (id, person_id, conversation_date, attendees, interpreter, culture_mediator, without_partner,
                     no_show, topics, note_sealed, created_by, created_at)
@@ -23,8 +25,8 @@ extension CaseworkStore {
                     \(CaseUnit.atMost("intake_date", gesprek.conversationDate)), \(CaseUnit.atLeast("last_contact_date", gesprek.conversationDate))
                     """)
             }
-            return (gesprek, [CaseChange(kind: gesprek.noShow ? "intake.noShow" : "intake.gesprek", date: gesprek.conversationDate,
-                                         detail: gesprek.topics.isEmpty ? "" : "\(gesprek.topics.count)")])
+            return (gesprek, corrected + [CaseChange(kind: gesprek.noShow ? "intake.noShow" : "intake.gesprek", date: gesprek.conversationDate,
+                                                     detail: gesprek.topics.isEmpty ? "" : "\(gesprek.topics.count)")])
         }
     }
 
@@ -52,11 +54,21 @@ extension CaseworkStore {
         }
     }
 
-    /// Saves the answers for one intake topic (sealed), replacing what was there.
-    public func saveOnderwerp(personId: String, _ onderwerp: IntakeOnderwerpRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> IntakeOnderwerpRecord? {
+    /// Saves the answers for one intake topic (sealed). What was there before is kept in
+    /// `intake_onderwerp_versies` with who replaced it, when and `reason` (empty while the topic was
+    /// still being filled in).
+    public func saveOnderwerp(personId: String, _ onderwerp: IntakeOnderwerpRecord, reason: String = "", scope: TenantScope, actor: CaseActor,
+                              audit: AuditEvent, now: Date) async throws -> IntakeOnderwerpRecord? {
         let sealed = try seal.seal(String(decoding: try JSONEncoder.sorted.encode(onderwerp.answers), as: UTF8.self))
+        let versionId = UUID().uuidString.lowercased()
         return try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
             let db = unit.db
+            try await db.raw("""
+                INSERT INTO intake_onderwerp_versies (id, person_id, topic, content_sealed, recorded, updated_by, updated_at, replaced_by, replaced_at, reason)
+                SELECT \(bind: versionId), person_id, topic, content_sealed, recorded, updated_by, updated_at, \(bind: actor.id ?? "-"),
+                    \(bind: now.epochSeconds), \(bind: reason)
+                FROM intake_onderwerpen WHERE person_id = \(bind: personId) AND topic = \(bind: onderwerp.topic)
+                """).run()
             try await db.raw("""
                 INSERT INTO intake_onderwerpen (person_id, topic, content_sealed, recorded, updated_by, updated_at)
                 VALUES (\(bind: personId), \(bind: onderwerp.topic), \(bind: sealed), \(bind: onderwerp.isRecorded ? 1 : 0),
@@ -64,7 +76,8 @@ extension CaseworkStore {
                 ON CONFLICT (person_id, topic) DO UPDATE SET content_sealed = excluded.content_sealed, recorded = excluded.recorded,
                     updated_by = excluded.updated_by, updated_at = excluded.updated_at
                 """).run()
-            return (onderwerp, [CaseChange(kind: "intake.onderwerp", date: CalendarDate.today(now: now).iso, detail: onderwerp.topic)])
+            return (onderwerp, [CaseChange(kind: "intake.onderwerp", date: CalendarDate.today(now: now).iso,
+                                           detail: reason.isEmpty ? onderwerp.topic : "\(onderwerp.topic): \(reason)")])
         }
     }
 

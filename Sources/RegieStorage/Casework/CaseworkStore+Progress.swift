@@ -20,10 +20,12 @@ extension CaseworkStore {
     }
 
     /// Records a progress meeting; a held meeting (not a no-show) restarts the clock for the next (R5b).
-    public func insertVoortgangsgesprek(_ meeting: VoortgangsgesprekRecord, scope: TenantScope, actor: CaseActor, audit: AuditEvent, now: Date) async throws -> VoortgangsgesprekRecord? {
+    public func insertVoortgangsgesprek(_ meeting: VoortgangsgesprekRecord, replacing: Replacement? = nil, scope: TenantScope, actor: CaseActor,
+                                        audit: AuditEvent, now: Date) async throws -> VoortgangsgesprekRecord? {
         let sealed = meeting.note.isEmpty ? nil : try seal.seal(meeting.note)
         return try await change(personId: meeting.personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
             let db = unit.db
+            let corrected = try await unit.replace(.voortgangsgesprek, replacing, with: meeting.id, actor: actor)
             try await db.raw("""
                 INSERT INTO voortgangsgesprekken (id, person_id, held_date, outcome, no_show, note_sealed, created_by, created_at)
                 VALUES (\(bind: meeting.id), \(bind: meeting.personId), \(bind: meeting.heldDate), \(bind: meeting.outcome), \(bind: meeting.noShow ? 1 : 0),
@@ -32,7 +34,7 @@ extension CaseworkStore {
             if !meeting.noShow {
                 try await unit.updateTraject("\(CaseUnit.atLeast("last_meeting_date", meeting.heldDate)), \(CaseUnit.atLeast("last_contact_date", meeting.heldDate))")
             }
-            return (meeting, [CaseChange(kind: meeting.noShow ? "voortgang.noShow" : "voortgang.gesprek", date: meeting.heldDate, detail: meeting.outcome)])
+            return (meeting, corrected + [CaseChange(kind: meeting.noShow ? "voortgang.noShow" : "voortgang.gesprek", date: meeting.heldDate, detail: meeting.outcome)])
         }
     }
 

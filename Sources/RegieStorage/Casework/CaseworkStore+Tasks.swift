@@ -34,6 +34,32 @@ extension CaseworkStore {
 
     public enum TaakError: Error { case notOpen }
 
+    /// Corrects an open task in place — title, due date, assignee — with the old values in the
+    /// timeline; nil when the person is not in scope, `TaakError.notOpen` when the task is not one
+    /// of theirs that is open.
+    public func updateTaak(personId: String, taakId: String, title: String, dueDate: CalendarDate?, assigneeId: String?, scope: TenantScope,
+                           actor: CaseActor, audit: AuditEvent, now: Date) async throws -> TaakRecord? {
+        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+            let db = unit.db
+            guard let old = try await db.raw("""
+                SELECT * FROM taken WHERE id = \(bind: taakId) AND person_id = \(bind: personId) AND done_at IS NULL
+                """).first(decoding: TaakRecord.self, keyDecodingStrategy: .convertFromSnakeCase) else { throw TaakError.notOpen }
+            var new = old
+            new.title = title
+            new.dueDate = dueDate
+            new.assigneeId = assigneeId ?? unit.traject.consulentId
+            try await db.raw("""
+                UPDATE taken SET title = \(bind: new.title), due_date = \(bind: new.dueDate?.iso), assignee_id = \(bind: new.assigneeId)
+                WHERE id = \(bind: taakId)
+                """).run()
+            var changed: [String] = []
+            if old.title != new.title { changed.append("\(old.title) → \(new.title)") }
+            if old.dueDate != new.dueDate { changed.append("\(old.dueDate?.iso ?? "–") → \(new.dueDate?.iso ?? "–")") }
+            if old.assigneeId != new.assigneeId { changed.append("\(old.assigneeId ?? "–") → \(new.assigneeId ?? "–")") }
+            return (new, changed.isEmpty ? [] : [CaseChange(kind: "taak.gewijzigd", date: CalendarDate.today(now: now).iso, detail: changed.joined(separator: "; "))])
+        }
+    }
+
     public func listTaken(personId: String, scope: TenantScope, includeDone: Bool = false) async throws -> [TaakRecord] {
         var query: SQLQueryString = """
             SELECT k.* FROM taken k JOIN persons p ON p.id = k.person_id

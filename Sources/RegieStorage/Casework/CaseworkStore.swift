@@ -38,10 +38,12 @@ public struct CaseworkStore: Sendable {
 
     /// Rows of one casework table for a person in scope, decoded by their snake_case columns.
     /// `table` and `order` are constants of this file, never input.
-    func rows<T: Decodable>(_ table: String, personId: String, scope: TenantScope, order: String, needs: DataClasses = .casework, as type: T.Type) async throws -> [T] {
+    /// `current`: only the rows that were not withdrawn (the table has `withdrawn_at`).
+    func rows<T: Decodable>(_ table: String, personId: String, scope: TenantScope, current: Bool = false, order: String, needs: DataClasses = .casework,
+                            as type: T.Type) async throws -> [T] {
         return try await database.sql.raw("""
             SELECT x.* FROM \(unsafeRaw: table) x JOIN persons p ON p.id = x.person_id
-            WHERE x.person_id = \(bind: personId) AND \(scope.persons(needs: needs))
+            WHERE x.person_id = \(bind: personId)\(unsafeRaw: current ? " AND x.withdrawn_at IS NULL" : "") AND \(scope.persons(needs: needs))
             ORDER BY \(unsafeRaw: order)
             """).all(decoding: T.self, keyDecodingStrategy: .convertFromSnakeCase)
     }

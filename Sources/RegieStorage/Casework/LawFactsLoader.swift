@@ -34,7 +34,7 @@ enum LawFactsLoader {
             UNION ALL SELECT 'intake', conversation_date, topics, NULL, NULL, NULL, 0 FROM intake_gesprekken WHERE person_id = \(bind: id) AND no_show = 0 AND withdrawn_at IS NULL
             UNION ALL SELECT 'onderwerp', NULL, topic, NULL, NULL, NULL, 0 FROM intake_onderwerpen WHERE person_id = \(bind: id) AND recorded = 1
             UNION ALL SELECT 'lbt', test_date, NULL, NULL, NULL, NULL, 0 FROM leerbaarheidstoetsen
-                WHERE person_id = \(bind: id) AND (score IS NOT NULL OR exemption IS NOT NULL)
+                WHERE person_id = \(bind: id) AND (score IS NOT NULL OR exemption IS NOT NULL) AND withdrawn_at IS NULL
             UNION ALL SELECT 'route', decided_date, NULL, NULL, NULL, NULL, 0 FROM route_besluiten WHERE person_id = \(bind: id)
             UNION ALL SELECT 'kind', date_of_birth, NULL, NULL, NULL, NULL, 0 FROM persons
                 WHERE household_id = \(bind: person.householdId) AND id <> \(bind: id)

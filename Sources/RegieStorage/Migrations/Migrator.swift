@@ -31,6 +31,7 @@ let allMigrations: [Migration] = [
     M0019_HoursCorrections.migration,
     M0020_Withdrawals.migration,
     M0021_Providers.migration,
+    M0022_Corrections.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

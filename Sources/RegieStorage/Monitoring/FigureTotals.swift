@@ -71,7 +71,7 @@ extension FiguresStore {
         case .results:
             return Contribution(joins: " JOIN route_resultaten rr ON rr.person_id = t.person_id", part: "rr.kind", day: "rr.result_date")
         case .fines:
-            return Contribution(joins: " JOIN handhavingen h ON h.person_id = t.person_id", part: "h.step", day: "h.decided_date",
+            return Contribution(joins: " JOIN handhavingen h ON h.person_id = t.person_id AND h.withdrawn_at IS NULL", part: "h.step", day: "h.decided_date",
                                 total: "COALESCE(h.amount_cents, 0)")
         case .closures:
             return Contribution(condition: "t.closed_date IS NOT NULL", part: "COALESCE(t.closed_reason, 'onbekend')", day: "t.closed_date")

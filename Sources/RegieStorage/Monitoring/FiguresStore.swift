@@ -280,7 +280,7 @@ public struct FiguresStore: Sendable {
             return Definition(condition: "rr.person_id = t.person_id AND rr.result_date >= \(bind: from) AND rr.result_date <= \(bind: to)", part: "rr.kind",
                               from: "trajecten t CROSS JOIN route_resultaten rr")
         case .fines:
-            return Definition(condition: "h.person_id = t.person_id AND h.decided_date >= \(bind: from) AND h.decided_date <= \(bind: to)", part: "h.step",
+            return Definition(condition: "h.person_id = t.person_id AND h.withdrawn_at IS NULL AND h.decided_date >= \(bind: from) AND h.decided_date <= \(bind: to)", part: "h.step",
                               sum: "COALESCE(h.amount_cents, 0)", from: "trajecten t CROSS JOIN handhavingen h")
         case .closures:
             return Definition(condition: "t.closed_date >= \(bind: from) AND t.closed_date <= \(bind: to)", part: "COALESCE(t.closed_reason, 'onbekend')")
