@@ -118,6 +118,8 @@ public struct SaveIntakeTopic: CaseworkCommand {
     public let topic: IntakeTopic
     /// The answers as given, by field key; keys the topic does not have are ignored.
     public var answers: [String: String]
+    /// Why answers already recorded are changed (required then; the earlier answers are kept).
+    public var reason: String? = nil
 
     public init(file: CaseFile, topic: IntakeTopic, answers: [String: String]) {
         self.file = file
@@ -126,6 +128,8 @@ public struct SaveIntakeTopic: CaseworkCommand {
     }
 
     public static var labels: [String: String] { [:] }
+    /// The field the reason for changing recorded answers is asked and reported on.
+    public static let reasonField = "changeReason"
 
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> IntakeOnderwerpRecord {
         var v = Checks(labels: Dictionary(topic.fields.map { key, _ in (key, "intake.fields.\(key)") }, uniquingKeysWith: { a, _ in a }))
@@ -153,11 +157,18 @@ public struct SaveIntakeTopic: CaseworkCommand {
            stored["beperkingLeren"] == "ja" || !(stored["notitie"] ?? "").isEmpty {
             v.fail("toestemmingGezondheid", "intake.errors.consent")
         }
+        // Answers once recorded are a recorded fact: changing them needs a reason (issue 15 item 3).
+        let previous = try await stores.casework.listOnderwerpen(personId: file.person.id, scope: context.scope).first { $0.topic == topic.key }
+        var changeReason = ""
+        if let previous, previous.isRecorded, previous.answers.filter({ !$0.value.isEmpty }) != stored {
+            v.labels[Self.reasonField] = "intake.changeReason"
+            changeReason = v.text(Self.reasonField, reason, maxLength: 500) ?? ""
+        }
         guard v.isValid else { throw v.error() }
         let record = IntakeOnderwerpRecord(topic: topic.key, answers: stored, updatedBy: context.actorId, updatedAt: context.now.epochSeconds)
-        let event = context.audit(.caseworkIntakeTopic, file.person, topic.key)
-        guard let saved = try await stores.casework.saveOnderwerp(personId: file.person.id, record, scope: context.scope, actor: context.actor,
-                                                                  audit: event, now: context.now) else { throw CaseNotFound() }
+        let event = context.audit(.caseworkIntakeTopic, file.person, changeReason.isEmpty ? topic.key : "\(topic.key); reden: \(changeReason)")
+        guard let saved = try await stores.casework.saveOnderwerp(personId: file.person.id, record, reason: changeReason, scope: context.scope,
+                                                                  actor: context.actor, audit: event, now: context.now) else { throw CaseNotFound() }
         return saved
     }
 }

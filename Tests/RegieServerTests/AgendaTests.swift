@@ -136,9 +136,9 @@ struct AgendaTests {
             #expect(form.body.contains("value=\"2026-11-19\""))
             #expect(try await Self.afspraak(app, intake)?.status == .gehouden)
             let lbtResult = try await browser.post("/personen/person-a-weert/afspraken/\(lbt)/gehouden", form: [], csrf: csrf)
-            #expect(lbtResult.location == "/personen/person-a-weert/lbt?testDate=2026-11-19")
+            #expect(lbtResult.location == "/personen/person-a-weert/lbt?testDate=2026-11-19&melding=afspraak#lbt-form")
             #expect(try await browser.get(try #require(lbtResult.location)).body.contains("value=\"2026-11-19\""))
-            for (id, form) in [(progress, "/personen/person-a-weert/voortgang?heldDate=2026-11-19#gesprek"),
+            for (id, form) in [(progress, "/personen/person-a-weert/voortgang?heldDate=2026-11-19&melding=afspraak#form-gesprek"),
                                (handover, "/personen/person-a-weert/overdracht?meetingHeld=2026-11-19"), (pip, "/personen/person-a-weert/pip")] {
                 let done = try await browser.post("/personen/person-a-weert/afspraken/\(id)/gehouden", form: [], csrf: csrf)
                 #expect(done.location == form)

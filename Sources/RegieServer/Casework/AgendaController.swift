@@ -243,9 +243,9 @@ struct AgendaController {
     static func recordForm(_ a: AfspraakRecord) -> String {
         let id = a.personId, day = a.startsAt.date.iso
         switch a.kind {
-        case .intakegesprek: return SiteRoute.intake(id).path + "?date=\(day)&melding=afspraak#gesprek"
-        case .lbt: return SiteRoute.lbt(id).path + "?testDate=\(day)"
-        case .voortgangsgesprek: return SiteRoute.progress(id).path + "?heldDate=\(day)#gesprek"
+        case .intakegesprek: return SiteRoute.intake(id).path + "?date=\(day)&melding=afspraak#nieuw-gesprek"
+        case .lbt: return SiteRoute.lbt(id).path + "?testDate=\(day)&melding=afspraak#lbt-form"
+        case .voortgangsgesprek: return SiteRoute.progress(id).path + "?heldDate=\(day)&melding=afspraak#form-gesprek"
         case .pipGesprek: return SiteRoute.pip(id).path
         case .warmeOverdracht: return SiteRoute.handover(id).path + "?meetingHeld=\(day)"
         }

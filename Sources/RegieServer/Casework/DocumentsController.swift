@@ -15,8 +15,14 @@ struct DocumentsController {
         router.get(RouterPath(SiteRoute.documentPattern), use: download)
     }
 
-    struct Row: Encodable { let title: String; let filename: String; let size: String; let date: String; let href: String }
-    struct DocumentsView: Encodable { let name: String; let backHref: String; let rows: [Row]; let hasRows: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String; let canUpload: Bool }
+    struct Row: Encodable { let title: String; let filename: String; let size: String; let date: String; let href: String; let withdraw: WithdrawView? }
+    struct DocumentsView: Encodable {
+        let name: String; let backHref: String; let rows: [Row]; let hasRows: Bool; let summary: ErrorSummary; let fields: [FieldView]; let action: String
+        let canUpload: Bool
+        /// Documents withdrawn with a reason (uploaded to the wrong file, the wrong version): no longer handed out.
+        let withdrawn: [WithdrawnRow]
+        let hasWithdrawn: Bool
+    }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .readCasework)
@@ -28,9 +34,12 @@ struct DocumentsController {
         let t = services.localizer(context)
         let l = context.locale
         let documents = try await services.casework.listDocuments(personId: loaded.person.id, scope: loaded.scope)
+        let withdrawn = try await services.casework.listWithdrawn(.document, personId: loaded.person.id, scope: loaded.scope).map { WithdrawnRow($0, t) }
+        let canEdit = Policy.allows(loaded.principal, .editPersons)
         let rows = documents.map { d in
             Row(title: d.title, filename: d.filename, size: UploadedFile.size(d.sizeBytes),
-                date: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(d.uploadedAt))), href: SiteRoute.document(loaded.person.id, d.id).path)
+                date: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(d.uploadedAt))), href: SiteRoute.document(loaded.person.id, d.id).path,
+                withdraw: canEdit ? WithdrawView(.document, personId: loaded.person.id, recordId: d.id, form: context.form) : nil)
         }
         return try services.views.render(
             "documents", titleKey: "documents.title", titleArguments: ["name": loaded.person.displayName(services.localizer(context))],
@@ -41,8 +50,9 @@ struct DocumentsController {
                     FieldView(.input("file"), name: "file", label: t("documents.file"), hint: t("documents.fileHint"), required: true, errors: errors,
                               extra: "accept=\".pdf,.png,.jpg,.jpeg,.docx,.odt\""),
                 ],
-                action: SiteRoute.documents(loaded.person.id).path, canUpload: Policy.allows(loaded.principal, .editPersons)),
-            context: context, notice: context.form["melding"] == "opgeslagen" ? t("documents.saved") : nil, status: status)
+                action: SiteRoute.documents(loaded.person.id).path, canUpload: canEdit, withdrawn: withdrawn, hasWithdrawn: !withdrawn.isEmpty),
+            context: context, notice: context.form["melding"] == "opgeslagen" ? t("documents.saved")
+                : context.form["melding"] == "ingetrokken" ? t("documents.withdrawn") : nil, status: status)
     }
 
     func upload(_ request: Request, context: RegieRequestContext) async throws -> Response {

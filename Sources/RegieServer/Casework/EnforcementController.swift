@@ -15,7 +15,7 @@ struct EnforcementController {
         router.post(RouterPath(SiteRoute.enforcementPattern), use: addEnforcement)
     }
 
-    struct EnforcementRow: Encodable { let date: String; let offence: String; let step: String; let assessment: String }
+    struct EnforcementRow: Encodable { let date: String; let offence: String; let step: String; let assessment: String; let withdraw: WithdrawView? }
     struct EnforcementView: Encodable {
         let name: String
         let backHref: String
@@ -25,6 +25,10 @@ struct EnforcementController {
         let summary: ErrorSummary
         let fields: [FieldView]
         let action: String
+        /// Steps withdrawn with a reason (issue 15 item 3): the ladder counts only the others.
+        let withdrawn: [WithdrawnRow]
+        let hasWithdrawn: Bool
+        let canEdit: Bool
     }
 
 
@@ -39,6 +43,8 @@ struct EnforcementController {
         let t = services.localizer(context)
         let l = context.locale
         let records = try await services.casework.listHandhavingen(personId: loaded.person.id, scope: loaded.scope)
+        let withdrawn = try await services.casework.listWithdrawn(.handhaving, personId: loaded.person.id, scope: loaded.scope).map { WithdrawnRow($0, t) }
+        let canEdit = Policy.allows(loaded.principal, .editPersons)
         let settings = try await services.settings.fetch(loaded.person.municipalityCode)
         let categorie = loaded.person.doelgroep.categorie
         // What the ladder proposes next per offence, assuming a complete, culpable assessment.
@@ -65,13 +71,15 @@ struct EnforcementController {
         let rows = records.reversed().map { r in
             EnforcementRow(date: DisplayDate.format(r.decidedDate, l), offence: t("enforcement.offences.\(r.overtreding)"),
                            step: t("enforcement.steps.\(r.step)") + (r.amountCents.map { " " + Money.format($0, l) } ?? ""),
-                           assessment: r.culpable.map { t($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo") } ?? "")
+                           assessment: r.culpable.map { t($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo") } ?? "",
+                           withdraw: canEdit ? WithdrawView(.handhaving, personId: loaded.person.id, recordId: r.id, form: context.form) : nil)
         }
         return try services.views.render(
             "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.displayName(services.localizer(context))],
             content: EnforcementView(name: loaded.person.displayName(services.localizer(context)), backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
-                                     proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path),
-            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap"], services.localizer(context)), status: status)
+                                     proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path,
+                                     withdrawn: withdrawn, hasWithdrawn: !withdrawn.isEmpty, canEdit: canEdit),
+            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap", "ingetrokken"], services.localizer(context)), status: status)
     }
 
     func addEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {

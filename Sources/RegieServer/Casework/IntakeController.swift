@@ -144,7 +144,7 @@ struct IntakeController {
                 summary: ErrorSummary(errors), fields: fields, action: SiteRoute.intakeGesprek(person.id).path,
                 canEdit: Policy.allows(loaded.principal, .editPersons), withdrawn: withdrawn, hasWithdrawn: !withdrawn.isEmpty,
                 correcting: input["correcting"], cancelHref: SiteRoute.intake(person.id).path),
-            context: context, notice: FormNotice.text(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp", "ingetrokken", "gecorrigeerd"], t),
+            context: context, notice: FormNotice.text(context, prefix: "intake.saved", keys: ["gesprek", "onderwerp", "ingetrokken", "gecorrigeerd", "afspraak"], t),
             status: status)
     }
 
@@ -185,7 +185,11 @@ struct IntakeController {
         let summary: ErrorSummary
         let fields: [FieldView]
         let action: String
+        /// Earlier answers, kept when recorded answers were changed (with the reason).
+        let versions: [Version]
+        let hasVersions: Bool
     }
+    struct Version: Encodable { let when: String; let reason: String?; let answers: String }
 
     private func topic(_ context: RegieRequestContext, municipality: String) async throws -> TopicRef {
         try await topic(key: try context.parameters.require("topic"), municipality: municipality)
@@ -195,14 +199,27 @@ struct IntakeController {
         let loaded = try await loader.load(context, permission: .editPersons)
         let topic = try await topic(context, municipality: loaded.person.municipalityCode)
         try await services.record(.caseworkIntakeView, context: context, permission: .readCasework, person: loaded.person, detail: topic.key)
-        let saved = try await services.casework.listOnderwerpen(personId: loaded.person.id, scope: loaded.scope).first { $0.topic == topic.key }
-        return try renderTopic(loaded, topic: topic, answers: saved?.answers ?? [:], errors: [], context: context, status: .ok)
+        return try await renderTopic(loaded, topic: topic, answers: nil, errors: [], context: context, status: .ok)
     }
 
-    private func renderTopic(_ loaded: CaseLoader.Loaded, topic: TopicRef, answers: [String: String], errors: [AppError.FieldError],
-                             context: RegieRequestContext, status: HTTPResponse.Status) throws -> Response {
+    /// `answers`: as typed (after a refusal); nil shows what is saved.
+    private func renderTopic(_ loaded: CaseLoader.Loaded, topic: TopicRef, answers typed: [String: String]?, errors: [AppError.FieldError],
+                             context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         let t = services.localizer(context)
         let l = context.locale
+        let saved = try await services.casework.listOnderwerpen(personId: loaded.person.id, scope: loaded.scope).first { $0.topic == topic.key }
+        let answers = typed ?? saved?.answers ?? [:]
+        let versions = try await services.casework.listOnderwerpVersies(personId: loaded.person.id, topic: topic.key, scope: loaded.scope)
+            .filter { $0.answers.values.contains { !$0.isEmpty } }
+            .map { v in
+                Version(when: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(v.replacedAt))), reason: v.reason.nonEmpty,
+                        answers: topic.fields.compactMap { key, _ in v.answers[key].flatMap(\.nonEmpty).map { "\(t("intake.fields.\(key)")): \($0)" } }
+                            .joined(separator: " · "))
+            }
+        let reasonField = saved?.isRecorded == true
+            ? [FieldView(.input("text"), name: SaveIntakeTopic.reasonField, label: t("intake.changeReason"), hint: t("intake.changeReasonHint"),
+                         value: typed == nil ? "" : (context.form.raw(SaveIntakeTopic.reasonField) ?? ""), errors: errors, extra: "maxlength=\"500\"")]
+            : []
         let fields = topic.fields.map { key, kind -> FieldView in
             let label = t("intake.fields.\(key)")
             let value = answers[key] ?? ""
@@ -219,8 +236,8 @@ struct IntakeController {
         return try services.views.render(
             "intake-topic", titleKey: "intake.topicTitle", titleArguments: ["topic": topic.title(t), "name": loaded.person.displayName(services.localizer(context))],
             content: TopicView(name: loaded.person.displayName(services.localizer(context)), title: topic.title(t), statutory: topic.statutory,
-                               backHref: SiteRoute.intake(loaded.person.id).path, summary: ErrorSummary(errors), fields: fields,
-                               action: SiteRoute.intakeTopic(loaded.person.id, topic.key).path),
+                               backHref: SiteRoute.intake(loaded.person.id).path, summary: ErrorSummary(errors), fields: fields + reasonField,
+                               action: SiteRoute.intakeTopic(loaded.person.id, topic.key).path, versions: versions, hasVersions: !versions.isEmpty),
             context: context, status: status)
     }
 
@@ -231,7 +248,7 @@ struct IntakeController {
             _ = try await recordTopic(loaded, topic: topic, context.form, context: context)
         } catch let invalid as FormErrors {
             let typed = Dictionary(uniqueKeysWithValues: topic.fields.map { ($0.0, context.form.raw($0.0) ?? "") })
-            return try renderTopic(loaded, topic: topic, answers: typed, errors: invalid.fields, context: context, status: invalid.status)
+            return try await renderTopic(loaded, topic: topic, answers: typed, errors: invalid.fields, context: context, status: invalid.status)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.intake(loaded.person.id).path + "?melding=onderwerp"])
     }
@@ -245,7 +262,9 @@ struct IntakeController {
     /// Stores the answers for one topic from the form; throws `FormErrors`.
     func recordTopic(_ loaded: CaseLoader.Loaded, topic: TopicRef, _ input: FormData, context: RegieRequestContext) async throws -> IntakeOnderwerpRecord {
         let answers = Dictionary(topic.fields.compactMap { key, _ in input[key].map { (key, $0) } }, uniquingKeysWith: { a, _ in a })
-        return try await services.run(SaveIntakeTopic(file: loaded.file, topic: topic, answers: answers), on: loaded, context: context)
+        var command = SaveIntakeTopic(file: loaded.file, topic: topic, answers: answers)
+        command.reason = input[SaveIntakeTopic.reasonField]
+        return try await services.run(command, on: loaded, context: context)
     }
 }
 

@@ -18,8 +18,11 @@ struct LBTController {
         router.post(RouterPath(SiteRoute.routePattern), use: decideRoute)
     }
 
-    struct LBTRow: Encodable { let invited: String; let tested: String; let administrator: String; let conditions: String?; let score: String; let verdict: String; let band: String; let verdictClass: String }
-    struct AdviesRow: Encodable { let date: String; let school: String; let route: String; let note: String? }
+    struct LBTRow: Encodable {
+        let invited: String; let tested: String; let administrator: String; let conditions: String?; let score: String; let verdict: String; let band: String
+        let verdictClass: String; let withdraw: WithdrawView?
+    }
+    struct AdviesRow: Encodable { let date: String; let school: String; let route: String; let note: String?; let withdraw: WithdrawView? }
 
     struct LBTView: Encodable {
         let name: String
@@ -35,6 +38,13 @@ struct LBTController {
         let adviesFields: [FieldView]
         let adviesAction: String
         let routeHref: String
+        /// The test or advice the form corrects (`?corrigeer=`), posted with it.
+        let lbtCorrecting: String?
+        let adviesCorrecting: String?
+        let withdrawn: [WithdrawnRow]
+        let hasWithdrawn: Bool
+        let canEdit: Bool
+        let cancelHref: String
     }
 
     /// "26/40 — B1-route niet haalbaar (drempel 28 op de toetsdatum)".
@@ -56,30 +66,48 @@ struct LBTController {
         // A held appointment leads here with its date (`?testDate=`, the agenda).
         var lbtInput = FormData()
         if let date = context.form.date("testDate") { lbtInput.values["testDate"] = [date.iso] }
-        return try await render(loaded, lbtInput: lbtInput, lbtErrors: [], adviesInput: FormData(), adviesErrors: [], context: context, status: .ok)
+        return try await render(loaded, lbtInput: lbtInput, lbtErrors: [], adviesInput: FormData(), adviesErrors: [], context: context, status: .ok,
+                                correct: CorrectionForm.requested(context))
     }
 
     private func render(_ loaded: CaseLoader.Loaded, lbtInput: FormData, lbtErrors: [AppError.FieldError], adviesInput: FormData,
-                        adviesErrors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+                        adviesErrors: [AppError.FieldError], context: RegieRequestContext, status: HTTPResponse.Status,
+                        correct: String? = nil) async throws -> Response {
         let t = services.localizer(context)
         let l = context.locale
         let person = loaded.person
+        let canEdit = Policy.allows(loaded.principal, .editPersons)
         let tests = try await services.casework.listLBT(personId: person.id, scope: loaded.scope)
         let adviezen = try await services.casework.listAdviezen(personId: person.id, scope: loaded.scope)
+        let withdrawn = try await services.casework.listWithdrawn(.lbt, personId: person.id, scope: loaded.scope).map { WithdrawnRow($0, t) }
+            + (try await services.casework.listWithdrawn(.advies, personId: person.id, scope: loaded.scope)).map { WithdrawnRow($0, t) }
+        var lbtInput = lbtInput, adviesInput = adviesInput
+        if canEdit {
+            CorrectionForm.prefill(&lbtInput, requested: correct, in: tests, id: \.id) { r in
+                [("invitedDate", r.invitedDate?.iso ?? ""), ("testDate", r.testDate?.iso ?? ""), ("administrator", r.administrator),
+                 ("conditions", r.conditions), ("score", r.score.map(String.init) ?? ""), ("exemption", r.exemption ?? "")]
+            }
+            CorrectionForm.prefill(&adviesInput, requested: correct, in: adviezen, id: \.id) { a in
+                [("adviceDate", a.adviceDate), ("school", a.school), ("adviesRoute", a.leerroute), ("adviesNiveau", a.niveau ?? ""), ("adviesNote", a.note)]
+            }
+        }
+        let withdraw = { (kind: WithdrawableRecord, id: String) in
+            canEdit ? WithdrawView(kind, personId: person.id, recordId: id, form: context.form, correctAnchor: kind == .lbt ? "lbt-form" : "advies-form") : nil
+        }
         let dash = "—"
         let rows = tests.reversed().map { r in
             let v = verdict(r, l)
             return LBTRow(invited: r.invitedDate.map { DisplayDate.format($0, l) } ?? dash, tested: r.testDate.map { DisplayDate.format($0, l) } ?? dash,
                           administrator: r.administrator.isEmpty ? dash : r.administrator, conditions: r.conditions.nonEmpty,
-                          score: r.score.map { "\($0)/40" } ?? dash, verdict: v.text, band: v.band, verdictClass: v.cssClass)
+                          score: r.score.map { "\($0)/40" } ?? dash, verdict: v.text, band: v.band, verdictClass: v.cssClass, withdraw: withdraw(.lbt, r.id))
         }
         let adviesRows = adviezen.reversed().map { a in
             AdviesRow(date: DisplayDate.format(a.adviceDate, l), school: a.school,
-                      route: t("routes.\(a.leerroute)") + (a.niveau.map { " (\($0))" } ?? ""), note: a.note.nonEmpty)
+                      route: t("routes.\(a.leerroute)") + (a.niveau.map { " (\($0))" } ?? ""), note: a.note.nonEmpty, withdraw: withdraw(.advies, a.id))
         }
         let lv = { (name: String) in lbtInput.raw(name) ?? "" }
         let av = { (name: String) in adviesInput.raw(name) ?? "" }
-        let lbtFields: [FieldView] = [
+        let lbtFields: [FieldView] = CorrectionForm.fields(lbtInput, t, errors: lbtErrors) + [
             FieldView(.input("date"), name: "invitedDate", label: t("lbt.invitedDate"), value: lv("invitedDate"), errors: lbtErrors),
             FieldView(.input("date"), name: "testDate", label: t("lbt.testDate"), hint: t("lbt.testDateHint"), value: lv("testDate"), errors: lbtErrors),
             FieldView(.input("text"), name: "administrator", label: t("lbt.administrator"), hint: t("lbt.administratorHint"), value: lv("administrator"), errors: lbtErrors),
@@ -88,7 +116,7 @@ struct LBTController {
             FieldView(.select, name: "exemption", label: t("lbt.exemption"), hint: t("lbt.exemptionHint"), value: lv("exemption"),
                       options: [("", t("lbt.noExemption"))] + LBTVrijstelling.allCases.map { ($0.rawValue, t("lbt.exemptions.\($0.rawValue)")) }, errors: lbtErrors),
         ]
-        let adviesFields: [FieldView] = [
+        let adviesFields: [FieldView] = CorrectionForm.fields(adviesInput, t, errors: adviesErrors, id: "correctionReason-advies") + [
             FieldView(.input("date"), name: "adviceDate", label: t("advies.date"), value: adviesInput.raw("adviceDate") ?? loader.today.iso, required: true, errors: adviesErrors),
             FieldView(.input("text"), name: "school", label: t("advies.school"), value: av("school"), required: true, errors: adviesErrors),
             FieldView(.select, name: "adviesRoute", label: t("advies.route"), value: av("adviesRoute"), options: Choices.withEmpty(Choices.routes(t), t), required: true, errors: adviesErrors),
@@ -100,8 +128,10 @@ struct LBTController {
             content: LBTView(name: person.displayName(services.localizer(context)), backHref: SiteRoute.person(person.id).path, tests: rows, hasTests: !rows.isEmpty,
                              adviezen: adviesRows, hasAdviezen: !adviesRows.isEmpty, lbtSummary: ErrorSummary(lbtErrors), lbtFields: lbtFields,
                              lbtAction: SiteRoute.lbt(person.id).path, adviesSummary: ErrorSummary(adviesErrors), adviesFields: adviesFields,
-                             adviesAction: SiteRoute.lbtAdvies(person.id).path, routeHref: SiteRoute.route(person.id).path),
-            context: context, notice: FormNotice.text(context, prefix: "lbt.saved", keys: ["lbt", "advies"], t), status: status)
+                             adviesAction: SiteRoute.lbtAdvies(person.id).path, routeHref: SiteRoute.route(person.id).path,
+                             lbtCorrecting: lbtInput["correcting"], adviesCorrecting: adviesInput["correcting"], withdrawn: withdrawn,
+                             hasWithdrawn: !withdrawn.isEmpty, canEdit: canEdit, cancelHref: SiteRoute.lbt(person.id).path),
+            context: context, notice: FormNotice.text(context, prefix: "lbt.saved", keys: ["lbt", "advies", "ingetrokken", "gecorrigeerd", "afspraak"], t), status: status)
     }
 
     func addLBT(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -111,16 +141,17 @@ struct LBTController {
         } catch let invalid as FormErrors {
             return try await render(loaded, lbtInput: context.form, lbtErrors: invalid.fields, adviesInput: FormData(), adviesErrors: [], context: context, status: invalid.status)
         }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + "?melding=lbt"])
+        return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + (context.form["correcting"] == nil ? "?melding=lbt" : "?melding=gecorrigeerd")])
     }
 
     /// Stores an LBT invitation, result or exemption from the form (R3); throws `FormErrors`.
     func recordLBT(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> LBTRecord {
         var r = InputReader()
-        let command = RecordLBT(
+        var command = RecordLBT(
             file: loaded.file, invitedDate: r.date("invitedDate", input["invitedDate"]), testDate: r.date("testDate", input["testDate"]),
             administrator: input["administrator"], conditions: input["conditions"], score: r.integer("score", input["score"], range: RecordLBT.scoreRange),
             exemption: r.choice("exemption", input["exemption"], as: LBTVrijstelling.self), read: r.issues)
+        command.correcting = CorrectionForm.read(input)
         return try await services.run(command, on: loaded, context: context)
     }
 
@@ -131,16 +162,17 @@ struct LBTController {
         } catch let invalid as FormErrors {
             return try await render(loaded, lbtInput: FormData(), lbtErrors: [], adviesInput: context.form, adviesErrors: invalid.fields, context: context, status: invalid.status)
         }
-        return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + "?melding=advies"])
+        return Response(status: .seeOther, headers: [.location: SiteRoute.lbt(loaded.person.id).path + (context.form["correcting"] == nil ? "?melding=advies" : "?melding=gecorrigeerd")])
     }
 
     /// Stores the language school's advice from the form; throws `FormErrors`.
     func recordAdvies(_ loaded: CaseLoader.Loaded, _ input: FormData, context: RegieRequestContext) async throws -> TaalschoolAdviesRecord {
         var r = InputReader()
-        let command = RecordSchoolAdvice(
+        var command = RecordSchoolAdvice(
             file: loaded.file, date: r.date("adviceDate", input["adviceDate"]), school: input["school"],
             route: r.choice("adviesRoute", input["adviesRoute"], as: Leerroute.self), level: r.choice("adviesNiveau", input["adviesNiveau"], as: Taalniveau.self),
             note: input["adviesNote"], read: r.issues)
+        command.correcting = CorrectionForm.read(input)
         return try await services.run(command, on: loaded, context: context)
     }
 

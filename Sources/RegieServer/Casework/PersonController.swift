@@ -91,7 +91,7 @@ struct PersonController {
         return traject.intakeOpenTopics == 0 ? t("person.sections.intakeComplete")
             : t(traject.intakeOpenTopics == 1 ? "person.sections.intakeOpenOne" : "person.sections.intakeOpen", ["count": String(traject.intakeOpenTopics)])
     }
-    struct TaskRow: Encodable { let title: String; let due: String?; let overdue: Bool; let source: String; let doneAction: String? }
+    struct TaskRow: Encodable { let title: String; let due: String?; let overdue: Bool; let source: String; let doneAction: String?; let editHref: String? }
     struct SectionLink: Encodable { let href: String; let label: String; let detail: String }
     struct NextStepView: Encodable { let label: String; let href: String; let due: String?; let remaining: String?; let cssClass: String }
     struct TimelineRow: Encodable { let date: String; let what: String; let who: String; let when: String }
@@ -222,7 +222,8 @@ struct PersonController {
                 let overdue = taak.dueDate.map { $0 < today } ?? false
                 return TaskRow(title: taak.title, due: taak.dueDate.map { DisplayDate.format($0, locale) },
                                overdue: overdue, source: t("tasks.sources.\(taak.source)"),
-                               doneAction: canEdit ? SiteRoute.taskDone(person.id, taak.id).path : nil)
+                               doneAction: canEdit ? SiteRoute.taskDone(person.id, taak.id).path : nil,
+                               editHref: canEdit ? SiteRoute.task(person.id, taak.id).path : nil)
             }
             timeline = try await services.casework.listEvents(personId: person.id, scope: scope, limit: 50).map { event in
                 TimelineRow(date: DisplayDate.format(event.eventDate, locale),
@@ -262,7 +263,8 @@ struct PersonController {
                              cssClass: "term--\(step.status.rawValue)")
             } : nil)
         let notices = ["contact": "person.contactSaved", "adres": "address.saved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice",
-                       "taak": "tasks.saved", "taakAfgerond": "tasks.done", "gegevens": "details.saved"]
+                       "taak": "tasks.saved", "taakAfgerond": "tasks.done", "taakGewijzigd": "tasks.changed", "taakIngetrokken": "tasks.withdrawn",
+                       "gegevens": "details.saved"]
         return try services.views.render(
             "person", titleKey: "person.title", titleArguments: ["name": view.name], content: view,
             context: context, notice: context.form["melding"].flatMap { notices[$0] }.map { t($0) }, status: status)

@@ -200,7 +200,7 @@ struct ProgressController {
                         open: failed == form)
                 },
                 hasHours: !hours.isEmpty, forms: forms),
-            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat", "correctie", "ingetrokken", "gecorrigeerd"], t), status: status)
+            context: context, notice: FormNotice.text(context, prefix: "progress.saved", keys: ["start", "gesprek", "uren", "resultaat", "correctie", "ingetrokken", "gecorrigeerd", "afspraak"], t), status: status)
     }
 
 

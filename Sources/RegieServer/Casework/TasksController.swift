@@ -13,6 +13,8 @@ struct TasksController {
     func addRoutes(to router: RouterGroup<RegieRequestContext>) {
         router.post(RouterPath(SiteRoute.tasksPattern), use: add)
         router.post(RouterPath(SiteRoute.taskDonePattern), use: complete)
+        router.get(RouterPath(SiteRoute.taskPattern), use: editTask)
+        router.post(RouterPath(SiteRoute.taskPattern), use: saveTask)
         router.get(RouterPath(SiteRoute.myTasks.path), use: mine)
     }
 
@@ -38,6 +40,65 @@ struct TasksController {
         let loaded = try await loader.load(context, permission: .editPersons)
         try await services.run(CompleteTask(file: loaded.file, taskId: try context.parameters.require("task")), on: loaded, context: context)
         return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=taakAfgerond#taken"])
+    }
+
+    // MARK: One task: corrected in place or withdrawn (issue 15 item 3)
+
+    struct TaskView: Encodable {
+        let name: String
+        let backHref: String
+        let title: String
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+        let withdraw: WithdrawView
+    }
+
+    /// The open task of this person the route names; 404 otherwise (done, withdrawn, or another's).
+    private func openTask(_ loaded: CaseLoader.Loaded, _ context: RegieRequestContext) async throws -> TaakRecord {
+        let id = try context.parameters.require("task")
+        guard let taak = try await services.casework.listTaken(personId: loaded.person.id, scope: loaded.scope).first(where: { $0.id == id }) else {
+            throw AppError.notFound
+        }
+        return taak
+    }
+
+    func editTask(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let taak = try await openTask(loaded, context)
+        return try renderTask(loaded, taak, input: FormData(pairs: [("taskTitle", taak.title), ("taskDue", taak.dueDate?.iso ?? "")]), errors: [],
+                              context: context, status: .ok)
+    }
+
+    private func renderTask(_ loaded: CaseLoader.Loaded, _ taak: TaakRecord, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
+                            status: HTTPResponse.Status) throws -> Response {
+        let t = services.localizer(context)
+        let name = loaded.person.displayName(t)
+        return try services.views.render(
+            "task", titleKey: "tasks.editTitle", titleArguments: ["name": name],
+            content: TaskView(
+                name: name, backHref: SiteRoute.person(loaded.person.id).path + "#taken", title: taak.title, summary: ErrorSummary(errors),
+                fields: [
+                    FieldView(.input("text"), name: "taskTitle", label: t("tasks.title"), value: input.raw("taskTitle") ?? "", required: true, errors: errors,
+                              extra: "maxlength=\"200\""),
+                    FieldView(.input("date"), name: "taskDue", label: t("tasks.due"), value: input.raw("taskDue") ?? "", errors: errors),
+                ],
+                action: SiteRoute.task(loaded.person.id, taak.id).path,
+                withdraw: WithdrawView(.taak, personId: loaded.person.id, recordId: taak.id, form: context.form)),
+            context: context, status: status)
+    }
+
+    func saveTask(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        let taak = try await openTask(loaded, context)
+        var r = InputReader()
+        do {
+            _ = try await services.run(EditTask(file: loaded.file, taskId: taak.id, title: context.form["taskTitle"], due: r.date("taskDue", context.form["taskDue"]),
+                                                read: r.issues), on: loaded, context: context)
+        } catch let invalid as FormErrors {
+            return try renderTask(loaded, taak, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.person(loaded.person.id).path + "?melding=taakGewijzigd#taken"])
     }
 
     struct Row: Encodable { let href: String; let name: String; let title: String; let due: String?; let overdue: Bool }

@@ -97,3 +97,28 @@ extension CaseworkStore {
         }
     }
 }
+
+/// An earlier answer to an intake topic, replaced by a later save.
+public struct IntakeOnderwerpVersie: Sendable, Hashable {
+    public let answers: [String: String]
+    public let updatedAt: Int64
+    public let replacedAt: Int64
+    public let reason: String
+}
+
+extension CaseworkStore {
+    /// The earlier answers to one topic, latest first (opened: they are as sensitive as the topic).
+    public func listOnderwerpVersies(personId: String, topic: String, scope: TenantScope) async throws -> [IntakeOnderwerpVersie] {
+        try await database.sql.raw("""
+            SELECT v.content_sealed, v.updated_at, v.replaced_at, v.reason FROM intake_onderwerp_versies v JOIN persons p ON p.id = v.person_id
+            WHERE v.person_id = \(bind: personId) AND v.topic = \(bind: topic) AND \(scope.persons(needs: [.casework, .specialCategory]))
+            ORDER BY v.replaced_at DESC, v.id
+            """).all().map { row in
+                let text = try seal.open(try row.decode(column: "content_sealed", as: String.self))
+                return IntakeOnderwerpVersie(answers: try JSONDecoder().decode([String: String].self, from: Data(text.utf8)),
+                                             updatedAt: try row.decode(column: "updated_at", as: Int64.self),
+                                             replacedAt: try row.decode(column: "replaced_at", as: Int64.self),
+                                             reason: try row.decode(column: "reason", as: String.self))
+            }
+    }
+}
