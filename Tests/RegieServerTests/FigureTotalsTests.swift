@@ -97,7 +97,8 @@ struct FigureTotalsTests {
                     case 6:
                         try await sql.raw("DELETE FROM route_besluiten WHERE person_id = \(bind: person)").run()
                     case 7:
-                        try await sql.raw("UPDATE handhavingen SET decided_date = \(bind: date() ?? "2026-03-01"), amount_cents = \(bind: Int(random.next() % 50_000)) WHERE person_id = \(bind: person)").run()
+                        // A step withdrawn (issue 15) counts in no figure any more; one taken back in again.
+                        try await sql.raw("UPDATE handhavingen SET decided_date = \(bind: date() ?? "2026-03-01"), amount_cents = \(bind: Int(random.next() % 50_000)), withdrawn_at = \(bind: random.next() % 3 == 0 ? Int64(1_764_000_000) : nil) WHERE person_id = \(bind: person)").run()
                         try await sql.raw("DELETE FROM route_resultaten WHERE person_id = \(bind: person)").run()
                     default:
                         try await sql.raw("UPDATE warme_overdrachten SET meeting_held = \(bind: date()) WHERE person_id = \(bind: person)").run()

@@ -70,6 +70,8 @@ struct TenancyTests {
               form: [("receivedOn", "2026-11-17")]),
         Probe(pattern: "/personen/{id}/taken", method: .post, path: { w, _ in "/personen/\(w.personB)/taken" }, form: [("taskTitle", "Bellen")]),
         Probe(pattern: "/personen/{id}/taken/{task}/afronden", method: .post, path: { w, _ in "/personen/\(w.personB)/taken/x/afronden" }, form: []),
+        Probe(pattern: "/personen/{id}/taken/{task}", method: .get, path: { w, _ in "/personen/\(w.personB)/taken/x" }, form: []),
+        Probe(pattern: "/personen/{id}/taken/{task}", method: .post, path: { w, _ in "/personen/\(w.personB)/taken/x" }, form: [("taskTitle", "Bellen")]),
         Probe(pattern: "/personen/{id}/afspraken", method: .get, path: { w, _ in "/personen/\(w.personB)/afspraken" }, form: []),
         Probe(pattern: "/personen/{id}/afspraken", method: .post, path: { w, _ in "/personen/\(w.personB)/afspraken" },
               form: [("kind", "intakegesprek"), ("date", "2026-12-01"), ("time", "10:00"), ("duration", "60"), ("place", "Stadhuis")]),
