@@ -7,8 +7,11 @@ and a box "Ja, dit aantal uren klopt" (`bevestigd`) that was not there before (U
 8 hours a working day). Ticked, the hours are registered and listed. The row's correction form
 (`/personen/<id>/voortgang/uren/<uren>`: the right number and a reason) then gives "De uren zijn
 gecorrigeerd.": the list shows the right number, and the old row struck through with "Gecorrigeerd op
-…: <reason>" and no correction form of its own. Each page is checked with axe and the reflow check and
-kept as a screenshot."""
+…: <reason>" and no correction form of its own. On the same case's leerbaarheidstoets page
+(`/personen/<id>/lbt`) the consulent corrects the latest test: "Corrigeren" opens the form filled with
+the test, a reason is asked, and after saving the page says "De registratie is gecorrigeerd.", lists
+the corrected test and keeps the old one under "Ingetrokken" with the reason. Each page is checked
+with axe and the reflow check and kept as a screenshot."""
 
 from __future__ import annotations
 
@@ -37,6 +40,12 @@ TXT_KINDS = {  # progress.kinds, the grid's kinds (UrenSoort) this journey may u
     "mapPraktijk": "MAP-praktijk",
     "cursus": "Cursus (taal en KNM)",
 }
+
+TXT_LBT_CORRECT = "Leerbaarheidstoets corrigeren"  # lbt.correct
+TXT_LBT_CORRECTED = "De registratie is gecorrigeerd."  # lbt.saved.gecorrigeerd
+TXT_WITHDRAWN = "Ingetrokken"  # withdraw.heading
+LBT_ADMINISTRATOR = "M. Jansen (gecertificeerd afnemer)"
+LBT_REASON = "Verkeerde afnemer overgenomen"
 
 TYPED = 900  # a typing error for 90: more than a quarter's working days hold (about 65 × 8 = 520)
 RIGHT = 90
@@ -134,12 +143,33 @@ def run(smoke: Smoke) -> None:
         smoke.expect(not old[0].find_elements(By.CSS_SELECTOR, "details.correction"), "no correction form on the old row", "there")
         smoke.check_page("uren-gecorrigeerd")
 
+    def correct_lbt():
+        person = smoke.case("corrections_person")
+        smoke.open(person + "/lbt")
+        links = smoke.driver.find_elements(By.CSS_SELECTOR, "main table a[href*='corrigeer=']")
+        smoke.expect(bool(links), "a test with a link 'Corrigeren' on the LBT page", "none")
+        smoke.click_and_wait(links[0])
+        smoke.expect(smoke.text_of("main #lbt-form") == TXT_LBT_CORRECT, f"the form headed '{TXT_LBT_CORRECT}'", smoke.text_of("main #lbt-form"))
+        smoke.expect(bool(smoke.value("administrator")), "the form filled with the test", smoke.value("administrator"))
+        smoke.check_page("lbt-corrigeren")
+        smoke.fill("administrator", LBT_ADMINISTRATOR)
+        smoke.fill("correctionReason", LBT_REASON)
+        smoke.submit("main form[action$='/lbt']")
+        smoke.expect_notice(TXT_LBT_CORRECTED)
+        tests = smoke.text_of("main section[aria-labelledby=toetsen] table")
+        smoke.expect(LBT_ADMINISTRATOR in tests, f"the corrected test listed with '{LBT_ADMINISTRATOR}'", tests[:300])
+        withdrawn = smoke.text_of("main section[aria-labelledby=ingetrokken]")
+        smoke.expect(TXT_WITHDRAWN in withdrawn and LBT_REASON in withdrawn, f"the old test under '{TXT_WITHDRAWN}' with '{LBT_REASON}'",
+                     withdrawn[:300])
+        smoke.check_page("lbt-gecorrigeerd")
+
     for name, function in [
         ("log in as consulent", login),
         ("open 'Voortgang en uren' of a case with a fixed PIP", open_case),
         (f"{TYPED} hours in the hours grid ask for confirmation", implausible),
         ("confirmed, the hours are registered and listed", confirm),
         (f"correct the row to {RIGHT} hours with a reason", correct),
+        ("correct the leerbaarheidstoets with a reason", correct_lbt),
         ("log out", smoke.logout),
     ]:
         smoke.step(name, function)
