@@ -168,7 +168,8 @@ extension RecordHours {
             ?? periodEnd.adding(months: -3).adding(days: 1)
         let maximum = UrenRules.plausibelMaximum(van: from, tot: periodEnd)
         if hours > maximum {
-            v.fail(field, "progress.errors.implausible", ["hours": .text(String(hours)), "maximum": .text(String(maximum)), "from": .date(from), "to": .date(periodEnd)])
+            v.fail(field, "progress.errors.implausible", ["hours": .text(String(hours)), "maximum": .text(String(maximum)), "from": .date(from), "to": .date(periodEnd),
+                                                         "kind": .label("progress.kinds.\(soort.rawValue)")])
         }
     }
 }

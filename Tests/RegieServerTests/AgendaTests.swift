@@ -357,6 +357,19 @@ struct AgendaTests {
         }
     }
 
+    static let workingWeeks: [(today: String, week: String)] = [
+        ("2026-12-04", "2026-W49"),  // Friday: this week
+        ("2026-12-05", "2026-W50"),  // Saturday: the week about to start
+        ("2026-12-06", "2026-W50"),  // Sunday
+        ("2026-12-07", "2026-W50"),  // Monday
+        ("2027-01-03", "2027-W01"),  // Sunday before the first week of a year
+    ]
+
+    @Test("'This week' is the current week, on a weekend the week about to start", arguments: workingWeeks)
+    func workingWeek(today: String, week: String) {
+        #expect(AgendaController.workingWeek(isoDay(today)).text == week)
+    }
+
     @Test("RFC 5545 folding never splits a UTF-8 character and escapes TEXT")
     func folding() {
         let line = "SUMMARY:" + String(repeating: "é", count: 60)

@@ -32,7 +32,7 @@ struct HoursCorrectionTests {
             let typo = [("periodEnd", "2026-11-15"), ("uren-participatie", "2000"), ("aanbieder-participatie", "Werkplein")]
             let refused = try await browser.post("/personen/\(person)/voortgang/uren", form: typo, csrf: csrf)
             #expect(refused.status == .badRequest)
-            #expect(refused.body.contains("Meer uren dan de periode van 16 augustus 2026 tot en met 15 november 2026 kan bevatten (2000; hoogstens 520"))
+            #expect(refused.body.contains("Meer uren dan de periode van 16 augustus 2026 tot en met 15 november 2026 kan bevatten (Participatie: 2000; hoogstens 520"))
             #expect(refused.body.contains("name=\"bevestigd\""), "the box to confirm is offered")
             #expect(refused.body.contains("value=\"2000\""), "what was typed is kept")
             #expect(try await Self.hoursRows(app, person).isEmpty)

@@ -46,8 +46,21 @@ extension AgendaController {
 
     func span(_ context: RegieRequestContext) -> Span {
         if let day = context.form.date("datum") { return Span(first: day, days: 1, week: nil) }
-        let week = context.form["week"].flatMap(ISOWeek.init(text:)) ?? ISOWeek(containing: loader.today)
+        let week = context.form["week"].flatMap(ISOWeek.init(text:)) ?? Self.workingWeek(loader.today)
         return Span(first: week.monday, days: 7, week: week)
+    }
+
+    /// The week a consulent means by "this week": the current one, and on a Saturday or Sunday the
+    /// one about to start (the week that ends today is over).
+    static func workingWeek(_ today: CalendarDate) -> ISOWeek {
+        ISOWeek(containing: today.isoWeekday >= 6 ? today.adding(days: 8 - today.isoWeekday) : today)
+    }
+
+    /// The principal's scope, within the municipality chosen in the header (as the team page counts).
+    static func chosenScope(_ principal: Principal) -> TenantScope {
+        let full = Policy.scope(for: principal)
+        guard let code = principal.session?.municipalityCode, principal.municipalities.contains(where: { $0.code == code }) else { return full }
+        return full.narrowed(toMunicipality: code)
     }
 
     func mine(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -66,7 +79,7 @@ extension AgendaController {
         let span = span(context)
         let workers = try await services.users.listCaseWorkers(organisationId: principal.organisationId, teamId: principal.user?.teamId)
         let entries = try await services.casework.listAgenda(ownerIds: workers.map(\.id), from: span.first, until: span.first.adding(days: span.days),
-                                                             scope: Policy.scope(for: principal))
+                                                             scope: Self.chosenScope(principal))
         try await recordView(entries, context: context, permission: .assignCases)
         let byOwner = Dictionary(grouping: entries, by: { $0.afspraak.ownerId ?? "" })
         return try renderWeek(span, groups: workers.map { ($0.name, byOwner[$0.id] ?? []) }, path: SiteRoute.teamAgenda.path, isTeam: true, context: context)
