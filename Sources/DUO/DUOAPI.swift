@@ -28,7 +28,7 @@ extension DUOPull {
     }
 }
 
-/// The headers of DUO's interface (domain.md §5).
+/// The headers of DUO's interface (as its published OpenAPI descriptions give them).
 public enum DUOHeader {
     public static let bron = "Bron"
     public static let doel = "Doel"

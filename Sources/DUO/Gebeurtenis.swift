@@ -1,6 +1,6 @@
 import Inburgering
 
-/// The events DUO signals (domain.md §5; DUO's events overview, revision 1.0 of 5-11-2024, plus
+/// The events DUO signals (DUO's events overview, revision 1.0 of 5-11-2024, plus
 /// SS126, SS140 and SS199 from the chain's practice). Each names what Regie pulls to learn the
 /// new state. Unknown ids are not an error: they are stored and shown (`Gebeurtenis(id:)` is nil).
 public enum Gebeurtenis: String, CaseIterable, Codable, Sendable {

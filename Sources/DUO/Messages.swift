@@ -2,7 +2,7 @@ import Foundation
 import Inburgering
 
 // The messages of the municipality–DUO interface, written from the facts of DUO's published
-// OpenAPI descriptions (domain.md §5). Property names are DUO's JSON names; dates are ISO days
+// OpenAPI descriptions. Property names are DUO's JSON names; dates are ISO days
 // (`CalendarDate` encodes as "yyyy-MM-dd"). Only what Regie reads or sends is modelled; unknown
 // JSON properties in DUO's answers are ignored, so an additive DUO release does not break Regie.
 

@@ -4,7 +4,7 @@ import DUO
 
 // The DUO simulator: plays DUO's side of the koppeling for development, demos, training and tests.
 // It answers the requests Regie makes (paths below `/v{major}`, headers `Bron`/`Doel`/`BerichtId`,
-// status codes and bodies as DUO's published OpenAPI descriptions give them, domain.md §5), applies
+// status codes and bodies as DUO's published OpenAPI descriptions give them), applies
 // DUO's PIP rules through the law module (R6), and scripts the notifications DUO would send.
 // No web framework here: `SimulatorServer.swift` beside it binds it to HTTP.
 
@@ -531,7 +531,7 @@ public actor DUOSimulator {
         guard person.plicht.indicatorInburgeringsplicht else {
             throw Refusal(status: 403, reason: "no obligation", fouten: [Foutmelding(fouttekst: "Voor deze persoon geldt geen inburgeringsplicht; een PIP kan niet worden geregistreerd.")])
         }
-        // R6 — DUO PIP API 1.2.0 validatieregels; domain.md R6: the law module's rules against DUO's own state.
+        // R6 — DUO PIP API 1.2.0 validatieregels: the law module's rules against DUO's own state.
         let context = PIPValidationContext(
             startInburgeringsplicht: person.plicht.begindatum, vestigingInGemeente: person.vestiging,
             dagtekeningInitielePIP: person.initialPIPDate, dagtekeningHuidigePIP: person.pip?.pip.dagtekeningPip,
@@ -551,7 +551,7 @@ public actor DUOSimulator {
                 let period = InburgeringstermijnRule.basis(eerstePIPDagtekening: bericht.dagtekeningPip)
                 person.termijn = DUOTermijn(startdatum: period.start, einddatum: period.exclusiveEnd, wijzigingsdatum: today)
                 person.termijnHistorie.append(DUOTermijnHistorie(einddatum: period.exclusiveEnd, wijzigingsdatum: today))
-                // SS102 — DUO signals the start of the term (events overview; domain.md §5).
+                // SS102 — DUO signals the start of the term (DUO's events overview).
                 followUps.append(SimStep(after: .zero, gebeurtenisId: Gebeurtenis.termijnGestart.id, bsn: bsn, municipalityOIN: sender.oin))
             }
         }
@@ -807,7 +807,7 @@ public actor DUOSimulator {
     // MARK: Deterministic identifiers
 
     /// A fictitious BSN for a seed: "99", six digits from the seed, and the check digit of the 11-proef
-    /// (9·d1 + 8·d2 + … + 2·d8 − d9 ≡ 0 mod 11; domain.md §5 BRP). Where that check digit would be 10 the
+    /// (9·d1 + 8·d2 + … + 2·d8 − d9 ≡ 0 mod 11). Where that check digit would be 10 the
     /// prefix is "98" instead (which makes it 2), so different seeds below 1 000 000 give different BSNs.
     public static func bsn(seed: UInt64) -> String {
         let body = padded(seed % 1_000_000, width: 6)

@@ -14,7 +14,7 @@ public struct CustomIntakeTopic: Codable, Sendable, Hashable {
     }
 }
 
-/// A municipality's own target for the figures (domain.md §6: "90% started within 3 months of
+/// A municipality's own target for the figures (for instance "90% started within 3 months of
 /// housing"): the share of people for whom a step follows another within a number of months.
 public struct MonitoringTarget: Codable, Sendable, Hashable {
     /// What is measured; one of `MonitoringTarget.metrics`.
@@ -93,10 +93,10 @@ public struct Letterhead: Codable, Sendable, Hashable {
     }
 }
 
-/// What a functioneel beheerder sets per municipality (domain.md §3: practice varies; build settings,
-/// not forks). Defaults follow domain.md.
+/// What a functioneel beheerder sets per municipality (practice varies between municipalities:
+/// settings, not forks). Defaults follow the law and common practice.
 public struct MunicipalitySettings: Codable, Sendable, Hashable {
-    /// Cases per full-time case worker the team plans with (practice: 40 to 120; seed 001b).
+    /// Cases per full-time case worker the team plans with (practice: 40 to 120).
     public var caseloadNorm: Int
     /// Term windows, meeting cadence, ontzorgen and the fine ladder as the law module reads them.
     public var law: MunicipalityLawSettings

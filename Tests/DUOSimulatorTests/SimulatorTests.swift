@@ -6,7 +6,7 @@ import Inburgering
 @testable import DUOSimulator
 
 // The DUO simulator must refuse what DUO refuses and answer what DUO answers (DUO's published OpenAPI
-// descriptions; domain.md §5 and R6), so that Regie is tested against a faithful counterpart.
+// descriptions and its PIP validation rules, R6), so that Regie is tested against a faithful counterpart.
 
 private let duoOIN = "00000009999999999000"
 private let oin0988 = "00000009000009880000"

@@ -67,6 +67,7 @@ struct CatalogueDocumentTests {
 
 /// What users read as a rule's source is the law or DUO's published interface, never the team's
 /// working documents (the seed documents, domain.md) — on the Regels page, beside every term, in docs/law.md.
+/// The Swift sources and tests do not cite them either, comments included: they cite the law.
 @Suite("Sources cite the law, not working documents")
 struct SourceCitationTests {
     static var working: Regex<Substring> { #/seed \d{3}|\d{3}:\d{2,4}|domain\.md/# }
@@ -110,6 +111,30 @@ struct SourceCitationTests {
                 found.append("\(file.lastPathComponent):\(number + 1): \(line.prefix(120))")
             }
         }
+        #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
+    }
+
+    @Test("No Swift file in Sources or Tests, comments included, cites a seed document, domain.md or a line number")
+    func swiftFiles() throws {
+        let this = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        let root = this.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var found: [String] = []
+        var scanned = 0
+        for folder in ["Sources", "Tests"] {
+            // This file is left out: it holds the patterns it searches for.
+            let files = FileManager.default.enumerator(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }
+                .filter { $0.pathExtension == "swift" && $0.resolvingSymlinksInPath().path != this.path } ?? []
+            #expect(files.count > (folder == "Sources" ? 150 : 50), "the Swift files were found: \(root.appendingPathComponent(folder).path)")
+            scanned += files.count
+            for file in files {
+                let path = file.path.hasPrefix(root.path + "/") ? String(file.path.dropFirst(root.path.count + 1)) : file.lastPathComponent
+                for (number, line) in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                where line.firstMatch(of: Self.working) != nil {
+                    found.append("\(path):\(number + 1): \(line.trimmingCharacters(in: .whitespaces).prefix(120))")
+                }
+            }
+        }
+        #expect(scanned > 250, "every Swift source and test was scanned, not only some: \(scanned)")
         #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
     }
 }

@@ -5,7 +5,7 @@ import Testing
 struct OntzorgenBetaalTests {
     @Test("R8b — a month is paid when ontzorgen runs on its first day: N months are N paid months, whatever the start day", arguments: [
         // start, last day, first and last paid month, count
-        ("2024-03-15", "2024-09-14", "2024-04", "2024-09", 6),   // mid-month start (domain.md §4)
+        ("2024-03-15", "2024-09-14", "2024-04", "2024-09", 6),   // mid-month start
         ("2024-03-01", "2024-08-31", "2024-03", "2024-08", 6),   // start on the first
         ("2024-08-31", "2025-02-28", "2024-09", "2025-02", 6),   // month-end clamping
         ("2024-03-15", "2024-12-14", "2024-04", "2024-12", 9),   // extended by three months (art. 57 Pw)

@@ -235,7 +235,7 @@ struct APICaseworkTests {
             #expect(misspelt.problems["body.gezondhied"]?.contains("gezondheid") == true, "the message lists the fields that exist")
             let after = try await Self.send(client, .get, "/api/v1/cases/\(person)/handover", key: key)
             #expect(after.json["gezondheid"] as? String == "Rugklachten; trap lastig.", "nothing was emptied")
-            // CI's fuzzer found an empty date accepted on this operation (seed 1625344133): a date must be a date.
+            // CI's fuzzer found an empty date accepted on this operation (fuzzer seed: 1625344133): a date must be a date.
             let emptyDate = try await Self.send(client, .put, "/api/v1/cases/\(person)/handover", key: key, body: ["meetingHeld": ""])
             #expect(emptyDate.status == .badRequest)
             #expect(emptyDate.problems["body.meetingHeld"]?.contains("JJJJ-MM-DD") == true)

@@ -10,7 +10,7 @@ import RegieStorage
 import Synchronization
 import Testing
 
-/// DUO's interface runs over mutual TLS (domain.md §5): the Notificatie API listener accepts only a
+/// DUO's interface runs over mutual TLS: the Notificatie API listener accepts only a
 /// client whose certificate is signed by the configured CA.
 @Suite("DUO mutual TLS on the Notificatie API", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs the openssl command to make test certificates"))
 struct DUOMutualTLSTests {

@@ -56,6 +56,14 @@ struct DemoDataTests {
             for table in ["leerbaarheidstoetsen", "route_besluiten", "voortgangsgesprekken", "uren", "warme_overdrachten", "taken", "case_events", "route_resultaten"] {
                 #expect(try await count("SELECT COUNT(*) AS n FROM \(table)") > 0, "\(table) has demo rows")
             }
+            // Every person whose details are known has a residential address (a letter has its addressee),
+            // one per household; a case still waiting for the BRP's details has none.
+            #expect(try await count("SELECT COUNT(*) AS n FROM persons p WHERE p.details_pending = 0 AND NOT EXISTS (SELECT 1 FROM person_addresses a WHERE a.person_id = p.id AND a.kind = 'woon')") == 0)
+            #expect(try await count("SELECT COUNT(*) AS n FROM person_addresses a JOIN persons p ON p.id = a.person_id WHERE p.details_pending = 1") == 0)
+            #expect(try await count("""
+                SELECT COUNT(*) AS n FROM (SELECT p.household_id FROM persons p JOIN person_addresses a ON a.person_id = p.id
+                WHERE p.household_id IS NOT NULL GROUP BY p.household_id HAVING COUNT(DISTINCT a.street || a.house_number || a.postcode) > 1) x
+                """) == 0, "a household shares its address")
             // Most running cases are on time; some are not (so the caseload shows both).
             let overdue = try await count("SELECT COUNT(*) AS n FROM trajecten WHERE closed_date IS NULL AND next_due_date < '2026-11-18'")
             let open = try await count("SELECT COUNT(*) AS n FROM trajecten WHERE closed_date IS NULL")
@@ -106,6 +114,7 @@ struct DemoDataTests {
             ("taken", ["person_id", "title", "due_date", "assignee_id", "created_by"]),
             ("warme_overdrachten", ["person_id", "scenario", "meeting_planned", "meeting_held"]),
             ("households", ["id", "municipality_code"]),
+            ("person_addresses", ["person_id", "street", "house_number", "postcode", "city"]),
             ("users", ["id", "email", "name", "team_id"]),
             ("ontzorgingen", ["person_id", "bijstand_start", "regime", "ontzorgd", "planned_end", "mandate_signed_on"]),
             ("ontzorgen_posten", ["person_id", "soort", "payee_name", "iban", "amount_cents"]),

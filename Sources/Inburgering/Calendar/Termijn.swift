@@ -1,6 +1,6 @@
 /// A statutory length of time: N days, weeks, months or years.
 ///
-/// Counting rule (domain.md §4, Awb art. 6:8 way of counting): a term triggered by an event starts on
+/// Counting rule (Awb art. 6:8 way of counting): a term triggered by an event starts on
 /// the day after that event; a term of N periods that starts on day S ends on the day before the day
 /// that corresponds to S, N periods later; where that corresponding day does not exist (31 February)
 /// the term ends on the last day of that month.

@@ -1,6 +1,6 @@
 /// R5a: the statutory topics of the brede intake.
 public enum BredeIntakeRule: LegalRule {
-    // R5a — Wi2021 art. 14 lid 3; Besluit inburgering 2021 art. 5.2; seed 001:552, 001:558
+    // R5a — Wi2021 art. 14 lid 3; Besluit inburgering 2021 art. 5.2; nota van toelichting art. 2.3.2
     public static func ontbrekendeOnderwerpen(_ intake: BredeIntake, heeftJongeKinderen: Bool) -> [IntakeOnderwerp] {
         ontbrekendeOnderwerpen(besproken: intake.besprokenOnderwerpen, heeftJongeKinderen: heeftJongeKinderen)
     }

@@ -33,7 +33,7 @@ public enum CBSLeveringRule: LegalRule {
     public static let leverTermijn = Termijn.weeks(4)
 
     /// Delivery window for a quarter: from the day after it ends, 4 weeks.
-    // R13 — Wi2021 (gegevensverstrekking voor monitoring, Statistiek Wet inburgering); domain.md R13
+    // R13 — Wi2021 (gegevensverstrekking voor monitoring, Statistiek Wet inburgering)
     public static func leverVenster(_ kwartaal: Kwartaal) -> Period {
         leverTermijn.period(afterTrigger: kwartaal.laatsteDag)
     }

@@ -41,7 +41,7 @@ public enum HandhavingRule: LegalRule {
     public static let maximumBoeteCent = 80_000
 
     /// Caps a step's amount at the legal maximum.
-    // R9 — Wi2021 (bestuurlijke boete college, ten hoogste € 800); domain.md R9
+    // R9 — Wi2021 (bestuurlijke boete college, ten hoogste € 800)
     public static func afgetopt(_ stap: HandhavingsStap) -> (stap: HandhavingsStap, afgetopt: Bool) {
         switch stap {
         case .waarschuwing: (stap, false)
@@ -52,7 +52,7 @@ public enum HandhavingRule: LegalRule {
     }
 
     /// The next step on the ladder for this file, or why none may be proposed.
-    // R9 — Awb art. 5:41 (geen boete zonder verwijtbaarheid) en 5:46 lid 2; rechtspraak: omstandigheden onderzoeken; domain.md R9
+    // R9 — Awb art. 5:41 (geen boete zonder verwijtbaarheid) en 5:46 lid 2; rechtspraak: omstandigheden onderzoeken
     public static func volgendeStap(_ dossier: HandhavingsDossier, categorie: DoelgroepCategorie, pipVastgesteld: Bool,
                                     settings: HandhavingSettings = HandhavingSettings()) -> Result<HandhavingsVoorstel, HandhavingsWeigering> {
         // R9 — the fine is for not keeping to the PIP (Wi2021, bestuurlijke boete college): without a fixed PIP there is none.

@@ -3,7 +3,7 @@ public enum InburgeringstermijnRule: LegalRule {
     public static let duur = Termijn.years(3)
 
     /// The term without extensions: from the day after the first PIP's dagtekening, 3 years.
-    // R2 — Wi2021 art. 11 lid 1 (termijn 3 jaar vanaf dag na dagtekening eerste PIP); seed 001:1245
+    // R2 — Wi2021 art. 11 lid 1 (termijn 3 jaar vanaf dag na dagtekening eerste PIP)
     public static func basis(eerstePIPDagtekening: CalendarDate) -> Period {
         duur.period(afterTrigger: eerstePIPDagtekening)
     }

@@ -5,7 +5,7 @@ public enum LateOfferRule: LegalRule {
     }
 
     /// The window for the start of the offer: from the day after the first PIP's dagtekening.
-    // R12 — Besluit inburgering 2021 (niet-verwijtbare verlenging bij te late start aanbod); seed 001:1382; domain.md R12
+    // R12 — Besluit inburgering 2021 (niet-verwijtbare verlenging bij te late start aanbod)
     public static func venster(eerstePIPDagtekening: CalendarDate, route: Leerroute) -> Period {
         termijn(voor: route).period(afterTrigger: eerstePIPDagtekening)
     }

@@ -36,10 +36,10 @@ public struct LawTimeline<Value: Sendable & Hashable>: Sendable, Hashable {
 public enum LawDates {
     /// Wet inburgering 2021 in force (Stb. 2021, 41; inwerkingtreding 1-1-2022).
     public static let wi2021 = CalendarDate(unchecked: 2022, 1, 1)
-    /// LBT cut-off lowered from 31 to 28 correct answers (seed 001:654–660; domain.md R3).
+    /// LBT cut-off lowered from 31 to 28 correct answers.
     public static let lbtThreshold28 = CalendarDate(unchecked: 2023, 4, 12)
-    /// Verzamelbrief inburgering 6-4-2023: municipalities may deviate from the standard form of ontzorgen (seed 001:648, fn. 54).
+    /// Verzamelbrief inburgering 6-4-2023: municipalities may deviate from the standard form of ontzorgen (blz. 3).
     public static let ontzorgenRelaxation = CalendarDate(unchecked: 2023, 4, 6)
-    /// School hours in praktijkonderwijs, vso and entree count towards the Z-route from 1-7-2025 (domain.md R7).
+    /// School hours in praktijkonderwijs, vso and entree count towards the Z-route from 1-7-2025 (amendment of the Besluit inburgering 2021).
     public static let zRouteSchoolHours = CalendarDate(unchecked: 2025, 7, 1)
 }

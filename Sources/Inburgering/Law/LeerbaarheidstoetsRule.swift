@@ -1,11 +1,11 @@
-/// DUO's score bands used in its route table (seed 001:1083).
+/// DUO's score bands used in its table of LBT results by route.
 public enum LBTScoreBand: String, CaseIterable, Codable, Sendable, Comparable {
     case onder20 = "<20"
     case van20tot27 = "20-27"
     case van28tot30 = "28-30"
     case boven30 = ">30"
 
-    // R4a — DUO tabel uitslagen LBT × leerroute, scoregroepen <20, 20–27, 28–30, >30 (seed 001:1083)
+    // R4a — DUO tabel uitslagen LBT × leerroute, scoregroepen <20, 20–27, 28–30, >30
     public init(_ score: LBTScore) {
         switch score.hundredths {
         case ..<2000: self = .onder20
@@ -22,7 +22,7 @@ public enum LBTScoreBand: String, CaseIterable, Codable, Sendable, Comparable {
 /// R3: the verdict of the leerbaarheidstoets, by the threshold in force on the test date.
 public enum LeerbaarheidstoetsRule: LegalRule {
     /// Correct answers needed for "B1-route haalbaar", by test date (law by date).
-    // R3 — cesuur 31/40 vanaf invoering Wi2021, 28/40 vanaf 12-4-2023 (seed 001:660, 001:999–1001; domain.md R3)
+    // R3 — cesuur 31/40 vanaf invoering Wi2021, 28/40 vanaf 12-4-2023 (DUO Leerbaarheidstoets API: behaaldeScore, benodigdeScore)
     public static let drempel = LawTimeline<Int>([
         .init(from: LawDates.wi2021, value: 31, source: "Leerbaarheidstoets bij invoering Wi2021: 31 van 40"),
         .init(from: LawDates.lbtThreshold28, value: 28, source: "Cesuur bijgesteld naar 28 van 40 met ingang van 12-4-2023"),

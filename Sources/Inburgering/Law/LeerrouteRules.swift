@@ -30,7 +30,7 @@ public enum LeerrouteRules: LegalRule {
     public static let afschalenMinimumCursusuren = 600
     public static let schakelVenster = Termijn.months(18)
 
-    // R7 — Wi2021 art. 7–9 (B1-route, onderwijsroute, Z-route); seed 001:620–630
+    // R7 — Wi2021 art. 7–9 (B1-route, onderwijsroute, Z-route)
     public static func onderdelen(_ route: Leerroute) -> RouteOnderdelen {
         switch route {
         case .b1:
@@ -62,13 +62,13 @@ public enum LeerrouteRules: LegalRule {
     }
 
     /// The window in which the route may be switched: 18 months from the start of the term.
-    // R7b — Wi2021 art. 15 (schakelen binnen 18 maanden na aanvang inburgeringstermijn); domain.md R7
+    // R7b — Wi2021 art. 15 (schakelen binnen 18 maanden na aanvang inburgeringstermijn)
     public static func schakelVenster(termijnStart: CalendarDate) -> Period {
         schakelVenster.period(startingOn: termijnStart)
     }
 
     /// Advice only: the onderwijsroute is meant for young people (default: younger than 27).
-    // R7e — seed 002:951 (onderwijsroute tot 27 jaar), 001:760; instelbaar
+    // R7e — the municipality's setting (common practice: onderwijsroute for those under 27); instelbaar
     public static func onderwijsrouteAanbevolen(geboortedatum: CalendarDate, op day: CalendarDate,
                                                 settings: MunicipalityLawSettings = .standaard) -> Bool {
         Inburgeraar.age(born: geboortedatum, on: day) < settings.onderwijsrouteLeeftijdsgrens

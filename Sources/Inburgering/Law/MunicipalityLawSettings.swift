@@ -39,7 +39,7 @@ public struct DueSoonWindows: Hashable, Codable, Sendable {
     }
 }
 
-/// Progress-meeting cadence (configurable; default every 3 months in year 1, then every 6: seed 002:416, 000:342).
+/// Progress-meeting cadence (configurable; default every 3 months in year 1, then every 6, as is common practice).
 public struct VoortgangCadans: Hashable, Codable, Sendable {
     /// Months between meetings in the first year of the inburgeringstermijn.
     public var eersteJaarMaanden: Int
@@ -65,7 +65,7 @@ public struct OntzorgenSettings: Hashable, Codable, Sendable {
     public var rekeningen: Set<OntzorgRekening>
     /// Length of ontzorgen in months (statutory standard: 6).
     public var duurMaanden: Int
-    /// Reviews (extension decision) after these numbers of months; BUCH reviews at 2–3 and 5 months (seed 001:3327, 001:3413; domain.md R8).
+    /// Reviews (extension decision) after these numbers of months; in practice reviews fall at 2–3 and 5 months (extension: Participatiewet art. 57).
     public var evaluatieNaMaanden: [Int]
 
     public init(beleid: OntzorgenBeleid = .jaTenzij, rekeningen: Set<OntzorgRekening> = OntzorgRekening.wettelijkeStandaard,
@@ -80,7 +80,7 @@ public struct OntzorgenSettings: Hashable, Codable, Sendable {
 public struct HandhavingSettings: Hashable, Codable, Sendable {
     /// The ladder, climbed one step per repeated breach (default: warning → €250 → €250 and PIP without input).
     public var ladder: [HandhavingsStap]
-    /// Suspend fines for asylum permit holders while their legal position is unsettled (EU court 2025; domain.md §3 step 16).
+    /// Suspend fines for asylum permit holders while their legal position is unsettled (a 2025 judgment of the EU Court of Justice).
     public var boetesAsielstatushoudersOpschorten: Bool
 
     public init(ladder: [HandhavingsStap] = [.waarschuwing, .boete(bedragCent: 25_000), .boeteEnPIPZonderInbreng(bedragCent: 25_000)],
@@ -90,15 +90,15 @@ public struct HandhavingSettings: Hashable, Codable, Sendable {
     }
 }
 
-/// Everything a municipality may set about the law's application. Defaults follow domain.md.
+/// Everything a municipality may set about the law's application. Defaults follow the law and common practice.
 public struct MunicipalityLawSettings: Hashable, Codable, Sendable {
     public var dueSoon: DueSoonWindows
     public var voortgang: VoortgangCadans
     public var ontzorgen: OntzorgenSettings
     public var handhaving: HandhavingSettings
-    /// Z-route participation hours required of gezinsmigranten; nil = not required (default, domain.md §2).
+    /// Z-route participation hours required of gezinsmigranten; nil = not required (the default).
     public var zRouteParticipatieurenGezinsmigrant: Int?
-    /// The onderwijsroute is advised below this age (default 27: seed 002:951).
+    /// The onderwijsroute is advised below this age (default 27, common practice).
     public var onderwijsrouteLeeftijdsgrens: Int
 
     public init(dueSoon: DueSoonWindows = DueSoonWindows(), voortgang: VoortgangCadans = VoortgangCadans(),

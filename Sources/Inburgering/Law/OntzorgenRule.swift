@@ -21,7 +21,7 @@ public struct OntzorgenPlan: Hashable, Sendable {
 public enum OntzorgenRule: LegalRule {
     public static let wettelijkeDuur = Termijn.months(6)
 
-    // R8 — Participatiewet art. 56a (6 maanden vanaf eerste dag bijstand); Verzamelbrief inburgering 6-4-2023 (ruimere uitleg); seed 001:594–612, 001:648
+    // R8 — Participatiewet art. 56a (6 maanden vanaf eerste dag bijstand); Verzamelbrief inburgering 6-4-2023 (ruimere uitleg)
     public static let regime = LawTimeline<OntzorgenRegime>([
         .init(from: LawDates.wi2021, value: .standaard, source: "Participatiewet art. 56a, in werking 1-1-2022"),
         .init(from: LawDates.ontzorgenRelaxation, value: .ruimereUitleg, source: "Verzamelbrief inburgering 6-4-2023, blz. 3"),
@@ -54,7 +54,7 @@ public enum OntzorgenRule: LegalRule {
 
     /// Whether a decision "not ontzorgd" is allowed: from 6-4-2023 the municipality may decide so;
     /// before it ontzorgen was the rule and only the newcomer's own request (opt-out) lifts it.
-    // R8 — Participatiewet art. 56a (vóór 6-4-2023 geen afwijking); Verzamelbrief inburgering 6-4-2023 (seed 001:648)
+    // R8 — Participatiewet art. 56a (vóór 6-4-2023 geen afwijking); Verzamelbrief inburgering 6-4-2023, blz. 3
     public static func magNietOntzorgen(regime: OntzorgenRegime, opEigenVerzoek: Bool) -> Bool {
         regime == .ruimereUitleg || opEigenVerzoek
     }
@@ -70,14 +70,14 @@ public enum OntzorgenRule: LegalRule {
     }
 
     /// After an extension the next review falls a month before the new last day, never before the decision.
-    // R8a — evaluatie vóór einde ontzorgen, ook na verlenging (seed 001:3413: contact over stoppen vóór het einde)
+    // R8a — evaluatie vóór einde ontzorgen, ook na verlenging (practice: contact about stopping before the end)
     public static func evaluatieNaVerlenging(besluit: CalendarDate, tot: CalendarDate) -> CalendarDate {
         max(besluit, tot.adding(months: -1))
     }
 
     /// Review dates: the last day of each configured number of months, always before the end; when
     /// none falls before the end, one review on the day before the end.
-    // R8a — evaluatie vóór einde ontzorgen; verlenging op grond van Participatiewet art. 57 (seed 001:3327, 001:3413: BUCH, contact over stoppen na 5 maanden)
+    // R8a — evaluatie vóór einde ontzorgen; verlenging op grond van Participatiewet art. 57 (practice: contact about stopping after 5 months)
     public static func evaluaties(start: CalendarDate, periode: Period, naMaanden: [Int]) -> [CalendarDate] {
         let dates = Set(naMaanden.filter { $0 > 0 }.map { Termijn.months($0).lastDay(startingOn: start) })
             .filter { $0 < periode.end }

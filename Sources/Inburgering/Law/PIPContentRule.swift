@@ -46,7 +46,7 @@ public enum PIPInhoudGebrek: Hashable, Sendable {
 
 /// R5: what a PIP must contain.
 public enum PIPContentRule: LegalRule {
-    // R5 — Wi2021 art. 15; Besluit inburgering 2021 art. 5.3; seed 001:588, 001:1125–1143
+    // R5 — Wi2021 art. 15; Besluit inburgering 2021 art. 5.3
     public static func gebreken(_ pip: PIP, toets: Leerbaarheidstoets?) -> [PIPInhoudGebrek] {
         var found: [PIPInhoudGebrek] = []
         if pip.begeleiding.trimmingWhitespace.isEmpty && pip.ondersteuning.trimmingWhitespace.isEmpty {

@@ -21,7 +21,7 @@ public enum PIPDeadlineRule: LegalRule {
     public static let maximaleVerlengingNaOntvangst = Termijn.weeks(2)
 
     /// The day that starts the 10 weeks.
-    // R1 — Wi2021 art. 15 lid 5; Besluit inburgering 2021 art. 5.3; DUO event SS139; seed 001:590
+    // R1 — Wi2021 art. 15 lid 5; Besluit inburgering 2021 art. 5.3; DUO event SS139
     public static func trigger(kennisgeving: CalendarDate?, brpInschrijving: CalendarDate?,
                                categorie: DoelgroepCategorie, duoTienWekenStart: CalendarDate? = nil) -> CalendarDate? {
         switch (kennisgeving, brpInschrijving) {

@@ -125,7 +125,7 @@ public enum PIPViolation: Hashable, Sendable {
 public enum PIPValidator: LegalRule {
     public static let intensiteitBereik = 1...9999
 
-    // R6 — DUO PIP API 1.2.0 (PIP, NiveauPip, geschatteIntensiteitB1Route) en DUO-validatieregels; domain.md R6
+    // R6 — DUO PIP API 1.2.0 (PIP, NiveauPip, geschatteIntensiteitB1Route) en DUO-validatieregels
     public static func validate(_ pip: PIPSubmission, context: PIPValidationContext) -> [PIPViolation] {
         var violations: [PIPViolation] = []
         let day = pip.dagtekening

@@ -15,7 +15,7 @@ public enum RouteAfwijking: String, CaseIterable, Codable, Sendable {
 
 /// R4: a route other than the LBT suggests needs a written reason in the PIP.
 public enum RouteDeviationRule: LegalRule {
-    // R4 — Besluit inburgering 2021, nota van toelichting art. 2.3.3 (afwijken van LBT motiveren in het PIP); seed 001:566
+    // R4 — Besluit inburgering 2021, nota van toelichting art. 2.3.3 (afwijken van LBT motiveren in het PIP)
     public static func afwijking(route: Leerroute, uitslag: LBTUitslag) -> RouteAfwijking {
         switch (uitslag, route) {
         case (.onbekend, _): .geenUitslag

@@ -1,7 +1,7 @@
-/// Every rule the module encodes. Raw values are the ids used in domain.md, the catalogue and the UI.
+/// Every rule the module encodes. Raw values are the ids used in the catalogue and the UI.
 /// Sub-rules carry a letter suffix (R1a is a part of R1).
 public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
-    /// Rights and duties per target group (domain.md §2).
+    /// Rights and duties per target group (Wi2021 art. 13–16).
     case r0 = "R0"
     case r1 = "R1"
     case r1a = "R1a"

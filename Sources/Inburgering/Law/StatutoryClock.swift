@@ -25,7 +25,7 @@ public enum StatutoryClock {
 
     /// The municipality's CBS deliveries (R13) for every quarter from `vanaf` up to the last completed
     /// quarter before `day`. `geleverd` maps a quarter to the day it was delivered.
-    // R13 — levering Statistiek Wet inburgering binnen 4 weken na het kwartaal; domain.md R13
+    // R13 — levering Statistiek Wet inburgering binnen 4 weken na het kwartaal; Wi2021 (gegevensverstrekking voor monitoring)
     public static func cbsTerms(geleverd: [Kwartaal: CalendarDate], vanaf: Kwartaal? = nil,
                                 settings: MunicipalityLawSettings = .standaard, on day: CalendarDate) -> [Term] {
         let last = Kwartaal(containing: day).vorige

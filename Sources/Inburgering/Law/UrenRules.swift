@@ -44,7 +44,7 @@ public enum UrenRules: LegalRule {
     }
 
     /// School hours in praktijkonderwijs, vso and entree count for the Z-route from 1-7-2025 (law by date).
-    // R7c — Z-route schooluren tellen mee vanaf 1-7-2025 (domain.md R7)
+    // R7c — Z-route schooluren tellen mee vanaf 1-7-2025 (wijziging Besluit inburgering 2021)
     public static let schoolurenTellenMee = LawTimeline<Bool>([
         .init(from: LawDates.wi2021, value: false, source: "Wi2021 art. 9 zoals ingevoerd"),
         .init(from: LawDates.zRouteSchoolHours, value: true, source: "Wijziging Besluit inburgering 2021, per 1-7-2025"),
@@ -58,7 +58,7 @@ public enum UrenRules: LegalRule {
 
     /// Z-route hours against the norm for the person's group. `participatieMaximum` is the cap DUO sets
     /// with a partial medical ontheffing (`urenBelastbaarheidParticipatieactiviteit`; 0 = none possible).
-    // R7c — Wi2021 art. 9; Besluit inburgering 2021 art. 3.14 (participatie-uren, brede intake telt mee); domain.md §2
+    // R7c — Wi2021 art. 9; Besluit inburgering 2021 art. 3.14 (participatie-uren, brede intake telt mee)
     public static func zRouteVoortgang(_ uren: [UrenRegistratie], categorie: DoelgroepCategorie,
                                        settings: MunicipalityLawSettings = .standaard,
                                        participatieMaximum: Int? = nil) -> ZRouteVoortgang {
@@ -75,13 +75,13 @@ public enum UrenRules: LegalRule {
                                participatieNorm: norm, nietMeetellendeSchooluren: excluded)
     }
 
-    // R7d — MAP: ten minste 40 praktijkuren en een eindgesprek (seed 000:682; DUO MAP API datumEindgesprekMap)
+    // R7d — MAP: ten minste 40 praktijkuren en een eindgesprek (DUO MAP API datumEindgesprekMap)
     public static func mapVoortgang(_ uren: [UrenRegistratie], afronding: RouteAfronding = RouteAfronding()) -> ModuleVoortgang {
         ModuleVoortgang(uren: uren.filter { $0.soort == .mapPraktijk }.reduce(0) { $0 + $1.uren },
                         minimum: mapMinimumPraktijkuren, afgerondOp: afronding.mapEindgesprek)
     }
 
-    // R7d — PVT: ten minste 12 uur en ondertekening (seed 002:338; DUO PVT API datumOndertekeningPvt)
+    // R7d — PVT: ten minste 12 uur en ondertekening (DUO PVT API datumOndertekeningPvt)
     public static func pvtVoortgang(_ uren: [UrenRegistratie], afronding: RouteAfronding = RouteAfronding()) -> ModuleVoortgang {
         ModuleVoortgang(uren: uren.filter { $0.soort == .pvt }.reduce(0) { $0 + $1.uren },
                         minimum: pvtMinimumUren, afgerondOp: afronding.pvtOndertekend)

@@ -2,7 +2,7 @@
 public enum VoortgangRule: LegalRule {
     /// The window in which the next meeting is due: from the day after the last meeting (or the first
     /// PIP when there was none) for the cadence's number of months. Nil before there is a PIP.
-    // R5b — Besluit inburgering 2021 art. 5.3 (aantal voortgangsgesprekken in het PIP); seed 002:416, 000:342
+    // R5b — Besluit inburgering 2021 art. 5.3 (aantal voortgangsgesprekken in het PIP)
     public static func volgendGesprek(for facts: TrajectFacts, cadans: VoortgangCadans) -> Period? {
         guard let firstPIP = facts.eerstePIPDagtekening else { return nil }
         let last = max(facts.voortgangsgesprekken.max() ?? firstPIP, firstPIP)

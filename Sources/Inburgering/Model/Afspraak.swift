@@ -1,7 +1,7 @@
 import Foundation
 
 /// An appointment with a newcomer, planned ahead (issue 15): the conversations the chain holds
-/// before they are recorded as facts (domain.md §3: warm handover, brede intake, LBT, PIP, progress).
+/// before they are recorded as facts (warm handover, brede intake, LBT, PIP, progress).
 public enum AfspraakSoort: String, CaseIterable, Codable, Sendable {
     case warmeOverdracht, intakegesprek, lbt, pipGesprek, voortgangsgesprek
 

@@ -14,7 +14,7 @@ public struct BSN: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The 9 digits.
     public let value: String
 
-    // BSN — 11-proef: sum of digits × weights 9,8,…,2,−1 is divisible by 11 (domain.md §5 BRP)
+    // BSN — 11-proef: sum of digits × weights 9,8,…,2,−1 is divisible by 11
     public init(_ string: String) throws(BSNError) {
         let bytes = Array(string.utf8)
         guard bytes.count == 9 else {

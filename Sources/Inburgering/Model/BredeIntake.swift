@@ -16,9 +16,9 @@ public enum IntakeOnderwerp: String, CaseIterable, Codable, Sendable {
     case gezinssituatie
     /// Social network in the Netherlands (recommended: Nota van toelichting Besluit, art. 2.3.2).
     case sociaalNetwerk
-    /// Motivation and own wishes, which case workers weigh in the route choice (recommended: seed 001:173).
+    /// Motivation and own wishes, which case workers weigh in the route choice (recommended, from practice).
     case motivatie
-    /// Digital skills, which the brede intake brings to light (recommended: seed 000:325; 001:584).
+    /// Digital skills, which the brede intake brings to light (recommended, from practice).
     case digitaleVaardigheden
 
     /// Required by law (as opposed to recommended).
@@ -51,7 +51,7 @@ public enum Einddoel: String, CaseIterable, Codable, Sendable {
 }
 
 /// The brede intake: one to several conversations (or a start class), the LBT, the school's advice
-/// and the outcome that leads to the PIP (seed 001:552; Wi2021 art. 14).
+/// and the outcome that leads to the PIP (Wi2021 art. 14).
 public struct BredeIntake: Hashable, Codable, Sendable {
     public var gesprekken: [IntakeGesprek]
     public var leerbaarheidstoets: Leerbaarheidstoets?

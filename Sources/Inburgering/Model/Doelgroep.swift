@@ -1,4 +1,4 @@
-/// The two target groups the Wet inburgering 2021 distinguishes; rights differ (domain.md §2).
+/// The two target groups the Wet inburgering 2021 distinguishes; rights differ (Wi2021 art. 13–16).
 public enum DoelgroepCategorie: String, CaseIterable, Codable, Sendable {
     case asielstatushouder
     case gezinsmigrantEnOverig
@@ -30,11 +30,11 @@ public enum Doelgroep: String, CaseIterable, Codable, Sendable {
 
     /// The statutory category this detailed group falls in.
     ///
-    /// R0 — Wi2021 art. 1 (begrip asielstatushouder) and art. 13; seed 001:516: family members who join an
+    /// R0 — Wi2021 art. 1 (begrip asielstatushouder) and art. 13: family members who join an
     /// asylum permit holder ("met Asielstatushouder", nareizigers and the like) count as asielstatushouder;
     /// geestelijk bedienaren, other family migrants and "Overig" are gezinsmigrant en overige migrant.
     /// DUO's own `Doelgroepindeling`, when known, takes precedence (see `Inburgeraar.categorie`).
-    // R0 — Wi2021 art. 1 (asielstatushouder incl. gezinsleden van asielstatushouders); seed 001:516
+    // R0 — Wi2021 art. 1 (asielstatushouder incl. gezinsleden van asielstatushouders)
     public var categorie: DoelgroepCategorie {
         switch self {
         case .asielstatushouder, .gezinsherenigerMetAsielstatushouder, .gezinsvormerMetAsielstatushouder:

@@ -22,7 +22,7 @@ public struct IBAN: Hashable, Sendable, Codable, CustomStringConvertible {
     ]
 
     // IBAN — ISO 13616 / ISO 7064 mod 97-10: move the first four characters to the end, letters to
-    // 10…35, the number modulo 97 is 1 (domain.md §5 Banks)
+    // 10…35, the number modulo 97 is 1
     public init(_ string: String) throws(IBANError) {
         let compact = IBAN.normalised(string)
         let chars = Array(compact.utf8)

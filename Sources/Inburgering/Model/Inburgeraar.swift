@@ -1,10 +1,10 @@
-/// Sex as registered in the BRP; figures are broken down by it (seed 002:275).
+/// Sex as registered in the BRP; figures are broken down by it.
 public enum Geslacht: String, CaseIterable, Codable, Sendable {
     case man, vrouw, onbekend
 }
 
 /// A newcomer with the integration obligation. Each family member is a separate Inburgeraar with a
-/// separate Traject (seed 003:4580); the household links them.
+/// separate Traject (each partner has their own file from day one); the household links them.
 public struct Inburgeraar: Hashable, Codable, Sendable {
     public var bsn: BSN
     public var vNummer: VNummer?

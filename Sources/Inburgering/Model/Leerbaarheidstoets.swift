@@ -31,7 +31,7 @@ public struct LBTScore: Hashable, Comparable, Codable, Sendable, CustomStringCon
         return "\(hundredths / 100)," + (fraction < 10 ? "0\(fraction)" : "\(fraction)")
     }
 
-    /// Shown as "28/40" (the raw score is shown, not only the verdict: seed 001:1013).
+    /// Shown as "28/40" (the raw score is shown, not only the verdict).
     public var description: String {
         hundredths % 100 == 0 ? "\(hundredths / 100)/40" : "\(duoString)/40"
     }
@@ -74,7 +74,7 @@ public struct Leerbaarheidstoets: Hashable, Codable, Sendable {
     }
 }
 
-/// The language school's own intake and advice, which weighs most in practice (seed 001:951, 001:1325).
+/// The language school's own intake and advice, which weighs most in practice.
 public struct TaalschoolAdvies: Hashable, Codable, Sendable {
     public var datum: CalendarDate
     public var school: String

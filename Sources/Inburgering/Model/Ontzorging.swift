@@ -56,7 +56,7 @@ public struct Ontzorging: Hashable, Codable, Sendable {
     /// The last day of ontzorgen, including an extension.
     public var einddatum: CalendarDate { max(periode.end, verlengdTot ?? periode.end) }
 
-    /// Known failure (seed 001:1185–1223): the course only after ontzorgen ended.
+    /// Known failure in practice: the course only after ontzorgen ended.
     public var cursusNaEinde: Bool {
         guard let cursus = cursusFinancieleZelfredzaamheid else { return false }
         return cursus > einddatum

@@ -1,7 +1,7 @@
 /// How the municipality arranges the participatieverklaringstraject (PVT) in this PIP.
 public struct PVTAfspraak: Hashable, Codable, Sendable {
     public var invulling: String
-    /// Planned hours; the PVT lasts at least 12 hours (seed 002:338).
+    /// Planned hours; the PVT lasts at least 12 hours (R7d).
     public var uren: Int
 
     public init(invulling: String, uren: Int) {
@@ -13,7 +13,7 @@ public struct PVTAfspraak: Hashable, Codable, Sendable {
 /// How the module arbeidsmarkt en participatie (MAP) is arranged.
 public struct MAPAfspraak: Hashable, Codable, Sendable {
     public var invulling: String
-    /// Planned practice hours; at least 40 (seed 000:682).
+    /// Planned practice hours; at least 40 (R7d).
     public var praktijkuren: Int
 
     public init(invulling: String, praktijkuren: Int) {

@@ -1,4 +1,4 @@
-/// Where a case stands in the chain (domain.md §3).
+/// Where a case stands in the chain.
 public enum TrajectFase: String, CaseIterable, Codable, Sendable, Comparable {
     /// DUO signalled the obligation (kennisgeving, SS101/SS128/SS139).
     case signaal

@@ -79,7 +79,7 @@ public struct Maandberekening: Hashable, Sendable {
 public enum OntzorgenBetaalRule: LegalRule {
     // R8b — Participatiewet art. 56a lid 1 (de gemeente betaalt vaste lasten uit de bijstand, de rest is leefgeld);
     // payment per calendar month in advance: a month is paid when ontzorgen runs on its first day, so
-    // N months of ontzorgen are exactly N paid months whatever the start day (seed 001:594–612)
+    // N months of ontzorgen are exactly N paid months whatever the start day
     public static func isBetaalmaand(_ maand: Maand, periode: Period) -> Bool {
         periode.contains(maand.first)
     }
@@ -103,7 +103,7 @@ public enum OntzorgenBetaalRule: LegalRule {
 
     /// Divides `uitkeringCent` over the bills. A rent marked as a gift is paid but not deducted.
     /// When the deductions exceed the benefit there is no leefgeld and the shortfall is reported:
-    /// nothing is paid for that person until someone resolves it (the known failure of seed 001:1185).
+    /// nothing is paid for that person until someone resolves it (a known failure in practice: the benefit lower than the fixed costs until allowances arrive).
     public static func bereken(maand: Maand, uitkeringCent: Int, posten: [OntzorgPost]) -> Maandberekening {
         let deducted = posten.filter { !$0.geschenk }.reduce(0) { $0 + $1.bedragCent }
         let gift = posten.filter(\.geschenk).reduce(0) { $0 + $1.bedragCent }
@@ -135,7 +135,7 @@ public enum CursusWaarschuwing: String, Sendable, Hashable {
 }
 
 extension OntzorgenBetaalRule {
-    // R8c — cursus financiële zelfredzaamheid vóór het einde van het ontzorgen (seed 001:1185–1223)
+    // R8c — cursus financiële zelfredzaamheid vóór het einde van het ontzorgen (Participatiewet art. 56a; in practice the course often ends too late)
     public static func cursusWaarschuwing(einde: CalendarDate, cursusEinde: CalendarDate?, afgerond: CalendarDate?) -> CursusWaarschuwing? {
         if afgerond != nil { return nil }
         guard let cursusEinde else { return .nietGepland }

@@ -4,7 +4,7 @@ import Inburgering
 import RegieCasework
 import RegieStorage
 
-/// The warm handover from COA (domain.md §3 step 4; seed 001:548, 001:903): the client profile from
+/// The warm handover from COA (as the Wi2021's memorie van toelichting expects): the client profile from
 /// COA's system as structured fields, the chosen scenario (start in the azc, combined, after the
 /// move) and the three-way meeting COA – municipality – newcomer, planned and recorded.
 struct HandoverController {

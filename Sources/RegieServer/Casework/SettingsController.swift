@@ -4,7 +4,7 @@ import Inburgering
 import RegieCasework
 import RegieStorage
 
-/// The functioneel beheerder's settings per municipality (domain.md: build settings, not forks):
+/// The functioneel beheerder's settings per municipality (practice varies: settings, not forks):
 /// caseload norm, due-soon windows, meeting cadence, the fine ladder, extra intake topics and the
 /// adjustable text blocks of the PIP letter. Teams of the organisation are listed and can be added.
 struct SettingsController {

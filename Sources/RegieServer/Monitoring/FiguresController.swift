@@ -4,7 +4,7 @@ import Inburgering
 import RegieCasework
 import RegieStorage
 
-/// Monitoring (domain.md §6): the dashboard of a municipality (or every municipality of the
+/// Monitoring: the dashboard of a municipality (or every municipality of the
 /// organisation) for a period, filtered by target group and gender; every table as CSV; the
 /// quarterly overview for the council; and, for staff who may see cases, the cases behind a figure.
 /// Every number comes from `FiguresStore`'s SQL aggregates; the same definition lists its cases.

@@ -47,7 +47,7 @@ public struct IntakeGesprekRecord: Sendable, Hashable {
     public var attendees: String
     public var interpreter: Bool
     public var cultureMediator: Bool
-    /// The newcomer spoke without their partner present (a right: seed 003:4580).
+    /// The newcomer spoke without their partner present (a right: each partner has their own file and may speak for themselves).
     public var withoutPartner: Bool
     public var noShow: Bool
     /// Topic keys discussed: the law's and the municipality's own.
@@ -127,7 +127,7 @@ public struct LBTRecord: Codable, Sendable, Hashable {
     }
 }
 
-/// The language school's intake advice (seed 001:951).
+/// The language school's intake advice (in practice it weighs heavily in the route choice).
 public struct TaalschoolAdviesRecord: Codable, Sendable, Hashable {
     public var id: String
     public var personId: String
@@ -403,7 +403,7 @@ public struct HandhavingRecord: Codable, Sendable, Hashable {
     }
 }
 
-/// The warm handover from COA (domain.md §3 step 4): the client profile from COA's system as
+/// The warm handover from COA: the client profile from COA's system as
 /// structured fields (sealed at rest), the chosen scenario and the three-way meeting.
 public struct WarmeOverdrachtRecord: Sendable, Hashable {
     public var personId: String

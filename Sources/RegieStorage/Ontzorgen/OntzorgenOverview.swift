@@ -86,7 +86,7 @@ extension OntzorgenStore {
                          runStatus: try row?.decode(column: "run_status", as: String.self), betalingen: lines)
     }
 
-    /// Figures for the dashboard (domain.md §6): of the people whose bijstand started in the period,
+    /// Figures for the monitoring dashboard: of the people whose bijstand started in the period,
     /// how many were not ontzorgd, shorter than six months, six months, or longer; extensions
     /// decided, people with a shortfall in a run of the period, and courses completed.
     public struct Figures: Sendable, Hashable {

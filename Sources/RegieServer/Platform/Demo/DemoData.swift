@@ -5,7 +5,7 @@ import NIOPosix
 import RegieStorage
 
 /// Demo data that looks like a real region: the organisation serving Weert, Cranendonck and
-/// Nederweert (the three municipalities of seed 002), its teams, a user for every role, and
+/// Nederweert (three neighbouring municipalities), its teams, a user for every role, and
 /// newcomers of both target groups in every phase of the chain. Deterministic for a given seed
 /// and day, so every screen shows the same people on every machine.
 public struct DemoData: Sendable {
@@ -132,6 +132,10 @@ public struct DemoData: Sendable {
         while !generator.isFinished {
             let (enriched, history) = enricher.enrich(generator.next(max(1, batchSize)))
             try await persons.insertPersons(enriched, now: today)
+            for start in stride(from: 0, to: enriched.count, by: 1_000) {
+                try await DemoAddresses.insert(Array(enriched[start..<min(start + 1_000, enriched.count)]), recordedBy: Self.id("user", 7), now: today,
+                                               on: database.sql)
+            }
             try await casework.importHistory(history)
             // Ontzorgen goes to the first people of the region that qualify: only those are kept.
             let missing = DemoOntzorgen.arrangements - recent.count

@@ -17,7 +17,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// Newcomers spread over every phase of the chain (domain.md §3), in households, with dates that
+/// Newcomers spread over every phase of the chain, in households, with dates that
 /// fit their phase relative to `today`.
 enum DemoPeople {
     struct Origin {
