@@ -64,6 +64,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case caseworkProgressResult = "casework.progress.result"
     case caseworkEnforcementView = "casework.enforcement.view"
     case caseworkEnforcementStep = "casework.enforcement.step"
+    case caseworkEnforcementLetter = "casework.enforcement.letter"
     case caseworkClose = "casework.close"
 
     case teamView = "team.view"

@@ -236,7 +236,7 @@ struct SimulatorPIPTests {
         #expect(await simulator.person(bsn: freshBSN)?.pip == nil)
     }
 
-    @Test("A PIP breaking one of DUO's rules is 403 with a Foutmelding naming the rule (R6 — DUO PIP API 1.2.0; domain.md R6)", arguments: [
+    @Test("A PIP breaking one of DUO's rules is 403 with a Foutmelding naming the rule (R6 — DUO PIP API 1.2.0)", arguments: [
         ("R6.2", freshBSN, #"{"dagtekeningPip":"2025-01-10","leerroute":"B","niveau":"B1"}"#),
         ("R6.6", freshBSN, #"{"dagtekeningPip":"2025-02-01","leerroute":"O","niveau":"A2"}"#),
         ("R6.7", freshBSN, #"{"dagtekeningPip":"2025-02-01","leerroute":"Z","niveau":"B1"}"#),
@@ -401,7 +401,7 @@ struct SimulatorPushTests {
 
 @Suite("DUO simulator — scenarios and identifiers")
 struct SimulatorScenarioTests {
-    @Test("Generated BSNs pass the 11-proef and are deterministic (domain.md §5 BRP)")
+    @Test("Generated BSNs pass the 11-proef and are deterministic")
     func bsns() {
         let numbers = (0..<500).map { DUOSimulator.bsn(seed: UInt64($0)) }
         #expect(numbers.allSatisfy { BSN.isValid($0) && ($0.hasPrefix("99") || $0.hasPrefix("98")) })

@@ -3,7 +3,7 @@ import Foundation
 import Inburgering
 import Testing
 
-@Suite("DUO events: what each one changes in a case (domain.md §5)")
+@Suite("DUO events: what each one changes in a case")
 struct VerwerkingTests {
     static let day = CalendarDate(iso: "2026-11-20")!
     static let plichtig = Inburgeringsplicht(indicatorInburgeringsplicht: true, begindatum: CalendarDate(iso: "2026-11-10"),

@@ -77,7 +77,7 @@ struct SourceCitationTests {
         #expect(RuleDescription.catalogueMarkdown().firstMatch(of: Self.working) == nil)
     }
 
-    @Test("No string literal in Sources cites a seed document or domain.md (comments may, for the team)")
+    @Test("No string literal in Sources cites a seed document or domain.md")
     func literals() throws {
         let sources = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")

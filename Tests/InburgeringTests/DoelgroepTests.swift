@@ -1,9 +1,9 @@
 import Testing
 @testable import Inburgering
 
-@Suite("R0 — target groups and their rights (domain.md §2; Wi2021 art. 1, 13–16)")
+@Suite("R0 — target groups and their rights (Wi2021 art. 1, 13–16)")
 struct DoelgroepTests {
-    @Test("R0 — DUO's detailed groups map to the statutory category (Wi2021 art. 1; seed 001:516)", arguments: [
+    @Test("R0 — DUO's detailed groups map to the statutory category (Wi2021 art. 1)", arguments: [
         ("Asielstatushouder", DoelgroepCategorie.asielstatushouder),
         ("Geestelijk bedienaar", .gezinsmigrantEnOverig),
         ("Gezinshereniger", .gezinsmigrantEnOverig),
@@ -35,7 +35,7 @@ struct DoelgroepTests {
         #expect(person.categorie == .asielstatushouder)
     }
 
-    @Test("R0 — asylum permit holders: municipal offer, guidance, ontzorgen, 800+800 Z-route hours (domain.md §2)")
+    @Test("R0 — asylum permit holders: municipal offer, guidance, ontzorgen, 800+800 Z-route hours")
     func asylumRights() {
         let rights = DoelgroepRechten.voor(.asielstatushouder)
         #expect(rights.bredeIntakeEnPIP && rights.inburgeringsaanbodDoorGemeente && rights.maatschappelijkeBegeleiding)
@@ -45,7 +45,7 @@ struct DoelgroepTests {
         #expect(rights.geschatteIntensiteitInPIP && rights.signaalTeLaatAanbod)
     }
 
-    @Test("R0 — family and other migrants: intake and PIP yes, offer/guidance/ontzorgen no, participation hours configurable (domain.md §2)")
+    @Test("R0 — family and other migrants: intake and PIP yes, offer/guidance/ontzorgen no, participation hours configurable")
     func familyRights() {
         let rights = DoelgroepRechten.voor(.gezinsmigrantEnOverig)
         #expect(rights.bredeIntakeEnPIP && rights.mapVerplicht && rights.pvtVerplicht && rights.leningDUO)

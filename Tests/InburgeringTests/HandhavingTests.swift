@@ -14,7 +14,7 @@ struct HandhavingTests {
         return HandhavingsDossier(overtreding: .nietNakomenPIP, gezetteStappen: Array(taken), beoordeling: assessment)
     }
 
-    @Test("R9 — the first step is a warning, which needs no assessment (domain.md R9)")
+    @Test("R9 — the first step is a warning, which needs no assessment")
     func warningFirst() throws {
         let proposal = try HandhavingRule.volgendeStap(Self.file(steps: 0), categorie: .gezinsmigrantEnOverig, pipVastgesteld: true).get()
         #expect(proposal.stap == .waarschuwing && proposal.trede == 0 && !proposal.afgetopt)
@@ -31,7 +31,7 @@ struct HandhavingTests {
         #expect(!reason.melding.isEmpty)
     }
 
-    @Test("R9 — with a culpable assessment the ladder climbs: €250, then €250 and PIP without input, then nothing (domain.md R9)")
+    @Test("R9 — with a culpable assessment the ladder climbs: €250, then €250 and PIP without input, then nothing")
     func ladder() throws {
         #expect(try HandhavingRule.volgendeStap(Self.file(steps: 1, assessment: Self.assessed), categorie: .gezinsmigrantEnOverig, pipVastgesteld: true).get().stap == .boete(bedragCent: 25_000))
         #expect(try HandhavingRule.volgendeStap(Self.file(steps: 2, assessment: Self.assessed), categorie: .gezinsmigrantEnOverig, pipVastgesteld: true).get().stap == .boeteEnPIPZonderInbreng(bedragCent: 25_000))
@@ -40,7 +40,7 @@ struct HandhavingTests {
         }
     }
 
-    @Test("R9 — amounts are capped at the legal maximum of €800 (domain.md R9)", arguments: [
+    @Test("R9 — amounts are capped at the legal maximum of €800", arguments: [
         (100_000, 80_000, true), (80_000, 80_000, false), (80_001, 80_000, true), (25_000, 25_000, false),
     ])
     func cap(configured: Int, proposed: Int, capped: Bool) throws {
@@ -51,7 +51,7 @@ struct HandhavingTests {
         #expect(proposal.afgetopt == capped)
     }
 
-    @Test("R9 — a municipality may suspend fines for asylum permit holders (EU court 2025; domain.md §3 step 16)")
+    @Test("R9 — a municipality may suspend fines for asylum permit holders (a 2025 judgment of the EU Court of Justice)")
     func suspension() {
         let settings = HandhavingSettings(boetesAsielstatushoudersOpschorten: true)
         let file = Self.file(steps: 1, assessment: Self.assessed)

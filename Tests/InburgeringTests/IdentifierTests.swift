@@ -4,14 +4,14 @@ import Testing
 
 @Suite("BSN and v-nummer (BRP 11-proef; DUO Notificatie API)")
 struct IdentifierTests {
-    @Test("BSN — 11-proef accepts valid numbers (weights 9..2 and −1; domain.md §5; domain.md §5)", arguments: ["111222333", "123456782", "999999990", "010000021"])
+    @Test("BSN — 11-proef accepts valid numbers (weights 9..2 and −1)", arguments: ["111222333", "123456782", "999999990", "010000021"])
     func validBSN(value: String) throws {
         let number = try BSN(value)
         #expect(number.value == value)
         #expect(BSN.isValid(value))
     }
 
-    @Test("BSN — distinct errors for length, non-digits and the 11-proef (domain.md §5)", arguments: [
+    @Test("BSN — distinct errors for length, non-digits and the 11-proef", arguments: [
         ("12345678", BSNError.wrongLength(8)), ("1234567890", .wrongLength(10)), ("", .wrongLength(0)),
         ("12345678a", .nonDigit), ("1234 5678", .nonDigit), ("12345678é", .nonDigit),
         ("123456789", .failsElevenCheck), ("111222334", .failsElevenCheck), ("000000000", .failsElevenCheck),
@@ -21,14 +21,14 @@ struct IdentifierTests {
         #expect(!BSN.isValid(value))
     }
 
-    @Test("BSN — masked shows only the last four digits, also in string interpolation (domain.md §5)")
+    @Test("BSN — masked shows only the last four digits, also in string interpolation")
     func masked() {
         let number = bsn("111222333")
         #expect(number.masked == "*****2333")
         #expect("\(number)" == "*****2333")
     }
 
-    @Test("BSN — Codable as the 9-digit string; an invalid BSN fails to decode (domain.md §5)")
+    @Test("BSN — Codable as the 9-digit string; an invalid BSN fails to decode")
     func bsnCodable() throws {
         let data = try JSONEncoder().encode([bsn("123456782")])
         #expect(String(decoding: data, as: UTF8.self) == #"["123456782"]"#)

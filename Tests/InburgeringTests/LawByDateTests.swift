@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Law by date — a case is judged by the law of its own dates")
 struct LawByDateTests {
-    @Test("R3 — LBT threshold either side of 12-4-2023 (seed 001:660)", arguments: [
+    @Test("R3 — LBT threshold either side of 12-4-2023", arguments: [
         ("2022-01-01", 31), ("2023-04-11", 31), ("2023-04-12", 28), ("2030-01-01", 28),
     ])
     func lbt(day: String, threshold: Int) {
@@ -23,7 +23,7 @@ struct LawByDateTests {
         #expect(OntzorgenRule.regime.value(on: d(day)) == regime)
     }
 
-    @Test("R7c — Z-route school hours count either side of 1-7-2025 (domain.md R7)", arguments: [
+    @Test("R7c — Z-route school hours count either side of 1-7-2025", arguments: [
         ("2025-06-30", false), ("2025-07-01", true),
     ])
     func schoolHours(day: String, counts: Bool) {

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("R3/R4 — leerbaarheidstoets and route deviation")
 struct LeerbaarheidstoetsTests {
-    @Test("R3 — verdict by the threshold in force on the test date: 31 before 12-4-2023, 28 from then (seed 001:660)", arguments: [
+    @Test("R3 — verdict by the threshold in force on the test date: 31 before 12-4-2023, 28 from then", arguments: [
         (31, "2023-04-11", LBTUitslag.b1RouteHaalbaar),
         (30, "2023-04-11", .b1RouteNietHaalbaar),
         (28, "2023-04-11", .b1RouteNietHaalbaar),
@@ -37,7 +37,7 @@ struct LeerbaarheidstoetsTests {
         #expect(LBTScore(duoString: text) == nil)
     }
 
-    @Test("R3 — the raw score is shown, in DUO's notation and as n/40 (seed 001:1013)")
+    @Test("R3 — the raw score is shown, in DUO's notation and as n/40")
     func display() throws {
         let score = try #require(LBTScore(28))
         #expect(score.duoString == "28,00")
@@ -46,7 +46,7 @@ struct LeerbaarheidstoetsTests {
         #expect(LBTScore(41) == nil)
     }
 
-    @Test("R3a — an exempted person (visual/hearing impairment) has no verdict and no deviation (domain.md R3)")
+    @Test("R3a — an exempted person (visual/hearing impairment) has no verdict and no deviation")
     func exemption() {
         let toets = Leerbaarheidstoets(datumAfname: d("2024-01-10"), score: LBTScore(10), vrijstelling: .visueleBeperking)
         #expect(LeerbaarheidstoetsRule.uitslag(toets) == .onbekend)
@@ -61,7 +61,7 @@ struct LeerbaarheidstoetsTests {
         #expect(!LeerbaarheidstoetsRule.wijktAfVanDUO(current))
     }
 
-    @Test("R4a — DUO's score bands <20, 20–27, 28–30, >30 (seed 001:1083)", arguments: [
+    @Test("R4a — DUO's score bands <20, 20–27, 28–30, >30", arguments: [
         (1999, LBTScoreBand.onder20), (0, .onder20), (2000, .van20tot27), (2700, .van20tot27), (2750, .van20tot27),
         (2800, .van28tot30), (3000, .van28tot30), (3001, .boven30), (3100, .boven30), (4000, .boven30),
     ])
@@ -84,7 +84,7 @@ struct LeerbaarheidstoetsTests {
         #expect(expected.vereistMotivering == (expected == .omhoog || expected == .omlaag))
     }
 
-    @Test("R4 — thresholds at exactly 27/28/31 decide whether a B1-route needs a reason (seed 001:566)", arguments: [
+    @Test("R4 — thresholds at exactly 27/28/31 decide whether a B1-route needs a reason", arguments: [
         (27, "2024-01-10", true), (28, "2024-01-10", false), (30, "2023-03-01", true), (31, "2023-03-01", false),
     ])
     func reasonAtThreshold(score: Int, date: String, needsReason: Bool) {

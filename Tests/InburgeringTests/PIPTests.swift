@@ -25,7 +25,7 @@ struct PIPTests {
         #expect(gaps.allSatisfy { $0.rule == .r5 && !$0.melding.isEmpty })
     }
 
-    @Test("R7d — PVT under 12 hours, MAP under 40 practice hours, MAP on the onderwijsroute (seed 000:682, 002:338)")
+    @Test("R7d — PVT under 12 hours, MAP under 40 practice hours, MAP on the onderwijsroute")
     func hoursInPIP() {
         var pip = completePIP(.b1)
         pip.pvt = PVTAfspraak(invulling: "kort", uren: 11)

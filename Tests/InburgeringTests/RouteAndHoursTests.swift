@@ -51,7 +51,7 @@ struct RouteAndHoursTests {
         #expect(check(d(termStart).adding(days: -1)))
     }
 
-    @Test("R7e — onderwijsroute advised below the age limit, default 27, configurable (seed 002:951)", arguments: [
+    @Test("R7e — onderwijsroute advised below the age limit, default 27, configurable", arguments: [
         ("2025-04-30", 27, true), ("2025-05-01", 27, false), ("2025-05-01", 30, true),
     ])
     func educationAge(day: String, limit: Int, advised: Bool) {
@@ -74,7 +74,7 @@ struct RouteAndHoursTests {
         #expect(progress.urenVoldaan == met)
     }
 
-    @Test("R7c — Z-route for a gezinsmigrant: 800 course hours; participation hours only when the municipality requires them (domain.md §2)", arguments: [
+    @Test("R7c — Z-route for a gezinsmigrant: 800 course hours; participation hours only when the municipality requires them", arguments: [
         (Int?.none, 0, true), (Int?.some(400), 399, false), (Int?.some(400), 400, true),
     ])
     func zRouteFamily(required: Int?, participation: Int, met: Bool) {
@@ -103,7 +103,7 @@ struct RouteAndHoursTests {
         #expect(UrenRules.zRouteVoortgang([], categorie: .asielstatushouder, participatieMaximum: cap).participatieNorm == norm)
     }
 
-    @Test("R7d — MAP needs ≥ 40 practice hours and a final interview; PVT ≥ 12 hours and signing (seed 000:682, 002:338)")
+    @Test("R7d — MAP needs ≥ 40 practice hours and a final interview; PVT ≥ 12 hours and signing")
     func mapPvt() {
         let hours = [UrenRegistratie(datum: d("2024-06-01"), soort: .mapPraktijk, uren: 40),
                      UrenRegistratie(datum: d("2024-06-01"), soort: .pvt, uren: 11)]

@@ -105,7 +105,7 @@ struct StatutoryClockTests {
         #expect(termijn.rule == .r2 && termijn.status == .open)
     }
 
-    @Test("R2 — a PIP dated 29 February 2024 gives a term until 28 February 2027 (domain.md §4)")
+    @Test("R2 — a PIP dated 29 February 2024 gives a term until 28 February 2027")
     func leapDayPIP() throws {
         var facts = Self.asylum
         facts.pips = [PIPFeit(dagtekening: d("2024-02-29"), leerroute: .b1)]
@@ -156,7 +156,7 @@ struct StatutoryClockTests {
 
     // MARK: R12
 
-    @Test("R12 — late-offer signal at 3 months (6 for the onderwijsroute), asylum permit holders only (seed 001:1382)", arguments: [
+    @Test("R12 — late-offer signal at 3 months (6 for the onderwijsroute), asylum permit holders only", arguments: [
         (Leerroute.b1, DoelgroepCategorie.asielstatushouder, "2024-08-01", String?.none, TermStatus.dueSoon),
         (.b1, .asielstatushouder, "2024-08-02", nil, .overdue),
         (.b1, .asielstatushouder, "2024-09-01", "2024-08-01", .met),
@@ -175,7 +175,7 @@ struct StatutoryClockTests {
         #expect(offer.rule == .r12)
     }
 
-    @Test("R12 — gezinsmigranten get no late-offer signal; a start after the window is met but flagged late (seed 001:1382)")
+    @Test("R12 — gezinsmigranten get no late-offer signal; a start after the window is met but flagged late")
     func lateOfferEdges() throws {
         var family = Self.withPIP
         family.categorie = .gezinsmigrantEnOverig
@@ -189,7 +189,7 @@ struct StatutoryClockTests {
         #expect(!LateOfferRule.isTeLaat(eerstePIPDagtekening: d("2024-05-01"), route: .b1, start: nil, categorie: .gezinsmigrantEnOverig, op: d("2025-01-01")))
     }
 
-    @Test("R12 — month ends: a PIP on 30 August gives a window until 30 November (domain.md §4)", arguments: [
+    @Test("R12 — month ends: a PIP on 30 August gives a window until 30 November", arguments: [
         ("2024-08-30", "2024-11-30"), ("2024-11-30", "2025-02-28"), ("2024-02-29", "2024-05-31"),
     ])
     func lateOfferMonthEnds(pip: String, due: String) {
@@ -250,7 +250,7 @@ struct StatutoryClockTests {
 
     // MARK: R5b
 
-    @Test("R5b — next progress meeting: every 3 months in year 1, then 6; the PIP's cadence wins (seed 002:416)", arguments: [
+    @Test("R5b — next progress meeting: every 3 months in year 1, then 6; the PIP's cadence wins", arguments: [
         ([String](), Int?.none, "2024-05-02", "2024-08-01"),
         (["2024-07-15"], nil, "2024-07-16", "2024-10-15"),
         (["2024-07-15", "2025-06-10"], nil, "2025-06-11", "2025-12-10"),
@@ -289,7 +289,7 @@ struct StatutoryClockTests {
 
     // MARK: whole case
 
-    @Test("Clock — a family migrant's case has PIP, term, switching window and meetings; no R12 or R8 terms (domain.md §2)")
+    @Test("Clock — a family migrant's case has PIP, term, switching window and meetings; no R12 or R8 terms")
     func familyCase() {
         var facts = Self.withPIP
         facts.categorie = .gezinsmigrantEnOverig
@@ -298,7 +298,7 @@ struct StatutoryClockTests {
         #expect(kinds == [.pipVaststelling, .inburgeringstermijn, .schakelVenster, .voortgangsgesprek])
     }
 
-    @Test("Clock — asking about a past day uses only what had happened by then, and terms are sorted by due date (domain.md §4)")
+    @Test("Clock — asking about a past day uses only what had happened by then, and terms are sorted by due date")
     func asOf() throws {
         var facts = Self.onBijstand
         facts.pips.append(PIPFeit(dagtekening: d("2024-09-15"), leerroute: .z))
@@ -314,7 +314,7 @@ struct StatutoryClockTests {
 
     // MARK: R13
 
-    @Test("R13 — CBS delivery within 4 weeks after each quarter (domain.md R13)", arguments: [
+    @Test("R13 — CBS delivery within 4 weeks after each quarter", arguments: [
         (2024, 1, "2024-04-01", "2024-04-28"), (2024, 2, "2024-07-01", "2024-07-28"), (2024, 3, "2024-10-01", "2024-10-28"),
         (2024, 4, "2025-01-01", "2025-01-28"),
     ])
@@ -323,7 +323,7 @@ struct StatutoryClockTests {
         #expect(window == Period(start: d(start), end: d(due)))
     }
 
-    @Test("R13 — the municipality's CBS terms: delivered quarters met, missed ones overdue, the current one due soon (domain.md R13)")
+    @Test("R13 — the municipality's CBS terms: delivered quarters met, missed ones overdue, the current one due soon")
     func cbsTerms() throws {
         let q4 = try #require(Kwartaal(jaar: 2023, nummer: 4))
         let q1 = try #require(Kwartaal(jaar: 2024, nummer: 1))

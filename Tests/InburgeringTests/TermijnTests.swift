@@ -1,9 +1,9 @@
 import Testing
 @testable import Inburgering
 
-@Suite("Termijn — counting terms (domain.md §4; Awb art. 6:8)")
+@Suite("Termijn — counting terms (Awb art. 6:8)")
 struct TermijnTests {
-    @Test("§4 — PIP dated 1 May 2024 gives a term from 2 May 2024 to 1 May 2027 (Wi2021 art. 11)")
+    @Test("Terms — PIP dated 1 May 2024 gives a term from 2 May 2024 to 1 May 2027 (Wi2021 art. 11)")
     func pipFirstOfMay() {
         let term = Termijn.years(3).period(afterTrigger: d("2024-05-01"))
         #expect(term.start == d("2024-05-02"))
@@ -12,26 +12,26 @@ struct TermijnTests {
         #expect(term.lengthInDays == 1095)
     }
 
-    @Test("§4 — PIP dated 29 February 2024 gives 1 March 2024 to 28 February 2027 (Wi2021 art. 11)")
+    @Test("Terms — PIP dated 29 February 2024 gives 1 March 2024 to 28 February 2027 (Wi2021 art. 11)")
     func pipLeapDay() {
         let term = Termijn.years(3).period(afterTrigger: d("2024-02-29"))
         #expect(term.start == d("2024-03-01"))
         #expect(term.end == d("2027-02-28"))
     }
 
-    @Test("§4 — bijstand from 15 March 2024 gives ontzorgen until 14 September 2024 (Pw art. 56a)")
+    @Test("Terms — bijstand from 15 March 2024 gives ontzorgen until 14 September 2024 (Pw art. 56a)")
     func ontzorgenMidMonth() {
         let term = Termijn.months(6).period(startingOn: d("2024-03-15"))
         #expect(term.start == d("2024-03-15"))
         #expect(term.end == d("2024-09-14"))
     }
 
-    @Test("§4 — bijstand from 31 August 2024 gives ontzorgen until 28 February 2025 (Pw art. 56a)")
+    @Test("Terms — bijstand from 31 August 2024 gives ontzorgen until 28 February 2025 (Pw art. 56a)")
     func ontzorgenMonthEnd() {
         #expect(Termijn.months(6).period(startingOn: d("2024-08-31")).end == d("2025-02-28"))
     }
 
-    @Test("§4 — a PIP deadline is the triggering date + 70 days (Besluit inburgering 2021 art. 5.3)", arguments: [
+    @Test("Terms — a PIP deadline is the triggering date + 70 days (Besluit inburgering 2021 art. 5.3)", arguments: [
         ("2024-01-01", "2024-03-11"), ("2024-02-29", "2024-05-09"), ("2023-12-25", "2024-03-04"),
         ("2024-02-01", "2024-04-11"), ("2023-02-01", "2023-04-12"), ("2024-10-31", "2025-01-09"),
     ])
@@ -42,7 +42,7 @@ struct TermijnTests {
         #expect(term.start == d(trigger).adding(days: 1))
     }
 
-    @Test("§4 — where the corresponding day does not exist the term ends on that month's last day (domain.md §4)", arguments: [
+    @Test("Terms — where the corresponding day does not exist the term ends on that month's last day", arguments: [
         ("2024-01-29", 1, "2024-02-28"), // 29 Feb 2024 exists: the day before it
         ("2024-01-30", 1, "2024-02-29"), // 30 Feb does not exist: last day of February
         ("2024-01-31", 1, "2024-02-29"),
@@ -57,7 +57,7 @@ struct TermijnTests {
         #expect(Termijn.months(months).lastDay(startingOn: d(start)) == d(expected))
     }
 
-    @Test("§4 — days and weeks count whole days; a period contains both ends (domain.md §4)")
+    @Test("Terms — days and weeks count whole days; a period contains both ends")
     func daysAndWeeks() {
         let twoWeeks = Termijn.weeks(2).period(afterTrigger: d("2024-04-05"))
         #expect(twoWeeks == Period(start: d("2024-04-06"), end: d("2024-04-19")))

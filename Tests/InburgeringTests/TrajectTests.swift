@@ -2,13 +2,13 @@ import Foundation
 import Testing
 @testable import Inburgering
 
-@Suite("Traject — phases and the events that move them (domain.md §3)")
+@Suite("Traject — phases and the events that move them")
 struct TrajectTests {
     static let asylumPerson = Inburgeraar(bsn: bsn("111222333"), vNummer: try? VNummer("12345678"), geboortedatum: d("1990-04-01"),
                                           geslacht: .vrouw, doelgroep: .asielstatushouder)
     static let familyPerson = Inburgeraar(bsn: bsn("123456782"), geboortedatum: d("1992-07-12"), doelgroep: .gezinsvormer)
 
-    @Test("Chain — phases follow the furthest event; both end phases are terminal (domain.md §3)", arguments: [
+    @Test("Chain — phases follow the furthest event; both end phases are terminal", arguments: [
         ([TrajectEvent](), TrajectFase.signaal),
         ([.kennisgeving(d("2024-01-10"))], .signaal),
         ([.kennisgeving(d("2024-01-10")), .gekoppeld(d("2024-01-20"))], .gekoppeld),
@@ -24,7 +24,7 @@ struct TrajectTests {
         #expect(try Traject(inburgeraar: Self.asylumPerson, events: events).fase == fase)
     }
 
-    @Test("Chain — the phase order runs signaal → … → afgerond/beëindigd (domain.md §3)")
+    @Test("Chain — the phase order runs signaal → … → afgerond/beëindigd")
     func order() {
         #expect(TrajectFase.allCases.map(\.order) == Array(0...7))
         #expect(TrajectFase.allCases.sorted() == TrajectFase.allCases)
@@ -32,7 +32,7 @@ struct TrajectTests {
         #expect(TrajectEinde.allCases.filter(\.isVoldaan) == [.examenBehaald, .zRouteAfgerond, .volledigeVrijstelling, .volledigeOntheffing])
     }
 
-    @Test("Chain — events that cannot happen are refused with a typed error (domain.md §3)", arguments: [
+    @Test("Chain — events that cannot happen are refused with a typed error", arguments: [
         ([TrajectEvent.afgesloten(d("2024-02-01"), .overleden), .kennisgeving(d("2024-03-01"))], TrajectError.trajectAfgesloten),
         ([.leerrouteGestart(d("2024-03-01"))], .leerrouteZonderPIP),
         ([.pipVastgesteld(PIP(dagtekening: d("2024-05-01"), leerroute: .b1)), .pipVastgesteld(PIP(dagtekening: d("2024-04-30"), leerroute: .z))],
@@ -43,7 +43,7 @@ struct TrajectTests {
         #expect(throws: error) { try Traject(inburgeraar: Self.asylumPerson, events: events) }
     }
 
-    @Test("R0 — koppeling and ontzorgen are for asylum permit holders only (domain.md §2)")
+    @Test("R0 — koppeling and ontzorgen are for asylum permit holders only")
     func familyRefusals() {
         #expect(throws: TrajectError.koppelingAlleenVoorAsielstatushouder) {
             try Traject(inburgeraar: Self.familyPerson, events: [.gekoppeld(d("2024-01-20"))])
@@ -67,7 +67,7 @@ struct TrajectTests {
         #expect(InburgeringstermijnRule.termijn(for: traject.facts) == Period(start: d("2024-05-02"), end: d("2027-05-01")))
     }
 
-    @Test("Chain — the facts for the clock are derived from the events (domain.md §3)")
+    @Test("Chain — the facts for the clock are derived from the events")
     func facts() throws {
         let traject = try Traject(inburgeraar: Self.asylumPerson, events: [
             .kennisgeving(d("2024-01-10")), .tienWekenTermijnGestart(d("2024-02-02")), .gekoppeld(d("2024-01-20")),
@@ -98,7 +98,7 @@ struct TrajectTests {
         try traject.record(.gekoppeld(d("2024-03-05")))
     }
 
-    @Test("Chain — a Traject round-trips through JSON (domain.md §3)")
+    @Test("Chain — a Traject round-trips through JSON")
     func codable() throws {
         let traject = try Traject(inburgeraar: Self.asylumPerson, events: [
             .kennisgeving(d("2024-01-10")), .pipVastgesteld(PIP(dagtekening: d("2024-04-05"), leerroute: .b1, vve: .afspraken("Peuterspeelzaal 2 dagdelen"))),

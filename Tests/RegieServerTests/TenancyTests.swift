@@ -61,6 +61,8 @@ struct TenancyTests {
               form: [("reason", "x")]),
         Probe(pattern: "/personen/{id}/voortgang/resultaten", method: .post, path: { w, _ in "/personen/\(w.personB)/voortgang/resultaten" },
               form: [("kind", "zRouteAfgerond"), ("resultDate", "2026-11-17")]),
+        Probe(pattern: "/personen/{id}/brieven", method: .get, path: { w, _ in "/personen/\(w.personB)/brieven" }, form: []),
+        Probe(pattern: "/personen/{id}/handhaving/{stap}/brief", method: .get, path: { w, _ in "/personen/\(w.personB)/handhaving/x/brief" }, form: []),
         Probe(pattern: "/personen/{id}/handhaving", method: .post, path: { w, _ in "/personen/\(w.personB)/handhaving" },
               form: [("overtreding", "nietNakomenPIP"), ("decidedDate", "2026-11-17")]),
         Probe(pattern: "/personen/{id}/overdracht", method: .post, path: { w, _ in "/personen/\(w.personB)/overdracht" }, form: [("scenario", "azc")]),

@@ -36,6 +36,12 @@ extension AgendaController {
         let loaded = try await loader.load(context, permission: .readCasework)
         let a = try await find(loaded, context)
         try await services.record(.caseworkAfspraakLetter, context: context, permission: .readCasework, person: loaded.person, detail: a.id)
+        let html = try await letterHTML(loaded, a).html
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The rendered invitation, with its kenmerk and subject (for keeping it as sent).
+    func letterHTML(_ loaded: CaseLoader.Loaded, _ a: AfspraakRecord) async throws -> (html: String, reference: String, subject: String) {
         // An invitation is Dutch, whatever the reader's interface language (Awb 2:6, as the PIP letter).
         let t = Localizer(catalogue: services.catalogue, locale: .nl)
         let person = loaded.person
@@ -59,7 +65,6 @@ extension AgendaController {
             interpreter: a.interpreterLanguage.map { t("invitation.interpreter", ["language": $0]) },
             bring: Self.bring(a.kind).map { t("invitation.bring.\($0)") },
             cannotCome: phone.isEmpty ? t("invitation.cannotComeNoPhone", ["name": caller]) : t("invitation.cannotCome", ["name": caller, "phone": phone]))
-        let html = try services.views.renderStandaloneHTML("afspraak-letter", content: view, locale: .nl)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        return (try services.views.renderStandaloneHTML("afspraak-letter", content: view, locale: .nl), reference, subject)
     }
 }

@@ -136,6 +136,9 @@ struct AgendaController {
         let isPlanned: Bool
         let hasStarted: Bool
         let letterHref: String
+        /// Where "Markeer als verzonden" posts (a consulent keeps the invitation as it was sent).
+        let sendAction: String?
+        let afspraakId: String
         let movedHref: String?
         let summary: ErrorSummary
         let outcomeAction: String
@@ -151,7 +154,7 @@ struct AgendaController {
         let afspraak = try await find(loaded, context)
         try await services.record(.caseworkAfspraakView, context: context, permission: .readCasework, person: loaded.person, detail: afspraak.id)
         let t = services.localizer(context)
-        let notice = FormNotice.text(context, prefix: "agenda.notices", keys: ["gepland", "verplaatst", "nietVerschenen", "geannuleerd"], t)
+        let notice = FormNotice.text(context, prefix: "agenda.notices", keys: ["gepland", "verplaatst", "nietVerschenen", "geannuleerd", "verzonden"], t)
         return try renderOne(loaded, afspraak, input: FormData(), errors: [], context: context, notice: notice, status: .ok)
     }
 
@@ -185,7 +188,8 @@ struct AgendaController {
                 name: name, heading: t("agenda.kinds.\(a.kind.rawValue)"), backHref: SiteRoute.person(id).path, listHref: SiteRoute.afspraken(id).path,
                 details: details, videoLink: a.videoLink, status: t("agenda.statuses.\(a.status.rawValue)"), statusClass: "afspraak--\(a.status.rawValue)",
                 isPlanned: a.status == .gepland, hasStarted: a.startsAt <= LocalDateTime.at(services.clock.now()),
-                letterHref: SiteRoute.afspraakLetter(id, a.id).path, movedHref: a.movedToId.map { SiteRoute.afspraak(id, $0).path },
+                letterHref: SiteRoute.afspraakLetter(id, a.id).path,
+                sendAction: Policy.allows(loaded.principal, .editPersons) ? SiteRoute.sentLetters(id).path : nil, afspraakId: a.id, movedHref: a.movedToId.map { SiteRoute.afspraak(id, $0).path },
                 summary: ErrorSummary(summary), outcomeAction: action(Action.held.rawValue), noShowAction: action(Action.noShow.rawValue),
                 cancelAction: action(Action.cancel.rawValue), moveAction: action(Action.move.rawValue),
                 cancelFields: [FieldView(.input("text"), name: "cancelReason", label: t("agenda.cancelReason"), value: value("cancelReason"), required: true,

@@ -13,9 +13,12 @@ struct EnforcementController {
     func addRoutes(to router: RouterGroup<RegieRequestContext>) {
         router.get(RouterPath(SiteRoute.enforcementPattern), use: showEnforcement)
         router.post(RouterPath(SiteRoute.enforcementPattern), use: addEnforcement)
+        router.get(RouterPath(SiteRoute.enforcementLetterPattern), use: letter)
     }
 
-    struct EnforcementRow: Encodable { let date: String; let offence: String; let step: String; let assessment: String; let withdraw: WithdrawView? }
+    struct EnforcementRow: Encodable {
+        let date: String; let offence: String; let step: String; let assessment: String; let withdraw: WithdrawView?; let letterHref: String; let id: String
+    }
     struct EnforcementView: Encodable {
         let name: String
         let backHref: String
@@ -29,6 +32,8 @@ struct EnforcementController {
         let withdrawn: [WithdrawnRow]
         let hasWithdrawn: Bool
         let canEdit: Bool
+        /// Where "Markeer als verzonden" posts a step's letter.
+        let sendAction: String
     }
 
 
@@ -72,14 +77,17 @@ struct EnforcementController {
             EnforcementRow(date: DisplayDate.format(r.decidedDate, l), offence: t("enforcement.offences.\(r.overtreding)"),
                            step: t("enforcement.steps.\(r.step)") + (r.amountCents.map { " " + Money.format($0, l) } ?? ""),
                            assessment: r.culpable.map { t($0 == 1 ? "enforcement.culpableYes" : "enforcement.culpableNo") } ?? "",
-                           withdraw: canEdit ? WithdrawView(.handhaving, personId: loaded.person.id, recordId: r.id, form: context.form) : nil)
+                           withdraw: canEdit ? WithdrawView(.handhaving, personId: loaded.person.id, recordId: r.id, form: context.form) : nil,
+                           letterHref: SiteRoute.enforcementLetter(loaded.person.id, r.id).path, id: r.id)
         }
         return try services.views.render(
             "enforcement", titleKey: "enforcement.title", titleArguments: ["name": loaded.person.displayName(services.localizer(context))],
             content: EnforcementView(name: loaded.person.displayName(services.localizer(context)), backHref: SiteRoute.person(loaded.person.id).path, steps: rows, hasSteps: !rows.isEmpty,
                                      proposals: proposals, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.enforcement(loaded.person.id).path,
-                                     withdrawn: withdrawn, hasWithdrawn: !withdrawn.isEmpty, canEdit: canEdit),
-            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap", "ingetrokken"], services.localizer(context)), status: status)
+                                     withdrawn: withdrawn, hasWithdrawn: !withdrawn.isEmpty, canEdit: canEdit,
+                                     sendAction: SiteRoute.sentLetters(loaded.person.id).path),
+            context: context, notice: FormNotice.text(context, prefix: "enforcement.saved", keys: ["stap", "ingetrokken", "verzonden"], services.localizer(context)),
+            status: status)
     }
 
     func addEnforcement(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -212,6 +212,8 @@ struct PersonController {
                             detail: count(counts.enforcementSteps, "person.sections.enforcementSteps")),
                 SectionLink(href: SiteRoute.documents(person.id).path, label: text("person.sections.documents"),
                             detail: count(counts.documents, "person.sections.documentCount")),
+                SectionLink(href: SiteRoute.sentLetters(person.id).path, label: text("person.sections.letters"),
+                            detail: count(counts.sentLetters, "person.sections.letterCount")),
                 SectionLink(href: SiteRoute.personDUO(person.id).path, label: text("person.sections.duo"), detail: ""),
             ]
             if Policy.allows(principal, .editPersons) && traject?.closedDate == nil {

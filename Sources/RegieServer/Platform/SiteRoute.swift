@@ -34,6 +34,7 @@ public enum SiteRoute: Sendable, Hashable {
     case withdraw(String, String, String)
     case progressResult(String)
     case enforcement(String)
+    case enforcementLetter(String, String)
     case close(String)
     case handover(String)
     case derden(String)
@@ -126,6 +127,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .withdraw(let id, let kind, let record): return "/personen/\(id)/intrekken/\(kind)/\(record)"
         case .progressResult(let id): return "/personen/\(id)/voortgang/resultaten"
         case .enforcement(let id): return "/personen/\(id)/handhaving"
+        case .enforcementLetter(let id, let step): return "/personen/\(id)/handhaving/\(step)/brief"
         case .close(let id): return "/personen/\(id)/afsluiten"
         case .handover(let id): return "/personen/\(id)/overdracht"
         case .derden(let id): return "/personen/\(id)/derden"
@@ -224,6 +226,7 @@ public enum SiteRoute: Sendable, Hashable {
     static let withdrawPattern = SiteRoute.withdraw("{id}", "{soort}", "{record}").path
     static let progressResultPattern = SiteRoute.progressResult("{id}").path
     static let enforcementPattern = SiteRoute.enforcement("{id}").path
+    static let enforcementLetterPattern = SiteRoute.enforcementLetter("{id}", "{stap}").path
     static let closePattern = SiteRoute.close("{id}").path
     static let handoverPattern = SiteRoute.handover("{id}").path
     static let derdenPattern = SiteRoute.derden("{id}").path
@@ -258,7 +261,7 @@ public enum SiteRoute: Sendable, Hashable {
     public static let patternsWithID = [
         personPattern, personBSNPattern, personContactPattern, personAddressPattern, sentLettersPattern, sentLetterPattern, sentLetterStylePattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
-        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressHoursCorrectPattern, withdrawPattern, progressResultPattern, enforcementPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, taskPattern, documentsPattern, documentPattern,
+        progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressHoursCorrectPattern, withdrawPattern, progressResultPattern, enforcementPattern, enforcementLetterPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, taskPattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,
         personOntzorgenPattern, personOntzorgenFormPattern, ontzorgenStatementPattern, ontzorgenRunPattern, ontzorgenRunActionPattern,
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,
