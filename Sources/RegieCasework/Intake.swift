@@ -160,6 +160,8 @@ public struct SaveIntakeTopic: CaseworkCommand {
         // Answers once recorded are a recorded fact: changing them needs a reason (issue 15 item 3).
         let previous = try await stores.casework.listOnderwerpen(personId: file.person.id, scope: context.scope).first { $0.topic == topic.key }
         var changeReason = ""
+        // The same answers again change nothing: nothing is written, no earlier version is kept.
+        if let previous, previous.answers.filter({ !$0.value.isEmpty }) == stored.filter({ !$0.value.isEmpty }), v.isValid { return previous }
         if let previous, previous.isRecorded, previous.answers.filter({ !$0.value.isEmpty }) != stored {
             v.labels[Self.reasonField] = "intake.changeReason"
             changeReason = v.text(Self.reasonField, reason, maxLength: 500) ?? ""

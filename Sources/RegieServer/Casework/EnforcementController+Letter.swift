@@ -53,12 +53,12 @@ extension EnforcementController {
         var paragraphs: [String]
         var reasons: [String] = []
         if isWarning {
-            paragraphs = [t("enforcementLetter.duty"), t("enforcementLetter.found", ["offence": offence])] + [efforts].compactMap { $0 }
+            paragraphs = [t("enforcementLetter.duty.\(step.overtreding)"), t("enforcementLetter.found", ["offence": offence])] + [efforts].compactMap { $0 }
                 + [t("enforcementLetter.warning"), t("enforcementLetter.warningNext")]
         } else {
             let amount = Money.format(step.amountCents ?? 0, l)
             paragraphs = [t("enforcementLetter.fineDecision", ["amount": amount, "offence": offence])]
-            reasons = [t("enforcementLetter.duty"), t("enforcementLetter.found", ["offence": offence])]
+            reasons = [t("enforcementLetter.duty.\(step.overtreding)"), t("enforcementLetter.found", ["offence": offence])]
                 + (before.isEmpty ? [] : [t("enforcementLetter.earlier", ["steps": before.joined(separator: ", ")])])
                 + [efforts, step.circumstances.isEmpty ? nil : t("enforcementLetter.circumstances", ["circumstances": step.circumstances])].compactMap { $0 }
                 + [t("enforcementLetter.culpable"), t("enforcementLetter.basis"), t("enforcementLetter.pay")]

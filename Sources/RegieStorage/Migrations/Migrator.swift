@@ -32,6 +32,7 @@ let allMigrations: [Migration] = [
     M0020_Withdrawals.migration,
     M0021_Providers.migration,
     M0022_Corrections.migration,
+    M0023_PersonCascade.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
