@@ -192,3 +192,42 @@ public struct SettingsStore: Sendable {
         }
     }
 }
+
+/// A municipality's logo: a PNG or JPEG, as a data URI a letter embeds (so a letter kept as sent
+/// keeps the logo of that day).
+public struct MunicipalityLogo: Sendable, Hashable {
+    public let contentType: String
+    public let base64: String
+
+    public init(contentType: String, base64: String) {
+        self.contentType = contentType
+        self.base64 = base64
+    }
+
+    public var dataURI: String { "data:\(contentType);base64,\(base64)" }
+}
+
+extension SettingsStore {
+    public func fetchLogo(_ code: String) async throws -> MunicipalityLogo? {
+        try await database.sql.raw("SELECT content_type, data_base64 FROM municipality_logos WHERE municipality_code = \(bind: code)").first().map { row in
+            MunicipalityLogo(contentType: try row.decode(column: "content_type", as: String.self), base64: try row.decode(column: "data_base64", as: String.self))
+        }
+    }
+
+    /// Replaces the logo (nil removes it), with its audit entry.
+    public func saveLogo(_ code: String, _ logo: MunicipalityLogo?, by userId: String, audit: AuditEvent, now: Date) async throws {
+        try await database.transaction { db in
+            if let logo {
+                try await db.raw("""
+                    INSERT INTO municipality_logos (municipality_code, content_type, data_base64, updated_by, updated_at)
+                    VALUES (\(bind: code), \(bind: logo.contentType), \(bind: logo.base64), \(bind: userId), \(bind: now.epochSeconds))
+                    ON CONFLICT (municipality_code) DO UPDATE SET content_type = excluded.content_type, data_base64 = excluded.data_base64,
+                        updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                    """).run()
+            } else {
+                try await db.raw("DELETE FROM municipality_logos WHERE municipality_code = \(bind: code)").run()
+            }
+            try await AuditStore.append([audit], at: now, on: db)
+        }
+    }
+}

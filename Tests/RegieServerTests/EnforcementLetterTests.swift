@@ -96,4 +96,51 @@ struct EnforcementLetterTests {
             #expect(try await other.get("/personen/\(person)/brieven").status == .notFound)
         }
     }
+
+    static let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!
+
+    @Test("A municipality's logo (PNG or JPEG, at most 200 kB) stands on its letters and council overview; a letter kept as sent keeps it", arguments: Engine.available)
+    func logo(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let person = app.world.personA
+            let beheer = Browser(client)
+            let beheerCsrf = try await beheer.login(World.email(.functioneelBeheerder))
+            let refused = try await beheer.postFile("/beheer/instellingen/logo", form: [("gemeente", "GM0988")],
+                                                    file: ("logo", "logo.svg", "image/svg+xml", Data("<svg onload=alert(1)></svg>".utf8)), csrf: beheerCsrf)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("Het logo moet een PNG- of JPEG-bestand zijn."))
+            let large = try await beheer.postFile("/beheer/instellingen/logo", form: [("gemeente", "GM0988")],
+                                                  file: ("logo", "groot.png", "image/png", Self.png + Data(count: 210 * 1024)), csrf: beheerCsrf)
+            #expect(large.status == .badRequest)
+            #expect(large.body.contains("Het logo is te groot: hoogstens 200 kB."))
+            #expect(try await app.services.settings.fetchLogo("GM0988") == nil)
+            let saved = try await beheer.postFile("/beheer/instellingen/logo", form: [("gemeente", "GM0988")],
+                                                  file: ("logo", "weert.png", "application/octet-stream", Self.png), csrf: beheerCsrf)
+            #expect(saved.location == "/beheer/instellingen?gemeente=GM0988&melding=logo#logo")
+            let dataURI = "data:image/png;base64," + Self.png.base64EncodedString()
+            #expect(try await beheer.get("/beheer/instellingen?gemeente=GM0988").body.contains("src=\"\(dataURI)\""))
+
+            let lead = Browser(client)
+            _ = try await lead.login(World.email(.teamleider))
+            #expect(try await lead.get("/cijfers/raad?kwartaal=2026-3&gemeente=GM0988").body.contains("<img class=\"council__logo\" src=\"\(dataURI)\""))
+            #expect(!(try await lead.get("/cijfers/raad?kwartaal=2026-3&gemeente=alle").body.contains("council__logo")), "several municipalities: no one logo")
+
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            #expect(try await browser.post("/beheer/instellingen/logo", form: [("gemeente", "GM0988"), ("actie", "verwijderen")], csrf: csrf).status == .forbidden)
+            _ = try await browser.post("/personen/\(person)/handhaving", form: [("overtreding", "nietMeewerkenBredeIntake"), ("decidedDate", "2026-11-10")], csrf: csrf)
+            let step = try #require(try await app.services.casework.listHandhavingen(personId: person, scope: Self.weert).first)
+            #expect(try await browser.get("/personen/\(person)/handhaving/\(step.id)/brief").body.contains("<img class=\"letter__logo\" src=\"\(dataURI)\""))
+            _ = try await browser.post("/personen/\(person)/brieven", form: [("soort", "handhaving"), ("stap", step.id)], csrf: csrf)
+
+            let removed = try await beheer.post("/beheer/instellingen/logo", form: [("gemeente", "GM0988"), ("actie", "verwijderen")], csrf: beheerCsrf)
+            #expect(removed.location == "/beheer/instellingen?gemeente=GM0988&melding=logoWeg#logo")
+            #expect(!(try await browser.get("/personen/\(person)/handhaving/\(step.id)/brief").body.contains("letter__logo")))
+            let kept = try #require(try await app.services.letters.list(personId: person, scope: Self.weert).first)
+            #expect(try await browser.get("/personen/\(person)/brieven/\(kept.id)").body.contains(dataURI), "the letter as sent keeps the logo of that day")
+            let updates = try await app.database.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'settings.update' AND detail LIKE 'GM0988: logo%'")
+                .first()?.decode(column: "n", as: Int.self)
+            #expect(updates == 2, "saving and removing the logo are audited")
+        }
+    }
 }

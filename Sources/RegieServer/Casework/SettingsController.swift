@@ -15,6 +15,7 @@ struct SettingsController {
         router.post(RouterPath(SiteRoute.settings.path), use: save)
         router.post(RouterPath(SiteRoute.settingsTeams.path), use: addTeam)
         router.post(RouterPath(SiteRoute.settingsFigures.path), use: saveMinimumCell)
+        router.post(RouterPath(SiteRoute.settingsLogo.path), use: saveLogo)
     }
 
     struct Group: Encodable { let legend: String; let fields: [FieldView] }
@@ -31,6 +32,10 @@ struct SettingsController {
         let teamAction: String
         let minimumCellField: FieldView
         let minimumCellAction: String
+        /// The letterhead's logo: shown as it prints, replaced or removed with its own form.
+        let logo: String?
+        let logoField: FieldView
+        let logoAction: String
     }
 
     private func municipality(_ principal: Principal, _ requested: String?) -> Municipality? {
@@ -109,6 +114,7 @@ struct SettingsController {
             }),
         ]
         let teams = try await services.users.listTeams(organisationId: principal.organisationId)
+        let logo = try await services.settings.fetchLogo(municipality.code)
         return try services.views.render(
             "settings", titleKey: "settings.title",
             content: SettingsView(
@@ -123,9 +129,14 @@ struct SettingsController {
                 minimumCellField: FieldView(.input("number"), name: "minimumCell", label: t("settings.minimumCell"), hint: t("settings.minimumCellHint"),
                                             value: input["minimumCell"] ?? String(minimumCell),
                                             required: true, errors: errors, extra: "min=\"2\" max=\"50\""),
-                minimumCellAction: SiteRoute.settingsFigures.path),
+                minimumCellAction: SiteRoute.settingsFigures.path,
+                logo: logo?.dataURI,
+                logoField: FieldView(.input("file"), name: "logo", label: t("settings.logo.file"), hint: t("settings.logo.hint"), errors: errors,
+                                     extra: "accept=\".png,.jpg,.jpeg,image/png,image/jpeg\""),
+                logoAction: SiteRoute.settingsLogo.path),
             context: context, current: SiteRoute.settings.path,
-            notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded", "cijfers": "settings.minimumCellSaved"][$0] }.map { t($0) },
+            notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded", "cijfers": "settings.minimumCellSaved",
+                                                       "logo": "settings.logo.saved", "logoWeg": "settings.logo.removed"][$0] }.map { t($0) },
             status: status)
     }
 
@@ -183,5 +194,49 @@ struct SettingsController {
         try await services.users.updateFiguresMinimumCell(organisationId: principal.organisationId, value: value)
         try await services.record(.settingsUpdate, context: context, permission: .manageSettings, detail: "figures_min_cell: \(value)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=cijfers"])
+    }
+
+    /// The largest logo kept: a letterhead's logo is small (it is embedded in every letter).
+    static let maximumLogoBytes = 200 * 1024
+
+    /// Replaces the municipality's logo with an uploaded PNG or JPEG (checked by its content, not
+    /// its name), or removes it (`actie=verwijderen`).
+    func saveLogo(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageSettings)
+        guard let municipality = municipality(principal, context.form["gemeente"]) else { throw AppError.notFound }
+        let upload = context.streamedUploads["logo"]
+        defer { upload?.remove() }
+        let back = SiteRoute.settings.path + "?gemeente=\(municipality.code)"
+        if context.form["actie"] == "verwijderen" {
+            try await services.settings.saveLogo(municipality.code, nil, by: principal.actorId,
+                                                 audit: services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: "\(municipality.code): logo verwijderd"),
+                                                 now: services.clock.now())
+            return Response(status: .seeOther, headers: [.location: back + "&melding=logoWeg#logo"])
+        }
+        var v = Validator(services.localizer(context))
+        let bytes = upload.flatMap { $0.size > 0 && $0.size == $0.tail.count ? $0.tail : nil }
+        let type = bytes.flatMap(Self.imageType)
+        if upload == nil || upload?.size == 0 {
+            v.fail("logo", "settings.logo.errors.missing")
+        } else if (upload?.size ?? 0) > Self.maximumLogoBytes {
+            v.fail("logo", "settings.logo.errors.tooLarge", ["max": "200 kB"])
+        } else if type == nil {
+            v.fail("logo", "settings.logo.errors.type")
+        }
+        guard v.isValid, let bytes, let type else {
+            return try await render(principal, municipality, input: SettingsForm.input(from: try await services.settings.fetch(municipality.code)),
+                                    errors: v.errors, context: context, status: .badRequest)
+        }
+        try await services.settings.saveLogo(municipality.code, MunicipalityLogo(contentType: type, base64: bytes.base64EncodedString()), by: principal.actorId,
+                                             audit: services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: "\(municipality.code): logo"),
+                                             now: services.clock.now())
+        return Response(status: .seeOther, headers: [.location: back + "&melding=logo#logo"])
+    }
+
+    /// PNG or JPEG by the file's first bytes; nil for anything else (an SVG could carry script).
+    static func imageType(_ data: Data) -> String? {
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        return nil
     }
 }

@@ -707,6 +707,8 @@ struct FiguresController {
         let tables: [Table]
         let backHref: String
         let made: String
+        /// The municipality's logo (one municipality chosen), as on its letters.
+        let logo: String?
     }
 
     /// The quarterly overview for the council: the quarter's headline figures in sentences and the
@@ -734,6 +736,7 @@ struct FiguresController {
             ? t("figures.allMunicipalities", ["organisation": principal.organisationName])
             : principal.municipalities.first { $0.code == s.municipality }?.name ?? s.municipality
         try await services.record(.figuresCouncil, context: context, permission: .viewFigures, detail: s.query)
+        let logo = s.municipality == "alle" ? nil : try await services.settings.fetchLogo(s.municipality)
         return try services.views.render(
             "figures-council", titleKey: "figures.councilTitle", titleArguments: ["place": place, "quarter": String(number), "year": String(quarter.year)],
             content: CouncilView(
@@ -742,7 +745,7 @@ struct FiguresController {
                 highlights: tiles.map { "\($0.label): \($0.value) (\($0.detail))" },
                 tables: tables.filter { keys.contains($0.key) },
                 backHref: SiteRoute.figures.path + "?" + s.query,
-                made: t("figures.made", ["date": DisplayDate.format(CalendarDate.today(now: services.clock.now()).iso, l)])),
+                made: t("figures.made", ["date": DisplayDate.format(CalendarDate.today(now: services.clock.now()).iso, l)]), logo: logo?.dataURI),
             context: context, current: SiteRoute.figures.path)
     }
 

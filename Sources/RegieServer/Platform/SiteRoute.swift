@@ -59,6 +59,7 @@ public enum SiteRoute: Sendable, Hashable {
     case settings
     case settingsTeams
     case settingsFigures
+    case settingsLogo
     case auditLog
     case auditLogCSV
     case apiKeys
@@ -152,6 +153,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .settings: return "/beheer/instellingen"
         case .settingsTeams: return "/beheer/instellingen/teams"
         case .settingsFigures: return "/beheer/instellingen/cijfers"
+        case .settingsLogo: return "/beheer/instellingen/logo"
         case .auditLog: return "/beheer/audit"
         case .auditLogCSV: return "/beheer/audit.csv"
         case .apiKeys: return "/beheer/api-sleutels"

@@ -33,6 +33,7 @@ let allMigrations: [Migration] = [
     M0021_Providers.migration,
     M0022_Corrections.migration,
     M0023_PersonCascade.migration,
+    M0024_Logos.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

@@ -27,6 +27,8 @@ struct LetterFrame: Encodable {
     let backHref: String
     let backLabel: String
     let printHint: String
+    /// The municipality's logo as a data URI (embedded, so a letter kept as sent keeps it).
+    let logo: String?
 
     /// Who the letter goes to and from, looked up once per letter.
     struct Parties {
@@ -35,6 +37,7 @@ struct LetterFrame: Encodable {
         let municipalityName: String
         let letterhead: Letterhead
         let contact: UserStore.LetterContact?
+        var logo: MunicipalityLogo? = nil
     }
 
     /// Loads the parties of a letter about `person`: the correspondence address (else the residential
@@ -45,7 +48,7 @@ struct LetterFrame: Encodable {
         var contact: UserStore.LetterContact?
         if let consulentId { contact = try await services.users.fetchLetterContact(userId: consulentId) }
         return Parties(person: person, address: addresses[.post] ?? addresses[.woon], municipalityName: municipalityName,
-                       letterhead: settings.letterhead, contact: contact)
+                       letterhead: settings.letterhead, contact: contact, logo: try await services.settings.fetchLogo(person.municipalityCode))
     }
 
     /// The frame in `locale`; a decision letter passes `.nl` whatever the user's language.
@@ -80,7 +83,7 @@ struct LetterFrame: Encodable {
             closing: t("letterFrame.closing"),
             signatoryName: head.signatoryName,
             mandateLine: head.mandateLine.isEmpty ? t("letterFrame.mandate", ["municipality": parties.municipalityName]) : head.mandateLine,
-            backHref: backHref, backLabel: t(backLabelKey), printHint: t("letter.printHint"))
+            backHref: backHref, backLabel: t(backLabelKey), printHint: t("letter.printHint"), logo: parties.logo?.dataURI)
     }
 
     /// The bezwaar address of the municipality: its own, else its postal address, else the college.
