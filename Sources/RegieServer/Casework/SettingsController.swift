@@ -211,7 +211,7 @@ struct SettingsController {
             try await services.settings.saveLogo(municipality.code, nil, by: principal.actorId,
                                                  audit: services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: "\(municipality.code): logo verwijderd"),
                                                  now: services.clock.now())
-            return Response(status: .seeOther, headers: [.location: back + "&melding=logoWeg#logo"])
+            return Response(status: .seeOther, headers: [.location: back + "&melding=logoWeg#logo-kop"])
         }
         var v = Validator(services.localizer(context))
         let bytes = upload.flatMap { $0.size > 0 && $0.size == $0.tail.count ? $0.tail : nil }
@@ -230,7 +230,7 @@ struct SettingsController {
         try await services.settings.saveLogo(municipality.code, MunicipalityLogo(contentType: type, base64: bytes.base64EncodedString()), by: principal.actorId,
                                              audit: services.auditEvent(.settingsUpdate, context: context, permission: .manageSettings, detail: "\(municipality.code): logo"),
                                              now: services.clock.now())
-        return Response(status: .seeOther, headers: [.location: back + "&melding=logo#logo"])
+        return Response(status: .seeOther, headers: [.location: back + "&melding=logo#logo-kop"])
     }
 
     /// PNG or JPEG by the file's first bytes; nil for anything else (an SVG could carry script).
