@@ -39,6 +39,8 @@ public struct AppConfig: Sendable {
     public var fieldSeal: FieldSeal
     /// The DUO koppeling: endpoints, OINs, mutual TLS, the notification listener and the worker.
     public var duo: DUOConfig
+    /// Where e-mail goes out (password-set links); nil without `SMTP_HOST`: links are shown once instead.
+    public var smtp: SMTPConfig?
 
     /// The development secret; refused in production.
     static let developmentSecret = "regie-development-secret-do-not-use-in-production"
@@ -115,6 +117,7 @@ public struct AppConfig: Sendable {
         case (.development, nil): fieldSeal = FieldSeal(developmentPassphrase: Self.developmentSecret)
         }
         duo = try DUOConfig(reader: reader, mode: mode, host: host)
+        smtp = try SMTPConfig(reader: reader, mode: mode)
     }
 
     /// Builds the reader: `overrides` (from command-line flags, in environment-variable form) first,

@@ -77,10 +77,13 @@ public struct AppServices: Sendable {
     public let duoStore: DUOStore
     /// The client for DUO's interface; nil when `DUO_URL` is not set (work waits in the queues).
     public let duoClient: DUOClient?
+    /// Sends e-mail; nil when `SMTP_HOST` is not set.
+    public let mailer: SMTPMailer?
 
     public init(config: AppConfig, database: Database, clock: AppClock, views: Views, catalogue: Catalogue, metrics: RegieMetrics, bcryptCost: UInt8, duoClient: DUOClient? = nil) {
         self.config = config
         self.database = database
+        self.mailer = config.smtp.map { SMTPMailer(config: $0, logger: Logger(label: "regie.mail")) }
         self.clock = clock
         self.hasher = TokenHasher(secret: config.sessionSecret)
         self.views = views

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt
+import Logging
 import NIOPosix
 import RegieStorage
 
@@ -60,6 +61,10 @@ struct UsersController {
         /// The password-set link, shown this once and never stored in the clear.
         let link: String?
         let linkExpires: String?
+        /// The link went out by e-mail to this address (it is not shown).
+        let mailedTo: String?
+        /// Sending it failed: why (the link is shown instead, to hand over).
+        let mailError: String?
         let back: String
     }
 
@@ -159,7 +164,8 @@ struct UsersController {
         try await services.record(.userCreate, context: context, permission: .manageUsers,
                                   detail: "gebruiker \(id), rollen \(roles.map(\.rawValue).sorted().joined(separator: ", ")), team \(team ?? "-")")
         let link = try await issueLink(userId: id, principal: principal, request: request, context: context)
-        return try await renderUser(principal, id: id, input: [:], roles: nil, errors: [], link: link, context: context, status: .created)
+        let delivery = await deliver(link, to: email, name: name, principal: principal, context: context)
+        return try await renderUser(principal, id: id, input: [:], roles: nil, errors: [], link: link, delivery: delivery, context: context, status: .created)
     }
 
     // MARK: One account
@@ -178,7 +184,8 @@ struct UsersController {
     }
 
     private func renderUser(_ principal: Principal, id: String, input: [String: String], roles: [String]?, errors: [AppError.FieldError],
-                            link: (url: String, expires: Date)?, context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+                            link: (url: String, expires: Date)?, delivery: Delivery? = nil, context: RegieRequestContext,
+                            status: HTTPResponse.Status) async throws -> Response {
         guard let account = try await services.users.fetchAccount(id: id, organisationId: principal.organisationId) else { throw AppError.notFound }
         let t = services.localizer(context)
         let l = context.locale
@@ -199,7 +206,8 @@ struct UsersController {
                 isSelf: account.id == principal.user?.id, summary: ErrorSummary(errors), fields: fields, action: SiteRoute.user(account.id).path,
                 reasonField: reasonField, deactivateAction: SiteRoute.userAction(account.id, .deactivate).path,
                 reactivateAction: SiteRoute.userAction(account.id, .reactivate).path, linkAction: SiteRoute.userAction(account.id, .passwordLink).path,
-                link: link?.url, linkExpires: link.map { DisplayDate.formatMoment($0.expires) }, back: SiteRoute.users.path),
+                link: delivery?.mailed == true ? nil : link?.url, linkExpires: link.map { DisplayDate.formatMoment($0.expires) },
+                mailedTo: delivery?.mailed == true ? account.email : nil, mailError: delivery?.error, back: SiteRoute.users.path),
             context: context, current: SiteRoute.users.path, notice: status == .created ? t("users.created") : notice(context), status: status)
     }
 
@@ -235,7 +243,8 @@ struct UsersController {
         case .passwordLink:
             guard account.active else { throw AppError.notFound }
             let link = try await issueLink(userId: account.id, principal: principal, request: request, context: context)
-            return try await renderUser(principal, id: account.id, input: [:], roles: nil, errors: [], link: link, context: context, status: .ok)
+            let delivery = await deliver(link, to: account.email, name: account.name, principal: principal, context: context)
+            return try await renderUser(principal, id: account.id, input: [:], roles: nil, errors: [], link: link, delivery: delivery, context: context, status: .ok)
         case .deactivate, .reactivate:
             var v = Validator(t)
             let reason = v.text("reason", context.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines), label: "users.reason",
@@ -278,5 +287,28 @@ struct UsersController {
         let path = SiteRoute.passwordSet(token).path
         let origin = services.config.publicURL ?? request.head.authority.map { (services.config.cookieSecure ? "https://" : "http://") + $0 } ?? ""
         return (origin + path, expires)
+    }
+
+    /// What became of a link: sent by e-mail, or (no mail server, or sending failed: why) to be shown.
+    struct Delivery { let mailed: Bool; let error: String? }
+
+    /// Sends the link to the account's own address when a mail server is configured. The message is
+    /// Dutch and names no one but the recipient; a failure is logged and the link shown instead, so
+    /// it is never lost. Nil without a mail server.
+    private func deliver(_ link: (url: String, expires: Date), to email: String, name: String, principal: Principal,
+                         context: RegieRequestContext) async -> Delivery? {
+        guard let mailer = services.mailer else { return nil }
+        let t = Localizer(catalogue: services.catalogue, locale: .nl)
+        let message = MailMessage(to: email, subject: t("users.mail.subject"),
+                                  body: t("users.mail.body", ["name": name, "organisation": principal.organisationName, "link": link.url,
+                                                              "expires": DisplayDate.formatMoment(link.expires)]))
+        do {
+            try await mailer.send(message)
+            try? await services.record(.userPasswordLink, context: context, permission: .manageUsers, detail: "per e-mail verstuurd aan \(email)")
+            return Delivery(mailed: true, error: nil)
+        } catch {
+            Logger(label: "regie.mail").error("password-set link not mailed", metadata: ["error": .string(String(describing: error))])
+            return Delivery(mailed: false, error: String(describing: error))
+        }
     }
 }
