@@ -30,6 +30,18 @@ struct CatalogueTests {
         #expect(nl.count > 150)
     }
 
+    @Test("No key in a catalogue file has a dot in its name (a lookup splits on dots and would never find it)")
+    func noDottedKeys() throws {
+        func dotted(_ value: Any, _ path: String) -> [String] {
+            guard let object = value as? [String: Any] else { return [] }
+            return object.flatMap { key, child in (key.contains(".") ? [path + key] : []) + dotted(child, path + key + "/") }
+        }
+        for language in ["nl", "en"] {
+            let data = try Data(contentsOf: Self.root.appendingPathComponent("Sources/RegieServer/Resources/Locales/\(language).json"))
+            #expect(dotted(try JSONSerialization.jsonObject(with: data), "").isEmpty, "\(language)")
+        }
+    }
+
     @Test("Every {{t.…}} in a template exists in the catalogue")
     func templateKeysExist() async throws {
         let catalogue = try await Views.load().catalogue

@@ -83,7 +83,7 @@ public struct AppServices: Sendable {
     public init(config: AppConfig, database: Database, clock: AppClock, views: Views, catalogue: Catalogue, metrics: RegieMetrics, bcryptCost: UInt8, duoClient: DUOClient? = nil) {
         self.config = config
         self.database = database
-        self.mailer = config.smtp.map { SMTPMailer(config: $0, logger: Logger(label: "regie.mail")) }
+        self.mailer = config.smtp.map { SMTPMailer(config: $0, logger: Logger(label: "regie-mail")) }
         self.clock = clock
         self.hasher = TokenHasher(secret: config.sessionSecret)
         self.views = views

@@ -307,7 +307,7 @@ struct UsersController {
             try? await services.record(.userPasswordLink, context: context, permission: .manageUsers, detail: "per e-mail verstuurd aan \(email)")
             return Delivery(mailed: true, error: nil)
         } catch {
-            Logger(label: "regie.mail").error("password-set link not mailed", metadata: ["error": .string(String(describing: error))])
+            Logger(label: "regie-mail").error("password-set link not mailed", metadata: ["error": .string(String(describing: error))])
             return Delivery(mailed: false, error: String(describing: error))
         }
     }
