@@ -9,7 +9,7 @@ checks that
     standard window envelope: 20–110 mm from the left edge, 45–75 mm from the top (NEN 1026);
   - the letter names the kenmerk ("Ons kenmerk" with the case number) and the contact person;
   - it is in Dutch although the user's interface language is English;
-  - the pages are numbered ("1 / n").
+  - the pages are numbered ("Pagina 1 van n": the letters are Dutch).
 
     python3 e2e/letters.py --binary .build/debug/regie
 
@@ -194,7 +194,7 @@ class Letters:
         self.check("Geachte" in text and not any(marker in text for marker in ENGLISH_MARKERS),
                    f"{name}: in Dutch for an English-speaking user", [m for m in ENGLISH_MARKERS if m in text])
         pages = max(w["page"] for w in words)
-        self.check(f"1 / {pages}" in text, f"{name}: pages numbered (1 / {pages})", text[-200:])
+        self.check(f"Pagina {pages} van {pages}" in text, f"{name}: pages numbered (Pagina {pages} van {pages})", text[-200:])
         print(f"    {pdf.relative_to(REPO_DIR) if pdf.is_relative_to(REPO_DIR) else pdf} ({pages} page(s))")
 
     # -- the journeys --------------------------------------------------------------------------
