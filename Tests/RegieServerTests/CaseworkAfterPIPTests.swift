@@ -389,6 +389,7 @@ struct CaseworkAfterPIPTests {
         (.get, "/personen/person-a-weert/derden", [], "casework.derden.view"),
         (.post, "/personen/person-a-weert/derden", [("party", "Huisarts"), ("subject", "Medische informatie"), ("requestedOn", "2026-11-10")], "casework.derden.request"),
         (.get, "/personen/person-a-weert/intake", [], "casework.intake.view"),
+        (.get, "/personen/person-a-weert/brieven", [], "casework.letter.view"),
         (.post, "/personen/person-a-weert/intake/gesprekken", [("date", "2026-11-10"), ("attendees", "consulent")], "casework.intake.gesprek"),
         (.get, "/personen/person-a-weert/intake/onderwerpen/taalniveau", [], "casework.intake.view"),
         (.post, "/personen/person-a-weert/intake/onderwerpen/taalniveau", [("nederlands", "A1")], "casework.intake.topic"),

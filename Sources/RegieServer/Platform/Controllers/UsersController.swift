@@ -308,7 +308,10 @@ struct UsersController {
             return Delivery(mailed: true, error: nil)
         } catch {
             Logger(label: "regie-mail").error("password-set link not mailed", metadata: ["error": .string(String(describing: error))])
-            return Delivery(mailed: false, error: String(describing: error))
+            // A refusal names the server's step and reply; anything else is the connection, said in words.
+            let reason = (error as? SMTPMailer.Failure)?.description
+                ?? services.localizer(context)("users.mailUnreachable", ["server": "\(mailer.config.host):\(mailer.config.port)"])
+            return Delivery(mailed: false, error: reason)
         }
     }
 }
