@@ -32,6 +32,9 @@ struct FigureTotalsTests {
                                     doelgroepen: [.asielstatushouder, .gezinsvormer], today: day))
         result.append(FiguresFilter(municipalityCodes: ["GM0988"], from: year.0, to: year.1, doelgroepen: [.overig], gender: "vrouw", today: day))
         result.append(FiguresFilter(municipalityCodes: Self.municipalities, from: year.0, to: year.1, today: CalendarDate(iso: "2026-06-30")!))
+        // Past periods as they stood at their end (the council overview).
+        result.append(FiguresFilter(municipalityCodes: Self.municipalities, from: CalendarDate(iso: "2026-07-01")!, to: CalendarDate(iso: "2026-09-30")!, today: day).asAtEnd())
+        result.append(FiguresFilter(municipalityCodes: ["GM0988"], from: CalendarDate(iso: "2025-01-01")!, to: CalendarDate(iso: "2025-12-31")!, today: day).asAtEnd())
         return result
     }
 
@@ -61,6 +64,49 @@ struct FigureTotalsTests {
             #expect(compared > 1_000, "the selections reach many parts (\(compared))")
             // Nothing is left to refresh after the rebuild, and a refresh then changes nothing.
             #expect(try await database.sql.raw("SELECT COUNT(*) AS n FROM figure_dirty").first()?.decode(column: "n", as: Int.self) == 0)
+        }
+    }
+
+    @Test("A past quarter as at its end: a PIP fixed after it was missing then, and its route is the first PIP's", arguments: Engine.available)
+    func asAtEnd(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { database in
+            try await DemoData(database: database, seal: FieldSeal(developmentPassphrase: "test")).load(people: 500, seed: 2021, today: Self.today, bcryptCost: 4)
+            let store = FiguresStore(database: database)
+            let sql = database.sql
+            let quarter = FiguresFilter(municipalityCodes: Self.municipalities, from: CalendarDate(iso: "2026-04-01")!, to: CalendarDate(iso: "2026-06-30")!,
+                                        today: CalendarDate(iso: "2026-11-18")!)
+            // Two PIPs due in the quarter and fixed on time with route B1 …
+            let due = try await sql.raw("""
+                SELECT t.person_id FROM trajecten t WHERE t.pip_due_date BETWEEN '2026-04-01' AND '2026-06-30'
+                AND t.pip_date IS NOT NULL AND t.pip_date <= t.pip_due_date
+                AND t.person_id IN (SELECT person_id FROM pips WHERE status = 'vastgesteld' AND leerroute = 'b1')
+                ORDER BY t.person_id LIMIT 2
+                """).all().map { try $0.decode(column: "person_id", as: String.self) }
+            try #require(due.count == 2, "the demo region has PIPs due in the quarter")
+            func parts(_ f: FiguresFilter, _ figure: Figure) async throws -> [String: Int] {
+                Dictionary(uniqueKeysWithValues: try await store.counts(figure, f).map { ($0.part, $0.count) })
+            }
+            let before = try await parts(quarter.asAtEnd(), .pipOnTime)
+            // … are made late: fixed in August, after the quarter ended.
+            for person in due {
+                try await sql.raw("UPDATE trajecten SET pip_date = '2026-08-03' WHERE person_id = \(bind: person)").run()
+                try await sql.raw("UPDATE pips SET dagtekening = '2026-08-03' WHERE person_id = \(bind: person) AND status = 'vastgesteld'").run()
+            }
+            // A later version changed the route of one: the traject carries the last one.
+            try await sql.raw("UPDATE trajecten SET leerroute = 'z' WHERE person_id = \(bind: due[0])").run()
+            try await store.refreshTotals()
+
+            let now = try await parts(quarter, .pipOnTime)
+            let atEnd = try await parts(quarter.asAtEnd(), .pipOnTime)
+            #expect(now["teLaat", default: 0] == atEnd["teLaat", default: 0] + 2, "looked at today the two are late, at the quarter's end not yet")
+            #expect(atEnd["opTijd", default: 0] == before["opTijd", default: 0] - 2)
+            #expect(atEnd["ontbreekt", default: 0] == before["ontbreekt", default: 0] + 2, "at the quarter's end they were missing")
+            // The route mix of the month they were fixed in reads the first PIP's route, not the traject's.
+            let august = FiguresFilter(municipalityCodes: Self.municipalities, from: CalendarDate(iso: "2026-08-01")!, to: CalendarDate(iso: "2026-08-31")!,
+                                       today: CalendarDate(iso: "2026-11-18")!)
+            let b1 = try await store.cases(.routeMix, part: "b1", august).rows.map(\.id)
+            #expect(Set(due).isSubset(of: Set(b1)))
+            _ = try await Self.expectEqual(store, "after late PIPs")
         }
     }
 

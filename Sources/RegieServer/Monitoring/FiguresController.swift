@@ -725,7 +725,7 @@ struct FiguresController {
         // that only exist for today (who is waiting now, which terms are overdue now) are left out.
         let today = CalendarDate.today(now: services.clock.now())
         let past = filter.to < today
-        if past { filter.today = filter.to.adding(days: 1) }
+        if past { filter = filter.asAtEnd() }
         let (allTiles, tables) = try await allTables(try await builder(s, filter, principal, locale: l, links: false))
         let todayOnly: Set = ["#waits", "#terms"]
         let tiles = past ? allTiles.filter { !todayOnly.contains($0.href ?? "") } : allTiles

@@ -34,6 +34,7 @@ let allMigrations: [Migration] = [
     M0022_Corrections.migration,
     M0023_PersonCascade.migration,
     M0024_Logos.migration,
+    M0025_FigureAsAtEnd.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

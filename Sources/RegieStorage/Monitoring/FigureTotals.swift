@@ -39,7 +39,7 @@ extension FiguresStore {
             return Contribution(part: "p.doelgroep", day: kennisgeving, until: closed)
         case .routes:
             let later: SQLQueryString = database.kind == .sqlite ? "MAX(\(kennisgeving), t.pip_date)" : "GREATEST(\(kennisgeving), t.pip_date)"
-            return Contribution(condition: "t.pip_date IS NOT NULL", part: "COALESCE(t.leerroute, 'onbekend')", day: later, until: closed)
+            return Contribution(condition: "t.pip_date IS NOT NULL", part: Self.firstRoute, day: later, until: closed)
         case .pipOnTime:
             return Contribution(
                 condition: "t.pip_due_date IS NOT NULL AND NOT (t.pip_date IS NULL AND t.closed_date IS NOT NULL AND t.closed_date <= t.pip_due_date)",
@@ -47,7 +47,9 @@ extension FiguresStore {
                     (CASE WHEN t.pip_date IS NOT NULL AND t.pip_date <= t.pip_due_date THEN 'opTijd'
                           WHEN t.pip_date IS NOT NULL THEN 'teLaat' ELSE 'zonder' END)
                     """,
-                day: "t.pip_due_date")
+                day: "t.pip_due_date",
+                // A late PIP counts as late from its date on; before that it was missing.
+                until: "(CASE WHEN t.pip_date > t.pip_due_date THEN t.pip_date ELSE '\(unsafeRaw: Self.open)' END)")
         case .delayReasons:
             return Contribution(condition: "t.pip_due_date IS NOT NULL AND t.pip_date > t.pip_due_date",
                                 part: "COALESCE(t.pip_delay_reason, 'onbekend')", day: "t.pip_due_date")
@@ -62,7 +64,7 @@ extension FiguresStore {
             return Contribution(joins: " JOIN route_besluiten rb ON rb.person_id = t.person_id", condition: Self.latestDecision,
                                 part: figure == .lbtRoute ? "\(Self.lbtBand) || '.' || rb.leerroute" : "rb.deviation", day: "rb.decided_date")
         case .routeMix:
-            return Contribution(condition: "t.pip_date IS NOT NULL", part: "COALESCE(t.leerroute, 'onbekend')", day: "t.pip_date")
+            return Contribution(condition: "t.pip_date IS NOT NULL", part: Self.firstRoute, day: "t.pip_date")
         case .caseload:
             return Contribution(condition: "t.closed_date IS NULL", part: "COALESCE(t.consulent_id, '\(unsafeRaw: Self.unassigned)')")
         case .terms:
@@ -93,7 +95,11 @@ extension FiguresStore {
             return Reading(condition: "ft.day <= \(bind: to) AND ft.until_day >= \(bind: from)")
         case .pipOnTime:
             return Reading(condition: period,
-                           part: "(CASE WHEN ft.part <> 'zonder' THEN ft.part WHEN ft.day < \(bind: today) THEN 'ontbreekt' ELSE 'lopend' END)")
+                           part: """
+                               (CASE WHEN ft.part = 'opTijd' THEN ft.part
+                                     WHEN ft.part = 'teLaat' AND ft.until_day <= \(bind: f.factsUntil.iso) THEN ft.part
+                                     WHEN ft.day < \(bind: today) THEN 'ontbreekt' ELSE 'lopend' END)
+                               """)
         case .waits:
             return Reading(condition: "ft.day <= \(bind: today)", days: days(from: "ft.day", to: "\(bind: today)"))
         case .caseload:

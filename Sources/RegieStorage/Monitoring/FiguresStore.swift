@@ -14,6 +14,9 @@ public struct FiguresFilter: Sendable, Hashable {
     /// in yet: its stored gender is a placeholder); nil for all.
     public var gender: String?
     public var today: CalendarDate
+    /// The last day whose facts count: today, or for a period reported as it stood at its end (a
+    /// past quarter for the council) the period's last day — a PIP fixed afterwards was missing then.
+    public var factsUntil: CalendarDate
 
     public init(municipalityCodes: [String], from: CalendarDate, to: CalendarDate, doelgroepen: [Doelgroep] = [], gender: String? = nil, today: CalendarDate) {
         self.municipalityCodes = municipalityCodes
@@ -22,6 +25,16 @@ public struct FiguresFilter: Sendable, Hashable {
         self.doelgroepen = doelgroepen
         self.gender = gender
         self.today = today
+        self.factsUntil = today
+    }
+
+    /// The same selection as it stood at the end of its period: terms judged on the day after, and
+    /// what happened later left out.
+    public func asAtEnd() -> FiguresFilter {
+        var filter = self
+        filter.today = to.adding(days: 1)
+        filter.factsUntil = to
+        return filter
     }
 
     /// The municipalities in view as an access scope for figures only: counts without personal data
@@ -237,7 +250,7 @@ public struct FiguresStore: Sendable {
             return Definition(condition: Self.obligationCondition(from: from, to: to), part: "p.doelgroep", readsPerson: true)
         case .routes:
             return Definition(condition: Self.obligationCondition(from: from, to: to),
-                              part: "(CASE WHEN t.pip_date IS NOT NULL AND t.pip_date <= \(bind: to) THEN COALESCE(t.leerroute, 'onbekend') ELSE 'geenPIP' END)")
+                              part: "(CASE WHEN t.pip_date IS NOT NULL AND t.pip_date <= \(bind: to) THEN \(Self.firstRoute) ELSE 'geenPIP' END)")
         case .pipOnTime:
             // A case closed before its PIP fell due without one owed none.
             return Definition(
@@ -247,7 +260,7 @@ public struct FiguresStore: Sendable {
                     """,
                 part: """
                     (CASE WHEN t.pip_date IS NOT NULL AND t.pip_date <= t.pip_due_date THEN 'opTijd'
-                          WHEN t.pip_date IS NOT NULL THEN 'teLaat'
+                          WHEN t.pip_date IS NOT NULL AND t.pip_date <= \(bind: f.factsUntil.iso) THEN 'teLaat'
                           WHEN t.pip_due_date < \(bind: today) THEN 'ontbreekt'
                           ELSE 'lopend' END)
                     """)
@@ -268,7 +281,7 @@ public struct FiguresStore: Sendable {
                               part: figure == .lbtRoute ? "\(Self.lbtBand) || '.' || rb.leerroute" : "rb.deviation",
                               from: "trajecten t CROSS JOIN route_besluiten rb")
         case .routeMix:
-            return Definition(condition: "t.pip_date >= \(bind: from) AND t.pip_date <= \(bind: to)", part: "COALESCE(t.leerroute, 'onbekend')")
+            return Definition(condition: "t.pip_date >= \(bind: from) AND t.pip_date <= \(bind: to)", part: Self.firstRoute)
         case .caseload:
             return Definition(condition: "t.closed_date IS NULL", part: "COALESCE(t.consulent_id, '\(unsafeRaw: Self.unassigned)')")
         case .terms:
@@ -286,6 +299,13 @@ public struct FiguresStore: Sendable {
             return Definition(condition: "t.closed_date >= \(bind: from) AND t.closed_date <= \(bind: to)", part: "COALESCE(t.closed_reason, 'onbekend')")
         }
     }
+
+    /// The route chosen in the first fixed PIP: what was decided in the period the PIP date falls in,
+    /// whatever later versions changed.
+    static let firstRoute: SQLQueryString = """
+        COALESCE((SELECT pp.leerroute FROM pips pp WHERE pp.person_id = t.person_id AND pp.status = 'vastgesteld'
+                  ORDER BY pp.version LIMIT 1), t.leerroute, 'onbekend')
+        """
 
     /// Obliged in the period: the kennisgeving (when known) on or before its last day, and not
     /// closed before its first day.
