@@ -412,7 +412,7 @@ private struct SymbolMatrix {
             func isLight(_ range: Range<Int>) -> Bool {
                 range.clamped(to: 0..<line.count).allSatisfy { !line[$0] }
             }
-            for start in 0...(line.count - 7) where Array(line[start..<start + 7]) == finderLike {
+            for start in 0...(line.count - 7) where line[start..<start + 7].elementsEqual(finderLike) {
                 if isLight(start - 4..<start) || isLight(start + 7..<start + 11) { score += 40 }
             }
         }
