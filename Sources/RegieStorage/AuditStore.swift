@@ -82,6 +82,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case caseworkTaskAdd = "casework.task.add"
     case caseworkTaskDone = "casework.task.done"
     case caseworkTaskEdit = "casework.task.edit"
+    case caseworkTaskView = "casework.task.view"
 
     case tasksView = "tasks.view"
 

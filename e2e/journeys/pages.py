@@ -32,6 +32,8 @@ TXT_UPLOAD = "Document toevoegen"
 TXT_UPLOADED = "Het document is toegevoegd."
 TXT_CLOSE_BUTTON = "Dossier afsluiten"
 TXT_SETTINGS_SAVE = "Instellingen opslaan"
+TXT_ENFORCEMENT_SAVE = "Volgende stap zetten"
+TXT_TASK_SAVE = "Taak opslaan"
 
 
 def run(smoke: Smoke) -> None:
@@ -129,6 +131,43 @@ def run(smoke: Smoke) -> None:
         section("Handhaving", "Handhaving")
         smoke.check_page("handhaving")
 
+    def enforcement_letter():
+        """A step on the ladder and its letter: recorded when the case has none yet, then opened."""
+        path = smoke.case("running_path")
+        smoke.open(path + "/handhaving")
+        letters = smoke.driver.find_elements(By.CSS_SELECTOR, "main table a[href$='/brief']")
+        if not letters:
+            Select(smoke.find("main select#overtreding", "the select 'Overtreding'")).select_by_index(1)
+            smoke.click_and_wait(smoke.button("main form.form button[type=submit]", TXT_ENFORCEMENT_SAVE))
+            smoke.expect(smoke.path == path + "/handhaving", f"back on {path}/handhaving", smoke.path)
+            letters = smoke.driver.find_elements(By.CSS_SELECTOR, "main table a[href$='/brief']")
+        smoke.expect(bool(letters), "a letter link beside the step", "no link")
+        smoke.click_and_wait(letters[0])
+        smoke.expect(re.fullmatch(path + r"/handhaving/[^/]+/brief", smoke.path) is not None, "on the step's letter", smoke.path)
+        smoke.expect("Ons kenmerk" in smoke.driver.find_element(By.TAG_NAME, "body").text, "'Ons kenmerk' in the letter")
+        smoke.check_page("handhaving-brief")
+
+    def sent_letters():
+        smoke.open(smoke.case("running_path") + "/brieven")
+        smoke.expect(smoke.h1().startswith("Verzonden brieven"), "heading 'Verzonden brieven — …'", smoke.h1())
+        smoke.check_page("brieven")
+
+    def task_edit():
+        """A task of the running case, opened through 'Wijzigen' on the case file (not saved)."""
+        path = smoke.case("running_path")
+        smoke.open(path)
+        links = smoke.driver.find_elements(By.CSS_SELECTOR, "main a.task__edit")
+        if not links:
+            smoke.find("main details.add-task summary", "'Taak toevoegen'").click()
+            smoke.fill("taskTitle", "Taalschool bellen (smoke test)")
+            smoke.click_and_wait(smoke.button("main details.add-task form button[type=submit]", TXT_TASK_SAVE))
+            links = smoke.driver.find_elements(By.CSS_SELECTOR, "main a.task__edit")
+        smoke.expect(bool(links), "a 'Wijzigen' link beside an open task", "no link")
+        smoke.click_and_wait(links[0])
+        smoke.expect(re.fullmatch(path + r"/taken/[^/]+", smoke.path) is not None, "on the task's page", smoke.path)
+        smoke.find("main input#taskTitle", "the field 'Taak'")
+        smoke.check_page("taak-wijzigen")
+
     def documents():
         section("Documenten", "Documenten")
         title = f"Verslag huisarts (smoke test {time.strftime('%H:%M:%S')})"
@@ -218,6 +257,9 @@ def run(smoke: Smoke) -> None:
         ("an intake topic with its fields", intake_topic),
         ("progress and hours", progress),
         ("enforcement", enforcement),
+        ("enforcement: a step's letter", enforcement_letter),
+        ("letters kept as sent (/brieven)", sent_letters),
+        ("a task's own page (Wijzigen)", task_edit),
         ("documents: upload a PDF", documents),
         ("close: the form (not submitted)", close_form),
         ("my tasks (/taken)", tasks),

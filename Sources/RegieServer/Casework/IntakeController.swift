@@ -213,7 +213,9 @@ struct IntakeController {
             .filter { $0.answers.values.contains { !$0.isEmpty } }
             .map { v in
                 Version(when: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(v.replacedAt))), reason: v.reason.nonEmpty,
-                        answers: topic.fields.compactMap { key, _ in v.answers[key].flatMap(\.nonEmpty).map { "\(t("intake.fields.\(key)")): \($0)" } }
+                        answers: topic.fields.compactMap { key, kind in
+                            v.answers[key].flatMap(\.nonEmpty).map { "\(t("intake.fields.\(key)")): \(Self.shown($0, key: key, kind: kind, t))" }
+                        }
                             .joined(separator: " · "))
             }
         let reasonField = saved?.isRecorded == true
@@ -239,6 +241,15 @@ struct IntakeController {
                                backHref: SiteRoute.intake(loaded.person.id).path, summary: ErrorSummary(errors), fields: fields + reasonField,
                                action: SiteRoute.intakeTopic(loaded.person.id, topic.key).path, versions: versions, hasVersions: !versions.isEmpty),
             context: context, status: status)
+    }
+
+    /// An earlier answer as the form showed it: a choice by its label, consent in words.
+    static func shown(_ value: String, key: String, kind: IntakeTopic.Fields.Kind, _ t: Localizer) -> String {
+        switch kind {
+        case .choice: return t("intake.options.\(key).\(value)")
+        case .consent: return t(value == "ja" ? "common.yes" : "common.no")
+        case .text, .number, .longText: return value
+        }
     }
 
     func saveTopic(_ request: Request, context: RegieRequestContext) async throws -> Response {

@@ -66,6 +66,7 @@ struct TasksController {
     func editTask(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
         let taak = try await openTask(loaded, context)
+        try await services.record(.caseworkTaskView, context: context, permission: .readCasework, person: loaded.person, detail: taak.id)
         return try renderTask(loaded, taak, input: FormData(pairs: [("taskTitle", taak.title), ("taskDue", taak.dueDate?.iso ?? "")]), errors: [],
                               context: context, status: .ok)
     }
