@@ -35,6 +35,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case userReactivate = "user.reactivate"
     case userPasswordLink = "user.passwordLink"
     case userPasswordSet = "user.passwordSet"
+    case userSecondFactorEnable = "user.secondFactor.enable"
+    case userSecondFactorDisable = "user.secondFactor.disable"
+    case userSecondFactorReset = "user.secondFactor.reset"
+    case userSecondFactorRecoveryCodes = "user.secondFactor.recoveryCodes"
 
     case personRegister = "person.register"
     case personRegisterRefused = "person.registerRefused"

@@ -15,6 +15,7 @@ struct SettingsController {
         router.post(RouterPath(SiteRoute.settings.path), use: save)
         router.post(RouterPath(SiteRoute.settingsTeams.path), use: addTeam)
         router.post(RouterPath(SiteRoute.settingsFigures.path), use: saveMinimumCell)
+        router.post(RouterPath(SiteRoute.settingsLogin.path), use: saveLogin)
         router.post(RouterPath(SiteRoute.settingsLogo.path), use: saveLogo)
     }
 
@@ -36,6 +37,9 @@ struct SettingsController {
         let logo: String?
         let logoField: FieldView
         let logoAction: String
+        /// The organisation's requirement of a second factor for every account.
+        let secondFactorRequired: Bool
+        let secondFactorAction: String
     }
 
     private func municipality(_ principal: Principal, _ requested: String?) -> Municipality? {
@@ -133,10 +137,13 @@ struct SettingsController {
                 logo: logo?.dataURI,
                 logoField: FieldView(.input("file"), name: "logo", label: t("settings.logo.file"), hint: t("settings.logo.hint"), errors: errors,
                                      extra: "accept=\".png,.jpg,.jpeg,image/png,image/jpeg\""),
-                logoAction: SiteRoute.settingsLogo.path),
+                logoAction: SiteRoute.settingsLogo.path,
+                secondFactorRequired: try await services.secondFactor.organisationRequires(organisationId: principal.organisationId),
+                secondFactorAction: SiteRoute.settingsLogin.path),
             context: context, current: SiteRoute.settings.path,
             notice: context.form["melding"].flatMap { ["opgeslagen": "settings.saved", "team": "settings.teamAdded", "cijfers": "settings.minimumCellSaved",
-                                                       "logo": "settings.logo.saved", "logoWeg": "settings.logo.removed"][$0] }.map { t($0) },
+                                                       "logo": "settings.logo.saved", "logoWeg": "settings.logo.removed",
+                                                       "inloggen": "settings.secondFactorSaved"][$0] }.map { t($0) },
             status: status)
     }
 
@@ -194,6 +201,16 @@ struct SettingsController {
         try await services.users.updateFiguresMinimumCell(organisationId: principal.organisationId, value: value)
         try await services.record(.settingsUpdate, context: context, permission: .manageSettings, detail: "figures_min_cell: \(value)")
         return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=cijfers"])
+    }
+
+    /// Whether every account of the organisation needs a second factor: those without one enrol at
+    /// their next login. Sessions already running go on until they end.
+    func saveLogin(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageSettings)
+        let required = context.form["tweedeFactorVerplicht"] == "ja"
+        try await services.secondFactor.setOrganisationRequires(organisationId: principal.organisationId, required)
+        try await services.record(.settingsUpdate, context: context, permission: .manageSettings, detail: "require_second_factor: \(required)")
+        return Response(status: .seeOther, headers: [.location: SiteRoute.settings.path + "?melding=inloggen#inloggen-kop"])
     }
 
     /// The largest logo kept: a letterhead's logo is small (it is embedded in every letter).

@@ -94,6 +94,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     let web = router.group().add(middleware: WebMiddleware(services: services))
     AuthController(services: services).addRoutes(to: web)
     AccountController(services: services).addRoutes(to: web)
+    SecondFactorController(services: services).addRoutes(to: web)
     CaseloadController(services: services).addRoutes(to: web)
     PersonController(services: services).addRoutes(to: web)
     AddressController(services: services).addRoutes(to: web)

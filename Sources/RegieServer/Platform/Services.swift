@@ -62,6 +62,7 @@ public struct AppServices: Sendable {
     public let metrics: RegieMetrics
     public let users: UserStore
     public let sessions: SessionStore
+    public let secondFactor: SecondFactorStore
     public let audit: AuditStore
     /// The group commit every `record` goes through: concurrent requests' entries share one transaction.
     public let auditCommit: AuditGroupCommit
@@ -91,6 +92,7 @@ public struct AppServices: Sendable {
         self.metrics = metrics
         self.users = UserStore(database: database)
         self.sessions = SessionStore(database: database)
+        self.secondFactor = SecondFactorStore(database: database)
         self.audit = AuditStore(database: database)
         self.auditCommit = AuditGroupCommit(store: audit)
         self.apiKeys = APIKeyStore(database: database)

@@ -8,6 +8,11 @@ public enum SiteRoute: Sendable, Hashable {
     case accountPassword
     case accountLocale
     case accountPhone
+    case accountSecondFactor
+    case accountSecondFactorOff
+    case accountRecoveryCodes
+    case loginCode
+    case secondFactorEnrol
     case switchMunicipality
     case person(String)
     case personBSN(String)
@@ -60,6 +65,7 @@ public enum SiteRoute: Sendable, Hashable {
     case settingsTeams
     case settingsFigures
     case settingsLogo
+    case settingsLogin
     case auditLog
     case auditLogCSV
     case apiKeys
@@ -102,6 +108,11 @@ public enum SiteRoute: Sendable, Hashable {
         case .accountPassword: return "/account/wachtwoord"
         case .accountLocale: return "/account/taal"
         case .accountPhone: return "/account/telefoon"
+        case .accountSecondFactor: return "/account/tweede-factor"
+        case .accountSecondFactorOff: return "/account/tweede-factor/uitzetten"
+        case .accountRecoveryCodes: return "/account/tweede-factor/herstelcodes"
+        case .loginCode: return "/inloggen/code"
+        case .secondFactorEnrol: return "/inloggen/tweede-factor"
         case .switchMunicipality: return "/gemeente"
         case .person(let id): return "/personen/\(id)"
         case .personBSN(let id): return "/personen/\(id)/bsn"
@@ -154,6 +165,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .settingsTeams: return "/beheer/instellingen/teams"
         case .settingsFigures: return "/beheer/instellingen/cijfers"
         case .settingsLogo: return "/beheer/instellingen/logo"
+        case .settingsLogin: return "/beheer/instellingen/inloggen"
         case .auditLog: return "/beheer/audit"
         case .auditLogCSV: return "/beheer/audit.csv"
         case .apiKeys: return "/beheer/api-sleutels"
@@ -210,6 +222,7 @@ public enum SiteRoute: Sendable, Hashable {
         case deactivate = "deactiveren"
         case reactivate = "activeren"
         case passwordLink = "wachtwoordlink"
+        case resetSecondFactor = "tweede-factor-herstellen"
     }
     static let intakePattern = SiteRoute.intake("{id}").path
     static let intakeGesprekPattern = SiteRoute.intakeGesprek("{id}").path

@@ -35,6 +35,7 @@ let allMigrations: [Migration] = [
     M0023_PersonCascade.migration,
     M0024_Logos.migration,
     M0025_FigureAsAtEnd.migration,
+    M0026_SecondFactor.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

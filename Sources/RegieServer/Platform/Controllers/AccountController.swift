@@ -51,16 +51,38 @@ struct AccountController {
         let canHaveFeed: Bool
         let feedCreateAction: String
         let feedRevokeAction: String
+        /// The second factor: on since, recovery codes left, whether the organisation requires it.
+        let secondFactor: SecondFactorView
+    }
+
+    struct SecondFactorView: Encodable {
+        let enabled: Bool
+        let status: String
+        let required: Bool
+        let fewCodes: Bool
+        let codeError: String?
+        let startAction: String
+        let offAction: String
+        let codesAction: String
     }
 
     struct FieldMessage: Encodable { let field: String; let message: String }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        let notice = context.form["melding"].flatMap { key -> String? in
+        var notice = context.form["melding"].flatMap { key -> String? in
             ["wachtwoord": "account.passwordChanged", "taal": "account.localeChanged", "sleutel": "account.keyApproved", "telefoon": "account.phoneSaved",
-             "agendaIngetrokken": "account.agendaRevoked"][key].map { services.catalogue.text($0, context.locale) }
+             "agendaIngetrokken": "account.agendaRevoked", "tweedeFactorUit": "secondFactor.turnedOff"][key].map { services.catalogue.text($0, context.locale) }
+        }
+        if context.form["melding"] == "herstelcode", let user = try context.requirePrincipal().user {
+            let left = try await services.secondFactor.state(userId: user.id).recoveryCodesLeft
+            notice = services.catalogue.text("secondFactor.usedRecoveryCode", context.locale, ["n": String(left)])
         }
         return try await render(context, errors: [], notice: notice, status: .ok)
+    }
+
+    /// The account page with errors (from another controller's form on it).
+    func page(_ context: RegieRequestContext, errors: [AppError.FieldError], status: HTTPResponse.Status) async throws -> Response {
+        try await render(context, errors: errors, notice: nil, status: status)
     }
 
     private func render(_ context: RegieRequestContext, errors: [AppError.FieldError], notice: String?, status: HTTPResponse.Status,
@@ -94,8 +116,20 @@ struct AccountController {
                     t("agenda.feedSince", ["date": DisplayDate.format(CalendarDate.today(now: Date(timeIntervalSince1970: TimeInterval($0))), context.locale)])
                 },
                 canHaveFeed: Policy.allows(try context.requirePrincipal(), .editPersons),
-                feedCreateAction: SiteRoute.agendaFeedCreate.path, feedRevokeAction: SiteRoute.agendaFeedRevoke.path),
+                feedCreateAction: SiteRoute.agendaFeedCreate.path, feedRevokeAction: SiteRoute.agendaFeedRevoke.path,
+                secondFactor: try await secondFactor(user, errors: errors, t, context.locale)),
             context: context, current: SiteRoute.account.path, notice: notice, status: status)
+    }
+
+    private func secondFactor(_ user: User, errors: [AppError.FieldError], _ t: Localizer, _ l: UILocale) async throws -> SecondFactorView {
+        let state = try await services.secondFactor.state(userId: user.id)
+        let required = try await services.secondFactor.organisationRequires(organisationId: user.organisationId)
+        let status = state.enabledAt.map {
+            t("secondFactor.onSince", ["date": DisplayDate.format(CalendarDate.today(now: $0).iso, l), "n": String(state.recoveryCodesLeft)])
+        } ?? t(required ? "secondFactor.offRequired" : "secondFactor.off")
+        return SecondFactorView(enabled: state.enabled, status: status, required: required, fewCodes: state.enabled && state.recoveryCodesLeft <= 3,
+                                codeError: errors.first { $0.name == "code" }?.message, startAction: SiteRoute.accountSecondFactor.path,
+                                offAction: SiteRoute.accountSecondFactorOff.path, codesAction: SiteRoute.accountRecoveryCodes.path)
     }
 
     /// Approves an API key as the second person: only someone of the key's organisation who holds its

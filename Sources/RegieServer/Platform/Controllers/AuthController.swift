@@ -47,6 +47,8 @@ struct AuthController {
         case "verlopen": t("login.expired")
         case "uitgelogd": t("login.loggedOut")
         case "wachtwoord": t("login.passwordSet")
+        case "codeVerlopen": t("secondFactor.expired")
+        case "pogingen": t("secondFactor.tooMany")
         default: context.sessionExpired ? t("login.expired") : nil
         }
         return try render(context, email: "", back: Self.safeBack(context.form["terug"]), error: nil, notice: notice)
@@ -96,29 +98,52 @@ struct AuthController {
             return try render(context, email: email, back: back, error: t("login.failed"), notice: nil, status: .unauthorized)
         }
 
+        // A second factor, when the account has one or its organisation requires one: the session
+        // starts only after the code (the reserved attempt stays counted until then).
+        guard let user = try await services.users.fetchUser(id: credentials.userId) else {
+            return try render(context, email: email, back: back, error: t("login.failed"), notice: nil, status: .unauthorized)
+        }
+        if try await services.secondFactor.state(userId: user.id).enabled {
+            return try await SecondFactorController(services: services).challenge(.code, user: user, back: back, context: context)
+        }
+        if try await services.secondFactor.organisationRequires(organisationId: user.organisationId) {
+            return try await SecondFactorController(services: services).challenge(.enrol, user: user, back: back, context: context)
+        }
+        var response = Response(status: .seeOther, headers: [.location: back])
+        try await Self.signIn(user, services: services, request: request, context: context, into: &response)
+        return response
+    }
+
+    /// Starts the session of an account whose password (and second factor, when it has one) was
+    /// right: clears its failed attempts, audits the login (`detail` says how), and sets the session
+    /// and device cookies on `response`.
+    @discardableResult
+    static func signIn(_ user: User, services: AppServices, request: Request, context: RegieRequestContext, detail: String = "",
+                       into response: inout Response) async throws -> SessionRecord {
+        let now = services.clock.now()
+        let config = services.config
+        let email = user.email.lowercased()
         try await services.sessions.recordLoginAttempt(username: email, address: context.remoteAddress, succeeded: true, at: now)
         try await services.sessions.clearFailedLogins(username: email)
         let token = TokenHasher.randomToken()
         let session = SessionRecord(
-            tokenHash: services.hasher.digest(token), userId: credentials.userId, csrfToken: TokenHasher.randomToken(),
+            tokenHash: services.hasher.digest(token), userId: user.id, csrfToken: TokenHasher.randomToken(),
             municipalityCode: nil, createdAt: now, lastSeenAt: now, expiresAt: now.addingTimeInterval(config.sessionAbsoluteTimeout))
         try await services.sessions.insertSession(session)
-        try await services.users.recordLogin(userId: credentials.userId, at: now)
-        if let user = try await services.users.fetchUser(id: credentials.userId) {
-            var signedIn = context
-            signedIn.principal = .user(user, session: session)
-            try await services.record(.login, context: signedIn, permission: nil)
-        }
-        var response = Response(status: .seeOther, headers: [.location: back])
+        try await services.users.recordLogin(userId: user.id, at: now)
+        var signedIn = context
+        signedIn.principal = .user(user, session: session)
+        try await services.record(.login, context: signedIn, permission: nil, detail: detail)
         // A session cookie (no Max-Age): it ends when the browser closes; the session row keeps the
         // idle and absolute limits.
         response.setCookie(Cookie(
             name: WebMiddleware.sessionCookie, value: token, path: "/", secure: config.cookieSecure, httpOnly: true, sameSite: .lax))
+        let device = Self.trustedDevice(request.cookies[Self.deviceCookie]?.value, email: email, hasher: services.hasher)
         response.setCookie(Cookie(
             name: Self.deviceCookie, value: device.map { Self.deviceToken(nonce: $0, email: email, hasher: services.hasher) }
                 ?? Self.deviceToken(nonce: TokenHasher.randomToken(bytes: 12), email: email, hasher: services.hasher),
             maxAge: Self.deviceCookieLifetime, path: SiteRoute.login.path, secure: config.cookieSecure, httpOnly: true, sameSite: .strict))
-        return response
+        return session
     }
 
     /// Whole minutes until a limited attempt may be made again (at least 1), for the message and `Retry-After`.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Inburgering
 import HummingbirdBcrypt
 import Logging
 import NIOPosix
@@ -66,6 +67,9 @@ struct UsersController {
         /// Sending it failed: why (the link is shown instead, to hand over).
         let mailError: String?
         let back: String
+        /// The second factor: on since when, or off; a reset for a lost phone when it is on.
+        let secondFactor: String
+        let resetSecondFactorAction: String?
     }
 
     // MARK: List and create
@@ -100,7 +104,8 @@ struct UsersController {
 
     private func notice(_ context: RegieRequestContext) -> String? {
         context.form["melding"].flatMap { key in
-            ["opgeslagen": "users.saved", "gedeactiveerd": "users.deactivatedNotice", "geactiveerd": "users.reactivatedNotice"][key]
+            ["opgeslagen": "users.saved", "gedeactiveerd": "users.deactivatedNotice", "geactiveerd": "users.reactivatedNotice",
+             "tweedeFactorHersteld": "users.secondFactorResetNotice"][key]
         }.map { services.catalogue.text($0, context.locale) }
     }
 
@@ -189,6 +194,7 @@ struct UsersController {
         guard let account = try await services.users.fetchAccount(id: id, organisationId: principal.organisationId) else { throw AppError.notFound }
         let t = services.localizer(context)
         let l = context.locale
+        let secondFactor = try await services.secondFactor.state(userId: account.id)
         let deactivation = account.deactivatedAt.map { at in
             t("users.deactivatedOn", ["date": DisplayDate.formatMoment(at), "reason": account.deactivationReason ?? "—"])
         }
@@ -207,7 +213,10 @@ struct UsersController {
                 reasonField: reasonField, deactivateAction: SiteRoute.userAction(account.id, .deactivate).path,
                 reactivateAction: SiteRoute.userAction(account.id, .reactivate).path, linkAction: SiteRoute.userAction(account.id, .passwordLink).path,
                 link: delivery?.mailed == true ? nil : link?.url, linkExpires: link.map { DisplayDate.formatMoment($0.expires) },
-                mailedTo: delivery?.mailed == true ? account.email : nil, mailError: delivery?.error, back: SiteRoute.users.path),
+                mailedTo: delivery?.mailed == true ? account.email : nil, mailError: delivery?.error, back: SiteRoute.users.path,
+                secondFactor: secondFactor.enabledAt.map { t("users.secondFactorOn", ["date": DisplayDate.format(CalendarDate.today(now: $0).iso, l)]) }
+                    ?? t("users.secondFactorOff"),
+                resetSecondFactorAction: secondFactor.enabled ? SiteRoute.userAction(account.id, .resetSecondFactor).path : nil),
             context: context, current: SiteRoute.users.path, notice: status == .created ? t("users.created") : notice(context), status: status)
     }
 
@@ -245,6 +254,12 @@ struct UsersController {
             let link = try await issueLink(userId: account.id, principal: principal, request: request, context: context)
             let delivery = await deliver(link, to: account.email, name: account.name, principal: principal, context: context)
             return try await renderUser(principal, id: account.id, input: [:], roles: nil, errors: [], link: link, delivery: delivery, context: context, status: .ok)
+        case .resetSecondFactor:
+            // After a lost phone: the account enrols again at its next login (or leaves it off,
+            // where the organisation does not require it). Inside the beheerder's organisation only.
+            guard try await services.secondFactor.disable(userId: account.id, organisationId: principal.organisationId) else { throw AppError.notFound }
+            try await services.record(.userSecondFactorReset, context: context, permission: .manageUsers, detail: "gebruiker \(account.id)")
+            return Response(status: .seeOther, headers: [.location: SiteRoute.user(account.id).path + "?melding=tweedeFactorHersteld"])
         case .deactivate, .reactivate:
             var v = Validator(t)
             let reason = v.text("reason", context.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines), label: "users.reason",

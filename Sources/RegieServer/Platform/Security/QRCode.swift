@@ -1,6 +1,6 @@
 import Foundation
 
-// QR Code Model 2 encoder following ISO/IEC 18004:2015 (byte mode, versions 1–40, levels L/M/Q/H).
+// QR Code Model 2 encoder following ISO/IEC 18004 (2015 edition) (byte mode, versions 1–40, levels L/M/Q/H).
 
 /// A QR Code symbol: a square grid of dark and light modules, without the quiet zone.
 ///
