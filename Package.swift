@@ -96,6 +96,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The BRP API Personen (Haal Centraal, version 2): the request and answer Regie uses, and its
+        // HTTP client (API key and/or mutual TLS).
+        .target(
+            name: "BRP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The BRP simulator for development, demos and tests; never linked by a production module.
+        .target(
+            name: "BRPSimulator",
+            dependencies: [
+                "BRP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The SEPA credit-transfer writer (pain.001.001.03) for ontzorgen's payment runs. Foundation only.
         .target(name: "SEPA", swiftSettings: swiftSettings),
 
@@ -108,7 +135,7 @@ let package = Package(
         .target(
             name: "RegieServer",
             dependencies: [
-                "Inburgering", "RegieStorage", "RegieCasework", "RegieAPI", "DUO", "DUOClient", "SEPA",
+                "Inburgering", "RegieStorage", "RegieCasework", "RegieAPI", "DUO", "DUOClient", "SEPA", "BRP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -133,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "regie",
             dependencies: [
-                "RegieServer", "RegieStorage", "Inburgering", "DUOSimulator",
+                "RegieServer", "RegieStorage", "Inburgering", "DUOSimulator", "BRP", "BRPSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -149,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "RegieServerTests",
             dependencies: [
-                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "Inburgering", "DUO", "DUOClient", "DUOSimulator",
+                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "Inburgering", "DUO", "DUOClient", "DUOSimulator", "BRP", "BRPSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
