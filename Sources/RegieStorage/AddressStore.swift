@@ -53,7 +53,7 @@ extension PersonStore {
     /// replaced and the new one (if any) inserted; the timeline gets a line with the old address, and
     /// the audit entry is written in the same transaction. Returns the kinds that changed, or nil when
     /// the person is not in scope.
-    public func saveAddresses(personId: String, scope: TenantScope, _ addresses: [AddressKind: DutchAddress], actor: CaseActor,
+    public func saveAddresses(personId: String, scope: TenantScope, _ addresses: [AddressKind: DutchAddress], source: String = "handmatig", actor: CaseActor,
                               audit: @escaping @Sendable (_ changed: [AddressKind]) -> AuditEvent, now: Date) async throws -> [AddressKind]? {
         return try await database.transaction { db in
             guard try await db.raw("SELECT p.id FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons())").first() != nil else {
@@ -76,7 +76,7 @@ extension PersonStore {
                             source, recorded_by, recorded_at)
                         VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: personId), \(bind: addressKind.rawValue), \(bind: new.street),
                             \(bind: new.houseNumber.number), \(bind: new.houseNumber.letter), \(bind: new.houseNumber.addition),
-                            \(bind: new.postcode.description), \(bind: new.city), 'handmatig', \(bind: actor.name), \(bind: now.epochSeconds))
+                            \(bind: new.postcode.description), \(bind: new.city), \(bind: source), \(bind: actor.name), \(bind: now.epochSeconds))
                         """).run()
                 }
                 // The timeline keeps what the address was, so the file shows where letters went before.

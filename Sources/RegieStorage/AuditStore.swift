@@ -106,6 +106,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case caseworkDocumentDownload = "casework.document.download"
 
     case personDetailsUpdate = "person.details.update"
+    case personBRPLookup = "person.brp.lookup"
+    case personBRPView = "person.brp.view"
+    case personBRPApply = "person.brp.apply"
 
     case figuresView = "figures.view"
     case figuresCases = "figures.cases"

@@ -62,6 +62,11 @@ struct PersonController {
         let hasTimeline: Bool
         /// What to do next on the case and by when (`NextStepRule`), linking to where it is done.
         let nextStep: NextStepView?
+        /// The BRP: where the details came from, a link to the BRP's view, and what it said that
+        /// changes what Regie shows and sends (a death, a move, secrecy).
+        let brpStatus: String?
+        let brpHref: String?
+        let brpWarnings: [String]
     }
 
     struct Step: Encodable { let label: String; let state: String; let current: Bool }
@@ -233,6 +238,11 @@ struct PersonController {
                             who: event.actorName, when: DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval(event.occurredAt))))
             }
         }
+        let brpFlags = try await services.brp.flags(personId: person.id)
+        let brpRecord = try await services.brp.record(personId: person.id, scope: scope)
+        let brpStatus: String? = brpRecord.map { record in
+            t(brpFlags.detailsFromBRP ? "brp.statusApplied" : "brp.statusFetched", ["date": DisplayDate.format(CalendarDate.today(now: record.fetchedAt), locale)])
+        } ?? (services.brpClient != nil ? text("brp.statusNone") : nil)
         let view = PersonView(
             id: person.id, name: person.displayName(services.localizer(context)),
             bsn: revealBSN ? (person.bsn ?? dash) : Self.mask(person.bsn), bsnRevealed: revealBSN,
@@ -263,7 +273,9 @@ struct PersonController {
                                      : t(days == 1 ? "person.termDaysLeftOne" : "person.termDaysLeft", ["days": String(days)])
                              },
                              cssClass: "term--\(step.status.rawValue)")
-            } : nil)
+            } : nil,
+            brpStatus: brpStatus, brpHref: brpStatus == nil ? nil : SiteRoute.personBRP(person.id).path,
+            brpWarnings: BRPController.warnings(brpFlags, t, locale))
         let notices = ["contact": "person.contactSaved", "adres": "address.saved", "geregistreerd": "person.registered", "pip": "person.pipFixed", "afgesloten": "person.closedNotice",
                        "taak": "tasks.saved", "taakAfgerond": "tasks.done", "taakGewijzigd": "tasks.changed", "taakIngetrokken": "tasks.withdrawn",
                        "gegevens": "details.saved"]

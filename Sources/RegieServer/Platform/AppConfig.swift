@@ -39,6 +39,7 @@ public struct AppConfig: Sendable {
     public var fieldSeal: FieldSeal
     /// The DUO koppeling: endpoints, OINs, mutual TLS, the notification listener and the worker.
     public var duo: DUOConfig
+    public var brp: BRPConfig = BRPConfig()
     /// Where e-mail goes out (password-set links); nil without `SMTP_HOST`: links are shown once instead.
     public var smtp: SMTPConfig?
 
@@ -117,6 +118,7 @@ public struct AppConfig: Sendable {
         case (.development, nil): fieldSeal = FieldSeal(developmentPassphrase: Self.developmentSecret)
         }
         duo = try DUOConfig(reader: reader, mode: mode, host: host)
+        brp = try BRPConfig(reader: reader, mode: mode)
         smtp = try SMTPConfig(reader: reader, mode: mode)
     }
 

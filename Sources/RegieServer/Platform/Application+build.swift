@@ -1,3 +1,4 @@
+import BRP
 import Configuration
 import Foundation
 import Hummingbird
@@ -34,8 +35,11 @@ public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunni
         let duoClient = try config.duo.baseURL.map {
             try DUOClient(endpoint: DUOEndpoint(baseURL: $0, duoOIN: config.duo.duoOIN, tls: config.duo.tls), logger: logger)
         }
+        // The BRP link: a client when BRP_URL is set, and the background lookups.
+        let brpClient = try config.brp.endpoint.map { try BRPClient(endpoint: $0, logger: logger) }
         let services = AppServices(config: config, database: database, clock: .system(offsetDays: config.clockOffsetDays), views: views, catalogue: views.catalogue,
-                                   metrics: RegieMetrics(), bcryptCost: 12, duoClient: duoClient)
+                                   metrics: RegieMetrics(), bcryptCost: 12, duoClient: duoClient, brpClient: brpClient)
+        if let brpClient, config.brp.worker { duoServices.append(BRPWorker(services: services, client: brpClient, logger: logger)) }
         if config.duo.worker { duoServices.append(DUOWorker(services: services, client: duoClient, logger: logger)) }
         if config.duo.notifyPort != 0 { duoServices.append(try NotificationAPI(services: services, logger: logger).application()) }
         // Trajecten stored before their nearest term was kept (or imported without it) get it now.
@@ -95,6 +99,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     AuthController(services: services).addRoutes(to: web)
     AccountController(services: services).addRoutes(to: web)
     SecondFactorController(services: services).addRoutes(to: web)
+    BRPController(services: services).addRoutes(to: web)
     CaseloadController(services: services).addRoutes(to: web)
     PersonController(services: services).addRoutes(to: web)
     AddressController(services: services).addRoutes(to: web)

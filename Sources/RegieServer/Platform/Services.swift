@@ -1,5 +1,6 @@
 import DUO
 import DUOClient
+import BRP
 import Crypto
 import Foundation
 import Logging
@@ -63,6 +64,9 @@ public struct AppServices: Sendable {
     public let users: UserStore
     public let sessions: SessionStore
     public let secondFactor: SecondFactorStore
+    public let brp: BRPStore
+    /// The client for the BRP API Personen; nil when `BRP_URL` is not set (details are typed).
+    public let brpClient: BRPClient?
     public let audit: AuditStore
     /// The group commit every `record` goes through: concurrent requests' entries share one transaction.
     public let auditCommit: AuditGroupCommit
@@ -81,7 +85,8 @@ public struct AppServices: Sendable {
     /// Sends e-mail; nil when `SMTP_HOST` is not set.
     public let mailer: SMTPMailer?
 
-    public init(config: AppConfig, database: Database, clock: AppClock, views: Views, catalogue: Catalogue, metrics: RegieMetrics, bcryptCost: UInt8, duoClient: DUOClient? = nil) {
+    public init(config: AppConfig, database: Database, clock: AppClock, views: Views, catalogue: Catalogue, metrics: RegieMetrics, bcryptCost: UInt8, duoClient: DUOClient? = nil,
+                brpClient: BRPClient? = nil) {
         self.config = config
         self.database = database
         self.mailer = config.smtp.map { SMTPMailer(config: $0, logger: Logger(label: "regie-mail")) }
@@ -93,6 +98,8 @@ public struct AppServices: Sendable {
         self.users = UserStore(database: database)
         self.sessions = SessionStore(database: database)
         self.secondFactor = SecondFactorStore(database: database)
+        self.brp = BRPStore(database: database)
+        self.brpClient = brpClient
         self.audit = AuditStore(database: database)
         self.auditCommit = AuditGroupCommit(store: audit)
         self.apiKeys = APIKeyStore(database: database)

@@ -19,6 +19,8 @@ public enum SiteRoute: Sendable, Hashable {
     case personContact(String)
     case personAddress(String)
     case sentLetters(String)
+    case personBRP(String)
+    case personBRPApply(String)
     case sentLetter(String, String)
     case sentLetterStyle(String, String)
     case registerPerson
@@ -119,6 +121,8 @@ public enum SiteRoute: Sendable, Hashable {
         case .personContact(let id): return "/personen/\(id)/contact"
         case .personAddress(let id): return "/personen/\(id)/adres"
         case .sentLetters(let id): return "/personen/\(id)/brieven"
+        case .personBRP(let id): return "/personen/\(id)/brp"
+        case .personBRPApply(let id): return "/personen/\(id)/brp/overnemen"
         case .sentLetter(let id, let letter): return "/personen/\(id)/brieven/\(letter)"
         case .sentLetterStyle(let id, let letter): return "/personen/\(id)/brieven/\(letter)/stijl.css"
         case .registerPerson: return "/personen/nieuw"
@@ -208,6 +212,8 @@ public enum SiteRoute: Sendable, Hashable {
     static let personContactPattern = SiteRoute.personContact("{id}").path
     static let personAddressPattern = SiteRoute.personAddress("{id}").path
     static let sentLettersPattern = SiteRoute.sentLetters("{id}").path
+    static let personBRPPattern = SiteRoute.personBRP("{id}").path
+    static let personBRPApplyPattern = SiteRoute.personBRPApply("{id}").path
     static let sentLetterPattern = SiteRoute.sentLetter("{id}", "{letter}").path
     static let sentLetterStylePattern = SiteRoute.sentLetterStyle("{id}", "{letter}").path
     static let apiKeyRevokePattern = SiteRoute.apiKeyRevoke("{id}").path
@@ -274,7 +280,7 @@ public enum SiteRoute: Sendable, Hashable {
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
-        personPattern, personBSNPattern, personContactPattern, personAddressPattern, sentLettersPattern, sentLetterPattern, sentLetterStylePattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
+        personPattern, personBSNPattern, personContactPattern, personAddressPattern, personBRPPattern, personBRPApplyPattern, sentLettersPattern, sentLetterPattern, sentLetterStylePattern, apiKeyRevokePattern, apiKeyApprovePattern, userPattern, userActionPattern, intakePattern, intakeGesprekPattern,
         intakeTopicPattern, lbtPattern, lbtAdviesPattern, routePattern, pipPattern, pipFixPattern, pipLetterPattern,
         progressPattern, progressStartPattern, progressMeetingPattern, progressHoursPattern, progressHoursCorrectPattern, withdrawPattern, progressResultPattern, enforcementPattern, enforcementLetterPattern, closePattern, handoverPattern, derdenPattern, derdenActionPattern, tasksPattern, taskDonePattern, taskPattern, documentsPattern, documentPattern,
         duoRetryPattern, personDUOPattern, personDUORefreshPattern, personDetailsPattern, personDUOContactPattern,

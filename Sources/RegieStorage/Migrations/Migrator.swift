@@ -36,6 +36,7 @@ let allMigrations: [Migration] = [
     M0024_Logos.migration,
     M0025_FigureAsAtEnd.migration,
     M0026_SecondFactor.migration,
+    M0027_BRP.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
