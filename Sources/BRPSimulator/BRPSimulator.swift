@@ -79,7 +79,7 @@ public actor BRPSimulator {
 
     /// The paths the simulator can deliver (a subset of the person's description): a path may stop
     /// at any of these or at a prefix of one.
-    static let known: Set<String> = {
+    public static let known: Set<String> = {
         let related = ["burgerservicenummer", "naam", "naam.voornamen", "naam.voorvoegsel", "naam.geslachtsnaam", "geboorte", "geboorte.datum"]
         var paths: Set<String> = ["burgerservicenummer", "naam", "naam.voornamen", "naam.voorvoegsel", "naam.geslachtsnaam", "geboorte", "geboorte.datum",
                                   "geslacht", "geslacht.code", "geslacht.omschrijving", "verblijfplaats", "verblijfplaats.verblijfadres",

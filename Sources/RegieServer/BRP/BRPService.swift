@@ -19,7 +19,7 @@ struct BRPService: Sendable {
         let audit: @Sendable (_ action: AuditAction, _ person: PersonRecord, _ detail: String) -> AuditEvent
 
         static func system(organisationId: String?, requestId: String = UUID().uuidString.lowercased()) -> Who {
-            Who(actor: CaseActor(id: "brp", name: "BRP-koppeling")) { action, person, detail in
+            Who(actor: CaseActor(id: nil, name: "BRP-koppeling")) { action, person, detail in
                 AuditEvent(actorId: "brp", actorName: "BRP-koppeling", actorRole: "systeem", organisationId: organisationId, action: action.rawValue,
                            personId: person.id, municipalityCode: person.municipalityCode, purpose: "inburgering", requestId: requestId, detail: detail)
             }

@@ -1,3 +1,4 @@
+import BRP
 import Configuration
 import Foundation
 import HTTPTypes
@@ -208,7 +209,7 @@ enum TestSupport {
 
     /// Runs `body` against a fresh application on `engine`, with the world seeded.
     static func withApp(
-        _ engine: Engine, config: [String: String] = [:], logger: Logger? = nil,
+        _ engine: Engine, config: [String: String] = [:], logger: Logger? = nil, brpClient: BRPClient? = nil,
         _ body: @Sendable (any TestClientProtocol, AppContext) async throws -> Void
     ) async throws {
         let testDatabase = try await TestDatabase.make(engine)
@@ -217,7 +218,7 @@ enum TestSupport {
             let world = try await World.seed(testDatabase.database, now: clock.now)
             let views = try await Views.load()
             let services = AppServices(config: try Self.config(config), database: testDatabase.database, clock: clock.appClock,
-                                       views: views, catalogue: views.catalogue, metrics: RegieMetrics(), bcryptCost: 4)
+                                       views: views, catalogue: views.catalogue, metrics: RegieMetrics(), bcryptCost: 4, brpClient: brpClient)
             let app = Application(router: try buildRouter(services: services), logger: logger ?? Logger(label: "regie-test"))
             let context = AppContext(world: world, clock: clock, services: services, engine: engine)
             try await app.test(.router) { client in
