@@ -1,4 +1,7 @@
 import ArgumentParser
+import BRPSimulator
+import Hummingbird
+import Logging
 import DUOSimulator
 import Foundation
 import Inburgering
@@ -11,7 +14,7 @@ struct Regie: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regie",
         abstract: "Regie: regie op inburgering onder de Wet inburgering 2021.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, OrganisationCommand.self, MunicipalityCommand.self, AuditCommand.self, Rules.self, DUOSimulatorCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, OrganisationCommand.self, MunicipalityCommand.self, AuditCommand.self, Rules.self, DUOSimulatorCommand.self, BRPSimulatorCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -235,5 +238,37 @@ struct Rules: AsyncParsableCommand {
             print("    \(english ? rule.textEnglish : rule.text)")
             print("    Bron: \(rule.source)\n")
         }
+    }
+}
+
+struct BRPSimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "brp-simulator",
+        abstract: "Start a BRP simulator (BRP API Personen) for development, demos, training and tests (never a real BRP).",
+        discussion: """
+            It knows everyone in Regie's database whose details are known (as the BRP would hold them) and makes up a \
+            person for any other BSN, the same for the same number. POST /simulator/verhuizing, /overlijden, /geboorte and \
+            /geheimhouding play events in the register; GET /simulator/uitwisselingen lists every request with its answer.
+            """)
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port.") var port = 8200
+    @Option(name: .customLong("api-key"), help: "The key every request must carry in X-API-KEY; empty accepts any.") var apiKey = ""
+    @Flag(name: .customLong("no-seed"), help: "Start with an empty register instead of Regie's database.") var noSeed = false
+
+    func run() async throws {
+        let simulator = BRPSimulator(apiKey: apiKey.isEmpty ? nil : apiKey, inventUnknown: true)
+        if noSeed {
+            JSONLogHandler.bootstrap(format: .text, level: .info)
+        } else {
+            // Reading Regie's configuration also sets up the logging.
+            await simulator.add(try await RegieCommands.brpRegister(overrides: common.overrides))
+        }
+        let logger = Logger(label: "brp-simulator")
+        let count = await simulator.count
+        logger.info("BRP simulator with \(count) persons; start Regie with BRP_URL=http://\(host):\(port)")
+        let app = BRPSimulatorServer(simulator: simulator).application(host: host, port: port, logger: logger)
+        try await app.runService()
     }
 }
