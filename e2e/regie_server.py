@@ -182,3 +182,18 @@ class DUOSimulator(Server):
         if self.week_seconds is not None:
             command += ["--week", f"{self.week_seconds:g}"]
         return command
+
+
+class BRPSimulator(Server):
+    """Starts `regie brp-simulator --no-seed` on a free port: an empty register that makes up a person
+    for any BSN (the same for the same number); ready when its control API answers. The BRP API is
+    at the root (`POST /personen`), the control API below `/simulator`."""
+
+    what = "BRP simulator"
+    ready_path = "/simulator/uitwisselingen"
+
+    def __init__(self, binary: Path, prefix: str = "regie-e2e-brp-"):
+        super().__init__(binary, prefix)
+
+    def command(self) -> list[str]:
+        return [str(self.binary), "brp-simulator", "--port", str(self.port), "--no-seed"]

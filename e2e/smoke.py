@@ -33,7 +33,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from regie_server import Server, http_status
-from journeys import agenda, beheer, beleid, casework, consulent, corrections, duo, figures, mobile, ontzorgen, pages, second_factor
+from journeys import agenda, beheer, beleid, brp, casework, consulent, corrections, duo, figures, mobile, ontzorgen, pages, second_factor
 from journeys.common import (
     DEFAULT_BINARY,
     DEFAULT_SCREENSHOTS,
@@ -112,6 +112,7 @@ def main() -> int:
             "casework": ("casework", casework.run),
             "pages": ("pages", pages.run),
             "duo": ("duo", duo.run),
+            "brp": ("brp", brp.run),
             "figures": ("figures", figures.run),
             "ontzorgen": ("ontzorgen", ontzorgen.run),
             "corrections": ("corrections", corrections.run),
@@ -120,7 +121,7 @@ def main() -> int:
         }.items():
             if key not in selected:
                 continue
-            if key == "duo" and args.base_url and not args.binary.is_file():
+            if key in ("duo", "brp") and args.base_url and not args.binary.is_file():
                 print(f"\n== duo\n  (skipped: it starts its own Regie and DUO simulator from --binary, and {args.binary} does not exist)")
                 continue
             smoke.journey_run(label, lambda: journey(smoke))

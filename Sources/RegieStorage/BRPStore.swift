@@ -109,13 +109,16 @@ public struct BRPStore: Sendable {
         public let attempts: Int
     }
 
-    /// Takes up to `limit` due lookups, moving each one's next try `leaseSeconds` ahead so another
+    /// Takes up to `limit` due lookups — a new case waiting for its details first, then what a
+    /// consulent asked for, then the periodic checks — moving each one's next try `leaseSeconds` ahead so another
     /// instance does not take it meanwhile (it is removed when done, or put back with its error).
     public func claim(now: Date, limit: Int, leaseSeconds: Int64 = 120) async throws -> [Due] {
         let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await database.sql.raw("""
             UPDATE brp_queue SET due_at = \(bind: now.epochSeconds + leaseSeconds)
-            WHERE person_id IN (SELECT person_id FROM brp_queue WHERE due_at <= \(bind: now.epochSeconds) ORDER BY due_at LIMIT \(literal: limit)\(lock))
+            WHERE person_id IN (SELECT person_id FROM brp_queue WHERE due_at <= \(bind: now.epochSeconds)
+                                ORDER BY (CASE purpose WHEN 'aanvullen' THEN 0 WHEN 'opvragen' THEN 1 ELSE 2 END), due_at
+                                LIMIT \(literal: limit)\(lock))
             RETURNING person_id, purpose, attempts
             """).all().map { row in
             Due(personId: try row.decode(column: "person_id", as: String.self), purpose: try row.decode(column: "purpose", as: String.self),

@@ -43,7 +43,7 @@ DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", 
 
 # The journeys in the order they run; --journey NAME runs only the ones named.
 # "agenda" runs last: it moves the server's clock (and back to today at its end).
-JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "figures", "ontzorgen", "corrections",
+JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "brp", "figures", "ontzorgen", "corrections",
             "secondFactor", "agenda")
 
 DESKTOP = (1366, 900)

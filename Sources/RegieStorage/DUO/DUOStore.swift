@@ -207,6 +207,12 @@ public struct DUOStore: Sendable {
                     VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: id), \(bind: n.municipalityCode), 'signaal',
                         \(bind: now.epochSeconds), \(bind: now.epochSeconds))
                     """).run()
+                // The BRP completes the new case (name, birth date, address): queued in the same
+                // transaction, so the lookup follows the signal without waiting for a scan.
+                try await db.raw("""
+                    INSERT INTO brp_queue (person_id, purpose, due_at, created_at)
+                    VALUES (\(bind: id), 'aanvullen', \(bind: now.epochSeconds), \(bind: now.epochSeconds))
+                    """).run()
                 personId = (id, n.municipalityCode)
                 created = true
             }
