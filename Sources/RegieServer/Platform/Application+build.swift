@@ -99,6 +99,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     AuthController(services: services).addRoutes(to: web)
     AccountController(services: services).addRoutes(to: web)
     SecondFactorController(services: services).addRoutes(to: web)
+    OIDCController(services: services).addRoutes(to: web)
     BRPController(services: services).addRoutes(to: web)
     CaseloadController(services: services).addRoutes(to: web)
     PersonController(services: services).addRoutes(to: web)

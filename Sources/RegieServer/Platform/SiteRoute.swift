@@ -12,6 +12,8 @@ public enum SiteRoute: Sendable, Hashable {
     case accountSecondFactorOff
     case accountRecoveryCodes
     case loginCode
+    case oidcStart
+    case oidcCallback
     case secondFactorEnrol
     case switchMunicipality
     case person(String)
@@ -114,6 +116,8 @@ public enum SiteRoute: Sendable, Hashable {
         case .accountSecondFactorOff: return "/account/tweede-factor/uitzetten"
         case .accountRecoveryCodes: return "/account/tweede-factor/herstelcodes"
         case .loginCode: return "/inloggen/code"
+        case .oidcStart: return "/inloggen/oidc"
+        case .oidcCallback: return "/inloggen/oidc/terug"
         case .secondFactorEnrol: return "/inloggen/tweede-factor"
         case .switchMunicipality: return "/gemeente"
         case .person(let id): return "/personen/\(id)"

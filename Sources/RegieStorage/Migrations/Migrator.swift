@@ -37,6 +37,7 @@ let allMigrations: [Migration] = [
     M0025_FigureAsAtEnd.migration,
     M0026_SecondFactor.migration,
     M0027_BRP.migration,
+    M0028_OIDC.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

@@ -36,6 +36,9 @@ struct AuthController {
         let error: String?
         let notice: String?
         let action: String
+        /// Sign-in through the organisation's identity provider, when one is configured.
+        let oidcHref: String?
+        let oidcLabel: String?
     }
 
     func showLogin(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -55,9 +58,17 @@ struct AuthController {
     }
 
     private func render(_ context: RegieRequestContext, email: String, back: String, error: String?, notice: String?, status: HTTPResponse.Status = .ok) throws -> Response {
-        try services.views.render(
+        try Self.render(services, context, email: email, back: back, error: error, notice: notice, status: status)
+    }
+
+    static func render(_ services: AppServices, _ context: RegieRequestContext, email: String, back: String, error: String?, notice: String?,
+                       status: HTTPResponse.Status = .ok) throws -> Response {
+        let oidc = services.config.oidc
+        return try services.views.render(
             "login", titleKey: "login.title",
-            content: LoginView(email: email, back: back, error: error, notice: notice, action: SiteRoute.login.path),
+            content: LoginView(email: email, back: back, error: error, notice: notice, action: SiteRoute.login.path,
+                               oidcHref: oidc.map { _ in SiteRoute.oidcStart.path + "?terug=" + QueryValue.encode(back) },
+                               oidcLabel: oidc.map { services.localizer(context)("login.oidc", ["organisation": $0.organisation]) }),
             context: context, status: status)
     }
 
@@ -103,6 +114,17 @@ struct AuthController {
         guard let user = try await services.users.fetchUser(id: credentials.userId) else {
             return try render(context, email: email, back: back, error: t("login.failed"), notice: nil, status: .unauthorized)
         }
+        // An organisation that signs in through its identity provider may switch password login off;
+        // its break-glass accounts keep it, and every use of one is audited.
+        var detail = ""
+        if let oidc = services.config.oidc, user.organisationName == oidc.organisation {
+            if oidc.breakGlass.contains(email) {
+                detail = "break-glass: met wachtwoord terwijl de organisatie via de identity provider inlogt"
+            } else if !oidc.passwordLogin {
+                return try render(context, email: email, back: back, error: t("login.passwordOff", ["organisation": oidc.organisation]), notice: nil,
+                                  status: .forbidden)
+            }
+        }
         if try await services.secondFactor.state(userId: user.id).enabled {
             return try await SecondFactorController(services: services).challenge(.code, user: user, back: back, context: context)
         }
@@ -110,7 +132,7 @@ struct AuthController {
             return try await SecondFactorController(services: services).challenge(.enrol, user: user, back: back, context: context)
         }
         var response = Response(status: .seeOther, headers: [.location: back])
-        try await Self.signIn(user, services: services, request: request, context: context, into: &response)
+        try await Self.signIn(user, services: services, request: request, context: context, detail: detail, into: &response)
         return response
     }
 
@@ -165,11 +187,17 @@ struct AuthController {
     }
 
     func logout(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        var location = SiteRoute.login.path + "?reden=uitgelogd"
         if let session = context.principal?.session {
             try await services.record(.logout, context: context, permission: nil)
+            // Signed in through the identity provider: logged out there too (RP-initiated logout).
+            if let provider = services.oidc, let sealed = try await services.oidcStore.idToken(sessionTokenHash: session.tokenHash),
+               let end = try? await OIDCController(services: services).endSessionURL(provider, idToken: try services.config.fieldSeal.open(sealed), request: request) {
+                location = end
+            }
             try await services.sessions.deleteSession(tokenHash: session.tokenHash)
         }
-        var response = Response(status: .seeOther, headers: [.location: SiteRoute.login.path + "?reden=uitgelogd"])
+        var response = Response(status: .seeOther, headers: [.location: location])
         response.setCookie(Cookie(name: WebMiddleware.sessionCookie, value: "", maxAge: 0, path: "/", secure: services.config.cookieSecure, httpOnly: true, sameSite: .lax))
         return response
     }
