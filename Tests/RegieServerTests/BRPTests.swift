@@ -183,6 +183,30 @@ struct BRPTests {
         }
     }
 
+    @Test("The BRP and identity-provider settings are checked at start: personal data only over https in production")
+    func configuration() throws {
+        #expect(try TestSupport.config().brp.endpoint == nil, "no BRP_URL: no BRP link, details are typed")
+        let brp = try #require(try TestSupport.config(["BRP_URL": "https://brp.gemeente.example/haalcentraal/api/brp/", "BRP_API_KEY": "k"]).brp.endpoint)
+        #expect(brp.baseURL == "https://brp.gemeente.example/haalcentraal/api/brp" && brp.apiKeyHeader == "X-API-KEY" && brp.apiKey == "k")
+        #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(["BRP_URL": "ftp://brp.example"]) }
+        #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(["BRP_URL": "https://brp.example", "BRP_TLS_CERT": "/c.pem"]) }
+        #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(["BRP_PER_MINUTE": "0"]) }
+        let production = ["REGIE_ENV": "production", "FIELD_KEY": Data(repeating: 7, count: 32).base64EncodedString()]
+        #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(production.merging(["BRP_URL": "http://brp.gemeente.example"]) { $1 }) }
+        #expect(try TestSupport.config(production.merging(["BRP_URL": "http://127.0.0.1:8200"]) { $1 }).brp.endpoint != nil, "a local proxy may be plain http")
+        let oidc = ["OIDC_ISSUER": "https://login.gemeente.example/", "OIDC_CLIENT_ID": "regie", "OIDC_ORGANISATION": "Gemeente",
+                    "OIDC_ROLE_MAP": "g-consulent=consulent, g-beheer=functioneelBeheerder", "OIDC_BREAK_GLASS": "Beheer@Gemeente.example"]
+        let config = try #require(try TestSupport.config(oidc).oidc)
+        #expect(config.issuer == "https://login.gemeente.example" && config.roleMap["g-beheer"] == "functioneelBeheerder")
+        #expect(config.breakGlass == ["beheer@gemeente.example"] && config.passwordLogin)
+        #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(oidc.merging(["OIDC_ORGANISATION": ""]) { $1 }) }
+        #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(oidc.merging(["OIDC_ROLE_MAP": "zonder-rol"]) { $1 }) }
+        #expect(throws: AppConfig.ConfigError.self, "a role Regie does not have") { try TestSupport.config(oidc.merging(["OIDC_ROLE_MAP": "g=baas"]) { $1 }) }
+        #expect(throws: AppConfig.ConfigError.self) {
+            try TestSupport.config(production.merging(oidc) { $1 }.merging(["OIDC_ISSUER": "http://login.gemeente.example"]) { $1 })
+        }
+    }
+
     // MARK: The simulator speaks the interface
 
     @Test("The simulator refuses what the interface refuses and answers only the fields asked for")

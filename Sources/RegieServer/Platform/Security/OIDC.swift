@@ -6,6 +6,7 @@ import JWTKit
 import Logging
 import NIOCore
 import NIOHTTP1
+import RegieStorage
 
 /// Staff sign in through their municipality's identity provider over OpenID Connect (issue 17
 /// item 1): one provider per Regie instance for now, for one organisation (README, configuration).
@@ -61,7 +62,9 @@ public struct OIDCConfig: Sendable {
         var map: [String: String] = [:]
         for pair in (reader.string(forKey: "oidc.role.map") ?? "").split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty else { throw AppConfig.ConfigError.invalid(key: "OIDC_ROLE_MAP", value: String(pair)) }
+            guard parts.count == 2, !parts[0].isEmpty, Role(rawValue: parts[1]) != nil else {
+                throw AppConfig.ConfigError.invalid(key: "OIDC_ROLE_MAP", value: String(pair))
+            }
             map[parts[0]] = parts[1]
         }
         return OIDCConfig(issuer: issuer, clientId: clientId, clientSecret: reader.string(forKey: "oidc.client.secret", isSecret: true) ?? "",
