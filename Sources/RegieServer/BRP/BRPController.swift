@@ -60,7 +60,7 @@ struct BRPController {
         let l = context.locale
         let person = loaded.person
         try await services.record(.personBRPView, context: context, permission: .readPersons, person: person)
-        let latest = try await readFacts(person.id, loaded.scope)
+        let latest = try await BRPService.latest(services, personId: person.id, scope: loaded.scope)
         let facts = latest?.facts
         let waiting = try await services.brp.waiting(personId: person.id).map { w in
             t(w.lastError == nil ? "brp.waiting" : "brp.waitingError",
@@ -131,13 +131,6 @@ struct BRPController {
         return max(0, years)
     }
 
-    /// The last answer (also from when a BRP link was configured and now is not).
-    private func readFacts(_ personId: String, _ scope: AccessScope) async throws -> (facts: BRPFacts?, record: BRPStore.Record)? {
-        guard let record = try await services.brp.record(personId: personId, scope: scope) else { return nil }
-        let facts = try record.sealedContent.map { try JSONDecoder().decode(BRPFacts.self, from: try services.config.fieldSeal.openData($0)) }
-        return (facts, record)
-    }
-
     /// Asks the BRP now. When it cannot be reached the lookup waits in the queue and is tried again.
     func refresh(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let loaded = try await loader.load(context, permission: .editPersons)
@@ -162,7 +155,7 @@ struct BRPController {
         let loaded = try await loader.load(context, permission: .editPersons)
         guard let client = services.brpClient else { throw AppError.notFound }
         let service = BRPService(services: services, client: client)
-        guard let facts = try await service.facts(personId: loaded.person.id, scope: loaded.scope)?.facts else { throw AppError.notFound }
+        guard let facts = try await BRPService.latest(services, personId: loaded.person.id, scope: loaded.scope)?.facts else { throw AppError.notFound }
         try await service.apply(person: loaded.person, facts: facts, who: who(loaded, context), scope: loaded.scope)
         return Response(status: .seeOther, headers: [.location: SiteRoute.personBRP(loaded.person.id).path + "?melding=overgenomen"])
     }

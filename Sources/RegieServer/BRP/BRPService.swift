@@ -55,9 +55,9 @@ struct BRPService: Sendable {
         return .found(applied: applied, tasks: tasks)
     }
 
-    /// The latest answer for the person, read back.
-    func facts(personId: String, scope: AccessScope) async throws -> (facts: BRPFacts?, record: BRPStore.Record)? {
-        guard let record = try await store.record(personId: personId, scope: scope) else { return nil }
+    /// The latest answer for the person, read back (also when no BRP link is configured any more).
+    static func latest(_ services: AppServices, personId: String, scope: AccessScope) async throws -> (facts: BRPFacts?, record: BRPStore.Record)? {
+        guard let record = try await services.brp.record(personId: personId, scope: scope) else { return nil }
         let facts = try record.sealedContent.map { try JSONDecoder().decode(BRPFacts.self, from: try services.config.fieldSeal.openData($0)) }
         return (facts, record)
     }
