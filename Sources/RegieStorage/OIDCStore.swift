@@ -10,25 +10,27 @@ public struct OIDCStore: Sendable {
     }
 
     public struct Pending: Sendable, Hashable {
+        /// The provider's key in the configuration.
+        public let provider: String
         public let nonce: String
         public let codeVerifier: String
         public let back: String
     }
 
-    public func insertLogin(stateHash: String, nonce: String, codeVerifier: String, back: String, now: Date, expiresAt: Date) async throws {
+    public func insertLogin(stateHash: String, provider: String, nonce: String, codeVerifier: String, back: String, now: Date, expiresAt: Date) async throws {
         try await database.sql.raw("DELETE FROM oidc_logins WHERE expires_at <= \(bind: now.epochSeconds)").run()
         try await database.sql.raw("""
-            INSERT INTO oidc_logins (state_hash, nonce, code_verifier, back, created_at, expires_at)
-            VALUES (\(bind: stateHash), \(bind: nonce), \(bind: codeVerifier), \(bind: back), \(bind: now.epochSeconds), \(bind: expiresAt.epochSeconds))
+            INSERT INTO oidc_logins (state_hash, provider, nonce, code_verifier, back, created_at, expires_at)
+            VALUES (\(bind: stateHash), \(bind: provider), \(bind: nonce), \(bind: codeVerifier), \(bind: back), \(bind: now.epochSeconds), \(bind: expiresAt.epochSeconds))
             """).run()
     }
 
     /// Takes the sign-in of this state out, once: a second callback with the same state finds nothing.
     public func takeLogin(stateHash: String, now: Date) async throws -> Pending? {
         guard let row = try await database.sql.raw("""
-            DELETE FROM oidc_logins WHERE state_hash = \(bind: stateHash) RETURNING nonce, code_verifier, back, expires_at
+            DELETE FROM oidc_logins WHERE state_hash = \(bind: stateHash) RETURNING provider, nonce, code_verifier, back, expires_at
             """).first(), try row.decode(column: "expires_at", as: Int64.self) > now.epochSeconds else { return nil }
-        return Pending(nonce: try row.decode(column: "nonce", as: String.self), codeVerifier: try row.decode(column: "code_verifier", as: String.self),
+        return Pending(provider: try row.decode(column: "provider", as: String.self), nonce: try row.decode(column: "nonce", as: String.self), codeVerifier: try row.decode(column: "code_verifier", as: String.self),
                        back: try row.decode(column: "back", as: String.self))
     }
 
@@ -49,12 +51,17 @@ public struct OIDCStore: Sendable {
         try await database.sql.raw("SELECT 1 AS x FROM user_identities WHERE user_id = \(bind: userId) LIMIT 1").first() != nil
     }
 
-    public func setIDToken(sessionTokenHash: String, sealed: String) async throws {
-        try await database.sql.raw("UPDATE sessions SET id_token_sealed = \(bind: sealed) WHERE token_hash = \(bind: sessionTokenHash)").run()
+    public func setIDToken(sessionTokenHash: String, provider: String, sealed: String) async throws {
+        try await database.sql.raw("""
+            UPDATE sessions SET id_token_sealed = \(bind: sealed), oidc_provider = \(bind: provider) WHERE token_hash = \(bind: sessionTokenHash)
+            """).run()
     }
 
-    public func idToken(sessionTokenHash: String) async throws -> String? {
-        try await database.sql.raw("SELECT id_token_sealed FROM sessions WHERE token_hash = \(bind: sessionTokenHash)").first()?
-            .decode(column: "id_token_sealed", as: String?.self)
+    /// The provider and the sealed ID token of a session started through an identity provider.
+    public func idToken(sessionTokenHash: String) async throws -> (provider: String, sealed: String)? {
+        guard let row = try await database.sql.raw("SELECT oidc_provider, id_token_sealed FROM sessions WHERE token_hash = \(bind: sessionTokenHash)").first(),
+              let provider = try row.decode(column: "oidc_provider", as: String?.self),
+              let sealed = try row.decode(column: "id_token_sealed", as: String?.self) else { return nil }
+        return (provider, sealed)
     }
 }

@@ -196,10 +196,17 @@ struct BRPTests {
         #expect(try TestSupport.config(production.merging(["BRP_URL": "http://127.0.0.1:8200"]) { $1 }).brp.endpoint != nil, "a local proxy may be plain http")
         let oidc = ["OIDC_ISSUER": "https://login.gemeente.example/", "OIDC_CLIENT_ID": "regie", "OIDC_ORGANISATION": "Gemeente",
                     "OIDC_ROLE_MAP": "g-consulent=consulent, g-beheer=functioneelBeheerder", "OIDC_BREAK_GLASS": "Beheer@Gemeente.example"]
-        let config = try #require(try TestSupport.config(oidc).oidc)
+        let config = try #require(try TestSupport.config(oidc).oidc.first)
         #expect(config.issuer == "https://login.gemeente.example" && config.roleMap["g-beheer"] == "functioneelBeheerder")
         #expect(config.breakGlass == ["beheer@gemeente.example"] && config.passwordLogin)
         #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(oidc.merging(["OIDC_ORGANISATION": ""]) { $1 }) }
+        // A provider per organisation: the unnamed one and named ones; two for one organisation are refused.
+        let venlo = ["OIDC_PROVIDERS": "venlo", "OIDC_VENLO_ISSUER": "https://login.venlo.example", "OIDC_VENLO_CLIENT_ID": "regie",
+                     "OIDC_VENLO_ORGANISATION": "Venlo", "OIDC_VENLO_PASSWORD_LOGIN": "false"]
+        let both = try TestSupport.config(oidc.merging(venlo) { $1 }).oidc
+        #expect(both.map(\.key) == ["default", "venlo"] && both[1].organisation == "Venlo" && !both[1].passwordLogin)
+        #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(oidc.merging(venlo) { $1 }.merging(["OIDC_VENLO_ORGANISATION": "Gemeente"]) { $1 }) }
+        #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(["OIDC_PROVIDERS": "venlo"]) }
         #expect(throws: AppConfig.ConfigError.self) { try TestSupport.config(oidc.merging(["OIDC_ROLE_MAP": "zonder-rol"]) { $1 }) }
         #expect(throws: AppConfig.ConfigError.self, "a role Regie does not have") { try TestSupport.config(oidc.merging(["OIDC_ROLE_MAP": "g=baas"]) { $1 }) }
         #expect(throws: AppConfig.ConfigError.self) {

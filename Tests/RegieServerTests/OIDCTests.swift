@@ -98,9 +98,10 @@ struct OIDCTests {
 
     /// The provider's user (claims set through its API), then Regie's start, the provider's consent
     /// (its form posted with the subject) and Regie's callback: the callback's response.
-    static func signIn(_ browser: Browser, provider: Provider, sub: String, claims: String, back: String = "/taken") async throws -> (callback: String, page: Browser.Page) {
+    static func signIn(_ browser: Browser, provider: Provider, key: String? = nil, sub: String, claims: String,
+                       back: String = "/taken") async throws -> (callback: String, page: Browser.Page) {
         #expect(try await http("PUT", provider.issuer + "/users/\(sub)", json: claims).status == 204)
-        let start = try await browser.get("/inloggen/oidc?terug=" + back)
+        let start = try await browser.get("/inloggen/oidc?" + (key.map { "aanbieder=\($0)&" } ?? "") + "terug=" + back)
         let authorize = try #require(start.location, "Regie sends the browser to the provider")
         #expect(authorize.hasPrefix(provider.issuer + "/oauth2/authorize?"))
         for part in ["response_type=code", "client_id=regie-test", "code_challenge_method=S256", "state=", "nonce=", "code_challenge="] {
@@ -190,6 +191,28 @@ struct OIDCTests {
             _ = try await Browser(web).login(World.email(.functioneelBeheerder))
             let logins = try await app.services.audit.search(.init(action: "login"), before: nil, limit: 10).rows
             #expect(logins.contains { $0.actorId == "a-functioneelBeheerder" && $0.detail.hasPrefix("break-glass") })
+        }
+    }
+
+    @Test("A provider per organisation: each organisation's staff sign in at its own, and not at another's", arguments: [Engine.sqlite])
+    func providers(engine: Engine) async throws {
+        let a = try await Provider(), b = try await Provider()
+        defer { a.stop(); b.stop() }
+        let config = ["OIDC_PROVIDERS": "a,b", "PUBLIC_URL": "http://regie.test",
+                      "OIDC_A_ISSUER": a.issuer, "OIDC_A_CLIENT_ID": "regie-test", "OIDC_A_CLIENT_SECRET": "x", "OIDC_A_ORGANISATION": "Organisatie A",
+                      "OIDC_B_ISSUER": b.issuer, "OIDC_B_CLIENT_ID": "regie-test", "OIDC_B_CLIENT_SECRET": "y", "OIDC_B_ORGANISATION": "Organisatie B"]
+        try await TestSupport.withApp(engine, config: config) { web, app in
+            let page = try await Browser(web).get("/inloggen").body
+            #expect(page.contains("Inloggen via Organisatie A") && page.contains("Inloggen via Organisatie B"))
+            #expect(page.contains("Of log in met uw e-mailadres en wachtwoord in Regie"))
+            let claimsB = #"{"email": "consulent@b.example", "email_verified": true}"#
+            let signedIn = try await Self.signIn(Browser(web), provider: b, key: "b", sub: "b-17", claims: claimsB)
+            #expect(signedIn.page.location == "/taken")
+            #expect(try await app.services.oidcStore.user(issuer: b.issuer, subject: "b-17") == "b-consulent")
+            // The same person through A's provider: no account of organisation A.
+            let elsewhere = try await Self.signIn(Browser(web), provider: a, key: "a", sub: "b-17", claims: claimsB)
+            #expect(elsewhere.page.status == .forbidden)
+            #expect(try await app.services.oidcStore.user(issuer: a.issuer, subject: "b-17") == nil)
         }
     }
 

@@ -40,8 +40,8 @@ public struct AppConfig: Sendable {
     /// The DUO koppeling: endpoints, OINs, mutual TLS, the notification listener and the worker.
     public var duo: DUOConfig
     public var brp: BRPConfig = BRPConfig()
-    /// Sign-in through the organisation's identity provider; nil when `OIDC_ISSUER` is not set.
-    public var oidc: OIDCConfig?
+    /// Sign-in through the organisations' identity providers (none without `OIDC_ISSUER` or `OIDC_PROVIDERS`).
+    public var oidc: [OIDCConfig] = []
     /// Where e-mail goes out (password-set links); nil without `SMTP_HOST`: links are shown once instead.
     public var smtp: SMTPConfig?
 

@@ -66,8 +66,8 @@ public struct AppServices: Sendable {
     public let secondFactor: SecondFactorStore
     public let brp: BRPStore
     public let oidcStore: OIDCStore
-    /// The relying party for the organisation's identity provider; nil when `OIDC_ISSUER` is not set.
-    let oidc: OIDCClient?
+    /// The relying party for each organisation's identity provider, by the provider's key.
+    let oidc: [String: OIDCClient]
     /// The client for the BRP API Personen; nil when `BRP_URL` is not set (details are typed).
     public let brpClient: BRPClient?
     public let audit: AuditStore
@@ -103,7 +103,7 @@ public struct AppServices: Sendable {
         self.secondFactor = SecondFactorStore(database: database)
         self.brp = BRPStore(database: database)
         self.oidcStore = OIDCStore(database: database)
-        self.oidc = config.oidc.map { OIDCClient(config: $0, logger: Logger(label: "regie-oidc")) }
+        self.oidc = Dictionary(uniqueKeysWithValues: config.oidc.map { ($0.key, OIDCClient(config: $0, logger: Logger(label: "regie-oidc"))) })
         self.brpClient = brpClient
         self.audit = AuditStore(database: database)
         self.auditCommit = AuditGroupCommit(store: audit)

@@ -38,6 +38,7 @@ let allMigrations: [Migration] = [
     M0026_SecondFactor.migration,
     M0027_BRP.migration,
     M0028_OIDC.migration,
+    M0029_OIDCProviders.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

@@ -36,9 +36,14 @@ struct AuthController {
         let error: String?
         let notice: String?
         let action: String
-        /// Sign-in through the organisation's identity provider, when one is configured.
-        let oidcHref: String?
-        let oidcLabel: String?
+        /// Sign-in through each organisation's identity provider, when configured.
+        let providers: [Provider]
+        let hasProviders: Bool
+    }
+
+    struct Provider: Encodable {
+        let href: String
+        let label: String
     }
 
     func showLogin(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -63,12 +68,14 @@ struct AuthController {
 
     static func render(_ services: AppServices, _ context: RegieRequestContext, email: String, back: String, error: String?, notice: String?,
                        status: HTTPResponse.Status = .ok) throws -> Response {
-        let oidc = services.config.oidc
+        let t = services.localizer(context)
         return try services.views.render(
             "login", titleKey: "login.title",
             content: LoginView(email: email, back: back, error: error, notice: notice, action: SiteRoute.login.path,
-                               oidcHref: oidc.map { _ in SiteRoute.oidcStart.path + "?terug=" + QueryValue.encode(back) },
-                               oidcLabel: oidc.map { services.localizer(context)("login.oidc", ["organisation": $0.organisation]) }),
+                               providers: services.config.oidc.map { provider in
+                                   Provider(href: SiteRoute.oidcStart.path + "?aanbieder=\(provider.key)&terug=" + QueryValue.encode(back),
+                                            label: t("login.oidc", ["organisation": provider.organisation]))
+                               }, hasProviders: !services.config.oidc.isEmpty),
             context: context, status: status)
     }
 
@@ -117,7 +124,7 @@ struct AuthController {
         // An organisation that signs in through its identity provider may switch password login off;
         // its break-glass accounts keep it, and every use of one is audited.
         var detail = ""
-        if let oidc = services.config.oidc, user.organisationName == oidc.organisation {
+        if let oidc = services.config.oidc.first(where: { $0.organisation == user.organisationName }) {
             if oidc.breakGlass.contains(email) {
                 detail = "break-glass: met wachtwoord terwijl de organisatie via de identity provider inlogt"
             } else if !oidc.passwordLogin {
@@ -191,7 +198,7 @@ struct AuthController {
         if let session = context.principal?.session {
             try await services.record(.logout, context: context, permission: nil)
             // Signed in through the identity provider: logged out there too (RP-initiated logout).
-            if let provider = services.oidc, let sealed = try await services.oidcStore.idToken(sessionTokenHash: session.tokenHash),
+            if let (key, sealed) = try await services.oidcStore.idToken(sessionTokenHash: session.tokenHash), let provider = services.oidc[key],
                let end = try? await OIDCController(services: services).endSessionURL(provider, idToken: try services.config.fieldSeal.open(sealed), request: request) {
                 location = end
             }

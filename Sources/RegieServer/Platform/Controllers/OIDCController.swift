@@ -25,8 +25,14 @@ struct OIDCController {
         services.config.publicURL ?? request.head.authority.map { (services.config.cookieSecure ? "https://" : "http://") + $0 } ?? ""
     }
 
+    /// The provider the link names (`aanbieder`), or the only one.
+    private func provider(_ key: String?) -> OIDCClient? {
+        if let key { return services.oidc[key] }
+        return services.oidc.count == 1 ? services.oidc.values.first : nil
+    }
+
     func start(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        guard let provider = services.oidc else { throw AppError.notFound }
+        guard let provider = provider(context.form["aanbieder"]) else { throw AppError.notFound }
         let now = services.clock.now()
         let back = AuthController.safeBack(context.form["terug"])
         let metadata: OIDCClient.Metadata
@@ -34,36 +40,38 @@ struct OIDCController {
             metadata = try await provider.discovery(now: now).0
         } catch {
             Self.logger.warning("identity provider unreachable", metadata: ["error": .string(String(describing: type(of: error)))])
-            return try failed(context, back: back, key: "login.oidcUnreachable", status: .badGateway)
+            return try failed(context, provider.config, back: back, key: "login.oidcUnreachable", status: .badGateway)
         }
         let state = TokenHasher.randomToken(), nonce = TokenHasher.randomToken()
         let pkce = OIDCClient.pkce()
-        try await services.oidcStore.insertLogin(stateHash: services.hasher.digest(state), nonce: nonce, codeVerifier: pkce.verifier, back: back,
+        try await services.oidcStore.insertLogin(stateHash: services.hasher.digest(state), provider: provider.config.key, nonce: nonce, codeVerifier: pkce.verifier, back: back,
                                                  now: now, expiresAt: now.addingTimeInterval(Self.loginLifetime))
         let url = provider.authorizationURL(metadata, redirectURI: origin(request) + SiteRoute.oidcCallback.path, state: state, nonce: nonce,
                                             challenge: pkce.challenge)
         return Response(status: .seeOther, headers: [.location: url])
     }
 
-    private func failed(_ context: RegieRequestContext, back: String = SiteRoute.home.path, key: String, _ arguments: [String: String] = [:],
-                        status: HTTPResponse.Status) throws -> Response {
+    private func failed(_ context: RegieRequestContext, _ config: OIDCConfig?, back: String = SiteRoute.home.path, key: String,
+                        _ arguments: [String: String] = [:], status: HTTPResponse.Status) throws -> Response {
         var values = arguments
-        values["organisation"] = services.config.oidc?.organisation ?? ""
+        values["organisation"] = config?.organisation ?? services.config.oidc.first?.organisation ?? ""
         return try AuthController.render(services, context, email: "", back: back, error: services.localizer(context)(key, values), notice: nil,
                                          status: status)
     }
 
     func callback(_ request: Request, context: RegieRequestContext) async throws -> Response {
-        guard let provider = services.oidc, let config = services.config.oidc else { throw AppError.notFound }
+        guard !services.oidc.isEmpty else { throw AppError.notFound }
         let now = services.clock.now()
         // The state is used once: a second callback (a replay) finds nothing.
-        guard let state = context.form["state"], let pending = try await services.oidcStore.takeLogin(stateHash: services.hasher.digest(state), now: now) else {
-            return try failed(context, key: "login.oidcExpired", status: .badRequest)
+        guard let state = context.form["state"], let pending = try await services.oidcStore.takeLogin(stateHash: services.hasher.digest(state), now: now),
+              let provider = services.oidc[pending.provider] else {
+            return try failed(context, nil, key: "login.oidcExpired", status: .badRequest)
         }
+        let config = provider.config
         if context.form["error"] != nil {
-            return try failed(context, back: pending.back, key: "login.oidcRefused", status: .unauthorized)
+            return try failed(context, config, back: pending.back, key: "login.oidcRefused", status: .unauthorized)
         }
-        guard let code = context.form["code"] else { return try failed(context, back: pending.back, key: "login.oidcExpired", status: .badRequest) }
+        guard let code = context.form["code"] else { return try failed(context, config, back: pending.back, key: "login.oidcExpired", status: .badRequest) }
         let claims: IDTokenClaims
         let idToken: String
         do {
@@ -79,10 +87,10 @@ struct OIDCController {
             }
         } catch {
             Self.logger.warning("sign-in through the identity provider refused", metadata: ["reason": .string(Self.reason(error))])
-            return try failed(context, back: pending.back, key: "login.oidcFailed", status: .unauthorized)
+            return try failed(context, config, back: pending.back, key: "login.oidcFailed", status: .unauthorized)
         }
         guard let organisation = try await services.users.fetchOrganisation(named: config.organisation) else {
-            return try failed(context, back: pending.back, key: "login.oidcFailed", status: .unauthorized)
+            return try failed(context, config, back: pending.back, key: "login.oidcFailed", status: .unauthorized)
         }
         // The roles the provider gives, when Regie takes them from a claim.
         var mapped: [Role]?
@@ -107,12 +115,12 @@ struct OIDCController {
             created = true
         }
         guard let userId, let user = try await services.users.fetchUser(id: userId), user.active, user.organisationId == organisation.id else {
-            return try failed(context, back: pending.back, key: "login.oidcNoAccount", ["email": claims.email ?? claims.sub.value], status: .forbidden)
+            return try failed(context, config, back: pending.back, key: "login.oidcNoAccount", ["email": claims.email ?? claims.sub.value], status: .forbidden)
         }
         try await services.oidcStore.link(issuer: config.issuer, subject: claims.sub.value, userId: user.id, now: now)
         var signedInUser = user
         if let roles = mapped, !created {
-            guard !roles.isEmpty else { return try failed(context, back: pending.back, key: "login.oidcNoRole", status: .forbidden) }
+            guard !roles.isEmpty else { return try failed(context, config, back: pending.back, key: "login.oidcNoRole", status: .forbidden) }
             if Set(roles) != Set(user.roles) {
                 do {
                     try await services.users.updateRolesAndTeam(userId: user.id, organisationId: organisation.id, roles: roles, teamId: user.teamId)
@@ -127,7 +135,7 @@ struct OIDCController {
                                                       detail: "via de identity provider" + (created ? ", account aangemaakt" : "")
                                                           + (Set(signedInUser.roles) != Set(user.roles) ? ", rollen: \(signedInUser.roles.map(\.rawValue).joined(separator: ","))" : ""),
                                                       into: &response)
-        try await services.oidcStore.setIDToken(sessionTokenHash: session.tokenHash, sealed: try services.config.fieldSeal.seal(idToken))
+        try await services.oidcStore.setIDToken(sessionTokenHash: session.tokenHash, provider: config.key, sealed: try services.config.fieldSeal.seal(idToken))
         return response
     }
 

@@ -8,17 +8,20 @@ import NIOCore
 import NIOHTTP1
 import RegieStorage
 
-/// Staff sign in through their municipality's identity provider over OpenID Connect (issue 17
-/// item 1): one provider per Regie instance for now, for one organisation (README, configuration).
-/// - `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`: the provider and Regie's registration.
-/// - `OIDC_ORGANISATION`: the organisation (by name) whose staff sign in there.
-/// - `OIDC_ROLES_CLAIM` and `OIDC_ROLE_MAP` (`group=role,…`): roles from a claim; unset, roles stay
-///   managed in Regie.
-/// - `OIDC_PROVISION`: make an account on a first login that matches none (needs a mapped role).
-/// - `OIDC_PASSWORD_LOGIN`: `false` refuses password login for the organisation, except for the
-///   break-glass accounts in `OIDC_BREAK_GLASS` (e-mail addresses; every use audited).
+/// Staff sign in through their organisation's identity provider over OpenID Connect (issue 17
+/// item 1), one provider per organisation (README, configuration):
+/// - `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`, `OIDC_ORGANISATION`: one provider; or
+///   `OIDC_PROVIDERS=weert,venlo` with `OIDC_WEERT_ISSUER`, `OIDC_WEERT_CLIENT_ID`, … for several.
+/// - `…ORGANISATION`: the organisation (by name) whose staff sign in there.
+/// - `…ROLES_CLAIM` and `…ROLE_MAP` (`group=role,…`): roles from a claim; unset, roles stay managed
+///   in Regie.
+/// - `…PROVISION`: make an account on a first sign-in that matches none (needs a mapped role).
+/// - `…PASSWORD_LOGIN`: `false` refuses password login for the organisation, except for the
+///   break-glass accounts in `…BREAK_GLASS` (e-mail addresses; every use audited).
 /// Production refuses an issuer over plain HTTP.
 public struct OIDCConfig: Sendable {
+    /// The provider's name in the configuration (`default` for the unnamed `OIDC_*` one).
+    public var key: String = "default"
     public var issuer: String
     public var clientId: String
     public var clientSecret: String
@@ -45,36 +48,52 @@ public struct OIDCConfig: Sendable {
         self.breakGlass = breakGlass
     }
 
-    static func read(_ reader: ConfigReader, mode: AppConfig.Mode) throws -> OIDCConfig? {
-        guard let issuer = reader.string(forKey: "oidc.issuer").flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+    /// Every configured provider: the unnamed one (`OIDC_*`) and the named ones (`OIDC_PROVIDERS`).
+    /// Two providers for one organisation are refused.
+    static func read(_ reader: ConfigReader, mode: AppConfig.Mode) throws -> [OIDCConfig] {
+        var result: [OIDCConfig] = []
+        if let single = try read(reader, mode: mode, key: "default", prefix: "oidc", env: "OIDC") { result.append(single) }
+        for name in (reader.string(forKey: "oidc.providers") ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            guard !name.isEmpty, name != "default", name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw AppConfig.ConfigError.invalid(key: "OIDC_PROVIDERS", value: name)
+            }
+            guard let provider = try read(reader, mode: mode, key: name, prefix: "oidc.\(name)", env: "OIDC_\(name.uppercased())") else {
+                throw AppConfig.ConfigError.invalid(key: "OIDC_\(name.uppercased())_ISSUER", value: "(missing)")
+            }
+            result.append(provider)
+        }
+        if Set(result.map(\.organisation)).count != result.count || Set(result.map(\.key)).count != result.count {
+            throw AppConfig.ConfigError.invalid(key: "OIDC_PROVIDERS", value: "one provider per organisation")
+        }
+        return result
+    }
+
+    private static func read(_ reader: ConfigReader, mode: AppConfig.Mode, key: String, prefix: String, env: String) throws -> OIDCConfig? {
+        func value(_ name: String) -> String? { reader.string(forKey: ConfigKey("\(prefix).\(name)")).flatMap { $0.isEmpty ? nil : $0 } }
+        guard let issuer = value("issuer") else { return nil }
         guard let url = URL(string: issuer), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw AppConfig.ConfigError.invalid(key: "OIDC_ISSUER", value: issuer)
+            throw AppConfig.ConfigError.invalid(key: "\(env)_ISSUER", value: issuer)
         }
         if mode == .production, scheme != "https" {
-            throw AppConfig.ConfigError.invalid(key: "OIDC_ISSUER", value: "\(issuer) (an identity provider only over https)")
+            throw AppConfig.ConfigError.invalid(key: "\(env)_ISSUER", value: "\(issuer) (an identity provider only over https)")
         }
-        guard let clientId = reader.string(forKey: "oidc.client.id"), !clientId.isEmpty else {
-            throw AppConfig.ConfigError.invalid(key: "OIDC_CLIENT_ID", value: "(missing)")
-        }
-        guard let organisation = reader.string(forKey: "oidc.organisation"), !organisation.isEmpty else {
-            throw AppConfig.ConfigError.invalid(key: "OIDC_ORGANISATION", value: "(missing)")
-        }
+        guard let clientId = value("client.id") else { throw AppConfig.ConfigError.invalid(key: "\(env)_CLIENT_ID", value: "(missing)") }
+        guard let organisation = value("organisation") else { throw AppConfig.ConfigError.invalid(key: "\(env)_ORGANISATION", value: "(missing)") }
         var map: [String: String] = [:]
-        for pair in (reader.string(forKey: "oidc.role.map") ?? "").split(separator: ",") {
+        for pair in (value("role.map") ?? "").split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, Role(rawValue: parts[1]) != nil else {
-                throw AppConfig.ConfigError.invalid(key: "OIDC_ROLE_MAP", value: String(pair))
+                throw AppConfig.ConfigError.invalid(key: "\(env)_ROLE_MAP", value: String(pair))
             }
             map[parts[0]] = parts[1]
         }
-        return OIDCConfig(issuer: issuer, clientId: clientId, clientSecret: reader.string(forKey: "oidc.client.secret", isSecret: true) ?? "",
-                          organisation: organisation, scopes: reader.string(forKey: "oidc.scopes", default: "openid email profile"),
-                          rolesClaim: reader.string(forKey: "oidc.roles.claim").flatMap { $0.isEmpty ? nil : $0 }, roleMap: map,
-                          provision: reader.bool(forKey: "oidc.provision", default: false),
-                          passwordLogin: reader.bool(forKey: "oidc.password.login", default: true),
-                          breakGlass: Set((reader.string(forKey: "oidc.break.glass") ?? "").split(separator: ",").map {
-                              $0.trimmingCharacters(in: .whitespaces).lowercased()
-                          }))
+        var config = OIDCConfig(issuer: issuer, clientId: clientId, clientSecret: reader.string(forKey: ConfigKey("\(prefix).client.secret"), isSecret: true) ?? "",
+                                organisation: organisation, scopes: value("scopes") ?? "openid email profile", rolesClaim: value("roles.claim"), roleMap: map,
+                                provision: reader.bool(forKey: ConfigKey("\(prefix).provision"), default: false),
+                                passwordLogin: reader.bool(forKey: ConfigKey("\(prefix).password.login"), default: true),
+                                breakGlass: Set((value("break.glass") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }))
+        config.key = key
+        return config
     }
 }
 
