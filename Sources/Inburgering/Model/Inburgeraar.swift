@@ -42,7 +42,8 @@ public struct Inburgeraar: Hashable, Codable, Sendable {
         Inburgeraar.age(born: geboortedatum, on: day)
     }
 
-    static func age(born: CalendarDate, on day: CalendarDate) -> Int {
+    /// Age in whole years on `day` of someone born on `born`.
+    public static func age(born: CalendarDate, on day: CalendarDate) -> Int {
         var years = day.year - born.year
         if (day.month, day.day) < (born.month, born.day) { years -= 1 }
         return max(0, years)

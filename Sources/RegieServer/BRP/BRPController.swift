@@ -90,7 +90,7 @@ struct BRPController {
                 for relative in relatives {
                     var own: String?
                     if let bsn = relative.bsn { own = try await services.persons.ids(identifier: bsn, municipalityCodes: loaded.scope.municipalityCodes).first }
-                    let age = relative.dateOfBirth.map { Self.age(born: $0, on: today) }
+                    let age = relative.dateOfBirth.map { Inburgeraar.age(born: $0, on: today) }
                     var notes: [String] = []
                     if relative.ended { notes.append(t("brp.partnershipEnded")) }
                     if role == "kind", let age, (2...3).contains(age) { notes.append(t("brp.vveAge")) }
@@ -123,12 +123,6 @@ struct BRPController {
         if let place = flags.movedTo { result.append(t("brp.warnings.moved", ["place": place])) }
         if flags.secret { result.append(t("brp.warnings.secret")) }
         return result
-    }
-
-    static func age(born: CalendarDate, on day: CalendarDate) -> Int {
-        var years = day.year - born.year
-        if (day.month, day.day) < (born.month, born.day) { years -= 1 }
-        return max(0, years)
     }
 
     /// Asks the BRP now. When it cannot be reached the lookup waits in the queue and is tried again.

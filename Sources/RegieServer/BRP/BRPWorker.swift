@@ -79,11 +79,12 @@ public struct BRPWorker: Service, CustomStringConvertible {
         return due.count
     }
 
+    /// What went wrong, in words the BRP page shows after "De BRP was …" (no technical error names).
     static func describe(_ error: BRPCallError) -> String {
         switch error {
-        case .unavailable(let reason): "niet bereikbaar (\(reason))"
-        case .rejected(let status, let title): "geweigerd: HTTP \(status)\(title.map { ", \($0)" } ?? "")"
-        case .unreadable(let reason): "onleesbaar antwoord (\(reason))"
+        case .unavailable: "niet bereikbaar"
+        case .rejected(let status, _): "niet bruikbaar: de opvraging werd geweigerd (HTTP \(status))"
+        case .unreadable: "niet bruikbaar: het antwoord was onleesbaar"
         }
     }
 }
