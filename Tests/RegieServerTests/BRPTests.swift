@@ -104,8 +104,19 @@ struct BRPTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("Verschillen met het dossier"))
             #expect(page.body.contains("Amal Noor") && page.body.contains("Maasstraat 12a"))
-            #expect(page.body.contains("Omar Khalil") && page.body.contains("heeft een eigen dossier"), "the partner has a file of their own in this organisation")
-            #expect(page.body.contains("Sami Khalil") && page.body.contains("VVE-leeftijd"), "a child of two is of VVE age")
+            #expect(page.body.contains("<a href=\"/personen/\(app.world.personA2)\">Omar Khalil</a>"), "the partner's own file in this organisation, linked")
+            #expect(page.body.contains("Sami Khalil") && page.body.contains("jonger dan 4: voorschoolse educatie bespreken"), "a child under 4: VVE in the intake")
+            #expect(page.body.contains("Geen plicht (jonger dan 16)"), "the child has no obligation")
+            #expect(page.body.contains("Asielstatushouder · Brede intake"), "where the partner's case stands")
+            #expect(page.body.contains("Nog geen besluit"), "nobody in the household has an ontzorgen decision yet")
+            // The budget manager decides on ontzorgen for the person; the household then shows the arrangement, linked.
+            try await OntzorgenTests.seed(app)
+            let budget = Browser(web)
+            let budgetCSRF = try await budget.login(World.email(.budgetbeheerder))
+            #expect(try await budget.post("/personen/\(person)/ontzorgen/besluit", form: [
+                ("bijstandStart", "2026-09-15"), ("ontzorgd", "ja"), ("reason", "beleid"), ("decisionDate", "2026-09-16")], csrf: budgetCSRF).status == .seeOther)
+            let arranged = try await browser.get("/personen/\(person)/brp").body
+            #expect(arranged.contains("<a href=\"/personen/\(person)/ontzorgen\">Ontzorgd van 15 september 2026 t/m"), "the arrangement, linked to its page")
             // Nothing was taken over yet: the file still says what was typed.
             let scope = AccessScope(municipalityCodes: ["GM0988"])
             #expect(try await app.services.persons.fetchPerson(id: person, scope: scope)?.givenNames == "Amal")

@@ -34,6 +34,13 @@ public enum PIPDeadlineRule: LegalRule {
         }
     }
 
+    /// The BRP registration that counts for the term: the registration in the municipality that
+    /// directs the case. A registration elsewhere (before a move, or after one) starts nothing here.
+    // R1 — Wi2021 art. 15 lid 5 (inschrijving in de basisregistratie personen van de gemeente)
+    public static func brpInschrijving(gemeenteVanInschrijving: String?, ingeschrevenOp: CalendarDate?, regieGemeente: String) -> CalendarDate? {
+        gemeenteVanInschrijving == regieGemeente ? ingeschrevenOp : nil
+    }
+
     public static func deadline(for facts: TrajectFacts) -> PIPDeadline? {
         guard let trigger = trigger(kennisgeving: facts.kennisgeving, brpInschrijving: facts.brpInschrijving,
                                     categorie: facts.categorie, duoTienWekenStart: facts.duoTienWekenStart) else { return nil }

@@ -20,10 +20,15 @@ struct BRPController {
 
     struct Row: Encodable { let label: String; let value: String }
     struct DifferenceRow: Encodable { let field: String; let file: String; let brp: String }
-    struct Relative: Encodable {
+    /// One member of the household: who, whether they have a file here and where it stands, their
+    /// ontzorgen arrangement, and what to mind (VVE, an ended partnership).
+    struct Member: Encodable {
         let role: String
         let name: String
         let born: String
+        let duty: String
+        let ontzorgen: String
+        let ontzorgenHref: String?
         let note: String?
         let href: String?
     }
@@ -39,8 +44,9 @@ struct BRPController {
         let hasRows: Bool
         let differences: [DifferenceRow]
         let hasDifferences: Bool
-        let household: [Relative]
+        let household: [Member]
         let hasHousehold: Bool
+        let showOntzorgen: Bool
         let canEdit: Bool
         let refreshAction: String
         let applyAction: String
@@ -69,7 +75,7 @@ struct BRPController {
         }
         var rows: [Row] = []
         var differences: [DifferenceRow] = []
-        var household: [Relative] = []
+        var household: [Member] = []
         if let facts {
             func date(_ d: CalendarDate?) -> String { d.map { DisplayDate.format($0, l) } ?? "—" }
             rows = [
@@ -85,21 +91,7 @@ struct BRPController {
             let address = try await services.persons.currentAddresses(personId: person.id, scope: loaded.scope)[.woon]
             differences = facts.differences(person: person, address: address, brpDate: loaded.traject.brpDate, t, l)
                 .map { DifferenceRow(field: $0.field, file: $0.file, brp: $0.brp) }
-            let today = loader.today
-            for (role, relatives) in [("partner", facts.partners), ("kind", facts.children)] {
-                for relative in relatives {
-                    var own: String?
-                    if let bsn = relative.bsn { own = try await services.persons.ids(identifier: bsn, municipalityCodes: loaded.scope.municipalityCodes).first }
-                    let age = relative.dateOfBirth.map { Inburgeraar.age(born: $0, on: today) }
-                    var notes: [String] = []
-                    if relative.ended { notes.append(t("brp.partnershipEnded")) }
-                    if role == "kind", let age, (2...3).contains(age) { notes.append(t("brp.vveAge")) }
-                    if own != nil { notes.append(t("brp.ownFile")) }
-                    household.append(Relative(role: t("brp.roles.\(role)"), name: relative.name.isEmpty ? "—" : relative.name,
-                                              born: relative.dateOfBirth.map { DisplayDate.format($0, l) + (age.map { " (\(t("brp.years", ["n": String($0)])))" } ?? "") } ?? "—",
-                                              note: notes.isEmpty ? nil : notes.joined(separator: " · "), href: own.map { SiteRoute.person($0).path }))
-                }
-            }
+            household = try await members(of: loaded, facts: facts, t, l)
         }
         let flags = try await services.brp.flags(personId: person.id)
         return try services.views.render(
@@ -108,12 +100,76 @@ struct BRPController {
                 name: person.displayName(t), backHref: SiteRoute.person(person.id).path, configured: services.brpClient != nil,
                 fetched: latest.map { t("brp.fetched", ["when": DisplayDate.formatMoment($0.record.fetchedAt), "purpose": t("brp.purposes.\($0.record.purpose)")]) },
                 notFound: latest != nil && facts == nil, waiting: waiting, rows: rows, hasRows: !rows.isEmpty, differences: differences, hasDifferences: !differences.isEmpty,
-                household: household, hasHousehold: !household.isEmpty, canEdit: Policy.allows(loaded.principal, .editPersons) && services.brpClient != nil,
+                household: household, hasHousehold: !household.isEmpty, showOntzorgen: loaded.scope.reads(.ontzorgen), canEdit: Policy.allows(loaded.principal, .editPersons) && services.brpClient != nil,
                 refreshAction: SiteRoute.personBRP(person.id).path, applyAction: SiteRoute.personBRPApply(person.id).path,
                 warnings: Self.warnings(flags, t, l)),
             context: context, current: SiteRoute.home.path,
             notice: context.form["melding"].flatMap { ["opgehaald": "brp.fetchedNotice", "wachtrij": "brp.queuedNotice", "overgenomen": "brp.appliedNotice",
                                                         "geweigerd": "brp.refusedNotice", "onbekend": "brp.notFoundNotice"][$0] }.map { t($0) })
+    }
+
+    /// The household as the BRP holds it, the person first: each partner and child linked to their
+    /// own file where the organisation has one, with where that case stands and the member's
+    /// ontzorgen arrangement (bijstand and ontzorgen go per household, Participatiewet art. 56a);
+    /// children younger than 4 marked, for voorschoolse educatie in the intake and the PIP.
+    func members(of loaded: CaseLoader.Loaded, facts: BRPFacts, _ t: Localizer, _ l: UILocale) async throws -> [Member] {
+        let today = loader.today
+        let scope = loaded.scope
+        var rows: [(role: String, name: String, born: CalendarDate?, ended: Bool, file: (person: PersonRecord, traject: TrajectRecord)?)] = [
+            (t("brp.roles.zelf"), loaded.person.displayName(t), loaded.person.dateOfBirth, false, (loaded.person, loaded.traject)),
+        ]
+        for (role, relatives) in [("partner", facts.partners), ("kind", facts.children)] {
+            for relative in relatives {
+                var file: (person: PersonRecord, traject: TrajectRecord)?
+                if let bsn = relative.bsn, let id = try await services.persons.ids(identifier: bsn, municipalityCodes: scope.municipalityCodes).first {
+                    file = try await services.persons.fetchCase(personId: id, scope: scope)
+                }
+                rows.append((t("brp.roles.\(role)"), relative.name.isEmpty ? "—" : relative.name, relative.dateOfBirth, relative.ended, file))
+            }
+        }
+        guard rows.count > 1 else { return [] }
+        let arrangements = try await services.ontzorgen.arrangements(personIds: rows.compactMap { $0.file?.person.id }, scope: scope)
+        let mayOpenOntzorgen = Policy.allows(loaded.principal, .readOntzorgen)
+        return rows.map { row in
+            let age = row.born.map { Inburgeraar.age(born: $0, on: today) }
+            var notes: [String] = []
+            if row.ended { notes.append(t("brp.partnershipEnded")) }
+            if let born = row.born, BredeIntakeRule.heeftJongeKinderen(geboortedata: [born], op: today) { notes.append(t("brp.vveAge")) }
+            let duty: String
+            var ontzorgen = "—"
+            var ontzorgenHref: String?
+            if let file = row.file {
+                let stand = file.traject.closedDate != nil ? t("brp.duty.closed") : t("phases.\(file.traject.phase.rawValue)")
+                duty = t("doelgroepen.\(file.person.doelgroep.rawValue)") + " · " + stand
+                if file.person.doelgroep.categorie != .asielstatushouder {
+                    ontzorgen = t("brp.ontzorgen.notApplicable")
+                } else if let arrangement = arrangements[file.person.id] {
+                    ontzorgen = Self.arrangementText(arrangement, today: today, t, l)
+                    if mayOpenOntzorgen { ontzorgenHref = SiteRoute.personOntzorgen(file.person.id).path }
+                } else {
+                    ontzorgen = t("brp.ontzorgen.undecided")
+                }
+            } else if let born = row.born, !InburgeringsplichtRule.heeftPlichtigeLeeftijd(geboortedatum: born, op: today) {
+                duty = t((age ?? 0) < InburgeringsplichtRule.minimumLeeftijd ? "brp.duty.tooYoung" : "brp.duty.pensionAge")
+            } else {
+                duty = t("brp.duty.noFile")
+            }
+            return Member(role: row.role, name: row.name,
+                          born: row.born.map { DisplayDate.format($0, l) + (age.map { " (\(t("brp.years", ["n": String($0)])))" } ?? "") } ?? "—",
+                          duty: duty, ontzorgen: ontzorgen, ontzorgenHref: ontzorgenHref,
+                          note: notes.isEmpty ? nil : notes.joined(separator: " · "),
+                          href: row.file.flatMap { $0.person.id == loaded.person.id ? nil : SiteRoute.person($0.person.id).path })
+        }
+    }
+
+    /// One line on an ontzorgen arrangement: not ontzorgd, running until its last day, or ended.
+    static func arrangementText(_ arrangement: OntzorgingRecord, today: CalendarDate, _ t: Localizer, _ l: UILocale) -> String {
+        guard let period = arrangement.periode else {
+            let decided = CalendarDate(iso: arrangement.decisionDate).map { DisplayDate.format($0, l) } ?? arrangement.decisionDate
+            return t("brp.ontzorgen.no", ["date": decided])
+        }
+        let dates = ["start": DisplayDate.format(period.start, l), "end": DisplayDate.format(period.end, l)]
+        return t(period.end < today ? "brp.ontzorgen.ended" : "brp.ontzorgen.running", dates)
     }
 
     /// What the BRP said that changes what Regie shows and sends, as banners for the file.

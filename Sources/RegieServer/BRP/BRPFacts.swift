@@ -84,9 +84,9 @@ struct BRPFacts: Codable, Sendable, Hashable {
         add("register.dateOfBirth", person.dateOfBirth.map { DisplayDate.format($0, l) }, dateOfBirth.map { DisplayDate.format($0, l) })
         add("register.gender", pending ? nil : t("genders.\(person.gender.rawValue)"), gender.map { t("genders.\($0.rawValue)") })
         add("address.kinds.woon", address?.singleLine, self.address?.singleLine)
-        // The registration that starts the PIP term is the one in the person's own municipality.
-        if municipalityCode == person.municipalityCode {
-            add("person.brp", brpDate.map { DisplayDate.format($0, l) }, registeredOn.map { DisplayDate.format($0, l) })
+        if let registered = PIPDeadlineRule.brpInschrijving(gemeenteVanInschrijving: municipalityCode, ingeschrevenOp: registeredOn,
+                                                            regieGemeente: person.municipalityCode) {
+            add("person.brp", brpDate.map { DisplayDate.format($0, l) }, DisplayDate.format(registered, l))
         }
         return result
     }

@@ -97,8 +97,8 @@ struct BRPService: Sendable {
     func apply(person: PersonRecord, facts: BRPFacts, who: Who, scope: AccessScope) async throws {
         let now = services.clock.now()
         if let givenNames = facts.givenNames, let familyName = facts.familyName, let born = facts.dateOfBirth {
-            // The registration date starts the PIP term only for the person's own municipality.
-            let registered = facts.municipalityCode == person.municipalityCode ? facts.registeredOn : nil
+            let registered = PIPDeadlineRule.brpInschrijving(gemeenteVanInschrijving: facts.municipalityCode, ingeschrevenOp: facts.registeredOn,
+                                                             regieGemeente: person.municipalityCode)
             let details = PersonDetails(givenNames: givenNames, familyName: familyName, dateOfBirth: born.iso,
                                         gender: (facts.gender ?? (person.detailsPending ? .x : person.gender)).rawValue,
                                         language: person.language, interpreterNeeded: person.interpreterNeeded, brpDate: registered?.iso)

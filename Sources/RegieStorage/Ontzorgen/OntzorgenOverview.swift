@@ -30,6 +30,17 @@ extension OntzorgenStore {
         }
     }
 
+    /// The arrangements of the given people, in scope, by person id (a household's arrangements
+    /// side by side). A scope without the ontzorgen class finds none.
+    public func arrangements(personIds: [String], scope: TenantScope) async throws -> [String: OntzorgingRecord] {
+        guard !personIds.isEmpty else { return [:] }
+        let rows = try await database.sql.raw("""
+            SELECT o.* FROM ontzorgingen o JOIN persons p ON p.id = o.person_id
+            WHERE o.person_id IN (\(binds: personIds)) AND \(scope.persons(needs: .ontzorgen))
+            """).all(decoding: OntzorgingRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return Dictionary(rows.map { ($0.personId, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public struct Candidate: Sendable, Hashable {
         public let personId: String
         public let givenNames: String
