@@ -10,14 +10,18 @@ public struct CaseworkStores: Sendable {
     public let ontzorgen: OntzorgenStore
     /// The organisation's accounts: who may take cases.
     public let users: UserStore
+    /// The providers, their offers and start moments.
+    public let providers: ProviderStore
 
-    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore, duo: DUOStore, ontzorgen: OntzorgenStore, users: UserStore) {
+    public init(persons: PersonStore, casework: CaseworkStore, settings: SettingsStore, duo: DUOStore, ontzorgen: OntzorgenStore, users: UserStore,
+                providers: ProviderStore) {
         self.persons = persons
         self.casework = casework
         self.settings = settings
         self.duo = duo
         self.ontzorgen = ontzorgen
         self.users = users
+        self.providers = providers
     }
 }
 

@@ -83,6 +83,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case caseworkDerdenRequest = "casework.derden.request"
     case caseworkDerdenReceive = "casework.derden.receive"
     case caseworkDerdenWithdraw = "casework.derden.withdraw"
+    case caseworkReferralView = "casework.referral.view"
+    case caseworkReferralAdd = "casework.referral.add"
+    case caseworkReferralStep = "casework.referral.step"
+    case caseworkReferralConsent = "casework.referral.consent"
     case caseworkTaskAdd = "casework.task.add"
     case caseworkTaskDone = "casework.task.done"
     case caseworkTaskEdit = "casework.task.edit"
@@ -109,6 +113,11 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case personBRPLookup = "person.brp.lookup"
     case personBRPView = "person.brp.view"
     case personBRPApply = "person.brp.apply"
+
+    case providersView = "providers.view"
+    case providerSave = "provider.save"
+    case providerOfferSave = "provider.offer.save"
+    case providerStartSave = "provider.start.save"
 
     case figuresView = "figures.view"
     case figuresCases = "figures.cases"

@@ -6,7 +6,8 @@ import RegieStorage
 /// How the web and the API call casework commands: the request's principal, scope and audit stamp
 /// become the command's context; a refusal becomes the field messages in the reader's language.
 extension AppServices {
-    var stores: CaseworkStores { CaseworkStores(persons: persons, casework: casework, settings: settings, duo: duoStore, ontzorgen: ontzorgen, users: users) }
+    var stores: CaseworkStores { CaseworkStores(persons: persons, casework: casework, settings: settings, duo: duoStore, ontzorgen: ontzorgen, users: users,
+                                                  providers: providers) }
 
     func commandContext(_ context: RegieRequestContext, principal: Principal, scope: TenantScope, permission: Permission) -> CommandContext {
         CommandContext(

@@ -80,6 +80,8 @@ public struct AppServices: Sendable {
     public let letters: SentLetterStore
     public let figures: FiguresStore
     public let ontzorgen: OntzorgenStore
+    /// The providers the municipalities work with, their offers and start moments.
+    public let providers: ProviderStore
     /// bcrypt cost: 12 in production; tests lower it to stay fast.
     public let bcryptCost: UInt8
     public let duoStore: DUOStore
@@ -114,6 +116,7 @@ public struct AppServices: Sendable {
         self.letters = SentLetterStore(database: database, seal: config.fieldSeal)
         self.figures = FiguresStore(database: database)
         self.ontzorgen = OntzorgenStore(database: database, seal: config.fieldSeal)
+        self.providers = ProviderStore(database: database)
         self.duoStore = DUOStore(database: database)
         self.duoClient = duoClient
         self.bcryptCost = bcryptCost

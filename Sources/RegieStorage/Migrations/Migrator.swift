@@ -39,6 +39,7 @@ let allMigrations: [Migration] = [
     M0027_BRP.migration,
     M0028_OIDC.migration,
     M0029_OIDCProviders.migration,
+    M0030_Providers.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
