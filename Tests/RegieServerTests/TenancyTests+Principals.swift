@@ -260,7 +260,8 @@ extension TenancyTests {
         let scope = Policy.scope(for: Self.principal(kind, w))
         let asylum = Doelgroep.allCases.filter { $0.categorie == .asielstatushouder }.map(\.rawValue)
         let expected: TenantScope = switch kind {
-        case .staff: TenantScope(municipalityCodes: ["GM0988", "GM1706"], dataClasses: [.identity, .casework, .specialCategory, .ontzorgen])
+        // A case worker also reads the providers and offers of the municipalities, to refer.
+        case .staff: TenantScope(municipalityCodes: ["GM0988", "GM1706"], dataClasses: [.identity, .casework, .specialCategory, .ontzorgen, .organisation])
         case .apiKey: TenantScope(municipalityCodes: ["GM0988", "GM1706"], dataClasses: [.identity, .casework, .specialCategory, .ontzorgen, .figures])
         case .budgetManager: TenantScope(municipalityCodes: ["GM0988", "GM1706"], doelgroepen: asylum, dataClasses: [.identity, .ontzorgen])
         case .partner: TenantScope(municipalityCodes: ["GM0988", "GM1706"], personIds: [w.personA, w.personB], dataClasses: [.identity])
@@ -268,6 +269,17 @@ extension TenancyTests {
         case .figuresOnly: .empty
         }
         #expect(scope == expected)
+    }
+
+    @Test("Policy: staff and machine clients read the providers of their municipalities; partners and newcomers none", arguments: Kind.allCases)
+    func organisationScopePerKind(kind: Kind) {
+        let scope = Policy.organisationScope(for: Self.principal(kind, World()))
+        switch kind {
+        case .staff, .apiKey, .budgetManager, .figuresOnly:
+            #expect(scope == TenantScope(municipalityCodes: ["GM0988", "GM1706"], dataClasses: .organisation))
+        case .partner, .newcomer:
+            #expect(scope == .empty)
+        }
     }
 
     @Test("Policy: a partner reads referred persons only, a newcomer reads their own file; neither changes or counts anything",

@@ -86,6 +86,22 @@ struct TenancyTests {
         Probe(pattern: "/personen/{id}/afspraken/{afspraak}/uitnodiging", method: .get, path: { w, _ in "/personen/\(w.personB)/afspraken/x/uitnodiging" }, form: []),
         Probe(pattern: "/personen/{id}/documenten", method: .get, path: { w, _ in "/personen/\(w.personB)/documenten" }, form: []),
         Probe(pattern: "/personen/{id}/documenten/{document}", method: .get, path: { w, _ in "/personen/\(w.personB)/documenten/x" }, form: []),
+        Probe(pattern: "/personen/{id}/verwijzingen", method: .get, path: { w, _ in "/personen/\(w.personB)/verwijzingen" }, form: []),
+        Probe(pattern: "/personen/{id}/verwijzingen", method: .post, path: { w, _ in "/personen/\(w.personB)/verwijzingen" },
+              form: [("offer", "offer-b"), ("consent", "identity"), ("referredOn", "2026-11-17")]),
+        Probe(pattern: "/personen/{id}/verwijzingen/{referral}/{action}", method: .post, path: { w, _ in "/personen/\(w.personB)/verwijzingen/referral-b/intrekken" },
+              form: [("on", "2026-11-17"), ("reason", "x")]),
+        Probe(pattern: "/beheer/aanbieders/{id}", method: .get, path: { _, _ in "/beheer/aanbieders/provider-b" }, form: []),
+        Probe(pattern: "/beheer/aanbieders/{id}", method: .post, path: { _, _ in "/beheer/aanbieders/provider-b" },
+              form: [("municipality", "GM0988"), ("name", "Overgenomen"), ("kind", "roc"), ("active", "ja")]),
+        Probe(pattern: "/beheer/aanbieders/{id}/aanbod", method: .post, path: { _, _ in "/beheer/aanbieders/provider-b/aanbod" },
+              form: [("offerName", "X"), ("location", "X"), ("schedule", "X"), ("hoursPerWeek", "4")]),
+        Probe(pattern: "/beheer/aanbieders/{id}/aanbod/{offer}", method: .post, path: { _, _ in "/beheer/aanbieders/provider-b/aanbod/offer-b" },
+              form: [("offerName", "Overgenomen"), ("location", "X"), ("schedule", "X"), ("hoursPerWeek", "4"), ("active", "ja")]),
+        Probe(pattern: "/beheer/aanbieders/{id}/aanbod/{offer}/startmomenten", method: .post,
+              path: { _, _ in "/beheer/aanbieders/provider-b/aanbod/offer-b/startmomenten" }, form: [("startsOn", "2027-03-01"), ("capacity", "4")]),
+        Probe(pattern: "/beheer/aanbieders/{id}/aanbod/{offer}/startmomenten/{start}", method: .post,
+              path: { _, _ in "/beheer/aanbieders/provider-b/aanbod/offer-b/startmomenten/start-b" }, form: [("capacity", "0"), ("cancelledReason", "x")]),
         Probe(pattern: "/duo/berichten/{id}/opnieuw", method: .post, path: { _, _ in "/duo/berichten/outbox-b/opnieuw" }, form: []),
         Probe(pattern: "/personen/{id}/duo", method: .get, path: { w, _ in "/personen/\(w.personB)/duo" }, form: []),
         Probe(pattern: "/personen/{id}/duo/ophalen", method: .post, path: { w, _ in "/personen/\(w.personB)/duo/ophalen" }, form: []),
@@ -137,6 +153,22 @@ struct TenancyTests {
                 VALUES ('betaling-b', 'run-b', \(bind: app.world.personB), '2026-11', 'p', 'huur', 'Verhuurder B', 'NL91ABNA0417164300', 'x', 1000, 'E2E-B', 'klaar')
                 """).run()
 
+            // A provider of B's municipality with an offer, a start moment and a referral of B's person, to aim the chain's routes at.
+            try await app.database.sql.raw("""
+                INSERT INTO providers (id, municipality_code, name, kind, created_by, created_at) VALUES ('provider-b', 'GM0957', 'Taalschool Roermond', 'taalschool', 'b', 0)
+                """).run()
+            try await app.database.sql.raw("""
+                INSERT INTO provider_offers (id, provider_id, name, location, schedule, hours_per_week, created_by, created_at)
+                VALUES ('offer-b', 'provider-b', 'B1 Roermond', 'Roermond', 'ma', 8, 'b', 0)
+                """).run()
+            try await app.database.sql.raw("""
+                INSERT INTO offer_starts (id, offer_id, starts_on, capacity, created_by, created_at) VALUES ('start-b', 'offer-b', '2027-01-04', 10, 'b', 0)
+                """).run()
+            try await app.database.sql.raw("""
+                INSERT INTO referrals (id, person_id, offer_id, start_id, status, referred_on, created_by, created_at)
+                VALUES ('referral-b', \(bind: app.world.personB), 'offer-b', 'start-b', 'referred', '2026-11-10', 'b-consulent', 0)
+                """).run()
+
             // A user of organisation A who holds the role the route needs.
             let role: Role = probe.pattern.hasPrefix("/beheer") ? .functioneelBeheerder
                 : probe.pattern.hasPrefix("/account") ? .consulent
@@ -161,6 +193,17 @@ struct TenancyTests {
             #expect(try await app.services.ontzorgen.fetchRun(id: "run-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "concept")
             #expect(try await app.services.ontzorgen.fetchBetaling(id: "betaling-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "klaar")
             #expect(try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count == before)
+            let chain = try #require(try await app.database.sql.raw("""
+                SELECT v.name AS provider, o.name AS offer, s.capacity, s.cancelled_reason, r.status,
+                       (SELECT COUNT(*) FROM provider_offers) AS offers, (SELECT COUNT(*) FROM offer_starts) AS starts, (SELECT COUNT(*) FROM referrals) AS referrals
+                FROM providers v JOIN provider_offers o ON o.provider_id = v.id JOIN offer_starts s ON s.offer_id = o.id JOIN referrals r ON r.offer_id = o.id
+                WHERE v.id = 'provider-b'
+                """).first())
+            #expect(try chain.decode(column: "provider", as: String.self) == "Taalschool Roermond" && chain.decode(column: "offer", as: String.self) == "B1 Roermond")
+            #expect(try chain.decode(column: "capacity", as: Int.self) == 10 && chain.decode(column: "cancelled_reason", as: String?.self) == nil)
+            #expect(try chain.decode(column: "status", as: String.self) == "referred")
+            #expect(try chain.decode(column: "offers", as: Int.self) == 1 && chain.decode(column: "starts", as: Int.self) == 1 && chain.decode(column: "referrals", as: Int.self) == 1,
+                    "nothing was added to B's provider or for B's person")
         }
     }
 

@@ -211,6 +211,8 @@ struct PersonController {
                             detail: count(counts.openRequests, "person.sections.openRequests")),
                 SectionLink(href: SiteRoute.pip(person.id).path, label: text("person.sections.pip"),
                             detail: traject?.pipDate.map { t("person.sections.pipSince", ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.noPIP")),
+                SectionLink(href: SiteRoute.referrals(person.id).path, label: text("person.sections.referrals"),
+                            detail: count(counts.openReferrals, "person.sections.openReferrals")),
                 SectionLink(href: SiteRoute.progress(person.id).path, label: text("person.sections.progress"),
                             detail: traject?.routeStartDate.map { t("person.sections.routeSince", ["date": DisplayDate.format($0, locale)]) } ?? text("person.sections.routeNotStarted")),
                 SectionLink(href: SiteRoute.enforcement(person.id).path, label: text("person.sections.enforcement"),

@@ -115,6 +115,8 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     TeamController(services: services).addRoutes(to: web)
     HandoverController(services: services).addRoutes(to: web)
     DerdenController(services: services).addRoutes(to: web)
+    ReferralsController(services: services).addRoutes(to: web)
+    ProvidersController(services: services).addRoutes(to: web)
     TasksController(services: services).addRoutes(to: web)
     WithdrawController(services: services).addRoutes(to: web)
     AgendaController(services: services).addRoutes(to: web)

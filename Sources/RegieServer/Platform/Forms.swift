@@ -68,7 +68,7 @@ struct FieldView: Encodable {
         isRadios = flags.radios
         checked = flags.checkbox && (value == "ja")
         let chosen = Set(values.isEmpty ? [value] : values)
-        self.options = options.map { Option(value: $0.0, label: $0.1, selected: chosen.contains($0.0), id: "\(name)-\($0.0)") }
+        self.options = options.map { Option(value: $0.0, label: $0.1, selected: chosen.contains($0.0), id: "\(id)-\($0.0)") }
     }
 }
 

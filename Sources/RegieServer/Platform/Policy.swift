@@ -218,7 +218,18 @@ public enum Policy {
         if allows(principal, .readCasework) { classes.formUnion([.casework, .specialCategory]) }
         if allows(principal, .readOntzorgen) { classes.insert(.ontzorgen) }
         if allows(principal, .viewFigures) { classes.insert(.figures) }
+        if case .user = principal, allows(principal, .editPersons) { classes.insert(.organisation) }
         return classes
+    }
+
+    /// The scope of a staff member or machine client over the rows about organisations its
+    /// municipalities work with (providers and their offers; no personal data): every member of
+    /// staff may read them, so that case workers can refer and beheerders keep them.
+    public static func organisationScope(for principal: Principal) -> TenantScope {
+        switch principal {
+        case .user, .apiClient: return TenantScope(municipalityCodes: principal.municipalities.map(\.code), dataClasses: .organisation)
+        case .partner, .newcomer: return .empty
+        }
     }
 
     /// Reads persons for ontzorgen only: no casework role besides it.

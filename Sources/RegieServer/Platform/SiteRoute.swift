@@ -102,6 +102,14 @@ public enum SiteRoute: Sendable, Hashable {
     case personOntzorgenForm(String, form: String)
     case ontzorgenRunAction(String, action: String)
     case ontzorgenPaymentAction(String, action: String)
+    case providers
+    case provider(String)
+    case providerOffers(String)
+    case providerOffer(String, String)
+    case providerStarts(String, String)
+    case providerStart(String, String, String)
+    case referrals(String)
+    case referralAction(String, String, String)
 
     public var path: String {
         switch self {
@@ -169,6 +177,14 @@ public enum SiteRoute: Sendable, Hashable {
         case .document(let id, let document): return "/personen/\(id)/documenten/\(document)"
         case .team: return "/team"
         case .teamAssign: return "/team/toewijzen"
+        case .providers: return "/beheer/aanbieders"
+        case .provider(let id): return "/beheer/aanbieders/\(id)"
+        case .providerOffers(let id): return "/beheer/aanbieders/\(id)/aanbod"
+        case .providerOffer(let id, let offer): return "/beheer/aanbieders/\(id)/aanbod/\(offer)"
+        case .providerStarts(let id, let offer): return "/beheer/aanbieders/\(id)/aanbod/\(offer)/startmomenten"
+        case .providerStart(let id, let offer, let start): return "/beheer/aanbieders/\(id)/aanbod/\(offer)/startmomenten/\(start)"
+        case .referrals(let id): return "/personen/\(id)/verwijzingen"
+        case .referralAction(let id, let referral, let action): return "/personen/\(id)/verwijzingen/\(referral)/\(action)"
         case .settings: return "/beheer/instellingen"
         case .settingsTeams: return "/beheer/instellingen/teams"
         case .settingsFigures: return "/beheer/instellingen/cijfers"
@@ -281,6 +297,14 @@ public enum SiteRoute: Sendable, Hashable {
     static let ontzorgenPaymentPattern = SiteRoute.ontzorgenPayment("{id}").path
     static let ontzorgenPaymentActionPattern = SiteRoute.ontzorgenPaymentAction("{id}", action: "{action}").path
 
+    static let providerPattern = SiteRoute.provider("{id}").path
+    static let providerOffersPattern = SiteRoute.providerOffers("{id}").path
+    static let providerOfferPattern = SiteRoute.providerOffer("{id}", "{offer}").path
+    static let providerStartsPattern = SiteRoute.providerStarts("{id}", "{offer}").path
+    static let providerStartPattern = SiteRoute.providerStart("{id}", "{offer}", "{start}").path
+    static let referralsPattern = SiteRoute.referrals("{id}").path
+    static let referralActionPattern = SiteRoute.referralAction("{id}", "{referral}", "{action}").path
+
     /// Every pattern that takes an id. The tenancy test covers each of them (404 across organisations),
     /// so adding a route with an id here without a test fails the suite.
     public static let patternsWithID = [
@@ -291,5 +315,6 @@ public enum SiteRoute: Sendable, Hashable {
         personOntzorgenPattern, personOntzorgenFormPattern, ontzorgenStatementPattern, ontzorgenRunPattern, ontzorgenRunActionPattern,
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,
         afsprakenPattern, afspraakPattern, afspraakActionPattern, afspraakLetterPattern,
+        providerPattern, providerOffersPattern, providerOfferPattern, providerStartsPattern, providerStartPattern, referralsPattern, referralActionPattern,
     ]
 }

@@ -98,6 +98,7 @@ public struct Views: Sendable {
             if Policy.allows(principal, .viewAuditLog) { add(.auditLog, "nav.auditLog") }
             if Policy.allows(principal, .manageUsers) { add(.users, "nav.users") }
             if Policy.allows(principal, .manageAPIKeys) { add(.apiKeys, "nav.apiKeys") }
+            if Policy.allows(principal, .manageSettings) { add(.providers, "nav.providers") }
             if Policy.allows(principal, .manageSettings) { add(.settings, "nav.settings") }
             add(.rules, "nav.rules")
             add(.account, "nav.account")

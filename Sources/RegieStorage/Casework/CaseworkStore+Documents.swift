@@ -70,19 +70,23 @@ public struct SectionCounts: Sendable, Hashable {
     public var enforcementSteps = 0
     public var documents = 0
     public var sentLetters = 0
+    /// Referrals to a provider that are still open (referred, accepted or started).
+    public var openReferrals = 0
 }
 
 extension CaseworkStore {
-    /// Open requests to third parties, enforcement steps, documents and sent letters of a person in scope, in one read.
+    /// Open requests to third parties, enforcement steps, documents, sent letters and open referrals of a person in scope, in one read.
     public func sectionCounts(personId: String, scope: TenantScope) async throws -> SectionCounts {
         guard let row = try await database.sql.raw("""
             SELECT (SELECT COUNT(*) FROM derden_verzoeken d WHERE d.person_id = p.id AND d.received_on IS NULL AND d.withdrawn_reason IS NULL) AS requests,
                    (SELECT COUNT(*) FROM handhavingen h WHERE h.person_id = p.id AND h.withdrawn_at IS NULL) AS steps,
                    (SELECT COUNT(*) FROM documenten x WHERE x.person_id = p.id AND x.withdrawn_at IS NULL) AS documents,
-                   (SELECT COUNT(*) FROM sent_letters s WHERE s.person_id = p.id) AS letters
+                   (SELECT COUNT(*) FROM sent_letters s WHERE s.person_id = p.id) AS letters,
+                   (SELECT COUNT(*) FROM referrals r WHERE r.person_id = p.id AND r.status IN ('referred', 'accepted', 'started')) AS referrals
             FROM persons p WHERE p.id = \(bind: personId) AND \(scope.persons(needs: .casework))
             """).first() else { return SectionCounts() }
         return SectionCounts(openRequests: try row.decode(column: "requests", as: Int.self), enforcementSteps: try row.decode(column: "steps", as: Int.self),
-                             documents: try row.decode(column: "documents", as: Int.self), sentLetters: try row.decode(column: "letters", as: Int.self))
+                             documents: try row.decode(column: "documents", as: Int.self), sentLetters: try row.decode(column: "letters", as: Int.self),
+                             openReferrals: try row.decode(column: "referrals", as: Int.self))
     }
 }

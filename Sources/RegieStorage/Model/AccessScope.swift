@@ -22,8 +22,11 @@ public struct DataClasses: OptionSet, Sendable, Hashable {
     public static let ontzorgen = DataClasses(rawValue: 1 << 3)
     /// Figures without personal data (AVG art. 89: statistics with safeguards; art. 5(1)(c)).
     public static let figures = DataClasses(rawValue: 1 << 4)
+    /// Rows about the organisations the municipalities work with — providers, their offers and
+    /// start moments — without personal data: what staff need to refer and to keep the offer.
+    public static let organisation = DataClasses(rawValue: 1 << 5)
 
-    public static let all: DataClasses = [.identity, .casework, .specialCategory, .ontzorgen, .figures]
+    public static let all: DataClasses = [.identity, .casework, .specialCategory, .ontzorgen, .figures, .organisation]
 }
 
 /// What a principal may see: the municipalities its organisation serves, optionally only a set of

@@ -138,7 +138,7 @@ public struct ProviderStore: Sendable {
 
     public func listProviders(scope: AccessScope) async throws -> [ProviderRecord] {
         try await database.sql.raw("""
-            SELECT * FROM providers WHERE \(scope.municipalities(needs: .identity)) ORDER BY active DESC, name, municipality_code
+            SELECT * FROM providers WHERE \(scope.municipalities(needs: .organisation)) ORDER BY active DESC, name, municipality_code
             """).all().map(ProviderRecord.init(row:))
     }
 
@@ -147,7 +147,7 @@ public struct ProviderStore: Sendable {
     }
 
     static func provider(id: String, scope: AccessScope, on db: any SQLDatabase) async throws -> ProviderRecord? {
-        try await db.raw("SELECT * FROM providers WHERE id = \(bind: id) AND \(scope.municipalities(needs: .identity))").first().map(ProviderRecord.init(row:))
+        try await db.raw("SELECT * FROM providers WHERE id = \(bind: id) AND \(scope.municipalities(needs: .organisation))").first().map(ProviderRecord.init(row:))
     }
 
     /// Adds a provider, or changes one in scope (nil when it is not in scope).
@@ -198,7 +198,7 @@ public struct ProviderStore: Sendable {
     static func offer(id: String, scope: AccessScope, on db: any SQLDatabase) async throws -> (offer: OfferRecord, provider: ProviderRecord)? {
         guard let row = try await db.raw("""
             SELECT o.*, v.municipality_code AS v_municipality_code FROM provider_offers o JOIN providers v ON v.id = o.provider_id
-            WHERE o.id = \(bind: id) AND \(scope.municipalities("v.municipality_code", needs: .identity))
+            WHERE o.id = \(bind: id) AND \(scope.municipalities("v.municipality_code", needs: .organisation))
             """).first() else { return nil }
         let offer = try OfferRecord(row: row)
         guard let provider = try await provider(id: offer.providerId, scope: scope, on: db) else { return nil }
@@ -268,7 +268,7 @@ public struct ProviderStore: Sendable {
                                   today: CalendarDate) async throws -> [OfferChoice] {
         let rows = try await database.sql.raw("""
             SELECT o.*, v.id AS v_id FROM provider_offers o JOIN providers v ON v.id = o.provider_id
-            WHERE o.active = 1 AND v.active = 1 AND v.municipality_code = \(bind: municipalityCode) AND \(scope.municipalities("v.municipality_code", needs: .identity))
+            WHERE o.active = 1 AND v.active = 1 AND v.municipality_code = \(bind: municipalityCode) AND \(scope.municipalities("v.municipality_code", needs: .organisation))
             """).all()
         let providers = Dictionary(try await listProviders(scope: scope).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let pairs: [(OfferRecord, ProviderRecord)] = try rows.compactMap { row in

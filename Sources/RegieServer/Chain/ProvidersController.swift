@@ -1,0 +1,390 @@
+import Foundation
+import Hummingbird
+import Inburgering
+import RegieCasework
+import RegieStorage
+
+/// The providers the municipalities work with (issue 18 item 1), kept by the functioneel
+/// beheerder: `/beheer/aanbieders` lists them and adds one; a provider's page changes its details
+/// (KvK number, quality mark and its expiry, contract period, agreed prices) and keeps its offers
+/// (route and level, location, schedule, hours a week) with their start moments and capacity.
+/// A form that fails keeps what was typed; every change is audited.
+struct ProvidersController {
+    let services: AppServices
+
+    func addRoutes(to router: RouterGroup<RegieRequestContext>) {
+        router.get(RouterPath(SiteRoute.providers.path), use: list)
+        router.post(RouterPath(SiteRoute.providers.path), use: add)
+        router.get(RouterPath(SiteRoute.providerPattern), use: show)
+        router.post(RouterPath(SiteRoute.providerPattern), use: save)
+        router.post(RouterPath(SiteRoute.providerOffersPattern), use: addOffer)
+        router.post(RouterPath(SiteRoute.providerOfferPattern), use: saveOffer)
+        router.post(RouterPath(SiteRoute.providerStartsPattern), use: addStart)
+        router.post(RouterPath(SiteRoute.providerStartPattern), use: changeStart)
+    }
+
+    struct ProviderRow: Encodable {
+        let href: String
+        let name: String
+        let kind: String
+        let municipality: String
+        let kvk: String
+        let qualityMark: String
+        let markWarning: String?
+        let contract: String
+        let inactive: Bool
+    }
+
+    struct ListView: Encodable {
+        let rows: [ProviderRow]
+        let hasRows: Bool
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+    }
+
+    struct StartRow: Encodable {
+        let date: String
+        let capacity: String
+        let taken: String
+        let free: String
+        let cancelled: String?
+        let action: String
+        let capacityField: FieldView
+        let reasonField: FieldView
+        let open: Bool
+    }
+
+    struct OfferBlock: Encodable {
+        let id: String
+        let name: String
+        let route: String
+        let location: String
+        let schedule: String
+        let hours: String
+        let waiting: String?
+        let inactive: Bool
+        let starts: [StartRow]
+        let hasStarts: Bool
+        let editAction: String
+        let editFields: [FieldView]
+        let startAction: String
+        let startFields: [FieldView]
+        let summary: ErrorSummary
+    }
+
+    struct ProviderView: Encodable {
+        let name: String
+        let backHref: String
+        let facts: [Fact]
+        let markWarning: String?
+        let summary: ErrorSummary
+        let fields: [FieldView]
+        let action: String
+        let offers: [OfferBlock]
+        let hasOffers: Bool
+        let offerFields: [FieldView]
+        let offerAction: String
+    }
+
+    struct Fact: Encodable { let label: String; let value: String }
+
+    /// Which form failed, so only it shows the typed values and the errors.
+    enum Failed: Equatable {
+        case provider, newOffer, offer(String), newStart(String), start(String)
+    }
+
+    // MARK: List
+
+    func list(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageSettings)
+        try await services.record(.providersView, context: context, permission: .manageSettings)
+        return try await renderList(principal, input: FormData(), errors: [], context: context, status: .ok)
+    }
+
+    private func renderList(_ principal: Principal, input: FormData, errors: [AppError.FieldError], context: RegieRequestContext,
+                            status: HTTPResponse.Status) async throws -> Response {
+        let t = services.localizer(context)
+        let l = context.locale
+        let today = CalendarDate.today(now: services.clock.now())
+        let names = Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let providers = try await services.providers.listProviders(scope: Policy.organisationScope(for: principal))
+        let rows = providers.map { p in
+            ProviderRow(href: SiteRoute.provider(p.id).path, name: p.name, kind: t("providers.kinds.\(p.kind.rawValue)"),
+                        municipality: names[p.municipalityCode] ?? p.municipalityCode, kvk: p.kvk ?? "—",
+                        qualityMark: p.qualityMark.map { mark in mark + (p.qualityMarkUntil.map { " (\(t("providers.until", ["date": DisplayDate.format($0, l)])))" } ?? "") } ?? "—",
+                        markWarning: Self.markWarning(p, today: today, t, l), contract: Self.contract(p, t, l), inactive: !p.active)
+        }
+        return try services.views.render(
+            "providers", titleKey: "providers.title",
+            content: ListView(rows: rows, hasRows: !rows.isEmpty, summary: ErrorSummary(errors),
+                              fields: providerFields(nil, principal: principal, input: errors.isEmpty ? nil : input, errors: errors, t, l),
+                              action: SiteRoute.providers.path),
+            context: context, current: SiteRoute.providers.path,
+            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["toegevoegd"], t), status: status)
+    }
+
+    func add(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let principal = try context.require(.manageSettings)
+        do {
+            let saved = try await services.run(saveCommand(id: nil, context.form), principal: principal, scope: Policy.organisationScope(for: principal),
+                                               permission: .manageSettings, context: context)
+            return Response(status: .seeOther, headers: [.location: SiteRoute.provider(saved.id).path + "?melding=toegevoegd"])
+        } catch let invalid as FormErrors {
+            return try await renderList(principal, input: context.form, errors: invalid.fields, context: context, status: invalid.status)
+        }
+    }
+
+    func saveCommand(id: String?, _ input: FormData) -> SaveProvider {
+        var r = InputReader()
+        return SaveProvider(id: id, municipalityCode: r.text(input["municipality"]), name: r.text(input["name"]),
+                            kind: r.choice("kind", input["kind"], as: ProviderKind.self), kvk: r.text(input["kvk"]?.replacingOccurrences(of: " ", with: "")),
+                            qualityMark: r.text(input["qualityMark"]), qualityMarkUntil: r.date("qualityMarkUntil", input["qualityMarkUntil"]),
+                            contractFrom: r.date("contractFrom", input["contractFrom"]), contractUntil: r.date("contractUntil", input["contractUntil"]),
+                            priceHourCents: r.amount("priceHour", input["priceHour"]), priceRouteCents: r.amount("priceRoute", input["priceRoute"]),
+                            contactEmail: r.text(input["contactEmail"]), active: id == nil || r.flag(input["active"]), read: r.issues)
+    }
+
+    /// The provider form, filled from `provider` or (after a failed post) from what was typed.
+    func providerFields(_ provider: ProviderRecord?, principal: Principal, input: FormData?, errors: [AppError.FieldError],
+                        _ t: Localizer, _ l: UILocale) -> [FieldView] {
+        func value(_ name: String, _ stored: String?) -> String { input.map { $0.raw(name) ?? "" } ?? stored ?? "" }
+        let municipality = value("municipality", provider?.municipalityCode ?? principal.municipalities.first?.code)
+        let kind = value("kind", provider?.kind.rawValue)
+        var fields = [
+            FieldView(.input("text"), name: "name", label: t("providers.name"), value: value("name", provider?.name), required: true, errors: errors),
+            FieldView(.select, name: "kind", label: t("providers.kind"), value: kind,
+                      options: [("", t("providers.choose"))] + ProviderKind.allCases.map { ($0.rawValue, t("providers.kinds.\($0.rawValue)")) },
+                      required: true, errors: errors),
+            FieldView(.input("text"), name: "kvk", label: t("providers.kvk"), hint: t("providers.kvkHint"), value: value("kvk", provider?.kvk), errors: errors,
+                      extra: "inputmode=\"numeric\" autocomplete=\"off\""),
+            FieldView(.input("text"), name: "qualityMark", label: t("providers.qualityMark"), hint: t("providers.qualityMarkHint"),
+                      value: value("qualityMark", provider?.qualityMark), errors: errors),
+            FieldView(.input("date"), name: "qualityMarkUntil", label: t("providers.qualityMarkUntil"), value: value("qualityMarkUntil", provider?.qualityMarkUntil?.iso),
+                      errors: errors),
+            FieldView(.input("date"), name: "contractFrom", label: t("providers.contractFrom"), value: value("contractFrom", provider?.contractFrom?.iso), errors: errors),
+            FieldView(.input("date"), name: "contractUntil", label: t("providers.contractUntil"), hint: t("providers.contractUntilHint"),
+                      value: value("contractUntil", provider?.contractUntil?.iso), errors: errors),
+            FieldView(.input("text"), name: "priceHour", label: t("providers.priceHour"), hint: t("providers.priceHint"),
+                      value: value("priceHour", provider?.priceHourCents.map(Money.field)), errors: errors, extra: "inputmode=\"decimal\""),
+            FieldView(.input("text"), name: "priceRoute", label: t("providers.priceRoute"), hint: t("providers.priceHint"),
+                      value: value("priceRoute", provider?.priceRouteCents.map(Money.field)), errors: errors, extra: "inputmode=\"decimal\""),
+            FieldView(.input("email"), name: "contactEmail", label: t("providers.contactEmail"), value: value("contactEmail", provider?.contactEmail), errors: errors),
+        ]
+        fields.insert(FieldView(.select, name: "municipality", label: t("providers.municipality"), value: municipality,
+                                options: principal.municipalities.map { ($0.code, $0.name) }, required: true, errors: errors), at: 0)
+        if provider != nil {
+            fields.append(FieldView(.checkbox, name: "active", label: t("providers.active"), hint: t("providers.activeHint"),
+                                    value: input.map { $0.raw("active") == "ja" ? "ja" : "" } ?? (provider?.active == true ? "ja" : ""), errors: errors))
+        }
+        return fields
+    }
+
+    static func contract(_ p: ProviderRecord, _ t: Localizer, _ l: UILocale) -> String {
+        switch (p.contractFrom, p.contractUntil) {
+        case let (from?, until?): return t("providers.contractPeriod", ["from": DisplayDate.format(from, l), "until": DisplayDate.format(until, l)])
+        case let (from?, nil): return t("providers.contractOpen", ["from": DisplayDate.format(from, l)])
+        case let (nil, until?): return t("providers.until", ["date": DisplayDate.format(until, l)])
+        case (nil, nil): return "—"
+        }
+    }
+
+    /// A warning when the quality mark has expired or expires within 60 days.
+    static func markWarning(_ p: ProviderRecord, today: CalendarDate, _ t: Localizer, _ l: UILocale) -> String? {
+        guard let until = p.qualityMarkUntil else { return nil }
+        if until < today { return t("providers.markExpired", ["date": DisplayDate.format(until, l)]) }
+        if until <= today.adding(days: 60) { return t("providers.markExpires", ["date": DisplayDate.format(until, l)]) }
+        return nil
+    }
+
+    // MARK: One provider
+
+    func load(_ context: RegieRequestContext) async throws -> (Principal, ProviderRecord) {
+        let principal = try context.require(.manageSettings)
+        guard let provider = try await services.providers.fetchProvider(id: try context.parameters.require("id"), scope: Policy.organisationScope(for: principal))
+        else { throw AppError.notFound }
+        return (principal, provider)
+    }
+
+    func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, provider) = try await load(context)
+        return try await render(principal, provider, input: FormData(), failed: nil, errors: [], context: context, status: .ok)
+    }
+
+    private func render(_ principal: Principal, _ provider: ProviderRecord, input: FormData, failed: Failed?, errors: [AppError.FieldError],
+                        context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+        let t = services.localizer(context)
+        let l = context.locale
+        let today = CalendarDate.today(now: services.clock.now())
+        let scope = Policy.organisationScope(for: principal)
+        let offers = try await services.providers.listOffers(providerId: provider.id, scope: scope, today: today)
+        let errorsFor = { (form: Failed) in failed == form ? errors : [] }
+        let names = Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let blocks = offers.map { choice in
+            let offer = choice.offer
+            let starts = choice.starts.map { start in
+                let form = Failed.start(start.id)
+                return StartRow(
+                    date: DisplayDate.format(start.startsOn, l), capacity: String(start.capacity), taken: String(start.taken), free: String(start.free),
+                    cancelled: start.cancelledReason.map { t("providers.start.cancelled", ["reason": $0]) },
+                    action: SiteRoute.providerStart(provider.id, offer.id, start.id).path,
+                    capacityField: FieldView(.input("number"), name: "capacity", id: "capacity-\(start.id)", label: t("providers.start.capacity"),
+                                             value: failed == form ? input.raw("capacity") ?? "" : String(start.capacity), errors: errorsFor(form),
+                                             extra: "min=\"0\" max=\"500\""),
+                    reasonField: FieldView(.input("text"), name: "cancelledReason", id: "cancelledReason-\(start.id)", label: t("providers.start.cancelledReason"),
+                                           hint: t("providers.start.cancelHint"), value: failed == form ? input.raw("cancelledReason") ?? "" : "", errors: errorsFor(form)),
+                    open: start.cancelledReason == nil && start.startsOn >= today)
+            }
+            let editing = failed == .offer(offer.id)
+            let adding = failed == .newStart(offer.id)
+            return OfferBlock(
+                id: offer.id, name: offer.name, route: Self.routeText(offer, t), location: offer.location, schedule: offer.schedule,
+                hours: t("providers.offer.hoursText", ["n": String(offer.hoursPerWeek)]),
+                waiting: choice.waiting > 0 ? t("providers.offer.waiting", ["n": String(choice.waiting)]) : nil, inactive: !offer.active,
+                starts: starts, hasStarts: !starts.isEmpty, editAction: SiteRoute.providerOffer(provider.id, offer.id).path,
+                editFields: offerFields(offer, input: editing ? input : nil, errors: errorsFor(.offer(offer.id)), idSuffix: "-" + offer.id, t),
+                startAction: SiteRoute.providerStarts(provider.id, offer.id).path,
+                startFields: [
+                    FieldView(.input("date"), name: "startsOn", id: "startsOn-new-\(offer.id)", label: t("providers.start.startsOn"),
+                              value: adding ? input.raw("startsOn") ?? "" : "", required: true, errors: errorsFor(.newStart(offer.id))),
+                    FieldView(.input("number"), name: "capacity", id: "capacity-new-\(offer.id)", label: t("providers.start.capacity"),
+                              value: adding ? input.raw("capacity") ?? "" : "", required: true, errors: errorsFor(.newStart(offer.id)), extra: "min=\"1\" max=\"500\""),
+                ],
+                summary: Self.blockSummary(offer: offer.id, starts: choice.starts.map(\.id), failed: failed, errors: errors))
+        }
+        var facts = [
+            Fact(label: t("providers.kind"), value: t("providers.kinds.\(provider.kind.rawValue)")),
+            Fact(label: t("providers.municipality"), value: names[provider.municipalityCode] ?? provider.municipalityCode),
+            Fact(label: t("providers.kvk"), value: provider.kvk ?? "—"),
+            Fact(label: t("providers.qualityMark"), value: provider.qualityMark.map { mark in
+                mark + (provider.qualityMarkUntil.map { " (\(t("providers.until", ["date": DisplayDate.format($0, l)])))" } ?? "") } ?? "—"),
+            Fact(label: t("providers.contract"), value: Self.contract(provider, t, l)),
+        ]
+        if let hour = provider.priceHourCents { facts.append(Fact(label: t("providers.priceHour"), value: Money.format(hour, l))) }
+        if let route = provider.priceRouteCents { facts.append(Fact(label: t("providers.priceRoute"), value: Money.format(route, l))) }
+        if !provider.active { facts.append(Fact(label: t("providers.status"), value: t("providers.inactive"))) }
+        let summaryErrors = failed == .provider || failed == .newOffer ? errors : []
+        return try services.views.render(
+            "provider", titleKey: "providers.providerTitle", titleArguments: ["name": provider.name],
+            content: ProviderView(
+                name: provider.name, backHref: SiteRoute.providers.path, facts: facts, markWarning: Self.markWarning(provider, today: today, t, l),
+                summary: ErrorSummary(summaryErrors),
+                fields: providerFields(provider, principal: principal, input: failed == .provider ? input : nil, errors: errorsFor(.provider), t, l),
+                action: SiteRoute.provider(provider.id).path, offers: blocks, hasOffers: !blocks.isEmpty,
+                offerFields: offerFields(nil, input: failed == .newOffer ? input : nil, errors: errorsFor(.newOffer), idSuffix: "", t),
+                offerAction: SiteRoute.providerOffers(provider.id).path),
+            context: context, current: SiteRoute.providers.path,
+            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["toegevoegd", "opgeslagen", "aanbod", "startmoment"], t), status: status)
+    }
+
+    /// The errors of a form inside an offer's block, linked to that form's fields.
+    static func blockSummary(offer: String, starts: [String], failed: Failed?, errors: [AppError.FieldError]) -> ErrorSummary {
+        switch failed {
+        case .offer(offer): return ErrorSummary(errors, idSuffix: "-" + offer)
+        case .newStart(offer): return ErrorSummary(errors, idSuffix: "-new-" + offer)
+        case .start(let id) where starts.contains(id): return ErrorSummary(errors, idSuffix: "-" + id)
+        default: return ErrorSummary([])
+        }
+    }
+
+    static func routeText(_ offer: OfferRecord, _ t: Localizer) -> String {
+        guard let route = offer.leerroute else { return t("providers.offer.noRoute") }
+        return t("routes.\(route.rawValue)") + (offer.niveau.map { " · " + $0.rawValue } ?? "")
+    }
+
+    func offerFields(_ offer: OfferRecord?, input: FormData?, errors: [AppError.FieldError], idSuffix: String, _ t: Localizer) -> [FieldView] {
+        func value(_ name: String, _ stored: String?) -> String { input.map { $0.raw(name) ?? "" } ?? stored ?? "" }
+        var fields = [
+            FieldView(.input("text"), name: "offerName", id: "offerName" + idSuffix, label: t("providers.offer.name"), hint: t("providers.offer.nameHint"),
+                      value: value("offerName", offer?.name), required: true, errors: errors),
+            FieldView(.select, name: "leerroute", id: "leerroute" + idSuffix, label: t("providers.offer.leerroute"), value: value("leerroute", offer?.leerroute?.rawValue),
+                      options: [("", t("providers.offer.noRoute"))] + Leerroute.allCases.map { ($0.rawValue, t("routes.\($0.rawValue)")) }, errors: errors),
+            FieldView(.select, name: "niveau", id: "niveau" + idSuffix, label: t("providers.offer.niveau"), value: value("niveau", offer?.niveau?.rawValue),
+                      options: [("", t("providers.offer.anyLevel"))] + Taalniveau.allCases.map { ($0.rawValue, $0.rawValue) }, errors: errors),
+            FieldView(.input("text"), name: "location", id: "location" + idSuffix, label: t("providers.offer.location"), value: value("location", offer?.location),
+                      required: true, errors: errors),
+            FieldView(.input("text"), name: "schedule", id: "schedule" + idSuffix, label: t("providers.offer.schedule"), hint: t("providers.offer.scheduleHint"),
+                      value: value("schedule", offer?.schedule), required: true, errors: errors),
+            FieldView(.input("number"), name: "hoursPerWeek", id: "hoursPerWeek" + idSuffix, label: t("providers.offer.hoursPerWeek"),
+                      value: value("hoursPerWeek", offer.map { String($0.hoursPerWeek) }), required: true, errors: errors, extra: "min=\"1\" max=\"40\""),
+        ]
+        if offer != nil {
+            fields.append(FieldView(.checkbox, name: "active", id: "active" + idSuffix, label: t("providers.offer.active"),
+                                    value: input.map { $0.raw("active") == "ja" ? "ja" : "" } ?? (offer?.active == true ? "ja" : ""), errors: errors))
+        }
+        return fields
+    }
+
+    func save(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, provider) = try await load(context)
+        do {
+            var command = saveCommand(id: provider.id, context.form)
+            command.municipalityCode = command.municipalityCode ?? provider.municipalityCode
+            _ = try await services.run(command, principal: principal, scope: Policy.organisationScope(for: principal), permission: .manageSettings, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(principal, provider, input: context.form, failed: .provider, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=opgeslagen"])
+    }
+
+    func offerCommand(providerId: String, id: String?, _ input: FormData) -> SaveOffer {
+        var r = InputReader()
+        return SaveOffer(providerId: providerId, id: id, name: r.text(input["offerName"]), leerroute: r.choice("leerroute", input["leerroute"], as: Leerroute.self),
+                         niveau: r.choice("niveau", input["niveau"], as: Taalniveau.self), location: r.text(input["location"]), schedule: r.text(input["schedule"]),
+                         hoursPerWeek: r.integer("hoursPerWeek", input["hoursPerWeek"], range: 1...40), active: id == nil || r.flag(input["active"]), read: r.issues)
+    }
+
+    func addOffer(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, provider) = try await load(context)
+        do {
+            _ = try await services.run(offerCommand(providerId: provider.id, id: nil, context.form), principal: principal,
+                                       scope: Policy.organisationScope(for: principal), permission: .manageSettings, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(principal, provider, input: context.form, failed: .newOffer, errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=aanbod"])
+    }
+
+    func saveOffer(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, provider) = try await load(context)
+        let offerId = try context.parameters.require("offer")
+        do {
+            _ = try await services.run(offerCommand(providerId: provider.id, id: offerId, context.form), principal: principal,
+                                       scope: Policy.organisationScope(for: principal), permission: .manageSettings, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(principal, provider, input: context.form, failed: .offer(offerId), errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=aanbod#aanbod-\(offerId)"])
+    }
+
+    func addStart(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, provider) = try await load(context)
+        let offerId = try context.parameters.require("offer")
+        guard try await services.providers.fetchOffer(id: offerId, scope: Policy.organisationScope(for: principal))?.provider.id == provider.id else { throw AppError.notFound }
+        var r = InputReader()
+        let command = SaveOfferStart(offerId: offerId, startId: nil, startsOn: r.date("startsOn", context.form["startsOn"]),
+                                     capacity: r.integer("capacity", context.form["capacity"], range: 1...500), cancelledReason: nil, read: r.issues)
+        do {
+            try await services.run(command, principal: principal, scope: Policy.organisationScope(for: principal), permission: .manageSettings, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(principal, provider, input: context.form, failed: .newStart(offerId), errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=startmoment#aanbod-\(offerId)"])
+    }
+
+    func changeStart(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, provider) = try await load(context)
+        let offerId = try context.parameters.require("offer")
+        let startId = try context.parameters.require("start")
+        guard try await services.providers.fetchOffer(id: offerId, scope: Policy.organisationScope(for: principal))?.provider.id == provider.id else { throw AppError.notFound }
+        var r = InputReader()
+        let command = SaveOfferStart(offerId: offerId, startId: startId, startsOn: nil, capacity: r.integer("capacity", context.form["capacity"], range: 0...500),
+                                     cancelledReason: r.text(context.form["cancelledReason"]), read: r.issues)
+        do {
+            try await services.run(command, principal: principal, scope: Policy.organisationScope(for: principal), permission: .manageSettings, context: context)
+        } catch let invalid as FormErrors {
+            return try await render(principal, provider, input: context.form, failed: .start(startId), errors: invalid.fields, context: context, status: invalid.status)
+        }
+        return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=startmoment#aanbod-\(offerId)"])
+    }
+}
