@@ -149,7 +149,9 @@ struct ProvidersController {
     func providerFields(_ provider: ProviderRecord?, principal: Principal, input: FormData?, errors: [AppError.FieldError],
                         _ t: Localizer, _ l: UILocale) -> [FieldView] {
         func value(_ name: String, _ stored: String?) -> String { input.map { $0.raw(name) ?? "" } ?? stored ?? "" }
-        let municipality = value("municipality", provider?.municipalityCode ?? principal.municipalities.first?.code)
+        // A new provider's municipality: the one the user works in now, or a choice to make.
+        let working = principal.municipalities.count == 1 ? principal.municipalities.first?.code : Self.sessionMunicipality(principal)
+        let municipality = value("municipality", provider?.municipalityCode ?? working)
         let kind = value("kind", provider?.kind.rawValue)
         var fields = [
             FieldView(.input("text"), name: "name", label: t("providers.name"), value: value("name", provider?.name), required: true, errors: errors),
@@ -171,13 +173,19 @@ struct ProvidersController {
                       value: value("priceRoute", provider?.priceRouteCents.map(Money.field)), errors: errors, extra: "inputmode=\"decimal\""),
             FieldView(.input("email"), name: "contactEmail", label: t("providers.contactEmail"), value: value("contactEmail", provider?.contactEmail), errors: errors),
         ]
+        let choose: [(String, String)] = principal.municipalities.count > 1 ? [("", t("providers.chooseMunicipality"))] : []
         fields.insert(FieldView(.select, name: "municipality", label: t("providers.municipality"), value: municipality,
-                                options: principal.municipalities.map { ($0.code, $0.name) }, required: true, errors: errors), at: 0)
+                                options: choose + principal.municipalities.map { ($0.code, $0.name) }, required: true, errors: errors), at: 0)
         if provider != nil {
             fields.append(FieldView(.checkbox, name: "active", label: t("providers.active"), hint: t("providers.activeHint"),
                                     value: input.map { $0.raw("active") == "ja" ? "ja" : "" } ?? (provider?.active == true ? "ja" : ""), errors: errors))
         }
         return fields
+    }
+
+    static func sessionMunicipality(_ principal: Principal) -> String? {
+        if case .user(_, let session) = principal { return session.municipalityCode }
+        return nil
     }
 
     static func contract(_ p: ProviderRecord, _ t: Localizer, _ l: UILocale) -> String {

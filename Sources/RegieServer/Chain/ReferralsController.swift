@@ -123,8 +123,8 @@ struct ReferralsController {
 
     static func offerLabel(_ choice: OfferChoice, _ t: Localizer, _ l: UILocale) -> String {
         let o = choice.offer
-        let base = "\(choice.provider.name) — \(o.name): \(ProvidersController.routeText(o, t)), \(o.location), \(o.schedule), "
-            + t("providers.offer.hoursText", ["n": String(o.hoursPerWeek)])
+        let route = o.leerroute == nil ? "" : ProvidersController.routeText(o, t) + ", "
+        let base = "\(choice.provider.name) — \(o.name): \(route)\(o.location), \(o.schedule), " + t("providers.offer.hoursText", ["n": String(o.hoursPerWeek)])
         if let free = choice.firstFree {
             return base + ". " + t("referrals.firstFree", ["date": DisplayDate.format(free.startsOn, l), "n": String(free.free)])
         }

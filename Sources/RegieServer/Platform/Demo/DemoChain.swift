@@ -1,0 +1,124 @@
+import Foundation
+import Inburgering
+import RegieStorage
+
+/// The chain of the demo region (issue 18 item 8): two language schools and an organisation for
+/// maatschappelijke begeleiding in Weert, with offers and start moments around today, and the first
+/// consulent's people referred to them in every state — waiting for an answer, accepted, started,
+/// refused, ended, withdrawn, and one whose consent was withdrawn.
+enum DemoChain {
+    struct Offer {
+        let name: String
+        let route: Leerroute?
+        let level: Taalniveau?
+        let location: String
+        let schedule: String
+        let hours: Int
+        /// Start moments in days from today, with their capacity.
+        let starts: [(Int, Int)]
+    }
+
+    static let providers: [(name: String, kind: ProviderKind, kvk: String, mark: String?, offers: [Offer])] = [
+        ("Taalhuis Weert", .taalschool, "14071234", "Blik op Werk", [
+            Offer(name: "B1-route dagprogramma", route: .b1, level: .b1, location: "Weert, Stationsplein 9", schedule: "ma, wo en do 9.00–12.30 uur", hours: 12,
+                  starts: [(-35, 12), (21, 12), (49, 12)]),
+            Offer(name: "Z-route dichtbij", route: .z, level: .a1, location: "Weert, Wijkcentrum Moesel", schedule: "di en do 13.00–15.00 uur", hours: 6,
+                  starts: [(-28, 8), (14, 8)]),
+        ]),
+        ("Taalschool Midden-Limburg", .taalschool, "14089912", "Blik op Werk", [
+            Offer(name: "B1-route avond (A2)", route: .b1, level: .a2, location: "Roermond, Kapellerlaan 30", schedule: "ma en do 18.30–21.30 uur", hours: 6,
+                  starts: [(35, 10)]),
+            Offer(name: "Onderwijsroute, voorbereiding mbo", route: .onderwijs, level: .b1, location: "Weert, Drakesteinlaan 2", schedule: "ma t/m vr 9.00–13.00 uur",
+                  hours: 20, starts: [(-21, 15), (63, 15)]),
+        ]),
+        ("VluchtelingenWerk Zuid-Nederland", .begeleiding, "41181003", nil, [
+            Offer(name: "Maatschappelijke begeleiding", route: nil, level: nil, location: "Weert, Wilhelminasingel 15", schedule: "in overleg, wekelijks", hours: 2,
+                  starts: [(-14, 20), (7, 20)]),
+        ]),
+    ]
+
+    static func load(providers store: ProviderStore, casework: CaseworkStore, database: Database, consulent: (id: String, name: String),
+                     administrator: (id: String, name: String), organisationId: String, today: Date) async throws {
+        let day = CalendarDate.today(now: today)
+        let scope = TenantScope(municipalityCodes: DemoData.municipalities.map(\.code))
+        func audit(_ action: AuditAction, by who: (id: String, name: String), role: Role, person: String? = nil, _ detail: String) -> AuditEvent {
+            AuditEvent(actorId: who.id, actorName: who.name, actorRole: role.rawValue, organisationId: organisationId, action: action.rawValue,
+                       personId: person, municipalityCode: person == nil ? nil : "GM0988", purpose: role == .consulent ? "inburgering" : "beheer",
+                       requestId: "demo", detail: detail)
+        }
+        // Offers by route, with their start moments (the first free one matters for referring).
+        var offers: [(id: String, route: Leerroute?, starts: [(id: String, on: CalendarDate)])] = []
+        for (number, p) in providers.enumerated() {
+            let provider = ProviderRecord(id: DemoData.id("provider", number + 1), municipalityCode: "GM0988", name: p.name, kind: p.kind, kvk: p.kvk,
+                                          qualityMark: p.mark, qualityMarkUntil: p.mark == nil ? nil : day.adding(days: number == 1 ? 45 : 400),
+                                          contractFrom: CalendarDate(year: day.year, month: 1, day: 1), contractUntil: CalendarDate(year: day.year + 1, month: 12, day: 31),
+                                          priceHourCents: p.kind == .taalschool ? 6_250 : nil, priceRouteCents: nil,
+                                          contactEmail: "verwijzingen@\(p.name.lowercased().filter { $0.isLetter }).example")
+            _ = try await store.saveProvider(provider, isNew: true, scope: scope, actorId: administrator.id,
+                                             audit: audit(.providerSave, by: administrator, role: .functioneelBeheerder, p.name), now: today)
+            for o in p.offers {
+                let offer = OfferRecord(id: UUID().uuidString.lowercased(), providerId: provider.id, name: o.name, leerroute: o.route, niveau: o.level,
+                                        location: o.location, schedule: o.schedule, hoursPerWeek: o.hours)
+                _ = try await store.saveOffer(offer, isNew: true, scope: scope, actorId: administrator.id,
+                                              audit: audit(.providerOfferSave, by: administrator, role: .functioneelBeheerder, o.name), now: today)
+                var starts: [(id: String, on: CalendarDate)] = []
+                for (offset, capacity) in o.starts {
+                    let on = day.adding(days: offset)
+                    if let id = try await store.addStart(offerId: offer.id, startsOn: on, capacity: capacity, scope: scope, actorId: administrator.id,
+                                                         audit: audit(.providerStartSave, by: administrator, role: .functioneelBeheerder, on.iso), now: today) {
+                        starts.append((id, on))
+                    }
+                }
+                offers.append((offer.id, o.route, starts))
+            }
+        }
+        // The first consulent's people with a route, each referred in one of the states.
+        let people = try await database.sql.raw("""
+            SELECT t.person_id, t.leerroute FROM trajecten t JOIN persons p ON p.id = t.person_id
+            WHERE t.consulent_id = \(bind: consulent.id) AND t.closed_date IS NULL AND t.leerroute IS NOT NULL AND p.municipality_code = 'GM0988'
+            ORDER BY t.pip_date DESC, t.person_id LIMIT 11
+            """).all()
+        let who = CaseActor(id: consulent.id, name: consulent.name)
+        let plan: [(ReferralStatus, consent: Set<ConsentClass>, revoked: Bool)] = [
+            (.referred, [.identity, .route], false), (.referred, [.identity, .route, .pipGoals], false), (.accepted, [.identity, .route, .hours], false),
+            (.accepted, [.identity, .route], false), (.started, [.identity, .route, .pipGoals, .hours], false), (.started, [.identity, .route, .hours], false),
+            (.started, [.identity, .route], true), (.refused, [.identity], false), (.ended, [.identity, .route, .hours], false),
+            (.withdrawn, [.identity, .route], false), (.referred, [.identity], false),
+        ]
+        let guidance = offers.last
+        for (index, row) in people.enumerated() where index < plan.count {
+            let personId = try row.decode(column: "person_id", as: String.self)
+            let route = try row.decode(column: "leerroute", as: String?.self).flatMap(Leerroute.init(rawValue:))
+            let (status, consent, revoked) = plan[index]
+            // The last one goes to guidance; the others to an offer of their route.
+            guard let offer = index == plan.count - 1 ? guidance : offers.first(where: { $0.route == route }) ?? guidance else { continue }
+            let startedBefore = status == .started || status == .ended
+            let start = startedBefore ? offer.starts.first { $0.on < day } : offer.starts.first { $0.on >= day }
+            let referredOn = startedBefore ? (start?.on ?? day).adding(days: -30 - index) : day.adding(days: -2 - index)
+            guard let referral = try await casework.refer(
+                personId: personId, offerId: offer.id, startId: start?.id, referredOn: referredOn, note: nil, consent: consent, scope: scope, actor: who,
+                audit: audit(.caseworkReferralAdd, by: consulent, role: .consulent, person: personId, ConsentRecord.stored(consent)), now: today) else { continue }
+            func step(_ s: CaseworkStore.ReferralStep) async throws {
+                _ = try await casework.stepReferral(personId: personId, referralId: referral, s, scope: scope, actor: who,
+                                                    audit: audit(.caseworkReferralStep, by: consulent, role: .consulent, person: personId, s.status.rawValue), now: today)
+            }
+            let answered = referredOn.adding(days: 3)
+            switch status {
+            case .referred: break
+            case .accepted: try await step(.accept(on: min(answered, day), plannedStart: start?.on ?? day.adding(days: 28)))
+            case .refused: try await step(.refuse(on: min(answered, day), reason: "Niveau past niet bij de groep; advies: B1-route avond"))
+            case .withdrawn: try await step(.withdraw(on: day.adding(days: -1), reason: "Inburgeraar verhuist naar Roermond"))
+            case .started, .ended:
+                let startedOn = start?.on ?? referredOn.adding(days: 21)
+                try await step(.accept(on: answered, plannedStart: startedOn))
+                try await step(.start(on: startedOn))
+                if status == .ended { try await step(.end(on: day.adding(days: -3), reason: "Route afgerond")) }
+            }
+            if revoked {
+                _ = try await casework.changeConsent(personId: personId, referralId: referral, classes: nil, on: day.adding(days: -1),
+                                                     reason: "Inburgeraar wil geen gegevens meer laten delen", scope: scope, actor: who,
+                                                     audit: audit(.caseworkReferralConsent, by: consulent, role: .consulent, person: personId, "ingetrokken"), now: today)
+            }
+        }
+    }
+}
