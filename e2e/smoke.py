@@ -33,7 +33,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from regie_server import Server, http_status
-from journeys import agenda, beheer, beleid, brp, casework, consulent, corrections, duo, figures, mobile, ontzorgen, pages, second_factor
+from journeys import agenda, beheer, beleid, brp, casework, chain, consulent, corrections, duo, figures, mobile, ontzorgen, pages, second_factor
 from journeys.common import (
     DEFAULT_BINARY,
     DEFAULT_SCREENSHOTS,
@@ -117,6 +117,7 @@ def main() -> int:
             "ontzorgen": ("ontzorgen", ontzorgen.run),
             "corrections": ("corrections", corrections.run),
             "secondFactor": ("second factor", second_factor.run),
+            "chain": ("chain", chain.run),
             "agenda": ("agenda", agenda.run),  # last: it moves the server's clock ahead (and back at its end)
         }.items():
             if key not in selected:

@@ -168,4 +168,51 @@ struct ChainTests {
             #expect(try await browser.get("/personen/\(person)").body.contains("1 lopend"), "the case file counts the open referral")
         }
     }
+
+    @Test("A provider reads of a referred person exactly what was consented; a change or revocation counts at once, another provider reads nothing",
+          arguments: Engine.available)
+    func consentIsAccess(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let admin = Browser(client)
+            let adminCSRF = try await admin.login(World.email(.functioneelBeheerder))
+            let school = try await Self.addProvider(admin, adminCSRF, name: "Taalschool Weert")
+            let other = try await Self.addProvider(admin, adminCSRF, name: "VluchtelingenWerk", kind: "begeleiding")
+            let offer = try await Self.addOffer(admin, adminCSRF, provider: school, name: "B1 dag", route: "b1", start: "2027-01-11", capacity: 10, app: app)
+            _ = try await Self.addOffer(admin, adminCSRF, provider: other, name: "Begeleiding", route: "", start: "2027-01-04", capacity: 10, app: app)
+            let person = app.world.personA
+            try await app.database.sql.raw("UPDATE trajecten SET leerroute = 'b1' WHERE person_id = \(bind: person)").run()
+            let browser = Browser(client)
+            let csrf = try await browser.login(World.email(.consulent))
+            #expect(try await browser.post("/personen/\(person)/verwijzingen", form: [
+                ("offer", offer), ("consent", "identity"), ("consent", "route"), ("referredOn", "2026-11-18")], csrf: csrf).status == .seeOther)
+            let referral = try #require(try await app.services.casework.listReferrals(personId: person, scope: AccessScope(municipalityCodes: ["GM0988"])).first).referral.id
+            let today = CalendarDate(iso: "2026-11-18")!
+            func scope(_ provider: String) async throws -> TenantScope {
+                let grants = try await app.services.providers.partnerGrants(providerId: provider, today: today)
+                return Policy.scope(for: .partner(PartnerUser(id: "docent", name: "Docent", organisationId: "partner", organisationName: "Partner",
+                                                              municipalities: [Municipality(code: "GM0988", name: "Weert")], grants: grants)))
+            }
+            func reads(_ provider: String) async throws -> [String] {
+                let s = try await scope(provider)
+                var found: [String] = []
+                if try await app.services.casework.partnerContact(personId: person, scope: s) != nil { found.append("identity") }
+                if try await app.services.casework.partnerRoute(personId: person, scope: s) != nil { found.append("route") }
+                if try await app.services.casework.partnerPlanGoals(personId: person, scope: s) != nil { found.append("pipGoals") }
+                if try await !app.services.casework.partnerHours(personId: person, scope: s).isEmpty { found.append("hours") }
+                if try await !app.services.casework.listEvents(personId: person, scope: s).isEmpty { found.append("timeline") }
+                return found
+            }
+            try await app.database.sql.raw("""
+                INSERT INTO uren (id, person_id, soort, period_end, hours, created_by, created_at) VALUES ('uren-a', \(bind: person), 'cursus', '2026-11-01', 12, 'test', 0)
+                """).run()
+            #expect(try await reads(school) == ["identity", "route"], "who they are and their route, as consented; never the case's timeline")
+            #expect(try await reads(other) == [], "a provider the person was not referred to reads nothing")
+            #expect(try await browser.post("/personen/\(person)/verwijzingen/\(referral)/toestemming", form: [
+                ("consent", "identity"), ("consent", "hours"), ("on", "2026-11-18"), ("reason", "alleen uren")], csrf: csrf).status == .seeOther)
+            #expect(try await reads(school) == ["identity", "hours"], "the new consent counts at once")
+            #expect(try await browser.post("/personen/\(person)/verwijzingen/\(referral)/toestemming-intrekken", form: [
+                ("on", "2026-11-18"), ("reason", "ingetrokken")], csrf: csrf).status == .seeOther)
+            #expect(try await reads(school) == [], "a revoked consent leaves nothing to read")
+        }
+    }
 }

@@ -49,7 +49,7 @@ extension TenancyTests {
         case .budgetManager: return staff(.budgetbeheerder)
         case .partner:
             return .partner(PartnerUser(id: "docent-1", name: "Docent", organisationId: "taalschool", organisationName: "Taalschool",
-                                        municipalities: [weert, cranendonck], referredPersonIds: [world.personA, world.personB]))
+                                        municipalities: [weert, cranendonck], grants: [world.personA: [.identity, .route], world.personB: [.identity]]))
         case .newcomer: return .newcomer(personId: world.personA2, municipality: cranendonck)
         case .figuresOnly: return staff(.beleidsmedewerker)
         }
@@ -62,10 +62,10 @@ extension TenancyTests {
         case .staff, .apiKey: return [w.personA, w.personA2].contains(person)
         // Asylum permit holders only (Participatiewet art. 56a): Cranendonck's person is a family migrant here.
         case .budgetManager: return person == w.personA && DataClasses([.identity, .ontzorgen]).contains(needs)
-        // Referred and served: Weert's person; who they are, not the content of their case.
-        case .partner: return person == w.personA && needs == .identity
+        // Referred and served: Weert's person; who they are and, consented, their route — not the rest of their case.
+        case .partner: return person == w.personA && DataClasses([.identity, .route]).contains(needs)
         // Their own file, all of it (AVG art. 15).
-        case .newcomer: return person == w.personA2 && DataClasses([.identity, .casework, .specialCategory, .ontzorgen]).contains(needs)
+        case .newcomer: return person == w.personA2 && DataClasses([.identity, .casework, .specialCategory, .caseworkParts, .ontzorgen]).contains(needs)
         case .figuresOnly: return false
         }
     }
@@ -119,6 +119,12 @@ extension TenancyTests {
         },
         PersonRead(name: "letters.list", needs: .casework) { s, scope, id in try await !s.letters.list(personId: id, scope: scope).isEmpty },
         PersonRead(name: "duo.snapshots", needs: .casework) { s, scope, id in try await !s.duoStore.snapshots(personId: id, scope: scope).isEmpty },
+        PersonRead(name: "partnerContact", needs: .identity) { s, scope, id in try await s.casework.partnerContact(personId: id, scope: scope) != nil },
+        PersonRead(name: "partnerRoute", needs: .route) { s, scope, id in try await s.casework.partnerRoute(personId: id, scope: scope)?.niveau == .b1 },
+        PersonRead(name: "partnerPlanGoals", needs: .planGoals) { s, scope, id in
+            try await s.casework.partnerPlanGoals(personId: id, scope: scope)?.begeleiding == "Taalmaatje"
+        },
+        PersonRead(name: "partnerHours", needs: .hours) { s, scope, id in try await s.casework.partnerHours(personId: id, scope: scope)["cursus"] == 24 },
         PersonRead(name: "ontzorgen.dossier", needs: .ontzorgen) { s, scope, id in try await s.ontzorgen.dossier(personId: id, scope: scope).ontzorging != nil },
         PersonRead(name: "ontzorgen.listArrangements", needs: .ontzorgen) { s, scope, id in
             try await s.ontzorgen.listArrangements(scope: scope, today: today).contains { $0.record.personId == id }
@@ -166,6 +172,14 @@ extension TenancyTests {
                 """
                 INSERT INTO pips (id, person_id, version, status, leerroute, created_by, created_at, updated_at)
                 VALUES (\(bind: "pip-" + person), \(bind: person), 1, 'concept', 'b1', 'test', 0, 0)
+                """,
+                """
+                INSERT INTO pips (id, person_id, version, status, dagtekening, leerroute, niveau, begeleiding, created_by, created_at, updated_at)
+                VALUES (\(bind: "pip2-" + person), \(bind: person), 2, 'vastgesteld', '2026-10-15', 'b1', 'B1', 'Taalmaatje', 'test', 0, 0)
+                """,
+                """
+                INSERT INTO uren (id, person_id, soort, period_end, hours, created_by, created_at)
+                VALUES (\(bind: "uren-" + person), \(bind: person), 'cursus', '2026-10-31', 24, 'test', 0)
                 """,
                 """
                 INSERT INTO derden_verzoeken (id, person_id, party, subject, requested_on, created_by, created_at)
@@ -261,11 +275,11 @@ extension TenancyTests {
         let asylum = Doelgroep.allCases.filter { $0.categorie == .asielstatushouder }.map(\.rawValue)
         let expected: TenantScope = switch kind {
         // A case worker also reads the providers and offers of the municipalities, to refer.
-        case .staff: TenantScope(municipalityCodes: ["GM0988", "GM1706"], dataClasses: [.identity, .casework, .specialCategory, .ontzorgen, .organisation])
-        case .apiKey: TenantScope(municipalityCodes: ["GM0988", "GM1706"], dataClasses: [.identity, .casework, .specialCategory, .ontzorgen, .figures])
+        case .staff: TenantScope(municipalityCodes: ["GM0988", "GM1706"], dataClasses: [.identity, .casework, .specialCategory, .caseworkParts, .ontzorgen, .organisation])
+        case .apiKey: TenantScope(municipalityCodes: ["GM0988", "GM1706"], dataClasses: [.identity, .casework, .specialCategory, .caseworkParts, .ontzorgen, .figures])
         case .budgetManager: TenantScope(municipalityCodes: ["GM0988", "GM1706"], doelgroepen: asylum, dataClasses: [.identity, .ontzorgen])
-        case .partner: TenantScope(municipalityCodes: ["GM0988", "GM1706"], personIds: [w.personA, w.personB], dataClasses: [.identity])
-        case .newcomer: TenantScope(municipalityCodes: ["GM1706"], personIds: [w.personA2], dataClasses: [.identity, .casework, .specialCategory, .ontzorgen])
+        case .partner: TenantScope(municipalityCodes: ["GM0988", "GM1706"], grants: [w.personA: [.identity, .route], w.personB: [.identity]])
+        case .newcomer: TenantScope(municipalityCodes: ["GM1706"], personIds: [w.personA2], dataClasses: [.identity, .casework, .specialCategory, .caseworkParts, .ontzorgen])
         case .figuresOnly: .empty
         }
         #expect(scope == expected)

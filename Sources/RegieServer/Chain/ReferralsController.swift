@@ -199,7 +199,7 @@ struct ReferralsController {
         ]
         let mineFailed = failed.map { $0.hasPrefix(r.id) } ?? false
         return ReferralBlock(
-            id: r.id, title: "\(view.provider.name) — \(view.offer.name)", status: t("referrals.statuses.\(r.status.rawValue)"), facts: facts, consent: consent,
+            id: r.id, title: t("referrals.blockTitle", ["provider": view.provider.name, "offer": view.offer.name, "date": date(r.referredOn)]), status: t("referrals.statuses.\(r.status.rawValue)"), facts: facts, consent: consent,
             steps: steps, hasSteps: !steps.isEmpty,
             consentAction: open && hasConsent ? SiteRoute.referralAction(id, r.id, "toestemming").path : nil, consentFields: consentFields,
             revokeAction: canEdit && hasConsent ? SiteRoute.referralAction(id, r.id, "toestemming-intrekken").path : nil, revokeFields: revokeFields,

@@ -12,16 +12,20 @@ public struct PartnerUser: Sendable, Hashable {
     public let organisationName: String
     /// The municipalities whose people were referred to the partner.
     public let municipalities: [Municipality]
-    /// The people referred to the partner (person ids).
-    public let referredPersonIds: [String]
+    /// The people referred to the partner with a consent that runs, each with the classes of data
+    /// they consented to (`ProviderStore.partnerGrants`): identity always, the rest one by one.
+    public let grants: [String: DataClasses]
 
-    public init(id: String, name: String, organisationId: String, organisationName: String, municipalities: [Municipality], referredPersonIds: [String]) {
+    /// The people referred to the partner (person ids).
+    public var referredPersonIds: [String] { grants.keys.sorted() }
+
+    public init(id: String, name: String, organisationId: String, organisationName: String, municipalities: [Municipality], grants: [String: DataClasses]) {
         self.id = id
         self.name = name
         self.organisationId = organisationId
         self.organisationName = organisationName
         self.municipalities = municipalities
-        self.referredPersonIds = referredPersonIds
+        self.grants = grants
     }
 }
 
@@ -194,9 +198,10 @@ public enum Policy {
         let codes = principal.municipalities.map(\.code)
         switch principal {
         case .partner(let partner):
-            // Only the people the municipality referred to the partner, and only who they are
-            // (AVG art. 5(1)(c) data minimisation; the case's content stays with the municipality).
-            return TenantScope(municipalityCodes: codes, personIds: partner.referredPersonIds, dataClasses: dataClasses(for: principal))
+            // Only the people the municipality referred to the partner, and of each only what they
+            // consented to (AVG art. 6(1)(a), 7 and 9(2)(a); art. 5(1)(c) data minimisation): a
+            // revoked consent is gone from the grants, and so from every read, at once.
+            return TenantScope(municipalityCodes: codes, grants: partner.grants)
         case .newcomer(let personId, _):
             // Their own file only (AVG art. 15).
             return TenantScope(municipalityCodes: codes, personIds: [personId], dataClasses: dataClasses(for: principal))
@@ -215,7 +220,7 @@ public enum Policy {
     static func dataClasses(for principal: Principal) -> DataClasses {
         var classes: DataClasses = []
         if allows(principal, .readPersons) { classes.insert(.identity) }
-        if allows(principal, .readCasework) { classes.formUnion([.casework, .specialCategory]) }
+        if allows(principal, .readCasework) { classes.formUnion([.casework, .specialCategory, .caseworkParts]) }
         if allows(principal, .readOntzorgen) { classes.insert(.ontzorgen) }
         if allows(principal, .viewFigures) { classes.insert(.figures) }
         if case .user = principal, allows(principal, .editPersons) { classes.insert(.organisation) }

@@ -25,8 +25,20 @@ public struct DataClasses: OptionSet, Sendable, Hashable {
     /// Rows about the organisations the municipalities work with — providers, their offers and
     /// start moments — without personal data: what staff need to refer and to keep the offer.
     public static let organisation = DataClasses(rawValue: 1 << 5)
+    /// The leerroute and language level a person follows (part of the PIP; Wi2021 art. 15–16), what
+    /// a provider needs to place them.
+    public static let route = DataClasses(rawValue: 1 << 6)
+    /// The goals and agreements of the PIP (Wi2021 art. 16).
+    public static let planGoals = DataClasses(rawValue: 1 << 7)
+    /// Hours followed and attendance (Wi2021 art. 16; the leerroute's progress).
+    public static let hours = DataClasses(rawValue: 1 << 8)
+    /// The COA's profile from the warm handover (Wi2021 art. 13), personal and often about health.
+    public static let coaProfile = DataClasses(rawValue: 1 << 9)
 
-    public static let all: DataClasses = [.identity, .casework, .specialCategory, .ontzorgen, .figures, .organisation]
+    /// The parts of casework a partner can be granted one by one; whoever reads all casework reads these.
+    public static let caseworkParts: DataClasses = [.route, .planGoals, .hours, .coaProfile]
+
+    public static let all: DataClasses = [.identity, .casework, .specialCategory, .ontzorgen, .figures, .organisation, .caseworkParts]
 }
 
 /// What a principal may see: the municipalities its organisation serves, optionally only a set of
@@ -47,12 +59,26 @@ public struct AccessScope: Sendable, Hashable {
     public let doelgroepen: [String]?
     /// The classes of data the scope may read.
     public let dataClasses: DataClasses
+    /// When set, what may be read differs per person (a partner reads of each person referred to it
+    /// only what that person consented to): the classes granted per person id. `personIds` are then
+    /// its keys and `dataClasses` their union.
+    public let grants: [String: DataClasses]?
 
     public init(municipalityCodes: [String], personIds: [String]? = nil, doelgroepen: [String]? = nil, dataClasses: DataClasses = .all) {
         self.municipalityCodes = municipalityCodes
         self.personIds = personIds
         self.doelgroepen = doelgroepen
         self.dataClasses = dataClasses
+        self.grants = nil
+    }
+
+    /// A scope of some persons, each with the classes granted for them (consent per person).
+    public init(municipalityCodes: [String], grants: [String: DataClasses]) {
+        self.municipalityCodes = municipalityCodes
+        self.personIds = grants.keys.sorted()
+        self.doelgroepen = nil
+        self.dataClasses = grants.values.reduce(into: DataClasses()) { $0.formUnion($1) }
+        self.grants = grants
     }
 
     /// A scope that sees nothing.
@@ -61,7 +87,14 @@ public struct AccessScope: Sendable, Hashable {
     /// The same scope within one of its municipalities (a header's or a query's choice); nothing when
     /// the code is not one of them.
     public func narrowed(toMunicipality code: String) -> AccessScope {
-        AccessScope(municipalityCodes: municipalityCodes.filter { $0 == code }, personIds: personIds, doelgroepen: doelgroepen, dataClasses: dataClasses)
+        if let grants { return AccessScope(municipalityCodes: municipalityCodes.filter { $0 == code }, grants: grants) }
+        return AccessScope(municipalityCodes: municipalityCodes.filter { $0 == code }, personIds: personIds, doelgroepen: doelgroepen, dataClasses: dataClasses)
+    }
+
+    /// The persons for whom the scope reads class `needs` (all of `personIds` without grants).
+    func persons(reading needs: DataClasses) -> [String]? {
+        guard let grants else { return personIds }
+        return grants.filter { $0.value.contains(needs) }.keys.sorted()
     }
 
     /// Whether the scope can see anything of class `needs` at all.
@@ -99,8 +132,8 @@ public struct AccessScope: Sendable, Hashable {
     func restriction(municipality: SQLQueryString, person: SQLQueryString?, doelgroep: SQLQueryString?, needs: DataClasses) -> SQLQueryString {
         guard reads(needs) else { return "1 = 0" }
         var condition: SQLQueryString = "(\(municipality) IN (\(binds: municipalityCodes))"
-        if let ids = personIds {
-            guard let person else { return "1 = 0" }
+        if let ids = persons(reading: needs) {
+            guard let person, !ids.isEmpty else { return "1 = 0" }
             condition += " AND \(person) IN (\(binds: ids))"
         }
         if let groups = doelgroepen {

@@ -255,3 +255,37 @@ extension CaseworkStore {
         }
     }
 }
+
+extension ConsentClass {
+    /// The class of data the access model reads for this consent.
+    public var dataClasses: DataClasses {
+        switch self {
+        case .identity: .identity
+        case .route: .route
+        case .pipGoals: .planGoals
+        case .hours: .hours
+        case .health: .specialCategory
+        case .coaProfile: .coaProfile
+        }
+    }
+}
+
+extension ProviderStore {
+    /// What a provider's staff may read, per person: the people with a referral to one of its offers
+    /// that is still open (referred, accepted or started), with the classes of the consent that runs
+    /// on `today`. A person without a running consent, or whose referral ended, is not in it.
+    public func partnerGrants(providerId: String, today: CalendarDate) async throws -> [String: DataClasses] {
+        let rows = try await database.sql.raw("""
+            SELECT c.person_id, c.classes FROM referral_consents c
+            JOIN referrals r ON r.id = c.referral_id JOIN provider_offers o ON o.id = r.offer_id
+            WHERE o.provider_id = \(bind: providerId) AND r.status IN (\(binds: Self.placeStatuses))
+              AND c.ended_on IS NULL AND c.given_on <= \(bind: today.iso)
+            """).all()
+        var grants: [String: DataClasses] = [:]
+        for row in rows {
+            let classes = try row.decode(column: "classes", as: String.self).split(separator: ",").compactMap { ConsentClass(rawValue: String($0)) }
+            grants[try row.decode(column: "person_id", as: String.self), default: []].formUnion(classes.reduce(into: DataClasses()) { $0.formUnion($1.dataClasses) })
+        }
+        return grants
+    }
+}
