@@ -249,15 +249,20 @@ public struct StepReferral: CaseworkCommand {
     public var on: CalendarDate?
     public var plannedStart: CalendarDate?
     public var reason: String?
+    /// Set when the provider's own staff record the step: only on a referral to its offers, and
+    /// never a withdrawal (that is the municipality's).
+    public var providerId: String?
     public var read: [FieldIssue]
 
-    public init(file: CaseFile, referralId: String, step: Step, on: CalendarDate?, plannedStart: CalendarDate?, reason: String?, read: [FieldIssue] = []) {
+    public init(file: CaseFile, referralId: String, step: Step, on: CalendarDate?, plannedStart: CalendarDate?, reason: String?, providerId: String? = nil,
+                read: [FieldIssue] = []) {
         self.file = file
         self.referralId = referralId
         self.step = step
         self.on = on
         self.plannedStart = plannedStart
         self.reason = reason
+        self.providerId = providerId
         self.read = read
     }
 
@@ -280,8 +285,10 @@ public struct StepReferral: CaseworkCommand {
             if let day { storeStep = .start(on: day) }
         }
         guard v.isValid, let storeStep else { throw v.error() }
+        if providerId != nil && step == .withdraw { throw CaseNotFound() }
         do {
-            guard let status = try await stores.casework.stepReferral(personId: file.person.id, referralId: referralId, storeStep, scope: context.scope,
+            guard let status = try await stores.casework.stepReferral(personId: file.person.id, referralId: referralId, storeStep, providerId: providerId,
+                                                                      scope: context.scope,
                                                                       actor: context.actor, audit: context.audit(.caseworkReferralStep, file.person, step.rawValue),
                                                                       now: context.now) else { throw CaseNotFound() }
             return status

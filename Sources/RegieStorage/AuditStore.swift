@@ -114,6 +114,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case personBRPView = "person.brp.view"
     case personBRPApply = "person.brp.apply"
 
+    case partnerReferralsView = "partner.referrals.view"
+    case partnerReferralView = "partner.referral.view"
+    case providerAccountCreate = "provider.account.create"
     case providersView = "providers.view"
     case providerSave = "provider.save"
     case providerOfferSave = "provider.offer.save"
@@ -293,6 +296,9 @@ public struct AuditFilter: Sendable, Hashable {
     public var from: Date?
     public var until: Date?
     public var organisationId: String?
+    /// With `organisationId`: also the entries of the staff of the providers these municipalities
+    /// work with (their reads of the people referred to them are the municipality's to account for).
+    public var partnersOf: AccessScope?
     /// One action (`AuditEvent.action`), e.g. `person.view`.
     public var action: String?
 
@@ -460,7 +466,16 @@ public struct AuditStore: Sendable {
 
     static func searchQuery(_ filter: AuditFilter, before: Int64?, limit: Int) -> SQLQueryString {
         var query: SQLQueryString = "SELECT * FROM audit_log WHERE 1 = 1"
-        if let organisationId = filter.organisationId { query += " AND organisation_id = \(bind: organisationId)" }
+        if let organisationId = filter.organisationId {
+            if let partners = filter.partnersOf {
+                query += """
+                     AND (organisation_id = \(bind: organisationId) OR organisation_id IN (SELECT o.id FROM organisations o JOIN providers v ON v.id = o.provider_id
+                     WHERE \(partners.municipalities("v.municipality_code", needs: .organisation))))
+                    """
+            } else {
+                query += " AND organisation_id = \(bind: organisationId)"
+            }
+        }
         if let personId = filter.personId { query += " AND person_id = \(bind: personId)" }
         else if let ids = filter.personIds { query += " AND person_id IN (\(binds: ids.isEmpty ? ["-"] : ids))" }
         if let actorId = filter.actorId { query += " AND actor_id = \(bind: actorId)" }

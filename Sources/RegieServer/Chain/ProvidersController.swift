@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdBcrypt
 import Inburgering
+import NIOPosix
 import RegieCasework
 import RegieStorage
 
@@ -21,6 +23,7 @@ struct ProvidersController {
         router.post(RouterPath(SiteRoute.providerOfferPattern), use: saveOffer)
         router.post(RouterPath(SiteRoute.providerStartsPattern), use: addStart)
         router.post(RouterPath(SiteRoute.providerStartPattern), use: changeStart)
+        router.post(RouterPath(SiteRoute.providerAccountsPattern), use: accounts)
     }
 
     struct ProviderRow: Encodable {
@@ -85,13 +88,29 @@ struct ProvidersController {
         let hasOffers: Bool
         let offerFields: [FieldView]
         let offerAction: String
+        let accounts: [AccountRow]
+        let hasAccounts: Bool
+        let accountFields: [FieldView]
+        let accountsAction: String
+        let accountSummary: ErrorSummary
+        let newLink: String?
+        let newLinkMailed: String?
+    }
+
+    struct AccountRow: Encodable {
+        let id: String
+        let name: String
+        let email: String
+        let state: String
+        let active: Bool
+        let reasonField: FieldView
     }
 
     struct Fact: Encodable { let label: String; let value: String }
 
     /// Which form failed, so only it shows the typed values and the errors.
     enum Failed: Equatable {
-        case provider, newOffer, offer(String), newStart(String), start(String)
+        case provider, newOffer, offer(String), newStart(String), start(String), account(String)
     }
 
     // MARK: List
@@ -183,6 +202,12 @@ struct ProvidersController {
         return fields
     }
 
+    /// The errors of the accounts' forms: the new account's fields, or a switch-off's reason (its id suffixed).
+    static func accountSummary(_ failed: Failed?, _ errors: [AppError.FieldError]) -> ErrorSummary {
+        guard case .account(let id) = failed else { return ErrorSummary([]) }
+        return id == "new" ? ErrorSummary(errors) : ErrorSummary(errors, idSuffix: "-" + id)
+    }
+
     static func sessionMunicipality(_ principal: Principal) -> String? {
         if case .user(_, let session) = principal { return session.municipalityCode }
         return nil
@@ -220,7 +245,7 @@ struct ProvidersController {
     }
 
     private func render(_ principal: Principal, _ provider: ProviderRecord, input: FormData, failed: Failed?, errors: [AppError.FieldError],
-                        context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+                        link: (url: String, mailed: String?)? = nil, context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
         let t = services.localizer(context)
         let l = context.locale
         let today = CalendarDate.today(now: services.clock.now())
@@ -272,6 +297,18 @@ struct ProvidersController {
         if let route = provider.priceRouteCents { facts.append(Fact(label: t("providers.priceRoute"), value: Money.format(route, l))) }
         if !provider.active { facts.append(Fact(label: t("providers.status"), value: t("providers.inactive"))) }
         let summaryErrors = failed == .provider || failed == .newOffer ? errors : []
+        let organisation = try await services.users.partnerOrganisation(providerId: provider.id)
+        var accounts: [AccountSummary] = []
+        if let organisation { accounts = try await services.users.listAccounts(organisationId: organisation) }
+        let accountRows = accounts.map { a in
+            AccountRow(id: a.id, name: a.name, email: a.email,
+                       state: a.active ? (a.lastLoginAt.map { t("providers.accounts.lastLogin", ["when": DisplayDate.formatMoment($0)]) } ?? t("providers.accounts.neverIn"))
+                           : t("providers.accounts.off", ["reason": a.deactivationReason ?? ""]),
+                       active: a.active,
+                       reasonField: FieldView(.input("text"), name: "reason", id: "reason-\(a.id)", label: t("providers.accounts.reason"),
+                                              value: failed == .account(a.id) ? input.raw("reason") ?? "" : "", required: true, errors: failed == .account(a.id) ? errors : []))
+        }
+        let newAccount = failed == .account("new")
         return try services.views.render(
             "provider", titleKey: "providers.providerTitle", titleArguments: ["name": provider.name],
             content: ProviderView(
@@ -280,9 +317,18 @@ struct ProvidersController {
                 fields: providerFields(provider, principal: principal, input: failed == .provider ? input : nil, errors: errorsFor(.provider), t, l),
                 action: SiteRoute.provider(provider.id).path, offers: blocks, hasOffers: !blocks.isEmpty,
                 offerFields: offerFields(nil, input: failed == .newOffer ? input : nil, errors: errorsFor(.newOffer), idSuffix: "", t),
-                offerAction: SiteRoute.providerOffers(provider.id).path),
+                offerAction: SiteRoute.providerOffers(provider.id).path, accounts: accountRows, hasAccounts: !accountRows.isEmpty,
+                accountFields: [
+                    FieldView(.input("text"), name: "accountName", label: t("providers.accounts.name"), value: newAccount ? input.raw("accountName") ?? "" : "",
+                              required: true, errors: newAccount ? errors : []),
+                    FieldView(.input("email"), name: "accountEmail", label: t("providers.accounts.email"),
+                              value: newAccount ? input.raw("accountEmail") ?? "" : "", required: true, errors: newAccount ? errors : []),
+                ],
+                accountsAction: SiteRoute.providerAccounts(provider.id).path,
+                accountSummary: Self.accountSummary(failed, errors),
+                newLink: link.flatMap { $0.url.isEmpty ? nil : $0.url }, newLinkMailed: link?.mailed),
             context: context, current: SiteRoute.providers.path,
-            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["toegevoegd", "opgeslagen", "aanbod", "startmoment"], t), status: status)
+            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["toegevoegd", "opgeslagen", "aanbod", "startmoment", "uitgezet"], t), status: status)
     }
 
     /// The errors of a form inside an offer's block, linked to that form's fields.
@@ -394,5 +440,58 @@ struct ProvidersController {
             return try await render(principal, provider, input: context.form, failed: .start(startId), errors: invalid.fields, context: context, status: invalid.status)
         }
         return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=startmoment#aanbod-\(offerId)"])
+    }
+
+    /// The provider's staff accounts: added by the functioneel beheerder (a one-time link to set a
+    /// password, by e-mail when a mail server is set, else shown once), each with a second factor
+    /// required at sign-in; switched off with a reason (their sessions end at once).
+    func accounts(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, provider) = try await load(context)
+        let t = services.localizer(context)
+        let now = services.clock.now()
+        if context.form["actie"] == "uitzetten" {
+            let id = context.form["account"] ?? ""
+            guard let organisation = try await services.users.partnerOrganisation(providerId: provider.id),
+                  try await services.users.listAccounts(organisationId: organisation).contains(where: { $0.id == id }) else { throw AppError.notFound }
+            let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !reason.isEmpty else {
+                return try await render(principal, provider, input: context.form, failed: .account(id),
+                                        errors: [.init(name: "reason", message: t("validation.required", ["field": t("providers.accounts.reason")]))],
+                                        context: context, status: .badRequest)
+            }
+            _ = try await services.users.deactivatePartnerAccount(userId: id, organisationId: organisation, reason: reason, at: now)
+            try await services.record(.userDeactivate, context: context, permission: .manageSettings, detail: "account \(id) van aanbieder \(provider.name): \(reason)")
+            return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=uitgezet#accounts"])
+        }
+        var v = Validator(t)
+        let name = v.text("accountName", context.form["accountName"]?.trimmingCharacters(in: .whitespaces), label: "providers.accounts.name", characters: .name)
+        let email = (context.form["accountEmail"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        if email.isEmpty {
+            v.fail("accountEmail", "validation.required", ["field": t("providers.accounts.email")])
+        } else if !UsersController.isPlausibleEmail(email) {
+            v.fail("accountEmail", "users.errors.email")
+        } else if try await services.users.fetchUserId(email: email) != nil {
+            v.fail("accountEmail", "users.errors.emailTaken")
+        }
+        guard v.isValid, let name else {
+            return try await render(principal, provider, input: context.form, failed: .account("new"), errors: v.errors, context: context, status: .badRequest)
+        }
+        let municipality = principal.municipalities.first { $0.code == provider.municipalityCode }?.name ?? provider.municipalityCode
+        let organisation = try await services.users.ensurePartnerOrganisation(
+            providerId: provider.id, name: t("providers.accounts.organisationName", ["provider": provider.name, "municipality": municipality]), now: now)
+        // The account starts with a password nobody knows: it is usable only after the link is used.
+        let cost = services.bcryptCost
+        let unusable = TokenHasher.randomToken()
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(unusable, cost: cost) }
+        let id = UUID().uuidString.lowercased()
+        try await services.users.insertUser(.init(id: id, organisationId: organisation, teamId: nil, email: email, name: name, passwordHash: hash, roles: []), now: now)
+        try await services.record(.providerAccountCreate, context: context, permission: .manageSettings, detail: "account \(id) van aanbieder \(provider.name)")
+        let users = UsersController(services: services)
+        let link = try await users.issueLink(userId: id, principal: principal, request: request, context: context)
+        let delivery = await users.deliver(link, to: email, name: name, principal: principal, context: context)
+        let shown: (url: String, mailed: String?) = delivery?.mailed == true
+            ? ("", t("providers.accounts.mailed", ["email": email]))
+            : (link.url, delivery?.error.map { t("providers.accounts.notMailed", ["reason": $0]) })
+        return try await render(principal, provider, input: FormData(), failed: nil, errors: [], link: shown, context: context, status: .created)
     }
 }

@@ -117,6 +117,7 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     DerdenController(services: services).addRoutes(to: web)
     ReferralsController(services: services).addRoutes(to: web)
     ProvidersController(services: services).addRoutes(to: web)
+    PartnerController(services: services).addRoutes(to: web)
     TasksController(services: services).addRoutes(to: web)
     WithdrawController(services: services).addRoutes(to: web)
     AgendaController(services: services).addRoutes(to: web)

@@ -16,16 +16,27 @@ public struct PartnerUser: Sendable, Hashable {
     /// they consented to (`ProviderStore.partnerGrants`): identity always, the rest one by one.
     public let grants: [String: DataClasses]
 
+    /// The provider the partner's staff work for.
+    public let providerId: String
+    /// The signed-in account and its session (nil for a partner built without one, e.g. in a test of
+    /// the policy): what the account pages and the session's CSRF token use.
+    public let account: User?
+    public let session: SessionRecord?
+
     /// The people referred to the partner (person ids).
     public var referredPersonIds: [String] { grants.keys.sorted() }
 
-    public init(id: String, name: String, organisationId: String, organisationName: String, municipalities: [Municipality], grants: [String: DataClasses]) {
+    public init(id: String, name: String, organisationId: String, organisationName: String, municipalities: [Municipality], grants: [String: DataClasses],
+                providerId: String = "", account: User? = nil, session: SessionRecord? = nil) {
         self.id = id
         self.name = name
         self.organisationId = organisationId
         self.organisationName = organisationName
         self.municipalities = municipalities
         self.grants = grants
+        self.providerId = providerId
+        self.account = account
+        self.session = session
     }
 }
 
@@ -97,14 +108,21 @@ public enum Principal: Sendable {
         }
     }
 
+    /// The signed-in account: a member of staff's, or a partner's (who signs in the same way).
     public var user: User? {
-        if case .user(let user, _) = self { return user }
-        return nil
+        switch self {
+        case .user(let user, _): return user
+        case .partner(let partner): return partner.account
+        case .apiClient, .newcomer: return nil
+        }
     }
 
     public var session: SessionRecord? {
-        if case .user(_, let session) = self { return session }
-        return nil
+        switch self {
+        case .user(_, let session): return session
+        case .partner(let partner): return partner.session
+        case .apiClient, .newcomer: return nil
+        }
     }
 }
 

@@ -110,6 +110,10 @@ public enum SiteRoute: Sendable, Hashable {
     case providerStart(String, String, String)
     case referrals(String)
     case referralAction(String, String, String)
+    case providerAccounts(String)
+    case partnerHome
+    case partnerReferral(String)
+    case partnerReferralAction(String, String)
 
     public var path: String {
         switch self {
@@ -183,6 +187,10 @@ public enum SiteRoute: Sendable, Hashable {
         case .providerOffer(let id, let offer): return "/beheer/aanbieders/\(id)/aanbod/\(offer)"
         case .providerStarts(let id, let offer): return "/beheer/aanbieders/\(id)/aanbod/\(offer)/startmomenten"
         case .providerStart(let id, let offer, let start): return "/beheer/aanbieders/\(id)/aanbod/\(offer)/startmomenten/\(start)"
+        case .providerAccounts(let id): return "/beheer/aanbieders/\(id)/accounts"
+        case .partnerHome: return "/aanbieder"
+        case .partnerReferral(let id): return "/aanbieder/verwijzingen/\(id)"
+        case .partnerReferralAction(let id, let action): return "/aanbieder/verwijzingen/\(id)/\(action)"
         case .referrals(let id): return "/personen/\(id)/verwijzingen"
         case .referralAction(let id, let referral, let action): return "/personen/\(id)/verwijzingen/\(referral)/\(action)"
         case .settings: return "/beheer/instellingen"
@@ -302,6 +310,9 @@ public enum SiteRoute: Sendable, Hashable {
     static let providerOfferPattern = SiteRoute.providerOffer("{id}", "{offer}").path
     static let providerStartsPattern = SiteRoute.providerStarts("{id}", "{offer}").path
     static let providerStartPattern = SiteRoute.providerStart("{id}", "{offer}", "{start}").path
+    static let providerAccountsPattern = SiteRoute.providerAccounts("{id}").path
+    static let partnerReferralPattern = SiteRoute.partnerReferral("{referral}").path
+    static let partnerReferralActionPattern = SiteRoute.partnerReferralAction("{referral}", "{action}").path
     static let referralsPattern = SiteRoute.referrals("{id}").path
     static let referralActionPattern = SiteRoute.referralAction("{id}", "{referral}", "{action}").path
 
@@ -316,5 +327,6 @@ public enum SiteRoute: Sendable, Hashable {
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,
         afsprakenPattern, afspraakPattern, afspraakActionPattern, afspraakLetterPattern,
         providerPattern, providerOffersPattern, providerOfferPattern, providerStartsPattern, providerStartPattern, referralsPattern, referralActionPattern,
+        providerAccountsPattern, partnerReferralPattern, partnerReferralActionPattern,
     ]
 }

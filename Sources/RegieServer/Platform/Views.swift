@@ -87,7 +87,11 @@ public struct Views: Sendable {
             func add(_ route: SiteRoute, _ key: String) {
                 nav.append(.init(href: route.path, label: catalogue.text(key, locale), current: current == route.path))
             }
-            if Policy.allows(principal, .readPersons) && !Policy.ontzorgenOnly(principal) { add(.home, "nav.caseload") }
+            if case .partner(let partner) = principal {
+                // A provider's staff: their referrals, the rules and their account; nothing of the municipality's casework.
+                add(.partnerHome, "nav.partner")
+                organisationName = partner.organisationName
+            } else if Policy.allows(principal, .readPersons) && !Policy.ontzorgenOnly(principal) { add(.home, "nav.caseload") }
             if Policy.allows(principal, .editPersons) { add(.myTasks, "nav.tasks") }
             if Policy.allows(principal, .editPersons) { add(.myAgenda, "nav.agenda") }
             if Policy.allows(principal, .assignCases) { add(.teamAgenda, "nav.teamAgenda") }

@@ -40,6 +40,7 @@ let allMigrations: [Migration] = [
     M0028_OIDC.migration,
     M0029_OIDCProviders.migration,
     M0030_Providers.migration,
+    M0031_PartnerOrganisations.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

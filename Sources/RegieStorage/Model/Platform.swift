@@ -60,6 +60,9 @@ public struct User: Codable, Sendable, Hashable {
     public let roles: [Role]
     public let municipalities: [Municipality]
     public let passwordChangedAt: Date
+    /// Set for the staff of a provider (a partner organisation, M0031): the provider they work for.
+    /// They serve no municipality; what they see follows from referrals and consent.
+    public var providerId: String? = nil
 
     public init(id: String, organisationId: String, organisationName: String, teamId: String?, email: String, name: String, locale: String, active: Bool, roles: [Role], municipalities: [Municipality], passwordChangedAt: Date) {
         self.id = id

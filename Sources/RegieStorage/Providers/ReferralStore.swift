@@ -185,12 +185,19 @@ extension CaseworkStore {
         }
     }
 
-    public func stepReferral(personId: String, referralId: String, _ step: ReferralStep, scope: TenantScope, actor: CaseActor, audit: AuditEvent,
-                             now: Date) async throws -> ReferralStatus? {
-        try await change(personId: personId, scope: scope, actor: actor, audit: audit, now: now) { unit in
+    /// `providerId`: the step is the provider's own (its staff act only on referrals to its offers).
+    /// The referral is between the municipality and the provider, so who may see the person may record it.
+    public func stepReferral(personId: String, referralId: String, _ step: ReferralStep, providerId: String? = nil, scope: TenantScope, actor: CaseActor,
+                             audit: AuditEvent, now: Date) async throws -> ReferralStatus? {
+        try await change(personId: personId, scope: scope, needs: .identity, actor: actor, audit: audit, now: now) { unit in
             let db = unit.db
             guard let referral = try await db.raw("SELECT * FROM referrals WHERE id = \(bind: referralId) AND person_id = \(bind: personId)")
                 .first().map(ReferralRecord.init(row:)) else { throw ReferralStoreError.unknownReferral }
+            if let providerId {
+                let owner = try await db.raw("SELECT provider_id FROM provider_offers WHERE id = \(bind: referral.offerId)").first()?
+                    .decode(column: "provider_id", as: String.self)
+                guard owner == providerId else { throw ReferralStoreError.unknownReferral }
+            }
             guard referral.status.next.contains(step.status) else { throw ReferralStoreError.notAllowed(from: referral.status, to: step.status) }
             let set: SQLQueryString
             let day: CalendarDate
@@ -287,5 +294,44 @@ extension ProviderStore {
             grants[try row.decode(column: "person_id", as: String.self), default: []].formUnion(classes.reduce(into: DataClasses()) { $0.formUnion($1.dataClasses) })
         }
         return grants
+    }
+}
+
+/// A referral as the provider's staff see it: the person's name (identity, always consented), the
+/// offer and start moment, where it stands, and what the person consented to.
+public struct PartnerReferral: Sendable, Hashable {
+    public let referral: ReferralRecord
+    public let givenNames: String
+    public let familyName: String
+    public let offerName: String
+    public let startsOn: CalendarDate?
+}
+
+extension ProviderStore {
+    /// The open referrals to the provider's offers of the people in scope (a partner's scope holds
+    /// only those with a consent that runs), those awaiting an answer first.
+    public func partnerReferrals(providerId: String, scope: TenantScope) async throws -> [PartnerReferral] {
+        try await partnerReferrals(providerId: providerId, referralId: nil, scope: scope)
+    }
+
+    /// One open referral to the provider's offers, of a person in scope.
+    public func partnerReferral(id: String, providerId: String, scope: TenantScope) async throws -> PartnerReferral? {
+        try await partnerReferrals(providerId: providerId, referralId: id, scope: scope).first
+    }
+
+    func partnerReferrals(providerId: String, referralId: String?, scope: TenantScope) async throws -> [PartnerReferral] {
+        var query: SQLQueryString = """
+            SELECT r.*, p.given_names, p.family_name, o.name AS offer_name, s.starts_on
+            FROM referrals r JOIN persons p ON p.id = r.person_id JOIN provider_offers o ON o.id = r.offer_id
+            LEFT JOIN offer_starts s ON s.id = r.start_id
+            WHERE o.provider_id = \(bind: providerId) AND r.status IN (\(binds: Self.placeStatuses)) AND \(scope.persons(needs: .identity))
+            """
+        if let referralId { query += " AND r.id = \(bind: referralId)" }
+        query += " ORDER BY CASE r.status WHEN 'referred' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on, r.id"
+        return try await database.sql.raw(query).all().map { row in
+            PartnerReferral(referral: try ReferralRecord(row: row), givenNames: try row.decode(column: "given_names", as: String.self),
+                            familyName: try row.decode(column: "family_name", as: String.self), offerName: try row.decode(column: "offer_name", as: String.self),
+                            startsOn: try row.decode(column: "starts_on", as: String?.self).flatMap(CalendarDate.init(iso:)))
+        }
     }
 }

@@ -61,6 +61,8 @@ struct AuditController {
         if context.form["actie"] != nil && action == nil { errors.append(.init(name: "actie", message: t("audit.errors.action"))) }
         var filter = AuditFilter(personId: context.form["persoon"], actorId: context.form["gebruiker"], organisationId: principal.organisationId,
                                  action: action)
+        // What the providers' staff read and recorded about the municipalities' people is shown too.
+        filter.partnersOf = Policy.organisationScope(for: principal)
         if let identifier = context.form["bsn"] {
             if identifier.count > 10 || !identifier.allSatisfy(\.isASCII) || !identifier.allSatisfy(\.isNumber) {
                 errors.append(.init(name: "bsn", message: t("audit.errors.identifier")))

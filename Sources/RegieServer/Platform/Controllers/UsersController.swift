@@ -291,7 +291,7 @@ struct UsersController {
 
     /// Makes a new one-time link (voiding earlier unused ones), stores only its keyed hash, audits
     /// that it was made (never the token), and returns it to be shown once.
-    private func issueLink(userId: String, principal: Principal, request: Request, context: RegieRequestContext) async throws -> (url: String, expires: Date) {
+    func issueLink(userId: String, principal: Principal, request: Request, context: RegieRequestContext) async throws -> (url: String, expires: Date) {
         let token = TokenHasher.randomToken()
         let now = services.clock.now()
         let expires = now.addingTimeInterval(Self.linkLifetime)
@@ -310,7 +310,7 @@ struct UsersController {
     /// Sends the link to the account's own address when a mail server is configured. The message is
     /// Dutch and names no one but the recipient; a failure is logged and the link shown instead, so
     /// it is never lost. Nil without a mail server.
-    private func deliver(_ link: (url: String, expires: Date), to email: String, name: String, principal: Principal,
+    func deliver(_ link: (url: String, expires: Date), to email: String, name: String, principal: Principal,
                          context: RegieRequestContext) async -> Delivery? {
         guard let mailer = services.mailer else { return nil }
         let t = Localizer(catalogue: services.catalogue, locale: .nl)

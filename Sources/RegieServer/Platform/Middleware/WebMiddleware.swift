@@ -26,6 +26,10 @@ struct WebMiddleware: RouterMiddleware {
         defer { for upload in streamed { upload.remove() } }
         do {
             try await authenticate(request, &context)
+            if case .partner = context.principal, !Self.partnerMayOpen(request.uri.path) {
+                if request.uri.path == "/" { return Response(status: .seeOther, headers: [.location: SiteRoute.partnerHome.path]) }
+                throw AppError.forbidden
+            }
             if context.principal == nil {
                 if let token = request.cookies[Self.csrfCookie]?.value, !token.isEmpty {
                     context.anonymousCSRF = token
@@ -111,8 +115,24 @@ struct WebMiddleware: RouterMiddleware {
         if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
             try await services.sessions.touchSession(tokenHash: tokenHash, at: now)
         }
-        context.principal = .user(user, session: session)
         context.locale = UILocale(rawValue: user.locale) ?? .nl
+        guard let providerId = user.providerId else {
+            context.principal = .user(user, session: session)
+            return
+        }
+        // A provider's staff: the people referred to the provider, each with what they consented to,
+        // read afresh on every request so a revoked consent counts at once. An inactive provider's
+        // staff have no session.
+        guard let home = try await services.providers.partnerHome(providerId: providerId), home.provider.active else { return }
+        let grants = try await services.providers.partnerGrants(providerId: providerId, today: CalendarDate.today(now: now))
+        context.principal = .partner(PartnerUser(id: user.id, name: user.name, organisationId: user.organisationId, organisationName: user.organisationName,
+                                                 municipalities: [home.municipality], grants: grants, providerId: providerId, account: user, session: session))
+    }
+
+    /// What a provider's staff may open: their own pages, their account, signing in and out, and the
+    /// rules. Every page of the municipality's casework is closed to them, whatever it would show.
+    static func partnerMayOpen(_ path: String) -> Bool {
+        ["/aanbieder", "/account", "/uitloggen", "/inloggen", "/regels", "/wachtwoord-instellen"].contains { path == $0 || path.hasPrefix($0 + "/") }
     }
 
     /// No field of any form or query holds a control character (`TextCharacters`): a NUL byte would
