@@ -88,7 +88,11 @@ public struct PIP: Hashable, Codable, Sendable {
     }
 
     /// The level DUO will assume: a missing level means B1 for the B1- and onderwijsroute (R6).
-    public var effectiefNiveau: Taalniveau? {
+    public var effectiefNiveau: Taalniveau? { Self.effectiefNiveau(leerroute: leerroute, niveau: niveau) }
+
+    /// The level of a PIP with this route and (possibly missing) level.
+    // R6 — DUO PIP API 1.2.0 (NiveauPip: zonder niveau geldt B1 voor de B1-route en de onderwijsroute)
+    public static func effectiefNiveau(leerroute: Leerroute, niveau: Taalniveau?) -> Taalniveau? {
         if let niveau { return niveau }
         switch leerroute {
         case .b1, .onderwijs: return .b1

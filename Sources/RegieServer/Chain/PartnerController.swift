@@ -25,7 +25,8 @@ struct PartnerController {
 
     func partner(_ context: RegieRequestContext) throws -> (Principal, PartnerUser) {
         guard let principal = context.principal else { throw AppError.unauthenticated }
-        guard case .partner(let partner) = principal else { throw AppError.forbidden }
+        // These pages exist only for a provider's staff; for anyone else there is nothing here.
+        guard case .partner(let partner) = principal else { throw AppError.notFound }
         return (principal, partner)
     }
 
@@ -75,7 +76,7 @@ struct PartnerController {
         let hasGoals: Bool
         let hours: [ProvidersController.Fact]
         let hasHours: Bool
-        let notShared: [String]
+        let notShared: String
         let hasNotShared: Bool
         let steps: [StepForm]
         let hasSteps: Bool
@@ -136,7 +137,7 @@ struct PartnerController {
             hours = try await services.casework.partnerHours(personId: person.id, scope: scope).sorted { $0.key < $1.key }
                 .map { Fact(label: t("progress.kinds.\($0.key)"), value: t("providers.offer.hoursTotal", ["n": String($0.value)])) }
         }
-        let notShared = ConsentClass.allCases.filter { !granted.contains($0.dataClasses) }.map { t("referrals.classes.\($0.rawValue)") }
+        let notShared = ConsentClass.allCases.filter { !granted.contains($0.dataClasses) }.map { t("referrals.classes.\($0.rawValue)") }.joined(separator: "; ")
         let today = CalendarDate.today(now: services.clock.now())
         let steps: [StepForm] = StepReferral.Step.allCases.filter { $0 != .withdraw && r.status.next.contains(ReferralsController.status($0)) }.map { step in
             let key = step.rawValue

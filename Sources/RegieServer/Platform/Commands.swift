@@ -51,6 +51,10 @@ public enum RegieCommands {
             for login in DemoData.logins {
                 lines.append("  \(login.email.padding(toLength: 28, withPad: " ", startingAt: 0)) \(login.name) — \(login.roles.map(\.rawValue).joined(separator: ", "))")
             }
+            lines.append("Aanbieders (vragen bij de eerste keer om tweestapsverificatie met een authenticator-app):")
+            for (index, login) in DemoChain.partnerLogins.enumerated() {
+                lines.append("  \(login.email.padding(toLength: 37, withPad: " ", startingAt: 0)) \(login.name) — \(DemoChain.providers[index].name)")
+            }
         }
         lines.append("Stoppen: Ctrl-C")
         return lines.joined(separator: "\n")

@@ -106,7 +106,7 @@ public struct Views: Sendable {
             if Policy.allows(principal, .manageSettings) { add(.settings, "nav.settings") }
             add(.rules, "nav.rules")
             add(.account, "nav.account")
-            userName = principal.displayName
+            userName = principal.user?.name ?? principal.displayName
             if case .user(let user, let session) = principal {
                 organisationName = user.organisationName
                 let selected = session.municipalityCode

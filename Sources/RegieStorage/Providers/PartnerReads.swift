@@ -46,12 +46,17 @@ extension CaseworkStore {
 
     public func partnerRoute(personId: String, scope: TenantScope) async throws -> PartnerRoute? {
         guard let row = try await database.sql.raw("""
-            SELECT t.leerroute,
-                   (SELECT x.niveau FROM pips x WHERE x.person_id = t.person_id AND x.status = 'vastgesteld' ORDER BY x.version DESC LIMIT 1) AS niveau
-            FROM trajecten t WHERE t.person_id = \(bind: personId) AND \(scope.personRows(person: "t.person_id", municipality: "t.municipality_code", needs: .route))
+            SELECT t.leerroute, x.leerroute AS pip_route, x.niveau
+            FROM trajecten t LEFT JOIN pips x ON x.id = (SELECT y.id FROM pips y WHERE y.person_id = t.person_id AND y.status = 'vastgesteld'
+                                                         ORDER BY y.version DESC LIMIT 1)
+            WHERE t.person_id = \(bind: personId) AND \(scope.personRows(person: "t.person_id", municipality: "t.municipality_code", needs: .route))
             """).first() else { return nil }
-        return PartnerRoute(leerroute: try row.decode(column: "leerroute", as: String?.self).flatMap(Leerroute.init(rawValue:)),
-                            niveau: try row.decode(column: "niveau", as: String?.self).flatMap(Taalniveau.init(rawValue:)))
+        // The fixed PIP's route and level (a missing level is the route's own, R6); before a PIP, the chosen route.
+        if let route = try row.decode(column: "pip_route", as: String?.self).flatMap(Leerroute.init(rawValue:)) {
+            let niveau = try row.decode(column: "niveau", as: String?.self).flatMap(Taalniveau.init(rawValue:))
+            return PartnerRoute(leerroute: route, niveau: PIP.effectiefNiveau(leerroute: route, niveau: niveau))
+        }
+        return PartnerRoute(leerroute: try row.decode(column: "leerroute", as: String?.self).flatMap(Leerroute.init(rawValue:)), niveau: nil)
     }
 
     public func partnerPlanGoals(personId: String, scope: TenantScope) async throws -> PartnerPlanGoals? {

@@ -18,6 +18,13 @@ enum DemoChain {
         let starts: [(Int, Int)]
     }
 
+    /// One member of staff per provider, who signs in with the demo password and sets up two-step
+    /// verification on the first sign-in (a provider's organisation always asks for it).
+    static let partnerLogins: [(email: String, name: String)] = [
+        ("docent@taalhuisweert.example", "Els Vermeulen"), ("docent@taalschoolml.example", "Ahmed Bakkali"),
+        ("begeleider@vluchtelingenwerk.example", "Lotte Wuts"),
+    ]
+
     static let providers: [(name: String, kind: ProviderKind, kvk: String, mark: String?, offers: [Offer])] = [
         ("Taalhuis Weert", .taalschool, "14071234", "Blik op Werk", [
             Offer(name: "B1-route dagprogramma", route: .b1, level: .b1, location: "Weert, Stationsplein 9", schedule: "ma, wo en do 9.00–12.30 uur", hours: 12,
@@ -37,8 +44,8 @@ enum DemoChain {
         ]),
     ]
 
-    static func load(providers store: ProviderStore, casework: CaseworkStore, database: Database, consulent: (id: String, name: String),
-                     administrator: (id: String, name: String), organisationId: String, today: Date) async throws {
+    static func load(providers store: ProviderStore, casework: CaseworkStore, users: UserStore, database: Database, consulent: (id: String, name: String),
+                     administrator: (id: String, name: String), organisationId: String, passwordHash: String, today: Date) async throws {
         let day = CalendarDate.today(now: today)
         let scope = TenantScope(municipalityCodes: DemoData.municipalities.map(\.code))
         func audit(_ action: AuditAction, by who: (id: String, name: String), role: Role, person: String? = nil, _ detail: String) -> AuditEvent {
@@ -56,6 +63,10 @@ enum DemoChain {
                                           contactEmail: "verwijzingen@\(p.name.lowercased().filter { $0.isLetter }).example")
             _ = try await store.saveProvider(provider, isNew: true, scope: scope, actorId: administrator.id,
                                              audit: audit(.providerSave, by: administrator, role: .functioneelBeheerder, p.name), now: today)
+            let partnerOrganisation = try await users.ensurePartnerOrganisation(providerId: provider.id, name: "\(p.name) (aanbieder, Weert)", now: today)
+            let login = partnerLogins[number]
+            try await users.insertUser(.init(id: DemoData.id("partner", number + 1), organisationId: partnerOrganisation, teamId: nil, email: login.email,
+                                             name: login.name, passwordHash: passwordHash, roles: []), now: today)
             for o in p.offers {
                 let offer = OfferRecord(id: UUID().uuidString.lowercased(), providerId: provider.id, name: o.name, leerroute: o.route, niveau: o.level,
                                         location: o.location, schedule: o.schedule, hoursPerWeek: o.hours)

@@ -154,8 +154,8 @@ public struct DemoData: Sendable {
         let named = Self.logins.enumerated().filter { $0.element.roles.contains(.consulent) }.map { (id: Self.id("user", $0.offset + 1), name: $0.element.name) }
         try await DemoAgenda.load(store: casework, database: database, consulenten: named, organisationId: organisationId, today: today)
         // The providers of Weert with their offers, and the first consulent's referrals in every state.
-        try await DemoChain.load(providers: ProviderStore(database: database), casework: casework, database: database, consulent: named[0],
-                                 administrator: (Self.id("user", 7), "Ruud Smeets"), organisationId: organisationId, today: today)
+        try await DemoChain.load(providers: ProviderStore(database: database), casework: casework, users: users, database: database, consulent: named[0],
+                                 administrator: (Self.id("user", 7), "Ruud Smeets"), organisationId: organisationId, passwordHash: hash, today: today)
         // The figures' totals at once from the whole region, not person by person from the marks.
         try await FiguresStore(database: database).rebuildTotals()
         try await database.refreshStatistics()
@@ -167,6 +167,7 @@ public struct DemoData: Sendable {
         case "organisation": "00000000-0000-4000-8000-"
         case "team": "00000000-0000-4000-8001-"
         case "provider": "00000000-0000-4000-8003-"
+        case "partner": "00000000-0000-4000-8004-"
         default: "00000000-0000-4000-8002-"
         }
         let digits = String(number)
