@@ -241,6 +241,17 @@ public struct ReferToOffer: CaseworkCommand {
 public struct StepReferral: CaseworkCommand {
     public enum Step: String, Sendable, CaseIterable {
         case accept, refuse, start, end, withdraw
+
+        /// Where the referral stands after this step.
+        public var status: ReferralStatus {
+            switch self {
+            case .accept: .accepted
+            case .refuse: .refused
+            case .start: .started
+            case .end: .ended
+            case .withdraw: .withdrawn
+            }
+        }
     }
 
     public let file: CaseFile

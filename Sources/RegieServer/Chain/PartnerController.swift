@@ -139,21 +139,10 @@ struct PartnerController {
         }
         let notShared = ConsentClass.allCases.filter { !granted.contains($0.dataClasses) }.map { t("referrals.classes.\($0.rawValue)") }.joined(separator: "; ")
         let today = CalendarDate.today(now: services.clock.now())
-        let steps: [StepForm] = StepReferral.Step.allCases.filter { $0 != .withdraw && r.status.next.contains(ReferralsController.status($0)) }.map { step in
+        let steps: [StepForm] = StepReferral.Step.allCases.filter { $0 != .withdraw && r.status.next.contains($0.status) }.map { step in
             let key = step.rawValue
-            let mine = failed == key
-            func value(_ name: String, _ fallback: String = "") -> String { mine ? input.raw(name) ?? "" : fallback }
-            var fields = [FieldView(.input("date"), name: "on", id: "on-\(key)", label: t("referrals.stepOn"), value: value("on", today.iso), required: true,
-                                    errors: mine ? errors : [])]
-            switch step {
-            case .accept:
-                fields.append(FieldView(.input("date"), name: "plannedStart", id: "plannedStart-\(key)", label: t("referrals.plannedStart"),
-                                        value: value("plannedStart", referral.startsOn?.iso ?? ""), required: true, errors: mine ? errors : []))
-            case .refuse, .end:
-                fields.append(FieldView(.input("text"), name: "reason", id: "reason-\(key)", label: t("referrals.reason"), value: value("reason"), required: true,
-                                        errors: mine ? errors : []))
-            case .start, .withdraw: break
-            }
+            let fields = ReferralsController.stepFields(step, key: key, input: failed == key ? input : nil, errors: errors, plannedStart: referral.startsOn,
+                                                        today: today, t)
             let segment = Self.actions.first { $0.value == step }?.key ?? step.rawValue
             return StepForm(label: t("partner.steps.\(step.rawValue)"), action: SiteRoute.partnerReferralAction(r.id, segment).path, fields: fields,
                             secondary: step == .refuse)

@@ -158,21 +158,9 @@ struct ReferralsController {
                         current: c.isCurrent)
         }
         let open = canEdit && r.status.isOpen
-        let steps: [StepForm] = open ? StepReferral.Step.allCases.filter { r.status.next.contains(Self.status($0)) }.map { step in
+        let steps: [StepForm] = open ? StepReferral.Step.allCases.filter { r.status.next.contains($0.status) }.map { step in
             let key = "\(r.id)-\(step.rawValue)"
-            let mine = failed == key
-            func value(_ name: String, _ fallback: String = "") -> String { mine ? input.raw(name) ?? "" : fallback }
-            var fields = [FieldView(.input("date"), name: "on", id: "on-\(key)", label: t("referrals.stepOn"), value: value("on", today.iso), required: true,
-                                    errors: mine ? errors : [])]
-            switch step {
-            case .accept:
-                fields.append(FieldView(.input("date"), name: "plannedStart", id: "plannedStart-\(key)", label: t("referrals.plannedStart"),
-                                        value: value("plannedStart", view.startsOn?.iso ?? ""), required: true, errors: mine ? errors : []))
-            case .refuse, .end, .withdraw:
-                fields.append(FieldView(.input("text"), name: "reason", id: "reason-\(key)", label: t("referrals.reason"), value: value("reason"), required: true,
-                                        errors: mine ? errors : []))
-            case .start: break
-            }
+            let fields = Self.stepFields(step, key: key, input: failed == key ? input : nil, errors: errors, plannedStart: view.startsOn, today: today, t)
             let segment = Self.actions.first { $0.value == step }?.key ?? step.rawValue
             return StepForm(label: t("referrals.steps.\(step.rawValue)"), action: SiteRoute.referralAction(id, r.id, segment).path, fields: fields,
                             secondary: step == .refuse || step == .withdraw)
@@ -206,14 +194,24 @@ struct ReferralsController {
             summary: ErrorSummary(mineFailed ? errors : [], idSuffix: "-" + (failed ?? "")), open: mineFailed)
     }
 
-    static func status(_ step: StepReferral.Step) -> ReferralStatus {
+    /// The fields of one step's form (a date; for an acceptance the planned start, for a refusal, an
+    /// end or a withdrawal the reason), with what was typed when `input` is the failed form's.
+    static func stepFields(_ step: StepReferral.Step, key: String, input: FormData?, errors: [AppError.FieldError], plannedStart: CalendarDate?,
+                           today: CalendarDate, _ t: Localizer) -> [FieldView] {
+        let mine = input != nil
+        func value(_ name: String, _ fallback: String = "") -> String { input.map { $0.raw(name) ?? "" } ?? fallback }
+        var fields = [FieldView(.input("date"), name: "on", id: "on-\(key)", label: t("referrals.stepOn"), value: value("on", today.iso), required: true,
+                                errors: mine ? errors : [])]
         switch step {
-        case .accept: .accepted
-        case .refuse: .refused
-        case .start: .started
-        case .end: .ended
-        case .withdraw: .withdrawn
+        case .accept:
+            fields.append(FieldView(.input("date"), name: "plannedStart", id: "plannedStart-\(key)", label: t("referrals.plannedStart"),
+                                    value: value("plannedStart", plannedStart?.iso ?? ""), required: true, errors: mine ? errors : []))
+        case .refuse, .end, .withdraw:
+            fields.append(FieldView(.input("text"), name: "reason", id: "reason-\(key)", label: t("referrals.reason"), value: value("reason"), required: true,
+                                    errors: mine ? errors : []))
+        case .start: break
         }
+        return fields
     }
 
     func refer(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -244,35 +242,24 @@ struct ReferralsController {
         let action = try context.parameters.require("action")
         let input = context.form
         var r = InputReader()
-        let failed: String
-        let notice: String
+        let step = Self.actions[action]
+        guard step != nil || action == "toestemming" || action == "toestemming-intrekken" else { throw AppError.notFound }
+        let failed = "\(referralId)-\(step?.rawValue ?? action)"
         do {
-            if let step = Self.actions[action] {
-                failed = "\(referralId)-\(step.rawValue)"
-                notice = "stap"
-                let command = StepReferral(file: loaded.file, referralId: referralId, step: step, on: r.date("on", input["on"]),
-                                           plannedStart: r.date("plannedStart", input["plannedStart"]), reason: r.text(input["reason"]), read: r.issues)
-                do {
-                    _ = try await services.run(command, on: loaded, context: context)
-                } catch let invalid as FormErrors {
-                    return try await render(loaded, input: input, failed: failed, errors: invalid.fields, context: context, status: invalid.status)
-                }
-            } else if action == "toestemming" || action == "toestemming-intrekken" {
-                let revoke = action == "toestemming-intrekken"
-                failed = "\(referralId)-\(action)"
-                notice = revoke ? "ingetrokken" : "toestemming"
-                let classes: Set<ConsentClass>? = revoke ? nil : Set(r.choices("consent", input.all("consent"), as: ConsentClass.self))
-                let command = ChangeConsent(file: loaded.file, referralId: referralId, classes: classes, separatelyConfirmed: r.flag(input["separately"]),
-                                            on: r.date("on", input["on"]), reason: r.text(input["reason"]), read: r.issues)
-                do {
-                    try await services.run(command, on: loaded, context: context)
-                } catch let invalid as FormErrors {
-                    return try await render(loaded, input: input, failed: failed, errors: invalid.fields, context: context, status: invalid.status)
-                }
+            if let step {
+                _ = try await services.run(StepReferral(file: loaded.file, referralId: referralId, step: step, on: r.date("on", input["on"]),
+                                                        plannedStart: r.date("plannedStart", input["plannedStart"]), reason: r.text(input["reason"]), read: r.issues),
+                                           on: loaded, context: context)
             } else {
-                throw AppError.notFound
+                let classes: Set<ConsentClass>? = action == "toestemming-intrekken" ? nil : Set(r.choices("consent", input.all("consent"), as: ConsentClass.self))
+                try await services.run(ChangeConsent(file: loaded.file, referralId: referralId, classes: classes, separatelyConfirmed: r.flag(input["separately"]),
+                                                     on: r.date("on", input["on"]), reason: r.text(input["reason"]), read: r.issues),
+                                       on: loaded, context: context)
             }
+        } catch let invalid as FormErrors {
+            return try await render(loaded, input: input, failed: failed, errors: invalid.fields, context: context, status: invalid.status)
         }
+        let notice = step != nil ? "stap" : action == "toestemming-intrekken" ? "ingetrokken" : "toestemming"
         return Response(status: .seeOther, headers: [.location: SiteRoute.referrals(loaded.person.id).path + "?melding=\(notice)#verwijzing-\(referralId)"])
     }
 }
