@@ -18,6 +18,7 @@ from journeys.common import (
     display_date,
     dutch_date,
 )
+from journeys.second_factor import TXT_CODES_DONE, TXT_CODES_HEADING, TXT_SUBMIT, totp
 
 # Dutch UI texts and data of this journey (Sources/RegieServer/Resources/Locales/nl.json).
 TXT_NAV_PROVIDERS = "Aanbieders"  # nav.providers
@@ -47,6 +48,10 @@ BAD_KVK = "1234"  # not 8 digits
 START_WEEKS = 10  # the new start moment, this many weeks ahead (the demo's are 1 to 9 weeks ahead)
 START_CAPACITY = "9"
 CASES_TO_TRY = 25  # case files of the werkvoorraad to look at for one with open referrals
+PARTNER = "docent@taalhuisweert.example"  # the demo's member of staff of Taalhuis Weert (DemoChain.partnerLogins)
+TXT_PARTNER_HEADING = "Verwijzingen"  # partner.heading
+TXT_PARTNER_CONTACT = "Identiteit en contact"  # partner.contactHeading
+TXT_PARTNER_STEPS = "Uw antwoord, de start en het einde"  # partner.stepsHeading
 NEW_REFERRAL = "main form[action$='/verwijzingen']"  # the form 'Nieuwe verwijzing' (a referral's own forms post to …/verwijzingen/{id}/…)
 
 
@@ -273,6 +278,32 @@ def run(smoke: Smoke) -> None:
         smoke.expect(display_date(day) in facts, f"the planned start {display_date(day)} among the referral's facts", facts)
         print(f"    accepted, planned start {display_date(day)}")
 
+    def partner():
+        """The school's member of staff: the password, then (a provider's organisation asks for it) two-step
+        verification set up; the referrals to the school, and one of them with what the newcomer consented to."""
+        smoke.open("/inloggen")
+        smoke.login(PARTNER)
+        smoke.expect(smoke.path == "/inloggen/tweede-factor", "a provider's account to set up two-step verification first", smoke.path)
+        key = smoke.text_of("main .enrol-key")
+        field = smoke.find("main input#code", "the field 'Code uit de app'")
+        field.send_keys(totp(key, int(time.time()) // 30))
+        smoke.click_and_wait(smoke.button("main form button[type=submit]", TXT_SUBMIT))
+        smoke.expect(smoke.h1() == TXT_CODES_HEADING, f"heading '{TXT_CODES_HEADING}'", smoke.h1())
+        smoke.click_and_wait(smoke.link("main a.button", TXT_CODES_DONE))
+        smoke.open("/")
+        smoke.expect(smoke.path == "/aanbieder", "a provider's staff to land on /aanbieder", smoke.path)
+        smoke.expect(smoke.h1() == TXT_PARTNER_HEADING, f"heading '{TXT_PARTNER_HEADING}'", smoke.h1())
+        rows = smoke.driver.find_elements(By.CSS_SELECTOR, "main table tbody th a[href^='/aanbieder/verwijzingen/']")
+        smoke.expect(len(rows) > 0, "referrals to the school", "none")
+        smoke.check_page("aanbieder-verwijzingen")
+        smoke.click_and_wait(rows[0])
+        headings = [h.text.strip() for h in smoke.driver.find_elements(By.CSS_SELECTOR, "main h2")]
+        smoke.expect(TXT_PARTNER_CONTACT in headings, f"a section '{TXT_PARTNER_CONTACT}'", " | ".join(headings))
+        print(f"    {len(rows)} referral(s); sections: {', '.join(headings)}")
+        smoke.check_page("aanbieder-verwijzing")
+        smoke.open("/taken")
+        smoke.expect(smoke.status() == 403, "the municipality's pages closed to a provider's staff", str(smoke.status()))
+
     for name, function in [
         ("log in as functioneel beheerder", login_beheer),
         ("providers (/beheer/aanbieders)", providers),
@@ -285,6 +316,8 @@ def run(smoke: Smoke) -> None:
         ("referrals: refer to the first offer", refer),
         ("referrals: health data without separate consent is refused", refer_refused),
         ("referrals: the provider accepts", accept),
+        ("log out", smoke.logout),
+        ("the school's member of staff: two-step verification, the referrals (/aanbieder)", partner),
         ("log out", smoke.logout),
     ]:
         smoke.step(name, function)
