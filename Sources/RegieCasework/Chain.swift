@@ -22,11 +22,13 @@ public struct SaveProvider: CaseworkCommand {
     public var priceRouteCents: Int?
     public var contactEmail: String?
     public var active: Bool
+    /// The most active accounts the provider's staff may have.
+    public var maxAccounts: Int?
     public var read: [FieldIssue]
 
     public init(id: String?, municipalityCode: String?, name: String?, kind: ProviderKind?, kvk: String?, qualityMark: String?, qualityMarkUntil: CalendarDate?,
                 contractFrom: CalendarDate?, contractUntil: CalendarDate?, priceHourCents: Int?, priceRouteCents: Int?, contactEmail: String?,
-                active: Bool, read: [FieldIssue] = []) {
+                active: Bool, maxAccounts: Int? = nil, read: [FieldIssue] = []) {
         self.id = id
         self.municipalityCode = municipalityCode
         self.name = name
@@ -40,10 +42,12 @@ public struct SaveProvider: CaseworkCommand {
         self.priceRouteCents = priceRouteCents
         self.contactEmail = contactEmail
         self.active = active
+        self.maxAccounts = maxAccounts
         self.read = read
     }
 
     public static let labels = [
+        "maxAccounts": "providers.maxAccounts",
         "municipality": "providers.municipality", "name": "providers.name", "kind": "providers.kind", "kvk": "providers.kvk",
         "qualityMark": "providers.qualityMark", "qualityMarkUntil": "providers.qualityMarkUntil", "contractFrom": "providers.contractFrom",
         "contractUntil": "providers.contractUntil", "priceHour": "providers.priceHour", "priceRoute": "providers.priceRoute",
@@ -75,10 +79,11 @@ public struct SaveProvider: CaseworkCommand {
             v.fail("contactEmail", "validation.email")
             email = nil
         }
+        let maxAccounts = v.integer("maxAccounts", maxAccounts, range: 0...200, required: false) ?? 10
         guard v.isValid, let municipality, let name, let kind else { throw v.error() }
         let record = ProviderRecord(id: id ?? CommandContext.newID(), municipalityCode: municipality, name: name, kind: kind, kvk: kvk, qualityMark: mark,
                                     qualityMarkUntil: markUntil, contractFrom: from, contractUntil: until, priceHourCents: priceHourCents,
-                                    priceRouteCents: priceRouteCents, contactEmail: email, active: active)
+                                    priceRouteCents: priceRouteCents, contactEmail: email, active: active, maxAccounts: maxAccounts)
         do {
             guard let saved = try await stores.providers.saveProvider(record, isNew: id == nil, scope: context.scope, actorId: context.actorId,
                                                                       audit: context.audit(.providerSave, nil, name), now: context.now) else { throw CaseNotFound() }

@@ -167,13 +167,13 @@ public struct UserStore: Sendable {
             : "NULL, NULL, NULL, NULL, NULL, NULL"
         let rows = try await database.sql.raw("""
             SELECT 'u' AS kind, u.id AS code, o.name AS name, u.organisation_id, u.team_id, u.email, u.locale, u.active, u.password_changed_at,
-                u.name AS user_name, \(sessionColumns), o.provider_id
+                u.name AS user_name, \(sessionColumns), o.provider_id, u.partner_admin
             FROM \(from) JOIN organisations o ON o.id = u.organisation_id WHERE \(condition)
             UNION ALL
-            SELECT 'r', r.role, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            SELECT 'r', r.role, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
             FROM \(from) JOIN user_roles r ON r.user_id = u.id WHERE \(condition)
             UNION ALL
-            SELECT 'm', m.code, m.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            SELECT 'm', m.code, m.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
             FROM \(from) JOIN organisation_municipalities om ON om.organisation_id = u.organisation_id
             JOIN municipalities m ON m.code = om.municipality_code WHERE \(condition)
             ORDER BY kind DESC, name, code
@@ -197,6 +197,7 @@ public struct UserStore: Sendable {
             locale: try row.decode(column: "locale", as: String.self), active: try row.decode(column: "active", as: Int.self) == 1, roles: roles,
             municipalities: municipalities, passwordChangedAt: Date(epochSeconds: try row.decode(column: "password_changed_at", as: Int64.self)))
         user.providerId = try row.decode(column: "provider_id", as: String?.self)
+        user.partnerAdmin = (try row.decode(column: "partner_admin", as: Int?.self) ?? 0) == 1
         guard session else { return (user, nil) }
         let record = SessionRecord(
             tokenHash: try row.decode(column: "token_hash", as: String.self), userId: user.id, csrfToken: try row.decode(column: "csrf_token", as: String.self),

@@ -17,7 +17,7 @@ struct PartnerTests {
 
     /// A provider with an offer, personA referred to it with `consent`; the account's browser signed
     /// in (password set through its link, second factor enrolled). Returns what the test needs.
-    static func signedInPartner(_ client: any TestClientProtocol, _ app: AppContext, consent: [String])
+    static func signedInPartner(_ client: any TestClientProtocol, _ app: AppContext, consent: [String], isAdmin: Bool = false)
         async throws -> (partner: Browser, csrf: String, provider: String, referral: String, consulent: Browser, consulentCSRF: String, admin: Browser, adminCSRF: String) {
         let admin = Browser(client)
         let adminCSRF = try await admin.login(World.email(.functioneelBeheerder))
@@ -37,24 +37,31 @@ struct PartnerTests {
                                                                                         ("accountEmail", "geen-adres")], csrf: adminCSRF)
         #expect(bad.status == .badRequest && bad.body.contains("value=\"Docent Jansen\""))
         let created = try await admin.post("/beheer/aanbieders/\(provider)/accounts", form: [("actie", "toevoegen"), ("accountName", "Docent Jansen"),
-                                                                                            ("accountEmail", "docent@school.example")], csrf: adminCSRF)
+                                                                                            ("accountEmail", "docent@school.example")]
+                                           + (isAdmin ? [("partnerAdmin", "ja")] : []), csrf: adminCSRF)
         #expect(created.status == .created)
+        let (partner, csrf) = try await Self.firstSignIn(client, app, created, email: "docent@school.example")
+        return (partner, csrf, provider, referral, consulent, consulentCSRF, admin, adminCSRF)
+    }
+
+    /// The new account's first sign-in: the password through the link on `created`, then the second
+    /// factor the provider's organisation asks for (no session before it is set up). Returns the
+    /// browser on `/aanbieder` and its CSRF token.
+    static func firstSignIn(_ client: any TestClientProtocol, _ app: AppContext, _ created: Browser.Page, email: String) async throws -> (Browser, String) {
         let range = try #require(created.body.range(of: #"/wachtwoord-instellen/[A-Za-z0-9_-]+"#, options: .regularExpression))
         let link = String(created.body[range])
         let partner = Browser(client)
         let setPage = try await partner.get(link)
         #expect(try await partner.post(link, form: [("new", password), ("confirm", password)], csrf: setPage.csrf).status == .seeOther)
-        // The provider's organisation asks for a second factor: no session before it is set up.
         let form = try await partner.get("/inloggen")
-        let signIn = try await partner.post("/inloggen", form: [("email", "docent@school.example"), ("password", password)], csrf: form.csrf)
+        let signIn = try await partner.post("/inloggen", form: [("email", email), ("password", password)], csrf: form.csrf)
         #expect(signIn.location == "/inloggen/tweede-factor")
         let enrol = try await partner.get("/inloggen/tweede-factor")
         let secret = try SecondFactorTests.key(enrol)
         #expect(try await partner.post("/inloggen/tweede-factor", form: [("code", SecondFactorTests.code(secret, app))], csrf: enrol.csrf).status == .ok)
         let home = try await partner.get("/")
         #expect(home.location == "/aanbieder", "a provider's staff land on their referrals")
-        let csrf = try #require(try await partner.get("/aanbieder").csrf)
-        return (partner, csrf, provider, referral, consulent, consulentCSRF, admin, adminCSRF)
+        return (partner, try #require(try await partner.get("/aanbieder").csrf))
     }
 
     @Test("A provider's staff see the referred person's consented data only; revoking consent takes the person away at once", arguments: Engine.available)
@@ -111,16 +118,7 @@ struct PartnerTests {
             let other = try await ChainTests.addProvider(s.admin, s.adminCSRF, name: "VluchtelingenWerk", kind: "begeleiding")
             let created = try await s.admin.post("/beheer/aanbieders/\(other)/accounts", form: [("actie", "toevoegen"), ("accountName", "Begeleider"),
                                                                                                 ("accountEmail", "begeleider@vw.example")], csrf: s.adminCSRF)
-            let range = try #require(created.body.range(of: #"/wachtwoord-instellen/[A-Za-z0-9_-]+"#, options: .regularExpression))
-            let link = String(created.body[range])
-            let stranger = Browser(client)
-            let setPage = try await stranger.get(link)
-            _ = try await stranger.post(link, form: [("new", Self.password), ("confirm", Self.password)], csrf: setPage.csrf)
-            let form = try await stranger.get("/inloggen")
-            _ = try await stranger.post("/inloggen", form: [("email", "begeleider@vw.example"), ("password", Self.password)], csrf: form.csrf)
-            let enrol = try await stranger.get("/inloggen/tweede-factor")
-            _ = try await stranger.post("/inloggen/tweede-factor", form: [("code", SecondFactorTests.code(try SecondFactorTests.key(enrol), app))], csrf: enrol.csrf)
-            let strangerCSRF = try #require(try await stranger.get("/aanbieder").csrf)
+            let (stranger, strangerCSRF) = try await Self.firstSignIn(client, app, created, email: "begeleider@vw.example")
             #expect(!(try await stranger.get("/aanbieder").body.contains("Haddad")))
             #expect(try await stranger.get("/aanbieder/verwijzingen/\(s.referral)").status == .notFound)
             #expect(try await stranger.post("/aanbieder/verwijzingen/\(s.referral)/accepteren", form: [("on", "2026-11-18"), ("plannedStart", "2027-01-11")],
@@ -151,6 +149,39 @@ struct PartnerTests {
             }
             #expect(try await app.services.casework.listReferrals(personId: w.personA, scope: AccessScope(municipalityCodes: ["GM0988"])).first?.referral.status
                     == .referred, "nothing changed")
+        }
+    }
+
+    @Test("The provider's administrator keeps its staff's accounts within the municipality's limit; an ordinary account cannot", arguments: Engine.available)
+    func providerAdministrator(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let s = try await Self.signedInPartner(client, app, consent: ["identity"], isAdmin: true)
+            try await app.database.sql.raw("UPDATE providers SET max_accounts = 2 WHERE id = \(bind: s.provider)").run()
+            let page = try await s.partner.get("/aanbieder/accounts")
+            #expect(page.status == .ok && page.body.contains("1 van de 2 accounts"))
+            let added = try await s.partner.post("/aanbieder/accounts", form: [("actie", "toevoegen"), ("accountName", "Collega de Vries"),
+                                                                              ("accountEmail", "collega@school.example"), ("partnerAdmin", "ja")], csrf: s.csrf)
+            #expect(added.status == .created)
+            let colleagueId = try #require(try await app.services.users.fetchUserId(email: "collega@school.example"))
+            let organisation = try #require(try await app.services.users.partnerOrganisation(providerId: s.provider))
+            #expect(try await app.services.users.partnerAdmins(organisationId: organisation) == [try #require(try await app.services.users.fetchUserId(email: "docent@school.example"))],
+                    "only the municipality makes a provider's administrators")
+            let (colleague, _) = try await Self.firstSignIn(client, app, added, email: "collega@school.example")
+            #expect(try await colleague.get("/aanbieder/accounts").status == .notFound, "an ordinary account keeps no accounts")
+            // The limit: a third account is refused, what was typed kept.
+            let third = try await s.partner.post("/aanbieder/accounts", form: [("actie", "toevoegen"), ("accountName", "Derde"),
+                                                                              ("accountEmail", "derde@school.example")], csrf: s.csrf)
+            #expect(third.status == .badRequest && third.body.contains("2 actieve accounts") && third.body.contains("value=\"Derde\""))
+            // One's own account cannot be switched off here; a colleague's can, and their session ends.
+            let me = try #require(try await app.services.users.fetchUserId(email: "docent@school.example"))
+            #expect(try await s.partner.post("/aanbieder/accounts", form: [("actie", "uitzetten"), ("account", me), ("reason", "x")], csrf: s.csrf).status == .notFound)
+            #expect(try await s.partner.post("/aanbieder/accounts", form: [("actie", "uitzetten"), ("account", colleagueId), ("reason", "Vertrokken")],
+                                             csrf: s.csrf).location == "/aanbieder/accounts?melding=uitgezet")
+            #expect(try await colleague.get("/aanbieder").status != .ok, "the colleague is signed out")
+            // Another organisation's account is not found.
+            #expect(try await s.partner.post("/aanbieder/accounts", form: [("actie", "uitzetten"), ("account", "a-consulent"), ("reason", "x")], csrf: s.csrf)
+                .status == .notFound)
+            #expect(try await app.services.users.fetchUser(id: "a-consulent")?.active == true)
         }
     }
 }

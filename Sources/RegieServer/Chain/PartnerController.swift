@@ -18,6 +18,8 @@ struct PartnerController {
         router.get(RouterPath(SiteRoute.partnerHome.path), use: list)
         router.get(RouterPath(SiteRoute.partnerReferralPattern), use: show)
         router.post(RouterPath(SiteRoute.partnerReferralActionPattern), use: act)
+        router.get(RouterPath(SiteRoute.partnerAccounts.path), use: accounts)
+        router.post(RouterPath(SiteRoute.partnerAccounts.path), use: changeAccounts)
     }
 
     /// The steps the provider records, by their path segment (withdrawing is the municipality's).
@@ -176,5 +178,78 @@ struct PartnerController {
         let stillOpen = step == .accept || step == .start
         return Response(status: .seeOther, headers: [.location: (stillOpen ? SiteRoute.partnerReferral(referral.referral.id).path : SiteRoute.partnerHome.path)
                                                      + "?melding=stap"])
+    }
+
+    // MARK: The provider's own accounts (its administrators only)
+
+    struct AccountsView: Encodable {
+        let accounts: [ProvidersController.AccountRow]
+        let hasAccounts: Bool
+        let limit: String
+        let canAdd: Bool
+        let fields: [FieldView]
+        let action: String
+        let summary: ErrorSummary
+        let newLink: String?
+        let newLinkMailed: String?
+    }
+
+    func admin(_ context: RegieRequestContext) async throws -> (Principal, PartnerUser, ProviderRecord) {
+        let (principal, partner) = try partner(context)
+        guard partner.isAdmin, let home = try await services.providers.partnerHome(providerId: partner.providerId) else { throw AppError.notFound }
+        return (principal, partner, home.provider)
+    }
+
+    func accounts(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, partner, provider) = try await admin(context)
+        return try await renderAccounts(principal, partner, provider, input: FormData(), failed: nil, errors: [], link: nil, context: context, status: .ok)
+    }
+
+    private func renderAccounts(_ principal: Principal, _ partner: PartnerUser, _ provider: ProviderRecord, input: FormData, failed: String?,
+                                errors: [AppError.FieldError], link: (url: String, mailed: String?)?, context: RegieRequestContext,
+                                status: HTTPResponse.Status) async throws -> Response {
+        let t = services.localizer(context)
+        let rows = try await ProvidersController.accountRows(services, provider: provider, except: partner.id, input: input, failed: failed, errors: errors, t)
+        let active = rows.filter(\.active).count + 1
+        let new = failed == "new"
+        return try services.views.render(
+            "partner-accounts", titleKey: "partner.accounts.title",
+            content: AccountsView(
+                accounts: rows, hasAccounts: !rows.isEmpty,
+                limit: t("partner.accounts.limit", ["active": String(active), "max": String(provider.maxAccounts)]), canAdd: active < provider.maxAccounts || new,
+                fields: [
+                    FieldView(.input("text"), name: "accountName", label: t("providers.accounts.name"), value: new ? input.raw("accountName") ?? "" : "",
+                              required: true, errors: new ? errors : []),
+                    FieldView(.input("email"), name: "accountEmail", label: t("providers.accounts.email"), value: new ? input.raw("accountEmail") ?? "" : "",
+                              required: true, errors: new ? errors : []),
+                ],
+                action: SiteRoute.partnerAccounts.path,
+                summary: failed.map { $0 == "new" ? ErrorSummary(errors) : ErrorSummary(errors, idSuffix: "-" + $0) } ?? ErrorSummary([]),
+                newLink: link.flatMap { $0.url.isEmpty ? nil : $0.url }, newLinkMailed: link?.mailed),
+            context: context, current: SiteRoute.partnerAccounts.path,
+            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["uitgezet"], t), status: status)
+    }
+
+    func changeAccounts(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, partner, provider) = try await admin(context)
+        let accounts = PartnerAccounts(services: services)
+        if context.form["actie"] == "uitzetten" {
+            // Not one's own account: an administrator does not lock themselves out.
+            switch try await accounts.switchOff(provider: provider, except: partner.id, permission: .readPersons, context: context) {
+            case .invalid(let errors):
+                return try await renderAccounts(principal, partner, provider, input: context.form, failed: context.form["account"], errors: errors, link: nil,
+                                                context: context, status: .badRequest)
+            case .done:
+                return Response(status: .seeOther, headers: [.location: SiteRoute.partnerAccounts.path + "?melding=uitgezet"])
+            }
+        }
+        switch try await accounts.add(provider: provider, municipalityName: partner.municipalities.first?.name ?? provider.municipalityCode, admin: false,
+                                      principal: principal, permission: .readPersons, request: request, context: context) {
+        case .invalid(let errors):
+            return try await renderAccounts(principal, partner, provider, input: context.form, failed: "new", errors: errors, link: nil, context: context,
+                                            status: .badRequest)
+        case .done(let link):
+            return try await renderAccounts(principal, partner, provider, input: FormData(), failed: nil, errors: [], link: link, context: context, status: .created)
+        }
     }
 }

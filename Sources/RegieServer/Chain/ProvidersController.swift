@@ -1,8 +1,6 @@
 import Foundation
 import Hummingbird
-import HummingbirdBcrypt
 import Inburgering
-import NIOPosix
 import RegieCasework
 import RegieStorage
 
@@ -106,6 +104,21 @@ struct ProvidersController {
         let reasonField: FieldView
     }
 
+    /// The provider's accounts (without `except`, one's own), each with the reason field of its switch-off form.
+    static func accountRows(_ services: AppServices, provider: ProviderRecord, except: String?, input: FormData, failed: String?,
+                            errors: [AppError.FieldError], _ t: Localizer) async throws -> [AccountRow] {
+        guard let organisation = try await services.users.partnerOrganisation(providerId: provider.id) else { return [] }
+        let admins = try await services.users.partnerAdmins(organisationId: organisation)
+        return try await services.users.listAccounts(organisationId: organisation).filter { $0.id != except }.map { a in
+            let state = a.active ? (a.lastLoginAt.map { t("providers.accounts.lastLogin", ["when": DisplayDate.formatMoment($0)]) } ?? t("providers.accounts.neverIn"))
+                : t("providers.accounts.off", ["reason": a.deactivationReason ?? ""])
+            return AccountRow(id: a.id, name: a.name, email: a.email, state: state + (admins.contains(a.id) ? " · " + t("providers.accounts.admin") : ""),
+                              active: a.active,
+                              reasonField: FieldView(.input("text"), name: "reason", id: "reason-\(a.id)", label: t("providers.accounts.reason"),
+                                                     value: failed == a.id ? input.raw("reason") ?? "" : "", required: true, errors: failed == a.id ? errors : []))
+        }
+    }
+
     struct Fact: Encodable { let label: String; let value: String }
 
     /// Which form failed, so only it shows the typed values and the errors.
@@ -161,7 +174,8 @@ struct ProvidersController {
                             qualityMark: r.text(input["qualityMark"]), qualityMarkUntil: r.date("qualityMarkUntil", input["qualityMarkUntil"]),
                             contractFrom: r.date("contractFrom", input["contractFrom"]), contractUntil: r.date("contractUntil", input["contractUntil"]),
                             priceHourCents: r.amount("priceHour", input["priceHour"]), priceRouteCents: r.amount("priceRoute", input["priceRoute"]),
-                            contactEmail: r.text(input["contactEmail"]), active: id == nil || r.flag(input["active"]), read: r.issues)
+                            contactEmail: r.text(input["contactEmail"]), active: id == nil || r.flag(input["active"]),
+                            maxAccounts: r.integer("maxAccounts", input["maxAccounts"], range: 0...200), read: r.issues)
     }
 
     /// The provider form, filled from `provider` or (after a failed post) from what was typed.
@@ -191,6 +205,8 @@ struct ProvidersController {
             FieldView(.input("text"), name: "priceRoute", label: t("providers.priceRoute"), hint: t("providers.priceHint"),
                       value: value("priceRoute", provider?.priceRouteCents.map(Money.field)), errors: errors, extra: "inputmode=\"decimal\""),
             FieldView(.input("email"), name: "contactEmail", label: t("providers.contactEmail"), value: value("contactEmail", provider?.contactEmail), errors: errors),
+            FieldView(.input("number"), name: "maxAccounts", label: t("providers.maxAccounts"), hint: t("providers.maxAccountsHint"),
+                      value: value("maxAccounts", String(provider?.maxAccounts ?? 10)), errors: errors, extra: "min=\"0\" max=\"200\""),
         ]
         let choose: [(String, String)] = principal.municipalities.count > 1 ? [("", t("providers.chooseMunicipality"))] : []
         fields.insert(FieldView(.select, name: "municipality", label: t("providers.municipality"), value: municipality,
@@ -295,19 +311,11 @@ struct ProvidersController {
         ]
         if let hour = provider.priceHourCents { facts.append(Fact(label: t("providers.priceHour"), value: Money.format(hour, l))) }
         if let route = provider.priceRouteCents { facts.append(Fact(label: t("providers.priceRoute"), value: Money.format(route, l))) }
+        facts.append(Fact(label: t("providers.maxAccounts"), value: String(provider.maxAccounts)))
         if !provider.active { facts.append(Fact(label: t("providers.status"), value: t("providers.inactive"))) }
         let summaryErrors = failed == .provider || failed == .newOffer ? errors : []
-        let organisation = try await services.users.partnerOrganisation(providerId: provider.id)
-        var accounts: [AccountSummary] = []
-        if let organisation { accounts = try await services.users.listAccounts(organisationId: organisation) }
-        let accountRows = accounts.map { a in
-            AccountRow(id: a.id, name: a.name, email: a.email,
-                       state: a.active ? (a.lastLoginAt.map { t("providers.accounts.lastLogin", ["when": DisplayDate.formatMoment($0)]) } ?? t("providers.accounts.neverIn"))
-                           : t("providers.accounts.off", ["reason": a.deactivationReason ?? ""]),
-                       active: a.active,
-                       reasonField: FieldView(.input("text"), name: "reason", id: "reason-\(a.id)", label: t("providers.accounts.reason"),
-                                              value: failed == .account(a.id) ? input.raw("reason") ?? "" : "", required: true, errors: failed == .account(a.id) ? errors : []))
-        }
+        let failedAccount: String? = { if case .account(let id) = failed { return id } else { return nil } }()
+        let accountRows = try await Self.accountRows(services, provider: provider, except: nil, input: input, failed: failedAccount, errors: errors, t)
         let newAccount = failed == .account("new")
         return try services.views.render(
             "provider", titleKey: "providers.providerTitle", titleArguments: ["name": provider.name],
@@ -323,6 +331,8 @@ struct ProvidersController {
                               required: true, errors: newAccount ? errors : []),
                     FieldView(.input("email"), name: "accountEmail", label: t("providers.accounts.email"),
                               value: newAccount ? input.raw("accountEmail") ?? "" : "", required: true, errors: newAccount ? errors : []),
+                    FieldView(.checkbox, name: "partnerAdmin", label: t("providers.accounts.makeAdmin"), hint: t("providers.accounts.makeAdminHint"),
+                              value: newAccount && input.raw("partnerAdmin") == "ja" ? "ja" : "", errors: []),
                 ],
                 accountsAction: SiteRoute.providerAccounts(provider.id).path,
                 accountSummary: Self.accountSummary(failed, errors),
@@ -447,51 +457,23 @@ struct ProvidersController {
     /// required at sign-in; switched off with a reason (their sessions end at once).
     func accounts(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, provider) = try await load(context)
-        let t = services.localizer(context)
-        let now = services.clock.now()
+        let accounts = PartnerAccounts(services: services)
         if context.form["actie"] == "uitzetten" {
-            let id = context.form["account"] ?? ""
-            guard let organisation = try await services.users.partnerOrganisation(providerId: provider.id),
-                  try await services.users.listAccounts(organisationId: organisation).contains(where: { $0.id == id }) else { throw AppError.notFound }
-            let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard !reason.isEmpty else {
-                return try await render(principal, provider, input: context.form, failed: .account(id),
-                                        errors: [.init(name: "reason", message: t("validation.required", ["field": t("providers.accounts.reason")]))],
+            switch try await accounts.switchOff(provider: provider, permission: .manageSettings, context: context) {
+            case .invalid(let errors):
+                return try await render(principal, provider, input: context.form, failed: .account(context.form["account"] ?? ""), errors: errors,
                                         context: context, status: .badRequest)
+            case .done:
+                return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=uitgezet#accounts"])
             }
-            _ = try await services.users.deactivatePartnerAccount(userId: id, organisationId: organisation, reason: reason, at: now)
-            try await services.record(.userDeactivate, context: context, permission: .manageSettings, detail: "account \(id) van aanbieder \(provider.name): \(reason)")
-            return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=uitgezet#accounts"])
-        }
-        var v = Validator(t)
-        let name = v.text("accountName", context.form["accountName"]?.trimmingCharacters(in: .whitespaces), label: "providers.accounts.name", characters: .name)
-        let email = (context.form["accountEmail"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        if email.isEmpty {
-            v.fail("accountEmail", "validation.required", ["field": t("providers.accounts.email")])
-        } else if !UsersController.isPlausibleEmail(email) {
-            v.fail("accountEmail", "users.errors.email")
-        } else if try await services.users.fetchUserId(email: email) != nil {
-            v.fail("accountEmail", "users.errors.emailTaken")
-        }
-        guard v.isValid, let name else {
-            return try await render(principal, provider, input: context.form, failed: .account("new"), errors: v.errors, context: context, status: .badRequest)
         }
         let municipality = principal.municipalities.first { $0.code == provider.municipalityCode }?.name ?? provider.municipalityCode
-        let organisation = try await services.users.ensurePartnerOrganisation(
-            providerId: provider.id, name: t("providers.accounts.organisationName", ["provider": provider.name, "municipality": municipality]), now: now)
-        // The account starts with a password nobody knows: it is usable only after the link is used.
-        let cost = services.bcryptCost
-        let unusable = TokenHasher.randomToken()
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(unusable, cost: cost) }
-        let id = UUID().uuidString.lowercased()
-        try await services.users.insertUser(.init(id: id, organisationId: organisation, teamId: nil, email: email, name: name, passwordHash: hash, roles: []), now: now)
-        try await services.record(.providerAccountCreate, context: context, permission: .manageSettings, detail: "account \(id) van aanbieder \(provider.name)")
-        let users = UsersController(services: services)
-        let link = try await users.issueLink(userId: id, principal: principal, request: request, context: context)
-        let delivery = await users.deliver(link, to: email, name: name, principal: principal, context: context)
-        let shown: (url: String, mailed: String?) = delivery?.mailed == true
-            ? ("", t("providers.accounts.mailed", ["email": email]))
-            : (link.url, delivery?.error.map { t("providers.accounts.notMailed", ["reason": $0]) })
-        return try await render(principal, provider, input: FormData(), failed: nil, errors: [], link: shown, context: context, status: .created)
+        switch try await accounts.add(provider: provider, municipalityName: municipality, admin: context.form["partnerAdmin"] == "ja", principal: principal,
+                                      permission: .manageSettings, request: request, context: context) {
+        case .invalid(let errors):
+            return try await render(principal, provider, input: context.form, failed: .account("new"), errors: errors, context: context, status: .badRequest)
+        case .done(let link):
+            return try await render(principal, provider, input: FormData(), failed: nil, errors: [], link: link, context: context, status: .created)
+        }
     }
 }

@@ -18,6 +18,8 @@ public struct PartnerUser: Sendable, Hashable {
 
     /// The provider the partner's staff work for.
     public let providerId: String
+    /// One of the provider's own administrators: keeps its staff's accounts within the municipality's limit.
+    public let isAdmin: Bool
     /// The signed-in account and its session (nil for a partner built without one, e.g. in a test of
     /// the policy): what the account pages and the session's CSRF token use.
     public let account: User?
@@ -27,7 +29,7 @@ public struct PartnerUser: Sendable, Hashable {
     public var referredPersonIds: [String] { grants.keys.sorted() }
 
     public init(id: String, name: String, organisationId: String, organisationName: String, municipalities: [Municipality], grants: [String: DataClasses],
-                providerId: String = "", account: User? = nil, session: SessionRecord? = nil) {
+                providerId: String = "", isAdmin: Bool = false, account: User? = nil, session: SessionRecord? = nil) {
         self.id = id
         self.name = name
         self.organisationId = organisationId
@@ -35,6 +37,7 @@ public struct PartnerUser: Sendable, Hashable {
         self.municipalities = municipalities
         self.grants = grants
         self.providerId = providerId
+        self.isAdmin = isAdmin
         self.account = account
         self.session = session
     }

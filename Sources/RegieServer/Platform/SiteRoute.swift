@@ -112,6 +112,7 @@ public enum SiteRoute: Sendable, Hashable {
     case referralAction(String, String, String)
     case providerAccounts(String)
     case partnerHome
+    case partnerAccounts
     case partnerReferral(String)
     case partnerReferralAction(String, String)
 
@@ -189,6 +190,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .providerStart(let id, let offer, let start): return "/beheer/aanbieders/\(id)/aanbod/\(offer)/startmomenten/\(start)"
         case .providerAccounts(let id): return "/beheer/aanbieders/\(id)/accounts"
         case .partnerHome: return "/aanbieder"
+        case .partnerAccounts: return "/aanbieder/accounts"
         case .partnerReferral(let id): return "/aanbieder/verwijzingen/\(id)"
         case .partnerReferralAction(let id, let action): return "/aanbieder/verwijzingen/\(id)/\(action)"
         case .referrals(let id): return "/personen/\(id)/verwijzingen"

@@ -90,6 +90,7 @@ public struct Views: Sendable {
             if case .partner(let partner) = principal {
                 // A provider's staff: their referrals, the rules and their account; nothing of the municipality's casework.
                 add(.partnerHome, "nav.partner")
+                if partner.isAdmin { add(.partnerAccounts, "nav.partnerAccounts") }
                 organisationName = partner.organisationName
             } else if Policy.allows(principal, .readPersons) && !Policy.ontzorgenOnly(principal) { add(.home, "nav.caseload") }
             if Policy.allows(principal, .editPersons) { add(.myTasks, "nav.tasks") }

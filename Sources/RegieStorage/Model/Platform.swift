@@ -63,6 +63,8 @@ public struct User: Codable, Sendable, Hashable {
     /// Set for the staff of a provider (a partner organisation, M0031): the provider they work for.
     /// They serve no municipality; what they see follows from referrals and consent.
     public var providerId: String? = nil
+    /// A provider's own administrator, who keeps its staff's accounts (M0031).
+    public var partnerAdmin: Bool = false
 
     public init(id: String, organisationId: String, organisationName: String, teamId: String?, email: String, name: String, locale: String, active: Bool, roles: [Role], municipalities: [Municipality], passwordChangedAt: Date) {
         self.id = id

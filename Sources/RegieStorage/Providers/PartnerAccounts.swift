@@ -50,3 +50,20 @@ extension UserStore {
         }
     }
 }
+
+extension UserStore {
+    /// Makes an account of a provider's organisation one of its administrators, or not.
+    public func setPartnerAdmin(userId: String, organisationId: String, _ admin: Bool) async throws {
+        try await database.sql.raw("""
+            UPDATE users SET partner_admin = \(bind: admin ? 1 : 0) WHERE id = \(bind: userId) AND organisation_id = \(bind: organisationId)
+            """).run()
+    }
+}
+
+extension UserStore {
+    /// The administrators among a provider organisation's accounts.
+    public func partnerAdmins(organisationId: String) async throws -> Set<String> {
+        Set(try await database.sql.raw("SELECT id FROM users WHERE organisation_id = \(bind: organisationId) AND partner_admin = 1").all()
+            .map { try $0.decode(column: "id", as: String.self) })
+    }
+}

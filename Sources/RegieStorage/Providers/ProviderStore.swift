@@ -20,10 +20,12 @@ public struct ProviderRecord: Sendable, Hashable {
     public var priceRouteCents: Int?
     public var contactEmail: String?
     public var active: Bool
+    /// How many active accounts the provider's staff may have (the municipality's limit).
+    public var maxAccounts: Int
 
     public init(id: String, municipalityCode: String, name: String, kind: ProviderKind, kvk: String? = nil, qualityMark: String? = nil,
                 qualityMarkUntil: CalendarDate? = nil, contractFrom: CalendarDate? = nil, contractUntil: CalendarDate? = nil,
-                priceHourCents: Int? = nil, priceRouteCents: Int? = nil, contactEmail: String? = nil, active: Bool = true) {
+                priceHourCents: Int? = nil, priceRouteCents: Int? = nil, contactEmail: String? = nil, active: Bool = true, maxAccounts: Int = 10) {
         self.id = id
         self.municipalityCode = municipalityCode
         self.name = name
@@ -37,6 +39,7 @@ public struct ProviderRecord: Sendable, Hashable {
         self.priceRouteCents = priceRouteCents
         self.contactEmail = contactEmail
         self.active = active
+        self.maxAccounts = maxAccounts
     }
 
     init(row: any SQLRow) throws {
@@ -47,7 +50,8 @@ public struct ProviderRecord: Sendable, Hashable {
                   kvk: try row.decode(column: "kvk", as: String?.self), qualityMark: try row.decode(column: "quality_mark", as: String?.self),
                   qualityMarkUntil: try date("quality_mark_until"), contractFrom: try date("contract_from"), contractUntil: try date("contract_until"),
                   priceHourCents: try row.decode(column: "price_hour_cents", as: Int?.self), priceRouteCents: try row.decode(column: "price_route_cents", as: Int?.self),
-                  contactEmail: try row.decode(column: "contact_email", as: String?.self), active: try row.decode(column: "active", as: Int.self) != 0)
+                  contactEmail: try row.decode(column: "contact_email", as: String?.self), active: try row.decode(column: "active", as: Int.self) != 0,
+                  maxAccounts: try row.decode(column: "max_accounts", as: Int.self))
     }
 
     /// Whether the contract runs on `day` (an open end runs on).
@@ -161,10 +165,11 @@ public struct ProviderStore: Sendable {
             if isNew {
                 try await db.raw("""
                     INSERT INTO providers (id, municipality_code, name, kind, kvk, quality_mark, quality_mark_until, contract_from, contract_until,
-                        price_hour_cents, price_route_cents, contact_email, active, created_by, created_at)
+                        price_hour_cents, price_route_cents, contact_email, active, max_accounts, created_by, created_at)
                     VALUES (\(bind: p.id), \(bind: p.municipalityCode), \(bind: p.name), \(bind: p.kind.rawValue), \(bind: p.kvk), \(bind: p.qualityMark),
                         \(bind: p.qualityMarkUntil?.iso), \(bind: p.contractFrom?.iso), \(bind: p.contractUntil?.iso), \(bind: p.priceHourCents),
-                        \(bind: p.priceRouteCents), \(bind: p.contactEmail), \(bind: p.active ? 1 : 0), \(bind: actorId), \(bind: now.epochSeconds))
+                        \(bind: p.priceRouteCents), \(bind: p.contactEmail), \(bind: p.active ? 1 : 0), \(bind: p.maxAccounts), \(bind: actorId),
+                        \(bind: now.epochSeconds))
                     """).run()
             } else {
                 guard try await Self.provider(id: p.id, scope: scope, on: db) != nil else { return nil }
@@ -173,6 +178,7 @@ public struct ProviderStore: Sendable {
                         quality_mark_until = \(bind: p.qualityMarkUntil?.iso), contract_from = \(bind: p.contractFrom?.iso),
                         contract_until = \(bind: p.contractUntil?.iso), price_hour_cents = \(bind: p.priceHourCents),
                         price_route_cents = \(bind: p.priceRouteCents), contact_email = \(bind: p.contactEmail), active = \(bind: p.active ? 1 : 0),
+                        max_accounts = \(bind: p.maxAccounts),
                         updated_by = \(bind: actorId), updated_at = \(bind: now.epochSeconds)
                     WHERE id = \(bind: p.id)
                     """).run()

@@ -18,8 +18,8 @@ enum DemoChain {
         let starts: [(Int, Int)]
     }
 
-    /// One member of staff per provider, who signs in with the demo password and sets up two-step
-    /// verification on the first sign-in (a provider's organisation always asks for it).
+    /// One member of staff per provider, its administrator, who signs in with the demo password and
+    /// sets up two-step verification on the first sign-in (a provider's organisation always asks for it).
     static let partnerLogins: [(email: String, name: String)] = [
         ("docent@taalhuisweert.example", "Els Vermeulen"), ("docent@taalschoolml.example", "Ahmed Bakkali"),
         ("begeleider@vluchtelingenwerk.example", "Lotte Wuts"),
@@ -67,6 +67,7 @@ enum DemoChain {
             let login = partnerLogins[number]
             try await users.insertUser(.init(id: DemoData.id("partner", number + 1), organisationId: partnerOrganisation, teamId: nil, email: login.email,
                                              name: login.name, passwordHash: passwordHash, roles: []), now: today)
+            try await users.setPartnerAdmin(userId: DemoData.id("partner", number + 1), organisationId: partnerOrganisation, true)
             for o in p.offers {
                 let offer = OfferRecord(id: UUID().uuidString.lowercased(), providerId: provider.id, name: o.name, leerroute: o.route, niveau: o.level,
                                         location: o.location, schedule: o.schedule, hoursPerWeek: o.hours)

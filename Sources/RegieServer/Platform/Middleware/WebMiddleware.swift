@@ -126,7 +126,8 @@ struct WebMiddleware: RouterMiddleware {
         guard let home = try await services.providers.partnerHome(providerId: providerId), home.provider.active else { return }
         let grants = try await services.providers.partnerGrants(providerId: providerId, today: CalendarDate.today(now: now))
         context.principal = .partner(PartnerUser(id: user.id, name: user.name, organisationId: user.organisationId, organisationName: user.organisationName,
-                                                 municipalities: [home.municipality], grants: grants, providerId: providerId, account: user, session: session))
+                                                 municipalities: [home.municipality], grants: grants, providerId: providerId, isAdmin: user.partnerAdmin,
+                                                 account: user, session: session))
     }
 
     /// What a provider's staff may open: their own pages, their account, signing in and out, and the
