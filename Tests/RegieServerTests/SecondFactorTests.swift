@@ -184,6 +184,7 @@ struct SecondFactorTests {
             app.clock.advance(30)
             let fresh = try await browser.post("/account/tweede-factor/herstelcodes", form: [("code", Self.code(secret, app))], csrf: session)
             #expect(fresh.status == .ok && Self.codes(fresh).count == 10 && Set(Self.codes(fresh)).isDisjoint(with: Self.codes(enrolled)))
+            #expect(try await AccountsAdminTests.actions(app, "user.secondFactor.recoveryCodes").contains { $0.actorId == "a-consulent" }, "new codes are audited")
 
             // Another organisation's beheerder cannot touch the account; its own can.
             let other = Browser(client)
@@ -214,6 +215,7 @@ struct SecondFactorTests {
             let off = try await browser.post("/account/tweede-factor/uitzetten", form: [("code", Self.code(secret, app))], csrf: csrf)
             #expect(off.location == "/account?melding=tweedeFactorUit#tweede-factor")
             #expect(try await app.services.secondFactor.state(userId: "a-teamleider").enabled == false)
+            #expect(try await AccountsAdminTests.actions(app, "user.secondFactor.disable").contains { $0.actorId == "a-teamleider" }, "turning it off is audited")
             _ = try await browser.post("/uitloggen", form: [], csrf: csrf)
             #expect(try await Self.password(browser, World.email(.teamleider)) == nil, "the password alone signs in again")
         }

@@ -104,6 +104,7 @@ def run(smoke: Smoke) -> None:
 
     def turn_off():
         smoke.open("/account#tweede-factor")
+        smoke.check_page("account-tweestaps-aan")
         field = smoke.find("main #tweede-factor ~ form input#code, main form input#code", "the code field on Mijn account")
         field.send_keys(fresh_code())
         smoke.click_and_wait(smoke.button("main form button[type=submit]", TXT_TURN_OFF))

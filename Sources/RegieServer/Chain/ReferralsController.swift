@@ -91,7 +91,7 @@ struct ReferralsController {
             ?? t("referrals.noRoute")
         let new = failed == "new"
         let offerOptions = choices.map { choice in
-            (choice.offer.id, Self.offerLabel(choice, t, l))
+            (choice.offer.id, Self.offerLabel(choice, today: today, t, l))
         }
         let chosenOffer = new ? input.raw("offer") ?? "" : ""
         return try services.views.render(
@@ -121,14 +121,15 @@ struct ReferralsController {
                   options: ConsentClass.allCases.map { ($0.rawValue, t("referrals.classes.\($0.rawValue)")) }, required: true, errors: errors)
     }
 
-    static func offerLabel(_ choice: OfferChoice, _ t: Localizer, _ l: UILocale) -> String {
+    static func offerLabel(_ choice: OfferChoice, today: CalendarDate, _ t: Localizer, _ l: UILocale) -> String {
         let o = choice.offer
         let route = o.leerroute == nil ? "" : ProvidersController.routeText(o, t) + ", "
         let base = "\(choice.provider.name) — \(o.name): \(route)\(o.location), \(o.schedule), " + t("providers.offer.hoursText", ["n": String(o.hoursPerWeek)])
-        if let free = choice.firstFree {
-            return base + ". " + t("referrals.firstFree", ["date": DisplayDate.format(free.startsOn, l), "n": String(free.free)])
-        }
-        return base + ". " + t("referrals.noFreeStart", ["n": String(choice.waiting)])
+        let start = choice.firstFree.map { t("referrals.firstFree", ["date": DisplayDate.format($0.startsOn, l), "n": String($0.free)]) }
+            ?? t("referrals.noFreeStart", ["n": String(choice.waiting)])
+        // A quality mark that ran out is said beside the offer, so nobody refers there unawares.
+        let mark = choice.provider.qualityMarkUntil.flatMap { $0 < today ? " " + t("referrals.markExpired", ["date": DisplayDate.format($0, l)]) : nil } ?? ""
+        return base + ". " + start + mark
     }
 
     func block(_ view: ReferralView, loaded: CaseLoader.Loaded, canEdit: Bool, input: FormData, failed: String?, errors: [AppError.FieldError],
