@@ -172,9 +172,14 @@ struct BRPTests {
             app.clock.advance(120)
             #expect(try await Self.worker(app).runOnce() == 1)
             let waiting = try #require(try await app.services.brp.waiting(personId: person))
-            #expect(waiting.attempts == 1 && waiting.lastError?.hasPrefix("niet bereikbaar") == true)
+            #expect(waiting.attempts == 1 && waiting.lastError == "unavailable")
             #expect(waiting.dueAt > app.clock.now, "tried again later, not dropped")
             #expect(try await browser.get("/personen/\(person)/brp").body.contains("De BRP was niet bereikbaar"))
+            // Stored as a code, so each reader gets their own language.
+            let english = Localizer(catalogue: app.services.catalogue, locale: .en)
+            #expect(BRPController.errorText("unavailable", english) == "unreachable")
+            #expect(BRPController.errorText("rejected:403", english) == "unusable: the request was refused (HTTP 403)")
+            #expect(BRPController.errorText("niet bereikbaar", english) == "niet bereikbaar", "a text stored before the codes is shown as it is")
         }
     }
 

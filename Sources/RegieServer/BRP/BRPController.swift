@@ -70,7 +70,7 @@ struct BRPController {
         let facts = latest?.facts
         let waiting = try await services.brp.waiting(personId: person.id).map { w in
             t(w.lastError == nil ? "brp.waiting" : "brp.waitingError",
-              ["purpose": t("brp.purposes.\(w.purpose)"), "error": w.lastError ?? "", "attempts": String(w.attempts),
+              ["purpose": t("brp.purposes.\(w.purpose)"), "error": w.lastError.map { Self.errorText($0, t) } ?? "", "attempts": String(w.attempts),
                "when": DisplayDate.formatMoment(w.dueAt)])
         }
         var rows: [Row] = []
@@ -170,6 +170,14 @@ struct BRPController {
         }
         let dates = ["start": DisplayDate.format(period.start, l), "end": DisplayDate.format(period.end, l)]
         return t(period.end < today ? "brp.ontzorgen.ended" : "brp.ontzorgen.running", dates)
+    }
+
+    /// What went wrong with a lookup (`BRPWorker.describe`'s code) in the reader's words; a text stored
+    /// before the codes is shown as it is.
+    static func errorText(_ code: String, _ t: Localizer) -> String {
+        let parts = code.split(separator: ":", maxSplits: 1).map(String.init)
+        guard let kind = parts.first, ["unavailable", "rejected", "unreadable", "other"].contains(kind) else { return code }
+        return t("brp.errors.\(kind)", ["status": parts.count > 1 ? parts[1] : ""])
     }
 
     /// What the BRP said that changes what Regie shows and sends, as banners for the file.

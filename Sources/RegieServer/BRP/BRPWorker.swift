@@ -72,19 +72,19 @@ public struct BRPWorker: Service, CustomStringConvertible {
                 try await services.brp.done(personId: item.personId)
             } catch {
                 // Kept for the next try; what went wrong by its kind only (no personal data in logs).
-                try await services.brp.retry(personId: item.personId, error: String(describing: type(of: error)),
-                                             retryAt: services.clock.now().addingTimeInterval(3_600))
+                try await services.brp.retry(personId: item.personId, error: "other", retryAt: services.clock.now().addingTimeInterval(3_600))
             }
         }
         return due.count
     }
 
-    /// What went wrong, in words the BRP page shows after "De BRP was …" (no technical error names).
+    /// What went wrong, as a code the BRP page puts in the reader's words (`brp.errors.*`, after
+    /// "De BRP was …"); no technical error names, no personal data.
     static func describe(_ error: BRPCallError) -> String {
         switch error {
-        case .unavailable: "niet bereikbaar"
-        case .rejected(let status, _): "niet bruikbaar: de opvraging werd geweigerd (HTTP \(status))"
-        case .unreadable: "niet bruikbaar: het antwoord was onleesbaar"
+        case .unavailable: "unavailable"
+        case .rejected(let status, _): "rejected:\(status)"
+        case .unreadable: "unreadable"
         }
     }
 }
