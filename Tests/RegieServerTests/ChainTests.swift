@@ -140,6 +140,10 @@ struct ChainTests {
             #expect(twice.status == .conflict && twice.body.contains("Deze stap past niet"))
             #expect(try await browser.post("/personen/\(person)/verwijzingen/\(id)/starten", form: [("on", "2026-11-18")], csrf: csrf).status == .seeOther)
             #expect(try await browser.get("/personen/\(person)/verwijzingen").body.contains("2 dagen van verwijzing tot start"))
+            // The providers' overview counts it: open, on the waiting list, and the average wait until the start.
+            let overview = try await admin.get("/beheer/aanbieders").body
+            #expect(overview.contains("1 lopend, waarvan 0 op de wachtlijst; 0 geweigerd, 0 beëindigd"))
+            #expect(overview.contains("gemiddeld 2 dagen (over 1 gestart in de laatste 12 maanden)"))
 
             // The newcomer widens the consent, then withdraws it: both versions stay, with their reasons.
             let noReason = try await browser.post("/personen/\(person)/verwijzingen/\(id)/toestemming", form: [

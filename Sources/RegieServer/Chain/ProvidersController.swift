@@ -34,6 +34,8 @@ struct ProvidersController {
         let markWarning: String?
         let contract: String
         let inactive: Bool
+        let referrals: String
+        let waiting: String
     }
 
     struct ListView: Encodable {
@@ -141,11 +143,16 @@ struct ProvidersController {
         let today = CalendarDate.today(now: services.clock.now())
         let names = Dictionary(principal.municipalities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let providers = try await services.providers.listProviders(scope: Policy.organisationScope(for: principal))
+        let figures = try await services.providers.referralFigures(scope: Policy.organisationScope(for: principal), today: today)
         let rows = providers.map { p in
-            ProviderRow(href: SiteRoute.provider(p.id).path, name: p.name, kind: t("providers.kinds.\(p.kind.rawValue)"),
+            let f = figures[p.id] ?? ProviderReferralFigures()
+            return ProviderRow(href: SiteRoute.provider(p.id).path, name: p.name, kind: t("providers.kinds.\(p.kind.rawValue)"),
                         municipality: names[p.municipalityCode] ?? p.municipalityCode, kvk: p.kvk ?? "—",
                         qualityMark: p.qualityMark.map { mark in mark + (p.qualityMarkUntil.map { " (\(t("providers.until", ["date": DisplayDate.format($0, l)])))" } ?? "") } ?? "—",
-                        markWarning: Self.markWarning(p, today: today, t, l), contract: Self.contract(p, t, l), inactive: !p.active)
+                        markWarning: Self.markWarning(p, today: today, t, l), contract: Self.contract(p, t, l), inactive: !p.active,
+                        referrals: t("providers.figures.referrals", ["open": String(f.open), "waiting": String(f.waitingList), "refused": String(f.refused),
+                                                                   "ended": String(f.ended)]),
+                        waiting: f.averageWaitDays.map { t("providers.figures.wait", ["days": String($0), "n": String(f.startedLastYear)]) } ?? "—")
         }
         return try services.views.render(
             "providers", titleKey: "providers.title",

@@ -328,3 +328,52 @@ public struct ProviderStore: Sendable {
         return pairs.map { OfferChoice(offer: $0.0, provider: $0.1, starts: starts[$0.0.id] ?? [], waiting: waiting[$0.0.id] ?? 0) }
     }
 }
+
+/// How the referrals to one provider stand (issue 18 items 2 and 7): open referrals, the waiting
+/// list, answers, and the waiting time from referral to start. Counts only, no person.
+public struct ProviderReferralFigures: Sendable, Hashable {
+    public var open = 0
+    /// Open referrals without a start moment.
+    public var waitingList = 0
+    public var refused = 0
+    public var ended = 0
+    /// Referrals that started within the last 12 months, and their average wait in days.
+    public var startedLastYear = 0
+    public var averageWaitDays: Int?
+
+    public init() {}
+}
+
+extension ProviderStore {
+    /// The referral figures of each provider of the municipalities in scope, by provider id.
+    public func referralFigures(scope: AccessScope, today: CalendarDate) async throws -> [String: ProviderReferralFigures] {
+        let rows = try await database.sql.raw("""
+            SELECT o.provider_id, r.status, r.start_id, r.referred_on, r.started_on
+            FROM referrals r JOIN provider_offers o ON o.id = r.offer_id JOIN providers v ON v.id = o.provider_id
+            WHERE \(scope.municipalities("v.municipality_code", needs: .organisation))
+            """).all()
+        let yearAgo = today.adding(months: -12)
+        var figures: [String: ProviderReferralFigures] = [:]
+        var waits: [String: [Int]] = [:]
+        for row in rows {
+            let provider = try row.decode(column: "provider_id", as: String.self)
+            let status = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .referred
+            var f = figures[provider] ?? ProviderReferralFigures()
+            if status.isOpen { f.open += 1 }
+            let startId = try row.decode(column: "start_id", as: String?.self)
+            if status.isOpen && status != .started && startId == nil { f.waitingList += 1 }
+            if status == .refused { f.refused += 1 }
+            if status == .ended { f.ended += 1 }
+            if let started = try row.decode(column: "started_on", as: String?.self).flatMap(CalendarDate.init(iso:)), started >= yearAgo,
+               let referred = CalendarDate(iso: try row.decode(column: "referred_on", as: String.self)) {
+                f.startedLastYear += 1
+                waits[provider, default: []].append(ReferralRule.waitingDays(referredOn: referred, startedOn: started, today: today))
+            }
+            figures[provider] = f
+        }
+        for (provider, days) in waits where !days.isEmpty {
+            figures[provider]?.averageWaitDays = Int((Double(days.reduce(0, +)) / Double(days.count)).rounded())
+        }
+        return figures
+    }
+}
