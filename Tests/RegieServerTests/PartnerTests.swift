@@ -73,6 +73,9 @@ struct PartnerTests {
             #expect(list.status == .ok)
             #expect(list.body.contains("Amal Haddad") && list.body.contains("B1 dag") && list.body.contains("Verwezen, wacht op antwoord"))
             #expect(!list.body.contains("Werkvoorraad"), "no menu of the municipality's casework")
+            let account = try await s.partner.get("/account")
+            #expect(account.status == .ok && account.body.contains("Tweestapsverificatie") && !account.body.contains("Telefoonnummer in brieven"),
+                    "their own account: password, two-step verification, language; nothing of the municipality's letters")
             let page = try await s.partner.get("/aanbieder/verwijzingen/\(s.referral)")
             #expect(page.status == .ok)
             #expect(page.body.contains("Identiteit en contact") && page.body.contains("Arabisch (tolk nodig)"))

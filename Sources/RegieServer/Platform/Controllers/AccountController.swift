@@ -31,6 +31,8 @@ struct AccountController {
         let organisation: String
         let roles: [RoleItem]
         let municipalities: String
+        /// A member of the municipality's staff (not a provider's): roles, municipalities and the letters' phone apply.
+        let isStaff: Bool
         let locales: [Option]
         let passwordAction: String
         let localeAction: String
@@ -105,7 +107,7 @@ struct AccountController {
             content: AccountView(
                 name: user.name, email: user.email, organisation: user.organisationName,
                 roles: user.roles.map { .init(label: t("roles.\($0.rawValue)")) },
-                municipalities: user.municipalities.map(\.name).joined(separator: ", "),
+                municipalities: user.municipalities.map(\.name).joined(separator: ", "), isStaff: user.providerId == nil,
                 locales: UILocale.allCases.map { .init(value: $0.rawValue, label: t("locales.\($0.rawValue)"), selected: $0 == context.locale) },
                 passwordAction: SiteRoute.accountPassword.path, localeAction: SiteRoute.accountLocale.path,
                 errors: errors.map { FieldMessage(field: $0.name, message: $0.message) }, hasErrors: !errors.isEmpty,
