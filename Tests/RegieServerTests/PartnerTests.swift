@@ -129,8 +129,14 @@ struct PartnerTests {
             #expect(try await app.services.casework.listReferrals(personId: app.world.personA, scope: AccessScope(municipalityCodes: ["GM0988"])).first?
                 .referral.status == .referred, "nothing changed")
 
-            // The first school's account is switched off: its session ends at once.
+            // The municipality's beheerder resets the first school's account's second factor, and cannot reach another organisation's account that way.
             let account = try #require(try await app.services.users.fetchUserId(email: "docent@school.example"))
+            #expect(try await s.admin.post("/beheer/aanbieders/\(s.provider)/accounts", form: [("actie", "tweede-factor-herstellen"), ("account", account)],
+                                           csrf: s.adminCSRF).status == .seeOther)
+            #expect(try await app.services.secondFactor.state(userId: account).enabled == false)
+            #expect(try await s.admin.post("/beheer/aanbieders/\(s.provider)/accounts", form: [("actie", "tweede-factor-herstellen"), ("account", "a-consulent")],
+                                           csrf: s.adminCSRF).status == .notFound)
+            // The first school's account is switched off: its session ends at once.
             #expect(try await s.admin.post("/beheer/aanbieders/\(s.provider)/accounts", form: [("actie", "uitzetten"), ("account", account), ("reason", "Uit dienst")],
                                            csrf: s.adminCSRF).status == .seeOther)
             let after = try await s.partner.get("/aanbieder")
@@ -175,6 +181,11 @@ struct PartnerTests {
             let third = try await s.partner.post("/aanbieder/accounts", form: [("actie", "toevoegen"), ("accountName", "Derde"),
                                                                               ("accountEmail", "derde@school.example")], csrf: s.csrf)
             #expect(third.status == .badRequest && third.body.contains("2 actieve accounts") && third.body.contains("value=\"Derde\""))
+            // A colleague's lost phone: their second factor is wiped, to set up again at the next sign-in; one's own is not reset here.
+            #expect(try await s.partner.post("/aanbieder/accounts", form: [("actie", "tweede-factor-herstellen"), ("account", colleagueId)], csrf: s.csrf)
+                .location == "/aanbieder/accounts?melding=tweedeFactorHersteld")
+            #expect(try await app.services.secondFactor.state(userId: colleagueId).enabled == false)
+            #expect(try await !AccountsAdminTests.actions(app, "user.secondFactor.reset").isEmpty)
             // One's own account cannot be switched off here; a colleague's can, and their session ends.
             let me = try #require(try await app.services.users.fetchUserId(email: "docent@school.example"))
             #expect(try await s.partner.post("/aanbieder/accounts", form: [("actie", "uitzetten"), ("account", me), ("reason", "x")], csrf: s.csrf).status == .notFound)

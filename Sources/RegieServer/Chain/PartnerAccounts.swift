@@ -71,4 +71,14 @@ struct PartnerAccounts {
         try await services.record(.userDeactivate, context: context, permission: permission, detail: "account \(id) van aanbieder \(provider.name): \(reason)")
         return .done(link: nil)
     }
+
+    /// After a lost phone: the account's second factor is wiped (404 when the account is not one of
+    /// the provider's); it sets one up again at its next sign-in, as its organisation requires.
+    func resetSecondFactor(provider: ProviderRecord, except: String? = nil, permission: Permission, context: RegieRequestContext) async throws {
+        let id = context.form["account"] ?? ""
+        guard id != except, let organisation = try await services.users.partnerOrganisation(providerId: provider.id),
+              try await services.secondFactor.disable(userId: id, organisationId: organisation) else { throw AppError.notFound }
+        try await services.record(.userSecondFactorReset, context: context, permission: permission, detail: "account \(id) van aanbieder \(provider.name)")
+    }
 }
+

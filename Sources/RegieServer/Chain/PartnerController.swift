@@ -227,12 +227,16 @@ struct PartnerController {
                 summary: failed.map { $0 == "new" ? ErrorSummary(errors) : ErrorSummary(errors, idSuffix: "-" + $0) } ?? ErrorSummary([]),
                 newLink: link.flatMap { $0.url.isEmpty ? nil : $0.url }, newLinkMailed: link?.mailed),
             context: context, current: SiteRoute.partnerAccounts.path,
-            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["uitgezet"], t), status: status)
+            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["uitgezet", "tweedeFactorHersteld"], t), status: status)
     }
 
     func changeAccounts(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, partner, provider) = try await admin(context)
         let accounts = PartnerAccounts(services: services)
+        if context.form["actie"] == "tweede-factor-herstellen" {
+            try await accounts.resetSecondFactor(provider: provider, except: partner.id, permission: .readPersons, context: context)
+            return Response(status: .seeOther, headers: [.location: SiteRoute.partnerAccounts.path + "?melding=tweedeFactorHersteld"])
+        }
         if context.form["actie"] == "uitzetten" {
             // Not one's own account: an administrator does not lock themselves out.
             switch try await accounts.switchOff(provider: provider, except: partner.id, permission: .readPersons, context: context) {

@@ -345,7 +345,8 @@ struct ProvidersController {
                 accountSummary: Self.accountSummary(failed, errors),
                 newLink: link.flatMap { $0.url.isEmpty ? nil : $0.url }, newLinkMailed: link?.mailed),
             context: context, current: SiteRoute.providers.path,
-            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["toegevoegd", "opgeslagen", "aanbod", "startmoment", "uitgezet"], t), status: status)
+            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["toegevoegd", "opgeslagen", "aanbod", "startmoment", "uitgezet", "tweedeFactorHersteld"], t),
+            status: status)
     }
 
     /// The errors of a form inside an offer's block, linked to that form's fields.
@@ -465,6 +466,10 @@ struct ProvidersController {
     func accounts(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, provider) = try await load(context)
         let accounts = PartnerAccounts(services: services)
+        if context.form["actie"] == "tweede-factor-herstellen" {
+            try await accounts.resetSecondFactor(provider: provider, permission: .manageSettings, context: context)
+            return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=tweedeFactorHersteld#accounts"])
+        }
         if context.form["actie"] == "uitzetten" {
             switch try await accounts.switchOff(provider: provider, permission: .manageSettings, context: context) {
             case .invalid(let errors):
