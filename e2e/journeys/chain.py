@@ -301,6 +301,9 @@ def run(smoke: Smoke) -> None:
         smoke.expect(TXT_PARTNER_CONTACT in headings, f"a section '{TXT_PARTNER_CONTACT}'", " | ".join(headings))
         print(f"    {len(rows)} referral(s); sections: {', '.join(headings)}")
         smoke.check_page("aanbieder-verwijzing")
+        smoke.open("/aanbieder/accounts")  # the demo's member of staff is the school's administrator
+        smoke.expect(smoke.status() == 200, "the school's administrator keeps its accounts", str(smoke.status()))
+        smoke.check_page("aanbieder-accounts")
         smoke.open("/taken")
         smoke.expect(smoke.status() == 403, "the municipality's pages closed to a provider's staff", str(smoke.status()))
 
