@@ -57,6 +57,7 @@ struct ChainTests {
             #expect(try await admin.post("/beheer/aanbieders", form: [("municipality", "GM0957"), ("name", "Elders"), ("kind", "roc")], csrf: csrf).status == .badRequest)
 
             let provider = try await Self.addProvider(admin, csrf, name: "Taalschool Weert")
+            #expect(try await admin.get("/beheer/aanbieders").body.contains("Blik op Werk (t/m 30 juni 2027)"), "the quality mark with its expiry")
             let stored = try #require(try await app.services.providers.fetchProvider(id: provider, scope: AccessScope(municipalityCodes: ["GM0988"], dataClasses: .organisation)))
             #expect(stored.kvk == "12345678" && stored.priceHourCents == 6250 && stored.qualityMarkUntil == CalendarDate(iso: "2027-06-30"))
             // The same name twice in one municipality is a conflict.

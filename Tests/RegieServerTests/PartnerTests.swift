@@ -139,6 +139,9 @@ struct PartnerTests {
             // The first school's account is switched off: its session ends at once.
             #expect(try await s.admin.post("/beheer/aanbieders/\(s.provider)/accounts", form: [("actie", "uitzetten"), ("account", account), ("reason", "Uit dienst")],
                                            csrf: s.adminCSRF).status == .seeOther)
+            #expect(try await AccountsAdminTests.actions(app, "provider.account.create").count == 2, "each account made is audited")
+            #expect(try await AccountsAdminTests.actions(app, "user.deactivate").contains { $0.detail.contains(account) && $0.detail.contains("Uit dienst") },
+                    "switching an account off is audited with its reason")
             let after = try await s.partner.get("/aanbieder")
             #expect(after.status == .seeOther || after.status == .unauthorized, "signed out: \(after.status)")
         }

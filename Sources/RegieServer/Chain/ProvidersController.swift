@@ -148,7 +148,7 @@ struct ProvidersController {
             let f = figures[p.id] ?? ProviderReferralFigures()
             return ProviderRow(href: SiteRoute.provider(p.id).path, name: p.name, kind: t("providers.kinds.\(p.kind.rawValue)"),
                         municipality: names[p.municipalityCode] ?? p.municipalityCode, kvk: p.kvk ?? "—",
-                        qualityMark: p.qualityMark.map { mark in mark + (p.qualityMarkUntil.map { " (\(t("providers.until", ["date": DisplayDate.format($0, l)])))" } ?? "") } ?? "—",
+                        qualityMark: Self.markText(p, t, l),
                         markWarning: Self.markWarning(p, today: today, t, l), contract: Self.contract(p, t, l), inactive: !p.active,
                         referrals: t("providers.figures.referrals", ["open": String(f.open), "waiting": String(f.waitingList), "refused": String(f.refused),
                                                                    "ended": String(f.ended)]),
@@ -245,6 +245,12 @@ struct ProvidersController {
         }
     }
 
+    /// The quality mark with the day it runs until, or a dash.
+    static func markText(_ p: ProviderRecord, _ t: Localizer, _ l: UILocale) -> String {
+        guard let mark = p.qualityMark else { return "—" }
+        return mark + (p.qualityMarkUntil.map { " (" + t("providers.until", ["date": DisplayDate.format($0, l)]) + ")" } ?? "")
+    }
+
     /// A warning when the quality mark has expired or expires within 60 days.
     static func markWarning(_ p: ProviderRecord, today: CalendarDate, _ t: Localizer, _ l: UILocale) -> String? {
         guard let until = p.qualityMarkUntil else { return nil }
@@ -312,8 +318,7 @@ struct ProvidersController {
             Fact(label: t("providers.kind"), value: t("providers.kinds.\(provider.kind.rawValue)")),
             Fact(label: t("providers.municipality"), value: names[provider.municipalityCode] ?? provider.municipalityCode),
             Fact(label: t("providers.kvk"), value: provider.kvk ?? "—"),
-            Fact(label: t("providers.qualityMark"), value: provider.qualityMark.map { mark in
-                mark + (provider.qualityMarkUntil.map { " (\(t("providers.until", ["date": DisplayDate.format($0, l)])))" } ?? "") } ?? "—"),
+            Fact(label: t("providers.qualityMark"), value: Self.markText(provider, t, l)),
             Fact(label: t("providers.contract"), value: Self.contract(provider, t, l)),
         ]
         if let hour = provider.priceHourCents { facts.append(Fact(label: t("providers.priceHour"), value: Money.format(hour, l))) }
