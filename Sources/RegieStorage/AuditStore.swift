@@ -116,6 +116,18 @@ public enum AuditAction: String, CaseIterable, Sendable {
 
     case partnerReferralsView = "partner.referrals.view"
     case partnerReferralView = "partner.referral.view"
+    case partnerLessonsView = "partner.lessons.view"
+    case partnerLessonView = "partner.lesson.view"
+    case partnerLessonOpen = "partner.lesson.open"
+    case partnerLessonConfirm = "partner.lesson.confirm"
+    case partnerLessonCancel = "partner.lesson.cancel"
+    case partnerPresenceStrike = "partner.presence.strike"
+    case participantLogin = "participant.login"
+    case participantLogout = "participant.logout"
+    case participantPassword = "participant.password"
+    case participantView = "participant.view"
+    case participantPresence = "participant.presence"
+    case caseworkParticipantLogin = "casework.participant.login"
     case providerAccountCreate = "provider.account.create"
     case providersView = "providers.view"
     case providerSave = "provider.save"
@@ -470,7 +482,8 @@ public struct AuditStore: Sendable {
             if let partners = filter.partnersOf {
                 query += """
                      AND (organisation_id = \(bind: organisationId) OR organisation_id IN (SELECT o.id FROM organisations o JOIN providers v ON v.id = o.provider_id
-                     WHERE \(partners.municipalities("v.municipality_code", needs: .organisation))))
+                     WHERE \(partners.municipalities("v.municipality_code", needs: .organisation)))
+                     OR (organisation_id = '' AND \(partners.municipalities("municipality_code", needs: .organisation))))
                     """
             } else {
                 query += " AND organisation_id = \(bind: organisationId)"

@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 import HTTPTypes
 import RegieServer
 import RegieStorage
@@ -107,6 +108,10 @@ struct TenancyTests {
         Probe(pattern: "/aanbieder/verwijzingen/{referral}", method: .get, path: { _, _ in "/aanbieder/verwijzingen/referral-b" }, form: []),
         Probe(pattern: "/aanbieder/verwijzingen/{referral}/{action}", method: .post, path: { _, _ in "/aanbieder/verwijzingen/referral-b/accepteren" },
               form: [("on", "2026-11-17"), ("plannedStart", "2027-01-04")]),
+        Probe(pattern: "/aanbieder/lessen/{lesson}", method: .get, path: { _, _ in "/aanbieder/lessen/lesson-b" }, form: []),
+        Probe(pattern: "/aanbieder/lessen/{lesson}/{action}", method: .post, path: { _, _ in "/aanbieder/lessen/lesson-b/bevestigen" }, form: []),
+        Probe(pattern: "/deelnemer/lessen/{lesson}", method: .post, path: { _, _ in "/deelnemer/lessen/lesson-b" }, form: [("code", "123456")]),
+        Probe(pattern: "/personen/{id}/deelnemerslogin", method: .post, path: { w, _ in "/personen/\(w.personB)/deelnemerslogin" }, form: [("actie", "uitgeven")]),
         Probe(pattern: "/duo/berichten/{id}/opnieuw", method: .post, path: { _, _ in "/duo/berichten/outbox-b/opnieuw" }, form: []),
         Probe(pattern: "/personen/{id}/duo", method: .get, path: { w, _ in "/personen/\(w.personB)/duo" }, form: []),
         Probe(pattern: "/personen/{id}/duo/ophalen", method: .post, path: { w, _ in "/personen/\(w.personB)/duo/ophalen" }, form: []),
@@ -171,7 +176,14 @@ struct TenancyTests {
                 """).run()
             try await app.database.sql.raw("""
                 INSERT INTO referrals (id, person_id, offer_id, start_id, status, referred_on, created_by, created_at)
-                VALUES ('referral-b', \(bind: app.world.personB), 'offer-b', 'start-b', 'referred', '2026-11-10', 'b-consulent', 0)
+                VALUES ('referral-b', \(bind: app.world.personB), 'offer-b', 'start-b', 'started', '2026-11-10', 'b-consulent', 0)
+                """).run()
+            try await app.database.sql.raw("UPDATE referrals SET started_on = '2026-11-10' WHERE id = 'referral-b'").run()
+            // An open lesson of B's provider today, for B's person, to aim the attendance register's routes at.
+            let today = CalendarDate.today(now: app.services.clock.now())
+            try await app.database.sql.raw("""
+                INSERT INTO lessons (id, provider_id, offer_id, start_id, lesson_date, starts_at, hours, soort, code, status, opened_by, opened_at)
+                VALUES ('lesson-b', 'provider-b', 'offer-b', 'start-b', \(bind: today.iso), '09:00', 3, 'cursus', '123456', 'open', 'b', 0)
                 """).run()
 
             // A user of organisation A who holds the role the route needs.
@@ -180,6 +192,18 @@ struct TenancyTests {
                 : probe.pattern.contains("ontzorgen") ? .budgetbeheerder : .teamleider
             let browser = Browser(client)
             let csrf = try await browser.login(World.email(role, "a"))
+            if probe.pattern.hasPrefix("/deelnemer") {
+                // The attendance register's own pages: a participant of organisation A, signed in with their own login.
+                let issued = try await AttendanceTests.issueLogin(browser, csrf, person: app.world.personA)
+                let (phone, phoneCSRF) = try await AttendanceTests.participantSignIn(client, login: issued.login, password: issued.password)
+                let before = try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count
+                let page = try await phone.post(probe.path(app.world, keyB), form: probe.form, csrf: phoneCSRF)
+                #expect(page.status == .notFound)
+                #expect(!page.body.contains("Mansour"))
+                #expect(try await app.database.sql.raw("SELECT COUNT(*) AS n FROM lesson_presences").first()?.decode(column: "n", as: Int.self) == 0)
+                #expect(try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count == before)
+                return
+            }
             let before = try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count
             let page = probe.method == .get
                 ? try await browser.get(probe.path(app.world, keyB))
@@ -197,6 +221,7 @@ struct TenancyTests {
             #expect(userB?.active == true && userB?.roles == [.consulent], "B's account is untouched")
             #expect(try await app.services.ontzorgen.fetchRun(id: "run-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "concept")
             #expect(try await app.services.ontzorgen.fetchBetaling(id: "betaling-b", scope: TenantScope(municipalityCodes: ["GM0957"]))?.status == "klaar")
+            #expect(try await app.database.sql.raw("SELECT status FROM lessons WHERE id = 'lesson-b'").first()?.decode(column: "status", as: String.self) == "open")
             #expect(try await app.services.audit.search(.init(personId: app.world.personB), before: nil, limit: 10).rows.count == before)
             let chain = try #require(try await app.database.sql.raw("""
                 SELECT v.name AS provider, o.name AS offer, s.capacity, s.cancelled_reason, r.status,
@@ -206,7 +231,7 @@ struct TenancyTests {
                 """).first())
             #expect(try chain.decode(column: "provider", as: String.self) == "Taalschool Roermond" && chain.decode(column: "offer", as: String.self) == "B1 Roermond")
             #expect(try chain.decode(column: "capacity", as: Int.self) == 10 && chain.decode(column: "cancelled_reason", as: String?.self) == nil)
-            #expect(try chain.decode(column: "status", as: String.self) == "referred")
+            #expect(try chain.decode(column: "status", as: String.self) == "started")
             #expect(try chain.decode(column: "offers", as: Int.self) == 1 && chain.decode(column: "starts", as: Int.self) == 1 && chain.decode(column: "referrals", as: Int.self) == 1,
                     "nothing was added to B's provider or for B's person")
         }

@@ -100,16 +100,31 @@ public struct MunicipalityLawSettings: Hashable, Codable, Sendable {
     public var zRouteParticipatieurenGezinsmigrant: Int?
     /// The onderwijsroute is advised below this age (default 27, common practice).
     public var onderwijsrouteLeeftijdsgrens: Int
+    /// When absence from lessons becomes a signal for the consulent (the attendance register).
+    public var aanwezigheid: AanwezigheidSettings
 
     public init(dueSoon: DueSoonWindows = DueSoonWindows(), voortgang: VoortgangCadans = VoortgangCadans(),
                 ontzorgen: OntzorgenSettings = OntzorgenSettings(), handhaving: HandhavingSettings = HandhavingSettings(),
-                zRouteParticipatieurenGezinsmigrant: Int? = nil, onderwijsrouteLeeftijdsgrens: Int = 27) {
+                zRouteParticipatieurenGezinsmigrant: Int? = nil, onderwijsrouteLeeftijdsgrens: Int = 27,
+                aanwezigheid: AanwezigheidSettings = AanwezigheidSettings()) {
         self.dueSoon = dueSoon
         self.voortgang = voortgang
         self.ontzorgen = ontzorgen
         self.handhaving = handhaving
         self.zRouteParticipatieurenGezinsmigrant = zRouteParticipatieurenGezinsmigrant
         self.onderwijsrouteLeeftijdsgrens = onderwijsrouteLeeftijdsgrens
+        self.aanwezigheid = aanwezigheid
+    }
+
+    /// Settings saved before a part existed read that part's defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            dueSoon: try c.decode(DueSoonWindows.self, forKey: .dueSoon), voortgang: try c.decode(VoortgangCadans.self, forKey: .voortgang),
+            ontzorgen: try c.decode(OntzorgenSettings.self, forKey: .ontzorgen), handhaving: try c.decode(HandhavingSettings.self, forKey: .handhaving),
+            zRouteParticipatieurenGezinsmigrant: try c.decodeIfPresent(Int.self, forKey: .zRouteParticipatieurenGezinsmigrant),
+            onderwijsrouteLeeftijdsgrens: try c.decode(Int.self, forKey: .onderwijsrouteLeeftijdsgrens),
+            aanwezigheid: try c.decodeIfPresent(AanwezigheidSettings.self, forKey: .aanwezigheid) ?? AanwezigheidSettings())
     }
 
     public static let standaard = MunicipalityLawSettings()

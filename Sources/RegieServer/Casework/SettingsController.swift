@@ -91,6 +91,11 @@ struct SettingsController {
                 number("eersteJaar", t("settings.firstYear"), "min=\"1\" max=\"12\""),
                 number("daarna", t("settings.after"), "min=\"1\" max=\"12\""),
             ]),
+            Group(legend: t("settings.absenceHeading"), fields: [
+                FieldView(.input("number"), name: "afwezigLessen", label: t("settings.absenceLessons"), hint: t("settings.absenceHint"),
+                          value: value("afwezigLessen"), errors: errors, extra: "min=\"1\" max=\"20\""),
+                number("afwezigWeken", t("settings.absenceWeeks"), "min=\"1\" max=\"26\""),
+            ]),
             Group(legend: t("settings.ladder"), fields: ladder + [
                 FieldView(.checkbox, name: "opschorten", label: t("settings.suspend"), hint: t("settings.suspendHint"), value: value("opschorten"), errors: errors),
             ]),

@@ -25,6 +25,8 @@ enum SettingsForm {
         var values: [String: String] = ["caseloadNorm": String(settings.caseloadNorm),
                                         "eersteJaar": String(settings.law.voortgang.eersteJaarMaanden),
                                         "daarna": String(settings.law.voortgang.daarnaMaanden),
+                                        "afwezigLessen": String(settings.law.aanwezigheid.afwezigLessen),
+                                        "afwezigWeken": String(settings.law.aanwezigheid.periodeWeken),
                                         "opschorten": settings.law.handhaving.boetesAsielstatushoudersOpschorten ? "ja" : "",
                                         "topics": settings.intakeTopics.map(\.label).joined(separator: "\n"),
                                         "providers": settings.providers.joined(separator: "\n")]
@@ -57,6 +59,13 @@ enum SettingsForm {
         }
         settings.law.voortgang.eersteJaarMaanden = v.integer("eersteJaar", form["eersteJaar"], label: "settings.firstYear", range: 1...12) ?? base.law.voortgang.eersteJaarMaanden
         settings.law.voortgang.daarnaMaanden = v.integer("daarna", form["daarna"], label: "settings.after", range: 1...12) ?? base.law.voortgang.daarnaMaanden
+        // The attendance register's absence signal; a form without the fields (the API's) keeps what is set.
+        if form["afwezigLessen"] != nil || form["afwezigWeken"] != nil {
+            settings.law.aanwezigheid.afwezigLessen = v.integer("afwezigLessen", form["afwezigLessen"], label: "settings.absenceLessons",
+                                                                range: AanwezigheidSettings.lessenRange) ?? base.law.aanwezigheid.afwezigLessen
+            settings.law.aanwezigheid.periodeWeken = v.integer("afwezigWeken", form["afwezigWeken"], label: "settings.absenceWeeks",
+                                                               range: AanwezigheidSettings.wekenRange) ?? base.law.aanwezigheid.periodeWeken
+        }
         var ladder: [HandhavingsStap] = []
         for index in 1...3 {
             let kind = form["step\(index)"] ?? ""

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdBcrypt
 import Inburgering
+import NIOPosix
 import RegieCasework
 import RegieStorage
 
@@ -19,6 +21,7 @@ struct ReferralsController {
         router.get(RouterPath(SiteRoute.referralsPattern), use: show)
         router.post(RouterPath(SiteRoute.referralsPattern), use: refer)
         router.post(RouterPath(SiteRoute.referralActionPattern), use: act)
+        router.post(RouterPath(SiteRoute.participantAccountPattern), use: participantAccount)
     }
 
     /// The actions on one referral, by their path segment.
@@ -57,6 +60,20 @@ struct ReferralsController {
         let consentField: FieldView
         let separateField: FieldView
         let action: String
+        let participant: ParticipantLoginView
+    }
+
+    /// The newcomer's own login for the attendance register, as the consulent issues and keeps it.
+    struct ParticipantLoginView: Encodable {
+        let state: String
+        let canManage: Bool
+        let action: String
+        let issueLabel: String
+        let canSwitchOff: Bool
+        let reasonField: FieldView
+        let issuedLogin: String?
+        let issuedPassword: String?
+        let summary: ErrorSummary
     }
 
     func show(_ request: Request, context: RegieRequestContext) async throws -> Response {
@@ -72,7 +89,7 @@ struct ReferralsController {
     }
 
     private func render(_ loaded: CaseLoader.Loaded, input: FormData, failed: String?, errors: [AppError.FieldError],
-                        context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+                        context: RegieRequestContext, status: HTTPResponse.Status, issued: (login: String, password: String)? = nil) async throws -> Response {
         let t = services.localizer(context)
         let l = context.locale
         let person = loaded.person
@@ -83,9 +100,17 @@ struct ReferralsController {
                                                                      leerroute: plan?.0 ?? loaded.traject.leerroute, niveau: plan?.1, today: today)
         let referrals = try await services.casework.listReferrals(personId: person.id, scope: loaded.scope)
         let errorsFor = { (form: String) in failed == form ? errors : [] }
+        let attendance = try await services.providers.attendance(personId: person.id, scope: loaded.scope)
         let blocks = referrals.map { view in
-            block(view, loaded: loaded, canEdit: canEdit, input: input, failed: failed, errors: errors, t, l)
+            block(view, attendance: attendance[view.referral.id], loaded: loaded, canEdit: canEdit, input: input, failed: failed, errors: errors, t, l)
         }
+        let account = try await services.participants.account(personId: person.id, scope: loaded.scope)
+        let accountState: String = if let account {
+            !account.active ? t("participantAccount.off", ["login": account.login, "reason": account.deactivatedReason ?? ""])
+                : account.mustChange ? t("participantAccount.waiting", ["login": account.login])
+                : t("participantAccount.active", ["login": account.login,
+                                                  "last": account.lastLoginAt.map { DisplayDate.formatMoment(Date(timeIntervalSince1970: TimeInterval($0))) } ?? "—"])
+        } else { t("participantAccount.none") }
         let routeLine = plan.map { t("referrals.routeFromPIP", ["route": t("routes.\($0.0.rawValue)"), "level": $0.1?.rawValue ?? "B1"]) }
             ?? loaded.traject.leerroute.map { t("referrals.routeDecided", ["route": t("routes.\($0.rawValue)")]) }
             ?? t("referrals.noRoute")
@@ -110,9 +135,17 @@ struct ReferralsController {
                 consentField: consentField(id: "consent", selected: new ? Set(input.all("consent")) : [ConsentClass.identity.rawValue], errors: errorsFor("new"), t),
                 separateField: FieldView(.checkbox, name: "separately", label: t("referrals.separately"), hint: t("referrals.separatelyHint"),
                                          value: new && input.raw("separately") == "ja" ? "ja" : "", errors: errorsFor("new")),
-                action: SiteRoute.referrals(person.id).path),
+                action: SiteRoute.referrals(person.id).path,
+                participant: ParticipantLoginView(
+                    state: accountState, canManage: canEdit && loaded.traject.closedDate == nil, action: SiteRoute.participantAccount(person.id).path,
+                    issueLabel: t(account == nil ? "participantAccount.issue" : "participantAccount.reissue"), canSwitchOff: account?.active == true,
+                    reasonField: FieldView(.input("text"), name: "reason", id: "reason-deelnemerslogin", label: t("participantAccount.reason"),
+                                           value: failed == "deelnemerslogin" ? input.raw("reason") ?? "" : "", required: true,
+                                           errors: failed == "deelnemerslogin" ? errors : []),
+                    issuedLogin: issued?.login, issuedPassword: issued?.password,
+                    summary: ErrorSummary(failed == "deelnemerslogin" ? errors : [], idSuffix: "-deelnemerslogin"))),
             context: context,
-            notice: FormNotice.text(context, prefix: "referrals.saved", keys: ["verwezen", "stap", "toestemming", "ingetrokken"], t), status: status)
+            notice: FormNotice.text(context, prefix: "referrals.saved", keys: ["verwezen", "stap", "toestemming", "ingetrokken", "loginUit"], t), status: status)
     }
 
     func consentField(id: String, selected: Set<String>, errors: [AppError.FieldError], _ t: Localizer) -> FieldView {
@@ -132,7 +165,7 @@ struct ReferralsController {
         return base + ". " + start + mark
     }
 
-    func block(_ view: ReferralView, loaded: CaseLoader.Loaded, canEdit: Bool, input: FormData, failed: String?, errors: [AppError.FieldError],
+    func block(_ view: ReferralView, attendance: AttendanceSummary?, loaded: CaseLoader.Loaded, canEdit: Bool, input: FormData, failed: String?, errors: [AppError.FieldError],
                _ t: Localizer, _ l: UILocale) -> ReferralBlock {
         let r = view.referral
         let id = loaded.person.id
@@ -152,6 +185,13 @@ struct ReferralsController {
             facts.append(.init(label: t("referrals.waiting"), value: t(r.startedOn == nil ? "referrals.waitingSoFar" : "referrals.waitingDays", ["n": String(days)])))
         }
         if let note = r.note { facts.append(.init(label: t("referrals.note"), value: note)) }
+        if let a = attendance {
+            // The register as the provider's teachers confirmed it (only confirmed lessons count).
+            facts.append(.init(label: t("referrals.attendance"), value: t("referrals.attendanceText", [
+                "present": String(a.present), "lessons": String(a.lessons), "hours": String(a.hours)])))
+            if let last = a.lastAbsent { facts.append(.init(label: t("referrals.lastAbsent"), value: date(last))) }
+            if let signalled = a.signalledOn { facts.append(.init(label: t("referrals.absenceSignal"), value: date(signalled))) }
+        }
         let consent = view.consents.map { c in
             ConsentLine(text: c.classes.isEmpty ? "—" : ConsentClass.allCases.filter(c.classes.contains).map { t("referrals.classes.\($0.rawValue)") }.joined(separator: ", "),
                         period: c.endedOn.map { t("referrals.consentEnded", ["from": date(c.givenOn), "until": date($0), "reason": c.endReason ?? ""]) }
@@ -262,5 +302,45 @@ struct ReferralsController {
         }
         let notice = step != nil ? "stap" : action == "toestemming-intrekken" ? "ingetrokken" : "toestemming"
         return Response(status: .seeOther, headers: [.location: SiteRoute.referrals(loaded.person.id).path + "?melding=\(notice)#verwijzing-\(referralId)"])
+    }
+
+    /// Issues the newcomer's own login (or a new start password), or switches it off with a reason.
+    /// The start password is shown once, on this answer, for the consulent to hand over.
+    func participantAccount(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let loaded = try await loader.load(context, permission: .editPersons)
+        guard loaded.traject.closedDate == nil else { throw AppError.forbidden }
+        let t = services.localizer(context)
+        let now = services.clock.now()
+        let person = loaded.person
+        if context.form["actie"] == "uitzetten" {
+            guard let reason = context.form["reason"], !reason.isEmpty else {
+                return try await render(loaded, input: context.form, failed: "deelnemerslogin",
+                                        errors: [.init(name: "reason", message: t("validation.required", ["field": t("participantAccount.reason")]))],
+                                        context: context, status: .badRequest)
+            }
+            guard try await services.participants.deactivate(
+                personId: person.id, reason: String(reason.prefix(300)), scope: loaded.scope,
+                audit: services.auditEvent(.caseworkParticipantLogin, context: context, permission: .editPersons, person: person, detail: "uitgezet: \(reason)"),
+                now: now) else { throw AppError.notFound }
+            return Response(status: .seeOther, headers: [.location: SiteRoute.referrals(person.id).path + "?melding=loginUit#deelnemerslogin"])
+        }
+        let password = Self.readableCode(groups: 3)
+        let cost = services.bcryptCost
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        guard let login = try await services.participants.issue(
+            personId: person.id, newLogin: Self.readableCode(groups: 2), passwordHash: hash, scope: loaded.scope, by: loaded.principal.actorId,
+            audit: services.auditEvent(.caseworkParticipantLogin, context: context, permission: .editPersons, person: person, detail: "startwachtwoord uitgegeven"),
+            now: now) else { throw AppError.notFound }
+        var response = try await render(loaded, input: FormData(), failed: nil, errors: [], context: context, status: .created,
+                                        issued: (login, password))
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// Random groups of four letters and digits that cannot be mistaken for each other (no 0/o, 1/l/i).
+    static func readableCode(groups: Int) -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        return (0..<groups).map { _ in String((0..<4).map { _ in alphabet.randomElement(using: &generator)! }) }.joined(separator: "-")
     }
 }

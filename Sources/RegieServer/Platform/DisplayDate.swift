@@ -29,6 +29,12 @@ enum DisplayDate {
         return String(format: "%02d-%02d-%04d %02d:%02d:%02d", c.day!, c.month!, c.year!, c.hour!, c.minute!, c.second!)
     }
 
+    /// The time of a moment in Europe/Amsterdam, e.g. "09:04".
+    static func time(_ date: Date) -> String {
+        let c = amsterdamCalendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", c.hour!, c.minute!)
+    }
+
     /// The start of an ISO calendar date in Europe/Amsterdam; nil when it is not a real date.
     static func startOfDay(_ iso: String) -> Date? {
         guard let date = CalendarDate(iso: iso) else { return nil }

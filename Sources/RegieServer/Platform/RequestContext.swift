@@ -17,6 +17,8 @@ public struct RegieRequestContext: RequestContext {
     public var sessionExpired = false
     /// The token behind the login form's double-submit cookie, for requests without a session.
     public var anonymousCSRF: String?
+    /// A newcomer signed in to the attendance register (`/deelnemer`), with their session.
+    public var participant: ParticipantSession?
     /// Set when the request came in over TLS (directly or, with `TRUST_PROXY`, at the proxy).
     public var isSecure = false
 
@@ -49,7 +51,7 @@ public struct RegieRequestContext: RequestContext {
 
     /// The CSRF token forms on this request must carry.
     public var csrfToken: String {
-        principal?.session?.csrfToken ?? anonymousCSRF ?? ""
+        principal?.session?.csrfToken ?? participant?.csrfToken ?? anonymousCSRF ?? ""
     }
 }
 

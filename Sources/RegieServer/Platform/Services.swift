@@ -82,6 +82,8 @@ public struct AppServices: Sendable {
     public let ontzorgen: OntzorgenStore
     /// The providers the municipalities work with, their offers and start moments.
     public let providers: ProviderStore
+    /// Newcomers' own logins for the attendance register.
+    public let participants: ParticipantAccountStore
     /// bcrypt cost: 12 in production; tests lower it to stay fast.
     public let bcryptCost: UInt8
     public let duoStore: DUOStore
@@ -117,6 +119,7 @@ public struct AppServices: Sendable {
         self.figures = FiguresStore(database: database)
         self.ontzorgen = OntzorgenStore(database: database, seal: config.fieldSeal)
         self.providers = ProviderStore(database: database)
+        self.participants = ParticipantAccountStore(database: database)
         self.duoStore = DUOStore(database: database)
         self.duoClient = duoClient
         self.bcryptCost = bcryptCost
@@ -125,14 +128,22 @@ public struct AppServices: Sendable {
     /// The audit event for an action by the request's principal.
     public func auditEvent(_ action: AuditAction, context: RegieRequestContext, permission: Permission?, person: PersonRecord? = nil, detail: String = "") -> AuditEvent {
         let principal = context.principal
+        var personId = person?.id
+        var municipalityCode = person?.municipalityCode
+        // A newcomer acts on their own file only: their entries name them and their municipality,
+        // so the municipality's audit log shows them.
+        if person == nil, case .newcomer(let id, let municipality) = principal {
+            personId = id
+            municipalityCode = municipality.code
+        }
         return AuditEvent(
             actorId: principal?.actorId,
             actorName: principal?.displayName ?? "anoniem",
             actorRole: principal.flatMap { Policy.actingRole(for: $0, permission: permission)?.rawValue } ?? "-",
             organisationId: principal?.organisationId,
             action: action.rawValue,
-            personId: person?.id,
-            municipalityCode: person?.municipalityCode,
+            personId: personId,
+            municipalityCode: municipalityCode,
             purpose: principal.map(Policy.purpose(for:)) ?? "-",
             requestId: context.requestID,
             detail: detail)

@@ -115,6 +115,15 @@ public enum SiteRoute: Sendable, Hashable {
     case partnerAccounts
     case partnerReferral(String)
     case partnerReferralAction(String, String)
+    case partnerLessons
+    case partnerLesson(String)
+    case partnerLessonAction(String, String)
+    case participantHome
+    case participantLogin
+    case participantLogout
+    case participantPassword
+    case participantLesson(String)
+    case participantAccount(String)
 
     public var path: String {
         switch self {
@@ -193,6 +202,15 @@ public enum SiteRoute: Sendable, Hashable {
         case .partnerAccounts: return "/aanbieder/accounts"
         case .partnerReferral(let id): return "/aanbieder/verwijzingen/\(id)"
         case .partnerReferralAction(let id, let action): return "/aanbieder/verwijzingen/\(id)/\(action)"
+        case .partnerLessons: return "/aanbieder/lessen"
+        case .partnerLesson(let id): return "/aanbieder/lessen/\(id)"
+        case .partnerLessonAction(let id, let action): return "/aanbieder/lessen/\(id)/\(action)"
+        case .participantHome: return "/deelnemer"
+        case .participantLogin: return "/deelnemer/inloggen"
+        case .participantLogout: return "/deelnemer/uitloggen"
+        case .participantPassword: return "/deelnemer/wachtwoord"
+        case .participantLesson(let id): return "/deelnemer/lessen/\(id)"
+        case .participantAccount(let id): return "/personen/\(id)/deelnemerslogin"
         case .referrals(let id): return "/personen/\(id)/verwijzingen"
         case .referralAction(let id, let referral, let action): return "/personen/\(id)/verwijzingen/\(referral)/\(action)"
         case .settings: return "/beheer/instellingen"
@@ -315,6 +333,10 @@ public enum SiteRoute: Sendable, Hashable {
     static let providerAccountsPattern = SiteRoute.providerAccounts("{id}").path
     static let partnerReferralPattern = SiteRoute.partnerReferral("{referral}").path
     static let partnerReferralActionPattern = SiteRoute.partnerReferralAction("{referral}", "{action}").path
+    static let partnerLessonPattern = SiteRoute.partnerLesson("{lesson}").path
+    static let partnerLessonActionPattern = SiteRoute.partnerLessonAction("{lesson}", "{action}").path
+    static let participantLessonPattern = SiteRoute.participantLesson("{lesson}").path
+    static let participantAccountPattern = SiteRoute.participantAccount("{id}").path
     static let referralsPattern = SiteRoute.referrals("{id}").path
     static let referralActionPattern = SiteRoute.referralAction("{id}", "{referral}", "{action}").path
 
@@ -330,5 +352,6 @@ public enum SiteRoute: Sendable, Hashable {
         afsprakenPattern, afspraakPattern, afspraakActionPattern, afspraakLetterPattern,
         providerPattern, providerOffersPattern, providerOfferPattern, providerStartsPattern, providerStartPattern, referralsPattern, referralActionPattern,
         providerAccountsPattern, partnerReferralPattern, partnerReferralActionPattern,
+        partnerLessonPattern, partnerLessonActionPattern, participantLessonPattern, participantAccountPattern,
     ]
 }

@@ -76,6 +76,8 @@ public struct Views: Sendable {
         let notice: String?
         let switchPath: String
         let logoutPath: String
+        /// Where the brand leads: the start page of whoever is signed in.
+        let homePath: String
     }
 
     func chrome(title: String, context: RegieRequestContext, current: String?, notice: String?) -> Chrome {
@@ -87,9 +89,20 @@ public struct Views: Sendable {
             func add(_ route: SiteRoute, _ key: String) {
                 nav.append(.init(href: route.path, label: catalogue.text(key, locale), current: current == route.path))
             }
+            if case .newcomer(_, let municipality) = principal {
+                // A newcomer in the attendance register: their lessons and their password, nothing else.
+                add(.participantHome, "nav.participant")
+                add(.participantPassword, "nav.participantPassword")
+                return Chrome(
+                    title: title, lang: locale.rawValue, signedIn: true, userName: context.participant?.account.login ?? "", organisationName: "",
+                    municipalityName: municipality.name, municipalities: [], hasSwitcher: false, nav: nav, csrf: context.csrfToken, notice: notice,
+                    switchPath: SiteRoute.switchMunicipality.path, logoutPath: SiteRoute.participantLogout.path,
+                    homePath: SiteRoute.participantHome.path)
+            }
             if case .partner(let partner) = principal {
-                // A provider's staff: their referrals, the rules and their account; nothing of the municipality's casework.
+                // A provider's staff: their referrals and lessons, the rules and their account; nothing of the municipality's casework.
                 add(.partnerHome, "nav.partner")
+                add(.partnerLessons, "nav.partnerLessons")
                 if partner.isAdmin { add(.partnerAccounts, "nav.partnerAccounts") }
                 organisationName = partner.organisationName
             } else if Policy.allows(principal, .readPersons) && !Policy.ontzorgenOnly(principal) { add(.home, "nav.caseload") }
@@ -125,7 +138,8 @@ public struct Views: Sendable {
             title: title, lang: locale.rawValue, signedIn: context.principal != nil, userName: userName,
             organisationName: organisationName, municipalityName: municipalityName, municipalities: options,
             hasSwitcher: options.count > 1, nav: nav, csrf: context.csrfToken, notice: notice,
-            switchPath: SiteRoute.switchMunicipality.path, logoutPath: SiteRoute.logout.path)
+            switchPath: SiteRoute.switchMunicipality.path, logoutPath: SiteRoute.logout.path,
+            homePath: SiteRoute.home.path)
     }
 
     /// Renders `template` inside the layout. `titleKey` is a catalogue key; `content` is the page's

@@ -41,6 +41,7 @@ let allMigrations: [Migration] = [
     M0029_OIDCProviders.migration,
     M0030_Providers.migration,
     M0031_PartnerOrganisations.migration,
+    M0032_Attendance.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

@@ -26,6 +26,7 @@ struct WebMiddleware: RouterMiddleware {
         defer { for upload in streamed { upload.remove() } }
         do {
             try await authenticate(request, &context)
+            if case .newcomer = context.principal, !Self.isParticipantPath(request.uri.path) { throw AppError.notFound }
             if case .partner = context.principal, !Self.partnerMayOpen(request.uri.path) {
                 if request.uri.path == "/" { return Response(status: .seeOther, headers: [.location: SiteRoute.partnerHome.path]) }
                 throw AppError.forbidden
@@ -99,6 +100,11 @@ struct WebMiddleware: RouterMiddleware {
             return
         }
         context.locale = Self.preferredLocale(request)
+        // The attendance register's own pages know only the newcomer's own session, never staff's.
+        if Self.isParticipantPath(request.uri.path) {
+            try await authenticateParticipant(request, &context, now: now)
+            return
+        }
         guard let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty else { return }
         let tokenHash = services.hasher.digest(token)
         guard let (session, user) = try await services.users.fetchSignedIn(tokenHash: tokenHash) else { return }
@@ -128,6 +134,32 @@ struct WebMiddleware: RouterMiddleware {
         context.principal = .partner(PartnerUser(id: user.id, name: user.name, organisationId: user.organisationId, organisationName: user.organisationName,
                                                  municipalities: [home.municipality], grants: grants, providerId: providerId, isAdmin: user.partnerAdmin,
                                                  account: user, session: session))
+    }
+
+    static let participantCookie = "regie_deelnemer"
+
+    /// The newcomer's own pages: the attendance register (`/deelnemer`).
+    static func isParticipantPath(_ path: String) -> Bool {
+        path == SiteRoute.participantHome.path || path.hasPrefix(SiteRoute.participantHome.path + "/")
+    }
+
+    /// A newcomer's session for the attendance register: idle and absolute expiry as staff's; an
+    /// account switched off has none.
+    private func authenticateParticipant(_ request: Request, _ context: inout Context, now: Date) async throws {
+        guard let token = request.cookies[Self.participantCookie]?.value, !token.isEmpty else { return }
+        let tokenHash = services.hasher.digest("deelnemer|" + token)
+        guard let session = try await services.participants.session(tokenHash: tokenHash) else { return }
+        let idleDeadline = session.lastSeenAt.addingTimeInterval(services.config.sessionIdleTimeout)
+        guard now < session.expiresAt, now < idleDeadline, session.account.active else {
+            try await services.participants.endSession(tokenHash: tokenHash)
+            context.sessionExpired = true
+            return
+        }
+        if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
+            try await services.participants.touch(tokenHash: tokenHash, now: now)
+        }
+        context.participant = session
+        context.principal = .newcomer(personId: session.account.personId, municipality: session.municipality)
     }
 
     /// What a provider's staff may open: their own pages, their account, signing in and out, and the
@@ -185,6 +217,9 @@ struct WebMiddleware: RouterMiddleware {
                 context: context, status: .internalServerError)
         }
         switch appError {
+        case .unauthenticated where Self.isParticipantPath(request.uri.path):
+            let reason = context.sessionExpired ? "?reden=verlopen" : ""
+            return Response(status: .seeOther, headers: [.location: SiteRoute.participantLogin.path + reason])
         case .unauthenticated:
             let back = request.method == .get ? request.uri.path : SiteRoute.home.path
             let reason = context.sessionExpired ? "&reden=verlopen" : ""

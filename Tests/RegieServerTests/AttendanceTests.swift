@@ -1,0 +1,220 @@
+import Foundation
+import HummingbirdTesting
+import Inburgering
+import RegieStorage
+import SQLKit
+import Testing
+@testable import RegieServer
+
+/// The attendance register (issue 18 item 4) over HTTP: the teacher opens a lesson, participants
+/// confirm with their own logins (phone with the lesson's code, or the classroom screen), the
+/// teacher confirms the list; only then do hours reach the case and DUO, once; absence past the
+/// municipality's threshold makes a signal and a task for the consulent.
+@Suite("Attendance register: lessons, participants' own confirmation, hours and absence")
+struct AttendanceTests {
+    static let ownPassword = "mijn eigen geheime zin"
+
+    /// The consulent issues a participant login for `person`; returns the login and start password.
+    static func issueLogin(_ consulent: Browser, _ csrf: String, person: String) async throws -> (login: String, password: String) {
+        let page = try await consulent.post("/personen/\(person)/deelnemerslogin", form: [("actie", "uitgeven")], csrf: csrf)
+        #expect(page.status == .created, "\(page.status)")
+        #expect(page.headers[.cacheControl] == "no-store", "the start password is not cached")
+        let codes = page.body.components(separatedBy: "<code>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        try #require(codes.count == 2)
+        return (codes[0], codes[1])
+    }
+
+    /// The participant's first sign-in on their phone: the start password, then a password of their own.
+    static func participantSignIn(_ client: any TestClientProtocol, login: String, password: String) async throws -> (Browser, String) {
+        let phone = Browser(client)
+        let form = try await phone.get("/deelnemer/inloggen")
+        #expect(form.status == .ok)
+        let wrong = try await phone.post("/deelnemer/inloggen", form: [("login", login), ("password", "niet het wachtwoord")], csrf: form.csrf)
+        #expect(wrong.status == .unauthorized && wrong.body.contains("value=\"\(login)\""), "a wrong password is refused, the login kept")
+        let signIn = try await phone.post("/deelnemer/inloggen", form: [("login", login), ("password", password)], csrf: form.csrf)
+        #expect(signIn.location == "/deelnemer/wachtwoord", "the start password must be replaced first")
+        let choose = try await phone.get("/deelnemer")
+        #expect(choose.location == "/deelnemer/wachtwoord")
+        let page = try await phone.get("/deelnemer/wachtwoord")
+        let csrf = try #require(page.csrf)
+        #expect(try await phone.post("/deelnemer/wachtwoord", form: [("current", password), ("new", ownPassword), ("confirm", ownPassword)], csrf: csrf)
+                .location == "/deelnemer?melding=wachtwoord")
+        return (phone, csrf)
+    }
+
+    /// A partner whose referral of person A has started, a second started participant (person A2,
+    /// seeded), and an open lesson today for the offer.
+    static func lessonWithGroup(_ client: any TestClientProtocol, _ app: AppContext) async throws
+        -> (s: (partner: Browser, csrf: String, provider: String, referral: String, consulent: Browser, consulentCSRF: String, admin: Browser, adminCSRF: String),
+            offer: String, lesson: String, today: CalendarDate) {
+        let s = try await PartnerTests.signedInPartner(client, app, consent: ["identity", "hours"])
+        let today = CalendarDate.today(now: app.services.clock.now())
+        let w = app.world
+        #expect(try await s.partner.post("/aanbieder/verwijzingen/\(s.referral)/accepteren", form: [("on", today.iso), ("plannedStart", today.iso)],
+                                         csrf: s.csrf).status == .seeOther)
+        #expect(try await s.partner.post("/aanbieder/verwijzingen/\(s.referral)/starten", form: [("on", today.iso)], csrf: s.csrf).status == .seeOther)
+        let offer = try #require(try await app.database.sql.raw("SELECT offer_id FROM referrals WHERE id = \(bind: s.referral)").first()?
+            .decode(column: "offer_id", as: String.self))
+        // The second participant lives in the provider's municipality too.
+        try await app.database.sql.raw("UPDATE persons SET municipality_code = 'GM0988' WHERE id = \(bind: w.personA2)").run()
+        try await app.database.sql.raw("UPDATE trajecten SET municipality_code = 'GM0988' WHERE person_id = \(bind: w.personA2)").run()
+        try await app.database.sql.raw("""
+            INSERT INTO referrals (id, person_id, offer_id, status, referred_on, started_on, created_by, created_at)
+            VALUES ('referral-a2', \(bind: w.personA2), \(bind: offer), 'started', '2026-11-01', '2026-11-02', 'a-consulent', 0)
+            """).run()
+        try await app.database.sql.raw("""
+            INSERT INTO referral_consents (id, referral_id, person_id, classes, given_on, recorded_by, recorded_at)
+            VALUES ('consent-a2', 'referral-a2', \(bind: w.personA2), 'identity', '2026-11-01', 'test', 0)
+            """).run()
+
+        // A bad time is refused with what was typed kept.
+        let bad = try await s.partner.post("/aanbieder/lessen", form: [("offer", offer), ("date", today.iso), ("startsAt", "9 uur"), ("hours", "3"),
+                                                                      ("soort", "cursus")], csrf: s.csrf)
+        #expect(bad.status == .badRequest && bad.body.contains("uu:mm") && bad.body.contains("value=\"9 uur\""))
+        let opened = try await s.partner.post("/aanbieder/lessen", form: [("offer", offer), ("date", today.iso), ("startsAt", "09:00"), ("hours", "3"),
+                                                                         ("soort", "cursus")], csrf: s.csrf)
+        let location = try #require(opened.location)
+        let lesson = String(location.dropFirst("/aanbieder/lessen/".count).prefix { $0 != "?" })
+        return (s, offer, lesson, today)
+    }
+
+    static func lessonHours(_ app: AppContext, _ person: String) async throws -> Int {
+        try await app.database.sql.raw("SELECT COALESCE(SUM(hours), 0) AS n FROM uren WHERE person_id = \(bind: person) AND lesson_id IS NOT NULL")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    static func hourMessages(_ app: AppContext, _ person: String) async throws -> Int {
+        try await app.database.sql.raw("SELECT COUNT(*) AS n FROM duo_outbox WHERE person_id = \(bind: person) AND kind LIKE 'uren%'")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    @Test("A lesson counts only once the teacher confirms it; each participant confirms only their own presence; hours reach the case and DUO once",
+          arguments: Engine.available)
+    func confirmedLessonCounts(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let (s, _, lesson, _) = try await Self.lessonWithGroup(client, app)
+            let w = app.world
+            let page = try await s.partner.get("/aanbieder/lessen/\(lesson)")
+            #expect(page.status == .ok && page.body.contains("Haddad") && page.body.contains("Khalil") && page.body.contains("0 van 2 deelnemers"))
+            let code = try #require(try await app.database.sql.raw("SELECT code FROM lessons WHERE id = \(bind: lesson)").first()?.decode(column: "code", as: String.self))
+
+            // Person A on their phone: the wrong code is refused, the right one confirms A (and only A).
+            let issued = try await Self.issueLogin(s.consulent, s.consulentCSRF, person: w.personA)
+            let (phone, phoneCSRF) = try await Self.participantSignIn(client, login: issued.login, password: issued.password)
+            let home = try await phone.get("/deelnemer")
+            #expect(home.status == .ok && home.body.contains("B1 dag"))
+            let casework = try await phone.get("/personen/\(w.personA)")
+            #expect(!home.body.contains("Werkvoorraad") && casework.status != .ok, "a participant opens nothing of Regie's casework")
+            let wrong = try await phone.post("/deelnemer/lessen/\(lesson)", form: [("code", "000000" == code ? "111111" : "000000")], csrf: phoneCSRF)
+            #expect(wrong.status == .badRequest && wrong.body.contains("hoort niet bij de les"))
+            #expect(try await phone.post("/deelnemer/lessen/\(lesson)", form: [("code", code), ("persoon", w.personA2)], csrf: phoneCSRF)
+                    .location == "/deelnemer?melding=aanwezig")
+
+            // On the classroom screen, a login with someone else's password confirms nobody.
+            let issuedA2 = try await Self.issueLogin(s.consulent, s.consulentCSRF, person: w.personA2)
+            let refused = try await s.partner.post("/aanbieder/lessen/\(lesson)/aanwezig", form: [("login", issuedA2.login), ("password", Self.ownPassword)],
+                                                   csrf: s.csrf)
+            #expect(refused.status == .unauthorized)
+            let list = try await s.partner.get("/aanbieder/lessen/\(lesson)")
+            #expect(list.body.contains("1 van 2 deelnemers") && list.body.contains("(telefoon)"))
+
+            // Not confirmed by the teacher: nothing counts yet.
+            #expect(try await Self.lessonHours(app, w.personA) == 0)
+            let messagesBefore = try await Self.hourMessages(app, w.personA)
+
+            #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/bevestigen", form: [], csrf: s.csrf).location?.hasSuffix("melding=bevestigd") == true)
+            #expect(try await Self.lessonHours(app, w.personA) == 3, "present: the lesson's hours")
+            #expect(try await Self.lessonHours(app, w.personA2) == 0, "absent: none")
+            #expect(try await Self.hourMessages(app, w.personA) == messagesBefore + 1, "the new total goes to DUO")
+            let attendance = try await app.database.sql.raw("SELECT person_id, present FROM lesson_attendance WHERE lesson_id = \(bind: lesson)").all()
+            #expect(attendance.count == 2)
+
+            // A second confirmation counts nothing twice; the participant can no longer confirm.
+            let again = try await s.partner.post("/aanbieder/lessen/\(lesson)/bevestigen", form: [], csrf: s.csrf)
+            #expect(again.status == .conflict)
+            #expect(try await Self.lessonHours(app, w.personA) == 3)
+
+            // The consulent sees the hours and the attendance, without typing them.
+            let referrals = try await s.consulent.get("/personen/\(w.personA)/verwijzingen")
+            #expect(referrals.body.contains("1 van 1 bevestigde lessen aanwezig, 3 uur"))
+            let progress = try await s.consulent.get("/personen/\(w.personA)/voortgang")
+            #expect(progress.body.contains("Taalschool Weert"))
+            #expect(try await ChainTests.audit(app, "partner.lesson.confirm").count == 3, "one entry per participant and one for the list")
+            #expect(try await ChainTests.audit(app, "participant.presence").contains { $0.personId == w.personA })
+        }
+    }
+
+    @Test("Absence past the municipality's threshold makes one signal and a task for the consulent; a cancelled lesson counts nothing",
+          arguments: Engine.available)
+    func absenceSignal(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let (s, offer, first, today) = try await Self.lessonWithGroup(client, app)
+            let w = app.world
+            var settings = try await app.services.settings.fetch("GM0988")
+            settings.law.aanwezigheid = AanwezigheidSettings(afwezigLessen: 2, periodeWeken: 4)
+            try await app.services.settings.save("GM0988", settings, by: "test",
+                                                 audit: AuditEvent(actorId: "test", actorName: "test", actorRole: "-", organisationId: nil, action: "settings.update",
+                                                                   purpose: "beheer", requestId: "-"), now: app.services.clock.now())
+            func tasks() async throws -> [String] {
+                try await app.database.sql.raw("SELECT title FROM taken WHERE person_id = \(bind: w.personA) AND source = 'aanwezigheid'").all()
+                    .map { try $0.decode(column: "title", as: String.self) }
+            }
+            func open(_ day: CalendarDate) async throws -> String {
+                let page = try await s.partner.post("/aanbieder/lessen", form: [("offer", offer), ("date", day.iso), ("startsAt", "13:00"), ("hours", "2"),
+                                                                               ("soort", "cursus")], csrf: s.csrf)
+                return String(try #require(page.location).dropFirst("/aanbieder/lessen/".count).prefix { $0 != "?" })
+            }
+            // A cancelled lesson: nobody absent, nothing counted.
+            let cancelled = try await open(today)
+            #expect(try await s.partner.post("/aanbieder/lessen/\(cancelled)/vervallen", form: [("reason", "")], csrf: s.csrf).status == .badRequest)
+            #expect(try await s.partner.post("/aanbieder/lessen/\(cancelled)/vervallen", form: [("reason", "Docent ziek")], csrf: s.csrf).status == .seeOther)
+            #expect(try await s.partner.post("/aanbieder/lessen/\(cancelled)/bevestigen", form: [], csrf: s.csrf).status == .conflict)
+
+            // Two confirmed lessons A missed: the second makes the signal.
+            #expect(try await s.partner.post("/aanbieder/lessen/\(first)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
+            #expect(try await tasks().isEmpty, "one absence is below the threshold")
+            let second = try await open(today)
+            #expect(try await s.partner.post("/aanbieder/lessen/\(second)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
+            let signalled = try await tasks()
+            #expect(signalled.count == 1 && signalled[0].contains("2 lessen gemist binnen 4 weken bij Taalschool Weert"))
+            #expect(try await app.database.sql.raw("""
+                SELECT assignee_id FROM taken WHERE person_id = \(bind: w.personA) AND source = 'aanwezigheid'
+                """).first()?.decode(column: "assignee_id", as: String?.self) == "a-consulent", "the task is the person's consulent's")
+            // A third absence right after makes no second signal for the same run.
+            let third = try await open(today)
+            #expect(try await s.partner.post("/aanbieder/lessen/\(third)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
+            #expect(try await tasks().count == 1)
+            #expect(try await Self.lessonHours(app, w.personA) == 0, "absence gives no hours, and a signal no fine")
+            let timeline = try await app.database.sql.raw("SELECT kind FROM case_events WHERE person_id = \(bind: w.personA)").all()
+                .map { try $0.decode(column: "kind", as: String.self) }
+            #expect(timeline.contains("aanwezigheid.signaal") && timeline.filter { $0 == "les.afwezig" }.count == 3)
+        }
+    }
+
+    @Test("The teacher strikes a confirmation with a reason; a switched-off login signs the participant out", arguments: Engine.available)
+    func strikeAndSwitchOff(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let (s, _, lesson, _) = try await Self.lessonWithGroup(client, app)
+            let w = app.world
+            let issued = try await Self.issueLogin(s.consulent, s.consulentCSRF, person: w.personA)
+            // The participant confirms on the classroom screen before choosing a password of their own.
+            #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/aanwezig", form: [("login", issued.login), ("password", issued.password)],
+                                             csrf: s.csrf).location?.hasSuffix("melding=aanwezig") == true)
+            #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/doorhalen", form: [("persoon", w.personA), ("reason", "")], csrf: s.csrf)
+                    .status == .badRequest)
+            #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/doorhalen", form: [("persoon", w.personA), ("reason", "Na tien minuten vertrokken")],
+                                             csrf: s.csrf).status == .seeOther)
+            let again = try await s.partner.post("/aanbieder/lessen/\(lesson)/aanwezig", form: [("login", issued.login), ("password", issued.password)],
+                                                 csrf: s.csrf)
+            #expect(again.status == .conflict, "a struck confirmation cannot be made again")
+            #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
+            #expect(try await Self.lessonHours(app, w.personA) == 0, "struck: absent")
+
+            let (phone, _) = try await Self.participantSignIn(client, login: issued.login, password: issued.password)
+            #expect(try await phone.get("/deelnemer").status == .ok)
+            #expect(try await s.consulent.post("/personen/\(w.personA)/deelnemerslogin", form: [("actie", "uitzetten"), ("reason", "Verhuisd")],
+                                               csrf: s.consulentCSRF).status == .seeOther)
+            #expect(try await phone.get("/deelnemer").location?.hasPrefix("/deelnemer/inloggen") == true, "the session ended with the login")
+        }
+    }
+}
