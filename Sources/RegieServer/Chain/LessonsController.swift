@@ -62,7 +62,7 @@ struct LessonsController {
                 present: s.lesson.status == .cancelled ? "—" : String(s.present))
         }
         let groups = try await services.providers.lessonGroups(providerId: partner.providerId)
-        var options: [(String, String)] = [("", t("form.choose"))]
+        var options: [(String, String)] = [("", t("common.choose"))]
         for group in groups {
             options.append((group.offer.id, t("lessons.wholeOffer", ["offer": group.offer.name])))
             for start in group.starts {

@@ -55,6 +55,7 @@ public enum RegieCommands {
             for (index, login) in DemoChain.partnerLogins.enumerated() {
                 lines.append("  \(login.email.padding(toLength: 37, withPad: " ", startingAt: 0)) \(login.name) — \(DemoChain.providers[index].name)")
             }
+            lines.append("Deelnemers (presentielijst op /deelnemer/inloggen, zelfde wachtwoord): " + DemoChain.participantLogins.joined(separator: ", "))
         }
         lines.append("Stoppen: Ctrl-C")
         return lines.joined(separator: "\n")

@@ -25,6 +25,10 @@ enum DemoChain {
         ("begeleider@vluchtelingenwerk.example", "Lotte Wuts"),
     ]
 
+    /// Participants with a login of their own for the attendance register (`/deelnemer`), signed in
+    /// with the demo password: the first started referrals' people.
+    static let participantLogins = ["weert-0001", "weert-0002", "weert-0003"]
+
     static let providers: [(name: String, kind: ProviderKind, kvk: String, mark: String?, offers: [Offer])] = [
         ("Taalhuis Weert", .taalschool, "14071234", "Blik op Werk", [
             Offer(name: "B1-route dagprogramma", route: .b1, level: .b1, location: "Weert, Stationsplein 9", schedule: "ma, wo en do 9.00–12.30 uur", hours: 12,
@@ -98,6 +102,7 @@ enum DemoChain {
             (.withdrawn, [.identity, .route], false), (.referred, [.identity], false),
         ]
         let guidance = offers.last
+        var started: [(personId: String, offerId: String, referralId: String, startedOn: CalendarDate)] = []
         for (index, row) in people.enumerated() where index < plan.count {
             let personId = try row.decode(column: "person_id", as: String.self)
             let route = try row.decode(column: "leerroute", as: String?.self).flatMap(Leerroute.init(rawValue:))
@@ -124,12 +129,74 @@ enum DemoChain {
                 let startedOn = start?.on ?? referredOn.adding(days: 21)
                 try await step(.accept(on: answered, plannedStart: startedOn))
                 try await step(.start(on: startedOn))
+                if status == .started { started.append((personId, offer.id, referral, startedOn)) }
                 if status == .ended { try await step(.end(on: day.adding(days: -3), reason: "Route afgerond")) }
             }
             if revoked {
                 _ = try await casework.changeConsent(personId: personId, referralId: referral, classes: nil, on: day.adding(days: -1),
                                                      reason: "Inburgeraar wil geen gegevens meer laten delen", scope: scope, actor: who,
                                                      audit: audit(.caseworkReferralConsent, by: consulent, role: .consulent, person: personId, "ingetrokken"), now: today)
+            }
+        }
+            try await loadLessons(started, store: store, database: database, organisationId: organisationId, passwordHash: passwordHash, today: today)
+    }
+
+    /// The attendance register: the last three weeks' lessons of each group with started participants,
+    /// confirmed by the teacher (one participant absent often enough for a signal), a lesson open today
+    /// with one participant already confirmed, and a login of their own for the first participants.
+    static func loadLessons(_ started: [(personId: String, offerId: String, referralId: String, startedOn: CalendarDate)], store: ProviderStore,
+                            database: Database, organisationId: String, passwordHash: String, today: Date) async throws {
+        let day = CalendarDate.today(now: today)
+        let db = database.sql
+        let participants = ParticipantAccountStore(database: database)
+        for (index, login) in participantLogins.enumerated() where index < started.count {
+            let personId = started[index].personId
+            _ = try await participants.issue(personId: personId, newLogin: login, passwordHash: passwordHash, scope: TenantScope(municipalityCodes: ["GM0988"]),
+                                             by: "demo", audit: AuditEvent(actorId: "demo", actorName: "Demo", actorRole: Role.consulent.rawValue,
+                                                                           organisationId: organisationId, action: AuditAction.caseworkParticipantLogin.rawValue,
+                                                                           personId: personId, municipalityCode: "GM0988", purpose: "inburgering", requestId: "demo",
+                                                                           detail: "startwachtwoord uitgegeven"), now: today)
+            // The demo participants chose their password already: they land on their lessons.
+            try await db.raw("UPDATE participant_accounts SET must_change = 0, password_set_at = \(bind: today.epochSeconds) WHERE person_id = \(bind: personId)").run()
+        }
+        let often = started.last?.personId
+        for offerId in Set(started.map(\.offerId)).sorted() {
+            guard let providerRow = try await db.raw("""
+                SELECT o.provider_id, v.name FROM provider_offers o JOIN providers v ON v.id = o.provider_id WHERE o.id = \(bind: offerId)
+                """).first() else { continue }
+            let providerId = try providerRow.decode(column: "provider_id", as: String.self)
+            let providerName = try providerRow.decode(column: "name", as: String.self)
+            // The provider's own member of staff keeps the register.
+            guard let staff = try await db.raw("""
+                SELECT u.id, u.name FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE o.provider_id = \(bind: providerId) ORDER BY u.id LIMIT 1
+                """).first() else { continue }
+            let teacher = CaseActor(id: try staff.decode(column: "id", as: String.self), name: try staff.decode(column: "name", as: String.self))
+            let group = started.filter { $0.offerId == offerId }
+            // Two lessons a week for three weeks, then today's.
+            for (number, offset) in [-20, -18, -13, -11, -6, -4, 0].enumerated() {
+                let date = day.adding(days: offset)
+                let lesson = LessonRecord(id: UUID().uuidString.lowercased(), providerId: providerId, offerId: offerId, startId: nil, date: date,
+                                          startsAt: "09:00", hours: 3, soort: .cursus, code: String(format: "%06d", (number * 7919 + 104_729) % 1_000_000),
+                                          openedBy: teacher.id ?? "")
+                let audit = AuditEvent(actorId: teacher.id, actorName: teacher.name, actorRole: "-", organisationId: nil, action: AuditAction.partnerLessonOpen.rawValue,
+                                       purpose: "inburgering", requestId: "demo", detail: date.iso)
+                try await store.openLesson(lesson, audit: audit, now: today)
+                for (position, member) in group.enumerated() where member.startedOn <= date {
+                    // The last started participant misses most lessons of the last two weeks; the others one now and then.
+                    let absent = member.personId == often ? offset >= -13 : (number + position) % 5 == 4
+                    if absent || (offset == 0 && position > 0) { continue }
+                    try await db.raw("""
+                        INSERT INTO lesson_presences (lesson_id, person_id, channel, confirmed_at)
+                        VALUES (\(bind: lesson.id), \(bind: member.personId), \(bind: position % 2 == 0 ? "phone" : "classroom"), \(bind: today.epochSeconds))
+                        """).run()
+                }
+                if offset < 0 {
+                    var confirm = audit
+                    confirm.action = AuditAction.partnerLessonConfirm.rawValue
+                    _ = try await store.confirmLesson(lessonId: lesson.id, providerId: providerId, scope: TenantScope(municipalityCodes: ["GM0988"]), actor: teacher,
+                                                      absence: AanwezigheidSettings(),
+                                                      signalTitle: "Afwezigheid bespreken: 3 lessen gemist binnen 4 weken bij \(providerName)", audit: confirm, now: today)
+                }
             }
         }
     }
