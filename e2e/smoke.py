@@ -33,7 +33,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from regie_server import Server, http_status
-from journeys import agenda, beheer, beleid, brp, casework, chain, consulent, corrections, duo, figures, mobile, ontzorgen, pages, second_factor
+from journeys import agenda, attendance, beheer, beleid, brp, casework, chain, consulent, corrections, duo, figures, mobile, ontzorgen, pages, second_factor
 from journeys.common import (
     DEFAULT_BINARY,
     DEFAULT_SCREENSHOTS,
@@ -118,6 +118,7 @@ def main() -> int:
             "corrections": ("corrections", corrections.run),
             "secondFactor": ("second factor", second_factor.run),
             "chain": ("chain", chain.run),
+            "attendance": ("attendance", attendance.run),
             "agenda": ("agenda", agenda.run),  # last: it moves the server's clock ahead (and back at its end)
         }.items():
             if key not in selected:

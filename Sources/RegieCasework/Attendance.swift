@@ -199,3 +199,63 @@ public struct CancelLesson: CaseworkCommand {
         }
     }
 }
+
+/// A provider reports a started participant's progress: the level per skill, its advice and a
+/// note. It appears in the case and prefills the consulent's next progress meeting; an advice to
+/// switch route or lower the level asks for a new PIP, which only the municipality decides.
+public struct ReportProgress: CaseworkCommand {
+    public let file: CaseFile
+    public let referralId: String
+    public let providerId: String
+    public var reportedOn: CalendarDate?
+    public var levels: [Taalvaardigheid: Taalniveau]
+    public var advice: ProviderAdvice?
+    public var note: String?
+    public var read: [FieldIssue]
+
+    public init(file: CaseFile, referralId: String, providerId: String, reportedOn: CalendarDate?, levels: [Taalvaardigheid: Taalniveau],
+                advice: ProviderAdvice?, note: String?, read: [FieldIssue] = []) {
+        self.file = file
+        self.referralId = referralId
+        self.providerId = providerId
+        self.reportedOn = reportedOn
+        self.levels = levels
+        self.advice = advice
+        self.note = note
+        self.read = read
+    }
+
+    public static let labels: [String: String] = {
+        var labels = ["reportedOn": "reports.reportedOn", "advice": "reports.advice", "reportNote": "reports.note"]
+        for skill in Taalvaardigheid.allCases { labels["level-\(skill.rawValue)"] = "reports.skills.\(skill.rawValue)" }
+        return labels
+    }()
+
+    /// The outcome the consulent's progress meeting starts from: on schedule when the provider
+    /// advises to go on, behind when it advises a lower level, concerns when the route does not fit.
+    public static func meetingOutcome(_ advice: ProviderAdvice) -> MeetingOutcome {
+        switch advice {
+        case .doorgaan: .opSchema
+        case .verlagen: .vertraging
+        case .overstappen: .zorgen
+        }
+    }
+
+    public func run(_ context: CommandContext, stores: CaseworkStores) async throws {
+        var v = Checks(labels: Self.labels, read: read)
+        let day = v.date("reportedOn", reportedOn, notAfter: context.today)
+        let advice = v.choice("advice", advice)
+        let note = v.text("reportNote", note, required: false, maxLength: 2000)
+        guard v.isValid, let day, let advice else { throw v.error() }
+        let report = ProgressReportRecord(id: CommandContext.newID(), referralId: referralId, personId: file.person.id, providerId: providerId, reportedOn: day,
+                                          levels: levels, advice: advice, note: note ?? "")
+        do {
+            guard try await stores.casework.insertProgressReport(
+                report, scope: context.scope, actor: context.actor,
+                audit: context.audit(.partnerProgressReport, file.person, "\(ProgressReportRecord.stored(levels)) \(advice.rawValue)"), now: context.now) != nil
+            else { throw CaseNotFound() }
+        } catch ProgressReportError.notStarted {
+            throw CaseworkError(.conflict(existingId: nil), [FieldIssue(field: "reportedOn", rule: "reports.errors.notStarted")], labels: Self.labels)
+        }
+    }
+}

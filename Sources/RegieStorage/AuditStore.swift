@@ -122,6 +122,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case partnerLessonConfirm = "partner.lesson.confirm"
     case partnerLessonCancel = "partner.lesson.cancel"
     case partnerPresenceStrike = "partner.presence.strike"
+    case partnerProgressReport = "partner.progress.report"
     case participantLogin = "participant.login"
     case participantLogout = "participant.logout"
     case participantPassword = "participant.password"

@@ -217,4 +217,53 @@ struct AttendanceTests {
             #expect(try await phone.get("/deelnemer").location?.hasPrefix("/deelnemer/inloggen") == true, "the session ended with the login")
         }
     }
+
+    @Test("A withdrawn consent takes the participant off the list: they cannot confirm, and the lesson does not count them", arguments: Engine.available)
+    func withdrawnConsent(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let (s, _, lesson, today) = try await Self.lessonWithGroup(client, app)
+            let w = app.world
+            let code = try #require(try await app.database.sql.raw("SELECT code FROM lessons WHERE id = \(bind: lesson)").first()?.decode(column: "code", as: String.self))
+            let issued = try await Self.issueLogin(s.consulent, s.consulentCSRF, person: w.personA)
+            let (phone, phoneCSRF) = try await Self.participantSignIn(client, login: issued.login, password: issued.password)
+            #expect(try await s.consulent.post("/personen/\(w.personA)/verwijzingen/\(s.referral)/toestemming-intrekken",
+                                               form: [("on", today.iso), ("reason", "Wil niets meer delen")], csrf: s.consulentCSRF).status == .seeOther)
+            #expect(!(try await phone.get("/deelnemer")).body.contains("B1 dag"), "no lesson of a group whose provider may no longer know them")
+            #expect(try await phone.post("/deelnemer/lessen/\(lesson)", form: [("code", code)], csrf: phoneCSRF).status == .notFound)
+            let page = try await s.partner.get("/aanbieder/lessen/\(lesson)")
+            #expect(!page.body.contains("Haddad") && page.body.contains("0 van 1 deelnemers"))
+            #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
+            #expect(try await app.database.sql.raw("SELECT COUNT(*) AS n FROM lesson_attendance WHERE person_id = \(bind: w.personA)").first()?
+                .decode(column: "n", as: Int.self) == 0, "not on the list: neither present nor absent")
+        }
+    }
+
+    @Test("A provider's progress report appears in the case and prefills the next progress meeting; only on a started referral", arguments: Engine.available)
+    func progressReport(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let (s, _, _, today) = try await Self.lessonWithGroup(client, app)
+            let w = app.world
+            let form = try await s.partner.get("/aanbieder/verwijzingen/\(s.referral)")
+            #expect(form.body.contains("Voortgangsrapportages") && form.body.contains("Rapportage versturen"))
+            let missing = try await s.partner.post("/aanbieder/verwijzingen/\(s.referral)/rapportage",
+                                                   form: [("reportedOn", today.iso), ("level-lezen", "A2"), ("reportNote", "Maakt goede stappen")], csrf: s.csrf)
+            #expect(missing.status == .badRequest && missing.body.contains("Maakt goede stappen"), "no advice: refused, the note kept")
+            #expect(try await s.partner.post("/aanbieder/verwijzingen/\(s.referral)/rapportage",
+                                             form: [("reportedOn", today.iso), ("level-lezen", "A2"), ("level-spreken", "A1"), ("advice", "overstappen"),
+                                                    ("reportNote", "Past beter in de Z-route")], csrf: s.csrf).status == .seeOther)
+            let progress = try await s.consulent.get("/personen/\(w.personA)/voortgang")
+            #expect(progress.body.contains("Voortgangsrapportages van aanbieders") && progress.body.contains("Overstappen naar een andere route"))
+            #expect(progress.body.contains("Rapportage Taalschool Weert van") && progress.body.contains("Lezen A2, Spreken A1"), "the meeting's note is prefilled")
+            #expect(progress.body.contains("value=\"zorgen\" selected"), "a switch of route starts the meeting as concerns")
+            #expect(try await ChainTests.audit(app, "partner.progress.report").count == 1)
+            let timeline = try await app.database.sql.raw("SELECT kind FROM case_events WHERE person_id = \(bind: w.personA)").all()
+                .map { try $0.decode(column: "kind", as: String.self) }
+            #expect(timeline.contains("voortgangsrapportage"))
+            // After the meeting (the PIP fixed, so meetings are held), the next one starts empty again.
+            try await app.database.sql.raw("UPDATE trajecten SET pip_date = '2026-11-01' WHERE person_id = \(bind: w.personA)").run()
+            #expect(try await s.consulent.post("/personen/\(w.personA)/voortgang/gesprekken", form: [("heldDate", today.iso), ("outcome", "zorgen"),
+                                                                                                    ("meetingNote", "Besproken")], csrf: s.consulentCSRF).status == .seeOther)
+            #expect(!(try await s.consulent.get("/personen/\(w.personA)/voortgang")).body.contains("value=\"zorgen\" selected"))
+        }
+    }
 }

@@ -44,7 +44,7 @@ DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", 
 # The journeys in the order they run; --journey NAME runs only the ones named.
 # "agenda" runs last: it moves the server's clock (and back to today at its end).
 JOURNEYS = ("consulent", "beheer", "beleid", "mobile", "casework", "pages", "duo", "brp", "figures", "ontzorgen", "corrections",
-            "secondFactor", "chain", "agenda")
+            "secondFactor", "chain", "attendance", "agenda")
 
 DESKTOP = (1366, 900)
 MOBILE = (390, 844)

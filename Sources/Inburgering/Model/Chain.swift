@@ -99,3 +99,24 @@ public enum ProviderRule {
         value.count == 8 && value.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
+
+/// The four skills a language provider reports a level for: the parts of the B1 exam that have a
+/// level (reading, listening, speaking, writing; Besluit inburgering 2021, the exam of the B1-route).
+public enum Taalvaardigheid: String, CaseIterable, Codable, Sendable {
+    case lezen, luisteren, spreken, schrijven
+}
+
+/// The provider's advice in a progress report.
+public enum ProviderAdvice: String, CaseIterable, Codable, Sendable {
+    /// Go on as planned.
+    case doorgaan
+    /// The route does not fit: switch route (a route mismatch for the contract's figures).
+    case overstappen
+    /// The level is not reachable: lower it.
+    case verlagen
+
+    /// Whether the advice asks the municipality to look at the PIP again: a switch of route or a
+    /// lower level is a change of the plan, made by a new PIP decision (Wi2021 art. 15), never by the
+    /// provider's report itself.
+    public var asksForPlanChange: Bool { self != .doorgaan }
+}

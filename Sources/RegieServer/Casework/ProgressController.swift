@@ -59,6 +59,9 @@ struct ProgressController {
         let withdrawn: [WithdrawnRow]
         let hasWithdrawn: Bool
         let nextMeeting: String?
+        /// The providers' progress reports (issue 18 item 6), newest first.
+        let reports: [PartnerController.ReportRow]
+        let hasReports: Bool
         let hours: [HoursRow]
         let hasHours: Bool
         let forms: [Form]
@@ -82,6 +85,14 @@ struct ProgressController {
         let hours = try await services.casework.listUren(personId: person.id, scope: loaded.scope)
         let results = try await services.casework.listResultaten(personId: person.id, scope: loaded.scope)
         let settings = try await services.settings.fetch(person.municipalityCode)
+        let reports = try await services.casework.listProgressReports(personId: person.id, scope: loaded.scope)
+        // The next meeting starts from the newest report made since the last meeting: its advice as the outcome, its levels as the note.
+        let lastMeeting = meetings.map(\.heldDate).max()
+        let prefill = reports.first.flatMap { report in lastMeeting.map { report.reportedOn.iso > $0 } ?? true ? report : nil }
+        let prefillNote = prefill.map { r in
+            t("progress.fromReport", ["provider": r.providerName, "date": DisplayDate.format(r.reportedOn, l), "levels": PartnerController.levelsText(r.levels, t),
+                                      "advice": t("reports.advices.\(r.advice.rawValue)")]) + (r.note.isEmpty ? "" : "\n" + r.note)
+        }
         let registraties = hours.compactMap(\.registratie)
         let date = { (kind: String) in results.first { $0.kind == kind }?.resultDate }
         let afronding = RouteAfronding(mapEindgesprek: date("mapEindgesprek"), pvtOndertekend: date("pvtOndertekend"), zRouteAfgerond: date("zRouteAfgerond"))
@@ -138,10 +149,13 @@ struct ProgressController {
             Form(id: "gesprek", action: SiteRoute.progressMeeting(person.id).path, summary: ErrorSummary(errorsFor("gesprek")),
                  fields: (failed == "gesprek" ? CorrectionForm.fields(input, t, errors: errors) : []) + [
                 FieldView(.input("date"), name: "heldDate", label: t("progress.heldDate"), value: failed == "gesprek" ? value("heldDate") : (context.form.date("heldDate")?.iso ?? today.iso), required: true, errors: errorsFor("gesprek")),
-                FieldView(.select, name: "outcome", label: t("progress.outcome"), value: failed == "gesprek" ? value("outcome") : "",
+                FieldView(.select, name: "outcome", label: t("progress.outcome"),
+                          hint: prefill.map { t("progress.prefilled", ["provider": $0.providerName, "date": DisplayDate.format($0.reportedOn, l)]) },
+                          value: failed == "gesprek" ? value("outcome") : prefill.map { ReportProgress.meetingOutcome($0.advice).rawValue } ?? "",
                           options: Choices.withEmpty(Self.outcomes.map { ($0, t("progress.outcomes.\($0)")) }, t), required: true, errors: errorsFor("gesprek")),
                 FieldView(.checkbox, name: "noShow", label: t("progress.noShow"), value: failed == "gesprek" ? value("noShow") : "", errors: errorsFor("gesprek")),
-                FieldView(.textarea, name: "meetingNote", label: t("progress.note"), hint: t("intake.noteHint"), value: failed == "gesprek" ? value("meetingNote") : "", errors: errorsFor("gesprek")),
+                FieldView(.textarea, name: "meetingNote", label: t("progress.note"), hint: t("intake.noteHint"),
+                          value: failed == "gesprek" ? value("meetingNote") : prefillNote ?? "", errors: errorsFor("gesprek")),
             ], submit: failed == "gesprek" && input["correcting"] != nil ? t("progress.saveMeetingCorrection") : t("progress.saveMeeting"),
                  correcting: failed == "gesprek" ? input["correcting"] : nil),
             // One period, every kind at once (the hours grid): each kind's hours and its provider,
@@ -181,6 +195,9 @@ struct ProgressController {
                                                                                                   correctAnchor: "form-gesprek") : nil) },
                 hasMeetings: !meetings.isEmpty, withdrawn: withdrawnMeetings, hasWithdrawn: !withdrawnMeetings.isEmpty,
                 nextMeeting: next.map { t("progress.nextMeeting", ["date": DisplayDate.format($0.due.iso, l), "remaining": TermText.remaining($0, t)]) },
+                reports: reports.map { PartnerController.ReportRow(date: DisplayDate.format($0.reportedOn, l), levels: "\($0.providerName): " + PartnerController.levelsText($0.levels, t),
+                                                                  advice: t("reports.advices.\($0.advice.rawValue)"), note: $0.note) },
+                hasReports: !reports.isEmpty,
                 hours: hours.reversed().map { row in
                     let form = "correct-\(row.id)"
                     return HoursRow(

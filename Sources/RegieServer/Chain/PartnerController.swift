@@ -83,6 +83,18 @@ struct PartnerController {
         let steps: [StepForm]
         let hasSteps: Bool
         let summary: ErrorSummary
+        /// The provider's own progress reports on this referral, and the form for a new one (started referrals).
+        let reports: [ReportRow]
+        let hasReports: Bool
+        let reportForm: StepForm?
+    }
+
+    struct ReportRow: Encodable { let date: String; let levels: String; let advice: String; let note: String }
+
+    /// A progress report as a line: the levels per skill, in the skills' order.
+    static func levelsText(_ levels: [Taalvaardigheid: Taalniveau], _ t: Localizer) -> String {
+        let parts = Taalvaardigheid.allCases.compactMap { skill in levels[skill].map { "\(t("reports.skills.\(skill.rawValue)")) \($0.rawValue)" } }
+        return parts.isEmpty ? "—" : parts.joined(separator: ", ")
     }
 
     /// The referral and its person, or 404: not a referral to this provider, not open, or the person's consent does not run.
@@ -149,22 +161,57 @@ struct PartnerController {
             return StepForm(label: t("partner.steps.\(step.rawValue)"), action: SiteRoute.partnerReferralAction(r.id, segment).path, fields: fields,
                             secondary: step == .refuse)
         }
+        let reports = try await services.casework.listProgressReports(personId: person.id, scope: scope, providerId: partner.providerId)
+            .filter { $0.referralId == r.id }
+            .map { ReportRow(date: DisplayDate.format($0.reportedOn, l), levels: Self.levelsText($0.levels, t), advice: t("reports.advices.\($0.advice.rawValue)"),
+                             note: $0.note) }
+        let mine = failed == "rapportage"
+        func value(_ name: String, _ fallback: String = "") -> String { mine ? input.raw(name) ?? "" : fallback }
+        let reportForm: StepForm? = r.status == .started ? StepForm(
+            label: t("reports.submit"), action: SiteRoute.partnerReferralAction(r.id, "rapportage").path,
+            fields: [FieldView(.input("date"), name: "reportedOn", label: t("reports.reportedOn"), value: value("reportedOn", today.iso), required: true,
+                               errors: mine ? errors : [])]
+                + Taalvaardigheid.allCases.map { skill in
+                    FieldView(.select, name: "level-\(skill.rawValue)", label: t("reports.skills.\(skill.rawValue)"), value: value("level-\(skill.rawValue)"),
+                              options: [("", t("reports.noLevel"))] + Taalniveau.allCases.map { ($0.rawValue, $0.rawValue) }, errors: mine ? errors : [])
+                }
+                + [FieldView(.radios, name: "advice", label: t("reports.advice"), value: value("advice"),
+                             options: ProviderAdvice.allCases.map { ($0.rawValue, t("reports.advices.\($0.rawValue)")) }, required: true, errors: mine ? errors : []),
+                   FieldView(.textarea, name: "reportNote", label: t("reports.note"), hint: t("reports.noteHint"), value: value("reportNote"), errors: mine ? errors : [])],
+            secondary: false) : nil
         return try services.views.render(
             "partner-referral", titleKey: "partner.referralTitle", titleArguments: ["name": "\(referral.givenNames) \(referral.familyName)"],
             content: DetailView(
                 name: "\(referral.givenNames) \(referral.familyName)", backHref: SiteRoute.partnerHome.path, offer: referral.offerName,
                 status: t("referrals.statuses.\(r.status.rawValue)"), facts: facts, contact: contact, route: route, hasRoute: !route.isEmpty, goals: goals,
                 hasGoals: !goals.isEmpty, hours: hours, hasHours: !hours.isEmpty, notShared: notShared, hasNotShared: !notShared.isEmpty, steps: steps,
-                hasSteps: !steps.isEmpty, summary: ErrorSummary(errors, idSuffix: failed.map { "-" + $0 } ?? "")),
+                hasSteps: !steps.isEmpty, summary: ErrorSummary(errors, idSuffix: failed.map { $0 == "rapportage" ? "" : "-" + $0 } ?? ""),
+                reports: reports, hasReports: !reports.isEmpty, reportForm: reportForm),
             context: context, current: SiteRoute.partnerHome.path,
-            notice: FormNotice.text(context, prefix: "partner.saved", keys: ["stap"], t), status: status)
+            notice: FormNotice.text(context, prefix: "partner.saved", keys: ["stap", "rapportage"], t), status: status)
     }
 
     func act(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let (principal, partner, referral, person, traject) = try await load(context)
-        guard let step = Self.actions[try context.parameters.require("action")] else { throw AppError.notFound }
         let input = context.form
         var r = InputReader()
+        if try context.parameters.require("action") == "rapportage" {
+            var levels: [Taalvaardigheid: Taalniveau] = [:]
+            for skill in Taalvaardigheid.allCases {
+                if let level = r.choice("level-\(skill.rawValue)", input["level-\(skill.rawValue)"], as: Taalniveau.self) { levels[skill] = level }
+            }
+            let command = ReportProgress(file: CaseFile(person: person, traject: traject), referralId: referral.referral.id, providerId: partner.providerId,
+                                         reportedOn: r.date("reportedOn", input["reportedOn"]), levels: levels,
+                                         advice: r.choice("advice", input["advice"], as: ProviderAdvice.self), note: r.text(input["reportNote"]), read: r.issues)
+            do {
+                try await services.run(command, principal: principal, scope: Policy.scope(for: principal), permission: .readPersons, context: context)
+            } catch let invalid as FormErrors {
+                return try await render(principal, partner, referral, person, input: input, failed: "rapportage", errors: invalid.fields, context: context,
+                                        status: invalid.status)
+            }
+            return Response(status: .seeOther, headers: [.location: SiteRoute.partnerReferral(referral.referral.id).path + "?melding=rapportage#rapportages"])
+        }
+        guard let step = Self.actions[try context.parameters.require("action")] else { throw AppError.notFound }
         let command = StepReferral(file: CaseFile(person: person, traject: traject), referralId: referral.referral.id, step: step, on: r.date("on", input["on"]),
                                    plannedStart: r.date("plannedStart", input["plannedStart"]), reason: r.text(input["reason"]), providerId: partner.providerId,
                                    read: r.issues)

@@ -11,7 +11,9 @@
 ///   a password of their own, never shared), issued by the consulent;
 /// - `uren.lesson_id`: the hours a confirmed lesson booked, once per lesson and person;
 /// - `referrals.absence_signalled_on`: the day of the last absence signal, so that one run of
-///   absence makes one signal.
+///   absence makes one signal;
+/// - `progress_reports`: a provider's progress report on a started referral (issue 18 item 6): the
+///   level per skill, the advice (go on, switch route, lower the level) and a note (sealed).
 enum M0032_Attendance {
     static let migration = Migration(id: "M0032_Attendance") { kind in
         let bigint = kind == .postgres ? "BIGINT" : "INTEGER"
@@ -93,6 +95,22 @@ enum M0032_Attendance {
             "ALTER TABLE uren ADD COLUMN lesson_id TEXT REFERENCES lessons(id)",
             "CREATE UNIQUE INDEX uren_by_lesson ON uren (lesson_id, person_id) WHERE lesson_id IS NOT NULL",
             "ALTER TABLE referrals ADD COLUMN absence_signalled_on TEXT",
+            """
+            CREATE TABLE progress_reports (
+                id TEXT PRIMARY KEY,
+                referral_id TEXT NOT NULL REFERENCES referrals(id),
+                person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+                provider_id TEXT NOT NULL REFERENCES providers(id),
+                reported_on TEXT NOT NULL,
+                levels TEXT NOT NULL,
+                advice TEXT NOT NULL,
+                note_sealed TEXT,
+                created_by TEXT NOT NULL,
+                created_at \(bigint) NOT NULL
+            )
+            """,
+            "CREATE INDEX progress_reports_by_person ON progress_reports (person_id, reported_on)",
+            "CREATE INDEX progress_reports_by_provider ON progress_reports (provider_id, reported_on)",
         ]
     }
 }

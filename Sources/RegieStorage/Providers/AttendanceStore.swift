@@ -205,14 +205,18 @@ extension ProviderStore {
         }
     }
 
-    /// The referrals (alias `r`) that make a lesson's group.
+    /// The referrals (alias `r`) that make a lesson's group: started by the lesson's day, with a
+    /// consent that runs (without it the provider may not know the person, so cannot list them).
     static func group(_ lesson: LessonRecord) -> SQLQueryString {
         var clause: SQLQueryString = """
-            r.offer_id = \(bind: lesson.offerId) AND r.status = 'started' AND r.started_on <= \(bind: lesson.date.iso)
+            r.offer_id = \(bind: lesson.offerId) AND r.status = 'started' AND r.started_on <= \(bind: lesson.date.iso) AND \(consentRuns)
             """
         if let startId = lesson.startId { clause += " AND r.start_id = \(bind: startId)" }
         return clause
     }
+
+    /// The referral (alias `r`) has a consent that runs.
+    static let consentRuns: SQLQueryString = "EXISTS (SELECT 1 FROM referral_consents c WHERE c.referral_id = r.id AND c.ended_on IS NULL)"
 
     /// A participant's own confirmation of their presence: only while the lesson is open and on its
     /// day, only for a person in its group, once.
@@ -358,7 +362,7 @@ extension ProviderStore {
             FROM lessons l JOIN provider_offers o ON o.id = l.offer_id JOIN providers v ON v.id = l.provider_id
             JOIN referrals r ON r.offer_id = l.offer_id AND (l.start_id IS NULL OR r.start_id = l.start_id)
             LEFT JOIN lesson_presences x ON x.lesson_id = l.id AND x.person_id = r.person_id
-            WHERE r.person_id = \(bind: personId) AND r.status = 'started' AND r.started_on <= l.lesson_date
+            WHERE r.person_id = \(bind: personId) AND r.status = 'started' AND r.started_on <= l.lesson_date AND \(Self.consentRuns)
               AND l.lesson_date = \(bind: today.iso) AND l.status = 'open'
             ORDER BY l.starts_at, l.id
             """).all().map { row in

@@ -26,8 +26,8 @@ enum DemoChain {
     ]
 
     /// Participants with a login of their own for the attendance register (`/deelnemer`), signed in
-    /// with the demo password: the first started referrals' people.
-    static let participantLogins = ["weert-0001", "weert-0002", "weert-0003"]
+    /// with the demo password: the people of the started referrals whose consent runs.
+    static let participantLogins = ["weert-0001", "weert-0002"]
 
     static let providers: [(name: String, kind: ProviderKind, kvk: String, mark: String?, offers: [Offer])] = [
         ("Taalhuis Weert", .taalschool, "14071234", "Blik op Werk", [
@@ -129,7 +129,8 @@ enum DemoChain {
                 let startedOn = start?.on ?? referredOn.adding(days: 21)
                 try await step(.accept(on: answered, plannedStart: startedOn))
                 try await step(.start(on: startedOn))
-                if status == .started { started.append((personId, offer.id, referral, startedOn)) }
+                // In the register only while the consent runs: the provider no longer knows someone who withdrew it.
+                if status == .started && !revoked { started.append((personId, offer.id, referral, startedOn)) }
                 if status == .ended { try await step(.end(on: day.adding(days: -3), reason: "Route afgerond")) }
             }
             if revoked {
