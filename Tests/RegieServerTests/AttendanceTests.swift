@@ -266,4 +266,38 @@ struct AttendanceTests {
             #expect(!(try await s.consulent.get("/personen/\(w.personA)/voortgang")).body.contains("value=\"zorgen\" selected"))
         }
     }
+
+    @Test("The contract view: per provider the hours offered, followed and absent, started, waiting and advice to switch; CSV; small cells hidden from figures-only roles",
+          arguments: Engine.available)
+    func contractView(engine: Engine) async throws {
+        try await TestSupport.withApp(engine) { client, app in
+            let (s, _, lesson, today) = try await Self.lessonWithGroup(client, app)
+            let w = app.world
+            let code = try #require(try await app.database.sql.raw("SELECT code FROM lessons WHERE id = \(bind: lesson)").first()?.decode(column: "code", as: String.self))
+            let issued = try await Self.issueLogin(s.consulent, s.consulentCSRF, person: w.personA)
+            let (phone, phoneCSRF) = try await Self.participantSignIn(client, login: issued.login, password: issued.password)
+            #expect(try await phone.post("/deelnemer/lessen/\(lesson)", form: [("code", code)], csrf: phoneCSRF).status == .seeOther)
+            #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
+            #expect(try await s.partner.post("/aanbieder/verwijzingen/\(s.referral)/rapportage", form: [("reportedOn", today.iso), ("advice", "overstappen")],
+                                             csrf: s.csrf).status == .seeOther)
+            let period = "gemeente=GM0988&van=\(today.adding(days: -30).iso)&tot=\(today.iso)"
+            let lead = Browser(client)
+            _ = try await lead.login(World.email(.teamleider))
+            let page = try await lead.get("/cijfers?" + period)
+            #expect(page.status == .ok && page.body.contains("Aanbieders en contracten"))
+            let csv = try await lead.get("/cijfers/csv?tabel=contracts&" + period)
+            #expect(csv.status == .ok)
+            // Two on the list, one present: 3 of 6 hours followed; nobody waiting without a start moment.
+            let line = try #require(csv.body.split(separator: "\r\n").first { $0.hasPrefix("Taalschool Weert") }, Comment(rawValue: csv.body))
+            #expect(line.hasPrefix("Taalschool Weert,2,6,3,3,50%,0,"), "\(line)")
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(fields.count == 12 && fields[8] == "2" && fields[9...] == ["0", "0", "1"],
+                    "both started in the period, none ended or refused, one advice to switch: \(line)")
+            let policy = Browser(client)
+            _ = try await policy.login(World.email(.beleidsmedewerker))
+            let hidden = try await policy.get("/cijfers/csv?tabel=contracts&" + period)
+            let hiddenLine = try #require(hidden.body.split(separator: "\r\n").first { $0.hasPrefix("Taalschool Weert") }, Comment(rawValue: hidden.body))
+            #expect(hiddenLine.contains("< ") && !hiddenLine.contains(",6,3,3,"), "a figures-only role sees no small counts, nor the hours beside them: \(hiddenLine)")
+        }
+    }
 }

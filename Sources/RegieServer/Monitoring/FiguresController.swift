@@ -379,6 +379,25 @@ struct FiguresController {
                           svg: distributions.isEmpty ? nil : chart.svg), distributions["routeStart"]?.count ?? 0)
         }
 
+        /// The contract view (issue 18 item 7): per provider the register's hours, the waiting list
+        /// and wait, the referrals started, ended and refused, and the advice to switch route.
+        func contracts() async throws -> Table {
+            let figures = try await store.contractFigures(filter)
+            let rows = figures.map { c in
+                Row(cells: [Cell(c.providerName, header: true), count(c.participants), Cell(String(c.hoursOffered)), Cell(String(c.hoursFollowed)),
+                            Cell(String(c.hoursAbsent)), Cell(percent(c.hoursFollowed, of: c.hoursOffered)), count(c.waiting), dayCell(c.averageWait),
+                            count(c.started), count(c.ended), count(c.refused), count(c.mismatch)])
+            }
+            let chart = BarChart(title: t("tables.contracts"), rows: figures.map {
+                .init(label: $0.providerName, segments: [.init(value: Double($0.hoursFollowed), style: "a"), .init(value: Double($0.hoursAbsent), style: "muted")],
+                      valueText: t("contractHours", ["followed": String($0.hoursFollowed), "absent": String($0.hoursAbsent)]))
+            }, legend: [(t("contractColumns.hoursFollowed"), "a"), (t("contractColumns.hoursAbsent"), "muted")])
+            return Table(key: "contracts", title: t("tables.contracts"), definition: t("defs.contracts"),
+                         columns: ["provider", "participants", "hoursOffered", "hoursFollowed", "hoursAbsent", "attendance", "waitingList", "averageWait",
+                                   "started", "ended", "refused", "mismatch"].map { t("contractColumns.\($0)") },
+                         rows: rows, svg: figures.contains { $0.hoursOffered > 0 } ? chart.svg : nil)
+        }
+
         func lbtRoute() async throws -> Table {
             let c = try await counts(.lbtRoute)
             let match = try await counts(.lbtMatch)
@@ -594,13 +613,14 @@ struct FiguresController {
         async let closures = b.closures()
         async let targets = b.targets(targetLink: targetLink)
         async let ontzorgen = b.ontzorgen()
+        async let contracts = b.contracts()
         let (onTime, share) = try await pipOnTime
         let (throughputTable, brp) = try await throughput
         let (waitsTable, waitingRoute) = try await waits
         let (termsTable, overdue) = try await terms
         var tables = [try await obligation, try await routes, onTime, try await delayReasons, throughputTable, waitsTable,
                       try await lbtRoute, try await routeMix, try await caseload, termsTable, try await results, try await fines, try await closures,
-                      try await ontzorgen]
+                      try await ontzorgen, try await contracts]
         if let targets = try await targets { tables.append(targets) }
         for index in tables.indices {
             tables[index].csvHref = SiteRoute.figuresCSV.path + "?tabel=\(tables[index].key)&" + b.selection.query
