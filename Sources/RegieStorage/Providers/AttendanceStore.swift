@@ -305,7 +305,8 @@ extension ProviderStore {
                     present += 1
                     // Hours followed in the brede intake count apart (Besluit art. 3.14; DUO's totals).
                     let duringIntake = found.traject.phase <= .bredeIntake ? 1 : 0
-                    let urenId = UUID().uuidString.lowercased()
+                    // One row per lesson and person (also a unique index): its id says which.
+                    let urenId = "\(lesson.id):\(person.id)"
                     try await db.raw("""
                         INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at, lesson_id)
                         VALUES (\(bind: urenId), \(bind: person.id), \(bind: lesson.soort.rawValue), \(bind: lesson.date.iso), \(bind: hours),

@@ -161,7 +161,11 @@ enum DemoChain {
             try await db.raw("UPDATE participant_accounts SET must_change = 0, password_set_at = \(bind: today.epochSeconds) WHERE person_id = \(bind: personId)").run()
         }
         let often = started.last?.personId
-        for offerId in Set(started.map(\.offerId)).sorted() {
+        // The groups in the order of their first participant (the offers' ids are random; the demo is not).
+        var groups: [String] = []
+        for member in started where !groups.contains(member.offerId) { groups.append(member.offerId) }
+        var lessonNumber = 0
+        for offerId in groups {
             guard let providerRow = try await db.raw("""
                 SELECT o.provider_id, v.name FROM provider_offers o JOIN providers v ON v.id = o.provider_id WHERE o.id = \(bind: offerId)
                 """).first() else { continue }
@@ -176,7 +180,8 @@ enum DemoChain {
             // Two lessons a week for three weeks, then today's.
             for (number, offset) in [-20, -18, -13, -11, -6, -4, 0].enumerated() {
                 let date = day.adding(days: offset)
-                let lesson = LessonRecord(id: UUID().uuidString.lowercased(), providerId: providerId, offerId: offerId, startId: nil, date: date,
+                lessonNumber += 1
+                let lesson = LessonRecord(id: DemoData.id("lesson", lessonNumber), providerId: providerId, offerId: offerId, startId: nil, date: date,
                                           startsAt: "09:00", hours: 3, soort: .cursus, code: String(format: "%06d", (number * 7919 + 104_729) % 1_000_000),
                                           openedBy: teacher.id ?? "")
                 let audit = AuditEvent(actorId: teacher.id, actorName: teacher.name, actorRole: "-", organisationId: nil, action: AuditAction.partnerLessonOpen.rawValue,

@@ -168,6 +168,7 @@ public struct DemoData: Sendable {
         case "team": "00000000-0000-4000-8001-"
         case "provider": "00000000-0000-4000-8003-"
         case "partner": "00000000-0000-4000-8004-"
+        case "lesson": "00000000-0000-4000-8005-"
         default: "00000000-0000-4000-8002-"
         }
         let digits = String(number)
