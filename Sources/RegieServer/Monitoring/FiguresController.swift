@@ -390,7 +390,7 @@ struct FiguresController {
             }
             let chart = BarChart(title: t("tables.contracts"), rows: figures.map {
                 .init(label: $0.providerName, segments: [.init(value: Double($0.hoursFollowed), style: "a"), .init(value: Double($0.hoursAbsent), style: "muted")],
-                      valueText: t("contractHours", ["followed": String($0.hoursFollowed), "absent": String($0.hoursAbsent)]))
+                      valueText: percent($0.hoursFollowed, of: $0.hoursOffered))
             }, legend: [(t("contractColumns.hoursFollowed"), "a"), (t("contractColumns.hoursAbsent"), "muted")])
             return Table(key: "contracts", title: t("tables.contracts"), definition: t("defs.contracts"),
                          columns: ["provider", "participants", "hoursOffered", "hoursFollowed", "hoursAbsent", "attendance", "waitingList", "averageWait",

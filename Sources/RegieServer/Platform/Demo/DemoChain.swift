@@ -139,14 +139,15 @@ enum DemoChain {
                                                      audit: audit(.caseworkReferralConsent, by: consulent, role: .consulent, person: personId, "ingetrokken"), now: today)
             }
         }
-            try await loadLessons(started, store: store, database: database, organisationId: organisationId, passwordHash: passwordHash, today: today)
+            try await loadLessons(started, store: store, casework: casework, database: database, organisationId: organisationId, passwordHash: passwordHash,
+                              today: today)
     }
 
     /// The attendance register: the last three weeks' lessons of each group with started participants,
     /// confirmed by the teacher (one participant absent often enough for a signal), a lesson open today
     /// with one participant already confirmed, and a login of their own for the first participants.
     static func loadLessons(_ started: [(personId: String, offerId: String, referralId: String, startedOn: CalendarDate)], store: ProviderStore,
-                            database: Database, organisationId: String, passwordHash: String, today: Date) async throws {
+                            casework: CaseworkStore, database: Database, organisationId: String, passwordHash: String, today: Date) async throws {
         let day = CalendarDate.today(now: today)
         let db = database.sql
         let participants = ParticipantAccountStore(database: database)
@@ -204,6 +205,26 @@ enum DemoChain {
                                                       signalTitle: "Afwezigheid bespreken: 3 lessen gemist binnen 4 weken bij \(providerName)", audit: confirm, now: today)
                 }
             }
+        }
+            // Each participant's progress report of ten days ago: the one often absent advised to lower the level.
+        for (index, member) in started.enumerated() {
+            guard let staff = try await db.raw("""
+                SELECT u.id, u.name, o.provider_id FROM users u JOIN organisations o ON o.id = u.organisation_id
+                JOIN provider_offers f ON f.provider_id = o.provider_id WHERE f.id = \(bind: member.offerId) ORDER BY u.id LIMIT 1
+                """).first() else { continue }
+            let teacher = CaseActor(id: try staff.decode(column: "id", as: String.self), name: try staff.decode(column: "name", as: String.self))
+            let often = member.personId == started.last?.personId && started.count > 1
+            let report = ProgressReportRecord(
+                id: DemoData.id("report", index + 1), referralId: member.referralId, personId: member.personId,
+                providerId: try staff.decode(column: "provider_id", as: String.self), reportedOn: day.adding(days: -10),
+                levels: often ? [.lezen: .a1, .luisteren: .a2, .spreken: .a1, .schrijven: .a1] : [.lezen: .a2, .luisteren: .a2, .spreken: .a2, .schrijven: .a1],
+                advice: often ? .verlagen : .doorgaan,
+                note: often ? "Mist veel lessen; haalt B1 niet binnen de termijn. Bespreek A2 als einddoel." : "Goede vooruitgang, vooral bij spreken.")
+            _ = try await casework.insertProgressReport(
+                report, scope: TenantScope(municipalityCodes: ["GM0988"]), actor: teacher,
+                audit: AuditEvent(actorId: teacher.id, actorName: teacher.name, actorRole: "-", organisationId: nil, action: AuditAction.partnerProgressReport.rawValue,
+                                  personId: member.personId, municipalityCode: "GM0988", purpose: "inburgering", requestId: "demo", detail: report.advice.rawValue),
+                now: today)
         }
     }
 }

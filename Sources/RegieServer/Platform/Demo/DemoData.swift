@@ -169,6 +169,7 @@ public struct DemoData: Sendable {
         case "provider": "00000000-0000-4000-8003-"
         case "partner": "00000000-0000-4000-8004-"
         case "lesson": "00000000-0000-4000-8005-"
+        case "report": "00000000-0000-4000-8006-"
         default: "00000000-0000-4000-8002-"
         }
         let digits = String(number)
