@@ -78,6 +78,15 @@ struct AttendanceTests {
         return (s, offer, lesson, today)
     }
 
+    /// Person's login issued by the consulent, their first sign-in on their phone, and the lesson's code as the classroom shows it.
+    static func onThePhone(_ client: any TestClientProtocol, _ app: AppContext, _ consulent: Browser, _ consulentCSRF: String, person: String,
+                           lesson: String) async throws -> (Browser, String, String) {
+        let code = try #require(try await app.database.sql.raw("SELECT code FROM lessons WHERE id = \(bind: lesson)").first()?.decode(column: "code", as: String.self))
+        let issued = try await issueLogin(consulent, consulentCSRF, person: person)
+        let (phone, csrf) = try await participantSignIn(client, login: issued.login, password: issued.password)
+        return (phone, csrf, code)
+    }
+
     static func lessonHours(_ app: AppContext, _ person: String) async throws -> Int {
         try await app.database.sql.raw("SELECT COALESCE(SUM(hours), 0) AS n FROM uren WHERE person_id = \(bind: person) AND lesson_id IS NOT NULL")
             .first()?.decode(column: "n", as: Int.self) ?? 0
@@ -96,11 +105,9 @@ struct AttendanceTests {
             let w = app.world
             let page = try await s.partner.get("/aanbieder/lessen/\(lesson)")
             #expect(page.status == .ok && page.body.contains("Haddad") && page.body.contains("Khalil") && page.body.contains("0 van 2 deelnemers"))
-            let code = try #require(try await app.database.sql.raw("SELECT code FROM lessons WHERE id = \(bind: lesson)").first()?.decode(column: "code", as: String.self))
 
             // Person A on their phone: the wrong code is refused, the right one confirms A (and only A).
-            let issued = try await Self.issueLogin(s.consulent, s.consulentCSRF, person: w.personA)
-            let (phone, phoneCSRF) = try await Self.participantSignIn(client, login: issued.login, password: issued.password)
+            let (phone, phoneCSRF, code) = try await Self.onThePhone(client, app, s.consulent, s.consulentCSRF, person: w.personA, lesson: lesson)
             let home = try await phone.get("/deelnemer")
             #expect(home.status == .ok && home.body.contains("B1 dag"))
             let casework = try await phone.get("/personen/\(w.personA)")
@@ -223,9 +230,7 @@ struct AttendanceTests {
         try await TestSupport.withApp(engine) { client, app in
             let (s, _, lesson, today) = try await Self.lessonWithGroup(client, app)
             let w = app.world
-            let code = try #require(try await app.database.sql.raw("SELECT code FROM lessons WHERE id = \(bind: lesson)").first()?.decode(column: "code", as: String.self))
-            let issued = try await Self.issueLogin(s.consulent, s.consulentCSRF, person: w.personA)
-            let (phone, phoneCSRF) = try await Self.participantSignIn(client, login: issued.login, password: issued.password)
+            let (phone, phoneCSRF, code) = try await Self.onThePhone(client, app, s.consulent, s.consulentCSRF, person: w.personA, lesson: lesson)
             #expect(try await s.consulent.post("/personen/\(w.personA)/verwijzingen/\(s.referral)/toestemming-intrekken",
                                                form: [("on", today.iso), ("reason", "Wil niets meer delen")], csrf: s.consulentCSRF).status == .seeOther)
             #expect(!(try await phone.get("/deelnemer")).body.contains("B1 dag"), "no lesson of a group whose provider may no longer know them")
@@ -273,9 +278,7 @@ struct AttendanceTests {
         try await TestSupport.withApp(engine) { client, app in
             let (s, _, lesson, today) = try await Self.lessonWithGroup(client, app)
             let w = app.world
-            let code = try #require(try await app.database.sql.raw("SELECT code FROM lessons WHERE id = \(bind: lesson)").first()?.decode(column: "code", as: String.self))
-            let issued = try await Self.issueLogin(s.consulent, s.consulentCSRF, person: w.personA)
-            let (phone, phoneCSRF) = try await Self.participantSignIn(client, login: issued.login, password: issued.password)
+            let (phone, phoneCSRF, code) = try await Self.onThePhone(client, app, s.consulent, s.consulentCSRF, person: w.personA, lesson: lesson)
             #expect(try await phone.post("/deelnemer/lessen/\(lesson)", form: [("code", code)], csrf: phoneCSRF).status == .seeOther)
             #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
             #expect(try await s.partner.post("/aanbieder/verwijzingen/\(s.referral)/rapportage", form: [("reportedOn", today.iso), ("advice", "overstappen")],
