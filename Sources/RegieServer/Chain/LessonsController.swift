@@ -222,12 +222,13 @@ struct LessonsController {
             case .refused(let message, let status):
                 return try await fail("classroom", FormErrors([.init(name: "login", message: message)], status: status))
             case .verified(let account, let municipality):
+                // The confirmation is the participant's own act: audited as theirs, within their own file.
+                let participant = Principal.newcomer(personId: account.personId, municipality: municipality)
                 var signedIn = context
-                signedIn.principal = .newcomer(personId: account.personId, municipality: municipality)
+                signedIn.principal = participant
                 do {
                     try await services.run(ConfirmPresence(lessonId: lesson.id, personId: account.personId, channel: .classroom),
-                                           principal: signedIn.principal!, scope: Policy.scope(for: signedIn.principal!), permission: .readPersons,
-                                           context: signedIn)
+                                           principal: participant, scope: Policy.scope(for: participant), permission: .readPersons, context: signedIn)
                 } catch let invalid as FormErrors {
                     return try await fail("classroom", invalid)
                 }

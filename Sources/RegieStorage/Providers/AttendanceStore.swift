@@ -177,9 +177,10 @@ extension ProviderStore {
         try await Self.participants(of: lesson, scope: scope, on: database.sql)
     }
 
-    static func participants(of lesson: LessonRecord, scope: TenantScope, on db: any SQLDatabase) async throws -> [LessonParticipant] {
+    /// `asConfirmed`: the list as the teacher confirmed it (by default for a confirmed lesson); else the group as it stands.
+    static func participants(of lesson: LessonRecord, scope: TenantScope, asConfirmed: Bool? = nil, on db: any SQLDatabase) async throws -> [LessonParticipant] {
         let query: SQLQueryString
-        if lesson.status == .confirmed {
+        if asConfirmed ?? (lesson.status == .confirmed) {
             query = """
                 SELECT a.person_id, a.referral_id, p.given_names, p.family_name, x.channel, x.confirmed_at, x.struck_reason, a.present
                 FROM lesson_attendance a JOIN persons p ON p.id = a.person_id
@@ -282,10 +283,10 @@ extension ProviderStore {
                 UPDATE lessons SET status = 'confirmed', confirmed_by = \(bind: actor.id ?? actor.name), confirmed_at = \(bind: now.epochSeconds)
                 WHERE id = \(bind: lessonId) AND provider_id = \(bind: providerId) AND status = 'open' RETURNING *
                 """).first() else { throw AttendanceError.notOpen }
-            var lesson = try LessonRecord(row: row)
+            let lesson = try LessonRecord(row: row)
             let providerName = try await db.raw("SELECT name FROM providers WHERE id = \(bind: providerId)").first()?.decode(column: "name", as: String.self) ?? ""
-            lesson.status = .open
-            let group = try await Self.participants(of: lesson, scope: scope, on: db)
+            // The group as it stands now becomes the confirmed list.
+            let group = try await Self.participants(of: lesson, scope: scope, asConfirmed: false, on: db)
             let today = CalendarDate.today(now: now)
             var present = 0
             var signalled: [String] = []
