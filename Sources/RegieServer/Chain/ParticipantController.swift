@@ -233,7 +233,7 @@ struct ParticipantController: Sendable {
                 fields: [
                     FieldView(.input("password"), name: "current", label: t(session.account.mustChange ? "participant.startPassword" : "participant.currentPassword"),
                               required: true, errors: errors, extra: "autocomplete=\"current-password\""),
-                    FieldView(.input("password"), name: "new", label: t("participant.newPassword"), hint: t("account.passwordHint", ["min": min]),
+                    FieldView(.input("password"), name: "new", label: t("participant.newPassword"), hint: t("account.newHint"),
                               required: true, errors: errors, extra: "autocomplete=\"new-password\" minlength=\"\(min)\""),
                     FieldView(.input("password"), name: "confirm", label: t("participant.confirmPassword"), required: true, errors: errors,
                               extra: "autocomplete=\"new-password\""),
