@@ -303,10 +303,16 @@ public struct StepReferral: CaseworkCommand {
         guard v.isValid, let storeStep else { throw v.error() }
         if providerId != nil && step == .withdraw { throw CaseNotFound() }
         do {
+            // The provider reports a route's start: the consulent records the route start (R12) from it.
+            let shown = day.map { String(format: "%02d-%02d-%04d", $0.day, $0.month, $0.year) } ?? ""
+            var task: (@Sendable (String) -> String)?
+            if providerId != nil && step == .start {
+                task = { provider in "Start leerroute vastleggen: \(provider) meldt de start op \(shown)" }
+            }
             guard let status = try await stores.casework.stepReferral(personId: file.person.id, referralId: referralId, storeStep, providerId: providerId,
                                                                       scope: context.scope,
                                                                       actor: context.actor, audit: context.audit(.caseworkReferralStep, file.person, step.rawValue),
-                                                                      now: context.now) else { throw CaseNotFound() }
+                                                                      now: context.now, routeStartTask: task) else { throw CaseNotFound() }
             return status
         } catch ReferralStoreError.unknownReferral {
             throw CaseNotFound()

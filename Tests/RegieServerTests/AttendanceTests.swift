@@ -105,6 +105,13 @@ struct AttendanceTests {
             let w = app.world
             let page = try await s.partner.get("/aanbieder/lessen/\(lesson)")
             #expect(page.status == .ok && page.body.contains("Haddad") && page.body.contains("Khalil") && page.body.contains("0 van 2 deelnemers"))
+            // The provider reported the route's start: the consulent gets a task to record it (R12), the route start itself is theirs.
+            let startTask = try await app.database.sql.raw("SELECT title, assignee_id FROM taken WHERE person_id = \(bind: w.personA) AND source = 'verwijzing'").all()
+            #expect(startTask.count == 1)
+            #expect(try startTask.first?.decode(column: "title", as: String.self).hasPrefix("Start leerroute vastleggen: Taalschool Weert meldt de start op ") == true)
+            #expect(try startTask.first?.decode(column: "assignee_id", as: String?.self) == "a-consulent")
+            #expect(try await app.database.sql.raw("SELECT route_start_date FROM trajecten WHERE person_id = \(bind: w.personA)").first()?
+                .decode(column: "route_start_date", as: String?.self) == nil)
 
             // Person A on their phone: the wrong code is refused, the right one confirms A (and only A).
             let (phone, phoneCSRF, code) = try await Self.onThePhone(client, app, s.consulent, s.consulentCSRF, person: w.personA, lesson: lesson)

@@ -187,8 +187,11 @@ extension CaseworkStore {
 
     /// `providerId`: the step is the provider's own (its staff act only on referrals to its offers).
     /// The referral is between the municipality and the provider, so who may see the person may record it.
+    /// `routeStartTask`: when the provider reports the start of a route and the case has no route
+    /// start yet, a task for the consulent with this title (given the provider's name) — the route
+    /// start is the municipality's fact to record (R12), not the provider's.
     public func stepReferral(personId: String, referralId: String, _ step: ReferralStep, providerId: String? = nil, scope: TenantScope, actor: CaseActor,
-                             audit: AuditEvent, now: Date) async throws -> ReferralStatus? {
+                             audit: AuditEvent, now: Date, routeStartTask: (@Sendable (String) -> String)? = nil) async throws -> ReferralStatus? {
         try await change(personId: personId, scope: scope, needs: .identity, actor: actor, audit: audit, now: now) { unit in
             let db = unit.db
             guard let referral = try await db.raw("SELECT * FROM referrals WHERE id = \(bind: referralId) AND person_id = \(bind: personId)")
@@ -227,6 +230,16 @@ extension CaseworkStore {
                 UPDATE referrals SET status = \(bind: step.status.rawValue), \(set), updated_by = \(bind: actor.id ?? actor.name), updated_at = \(bind: now.epochSeconds)
                 WHERE id = \(bind: referralId)
                 """).run()
+            if case .start = step, let routeStartTask, unit.traject.routeStartDate == nil, let row = try await db.raw("""
+                SELECT v.name FROM provider_offers o JOIN providers v ON v.id = o.provider_id WHERE o.id = \(bind: referral.offerId) AND o.leerroute IS NOT NULL
+                """).first() {
+                try await db.raw("""
+                    INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
+                    VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: personId), \(bind: routeStartTask(try row.decode(column: "name", as: String.self))),
+                        \(bind: CalendarDate.today(now: now).adding(days: 5).iso), \(bind: unit.traject.consulentId), 'verwijzing', \(bind: actor.id ?? actor.name),
+                        \(bind: now.epochSeconds))
+                    """).run()
+            }
             if !step.status.isOpen {
                 try await db.raw("""
                     UPDATE referral_consents SET ended_on = \(bind: day.iso), end_reason = \(bind: "verwijzing " + step.status.rawValue), ended_by = \(bind: actor.name),
