@@ -1,8 +1,6 @@
 import Foundation
 import Hummingbird
-import HummingbirdBcrypt
 import Inburgering
-import NIOPosix
 import RegieStorage
 
 /// The accounts of a provider's staff (issue 18 item 3), kept by the municipality's functioneel
@@ -26,15 +24,9 @@ struct PartnerAccounts {
         let t = services.localizer(context)
         let now = services.clock.now()
         var v = Validator(t)
-        let name = v.text("accountName", context.form["accountName"]?.trimmingCharacters(in: .whitespaces), label: "providers.accounts.name", characters: .name)
-        let email = (context.form["accountEmail"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        if email.isEmpty {
-            v.fail("accountEmail", "validation.required", ["field": t("providers.accounts.email")])
-        } else if !UsersController.isPlausibleEmail(email) {
-            v.fail("accountEmail", "users.errors.email")
-        } else if try await services.users.fetchUserId(email: email) != nil {
-            v.fail("accountEmail", "users.errors.emailTaken")
-        }
+        let users = UsersController(services: services)
+        let (name, email) = try await users.readNewAccount(name: ("accountName", "providers.accounts.name"), email: ("accountEmail", "providers.accounts.email"),
+                                                           &v, context: context)
         let existing = try await services.users.partnerOrganisation(providerId: provider.id)
         var active = 0
         if let existing { active = try await services.users.listAccounts(organisationId: existing).filter(\.active).count }
@@ -42,16 +34,10 @@ struct PartnerAccounts {
         guard v.isValid, let name else { return .invalid(v.errors) }
         let organisation = try await services.users.ensurePartnerOrganisation(
             providerId: provider.id, name: t("providers.accounts.organisationName", ["provider": provider.name, "municipality": municipalityName]), now: now)
-        // The account starts with a password nobody knows: it is usable only after the link is used.
-        let cost = services.bcryptCost
-        let unusable = TokenHasher.randomToken()
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(unusable, cost: cost) }
-        let id = UUID().uuidString.lowercased()
-        try await services.users.insertUser(.init(id: id, organisationId: organisation, teamId: nil, email: email, name: name, passwordHash: hash, roles: []), now: now)
+        let id = try await users.insertWithoutPassword(organisationId: organisation, teamId: nil, email: email, name: name, roles: [])
         if admin { try await services.users.setPartnerAdmin(userId: id, organisationId: organisation, true) }
         try await services.record(.providerAccountCreate, context: context, permission: permission,
                                   detail: "account \(id) van aanbieder \(provider.name)" + (admin ? " (beheerder)" : ""))
-        let users = UsersController(services: services)
         let link = try await users.issueLink(userId: id, principal: principal, request: request, context: context)
         let delivery = await users.deliver(link, to: email, name: name, principal: principal, context: context)
         return .done(link: delivery?.mailed == true

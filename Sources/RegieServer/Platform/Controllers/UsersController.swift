@@ -144,33 +144,46 @@ struct UsersController {
     func create(_ request: Request, context: RegieRequestContext) async throws -> Response {
         let principal = try context.require(.manageUsers)
         var v = Validator(services.localizer(context))
-        let name = v.text("name", context.form["name"]?.trimmingCharacters(in: .whitespaces), label: "users.name", characters: .name)
-        let email = (context.form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        if email.isEmpty {
-            v.fail("email", "validation.required", ["field": services.catalogue.text("users.email", context.locale)])
-        } else if !Self.isPlausibleEmail(email) {
-            v.fail("email", "users.errors.email")
-        } else if try await services.users.fetchUserId(email: email) != nil {
-            v.fail("email", "users.errors.emailTaken")
-        }
+        let (name, email) = try await readNewAccount(name: ("name", "users.name"), email: ("email", "users.email"), &v, context: context)
         let (roles, team) = try await readRolesAndTeam(principal, context, &v)
         guard v.isValid, let name else {
             let input = ["name": context.form["name"] ?? "", "email": context.form["email"] ?? "", "team": context.form["team"] ?? ""]
             return try await renderList(principal, input: input, roles: context.form.all("roles"), errors: v.errors, context: context, status: .badRequest)
         }
-        // The account starts with a password nobody knows: it is usable only after the link is used.
-        let cost = services.bcryptCost
-        let unusable = TokenHasher.randomToken()
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(unusable, cost: cost) }
-        let id = UUID().uuidString.lowercased()
-        let now = services.clock.now()
-        try await services.users.insertUser(.init(id: id, organisationId: principal.organisationId, teamId: team, email: email, name: name,
-                                                  passwordHash: hash, roles: roles), now: now)
+        let id = try await insertWithoutPassword(organisationId: principal.organisationId, teamId: team, email: email, name: name, roles: roles)
         try await services.record(.userCreate, context: context, permission: .manageUsers,
                                   detail: "gebruiker \(id), rollen \(roles.map(\.rawValue).sorted().joined(separator: ", ")), team \(team ?? "-")")
         let link = try await issueLink(userId: id, principal: principal, request: request, context: context)
         let delivery = await deliver(link, to: email, name: name, principal: principal, context: context)
         return try await renderUser(principal, id: id, input: [:], roles: nil, errors: [], link: link, delivery: delivery, context: context, status: .created)
+    }
+
+    /// A new account's name and e-mail address from the form's fields (`name`, `email`: the field and
+    /// its label): a name, and a plausible address no account has yet. Here and for a provider's staff.
+    func readNewAccount(name: (field: String, label: String), email: (field: String, label: String), _ v: inout Validator,
+                        context: RegieRequestContext) async throws -> (name: String?, email: String) {
+        let typedName = v.text(name.field, context.form[name.field]?.trimmingCharacters(in: .whitespaces), label: name.label, characters: .name)
+        let address = (context.form[email.field] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        if address.isEmpty {
+            v.fail(email.field, "validation.required", ["field": services.catalogue.text(email.label, context.locale)])
+        } else if !Self.isPlausibleEmail(address) {
+            v.fail(email.field, "users.errors.email")
+        } else if try await services.users.fetchUserId(email: address) != nil {
+            v.fail(email.field, "users.errors.emailTaken")
+        }
+        return (typedName, address)
+    }
+
+    /// Inserts an account with a password nobody knows: it is usable only after its link to set a
+    /// password is used. Returns its id.
+    func insertWithoutPassword(organisationId: String, teamId: String?, email: String, name: String, roles: [Role]) async throws -> String {
+        let cost = services.bcryptCost
+        let unusable = TokenHasher.randomToken()
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(unusable, cost: cost) }
+        let id = UUID().uuidString.lowercased()
+        try await services.users.insertUser(.init(id: id, organisationId: organisationId, teamId: teamId, email: email, name: name, passwordHash: hash,
+                                                  roles: roles), now: services.clock.now())
+        return id
     }
 
     // MARK: One account
