@@ -45,4 +45,12 @@ struct AttendanceRuleTests {
     func confirm(status: LessonStatus, today: String, expected: Bool) {
         #expect(AttendanceRule.mayConfirm(status: status, lessonDay: Self.day("2027-01-04"), today: Self.day(today)) == expected)
     }
+
+    @Test("Hours of a lesson count as the brede intake's until the PIP is fixed", arguments: [
+        (TrajectFase.signaal, true), (.gekoppeld, true), (.gehuisvest, true), (.bredeIntake, true),
+        (.pipVastgesteld, false), (.inLeerroute, false), (.afgerond, false), (.beeindigd, false),
+    ])
+    func duringIntake(fase: TrajectFase, expected: Bool) {
+        #expect(UrenRules.tijdensBredeIntake(fase: fase) == expected)
+    }
 }

@@ -155,6 +155,11 @@ struct AttendanceTests {
             #expect(progress.body.contains("Taalschool Weert"))
             #expect(try await ChainTests.audit(app, "partner.lesson.confirm").count == 3, "one entry per participant and one for the list")
             #expect(try await ChainTests.audit(app, "participant.presence").contains { $0.personId == w.personA })
+            #expect(try await ChainTests.audit(app, "partner.lesson.open").count == 1, "the opened lesson (the bad time stored nothing)")
+            #expect(try await ChainTests.audit(app, "partner.lesson.view").count >= 2)
+            #expect(try await ChainTests.audit(app, "participant.login").contains { $0.personId == w.personA })
+            #expect(try await ChainTests.audit(app, "participant.password").contains { $0.personId == w.personA })
+            #expect(try await ChainTests.audit(app, "casework.participant.login").filter { $0.detail.contains("startwachtwoord") }.count == 2)
         }
     }
 
@@ -183,6 +188,7 @@ struct AttendanceTests {
             #expect(try await s.partner.post("/aanbieder/lessen/\(cancelled)/vervallen", form: [("reason", "")], csrf: s.csrf).status == .badRequest)
             #expect(try await s.partner.post("/aanbieder/lessen/\(cancelled)/vervallen", form: [("reason", "Docent ziek")], csrf: s.csrf).status == .seeOther)
             #expect(try await s.partner.post("/aanbieder/lessen/\(cancelled)/bevestigen", form: [], csrf: s.csrf).status == .conflict)
+            #expect(try await ChainTests.audit(app, "partner.lesson.cancel").contains { $0.detail.contains("Docent ziek") })
 
             // Two confirmed lessons A missed: the second makes the signal.
             #expect(try await s.partner.post("/aanbieder/lessen/\(first)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
@@ -223,12 +229,14 @@ struct AttendanceTests {
             #expect(again.status == .conflict, "a struck confirmation cannot be made again")
             #expect(try await s.partner.post("/aanbieder/lessen/\(lesson)/bevestigen", form: [], csrf: s.csrf).status == .seeOther)
             #expect(try await Self.lessonHours(app, w.personA) == 0, "struck: absent")
+            #expect(try await ChainTests.audit(app, "partner.presence.strike").contains { $0.personId == w.personA && $0.detail.contains("Na tien minuten") })
 
             let (phone, _) = try await Self.participantSignIn(client, login: issued.login, password: issued.password)
             #expect(try await phone.get("/deelnemer").status == .ok)
             #expect(try await s.consulent.post("/personen/\(w.personA)/deelnemerslogin", form: [("actie", "uitzetten"), ("reason", "Verhuisd")],
                                                csrf: s.consulentCSRF).status == .seeOther)
             #expect(try await phone.get("/deelnemer").location?.hasPrefix("/deelnemer/inloggen") == true, "the session ended with the login")
+            #expect(try await ChainTests.audit(app, "casework.participant.login").contains { $0.detail.contains("uitgezet: Verhuisd") })
         }
     }
 

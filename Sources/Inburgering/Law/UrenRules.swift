@@ -30,6 +30,11 @@ public enum UrenRules: LegalRule {
     public static let mapMinimumPraktijkuren = 40
     public static let pvtMinimumUren = 12
 
+    /// Whether hours followed now count as followed during the brede intake: while the case has not
+    /// passed the intake (no PIP fixed yet). Course hours then do not count towards the route (R7a),
+    /// and go to DUO as the intake's own total; participation hours count (Besluit art. 3.14).
+    public static func tijdensBredeIntake(fase: TrajectFase) -> Bool { fase <= .bredeIntake }
+
     /// The most hours of one kind a period can plausibly hold: eight hours on every working day
     /// (Monday to Friday) from `van` through `tot`. Not a rule of law but a guard against a typing
     /// error (2000 hours in a quarter): more needs the case worker's explicit confirmation.

@@ -304,8 +304,7 @@ extension ProviderStore {
                 var changes: [CaseChange] = []
                 if isPresent {
                     present += 1
-                    // Hours followed in the brede intake count apart (Besluit art. 3.14; DUO's totals).
-                    let duringIntake = found.traject.phase <= .bredeIntake ? 1 : 0
+                    let duringIntake = UrenRules.tijdensBredeIntake(fase: found.traject.phase) ? 1 : 0
                     // One row per lesson and person (also a unique index): its id says which.
                     let urenId = "\(lesson.id):\(person.id)"
                     try await db.raw("""
