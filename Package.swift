@@ -64,6 +64,18 @@ let package = Package(
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
 
+        // The provider API (its own OpenAPI document and keys): what a provider's administration
+        // system reads and reports.
+        .target(
+            name: "RegieProviderAPI",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            resources: [.copy("openapi.json")],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+
         // The DUO interface: message types, the events and what they change, reconciliation. Pure.
         .target(name: "DUO", dependencies: ["Inburgering"], swiftSettings: swiftSettings),
 
@@ -136,7 +148,7 @@ let package = Package(
         .target(
             name: "RegieServer",
             dependencies: [
-                "Inburgering", "RegieStorage", "RegieCasework", "RegieAPI", "DUO", "DUOClient", "SEPA", "BRP",
+                "Inburgering", "RegieStorage", "RegieCasework", "RegieAPI", "RegieProviderAPI", "DUO", "DUOClient", "SEPA", "BRP",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -178,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "RegieServerTests",
             dependencies: [
-                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "Inburgering", "DUO", "DUOClient", "DUOSimulator", "BRP", "BRPSimulator",
+                "RegieServer", "RegieStorage", "RegieCasework", "RegieAPI", "RegieProviderAPI", "Inburgering", "DUO", "DUOClient", "DUOSimulator", "BRP", "BRPSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

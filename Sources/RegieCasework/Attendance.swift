@@ -212,9 +212,12 @@ public struct ReportProgress: CaseworkCommand {
     public var advice: ProviderAdvice?
     public var note: String?
     public var read: [FieldIssue]
+    /// The report's id (a door that answers with it chooses it).
+    public let id: String
 
     public init(file: CaseFile, referralId: String, providerId: String, reportedOn: CalendarDate?, levels: [Taalvaardigheid: Taalniveau],
-                advice: ProviderAdvice?, note: String?, read: [FieldIssue] = []) {
+                advice: ProviderAdvice?, note: String?, read: [FieldIssue] = [], id: String = CommandContext.newID()) {
+        self.id = id
         self.file = file
         self.referralId = referralId
         self.providerId = providerId
@@ -247,7 +250,7 @@ public struct ReportProgress: CaseworkCommand {
         let advice = v.choice("advice", advice)
         let note = v.text("reportNote", note, required: false, maxLength: 2000)
         guard v.isValid, let day, let advice else { throw v.error() }
-        let report = ProgressReportRecord(id: CommandContext.newID(), referralId: referralId, personId: file.person.id, providerId: providerId, reportedOn: day,
+        let report = ProgressReportRecord(id: id, referralId: referralId, personId: file.person.id, providerId: providerId, reportedOn: day,
                                           levels: levels, advice: advice, note: note ?? "")
         do {
             guard try await stores.casework.insertProgressReport(

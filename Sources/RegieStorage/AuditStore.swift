@@ -123,6 +123,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case partnerLessonCancel = "partner.lesson.cancel"
     case partnerPresenceStrike = "partner.presence.strike"
     case partnerProgressReport = "partner.progress.report"
+    case partnerExamResult = "partner.exam.result"
+    case partnerAPIReferralsView = "partner.api.referrals.view"
+    case partnerAPIReferralView = "partner.api.referral.view"
     case participantLogin = "participant.login"
     case participantLogout = "participant.logout"
     case participantPassword = "participant.password"
@@ -134,6 +137,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case providerSave = "provider.save"
     case providerOfferSave = "provider.offer.save"
     case providerStartSave = "provider.start.save"
+    case providerKeyCreate = "provider.key.create"
+    case providerKeyRevoke = "provider.key.revoke"
 
     case figuresView = "figures.view"
     case figuresCases = "figures.cases"

@@ -218,6 +218,8 @@ public final class Database: Sendable {
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)
+                // A write that must commit with the change it records (`CommitClaim`).
+                if let claim = CommitClaim.current, claim.take() { try await claim.write(db) }
                 try await db.raw("COMMIT").run()
                 return result
             } catch {

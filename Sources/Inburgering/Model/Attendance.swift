@@ -20,6 +20,9 @@ public enum PresenceChannel: String, CaseIterable, Codable, Sendable {
     case phone
     /// On the classroom screen, with their own login name and password.
     case classroom
+    /// Registered in the provider's own administration system, which meets the quality mark itself,
+    /// and delivered with the teacher's confirmed list through the provider API.
+    case providerSystem
 }
 
 /// When absence becomes a signal for the consulent: this many lessons missed within this many

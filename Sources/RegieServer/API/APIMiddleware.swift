@@ -5,14 +5,35 @@ import NIOCore
 import Inburgering
 import OpenAPIRuntime
 import RegieAPI
+import RegieProviderAPI
 import RegieStorage
 
-/// Guards `/api/v1`: authenticates the API key, makes the request context available to the
+/// One JSON API of Regie, with its own OpenAPI document, base path, version and keys: `/api/v1`
+/// for the municipality's own systems (staff API keys), `/api/aanbieder/v1` for providers'
+/// administration systems (provider link keys, issue 18 item 5). Both follow the same rules: the
+/// document public, problem+json, `API-Version` on every answer, 405 with `Allow`, the body checked
+/// against the document.
+struct APIDoor: Sendable {
+    enum Keys: Sendable { case staff, provider }
+
+    let basePath: String
+    let version: String
+    let title: String
+    let keys: Keys
+
+    var documentPath: String { basePath + "/openapi.json" }
+
+    static let staff = APIDoor(basePath: "/api/v1", version: RegieAPISpec.version, title: "Regie API", keys: .staff)
+    static let provider = APIDoor(basePath: ProviderAPISpec.basePath, version: ProviderAPISpec.version, title: "Regie API voor aanbieders", keys: .provider)
+}
+
+/// Guards an API door: authenticates its key, makes the request context available to the
 /// generated handlers, adds `API-Version`, and maps every error to `application/problem+json`.
 struct APIMiddleware: RouterMiddleware {
     typealias Context = RegieRequestContext
     let services: AppServices
     let bodyCheck: APIRequestBodyCheck
+    var door: APIDoor = .staff
 
     @TaskLocal static var current: RegieRequestContext?
 
@@ -29,7 +50,7 @@ struct APIMiddleware: RouterMiddleware {
         } catch {
             response = problem(for: error, request: request, context: context)
         }
-        response.headers[HTTPField.Name("API-Version")!] = RegieAPISpec.version
+        response.headers[HTTPField.Name("API-Version")!] = door.version
         // Answers carry personal data: no browser or proxy keeps a copy (ADR /core/transport/security-headers).
         response.headers[.cacheControl] = "no-store"
         return response
@@ -40,6 +61,7 @@ struct APIMiddleware: RouterMiddleware {
             throw AppError.unauthenticated
         }
         let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        if door.keys == .provider { return try await authenticateProvider(token) }
         guard let (prefix, secret) = APIKeyToken.parse(token),
               let (record, secretHash) = try await services.apiKeys.fetchKey(prefix: prefix),
               record.revokedAt == nil,
@@ -73,7 +95,9 @@ struct APIMiddleware: RouterMiddleware {
             switch error {
             case .unauthenticated:
                 problem = Problem(type: "about:blank", title: "Niet geauthenticeerd", status: 401,
-                                  detail: "Geef een geldige API-sleutel mee: Authorization: Bearer regie_<prefix>_<geheim>.", instance: instance, invalidParams: nil)
+                                  detail: door.keys == .provider
+                                      ? "Geef een geldige koppelsleutel mee: Authorization: Bearer regie-aanbieder_<prefix>_<geheim>."
+                                      : "Geef een geldige API-sleutel mee: Authorization: Bearer regie_<prefix>_<geheim>.", instance: instance, invalidParams: nil)
             case .forbidden, .csrfRejected:
                 let waiting: Bool = if case .apiClient(let key, _, _) = context.principal { Policy.awaitsApproval(key) } else { false }
                 problem = Problem(type: "about:blank", title: "Geen toegang", status: 403,
@@ -153,50 +177,53 @@ struct APIMiddleware: RouterMiddleware {
 /// come from the OpenAPI document itself, so the answer follows the spec.
 struct APIMethodMiddleware: RouterMiddleware {
     typealias Context = RegieRequestContext
-    /// Path templates under `/api/v1` (segments, `{…}` for a parameter) with their methods.
+    /// Path templates under the door's base path (segments, `{…}` for a parameter) with their methods.
     let operations: [(segments: [Substring], methods: Set<String>)]
+    let door: APIDoor
 
-    init(document: Data) throws {
+    init(document: Data, door: APIDoor = .staff) throws {
+        self.door = door
         let json = try JSONSerialization.jsonObject(with: document) as? [String: Any]
         let paths = json?["paths"] as? [String: Any] ?? [:]
         operations = paths.map { path, item in
             let methods = Set((item as? [String: Any] ?? [:]).keys.map { $0.uppercased() }).intersection(["GET", "PUT", "POST", "DELETE", "PATCH"])
             // The public document also answers a CORS preflight (APIDocumentRoutes).
-            let preflight: Set<String> = "/api/v1" + path == APIDocumentRoutes.path ? ["OPTIONS"] : []
+            let preflight: Set<String> = door.basePath + path == door.documentPath ? ["OPTIONS"] : []
             return (path.split(separator: "/"), methods.union(methods.contains("GET") ? ["HEAD"] : []).union(preflight))
         }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path.hasPrefix("/api/v1/") else { return try await next(request, context) }
+        guard path.hasPrefix(door.basePath + "/") else { return try await next(request, context) }
         // ADR 2.1.0 /core/no-trailing-slash: a resource asked for with a trailing slash (or an empty
         // segment, `/cases//`) is a 404 — not the resource, not a redirect. The router itself would
         // ignore the slash.
         if path.hasSuffix("/") || path.contains("//") {
             return Self.problem(status: .notFound, title: "Niet gevonden",
-                                detail: "Dit pad bestaat niet. Paden eindigen niet op een schuine streep.", path: path)
+                                detail: "Dit pad bestaat niet. Paden eindigen niet op een schuine streep.", path: path, version: door.version)
         }
-        let segments = path.dropFirst("/api/v1".count).split(separator: "/")
+        let segments = path.dropFirst(door.basePath.count).split(separator: "/")
         guard let operation = operations.first(where: { Self.matches($0.segments, segments) }),
               !operation.methods.contains(request.method.rawValue) else {
             return try await next(request, context)
         }
         let allow = operation.methods.sorted().joined(separator: ", ")
-        var response = Self.problem(status: .methodNotAllowed, title: "Methode niet toegestaan", detail: "Dit pad ondersteunt alleen \(allow).", path: path)
+        var response = Self.problem(status: .methodNotAllowed, title: "Methode niet toegestaan", detail: "Dit pad ondersteunt alleen \(allow).", path: path,
+                                    version: door.version)
         response.headers[.allow] = allow
         return response
     }
 
     /// A problem+json answer of this middleware (before authentication), with the API's version.
-    static func problem(status: HTTPResponse.Status, title: String, detail: String, path: String) -> Response {
+    static func problem(status: HTTPResponse.Status, title: String, detail: String, path: String, version: String) -> Response {
         struct Body: Encodable { let type = "about:blank"; let title: String; let status: Int; let detail: String; let instance: String }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = (try? encoder.encode(Body(title: title, status: status.code, detail: detail, instance: path))) ?? Data()
         return Response(
             status: status,
-            headers: [.contentType: "application/problem+json", .cacheControl: "no-store", HTTPField.Name("API-Version")!: RegieAPISpec.version],
+            headers: [.contentType: "application/problem+json", .cacheControl: "no-store", HTTPField.Name("API-Version")!: version],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -221,7 +248,7 @@ struct APIRequestBodyCheck: Sendable {
     private let operations: [Operation]
     nonisolated(unsafe) private let components: [String: Any]
 
-    init(document: Data) throws {
+    init(document: Data, door: APIDoor = .staff) throws {
         let json = try JSONSerialization.jsonObject(with: document) as? [String: Any] ?? [:]
         components = (json["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
         var operations: [Operation] = []
@@ -229,7 +256,7 @@ struct APIRequestBodyCheck: Sendable {
             for (method, operation) in item as? [String: Any] ?? [:] {
                 guard let body = (operation as? [String: Any])?["requestBody"] as? [String: Any],
                       let schema = ((body["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any] else { continue }
-                operations.append(.init(method: method.uppercased(), segments: ("/api/v1" + path).split(separator: "/"), schema: schema))
+                operations.append(.init(method: method.uppercased(), segments: (door.basePath + path).split(separator: "/"), schema: schema))
             }
         }
         self.operations = operations

@@ -32,6 +32,7 @@ struct ProgressController {
         /// The record this form corrects (`?corrigeer=`), posted with it.
         var correcting: String? = nil
     }
+    struct ExamRow: Encodable { let date: String; let text: String; let withdrawn: String?; let withdraw: WithdrawView? }
     struct Meter: Encodable { let label: String; let value: Int; let max: Int; let hasNorm: Bool; let text: String; let met: Bool }
     struct MeetingRow: Encodable { let date: String; let outcome: String; let note: String?; let noShow: Bool; let withdraw: WithdrawView? }
     struct HoursRow: Encodable {
@@ -62,6 +63,9 @@ struct ProgressController {
         /// The providers' progress reports (issue 18 item 6), newest first.
         let reports: [PartnerController.ReportRow]
         let hasReports: Bool
+        /// Exam results the providers reported (issue 18 item 5), newest first; DUO's own are on the DUO page.
+        let exams: [ExamRow]
+        let hasExams: Bool
         let hours: [HoursRow]
         let hasHours: Bool
         let forms: [Form]
@@ -86,6 +90,7 @@ struct ProgressController {
         let results = try await services.casework.listResultaten(personId: person.id, scope: loaded.scope)
         let settings = try await services.settings.fetch(person.municipalityCode)
         let reports = try await services.casework.listProgressReports(personId: person.id, scope: loaded.scope)
+        let exams = try await services.casework.listExamResults(personId: person.id, scope: loaded.scope)
         // The next meeting starts from the newest report made since the last meeting: its advice as the outcome, its levels as the note.
         let lastMeeting = meetings.map(\.heldDate).max()
         let prefill = reports.first.flatMap { report in lastMeeting.map { report.reportedOn.iso > $0 } ?? true ? report : nil }
@@ -198,6 +203,14 @@ struct ProgressController {
                 reports: reports.map { PartnerController.ReportRow(date: DisplayDate.format($0.reportedOn, l), levels: "\($0.providerName): " + PartnerController.levelsText($0.levels, t),
                                                                   advice: t("reports.advices.\($0.advice.rawValue)"), note: $0.note) },
                 hasReports: !reports.isEmpty,
+                exams: exams.map { e in
+                    ExamRow(date: DisplayDate.format(e.examDate, l),
+                            text: "\(t("exams.onderdelen.\(e.onderdeel.rawValue)")) \(e.niveau.rawValue): \(t(e.passed ? "exams.yes" : "exams.no")) (\(e.providerName))",
+                            withdrawn: e.withdrawnReason.map { t("exams.withdrawn", ["reason": $0]) },
+                            withdraw: canEdit && e.withdrawnReason == nil
+                                ? WithdrawView(.examenuitslag, personId: person.id, recordId: e.id, form: context.form) : nil)
+                },
+                hasExams: !exams.isEmpty,
                 hours: hours.reversed().map { row in
                     let form = "correct-\(row.id)"
                     return HoursRow(

@@ -18,7 +18,7 @@ struct WithdrawController {
     static func page(_ kind: WithdrawableRecord, personId: String, recordId: String) -> String {
         switch kind {
         case .intakegesprek: SiteRoute.intake(personId).path
-        case .voortgangsgesprek: SiteRoute.progress(personId).path
+        case .voortgangsgesprek, .examenuitslag: SiteRoute.progress(personId).path
         case .lbt, .advies: SiteRoute.lbt(personId).path
         case .handhaving: SiteRoute.enforcement(personId).path
         case .taak: SiteRoute.task(personId, recordId).path

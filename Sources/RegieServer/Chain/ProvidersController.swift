@@ -22,6 +22,7 @@ struct ProvidersController {
         router.post(RouterPath(SiteRoute.providerStartsPattern), use: addStart)
         router.post(RouterPath(SiteRoute.providerStartPattern), use: changeStart)
         router.post(RouterPath(SiteRoute.providerAccountsPattern), use: accounts)
+        router.post(RouterPath(SiteRoute.providerKeysPattern), use: keys)
     }
 
     struct ProviderRow: Encodable {
@@ -95,6 +96,25 @@ struct ProvidersController {
         let accountSummary: ErrorSummary
         let newLink: String?
         let newLinkMailed: String?
+        let keys: [KeyRow]
+        let hasKeys: Bool
+        let keysIntro: String
+        let keyFields: [FieldView]
+        let keysAction: String
+        let keySummary: ErrorSummary
+        /// A key just made: shown once.
+        let newKey: String?
+    }
+
+    /// A provider's link key, with the reason field of its revoke form (unrevoked keys).
+    struct KeyRow: Encodable {
+        let id: String
+        let name: String
+        let prefix: String
+        let created: String
+        let state: String
+        let active: Bool
+        let reasonField: FieldView
     }
 
     struct AccountRow: Encodable {
@@ -125,7 +145,7 @@ struct ProvidersController {
 
     /// Which form failed, so only it shows the typed values and the errors.
     enum Failed: Equatable {
-        case provider, newOffer, offer(String), newStart(String), start(String), account(String)
+        case provider, newOffer, offer(String), newStart(String), start(String), account(String), key(String)
     }
 
     // MARK: List
@@ -274,7 +294,8 @@ struct ProvidersController {
     }
 
     private func render(_ principal: Principal, _ provider: ProviderRecord, input: FormData, failed: Failed?, errors: [AppError.FieldError],
-                        link: (url: String, mailed: String?)? = nil, context: RegieRequestContext, status: HTTPResponse.Status) async throws -> Response {
+                        link: (url: String, mailed: String?)? = nil, newKey: String? = nil, context: RegieRequestContext,
+                        status: HTTPResponse.Status) async throws -> Response {
         let t = services.localizer(context)
         let l = context.locale
         let today = CalendarDate.today(now: services.clock.now())
@@ -329,6 +350,16 @@ struct ProvidersController {
         let failedAccount: String? = { if case .account(let id) = failed { return id } else { return nil } }()
         let accountRows = try await Self.accountRows(services, provider: provider, except: nil, input: input, failed: failedAccount, errors: errors, t)
         let newAccount = failed == .account("new")
+        let keyRows = try await services.providers.apiKeys(providerId: provider.id).map { key in
+            let failedHere = failed == .key(key.id)
+            let state = key.revokedAt.map { t("providers.keys.revoked", ["date": DisplayDate.formatMoment($0), "reason": key.revokedReason ?? ""]) }
+                ?? t("providers.keys.active") + " · " + t("providers.keys.lastUsed") + ": " + (key.lastUsedAt.map(DisplayDate.formatMoment) ?? t("providers.keys.never"))
+            return KeyRow(id: key.id, name: key.name, prefix: key.prefix, created: DisplayDate.formatMoment(key.createdAt), state: state,
+                          active: key.revokedAt == nil,
+                          reasonField: FieldView(.input("text"), name: "reason", id: "reason-key-\(key.id)", label: t("providers.keys.revokeReason"),
+                                                 value: failedHere ? input.raw("reason") ?? "" : "", required: true, errors: failedHere ? errors : []))
+        }
+        let newKeyForm = failed == .key("new")
         return try services.views.render(
             "provider", titleKey: "providers.providerTitle", titleArguments: ["name": provider.name],
             content: ProviderView(
@@ -348,9 +379,16 @@ struct ProvidersController {
                 ],
                 accountsAction: SiteRoute.providerAccounts(provider.id).path,
                 accountSummary: Self.accountSummary(failed, errors),
-                newLink: link.flatMap { $0.url.isEmpty ? nil : $0.url }, newLinkMailed: link?.mailed),
+                newLink: link.flatMap { $0.url.isEmpty ? nil : $0.url }, newLinkMailed: link?.mailed,
+                keys: keyRows, hasKeys: !keyRows.isEmpty, keysIntro: t("providers.keys.intro", ["path": APIDoor.provider.documentPath]),
+                keyFields: [FieldView(.input("text"), name: "keyName", label: t("providers.keys.name"), hint: t("providers.keys.nameHint"),
+                                      value: newKeyForm ? input.raw("keyName") ?? "" : "", required: true, errors: newKeyForm ? errors : [])],
+                keysAction: SiteRoute.providerKeys(provider.id).path,
+                keySummary: { if case .key(let id) = failed { return ErrorSummary(errors, idSuffix: id == "new" ? "" : "-key-" + id) }; return ErrorSummary([]) }(),
+                newKey: newKey),
             context: context, current: SiteRoute.providers.path,
-            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["toegevoegd", "opgeslagen", "aanbod", "startmoment", "uitgezet", "tweedeFactorHersteld"], t),
+            notice: FormNotice.text(context, prefix: "providers.saved", keys: ["toegevoegd", "opgeslagen", "aanbod", "startmoment", "uitgezet", "tweedeFactorHersteld"], t)
+                ?? FormNotice.text(context, prefix: "providers.keys.saved", keys: ["ingetrokken"], t),
             status: status)
     }
 
@@ -492,5 +530,42 @@ struct ProvidersController {
         case .done(let link):
             return try await render(principal, provider, input: FormData(), failed: nil, errors: [], link: link, context: context, status: .created)
         }
+    }
+
+    /// The provider's link keys for its administration system (the provider API): made by the
+    /// functioneel beheerder, the secret shown once and stored as its HMAC only; revoked with a
+    /// reason, after which the key opens nothing.
+    func keys(_ request: Request, context: RegieRequestContext) async throws -> Response {
+        let (principal, provider) = try await load(context)
+        let t = services.localizer(context)
+        let now = services.clock.now()
+        if context.form["actie"] == "intrekken" {
+            let id = context.form["key"] ?? ""
+            guard let reason = context.form["reason"], !reason.isEmpty, TextLength.fits(reason, within: 300), TextCharacters.isClean(reason, as: .text) else {
+                return try await render(principal, provider, input: context.form, failed: .key(id),
+                                        errors: [.init(name: "reason", message: t("validation.required"))], context: context, status: .badRequest)
+            }
+            guard try await services.providers.revokeAPIKey(
+                id: id, providerId: provider.id, reason: reason, by: principal.actorId,
+                audit: services.auditEvent(.providerKeyRevoke, context: context, permission: .manageSettings, detail: "aanbieder \(provider.id), sleutel \(id): \(reason)"),
+                now: now) else { throw AppError.notFound }
+            return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=ingetrokken#sleutels"])
+        }
+        let name = context.form["keyName"] ?? ""
+        guard !name.isEmpty, TextLength.fits(name, within: 100), TextCharacters.isClean(name, as: .name) else {
+            return try await render(principal, provider, input: context.form, failed: .key("new"),
+                                    errors: [.init(name: "keyName", message: t(name.isEmpty ? "validation.required" : "validation.characters"))], context: context,
+                                    status: .badRequest)
+        }
+        let prefix = String(TokenHasher.randomToken(bytes: 9).prefix(12)).replacingOccurrences(of: "_", with: "x")
+        let secret = TokenHasher.randomToken()
+        let key = ProviderAPIKeyRecord(id: UUID().uuidString.lowercased(), providerId: provider.id, name: name, prefix: prefix, createdBy: principal.actorId,
+                                       createdAt: now)
+        try await services.providers.insertAPIKey(
+            key, secretHash: services.hasher.digest(secret),
+            audit: services.auditEvent(.providerKeyCreate, context: context, permission: .manageSettings, detail: "aanbieder \(provider.id), sleutel \(key.id) (\(prefix))"),
+            now: now)
+        return try await render(principal, provider, input: FormData(), failed: nil, errors: [], newKey: ProviderAPIKeyToken.token(prefix: prefix, secret: secret),
+                                context: context, status: .created)
     }
 }

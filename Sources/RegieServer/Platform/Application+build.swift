@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import OpenAPIHummingbird
 import RegieAPI
+import RegieProviderAPI
 import RegieStorage
 import DUO
 import DUOClient
@@ -94,6 +95,15 @@ public func buildRouter(services: AppServices) throws -> Router<RegieRequestCont
     let api = router.group("/api/v1").add(middleware: APIMiddleware(services: services, bodyCheck: try APIRequestBodyCheck(document: document)))
     try APIHandler(services: services).registerHandlers(on: api)
     api.on("**", method: .get) { _, _ -> Response in throw AppError.notFound }
+
+    // The provider API: its own document, base path and link keys (issue 18 item 5).
+    let providerDocument = try ProviderAPISpec.document()
+    router.add(middleware: try APIMethodMiddleware(document: providerDocument, door: .provider))
+    APIDocumentRoutes(document: providerDocument, door: .provider).addRoutes(to: router)
+    let providerAPI = router.group(RouterPath(stringLiteral: APIDoor.provider.basePath))
+        .add(middleware: APIMiddleware(services: services, bodyCheck: try APIRequestBodyCheck(document: providerDocument, door: .provider), door: .provider))
+    try ProviderAPIHandler(services: services).registerHandlers(on: providerAPI)
+    providerAPI.on("**", method: .get) { _, _ -> Response in throw AppError.notFound }
 
     let web = router.group().add(middleware: WebMiddleware(services: services))
     AuthController(services: services).addRoutes(to: web)

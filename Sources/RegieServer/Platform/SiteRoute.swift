@@ -111,6 +111,7 @@ public enum SiteRoute: Sendable, Hashable {
     case referrals(String)
     case referralAction(String, String, String)
     case providerAccounts(String)
+    case providerKeys(String)
     case partnerHome
     case partnerAccounts
     case partnerReferral(String)
@@ -198,6 +199,7 @@ public enum SiteRoute: Sendable, Hashable {
         case .providerStarts(let id, let offer): return "/beheer/aanbieders/\(id)/aanbod/\(offer)/startmomenten"
         case .providerStart(let id, let offer, let start): return "/beheer/aanbieders/\(id)/aanbod/\(offer)/startmomenten/\(start)"
         case .providerAccounts(let id): return "/beheer/aanbieders/\(id)/accounts"
+        case .providerKeys(let id): return "/beheer/aanbieders/\(id)/sleutels"
         case .partnerHome: return "/aanbieder"
         case .partnerAccounts: return "/aanbieder/accounts"
         case .partnerReferral(let id): return "/aanbieder/verwijzingen/\(id)"
@@ -331,6 +333,7 @@ public enum SiteRoute: Sendable, Hashable {
     static let providerStartsPattern = SiteRoute.providerStarts("{id}", "{offer}").path
     static let providerStartPattern = SiteRoute.providerStart("{id}", "{offer}", "{start}").path
     static let providerAccountsPattern = SiteRoute.providerAccounts("{id}").path
+    static let providerKeysPattern = SiteRoute.providerKeys("{id}").path
     static let partnerReferralPattern = SiteRoute.partnerReferral("{referral}").path
     static let partnerReferralActionPattern = SiteRoute.partnerReferralAction("{referral}", "{action}").path
     static let partnerLessonPattern = SiteRoute.partnerLesson("{lesson}").path
@@ -351,7 +354,7 @@ public enum SiteRoute: Sendable, Hashable {
         ontzorgenRunFilePattern, ontzorgenPaymentActionPattern,
         afsprakenPattern, afspraakPattern, afspraakActionPattern, afspraakLetterPattern,
         providerPattern, providerOffersPattern, providerOfferPattern, providerStartsPattern, providerStartPattern, referralsPattern, referralActionPattern,
-        providerAccountsPattern, partnerReferralPattern, partnerReferralActionPattern,
+        providerAccountsPattern, providerKeysPattern, partnerReferralPattern, partnerReferralActionPattern,
         partnerLessonPattern, partnerLessonActionPattern, participantLessonPattern, participantAccountPattern,
     ]
 }

@@ -13,6 +13,8 @@ public enum WithdrawableRecord: String, CaseIterable, Sendable {
     case handhaving
     case taak
     case document
+    /// An exam result a provider reported (issue 18 item 5).
+    case examenuitslag
 
     /// Constants of this file, never input.
     var table: String {
@@ -24,6 +26,7 @@ public enum WithdrawableRecord: String, CaseIterable, Sendable {
         case .handhaving: "handhavingen"
         case .taak: "taken"
         case .document: "documenten"
+        case .examenuitslag: "exam_results"
         }
     }
 
@@ -37,6 +40,7 @@ public enum WithdrawableRecord: String, CaseIterable, Sendable {
         case .handhaving: "\(x)decided_date"
         case .taak: "COALESCE(\(x)due_date, '')"
         case .document: "''"
+        case .examenuitslag: "\(x)exam_date"
         }
     }
 
@@ -48,6 +52,7 @@ public enum WithdrawableRecord: String, CaseIterable, Sendable {
         case .advies: "\(x)leerroute"
         case .handhaving: "\(x)step"
         case .taak, .document: "\(x)title"
+        case .examenuitslag: "\(x)onderdeel || ' ' || \(x)niveau"
         }
     }
 
@@ -58,7 +63,7 @@ public enum WithdrawableRecord: String, CaseIterable, Sendable {
     public var isReplaceable: Bool {
         switch self {
         case .intakegesprek, .voortgangsgesprek, .lbt, .advies: true
-        case .handhaving, .taak, .document: false
+        case .handhaving, .taak, .document, .examenuitslag: false
         }
     }
 }

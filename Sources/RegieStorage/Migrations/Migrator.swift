@@ -42,6 +42,7 @@ let allMigrations: [Migration] = [
     M0030_Providers.migration,
     M0031_PartnerOrganisations.migration,
     M0032_Attendance.migration,
+    M0033_ProviderAPI.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

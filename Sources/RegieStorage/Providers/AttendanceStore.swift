@@ -109,20 +109,24 @@ extension ProviderStore {
     /// Opens a lesson of one of the provider's offers (and, optionally, one of its start moments).
     public func openLesson(_ lesson: LessonRecord, audit: AuditEvent, now: Date) async throws {
         try await database.transaction { db in
-            guard try await db.raw("""
-                SELECT id FROM provider_offers WHERE id = \(bind: lesson.offerId) AND provider_id = \(bind: lesson.providerId)
-                """).first() != nil else { throw AttendanceError.unknownOffer }
-            if let startId = lesson.startId, try await db.raw("""
-                SELECT id FROM offer_starts WHERE id = \(bind: startId) AND offer_id = \(bind: lesson.offerId)
-                """).first() == nil { throw AttendanceError.unknownOffer }
-            try await db.raw("""
-                INSERT INTO lessons (id, provider_id, offer_id, start_id, lesson_date, starts_at, hours, soort, code, status, opened_by, opened_at)
-                VALUES (\(bind: lesson.id), \(bind: lesson.providerId), \(bind: lesson.offerId), \(bind: lesson.startId), \(bind: lesson.date.iso),
-                    \(bind: lesson.startsAt), \(bind: lesson.hours), \(bind: lesson.soort.rawValue), \(bind: lesson.code), 'open', \(bind: lesson.openedBy),
-                    \(bind: now.epochSeconds))
-                """).run()
+            try await Self.insertLesson(lesson, now: now, on: db)
             try await AuditStore.append([audit], at: now, on: db)
         }
+    }
+
+    static func insertLesson(_ lesson: LessonRecord, now: Date, on db: any SQLDatabase) async throws {
+        guard try await db.raw("""
+            SELECT id FROM provider_offers WHERE id = \(bind: lesson.offerId) AND provider_id = \(bind: lesson.providerId)
+            """).first() != nil else { throw AttendanceError.unknownOffer }
+        if let startId = lesson.startId, try await db.raw("""
+            SELECT id FROM offer_starts WHERE id = \(bind: startId) AND offer_id = \(bind: lesson.offerId)
+            """).first() == nil { throw AttendanceError.unknownOffer }
+        try await db.raw("""
+            INSERT INTO lessons (id, provider_id, offer_id, start_id, lesson_date, starts_at, hours, soort, code, status, opened_by, opened_at)
+            VALUES (\(bind: lesson.id), \(bind: lesson.providerId), \(bind: lesson.offerId), \(bind: lesson.startId), \(bind: lesson.date.iso),
+                \(bind: lesson.startsAt), \(bind: lesson.hours), \(bind: lesson.soort.rawValue), \(bind: lesson.code), 'open', \(bind: lesson.openedBy),
+                \(bind: now.epochSeconds))
+            """).run()
     }
 
     /// The groups a lesson can be for: the provider's active offers, each with its start moments
@@ -279,77 +283,105 @@ extension ProviderStore {
     public func confirmLesson(lessonId: String, providerId: String, scope: TenantScope, actor: CaseActor, absence: AanwezigheidSettings,
                               signalTitle: String, audit: AuditEvent, now: Date) async throws -> LessonConfirmation {
         try await database.transaction { db in
-            guard let row = try await db.raw("""
-                UPDATE lessons SET status = 'confirmed', confirmed_by = \(bind: actor.id ?? actor.name), confirmed_at = \(bind: now.epochSeconds)
-                WHERE id = \(bind: lessonId) AND provider_id = \(bind: providerId) AND status = 'open' RETURNING *
-                """).first() else { throw AttendanceError.notOpen }
-            let lesson = try LessonRecord(row: row)
-            let providerName = try await db.raw("SELECT name FROM providers WHERE id = \(bind: providerId)").first()?.decode(column: "name", as: String.self) ?? ""
-            // The group as it stands now becomes the confirmed list.
-            let group = try await Self.participants(of: lesson, scope: scope, asConfirmed: false, on: db)
-            let today = CalendarDate.today(now: now)
-            var present = 0
-            var signalled: [String] = []
-            var audits: [AuditEvent] = []
-            for participant in group {
-                guard let found = try await PersonStore.fetchCase(personId: participant.personId, scope: nil, on: db) else { continue }
-                let person = found.person
-                let isPresent = participant.confirmed
-                let hours = AttendanceRule.hours(lesson: lesson.hours, status: .confirmed, present: isPresent)
-                try await db.raw("""
-                    INSERT INTO lesson_attendance (lesson_id, person_id, referral_id, lesson_date, present, hours)
-                    VALUES (\(bind: lesson.id), \(bind: person.id), \(bind: participant.referralId), \(bind: lesson.date.iso), \(bind: isPresent ? 1 : 0),
-                        \(bind: hours))
-                    """).run()
-                var changes: [CaseChange] = []
-                if isPresent {
-                    present += 1
-                    let duringIntake = UrenRules.tijdensBredeIntake(fase: found.traject.phase) ? 1 : 0
-                    // One row per lesson and person (also a unique index): its id says which.
-                    let urenId = "\(lesson.id):\(person.id)"
-                    try await db.raw("""
-                        INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at, lesson_id)
-                        VALUES (\(bind: urenId), \(bind: person.id), \(bind: lesson.soort.rawValue), \(bind: lesson.date.iso), \(bind: hours),
-                            \(bind: providerName), \(bind: duringIntake), \(bind: actor.id ?? actor.name), \(bind: now.epochSeconds), \(bind: lesson.id))
-                        """).run()
-                    try await CaseworkStore.sendHourTotals(soort: lesson.soort.rawValue, duringIntake: duringIntake == 1, person: person, sourceId: urenId,
-                                                           createdBy: actor.id ?? "-", now: now, on: db)
-                    changes.append(CaseChange(kind: "uren", date: lesson.date.iso, detail: "\(hours) \(lesson.soort.rawValue) (\(providerName))"))
-                } else {
-                    let referral = try await db.raw("SELECT absence_signalled_on FROM referrals WHERE id = \(bind: participant.referralId)").first()
-                    let since = try referral?.decode(column: "absence_signalled_on", as: String?.self).flatMap(CalendarDate.init(iso:))
-                    let absences = try await db.raw("""
-                        SELECT lesson_date FROM lesson_attendance WHERE referral_id = \(bind: participant.referralId) AND present = 0
-                        """).all().map { try CalendarDate.decode(try $0.decode(column: "lesson_date", as: String.self)) }
-                    changes.append(CaseChange(kind: "les.afwezig", date: lesson.date.iso, detail: providerName))
-                    if AttendanceRule.isSignal(absences: absences, since: since, settings: absence) {
-                        signalled.append(person.id)
-                        // The absences up to the latest one are signalled; later ones start a new run.
-                        let latest = absences.max() ?? lesson.date
-                        try await db.raw("""
-                            UPDATE referrals SET absence_signalled_on = \(bind: latest.iso) WHERE id = \(bind: participant.referralId)
-                            """).run()
-                        try await db.raw("""
-                            INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
-                            VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: person.id), \(bind: signalTitle), \(bind: today.adding(days: 5).iso),
-                                \(bind: found.traject.consulentId), 'aanwezigheid', \(bind: actor.id ?? actor.name), \(bind: now.epochSeconds))
-                            """).run()
-                        changes.append(CaseChange(kind: "aanwezigheid.signaal", date: lesson.date.iso, detail: signalTitle))
-                    }
-                }
-                try await CaseworkStore.insertEvents(changes, personId: person.id, actor: actor, at: now, on: db)
-                try await CaseworkStore.refreshTerms(person: person, traject: found.traject, law: found.law, on: db, today: today)
-                var entry = audit
-                entry.personId = person.id
-                entry.municipalityCode = person.municipalityCode
-                entry.detail = "\(audit.detail): \(isPresent ? "aanwezig, \(hours) uur" : "afwezig")"
-                audits.append(entry)
-            }
-            var summary = audit
-            summary.detail = "\(audit.detail): \(present) aanwezig, \(group.count - present) afwezig"
-            try await AuditStore.append(audits + [summary], at: now, on: db)
-            return LessonConfirmation(present: present, absent: group.count - present, signalled: signalled)
+            try await Self.confirm(lessonId: lessonId, providerId: providerId, scope: scope, actor: actor, absence: absence, signalTitle: signalTitle,
+                                   audit: audit, now: now, on: db)
         }
+    }
+
+    /// A lesson the provider's own administration registered, delivered through the provider API:
+    /// opened, each person of `present` (by their referral) registered present by the provider's
+    /// system, and confirmed — in one transaction, so it counts whole or not at all. A referral that
+    /// is not in the lesson's group is refused (`AttendanceError.notInGroup`, with nothing stored).
+    public func recordLesson(_ lesson: LessonRecord, present referralIds: [String], scope: TenantScope, actor: CaseActor, absence: AanwezigheidSettings,
+                             signalTitle: String, audit: AuditEvent, now: Date) async throws -> LessonConfirmation {
+        try await database.transaction { db in
+            try await Self.insertLesson(lesson, now: now, on: db)
+            let group = try await Self.participants(of: lesson, scope: scope, asConfirmed: false, on: db)
+            let byReferral = Dictionary(group.map { ($0.referralId, $0.personId) }, uniquingKeysWith: { a, _ in a })
+            for referralId in Set(referralIds).sorted() {
+                guard let personId = byReferral[referralId] else { throw AttendanceError.notInGroup }
+                try await db.raw("""
+                    INSERT INTO lesson_presences (lesson_id, person_id, channel, confirmed_at)
+                    VALUES (\(bind: lesson.id), \(bind: personId), \(bind: PresenceChannel.providerSystem.rawValue), \(bind: now.epochSeconds))
+                    """).run()
+            }
+            return try await Self.confirm(lessonId: lesson.id, providerId: lesson.providerId, scope: scope, actor: actor, absence: absence,
+                                          signalTitle: signalTitle, audit: audit, now: now, on: db)
+        }
+    }
+
+    static func confirm(lessonId: String, providerId: String, scope: TenantScope, actor: CaseActor, absence: AanwezigheidSettings,
+                    signalTitle: String, audit: AuditEvent, now: Date, on db: any SQLDatabase) async throws -> LessonConfirmation {
+        guard let row = try await db.raw("""
+            UPDATE lessons SET status = 'confirmed', confirmed_by = \(bind: actor.id ?? actor.name), confirmed_at = \(bind: now.epochSeconds)
+            WHERE id = \(bind: lessonId) AND provider_id = \(bind: providerId) AND status = 'open' RETURNING *
+            """).first() else { throw AttendanceError.notOpen }
+        let lesson = try LessonRecord(row: row)
+        let providerName = try await db.raw("SELECT name FROM providers WHERE id = \(bind: providerId)").first()?.decode(column: "name", as: String.self) ?? ""
+        // The group as it stands now becomes the confirmed list.
+        let group = try await Self.participants(of: lesson, scope: scope, asConfirmed: false, on: db)
+        let today = CalendarDate.today(now: now)
+        var present = 0
+        var signalled: [String] = []
+        var audits: [AuditEvent] = []
+        for participant in group {
+            guard let found = try await PersonStore.fetchCase(personId: participant.personId, scope: nil, on: db) else { continue }
+            let person = found.person
+            let isPresent = participant.confirmed
+            let hours = AttendanceRule.hours(lesson: lesson.hours, status: .confirmed, present: isPresent)
+            try await db.raw("""
+                INSERT INTO lesson_attendance (lesson_id, person_id, referral_id, lesson_date, present, hours)
+                VALUES (\(bind: lesson.id), \(bind: person.id), \(bind: participant.referralId), \(bind: lesson.date.iso), \(bind: isPresent ? 1 : 0),
+                    \(bind: hours))
+                """).run()
+            var changes: [CaseChange] = []
+            if isPresent {
+                present += 1
+                let duringIntake = UrenRules.tijdensBredeIntake(fase: found.traject.phase) ? 1 : 0
+                // One row per lesson and person (also a unique index): its id says which.
+                let urenId = "\(lesson.id):\(person.id)"
+                try await db.raw("""
+                    INSERT INTO uren (id, person_id, soort, period_end, hours, provider, during_intake, created_by, created_at, lesson_id)
+                    VALUES (\(bind: urenId), \(bind: person.id), \(bind: lesson.soort.rawValue), \(bind: lesson.date.iso), \(bind: hours),
+                        \(bind: providerName), \(bind: duringIntake), \(bind: actor.id ?? actor.name), \(bind: now.epochSeconds), \(bind: lesson.id))
+                    """).run()
+                try await CaseworkStore.sendHourTotals(soort: lesson.soort.rawValue, duringIntake: duringIntake == 1, person: person, sourceId: urenId,
+                                                       createdBy: actor.id ?? "-", now: now, on: db)
+                changes.append(CaseChange(kind: "uren", date: lesson.date.iso, detail: "\(hours) \(lesson.soort.rawValue) (\(providerName))"))
+            } else {
+                let referral = try await db.raw("SELECT absence_signalled_on FROM referrals WHERE id = \(bind: participant.referralId)").first()
+                let since = try referral?.decode(column: "absence_signalled_on", as: String?.self).flatMap(CalendarDate.init(iso:))
+                let absences = try await db.raw("""
+                    SELECT lesson_date FROM lesson_attendance WHERE referral_id = \(bind: participant.referralId) AND present = 0
+                    """).all().map { try CalendarDate.decode(try $0.decode(column: "lesson_date", as: String.self)) }
+                changes.append(CaseChange(kind: "les.afwezig", date: lesson.date.iso, detail: providerName))
+                if AttendanceRule.isSignal(absences: absences, since: since, settings: absence) {
+                    signalled.append(person.id)
+                    // The absences up to the latest one are signalled; later ones start a new run.
+                    let latest = absences.max() ?? lesson.date
+                    try await db.raw("""
+                        UPDATE referrals SET absence_signalled_on = \(bind: latest.iso) WHERE id = \(bind: participant.referralId)
+                        """).run()
+                    try await db.raw("""
+                        INSERT INTO taken (id, person_id, title, due_date, assignee_id, source, created_by, created_at)
+                        VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: person.id), \(bind: signalTitle), \(bind: today.adding(days: 5).iso),
+                            \(bind: found.traject.consulentId), 'aanwezigheid', \(bind: actor.id ?? actor.name), \(bind: now.epochSeconds))
+                        """).run()
+                    changes.append(CaseChange(kind: "aanwezigheid.signaal", date: lesson.date.iso, detail: signalTitle))
+                }
+            }
+            try await CaseworkStore.insertEvents(changes, personId: person.id, actor: actor, at: now, on: db)
+            try await CaseworkStore.refreshTerms(person: person, traject: found.traject, law: found.law, on: db, today: today)
+            var entry = audit
+            entry.personId = person.id
+            entry.municipalityCode = person.municipalityCode
+            entry.detail = "\(audit.detail): \(isPresent ? "aanwezig, \(hours) uur" : "afwezig")"
+            audits.append(entry)
+        }
+        var summary = audit
+        summary.detail = "\(audit.detail): \(present) aanwezig, \(group.count - present) afwezig"
+        try await AuditStore.append(audits + [summary], at: now, on: db)
+        return LessonConfirmation(present: present, absent: group.count - present, signalled: signalled)
     }
 
     // MARK: The participant's side

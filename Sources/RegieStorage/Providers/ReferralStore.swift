@@ -332,7 +332,8 @@ extension ProviderStore {
         try await partnerReferrals(providerId: providerId, referralId: id, scope: scope).first
     }
 
-    func partnerReferrals(providerId: String, referralId: String?, scope: TenantScope) async throws -> [PartnerReferral] {
+    /// `after` and `limit`: a page by id (the provider API's keyset), instead of the pages' order.
+    func partnerReferrals(providerId: String, referralId: String?, after: String? = nil, limit: Int? = nil, scope: TenantScope) async throws -> [PartnerReferral] {
         var query: SQLQueryString = """
             SELECT r.*, p.given_names, p.family_name, o.name AS offer_name, s.starts_on
             FROM referrals r JOIN persons p ON p.id = r.person_id JOIN provider_offers o ON o.id = r.offer_id
@@ -340,7 +341,12 @@ extension ProviderStore {
             WHERE o.provider_id = \(bind: providerId) AND r.status IN (\(binds: Self.placeStatuses)) AND \(scope.persons(needs: .identity))
             """
         if let referralId { query += " AND r.id = \(bind: referralId)" }
-        query += " ORDER BY CASE r.status WHEN 'referred' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on, r.id"
+        if let limit {
+            if let after { query += " AND r.id > \(bind: after)" }
+            query += " ORDER BY r.id LIMIT \(bind: limit)"
+        } else {
+            query += " ORDER BY CASE r.status WHEN 'referred' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on, r.id"
+        }
         return try await database.sql.raw(query).all().map { row in
             PartnerReferral(referral: try ReferralRecord(row: row), givenNames: try row.decode(column: "given_names", as: String.self),
                             familyName: try row.decode(column: "family_name", as: String.self), offerName: try row.decode(column: "offer_name", as: String.self),
