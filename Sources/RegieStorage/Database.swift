@@ -214,12 +214,15 @@ public final class Database: Sendable {
     }
 
     private func runTransaction<R: Sendable>(begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await withSession { db in
+        // Read here, in the caller's task: the session's closure may run in a task of the pool's
+        // own, which does not inherit the caller's task-local values.
+        let claim = CommitClaim.current
+        return try await withSession { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)
                 // A write that must commit with the change it records (`CommitClaim`).
-                if let claim = CommitClaim.current, claim.take() { try await claim.write(db) }
+                if let claim, claim.take() { try await claim.write(db) }
                 try await db.raw("COMMIT").run()
                 return result
             } catch {

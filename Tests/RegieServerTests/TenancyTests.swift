@@ -105,6 +105,8 @@ struct TenancyTests {
               path: { _, _ in "/beheer/aanbieders/provider-b/aanbod/offer-b/startmomenten/start-b" }, form: [("capacity", "0"), ("cancelledReason", "x")]),
         Probe(pattern: "/beheer/aanbieders/{id}/accounts", method: .post, path: { _, _ in "/beheer/aanbieders/provider-b/accounts" },
               form: [("actie", "toevoegen"), ("accountName", "Indringer"), ("accountEmail", "indringer@a.example")]),
+        Probe(pattern: "/beheer/aanbieders/{id}/sleutels", method: .post, path: { _, _ in "/beheer/aanbieders/provider-b/sleutels" },
+              form: [("actie", "maken"), ("keyName", "Indringer")]),
         Probe(pattern: "/aanbieder/verwijzingen/{referral}", method: .get, path: { _, _ in "/aanbieder/verwijzingen/referral-b" }, form: []),
         Probe(pattern: "/aanbieder/verwijzingen/{referral}/{action}", method: .post, path: { _, _ in "/aanbieder/verwijzingen/referral-b/accepteren" },
               form: [("on", "2026-11-17"), ("plannedStart", "2027-01-04")]),
