@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""API contract test for Regie: checks /api/v1/openapi.json against the running server with schemathesis.
+"""API contract test for Regie: checks /api/v1/openapi.json and the provider API's
+/api/aanbieder/v1/openapi.json against the running server with schemathesis.
 
     python3 e2e/api_contract.py                                   # starts .build/debug/regie itself
     python3 e2e/api_contract.py --binary /path/to/regie
@@ -12,7 +13,8 @@ It creates an API key through the web UI (as the functioneel beheerder of the de
 the demo's consulent: a key that reads personal data needs a second person holding its role), then runs
 `st run` twice against BASE/api/v1/openapi.json with every schemathesis check: once with
 `Authorization: Bearer <key>` and once without it (every answer must then be the spec's 401
-application/problem+json). Afterwards it revokes the key it created.
+application/problem+json). It does the same for the provider API with a link key the functioneel
+beheerder makes on the first demo provider's page. Afterwards it revokes the keys it created.
 
 Exit code 0 only if schemathesis found no failures in either run; 1 if it did; 2 if the test could not
 run at all (the server did not start, no API key could be created, schemathesis is missing or could
@@ -63,6 +65,8 @@ class CannotRun(Exception):
 
 CSRF_FIELD = re.compile(r'<input[^>]*\bname="_csrf"[^>]*\bvalue="([^"]*)"|<input[^>]*\bvalue="([^"]*)"[^>]*\bname="_csrf"')
 SECRET = re.compile(r'<code class="secret">\s*(regie_[^<\s]+)\s*</code>')
+PROVIDER_SECRET = re.compile(r'(regie-aanbieder_[A-Za-z0-9-]{12}_[A-Za-z0-9_-]+)')
+PROVIDER_LINK = re.compile(r'href="(/beheer/aanbieders/[^"/]+)"')
 
 
 def csrf_token(page: str, where: str) -> str:
@@ -135,6 +139,47 @@ class KeyAdmin:
                                         data={"_csrf": csrf_token(row, "the key's row")})
                 return answer.status_code == 303
         return False
+
+
+class ProviderKeyAdmin(KeyAdmin):
+    """The functioneel beheerder making (and revoking) a provider's link key on its page."""
+
+    def provider_page(self) -> str:
+        listing = self.http.get(self.url("/beheer/aanbieders"), timeout=10)
+        match = PROVIDER_LINK.search(listing.text)
+        if listing.status_code != 200 or not match:
+            raise CannotRun(f"GET /beheer/aanbieders gave HTTP {listing.status_code} and no provider; does the server have the demo data?")
+        self.provider = html.unescape(match.group(1))
+        return self.http.get(self.url(self.provider), timeout=10).text
+
+    def create_key(self, name: str, role: str = "") -> str:
+        page = self.provider_page()
+        answer = self.http.post(self.url(self.provider + "/sleutels"), allow_redirects=False, timeout=10, data={
+            "_csrf": csrf_token(page, self.provider), "actie": "maken", "keyName": name})
+        match = PROVIDER_SECRET.search(answer.text)
+        if answer.status_code != 201 or not match:
+            raise CannotRun(f"POST {self.provider}/sleutels gave HTTP {answer.status_code} {'without' if not match else 'with'} a link key")
+        return match.group(1)
+
+    def revoke_key(self, key: str) -> bool:
+        """Revokes the link key through its "Intrekken" form (the one naming its prefix)."""
+        page = self.http.get(self.url(self.provider), timeout=10).text
+        prefix = key.split("_")[1]
+        for block in page.split("<details")[1:]:
+            found = re.search(r'name="key" value="([^"]+)"', block)
+            if f'<span class="mono">{prefix}</span>' in block and found:
+                answer = self.http.post(self.url(self.provider + "/sleutels"), allow_redirects=False, timeout=10, data={
+                    "_csrf": csrf_token(block, "the key's form"), "actie": "intrekken", "key": html.unescape(found.group(1)),
+                    "reason": "Einde contracttest"})
+                return answer.status_code == 303
+        return False
+
+
+def check_provider_key(base_url: str, key: str) -> None:
+    answer = requests.get(base_url + "/api/aanbieder/v1/referrals?limit=1", headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    if answer.status_code != 200:
+        raise CannotRun(f"the link key does not work: GET /api/aanbieder/v1/referrals gave HTTP {answer.status_code}: {answer.text[:300]}")
+    print(f"· link key works: {len(answer.json().get('data') or [])} referral(s) on the first page", flush=True)
 
 
 def check_key(base_url: str, key: str) -> None:
@@ -287,6 +332,8 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     server: Server | None = None
     admin: KeyAdmin | None = None
+    provider_admin: ProviderKeyAdmin | None = None
+    provider_key: str | None = None
     key: str | None = args.api_key
     runs: list[RunResult] = []
     workdir = Path(tempfile.mkdtemp(prefix="regie-schemathesis-"))
@@ -317,6 +364,16 @@ def main(argv: list[str]) -> int:
         schema_url = base_url + "/api/v1/openapi.json"
         runs.append(run_schemathesis("with-api-key", schema_url, f"Authorization: Bearer {key}", args, workdir, extra))
         runs.append(run_schemathesis("without-api-key", schema_url, None, args, workdir, extra))
+
+        if not args.api_key:
+            provider_admin = ProviderKeyAdmin(base_url)
+            provider_admin.login()
+            provider_key = provider_admin.create_key(f"Contracttest {time.strftime('%Y-%m-%d %H:%M:%S')}")
+            print(f"· created link key regie-aanbieder_{provider_key.split('_')[1]}_… for {provider_admin.provider} as {BEHEER}")
+            check_provider_key(base_url, provider_key)
+            provider_url = base_url + "/api/aanbieder/v1/openapi.json"
+            runs.append(run_schemathesis("provider-with-key", provider_url, f"Authorization: Bearer {provider_key}", args, workdir, extra))
+            runs.append(run_schemathesis("provider-without-key", provider_url, None, args, workdir, extra))
     except (CannotRun, ServerError) as error:
         print(f"\nCOULD NOT RUN: {error}", file=sys.stderr)
         return 2
@@ -330,6 +387,12 @@ def main(argv: list[str]) -> int:
                     print(f"· note: could not revoke the API key regie_{key.split('_')[1]}_…", file=sys.stderr)
             except requests.RequestException as error:
                 print(f"· note: could not revoke the API key: {error}", file=sys.stderr)
+        if provider_admin and provider_key:
+            try:
+                if not provider_admin.revoke_key(provider_key):
+                    print("· note: could not revoke the link key", file=sys.stderr)
+            except requests.RequestException as error:
+                print(f"· note: could not revoke the link key: {error}", file=sys.stderr)
         if server:
             server.print_problems()
             server.stop()
@@ -338,7 +401,7 @@ def main(argv: list[str]) -> int:
     print("\n== API contract test")
     for run in runs:
         state = "passed" if run.passed else ("FAILED" if run.exit_code == 1 else f"ERROR (exit code {run.exit_code})")
-        print(f"  {run.name:<16} {state:<8} {run.operations} operation(s), {run.seconds:.1f}s")
+        print(f"  {run.name:<20} {state:<8} {run.operations} operation(s), {run.seconds:.1f}s")
         for failure in run.failed:
             print(f"    - {failure}")
     if any(run.exit_code not in (0, 1) for run in runs):
