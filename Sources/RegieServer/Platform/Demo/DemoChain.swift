@@ -206,7 +206,7 @@ enum DemoChain {
                 }
             }
         }
-            // Each participant's progress report of ten days ago: the one often absent advised to lower the level.
+        // Each participant's progress report of ten days ago: the one often absent advised to lower the level.
         for (index, member) in started.enumerated() {
             guard let staff = try await db.raw("""
                 SELECT u.id, u.name, o.provider_id FROM users u JOIN organisations o ON o.id = u.organisation_id
@@ -224,6 +224,15 @@ enum DemoChain {
                 report, scope: TenantScope(municipalityCodes: ["GM0988"]), actor: teacher,
                 audit: AuditEvent(actorId: teacher.id, actorName: teacher.name, actorRole: "-", organisationId: nil, action: AuditAction.partnerProgressReport.rawValue,
                                   personId: member.personId, municipalityCode: "GM0988", purpose: "inburgering", requestId: "demo", detail: report.advice.rawValue),
+                now: today)
+            // The first one doing well passed the reading exam at A2 last week, as the school reports.
+            guard index == 0, !often else { continue }
+            let exam = ExamResultRecord(id: DemoData.id("exam", 1), personId: member.personId, referralId: member.referralId, providerId: report.providerId,
+                                        onderdeel: .lezen, niveau: .a2, examDate: day.adding(days: -7), passed: true)
+            _ = try await casework.insertExamResult(
+                exam, scope: TenantScope(municipalityCodes: ["GM0988"]), actor: teacher,
+                audit: AuditEvent(actorId: teacher.id, actorName: teacher.name, actorRole: "-", organisationId: nil, action: AuditAction.partnerExamResult.rawValue,
+                                  personId: member.personId, municipalityCode: "GM0988", purpose: "inburgering", requestId: "demo", detail: "LE A2 behaald"),
                 now: today)
         }
     }

@@ -170,6 +170,7 @@ public struct DemoData: Sendable {
         case "partner": "00000000-0000-4000-8004-"
         case "lesson": "00000000-0000-4000-8005-"
         case "report": "00000000-0000-4000-8006-"
+        case "exam": "00000000-0000-4000-8007-"
         default: "00000000-0000-4000-8002-"
         }
         let digits = String(number)
