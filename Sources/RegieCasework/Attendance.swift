@@ -40,18 +40,22 @@ public struct OpenLesson: CaseworkCommand {
         return (0...23).contains(h) && (0...59).contains(m)
     }
 
+    /// The lesson's time (`HH:MM`), whole hours and kind of hours, as every door gives them.
+    static func check(_ v: inout Checks, startsAt: String?, hours: Int?, soort: UrenSoort?) -> (String?, Int?, UrenSoort?) {
+        var time = v.text("startsAt", startsAt, maxLength: 5)
+        if let value = time, !isTime(value) {
+            v.fail("startsAt", "lessons.errors.time")
+            time = nil
+        }
+        return (time, v.integer("hours", hours, range: hoursRange), v.choice("soort", soort))
+    }
+
     public func run(_ context: CommandContext, stores: CaseworkStores) async throws -> LessonRecord {
         var v = Checks(labels: Self.labels, read: read)
         let offer = v.choice("offer", offerId)
         // A lesson is registered on its day, or planned ahead; never long after (the register is kept as it happens).
         let day = v.date("date", date, notBefore: context.today.adding(days: -7))
-        var time = v.text("startsAt", startsAt, maxLength: 5)
-        if let value = time, !Self.isTime(value) {
-            v.fail("startsAt", "lessons.errors.time")
-            time = nil
-        }
-        let hours = v.integer("hours", hours, range: Self.hoursRange)
-        let soort = v.choice("soort", soort)
+        let (time, hours, soort) = Self.check(&v, startsAt: startsAt, hours: hours, soort: soort)
         guard v.isValid, let offer, let day, let time, let hours, let soort else { throw v.error() }
         let lesson = LessonRecord(id: CommandContext.newID(), providerId: providerId, offerId: offer, startId: startId, date: day, startsAt: time, hours: hours,
                                   soort: soort, code: String(format: "%06d", Int.random(in: 0...999_999)), openedBy: context.actorId)

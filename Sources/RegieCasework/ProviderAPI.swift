@@ -49,13 +49,7 @@ public struct RecordLesson: CaseworkCommand {
         let offer = v.choice("offerId", offerId)
         // Delivered after it took place (a lesson counts once held), within the window.
         let day = v.date("date", date, notAfter: context.today, notBefore: context.today.adding(days: -Self.deliveryWindowDays))
-        var time = v.text("startsAt", startsAt, maxLength: 5)
-        if let value = time, !OpenLesson.isTime(value) {
-            v.fail("startsAt", "lessons.errors.time")
-            time = nil
-        }
-        let hours = v.integer("hours", hours, range: OpenLesson.hoursRange)
-        let soort = v.choice("soort", soort)
+        let (time, hours, soort) = OpenLesson.check(&v, startsAt: startsAt, hours: hours, soort: soort)
         guard v.isValid, let offer, let day, let time, let hours, let soort else { throw v.error() }
         let lesson = LessonRecord(id: id, providerId: providerId, offerId: offer, startId: startId, date: day, startsAt: time, hours: hours, soort: soort,
                                   code: "", openedBy: context.actorId)

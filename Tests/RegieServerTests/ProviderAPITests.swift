@@ -88,6 +88,26 @@ struct ProviderAPITests {
         return (offer, "referral-other")
     }
 
+    typealias S = Components.Schemas
+
+    /// Every value of the provider API's enums is one the law module knows, both ways where Regie
+    /// answers with it (so a request never falls back to a default, and an answer never lacks a value).
+    static let values: [APIValueTests.Pair] = [
+        APIValueTests.specToLaw(S.Level.self, Taalniveau.self, "Level"), APIValueTests.lawToSpec(Taalniveau.self, S.Level.self, "Level"),
+        APIValueTests.specToLaw(S.Leerroute.self, Leerroute.self, "Leerroute"), APIValueTests.lawToSpec(Leerroute.self, S.Leerroute.self, "Leerroute"),
+        APIValueTests.lawToSpec(ReferralStatus.self, S.ReferralStatus.self, "ReferralStatus"),
+        APIValueTests.lawToSpec(ConsentClass.self, S.ConsentClass.self, "ConsentClass"),
+        APIValueTests.lawToSpec(UrenSoort.self, S.HoursTotal.KindPayload.self, "HoursTotal.kind"),
+        APIValueTests.specToLaw(S.LessonInput.KindPayload.self, UrenSoort.self, "LessonInput.kind"),
+        APIValueTests.specToLaw(S.ProgressReportInput.AdvicePayload.self, ProviderAdvice.self, "ProgressReportInput.advice"),
+        APIValueTests.specToLaw(S.ExamResultInput.ComponentPayload.self, Examenonderdeel.self, "ExamResultInput.component"),
+    ]
+
+    @Test("The provider API's enums and the law module's carry the same values", arguments: values)
+    func enumValues(pair: APIValueTests.Pair) {
+        #expect(pair.unmapped.isEmpty, "\(pair.name): \(pair.unmapped)")
+    }
+
     @Test("A link key reads only the provider's referrals with a running consent, only the classes consented, audited per person; revoked, it opens nothing",
           arguments: Engine.available)
     func keyAndReads(engine: Engine) async throws {

@@ -43,10 +43,7 @@ extension APIHandler {
         let context = try context
         let principal = try context.require(.readPersons)
         let query = input.query
-        let limit = query.limit ?? 50
-        guard (1...200).contains(limit) else {
-            throw AppError.invalid(detail: "limit moet tussen 1 en 200 liggen.", fields: [.init(name: "limit", message: "moet tussen 1 en 200 liggen")])
-        }
+        let limit = try APIPaging.limit(query.limit)
         if let municipality = query.municipality, !principal.municipalities.contains(where: { $0.code == municipality }) {
             throw AppError.invalid(detail: "Deze gemeente hoort niet bij uw organisatie.", fields: [.init(name: "municipality", message: "hoort niet bij uw organisatie")])
         }

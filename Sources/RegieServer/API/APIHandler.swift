@@ -27,14 +27,8 @@ struct APIHandler: APIProtocol {
 
     func listMunicipalities(_ input: Operations.ListMunicipalities.Input) async throws -> Operations.ListMunicipalities.Output {
         let principal = try principal()
-        let limit = input.query.limit ?? 50
-        guard (1...200).contains(limit) else {
-            throw AppError.invalid(detail: "limit moet tussen 1 en 200 liggen.", fields: [.init(name: "limit", message: "moet tussen 1 en 200 liggen")])
-        }
-        // The generated code does not enforce maxLength; JSON Schema counts code points.
-        if let after = input.query.after, !TextLength.fits(after, within: 200) {
-            throw AppError.invalid(detail: "after mag hoogstens 200 tekens lang zijn.", fields: [.init(name: "after", message: "mag hoogstens 200 tekens lang zijn")])
-        }
+        let limit = try APIPaging.limit(input.query.limit)
+        try APIPaging.cursor(input.query.after, within: 200)
         let page = try await services.users.listMunicipalities(organisationId: principal.organisationId, after: input.query.after, limit: limit)
         let next = page.next.map { "/api/v1/municipalities?limit=\(limit)&after=\(QueryValue.encode($0))" }
         return .ok(.init(headers: .init(apiVersion: RegieAPISpec.version),

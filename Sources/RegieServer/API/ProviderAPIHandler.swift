@@ -36,13 +36,8 @@ struct ProviderAPIHandler: APIProtocol {
 
     func listReferrals(_ input: Operations.ListReferrals.Input) async throws -> Operations.ListReferrals.Output {
         let caller = try caller()
-        let limit = input.query.limit ?? 50
-        guard (1...200).contains(limit) else {
-            throw AppError.invalid(detail: "limit moet tussen 1 en 200 liggen.", fields: [.init(name: "limit", message: "moet tussen 1 en 200 liggen")])
-        }
-        if let after = input.query.after, !TextLength.fits(after, within: 100) {
-            throw AppError.invalid(detail: "after mag hoogstens 100 tekens lang zijn.", fields: [.init(name: "after", message: "mag hoogstens 100 tekens lang zijn")])
-        }
+        let limit = try APIPaging.limit(input.query.limit)
+        try APIPaging.cursor(input.query.after, within: 100)
         let page = try await services.providers.partnerReferralPage(providerId: caller.partner.providerId, scope: caller.scope, after: input.query.after,
                                                                     limit: limit)
         var data: [Components.Schemas.Referral] = []
@@ -64,8 +59,7 @@ struct ProviderAPIHandler: APIProtocol {
         let caller = try caller()
         let groups = try await services.providers.lessonGroups(providerId: caller.partner.providerId)
         let data = groups.map { group in
-            Components.Schemas.Offer(id: group.offer.id, name: group.offer.name, leerroute: group.offer.leerroute.flatMap { .init(rawValue: $0.rawValue) },
-                                     niveau: group.offer.niveau.flatMap { .init(rawValue: $0.rawValue) },
+            Components.Schemas.Offer(id: group.offer.id, name: group.offer.name, leerroute: APIValues.spec(group.offer.leerroute), niveau: APIValues.spec(group.offer.niveau),
                                      starts: group.starts.map { .init(id: $0.id, startsOn: $0.startsOn.iso) })
         }
         return .ok(.init(headers: .init(apiVersion: ProviderAPISpec.version), body: .json(.init(data: data))))
@@ -88,7 +82,7 @@ struct ProviderAPIHandler: APIProtocol {
         let scope = caller.scope
         guard let contact = try await casework.partnerContact(personId: personId, scope: scope) else { throw AppError.notFound }
         let route = try await casework.partnerRoute(personId: personId, scope: scope).map {
-            Components.Schemas.RouteLevel(leerroute: $0.leerroute.flatMap { .init(rawValue: $0.rawValue) }, niveau: $0.niveau.flatMap { .init(rawValue: $0.rawValue) })
+            Components.Schemas.RouteLevel(leerroute: APIValues.spec($0.leerroute), niveau: APIValues.spec($0.niveau))
         }
         let goals = try await casework.partnerPlanGoals(personId: personId, scope: scope).map {
             Components.Schemas.PlanGoals(version: $0.version, dagtekening: $0.dagtekening?.iso, begeleiding: $0.begeleiding, ondersteuning: $0.ondersteuning,
@@ -97,13 +91,13 @@ struct ProviderAPIHandler: APIProtocol {
         var hours: [Components.Schemas.HoursTotal]?
         if granted.contains(.hours) {
             hours = try await casework.partnerHours(personId: personId, scope: scope).sorted { $0.key < $1.key }.compactMap { kind, total in
-                Components.Schemas.HoursTotal.KindPayload(rawValue: kind).map { .init(kind: $0, hours: total) }
+                APIValues.spec(stored: kind).map { Components.Schemas.HoursTotal(kind: $0, hours: total) }
             }
         }
-        let consent = ConsentClass.allCases.filter { granted.contains($0.dataClasses) }.compactMap { Components.Schemas.ConsentClass(rawValue: $0.rawValue) }
+        let consent: [Components.Schemas.ConsentClass] = ConsentClass.allCases.filter { granted.contains($0.dataClasses) }.compactMap { APIValues.spec($0) }
         let x = r.referral
         return Components.Schemas.Referral(
-            id: x.id, status: .init(rawValue: x.status.rawValue) ?? .referred, offerId: x.offerId, offerName: r.offerName, startId: x.startId,
+            id: x.id, status: APIValues.spec(x.status) ?? .referred, offerId: x.offerId, offerName: r.offerName, startId: x.startId,
             startsOn: r.startsOn?.iso, referredOn: x.referredOn.iso, plannedStartOn: x.plannedStartOn?.iso, startedOn: x.startedOn?.iso, consent: consent,
             person: .init(givenNames: contact.givenNames, familyName: contact.familyName, dateOfBirth: contact.dateOfBirth?.iso, phone: contact.phone,
                           email: contact.email, language: contact.language, interpreterNeeded: contact.interpreterNeeded),
@@ -194,7 +188,7 @@ struct ProviderAPIHandler: APIProtocol {
         if try await services.providers.message(providerId: providerId, messageId: messageId) != nil {
             let delivered = try await deliver("\(step.rawValue):\(referralId)", messageId: messageId, body: body, resourceId: referralId, status: 200, caller) {}
             let status = try await services.providers.referralStatus(id: referralId, providerId: providerId) ?? .referred
-            return .init(referralId: referralId, status: .init(rawValue: status.rawValue) ?? .referred, messageId: messageId, replayed: delivered.replayed)
+            return .init(referralId: referralId, status: APIValues.spec(status) ?? .referred, messageId: messageId, replayed: delivered.replayed)
         }
         let referral = try await openReferral(referralId, caller)
         let command = StepReferral(file: try await file(referral, caller), referralId: referralId, step: step, on: CalendarDate(iso: on),
@@ -204,7 +198,7 @@ struct ProviderAPIHandler: APIProtocol {
             status = try await run(command, caller)
         }
         if delivered.replayed { status = try await services.providers.referralStatus(id: referralId, providerId: providerId) ?? status }
-        return .init(referralId: referralId, status: .init(rawValue: status.rawValue) ?? .referred, messageId: messageId, replayed: delivered.replayed)
+        return .init(referralId: referralId, status: APIValues.spec(status) ?? .referred, messageId: messageId, replayed: delivered.replayed)
     }
 
     func answerReferral(_ input: Operations.AnswerReferral.Input) async throws -> Operations.AnswerReferral.Output {
@@ -244,9 +238,9 @@ struct ProviderAPIHandler: APIProtocol {
         var levels: [Taalvaardigheid: Taalniveau] = [:]
         let given: [(Taalvaardigheid, Components.Schemas.Level?)] = [(.lezen, body.levels?.lezen), (.luisteren, body.levels?.luisteren),
                                                                       (.spreken, body.levels?.spreken), (.schrijven, body.levels?.schrijven)]
-        for case let (skill, level?) in given { levels[skill] = Taalniveau(rawValue: level.rawValue) }
+        for case let (skill, level?) in given { levels[skill] = APIValues.law(level) }
         let command = ReportProgress(file: try await file(referral, caller), referralId: referralId, providerId: caller.partner.providerId,
-                                     reportedOn: CalendarDate(iso: body.reportedOn), levels: levels, advice: ProviderAdvice(rawValue: body.advice.rawValue),
+                                     reportedOn: CalendarDate(iso: body.reportedOn), levels: levels, advice: APIValues.law(body.advice),
                                      note: body.note)
         let delivered = try await deliver("rapportage:\(referralId)", messageId: body.messageId, body: body, resourceId: command.id, status: 201, caller) {
             try await run(command, caller, renaming: ["reportNote": "note"])
@@ -264,7 +258,7 @@ struct ProviderAPIHandler: APIProtocol {
         }
         let referral = try await openReferral(referralId, caller)
         let command = RecordExamResult(file: try await file(referral, caller), referralId: referralId, providerId: caller.partner.providerId,
-                                       onderdeel: Examenonderdeel(rawValue: body.component.rawValue), niveau: Taalniveau(rawValue: body.level.rawValue),
+                                       onderdeel: APIValues.law(body.component), niveau: APIValues.law(body.level),
                                        examDate: CalendarDate(iso: body.examDate), passed: body.passed)
         let delivered = try await deliver("examen:\(referralId)", messageId: body.messageId, body: body, resourceId: command.id, status: 201, caller) {
             try await run(command, caller, renaming: ["onderdeel": "component", "niveau": "level"])
@@ -290,7 +284,7 @@ struct ProviderAPIHandler: APIProtocol {
         let title = services.catalogue.text("lessons.signalTask", .nl, ["n": String(absence.afwezigLessen), "weeks": String(absence.periodeWeken),
                                                                         "provider": providerName])
         let command = RecordLesson(providerId: caller.partner.providerId, id: CommandContext.newID(), offerId: body.offerId, startId: body.startId,
-                                   date: CalendarDate(iso: body.date), startsAt: body.startsAt, hours: body.hours, soort: UrenSoort(rawValue: body.kind.rawValue),
+                                   date: CalendarDate(iso: body.date), startsAt: body.startsAt, hours: body.hours, soort: APIValues.law(body.kind),
                                    present: body.present, absence: absence, signalTitle: title)
         let delivered = try await deliver("les", messageId: body.messageId, body: body, resourceId: command.id, status: 201, caller) {
             _ = try await run(command, caller, renaming: ["soort": "kind"])
