@@ -309,8 +309,8 @@ struct AttendanceTests {
             let line = try #require(csv.body.split(separator: "\r\n").first { $0.hasPrefix("Taalschool Weert") }, Comment(rawValue: csv.body))
             #expect(line.hasPrefix("Taalschool Weert,2,6,3,3,50%,0,"), "\(line)")
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            #expect(fields.count == 12 && fields[8] == "2" && fields[9...] == ["0", "0", "1"],
-                    "both started in the period, none ended or refused, one advice to switch: \(line)")
+            #expect(fields.count == 13 && fields[8] == "2" && fields[9...] == ["0", "0", "1", "0"],
+                    "both started in the period, none ended or refused, one advice to switch, no exam passed: \(line)")
             let policy = Browser(client)
             _ = try await policy.login(World.email(.beleidsmedewerker))
             let hidden = try await policy.get("/cijfers/csv?tabel=contracts&" + period)

@@ -175,6 +175,46 @@ struct ProviderAPITests {
         }
     }
 
+    /// A valid body per operation that takes a referral id, so a 404 comes from the tenancy, not from the shape.
+    nonisolated(unsafe) static let probes: [String: [String: Any]] = [
+        "GET /referrals/{referralId}": [:],
+        "POST /referrals/{referralId}/answer": ["messageId": "p-1", "decision": "accept", "on": "2026-11-20", "plannedStart": "2027-01-11"],
+        "POST /referrals/{referralId}/start": ["messageId": "p-2", "on": "2026-11-20"],
+        "POST /referrals/{referralId}/end": ["messageId": "p-3", "on": "2026-11-20", "reason": "Klaar"],
+        "POST /referrals/{referralId}/progress-reports": ["messageId": "p-4", "reportedOn": "2026-11-20", "advice": "doorgaan"],
+        "POST /referrals/{referralId}/exam-results": ["messageId": "p-5", "component": "LE", "level": "A2", "examDate": "2026-11-20", "passed": true],
+    ]
+
+    @Test("Every operation that takes a referral id answers 404 for another provider's referral and changes nothing", arguments: Engine.available)
+    func otherProvidersReferral(engine: Engine) async throws {
+        // Every such operation of the document has a probe, so a new one cannot go unprobed.
+        let document = try JSONSerialization.jsonObject(with: try ProviderAPISpec.document()) as? [String: Any]
+        let documented = ((document?["paths"] as? [String: Any]) ?? [:]).flatMap { path, item in
+            ((item as? [String: Any]) ?? [:]).keys.map { "\($0.uppercased()) \(path)" }
+        }.filter { $0.contains("{referralId}") }
+        #expect(Set(documented) == Set(Self.probes.keys))
+        try await TestSupport.withApp(engine) { client, app in
+            let s = try await PartnerTests.signedInPartner(client, app, consent: ["identity", "hours"])
+            let (_, other) = try await Self.secondParticipantAndOtherProvider(app, referral: s.referral)
+            // The other provider's referral started, so every step and report would apply to it.
+            try await app.database.sql.raw("UPDATE referrals SET status = 'started', started_on = '2026-11-02' WHERE id = \(bind: other)").run()
+            let key = try await Self.makeKey(s.admin, s.adminCSRF, provider: s.provider)
+            for (operation, body) in Self.probes.sorted(by: { $0.key < $1.key }) {
+                let parts = operation.split(separator: " ")
+                let path = parts[1].replacingOccurrences(of: "{referralId}", with: other)
+                let answer = try await Self.call(client, parts[0] == "GET" ? .get : .post, path, key: key, body: parts[0] == "GET" ? nil : body)
+                #expect(answer.status == .notFound && answer.headers[.contentType] == "application/problem+json", "\(operation): \(answer.status)")
+            }
+            let counts = try await app.database.sql.raw("""
+                SELECT (SELECT status FROM referrals WHERE id = \(bind: other)) AS status, (SELECT COUNT(*) FROM progress_reports) AS reports,
+                    (SELECT COUNT(*) FROM exam_results) AS exams, (SELECT COUNT(*) FROM provider_messages) AS messages
+                """).first()
+            #expect(try counts?.decode(column: "status", as: String.self) == "started")
+            #expect(try counts?.decode(column: "reports", as: Int.self) == 0 && counts?.decode(column: "exams", as: Int.self) == 0)
+            #expect(try counts?.decode(column: "messages", as: Int.self) == 0)
+        }
+    }
+
     @Test("Answer, start, a lesson with who was present, a report, an exam result and the end: a repeated delivery changes nothing, another message under a used id is refused",
           arguments: Engine.available)
     func idempotentDeliveries(engine: Engine) async throws {
@@ -249,11 +289,16 @@ struct ProviderAPITests {
             #expect(try counts?.decode(column: "reports", as: Int.self) == 1 && counts?.decode(column: "exams", as: Int.self) == 1)
             let progress = try await s.consulent.get("/personen/\(w.personA)/voortgang")
             #expect(progress.body.contains("Lezen B1: behaald (Taalschool Weert)"))
+            // The contract view counts the exam passed; withdrawn, it no longer counts.
+            let period = FiguresFilter(municipalityCodes: ["GM0988"], from: today.adding(days: -30), to: today, today: today)
+            let passed = { try await FiguresStore(database: app.database).contractFigures(period).first { $0.providerId == s.provider }?.examsPassed }
+            #expect(try await passed() == 1)
             // The consulent withdraws it with a reason; it stays, struck through.
             let examId = try #require(try await app.database.sql.raw("SELECT id FROM exam_results").first()?.decode(column: "id", as: String.self))
             #expect(try await s.consulent.post("/personen/\(w.personA)/intrekken/examenuitslag/\(examId)", form: [("reason", "Verkeerde persoon")],
                                                csrf: s.consulentCSRF).location?.contains("melding=ingetrokken") == true)
             #expect(try await s.consulent.get("/personen/\(w.personA)/voortgang").body.contains("ingetrokken: Verkeerde persoon"))
+            #expect(try await passed() == 0)
 
             // The end: the consent ends with it; delivered again, the same answer although the referral is no longer open.
             let end: [String: Any] = ["messageId": "m-3", "on": today.iso, "reason": "Examen gehaald"]

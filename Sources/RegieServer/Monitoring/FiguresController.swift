@@ -380,13 +380,13 @@ struct FiguresController {
         }
 
         /// The contract view (issue 18 item 7): per provider the register's hours, the waiting list
-        /// and wait, the referrals started, ended and refused, and the advice to switch route.
+        /// and wait, the referrals started, ended and refused, the advice to switch route and the exams passed.
         func contracts() async throws -> Table {
             let figures = try await store.contractFigures(filter)
             let rows = figures.map { c in
                 Row(cells: [Cell(c.providerName, header: true), count(c.participants), Cell(String(c.hoursOffered)), Cell(String(c.hoursFollowed)),
                             Cell(String(c.hoursAbsent)), Cell(percent(c.hoursFollowed, of: c.hoursOffered)), count(c.waiting), dayCell(c.averageWait),
-                            count(c.started), count(c.ended), count(c.refused), count(c.mismatch)])
+                            count(c.started), count(c.ended), count(c.refused), count(c.mismatch), count(c.examsPassed)])
             }
             let chart = BarChart(title: t("tables.contracts"), rows: figures.map {
                 .init(label: $0.providerName, segments: [.init(value: Double($0.hoursFollowed), style: "a"), .init(value: Double($0.hoursAbsent), style: "muted")],
@@ -394,7 +394,7 @@ struct FiguresController {
             }, legend: [(t("contractColumns.hoursFollowed"), "a"), (t("contractColumns.hoursAbsent"), "muted")])
             return Table(key: "contracts", title: t("tables.contracts"), definition: t("defs.contracts"),
                          columns: ["provider", "participants", "hoursOffered", "hoursFollowed", "hoursAbsent", "attendance", "waitingList", "averageWait",
-                                   "started", "ended", "refused", "mismatch"].map { t("contractColumns.\($0)") },
+                                   "started", "ended", "refused", "mismatch", "examsPassed"].map { t("contractColumns.\($0)") },
                          rows: rows, svg: figures.contains { $0.hoursOffered > 0 } ? chart.svg : nil)
         }
 

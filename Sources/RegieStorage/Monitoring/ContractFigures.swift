@@ -4,7 +4,7 @@ import SQLKit
 
 /// The contract view of one provider over a period (issue 18 item 7; `docs/figures.md`, "Aanbieders
 /// en contracten"): the register's hours, the waiting list and wait, the inflow and outflow of
-/// referrals, and the advice to switch route. Only figures: no person is named.
+/// referrals, the advice to switch route and the exams passed. Only figures: no person is named.
 public struct ContractFigures: Sendable, Hashable {
     public var providerId: String
     public var providerName: String
@@ -25,6 +25,8 @@ public struct ContractFigures: Sendable, Hashable {
     public var refused = 0
     /// People for whom the provider advised a switch of route in the period.
     public var mismatch = 0
+    /// People with an exam the provider reported passed in the period (not withdrawn).
+    public var examsPassed = 0
 }
 
 extension FiguresStore {
@@ -90,6 +92,13 @@ extension FiguresStore {
             GROUP BY x.provider_id
             """).all() {
             figures[try row.decode(column: "provider_id", as: String.self)]?.mismatch = try int(row, "n")
+        }
+        for row in try await db.raw("""
+            SELECT e.provider_id, COUNT(DISTINCT e.person_id) AS n FROM exam_results e JOIN persons p ON p.id = e.person_id
+            WHERE e.provider_id IN (\(binds: ids)) AND e.passed = 1 AND e.withdrawn_at IS NULL AND e.exam_date >= \(bind: from) AND e.exam_date <= \(bind: to)\(persons)
+            GROUP BY e.provider_id
+            """).all() {
+            figures[try row.decode(column: "provider_id", as: String.self)]?.examsPassed = try int(row, "n")
         }
         return figures.values.sorted { ($0.providerName, $0.providerId) < ($1.providerName, $1.providerId) }
     }
