@@ -37,7 +37,7 @@
 #      stored;
 #   6. `GET /health/live` at 16 connections: the machine's ceiling for the same server.
 # Each wrk run is preceded by a WARMUP run of the same kind; rows are counted before and after each
-# run (one second after wrk ends, so the last requests in flight have finished).
+# run (once they have not changed for 1.5 s, so the requests still in flight have finished).
 #
 # Environment: DURATION (20s), WARMUP (3s), CONNECTIONS ("1 4 16"), KEYS (200), PEOPLE (1000),
 #              GROUP (15), PORT (28283), ENGINES ("sqlite postgres"), PG_OPTS, SKIP_BUILD=1,
@@ -216,6 +216,21 @@ round() { awk -v r="$1" 'BEGIN { printf "%.0f", r }'; }
 # counts: "lessons attendance uren-of-lessons provider_messages duo_outbox"
 counts() { db_query "SELECT (SELECT COUNT(*) FROM lessons), (SELECT COUNT(*) FROM lesson_attendance), (SELECT COUNT(*) FROM uren WHERE lesson_id IS NOT NULL), (SELECT COUNT(*) FROM provider_messages), (SELECT COUNT(*) FROM duo_outbox)" | tr '|' ' '; }
 
+# settled_counts: counts once nothing changed for 1.5 s (requests still in flight when wrk stops go
+# on in the server, and a queue of them can take seconds); at most 60 s.
+settled_counts() {
+  local previous current quiet=0 i
+  previous=$(counts)
+  for i in $(seq 1 80); do
+    sleep 0.75
+    current=$(counts)
+    if [[ "$current" == "$previous" ]]; then quiet=$((quiet + 1)); (( quiet < 2 )) || break; else quiet=0; fi
+    previous=$current
+  done
+  (( quiet >= 2 )) || log "WARNING: $ENGINE_LABEL: the row counts still changed 60 s after a wrk run"
+  echo "$current"
+}
+
 # wrk_run <slug> <mode> <connections> <duration>: prints the RESULT line.
 wrk_run() {
   local slug=$1 mode=$2 conns=$3 duration=$4 threads=2 out
@@ -231,13 +246,11 @@ measure() {
   local label=$1 slug=$2 mode=$3 conns=$4 before after line load
   local lessons attendance uren seconds s201 new replayed sent requests errors non2xx check rate rows_rate ok=1 why=()
   wrk_run "$slug-warmup" "$mode" "$conns" "$WARMUP" >/dev/null
-  sleep 1
-  read -r -a before <<<"$(counts)"
+  read -r -a before <<<"$(settled_counts)"
   load=$(cut -d' ' -f1 /proc/loadavg)
   log "$ENGINE_LABEL: $label, $conns connection(s), $DURATION"
   line=$(wrk_run "$slug" "$mode" "$conns" "$DURATION")
-  sleep 1
-  read -r -a after <<<"$(counts)"
+  read -r -a after <<<"$(settled_counts)"
   lessons=$((after[0] - before[0])); attendance=$((after[1] - before[1])); uren=$((after[2] - before[2]))
   seconds=$(field seconds "$line"); s201=$(field s201 "$line"); new=$(field new "$line"); replayed=$(field replayed "$line")
   sent=$(field sent "$line"); requests=$(field requests "$line"); errors=$(field errors "$line")
@@ -448,7 +461,7 @@ for ENGINE in $ENGINES; do
 
   # 6. the ceiling
   ceiling 16
-  ratio=$(awk -v a="${LESSONS_16:-0}" -v b="${HEALTH_16:-0}" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * a / b; else print "—" }')
+  ratio=$(awk -v a="${LESSONS_16:-0}" -v b="${HEALTH_16:-0}" 'BEGIN { if (b > 0) printf "%.2f %%", 100 * a / b; else print "—" }')
   SETTINGS_LINES+=("- $ENGINE_LABEL: ${LESSONS_16:-—} lessons/s at 16 connections against ${HEALTH_16:-—} \`GET /health/live\`/s: $ratio of the ceiling; ${LESSONS_16:+$(( LESSONS_16 * GROUP_ALL ))} participant rows/s by lessons/s × group size ($GROUP_ALL).")
   SETTINGS_LINES+=("- $ENGINE_LABEL, server: peak RSS $(peak_rss); $(grep -c . "$ENGINE_DIR/server.log" || true) log lines at warning or above, $(grep -ciE '"(level)" *: *"(error|critical)"|status.{0,4}5[0-9][0-9]| 5[0-9][0-9] ' "$ENGINE_DIR/server.log" || true) of them errors or 5xx.")
   stop_server
@@ -470,7 +483,7 @@ if [[ "$COMMIT" != unknown && -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$ROOT" status -
 fi
 REPORT="### $(date '+%Y-%m-%d %H:%M') — provider API lesson ingest
 
-Machine: $(nproc) CPUs, $CPU, $MEM RAM. Commit \`$COMMIT\`, binary \`${BIN/#$ROOT\//}\`. wrk $DURATION per row after a $WARMUP warm-up of the same kind, \`-t1\` at 1 connection and \`-t2\` otherwise, loopback, \`bench/provider-lesson.lua\`, \`POST /api/aanbieder/v1/lessons\` with a link key of \"Taalhuis Weert\", demo data of $PEOPLE people plus $GROUP started referrals, server with DUO_WORKER=false. req/s counts new lessons (201, not replayed) for fresh messageIds and replays (201) for repeated ones; lessons and participant rows (\`lesson_attendance\`) are counted in the database before and after each row; rows/s is participant rows stored per second of the wrk run; load is the 1-minute load average at the start of the row.
+Machine: $(nproc) CPUs, $CPU, $MEM RAM. Commit \`$COMMIT\`, binary \`${BIN/#$ROOT\//}\`. wrk $DURATION per row after a $WARMUP warm-up of the same kind, \`-t1\` at 1 connection and \`-t2\` otherwise, loopback, \`bench/provider-lesson.lua\`, \`POST /api/aanbieder/v1/lessons\` with a link key of \"Taalhuis Weert\", demo data of $PEOPLE people plus $GROUP started referrals, server with DUO_WORKER=false. req/s counts new lessons (201, not replayed) for fresh messageIds and replays (201) for repeated ones; lessons and participant rows (\`lesson_attendance\`) are counted in the database before and after each row; rows/s is participant rows stored per second of the wrk run; load is the 1-minute load average at the start of the row. Every lesson is for the same group, so concurrent deliveries write to the same persons' rows (their cases, terms, absences): a worst case for contention; each absent participant's earlier absences are read per lesson, so that read grows during the run.
 
 $TABLE_HEAD"
 for row in "${ROWS[@]+"${ROWS[@]}"}"; do REPORT+=$'\n'"$row"; done
