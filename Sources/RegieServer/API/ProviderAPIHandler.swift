@@ -185,10 +185,9 @@ struct ProviderAPIHandler: APIProtocol {
         let caller = try caller()
         let providerId = caller.partner.providerId
         // A step delivered again after it ended the referral finds it no longer open: answer from the message.
-        if try await services.providers.message(providerId: providerId, messageId: messageId) != nil {
-            let delivered = try await deliver("\(step.rawValue):\(referralId)", messageId: messageId, body: body, resourceId: referralId, status: 200, caller) {}
-            let status = try await services.providers.referralStatus(id: referralId, providerId: providerId) ?? .referred
-            return .init(referralId: referralId, status: APIValues.spec(status) ?? .referred, messageId: messageId, replayed: delivered.replayed)
+        if let replay = try await earlierDelivery("\(step.rawValue):\(referralId)", messageId, body, caller) {
+            let status = try await services.providers.referralStatus(id: replay.resourceId, providerId: providerId) ?? .referred
+            return .init(referralId: referralId, status: APIValues.spec(status) ?? .referred, messageId: messageId, replayed: true)
         }
         let referral = try await openReferral(referralId, caller)
         let command = StepReferral(file: try await file(referral, caller), referralId: referralId, step: step, on: CalendarDate(iso: on),
@@ -231,8 +230,8 @@ struct ProviderAPIHandler: APIProtocol {
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Geef een JSON-body.", fields: []) }
         let caller = try caller()
         let referralId = input.path.referralId
-        if let replay = try await replayed("rapportage:\(referralId)", body.messageId, body, caller) {
-            return .created(.init(headers: .init(apiVersion: ProviderAPISpec.version), body: .json(replay)))
+        if let replay = try await earlierDelivery("rapportage:\(referralId)", body.messageId, body, caller) {
+            return .created(.init(headers: .init(apiVersion: ProviderAPISpec.version), body: .json(.init(id: replay.resourceId, messageId: body.messageId, replayed: true))))
         }
         let referral = try await openReferral(referralId, caller)
         var levels: [Taalvaardigheid: Taalniveau] = [:]
@@ -253,8 +252,8 @@ struct ProviderAPIHandler: APIProtocol {
         guard case .json(let body) = input.body else { throw AppError.invalid(detail: "Geef een JSON-body.", fields: []) }
         let caller = try caller()
         let referralId = input.path.referralId
-        if let replay = try await replayed("examen:\(referralId)", body.messageId, body, caller) {
-            return .created(.init(headers: .init(apiVersion: ProviderAPISpec.version), body: .json(replay)))
+        if let replay = try await earlierDelivery("examen:\(referralId)", body.messageId, body, caller) {
+            return .created(.init(headers: .init(apiVersion: ProviderAPISpec.version), body: .json(.init(id: replay.resourceId, messageId: body.messageId, replayed: true))))
         }
         let referral = try await openReferral(referralId, caller)
         let command = RecordExamResult(file: try await file(referral, caller), referralId: referralId, providerId: caller.partner.providerId,
@@ -267,12 +266,11 @@ struct ProviderAPIHandler: APIProtocol {
                               body: .json(.init(id: delivered.resourceId, messageId: body.messageId, replayed: delivered.replayed))))
     }
 
-    /// A report delivered before under this message id is answered from it, even when its referral
-    /// has since ended.
-    private func replayed(_ operation: String, _ messageId: String, _ body: some Encodable, _ caller: Caller) async throws -> Components.Schemas.Created? {
+    /// A change delivered before under this message id, answered from its message before anything is
+    /// read (its referral may have ended since); a 409 when the id was used for another change.
+    private func earlierDelivery(_ operation: String, _ messageId: String, _ body: some Encodable, _ caller: Caller) async throws -> Delivered? {
         guard try await services.providers.message(providerId: caller.partner.providerId, messageId: messageId) != nil else { return nil }
-        let delivered = try await deliver(operation, messageId: messageId, body: body, resourceId: "", status: 201, caller) {}
-        return .init(id: delivered.resourceId, messageId: messageId, replayed: true)
+        return try await deliver(operation, messageId: messageId, body: body, resourceId: "", status: 0, caller) {}
     }
 
     func recordLesson(_ input: Operations.RecordLesson.Input) async throws -> Operations.RecordLesson.Output {
