@@ -293,6 +293,11 @@ struct ProviderAPITests {
             let period = FiguresFilter(municipalityCodes: ["GM0988"], from: today.adding(days: -30), to: today, today: today)
             let passed = { try await FiguresStore(database: app.database).contractFigures(period).first { $0.providerId == s.provider }?.examsPassed }
             #expect(try await passed() == 1)
+            // The same with a target-group filter that takes everyone (the query then joins each row's person).
+            var everyone = period
+            everyone.doelgroepen = Doelgroep.allCases
+            let filtered = try await FiguresStore(database: app.database).contractFigures(everyone).first { $0.providerId == s.provider }
+            #expect(filtered?.examsPassed == 1 && filtered?.hoursFollowed == 6 && filtered?.participants == 2, "\(String(describing: filtered))")
             // The consulent withdraws it with a reason; it stays, struck through.
             let examId = try #require(try await app.database.sql.raw("SELECT id FROM exam_results").first()?.decode(column: "id", as: String.self))
             #expect(try await s.consulent.post("/personen/\(w.personA)/intrekken/examenuitslag/\(examId)", form: [("reason", "Verkeerde persoon")],
