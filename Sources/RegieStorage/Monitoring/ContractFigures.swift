@@ -42,7 +42,7 @@ extension FiguresStore {
         case nil: break
         }
         // Only a target-group or gender filter needs each row's person (at 240,000 list rows the join
-        // alone is a third of the view's cost on SQLite).
+        // alone was three quarters of the view's cost on SQLite: bench/README.md, "Issue 18").
         func people(_ column: String) -> SQLQueryString {
             f.doelgroepen.isEmpty && f.gender == nil ? "" : " JOIN persons p ON p.id = \(unsafeRaw: column)"
         }
