@@ -172,6 +172,7 @@ struct ProviderAPITests {
             #expect(revoked.location?.contains("melding=ingetrokken") == true)
             #expect(try await Self.call(client, .get, "/referrals/\(s.referral)", key: key).status == .unauthorized)
             #expect(try await ChainTests.audit(app, "provider.key.revoke").count == 1)
+            #expect(try await ChainTests.audit(app, "provider.key.create").count == 1, "the refused empty name made no key")
         }
     }
 
@@ -304,6 +305,8 @@ struct ProviderAPITests {
                                                csrf: s.consulentCSRF).location?.contains("melding=ingetrokken") == true)
             #expect(try await s.consulent.get("/personen/\(w.personA)/voortgang").body.contains("ingetrokken: Verkeerde persoon"))
             #expect(try await passed() == 0)
+            #expect(try await ChainTests.audit(app, "casework.record.withdraw").contains { $0.personId == w.personA && $0.detail.contains("examenuitslag") })
+            #expect(try await ChainTests.audit(app, "partner.exam.result").count == 1, "one exam result, however often delivered")
 
             // The end: the consent ends with it; delivered again, the same answer although the referral is no longer open.
             let end: [String: Any] = ["messageId": "m-3", "on": today.iso, "reason": "Examen gehaald"]
