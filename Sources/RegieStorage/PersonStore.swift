@@ -261,7 +261,7 @@ public struct PersonStore: Sendable {
             WHERE p.household_id = \(bind: householdId) AND p.id <> \(bind: person.id)
               AND \(scope.persons())
             ORDER BY p.date_of_birth, p.id
-            """).all(decoding: PersonSummary.self)
+            """).all().map { try PersonSummary(row: $0) }
     }
 
     public struct ContactUpdate: Sendable, Hashable {
@@ -420,7 +420,7 @@ public struct PersonStore: Sendable {
             query += " AND (\(key), \(id)) > (\(bind: value), \(bind: last))"
         }
         query += " ORDER BY \(key), \(id) LIMIT \(bind: limit + 1)"
-        let rows = try await database.sql.raw(query).all(decoding: PersonSummary.self)
+        let rows = try await database.sql.raw(query).all().map { try PersonSummary(row: $0) }
         let page = Array(rows.prefix(limit))
         let next = rows.count > limit ? page.last.map { Self.encodeCursor(name: Self.sortValue(filter.sort, of: $0), id: $0.id) } : nil
         return Page(rows: page, next: next)

@@ -21,6 +21,21 @@ struct CatalogueTests {
         }
     }
 
+    @Test("Placeholders are filled in one pass: each {name} with its argument, other braces kept, a value never filled again",
+          arguments: [
+              ("Nog {days} d", ["days": "12"], "Nog 12 d"),
+              ("{a} en {b}", ["a": "{b}", "b": "twee"], "{b} en twee"),
+              ("{onbekend} blijft", ["days": "1"], "{onbekend} blijft"),
+              ("open { zonder sluiten", ["x": "1"], "open { zonder sluiten"),
+              ("{{x}}", ["x": "1"], "{1}"),
+              ("{x}{x}", ["x": "é"], "éé"),
+              ("geen argumenten {x}", [:], "geen argumenten {x}"),
+          ])
+    func placeholders(text: String, arguments: [String: String], expected: String) {
+        let catalogue = Catalogue(roots: [.nl: .group(["t": .text(text)])])
+        #expect(catalogue.text("t", .nl, arguments) == expected)
+    }
+
     @Test("Dutch and English have exactly the same keys")
     func sameKeys() async throws {
         let catalogue = try await Views.load().catalogue

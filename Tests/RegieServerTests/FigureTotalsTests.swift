@@ -16,8 +16,10 @@ struct FigureTotalsTests {
     /// one day to five years, another today, and the target-group and gender filters.
     static var selections: [FiguresFilter] {
         let day = CalendarDate(iso: "2026-11-18")!
+        // Whole months, and periods that begin or end inside a month (read partly per day, M0034).
         let periods: [(String, String)] = [("2026-01-01", "2026-11-30"), ("2026-10-01", "2026-12-31"), ("2022-01-01", "2026-12-31"),
-                                           ("2026-11-18", "2026-11-18"), ("2025-01-01", "2025-12-31")]
+                                           ("2026-11-18", "2026-11-18"), ("2025-01-01", "2025-12-31"), ("2025-03-15", "2026-02-10"),
+                                           ("2026-02-01", "2026-02-28"), ("2024-02-29", "2024-03-30"), ("2025-12-31", "2026-01-01")]
         var result: [FiguresFilter] = []
         for codes in Self.municipalities.map({ [$0] }) + [Self.municipalities] {
             for (from, to) in periods {
@@ -62,6 +64,7 @@ struct FigureTotalsTests {
             let store = FiguresStore(database: database)
             let compared = try await Self.expectEqual(store, "after seeding")
             #expect(compared > 1_000, "the selections reach many parts (\(compared))")
+            try await Self.expectSumsOfTotals(database, "after seeding")
             // Nothing is left to refresh after the rebuild, and a refresh then changes nothing.
             #expect(try await database.sql.raw("SELECT COUNT(*) AS n FROM figure_dirty").first()?.decode(column: "n", as: Int.self) == 0)
         }
@@ -157,11 +160,36 @@ struct FigureTotalsTests {
                 try await store.refreshTotals()
                 _ = try await Self.expectEqual(store, "round \(round) (seed \(seed))")
             }
-            // The refreshed totals are exactly the totals computed from scratch.
+            // The refreshed totals are exactly the totals computed from scratch, and the sums over
+            // target group and gender (per day and per month) are those of the totals.
             let refreshed = try await Self.totalsRows(database)
+            try await Self.expectSumsOfTotals(database, "refreshed, seed \(seed)")
             try await store.rebuildTotals()
             #expect(try await Self.totalsRows(database) == refreshed, "seed \(seed)")
+            try await Self.expectSumsOfTotals(database, "rebuilt, seed \(seed)")
         }
+    }
+
+    /// `figure_sums` and `figure_month_sums` (M0034) hold exactly `figure_totals` summed over target
+    /// group and gender, per day and per month, with no row left at zero.
+    static func expectSumsOfTotals(_ database: Database, _ label: String) async throws {
+        func rows(_ query: SQLQueryString) async throws -> [String] {
+            try await database.sql.raw(query).all().map { row in
+                try ["figure", "municipality_code", "day", "until_day", "part"].map { try row.decode(column: $0, as: String.self) }.joined(separator: "|")
+                    + "|" + (try ["days", "n", "total"].map { String(try row.decode(column: $0, as: Int.self)) }.joined(separator: "|"))
+            }.sorted()
+        }
+        let sums = try await rows("SELECT figure, municipality_code, day, until_day, part, days, n, total FROM figure_sums")
+        #expect(!sums.isEmpty)
+        #expect(sums == (try await rows("""
+            SELECT figure, municipality_code, day, until_day, part, days, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(total) AS BIGINT) AS total
+            FROM figure_totals GROUP BY figure, municipality_code, day, until_day, part, days
+            """)), "figure_sums, \(label)")
+        #expect(try await rows("SELECT figure, municipality_code, month AS day, until_month AS until_day, part, days, n, total FROM figure_month_sums") == (try await rows("""
+            SELECT figure, municipality_code, substr(day, 1, 7) AS day, substr(until_day, 1, 7) AS until_day, part, days,
+                   CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(total) AS BIGINT) AS total
+            FROM figure_totals GROUP BY figure, municipality_code, substr(day, 1, 7), substr(until_day, 1, 7), part, days
+            """)), "figure_month_sums, \(label)")
     }
 
     static func totalsRows(_ database: Database) async throws -> [String] {

@@ -21,6 +21,9 @@ struct ProviderAPITests {
     static func makeKey(_ admin: Browser, _ csrf: String, provider: String) async throws -> String {
         let bad = try await admin.post("/beheer/aanbieders/\(provider)/sleutels", form: [("actie", "maken"), ("keyName", "")], csrf: csrf)
         #expect(bad.status == .badRequest)
+        let long = try await admin.post("/beheer/aanbieders/\(provider)/sleutels", form: [("actie", "maken"), ("keyName", String(repeating: "x", count: 101))],
+                                        csrf: csrf)
+        #expect(long.status == .badRequest && long.body.contains("Naam van de sleutel is te lang: gebruik hoogstens 100 tekens."))
         let page = try await admin.post("/beheer/aanbieders/\(provider)/sleutels", form: [("actie", "maken"), ("keyName", "Eduarte")], csrf: csrf)
         #expect(page.status == .created && page.headers[.cacheControl] == "no-store")
         let range = try #require(page.body.range(of: #"regie-aanbieder_[A-Za-z0-9-]{12}_[A-Za-z0-9_-]+"#, options: .regularExpression))
@@ -166,6 +169,11 @@ struct ProviderAPITests {
             let noReason = try await s.admin.post("/beheer/aanbieders/\(s.provider)/sleutels", form: [("actie", "intrekken"), ("key", keyId), ("reason", "")],
                                                   csrf: s.adminCSRF)
             #expect(noReason.status == .badRequest)
+            // The refused revoke form is unfolded, so the summary's link reaches its field.
+            #expect(noReason.body.contains("<details class=\"disclosure\" open>"))
+            let longReason = try await s.admin.post("/beheer/aanbieders/\(s.provider)/sleutels",
+                                                    form: [("actie", "intrekken"), ("key", keyId), ("reason", String(repeating: "r", count: 301))], csrf: s.adminCSRF)
+            #expect(longReason.status == .badRequest && longReason.body.contains("Reden van intrekken is te lang: gebruik hoogstens 300 tekens."))
             #expect(try await Self.call(client, .get, "/referrals/\(s.referral)", key: key).status == .ok)
             let revoked = try await s.admin.post("/beheer/aanbieders/\(s.provider)/sleutels", form: [("actie", "intrekken"), ("key", keyId),
                                                                                                    ("reason", "Nieuw systeem")], csrf: s.adminCSRF)

@@ -114,6 +114,8 @@ struct ProvidersController {
         let created: String
         let state: String
         let active: Bool
+        /// The revoke form stays unfolded after it was refused, so the summary's link reaches its field.
+        let open: Bool
         let reasonField: FieldView
     }
 
@@ -123,6 +125,8 @@ struct ProvidersController {
         let email: String
         let state: String
         let active: Bool
+        /// The switch-off form stays unfolded after it was refused, so the summary's link reaches its field.
+        let open: Bool
         let reasonField: FieldView
     }
 
@@ -135,7 +139,7 @@ struct ProvidersController {
             let state = a.active ? (a.lastLoginAt.map { t("providers.accounts.lastLogin", ["when": DisplayDate.formatMoment($0)]) } ?? t("providers.accounts.neverIn"))
                 : t("providers.accounts.off", ["reason": a.deactivationReason ?? ""])
             return AccountRow(id: a.id, name: a.name, email: a.email, state: state + (admins.contains(a.id) ? " · " + t("providers.accounts.admin") : ""),
-                              active: a.active,
+                              active: a.active, open: failed == a.id,
                               reasonField: FieldView(.input("text"), name: "reason", id: "reason-\(a.id)", label: t("providers.accounts.reason"),
                                                      value: failed == a.id ? input.raw("reason") ?? "" : "", required: true, errors: failed == a.id ? errors : []))
         }
@@ -353,9 +357,9 @@ struct ProvidersController {
         let keyRows = try await services.providers.apiKeys(providerId: provider.id).map { key in
             let failedHere = failed == .key(key.id)
             let state = key.revokedAt.map { t("providers.keys.revoked", ["date": DisplayDate.formatMoment($0), "reason": key.revokedReason ?? ""]) }
-                ?? t("providers.keys.active") + " · " + t("providers.keys.lastUsed") + ": " + (key.lastUsedAt.map(DisplayDate.formatMoment) ?? t("providers.keys.never"))
+                ?? key.lastUsedAt.map { t("providers.keys.activeUsed", ["moment": DisplayDate.formatMoment($0)]) } ?? t("providers.keys.activeUnused")
             return KeyRow(id: key.id, name: key.name, prefix: key.prefix, created: DisplayDate.formatMoment(key.createdAt), state: state,
-                          active: key.revokedAt == nil,
+                          active: key.revokedAt == nil, open: failedHere,
                           reasonField: FieldView(.input("text"), name: "reason", id: "reason-key-\(key.id)", label: t("providers.keys.revokeReason"),
                                                  value: failedHere ? input.raw("reason") ?? "" : "", required: true, errors: failedHere ? errors : []))
         }
@@ -541,9 +545,9 @@ struct ProvidersController {
         let now = services.clock.now()
         if context.form["actie"] == "intrekken" {
             let id = context.form["key"] ?? ""
-            guard let reason = context.form["reason"], !reason.isEmpty, TextLength.fits(reason, within: 300), TextCharacters.isClean(reason, as: .text) else {
-                return try await render(principal, provider, input: context.form, failed: .key(id),
-                                        errors: [.init(name: "reason", message: t("validation.required"))], context: context, status: .badRequest)
+            var v = Validator(t)
+            guard let reason = v.text("reason", context.form["reason"], label: "providers.keys.revokeReason", maxLength: 300), v.isValid else {
+                return try await render(principal, provider, input: context.form, failed: .key(id), errors: v.errors, context: context, status: .badRequest)
             }
             guard try await services.providers.revokeAPIKey(
                 id: id, providerId: provider.id, reason: reason, by: principal.actorId,
@@ -551,11 +555,9 @@ struct ProvidersController {
                 now: now) else { throw AppError.notFound }
             return Response(status: .seeOther, headers: [.location: SiteRoute.provider(provider.id).path + "?melding=ingetrokken#sleutels"])
         }
-        let name = context.form["keyName"] ?? ""
-        guard !name.isEmpty, TextLength.fits(name, within: 100), TextCharacters.isClean(name, as: .name) else {
-            return try await render(principal, provider, input: context.form, failed: .key("new"),
-                                    errors: [.init(name: "keyName", message: t(name.isEmpty ? "validation.required" : "validation.characters"))], context: context,
-                                    status: .badRequest)
+        var v = Validator(t)
+        guard let name = v.text("keyName", context.form["keyName"], label: "providers.keys.name", maxLength: 100, characters: .name), v.isValid else {
+            return try await render(principal, provider, input: context.form, failed: .key("new"), errors: v.errors, context: context, status: .badRequest)
         }
         let prefix = String(TokenHasher.randomToken(bytes: 9).prefix(12)).replacingOccurrences(of: "_", with: "x")
         let secret = TokenHasher.randomToken()

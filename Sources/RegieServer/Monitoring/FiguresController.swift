@@ -160,6 +160,12 @@ struct FiguresController {
         let hasRows: Bool
         let hasSVG: Bool
         let columnCount: Int
+        /// The body's rows as HTML (`bodyHTML`): a table of every case worker has hundreds of rows,
+        /// which the template engine's name look-ups made the dashboard's largest cost (issue 14).
+        let rowsHTML: String
+
+        /// The page reads the rows as HTML only; the CSV and the suppression read `rows`.
+        enum CodingKeys: String, CodingKey { case key, title, definition, columns, svg, csvHref, note, hasRows, hasSVG, columnCount, rowsHTML }
 
         init(key: String, title: String, definition: String, columns: [String], rows: [Row], svg: String?, note: String? = nil) {
             self.key = key
@@ -172,6 +178,28 @@ struct FiguresController {
             hasRows = !rows.isEmpty
             hasSVG = svg != nil
             columnCount = columns.count
+            rowsHTML = Self.bodyHTML(rows)
+        }
+
+        /// The rows as the template wrote them, every value escaped as the template engine escapes it.
+        static func bodyHTML(_ rows: [Row]) -> String {
+            let e = HTMLEscaping()
+            var out = ""
+            out.reserveCapacity(rows.count * 120)
+            for row in rows {
+                out += "<tr>"
+                for cell in row.cells {
+                    if cell.isHeader {
+                        out += "<th scope=\"row\">\(e.escapeText(cell.text))</th>"
+                    } else if let href = cell.href {
+                        out += "<td><a href=\"\(e.escapeText(href))\">\(e.escapeText(cell.text))</a></td>"
+                    } else {
+                        out += "<td>\(e.escapeText(cell.text))</td>"
+                    }
+                }
+                out += "</tr>"
+            }
+            return out
         }
 
         /// The table as a role that may not see persons gets it (issue 20, statistical disclosure
@@ -520,8 +548,15 @@ struct FiguresController {
             guard filter.municipalityCodes.count == 1, let targets = settings[filter.municipalityCodes[0]]?.monitoring.targets, !targets.isEmpty else { return nil }
             var rows: [Row] = []
             var bars: [BarChart.Row] = []
+            // Each target reads its cohort from the cases: side by side, each on its own connection.
+            let results = try await withThrowingTaskGroup(of: (Int, TargetResult).self) { group in
+                for (index, target) in targets.enumerated() {
+                    group.addTask { (index, try await store.target(target, filter)) }
+                }
+                return try await group.reduce(into: [Int: TargetResult]()) { $0[$1.0] = $1.1 }
+            }
             for (index, target) in targets.enumerated() {
-                let result = try await store.target(target, filter)
+                guard let result = results[index] else { continue }
                 let label = t("targetMetrics.\(target.metric)", ["months": months(target.months)])
                 let gap = result.percent.map { $0 - target.percent }
                 let gapText = gap.map { $0 >= 0 ? t("gapAbove", ["n": String($0)]) : t("gapBelow", ["n": String(-$0)]) } ?? "—"

@@ -14,6 +14,8 @@ public struct AppConfig: Sendable {
     public var port: Int
     public var database: DatabaseLocation
     public var databaseMaxConnections: Int?
+    /// Statements slower than this many milliseconds are logged with their SQL (`SLOW_STATEMENT_MS`).
+    public var slowStatementMilliseconds: Int?
     /// Keys the HMAC of session tokens and API keys: a leaked database alone opens nothing.
     public var sessionSecret: String
     public var sessionIdleTimeout: TimeInterval
@@ -80,6 +82,7 @@ public struct AppConfig: Sendable {
             database = .sqlite(path: reader.string(forKey: "database.path", default: "data/regie.sqlite"))
         }
         databaseMaxConnections = reader.int(forKey: "database.max.connections")
+        slowStatementMilliseconds = reader.int(forKey: "slow.statement.ms")
         let secret = reader.string(forKey: "session.secret", isSecret: true)
         switch (mode, secret) {
         case (.production, nil): throw ConfigError.missingSessionSecret

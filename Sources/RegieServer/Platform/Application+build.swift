@@ -17,6 +17,7 @@ import ServiceLifecycle
 public func buildApplication(reader: ConfigReader, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
     let config = try AppConfig(reader: reader)
     var database = try await Database.connect(config.database, maxConnections: config.databaseMaxConnections, logger: logger)
+    database.statements.slowThreshold = config.slowStatementMilliseconds.map { .milliseconds($0) }
     let router: Router<RegieRequestContext>
     let sweeper: SessionSweeper
     let auditFlusher: AuditFlusher

@@ -74,11 +74,29 @@ public struct Catalogue: Sendable {
     /// the key itself (tests make sure no key is missing).
     public func text(_ key: String, _ locale: UILocale, _ arguments: [String: String] = [:]) -> String {
         let path = key.split(separator: ".")
-        var text = roots[locale]?.lookup(path) ?? roots[.nl]?.lookup(path) ?? key
-        for (name, value) in arguments {
-            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        let text = roots[locale]?.lookup(path) ?? roots[.nl]?.lookup(path) ?? key
+        return arguments.isEmpty ? text : Self.fill(text, arguments)
+    }
+
+    /// Replaces each `{name}` whose name is an argument by its value, in one pass; other braces
+    /// stay as they are, and a value is never read for placeholders itself.
+    static func fill(_ text: String, _ arguments: [String: String]) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 16)
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(of: "}"), let value = arguments[String(rest[afterOpen..<close])] {
+                result += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                result += "{"
+                rest = rest[afterOpen...]
+            }
         }
-        return text
+        result += rest
+        return result
     }
 
     public func keyPaths(_ locale: UILocale) -> Set<String> {

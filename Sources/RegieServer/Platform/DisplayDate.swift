@@ -15,7 +15,14 @@ enum DisplayDate {
 
     /// "26-09-2026": a date in a list row, where it must not wrap.
     static func compact(_ date: CalendarDate) -> String {
-        String(format: "%02d-%02d-%04d", date.day, date.month, date.year)
+        padded(date.day, 2) + "-" + padded(date.month, 2) + "-" + padded(date.year, 4)
+    }
+
+    /// A non-negative number with leading zeros to `width` digits (`String(format:)` costs a
+    /// Foundation formatter per call; a list row formats several dates).
+    static func padded(_ number: Int, _ width: Int) -> String {
+        let digits = String(number)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// Formats an ISO calendar date (`YYYY-MM-DD`); anything else is shown as it is.
@@ -26,13 +33,14 @@ enum DisplayDate {
     /// A moment as local date and time in Europe/Amsterdam, e.g. "23-11-2026 14:05:09".
     static func formatMoment(_ date: Date) -> String {
         let c = amsterdamCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%02d-%02d-%04d %02d:%02d:%02d", c.day!, c.month!, c.year!, c.hour!, c.minute!, c.second!)
+        return padded(c.day!, 2) + "-" + padded(c.month!, 2) + "-" + padded(c.year!, 4) + " " + padded(c.hour!, 2) + ":" + padded(c.minute!, 2) + ":"
+            + padded(c.second!, 2)
     }
 
     /// The time of a moment in Europe/Amsterdam, e.g. "09:04".
     static func time(_ date: Date) -> String {
         let c = amsterdamCalendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", c.hour!, c.minute!)
+        return padded(c.hour!, 2) + ":" + padded(c.minute!, 2)
     }
 
     /// The start of an ISO calendar date in Europe/Amsterdam; nil when it is not a real date.

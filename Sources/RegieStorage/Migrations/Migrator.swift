@@ -43,6 +43,7 @@ let allMigrations: [Migration] = [
     M0031_PartnerOrganisations.migration,
     M0032_Attendance.migration,
     M0033_ProviderAPI.migration,
+    M0034_FigureSums.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes

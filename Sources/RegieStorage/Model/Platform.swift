@@ -1,5 +1,6 @@
 import Foundation
 import Inburgering
+import SQLKit
 
 /// The roles a member of staff can hold (issue 2 §5). A user may hold several.
 public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
@@ -203,7 +204,7 @@ public struct PersonRecord: Codable, Sendable, Hashable {
 
 /// A row of a caseload list: the person, the phase of their traject and the dates the statutory
 /// clock needs to say which term is next.
-public struct PersonSummary: Codable, Sendable, Hashable {
+public struct PersonSummary: Sendable, Hashable {
     public let id: String
     public let municipalityCode: String
     public let givenNames: String
@@ -245,42 +246,44 @@ public struct PersonSummary: Codable, Sendable, Hashable {
     public var bsnEnd: String? = nil
     public var householdId: String? = nil
 
-    /// A row of `PersonStore.summaryColumns`.
-    public init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: CodingKeys.self)
-        id = try row.decode(String.self, forKey: .id)
-        municipalityCode = try row.decode(String.self, forKey: .municipalityCode)
-        givenNames = try row.decode(String.self, forKey: .givenNames)
-        familyName = try row.decode(String.self, forKey: .familyName)
-        doelgroep = try row.decode(Doelgroep.self, forKey: .doelgroep)
-        dateOfBirth = try row.storedDate(.dateOfBirth)
-        phase = try row.decodeIfPresent(TrajectFase.self, forKey: .phase)
-        consulentName = try row.decodeIfPresent(String.self, forKey: .consulentName)
-        kennisgevingDate = try row.storedDate(.kennisgevingDate)
-        koppelingDate = try row.storedDate(.koppelingDate)
-        brpDate = try row.storedDate(.brpDate)
-        pipDate = try row.storedDate(.pipDate)
-        routeStartDate = try row.storedDate(.routeStartDate)
-        leerroute = try row.decodeIfPresent(Leerroute.self, forKey: .leerroute)
-        closedDate = try row.storedDate(.closedDate)
-        closedReason = try row.decodeIfPresent(TrajectEinde.self, forKey: .closedReason)
-        nextDueDate = try row.storedDate(.nextDueDate)
-        lastContactDate = try row.storedDate(.lastContactDate)
-        lastMeetingDate = try row.storedDate(.lastMeetingDate)
-        pipCadenceMonths = try row.decodeIfPresent(Int.self, forKey: .pipCadenceMonths)
-        duoTenWeeksStart = try row.storedDate(.duoTenWeeksStart)
-        duoTermEnd = try row.storedDate(.duoTermEnd)
-        detailsPending = try row.storedFlag(.detailsPending)
-        factsJson = try row.decodeIfPresent(String.self, forKey: .factsJson)
-        handoverHeld = try row.storedFlag(.handoverHeld)
-        intakeConversations = try row.decodeIfPresent(Int.self, forKey: .intakeConversations) ?? 0
-        intakeOpenTopics = try row.decodeIfPresent(Int.self, forKey: .intakeOpenTopics) ?? 0
-        lbtDone = try row.storedFlag(.lbtDone)
-        routeDecided = try row.storedFlag(.routeDecided)
-        nextStep = try row.decodeIfPresent(String.self, forKey: .nextStep).flatMap(NextStepKind.init(rawValue:))
-        nextStepDate = try row.storedDate(.nextStepDate).flatMap { $0.iso == M0002_Casework.noDueDate ? nil : $0 }
-        bsnEnd = try row.decodeIfPresent(String.self, forKey: .bsnEnd)
-        householdId = try row.decodeIfPresent(String.self, forKey: .householdId)
+    /// A row of `PersonStore.summaryColumns`, read column by column: no keyed decoding container and
+    /// no conformance look-up per column, as `Decodable` would cost (the caseload reads 51 rows per
+    /// page: issue 14).
+    init(row: some SQLRow) throws {
+        let c = ColumnReader(row: row)
+        id = try c.required("id")
+        municipalityCode = try c.required("municipalityCode")
+        givenNames = try c.required("givenNames")
+        familyName = try c.required("familyName")
+        doelgroep = try c.required("doelgroep", as: Doelgroep.self)
+        dateOfBirth = try c.date("dateOfBirth")
+        phase = try c.choice("phase", as: TrajectFase.self)
+        consulentName = try c.text("consulentName")
+        kennisgevingDate = try c.date("kennisgevingDate")
+        koppelingDate = try c.date("koppelingDate")
+        brpDate = try c.date("brpDate")
+        pipDate = try c.date("pipDate")
+        routeStartDate = try c.date("routeStartDate")
+        leerroute = try c.choice("leerroute", as: Leerroute.self)
+        closedDate = try c.date("closedDate")
+        closedReason = try c.choice("closedReason", as: TrajectEinde.self)
+        nextDueDate = try c.date("nextDueDate")
+        lastContactDate = try c.date("lastContactDate")
+        lastMeetingDate = try c.date("lastMeetingDate")
+        pipCadenceMonths = try c.integer("pipCadenceMonths")
+        duoTenWeeksStart = try c.date("duoTenWeeksStart")
+        duoTermEnd = try c.date("duoTermEnd")
+        detailsPending = try c.flag("detailsPending")
+        factsJson = try c.text("factsJson")
+        handoverHeld = try c.flag("handoverHeld")
+        intakeConversations = try c.integer("intakeConversations") ?? 0
+        intakeOpenTopics = try c.integer("intakeOpenTopics") ?? 0
+        lbtDone = try c.flag("lbtDone")
+        routeDecided = try c.flag("routeDecided")
+        nextStep = try c.text("nextStep").flatMap(NextStepKind.init(rawValue:))
+        nextStepDate = try c.date("nextStepDate").flatMap { $0.iso == M0002_Casework.noDueDate ? nil : $0 }
+        bsnEnd = try c.text("bsnEnd")
+        householdId = try c.text("householdId")
     }
 
     /// The recorded work the next step reads (`NextStepRule`); nil for a person without a traject.
@@ -400,6 +403,52 @@ public struct TrajectRecord: Codable, Sendable, Hashable {
     public var progress: NextStepRule.Progress {
         NextStepRule.Progress(fase: phase, warmeOverdracht: handoverHeld, intakeGesprekken: intakeConversations,
                               openOnderwerpen: intakeOpenTopics, lbtAfgerond: lbtDone, leerrouteBesloten: routeDecided)
+    }
+}
+
+/// Reads a row's columns by name with the conventions of the stored records (`storedDate`,
+/// `storedFlag`): NULL is nil, a date is ISO text (empty for "not known yet"), a flag an integer.
+struct ColumnReader<Row: SQLRow> {
+    let row: Row
+
+    struct Unreadable: Error, CustomStringConvertible {
+        let column: String
+        let value: String
+        var description: String { "column \(column): unreadable value \(value)" }
+    }
+
+    func text(_ column: String) throws -> String? {
+        try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)
+    }
+
+    func required(_ column: String) throws -> String {
+        try row.decode(column: column, as: String.self)
+    }
+
+    func integer(_ column: String) throws -> Int? {
+        try row.decodeNil(column: column) ? nil : row.decode(column: column, as: Int.self)
+    }
+
+    func flag(_ column: String) throws -> Bool {
+        (try integer(column) ?? 0) != 0
+    }
+
+    func date(_ column: String) throws -> CalendarDate? {
+        guard let text = try text(column), !text.isEmpty else { return nil }
+        guard let date = CalendarDate(iso: text) else { throw Unreadable(column: column, value: text) }
+        return date
+    }
+
+    func choice<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E? where E.RawValue == String {
+        guard let text = try text(column) else { return nil }
+        guard let value = E(rawValue: text) else { throw Unreadable(column: column, value: text) }
+        return value
+    }
+
+    func required<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E where E.RawValue == String {
+        let text = try required(column)
+        guard let value = E(rawValue: text) else { throw Unreadable(column: column, value: text) }
+        return value
     }
 }
 

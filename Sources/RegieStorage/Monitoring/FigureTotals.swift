@@ -1,4 +1,5 @@
 import Foundation
+import Inburgering
 import SQLKit
 
 /// The figures from maintained totals (M0016): each figure's definition in `FiguresStore` split in
@@ -85,6 +86,44 @@ extension FiguresStore {
         var condition: SQLQueryString
         var part: SQLQueryString = "ft.part"
         var days: SQLQueryString = "ft.days"
+        var span: Span = .daily
+    }
+
+    /// How a reading selects rows by their dates, which decides whether whole months can be read
+    /// as one row each (`figure_month_sums`).
+    enum Span {
+        /// `day` within the period.
+        case period
+        /// `day` on or before the period's end and `until_day` on or after its start.
+        case interval
+        /// Anything that needs each day: today's waits and terms, PIPs on time.
+        case daily
+    }
+
+    /// The whole months of a period, `first`…`last` (`YYYY-MM`; none when `first` is later), with
+    /// the first day of `first` and the first day after `last`. A month row whose dates all lie
+    /// inside is read as one; the days outside those months come from the rows per day.
+    struct MonthSplit {
+        let first: String
+        let last: String
+        let firstDay: String
+        let afterLast: String
+
+        init(from: CalendarDate, to: CalendarDate) {
+            func next(_ y: Int, _ m: Int) -> (Int, Int) { m == 12 ? (y + 1, 1) : (y, m + 1) }
+            func name(_ y: Int, _ m: Int) -> String {
+                let year = String(y), month = String(m)
+                return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + (month.count == 1 ? "0" : "") + month
+            }
+            let (fy, fm) = from.day == 1 ? (from.year, from.month) : next(from.year, from.month)
+            let toEndsMonth = to.day == CalendarDate.daysInMonth(year: to.year, month: to.month)
+            let (ly, lm) = toEndsMonth ? (to.year, to.month) : (to.month == 1 ? (to.year - 1, 12) : (to.year, to.month - 1))
+            let (ay, am) = next(ly, lm)
+            first = name(fy, fm)
+            last = name(ly, lm)
+            firstDay = first + "-01"
+            afterLast = name(ay, am) + "-01"
+        }
     }
 
     func reading(_ figure: Figure, _ f: FiguresFilter) -> Reading {
@@ -92,7 +131,7 @@ extension FiguresStore {
         let period: SQLQueryString = "ft.day >= \(bind: from) AND ft.day <= \(bind: to)"
         switch figure {
         case .obligation, .routes:
-            return Reading(condition: "ft.day <= \(bind: to) AND ft.until_day >= \(bind: from)")
+            return Reading(condition: "ft.day <= \(bind: to) AND ft.until_day >= \(bind: from)", span: .interval)
         case .pipOnTime:
             return Reading(condition: period,
                            part: """
@@ -109,19 +148,53 @@ extension FiguresStore {
                            part: "ft.part || (CASE WHEN ft.day < \(bind: today) THEN '.verlopen' ELSE '.binnenkort' END)")
         case .delayReasons, .koppelingToContact, .contactToIntake, .intakeToPIP, .pipToRouteStart, .brpToPIP, .lbtRoute, .lbtMatch,
              .routeMix, .results, .fines, .closures:
-            return Reading(condition: period)
+            return Reading(condition: period, span: .period)
         }
     }
 
     /// FROM and WHERE of a reading: the figure's rows of the municipalities in view, the filters.
+    /// With a target-group or gender filter they are `figure_totals`' rows; without one (the usual
+    /// dashboard) the smaller sums over both (M0034), a period's whole months one row each.
     func totalsBase(_ figure: String, _ r: Reading, _ f: FiguresFilter) -> SQLQueryString {
-        var query: SQLQueryString = """
-            FROM figure_totals ft
-            WHERE ft.figure = \(bind: figure) AND \(f.scope.municipalities("ft.municipality_code", needs: .figures)) AND \(r.condition)
+        let scope = { (column: String) in f.scope.municipalities(SQLQueryString(column), needs: .figures) }
+        if !f.doelgroepen.isEmpty || f.gender != nil {
+            var query: SQLQueryString = """
+                FROM figure_totals ft
+                WHERE ft.figure = \(bind: figure) AND \(scope("ft.municipality_code")) AND \(r.condition)
+                """
+            if !f.doelgroepen.isEmpty { query += " AND ft.doelgroep IN (\(binds: f.doelgroepen.map(\.rawValue)))" }
+            if let gender = f.gender { query += " AND ft.gender = \(bind: gender)" }
+            return query
+        }
+        let from = f.from.iso, to = f.to.iso
+        let months = MonthSplit(from: f.from, to: f.to)
+        let whole: SQLQueryString, edges: SQLQueryString
+        switch r.span {
+        case .daily:
+            return "FROM figure_sums ft WHERE ft.figure = \(bind: figure) AND \(scope("ft.municipality_code")) AND \(r.condition)"
+        case .period:
+            whole = "fm.month >= \(bind: months.first) AND fm.month <= \(bind: months.last)"
+            edges = """
+                ((fs.day >= \(bind: months.afterLast) AND fs.day <= \(bind: to)) OR (fs.day >= \(bind: from) AND fs.day < \(bind: months.firstDay)))
+                AND fs.day >= \(bind: from) AND fs.day <= \(bind: to)
+                """
+        case .interval:
+            // A month row is counted whole when every day of its month lies on or before the period's
+            // end and every day of its until-month on or after its start; the others by their days.
+            whole = "fm.month <= \(bind: months.last) AND fm.until_month >= \(bind: months.first)"
+            edges = """
+                ((fs.day >= \(bind: months.afterLast) AND fs.day <= \(bind: to)) OR (fs.until_day >= \(bind: from) AND fs.until_day < \(bind: months.firstDay)))
+                AND fs.day <= \(bind: to) AND fs.until_day >= \(bind: from)
+                """
+        }
+        return """
+            FROM (SELECT fm.part, fm.days, fm.n, fm.total FROM figure_month_sums fm
+                  WHERE fm.figure = \(bind: figure) AND \(scope("fm.municipality_code")) AND \(whole)
+                  UNION ALL
+                  SELECT fs.part, fs.days, fs.n, fs.total FROM figure_sums fs
+                  WHERE fs.figure = \(bind: figure) AND \(scope("fs.municipality_code")) AND \(edges)) ft
+            WHERE 1 = 1
             """
-        if !f.doelgroepen.isEmpty { query += " AND ft.doelgroep IN (\(binds: f.doelgroepen.map(\.rawValue)))" }
-        if let gender = f.gender { query += " AND ft.gender = \(bind: gender)" }
-        return query
     }
 
     func totalsCounts(_ figure: Figure, _ f: FiguresFilter) async throws -> [FigureCount] {
@@ -174,19 +247,30 @@ extension FiguresStore {
         }
     }
 
-    /// Moves the totals by the batch's contributions, added (`sign` 1) or taken back (-1).
+    /// The three sets of sums, each with the contribution's columns it is keyed by (M0016, M0034).
+    static let sums: [(table: String, keys: [String], values: [String])] = [
+        ("figure_totals", ["figure", "municipality_code", "day", "until_day", "part", "days", "doelgroep", "gender"],
+         ["c.figure", "c.municipality_code", "c.day", "c.until_day", "c.part", "c.days", "c.doelgroep", "c.gender"]),
+        ("figure_sums", ["figure", "municipality_code", "day", "until_day", "part", "days"],
+         ["c.figure", "c.municipality_code", "c.day", "c.until_day", "c.part", "c.days"]),
+        ("figure_month_sums", ["figure", "municipality_code", "month", "until_month", "part", "days"],
+         ["c.figure", "c.municipality_code", "substr(c.day, 1, 7)", "substr(c.until_day, 1, 7)", "c.part", "c.days"]),
+    ]
+
+    /// Moves the sums by the batch's contributions, added (`sign` 1) or taken back (-1).
     private func addContributions(sign: Int, onlyBatch: Bool, on db: any SQLDatabase) async throws {
-        let keys = "figure, municipality_code, day, until_day, part, days, doelgroep, gender"
         let batch = onlyBatch ? " WHERE c.person_id IN (SELECT person_id FROM figure_batch)" : " WHERE 1 = 1"
-        let query: SQLQueryString = """
-            INSERT INTO figure_totals (\(unsafeRaw: keys), n, total)
-            SELECT c.figure, c.municipality_code, c.day, c.until_day, c.part, c.days, c.doelgroep, c.gender,
-                   \(literal: sign) * COUNT(*), \(literal: sign) * SUM(c.total)
-            FROM figure_contributions c\(unsafeRaw: batch)
-            GROUP BY c.figure, c.municipality_code, c.day, c.until_day, c.part, c.days, c.doelgroep, c.gender
-            ON CONFLICT (\(unsafeRaw: keys)) DO UPDATE SET n = figure_totals.n + excluded.n, total = figure_totals.total + excluded.total
-            """
-        try await db.raw(query).run()
+        for (table, keys, values) in Self.sums {
+            let keyList = keys.joined(separator: ", "), valueList = values.joined(separator: ", ")
+            let query: SQLQueryString = """
+                INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: keyList), n, total)
+                SELECT \(unsafeRaw: valueList), \(literal: sign) * COUNT(*), \(literal: sign) * SUM(c.total)
+                FROM figure_contributions c\(unsafeRaw: batch)
+                GROUP BY \(unsafeRaw: valueList)
+                ON CONFLICT (\(unsafeRaw: keyList)) DO UPDATE SET n = \(unsafeRaw: table).n + excluded.n, total = \(unsafeRaw: table).total + excluded.total
+                """
+            try await db.raw(query).run()
+        }
     }
 
     /// The advisory lock that keeps two servers on one PostgreSQL database from refreshing at once
@@ -216,7 +300,9 @@ extension FiguresStore {
                 try await db.raw("DELETE FROM figure_contributions WHERE person_id IN (SELECT person_id FROM figure_batch)").run()
                 try await insertContributions(onlyBatch: true, on: db)
                 try await addContributions(sign: 1, onlyBatch: true, on: db)
-                try await db.raw("DELETE FROM figure_totals WHERE n = 0").run()
+                for (table, _, _) in Self.sums {
+                    try await db.raw(SQLQueryString("DELETE FROM \(table) WHERE n = 0")).run()
+                }
                 try await db.raw("DELETE FROM figure_batch").run()
             }
         }
@@ -230,7 +316,7 @@ extension FiguresStore {
                 if db.dialect.name == "postgresql" {
                     try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.refreshLock))").run()
                 }
-                for table in ["figure_dirty", "figure_batch", "figure_contributions", "figure_totals"] {
+                for table in ["figure_dirty", "figure_batch", "figure_contributions"] + Self.sums.map(\.table) {
                     try await db.raw(SQLQueryString("DELETE FROM \(table)")).run()
                 }
                 try await insertContributions(onlyBatch: false, on: db)
