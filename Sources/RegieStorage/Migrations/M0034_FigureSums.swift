@@ -8,7 +8,15 @@
 /// At 100,000 cases the largest municipality's rows of a year's dashboard fall from about 250,000
 /// to about 15,000 (bench/README.md). Both are derived data: filled here from `figure_totals`, and
 /// rebuilt with it.
+///
+/// The municipality's own targets are kept in the totals too (`FiguresStore.targetContribution`),
+/// instead of reading their cohort from the cases on every dashboard. They count from the housing
+/// day, so a change of `trajecten.housing_date` now marks the person as well; every person is
+/// marked, so the first refresh adds the targets' rows.
 enum M0034_FigureSums {
+    /// The columns of `trajecten` whose change marks the person: M0016's and the housing day.
+    static let trajectColumns = (M0016_FigureTotals.watched.first { $0.table == "trajecten" }?.columns ?? []) + ["housing_date"]
+
     static let migration = Migration(id: "M0034_FigureSums") { kind in
         let bigint = kind == .postgres ? "BIGINT" : "INTEGER"
         // On SQLite the key is the table itself, so a range of it reads its rows without a second look-up.
@@ -44,6 +52,28 @@ enum M0034_FigureSums {
             SELECT figure, municipality_code, substr(day, 1, 7), substr(until_day, 1, 7), part, days, SUM(n), SUM(total) FROM figure_totals
             GROUP BY figure, municipality_code, substr(day, 1, 7), substr(until_day, 1, 7), part, days
             """,
-        ]
+        ] + markHousing(kind) + ["INSERT INTO figure_dirty (person_id) SELECT person_id FROM trajecten"]
+    }
+
+    static func markHousing(_ kind: DatabaseKind) -> [String] {
+        let columns = trajectColumns.joined(separator: ", ")
+        switch kind {
+        case .sqlite:
+            return [
+                "DROP TRIGGER figure_dirty_trajecten_update",
+                """
+                CREATE TRIGGER figure_dirty_trajecten_update AFTER UPDATE OF \(columns) ON trajecten
+                BEGIN
+                    INSERT INTO figure_dirty (person_id) VALUES (OLD.person_id);
+                    INSERT INTO figure_dirty (person_id) SELECT NEW.person_id WHERE NEW.person_id <> OLD.person_id;
+                END
+                """,
+            ]
+        case .postgres:
+            return [
+                "DROP TRIGGER figure_dirty_trajecten_change ON trajecten",
+                "CREATE TRIGGER figure_dirty_trajecten_change AFTER INSERT OR DELETE OR UPDATE OF \(columns) ON trajecten FOR EACH ROW EXECUTE FUNCTION figure_mark_person_id()",
+            ]
+        }
     }
 }

@@ -81,6 +81,46 @@ extension FiguresStore {
         }
     }
 
+    /// The key of an own target's metric in the totals.
+    static func targetKey(_ metric: String) -> String { "target." + metric }
+
+    /// What a person's traject adds to an own target's metric, whatever its months and the period:
+    /// `day` the housing day (or BRP registration), part `stap` with in `days` the calendar months
+    /// the step needed — fewer whole months apart, plus one when it came on a later day of the
+    /// month, so "within N months" is `days <= N` — or part `geen` without the step, with the day
+    /// the file closed (a file closed before the period without the step is left out).
+    func targetContribution(_ metric: String) -> Contribution {
+        let step = Self.targetStep(metric), housed = Self.housed
+        func monthIndex(_ date: SQLQueryString) -> SQLQueryString {
+            "(CAST(substr(\(date), 1, 4) AS INTEGER) * 12 + CAST(substr(\(date), 6, 2) AS INTEGER))"
+        }
+        func day(_ date: SQLQueryString) -> SQLQueryString { "CAST(substr(\(date), 9, 2) AS INTEGER)" }
+        return Contribution(
+            condition: "\(housed) IS NOT NULL",
+            part: "(CASE WHEN \(step) IS NULL THEN 'geen' ELSE 'stap' END)",
+            day: housed,
+            until: "(CASE WHEN \(step) IS NULL THEN COALESCE(t.closed_date, '\(unsafeRaw: Self.open)') ELSE '\(unsafeRaw: Self.open)' END)",
+            days: """
+                (CASE WHEN \(step) IS NULL THEN 0
+                      ELSE \(monthIndex(step)) - \(monthIndex(housed)) + (CASE WHEN \(day(step)) > \(day(housed)) THEN 1 ELSE 0 END) END)
+                """)
+    }
+
+    func totalsTarget(_ target: MonitoringTarget, _ f: FiguresFilter) async throws -> TargetResult {
+        try await refreshTotals()
+        guard let (first, last) = Self.cohort(target, f) else { return TargetResult(target: target, met: 0, total: 0) }
+        let r = Reading(condition: "ft.day >= \(bind: first.iso) AND ft.day <= \(bind: last.iso) AND NOT (ft.part = 'geen' AND ft.until_day < \(bind: f.from.iso))",
+                        part: "(CASE WHEN ft.part = 'stap' AND ft.days <= \(literal: target.months) THEN 'gehaald' ELSE 'nietGehaald' END)")
+        let query: SQLQueryString = "SELECT \(r.part) AS part, CAST(SUM(ft.n) AS BIGINT) AS n " + totalsBase(Self.targetKey(target.metric), r, f) + " GROUP BY 1"
+        var met = 0, total = 0
+        for row in try await database.sql.raw(query).all() {
+            let n = try row.decode(column: "n", as: Int.self)
+            total += n
+            if try row.decode(column: "part", as: String.self) == "gehaald" { met += n }
+        }
+        return TargetResult(target: target, met: met, total: total)
+    }
+
     /// Which summed rows a selection counts, and as which part and days.
     struct Reading {
         var condition: SQLQueryString
@@ -232,9 +272,9 @@ extension FiguresStore {
 
     /// The contributions of every figure, of the persons in `figure_batch` (or of everyone).
     private func insertContributions(onlyBatch: Bool, on db: any SQLDatabase) async throws {
-        for figure in Figure.allCases {
-            let c = contribution(figure)
-            let key = figure == .routes ? Self.withPIP : figure.rawValue
+        let figures = Figure.allCases.map { figure in (figure == .routes ? Self.withPIP : figure.rawValue, contribution(figure)) }
+        let targets = MonitoringTarget.metrics.map { (Self.targetKey($0), targetContribution($0)) }
+        for (key, c) in figures + targets {
             var query: SQLQueryString = """
                 INSERT INTO figure_contributions (person_id, figure, municipality_code, doelgroep, gender, part, day, until_day, days, total)
                 SELECT t.person_id, \(bind: key), t.municipality_code, p.doelgroep,

@@ -401,14 +401,8 @@ public struct FiguresStore: Sendable {
     /// A target's cohort and result: cases housed such that their window ended in the period (and
     /// by yesterday, so every window counted is complete); met when the step came within it.
     func targetDefinition(_ target: MonitoringTarget, _ f: FiguresFilter) -> Definition? {
-        let end = min(f.to, f.today.adding(days: -1))
-        guard let (first, last) = Self.cohortBounds(months: target.months, from: f.from, to: end) else { return nil }
-        let step: SQLQueryString
-        switch target.metric {
-        case "intakeAfterHousing": step = "t.intake_date"
-        case "pipAfterHousing": step = "t.pip_date"
-        default: step = "t.route_start_date"
-        }
+        guard let (first, last) = Self.cohort(target, f) else { return nil }
+        let step = Self.targetStep(target.metric)
         func monthIndex(_ date: SQLQueryString) -> SQLQueryString {
             "(CAST(substr(\(date), 1, 4) AS INTEGER) * 12 + CAST(substr(\(date), 6, 2) AS INTEGER))"
         }
@@ -425,7 +419,23 @@ public struct FiguresStore: Sendable {
                           part: "(CASE WHEN \(step) IS NOT NULL AND \(within) THEN 'gehaald' ELSE 'nietGehaald' END)")
     }
 
-    public func target(_ target: MonitoringTarget, _ f: FiguresFilter) async throws -> TargetResult {
+    /// The housing days of a target's cohort: windows that ended in the period, and by yesterday.
+    static func cohort(_ target: MonitoringTarget, _ f: FiguresFilter) -> (CalendarDate, CalendarDate)? {
+        cohortBounds(months: target.months, from: f.from, to: min(f.to, f.today.adding(days: -1)))
+    }
+
+    /// The step a target's metric waits for.
+    static func targetStep(_ metric: String) -> SQLQueryString {
+        switch metric {
+        case "intakeAfterHousing": "t.intake_date"
+        case "pipAfterHousing": "t.pip_date"
+        default: "t.route_start_date"
+        }
+    }
+
+    /// A target's result: from the maintained totals (`FigureTotals`), or live from the cases.
+    public func target(_ target: MonitoringTarget, _ f: FiguresFilter, from source: Source = .totals) async throws -> TargetResult {
+        if source == .totals { return try await totalsTarget(target, f) }
         guard let d = targetDefinition(target, f) else { return TargetResult(target: target, met: 0, total: 0) }
         let query: SQLQueryString = "SELECT \(d.part) AS part, COUNT(*) AS n " + base(d, f) + " GROUP BY 1"
         var met = 0, total = 0
