@@ -6,8 +6,13 @@
 #   DATABASE_URL=postgres://... bench/run.sh [N]
 #                                         PostgreSQL; the database's public schema is DROPPED first
 #                                         (only if the database name contains "bench", or RESET_DATABASE=1)
+#   SEEDED=1 DB_FILE=/path/regie.sqlite bench/run.sh N
+#   SEEDED=1 DATABASE_URL=postgres://... bench/run.sh N
+#                                         an already seeded database of N people (a million takes
+#                                         20-30 minutes to seed): nothing is reset, migrated or seeded
 # Environment: N (100000), DURATION (15s), WARMUP (2s), ENGINE (sqlite|postgres), PORT (28181),
-#              DEPTH (20: pages to follow for the deep page), SEED (2021), SKIP_BUILD=1,
+#              DEPTH (20: pages to follow for the deep page), SEED (2021), SKIP_BUILD=1, SEEDED=1,
+#              DB_FILE, FROM/TO (the dashboard's period: 2026-01-01/2026-11-30),
 #              NO_README=1 (print only, don't append to README.md).
 set -euo pipefail
 
@@ -19,6 +24,9 @@ WARMUP=${WARMUP:-2s}
 PORT=${PORT:-28181}
 DEPTH=${DEPTH:-20}
 SEED=${SEED:-2021}
+SEEDED=${SEEDED:-0}
+FROM=${FROM:-2026-01-01}
+TO=${TO:-2026-11-30}
 PASSWORD=regie-demo-2026
 if [[ -z "${ENGINE:-}" ]]; then
   if [[ -n "${DATABASE_URL:-}" ]]; then ENGINE=postgres; else ENGINE=sqlite; fi
@@ -58,13 +66,19 @@ regie() { (cd "$RUN_DIR" && LOG_LEVEL=warning "$BIN" "$@"); }
 # --- fresh database --------------------------------------------------------------------------------
 DB_ARGS=()
 if [[ "$ENGINE" == sqlite ]]; then
-  DB_FILE="$RUN_DIR/regie.sqlite"
+  if [[ "$SEEDED" == 1 ]]; then
+    [[ -f "${DB_FILE:-}" ]] || { echo "SEEDED=1 needs DB_FILE, an already seeded SQLite file" >&2; exit 2; }
+  else
+    DB_FILE="$RUN_DIR/regie.sqlite"
+  fi
   DB_ARGS=(--database-path "$DB_FILE")
   db_size() { local total=0 f; for f in "$DB_FILE" "$DB_FILE-wal"; do [[ -f "$f" ]] && total=$((total + $(stat -c %s "$f"))); done; echo "$total"; }
 else
   command -v psql >/dev/null || { echo "psql is required for ENGINE=postgres" >&2; exit 2; }
   DB_NAME=$(psql "$DATABASE_URL" -Atc "SELECT current_database()")
-  if [[ "$DB_NAME" == *bench* || "${RESET_DATABASE:-0}" == 1 ]]; then
+  if [[ "$SEEDED" == 1 ]]; then
+    log "using the seeded database $DB_NAME as it is"
+  elif [[ "$DB_NAME" == *bench* || "${RESET_DATABASE:-0}" == 1 ]]; then
     log "resetting schema public of database $DB_NAME"
     psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
   else
@@ -74,14 +88,18 @@ else
   db_size() { psql "$DATABASE_URL" -Atc "SELECT pg_database_size(current_database())"; }
 fi
 
-log "migrating ($ENGINE)"
-t0=$(now); regie migrate "${DB_ARGS[@]}" >"$RUN_DIR/migrate.log" 2>&1; t1=$(now)
-MIGRATE_S=$(elapsed "$t0" "$t1")
-log "seeding $N people"
-t0=$(now); regie demo "${DB_ARGS[@]}" --people "$N" --seed "$SEED" >"$RUN_DIR/demo.log" 2>&1; t1=$(now)
-SEED_S=$(elapsed "$t0" "$t1")
+if [[ "$SEEDED" == 1 ]]; then
+  MIGRATE_S=; SEED_S=
+else
+  log "migrating ($ENGINE)"
+  t0=$(now); regie migrate "${DB_ARGS[@]}" >"$RUN_DIR/migrate.log" 2>&1; t1=$(now)
+  MIGRATE_S=$(elapsed "$t0" "$t1")
+  log "seeding $N people"
+  t0=$(now); regie demo "${DB_ARGS[@]}" --people "$N" --seed "$SEED" >"$RUN_DIR/demo.log" 2>&1; t1=$(now)
+  SEED_S=$(elapsed "$t0" "$t1")
+fi
 DB_BYTES=$(db_size)
-log "migrate ${MIGRATE_S}s, seed ${SEED_S}s, database $(human "$DB_BYTES")"
+log "migrate ${MIGRATE_S:-—}s, seed ${SEED_S:-—}s, database $(human "$DB_BYTES")"
 
 # --- server ----------------------------------------------------------------------------------------
 SERVER_PID=
@@ -108,13 +126,16 @@ if curl -s -o /dev/null --max-time 2 "$BASE/health/live"; then
 fi
 (cd "$RUN_DIR" && LOG_LEVEL=warning exec "$BIN" serve --port "$PORT" "${DB_ARGS[@]}") >"$RUN_DIR/server.out" 2>"$RUN_DIR/server.log" &
 SERVER_PID=$!
-for _ in $(seq 1 200); do
+# A database from an older commit may migrate and recompute its figures before the server listens.
+t0=$(now)
+for _ in $(seq 1 6000); do
   curl -sf -o /dev/null "$BASE/health/live" && break
   kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $RUN_DIR/server.log" >&2; tail -5 "$RUN_DIR/server.log" >&2; exit 1; }
   sleep 0.1
 done
 curl -sf -o /dev/null "$BASE/health/live" || { echo "server did not come up" >&2; exit 1; }
-log "server up (pid $SERVER_PID) on $BASE"
+START_S=$(elapsed "$t0" "$(now)")
+log "server up (pid $SERVER_PID) on $BASE after ${START_S}s"
 
 # Logs in through the form like a browser and prints "regie_session=<value>".
 login() {
@@ -145,6 +166,20 @@ HOME_T=$(page / "$TEAMLEIDER")
 TEAM_ROWS=$(rows <<<"$HOME_T")
 PERSON_PATH=$({ grep -o 'href="/personen/[0-9a-f-]*"' <<<"$HOME_C" || true; } | awk 'NR == 1' | sed 's/href="\(.*\)"/\1/')
 [[ -n "$PERSON_PATH" ]] || { echo "no person link on the consulent's caseload" >&2; exit 1; }
+# Search: that person's whole name (one case: the search case workers use most) and their family
+# name alone (a common one: the page fills up), both as the teamleider over all three municipalities.
+PERSON_NAME=$({ grep -o "<a href=\"$PERSON_PATH\">[^<]*</a>" <<<"$HOME_C" || true; } | awk 'NR == 1' |
+  sed 's/<a [^>]*>\(.*\)<\/a>/\1/; s/&#39;/'"'"'/g; s/&#x27;/'"'"'/g; s/&amp;/\&/g')
+[[ -n "$PERSON_NAME" ]] || { echo "no name for $PERSON_PATH on the consulent's caseload" >&2; exit 1; }
+FAMILY_NAME=${PERSON_NAME##* }
+urlencode() { local LC_ALL=C s=$1 i c out=; for ((i = 0; i < ${#s}; i++)); do c=${s:i:1}; case "$c" in [a-zA-Z0-9.~_-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac; done; echo "$out"; }
+SEARCH_ONE="/?q=$(urlencode "$PERSON_NAME")"
+SEARCH_MANY="/?q=$(urlencode "$FAMILY_NAME")"
+SEARCH_ONE_ROWS=$(page "$SEARCH_ONE" "$TEAMLEIDER" | rows)
+SEARCH_MANY_ROWS=$(page "$SEARCH_MANY" "$TEAMLEIDER" | rows)
+# The figures dashboard of the largest municipality (Weert) for the year so far.
+DASHBOARD="/cijfers?gemeente=GM0988&van=$FROM&tot=$TO"
+page "$DASHBOARD" "$TEAMLEIDER" >/dev/null || { echo "the dashboard $DASHBOARD did not answer 200" >&2; exit 1; }
 
 # Follow "Volgende pagina" DEPTH times through the teamleider's list.
 DEEP_PATH=/
@@ -159,17 +194,20 @@ for _ in $(seq 1 "$DEPTH"); do
   html=$(page "$DEEP_PATH" "$TEAMLEIDER")
 done
 DEEP_ROWS=$(rows <<<"$html")
-log "consulent page: $CONSULENT_ROWS rows; team page: $TEAM_ROWS rows; deep page $DEEP_PATH: $DEEP_ROWS rows; case file $PERSON_PATH"
+log "consulent page: $CONSULENT_ROWS rows; team page: $TEAM_ROWS rows; deep page $DEEP_PATH: $DEEP_ROWS rows; case file $PERSON_PATH; search \"$PERSON_NAME\": $SEARCH_ONE_ROWS rows, \"$FAMILY_NAME\": $SEARCH_MANY_ROWS rows"
 
 # --- measurements -------------------------------------------------------------------------------
 # All single-connection rows run first, then all 16-connection rows, so that a server still
 # recovering from a 16-connection row cannot spoil a single-connection figure.
 LABELS=('`GET /health/live`' '`GET /` consulent (own caseload)' '`GET /` teamleider (first page)'
-        '`GET /?na=…` teamleider (page '"$DEEP_PAGE"')' '`GET /personen/<id>` (case file)')
-PATHS=(/health/live / / "$DEEP_PATH" "$PERSON_PATH")
-COOKIES=("" "$CONSULENT" "$TEAMLEIDER" "$TEAMLEIDER" "$CONSULENT")
+        '`GET /?na=…` teamleider (page '"$DEEP_PAGE"')' '`GET /personen/<id>` (case file)'
+        '`GET /?q=<whole name>` teamleider (search, '"$SEARCH_ONE_ROWS"' row(s))'
+        '`GET /?q=<family name>` teamleider (search, '"$SEARCH_MANY_ROWS"' rows)'
+        '`GET /cijfers` Weert, '"$FROM"' – '"$TO"' (dashboard)')
+PATHS=(/health/live / / "$DEEP_PATH" "$PERSON_PATH" "$SEARCH_ONE" "$SEARCH_MANY" "$DASHBOARD")
+COOKIES=("" "$CONSULENT" "$TEAMLEIDER" "$TEAMLEIDER" "$CONSULENT" "$TEAMLEIDER" "$TEAMLEIDER" "$TEAMLEIDER")
 NOTES=()
-declare -A ROW P50 P99
+declare -A ROW P50 P99 RPS LOAD
 
 # Waits (up to 60 s) until the request answers 200 again.
 wait_ready() {
@@ -182,10 +220,11 @@ wait_ready() {
 }
 
 measure() {
-  local i=$1 conns=$2 label=${LABELS[$1]} path=${PATHS[$1]} cookie=${COOKIES[$1]} threads out line p50 p99 rps non200 errors requests slug
+  local i=$1 conns=$2 label=${LABELS[$1]} path=${PATHS[$1]} cookie=${COOKIES[$1]} threads out line p50 p99 rps non200 errors requests slug share
   slug=$(tr -c 'a-zA-Z0-9' '_' <<<"$label")
   if [[ $conns == 1 ]]; then threads=1; else threads=2; fi
   wait_ready "$path" "$cookie" "$label"
+  LOAD[$i/$conns]=$(cut -d' ' -f1 /proc/loadavg)
   COOKIE="$cookie" wrk -t"$threads" -c"$conns" -d"$WARMUP" --timeout 10s -s "$BENCH_DIR/report.lua" "$BASE$path" >/dev/null
   log "wrk -t$threads -c$conns -d$DURATION $label"
   out=$(COOKIE="$cookie" wrk -t"$threads" -c"$conns" -d"$DURATION" --timeout 10s --latency -s "$BENCH_DIR/report.lua" "$BASE$path")
@@ -197,12 +236,14 @@ measure() {
   non200=$(sed 's/.*non200=\([^ ]*\).*/\1/' <<<"$line")
   errors=$(sed 's/.*errors=\([^ ]*\).*/\1/' <<<"$line")
   requests=$(sed 's/.*requests=\([^ ]*\).*/\1/' <<<"$line")
-  P50[$i/$conns]=$p50; P99[$i/$conns]=$p99
+  P50[$i/$conns]=$p50; P99[$i/$conns]=$p99; RPS[$i/$conns]=$rps
+  # The share of /health/live's throughput in the same run (row 0 of each connection count runs first).
+  share=$(awk -v r="$rps" -v h="${RPS[0/$conns]:-0}" 'BEGIN { if (h > 0) printf "%.2f %%", 100 * r / h; else print "—" }')
   if [[ "$requests" == 0 || "$p99" == 0.000 ]]; then
-    ROW[$i/$conns]="| $label | $conns | — | — | $(fmt_rps "$rps") |"
+    ROW[$i/$conns]="| $label | $conns | — | — | $(fmt_rps "$rps") | $share | ${LOAD[$i/$conns]} |"
     NOTES+=("$label at $conns connections: no request answered within wrk's 10 s timeout in $DURATION ($requests responses)")
   else
-    ROW[$i/$conns]="| $label | $conns | $(printf '%.2f' "$p50") | $(printf '%.2f' "$p99") | $(fmt_rps "$rps") |"
+    ROW[$i/$conns]="| $label | $conns | $(printf '%.2f' "$p50") | $(printf '%.2f' "$p99") | $(fmt_rps "$rps") | $share | ${LOAD[$i/$conns]} |"
   fi
   if [[ "$non200" != 0 || "$errors" != 0 ]]; then
     NOTES+=("$label at $conns connections: $requests responses, $non200 of them not 200; $errors socket errors or timeouts (wrk --timeout 10s)")
@@ -211,8 +252,8 @@ measure() {
 for conns in 1 16; do
   for i in "${!LABELS[@]}"; do measure "$i" "$conns"; done
 done
-TABLE="| request | connections | p50 ms | p99 ms | req/s |
-|---|---:|---:|---:|---:|"
+TABLE="| request | connections | p50 ms | p99 ms | req/s | of \`/health/live\` | load |
+|---|---:|---:|---:|---:|---:|---:|"
 for i in "${!LABELS[@]}"; do
   TABLE+=$'\n'"${ROW[$i/1]}"$'\n'"${ROW[$i/16]}"
 done
@@ -241,11 +282,14 @@ Machine: $(nproc) CPUs, $CPU, $MEM RAM. Commit \`$COMMIT\`. wrk $DURATION per ro
 
 $TABLE
 
-- Seeding (\`regie demo --people $N\`): ${SEED_S} s; migrate (empty database): ${MIGRATE_S} s.
+- $(if [[ "$SEEDED" == 1 ]]; then echo "Seeding: not part of this run (an already seeded database, \`SEEDED=1\`)"; else echo "Seeding (\`regie demo --people $N\`): ${SEED_S} s; migrate (empty database): ${MIGRATE_S} s"; fi); the server listened ${START_S} s after it started.
 - Database size after seeding: $(human "$DB_BYTES") (after the load, with the audit entries and sessions it wrote: $(human "$DB_BYTES_AFTER")).
 - Server peak RSS (VmHWM) after the load: $(awk -v k="$PEAK_RSS_KB" 'BEGIN { printf "%.1f MiB", k / 1024 }').
 - Rows per page: consulent $CONSULENT_ROWS, teamleider $TEAM_ROWS, deep page $DEEP_ROWS (page $DEEP_PAGE, $((DEEP_PAGE - 1)) \"Volgende pagina\" links in).
-- Caseload against the targets: p50 $(ms_or_none "${P50[1/1]}") at 1 connection (target ≤ 15 ms), p99 $(ms_or_none "${P99[1/16]}") at 16 (target ≤ 60 ms).
+- Caseload against issue 14's targets: p50 $(ms_or_none "${P50[1/1]}") at 1 connection (≤ 5 ms), p99 $(ms_or_none "${P99[1/16]}") at 16 (≤ 60 ms), $(fmt_rps "${RPS[1/16]}") pages/s at 16 (≥ 1,000, and ≥ 3 % of \`/health/live\`).
+- Search against its targets: p50 $(ms_or_none "${P50[5/1]}") (one case) and $(ms_or_none "${P50[6/1]}") (a family name) at 1 connection (≤ 20 ms), p99 $(ms_or_none "${P99[5/16]}") and $(ms_or_none "${P99[6/16]}") at 16 (≤ 150 ms).
+- Dashboard against its targets: p50 $(ms_or_none "${P50[7/1]}") at 1 connection (≤ 100 ms at 100k, ≤ 300 ms at 1M), p99 $(ms_or_none "${P99[7/16]}") at 16 (≤ 1 s).
+- Load is the 1-minute load average when the row began; the \`/health/live\` column is the row's req/s against \`/health/live\`'s at the same connections in this run.
 - Whole run: ${TOTAL_S} s. Raw wrk output: \`bench/results/$(basename "$RUN_DIR")/\`."
 [[ -z "$SHUTDOWN_NOTE" ]] || NOTES+=("$SHUTDOWN_NOTE")
 for note in "${NOTES[@]+"${NOTES[@]}"}"; do REPORT+=$'\n'"- WARNING: $note"; done

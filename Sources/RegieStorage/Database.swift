@@ -116,10 +116,13 @@ public final class Database: Sendable {
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
+    /// Opens a pool on the database. `bulkLoad` is for a command that writes large transactions
+    /// (`regie demo`): on SQLite each connection then keeps a larger page cache.
     public static func connect(
         _ location: DatabaseLocation,
         maxConnections: Int? = nil,
         poolWait: TimeAmount = .seconds(10),
+        bulkLoad: Bool = false,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Database {
@@ -134,7 +137,7 @@ public final class Database: Sendable {
             let perLoop = max(1, (maxConnections ?? 4) / eventLoopGroup.loopCount)
             let threads = NIOThreadPool(numberOfThreads: perLoop * eventLoopGroup.loopCount + 1)
             threads.start()
-            let source = SQLiteSource(path: path, threadPool: threads)
+            let source = SQLiteSource(path: path, threadPool: threads, bulkLoad: bulkLoad)
             let pool = EventLoopGroupConnectionPool(
                 source: source, maxConnectionsPerEventLoop: perLoop, requestTimeout: poolWait, logger: logger, on: eventLoopGroup)
             let database = Database(kind: .sqlite, location: location, pool: .sqlite(pool), maxConnections: perLoop * eventLoopGroup.loopCount,
@@ -243,6 +246,29 @@ public final class Database: Sendable {
                 try await db.raw(SQLQueryString("ANALYZE \(table)")).run()
             }
         }
+    }
+
+    /// The indexes a bulk load may drop and build again afterwards (`SecondaryIndex.all`).
+    public func secondaryIndexes() async throws -> [SecondaryIndex] {
+        try await SecondaryIndex.all(on: sql)
+    }
+
+    /// Runs `body` without the secondary indexes and builds them again afterwards, also when
+    /// `body` fails. Every row `body` inserts would otherwise update each index at a random page;
+    /// building an index from the finished table is one sort. Only for a load into a database
+    /// nobody else uses yet (`regie demo`): queries in the meantime would scan.
+    public func withoutSecondaryIndexes<T>(_ body: () async throws -> T) async throws -> T {
+        let indexes = try await secondaryIndexes()
+        try await SecondaryIndex.drop(indexes, on: sql)
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            for index in indexes { try? await index.create(on: sql) }
+            throw error
+        }
+        try await SecondaryIndex.create(indexes, on: sql)
+        return result
     }
 
     /// Database operations running right now (for `/metrics`).
@@ -397,8 +423,13 @@ struct PooledSQLiteDatabase: SQLiteDatabase {
 struct SQLiteSource: ConnectionPoolSource {
     let path: String
     let threadPool: NIOThreadPool
+    /// A command that writes large transactions (`regie demo`): a page cache that holds a whole
+    /// batch.
+    var bulkLoad = false
     /// How much of the database file reads may map (2 GiB, SQLite's default compiled maximum).
     static let mmapBytes = 2_147_418_112
+    /// The page cache of a bulk-loading connection, in KiB (SQLite's default is 2 MiB).
+    static let bulkCacheKiB = 131_072
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
@@ -410,6 +441,12 @@ struct SQLiteSource: ConnectionPoolSource {
                     // connection's own cache: the figures dashboard at 100,000 cases went from about
                     // 120 to 95 ms (bench/README.md). SQLite caps the size at its compiled maximum.
                     .flatMap { _ in connection.query("PRAGMA mmap_size = \(Self.mmapBytes)") }
+                    // A batch of the demo (2,000 people with their history) dirties far more pages
+                    // than the default 2 MiB cache holds: SQLite then spills them to the WAL in the
+                    // middle of the transaction and reads them back. (Temporary files stay files:
+                    // in memory, building the indexes and the figures of a million people took a
+                    // gigabyte.)
+                    .flatMap { _ in bulkLoad ? connection.query("PRAGMA cache_size = -\(Self.bulkCacheKiB)") : connection.eventLoop.makeSucceededFuture([]) }
                     .map { _ in connection }
             }
     }
@@ -426,4 +463,46 @@ extension EventLoopGroup {
 
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// A secondary index by name, with the statement that creates it.
+public struct SecondaryIndex: Sendable, Equatable {
+    public let name: String
+    public let definition: String
+
+    /// The indexes that are neither unique nor behind a constraint (so every check of a key and
+    /// every `ON CONFLICT` still holds without them), of every table or of `tables`, each with the
+    /// statement that creates it exactly as the schema has it.
+    public static func all(on db: any SQLDatabase, tables: [String]? = nil) async throws -> [SecondaryIndex] {
+        var query: SQLQueryString
+        if db.dialect.name == "postgresql" {
+            query = """
+                SELECT i.relname AS name, pg_get_indexdef(i.oid) AS definition
+                FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+                WHERE t.relnamespace = current_schema()::regnamespace AND NOT x.indisunique AND NOT x.indisprimary
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+                """
+            if let tables { query += " AND t.relname IN (\(binds: tables))" }
+            query += " ORDER BY i.relname"
+        } else {
+            query = "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'"
+            if let tables { query += " AND tbl_name IN (\(binds: tables))" }
+            query += " ORDER BY name"
+        }
+        return try await db.raw(query).all().map {
+            SecondaryIndex(name: try $0.decode(column: "name", as: String.self), definition: try $0.decode(column: "definition", as: String.self))
+        }
+    }
+
+    public static func drop(_ indexes: [SecondaryIndex], on db: any SQLDatabase) async throws {
+        for index in indexes { try await db.raw("DROP INDEX \(ident: index.name)").run() }
+    }
+
+    public static func create(_ indexes: [SecondaryIndex], on db: any SQLDatabase) async throws {
+        for index in indexes { try await index.create(on: db) }
+    }
+
+    func create(on db: any SQLDatabase) async throws {
+        try await db.raw("\(unsafeRaw: definition)").run()
+    }
 }

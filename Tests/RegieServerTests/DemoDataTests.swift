@@ -91,7 +91,8 @@ struct DemoDataTests {
         #expect(try await names(seed: 8) != first)
     }
 
-    @Test("The region is the same whatever the batch size: people, trajecten, history and ontzorgen", arguments: Engine.available)
+    @Test("The region is the same whatever the batch size, and with the indexes built afterwards: people, trajecten, history and ontzorgen",
+          arguments: Engine.available)
     func sameWhateverTheBatchSize(engine: Engine) async throws {
         // Every column that does not hold a random id (events, ontzorgen's review tasks), a sealed
         // (randomly encrypted) text or JSON whose key order varies (the facts).
@@ -119,30 +120,72 @@ struct DemoDataTests {
             ("ontzorgingen", ["person_id", "bijstand_start", "regime", "ontzorgd", "planned_end", "mandate_signed_on"]),
             ("ontzorgen_posten", ["person_id", "soort", "payee_name", "iban", "amount_cents"]),
         ]
-        func region(batchSize: Int) async throws -> (rows: [String: [String]], progress: [Int]) {
+        func region(batchSize: Int, deferIndexes: Bool) async throws -> (rows: [String: [String]], progress: [Int], indexes: [SecondaryIndex]) {
             var rows: [String: [String]] = [:]
+            var indexes: [SecondaryIndex] = []
             let reports = Reports()
             try await TestDatabase.with(engine) { database in
                 try await DemoData(database: database, seal: FieldSeal(developmentPassphrase: "test"))
                     .load(people: 300, seed: 2021, today: Date(timeIntervalSince1970: 1_795_000_000), bcryptCost: 4, batchSize: batchSize,
-                          progress: { stored, _ in reports.append(stored) })
+                          deferIndexes: deferIndexes, progress: { stored, _ in reports.append(stored) })
+                indexes = try await database.secondaryIndexes()
                 for (table, columns) in tables {
                     let line = columns.map { "COALESCE(CAST(\($0) AS TEXT), '-')" }.joined(separator: " || '|' || ")
                     rows[table] = try await database.sql.raw(SQLQueryString("SELECT \(line) AS line FROM \(table)")).all()
                         .map { try $0.decode(column: "line", as: String.self) }.sorted()
                 }
             }
-            return (rows, reports.values)
+            return (rows, reports.values, indexes)
         }
-        let whole = try await region(batchSize: DemoData.defaultBatchSize)
-        let small = try await region(batchSize: 7)
+        let whole = try await region(batchSize: DemoData.defaultBatchSize, deferIndexes: false)
+        let small = try await region(batchSize: 7, deferIndexes: true)
         for (table, _) in tables {
-            #expect(whole.rows[table] == small.rows[table], "\(table) is the same in batches of 7")
+            #expect(whole.rows[table] == small.rows[table], "\(table) is the same in batches of 7 with the indexes built afterwards")
             #expect(whole.rows[table]?.isEmpty == false, "\(table) has demo rows")
         }
         #expect(whole.rows["persons"]?.count == 300)
+        // The indexes built afterwards are the schema's own, every one of them (PostgreSQL names
+        // each test database's schema in the definition).
+        func unqualified(_ indexes: [SecondaryIndex]) -> [String] {
+            indexes.map { $0.definition.replacingOccurrences(of: #" ON t_[0-9a-f]+\."#, with: " ON ", options: .regularExpression) }
+        }
+        #expect(unqualified(small.indexes) == unqualified(whole.indexes))
+        #expect(whole.indexes.contains { $0.name == "trajecten_by_consulent_next_due" } && whole.indexes.count > 20, "\(whole.indexes.map(\.name))")
         // A small region reports once, at the end.
         #expect(whole.progress == [300] && small.progress == [300])
+    }
+}
+
+@Suite("A load without the secondary indexes")
+struct SecondaryIndexTests {
+    struct Refused: Error {}
+
+    @Test("The indexes are built again when the load fails, and unique indexes are never dropped", arguments: Engine.available)
+    func rebuiltAfterAFailure(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { database in
+            let before = try await database.secondaryIndexes()
+            #expect(!before.isEmpty)
+            #expect(!before.contains { $0.definition.uppercased().hasPrefix("CREATE UNIQUE") })
+            var during: [SecondaryIndex]?
+            var secondRow: (any Error)?
+            do {
+                try await database.withoutSecondaryIndexes {
+                    during = try await database.secondaryIndexes()
+                    // A key still refuses a second row while the other indexes are gone.
+                    try await database.sql.raw("INSERT INTO municipalities (code, name) VALUES ('GM9999', 'Proef')").run()
+                    do {
+                        try await database.sql.raw("INSERT INTO municipalities (code, name) VALUES ('GM9999', 'Proef')").run()
+                    } catch {
+                        secondRow = error
+                    }
+                    throw Refused()
+                }
+                Issue.record("the load's error reaches the caller")
+            } catch is Refused {}
+            #expect(during?.isEmpty == true)
+            #expect(secondRow != nil, "the primary key refused a second row")
+            #expect(try await database.secondaryIndexes() == before)
+        }
     }
 }
 

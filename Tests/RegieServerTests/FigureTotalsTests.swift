@@ -1,7 +1,7 @@
 import Foundation
 import Inburgering
 import RegieServer
-import RegieStorage
+@testable import RegieStorage
 import SQLKit
 import Testing
 
@@ -76,6 +76,31 @@ struct FigureTotalsTests {
             try await Self.expectSumsOfTotals(database, "after seeding")
             // Nothing is left to refresh after the rebuild, and a refresh then changes nothing.
             #expect(try await database.sql.raw("SELECT COUNT(*) AS n FROM figure_dirty").first()?.decode(column: "n", as: Int.self) == 0)
+        }
+    }
+
+    /// An own target counts a step "within N months" of housing when the calendar months it needed
+    /// are at most N: the months between the two dates, plus one for a later day of the month.
+    static let monthsNeeded: [(start: String, step: String, months: Int)] = [
+        ("2026-01-15", "2026-01-15", 0), ("2026-01-15", "2026-01-16", 1), ("2026-01-15", "2026-02-15", 1),
+        ("2026-01-15", "2026-02-16", 2), ("2026-01-15", "2026-04-15", 3), ("2026-01-15", "2026-04-16", 4),
+        // A shorter last month: 31 January to its last day of February is one month, 1 March two.
+        ("2026-01-31", "2026-02-28", 1), ("2026-01-31", "2026-03-01", 2), ("2024-01-31", "2024-02-29", 1),
+        ("2026-03-31", "2026-04-30", 1), ("2026-03-31", "2026-05-01", 2),
+        // Across the turn of the year, and a step on the last day of a long window.
+        ("2025-11-30", "2026-02-28", 3), ("2025-12-01", "2026-01-01", 1), ("2025-12-01", "2026-12-01", 12), ("2025-12-01", "2026-12-02", 13),
+        // A step recorded before the housing day needs no months.
+        ("2026-05-20", "2026-05-01", 0), ("2026-05-20", "2026-04-25", 0), ("2026-05-20", "2026-04-10", -1),
+    ]
+
+    @Test("The calendar months a step needed after housing, as the own targets count them", arguments: Engine.available)
+    func monthsNeededTable(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { database in
+            for row in Self.monthsNeeded {
+                let sql = FiguresStore.monthsNeeded(from: "\(bind: row.start)", to: "\(bind: row.step)")
+                let months = try await database.sql.raw("SELECT \(sql) AS n").first()?.decode(column: "n", as: Int.self)
+                #expect(months == row.months, "\(row.start) → \(row.step) on \(engine)")
+            }
         }
     }
 

@@ -71,7 +71,7 @@ public enum RegieCommands {
     public static func loadDemo(overrides: [String: String], people: Int, seed: UInt64) async throws {
         let (_, config, logger) = try await prepare(overrides: overrides)
         if config.mode == .production { throw AppStartError("Demo data cannot be loaded in production mode.") }
-        try await withDatabase(config, logger) { database in
+        try await withDatabase(config, logger, bulkLoad: true) { database in
             try await Migrator(database: database).migrate()
             // A large region takes minutes: the operator sees it move (on stderr, so stdout stays the summary).
             let progress = people < DemoData.progressInterval ? nil : demoProgress(started: ContinuousClock.now)
@@ -199,8 +199,9 @@ public enum RegieCommands {
         return anchor
     }
 
-    static func withDatabase<R: Sendable>(_ config: AppConfig, _ logger: Logger, _ body: @Sendable (Database) async throws -> R) async throws -> R {
-        let database = try await Database.connect(config.database, maxConnections: 2, logger: logger)
+    static func withDatabase<R: Sendable>(_ config: AppConfig, _ logger: Logger, bulkLoad: Bool = false,
+                                          _ body: @Sendable (Database) async throws -> R) async throws -> R {
+        let database = try await Database.connect(config.database, maxConnections: 2, bulkLoad: bulkLoad, logger: logger)
         do {
             let result = try await body(database)
             await database.shutdown()

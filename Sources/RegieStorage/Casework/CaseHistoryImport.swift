@@ -55,7 +55,7 @@ extension CaseworkStore {
                 }
             }
             try await insert("INSERT INTO case_events (id, person_id, occurred_at, event_date, kind, actor_id, actor_name, detail)", history.events.map { e in
-                "(\(bind: UUID().uuidString.lowercased()), \(bind: e.personId), \(bind: e.at), \(bind: e.change.date), \(bind: e.change.kind), \(bind: e.actor.id), \(bind: e.actor.name), \(bind: e.change.detail))"
+                "(\(bind: TimeOrderedID.make()), \(bind: e.personId), \(bind: e.at), \(bind: e.change.date), \(bind: e.change.kind), \(bind: e.actor.id), \(bind: e.actor.name), \(bind: e.change.detail))"
             })
             try await insert("""
                 INSERT INTO intake_gesprekken (id, person_id, conversation_date, attendees, interpreter, culture_mediator, without_partner, no_show, topics, note_sealed, created_by, created_at)

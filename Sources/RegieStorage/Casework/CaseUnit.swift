@@ -82,7 +82,7 @@ extension CaseworkStore {
         guard !changes.isEmpty else { return }
         let rows: [SQLQueryString] = changes.map { change in
             """
-            (\(bind: UUID().uuidString.lowercased()), \(bind: personId), \(bind: now.epochSeconds), \(bind: change.date),
+            (\(bind: TimeOrderedID.make(now: now)), \(bind: personId), \(bind: now.epochSeconds), \(bind: change.date),
              \(bind: change.kind), \(bind: actor.id), \(bind: actor.name), \(bind: change.detail))
             """
         }

@@ -91,10 +91,6 @@ extension FiguresStore {
     /// the file closed (a file closed before the period without the step is left out).
     func targetContribution(_ metric: String) -> Contribution {
         let step = Self.targetStep(metric), housed = Self.housed
-        func monthIndex(_ date: SQLQueryString) -> SQLQueryString {
-            "(CAST(substr(\(date), 1, 4) AS INTEGER) * 12 + CAST(substr(\(date), 6, 2) AS INTEGER))"
-        }
-        func day(_ date: SQLQueryString) -> SQLQueryString { "CAST(substr(\(date), 9, 2) AS INTEGER)" }
         return Contribution(
             condition: "\(housed) IS NOT NULL",
             part: "(CASE WHEN \(step) IS NULL THEN 'geen' ELSE 'stap' END)",
@@ -102,7 +98,7 @@ extension FiguresStore {
             until: "(CASE WHEN \(step) IS NULL THEN COALESCE(t.closed_date, '\(unsafeRaw: Self.open)') ELSE '\(unsafeRaw: Self.open)' END)",
             days: """
                 (CASE WHEN \(step) IS NULL THEN 0
-                      ELSE \(monthIndex(step)) - \(monthIndex(housed)) + (CASE WHEN \(day(step)) > \(day(housed)) THEN 1 ELSE 0 END) END)
+                      ELSE \(Self.monthsNeeded(from: housed, to: step)) END)
                 """)
     }
 
@@ -111,14 +107,7 @@ extension FiguresStore {
         guard let (first, last) = Self.cohort(target, f) else { return TargetResult(target: target, met: 0, total: 0) }
         let r = Reading(condition: "ft.day >= \(bind: first.iso) AND ft.day <= \(bind: last.iso) AND NOT (ft.part = 'geen' AND ft.until_day < \(bind: f.from.iso))",
                         part: "(CASE WHEN ft.part = 'stap' AND ft.days <= \(literal: target.months) THEN 'gehaald' ELSE 'nietGehaald' END)")
-        let query: SQLQueryString = "SELECT \(r.part) AS part, CAST(SUM(ft.n) AS BIGINT) AS n " + totalsBase(Self.targetKey(target.metric), r, f) + " GROUP BY 1"
-        var met = 0, total = 0
-        for row in try await database.sql.raw(query).all() {
-            let n = try row.decode(column: "n", as: Int.self)
-            total += n
-            if try row.decode(column: "part", as: String.self) == "gehaald" { met += n }
-        }
-        return TargetResult(target: target, met: met, total: total)
+        return try await targetResult(target, "SELECT \(r.part) AS part, CAST(SUM(ft.n) AS BIGINT) AS n " + totalsBase(Self.targetKey(target.metric), r, f) + " GROUP BY 1")
     }
 
     /// Which summed rows a selection counts, and as which part and days.
@@ -359,7 +348,13 @@ extension FiguresStore {
                 for table in ["figure_dirty", "figure_batch", "figure_contributions"] + Self.sums.map(\.table) {
                     try await db.raw(SQLQueryString("DELETE FROM \(table)")).run()
                 }
+                // Every person's contributions at once: the index by person is built afterwards from
+                // the whole table instead of row by row (at a million people, each row's key went to
+                // a random page of it).
+                let indexes = try await SecondaryIndex.all(on: db, tables: ["figure_contributions"])
+                try await SecondaryIndex.drop(indexes, on: db)
                 try await insertContributions(onlyBatch: false, on: db)
+                try await SecondaryIndex.create(indexes, on: db)
                 try await addContributions(sign: 1, onlyBatch: false, on: db)
             }
         }

@@ -403,14 +403,7 @@ public struct FiguresStore: Sendable {
     func targetDefinition(_ target: MonitoringTarget, _ f: FiguresFilter) -> Definition? {
         guard let (first, last) = Self.cohort(target, f) else { return nil }
         let step = Self.targetStep(target.metric)
-        func monthIndex(_ date: SQLQueryString) -> SQLQueryString {
-            "(CAST(substr(\(date), 1, 4) AS INTEGER) * 12 + CAST(substr(\(date), 6, 2) AS INTEGER))"
-        }
-        func day(_ date: SQLQueryString) -> SQLQueryString { "CAST(substr(\(date), 9, 2) AS INTEGER)" }
-        // Within `months` calendar months: fewer whole months apart, or exactly that many and not a
-        // later day of the month (which is also right when the last month is shorter).
-        let gap: SQLQueryString = "(\(monthIndex(step)) - \(monthIndex(Self.housed)))"
-        let within: SQLQueryString = "(\(gap) < \(literal: target.months) OR (\(gap) = \(literal: target.months) AND \(day(step)) <= \(day(Self.housed))))"
+        let within: SQLQueryString = "\(Self.monthsNeeded(from: Self.housed, to: step)) <= \(literal: target.months)"
         // Left out: files closed before the period began without reaching the step (moved away, obligation ended).
         return Definition(condition: """
                               \(Self.housed) >= \(bind: first.iso) AND \(Self.housed) <= \(bind: last.iso)
@@ -422,6 +415,29 @@ public struct FiguresStore: Sendable {
     /// The housing days of a target's cohort: windows that ended in the period, and by yesterday.
     static func cohort(_ target: MonitoringTarget, _ f: FiguresFilter) -> (CalendarDate, CalendarDate)? {
         cohortBounds(months: target.months, from: f.from, to: min(f.to, f.today.adding(days: -1)))
+    }
+
+    /// The calendar months a step on `step` needed after `start` (both ISO date columns), in SQL:
+    /// the months between them, plus one when the step came on a later day of the month. So it is
+    /// "within N months" exactly when this is at most N — also when the last month is shorter
+    /// (31 January to 28 February is one month, to 1 March two).
+    static func monthsNeeded(from start: SQLQueryString, to step: SQLQueryString) -> SQLQueryString {
+        func month(_ date: SQLQueryString) -> SQLQueryString {
+            "(CAST(substr(\(date), 1, 4) AS INTEGER) * 12 + CAST(substr(\(date), 6, 2) AS INTEGER))"
+        }
+        func day(_ date: SQLQueryString) -> SQLQueryString { "CAST(substr(\(date), 9, 2) AS INTEGER)" }
+        return "(\(month(step)) - \(month(start)) + (CASE WHEN \(day(step)) > \(day(start)) THEN 1 ELSE 0 END))"
+    }
+
+    /// A target's result from rows of `part` (`gehaald` or not) and their count `n`.
+    func targetResult(_ target: MonitoringTarget, _ query: SQLQueryString) async throws -> TargetResult {
+        var met = 0, total = 0
+        for row in try await database.sql.raw(query).all() {
+            let n = try row.decode(column: "n", as: Int.self)
+            total += n
+            if try row.decode(column: "part", as: String.self) == "gehaald" { met += n }
+        }
+        return TargetResult(target: target, met: met, total: total)
     }
 
     /// The step a target's metric waits for.
@@ -437,14 +453,7 @@ public struct FiguresStore: Sendable {
     public func target(_ target: MonitoringTarget, _ f: FiguresFilter, from source: Source = .totals) async throws -> TargetResult {
         if source == .totals { return try await totalsTarget(target, f) }
         guard let d = targetDefinition(target, f) else { return TargetResult(target: target, met: 0, total: 0) }
-        let query: SQLQueryString = "SELECT \(d.part) AS part, COUNT(*) AS n " + base(d, f) + " GROUP BY 1"
-        var met = 0, total = 0
-        for row in try await database.sql.raw(query).all() {
-            let n = try row.decode(column: "n", as: Int.self)
-            total += n
-            if try row.decode(column: "part", as: String.self) == "gehaald" { met += n }
-        }
-        return TargetResult(target: target, met: met, total: total)
+        return try await targetResult(target, "SELECT \(d.part) AS part, COUNT(*) AS n " + base(d, f) + " GROUP BY 1")
     }
 
     /// The cases behind a target's part (`gehaald` / `nietGehaald`).

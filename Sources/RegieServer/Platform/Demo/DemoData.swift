@@ -68,12 +68,18 @@ public struct DemoData: Sendable {
     /// How often a large load reports its progress: every this many people.
     public static let progressInterval = 50_000
 
+    /// From this many people the secondary indexes are built after the people are stored.
+    public static let deferIndexesFrom = 10_000
+
     /// Loads the demo region into an empty database; refuses a database that already has users.
     /// The people are generated and stored in batches of `batchSize`, so memory does not grow with
     /// the region; the same seed gives the same region whatever the batch size. `progress` hears
     /// how many people are stored (of how many) every `progressInterval` people and at the end.
+    /// With `deferIndexes` (by default from `deferIndexesFrom` people) the people are stored
+    /// without the secondary indexes, which are built from the finished tables: each insert would
+    /// otherwise write a random page of every index, which made a million people take hours.
     public func load(people: Int = 300, seed: UInt64 = 2021, today: Date, bcryptCost: UInt8 = 12, batchSize: Int = DemoData.defaultBatchSize,
-                     progress: (@Sendable (_ stored: Int, _ total: Int) -> Void)? = nil) async throws {
+                     deferIndexes: Bool? = nil, progress: (@Sendable (_ stored: Int, _ total: Int) -> Void)? = nil) async throws {
         guard people <= DemoPeople.maximumCount else { throw DemoError.tooMany(DemoPeople.maximumCount) }
         guard try await users.countUsers() == 0, try await users.countMunicipalities() == 0 else { throw DemoError.notEmpty }
         for municipality in Self.municipalities {
@@ -129,23 +135,30 @@ public struct DemoData: Sendable {
         let day = CalendarDate.today(now: today)
         var recent: [PersonStore.NewPerson] = []
         var reported = 0
-        while !generator.isFinished {
-            let (enriched, history) = enricher.enrich(generator.next(max(1, batchSize)))
-            try await persons.insertPersons(enriched, now: today)
-            for start in stride(from: 0, to: enriched.count, by: 1_000) {
-                try await DemoAddresses.insert(Array(enriched[start..<min(start + 1_000, enriched.count)]), recordedBy: Self.id("user", 7), now: today,
-                                               on: database.sql)
+        func storePeople() async throws {
+            while !generator.isFinished {
+                let (enriched, history) = enricher.enrich(generator.next(max(1, batchSize)))
+                try await persons.insertPersons(enriched, now: today)
+                for start in stride(from: 0, to: enriched.count, by: 1_000) {
+                    try await DemoAddresses.insert(Array(enriched[start..<min(start + 1_000, enriched.count)]), recordedBy: Self.id("user", 7), now: today,
+                                                   on: database.sql)
+                }
+                try await casework.importHistory(history)
+                // Ontzorgen goes to the first people of the region that qualify: only those are kept.
+                let missing = DemoOntzorgen.arrangements - recent.count
+                if missing > 0 {
+                    recent.append(contentsOf: enriched.lazy.filter { DemoOntzorgen.qualifies($0, today: day) }.prefix(missing))
+                }
+                if let progress, generator.generated / Self.progressInterval > reported / Self.progressInterval || generator.isFinished {
+                    reported = generator.generated
+                    progress(reported, people)
+                }
             }
-            try await casework.importHistory(history)
-            // Ontzorgen goes to the first people of the region that qualify: only those are kept.
-            let missing = DemoOntzorgen.arrangements - recent.count
-            if missing > 0 {
-                recent.append(contentsOf: enriched.lazy.filter { DemoOntzorgen.qualifies($0, today: day) }.prefix(missing))
-            }
-            if let progress, generator.generated / Self.progressInterval > reported / Self.progressInterval || generator.isFinished {
-                reported = generator.generated
-                progress(reported, people)
-            }
+        }
+        if deferIndexes ?? (people >= Self.deferIndexesFrom) {
+            try await database.withoutSecondaryIndexes(storePeople)
+        } else {
+            try await storePeople()
         }
         try await DemoOntzorgen.load(recent: recent, store: ontzorgen, organisationId: organisationId,
                                      managers: [(Self.id("user", 6), "Anouk Verbeek"), (Self.id("user", 8), "Bram Coenen")],
