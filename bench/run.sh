@@ -171,7 +171,9 @@ PERSON_PATH=$({ grep -o 'href="/personen/[0-9a-f-]*"' <<<"$HOME_C" || true; } | 
 PERSON_NAME=$({ grep -o "<a href=\"$PERSON_PATH\">[^<]*</a>" <<<"$HOME_C" || true; } | awk 'NR == 1' |
   sed 's/<a [^>]*>\(.*\)<\/a>/\1/; s/&#39;/'"'"'/g; s/&#x27;/'"'"'/g; s/&amp;/\&/g')
 [[ -n "$PERSON_NAME" ]] || { echo "no name for $PERSON_PATH on the consulent's caseload" >&2; exit 1; }
-FAMILY_NAME=${PERSON_NAME##* }
+# The list shows "Family, Given"; a case worker types "Given Family" or the family name.
+FAMILY_NAME=${PERSON_NAME%%, *}
+[[ "$PERSON_NAME" == *", "* ]] && PERSON_NAME="${PERSON_NAME#*, } $FAMILY_NAME"
 urlencode() { local LC_ALL=C s=$1 i c out=; for ((i = 0; i < ${#s}; i++)); do c=${s:i:1}; case "$c" in [a-zA-Z0-9.~_-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac; done; echo "$out"; }
 SEARCH_ONE="/?q=$(urlencode "$PERSON_NAME")"
 SEARCH_MANY="/?q=$(urlencode "$FAMILY_NAME")"
