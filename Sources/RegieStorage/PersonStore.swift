@@ -5,9 +5,13 @@ import SQLKit
 /// Newcomers and their traject, always read through a `TenantScope`.
 public struct PersonStore: Sendable {
     let database: Database
+    /// From how many matches a name search walks the list instead of starting from its matches
+    /// (`NamePlan`); nil: `walksFrom(indexed:)`. Tests set 0 or `Int.max` to force one plan.
+    let nameWalkFrom: Int?
 
-    public init(database: Database) {
+    public init(database: Database, nameWalkFrom: Int? = nil) {
         self.database = database
+        self.nameWalkFrom = nameWalkFrom
     }
 
     public struct NewPerson: Sendable {
@@ -342,13 +346,19 @@ public struct PersonStore: Sendable {
             self.search = search
             self.sort = sort
         }
+
+        /// The search as typed without its outer spaces, or nil when there is none.
+        var searchText: String? {
+            search.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
     }
 
     /// Days ahead that count as "due soon" in lists and the summary strip (ui.md: within 14 days).
     public static let soonDays = 14
 
-    /// The WHERE clause of a caseload query (without the scope), shared by the list and its counts.
-    func caseloadConditions(_ filter: ListFilter, today: CalendarDate) -> SQLQueryString {
+    /// The WHERE clause of a caseload query (without the scope), shared by the list and its counts;
+    /// `names` says how a name search meets the list.
+    func caseloadConditions(_ filter: ListFilter, today: CalendarDate, names: NamePlan = .fromMatches) -> SQLQueryString {
         var query: SQLQueryString = ""
         if let code = filter.municipalityCode { query += " AND t.municipality_code = \(bind: code)" }
         if let consulentId = filter.consulentId { query += " AND t.consulent_id = \(bind: consulentId)" }
@@ -366,11 +376,11 @@ public struct PersonStore: Sendable {
         case .noTerm: query += " AND t.next_due_date = \(bind: M0002_Casework.noDueDate)"
         case nil: break
         }
-        if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+        if let search = filter.searchText {
             if search.allSatisfy(\.isNumber) {
                 query += " AND (p.bsn = \(bind: search) OR p.v_nummer = \(bind: search))"
             } else {
-                query += nameCondition(search)
+                query += nameCondition(search, names)
             }
         }
         return query
@@ -382,21 +392,72 @@ public struct PersonStore: Sendable {
         searchKey(search).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
     }
 
+    /// How a name search on SQLite meets the list. Both give exactly the same rows.
+    /// - `fromMatches`: the trigram index's matches are the list's source; each is joined to its
+    ///   case and all are sorted before the first page is cut, so it costs what it matches.
+    /// - `alongTheOrder`: the list is walked in its own order (a sort index) and each case is
+    ///   looked up in the set of matches, stopping after a page, so it costs the cases walked
+    ///   before a page is full: the fewer match, the longer the walk.
+    /// PostgreSQL's planner weighs the `pg_trgm` index against the sort index itself.
+    enum NamePlan { case fromMatches, alongTheOrder }
+
+    /// From how many matches the walk is the cheaper plan, for `indexed` names in the index:
+    /// starting from the matches grows with them, the walk with `indexed / matches`, so the two
+    /// meet near a multiple of `√indexed`. Measured at a million names (`bench/README.md`, issue
+    /// 14, search): about 11 µs per match from the matches, equal near 5,000 matches.
+    static func walksFrom(indexed: Int) -> Int {
+        max(200, Int((5 * Double(max(indexed, 0)).squareRoot()).rounded()))
+    }
+
+    /// The plan for this filter's name search: its matches are counted (up to the threshold, in the
+    /// index alone, before the scope: it only chooses the plan) and compared with the threshold.
+    func namePlan(_ filter: ListFilter) async throws -> NamePlan {
+        guard database.kind == .sqlite, let search = filter.searchText, !search.allSatisfy(\.isNumber),
+              let phrase = Self.ftsPhrase(Self.nameSearchKey(search)) else { return .fromMatches }
+        let threshold: Int
+        if let nameWalkFrom {
+            threshold = nameWalkFrom
+        } else {
+            let indexed = try await database.sql.raw("SELECT COALESCE(MAX(key), 0) AS n FROM persons_search_keys").first()?.decode(column: "n", as: Int.self) ?? 0
+            threshold = Self.walksFrom(indexed: indexed)
+        }
+        if threshold == 0 { return .alongTheOrder }
+        if threshold == .max { return .fromMatches }
+        let matches = try await database.sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM persons_search WHERE persons_search MATCH \(bind: phrase) LIMIT \(bind: threshold)) m
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        return matches >= threshold ? .alongTheOrder : .fromMatches
+    }
+
+    /// A folded key as one FTS5 string (a phrase of consecutive trigrams, `"` doubled), or nil for a
+    /// key of fewer than three characters, which has no trigram.
+    static func ftsPhrase(_ key: String) -> String? {
+        key.unicodeScalars.count >= 3 ? "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : nil
+    }
+
     /// The rows whose folded name contains the key, through an index (M0014_NameSearch). SQLite asks
-    /// the trigram index with the key as one FTS5 string (a phrase of consecutive trigrams, `"`
-    /// doubled): exactly the rows of `LIKE '%key%'`. A key of one or two characters has no trigram,
-    /// so it keeps that LIKE, which reads the caseload in the list's order until a page is full: a
-    /// common pair of letters stops early, a rare one reads every case in scope. PostgreSQL's
-    /// `pg_trgm` index serves the LIKE itself.
-    func nameCondition(_ search: String) -> SQLQueryString {
+    /// the trigram index with the key as one FTS5 phrase: exactly the rows of `LIKE '%key%'`, in the
+    /// way `plan` says. A key of one or two characters has no trigram, so it keeps that LIKE, which
+    /// reads the caseload in the list's order until a page is full: a common pair of letters stops
+    /// early, a rare one reads every case in scope. PostgreSQL's `pg_trgm` index serves the LIKE itself.
+    func nameCondition(_ search: String, _ plan: NamePlan) -> SQLQueryString {
         let key = Self.nameSearchKey(search)
         if key.isEmpty { return "" }
-        if database.kind == .sqlite && key.unicodeScalars.count >= 3 {
-            let phrase = "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            return """
-                 AND p.id IN (SELECT k.person_id FROM persons_search s JOIN persons_search_keys k ON k.key = s.rowid
-                              WHERE s.persons_search MATCH \(bind: phrase))
-                """
+        if database.kind == .sqlite, let phrase = Self.ftsPhrase(key) {
+            switch plan {
+            case .fromMatches:
+                return """
+                     AND p.id IN (SELECT k.person_id FROM persons_search s JOIN persons_search_keys k ON k.key = s.rowid
+                                  WHERE s.persons_search MATCH \(bind: phrase))
+                    """
+            case .alongTheOrder:
+                // The key of the case's person, asked of the set of matches (built once): not an
+                // index SQLite can start from, so it keeps to the list's order.
+                return """
+                     AND (SELECT k.key FROM persons_search_keys k WHERE k.person_id = p.id)
+                         IN (SELECT rowid FROM persons_search WHERE persons_search MATCH \(bind: phrase))
+                    """
+            }
         }
         return " AND p.search_name LIKE \(bind: "%" + key + "%")"
     }
@@ -414,7 +475,7 @@ public struct PersonStore: Sendable {
             FROM trajecten t JOIN persons p ON p.id = t.person_id LEFT JOIN users u ON u.id = t.consulent_id
             WHERE \(scope.restriction(municipality: scopeColumn, person: "p.id", doelgroep: "p.doelgroep", needs: .identity))
             """
-        query += caseloadConditions(filter, today: today)
+        query += caseloadConditions(filter, today: today, names: try await namePlan(filter))
         let (key, id) = Self.sortKey(filter.sort)
         if let cursor, let (value, last) = Self.decodeCursor(cursor) {
             query += " AND (\(key), \(id)) > (\(bind: value), \(bind: last))"
@@ -455,17 +516,20 @@ public struct PersonStore: Sendable {
     /// Each count walks the near end of a due-date index and stops after `cap + 1` entries, so its
     /// cost is bounded by the cap, not by the number of cases (a full count grew with them: ~20 ms
     /// at a million).
+    /// The strip is the workload of the list's filters, not of a search: a search finds people, and
+    /// counting every match of a common name would cost what the search matches.
     /// With `unassigned`, also the open cases nobody is assigned to, whoever the filter shows.
     public func countDue(scope: TenantScope, filter: ListFilter, today: CalendarDate, unassigned: Bool = false,
                          cap: Int = stripCap) async throws -> (overdue: Int, soon: Int, unassigned: Int) {
         var unfiltered = filter
         unfiltered.term = nil
+        unfiltered.search = nil
         var nobody = unfiltered
         nobody.consulentId = nil
         nobody.unassigned = true
-        // Persons are joined only when a filter needs them (target group, search): counting the near
-        // end of the due-date index alone is what keeps a team lead's strip cheap.
-        let needsPersons = !filter.doelgroepen.isEmpty || !(filter.search?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)
+        // Persons are joined only when a filter needs them (target group): counting the near end of
+        // the due-date index alone is what keeps a team lead's strip cheap.
+        let needsPersons = !filter.doelgroepen.isEmpty
         var cases: SQLQueryString = "SELECT 1 FROM trajecten t"
         if needsPersons { cases += " JOIN persons p ON p.id = t.person_id" }
         cases += " WHERE \(scope.personRows(person: "t.person_id", municipality: "t.municipality_code", needs: .identity))"

@@ -506,6 +506,8 @@ struct CaseworkTests {
                 let page = try await browser.get("/?q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query))
                 #expect(page.body.contains("Öztürk, Zeynep Ayşe"), "query \(query)")
                 #expect(!page.body.contains("Haddad"))
+                // The strip counts the workload, not the search, and its tiles lead there.
+                #expect(page.body.contains(#"<li class="tile tile--overdue"><a href="/?termijn=verlopen">"#), "query \(query)")
             }
         }
     }

@@ -270,10 +270,13 @@ struct CaseloadController {
         filters.append(FieldView(.checkbox, name: "afgesloten", label: t("caseload.includeClosed"), value: query.closed ? "ja" : "", errors: []))
         let withBase = { (extra: String) in "/?" + [base, extra].filter { !$0.isEmpty }.joined(separator: "&") }
         let link = { (query: Query) in query.queryString().isEmpty ? "/" : "/?" + query.queryString() }
+        // The tiles count the filters' workload without the search (`countDue`), and lead there.
         var overdueQuery = query
         overdueQuery.term = .overdue
+        overdueQuery.q = nil
         var soonQuery = query
         soonQuery.term = .soon
+        soonQuery.q = nil
         // Each count stops after `PersonStore.stripCap`: above it the tile says "10.000+".
         let dueCount = { (count: Int) in
             count > PersonStore.stripCap ? t("caseload.tiles.more", ["count": DisplayNumber.format(PersonStore.stripCap, l)]) : DisplayNumber.format(count, l)
