@@ -177,6 +177,11 @@ FAMILY_NAME=${PERSON_NAME%%, *}
 urlencode() { local LC_ALL=C s=$1 i c out=; for ((i = 0; i < ${#s}; i++)); do c=${s:i:1}; case "$c" in [a-zA-Z0-9.~_-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac; done; echo "$out"; }
 SEARCH_ONE="/?q=$(urlencode "$PERSON_NAME")"
 SEARCH_MANY="/?q=$(urlencode "$FAMILY_NAME")"
+# And their V-nummer, from the case file: digits match the BSN or V-nummer exactly.
+V_NUMMER=$(page "$PERSON_PATH" "$CONSULENT" | { grep -o '<dt>V-nummer</dt><dd>[0-9]*</dd>' || true; } | awk 'NR == 1' | sed 's/.*<dd>\([0-9]*\)<\/dd>/\1/')
+[[ -n "$V_NUMMER" ]] || { echo "no V-nummer on the case file $PERSON_PATH" >&2; exit 1; }
+SEARCH_NUMBER="/?q=$V_NUMMER"
+SEARCH_NUMBER_ROWS=$(page "$SEARCH_NUMBER" "$TEAMLEIDER" | rows)
 SEARCH_ONE_ROWS=$(page "$SEARCH_ONE" "$TEAMLEIDER" | rows)
 SEARCH_MANY_ROWS=$(page "$SEARCH_MANY" "$TEAMLEIDER" | rows)
 # The figures dashboard of the largest municipality (Weert) for the year so far.
@@ -196,7 +201,7 @@ for _ in $(seq 1 "$DEPTH"); do
   html=$(page "$DEEP_PATH" "$TEAMLEIDER")
 done
 DEEP_ROWS=$(rows <<<"$html")
-log "consulent page: $CONSULENT_ROWS rows; team page: $TEAM_ROWS rows; deep page $DEEP_PATH: $DEEP_ROWS rows; case file $PERSON_PATH; search \"$PERSON_NAME\": $SEARCH_ONE_ROWS rows, \"$FAMILY_NAME\": $SEARCH_MANY_ROWS rows"
+log "consulent page: $CONSULENT_ROWS rows; team page: $TEAM_ROWS rows; deep page $DEEP_PATH: $DEEP_ROWS rows; case file $PERSON_PATH; search \"$PERSON_NAME\": $SEARCH_ONE_ROWS rows, \"$FAMILY_NAME\": $SEARCH_MANY_ROWS rows, V-nummer $V_NUMMER: $SEARCH_NUMBER_ROWS row"
 
 # --- measurements -------------------------------------------------------------------------------
 # All single-connection rows run first, then all 16-connection rows, so that a server still
@@ -205,9 +210,10 @@ LABELS=('`GET /health/live`' '`GET /` consulent (own caseload)' '`GET /` teamlei
         '`GET /?na=…` teamleider (page '"$DEEP_PAGE"')' '`GET /personen/<id>` (case file)'
         '`GET /?q=<whole name>` teamleider (search, '"$SEARCH_ONE_ROWS"' row(s))'
         '`GET /?q=<family name>` teamleider (search, '"$SEARCH_MANY_ROWS"' rows)'
-        '`GET /cijfers` Weert, '"$FROM"' – '"$TO"' (dashboard)')
-PATHS=(/health/live / / "$DEEP_PATH" "$PERSON_PATH" "$SEARCH_ONE" "$SEARCH_MANY" "$DASHBOARD")
-COOKIES=("" "$CONSULENT" "$TEAMLEIDER" "$TEAMLEIDER" "$CONSULENT" "$TEAMLEIDER" "$TEAMLEIDER" "$TEAMLEIDER")
+        '`GET /cijfers` Weert, '"$FROM"' – '"$TO"' (dashboard)'
+        '`GET /?q=<V-nummer>` teamleider (search, '"$SEARCH_NUMBER_ROWS"' row)')
+PATHS=(/health/live / / "$DEEP_PATH" "$PERSON_PATH" "$SEARCH_ONE" "$SEARCH_MANY" "$DASHBOARD" "$SEARCH_NUMBER")
+COOKIES=("" "$CONSULENT" "$TEAMLEIDER" "$TEAMLEIDER" "$CONSULENT" "$TEAMLEIDER" "$TEAMLEIDER" "$TEAMLEIDER" "$TEAMLEIDER")
 NOTES=()
 declare -A ROW P50 P99 RPS LOAD
 
@@ -289,7 +295,7 @@ $TABLE
 - Server peak RSS (VmHWM) after the load: $(awk -v k="$PEAK_RSS_KB" 'BEGIN { printf "%.1f MiB", k / 1024 }').
 - Rows per page: consulent $CONSULENT_ROWS, teamleider $TEAM_ROWS, deep page $DEEP_ROWS (page $DEEP_PAGE, $((DEEP_PAGE - 1)) \"Volgende pagina\" links in).
 - Caseload against issue 14's targets: p50 $(ms_or_none "${P50[1/1]}") at 1 connection (≤ 5 ms), p99 $(ms_or_none "${P99[1/16]}") at 16 (≤ 60 ms), $(fmt_rps "${RPS[1/16]}") pages/s at 16 (≥ 1,000, and ≥ 3 % of \`/health/live\`).
-- Search against its targets: p50 $(ms_or_none "${P50[5/1]}") (one case) and $(ms_or_none "${P50[6/1]}") (a family name) at 1 connection (≤ 20 ms), p99 $(ms_or_none "${P99[5/16]}") and $(ms_or_none "${P99[6/16]}") at 16 (≤ 150 ms).
+- Search against its targets: p50 $(ms_or_none "${P50[8/1]}") (a V-nummer), $(ms_or_none "${P50[5/1]}") (a whole name) and $(ms_or_none "${P50[6/1]}") (a family name) at 1 connection (≤ 20 ms), p99 $(ms_or_none "${P99[8/16]}"), $(ms_or_none "${P99[5/16]}") and $(ms_or_none "${P99[6/16]}") at 16 (≤ 150 ms).
 - Dashboard against its targets: p50 $(ms_or_none "${P50[7/1]}") at 1 connection (≤ 100 ms at 100k, ≤ 300 ms at 1M), p99 $(ms_or_none "${P99[7/16]}") at 16 (≤ 1 s).
 - Load is the 1-minute load average when the row began; the \`/health/live\` column is the row's req/s against \`/health/live\`'s at the same connections in this run.
 - Whole run: ${TOTAL_S} s. Raw wrk output: \`bench/results/$(basename "$RUN_DIR")/\`."

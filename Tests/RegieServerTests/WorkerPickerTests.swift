@@ -319,11 +319,20 @@ struct WorkerPickerTests {
                     """)).first())
                 let exact = (try row.decode(column: "overdue", as: Int.self), try row.decode(column: "soon", as: Int.self))
                 #expect(exact.0 > 3 && exact.1 > 3, "\(name): the data has more than the smallest cap")
-                let full = try await app.services.persons.countDue(scope: lead, filter: filter, today: today)
-                #expect((full.overdue, full.soon) == exact, "\(name)")
-                for cap in [0, 1, 3, exact.0, exact.1] {
-                    let counted = try await app.services.persons.countDue(scope: lead, filter: filter, today: today, cap: cap)
-                    #expect((counted.overdue, counted.soon) == (min(exact.0, cap + 1), min(exact.1, cap + 1)), "\(name), cap \(cap)")
+                // Not yet assigned: open cases without a case worker, under the filter's other
+                // conditions (whoever the filter shows), through their own partial index (M0035).
+                let nobodyCondition = condition.contains("consulent_id") ? "" : condition
+                let unassigned = try #require(try await db.raw(SQLQueryString("""
+                    SELECT COUNT(*) AS n FROM trajecten t
+                    WHERE closed_date IS NULL AND consulent_id IS NULL AND municipality_code IN ('GM0988', 'GM1706') \(nobodyCondition)
+                    """)).first()).decode(column: "n", as: Int.self)
+                #expect(unassigned > 3, "\(name): the data has more unassigned cases than the smallest cap")
+                let full = try await app.services.persons.countDue(scope: lead, filter: filter, today: today, unassigned: true)
+                #expect((full.overdue, full.soon, full.unassigned) == (exact.0, exact.1, unassigned), "\(name)")
+                for cap in [0, 1, 3, exact.0, exact.1, unassigned] {
+                    let counted = try await app.services.persons.countDue(scope: lead, filter: filter, today: today, unassigned: true, cap: cap)
+                    #expect((counted.overdue, counted.soon, counted.unassigned) == (min(exact.0, cap + 1), min(exact.1, cap + 1), min(unassigned, cap + 1)),
+                            "\(name), cap \(cap)")
                 }
             }
         }

@@ -44,6 +44,7 @@ let allMigrations: [Migration] = [
     M0032_Attendance.migration,
     M0033_ProviderAPI.migration,
     M0034_FigureSums.migration,
+    M0035_OpenUnassignedIndex.migration,
 ]
 
 /// Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
