@@ -428,8 +428,11 @@ struct SQLiteSource: ConnectionPoolSource {
     var bulkLoad = false
     /// How much of the database file reads may map (2 GiB, SQLite's default compiled maximum).
     static let mmapBytes = 2_147_418_112
-    /// The page cache of a bulk-loading connection, in KiB (SQLite's default is 2 MiB).
-    static let bulkCacheKiB = 131_072
+    /// The page cache of a bulk-loading connection, in KiB (SQLite's default is 2 MiB). SQLite's
+    /// sorter may use as much again while `CREATE INDEX` sorts, and `regie demo` builds the indexes
+    /// with two connections' caches still held: at 128 MiB the heap peaked at 552 MiB for a
+    /// million people, above the 500 MiB the seeding may use (bench/README.md, issue 14).
+    static let bulkCacheKiB = 65_536
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)

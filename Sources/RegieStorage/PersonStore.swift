@@ -358,7 +358,7 @@ public struct PersonStore: Sendable {
 
     /// The WHERE clause of a caseload query (without the scope), shared by the list and its counts;
     /// `names` says how a name search meets the list.
-    func caseloadConditions(_ filter: ListFilter, today: CalendarDate, names: NamePlan = .fromMatches) -> SQLQueryString {
+    func caseloadConditions(_ filter: ListFilter, today: CalendarDate, names: NamePlan = .like) -> SQLQueryString {
         var query: SQLQueryString = ""
         if let code = filter.municipalityCode { query += " AND t.municipality_code = \(bind: code)" }
         if let consulentId = filter.consulentId { query += " AND t.consulent_id = \(bind: consulentId)" }
@@ -392,14 +392,20 @@ public struct PersonStore: Sendable {
         searchKey(search).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
     }
 
-    /// How a name search on SQLite meets the list. Both give exactly the same rows.
-    /// - `fromMatches`: the trigram index's matches are the list's source; each is joined to its
-    ///   case and all are sorted before the first page is cut, so it costs what it matches.
-    /// - `alongTheOrder`: the list is walked in its own order (a sort index) and each case is
-    ///   looked up in the set of matches, stopping after a page, so it costs the cases walked
-    ///   before a page is full: the fewer match, the longer the walk.
-    /// PostgreSQL's planner weighs the `pg_trgm` index against the sort index itself.
-    enum NamePlan { case fromMatches, alongTheOrder }
+    /// How a name search meets the list. Each gives exactly the rows of `LIKE '%key%'`.
+    enum NamePlan: Equatable {
+        /// SQLite, few matches: the trigram index's matches, already read (their
+        /// `persons_search_keys` keys), are the list's source; each is joined to its case and all
+        /// are sorted before the first page is cut, so it costs what it matches.
+        case matches([Int64])
+        /// SQLite, many matches: the list is walked in its own order (a sort index) and each case
+        /// is looked up in the set of matches, stopping after a page, so it costs the cases walked
+        /// before a page is full: the fewer match, the longer the walk.
+        case alongTheOrder
+        /// PostgreSQL, whose planner weighs the `pg_trgm` index against the sort index itself, and
+        /// keys of one or two characters, which have no trigram: `LIKE` on the folded name.
+        case like
+    }
 
     /// From how many matches the walk is the cheaper plan, for `indexed` names in the index:
     /// starting from the matches grows with them, the walk with `indexed / matches`, so the two
@@ -409,11 +415,12 @@ public struct PersonStore: Sendable {
         max(200, Int((5 * Double(max(indexed, 0)).squareRoot()).rounded()))
     }
 
-    /// The plan for this filter's name search: its matches are counted (up to the threshold, in the
-    /// index alone, before the scope: it only chooses the plan) and compared with the threshold.
+    /// The plan for this filter's name search. On SQLite the index is asked once for its matches,
+    /// up to the threshold (before the scope: the scope stays in the list's SQL): fewer are the
+    /// list's source as they are, the threshold or more are met along the list's order.
     func namePlan(_ filter: ListFilter) async throws -> NamePlan {
         guard database.kind == .sqlite, let search = filter.searchText, !search.allSatisfy(\.isNumber),
-              let phrase = Self.ftsPhrase(Self.nameSearchKey(search)) else { return .fromMatches }
+              let phrase = Self.ftsPhrase(Self.nameSearchKey(search)) else { return .like }
         let threshold: Int
         if let nameWalkFrom {
             threshold = nameWalkFrom
@@ -422,11 +429,10 @@ public struct PersonStore: Sendable {
             threshold = Self.walksFrom(indexed: indexed)
         }
         if threshold == 0 { return .alongTheOrder }
-        if threshold == .max { return .fromMatches }
-        let matches = try await database.sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 FROM persons_search WHERE persons_search MATCH \(bind: phrase) LIMIT \(bind: threshold)) m
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        return matches >= threshold ? .alongTheOrder : .fromMatches
+        let keys = try await database.sql.raw("""
+            SELECT rowid AS k FROM persons_search WHERE persons_search MATCH \(bind: phrase) LIMIT \(bind: threshold)
+            """).all().map { try $0.decode(column: "k", as: Int64.self) }
+        return keys.count >= threshold ? .alongTheOrder : .matches(keys)
     }
 
     /// A folded key as one FTS5 string (a phrase of consecutive trigrams, `"` doubled), or nil for a
@@ -435,31 +441,33 @@ public struct PersonStore: Sendable {
         key.unicodeScalars.count >= 3 ? "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : nil
     }
 
-    /// The rows whose folded name contains the key, through an index (M0014_NameSearch). SQLite asks
-    /// the trigram index with the key as one FTS5 phrase: exactly the rows of `LIKE '%key%'`, in the
-    /// way `plan` says. A key of one or two characters has no trigram, so it keeps that LIKE, which
-    /// reads the caseload in the list's order until a page is full: a common pair of letters stops
-    /// early, a rare one reads every case in scope. PostgreSQL's `pg_trgm` index serves the LIKE itself.
+    /// The rows whose folded name contains the key, through an index (M0014_NameSearch), in the way
+    /// `plan` says. SQLite asks the trigram index with the key as one FTS5 phrase: exactly the rows
+    /// of `LIKE '%key%'`. A key of one or two characters has no trigram, so it keeps that LIKE,
+    /// which reads the caseload in the list's order until a page is full: a common pair of letters
+    /// stops early, a rare one reads every case in scope. PostgreSQL's `pg_trgm` index serves the
+    /// LIKE itself.
     func nameCondition(_ search: String, _ plan: NamePlan) -> SQLQueryString {
         let key = Self.nameSearchKey(search)
         if key.isEmpty { return "" }
-        if database.kind == .sqlite, let phrase = Self.ftsPhrase(key) {
-            switch plan {
-            case .fromMatches:
-                return """
-                     AND p.id IN (SELECT k.person_id FROM persons_search s JOIN persons_search_keys k ON k.key = s.rowid
-                                  WHERE s.persons_search MATCH \(bind: phrase))
-                    """
-            case .alongTheOrder:
-                // The key of the case's person, asked of the set of matches (built once): not an
-                // index SQLite can start from, so it keeps to the list's order.
-                return """
-                     AND (SELECT k.key FROM persons_search_keys k WHERE k.person_id = p.id)
-                         IN (SELECT rowid FROM persons_search WHERE persons_search MATCH \(bind: phrase))
-                    """
-            }
+        switch plan {
+        case .matches(let keys):
+            // The index's matches, read once by `namePlan`, handed over as one JSON array.
+            let array = "[" + keys.map(String.init).joined(separator: ",") + "]"
+            return """
+                 AND p.id IN (SELECT k.person_id FROM persons_search_keys k WHERE k.key IN (SELECT value FROM json_each(\(bind: array))))
+                """
+        case .alongTheOrder:
+            // The key of the case's person, asked of the set of matches (built once): not an index
+            // SQLite can start from, so it keeps to the list's order.
+            let phrase = Self.ftsPhrase(key) ?? ""
+            return """
+                 AND (SELECT k.key FROM persons_search_keys k WHERE k.person_id = p.id)
+                     IN (SELECT rowid FROM persons_search WHERE persons_search MATCH \(bind: phrase))
+                """
+        case .like:
+            return " AND p.search_name LIKE \(bind: "%" + key + "%")"
         }
-        return " AND p.search_name LIKE \(bind: "%" + key + "%")"
     }
 
     /// The caseload in scope, sorted by the nearest statutory term (or by name) and keyset-paginated:
