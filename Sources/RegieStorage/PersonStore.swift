@@ -538,10 +538,15 @@ public struct PersonStore: Sendable {
         // Persons are joined only when a filter needs them (target group): counting the near end of
         // the due-date index alone is what keeps a team lead's strip cheap.
         let needsPersons = !filter.doelgroepen.isEmpty
-        var cases: SQLQueryString = "SELECT 1 FROM trajecten t"
-        if needsPersons { cases += " JOIN persons p ON p.id = t.person_id" }
-        cases += " WHERE \(scope.personRows(person: "t.person_id", municipality: "t.municipality_code", needs: .identity))"
-        var unassignedCases = cases
+        let persons: SQLQueryString = needsPersons ? " JOIN persons p ON p.id = t.person_id" : ""
+        let inScope: SQLQueryString = " WHERE \(scope.personRows(person: "t.person_id", municipality: "t.municipality_code", needs: .identity))"
+        var cases: SQLQueryString = "SELECT 1 FROM trajecten t" + persons + inScope
+        // The open cases without a case worker have a partial index of their own (M0035). After
+        // `ANALYZE`, SQLite (without STAT4) takes `consulent_id IS NULL` for one case worker's ~80
+        // rows and would walk the case worker index instead, looking up every unassigned case,
+        // closed ones too: named here (PostgreSQL knows the share of NULLs itself).
+        let unassignedIndex: SQLQueryString = database.kind == .sqlite && !filter.includeClosed ? " INDEXED BY trajecten_open_unassigned" : ""
+        var unassignedCases: SQLQueryString = "SELECT 1 FROM trajecten t" + unassignedIndex + persons + inScope
         cases += caseloadConditions(unfiltered, today: today)
         unassignedCases += caseloadConditions(nobody, today: today)
         let unassignedCount: SQLQueryString = unassigned ? "(SELECT COUNT(*) FROM (\(unassignedCases) LIMIT \(bind: cap + 1)) n)" : "0"
