@@ -393,7 +393,7 @@ public struct PersonStore: Sendable {
     }
 
     /// How a name search meets the list. Each gives exactly the rows of `LIKE '%key%'`.
-    enum NamePlan: Equatable {
+    enum NamePlan {
         /// SQLite, few matches: the trigram index's matches, already read (their
         /// `persons_search_keys` keys), are the list's source; each is joined to its case and all
         /// are sorted before the first page is cut, so it costs what it matches.
